@@ -1,0 +1,62 @@
+/**
+ * CLI output: human-readable text by default, JSON with --json. Commands return data and a
+ * human renderer; only this module writes to stdout, so `--json` output is always clean.
+ */
+import type { Command } from 'commander';
+
+export interface CommandResult<T> {
+  data: T;
+  /** lines for people; omitted means a pretty-printed JSON dump */
+  human?: (data: T) => string;
+}
+
+/** Thrown by commands for a failure the user can fix; printed without a stack trace. */
+export class UserError extends Error {
+  override name = 'UserError';
+  constructor(
+    message: string,
+    /** structured details for --json (e.g. the list of problems with line numbers) */
+    readonly details?: unknown,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export function wantsJson(cmd: Command): boolean {
+  return Boolean(cmd.optsWithGlobals().json);
+}
+
+export function print<T>(cmd: Command, result: CommandResult<T>): void {
+  if (wantsJson(cmd)) {
+    process.stdout.write(JSON.stringify(result.data, null, 2) + '\n');
+  } else if (result.human) {
+    const text = result.human(result.data);
+    process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  } else {
+    process.stdout.write(JSON.stringify(result.data, null, 2) + '\n');
+  }
+}
+
+/** Wraps a command action: prints UserErrors cleanly (as JSON with --json) and sets the exit code. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    const cmd = args[args.length - 1] as Command;
+    try {
+      await fn(...args);
+    } catch (err) {
+      const e = err as Error & { details?: unknown; exitCode?: number };
+      if (e.name === 'UserError' || e.name === 'ConfigError') {
+        if (wantsJson(cmd)) {
+          process.stdout.write(JSON.stringify({ error: e.message, details: e.details ?? null }, null, 2) + '\n');
+        } else {
+          process.stderr.write(`错误: ${e.message}\n`);
+        }
+        process.exitCode = e.exitCode ?? 1;
+      } else {
+        process.stderr.write(`${e.stack ?? String(e)}\n`);
+        process.exitCode = 70;
+      }
+    }
+  };
+}

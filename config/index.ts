@@ -1,0 +1,186 @@
+/**
+ * The one reader of process.env. Builds a frozen, typed Config from the environment and the files
+ * under config/ (or DUBANG_CONFIG_DIR), validated with zod. A bad value stops start-up with a
+ * message that names the key (ConfigError).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { policySchema } from './policy';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Repository root (config/ sits at the top level, also after compilation into dist/config/). */
+export function projectRoot(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 4; i++) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    dir = path.dirname(dir);
+  }
+  throw new ConfigError(`cannot find the project root above ${__dirname}`);
+}
+
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number().int().min(1).max(65535);
+
+const zone = z.string().refine((v) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: v });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Asia/Shanghai');
+
+/** Environment keys (see .env.example). Defaults are the embedded single-machine setup. */
+const envSchema = z.object({
+  DUBANG_TIMEZONE: zone.default('Asia/Shanghai'),
+  DUBANG_VAR_DIR: z.string().min(1).default('var'),
+  DUBANG_CONFIG_DIR: z.string().min(1).optional(),
+  DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/dubang'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379/0'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('dubang'),
+  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'host:port').default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('dubang-lifecycle'),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_TLS: bool.default(false),
+  TEMPORAL_CLI: z.string().min(1).optional(),
+  SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+  SMTP_PORT: port.default(2525),
+  SMTP_SECURE: bool.default(false),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASS: z.string().optional(),
+  SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  SMTP_RATE_PER_SECOND: z.coerce.number().int().min(1).default(200),
+  MAIL_FROM: z.string().min(3).default('南昌市质量强市领导小组办公室 <duban@office.nanchang.example>'),
+  MAIL_SINK_PORT: port.default(2525),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: port.default(8080),
+  PUBLIC_URL: z.string().url().default('http://127.0.0.1:8080'),
+  LINK_SECRET: z.string().min(16, 'at least 16 characters').default('dev-only-link-secret-change-me'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+const deadlinePhrasesSchema = z.object({
+  phrases: z
+    .array(
+      z.discriminatedUnion('kind', [
+        z.object({ phrase: z.string().min(1), kind: z.literal('deadline'), due: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD') }),
+        z.object({ phrase: z.string().min(1), kind: z.literal('standing') }),
+      ]),
+    )
+    .min(1),
+});
+
+export type DeadlinePhraseTable = z.infer<typeof deadlinePhrasesSchema>['phrases'];
+
+export interface Config {
+  timezone: string;
+  root: string;
+  configDir: string;
+  varDir: string;
+  database: { url: string };
+  redis: { url: string; queuePrefix: string };
+  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; tls: boolean; cli?: string };
+  smtp: {
+    host: string;
+    port: number;
+    secure: boolean;
+    user?: string;
+    pass?: string;
+    timeoutMs: number;
+    poolSize: number;
+    ratePerSecond: number;
+    from: string;
+    sinkPort: number;
+  };
+  http: { host: string; port: number; publicUrl: string; linkSecret: string };
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  deadlinePhrases: DeadlinePhraseTable;
+  policy: z.infer<typeof policySchema>;
+  /** path of the units directory file (config/units.json) */
+  unitsFile: string;
+  /** path of the holiday override file (config/holidays-override.json) */
+  holidaysOverrideFile: string;
+}
+
+function describe(prefix: string, err: z.ZodError): string {
+  return err.issues
+    .map((i) => `${prefix}${i.path.length ? i.path.join('.') : ''}: ${i.message}`)
+    .join('; ');
+}
+
+function readJson<T>(file: string, schema: z.ZodType<T>, label: string): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${label} (${file}): ${(err as Error).message}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`${label} (${file}): ${describe('', parsed.error)}`);
+  return parsed.data;
+}
+
+/**
+ * Loads the configuration. `env` defaults to process.env; pass an object in tests.
+ * Relative paths are resolved against the project root.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${describe('', parsed.error)}`);
+  const e = parsed.data;
+  const root = projectRoot();
+  const abs = (p: string) => (path.isAbsolute(p) ? p : path.join(root, p));
+  const configDir = abs(e.DUBANG_CONFIG_DIR ?? 'config');
+  const deadlinePhrases = readJson(path.join(configDir, 'deadline-phrases.json'), deadlinePhrasesSchema, 'deadline phrases').phrases;
+  const policy = readJson(path.join(configDir, 'policy.json'), policySchema, 'policy');
+  const config: Config = {
+    timezone: e.DUBANG_TIMEZONE,
+    root,
+    configDir,
+    varDir: abs(e.DUBANG_VAR_DIR),
+    database: { url: e.DATABASE_URL },
+    redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      uiPort: e.TEMPORAL_UI_PORT,
+      tls: e.TEMPORAL_TLS,
+      ...(e.TEMPORAL_CLI ? { cli: e.TEMPORAL_CLI } : {}),
+    },
+    smtp: {
+      host: e.SMTP_HOST,
+      port: e.SMTP_PORT,
+      secure: e.SMTP_SECURE,
+      ...(e.SMTP_USER ? { user: e.SMTP_USER } : {}),
+      ...(e.SMTP_PASS ? { pass: e.SMTP_PASS } : {}),
+      timeoutMs: e.SMTP_TIMEOUT_MS,
+      poolSize: e.SMTP_POOL_SIZE,
+      ratePerSecond: e.SMTP_RATE_PER_SECOND,
+      from: e.MAIL_FROM,
+      sinkPort: e.MAIL_SINK_PORT,
+    },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicUrl: e.PUBLIC_URL, linkSecret: e.LINK_SECRET },
+    logLevel: e.LOG_LEVEL,
+    deadlinePhrases,
+    policy,
+    unitsFile: path.join(configDir, 'units.json'),
+    holidaysOverrideFile: path.join(configDir, 'holidays-override.json'),
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(o: T): Readonly<T> {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

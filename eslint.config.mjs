@@ -1,0 +1,32 @@
+// Lint: typescript-eslint's recommended rules, plus the import rules of ENGINEERING.md:
+// workflows/ and domain/ stay deterministic and free of I/O.
+import tseslint from 'typescript-eslint';
+
+const ioModules = [
+  'node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'worker_threads',
+  '@prisma/*', 'prisma', 'bullmq', 'ioredis', 'nodemailer', 'pg', 'smtp-server',
+  '@temporalio/client', '@temporalio/worker', '@temporalio/activity',
+];
+const restrictIo = (extra = []) => ({
+  'no-restricted-imports': ['error', {
+    patterns: [
+      { group: [...ioModules, ...extra], message: 'domain/ and workflows/ must stay pure: no I/O, clients or config (ENGINEERING.md).' },
+      { group: ['**/config', '**/config/*', '**/infra/*', '**/activities/*', '**/worker/*', '**/generated/*'], message: 'domain/ and workflows/ must not import config, infra, activities, worker or the Prisma client.' },
+    ],
+  }],
+  'no-restricted-globals': ['error', { name: 'process', message: 'no process in pure code' }, { name: 'setTimeout', message: 'use Temporal sleep/condition in workflows' }],
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'generated/**', 'var/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': ['error'],
+    },
+  },
+  { files: ['domain/**/*.ts'], rules: { ...restrictIo(['@temporalio/*']), 'no-restricted-syntax': ['error', { selector: "CallExpression[callee.object.name='DateTime'][callee.property.name='now']", message: 'pass `now` in; no clock in domain/' }, { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'pass `now` in; no clock in domain/' }] } },
+  { files: ['workflows/**/*.ts'], rules: restrictIo() },
+  { files: ['cli/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts'], rules: { 'no-console': 'off' } },
+);
