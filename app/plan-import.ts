@@ -1,0 +1,213 @@
+/**
+ * Plan import use case, shared by the CLI and the API: read → parse → validate → diff → apply, all
+ * or nothing. Importing the same plan again changes nothing; a revised plan is applied as a diff
+ * (new tasks and assignments start, removed ones are cancelled, never deleted).
+ */
+import * as path from 'node:path';
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import type { Config } from '../config';
+import { parsePlanText } from '../domain/plan/parse';
+import { summarisePlan, validatePlan, type PlanSummary, type ValidatedPlan } from '../domain/plan/validate';
+import { diffPlan, isEmptyDiff, type AssignmentSnapshot, type PlanDiff, type TaskSnapshot } from '../domain/plan/diff';
+import type { SourceIssue } from '../domain/model';
+import { createResolver, type UnitsDirectory } from '../domain/units';
+import { readPlanFile } from '../infra/plan-source';
+import { readDirectoryFile } from '../infra/units-file';
+import { audit } from '../infra/audit';
+import { loadDirectory, syncDirectoryTx } from './units';
+
+/** A plan that cannot be read completely: every problem with its line, field and expectation. */
+export class PlanInputError extends Error {
+  override name = 'PlanInputError';
+  constructor(
+    readonly file: string,
+    readonly issues: SourceIssue[],
+  ) {
+    super(`${file}: 无法导入, 共 ${issues.length} 处问题:\n` + issues.map((i) => `  第${i.line}行 [${i.field}] ${i.message}`).join('\n'));
+  }
+}
+
+export interface LoadedPlan {
+  file: string;
+  encoding: string;
+  sha256: string;
+  validated: ValidatedPlan;
+  summary: PlanSummary;
+  /** where unit names were resolved: the database directory or the config file */
+  directorySource: 'database' | 'config';
+}
+
+/** Default plan id: the file name without extension (nanchang-quality-city-2024). */
+export function defaultSlug(file: string): string {
+  return path.basename(file).replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'plan';
+}
+
+/** The directory names resolve through: the database's once seeded, else config/units.json. */
+export async function currentDirectory(cfg: Config, db?: PrismaClient): Promise<{ dir: UnitsDirectory; source: 'database' | 'config' }> {
+  const fromDb = db ? await loadDirectory(db) : null;
+  return fromDb ? { dir: fromDb, source: 'database' } : { dir: readDirectoryFile(cfg.unitsFile), source: 'config' };
+}
+
+export async function loadPlan(file: string, cfg: Config, dir: { dir: UnitsDirectory; source: 'database' | 'config' }): Promise<LoadedPlan> {
+  const src = await readPlanFile(file);
+  const { plan, issues } = parsePlanText(src.text);
+  if (issues.length) throw new PlanInputError(file, issues);
+  const v = validatePlan(plan, { deadlinePhrases: cfg.deadlinePhrases, zone: cfg.timezone, units: createResolver(dir.dir) });
+  if (!v.ok) throw new PlanInputError(file, v.issues);
+  return { file, encoding: src.encoding, sha256: src.sha256, validated: v.value, summary: summarisePlan(v.value), directorySource: dir.source };
+}
+
+export interface ImportResult {
+  planId: string;
+  slug: string;
+  created: boolean;
+  /** false when the same plan was imported again */
+  changed: boolean;
+  revision: number;
+  diff: PlanDiff;
+  summary: PlanSummary;
+}
+
+function snapshotOf(v: ValidatedPlan): { tasks: TaskSnapshot[]; assignments: AssignmentSnapshot[] } {
+  return {
+    tasks: v.tasks.map((t) => ({ number: t.number, text: t.text, section: t.section, subsection: t.subsection, units: t.units, deadlinePhrase: t.deadlinePhrase, dueAt: t.dueAt })),
+    assignments: v.assignments.map((a) => ({ task: a.task, unit: a.unit, role: a.role })),
+  };
+}
+
+async function storedSnapshot(tx: Prisma.TransactionClient, planId: string) {
+  const tasks = await tx.task.findMany({
+    where: { planId, cancelledAt: null },
+    include: { section: true, subsection: true, assignments: { where: { cancelledAt: null }, include: { unit: true } } },
+    orderBy: { number: 'asc' },
+  });
+  return {
+    tasks: tasks.map((t) => ({
+      number: t.number,
+      text: t.text,
+      section: t.section.key,
+      subsection: t.subsection?.key ?? null,
+      units: t.units,
+      deadlinePhrase: t.deadlinePhrase,
+      dueAt: t.dueAt ? t.dueAt.toISOString() : null,
+    })),
+    assignments: tasks.flatMap((t) => t.assignments.map((a) => ({ task: t.number, unit: a.unit.name, role: a.role }))),
+  };
+}
+
+/**
+ * Applies a loaded plan in one transaction (serialised per plan with an advisory lock). With
+ * `dryRun`, computes the diff and changes nothing.
+ */
+export async function importPlan(
+  db: PrismaClient,
+  loaded: LoadedPlan,
+  opts: { slug: string; actor: string; dryRun?: boolean; seedDirectory?: UnitsDirectory },
+): Promise<ImportResult> {
+  const v = loaded.validated;
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'plan:' + opts.slug}))`;
+      if (opts.seedDirectory && (await tx.unit.count()) === 0) await syncDirectoryTx(tx, opts.seedDirectory, opts.actor);
+      const existing = await tx.plan.findUnique({ where: { slug: opts.slug } });
+      const before = existing ? await storedSnapshot(tx, existing.id) : { tasks: [], assignments: [] };
+      const diff = diffPlan(before, snapshotOf(v));
+      const base = { slug: opts.slug, created: !existing, diff, summary: loaded.summary };
+      if (existing && isEmptyDiff(diff)) return { ...base, planId: existing.id, changed: false, revision: existing.revision };
+      if (opts.dryRun) return { ...base, planId: existing?.id ?? '', changed: true, revision: (existing?.revision ?? 0) + 1 };
+
+      const plan = existing
+        ? await tx.plan.update({ where: { id: existing.id }, data: { title: v.plan.title, sourceName: path.basename(loaded.file), sourceSha256: loaded.sha256, revision: { increment: 1 } } })
+        : await tx.plan.create({ data: { slug: opts.slug, title: v.plan.title, sourceName: path.basename(loaded.file), sourceSha256: loaded.sha256 } });
+
+      // Sections: level 1 first so level 2 can point at its parent.
+      const sectionIds = new Map<string, string>();
+      for (const s of [...v.plan.sections].sort((a, b) => a.level - b.level)) {
+        const parentId = s.parentKey ? sectionIds.get(s.parentKey) ?? null : null;
+        const row = await tx.section.upsert({
+          where: { planId_key: { planId: plan.id, key: s.key } },
+          create: { planId: plan.id, key: s.key, level: s.level, ordinal: s.ordinal, title: s.title, parentId },
+          update: { level: s.level, ordinal: s.ordinal, title: s.title, parentId },
+        });
+        sectionIds.set(s.key, row.id);
+      }
+      for (const r of v.plan.rules) {
+        await tx.planRule.upsert({
+          where: { planId_kind_fromTask: { planId: plan.id, kind: r.kind, fromTask: r.fromTask } },
+          create: { planId: plan.id, kind: r.kind, text: r.text, fromTask: r.fromTask, unitNames: r.units, sourceLine: r.line },
+          update: { text: r.text, unitNames: r.units, sourceLine: r.line },
+        });
+      }
+      for (const ind of v.plan.indicators) {
+        const data = { goal: ind.goal, name: ind.name, targetText: ind.targetText, targetValue: ind.targetValue, unit: ind.unit, comparator: ind.comparator, targetYear: ind.targetYear, sourceLine: ind.line };
+        await tx.indicator.upsert({ where: { planId_code: { planId: plan.id, code: ind.code } }, create: { planId: plan.id, code: ind.code, ...data }, update: data });
+      }
+
+      const touched = new Set([...diff.added, ...diff.changed.map((c) => c.number)]);
+      const units = new Map((await tx.unit.findMany({ select: { id: true, name: true } })).map((u) => [u.name, u.id]));
+      const now = new Date();
+      for (const t of v.tasks) {
+        if (existing && !touched.has(t.number)) continue;
+        const data = {
+          text: t.text,
+          sectionId: sectionIds.get(t.section)!,
+          subsectionId: t.subsection ? sectionIds.get(t.subsection)! : null,
+          unitsText: t.unitsText,
+          units: t.units,
+          deadlinePhrase: t.deadlinePhrase,
+          dueAt: t.dueAt ? new Date(t.dueAt) : null,
+          kind: t.kind,
+          sourceLine: t.line,
+          cancelledAt: null,
+        };
+        const row = await tx.task.upsert({ where: { planId_number: { planId: plan.id, number: t.number } }, create: { planId: plan.id, number: t.number, ...data }, update: data });
+        const rows = v.assignments.filter((a) => a.task === t.number);
+        for (const a of rows) {
+          const unitId = units.get(a.unit)!;
+          const due = t.dueAt ? new Date(t.dueAt) : null;
+          const prev = await tx.assignment.findUnique({ where: { taskId_unitId: { taskId: row.id, unitId } } });
+          if (!prev) {
+            const created = await tx.assignment.create({ data: { taskId: row.id, unitId, role: a.role, ordinal: a.ordinal, viaGroup: a.viaGroup, dueAt: due, originalDueAt: due, state: 'ASSIGNED' } });
+            if (existing) await audit(tx, { actor: opts.actor, action: 'assignment.created', entityType: 'Assignment', entityId: created.id, planId: plan.id, taskId: row.id, assignmentId: created.id, unitId, data: { task: t.number, unit: a.unit, role: a.role } });
+          } else {
+            const dueChanged = (prev.originalDueAt?.getTime() ?? null) !== (due?.getTime() ?? null);
+            await tx.assignment.update({
+              where: { id: prev.id },
+              data: {
+                role: a.role,
+                ordinal: a.ordinal,
+                viaGroup: a.viaGroup,
+                ...(prev.cancelledAt ? { cancelledAt: null, state: 'ASSIGNED' } : {}),
+                // a re-planned deadline replaces the original; an approved extension later than it stays
+                ...(dueChanged ? { originalDueAt: due, dueAt: prev.dueAt && due && prev.dueAt > due ? prev.dueAt : due } : {}),
+              },
+            });
+          }
+        }
+        const keep = new Set(rows.map((a) => units.get(a.unit)!));
+        const dropped = await tx.assignment.findMany({ where: { taskId: row.id, cancelledAt: null, unitId: { notIn: [...keep] } } });
+        for (const d of dropped) {
+          await tx.assignment.update({ where: { id: d.id }, data: { cancelledAt: now, state: 'CANCELLED' } });
+          await audit(tx, { actor: opts.actor, action: 'assignment.cancelled', entityType: 'Assignment', entityId: d.id, planId: plan.id, taskId: row.id, assignmentId: d.id, unitId: d.unitId, data: { reason: '修订后的方案不再列出该单位' } });
+        }
+      }
+      if (existing) {
+        for (const n of diff.removed) {
+          const t = await tx.task.update({ where: { planId_number: { planId: plan.id, number: n } }, data: { cancelledAt: now } });
+          await tx.assignment.updateMany({ where: { taskId: t.id, cancelledAt: null }, data: { cancelledAt: now, state: 'CANCELLED' } });
+          await audit(tx, { actor: opts.actor, action: 'task.cancelled', entityType: 'Task', entityId: t.id, planId: plan.id, taskId: t.id, data: { number: n, reason: '修订后的方案删除了该任务' } });
+        }
+      }
+      await audit(tx, {
+        actor: opts.actor,
+        action: existing ? 'plan.revised' : 'plan.imported',
+        entityType: 'Plan',
+        entityId: plan.id,
+        planId: plan.id,
+        data: { file: path.basename(loaded.file), sha256: loaded.sha256, encoding: loaded.encoding, revision: plan.revision, summary: loaded.summary, diff: existing ? diff : { added: diff.added.length } },
+      });
+      return { ...base, planId: plan.id, changed: true, revision: plan.revision };
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+}

@@ -1,0 +1,106 @@
+/**
+ * The units directory in PostgreSQL: the config file (or a CSV) seeds it, the Office edits it, and
+ * plan validation resolves names through it.
+ */
+import type { PrismaClient, Prisma } from '../generated/prisma/client';
+import type { DirectoryUnit, UnitsDirectory } from '../domain/units';
+import { audit } from '../infra/audit';
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+export interface SyncResult {
+  created: string[];
+  updated: string[];
+  unchanged: number;
+}
+
+/** Reads the directory from the database, or null when it holds no units yet. */
+export async function loadDirectory(db: Db): Promise<UnitsDirectory | null> {
+  const units = await db.unit.findMany({
+    include: { aliases: true, contacts: { orderBy: [{ role: 'asc' }, { email: 'asc' }] }, members: { include: { member: true }, orderBy: { ordinal: 'asc' } } },
+    orderBy: { createdAt: 'asc' },
+  });
+  if (!units.length) return null;
+  const office = units.find((u) => u.kind === 'OFFICE');
+  const leadership = units.find((u) => u.kind === 'LEADERSHIP');
+  return {
+    office: office?.name ?? '',
+    leadership: leadership?.name ?? '',
+    units: units.map((u) => ({
+      name: u.name,
+      fullName: u.fullName,
+      kind: u.kind,
+      aliases: u.aliases.map((a) => a.alias).sort(),
+      contacts: u.contacts.map((c) => ({ role: c.role, name: c.name, email: c.email, phone: c.phone })),
+      ...(u.kind === 'GROUP' ? { members: u.members.map((m) => m.member.name) } : {}),
+    })),
+  };
+}
+
+function fingerprint(u: DirectoryUnit): string {
+  return JSON.stringify([
+    u.fullName ?? null,
+    u.kind,
+    [...u.aliases].sort(),
+    u.contacts.map((c) => [c.role, c.name, c.email, c.phone ?? null]).sort(),
+    u.members ?? [],
+  ]);
+}
+
+/**
+ * Makes the database directory equal to `dir` for every unit `dir` lists (units it does not list are
+ * kept: assignments may refer to them). One transaction; audited per changed unit.
+ */
+export async function syncDirectory(db: PrismaClient, dir: UnitsDirectory, actor: string): Promise<SyncResult> {
+  return db.$transaction(async (tx) => syncDirectoryTx(tx, dir, actor), { timeout: 60_000 });
+}
+
+export async function syncDirectoryTx(tx: Prisma.TransactionClient, dir: UnitsDirectory, actor: string): Promise<SyncResult> {
+  const current = await loadDirectory(tx);
+  const before = new Map((current?.units ?? []).map((u) => [u.name, u]));
+  const result: SyncResult = { created: [], updated: [], unchanged: 0 };
+  const ids = new Map<string, string>();
+  for (const u of dir.units) {
+    const prev = before.get(u.name);
+    if (prev && fingerprint(prev) === fingerprint(u)) {
+      result.unchanged++;
+      continue;
+    }
+    const row = await tx.unit.upsert({
+      where: { name: u.name },
+      create: { name: u.name, fullName: u.fullName ?? null, kind: u.kind },
+      update: { fullName: u.fullName ?? null, kind: u.kind },
+    });
+    ids.set(u.name, row.id);
+    await tx.unitAlias.deleteMany({ where: { unitId: row.id } });
+    const aliases = [...new Set(u.aliases.filter((a) => a !== u.name))];
+    if (aliases.length) {
+      // An alias moving from one unit to another: the later unit wins, as in the file.
+      await tx.unitAlias.deleteMany({ where: { alias: { in: aliases } } });
+      await tx.unitAlias.createMany({ data: aliases.map((alias) => ({ alias, unitId: row.id })) });
+    }
+    const keep = u.contacts.map((c) => ({ role: c.role, email: c.email }));
+    await tx.contact.deleteMany({ where: { unitId: row.id, NOT: keep.length ? { OR: keep } : undefined } });
+    for (const c of u.contacts) {
+      await tx.contact.upsert({
+        where: { unitId_role_email: { unitId: row.id, role: c.role, email: c.email } },
+        create: { unitId: row.id, role: c.role, name: c.name, email: c.email, phone: c.phone ?? null },
+        update: { name: c.name, phone: c.phone ?? null },
+      });
+    }
+    (prev ? result.updated : result.created).push(u.name);
+    await audit(tx, { actor, action: prev ? 'unit.updated' : 'unit.created', entityType: 'Unit', entityId: row.id, unitId: row.id, data: { name: u.name, before: prev ?? null, after: u } });
+  }
+  // Group memberships once every member exists.
+  for (const u of dir.units) {
+    if (!ids.has(u.name)) continue;
+    const groupId = ids.get(u.name)!;
+    await tx.unitGroupMember.deleteMany({ where: { groupId } });
+    if (u.kind === 'GROUP' && u.members?.length) {
+      const members = await tx.unit.findMany({ where: { name: { in: u.members } }, select: { id: true, name: true } });
+      const byName = new Map(members.map((m) => [m.name, m.id]));
+      await tx.unitGroupMember.createMany({ data: u.members.map((m, ordinal) => ({ groupId, memberId: byName.get(m)!, ordinal })) });
+    }
+  }
+  return result;
+}

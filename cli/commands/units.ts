@@ -1,0 +1,86 @@
+/**
+ * `dubang units list|import|export|seed`: the units directory (单位名录) in the database.
+ * Files: .json (config/units.json format) or .csv (see infra/units-file.ts for the columns).
+ */
+import * as fs from 'node:fs';
+import type { Command } from 'commander';
+import { action, print, UserError } from '../output';
+import { config, withDb } from '../context';
+import { loadDirectory, syncDirectory } from '../../app/units';
+import { checkDirectory, directoryFromCsv, directoryToCsv, readDirectoryFile } from '../../infra/units-file';
+import type { UnitsDirectory } from '../../domain/units';
+
+function readAny(file: string): UnitsDirectory {
+  if (!fs.existsSync(file)) throw new UserError(`找不到文件: ${file}`);
+  try {
+    if (/\.csv$/i.test(file)) return directoryFromCsv(fs.readFileSync(file, 'utf8'), file);
+    return readDirectoryFile(file);
+  } catch (e) {
+    const err = e as Error & { problems?: unknown };
+    if (err.name === 'UnitsFileError') throw new UserError(err.message, err.problems, 2);
+    throw e;
+  }
+}
+
+export function register(program: Command): void {
+  const units = program.command('units').description('单位名录: 列出、导入、导出 (the units directory)');
+
+  units
+    .command('list')
+    .description('list the units with kind, aliases and contacts')
+    .action(
+      action(async (_opts: unknown, cmd: Command) => {
+        const cfg = config();
+        const dir = await withDb(cfg, loadDirectory);
+        if (!dir) throw new UserError('名录为空: 先运行 `dubang units seed` 或 `dubang units import <file>`');
+        print(cmd, {
+          data: dir,
+          human: (d) =>
+            d.units
+              .map((u) => {
+                const c = u.contacts.map((x) => `${x.name} <${x.email}>`).join('，');
+                const m = u.members?.length ? ` 成员: ${u.members.join('、')}` : '';
+                return `${u.name} [${u.kind}]${u.aliases.length ? ` 别名: ${u.aliases.join('、')}` : ''}${m}${c ? ` 联系人: ${c}` : ''}`;
+              })
+              .join('\n'),
+        });
+      }),
+    );
+
+  units
+    .command('import <file>')
+    .description('make the directory match a .json or .csv file (units not in the file are kept); one transaction')
+    .action(
+      action(async (file: string, _opts: unknown, cmd: Command) => {
+        const dir = readAny(file);
+        const cfg = config();
+        const r = await withDb(cfg, (db) => syncDirectory(db, dir, 'cli'));
+        print(cmd, { data: r, human: () => `名录已更新: 新增 ${r.created.length}，修改 ${r.updated.length}，未变 ${r.unchanged}${r.updated.length ? `\n修改: ${r.updated.join('、')}` : ''}` });
+      }),
+    );
+
+  units
+    .command('seed')
+    .description('fill an empty directory from config/units.json (does nothing once the directory has units)')
+    .action(
+      action(async (_opts: unknown, cmd: Command) => {
+        const cfg = config();
+        const r = await withDb(cfg, async (db) => ((await db.unit.count()) ? null : syncDirectory(db, readDirectoryFile(cfg.unitsFile), 'cli')));
+        print(cmd, { data: r ?? { created: [], updated: [], unchanged: 0, skipped: true }, human: () => (r ? `名录已初始化: ${r.created.length} 个单位` : '名录已有数据, 未作修改') });
+      }),
+    );
+
+  units
+    .command('export [file]')
+    .description('write the directory as CSV (or JSON when the file ends in .json); stdout when no file')
+    .action(
+      action(async (file: string | undefined, _opts: unknown, _cmd: Command) => {
+        const cfg = config();
+        const dir = await withDb(cfg, loadDirectory);
+        if (!dir) throw new UserError('名录为空');
+        const body = file && /\.json$/i.test(file) ? JSON.stringify(checkDirectory(dir, 'database'), null, 2) + '\n' : directoryToCsv(dir);
+        if (file) fs.writeFileSync(file, body);
+        else process.stdout.write(body);
+      }),
+    );
+}

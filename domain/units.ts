@@ -1,0 +1,106 @@
+/**
+ * The units directory (单位名录) as pure data, and name resolution: canonical names, aliases
+ * (full- and half-width brackets are the same name), and group expansion.
+ */
+
+export type UnitKind = 'BUREAU' | 'COUNTY' | 'DEV_ZONE' | 'MANAGEMENT' | 'GROUP' | 'OFFICE' | 'LEADERSHIP' | 'OTHER';
+export type ContactRole = 'LIAISON' | 'LEADER' | 'RECIPIENT';
+
+export interface DirectoryContact {
+  role: ContactRole;
+  name: string;
+  email: string;
+  phone?: string | null;
+}
+
+export interface DirectoryUnit {
+  /** canonical name, as plans write it (市市场监管局) */
+  name: string;
+  fullName?: string | null;
+  kind: UnitKind;
+  aliases: string[];
+  contacts: DirectoryContact[];
+  /** for GROUP units: canonical names of the members, in order */
+  members?: string[];
+  note?: string | null;
+}
+
+export interface UnitsDirectory {
+  /** canonical name of the leading group office (the Office) */
+  office: string;
+  /** canonical name of the leadership recipients' unit */
+  leadership: string;
+  units: DirectoryUnit[];
+}
+
+/** Lookup form of a name: brackets and commas folded to half-width, spaces removed. Never stored. */
+export function nameKey(name: string): string {
+  return name
+    .replace(/[（]/g, '(')
+    .replace(/[）]/g, ')')
+    .replace(/[【［]/g, '[')
+    .replace(/[】］]/g, ']')
+    .replace(/，/g, ',')
+    .replace(/\s+/g, '');
+}
+
+export class DirectoryError extends Error {
+  override name = 'DirectoryError';
+}
+
+export interface Resolver {
+  /** the unit a name (canonical or alias) refers to, or undefined */
+  find(name: string): DirectoryUnit | undefined;
+  /** the unit itself, or a group's members (recursively), in order */
+  expand(unit: DirectoryUnit): DirectoryUnit[];
+  byName(canonical: string): DirectoryUnit;
+}
+
+/**
+ * Builds the resolver and checks the directory's integrity: unique names and aliases, groups whose
+ * members exist and are not groups of themselves, the Office and leadership present.
+ */
+export function createResolver(dir: UnitsDirectory): Resolver {
+  const index = new Map<string, DirectoryUnit>();
+  const canonical = new Map<string, DirectoryUnit>();
+  const problems: string[] = [];
+  for (const u of dir.units) {
+    if (canonical.has(u.name)) problems.push(`单位名称重复: ${u.name}`);
+    canonical.set(u.name, u);
+    for (const n of [u.name, ...u.aliases]) {
+      const k = nameKey(n);
+      const prev = index.get(k);
+      if (prev && prev !== u) problems.push(`名称「${n}」同时指向「${prev.name}」和「${u.name}」`);
+      index.set(k, u);
+    }
+  }
+  for (const u of dir.units) {
+    if (u.kind === 'GROUP') {
+      if (!u.members?.length) problems.push(`单位组「${u.name}」没有成员`);
+      for (const m of u.members ?? []) if (!canonical.has(m)) problems.push(`单位组「${u.name}」的成员「${m}」不在名录中`);
+    } else if (u.members?.length) {
+      problems.push(`「${u.name}」不是单位组 (kind GROUP), 不能有成员`);
+    }
+  }
+  for (const [role, n] of [['office', dir.office], ['leadership', dir.leadership]] as const) {
+    if (!canonical.has(n)) problems.push(`${role}「${n}」不在名录中`);
+  }
+  if (problems.length) throw new DirectoryError(problems.join('; '));
+
+  const expand = (unit: DirectoryUnit, seen: Set<string> = new Set()): DirectoryUnit[] => {
+    if (unit.kind !== 'GROUP') return [unit];
+    if (seen.has(unit.name)) throw new DirectoryError(`单位组「${unit.name}」循环包含自身`);
+    seen.add(unit.name);
+    return (unit.members ?? []).flatMap((m) => expand(canonical.get(m)!, seen));
+  };
+  for (const u of dir.units) expand(u);
+  return {
+    find: (name) => index.get(nameKey(name)),
+    expand: (u) => expand(u),
+    byName: (n) => {
+      const u = canonical.get(n);
+      if (!u) throw new DirectoryError(`单位「${n}」不在名录中`);
+      return u;
+    },
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * Reading and writing the units directory: JSON (config/units.json) and CSV for the Office's
+ * spreadsheets. CSV columns (UTF-8, header row required):
+ *   name, fullName, kind, aliases, members, liaisonName, liaisonEmail, liaisonPhone,
+ *   leaderName, leaderEmail, leaderPhone, recipients, note
+ * `aliases` and `members` are separated by `|`; `recipients` is `名称 <email>|…` (Office/leadership).
+ */
+import * as fs from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import { unitsDirectorySchema } from '../config/units';
+import { createResolver, type DirectoryContact, type DirectoryUnit, type UnitsDirectory } from '../domain/units';
+
+export class UnitsFileError extends Error {
+  override name = 'UnitsFileError';
+  constructor(
+    message: string,
+    readonly problems: { line?: number; field: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+function zodProblems(err: z.ZodError, lineOf?: (path: PropertyKey[]) => number | undefined) {
+  return err.issues.map((i) => ({
+    ...(lineOf ? { line: lineOf(i.path) } : {}),
+    field: i.path.join('.'),
+    message: i.message,
+  }));
+}
+
+/** Validates a directory object (schema and integrity); throws UnitsFileError naming each problem. */
+export function checkDirectory(raw: unknown, source: string): UnitsDirectory {
+  const parsed = unitsDirectorySchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = zodProblems(parsed.error);
+    throw new UnitsFileError(`${source}: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems);
+  }
+  const dir = parsed.data as UnitsDirectory;
+  try {
+    createResolver(dir);
+  } catch (e) {
+    throw new UnitsFileError(`${source}: ${(e as Error).message}`, [{ field: 'units', message: (e as Error).message }]);
+  }
+  return dir;
+}
+
+export function readDirectoryFile(file: string): UnitsDirectory {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UnitsFileError(`${file}: ${(e as Error).message}`);
+  }
+  return checkDirectory(raw, file);
+}
+
+export const CSV_COLUMNS = [
+  'name', 'fullName', 'kind', 'aliases', 'members',
+  'liaisonName', 'liaisonEmail', 'liaisonPhone', 'leaderName', 'leaderEmail', 'leaderPhone',
+  'recipients', 'note',
+] as const;
+
+const split = (s: string | undefined) => (s ?? '').split('|').map((x) => x.trim()).filter(Boolean);
+
+export function directoryToCsv(dir: UnitsDirectory): string {
+  const rows = dir.units.map((u) => {
+    const c = (role: DirectoryContact['role']) => u.contacts.find((x) => x.role === role);
+    const l = c('LIAISON');
+    const d = c('LEADER');
+    return {
+      name: u.name,
+      fullName: u.fullName ?? '',
+      kind: u.kind,
+      aliases: u.aliases.join('|'),
+      members: (u.members ?? []).join('|'),
+      liaisonName: l?.name ?? '',
+      liaisonEmail: l?.email ?? '',
+      liaisonPhone: l?.phone ?? '',
+      leaderName: d?.name ?? '',
+      leaderEmail: d?.email ?? '',
+      leaderPhone: d?.phone ?? '',
+      recipients: u.contacts.filter((x) => x.role === 'RECIPIENT').map((x) => `${x.name} <${x.email}>`).join('|'),
+      note: u.note ?? '',
+    };
+  });
+  return stringify(rows, { header: true, columns: [...CSV_COLUMNS] });
+}
+
+/**
+ * Parses a CSV directory. The Office and leadership are the rows of kind OFFICE and LEADERSHIP.
+ * Errors name the CSV line (header = line 1) and the column.
+ */
+export function directoryFromCsv(text: string, source = 'CSV'): UnitsDirectory {
+  let records: Record<string, string>[];
+  try {
+    records = parse(text.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true, trim: true, relax_column_count: false });
+  } catch (e) {
+    throw new UnitsFileError(`${source}: ${(e as Error).message}`);
+  }
+  const header = Object.keys(records[0] ?? {});
+  const missing = ['name', 'kind'].filter((c) => !header.includes(c));
+  if (records.length === 0) throw new UnitsFileError(`${source}: 没有数据行`);
+  if (missing.length) throw new UnitsFileError(`${source}: 第1行缺少列 ${missing.join(', ')}`, missing.map((m) => ({ line: 1, field: m, message: 'required column' })));
+  const problems: { line: number; field: string; message: string }[] = [];
+  const units: DirectoryUnit[] = records.map((r, i) => {
+    const line = i + 2;
+    const contacts: DirectoryContact[] = [];
+    const person = (role: 'LIAISON' | 'LEADER', prefix: 'liaison' | 'leader') => {
+      const email = r[`${prefix}Email`];
+      if (!email) return;
+      contacts.push({ role, name: r[`${prefix}Name`] || (role === 'LIAISON' ? '联络员' : '分管负责人'), email, phone: r[`${prefix}Phone`] || null });
+    };
+    person('LIAISON', 'liaison');
+    person('LEADER', 'leader');
+    for (const rec of split(r.recipients)) {
+      const m = /^(.*?)\s*<([^>]+)>$/.exec(rec);
+      if (!m) problems.push({ line, field: 'recipients', message: `「${rec}」应写作「名称 <email>」` });
+      else contacts.push({ role: 'RECIPIENT', name: m[1]! || m[2]!, email: m[2]! });
+    }
+    const members = split(r.members);
+    return {
+      name: r.name ?? '',
+      fullName: r.fullName || null,
+      kind: (r.kind ?? '') as DirectoryUnit['kind'],
+      aliases: split(r.aliases),
+      contacts,
+      ...(members.length ? { members } : {}),
+      note: r.note || null,
+    };
+  });
+  const office = units.find((u) => u.kind === 'OFFICE');
+  const leadership = units.find((u) => u.kind === 'LEADERSHIP');
+  if (!office) problems.push({ line: 1, field: 'kind', message: '需要一行 kind 为 OFFICE 的单位 (领导小组办公室)' });
+  if (!leadership) problems.push({ line: 1, field: 'kind', message: '需要一行 kind 为 LEADERSHIP 的单位 (领导小组)' });
+  const parsed = unitsDirectorySchema.safeParse({ office: office?.name ?? '', leadership: leadership?.name ?? '', units });
+  if (!parsed.success) {
+    for (const i of parsed.error.issues) {
+      const idx = typeof i.path[1] === 'number' ? i.path[1] : -1;
+      problems.push({ line: idx >= 0 ? idx + 2 : 1, field: i.path.slice(2).join('.') || i.path.join('.'), message: i.message });
+    }
+  }
+  if (problems.length) {
+    throw new UnitsFileError(`${source}: ${problems.map((p) => `第${p.line}行 ${p.field}: ${p.message}`).join('; ')}`, problems);
+  }
+  return checkDirectory(parsed.data, source);
+}
