@@ -146,8 +146,9 @@ export async function importPlan(
       const touched = new Set([...diff.added, ...diff.changed.map((c) => c.number)]);
       const units = new Map((await tx.unit.findMany({ select: { id: true, name: true } })).map((u) => [u.name, u.id]));
       const now = new Date();
-      for (const t of v.tasks) {
-        if (existing && !touched.has(t.number)) continue;
+      const work = v.tasks.filter((t) => !existing || touched.has(t.number));
+      const taskRows = new Map<number, string>();
+      for (const t of work) {
         const data = {
           text: t.text,
           sectionId: sectionIds.get(t.section)!,
@@ -160,36 +161,55 @@ export async function importPlan(
           sourceLine: t.line,
           cancelledAt: null,
         };
-        const row = await tx.task.upsert({ where: { planId_number: { planId: plan.id, number: t.number } }, create: { planId: plan.id, number: t.number, ...data }, update: data });
-        const rows = v.assignments.filter((a) => a.task === t.number);
-        for (const a of rows) {
-          const unitId = units.get(a.unit)!;
-          const due = t.dueAt ? new Date(t.dueAt) : null;
-          const prev = await tx.assignment.findUnique({ where: { taskId_unitId: { taskId: row.id, unitId } } });
-          if (!prev) {
-            const created = await tx.assignment.create({ data: { taskId: row.id, unitId, role: a.role, ordinal: a.ordinal, viaGroup: a.viaGroup, dueAt: due, originalDueAt: due, state: 'ASSIGNED' } });
-            if (existing) await audit(tx, { actor: opts.actor, action: 'assignment.created', entityType: 'Assignment', entityId: created.id, planId: plan.id, taskId: row.id, assignmentId: created.id, unitId, data: { task: t.number, unit: a.unit, role: a.role } });
-          } else {
-            const dueChanged = (prev.originalDueAt?.getTime() ?? null) !== (due?.getTime() ?? null);
-            await tx.assignment.update({
-              where: { id: prev.id },
-              data: {
-                role: a.role,
-                ordinal: a.ordinal,
-                viaGroup: a.viaGroup,
-                ...(prev.cancelledAt ? { cancelledAt: null, state: 'ASSIGNED' } : {}),
-                // a re-planned deadline replaces the original; an approved extension later than it stays
-                ...(dueChanged ? { originalDueAt: due, dueAt: prev.dueAt && due && prev.dueAt > due ? prev.dueAt : due } : {}),
-              },
-            });
-          }
+        const row = await tx.task.upsert({ where: { planId_number: { planId: plan.id, number: t.number } }, create: { planId: plan.id, number: t.number, ...data }, update: data, select: { id: true } });
+        taskRows.set(t.number, row.id);
+      }
+      // Assignments of the touched tasks: one read, batched inserts, updates only where something moved.
+      const prevRows = await tx.assignment.findMany({ where: { taskId: { in: [...taskRows.values()] } } });
+      const prevByKey = new Map(prevRows.map((a) => [`${a.taskId}/${a.unitId}`, a]));
+      const dueOf = new Map(work.map((t) => [t.number, t.dueAt ? new Date(t.dueAt) : null]));
+      const toCreate: Prisma.AssignmentCreateManyInput[] = [];
+      const wanted = new Set<string>();
+      for (const a of v.assignments) {
+        const taskId = taskRows.get(a.task);
+        if (!taskId) continue;
+        const unitId = units.get(a.unit)!;
+        const due = dueOf.get(a.task) ?? null;
+        wanted.add(`${taskId}/${unitId}`);
+        const prev = prevByKey.get(`${taskId}/${unitId}`);
+        if (!prev) {
+          toCreate.push({ taskId, unitId, role: a.role, ordinal: a.ordinal, viaGroup: a.viaGroup, dueAt: due, originalDueAt: due, state: 'ASSIGNED' });
+          continue;
         }
-        const keep = new Set(rows.map((a) => units.get(a.unit)!));
-        const dropped = await tx.assignment.findMany({ where: { taskId: row.id, cancelledAt: null, unitId: { notIn: [...keep] } } });
-        for (const d of dropped) {
-          await tx.assignment.update({ where: { id: d.id }, data: { cancelledAt: now, state: 'CANCELLED' } });
-          await audit(tx, { actor: opts.actor, action: 'assignment.cancelled', entityType: 'Assignment', entityId: d.id, planId: plan.id, taskId: row.id, assignmentId: d.id, unitId: d.unitId, data: { reason: '修订后的方案不再列出该单位' } });
+        const dueChanged = (prev.originalDueAt?.getTime() ?? null) !== (due?.getTime() ?? null);
+        // An approved extension (dueAt moved past the original) survives a re-planned deadline unless the new one is later.
+        const extended = prev.dueAt !== null && prev.originalDueAt !== null && prev.dueAt.getTime() !== prev.originalDueAt.getTime();
+        const moved = prev.role !== a.role || prev.ordinal !== a.ordinal || prev.viaGroup !== a.viaGroup || prev.cancelledAt !== null || dueChanged;
+        if (!moved) continue;
+        await tx.assignment.update({
+          where: { id: prev.id },
+          data: {
+            role: a.role,
+            ordinal: a.ordinal,
+            viaGroup: a.viaGroup,
+            ...(prev.cancelledAt ? { cancelledAt: null, state: 'ASSIGNED' } : {}),
+            ...(dueChanged ? { originalDueAt: due, dueAt: extended && due && prev.dueAt! > due ? prev.dueAt : due } : {}),
+          },
+        });
+        if (dueChanged) {
+          await audit(tx, { actor: opts.actor, action: 'assignment.retimed', entityType: 'Assignment', entityId: prev.id, planId: plan.id, taskId, assignmentId: prev.id, unitId, data: { task: a.task, before: prev.originalDueAt, after: due } });
         }
+      }
+      const created = toCreate.length ? await tx.assignment.createManyAndReturn({ data: toCreate, select: { id: true, taskId: true, unitId: true, role: true } }) : [];
+      if (existing && created.length) {
+        const numberOf = new Map([...taskRows].map(([n, id]) => [id, n]));
+        await tx.auditEvent.createMany({
+          data: created.map((c) => ({ actor: opts.actor, action: 'assignment.created', entityType: 'Assignment', entityId: c.id, planId: plan.id, taskId: c.taskId, assignmentId: c.id, unitId: c.unitId, data: { task: numberOf.get(c.taskId), role: c.role } })),
+        });
+      }
+      for (const d of prevRows.filter((a) => a.cancelledAt === null && !wanted.has(`${a.taskId}/${a.unitId}`))) {
+        await tx.assignment.update({ where: { id: d.id }, data: { cancelledAt: now, state: 'CANCELLED' } });
+        await audit(tx, { actor: opts.actor, action: 'assignment.cancelled', entityType: 'Assignment', entityId: d.id, planId: plan.id, taskId: d.taskId, assignmentId: d.id, unitId: d.unitId, data: { reason: '修订后的方案不再列出该单位' } });
       }
       if (existing) {
         for (const n of diff.removed) {
