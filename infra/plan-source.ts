@@ -1,0 +1,177 @@
+/**
+ * Reading a plan file from disk: the bytes' encoding (UTF-8, with or without BOM, or GB18030, which
+ * Chinese government sites and Windows tools still produce), a digest of the exact bytes, and the
+ * text with line ends normalised to LF. CR, CRLF and LF each end one line, so line numbers in the
+ * text are the file's line numbers.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as iconv from 'iconv-lite';
+
+export type PlanEncoding = 'utf-8' | 'gb18030';
+
+export interface PlanSource {
+  /** the decoded text, BOM removed, line ends normalised to \n */
+  text: string;
+  encoding: PlanEncoding;
+  /** hex SHA-256 of the file's bytes as stored (identifies the exact published file) */
+  sha256: string;
+}
+
+/** A plan file that cannot be decoded or read; the message says what was found and expected. */
+export class PlanSourceError extends Error {
+  override name = 'PlanSourceError';
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Larger than any real plan by orders of magnitude; past this we refuse rather than read. */
+export const MAX_PLAN_BYTES = 32 * 1024 * 1024;
+
+/** 1-based line of byte `offset`, for messages about bad bytes. */
+function lineAt(buf: Buffer, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < buf.length; i++) if (buf[i] === 0x0a) line++;
+  return line;
+}
+
+/** Offset of the first byte that breaks UTF-8, or -1. Only used to point at the problem. */
+function firstInvalidUtf8(buf: Buffer): number {
+  let i = 0;
+  while (i < buf.length) {
+    const b = buf[i]!;
+    let n = 0;
+    let min = 0;
+    if (b < 0x80) n = 0;
+    else if (b >= 0xc2 && b <= 0xdf) [n, min] = [1, 0x80];
+    else if (b >= 0xe0 && b <= 0xef) [n, min] = [2, 0x800];
+    else if (b >= 0xf0 && b <= 0xf4) [n, min] = [3, 0x10000];
+    else return i;
+    if (i + n >= buf.length && n > 0) return i;
+    let cp = n === 0 ? b : b & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const c = buf[i + k]!;
+      if ((c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (n > 0 && (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+/** Whether `tail` is the start of a multi-byte UTF-8 character with its last bytes missing. */
+function isCutUtf8(tail: Buffer): boolean {
+  const b = tail[0]!;
+  const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+  if (need < 0 || tail.length > need) return false;
+  for (let k = 1; k < tail.length; k++) if ((tail[k]! & 0xc0) !== 0x80) return false;
+  return true;
+}
+
+const normalise = (text: string) => text.replace(/\r\n?/g, '\n');
+
+/** Control characters other than tab, LF, CR and form feed: never in a published plan's text. */
+const CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
+
+/** Frequent characters of any modern Chinese prose, and its punctuation. Mojibake rarely has them. */
+const COMMON = new Set([...'的一是不了在人有和中大为上个国以要到发年会于出也对生地作可之成这进行，。、：；“”（）']);
+
+/**
+ * Whether decoded GB18030 text reads as Chinese: no replacement or control characters, no
+ * user-defined (private-use) code points, nearly all non-ASCII characters CJK ideographs or CJK
+ * punctuation, and a normal share of the most frequent characters. GB18030 maps almost any byte
+ * pairs to some character, so bytes in another encoding (Latin-1, corrupted UTF-8, binary) decode
+ * "successfully" into noise; this is the check that refuses them.
+ */
+function plausibleChinese(text: string): boolean {
+  let nonAscii = 0;
+  let cjk = 0;
+  let common = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      if (CONTROL.test(text[i]!)) return false;
+      continue;
+    }
+    if (c === 0xfffd || (c >= 0xe000 && c <= 0xf8ff)) return false;
+    nonAscii++;
+    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef) || (c >= 0x2010 && c <= 0x2027) || c === 0x00b7) cjk++;
+    if (COMMON.has(text[i]!)) common++;
+  }
+  if (nonAscii === 0) return true;
+  return cjk / nonAscii >= 0.9 && (nonAscii < 50 || common / nonAscii >= 0.05);
+}
+
+/** Whether the bytes before `end` hold a run of valid multi-byte UTF-8 (so the file is UTF-8). */
+function looksUtf8Before(buf: Buffer, end: number): boolean {
+  let multi = 0;
+  for (let i = 0; i < end; i++) if (buf[i]! >= 0xe0 && buf[i]! <= 0xef) multi++;
+  return multi >= 8;
+}
+
+/**
+ * Decodes a plan file's bytes: a UTF-8 BOM or strictly valid UTF-8 → UTF-8; otherwise GB18030 if
+ * the result reads as Chinese text. Throws PlanSourceError (naming the line of the first bad byte)
+ * for anything else, including UTF-16.
+ */
+export function decodePlanBuffer(buf: Buffer): { text: string; encoding: PlanEncoding } {
+  if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
+    throw new PlanSourceError('文件为 UTF-16 编码，无法读取：请另存为 UTF-8 或 GB18030 后重试');
+  }
+  const hasBom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+  const body = hasBom ? buf.subarray(3) : buf;
+  let utf8: string | null = null;
+  try {
+    utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
+  } catch {
+    utf8 = null;
+  }
+  if (utf8 !== null) {
+    const ctl = CONTROL.exec(utf8);
+    if (ctl) {
+      const line = utf8.slice(0, ctl.index).split('\n').length;
+      const hint = utf8.includes('\u0000') ? '（含 NUL 字节，可能是不带 BOM 的 UTF-16 文件或二进制文件）' : '';
+      throw new PlanSourceError(`第${line}行含有控制字符 U+${ctl[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}${hint}：方案应为纯文本`, line);
+    }
+    return { text: normalise(utf8), encoding: 'utf-8' };
+  }
+  const bad = firstInvalidUtf8(body);
+  // Valid UTF-8 up to a character cut short at the very end: a UTF-8 file truncated mid-character,
+  // not a file in another encoding.
+  if (bad >= 0 && bad >= body.length - 3 && isCutUtf8(body.subarray(bad))) {
+    const line = lineAt(body, bad);
+    throw new PlanSourceError(`文件在第${line}行中途结束（最后一个 UTF-8 字符不完整）：文件被截断，请使用完整的文件`, line);
+  }
+  // Many valid UTF-8 characters before the first bad byte: a damaged UTF-8 file, not GB18030.
+  if (hasBom || looksUtf8Before(body, bad)) {
+    const line = lineAt(body, bad);
+    throw new PlanSourceError(`第${line}行含有无效的 UTF-8 字节（文件其余部分为 UTF-8）：文件可能已损坏，请使用完整、未损坏的文件`, line);
+  }
+  let gb = iconv.decode(buf, 'gb18030');
+  if (gb.charCodeAt(0) === 0xfeff) gb = gb.slice(1); // GB18030 BOM (84 31 95 33)
+  if (gb.endsWith('\ufffd') && plausibleChinese(gb.slice(0, -1))) {
+    const line = gb.split('\n').length;
+    throw new PlanSourceError(`文件在第${line}行中途结束（最后一个 GB18030 字符不完整）：文件被截断，请使用完整的文件`, line);
+  }
+  if (!plausibleChinese(gb)) {
+    const line = lineAt(buf, bad);
+    throw new PlanSourceError(`无法识别文件编码：第${line}行起既不是有效的 UTF-8，也不像 GB18030 编码的中文文本；请另存为 UTF-8 后重试`, line);
+  }
+  return { text: normalise(gb), encoding: 'gb18030' };
+}
+
+/** Reads and decodes a plan file. File-system errors (ENOENT …) pass through unchanged. */
+export async function readPlanFile(path: string): Promise<PlanSource> {
+  const stat = await fs.stat(path);
+  if (stat.size > MAX_PLAN_BYTES) {
+    throw new PlanSourceError(`文件过大（${stat.size} 字节）：方案文件应小于 ${MAX_PLAN_BYTES / 1024 / 1024} MB`);
+  }
+  const buf = await fs.readFile(path);
+  const sha256 = createHash('sha256').update(buf).digest('hex');
+  return { ...decodePlanBuffer(buf), sha256 };
+}
