@@ -1,0 +1,292 @@
+/**
+ * Activities of the task lifecycle. Each one is idempotent, because Temporal runs activities at
+ * least once: a transition is recorded once per `transitionId`, a slip once per `dedupeKey`, a
+ * notice once per key (the port guarantees it). Every change writes its audit event in the same
+ * transaction.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { DateTime } from 'luxon';
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import type { AssignmentView } from '../domain/lifecycle';
+import { initialView } from '../domain/lifecycle';
+import type { SlipColour } from '../domain/model';
+import { NOTICE_KINDS, type NoticeKind, type PlannedNotice } from '../domain/notices';
+import { audit } from '../infra/audit';
+import { isUniqueViolation } from '../infra/outbox';
+import type { Logger } from '../infra/logger';
+import { ErrorType } from '../workflows/errors';
+import type { DeliveredNotice, DeliverNoticesArgs, LifecycleActivities, RecordTransitionArgs, RecordTransitionResult, TaskRef } from '../workflows/types';
+import type { NotificationPort } from './ports';
+
+export interface LifecycleDeps {
+  db: PrismaClient;
+  notifications: NotificationPort;
+  logger: Logger;
+  /** IANA zone slip years and dates are computed in */
+  zone: string;
+}
+
+/** Kinds that still go out after the assignment closed (they report the closing decision itself). */
+const SENT_WHEN_CLOSED = new Set<NoticeKind>(['decision', 'catchup_summary', 'delivery_failure', 'digest']);
+/** What closing an assignment makes pointless: every reminder, chase and escalation about it. */
+const CANCELLED_ON_CLOSE: NoticeKind[] = NOTICE_KINDS.filter((k) => !SENT_WHEN_CLOSED.has(k));
+
+function slipReason(n: PlannedNotice): string {
+  const t = `任务(${n.task})`;
+  const who = n.unit ? `${n.unit}承担的` : '';
+  switch (n.kind) {
+    case 'ack_escalation':
+    case 'ack_reminder':
+      return `${who}${t}交办后逾期未签收`;
+    case 'report_chase':
+    case 'report_reminder':
+      return `${who}${t}${n.period ? ` ${n.period} ` : ''}进展报告逾期未报送`;
+    case 'deadline_reminder':
+      return `${who}${t}临近完成时限${n.dueAt ? ` (${n.dueAt})` : ''}，尚无进展`;
+    default:
+      return `${who}${t}已超过完成时限${n.dueAt ? ` (${n.dueAt})` : ''}仍未完成`;
+  }
+}
+
+function slipNumber(year: number, seq: number): string {
+  return `督〔${year}〕${String(seq).padStart(4, '0')}号`;
+}
+
+function viewFromRow(row: { id: string; unitId: string; role: AssignmentView['role']; state: AssignmentView['state']; dueAt: Date | null; originalDueAt: Date | null; unit: { name: string } }): AssignmentView {
+  return { ...initialView({ assignmentId: row.id, unitId: row.unitId, unit: row.unit.name, role: row.role, dueAt: row.dueAt?.toISOString() ?? null, state: row.state }), originalDueAt: row.originalDueAt?.toISOString() ?? null };
+}
+
+const iso = (s: string | null) => (s ? new Date(s) : null);
+
+export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivities {
+  const { db, notifications, logger, zone } = deps;
+
+  /** Issues the 督办单 for a notice once (by dedupe key); returns its id and number. */
+  async function issueSlip(task: TaskRef, assignmentId: string, colour: SlipColour, n: PlannedNotice, dedupeKey: string): Promise<{ id: string; number: string }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await db.$transaction(async (tx) => {
+          const found = await tx.supervisionSlip.findUnique({ where: { dedupeKey }, select: { id: true, number: true } });
+          if (found) return found;
+          const issuedAt = new Date(n.at);
+          const year = DateTime.fromJSDate(issuedAt, { zone }).year;
+          // Numbers are consecutive per year: serialise issuers of the same year.
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'slip:' + year}))`;
+          const max = await tx.supervisionSlip.aggregate({ where: { year }, _max: { seq: true } });
+          const seq = (max._max.seq ?? 0) + 1;
+          const slip = await tx.supervisionSlip.create({
+            data: { number: slipNumber(year, seq), year, seq, assignmentId, colour, reason: slipReason(n), dedupeKey, issuedAt },
+            select: { id: true, number: true },
+          });
+          await audit(tx, {
+            actor: 'system',
+            action: 'slip.issued',
+            entityType: 'SupervisionSlip',
+            entityId: slip.id,
+            planId: task.planId,
+            taskId: task.taskId,
+            assignmentId,
+            data: { number: slip.number, colour, kind: n.kind, level: n.level ?? null, reason: slipReason(n) },
+          });
+          return slip;
+        });
+      } catch (err) {
+        // A concurrent issuer took the same dedupe key or number: read again (bounded).
+        if (!isUniqueViolation(err) || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  return {
+    /**
+     * Writes one accepted input: the assignment row, the input's own record (report, extension) and
+     * the audit event, in one transaction. A second call with the same transitionId changes nothing.
+     */
+    async recordTransition(args: RecordTransitionArgs): Promise<RecordTransitionResult> {
+      const { task, before, after, input } = args;
+      const at = new Date(args.at);
+      return db.$transaction(async (tx) => {
+        const done = await tx.auditEvent.findFirst({
+          where: { assignmentId: before.assignmentId, action: args.action, data: { path: ['transitionId'], equals: args.transitionId } },
+          select: { id: true },
+        });
+        if (done) {
+          if (input.type !== 'reassign') return { created: null };
+          const row = await tx.assignment.findFirst({ where: { taskId: task.taskId, unit: { name: input.toUnit }, cancelledAt: null }, include: { unit: true } });
+          return { created: row ? viewFromRow(row) : null };
+        }
+        const current = await tx.assignment.findUnique({ where: { id: before.assignmentId }, select: { id: true } });
+        if (!current) throw ApplicationFailure.nonRetryable(`assignment ${before.assignmentId} of task (${task.number}) no longer exists`, ErrorType.MissingRow);
+
+        await tx.assignment.update({
+          where: { id: before.assignmentId },
+          data: {
+            state: after.state,
+            overdue: after.overdue,
+            dueAt: iso(after.dueAt),
+            acknowledgedAt: iso(after.acknowledgedAt),
+            completedAt: iso(after.completedAt),
+            cancelledAt: iso(after.cancelledAt),
+          },
+        });
+
+        let created: AssignmentView | null = null;
+        const extra: Record<string, unknown> = {};
+        switch (input.type) {
+          case 'submitReport': {
+            const dueAt = at;
+            await tx.report.upsert({
+              where: { assignmentId_period: { assignmentId: before.assignmentId, period: input.period } },
+              create: { assignmentId: before.assignmentId, period: input.period, dueAt, submittedAt: at, text: input.text, percent: input.percent ?? null },
+              update: {},
+            });
+            extra.period = input.period;
+            extra.percent = input.percent ?? null;
+            break;
+          }
+          case 'requestExtension':
+            await tx.extension.create({
+              data: { assignmentId: before.assignmentId, requestedAt: at, requestedDueAt: new Date(input.newDueAt), previousDueAt: iso(before.dueAt), reason: input.reason },
+            });
+            extra.requestedDueAt = input.newDueAt;
+            extra.reason = input.reason;
+            break;
+          case 'approveExtension':
+          case 'rejectExtension': {
+            const ext = await tx.extension.findFirst({ where: { assignmentId: before.assignmentId, status: 'REQUESTED' }, orderBy: { requestedAt: 'desc' } });
+            if (ext) {
+              await tx.extension.update({
+                where: { id: ext.id },
+                data: { status: input.type === 'approveExtension' ? 'APPROVED' : 'REJECTED', decidedAt: at, decisionReason: input.reason ?? null },
+              });
+            }
+            extra.reason = input.reason ?? null;
+            extra.dueAt = after.dueAt;
+            break;
+          }
+          case 'reassign': {
+            const unit = await tx.unit.findFirst({ where: { OR: [{ name: input.toUnit }, { aliases: { some: { alias: input.toUnit } } }] } });
+            if (!unit) throw ApplicationFailure.nonRetryable(`单位名录中没有「${input.toUnit}」，无法改派`, ErrorType.UnknownUnit);
+            const prev = await tx.assignment.findUnique({ where: { taskId_unitId: { taskId: task.taskId, unitId: unit.id } } });
+            if (prev && !prev.cancelledAt) throw ApplicationFailure.nonRetryable(`${unit.name}已承担任务(${task.number})，不能重复改派`, ErrorType.InputRefused);
+            const data = {
+              role: before.role,
+              state: 'ASSIGNED' as const,
+              overdue: false,
+              dueAt: iso(before.dueAt),
+              originalDueAt: iso(before.originalDueAt),
+              acknowledgedAt: null,
+              completedAt: null,
+              cancelledAt: null,
+            };
+            const row = prev
+              ? await tx.assignment.update({ where: { id: prev.id }, data, include: { unit: true } })
+              : await tx.assignment.create({ data: { taskId: task.taskId, unitId: unit.id, ordinal: 1000, ...data }, include: { unit: true } });
+            created = viewFromRow(row);
+            await audit(tx, {
+              actor: args.actor,
+              action: 'assignment.created',
+              entityType: 'Assignment',
+              entityId: row.id,
+              planId: task.planId,
+              taskId: task.taskId,
+              assignmentId: row.id,
+              unitId: unit.id,
+              data: { task: task.number, unit: unit.name, role: before.role, reassignedFrom: before.unit, reason: input.reason },
+            });
+            extra.toUnit = unit.name;
+            extra.reason = input.reason;
+            break;
+          }
+          case 'approveCompletion':
+          case 'rejectCompletion':
+          case 'cancel':
+            extra.reason = input.reason ?? null;
+            break;
+          default:
+            break;
+        }
+        await audit(tx, {
+          actor: args.actor,
+          action: args.action,
+          entityType: 'Assignment',
+          entityId: before.assignmentId,
+          planId: task.planId,
+          taskId: task.taskId,
+          assignmentId: before.assignmentId,
+          unitId: before.unitId,
+          at,
+          data: { transitionId: args.transitionId, task: task.number, unit: before.unit, from: before.state, to: after.state, overdue: after.overdue, ...extra } as Prisma.InputJsonValue,
+        });
+        return { created };
+      });
+    },
+
+    /**
+     * Carries out notices whose moment has come: issues the slip a notice carries (once), then hands
+     * the notice to the pipeline (once, by key). The send-time guard re-reads the assignment and
+     * skips notices about an assignment that has closed meanwhile.
+     */
+    async deliverNotices(args: DeliverNoticesArgs): Promise<DeliveredNotice[]> {
+      const out: DeliveredNotice[] = [];
+      const ids = [...new Set(args.orders.map((o) => o.assignmentId).filter((x): x is string => x !== null))];
+      const rows = new Map((await db.assignment.findMany({ where: { id: { in: ids } }, select: { id: true, state: true } })).map((r) => [r.id, r]));
+      for (const o of args.orders) {
+        const n = o.notice;
+        const row = o.assignmentId ? rows.get(o.assignmentId) : null;
+        if (o.assignmentId && (!row || ((row.state === 'COMPLETED' || row.state === 'CANCELLED') && !SENT_WHEN_CLOSED.has(n.kind)))) {
+          out.push({ key: o.key, noticeId: null, created: false, slip: null, skipped: row ? `assignment ${row.state}` : 'assignment missing' });
+          continue;
+        }
+        const slip = n.slip && o.assignmentId ? await issueSlip(args.task, o.assignmentId, n.slip, n, `slip-${o.key.replace(/^notice-/, '')}`) : null;
+        const r = await notifications.submit({
+          key: o.key,
+          kind: n.kind,
+          assignmentId: o.assignmentId,
+          scope: o.scope,
+          dueAt: n.at,
+          slipId: slip?.id ?? null,
+          payload: {
+            to: n.to,
+            task: n.task,
+            unit: n.unit,
+            slip: slip && n.slip ? { number: slip.number, colour: n.slip } : null,
+            ...(n.level !== undefined ? { level: n.level } : {}),
+            ...(n.period !== undefined ? { period: n.period } : {}),
+            ...(n.dueAt !== undefined ? { dueAt: n.dueAt } : {}),
+            nominalAt: n.nominalAt,
+            plan: args.task.planSlug,
+            ...(o.extra?.decision ? { decision: o.extra.decision } : {}),
+            ...(o.extra?.reason ? { reason: o.extra.reason } : {}),
+          },
+        });
+        if (r.created) {
+          await audit(db, {
+            actor: 'system',
+            action: 'notice.submitted',
+            entityType: 'Notice',
+            entityId: r.noticeId,
+            planId: args.task.planId,
+            taskId: args.task.taskId,
+            assignmentId: o.assignmentId,
+            data: { key: o.key, kind: n.kind, at: n.at, to: n.to, slip: slip?.number ?? null, level: n.level ?? null },
+          });
+        }
+        out.push({ key: o.key, noticeId: r.noticeId, created: r.created, slip: slip?.number ?? null });
+      }
+      if (out.some((d) => d.created)) logger.debug('notices submitted', { task: args.task.number, count: out.filter((d) => d.created).length });
+      return out;
+    },
+
+    /**
+     * Cancels an assignment's pending reminders and escalations (after an extension, a completion or
+     * a cancel), or only those of `kinds`. Decision notices are never cancelled: they report the
+     * very change that triggers the cancelling.
+     */
+    async cancelPendingNotices(args: { assignmentId: string; kinds?: NoticeKind[] }): Promise<number> {
+      return notifications.cancelPending(args.assignmentId, args.kinds ?? CANCELLED_ON_CLOSE);
+    },
+  };
+}
+
+export type { LifecycleActivities };

@@ -1,0 +1,83 @@
+/**
+ * `dubang supervise start|stop|status <plan>`: one lifecycle workflow per task of an imported plan.
+ * Starting again starts nothing new (workflow ids are derived from plan and task).
+ */
+import type { Command } from 'commander';
+import { action, print, UserError } from '../output';
+import { config, withDb } from '../context';
+import { createTemporalClient } from '../../infra/temporal';
+import { startSupervision, stopSupervision, supervisionStatus } from '../../app/supervise';
+import type { Config } from '../../config';
+import type { Client } from '@temporalio/client';
+
+/** Runs `fn` with a Temporal client, turning an unreachable server into a message that says what to do. */
+export async function withTemporal<T>(cfg: Config, fn: (client: Client) => Promise<T>): Promise<T> {
+  let t: Awaited<ReturnType<typeof createTemporalClient>>;
+  try {
+    t = await createTemporalClient(cfg.temporal);
+  } catch (e) {
+    throw new UserError(`无法连接 Temporal (${cfg.temporal.address}): ${(e as Error).message}；请先运行 npm run up 或 dubang dev up`);
+  }
+  try {
+    return await fn(t.client);
+  } finally {
+    await t.close();
+  }
+}
+
+function rethrow(e: unknown): never {
+  const err = e as Error;
+  if (err.name === 'SuperviseError') throw new UserError(err.message);
+  throw e;
+}
+
+export function register(program: Command): void {
+  const sup = program.command('supervise').description('督办: 启动、停止、查看方案的任务督办 (start/stop/status supervision of a plan)');
+
+  sup
+    .command('start <plan>')
+    .description('start one lifecycle per task of an imported plan (idempotent)')
+    .action(
+      action(async (plan: string, _opts: unknown, cmd: Command) => {
+        const cfg = config();
+        const r = await withDb(cfg, (db) =>
+          withTemporal(cfg, (client) =>
+            startSupervision({ db, client, taskQueue: cfg.temporal.taskQueue }, { planSlug: plan, zone: cfg.timezone, policy: cfg.policy, onProgress: (d, n) => (d % 10 === 0 || d === n ? process.stderr.write(`\r启动中 ${d}/${n}`) : true) }),
+          ),
+        ).catch(rethrow);
+        process.stderr.write('\n');
+        print(cmd, { data: r, human: () => `方案「${plan}」: 新启动督办 ${r.started.length} 项任务，已在督办中 ${r.alreadyRunning.length} 项` });
+      }),
+    );
+
+  sup
+    .command('stop <plan>')
+    .description('stop every lifecycle of the plan (assignments keep their state; start resumes from it)')
+    .action(
+      action(async (plan: string, _opts: unknown, cmd: Command) => {
+        const cfg = config();
+        const r = await withDb(cfg, (db) => withTemporal(cfg, (client) => stopSupervision({ db, client }, { planSlug: plan }))).catch(rethrow);
+        print(cmd, { data: r, human: () => `方案「${plan}」: 已停止督办 ${r.stopped.length} 项任务` });
+      }),
+    );
+
+  sup
+    .command('status <plan>')
+    .description('each task: workflow status, open and overdue assignments, next wake-up')
+    .action(
+      action(async (plan: string, _opts: unknown, cmd: Command) => {
+        const cfg = config();
+        const r = await withDb(cfg, (db) => withTemporal(cfg, (client) => supervisionStatus({ db, client }, { planSlug: plan }))).catch(rethrow);
+        print(cmd, {
+          data: r,
+          human: () => {
+            const running = r.tasks.filter((t) => t.status === 'RUNNING').length;
+            return [
+              `方案「${plan}」: 任务 ${r.tasks.length} 项，督办中 ${running} 项`,
+              ...r.tasks.map((t) => `(${t.task}) ${t.status}  未办结 ${t.openAssignments}  逾期 ${t.overdue}${t.nextWakeAt ? `  下次: ${t.nextWakeAt}` : ''}`),
+            ].join('\n');
+          },
+        });
+      }),
+    );
+}

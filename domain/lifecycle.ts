@@ -1,0 +1,235 @@
+/**
+ * The lifecycle of one assignment as a pure state machine: which input is allowed in which state,
+ * what it changes, and — when it is refused — the reason in Chinese, exactly as the unit or the
+ * Office will read it. Used by the workflow's update validators and by the API; neither may change
+ * anything when `decide` refuses. Pure: `now` is a parameter, instants are ISO strings or epoch ms.
+ */
+import type { AssignmentRole, AssignmentState, TaskKind } from './model';
+
+/** Everything about one assignment the rules look at. Plain JSON: it lives in workflow state. */
+export interface AssignmentView {
+  assignmentId: string;
+  unitId: string;
+  /** canonical unit name */
+  unit: string;
+  role: AssignmentRole;
+  state: AssignmentState;
+  /** the due instant in force (after an approved extension), ISO with offset; null for standing tasks */
+  dueAt: string | null;
+  /** the due instant the plan set */
+  originalDueAt: string | null;
+  /** past its due instant and not closed; a flag, never a state */
+  overdue: boolean;
+  acknowledgedAt: string | null;
+  completionRequestedAt: string | null;
+  completedAt: string | null;
+  cancelledAt: string | null;
+  /** the state to return to when a pending extension is decided */
+  resumeState: AssignmentState | null;
+  pendingExtension: { requestedDueAt: string; reason: string; requestedAt: string } | null;
+  /** reporting periods already reported (2026Q3, 2026Y …) */
+  reportedPeriods: string[];
+  lastReportAt: string | null;
+}
+
+/** The inputs a lifecycle accepts. One object per input (ENGINEERING.md habit 3). */
+export type LifecycleInput =
+  | { type: 'acknowledge' }
+  | { type: 'submitReport'; period: string; text: string; percent?: number | null }
+  | { type: 'requestCompletion'; note?: string }
+  | { type: 'approveCompletion'; reason?: string }
+  | { type: 'rejectCompletion'; reason: string }
+  | { type: 'requestExtension'; newDueAt: string; reason: string }
+  | { type: 'approveExtension'; reason?: string }
+  | { type: 'rejectExtension'; reason: string }
+  | { type: 'reassign'; toUnit: string; reason: string }
+  | { type: 'cancel'; reason: string };
+
+export type LifecycleInputType = LifecycleInput['type'];
+
+export const LIFECYCLE_INPUTS: readonly LifecycleInputType[] = [
+  'acknowledge',
+  'submitReport',
+  'requestCompletion',
+  'approveCompletion',
+  'rejectCompletion',
+  'requestExtension',
+  'approveExtension',
+  'rejectExtension',
+  'reassign',
+  'cancel',
+];
+
+/** Stable codes for refusals (the API maps them to 409/422; tests compare them). */
+export type RefusalCode =
+  | 'CLOSED'
+  | 'NOT_ACKNOWLEDGED'
+  | 'ALREADY_ACKNOWLEDGED'
+  | 'WRONG_STATE'
+  | 'STANDING_TASK'
+  | 'DEADLINE_PASSED'
+  | 'INVALID_INPUT'
+  | 'DUPLICATE';
+
+export type Decision =
+  | { ok: true; next: AssignmentView; action: string }
+  | { ok: false; code: RefusalCode; reason: string };
+
+/** Chinese names of the states, for messages and the CLI. */
+export const STATE_NAMES: Record<AssignmentState, string> = {
+  ASSIGNED: '已交办',
+  ACKNOWLEDGED: '已签收',
+  IN_PROGRESS: '推进中',
+  EXTENSION_REQUESTED: '延期待审',
+  COMPLETION_REQUESTED: '销号待审',
+  COMPLETED: '已销号',
+  ONGOING: '长期推进',
+  CANCELLED: '已撤销',
+};
+
+/** Chinese names of the inputs, for messages and the CLI. */
+export const INPUT_NAMES: Record<LifecycleInputType, string> = {
+  acknowledge: '签收',
+  submitReport: '报送进展',
+  requestCompletion: '申请销号',
+  approveCompletion: '同意销号',
+  rejectCompletion: '退回销号申请',
+  requestExtension: '申请延期',
+  approveExtension: '同意延期',
+  rejectExtension: '驳回延期申请',
+  reassign: '改派',
+  cancel: '撤销',
+};
+
+export function isClosed(state: AssignmentState): boolean {
+  return state === 'COMPLETED' || state === 'CANCELLED';
+}
+
+const refuse = (code: RefusalCode, reason: string): Decision => ({ ok: false, code, reason });
+
+function ms(iso: string): number {
+  return Date.parse(iso);
+}
+
+function wrongState(a: AssignmentView, input: LifecycleInputType, expected: string): Decision {
+  return refuse('WRONG_STATE', `${a.unit}的任务当前状态为「${STATE_NAMES[a.state]}」，不能${INPUT_NAMES[input]}；${expected}`);
+}
+
+/**
+ * Decides one input against one assignment at `now` (ISO instant or epoch ms). Returns the next
+ * view and the audit action name, or a refusal with its reason. Never throws for a bad input.
+ */
+export function decide(a: AssignmentView, kind: TaskKind, input: LifecycleInput, now: string | number): Decision {
+  const nowMs = typeof now === 'number' ? now : ms(now);
+  const nowIso = new Date(nowMs).toISOString();
+  const name = INPUT_NAMES[input.type];
+  if (isClosed(a.state)) {
+    return refuse('CLOSED', `${a.unit}的任务已${a.state === 'COMPLETED' ? '销号' : '撤销'}，不能再${name}`);
+  }
+  const reasonMissing = (r: string | undefined) => !r || r.trim().length === 0;
+
+  switch (input.type) {
+    case 'acknowledge': {
+      if (a.state !== 'ASSIGNED') return refuse('ALREADY_ACKNOWLEDGED', `${a.unit}已于${a.acknowledgedAt ?? '此前'}签收该任务，无需重复签收`);
+      const state: AssignmentState = kind === 'standing' ? 'ONGOING' : 'ACKNOWLEDGED';
+      return { ok: true, action: 'assignment.acknowledged', next: { ...a, state, acknowledgedAt: nowIso } };
+    }
+    case 'submitReport': {
+      if (a.state === 'ASSIGNED') return refuse('NOT_ACKNOWLEDGED', `${a.unit}尚未签收该任务，请先签收再报送进展`);
+      if (!/^\d{4}(Q[1-4]|Y)$/.test(input.period)) return refuse('INVALID_INPUT', `报告期「${input.period}」格式不对，应为 2026Q3 (季度) 或 2026Y (年度)`);
+      if (reasonMissing(input.text)) return refuse('INVALID_INPUT', '进展报告内容不能为空');
+      if (input.percent != null && (!Number.isInteger(input.percent) || input.percent < 0 || input.percent > 100)) {
+        return refuse('INVALID_INPUT', `完成进度应为 0 到 100 之间的整数，收到 ${input.percent}`);
+      }
+      if (a.reportedPeriods.includes(input.period)) return refuse('DUPLICATE', `${a.unit}已报送 ${input.period} 的进展报告`);
+      const state: AssignmentState = a.state === 'ACKNOWLEDGED' ? 'IN_PROGRESS' : a.state;
+      return {
+        ok: true,
+        action: 'report.submitted',
+        next: { ...a, state, reportedPeriods: [...a.reportedPeriods, input.period], lastReportAt: nowIso },
+      };
+    }
+    case 'requestCompletion': {
+      if (kind === 'standing') return refuse('STANDING_TASK', '长期任务持续推进，不设销号；请按期报送年度总结');
+      if (a.state === 'ASSIGNED') return refuse('NOT_ACKNOWLEDGED', `${a.unit}尚未签收该任务，请先签收`);
+      if (a.state !== 'ACKNOWLEDGED' && a.state !== 'IN_PROGRESS') return wrongState(a, input.type, '请等待办公室对待审申请作出决定');
+      return { ok: true, action: 'completion.requested', next: { ...a, state: 'COMPLETION_REQUESTED', completionRequestedAt: nowIso } };
+    }
+    case 'approveCompletion': {
+      if (a.state !== 'COMPLETION_REQUESTED') return wrongState(a, input.type, '只有「销号待审」的任务可以销号');
+      return { ok: true, action: 'completion.approved', next: { ...a, state: 'COMPLETED', completedAt: nowIso, overdue: false } };
+    }
+    case 'rejectCompletion': {
+      if (a.state !== 'COMPLETION_REQUESTED') return wrongState(a, input.type, '只有「销号待审」的任务可以退回');
+      if (reasonMissing(input.reason)) return refuse('INVALID_INPUT', '退回销号申请须写明理由');
+      return { ok: true, action: 'completion.rejected', next: { ...a, state: 'IN_PROGRESS', completionRequestedAt: null } };
+    }
+    case 'requestExtension': {
+      if (kind === 'standing' || !a.dueAt) return refuse('STANDING_TASK', '长期任务没有完成时限，无需申请延期');
+      if (a.state === 'ASSIGNED') return refuse('NOT_ACKNOWLEDGED', `${a.unit}尚未签收该任务，请先签收`);
+      if (a.state !== 'ACKNOWLEDGED' && a.state !== 'IN_PROGRESS') return wrongState(a, input.type, '已有待审申请时不能再申请延期');
+      if (nowMs > ms(a.dueAt)) return refuse('DEADLINE_PASSED', `完成时限 ${a.dueAt} 已过，只能在时限之前申请延期`);
+      const requested = ms(input.newDueAt);
+      if (Number.isNaN(requested)) return refuse('INVALID_INPUT', `新的完成时限「${input.newDueAt}」不是有效日期`);
+      if (requested <= ms(a.dueAt)) return refuse('INVALID_INPUT', `新的完成时限应晚于现在的时限 ${a.dueAt}`);
+      if (reasonMissing(input.reason)) return refuse('INVALID_INPUT', '申请延期须写明理由');
+      return {
+        ok: true,
+        action: 'extension.requested',
+        next: { ...a, state: 'EXTENSION_REQUESTED', resumeState: a.state, pendingExtension: { requestedDueAt: new Date(requested).toISOString(), reason: input.reason, requestedAt: nowIso } },
+      };
+    }
+    case 'approveExtension':
+    case 'rejectExtension': {
+      if (a.state !== 'EXTENSION_REQUESTED' || !a.pendingExtension) return wrongState(a, input.type, '只有「延期待审」的任务可以审核延期');
+      if (input.type === 'rejectExtension' && reasonMissing(input.reason)) return refuse('INVALID_INPUT', '驳回延期申请须写明理由');
+      const resume = a.resumeState ?? 'IN_PROGRESS';
+      if (input.type === 'rejectExtension') {
+        return { ok: true, action: 'extension.rejected', next: { ...a, state: resume, resumeState: null, pendingExtension: null } };
+      }
+      const dueAt = a.pendingExtension.requestedDueAt;
+      return {
+        ok: true,
+        action: 'extension.approved',
+        next: { ...a, state: resume, resumeState: null, pendingExtension: null, dueAt, overdue: nowMs > ms(dueAt) },
+      };
+    }
+    case 'reassign': {
+      if (reasonMissing(input.toUnit)) return refuse('INVALID_INPUT', '改派须指定新的责任单位');
+      if (input.toUnit === a.unit) return refuse('INVALID_INPUT', `任务已由${a.unit}承办，无需改派给同一单位`);
+      if (reasonMissing(input.reason)) return refuse('INVALID_INPUT', '改派须写明理由');
+      return { ok: true, action: 'assignment.reassigned', next: { ...a, state: 'CANCELLED', cancelledAt: nowIso, pendingExtension: null, resumeState: null } };
+    }
+    case 'cancel': {
+      if (reasonMissing(input.reason)) return refuse('INVALID_INPUT', '撤销须写明理由');
+      return { ok: true, action: 'assignment.cancelled', next: { ...a, state: 'CANCELLED', cancelledAt: nowIso, pendingExtension: null, resumeState: null, overdue: false } };
+    }
+  }
+}
+
+/** Whether the overdue flag should be set at `nowMs` (past the due instant in force and still open). */
+export function isOverdue(a: Pick<AssignmentView, 'state' | 'dueAt'>, nowMs: number): boolean {
+  return !isClosed(a.state) && a.dueAt !== null && nowMs > ms(a.dueAt);
+}
+
+/** A fresh view for an assignment as the plan hands it out. */
+export function initialView(a: { assignmentId: string; unitId: string; unit: string; role: AssignmentRole; dueAt: string | null; state?: AssignmentState }): AssignmentView {
+  return {
+    assignmentId: a.assignmentId,
+    unitId: a.unitId,
+    unit: a.unit,
+    role: a.role,
+    state: a.state ?? 'ASSIGNED',
+    dueAt: a.dueAt,
+    originalDueAt: a.dueAt,
+    overdue: false,
+    acknowledgedAt: null,
+    completionRequestedAt: null,
+    completedAt: null,
+    cancelledAt: null,
+    resumeState: null,
+    pendingExtension: null,
+    reportedPeriods: [],
+    lastReportAt: null,
+  };
+}

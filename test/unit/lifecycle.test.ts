@@ -1,0 +1,136 @@
+/**
+ * The assignment state machine: every input in every state, accepted or refused with its reason.
+ */
+import { decide, initialView, isOverdue, LIFECYCLE_INPUTS, type AssignmentView, type LifecycleInput } from '../../domain/lifecycle';
+import type { AssignmentState } from '../../domain/model';
+
+const DUE = '2025-12-31T23:59:59.999+08:00';
+const BEFORE = Date.parse('2025-11-01T10:00:00+08:00');
+const AFTER = Date.parse('2026-01-05T10:00:00+08:00');
+
+function view(state: AssignmentState, extra: Partial<AssignmentView> = {}): AssignmentView {
+  return { ...initialView({ assignmentId: 'a1', unitId: 'u1', unit: '市市场监管局', role: 'LEAD', dueAt: DUE }), state, ...extra };
+}
+
+const inputs: Record<LifecycleInput['type'], LifecycleInput> = {
+  acknowledge: { type: 'acknowledge' },
+  submitReport: { type: 'submitReport', period: '2025Q3', text: '已完成方案起草', percent: 40 },
+  requestCompletion: { type: 'requestCompletion' },
+  approveCompletion: { type: 'approveCompletion' },
+  rejectCompletion: { type: 'rejectCompletion', reason: '佐证材料不全' },
+  requestExtension: { type: 'requestExtension', newDueAt: '2026-06-30T23:59:59.999+08:00', reason: '配套资金未到位' },
+  approveExtension: { type: 'approveExtension' },
+  rejectExtension: { type: 'rejectExtension', reason: '理由不充分' },
+  reassign: { type: 'reassign', toUnit: '市工信局', reason: '职能调整' },
+  cancel: { type: 'cancel', reason: '方案修订' },
+};
+
+const pending = { requestedDueAt: '2026-06-30T15:59:59.999Z', reason: '配套资金未到位', requestedAt: '2025-11-01T02:00:00.000Z' };
+const states: Record<AssignmentState, AssignmentView> = {
+  ASSIGNED: view('ASSIGNED'),
+  ACKNOWLEDGED: view('ACKNOWLEDGED'),
+  IN_PROGRESS: view('IN_PROGRESS'),
+  EXTENSION_REQUESTED: view('EXTENSION_REQUESTED', { resumeState: 'IN_PROGRESS', pendingExtension: pending }),
+  COMPLETION_REQUESTED: view('COMPLETION_REQUESTED'),
+  COMPLETED: view('COMPLETED'),
+  ONGOING: view('ONGOING', { dueAt: null, originalDueAt: null }),
+  CANCELLED: view('CANCELLED'),
+};
+
+// Expected outcome for a deadline task before its deadline: the next state, or the refusal code.
+const table: Record<AssignmentState, Record<LifecycleInput['type'], string>> = {
+  ASSIGNED: { acknowledge: 'ACKNOWLEDGED', submitReport: '!NOT_ACKNOWLEDGED', requestCompletion: '!NOT_ACKNOWLEDGED', approveCompletion: '!WRONG_STATE', rejectCompletion: '!WRONG_STATE', requestExtension: '!NOT_ACKNOWLEDGED', approveExtension: '!WRONG_STATE', rejectExtension: '!WRONG_STATE', reassign: 'CANCELLED', cancel: 'CANCELLED' },
+  ACKNOWLEDGED: { acknowledge: '!ALREADY_ACKNOWLEDGED', submitReport: 'IN_PROGRESS', requestCompletion: 'COMPLETION_REQUESTED', approveCompletion: '!WRONG_STATE', rejectCompletion: '!WRONG_STATE', requestExtension: 'EXTENSION_REQUESTED', approveExtension: '!WRONG_STATE', rejectExtension: '!WRONG_STATE', reassign: 'CANCELLED', cancel: 'CANCELLED' },
+  IN_PROGRESS: { acknowledge: '!ALREADY_ACKNOWLEDGED', submitReport: 'IN_PROGRESS', requestCompletion: 'COMPLETION_REQUESTED', approveCompletion: '!WRONG_STATE', rejectCompletion: '!WRONG_STATE', requestExtension: 'EXTENSION_REQUESTED', approveExtension: '!WRONG_STATE', rejectExtension: '!WRONG_STATE', reassign: 'CANCELLED', cancel: 'CANCELLED' },
+  EXTENSION_REQUESTED: { acknowledge: '!ALREADY_ACKNOWLEDGED', submitReport: 'EXTENSION_REQUESTED', requestCompletion: '!WRONG_STATE', approveCompletion: '!WRONG_STATE', rejectCompletion: '!WRONG_STATE', requestExtension: '!WRONG_STATE', approveExtension: 'IN_PROGRESS', rejectExtension: 'IN_PROGRESS', reassign: 'CANCELLED', cancel: 'CANCELLED' },
+  COMPLETION_REQUESTED: { acknowledge: '!ALREADY_ACKNOWLEDGED', submitReport: 'COMPLETION_REQUESTED', requestCompletion: '!WRONG_STATE', approveCompletion: 'COMPLETED', rejectCompletion: 'IN_PROGRESS', requestExtension: '!WRONG_STATE', approveExtension: '!WRONG_STATE', rejectExtension: '!WRONG_STATE', reassign: 'CANCELLED', cancel: 'CANCELLED' },
+  COMPLETED: Object.fromEntries(LIFECYCLE_INPUTS.map((t) => [t, '!CLOSED'])) as Record<LifecycleInput['type'], string>,
+  CANCELLED: Object.fromEntries(LIFECYCLE_INPUTS.map((t) => [t, '!CLOSED'])) as Record<LifecycleInput['type'], string>,
+  ONGOING: { acknowledge: '!ALREADY_ACKNOWLEDGED', submitReport: 'ONGOING', requestCompletion: '!STANDING_TASK', approveCompletion: '!WRONG_STATE', rejectCompletion: '!WRONG_STATE', requestExtension: '!STANDING_TASK', approveExtension: '!WRONG_STATE', rejectExtension: '!WRONG_STATE', reassign: 'CANCELLED', cancel: 'CANCELLED' },
+};
+
+describe('every input in every state', () => {
+  const cases = (Object.keys(table) as AssignmentState[]).flatMap((s) => LIFECYCLE_INPUTS.map((t) => [s, t, table[s][t]] as const));
+  it.each(cases)('%s + %s → %s', (state, type, expected) => {
+    const kind = state === 'ONGOING' ? 'standing' : 'deadline';
+    const d = decide(states[state], kind, inputs[type], BEFORE);
+    if (expected.startsWith('!')) {
+      expect(d.ok).toBe(false);
+      if (!d.ok) {
+        expect(d.code).toBe(expected.slice(1));
+        expect(d.reason).toMatch(/[\u4e00-\u9fff]/);
+      }
+    } else {
+      expect(d.ok).toBe(true);
+      if (d.ok) expect(d.next.state).toBe(expected);
+    }
+  });
+});
+
+describe('rules a unit or the Office would notice', () => {
+  it('acknowledging a standing task makes it ONGOING, never completable', () => {
+    const d = decide(view('ASSIGNED', { dueAt: null }), 'standing', { type: 'acknowledge' }, BEFORE);
+    expect(d.ok && d.next.state).toBe('ONGOING');
+    const c = decide(view('ONGOING', { dueAt: null }), 'standing', { type: 'requestCompletion' }, BEFORE);
+    expect(c).toMatchObject({ ok: false, reason: '长期任务持续推进，不设销号；请按期报送年度总结' });
+  });
+
+  it('an extension can be asked for only before the deadline, and its approval moves the deadline', () => {
+    const late = decide(view('IN_PROGRESS'), 'deadline', inputs.requestExtension, AFTER);
+    expect(late).toMatchObject({ ok: false, code: 'DEADLINE_PASSED' });
+    if (!late.ok) expect(late.reason).toContain('只能在时限之前申请延期');
+
+    const asked = decide(view('IN_PROGRESS'), 'deadline', inputs.requestExtension, BEFORE);
+    if (!asked.ok) throw new Error(asked.reason);
+    expect(asked.next.pendingExtension?.requestedDueAt).toBe('2026-06-30T15:59:59.999Z');
+    // approved after the original deadline passed: the new deadline is in force and not overdue
+    const approved = decide(asked.next, 'deadline', { type: 'approveExtension' }, AFTER);
+    if (!approved.ok) throw new Error(approved.reason);
+    expect(approved.next).toMatchObject({ state: 'IN_PROGRESS', dueAt: '2026-06-30T15:59:59.999Z', originalDueAt: DUE, overdue: false, pendingExtension: null });
+  });
+
+  it('rejecting an extension returns to where the unit was and keeps the deadline', () => {
+    const asked = decide(view('ACKNOWLEDGED'), 'deadline', inputs.requestExtension, BEFORE);
+    if (!asked.ok) throw new Error(asked.reason);
+    const rejected = decide(asked.next, 'deadline', inputs.rejectExtension, BEFORE);
+    expect(rejected.ok && rejected.next).toMatchObject({ state: 'ACKNOWLEDGED', dueAt: DUE });
+  });
+
+  it('an extension must move the deadline later and give a reason', () => {
+    expect(decide(view('IN_PROGRESS'), 'deadline', { type: 'requestExtension', newDueAt: '2025-06-30T00:00:00+08:00', reason: 'x' }, BEFORE)).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+    expect(decide(view('IN_PROGRESS'), 'deadline', { type: 'requestExtension', newDueAt: '2026-06-30T00:00:00+08:00', reason: '  ' }, BEFORE)).toMatchObject({ ok: false, reason: '申请延期须写明理由' });
+    expect(decide(view('IN_PROGRESS'), 'deadline', { type: 'requestExtension', newDueAt: '明年', reason: 'x' }, BEFORE)).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+  });
+
+  it('rejections by the Office need a reason', () => {
+    expect(decide(view('COMPLETION_REQUESTED'), 'deadline', { type: 'rejectCompletion', reason: '' }, BEFORE)).toMatchObject({ ok: false, reason: '退回销号申请须写明理由' });
+    expect(decide(view('IN_PROGRESS'), 'deadline', { type: 'cancel', reason: '' }, BEFORE)).toMatchObject({ ok: false, reason: '撤销须写明理由' });
+  });
+
+  it('a report names a valid period once, with a percentage 0–100', () => {
+    const a = view('IN_PROGRESS', { reportedPeriods: ['2025Q3'] });
+    expect(decide(a, 'deadline', inputs.submitReport, BEFORE)).toMatchObject({ ok: false, code: 'DUPLICATE' });
+    expect(decide(a, 'deadline', { type: 'submitReport', period: '2025-3', text: 'x' }, BEFORE)).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+    expect(decide(a, 'deadline', { type: 'submitReport', period: '2025Q4', text: 'x', percent: 120 }, BEFORE)).toMatchObject({ ok: false, reason: '完成进度应为 0 到 100 之间的整数，收到 120' });
+    const ok = decide(a, 'deadline', { type: 'submitReport', period: '2025Q4', text: '推进中' }, BEFORE);
+    expect(ok.ok && ok.next.reportedPeriods).toEqual(['2025Q3', '2025Q4']);
+  });
+
+  it('a closed assignment refuses everything with a reason naming the unit', () => {
+    const d = decide(view('COMPLETED'), 'deadline', { type: 'acknowledge' }, BEFORE);
+    expect(d).toEqual({ ok: false, code: 'CLOSED', reason: '市市场监管局的任务已销号，不能再签收' });
+  });
+
+  it('reassigning to the same unit is refused; approving completion clears the overdue flag', () => {
+    expect(decide(view('IN_PROGRESS'), 'deadline', { type: 'reassign', toUnit: '市市场监管局', reason: 'x' }, BEFORE)).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+    const d = decide(view('COMPLETION_REQUESTED', { overdue: true }), 'deadline', { type: 'approveCompletion' }, AFTER);
+    expect(d.ok && d.next).toMatchObject({ state: 'COMPLETED', overdue: false });
+  });
+
+  it('overdue is a flag: past the deadline in force and still open', () => {
+    expect(isOverdue(view('IN_PROGRESS'), AFTER)).toBe(true);
+    expect(isOverdue(view('IN_PROGRESS'), BEFORE)).toBe(false);
+    expect(isOverdue(view('COMPLETED'), AFTER)).toBe(false);
+    expect(isOverdue(view('ONGOING', { dueAt: null }), AFTER)).toBe(false);
+  });
+});

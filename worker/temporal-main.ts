@@ -1,0 +1,132 @@
+/**
+ * Composition root of the Temporal worker: builds Prisma, the notification port and the Temporal
+ * connection from config, runs the lifecycle workflows and activities, and drains on SIGINT/SIGTERM
+ * (the worker finishes in-flight activity attempts, then Prisma and the connection close).
+ *
+ * Notices go through the BullMQ adapter (infra/queue/: Notice row + delayed job); callers that run
+ * without Redis (tests, simulations) pass `notifications: 'outbox'` to write Notice rows only.
+ */
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel as TemporalLogLevel } from '@temporalio/worker';
+import { loadConfig, type Config } from '../config';
+import { createPrisma } from '../infra/db/client';
+import { createLogger, type Logger } from '../infra/logger';
+import { createOutboxNotificationPort } from '../infra/outbox';
+import { createWorkerConnection } from '../infra/temporal';
+import { createLifecycleActivities } from '../activities/lifecycle';
+import type { NotificationPort } from '../activities/ports';
+import type { PrismaClient } from '../generated/prisma/client';
+import { createRedis } from '../infra/queue/redis';
+import { createNoticeQueue } from '../infra/queue/notice-queue';
+import { createQueueNotificationPort } from '../infra/queue/notification-port';
+
+/** Where the workflow code is: the TypeScript sources under jest/ts-node, the compiled file otherwise. */
+export function workflowsPath(): string {
+  const ts = path.join(__dirname, '..', 'workflows', 'index.ts');
+  return fs.existsSync(ts) && !__filename.endsWith('.js') ? ts : path.join(__dirname, '..', 'workflows', 'index.js');
+}
+
+/**
+ * The notification port: BullMQ's (infra/queue: Notice row + delayed job) by default, or the bare
+ * outbox (rows only, for tests and for running without Redis).
+ */
+export async function chooseNotificationPort(
+  cfg: Config,
+  db: PrismaClient,
+  logger: Logger,
+  kind: 'queue' | 'outbox' = 'queue',
+): Promise<{ port: NotificationPort; kind: 'queue' | 'outbox'; close: () => Promise<void> }> {
+  if (kind === 'outbox') return { port: createOutboxNotificationPort(db), kind, close: async () => undefined };
+  const redis = createRedis(cfg.redis.url, 'producer', logger);
+  const queue = createNoticeQueue({ connection: redis, prefix: cfg.redis.queuePrefix, logger });
+  const port = createQueueNotificationPort({ prisma: db, queue, logger });
+  return {
+    port,
+    kind,
+    close: async () => {
+      await queue.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  /** resolves when the worker has stopped and everything is closed */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** Builds and starts the worker; the caller decides when to shut it down. */
+export async function startTemporalWorker(cfg: Config, logger: Logger, opts: { notifications?: 'queue' | 'outbox' } = {}): Promise<RunningWorker> {
+  const db = createPrisma(cfg.database.url);
+  const notifications = await chooseNotificationPort(cfg, db, logger, opts.notifications);
+  let connection: NativeConnection | null = null;
+  try {
+    connection = await createWorkerConnection(cfg.temporal);
+    const worker = await Worker.create({
+      connection,
+      namespace: cfg.temporal.namespace,
+      taskQueue: cfg.temporal.taskQueue,
+      workflowsPath: workflowsPath(),
+      activities: createLifecycleActivities({ db, notifications: notifications.port, logger: logger.child({ component: 'activities' }), zone: cfg.timezone }),
+      // Many sleeping workflows, few busy ones: keep the sticky cache bounded.
+      maxCachedWorkflows: 500,
+    });
+    logger.info('temporal worker started', { taskQueue: cfg.temporal.taskQueue, address: cfg.temporal.address, notifications: notifications.kind });
+    const conn = connection;
+    const done = worker.run().finally(async () => {
+      await notifications.close();
+      await db.$disconnect();
+      await conn.close();
+      logger.info('temporal worker stopped');
+    });
+    return {
+      worker,
+      done,
+      async shutdown() {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await done;
+      },
+    };
+  } catch (err) {
+    await notifications.close();
+    await db.$disconnect();
+    await connection?.close();
+    throw err;
+  }
+}
+
+function installRuntimeLogger(logger: Logger, level: Config['logLevel']): void {
+  const map: Record<string, 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'debug', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+  Runtime.install({
+    logger: new DefaultLogger(level.toUpperCase() as TemporalLogLevel, (entry) => logger[map[entry.level] ?? 'info'](entry.message, { component: 'temporal', ...(entry.meta ?? {}) })),
+    // SIGINT/SIGTERM are handled below, so the worker drains before Prisma closes.
+    shutdownSignals: [],
+  });
+}
+
+export async function main(): Promise<void> {
+  const cfg = loadConfig();
+  const logger = createLogger(cfg.logLevel, { service: 'temporal-worker' });
+  installRuntimeLogger(logger, cfg.logLevel);
+  const running = await startTemporalWorker(cfg, logger);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    void running.shutdown();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  await running.done;
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,136 @@
+/**
+ * Payload types of the task lifecycle workflow, its updates, queries and activities. Plain JSON,
+ * one object per call; evolve only by adding optional fields (histories already recorded must
+ * still decode).
+ */
+import type { AssignmentView, LifecycleInput } from '../domain/lifecycle';
+import type { TaskKind } from '../domain/model';
+import type { NoticeKind, PlannedNotice } from '../domain/notices';
+
+/** What the workflow needs about its task; frozen at start (a plan revision restarts the workflow). */
+export interface TaskRef {
+  planId: string;
+  planSlug: string;
+  taskId: string;
+  number: number;
+  kind: TaskKind;
+  /** the task text, for notices */
+  text: string;
+  /** the due instant the plan set, ISO; null for standing tasks */
+  dueAt: string | null;
+  /** IANA zone of the plan (cycles are calendar years there) */
+  zone: string;
+}
+
+/**
+ * Business time for tests and simulations: business time runs `speed` times faster than workflow
+ * time and starts at `startAtMs`. Production runs leave it out (business time = workflow time).
+ */
+export interface BusinessClock {
+  startAtMs: number;
+  speed: number;
+  /** workflow time at which business time was `startAtMs`; set by the first run, carried across Continue-As-New */
+  realOriginMs?: number;
+}
+
+/** Input of `taskLifecycle`. The policy is frozen into it: a policy change applies to new runs only. */
+export interface TaskLifecycleInput {
+  task: TaskRef;
+  /** the policy this execution runs under (config/policy.json at `supervise start`), frozen */
+  policy: unknown;
+  /** every assignment of the task, implicit units included, in their current state */
+  assignments: AssignmentView[];
+  /**
+   * Notices planned at or before this instant (epoch ms) are never sent individually: at the first
+   * start it is the start instant (catch-up replaces the historical burst with consolidated notices);
+   * across Continue-As-New it is the last moment already handled.
+   */
+  handledThroughMs?: number;
+  /** yearly cycle of a standing task (the year in the plan's zone); null for deadline tasks */
+  cycle?: number | null;
+  /** how many runs came before this one (Continue-As-New count) */
+  run?: number;
+  /** simulated business time (tests, bench); absent in production */
+  clock?: BusinessClock;
+  /** keys of the notices already delivered at `handledThroughMs` exactly, so a boundary moment is not sent twice */
+  handledKeys?: string[];
+}
+
+/** One input from a unit or the Office, as an update argument. */
+export type InputArgs<T extends LifecycleInput['type']> = Omit<Extract<LifecycleInput, { type: T }>, 'type'> & {
+  /** the unit whose assignment it concerns: canonical name or unit id */
+  unit: string;
+  /** who acted: "office:<email>", "unit:<assignmentId>", "cli" */
+  actor?: string;
+};
+
+/** The answer of every accepted update. */
+export interface InputResult {
+  task: number;
+  unit: string;
+  action: string;
+  state: AssignmentView['state'];
+  dueAt: string | null;
+  /** for reassign: the new unit's assignment */
+  newAssignmentId?: string;
+}
+
+/** A notice the workflow hands to the delivery activity, resolved to its assignment and key. */
+export interface NoticeOrder {
+  key: string;
+  assignmentId: string | null;
+  scope: string | null;
+  notice: PlannedNotice;
+  /** payload fields beyond the planned notice (a decision's action and reason) */
+  extra?: { decision?: string; reason?: string | null };
+}
+
+export interface DeliverNoticesArgs {
+  task: TaskRef;
+  orders: NoticeOrder[];
+}
+
+export interface DeliveredNotice {
+  key: string;
+  noticeId: string | null;
+  created: boolean;
+  /** number of the 督办单 issued or cited, e.g. 督〔2026〕0001号 */
+  slip: string | null;
+  /** why it was not submitted (the send-time guard found the assignment closed) */
+  skipped?: string;
+}
+
+export interface RecordTransitionArgs {
+  task: TaskRef;
+  /** deterministic per workflow execution and input: a retried activity writes nothing twice */
+  transitionId: string;
+  actor: string;
+  action: string;
+  input: LifecycleInput | { type: 'overdue' };
+  before: AssignmentView;
+  after: AssignmentView;
+  at: string;
+}
+
+export interface RecordTransitionResult {
+  /** for reassign: the assignment created (or re-opened) for the new unit */
+  created: AssignmentView | null;
+}
+
+/** Query result: the task's state now. */
+export interface LifecycleState {
+  task: TaskRef;
+  cycle: number | null;
+  run: number;
+  assignments: AssignmentView[];
+  /** when the workflow will next wake for a notice, ISO; null when nothing is planned */
+  nextWakeAt: string | null;
+  handledThrough: string;
+}
+
+/** The activities the lifecycle calls (implemented by activities/lifecycle.ts; declared here so workflow code imports no activity module). */
+export interface LifecycleActivities {
+  recordTransition(args: RecordTransitionArgs): Promise<RecordTransitionResult>;
+  deliverNotices(args: DeliverNoticesArgs): Promise<DeliveredNotice[]>;
+  cancelPendingNotices(args: { assignmentId: string; kinds?: NoticeKind[] }): Promise<number>;
+}
