@@ -46,6 +46,26 @@ export interface PlannedNotice {
   period?: string;
   /** the instant that falls due (report or deadline), ISO with offset */
   dueAt?: string;
+  /** the overdue variant: it goes out after its moment because the service was down across it (RELIABILITY row 7) */
+  late?: boolean;
+  /** catch-up notices: what is overdue, one line per task (and missing report) */
+  items?: CatchUpItem[];
+}
+
+/** One overdue item listed in a catch-up notice. */
+export interface CatchUpItem {
+  task: number;
+  unit: string;
+  /** an overdue deadline, or a report that is missing */
+  what: 'deadline' | 'report';
+  /** the due instant, ISO with offset */
+  dueAt: string;
+  /** the reporting period, for missing reports */
+  period?: string;
+  /** whole calendar days since the due date, in the policy zone */
+  overdueDays: number;
+  /** the colour the item's 督办 has reached by now (orange, red after the leadership step); null for reports */
+  slip: SlipColour | null;
 }
 
 /** Deterministic idempotency key, also the BullMQ job id (no ':' allowed there). */
