@@ -46,16 +46,17 @@ echo "(dev up: $(( $(now_ms) - T_UP )) ms)"
 
 PLAN="$(cd "$ROOT/.." && pwd)/shared/plans/nanchang-quality-city-2024.txt"
 
-step "5/7 数据库迁移 (migrate)"
-# LEAD: fill in, e.g. `node bin/dubang.js db migrate`
-echo "(待补充 / to be filled in by the lead)"
+step "5/7 数据库迁移与单位名录 (migrate, seed the units directory)"
+node bin/dubang.js db migrate
+node bin/dubang.js units seed
 
 step "6/7 导入真实方案 (import the real plan: $PLAN)"
-# LEAD: fill in, e.g. `node bin/dubang.js plan import "$PLAN"` (must be a no-op when already imported)
-echo "(待补充 / to be filled in by the lead)"
+# A no-op when this plan is already imported; a revised file is applied as a diff.
+node bin/dubang.js plan import "$PLAN" --plan nanchang-quality-city-2024
 
-step "7/7 启动 workers (Temporal worker, mail processor)"
-# LEAD: fill in: start the workers detached, with pid files under var/run and logs under var/log
-echo "(待补充 / to be filled in by the lead)"
+step "7/7 启动应用与督办 (workers, web, supervision of the real plan)"
+node bin/dubang.js dev up --apps
+# One lifecycle per task; idempotent (workflow ids derive from plan and task).
+node bin/dubang.js supervise start nanchang-quality-city-2024
 
 printf '\n完成 (%s ms)。状态: node bin/dubang.js dev status; 停止: npm run down\n' "$(( $(now_ms) - T0 ))"

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../infra/logger';
 import { devDown, devStatus, devUp, type PartStatus } from '../../infra/dev/stack';
+import { appsDown, appsStatus, appsUp, type AppStatus } from '../../infra/dev/apps';
 import { action, print, UserError } from '../output';
 import { config } from '../context';
 
@@ -22,7 +23,7 @@ function pad(s: string, n: number): string {
 }
 
 /** The status table: part, address, state, started by us, detail. */
-export function renderStatus(rows: PartStatus[]): string {
+export function renderStatus(rows: (PartStatus | AppStatus)[]): string {
   const head = ['组件', '地址', '状态', '由 dev up 启动', '详情'];
   const body = rows.map((r) => [r.part, r.address, stateText[r.state], r.startedByUs ? `是 (pid ${r.pid})` : '否', r.detail]);
   const widths = head.map((h, i) => Math.max(width(h), ...body.map((b) => width(b[i]!))));
@@ -36,15 +37,18 @@ export function register(program: Command): void {
   dev
     .command('up')
     .description('start what is missing (use configured services when reachable), create the database; idempotent')
+    .option('--apps', 'also start the application processes (Temporal worker, mail processor, web server)')
     .action(
-      action(async (_opts: unknown, cmd: Command) => {
+      action(async (opts: { apps?: boolean }, cmd: Command) => {
         const cfg = config();
         const r = await devUp(cfg, { logger: createLogger(cfg.logLevel) });
-        if (r.errors.length) {
-          throw new UserError(`${r.errors.join('\n')}\n\n${renderStatus(r.parts)}`, { parts: r.parts, started: r.started, errors: r.errors });
-        }
+        const apps = opts.apps && !r.errors.length ? await appsUp(cfg) : { started: [], errors: [] };
+        const parts = [...r.parts, ...(opts.apps ? await appsStatus(cfg) : [])];
+        const errors = [...r.errors, ...apps.errors];
+        const started = [...r.started, ...apps.started];
+        if (errors.length) throw new UserError(`${errors.join('\n')}\n\n${renderStatus(parts)}`, { parts, started, errors });
         print(cmd, {
-          data: r,
+          data: { parts, started, errors },
           human: (d) => `${renderStatus(d.parts)}\n\n${d.started.length ? `本次启动: ${d.started.join(', ')}` : '全部已在运行, 没有启动新进程'}`,
         });
       }),
@@ -56,7 +60,9 @@ export function register(program: Command): void {
     .action(
       action(async (_opts: unknown, cmd: Command) => {
         const cfg = config();
-        const r = await devDown(cfg);
+        const a = await appsDown(cfg);
+        const d = await devDown(cfg);
+        const r = { stopped: [...a.stopped, ...d.stopped], failed: [...a.failed, ...d.failed] };
         if (r.failed.length) throw new UserError(`停止失败: ${r.failed.join('; ')}`, r);
         print(cmd, { data: r, human: (d) => (d.stopped.length ? `已停止: ${d.stopped.join(', ')}` : '没有由 dev up 启动的进程在运行') });
       }),
@@ -68,9 +74,10 @@ export function register(program: Command): void {
     .action(
       action(async (_opts: unknown, cmd: Command) => {
         const cfg = config();
-        const rows = await devStatus(cfg);
+        const rows = [...(await devStatus(cfg)), ...(await appsStatus(cfg))];
         print(cmd, { data: rows, human: renderStatus });
-        if (rows.some((r) => r.state !== 'up')) process.exitCode = 3;
+        // Apps that were never started are not a failure of the infrastructure: only started-but-unhealthy ones count.
+        if (rows.some((r) => (r.state !== 'up' && !['worker', 'mailer', 'web'].includes(r.part)) || r.state === 'unhealthy')) process.exitCode = 3;
       }),
     );
 }
