@@ -1,0 +1,82 @@
+/**
+ * Use case: the optional per-recipient daily digest.
+ *
+ * A notice whose only recipient opted in is not sent alone: it is parked (Delivery row PARKED) and
+ * the recipient's digest notice for the next digest moment (daily at `hour` local time, plus a
+ * short debounce so every notice due at that moment is parked first) is submitted. The digest's key
+ * is deterministic per (recipient, moment), so parking many notices submits it once. When the
+ * digest falls due, every parked notice of that window that is still due goes out in one email,
+ * and each is recorded as SENT with the digest's Message-ID.
+ */
+import * as crypto from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { NotificationPort } from '../../activities/ports';
+import { noticeKey, type NoticeKind } from '../../domain/notices';
+import type { Sql } from './sql';
+import type { LoadedNotice } from './load-notice';
+import type { Recipient } from './recipients';
+
+export interface DigestOptions {
+  sql: Sql;
+  notify: NotificationPort;
+  zone: string;
+  /** addresses (lower case) that receive a daily digest instead of single notices */
+  recipients: ReadonlySet<string>;
+  /** local hour of the daily digest (default 9) */
+  hour?: number;
+  /** wait after the moment so all notices due then are parked (default 30 s) */
+  debounceMs?: number;
+}
+
+/** Kinds that always go alone: an alert about failed mail, and digests themselves. */
+const NEVER_DIGESTED: string[] = ['delivery_failure', 'digest'];
+
+/** The digest moment a notice due at `dueAt` belongs to: the first `hour`:00 local at or after it. */
+export function digestMoment(dueAt: Date, zone: string, hour = 9): DateTime {
+  const t = DateTime.fromJSDate(dueAt).setZone(zone);
+  let m = t.set({ hour, minute: 0, second: 0, millisecond: 0 });
+  if (m < t) m = m.plus({ days: 1 });
+  return m;
+}
+
+export function createDigestPark(o: DigestOptions) {
+  const hour = o.hour ?? 9;
+  const debounce = o.debounceMs ?? 30_000;
+  /** Parks the notice for its recipient's digest and returns the window, or null to send it alone. */
+  return async function park(n: LoadedNotice, to: Recipient[], now: Date): Promise<string | null> {
+    if (NEVER_DIGESTED.includes(n.kind) || to.length !== 1 || !o.recipients.has(to[0]!.email.toLowerCase())) return null;
+    const email = to[0]!.email;
+    const moment = digestMoment(n.dueAt, o.zone, hour);
+    const windowStart = moment.minus({ days: 1 });
+    const scope = `digest-${crypto.createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 16)}`;
+    const key = noticeKey(scope, 'digest', moment.toMillis());
+    // a notice processed after its digest already went (workers were down) goes alone, not into
+    // a digest that will never run again
+    const done = await o.sql<{ status: string }>(`SELECT status::text FROM "Notice" WHERE key = $1 AND status NOT IN ('PENDING', 'QUEUED')`, [key]);
+    if (done.length) return null;
+    await o.sql(`INSERT INTO "Delivery" (id, "noticeId", attempts, status) VALUES (gen_random_uuid(), $1::uuid, 0, 'PARKED') ON CONFLICT ("noticeId") DO NOTHING`, [n.id]);
+    await o.sql(`UPDATE "Notice" SET recipients = $2::text[], "statusReason" = '并入每日督办摘要', "updatedAt" = now() WHERE id = $1::uuid`, [n.id, [email]]);
+    await o.notify.submit({
+      key,
+      kind: 'digest' as NoticeKind,
+      assignmentId: null,
+      scope,
+      // debounced: the first parked notice fixes the digest's time (the key makes later submits no-ops)
+      dueAt: new Date(Math.max(moment.toMillis(), now.getTime()) + debounce).toISOString(),
+      slipId: null,
+      payload: { to: [], recipient: email, windowStart: windowStart.toISO()!, windowEnd: moment.toISO()! },
+    });
+    return moment.toISO()!;
+  };
+}
+
+/** Ids of the notices parked for a digest: its recipient, due in (windowStart, windowEnd]. */
+export async function parkedMembers(sql: Sql, email: string, windowStart: string, windowEnd: string): Promise<string[]> {
+  const rows = await sql<{ id: string }>(
+    `SELECT n.id::text AS id FROM "Notice" n JOIN "Delivery" d ON d."noticeId" = n.id
+     WHERE d.status = 'PARKED' AND n.recipients = $1::text[] AND n."dueAt" > $2::timestamptz AND n."dueAt" <= $3::timestamptz
+     ORDER BY n."dueAt", n.key`,
+    [[email], windowStart, windowEnd],
+  );
+  return rows.map((r) => r.id);
+}

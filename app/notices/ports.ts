@@ -1,0 +1,52 @@
+/**
+ * What the notice use cases need from the outside: a mail transport. infra/mail/mailer.ts
+ * implements it over nodemailer; errors cross this boundary as MailSendError so the use cases
+ * never see SMTP library details.
+ */
+import type { MessageAttachment } from '../../domain/messages';
+
+/** One email, ready for the transport. */
+export interface OutgoingMail {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  attachments: MessageAttachment[];
+  /** deterministic per notice (<key@domain>): a duplicate, if one ever slips through, threads with the first */
+  messageId: string;
+  headers: Record<string, string>;
+}
+
+/** What the SMTP server said. */
+export interface SendResult {
+  messageId: string;
+  /** the final reply, e.g. "250 2.0.0 OK queued as 42" */
+  response: string;
+  accepted: string[];
+  rejected: string[];
+}
+
+/**
+ * A failed send. `permanent`: the server refused for good (5xx, a bad address) and retrying would
+ * only repeat it. `ambiguous`: the failure came when the message may already have been accepted
+ * (a timeout or a dropped connection during DATA), so a retry may deliver a duplicate.
+ */
+export class MailSendError extends Error {
+  override name = 'MailSendError';
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    readonly ambiguous: boolean,
+    readonly responseCode?: number,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The mail transport port. */
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<SendResult>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,83 @@
+/** Starting and killing real processes for the crash tests: mail processors and throwaway Redis servers. */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import * as net from 'node:net';
+import * as path from 'node:path';
+
+export interface Child {
+  proc: ChildProcess;
+  /** stderr lines so far (JSON log lines) */
+  lines: string[];
+  ready: Promise<void>;
+  exited: Promise<number | null>;
+}
+
+/** Forks processor-child.ts with the given T_* settings. */
+export function startProcessor(env: Record<string, string>): Child {
+  const proc = fork(path.join(__dirname, 'ts-child.js'), [path.join(__dirname, 'processor-child.ts')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  const lines: string[] = [];
+  let buf = '';
+  proc.stderr!.on('data', (d: Buffer) => {
+    buf += d.toString('utf8');
+    const parts = buf.split('\n');
+    buf = parts.pop()!;
+    lines.push(...parts);
+  });
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  const ready = new Promise<void>((resolve, reject) => {
+    proc.on('message', (m) => m === 'ready' && resolve());
+    void exited.then((code) => reject(new Error(`processor exited (${code}) before it was ready:\n${lines.join('\n')}`)));
+  });
+  return { proc, lines, ready, exited };
+}
+
+/** Log entries (parsed) whose msg matches. */
+export function logged(c: Child, msg: RegExp): Record<string, unknown>[] {
+  return c.lines.flatMap((l) => {
+    try {
+      const e = JSON.parse(l) as Record<string, unknown>;
+      return msg.test(String(e.msg)) ? [e] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** A redis-server of our own, without persistence: kill -9 loses everything, as a crashed Redis without AOF would. */
+export async function startRedisServer(port: number): Promise<ChildProcess> {
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+  const end = Date.now() + 5000;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const c = net.connect(port, '127.0.0.1', () => {
+        c.end();
+        resolve(true);
+      });
+      c.on('error', () => resolve(false));
+    });
+    if (ok) return proc;
+    if (Date.now() > end) throw new Error(`redis-server on port ${port} did not start`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function kill9(p: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (p.exitCode !== null || p.signalCode !== null) return resolve();
+    p.once('exit', () => resolve());
+    p.kill('SIGKILL');
+  });
+}

@@ -1,0 +1,186 @@
+/**
+ * Composition root of the mail processor: builds Prisma, Redis, the mailer and the queue, checks
+ * Redis (noeviction), starts the processor and the reconciler, and drains on SIGINT/SIGTERM.
+ *
+ *   node dist/worker/mail-main.js
+ */
+import type { Worker } from 'bullmq';
+import { Pool } from 'pg';
+import type { Redis } from 'ioredis';
+import { loadConfig, type Config } from '../config';
+import type { PrismaClient } from '../generated/prisma/client';
+import { createPrisma } from '../infra/db/client';
+import { createLogger, type Logger } from '../infra/logger';
+import { createMailer } from '../infra/mail/mailer';
+import { checkRedis, createRedis } from '../infra/queue/redis';
+import { createNoticeQueue, DEFAULT_JOB_POLICY, NOTICE_QUEUE, type NoticeJobPolicy } from '../infra/queue/notice-queue';
+import { createQueueNotificationPort } from '../infra/queue/notification-port';
+import { startReconciler } from '../infra/queue/reconciler';
+import { createDeliverNotice } from '../app/notices/deliver-notice';
+import { createRecipientResolver } from '../app/notices/recipients';
+import { sqlFromPg } from '../app/notices/sql';
+import { createDigestPark } from '../app/notices/digest';
+import type { Mailer } from '../app/notices/ports';
+import { createMailProcessor } from './mail-processor';
+
+export interface MailWorkerOptions {
+  config: Readonly<Config>;
+  logger: Logger;
+  /** overrides for tests and the benchmark */
+  databaseUrl?: string;
+  redisUrl?: string;
+  prefix?: string;
+  queueName?: string;
+  smtp?: { host: string; port: number; timeoutMs?: number; poolSize?: number };
+  jobPolicy?: NoticeJobPolicy;
+  concurrency?: number;
+  /** sends per second for this relay (default config smtp.ratePerSecond) */
+  ratePerSecond?: number;
+  reconcileEveryMs?: number;
+  /** the reconciler leaves notices younger than this alone (default 10 s) */
+  reconcileGraceMs?: number;
+  /** crash recovery timing (see createMailProcessor) */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** addresses that get a daily digest instead of single notices (default none) */
+  digestRecipients?: string[];
+  /** local hour of the daily digest (default 9) and its debounce (default 30 s) */
+  digestHour?: number;
+  digestDebounceMs?: number;
+  /** fail start-up unless Redis is noeviction (default true) */
+  checkRedis?: boolean;
+}
+
+/** A running mail worker. */
+export interface MailWorker {
+  worker: Worker;
+  prisma: PrismaClient;
+  mailer: Mailer;
+  reconcileNow(): Promise<{ checked: number; added: number }>;
+  close(): Promise<void>;
+}
+
+/** Builds and starts everything; the caller (main or a test) owns close(). */
+export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker> {
+  const cfg = o.config;
+  const logger = o.logger;
+  const prefix = o.prefix ?? cfg.redis.queuePrefix;
+  const queueName = o.queueName ?? NOTICE_QUEUE;
+  const policy = o.jobPolicy ?? DEFAULT_JOB_POLICY;
+  const concurrency = o.concurrency ?? Math.max(20, cfg.smtp.poolSize * 8);
+  const dbUrl = o.databaseUrl ?? cfg.database.url;
+  const prisma = createPrisma(dbUrl, { max: 4 });
+  // the send path's three statements per email go straight to pg (app/notices/sql.ts)
+  const pg = new Pool({ connectionString: dbUrl, max: Math.min(20, concurrency) });
+  pg.on('error', (err) => logger.error('postgres pool error', { err }));
+  const workerRedis: Redis = createRedis(o.redisUrl ?? cfg.redis.url, 'worker', logger);
+  const producerRedis: Redis = createRedis(o.redisUrl ?? cfg.redis.url, 'producer', logger);
+  try {
+    if (o.checkRedis ?? true) await checkRedis(producerRedis, logger);
+  } catch (err) {
+    workerRedis.disconnect();
+    producerRedis.disconnect();
+    await prisma.$disconnect();
+    await pg.end();
+    throw err;
+  }
+  const queue = createNoticeQueue({ connection: producerRedis, prefix, name: queueName, logger });
+  const port = createQueueNotificationPort({ prisma, queue, logger, policy });
+  const mailer = createMailer({
+    host: o.smtp?.host ?? cfg.smtp.host,
+    port: o.smtp?.port ?? cfg.smtp.port,
+    secure: cfg.smtp.secure,
+    ...(cfg.smtp.user ? { user: cfg.smtp.user, pass: cfg.smtp.pass ?? '' } : {}),
+    poolSize: o.smtp?.poolSize ?? cfg.smtp.poolSize,
+    timeoutMs: o.smtp?.timeoutMs ?? cfg.smtp.timeoutMs,
+    logger,
+  });
+  const sql = sqlFromPg(pg);
+  const digest = o.digestRecipients?.length
+    ? createDigestPark({
+        sql,
+        notify: port,
+        zone: cfg.timezone,
+        recipients: new Set(o.digestRecipients.map((x) => x.toLowerCase())),
+        ...(o.digestHour !== undefined ? { hour: o.digestHour } : {}),
+        ...(o.digestDebounceMs !== undefined ? { debounceMs: o.digestDebounceMs } : {}),
+      })
+    : undefined;
+  const deliver = createDeliverNotice({
+    sql,
+    ...(digest ? { digest } : {}),
+    mailer,
+    notify: port,
+    recipients: createRecipientResolver(prisma),
+    logger,
+    zone: cfg.timezone,
+    from: cfg.smtp.from,
+  });
+  const worker = createMailProcessor({
+    connection: workerRedis,
+    prefix,
+    queueName,
+    deliver,
+    concurrency,
+    rate: { max: o.ratePerSecond ?? cfg.smtp.ratePerSecond, durationMs: 1000 },
+    logger,
+    ...(o.lockDurationMs ? { lockDurationMs: o.lockDurationMs } : {}),
+    ...(o.stalledIntervalMs ? { stalledIntervalMs: o.stalledIntervalMs } : {}),
+  });
+  const reconciler = startReconciler({ prisma, queue, logger, policy, intervalMs: o.reconcileEveryMs ?? 60_000, ...(o.reconcileGraceMs !== undefined ? { graceMs: o.reconcileGraceMs } : {}) });
+  logger.info('mail worker started', { queue: queueName, prefix, concurrency, smtp: `${o.smtp?.host ?? cfg.smtp.host}:${o.smtp?.port ?? cfg.smtp.port}` });
+
+  let closing: Promise<void> | null = null;
+  return {
+    worker,
+    prisma,
+    mailer,
+    reconcileNow: () => reconciler.runNow(),
+    close() {
+      if (!closing) {
+        closing = (async () => {
+          await reconciler.stop();
+          // Worker.close() waits for jobs in flight to finish: no send is cut off half way
+          await worker.close();
+          await queue.close();
+          await mailer.close();
+          await prisma.$disconnect();
+          await pg.end();
+          workerRedis.disconnect();
+          producerRedis.disconnect();
+          logger.info('mail worker stopped');
+        })();
+      }
+      return closing;
+    },
+  };
+}
+
+/** Process entry: config from the environment, graceful shutdown on SIGINT/SIGTERM. */
+export async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, { service: 'mail-worker' });
+  const w = await startMailWorker({ config, logger });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    w.close().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error('shutdown failed', { err });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    createLogger('error').error('mail worker failed to start', { err });
+    process.exit(1);
+  });
+}

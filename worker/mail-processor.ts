@@ -1,0 +1,62 @@
+/**
+ * The mail processor: a BullMQ worker on the notice queue. Thin on purpose: it maps a job to the
+ * deliver-notice use case and the use case's errors to BullMQ's retry semantics.
+ *  - PermanentDeliveryError → UnrecoverableError: no retry (5xx, bad address, dead letter);
+ *  - anything else is thrown as is: BullMQ retries with the job's exponential backoff.
+ */
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../infra/logger';
+import { NOTICE_QUEUE, type NoticeJobData } from '../infra/queue/notice-queue';
+import type { DeliverNotice, DeliveryOutcome } from '../app/notices/deliver-notice';
+
+export interface MailProcessorOptions {
+  /** a connection with maxRetriesPerRequest: null (createRedis(url, 'worker')) */
+  connection: Redis;
+  prefix: string;
+  queueName?: string;
+  deliver: DeliverNotice;
+  /** jobs in flight at once; keep above the SMTP pool size so database work overlaps sending */
+  concurrency: number;
+  /** at most `max` sends per `durationMs` for this queue, i.e. this relay, across all workers */
+  rate?: { max: number; durationMs: number };
+  logger: Logger;
+  /** start processing immediately (default true) */
+  autorun?: boolean;
+  /**
+   * how long a job stays locked to a worker without a lock renewal (default 30 s): after a crash
+   * its jobs are picked up again once the lock expires and the stalled-job check runs
+   */
+  lockDurationMs?: number;
+  /** how often the stalled-job check runs (default 30 s) */
+  stalledIntervalMs?: number;
+}
+
+export function createMailProcessor(o: MailProcessorOptions): Worker<NoticeJobData, DeliveryOutcome> {
+  const processor = async (job: Job<NoticeJobData>): Promise<DeliveryOutcome> => {
+    try {
+      return await o.deliver({ noticeId: job.data.noticeId, attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1 });
+    } catch (err) {
+      if ((err as Error)?.name === 'PermanentDeliveryError') throw new UnrecoverableError((err as Error).message);
+      throw err;
+    }
+  };
+  const worker = new Worker<NoticeJobData, DeliveryOutcome>(o.queueName ?? NOTICE_QUEUE, processor, {
+    connection: o.connection,
+    prefix: o.prefix,
+    concurrency: o.concurrency,
+    autorun: o.autorun ?? true,
+    ...(o.rate ? { limiter: { max: o.rate.max, duration: o.rate.durationMs } } : {}),
+    // a crashed worker's jobs come back after the lock expires; allow several crashes before
+    // BullMQ gives up on a job (the reconciler would put it back anyway)
+    maxStalledCount: 5,
+    lockDuration: o.lockDurationMs ?? 30_000,
+    stalledInterval: o.stalledIntervalMs ?? 30_000,
+    // completed/failed retention comes from the job options (infra/queue/notice-queue.ts)
+  });
+  worker.on('error', (err) => o.logger.error('mail processor error', { err }));
+  worker.on('failed', (job, err) => {
+    if (job && err?.name !== 'TransientDeliveryError') o.logger.warn('notice job failed', { jobId: job.id, err: err.message });
+  });
+  return worker;
+}
