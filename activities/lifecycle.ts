@@ -15,8 +15,8 @@ import { audit } from '../infra/audit';
 import { isUniqueViolation } from '../infra/outbox';
 import type { Logger } from '../infra/logger';
 import { ErrorType } from '../workflows/errors';
-import type { DeliveredNotice, DeliverNoticesArgs, LifecycleActivities, RecordTransitionArgs, RecordTransitionResult, TaskRef } from '../workflows/types';
-import type { NotificationPort } from './ports';
+import type { CatchUpInput, DeliveredNotice, DeliverNoticesArgs, LifecycleActivities, NoticeOrder, RecordTransitionArgs, RecordTransitionResult, TaskRef } from '../workflows/types';
+import type { NoticePayload, NotificationPort } from './ports';
 
 export interface LifecycleDeps {
   db: PrismaClient;
@@ -57,6 +57,29 @@ function viewFromRow(row: { id: string; unitId: string; role: AssignmentView['ro
 }
 
 const iso = (s: string | null) => (s ? new Date(s) : null);
+
+/** What a planned notice carries to the pipeline beyond its key, kind and moment. */
+function payloadOf(o: NoticeOrder, planSlug: string, slip: { number: string } | null): NoticePayload {
+  const n = o.notice;
+  return {
+    to: n.to,
+    task: n.task,
+    unit: n.unit,
+    slip: slip && n.slip ? { number: slip.number, colour: n.slip } : null,
+    ...(n.level !== undefined ? { level: n.level } : {}),
+    ...(n.period !== undefined ? { period: n.period } : {}),
+    ...(n.dueAt !== undefined ? { dueAt: n.dueAt } : {}),
+    // catch-up notices list what is overdue; a settled notice says it went out after its moment
+    ...(n.items !== undefined ? { items: n.items } : {}),
+    ...(n.late ? { late: true } : {}),
+    // a catch-up notice cites the worst colour reached without issuing a slip of its own
+    ...(!slip && n.slip ? { colour: n.slip } : {}),
+    nominalAt: n.nominalAt,
+    plan: planSlug,
+    ...(o.extra?.decision ? { decision: o.extra.decision } : {}),
+    ...(o.extra?.reason ? { reason: o.extra.reason } : {}),
+  };
+}
 
 export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivities {
   const { db, notifications, logger, zone } = deps;
@@ -246,19 +269,7 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
           scope: o.scope,
           dueAt: n.at,
           slipId: slip?.id ?? null,
-          payload: {
-            to: n.to,
-            task: n.task,
-            unit: n.unit,
-            slip: slip && n.slip ? { number: slip.number, colour: n.slip } : null,
-            ...(n.level !== undefined ? { level: n.level } : {}),
-            ...(n.period !== undefined ? { period: n.period } : {}),
-            ...(n.dueAt !== undefined ? { dueAt: n.dueAt } : {}),
-            nominalAt: n.nominalAt,
-            plan: args.task.planSlug,
-            ...(o.extra?.decision ? { decision: o.extra.decision } : {}),
-            ...(o.extra?.reason ? { reason: o.extra.reason } : {}),
-          },
+          payload: payloadOf(o, args.task.planSlug, slip),
         });
         if (r.created) {
           await audit(db, {
@@ -285,6 +296,31 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
      */
     async cancelPendingNotices(args: { assignmentId: string; kinds?: NoticeKind[] }): Promise<number> {
       return notifications.cancelPending(args.assignmentId, args.kinds ?? CANCELLED_ON_CLOSE);
+    },
+
+    /**
+     * Submits notices about the whole plan (the catch-up's per-unit notices and Office summary):
+     * no assignment to guard, no slip issued (each item's own 督办 issues those); once per key.
+     */
+    async submitPlanNotices(args: CatchUpInput): Promise<DeliveredNotice[]> {
+      const out: DeliveredNotice[] = [];
+      for (const o of args.orders) {
+        const n = o.notice;
+        const r = await notifications.submit({ key: o.key, kind: n.kind, assignmentId: o.assignmentId, scope: o.scope, dueAt: n.at, slipId: null, payload: payloadOf(o, args.planSlug, null) });
+        if (r.created) {
+          await audit(db, {
+            actor: 'system',
+            action: 'notice.submitted',
+            entityType: 'Notice',
+            entityId: r.noticeId,
+            planId: args.planId,
+            data: { key: o.key, kind: n.kind, at: n.at, to: n.to, unit: n.unit, items: n.items?.length ?? 0 },
+          });
+        }
+        out.push({ key: o.key, noticeId: r.noticeId, created: r.created, slip: null });
+      }
+      logger.info('catch-up submitted', { plan: args.planSlug, notices: out.length, created: out.filter((d) => d.created).length });
+      return out;
     },
   };
 }

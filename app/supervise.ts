@@ -5,15 +5,28 @@
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { PrismaClient } from '../generated/prisma/client';
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import type { HolidayOverride } from '../domain/calendar';
 import { initialView, type AssignmentView } from '../domain/lifecycle';
 import type { AssignmentRole, AssignmentState } from '../domain/model';
-import type { BusinessClock, LifecycleState, TaskLifecycleInput, TaskRef } from '../workflows/types';
+import { noticeKey } from '../domain/notices';
+import { planCatchUp, policyCalendar, type CatchUpPlan, type Policy } from '../domain/policy';
+import { audit } from '../infra/audit';
+import { isPolicy } from '../workflows/planner';
+import type { AssignmentSchedule, BusinessClock, CatchUpInput, LifecycleState, NoticeOrder, TaskLifecycleInput, TaskRef } from '../workflows/types';
 
 /** Workflow id of a task's lifecycle: `dubang-<planSlug>-task-<n>`. */
 export function taskWorkflowId(planSlug: string, task: number): string {
   return `dubang-${planSlug}-task-${task}`;
 }
+
+/** Workflow id of a plan's catch-up: fixed, so it runs once per plan however often supervision starts. */
+export function catchUpWorkflowId(planSlug: string): string {
+  return `dubang-${planSlug}-catchup`;
+}
+
+/** Audit action that records when each assignment came under supervision (and the catch-up), so a restart re-plans from the same instants. */
+export const SCHEDULED_ACTION = 'supervision.scheduled';
 
 export class SuperviseError extends Error {
   override name = 'SuperviseError';
@@ -53,8 +66,30 @@ export function viewOf(r: AssignmentRow): AssignmentView {
   };
 }
 
+/** What supervision runs under: the frozen policy and holiday override, and optionally simulated time. */
+export interface SupervisionOptions {
+  planSlug: string;
+  zone: string;
+  /**
+   * config/policy.json as loaded (frozen into each workflow's input). `{}` supervises states and
+   * inputs only, with no notice and no catch-up (harnesses that test other parts).
+   */
+  policy: Policy | Record<string, never>;
+  /** config/holidays-override.json as parsed (config/policy.ts readHolidayOverride) */
+  holidayOverride?: HolidayOverride | null;
+  /** only these task numbers */
+  tasks?: number[];
+  /** simulated business time (tests, bench) */
+  clock?: BusinessClock;
+  /**
+   * When assignments new to supervision count as made (ISO); default: now. Simulations use it to
+   * start supervision inside a plan's life (reports already owed) without replaying its past.
+   */
+  assignedAt?: string;
+}
+
 /** Loads the workflow inputs of every live task of a plan (or of the given task numbers). */
-export async function lifecycleInputs(db: PrismaClient, opts: { planSlug: string; zone: string; policy: unknown; tasks?: number[]; clock?: BusinessClock }): Promise<TaskLifecycleInput[]> {
+export async function lifecycleInputs(db: PrismaClient, opts: Omit<SupervisionOptions, 'assignedAt'>): Promise<TaskLifecycleInput[]> {
   const plan = await db.plan.findUnique({ where: { slug: opts.planSlug } });
   if (!plan) throw new SuperviseError(`没有名为「${opts.planSlug}」的已导入方案；请先运行 dubang plan import <文件>`);
   const tasks = await db.task.findMany({
@@ -72,16 +107,98 @@ export async function lifecycleInputs(db: PrismaClient, opts: { planSlug: string
     return {
       task,
       policy: opts.policy,
+      holidayOverride: opts.holidayOverride ?? null,
       assignments: t.assignments.map(viewOf),
       ...(opts.clock ? { clock: opts.clock, handledThroughMs: opts.clock.startAtMs } : {}),
     };
   });
 }
 
+interface ScheduledEvent {
+  schedule: Record<string, AssignmentSchedule>;
+  catchUp?: CatchUpInput | null;
+}
+
+/** Every schedule recorded for the plan's assignments (the earliest wins), and the catch-up recorded at the first start. */
+async function storedSchedules(db: PrismaClient, planId: string): Promise<{ schedule: Map<string, AssignmentSchedule>; catchUp: CatchUpInput | null }> {
+  const events = await db.auditEvent.findMany({ where: { planId, action: SCHEDULED_ACTION }, orderBy: { id: 'asc' }, select: { data: true } });
+  const schedule = new Map<string, AssignmentSchedule>();
+  let catchUp: CatchUpInput | null = null;
+  for (const e of events) {
+    const d = e.data as unknown as ScheduledEvent;
+    for (const [id, s] of Object.entries(d.schedule ?? {})) if (!schedule.has(id)) schedule.set(id, s);
+    if (!catchUp && d.catchUp) catchUp = d.catchUp;
+  }
+  return { schedule, catchUp };
+}
+
+/** The catch-up of a plan as orders for the notification port (keys from plan, unit and moment). */
+export function catchUpOrders(planSlug: string, cu: CatchUpPlan, unitIds: Map<string, string>): NoticeOrder[] {
+  return cu.notices.map((n) => {
+    const scope = n.kind === 'catchup_unit' ? `${planSlug}-catchup-${unitIds.get(n.unit ?? '') ?? 'unit'}` : `${planSlug}-catchup`;
+    return { key: noticeKey(scope, n.kind, Date.parse(n.nominalAt)), assignmentId: null, scope, notice: n };
+  });
+}
+
+/**
+ * Gives every assignment of the inputs its schedule: the one recorded at an earlier start, or a new
+ * one (assigned now). At the plan's first start it also plans the catch-up across every task
+ * (domain/policy planCatchUp): the assignments it covers carry `catchUpAt`, so their workflows send
+ * no assignment notice and keep 督办/催办 quiet for a while instead of repeating what it says.
+ * New schedules (and the catch-up) are recorded in the audit log before anything starts.
+ */
+async function scheduleInputs(db: PrismaClient, inputs: TaskLifecycleInput[], opts: SupervisionOptions): Promise<CatchUpInput | null> {
+  if (!inputs.length) return null;
+  const planId = inputs[0]!.task.planId;
+  const nowMs = opts.clock?.startAtMs ?? Date.now();
+  const assignedAt = opts.assignedAt ?? new Date(nowMs).toISOString();
+  const stored = await storedSchedules(db, planId);
+  const fresh: Record<string, AssignmentSchedule> = {};
+  let catchUp: CatchUpInput | null = null;
+  if (stored.schedule.size === 0 && isPolicy(opts.policy)) {
+    const calendar = policyCalendar(opts.policy, opts.holidayOverride ?? null);
+    const entries = inputs.flatMap((i) =>
+      i.assignments.map((a) => ({
+        task: { number: i.task.number, kind: i.task.kind, dueAt: i.task.dueAt },
+        assignment: { ...a, assignedAt, pendingExtension: a.pendingExtension ? { requestedDueAt: a.pendingExtension.requestedDueAt, requestedAt: a.pendingExtension.requestedAt } : null },
+      })),
+    );
+    const cu = planCatchUp({ entries, policy: opts.policy, calendar, now: nowMs });
+    const covered = new Set(cu.covered);
+    const unitIds = new Map(inputs.flatMap((i) => i.assignments.map((a) => [a.unit, a.unitId] as const)));
+    for (const i of inputs) {
+      for (const a of i.assignments) fresh[a.assignmentId] = { assignedAt, ...(covered.has(`${i.task.number}|${a.unit}`) ? { catchUpAt: cu.at } : {}) };
+    }
+    if (cu.notices.length) catchUp = { planId, planSlug: opts.planSlug, orders: catchUpOrders(opts.planSlug, cu, unitIds) };
+  } else {
+    for (const i of inputs) for (const a of i.assignments) if (!stored.schedule.has(a.assignmentId)) fresh[a.assignmentId] = { assignedAt };
+  }
+  if (Object.keys(fresh).length) {
+    await audit(db, {
+      actor: 'system',
+      action: SCHEDULED_ACTION,
+      entityType: 'Plan',
+      entityId: planId,
+      planId,
+      data: { schedule: fresh, catchUp } as unknown as Prisma.InputJsonValue,
+    });
+  }
+  for (const i of inputs) {
+    i.schedule = Object.fromEntries(i.assignments.map((a) => [a.assignmentId, stored.schedule.get(a.assignmentId) ?? fresh[a.assignmentId]!]));
+    i.assignedAt = assignedAt;
+    // The watermark starts where the schedule does: a notice at the supervision instant itself (the
+    // assignment notice during office hours) is not history, whatever the delay before the run starts.
+    i.handledThroughMs ??= nowMs;
+  }
+  return catchUp ?? stored.catchUp;
+}
+
 export interface StartResult {
   plan: string;
   started: string[];
   alreadyRunning: string[];
+  /** the catch-up: started now, already run at an earlier start, or none needed */
+  catchUp: { workflowId: string; status: 'started' | 'already' | 'none'; notices: number };
 }
 
 /**
@@ -90,9 +207,13 @@ export interface StartResult {
  */
 export async function startSupervision(
   deps: { db: PrismaClient; client: Client; taskQueue: string },
-  opts: { planSlug: string; zone: string; policy: unknown; tasks?: number[]; clock?: BusinessClock; onProgress?: (done: number, total: number) => void },
+  opts: SupervisionOptions & { onProgress?: (done: number, total: number) => void },
 ): Promise<StartResult> {
-  const inputs = await lifecycleInputs(deps.db, opts);
+  // The schedule (and catch-up) covers the whole plan even when only some tasks start now.
+  const all = await lifecycleInputs(deps.db, { ...opts, tasks: undefined });
+  const cuInput = await scheduleInputs(deps.db, all, opts);
+  const inputs = opts.tasks ? all.filter((i) => opts.tasks!.includes(i.task.number)) : all;
+  const catchUp = await startCatchUp(deps, opts.planSlug, cuInput);
   const started: string[] = [];
   const alreadyRunning: string[] = [];
   let done = 0;
@@ -114,7 +235,20 @@ export async function startSupervision(
     }
     opts.onProgress?.(++done, inputs.length);
   }
-  return { plan: opts.planSlug, started, alreadyRunning };
+  return { plan: opts.planSlug, started, alreadyRunning, catchUp };
+}
+
+/** Starts the plan's catch-up once: its id is fixed and never reused, so a second start finds it and does nothing. */
+async function startCatchUp(deps: { client: Client; taskQueue: string }, planSlug: string, input: CatchUpInput | null): Promise<StartResult['catchUp']> {
+  const workflowId = catchUpWorkflowId(planSlug);
+  if (!input) return { workflowId, status: 'none', notices: 0 };
+  try {
+    await deps.client.workflow.start('supervisionCatchUp', { workflowId, taskQueue: deps.taskQueue, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE', memo: { plan: planSlug } });
+    return { workflowId, status: 'started', notices: input.orders.length };
+  } catch (err) {
+    if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError') return { workflowId, status: 'already', notices: input.orders.length };
+    throw err;
+  }
 }
 
 async function isRunning(client: Client, workflowId: string): Promise<boolean> {

@@ -107,6 +107,13 @@ export function isClosed(state: AssignmentState): boolean {
 
 const refuse = (code: RefusalCode, reason: string): Decision => ({ ok: false, code, reason });
 
+/**
+ * Reporting period labels the policy engine plans (domain/policy/periods.ts): 2026Q3 (quarter),
+ * 2026Y (a standing task's annual summary), and for fixed-length policies (real-time tests,
+ * simulations) P3 (the 3rd period from the assignment) and C12 (a cycle's summary).
+ */
+export const REPORT_PERIOD = /^(\d{4}(Q[1-4]|Y)|P[1-9]\d*|C\d+)$/;
+
 function ms(iso: string): number {
   return Date.parse(iso);
 }
@@ -136,7 +143,7 @@ export function decide(a: AssignmentView, kind: TaskKind, input: LifecycleInput,
     }
     case 'submitReport': {
       if (a.state === 'ASSIGNED') return refuse('NOT_ACKNOWLEDGED', `${a.unit}尚未签收该任务，请先签收再报送进展`);
-      if (!/^\d{4}(Q[1-4]|Y)$/.test(input.period)) return refuse('INVALID_INPUT', `报告期「${input.period}」格式不对，应为 2026Q3 (季度) 或 2026Y (年度)`);
+      if (!REPORT_PERIOD.test(input.period)) return refuse('INVALID_INPUT', `报告期「${input.period}」格式不对，应为 2026Q3 (季度) 或 2026Y (年度)`);
       if (reasonMissing(input.text)) return refuse('INVALID_INPUT', '进展报告内容不能为空');
       if (input.percent != null && (!Number.isInteger(input.percent) || input.percent < 0 || input.percent > 100)) {
         return refuse('INVALID_INPUT', `完成进度应为 0 到 100 之间的整数，收到 ${input.percent}`);

@@ -1,43 +1,169 @@
 /**
  * The seam between the lifecycle workflow and the policy engine (domain/policy) and business
- * calendar (domain/calendar): the only file that knows their API. Pure and sandbox-safe.
+ * calendar (domain/calendar): the only workflow file that knows their API. Pure and sandbox-safe:
+ * the calendar is built from the frozen policy and the parsed holiday override carried in the
+ * workflow input (plain JSON), never from config or the clock.
  */
 import { DateTime } from 'luxon';
+import type { HolidayOverride } from '../domain/calendar';
 import type { AssignmentView } from '../domain/lifecycle';
 import type { PlannedNotice } from '../domain/notices';
-import type { TaskRef } from './types';
+import {
+  compareNotices,
+  cycleEndOf as policyCycleEndOf,
+  cycleOf as policyCycleOf,
+  planAssignmentNotices,
+  policyCalendar,
+  settleMissed,
+  type PlanAssignment,
+  type Policy,
+} from '../domain/policy';
+import type { AssignmentSchedule, TaskRef } from './types';
 
-/** The yearly cycle of a standing task: the calendar year in the plan's zone. */
-export function cycleOf(zone: string, ms: number): number {
-  return DateTime.fromMillis(ms, { zone }).year;
-}
+const DAY_MS = 86_400_000;
+/** How far ahead a calendar policy (workdays, months) is planned: past every quarter and yearly cycle. */
+const CALENDAR_HORIZON_MS = 400 * DAY_MS;
+/**
+ * How far ahead a compressed policy (spans in seconds, for real-time tests and simulations) is
+ * planned. Periods of a few seconds over 400 days would be millions of items; ten minutes is far
+ * past anything such a run waits for, and the workflow re-plans when the horizon is reached.
+ */
+const SECONDS_HORIZON_MS = 10 * 60_000;
 
-/** The first instant of the next cycle (1 January 00:00 in the plan's zone). */
-export function cycleEndOf(zone: string, ms: number): number {
-  return DateTime.fromMillis(ms, { zone }).startOf('year').plus({ years: 1 }).toMillis();
+/** One notice of the task, with the assignment it is about (null for notices about the whole task). */
+export interface TaskNotice {
+  a: AssignmentView | null;
+  n: PlannedNotice;
 }
 
 export interface PlanArgs {
-  policy: unknown;
   task: TaskRef;
   assignments: AssignmentView[];
-  /** notices before this instant are history */
+  /** assignedAt / catchUpAt by assignment id; an assignment missing here counts as assigned at `defaultAssignedAt` */
+  schedule: Record<string, AssignmentSchedule>;
+  defaultAssignedAt: string;
+  /** notices sending before this instant are history */
   fromMs: number;
 }
 
-/**
- * Every notice of the task from `fromMs` on, in order, each with the assignment it is about (null
- * for notices about the whole task).
- *
- * NOT WIRED YET: the policy engine (domain/policy, issue item 2) had not landed when this was
- * written, so this plans no notice at all. The lifecycle (inputs, states, overdue flags, cycles,
- * Continue-As-New) runs fully; reminders and escalations start when this calls the engine.
- */
-export function planNotices(_args: PlanArgs): { a: AssignmentView | null; n: PlannedNotice }[] {
-  return [];
+/** Everything the workflow asks of the policy, bound to one frozen policy and calendar. */
+export interface Planner {
+  /** null: the run has no policy and plans nothing */
+  readonly policy: Policy | null;
+  /** how far ahead `planNotices` looks (ms); the workflow wakes at the end of it to plan further (Infinity: never) */
+  readonly horizonMs: number;
+  /** every notice of the task sending in [fromMs, fromMs + horizon], sorted */
+  planNotices(args: PlanArgs): TaskNotice[];
+  /** the next office-hours opening at or after `ms`, ISO with offset */
+  nextOpening(ms: number): string;
+  /** the yearly (or fixed-length) cycle of a standing task at `ms`; null if the kind has none */
+  cycleOf(kind: TaskRef['kind'], ms: number): number | null;
+  /** the first instant after the cycle containing `ms` (epoch ms); null if the kind has none */
+  cycleEndOf(kind: TaskRef['kind'], ms: number): number | null;
+  /**
+   * The notices to carry out now, of those due by `now`: the ones whose moment has just come go as
+   * planned; the ones whose moment passed more than `graceMs` ago (the workers were down across it)
+   * are settled by the policy (RELIABILITY row 7): stale reminders dropped, a series missed several
+   * times collapsed to its latest, the rest marked `late` and sent at the next opening.
+   */
+  dueNow(due: TaskNotice[], now: number, graceMs: number): TaskNotice[];
 }
 
-/** The next office-hours opening at or after `ms`, ISO with offset. */
-export function nextOpening(_policy: unknown, ms: number): string {
-  return new Date(ms).toISOString();
+/** Whether a policy counts any span in seconds (a compressed test or simulation policy). */
+function compressed(policy: Policy): boolean {
+  return JSON.stringify(policy).includes('"seconds"');
+}
+
+/** Reminders about a moment still ahead: once that moment has passed, the chase/supervision variant covers it. */
+const BEFORE_KINDS = new Set(['deadline_reminder', 'report_reminder']);
+
+/** Identity of a notice within a task: (kind, unit, nominal moment), the parts of its key. */
+export function noticeIdentity(n: PlannedNotice): string {
+  return `${n.kind}|${n.unit}|${n.nominalAt}`;
+}
+
+/** Whether `p` looks like a policy (config/policy.json validated it; this only tells a policy from `{}`). */
+export function isPolicy(p: unknown): p is Policy {
+  const x = p as Partial<Policy> | null;
+  return typeof x === 'object' && x !== null && typeof x.calendar === 'object' && typeof x.kinds === 'object';
+}
+
+/**
+ * The planner of a run without a policy (`{}`: lifecycles started before the engine was wired, and
+ * harnesses that test other parts): no notices, calendar years in the task's zone as cycles, and
+ * no horizon wake-up — exactly what such runs did, so their histories still replay.
+ */
+function lifecycleOnlyPlanner(zone: string): Planner {
+  const year = (ms: number) => DateTime.fromMillis(ms, { zone }).year;
+  return {
+    policy: null,
+    horizonMs: Number.POSITIVE_INFINITY,
+    planNotices: () => [],
+    nextOpening: (ms) => new Date(ms).toISOString(),
+    cycleOf: (kind, ms) => (kind === 'standing' ? year(ms) : null),
+    cycleEndOf: (kind, ms) => (kind === 'standing' ? DateTime.fromMillis(ms, { zone }).startOf('year').plus({ years: 1 }).toMillis() : null),
+    dueNow: (due) => due,
+  };
+}
+
+/**
+ * Builds the planner of one workflow run (the calendar once, not per wake-up). `zone` is the task's
+ * zone, used only when `policy` is not a policy (see lifecycleOnlyPlanner).
+ */
+export function createPlanner(policy: unknown, override: HolidayOverride | null | undefined, zone = 'Asia/Shanghai'): Planner {
+  if (!isPolicy(policy)) return lifecycleOnlyPlanner(zone);
+  const calendar = policyCalendar(policy, override ?? null);
+  const horizonMs = compressed(policy) ? SECONDS_HORIZON_MS : CALENDAR_HORIZON_MS;
+  return {
+    policy,
+    horizonMs,
+    planNotices({ task, assignments, schedule, defaultAssignedAt, fromMs }) {
+      const out: TaskNotice[] = [];
+      for (const a of assignments) {
+        const s = schedule[a.assignmentId];
+        const pa: PlanAssignment = {
+          unit: a.unit,
+          role: a.role,
+          state: a.state,
+          assignedAt: s?.assignedAt ?? defaultAssignedAt,
+          acknowledgedAt: a.acknowledgedAt,
+          dueAt: a.dueAt,
+          originalDueAt: a.originalDueAt,
+          reportedPeriods: a.reportedPeriods,
+          completionRequestedAt: a.completionRequestedAt,
+          pendingExtension: a.pendingExtension ? { requestedDueAt: a.pendingExtension.requestedDueAt, requestedAt: a.pendingExtension.requestedAt } : null,
+          catchUpAt: s?.catchUpAt ?? null,
+        };
+        const notices = planAssignmentNotices({
+          task: { number: task.number, kind: task.kind, dueAt: task.dueAt, text: task.text },
+          assignment: pa,
+          policy,
+          calendar,
+          now: fromMs,
+          horizon: fromMs + horizonMs,
+        });
+        for (const n of notices) out.push({ a, n });
+      }
+      return out.sort((x, y) => compareNotices(x.n, y.n));
+    },
+    nextOpening(ms) {
+      return calendar.toIso(calendar.nextOpening(ms));
+    },
+    cycleOf(kind, ms) {
+      return policyCycleOf(policy, calendar, ms, kind);
+    },
+    cycleEndOf(kind, ms) {
+      return policyCycleEndOf(policy, calendar, ms, kind);
+    },
+    dueNow(due, now, graceMs) {
+      const onTime = due.filter(({ n }) => Date.parse(n.at) >= now - graceMs);
+      const missed = due.filter(({ n }) => Date.parse(n.at) < now - graceMs);
+      // A reminder whose subject moment has passed is stale even when its own moment just came.
+      const fresh = onTime.filter(({ n }) => !(BEFORE_KINDS.has(n.kind) && n.dueAt !== undefined && Date.parse(n.dueAt) < now));
+      if (!missed.length) return fresh;
+      const byId = new Map(missed.map((x) => [noticeIdentity(x.n), x.a]));
+      const settled = settleMissed({ missed: missed.map((x) => x.n), calendar, now }).map((n) => ({ a: byId.get(noticeIdentity(n)) ?? null, n }));
+      return [...settled, ...fresh].sort((x, y) => compareNotices(x.n, y.n));
+    },
+  };
 }

@@ -30,8 +30,8 @@ import {
 import { decide, isClosed, isOverdue, type AssignmentView, type LifecycleInput, type LifecycleInputType } from '../domain/lifecycle';
 import { noticeKey, type PlannedNotice } from '../domain/notices';
 import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from './errors';
-import { cycleEndOf, cycleOf, nextOpening, planNotices } from './planner';
-import type { DeliveredNotice, InputArgs, InputResult, LifecycleActivities, LifecycleState, NoticeOrder, TaskLifecycleInput } from './types';
+import { createPlanner, noticeIdentity, type TaskNotice } from './planner';
+import type { AssignmentSchedule, DeliveredNotice, InputArgs, InputResult, LifecycleActivities, LifecycleState, NoticeOrder, TaskLifecycleInput } from './types';
 
 // One proxy per retry policy (ENGINEERING.md habit 2). Database writes retry with backoff for a
 // long time (PostgreSQL restarting must not lose a transition); refusals never retry.
@@ -75,8 +75,12 @@ export const inputUpdates = {
   cancel: cancelUpdate,
 } as const;
 
-/** Reminders about something still ahead: once that moment has passed, the chase/supervision variant covers it. */
-const BEFORE_KINDS = new Set(['deadline_reminder', 'report_reminder']);
+/**
+ * A notice whose moment passed more than this much workflow time ago was missed (the workers or the
+ * server were down across it) and is settled by the policy instead of sent as planned. Timers fire
+ * within milliseconds of their moment, so a minute separates "just came" from "missed" safely.
+ */
+const MISSED_AFTER_MS = 60_000;
 /** History length after which a run hands over to a fresh one (well under Temporal's 50k limit). */
 const HISTORY_LIMIT = 8_000;
 /** Notices per delivery activity: keeps each activity's payload and duration bounded in a storm. */
@@ -94,16 +98,21 @@ export async function taskLifecycle(input: TaskLifecycleInput): Promise<{ closed
   const bizNow = (): number => (clock ? clock.startAtMs + (Date.now() - clock.realOriginMs) * clock.speed : Date.now());
   const realDelay = (bizMs: number): number => (clock ? bizMs / clock.speed : bizMs);
   const run = input.run ?? 0;
+  // The calendar is built once per run from the frozen policy and the override carried in the input.
+  const planner = createPlanner(policy, input.holidayOverride, task.zone);
   const assignments: AssignmentView[] = input.assignments.map((a) => ({ ...a }));
   let handledThroughMs = input.handledThroughMs ?? bizNow();
   let handledKeys = new Set(input.handledKeys ?? []);
-  const cycle = input.cycle ?? (task.kind === 'standing' ? cycleOf(task.zone, bizNow()) : null);
+  const assignedAt = input.assignedAt ?? new Date(handledThroughMs).toISOString();
+  const schedule: Record<string, AssignmentSchedule> = { ...(input.schedule ?? {}) };
+  const cycle = input.cycle !== undefined ? input.cycle : planner.cycleOf(task.kind, bizNow());
+  const missedAfter = MISSED_AFTER_MS * (clock?.speed ?? 1);
   let replan = false;
   let busy = false;
   let nextWakeMs: number | null = null;
   let seq = 0;
 
-  const plan = (): { a: AssignmentView | null; n: PlannedNotice }[] => planNotices({ policy, task, assignments, fromMs: handledThroughMs });
+  const plan = (): TaskNotice[] => planner.planNotices({ task, assignments, schedule, defaultAssignedAt: assignedAt, fromMs: handledThroughMs });
 
   setHandler(stateQuery, () => ({
     task,
@@ -126,7 +135,7 @@ export async function taskLifecycle(input: TaskLifecycleInput): Promise<{ closed
   }
   function isHandled(n: PlannedNotice): boolean {
     const at = Date.parse(n.at);
-    return at < handledThroughMs || (at === handledThroughMs && handledKeys.has(`${n.kind}|${n.unit}|${n.nominalAt}`));
+    return at < handledThroughMs || (at === handledThroughMs && handledKeys.has(noticeIdentity(n)));
   }
 
   function find(unit: string): AssignmentView | undefined {
@@ -174,7 +183,11 @@ export async function taskLifecycle(input: TaskLifecycleInput): Promise<{ closed
         at,
       });
       Object.assign(c.a, c.next);
-      if (r.created) assignments.push(r.created);
+      if (r.created) {
+        assignments.push(r.created);
+        // the new unit's notices (assignment notice, acknowledgement chase, reports) count from now
+        schedule[r.created.assignmentId] = { assignedAt: at };
+      }
       if (isClosed(c.next.state)) await writes.cancelPendingNotices({ assignmentId: c.a.assignmentId });
       // An approved extension re-times the deadline: what was pending about the old one is void.
       if (c.action === 'extension.approved') await writes.cancelPendingNotices({ assignmentId: c.a.assignmentId, kinds: ['deadline_reminder', 'supervision'] });
@@ -182,7 +195,7 @@ export async function taskLifecycle(input: TaskLifecycleInput): Promise<{ closed
         // Tell the unit what the Office decided, at the next office-hours opening.
         const n: PlannedNotice = {
           kind: 'decision',
-          at: nextOpening(policy, bizNow()),
+          at: planner.nextOpening(bizNow()),
           nominalAt: at,
           task: task.number,
           unit: c.a.unit,
@@ -227,16 +240,16 @@ export async function taskLifecycle(input: TaskLifecycleInput): Promise<{ closed
 
   async function deliverDue(now: number): Promise<DeliveredNotice[]> {
     const due = plan().filter(({ n }) => Date.parse(n.at) <= now && !isHandled(n));
-    // A reminder about a moment that has already passed (the worker was down across it) is stale:
-    // the chase or supervision notice that the policy plans after that moment takes its place.
-    const fresh = due.filter(({ n }) => !(BEFORE_KINDS.has(n.kind) && n.dueAt !== undefined && Date.parse(n.dueAt) < now));
+    // What just came goes as planned; what was missed while the workers were down is settled by the
+    // policy (stale reminders dropped, a repeated series collapsed to its latest, marked late).
+    const fresh = planner.dueNow(due, now, missedAfter);
     const out: DeliveredNotice[] = [];
     for (let i = 0; i < fresh.length; i += DELIVERY_CHUNK) {
       const orders = fresh.slice(i, i + DELIVERY_CHUNK).map(({ a, n }) => orderFor(a, n));
       out.push(...(await delivery.deliverNotices({ task, orders })));
     }
     const keys = new Set<string>();
-    for (const { n } of due) if (Date.parse(n.at) === now) keys.add(`${n.kind}|${n.unit}|${n.nominalAt}`);
+    for (const { n } of due) if (Date.parse(n.at) === now) keys.add(noticeIdentity(n));
     handledThroughMs = now;
     handledKeys = keys;
     return out;
@@ -255,7 +268,7 @@ export async function taskLifecycle(input: TaskLifecycleInput): Promise<{ closed
     }
 
     const now = bizNow();
-    const nextCycle = task.kind === 'standing' && cycle !== null && cycleOf(task.zone, now) !== cycle;
+    const nextCycle = cycle !== null && planner.cycleOf(task.kind, now) !== cycle;
     if (nextCycle || workflowInfo().historyLength > HISTORY_LIMIT || workflowInfo().continueAsNewSuggested) {
       // Let in-flight inputs finish so none is lost across the hand-over.
       await condition(() => allHandlersFinished() && !busy);
@@ -267,7 +280,9 @@ export async function taskLifecycle(input: TaskLifecycleInput): Promise<{ closed
         assignments: carried,
         handledThroughMs,
         handledKeys: [...handledKeys],
-        cycle: task.kind === 'standing' ? cycleOf(task.zone, now) : null,
+        schedule,
+        assignedAt,
+        cycle: planner.cycleOf(task.kind, now),
         ...(clock ? { clock } : {}),
         run: run + 1,
       });
@@ -277,8 +292,9 @@ export async function taskLifecycle(input: TaskLifecycleInput): Promise<{ closed
     const dueCrossing = assignments
       .filter((a) => !isClosed(a.state) && !a.overdue && a.dueAt !== null && Date.parse(a.dueAt) > now)
       .map((a) => Date.parse(a.dueAt!) + 1);
-    const cycleEnd = task.kind === 'standing' ? [cycleEndOf(task.zone, now)] : [];
-    const candidates = [...(upcoming ? [Date.parse(upcoming.n.at)] : []), ...dueCrossing, ...cycleEnd];
+    const cycleEnd = planner.cycleEndOf(task.kind, now);
+    // Planning looks `horizonMs` ahead; with nothing planned before it, wake there and look further.
+    const candidates = [upcoming ? Date.parse(upcoming.n.at) : now + planner.horizonMs, ...dueCrossing, ...(cycleEnd !== null ? [cycleEnd] : [])].filter(Number.isFinite);
     nextWakeMs = candidates.length ? Math.min(...candidates) : null;
     replan = false;
     if (nextWakeMs === null) await condition(() => replan);

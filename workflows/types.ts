@@ -3,6 +3,7 @@
  * one object per call; evolve only by adding optional fields (histories already recorded must
  * still decode).
  */
+import type { HolidayOverride } from '../domain/calendar';
 import type { AssignmentView, LifecycleInput } from '../domain/lifecycle';
 import type { TaskKind } from '../domain/model';
 import type { NoticeKind, PlannedNotice } from '../domain/notices';
@@ -33,6 +34,14 @@ export interface BusinessClock {
   realOriginMs?: number;
 }
 
+/** When an assignment was made and whether catch-up covered it: what the policy plans from (AssignmentView has neither). */
+export interface AssignmentSchedule {
+  /** when the assignment was made (supervision start, or the reassignment), ISO with offset */
+  assignedAt: string;
+  /** the send instant of the catch-up notice that covered it (no assignment notice, quiet 督办/催办 for a while), ISO */
+  catchUpAt?: string | null;
+}
+
 /** Input of `taskLifecycle`. The policy is frozen into it: a policy change applies to new runs only. */
 export interface TaskLifecycleInput {
   task: TaskRef;
@@ -54,6 +63,25 @@ export interface TaskLifecycleInput {
   clock?: BusinessClock;
   /** keys of the notices already delivered at `handledThroughMs` exactly, so a boundary moment is not sent twice */
   handledKeys?: string[];
+  /** config/holidays-override.json, parsed: the workflow builds its business calendar from it and `policy.calendar` */
+  holidayOverride?: HolidayOverride | null;
+  /** assignedAt / catchUpAt by assignment id; an assignment missing here counts as assigned when the first run started */
+  schedule?: Record<string, AssignmentSchedule>;
+  /** default assignedAt (ISO) of assignments missing from `schedule`: the first run's start; carried across Continue-As-New */
+  assignedAt?: string;
+}
+
+/** Input of `supervisionCatchUp`: the consolidated notices `supervise start` planned (domain/policy planCatchUp). */
+export interface CatchUpInput {
+  planId: string;
+  planSlug: string;
+  orders: NoticeOrder[];
+}
+
+/** What the catch-up delivered. */
+export interface CatchUpResult {
+  submitted: number;
+  alreadyThere: number;
 }
 
 /** One input from a unit or the Office, as an update argument. */
@@ -133,4 +161,6 @@ export interface LifecycleActivities {
   recordTransition(args: RecordTransitionArgs): Promise<RecordTransitionResult>;
   deliverNotices(args: DeliverNoticesArgs): Promise<DeliveredNotice[]>;
   cancelPendingNotices(args: { assignmentId: string; kinds?: NoticeKind[] }): Promise<number>;
+  /** submits notices about the whole plan (catch-up), not tied to one task; idempotent by key */
+  submitPlanNotices(args: CatchUpInput): Promise<DeliveredNotice[]>;
 }

@@ -8,6 +8,7 @@ import { config, withDb } from '../context';
 import { createTemporalClient } from '../../infra/temporal';
 import { startSupervision, stopSupervision, supervisionStatus } from '../../app/supervise';
 import type { Config } from '../../config';
+import { readHolidayOverride } from '../../config/policy';
 import type { Client } from '@temporalio/client';
 
 /** Runs `fn` with a Temporal client, turning an unreachable server into a message that says what to do. */
@@ -42,11 +43,26 @@ export function register(program: Command): void {
         const cfg = config();
         const r = await withDb(cfg, (db) =>
           withTemporal(cfg, (client) =>
-            startSupervision({ db, client, taskQueue: cfg.temporal.taskQueue }, { planSlug: plan, zone: cfg.timezone, policy: cfg.policy, onProgress: (d, n) => (d % 10 === 0 || d === n ? process.stderr.write(`\r启动中 ${d}/${n}`) : true) }),
+            startSupervision(
+              { db, client, taskQueue: cfg.temporal.taskQueue },
+              {
+                planSlug: plan,
+                zone: cfg.timezone,
+                policy: cfg.policy,
+                holidayOverride: readHolidayOverride(cfg.holidaysOverrideFile),
+                onProgress: (d, n) => (d % 10 === 0 || d === n ? process.stderr.write(`\r启动中 ${d}/${n}`) : true),
+              },
+            ),
           ),
         ).catch(rethrow);
         process.stderr.write('\n');
-        print(cmd, { data: r, human: () => `方案「${plan}」: 新启动督办 ${r.started.length} 项任务，已在督办中 ${r.alreadyRunning.length} 项` });
+        const catchUp =
+          r.catchUp.status === 'started'
+            ? `；补发逾期汇总通知 ${r.catchUp.notices} 份 (每个单位一份，办公室一份)`
+            : r.catchUp.status === 'already'
+              ? '；逾期汇总通知已在首次启动时发出，不再重复'
+              : '';
+        print(cmd, { data: r, human: () => `方案「${plan}」: 新启动督办 ${r.started.length} 项任务，已在督办中 ${r.alreadyRunning.length} 项${catchUp}` });
       }),
     );
 

@@ -3,6 +3,8 @@
  */
 import { decide, initialView, isOverdue, LIFECYCLE_INPUTS, type AssignmentView, type LifecycleInput } from '../../domain/lifecycle';
 import type { AssignmentState } from '../../domain/model';
+import { loadConfig } from '../../config';
+import { createPlanner } from '../../workflows/planner';
 
 const DUE = '2025-12-31T23:59:59.999+08:00';
 const BEFORE = Date.parse('2025-11-01T10:00:00+08:00');
@@ -132,5 +134,61 @@ describe('rules a unit or the Office would notice', () => {
     expect(isOverdue(view('IN_PROGRESS'), BEFORE)).toBe(false);
     expect(isOverdue(view('COMPLETED'), AFTER)).toBe(false);
     expect(isOverdue(view('ONGOING', { dueAt: null }), AFTER)).toBe(false);
+  });
+});
+
+describe('report periods the policy plans are accepted', () => {
+  it.each(['2026Q3', '2026Y', 'P1', 'P12', 'C29946'])('%s', (period) => {
+    expect(decide(view('ACKNOWLEDGED'), 'deadline', { type: 'submitReport', period, text: '进展' }, BEFORE)).toMatchObject({ ok: true, next: { reportedPeriods: [period] } });
+  });
+  it.each(['2026Q5', 'P0', 'Q3', 'p1', '2026-Y', 'C'])('%s is refused with the expected formats', (period) => {
+    expect(decide(view('ACKNOWLEDGED'), 'deadline', { type: 'submitReport', period, text: '进展' }, BEFORE)).toEqual({
+      ok: false,
+      code: 'INVALID_INPUT',
+      reason: `报告期「${period}」格式不对，应为 2026Q3 (季度) 或 2026Y (年度)`,
+    });
+  });
+});
+
+describe('the workflow planner (workflows/planner.ts) over the real policy', () => {
+  const cfg = loadConfig({});
+  const planner = createPlanner(cfg.policy, null);
+  const task = { planId: 'p', planSlug: 'p', taskId: 't', number: 12, kind: 'deadline' as const, text: '任务', dueAt: DUE, zone: 'Asia/Shanghai' };
+  const a = view('ASSIGNED');
+  const sh = (local: string) => Date.parse(`${local}+08:00`);
+
+  it('plans from the assignment instant in the schedule, and decisions wait for office hours', () => {
+    const ns = planner.planNotices({ task, assignments: [a], schedule: { a1: { assignedAt: '2025-11-03T20:00:00+08:00' } }, defaultAssignedAt: 'unused', fromMs: sh('2025-11-03T20:00:00') });
+    expect(ns.slice(0, 3).map(({ n }) => [n.kind, n.at])).toEqual([
+      ['assignment', '2025-11-04T09:00:00.000+08:00'],
+      ['ack_reminder', '2025-11-07T09:00:00.000+08:00'],
+      ['ack_escalation', '2025-11-12T09:00:00.000+08:00'],
+    ]);
+    expect(ns.every(({ a: x }) => x === a)).toBe(true);
+    // Saturday night → Monday morning
+    expect(planner.nextOpening(sh('2026-11-28T22:00:00'))).toBe('2026-11-30T09:00:00.000+08:00');
+  });
+
+  it('a catch-up covered assignment gets no assignment notice', () => {
+    const ns = planner.planNotices({ task, assignments: [a], schedule: { a1: { assignedAt: '2026-11-26T10:00:00+08:00', catchUpAt: '2026-11-26T10:00:00.000+08:00' } }, defaultAssignedAt: 'unused', fromMs: sh('2026-11-26T10:00:00') });
+    expect(ns.some(({ n }) => n.kind === 'assignment' || n.kind === 'ack_reminder')).toBe(false);
+    expect(ns[0]!.n).toMatchObject({ kind: 'supervision', slip: 'RED' });
+  });
+
+  it('sends what just came as planned and settles what was missed while the workers were down', () => {
+    // the assignment was made in September; the workers were down from 26 Dec 2025 to 20 Jan 2026
+    const overdue = { ...a, state: 'IN_PROGRESS' as const, acknowledgedAt: '2025-09-26T02:00:00.000Z', reportedPeriods: ['2025Q3', '2025Q4'] };
+    const now = sh('2026-01-20T11:00:00');
+    const all = planner.planNotices({ task, assignments: [overdue], schedule: { a1: { assignedAt: '2025-09-25T10:00:00+08:00' } }, defaultAssignedAt: 'unused', fromMs: sh('2025-12-26T00:00:00') });
+    const due = all.filter(({ n }) => Date.parse(n.at) <= now);
+    expect(due.map(({ n }) => n.kind)).toEqual(expect.arrayContaining(['deadline_reminder', 'supervision']));
+    const sent = planner.dueNow(due, now, 60_000);
+    // the reminder about 31 Dec is stale, the weekly 督办 missed three times goes once, late, now
+    expect(sent.map(({ n }) => [n.kind, n.slip, n.level, n.at, n.late ?? false])).toEqual([['supervision', 'ORANGE', 2, '2026-01-20T11:00:00.000+08:00', true]]);
+    expect(sent[0]!.n.nominalAt).toBe(due.filter(({ n }) => n.kind === 'supervision').at(-1)!.n.nominalAt);
+    expect(sent[0]!.a).toBe(overdue);
+    // within the grace period nothing is "missed"
+    const justNow = due.filter(({ n }) => n.kind === 'supervision').slice(-1);
+    expect(planner.dueNow(justNow, Date.parse(justNow[0]!.n.at) + 50, 60_000)).toEqual(justNow);
   });
 });

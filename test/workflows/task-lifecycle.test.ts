@@ -1,8 +1,11 @@
 /**
- * The task lifecycle on a real Temporal dev server with a real PostgreSQL database: every input
- * through its update, every refusal (with its reason, changing nothing), the overdue flag, extension
- * before/after the deadline, completion rejected then approved, reassign, cancel, a standing task
- * crossing its yearly cycle (Continue-As-New), and replay of saved histories.
+ * The task lifecycle on a real Temporal dev server with a real PostgreSQL database, under the policy
+ * engine compressed into seconds (domain/policy secondsPolicy): every input through its update,
+ * every refusal (with its reason, changing nothing), the overdue flag, reminders and 催办 submitted
+ * through the notification port at their moments, the 督办 ladder to red with one slip per step, an
+ * extension asked before/after the deadline re-timing what was pending, completion rejected then
+ * approved, reassign, cancel, catch-up at supervise start, a standing task crossing its cycle
+ * (Continue-As-New) still planning its summary, and replay of saved histories.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,10 +15,11 @@ import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSo
 import { createLifecycleActivities } from '../../activities/lifecycle';
 import { silentLogger } from '../../infra/logger';
 import { createOutboxNotificationPort } from '../../infra/outbox';
-import { lifecycleInputs, taskWorkflowId } from '../../app/supervise';
-import { inputUpdates, stateQuery } from '../../workflows/task-lifecycle';
+import { catchUpWorkflowId, lifecycleInputs, startSupervision, stopSupervision, taskWorkflowId } from '../../app/supervise';
+import { inputUpdates, stateQuery, upcomingQuery } from '../../workflows/task-lifecycle';
 import type { BusinessClock, InputArgs, TaskLifecycleInput } from '../../workflows/types';
 import type { LifecycleInputType } from '../../domain/lifecycle';
+import { secondsPolicy, type Policy } from '../../domain/policy';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { temporalServer, type TemporalServer } from './temporal-env';
 
@@ -33,19 +37,17 @@ let nativeConnection: NativeConnection;
 let connection: Connection;
 let client: Client;
 
-async function seed(): Promise<void> {
+const DUE = '2025-12-31T23:59:59.999+08:00';
+const DUE_MS = Date.parse(DUE);
+
+async function seed(planSlug: string, tasks: { number: number; kind: 'deadline' | 'standing' }[]): Promise<void> {
   const p = db.prisma;
-  const plan = await p.plan.create({ data: { slug, title: '测试方案', sourceName: 'test.txt', sourceSha256: 'x' } });
+  const plan = await p.plan.create({ data: { slug: planSlug, title: '测试方案', sourceName: 'test.txt', sourceSha256: 'x' } });
   const section = await p.section.create({ data: { planId: plan.id, key: '一', level: 1, ordinal: 1, title: '测试' } });
-  const units = await Promise.all(['市市场监管局', '市工信局', '市商务局', '东湖区人民政府'].map((name) => p.unit.create({ data: { name, kind: name.endsWith('政府') ? 'COUNTY' : 'BUREAU' } })));
-  const due = new Date('2025-12-31T23:59:59.999+08:00');
-  const tasks: { number: number; kind: 'deadline' | 'standing' }[] = [
-    { number: 1, kind: 'deadline' },
-    { number: 2, kind: 'deadline' },
-    { number: 3, kind: 'standing' },
-    { number: 4, kind: 'deadline' },
-    { number: 5, kind: 'deadline' },
-  ];
+  const units = await Promise.all(
+    ['市市场监管局', '市工信局', '市商务局', '东湖区人民政府'].map(async (name) => (await p.unit.findUnique({ where: { name } })) ?? p.unit.create({ data: { name, kind: name.endsWith('政府') ? 'COUNTY' : 'BUREAU' } })),
+  );
+  const due = new Date(DUE);
   for (const t of tasks) {
     const row = await p.task.create({
       data: { planId: plan.id, number: t.number, text: `测试任务${t.number}`, sectionId: section.id, unitsText: '市市场监管局、市工信局', units: ['市市场监管局', '市工信局'], deadlinePhrase: t.kind === 'standing' ? '长期' : '2025年前', dueAt: t.kind === 'standing' ? null : due, kind: t.kind, sourceLine: t.number },
@@ -61,10 +63,24 @@ async function seed(): Promise<void> {
   }
 }
 
-async function start(task: number, clock: BusinessClock): Promise<WorkflowHandle> {
-  const [input] = await lifecycleInputs(db.prisma, { planSlug: slug, zone: ZONE, policy: {}, tasks: [task], clock });
+async function start(task: number, clock: BusinessClock, policy: Policy = secondsPolicy()): Promise<WorkflowHandle> {
+  const [input] = await lifecycleInputs(db.prisma, { planSlug: slug, zone: ZONE, policy, tasks: [task], clock });
   return client.workflow.start('taskLifecycle', { taskQueue, workflowId: taskWorkflowId(slug, task), args: [input as TaskLifecycleInput] });
 }
+
+/** The outbox rows of a task (or of a plan's catch-up), oldest moment first, with unit and slip. */
+async function outbox(where: { task?: number; plan?: string }) {
+  const rows = await db.prisma.notice.findMany({
+    where: where.task !== undefined ? { assignment: { task: { number: where.task, plan: { slug } } } } : { scope: { startsWith: `${where.plan}-` } },
+    include: { assignment: { include: { unit: true } }, slip: true },
+    orderBy: [{ dueAt: 'asc' }, { key: 'asc' }],
+  });
+  return rows.map((r) => {
+    const pl = r.payload as { level?: number; period?: string; dueAt?: string; slip?: { number: string; colour: string } | null; items?: { task: number; unit: string }[]; unit?: string | null };
+    return { ...r, unit: r.assignment?.unit.name ?? pl.unit ?? null, level: pl.level ?? null, period: pl.period ?? null, subjectDue: pl.dueAt ?? null, cited: pl.slip ?? null, items: pl.items ?? null };
+  }).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || String(a.unit).localeCompare(String(b.unit)) || a.key.localeCompare(b.key));
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function send<T extends LifecycleInputType>(h: WorkflowHandle, type: T, args: InputArgs<T>) {
   return h.executeUpdate(inputUpdates[type] as never, { args: [args] as never }) as Promise<{ state: string; dueAt: string | null; action: string; newAssignmentId?: string }>;
@@ -108,7 +124,13 @@ const until = async (pred: () => Promise<boolean>, ms = 10_000) => {
 
 beforeAll(async () => {
   [db, server, bundle] = await Promise.all([createTestDatabase(), temporalServer(), bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } })]);
-  await seed();
+  await seed(slug, [
+    { number: 1, kind: 'deadline' },
+    { number: 2, kind: 'deadline' },
+    { number: 3, kind: 'standing' },
+    { number: 4, kind: 'deadline' },
+    { number: 5, kind: 'deadline' },
+  ]);
   nativeConnection = await NativeConnection.connect({ address: server.address });
   worker = await Worker.create({
     connection: nativeConnection,
@@ -149,7 +171,9 @@ describe('inputs through updates', () => {
     expect(report).toMatchObject({ period: '2025Q3', text: '已完成调研', percent: 30 });
     const actions = (await db.prisma.auditEvent.findMany({ where: { assignmentId: row.id }, orderBy: { id: 'asc' } })).map((e) => e.action);
     // each Office decision is also told to the unit (a `decision` notice in the outbox)
-    expect(actions).toEqual(['assignment.acknowledged', 'report.submitted', 'completion.requested', 'completion.rejected', 'notice.submitted', 'completion.requested', 'completion.approved', 'notice.submitted']);
+    // the assignment notice went out first (the workflow's first moment is its start)
+    expect(actions).toEqual(['notice.submitted', 'assignment.acknowledged', 'report.submitted', 'completion.requested', 'completion.rejected', 'notice.submitted', 'completion.requested', 'completion.approved', 'notice.submitted']);
+    expect((await db.prisma.notice.findMany({ where: { assignmentId: row.id, kind: 'assignment' } })).map((n) => n.recipients)).toEqual([['liaison', 'leader']]);
     const decisions = await db.prisma.notice.findMany({ where: { assignmentId: row.id, kind: 'decision' }, orderBy: { createdAt: 'asc' } });
     expect(decisions.map((n) => [n.status, n.recipients, (n.payload as { decision: string }).decision, (n.payload as { reason?: string }).reason ?? null])).toEqual([
       ['PENDING', ['liaison', 'leader'], 'completion.rejected', '佐证材料不全'],
@@ -195,61 +219,209 @@ describe('inputs through updates', () => {
   });
 });
 
+describe('notices at their moments', () => {
+  it('submits the assignment notice, acknowledgement chase, report reminder and 催办 ladder through the port when they fall due', async () => {
+    // periods of 6 s due 1 s after they end: P1 reminder at +6, due +7, 催办 at +8 (liaison), +9 (leader), +10 (Office)
+    const policy = secondsPolicy({ reportEvery: 6, reportDueAfter: 1, reportReminder: 1, reportChase: [1, 2, 3] });
+    const t0 = Date.parse('2025-11-03T10:00:00+08:00');
+    const h = await start(4, { startAtMs: t0, speed: 1 }, policy);
+    // the co-unit acknowledges and reports P1 at once: it is neither chased nor reminded about P1
+    await send(h, 'acknowledge', { unit: '市工信局' });
+    await send(h, 'submitReport', { unit: '市工信局', period: 'P1', text: '已启动' });
+    const upcoming = await h.query(upcomingQuery, { limit: 8 });
+    expect(upcoming.map((n) => [n.kind, n.unit, n.at, n.period ?? null])).toEqual([
+      ['ack_reminder', '市市场监管局', '2025-11-03T10:00:04.000+08:00', null],
+      ['report_reminder', '市市场监管局', '2025-11-03T10:00:06.000+08:00', 'P1'],
+      ['ack_escalation', '市市场监管局', '2025-11-03T10:00:08.000+08:00', null],
+      ['report_chase', '市市场监管局', '2025-11-03T10:00:08.000+08:00', 'P1'],
+      ['report_chase', '市市场监管局', '2025-11-03T10:00:09.000+08:00', 'P1'],
+      ['report_chase', '市市场监管局', '2025-11-03T10:00:10.000+08:00', 'P1'],
+      ['report_reminder', '市工信局', '2025-11-03T10:00:12.000+08:00', 'P2'],
+      ['report_reminder', '市市场监管局', '2025-11-03T10:00:12.000+08:00', 'P2'],
+    ]);
+    await until(async () => (await outbox({ task: 4 })).some((n) => n.kind === 'report_chase' && n.level === 3), 15_000);
+    await h.cancel();
+    const rows = (await outbox({ task: 4 })).filter((n) => n.dueAt.getTime() <= t0 + 10_000);
+    expect(rows.map((n) => [n.kind, n.unit, (n.dueAt.getTime() - t0) / 1000, n.recipients.join('+'), n.period, n.level])).toEqual([
+      ['assignment', '市工信局', 0, 'liaison+leader', null, null],
+      ['assignment', '市市场监管局', 0, 'liaison+leader', null, null],
+      ['ack_reminder', '市市场监管局', 4, 'liaison', null, 1],
+      ['report_reminder', '市市场监管局', 6, 'liaison', 'P1', null],
+      ['ack_escalation', '市市场监管局', 8, 'leader', null, 2],
+      ['report_chase', '市市场监管局', 8, 'liaison', 'P1', 1],
+      ['report_chase', '市市场监管局', 9, 'leader', 'P1', 2],
+      ['report_chase', '市市场监管局', 10, 'office', 'P1', 3],
+    ]);
+    // each went out when its moment came (business time runs at real speed here), not in a burst
+    const origin = rows[0]!.createdAt.getTime();
+    for (const n of rows) expect(Math.abs(n.createdAt.getTime() - origin - (n.dueAt.getTime() - t0))).toBeLessThan(1500);
+    // the implicit unit is supervised but, per policy.notifyRoles, gets no email
+    expect(rows.some((n) => n.unit === '东湖区人民政府')).toBe(false);
+  }, 30_000);
+
+  it('escalates a stalled deadline blue → orange → leadership → red, one 督办单 per step, each notice citing its slip', async () => {
+    const policy = secondsPolicy({ overdueEvery: 2, leadershipAfter: 3, leadershipEvery: 2 });
+    const h = await start(5, { startAtMs: DUE_MS - 3500, speed: 1 }, policy);
+    await until(async () => (await outbox({ task: 5 })).filter((n) => n.slip?.colour === 'RED').length >= 2, 15_000);
+    await h.cancel();
+    const sup = (await outbox({ task: 5 })).filter((n) => n.kind === 'supervision' && n.dueAt.getTime() <= DUE_MS + 5000);
+    for (const unit of ['市市场监管局', '市工信局']) {
+      const mine = sup.filter((n) => n.unit === unit);
+      expect(mine.map((n) => [Math.round((n.dueAt.getTime() - DUE_MS) / 1000), n.level, n.slip?.colour, n.recipients.join('+')])).toEqual([
+        [-3, 1, 'BLUE', 'liaison+leader'],
+        [0, 2, 'ORANGE', 'office+leader'],
+        [2, 2, 'ORANGE', 'office+leader'],
+        [3, 3, 'ORANGE', 'office+leader+leadership'],
+        [5, 3, 'RED', 'office+leader+leadership'],
+      ]);
+    }
+    // one slip per notice, numbered 督〔YYYY〕NNNN号 (the year of its moment), cited by the notice
+    const numbers = sup.map((n) => n.slip!.number);
+    expect(new Set(numbers).size).toBe(sup.length);
+    for (const n of sup) {
+      expect(n.slip!.number).toMatch(n.dueAt.getTime() <= DUE_MS ? /^督〔2025〕\d{4}号$/ : /^督〔2026〕\d{4}号$/);
+      expect(n.cited).toEqual({ number: n.slip!.number, colour: n.slip!.colour });
+    }
+    const slips = await db.prisma.supervisionSlip.count({ where: { assignment: { task: { number: 5, plan: { slug } } } } });
+    expect(slips).toBe((await outbox({ task: 5 })).filter((n) => n.slip).length);
+    // the 1-workday... here 3 s reminder is replaced by the blue slip; the 6 s one was before supervision began
+    expect((await outbox({ task: 5 })).filter((n) => n.kind === 'deadline_reminder')).toEqual([]);
+  }, 30_000);
+});
+
 describe('deadlines', () => {
-  it('grants an extension asked before the deadline and refuses one asked after it', async () => {
-    // business time starts 3 s before the deadline and runs at real speed
-    const h = await start(2, { startAtMs: Date.parse('2025-12-31T23:59:57+08:00'), speed: 1 });
+  it('grants an extension asked before the deadline, re-timing what was pending, and refuses one asked after it', async () => {
+    // business time starts 8 s before the deadline: reminders at -6 s, blue slip at -3 s
+    const h = await start(2, { startAtMs: DUE_MS - 8000, speed: 1 });
     await send(h, 'acknowledge', { unit: '市市场监管局' });
     await send(h, 'acknowledge', { unit: '市工信局' });
-    expect(await send(h, 'requestExtension', { unit: '市市场监管局', newDueAt: '2026-06-30T23:59:59.999+08:00', reason: '资金未到位' })).toMatchObject({ state: 'EXTENSION_REQUESTED' });
-    expect(await send(h, 'approveExtension', { unit: '市市场监管局', reason: '同意' })).toMatchObject({ state: 'ACKNOWLEDGED', dueAt: '2026-06-30T15:59:59.999Z' });
+    const before = (await h.query(upcomingQuery, {})).filter((n) => n.unit === '市市场监管局');
+    expect(before.slice(0, 2).map((n) => [n.kind, n.at, n.dueAt])).toEqual([
+      ['deadline_reminder', '2025-12-31T23:59:53.999+08:00', DUE],
+      ['supervision', '2025-12-31T23:59:56.999+08:00', DUE],
+    ]);
+    const newDue = '2026-01-01T00:00:19.999+08:00';
+    expect(await send(h, 'requestExtension', { unit: '市市场监管局', newDueAt: newDue, reason: '资金未到位' })).toMatchObject({ state: 'EXTENSION_REQUESTED' });
+    expect(await send(h, 'approveExtension', { unit: '市市场监管局', reason: '同意' })).toMatchObject({ state: 'ACKNOWLEDGED', dueAt: '2025-12-31T16:00:19.999Z' });
+    // everything about the deadline now counts from the new one
+    const after = (await h.query(upcomingQuery, {})).filter((n) => n.unit === '市市场监管局' && (n.kind === 'deadline_reminder' || n.kind === 'supervision'));
+    expect(after.length).toBeGreaterThan(0);
+    expect(new Set(after.map((n) => Date.parse(n.dueAt!)))).toEqual(new Set([Date.parse(newDue)]));
+    expect(after[0]).toMatchObject({ kind: 'deadline_reminder', at: '2026-01-01T00:00:13.999+08:00' });
 
-    // the deadline passes: the one without an extension turns overdue, the extended one does not
+    // the deadline passes: the one without an extension turns overdue and is supervised, the extended one is not
     await until(async () => (await assignment(2, '市工信局')).overdue);
+    await until(async () => (await outbox({ task: 2 })).some((n) => n.kind === 'supervision' && n.slip?.colour === 'ORANGE'));
     expect((await assignment(2, '市市场监管局')).overdue).toBe(false);
     const late = await refusal(send(h, 'requestExtension', { unit: '市工信局', newDueAt: '2026-06-30T23:59:59.999+08:00', reason: '资金未到位' }));
     expect(late.reason).toMatch(/^完成时限 .* 已过，只能在时限之前申请延期$/);
+    const sent = await outbox({ task: 2 });
+    expect(sent.filter((n) => n.unit === '市工信局' && n.kind !== 'assignment' && n.dueAt.getTime() <= DUE_MS + 1000).map((n) => [n.kind, n.slip?.colour ?? null])).toEqual([
+      ['deadline_reminder', null],
+      ['supervision', 'BLUE'],
+      ['supervision', 'ORANGE'],
+    ]);
+    // no reminder or 督办 about the old deadline went to the unit whose extension was approved
+    expect(sent.filter((n) => n.unit === '市市场监管局' && n.kind !== 'assignment' && n.subjectDue === DUE).map((n) => n.kind)).toEqual([]);
+    expect(sent.filter((n) => n.unit === '市市场监管局' && n.dueAt.getTime() <= DUE_MS + 1000).map((n) => n.kind)).toEqual(['assignment', 'decision']);
 
     const ext = await db.prisma.extension.findFirstOrThrow({ where: { assignmentId: (await assignment(2, '市市场监管局')).id } });
     expect(ext).toMatchObject({ status: 'APPROVED', reason: '资金未到位', decisionReason: '同意' });
     expect(ext.previousDueAt?.toISOString()).toBe('2025-12-31T15:59:59.999Z');
     const row = await assignment(2, '市市场监管局');
-    expect(row.dueAt?.toISOString()).toBe('2026-06-30T15:59:59.999Z');
+    expect(row.dueAt?.toISOString()).toBe('2025-12-31T16:00:19.999Z');
     expect(row.originalDueAt?.toISOString()).toBe('2025-12-31T15:59:59.999Z');
     const overdue = await db.prisma.auditEvent.findMany({ where: { action: 'assignment.overdue', taskId: row.taskId } });
     expect(overdue.map((e) => (e.data as { unit: string }).unit).sort()).toEqual(['东湖区人民政府', '市工信局']);
     await h.cancel();
-  });
+  }, 30_000);
 });
 
 describe('standing tasks', () => {
-  it('continue as new at the yearly cycle and keep their state', async () => {
-    const h = await start(3, { startAtMs: Date.parse('2026-12-31T23:59:58+08:00'), speed: 1 });
+  it('continue as new at each cycle, keep their state and plan the next cycle summary', async () => {
+    // seconds policy: 60-second cycles counted from the epoch, summary due 10 s before a cycle ends
+    const startAt = Date.parse('2026-12-31T23:59:58+08:00');
+    const cycle = Math.floor(startAt / 60_000);
+    const h = await start(3, { startAtMs: startAt, speed: 1 });
+    expect((await h.query(stateQuery)).cycle).toBe(cycle);
     expect(await send(h, 'acknowledge', { unit: '市市场监管局' })).toMatchObject({ state: 'ONGOING' });
-    await send(h, 'submitReport', { unit: '市市场监管局', period: '2026Y', text: '年度总结' });
+    await send(h, 'submitReport', { unit: '市市场监管局', period: `C${cycle}`, text: '年度总结' });
     expect((await refusal(send(h, 'requestCompletion', { unit: '市市场监管局' }))).reason).toBe('长期任务持续推进，不设销号；请按期报送年度总结');
     const first = (await h.describe()).runId;
     await until(async () => (await client.workflow.getHandle(h.workflowId).describe()).runId !== first, 8000);
-    const state = await client.workflow.getHandle(h.workflowId).query(stateQuery);
-    expect(state).toMatchObject({ cycle: 2027, run: 1 });
-    expect(state.assignments[0]).toMatchObject({ unit: '市市场监管局', state: 'ONGOING', reportedPeriods: ['2026Y'] });
+    const next = client.workflow.getHandle(h.workflowId);
+    const state = await next.query(stateQuery);
+    expect(state).toMatchObject({ cycle: cycle + 1, run: 1 });
+    expect(state.assignments[0]).toMatchObject({ unit: '市市场监管局', state: 'ONGOING', reportedPeriods: [`C${cycle}`] });
+    // the new cycle's summary is planned: reminder 2 s before it is due, 10 s before the cycle ends
+    const summary = (await next.query(upcomingQuery, { limit: 200 })).filter((n) => n.period === `C${cycle + 1}`);
+    expect(summary.map((n) => [n.kind, n.unit, n.at])).toEqual(
+      expect.arrayContaining([
+        ['report_reminder', '市市场监管局', '2027-01-01T00:00:48.000+08:00'],
+        ['report_reminder', '市工信局', '2027-01-01T00:00:48.000+08:00'],
+      ]),
+    );
     // inputs keep working on the new run
-    expect((await refusal(send(client.workflow.getHandle(h.workflowId), 'submitReport', { unit: '市市场监管局', period: '2026Y', text: '再报' }))).reason).toBe('市市场监管局已报送 2026Y 的进展报告');
-    await client.workflow.getHandle(h.workflowId).cancel();
+    expect((await refusal(send(next, 'submitReport', { unit: '市市场监管局', period: `C${cycle}`, text: '再报' }))).reason).toBe(`市市场监管局已报送 C${cycle} 的进展报告`);
+    await next.cancel();
+  });
+});
+
+describe('catch-up at supervise start', () => {
+  const late = `${slug}c`;
+
+  it('sends one consolidated notice per unit and one summary instead of the historical burst, once', async () => {
+    await seed(late, [
+      { number: 1, kind: 'deadline' },
+      { number: 2, kind: 'deadline' },
+      { number: 3, kind: 'standing' },
+    ]);
+    // supervision starts a month after the 2025 deadlines
+    const clock = { startAtMs: Date.parse('2026-02-02T10:00:00+08:00'), speed: 1 };
+    const r = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: late, zone: ZONE, policy: secondsPolicy(), clock });
+    expect(r.started).toHaveLength(3);
+    expect(r.catchUp).toEqual({ workflowId: catchUpWorkflowId(late), status: 'started', notices: 3 });
+    await client.workflow.getHandle(catchUpWorkflowId(late)).result();
+    await sleep(2500);
+
+    const cu = (await outbox({ plan: late })).sort((a, b) => a.kind.localeCompare(b.kind) || String(a.unit).localeCompare(String(b.unit)));
+    expect(cu.map((n) => [n.kind, n.unit, n.recipients.join('+'), n.items!.map((i) => `${i.task}|${i.unit}`)])).toEqual([
+      ['catchup_summary', null, 'office', ['1|市市场监管局', '1|市工信局', '2|市市场监管局', '2|市工信局']],
+      ['catchup_unit', '市工信局', 'liaison+leader', ['1|市工信局', '2|市工信局']],
+      ['catchup_unit', '市市场监管局', 'liaison+leader', ['1|市市场监管局', '2|市市场监管局']],
+    ]);
+    // they go out at the first opening (seconds policy: at once), listing the worst colour reached
+    expect(new Set(cu.map((n) => n.dueAt.getTime()))).toEqual(new Set([clock.startAtMs]));
+    expect(cu.filter((n) => n.kind === 'catchup_unit').map((n) => (n.payload as { colour?: string }).colour)).toEqual(['RED', 'RED']);
+    // the overdue assignments get neither an assignment notice nor a 督办 burst; the standing task's do
+    const perTask = await db.prisma.notice.findMany({ where: { assignment: { task: { plan: { slug: late } } } }, include: { assignment: { include: { task: true } } } });
+    expect(perTask.map((n) => [n.assignment!.task.number, n.kind]).sort()).toEqual([
+      [3, 'assignment'],
+      [3, 'assignment'],
+    ]);
+
+    // starting again starts nothing and repeats no catch-up
+    const again = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: late, zone: ZONE, policy: secondsPolicy(), clock: { ...clock, startAtMs: clock.startAtMs + 60_000 } });
+    expect(again.started).toEqual([]);
+    expect(again.alreadyRunning).toHaveLength(3);
+    expect(again.catchUp.status).toBe('already');
+    expect(await outbox({ plan: late })).toHaveLength(3);
+    await stopSupervision({ db: db.prisma, client }, { planSlug: late });
   });
 });
 
 describe('replay', () => {
   it('replays every saved history with the current workflow code', async () => {
-    // Record this run's completed history of task (1) once, so the suite keeps it as a fixture.
-    const recorded = path.join(HISTORIES, 'task-lifecycle-transitions.json');
+    // Record this run's completed history of task (1) under the policy engine once, so the suite
+    // keeps it as a fixture beside the one recorded before the engine was wired.
+    const recorded = path.join(HISTORIES, 'task-lifecycle-policy.json');
     if (!fs.existsSync(recorded)) {
       const history = await client.workflow.getHandle(taskWorkflowId(slug, 1)).fetchHistory();
       fs.mkdirSync(HISTORIES, { recursive: true });
       fs.writeFileSync(recorded, saveHistory(history));
     }
     const files = fs.readdirSync(HISTORIES).filter((f) => f.endsWith('.json'));
-    expect(files.length).toBeGreaterThan(0);
+    expect(files.length).toBeGreaterThan(1);
     const histories = files.map((f) => ({ workflowId: f, history: loadHistory(fs.readFileSync(path.join(HISTORIES, f), 'utf8')) }));
     const results = [];
     for await (const r of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) results.push(r);
