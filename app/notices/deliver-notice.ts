@@ -20,7 +20,8 @@ import { renderNotice, renderDigest, MessageInputError, KIND_LABELS, type Render
 import type { NoticeKind, RecipientRole } from '../../domain/notices';
 import { noticeKey } from '../../domain/notices';
 import type { Logger } from '../../infra/logger';
-import { MailSendError, type Mailer } from './ports';
+import { MailSendError, type Mailer, type OutgoingAttachment } from './ports';
+import { fileAttachmentRefs, readFileAttachments, type FileAttachmentRef } from './attachments';
 import { loadNotice, type LoadedNotice } from './load-notice';
 import { staleReason } from './stale';
 import { isValidAddress, type Recipient, type RecipientResolver } from './recipients';
@@ -63,6 +64,13 @@ export interface DeliverDeps {
    * recipient's digest instead of being sent alone (see digest.ts).
    */
   digest?: (n: LoadedNotice, to: Recipient[], now: Date) => Promise<string | null>;
+  /**
+   * The only folder files named in a payload's `attachments` may come from (the var dir); without
+   * it such notices fail permanently rather than mail an arbitrary file (see attachments.ts).
+   */
+  attachmentRoot?: string;
+  /** ceiling of one email's file attachments, bytes (default DEFAULT_MAX_ATTACHMENT_BYTES) */
+  maxAttachmentBytes?: number;
 }
 
 export interface DeliverInput {
@@ -82,6 +90,9 @@ function domainOf(from: string): string {
   const m = /@([^>\s]+)>?\s*$/.exec(from);
   return m?.[1] ?? 'dubang.local';
 }
+
+/** A rendered message plus the files attached at send time. */
+type Outgoing = Omit<RenderedMessage, 'attachments'> & { attachments: (RenderedMessage['attachments'][number] | OutgoingAttachment)[] };
 
 /** Delivery states after which a job has nothing left to do (PARKED: waiting in a digest). */
 const FINAL = new Set(['SENT', 'FAILED', 'DEAD', 'PARKED', 'SKIPPED']);
@@ -199,7 +210,10 @@ export function createDeliverNotice(d: DeliverDeps) {
 
     const now = clock();
     const roles = ((n.payload as { to?: RecipientRole[] })?.to ?? []) as RecipientRole[];
-    const to = await d.recipients.resolve(roles, a?.unit.contacts ?? [], now.getTime());
+    // A notice about a unit but no single assignment (catch-up) names the unit in its payload.
+    const unitName = (n.payload as { unit?: string | null })?.unit;
+    const unitContacts = a ? a.unit.contacts : unitName ? await d.recipients.unitContacts(unitName) : [];
+    const to = await d.recipients.resolve(roles, unitContacts, now.getTime());
     const addresses = to.map((r) => r.email);
     const bad = addresses.filter((x) => !isValidAddress(x));
     if (!to.length || bad.length === to.length) {
@@ -210,16 +224,26 @@ export function createDeliverNotice(d: DeliverDeps) {
     }
     const good = addresses.filter(isValidAddress);
 
-    if (d.digest) {
+    let files: FileAttachmentRef[] = [];
+    try {
+      files = fileAttachmentRefs(n.payload);
+    } catch (err) {
+      if ((err as Error).name !== 'AttachmentError') throw err;
+    }
+    // a digest carries rendered parts only: a notice with files goes alone so its files go with it
+    if (d.digest && !files.length) {
       const window = await d.digest(n, to.filter((r) => isValidAddress(r.email)), now);
       if (window) return { outcome: 'digest', window };
     }
 
-    let message: RenderedMessage;
+    let message: Outgoing;
     try {
-      message = renderNotice(composeMessageInput(n, { zone: d.zone, sender, now, link: d.linkFor?.(n) ?? null }));
+      const rendered = renderNotice(composeMessageInput(n, { zone: d.zone, sender, now, link: d.linkFor?.(n) ?? null }));
+      // read at send time, from under the attachment root only (attachments.ts)
+      message = { ...rendered, attachments: [...rendered.attachments, ...readFileAttachments(fileAttachmentRefs(n.payload), d.attachmentRoot, d.maxAttachmentBytes)] };
     } catch (err) {
-      if ((err as Error).name !== 'MessageInputError') throw err;
+      const name = (err as Error).name;
+      if (name !== 'MessageInputError' && name !== 'AttachmentError') throw err;
       const error = `无法生成${KIND_LABELS[n.kind as NoticeKind] ?? n.kind}：${(err as MessageInputError).message}`;
       await recordWithoutSending(n, 'FAILED', error, good);
       await alertOffice(n, 'FAILED', error, good, 0, null);
@@ -274,7 +298,7 @@ export function createDeliverNotice(d: DeliverDeps) {
     return sendAndRecord(n, message, [p.recipient], [], input, members);
   }
 
-  async function sendAndRecord(n: LoadedNotice, message: RenderedMessage, good: string[], bad: string[], input: DeliverInput, members: string[]): Promise<DeliveryOutcome> {
+  async function sendAndRecord(n: LoadedNotice, message: Outgoing, good: string[], bad: string[], input: DeliverInput, members: string[]): Promise<DeliveryOutcome> {
     const claimed = await claim(n.id);
     if (!claimed) return { outcome: 'already', status: 'final' };
     const ambiguous = claimed.prev === 'SENDING';

@@ -37,6 +37,14 @@ export function createRecipientResolver(prisma: Pick<PrismaClient, 'unit'>, cach
     return cache;
   }
   return {
+    /**
+     * Contacts of a unit by canonical name, for notices about a unit rather than one assignment
+     * (catch-up: one notice per unit listing its overdue tasks).
+     */
+    async unitContacts(name: string): Promise<Contact[]> {
+      const u = await prisma.unit.findUnique({ where: { name }, select: { contacts: { select: { role: true, name: true, email: true } } } });
+      return u?.contacts ?? [];
+    },
     /** Addresses for roles, deduplicated (first role wins), in role order. */
     async resolve(roles: RecipientRole[], unitContacts: Contact[], now = Date.now()): Promise<Recipient[]> {
       const out: Recipient[] = [];

@@ -12,7 +12,8 @@ import { createRedis } from '../../infra/queue/redis';
 import { createNoticeQueue, type NoticeJobData } from '../../infra/queue/notice-queue';
 import { createQueueNotificationPort } from '../../infra/queue/notification-port';
 import { startMailWorker, type MailWorker } from '../../worker/mail-main';
-import { countByNotice, eventually, OFFICE_EMAIL, parse, seed, submission, uniquePrefix, type Seeded } from './notify-support/fixture';
+import { noticeKey as noticeKeyOf } from '../../domain/notices';
+import { countByNotice, eventually, noticeHeader, OFFICE_EMAIL, parse, seed, submission, uniquePrefix, type Seeded } from './notify-support/fixture';
 
 const POLICY = { attempts: 3, backoffMs: 100, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 };
 
@@ -186,4 +187,27 @@ test('a hanging server hits the per-send timeout, the pool is rebuilt, and the n
   expect(d!.attempts).toBe(2);
   await new Promise((r2) => setTimeout(r2, 300));
   expect(sink.received()).toHaveLength(1);
+});
+
+test('a catch-up notice about a unit (no single assignment) reaches that unit\'s liaison and leader', async () => {
+  // the first unit: the invalid-address test above spoils another unit's leader address
+  const a = s.assignments[0]!;
+  const unit = { name: a.unit, liaison: a.liaison, leader: a.leader };
+  const dueAt = new Date();
+  const key = noticeKeyOf(`catchup-${a.id}`, 'catchup_unit', dueAt.getTime());
+  const r = await port.submit({
+    key,
+    kind: 'catchup_unit',
+    assignmentId: null,
+    scope: 'plan-catchup',
+    dueAt: dueAt.toISOString(),
+    slipId: null,
+    payload: { to: ['liaison', 'leader'], unit: unit.name, task: 0, items: [{ task: 1, unit: unit.name, text: '推进第1项质量提升工作', dueAt: '2025-12-31T23:59:59.999+08:00', overdueDays: 330 }] },
+  });
+  const m = await eventually('the catch-up email', async () => sink.received().find((x) => noticeHeader(x) === key), (x) => x !== undefined);
+  expect(m!.to.sort()).toEqual([unit.leader, unit.liaison].sort());
+  const mail = await parse(m!);
+  expect(mail.text).toContain('推进第1项质量提升工作');
+  const d = await eventually('delivery record', () => delivery(r.noticeId), (x) => x?.status === 'SENT');
+  expect(d!.attempts).toBe(1);
 });
