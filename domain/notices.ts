@@ -19,6 +19,7 @@ export const NOTICE_KINDS = [
   'catchup_summary', // one summary to the Office at catch-up
   'digest', // per-recipient daily digest
   'delivery_failure', // alert to the Office: an email could not be delivered
+  'assessment', // 年度考核结果 to the Office and leadership: bulletin draft, summary, XLSX/CSV attached
 ] as const;
 
 export type NoticeKind = (typeof NOTICE_KINDS)[number];

@@ -115,6 +115,8 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
     logger,
     zone: cfg.timezone,
     from: cfg.smtp.from,
+    // files named in a notice's payload (the assessment's exports) are attached from here only
+    attachmentRoot: cfg.varDir,
   });
   const worker = createMailProcessor({
     connection: workerRedis,

@@ -15,6 +15,9 @@ import { createLogger, type Logger } from '../infra/logger';
 import { createOutboxNotificationPort } from '../infra/outbox';
 import { createWorkerConnection } from '../infra/temporal';
 import { createLifecycleActivities } from '../activities/lifecycle';
+import { createAssessmentActivities } from '../activities/assessment';
+import { loadAssessmentConfig } from '../config/assessment';
+import { officialWorkdays } from '../app/assessment/run';
 import type { NotificationPort } from '../activities/ports';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createRedis } from '../infra/queue/redis';
@@ -70,7 +73,11 @@ export async function startTemporalWorker(cfg: Config, logger: Logger, opts: { n
       namespace: cfg.temporal.namespace,
       taskQueue: cfg.temporal.taskQueue,
       workflowsPath: workflowsPath(),
-      activities: createLifecycleActivities({ db, notifications: notifications.port, logger: logger.child({ component: 'activities' }), zone: cfg.timezone }),
+      activities: {
+        ...createLifecycleActivities({ db, notifications: notifications.port, logger: logger.child({ component: 'activities' }), zone: cfg.timezone }),
+        // the annual assessment (workflows/assessment.ts), started by its Temporal Schedule or on demand
+        ...createAssessmentActivities({ db, notifications: notifications.port, logger: logger.child({ component: 'assessment' }), zone: cfg.timezone, config: loadAssessmentConfig(cfg), varDir: cfg.varDir, isWorkday: officialWorkdays(cfg.timezone, cfg.holidaysOverrideFile) }),
+      },
       // Many sleeping workflows, few busy ones: keep the sticky cache bounded.
       maxCachedWorkflows: 500,
     });
@@ -111,7 +118,8 @@ export async function main(): Promise<void> {
   const cfg = loadConfig();
   const logger = createLogger(cfg.logLevel, { service: 'temporal-worker' });
   installRuntimeLogger(logger, cfg.logLevel);
-  const running = await startTemporalWorker(cfg, logger);
+  // `--outbox`: notices become Notice rows only (no Redis), for running the lifecycle without the mail pipeline.
+  const running = await startTemporalWorker(cfg, logger, { notifications: process.argv.includes('--outbox') ? 'outbox' : 'queue' });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

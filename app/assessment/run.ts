@@ -12,6 +12,7 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import { rubricOf, type AssessmentConfig } from '../../config/assessment';
 import { assess, assessmentWindow, AssessmentInputError, renderBulletin, type AssessmentResult } from '../../domain/assessment';
 import { noticeKey } from '../../domain/notices';
+import type { AssessmentMessage } from '../../domain/messages';
 import { createCalendar, validateHolidayOverride, type HolidayOverride } from '../../domain/calendar';
 import type { NotificationPort } from '../../activities/ports';
 import { writeAssessmentCsv } from '../../infra/export/csv';
@@ -136,42 +137,56 @@ export async function writeAssessmentFiles(run: Pick<AssessmentRun, 'result' | '
 }
 
 /**
- * Hands the bulletin and its attachments to the notification pipeline, addressed to the Office and
- * leadership. Idempotent per (year, result digest, as-of): a rerun that computes the same result
- * sends nothing new; a result that changed (new events) is a new notice.
+ * Hands the bulletin and its attachments to the notification pipeline (notice kind `assessment`),
+ * addressed to the Office and leadership. The mail processor renders the summary and the bulletin
+ * (domain/messages) and attaches the files at send time, from under the var dir only. Idempotent per
+ * (year, result digest, as-of): a rerun that computes the same result sends nothing new; a result
+ * that changed (new events) is a new notice.
  */
 export async function submitAssessmentNotice(
   port: NotificationPort,
   run: Pick<AssessmentRun, 'result' | 'bulletin' | 'digest'>,
   files: AssessmentFiles,
+  opts: { top?: number; lagging?: number } = {},
 ): Promise<{ noticeId: string; created: boolean; key: string }> {
   const r = run.result;
   const scope = `assessment-${r.year}-${run.digest.slice('sha256:'.length, 'sha256:'.length + 12)}`;
-  const key = noticeKey(scope, 'digest', Date.parse(r.asOf));
-  const title = run.bulletin.split('\n')[0]!.replace(/^#\s*/, '');
+  const key = noticeKey(scope, 'assessment', Date.parse(r.asOf));
+  const attachments = [
+    { filename: path.basename(files.xlsx), path: files.xlsx, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+    { filename: path.basename(files.summaryCsv), path: files.summaryCsv, contentType: 'text/csv; charset=utf-8' },
+    { filename: path.basename(files.deductionsCsv), path: files.deductionsCsv, contentType: 'text/csv; charset=utf-8' },
+    { filename: path.basename(files.bulletin), path: files.bulletin, contentType: 'text/markdown; charset=utf-8' },
+  ];
+  const assessment: AssessmentMessage = {
+    year: r.year,
+    label: r.label,
+    asOf: r.asOf,
+    interim: r.interim,
+    rows: r.units.map((u) => ({ rank: u.rank, unit: u.unit, score: u.score, grade: u.grade })),
+    grades: r.rubric.grades.map((g) => ({ grade: g.grade, label: g.label })),
+    ...(opts.top !== undefined ? { top: opts.top } : {}),
+    ...(opts.lagging !== undefined ? { lagging: opts.lagging } : {}),
+    bulletin: run.bulletin,
+    files: attachments.map((a) => a.filename),
+    digest: run.digest,
+  };
   const out = await port.submit({
     key,
-    // 'digest' until the pipeline has a template of its own for assessments (see docs/assessment.md)
-    kind: 'digest',
+    kind: 'assessment',
     assignmentId: null,
     scope,
     dueAt: r.asOf,
     slipId: null,
     payload: {
       to: ['office', 'leadership'],
-      /** tells the renderer this digest is the annual assessment */
       topic: 'assessment',
-      subject: title,
       year: r.year,
       digest: run.digest,
-      bulletin: run.bulletin,
-      summary: r.units.map((u) => ({ rank: u.rank, unit: u.unit, score: u.score, grade: u.grade })),
-      attachments: [
-        { filename: path.basename(files.xlsx), path: files.xlsx, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
-        { filename: path.basename(files.summaryCsv), path: files.summaryCsv, contentType: 'text/csv; charset=utf-8' },
-        { filename: path.basename(files.deductionsCsv), path: files.deductionsCsv, contentType: 'text/csv; charset=utf-8' },
-        { filename: path.basename(files.bulletin), path: files.bulletin, contentType: 'text/markdown; charset=utf-8' },
-      ],
+      /** what the template shows (domain/messages AssessmentMessage) */
+      assessment,
+      /** read and attached by the mail processor at send time (app/notices/attachments.ts) */
+      attachments,
     },
   });
   return { ...out, key };

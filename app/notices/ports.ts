@@ -5,6 +5,16 @@
  */
 import type { MessageAttachment } from '../../domain/messages';
 
+/**
+ * An attachment as the transport takes it: rendered ones (ICS) are text, files attached at send
+ * time (the assessment's XLSX/CSV, app/notices/attachments.ts) are bytes.
+ */
+export interface OutgoingAttachment {
+  filename: string;
+  content: string | Buffer;
+  contentType: string;
+}
+
 /** One email, ready for the transport. */
 export interface OutgoingMail {
   from: string;
@@ -12,7 +22,7 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
-  attachments: MessageAttachment[];
+  attachments: (MessageAttachment | OutgoingAttachment)[];
   /** deterministic per notice (<key@domain>): a duplicate, if one ever slips through, threads with the first */
   messageId: string;
   headers: Record<string, string>;

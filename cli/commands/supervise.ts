@@ -50,7 +50,7 @@ export function register(program: Command): void {
                 zone: cfg.timezone,
                 policy: cfg.policy,
                 holidayOverride: readHolidayOverride(cfg.holidaysOverrideFile),
-                onProgress: (d, n) => (d % 10 === 0 || d === n ? process.stderr.write(`\r启动中 ${d}/${n}`) : true),
+                onProgress: (d, n) => (d % 10 === 0 || d === n ? process.stderr.write(`\r启动中 ${d}/${n}${d === n ? '\n' : ''}`) : true),
               },
             ),
           ),

@@ -14,6 +14,7 @@ export {
   type MessageTask,
   type MessageItem,
   type NoticeDoc,
+  type AssessmentMessage,
 } from './templates';
 export { buildIcs, icsEscape, icsFold, type IcsEvent } from './ics';
 export { escapeHtml, formatDate, formatDay, formatPeriod, colourName } from './format';

@@ -37,8 +37,32 @@ function textBody(doc: NoticeDoc): string[] {
   }
   if (doc.ask) out.push(doc.ask);
   if (doc.action) out.push(`${doc.action.label}：${doc.action.href}`);
+  if (doc.appendix) out.push('', `${'='.repeat(12)} ${doc.appendix.title} ${'='.repeat(12)}`, '', ...doc.appendix.lines.map(plainLine));
   while (out.length && out[out.length - 1] === '') out.pop();
   return out;
+}
+
+/** A Markdown heading level (1 for `# x`), or 0. */
+const headingLevel = (line: string): number => /^(#{1,6})\s/.exec(line)?.[1]!.length ?? 0;
+/** A quoted document's line as plain text: heading marks dropped, the words kept exactly. */
+const plainLine = (line: string): string => line.replace(/^#{1,6}\s+/, '');
+
+/** A quoted document in HTML: each line a paragraph, headings bold (the title centred), all text escaped. */
+function htmlAppendix(a: NonNullable<NoticeDoc['appendix']>): string {
+  const e = escapeHtml;
+  const lines = a.lines
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const h = headingLevel(l);
+      const style = h === 1 ? 'margin:8px 0 12px;text-align:center;font-weight:bold;font-size:16px' : h ? 'margin:12px 0 8px;font-weight:bold' : 'margin:0 0 8px;line-height:1.8';
+      return `<p style="${style}">${e(plainLine(l))}</p>`;
+    });
+  return [
+    `<div style="border:1px solid #ddd;background:#fafafa;padding:12px 16px;margin:16px 0">`,
+    `<p style="margin:0 0 8px;color:#555;font-size:13px">${e(a.title)}</p>`,
+    ...lines,
+    '</div>',
+  ].join('\n');
 }
 
 function textOf(greeting: string, body: string[], sender: string, date: string, key: string): string {
@@ -76,6 +100,7 @@ function htmlSection(doc: NoticeDoc): string {
       `<p style="margin:0 0 12px;font-size:12px;color:#777">如按钮无法打开，请复制以下链接到浏览器：${e(doc.action.href)}</p>`,
     );
   }
+  if (doc.appendix) parts.push(htmlAppendix(doc.appendix));
   return parts.join('\n');
 }
 

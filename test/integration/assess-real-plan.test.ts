@@ -119,7 +119,7 @@ describe('2025 on the real plan, no reports submitted', () => {
     const twice = await submitAssessmentNotice(port, first, files);
     expect([sent.created, twice.created, twice.noticeId]).toEqual([true, false, sent.noticeId]);
     const notice = await db.prisma.notice.findUniqueOrThrow({ where: { id: sent.noticeId } });
-    expect(notice).toMatchObject({ kind: 'digest', status: 'PENDING', recipients: ['office', 'leadership'] });
+    expect(notice).toMatchObject({ kind: 'assessment', status: 'PENDING', recipients: ['office', 'leadership'] });
     expect((notice.payload as { attachments: { filename: string }[] }).attachments.map((a) => a.filename)).toEqual([
       'assessment-2025.xlsx',
       'assessment-2025-summary.csv',

@@ -1,0 +1,181 @@
+/**
+ * The annual assessment on the real Temporal server, with the real plan imported into PostgreSQL,
+ * notices through BullMQ on Redis and the mail processor into the SMTP sink:
+ *  - `annualAssessment` for 2025 gives exactly what `runAssessment` computes directly (same digest);
+ *  - running it twice submits one notice and one email, which carries the XLSX and the bulletin;
+ *  - the Temporal Schedule: created from config (cron, zone, short catch-up window, overlap SKIP),
+ *    updated in place on a second ensure, fires next on 20 Dec 09:00 Asia/Shanghai, and a trigger
+ *    starts a run that assesses the scheduled time's year as of the scheduled time.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import ExcelJS from 'exceljs';
+import { DateTime } from 'luxon';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { loadConfig } from '../../config';
+import { loadAssessmentConfig } from '../../config/assessment';
+import { currentDirectory, importPlan, loadPlan } from '../../app/plan-import';
+import { officialWorkdays, runAssessment } from '../../app/assessment/run';
+import { describeAssessmentSchedule, ensureAssessmentSchedule, triggerAssessmentSchedule } from '../../app/assessment/schedule';
+import { createAssessmentActivities } from '../../activities/assessment';
+import type { AnnualAssessmentInput, AnnualAssessmentSummary } from '../../workflows/assessment';
+import { readDirectoryFile } from '../../infra/units-file';
+import { silentLogger } from '../../infra/logger';
+import { startMailSink, type MailSink } from '../../infra/mail/sink';
+import { createRedis } from '../../infra/queue/redis';
+import { createNoticeQueue, type NoticeJobData } from '../../infra/queue/notice-queue';
+import { createQueueNotificationPort } from '../../infra/queue/notification-port';
+import { startMailWorker, type MailWorker } from '../../worker/mail-main';
+import { SHEETS } from '../../infra/export/xlsx';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { REAL_PLAN } from '../helpers/paths';
+import { parse, uniquePrefix } from '../integration/notify-support/fixture';
+import { temporalServer, type TemporalServer } from './temporal-env';
+
+const ZONE = 'Asia/Shanghai';
+const SLUG = 'nanchang-quality-city-2024';
+const tag = `${process.pid}-${Date.now().toString(36)}`;
+const taskQueue = `assessment-test-${tag}`;
+const prefix = uniquePrefix('assess-wf');
+const varDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-var-'));
+const cfg = loadConfig({ ...process.env, DUBANG_VAR_DIR: varDir });
+const assessment = loadAssessmentConfig(cfg);
+const isWorkday = officialWorkdays(ZONE);
+
+let db: TestDatabase;
+let server: TemporalServer;
+let sink: MailSink;
+let redis: Redis;
+let queue: Queue<NoticeJobData>;
+let mail: MailWorker;
+let nativeConnection: NativeConnection;
+let connection: Connection;
+let client: Client;
+let worker: Worker;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  let bundle;
+  [db, server, sink, bundle] = await Promise.all([
+    createTestDatabase(),
+    temporalServer(),
+    startMailSink({ port: 0 }),
+    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } }),
+  ]);
+  const loaded = await loadPlan(REAL_PLAN, cfg, await currentDirectory(cfg, db.prisma));
+  await importPlan(db.prisma, loaded, { slug: SLUG, actor: 'test', seedDirectory: readDirectoryFile(cfg.unitsFile) });
+  redis = createRedis(cfg.redis.url, 'producer', silentLogger);
+  queue = createNoticeQueue({ connection: redis, prefix, logger: silentLogger });
+  const policy = { attempts: 2, backoffMs: 100, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 };
+  const port = createQueueNotificationPort({ prisma: db.prisma, queue, logger: silentLogger, policy });
+  mail = await startMailWorker({ config: cfg, logger: silentLogger, databaseUrl: db.url, prefix, smtp: { host: sink.host, port: sink.port, timeoutMs: 5000, poolSize: 1 }, jobPolicy: policy, concurrency: 2, ratePerSecond: 1000 });
+  nativeConnection = await NativeConnection.connect({ address: server.address });
+  worker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: createAssessmentActivities({ db: db.prisma, notifications: port, logger: silentLogger, zone: ZONE, config: assessment, varDir, isWorkday }),
+  });
+  running = worker.run();
+  connection = await Connection.connect({ address: server.address });
+  client = new Client({ connection });
+}, 120_000);
+
+afterAll(async () => {
+  if (worker?.getState() === 'RUNNING') worker.shutdown();
+  await running;
+  await connection?.close();
+  await nativeConnection?.close();
+  await mail?.close();
+  await queue?.obliterate({ force: true }).catch(() => undefined);
+  await queue?.close();
+  redis?.disconnect();
+  await sink?.close();
+  await db?.drop();
+  await server?.stop();
+  fs.rmSync(varDir, { recursive: true, force: true });
+});
+
+const assess = (input: AnnualAssessmentInput, id: string): Promise<AnnualAssessmentSummary> =>
+  client.workflow.execute('annualAssessment', { taskQueue, workflowId: `${id}-${tag}`, args: [input], workflowExecutionTimeout: '2m' });
+
+describe('annualAssessment for 2025 on the real plan', () => {
+  let first: AnnualAssessmentSummary;
+
+  test('returns what runAssessment computes directly, with its files under the var dir', async () => {
+    first = await assess({ year: 2025 }, 'assess-2025-a');
+    const direct = await runAssessment(db.prisma, { year: 2025, now: Date.now(), zone: ZONE, config: assessment, isWorkday });
+    expect(first.digest).toBe(direct.digest);
+    expect(first).toMatchObject({ year: 2025, label: '2025年度', asOf: direct.result.asOf, interim: false, units: direct.result.units.length, grades: direct.result.totals.grades });
+    expect(first.units).toBeGreaterThan(30);
+    expect(first.notice.created).toBe(true);
+    expect(path.dirname(first.files.xlsx)).toBe(path.join(varDir, 'assessments', '2025', first.digest.slice('sha256:'.length, 'sha256:'.length + 16)));
+    const json = JSON.parse(fs.readFileSync(first.files.json, 'utf8')) as { digest: string; units: unknown[] };
+    expect([json.digest, json.units.length]).toEqual([direct.digest, direct.result.units.length]);
+  });
+
+  test('a second run submits nothing new; one email arrives with the XLSX attached and the bulletin in its body', async () => {
+    const again = await assess({ year: 2025 }, 'assess-2025-b');
+    expect(again.digest).toBe(first.digest);
+    expect(again.notice).toEqual({ ...first.notice, created: false });
+    expect(await db.prisma.notice.count({ where: { kind: 'assessment' } })).toBe(1);
+
+    const [m] = await sink.waitFor(1, 20_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sink.received()).toHaveLength(1);
+    expect(m!.to.sort()).toEqual(['deputy@leaders.nanchang.example', 'duban@office.nanchang.example', 'office@office.nanchang.example', 'vice-mayor@leaders.nanchang.example']);
+    const parsed = await parse(m!);
+    expect(parsed.subject).toBe('【年度考核】2025年度质量强市建设重点工作任务考核结果');
+    const xlsx = parsed.attachments.find((a) => a.filename === 'assessment-2025.xlsx')!;
+    expect(xlsx.content.equals(fs.readFileSync(first.files.xlsx))).toBe(true);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.content as unknown as ArrayBuffer);
+    expect(wb.getWorksheet(SHEETS.summary)!.rowCount).toBe(3 + first.units);
+    const bulletin = fs.readFileSync(first.files.bulletin, 'utf8');
+    const lagging = bulletin.split('\n').filter((l) => /^\d+\. /.test(l));
+    expect(lagging.length).toBe(3);
+    for (const line of ['关于2025年度质量强市建设重点工作任务落实情况的通报', ...lagging]) expect(parsed.text).toContain(line);
+  });
+
+  test('a year that has not begun fails at once, without retries', async () => {
+    const year = DateTime.now().setZone(ZONE).year + 2;
+    const err = await assess({ year }, 'assess-future').catch((e: Error) => e);
+    expect((err as Error).name).toBe('WorkflowFailedError');
+    const cause = (err as { cause?: { cause?: { type?: string; message: string } } }).cause?.cause;
+    expect(cause?.type).toBe('AssessmentInputError');
+    expect(cause?.message).toContain(`${year} 考核年度从 ${year}-01-01 开始`);
+  });
+});
+
+describe('the Temporal Schedule', () => {
+  const scheduleId = `dubang-annual-assessment-${tag}`;
+  afterAll(() => client.schedule.getHandle(scheduleId).delete().catch(() => undefined));
+
+  test('is created from config, updated in place, fires next on 20 Dec 09:00 Shanghai; a trigger runs this year as of its scheduled time', async () => {
+    const sc = { taskQueue, schedule: assessment.schedule, scheduleId };
+    expect(await ensureAssessmentSchedule(client, sc)).toEqual({ scheduleId, action: 'created' });
+    expect(await ensureAssessmentSchedule(client, sc)).toEqual({ scheduleId, action: 'updated' });
+    const v = (await describeAssessmentSchedule(client, scheduleId))!;
+    expect(v).toMatchObject({ cron: '0 9 20 12 *', timezone: 'Asia/Shanghai', catchupWindowMs: 24 * 3600 * 1000, overlap: 'SKIP', paused: false, workflowType: 'annualAssessment', taskQueue });
+    const now = DateTime.now().setZone(ZONE);
+    let next = DateTime.fromObject({ year: now.year, month: 12, day: 20, hour: 9 }, { zone: ZONE });
+    if (next <= now) next = next.plus({ years: 1 });
+    expect(v.nextRuns.slice(0, 2)).toEqual([next.toUTC().toISO(), next.plus({ years: 1 }).toUTC().toISO()]);
+    expect(await describeAssessmentSchedule(client, `${scheduleId}-missing`)).toBeNull();
+
+    sink.clear();
+    const run = await triggerAssessmentSchedule(client, scheduleId, 10_000);
+    expect(run).not.toBeNull();
+    const summary = (await client.workflow.getHandle(run!.workflowId).result()) as AnnualAssessmentSummary;
+    const scheduledAt = DateTime.fromISO(run!.scheduledAt).setZone(ZONE);
+    // the year and the as-of instant come from the run's scheduled time (the TemporalScheduledStartTime
+    // search attribute, which keeps whole seconds), not from when the worker happened to run it
+    const nominal = Math.floor(Date.parse(run!.scheduledAt) / 1000) * 1000;
+    expect(summary).toMatchObject({ year: scheduledAt.year, interim: true, asOf: new Date(nominal).toISOString() });
+    expect((await describeAssessmentSchedule(client, scheduleId))!.recentRuns.map((r) => r.workflowId)).toEqual([run!.workflowId]);
+  }, 60_000);
+});
