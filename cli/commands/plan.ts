@@ -6,11 +6,12 @@
  */
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
+import { KIND_LABELS } from '../../domain/messages';
 import { DateTime } from 'luxon';
 import type { Config } from '../../config';
 import { readHolidayOverride } from '../../config/policy';
 import { policyCalendar, previewPlan, type PreviewResult, type PreviewTask } from '../../domain/policy';
-import type { NoticeKind, PlannedNotice, RecipientRole } from '../../domain/notices';
+import type { PlannedNotice, RecipientRole } from '../../domain/notices';
 import type { SlipColour } from '../../domain/model';
 import type { ValidatedPlan } from '../../domain/plan/validate';
 import type { PrismaClient } from '../../generated/prisma/client';
@@ -131,22 +132,6 @@ export function previewNotices(cfg: Pick<Config, 'policy' | 'holidaysOverrideFil
 }
 
 // Partial: kinds the pipeline adds later print under their code until named here.
-const KIND_NAMES: Partial<Record<NoticeKind, string>> = {
-  assignment: '任务交办通知',
-  ack_reminder: '签收提醒',
-  ack_escalation: '签收催告',
-  report_reminder: '报告提醒',
-  report_chase: '催办',
-  deadline_reminder: '到期提醒',
-  supervision: '督办通知',
-  completion_review: '销号审核提醒',
-  extension_review: '延期审核提醒',
-  decision: '审核结果通知',
-  catchup_unit: '逾期事项汇总通知',
-  catchup_summary: '逾期情况汇总 (报办公室)',
-  digest: '每日汇总',
-  delivery_failure: '投递失败提醒',
-};
 const ROLE_NAMES: Record<RecipientRole, string> = { liaison: '联络员', leader: '分管负责人', office: '领导小组办公室', leadership: '分管市领导' };
 const SLIP_NAMES: Record<SlipColour, string> = { BLUE: '蓝色督办单', ORANGE: '橙色督办单', RED: '红色督办单' };
 const WEEKDAYS = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
@@ -154,7 +139,7 @@ const WEEKDAYS = ['', '周一', '周二', '周三', '周四', '周五', '周六'
 function previewLine(n: PlannedNotice): string {
   const subject = n.kind === 'catchup_summary' ? `逾期 ${new Set(n.items?.map((i) => i.task)).size} 项任务` : n.kind === 'catchup_unit' ? `任务 ${[...new Set(n.items?.map((i) => i.task))].map((t) => `(${t})`).join('')}` : `任务(${n.task})`;
   const extra = [n.period ? `报告期 ${n.period}` : null, n.slip ? SLIP_NAMES[n.slip] : null, n.level !== undefined && n.kind !== 'ack_reminder' ? `第${n.level}级` : null].filter(Boolean).join('，');
-  return `  ${n.at.slice(11, 16)}  ${KIND_NAMES[n.kind] ?? n.kind}  ${n.unit ?? '—'}  ${subject}  → ${n.to.map((r) => ROLE_NAMES[r]).join('、')}${extra ? `  [${extra}]` : ''}`;
+  return `  ${n.at.slice(11, 16)}  ${KIND_LABELS[n.kind] ?? n.kind}  ${n.unit ?? '—'}  ${subject}  → ${n.to.map((r) => ROLE_NAMES[r]).join('、')}${extra ? `  [${extra}]` : ''}`;
 }
 
 /** The preview as a readable calendar: a header, warnings, then the notices grouped by local date. */
