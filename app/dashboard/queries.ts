@@ -1,0 +1,410 @@
+/**
+ * Read models of the dashboard and the API: traffic lights per task and unit, unit and task pages,
+ * an assignment's record and timeline, slips, notices and deliveries, indicator progress, the
+ * audit log. Aggregates run as single SQL statements (one pass over the assignments, no N+1), so
+ * pages stay fast with 100k assignments and 1M audit events (bench/dashboard.ts measures them).
+ * Lists are paged; the audit log pages by id (keyset), never by OFFSET.
+ */
+import { Prisma, type PrismaClient } from '../../generated/prisma/client';
+import type { Light, LightParams } from './lights';
+
+const { sql, join, empty } = Prisma;
+
+/** Filters shared by the overview and the task list. */
+export interface DashboardFilters {
+  /** plan slug */
+  plan?: string;
+  light?: Light;
+  /** unit kind (BUREAU, COUNTY …) */
+  unitKind?: string;
+  /** text in the task (number or words) */
+  q?: string;
+}
+
+export type LightCounts = Record<Light, number>;
+
+const zeroCounts = (): LightCounts => ({ red: 0, yellow: 0, green: 0, grey: 0 });
+
+/**
+ * The light of assignment `a` (joined with its task `t`) as an SQL expression. The report checks
+ * are `NOT IN (uncorrelated subquery)` on purpose: PostgreSQL runs them once as a hashed subplan,
+ * where `NOT EXISTS` inside a CASE stays a per-row probe (10× slower at 100k assignments).
+ * "assignmentId" is NOT NULL, so NOT IN has no NULL trap here.
+ */
+export function lightSql(p: LightParams): Prisma.Sql {
+  return sql`(CASE
+    WHEN a.state IN ('COMPLETED', 'CANCELLED') THEN 'grey'
+    WHEN a.overdue OR (a."dueAt" IS NOT NULL AND a."dueAt" < ${p.now}) THEN 'red'
+    WHEN a."dueAt" IS NOT NULL AND a."dueAt" < ${p.soon} THEN 'yellow'
+    WHEN t.kind = 'deadline' AND a."createdAt" < ${p.quarterEnd}
+      AND a.id NOT IN (SELECT r."assignmentId" FROM "Report" r WHERE r.period = ${p.quarterPeriod}) THEN 'yellow'
+    WHEN t.kind = 'standing' AND a."createdAt" < ${p.yearEnd}
+      AND a.id NOT IN (SELECT r."assignmentId" FROM "Report" r WHERE r.period = ${p.yearPeriod}) THEN 'yellow'
+    ELSE 'green' END)`;
+}
+
+function taskWhere(f: DashboardFilters): Prisma.Sql {
+  const parts: Prisma.Sql[] = [sql`t."cancelledAt" IS NULL`];
+  if (f.plan) parts.push(sql`t."planId" = (SELECT id FROM "Plan" WHERE slug = ${f.plan})`);
+  if (f.q) {
+    const n = /^\(?(\d{1,4})\)?$/.exec(f.q.trim());
+    parts.push(n ? sql`t.number = ${Number(n[1])}` : sql`t.text ILIKE ${'%' + f.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`);
+  }
+  return join(parts, ' AND ');
+}
+
+function unitKindWhere(f: DashboardFilters): Prisma.Sql {
+  return f.unitKind ? sql`AND a."unitId" IN (SELECT id FROM "Unit" WHERE kind = ${f.unitKind}::"UnitKind")` : empty;
+}
+
+function counts(row: { red: bigint | number; yellow: bigint | number; green: bigint | number; grey: bigint | number }): LightCounts {
+  return { red: Number(row.red), yellow: Number(row.yellow), green: Number(row.green), grey: Number(row.grey) };
+}
+
+export interface UnitLightRow extends LightCounts {
+  id: string;
+  name: string;
+  kind: string;
+  total: number;
+}
+
+export interface Overview {
+  lights: LightCounts;
+  states: Record<string, number>;
+  units: UnitLightRow[];
+  pendingCompletion: number;
+  pendingExtension: number;
+  slips: Record<string, number>;
+  notices: Record<string, number>;
+  plans: { slug: string; title: string }[];
+}
+
+/** The front page: light counts overall and per unit, states, pending reviews, slips and notices. */
+export async function overview(db: PrismaClient, p: LightParams, f: DashboardFilters = {}): Promise<Overview> {
+  const light = lightSql(p);
+  const lightFilter = f.light ? sql`WHERE x.light = ${f.light}` : empty;
+  const [perUnit, states, slips, notices, plans] = await Promise.all([
+    db.$queryRaw<{ id: string; name: string; kind: string; red: bigint; yellow: bigint; green: bigint; grey: bigint; total: bigint }[]>`
+      SELECT u.id, u.name, u.kind::text AS kind,
+        count(*) FILTER (WHERE x.light = 'red') AS red, count(*) FILTER (WHERE x.light = 'yellow') AS yellow,
+        count(*) FILTER (WHERE x.light = 'green') AS green, count(*) FILTER (WHERE x.light = 'grey') AS grey, count(*) AS total
+      FROM (SELECT a."unitId", ${light} AS light FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId"
+            WHERE ${taskWhere(f)} ${unitKindWhere(f)}) x
+      JOIN "Unit" u ON u.id = x."unitId" ${lightFilter}
+      GROUP BY u.id ORDER BY count(*) FILTER (WHERE x.light = 'red') DESC, count(*) FILTER (WHERE x.light = 'yellow') DESC, u.name`,
+    db.$queryRaw<{ state: string; n: bigint }[]>`
+      SELECT a.state::text AS state, count(*) AS n FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId"
+      WHERE ${taskWhere(f)} ${unitKindWhere(f)} GROUP BY a.state`,
+    db.$queryRaw<{ colour: string; n: bigint }[]>`SELECT colour::text AS colour, count(*) AS n FROM "SupervisionSlip" WHERE "closedAt" IS NULL GROUP BY colour`,
+    db.$queryRaw<{ status: string; n: bigint }[]>`SELECT status::text AS status, count(*) AS n FROM "Notice" GROUP BY status`,
+    db.plan.findMany({ select: { slug: true, title: true }, orderBy: { importedAt: 'asc' } }),
+  ]);
+  const lights = zeroCounts();
+  const units = perUnit.map((r) => {
+    const c = counts(r);
+    for (const l of Object.keys(lights) as Light[]) lights[l] += c[l];
+    return { id: r.id, name: r.name, kind: r.kind, total: Number(r.total), ...c };
+  });
+  const stateCounts = Object.fromEntries(states.map((s) => [s.state, Number(s.n)]));
+  return {
+    lights,
+    states: stateCounts,
+    units,
+    pendingCompletion: stateCounts.COMPLETION_REQUESTED ?? 0,
+    pendingExtension: stateCounts.EXTENSION_REQUESTED ?? 0,
+    slips: Object.fromEntries(slips.map((s) => [s.colour, Number(s.n)])),
+    notices: Object.fromEntries(notices.map((s) => [s.status, Number(s.n)])),
+    plans,
+  };
+}
+
+export interface TaskRow extends LightCounts {
+  id: string;
+  plan: string;
+  number: number;
+  text: string;
+  deadlinePhrase: string;
+  dueAt: Date | null;
+  kind: string;
+  light: Light;
+}
+
+/** Tasks with their light counts; `light` filters on the task's worst light. */
+export async function taskList(db: PrismaClient, p: LightParams, f: DashboardFilters & { limit?: number; offset?: number } = {}): Promise<{ rows: TaskRow[]; total: number }> {
+  const limit = Math.min(Math.max(f.limit ?? 100, 1), 500);
+  const offset = Math.max(f.offset ?? 0, 0);
+  const worstSql = sql`(CASE WHEN count(*) FILTER (WHERE x.light = 'red') > 0 THEN 'red'
+    WHEN count(*) FILTER (WHERE x.light = 'yellow') > 0 THEN 'yellow'
+    WHEN count(*) FILTER (WHERE x.light = 'green') > 0 THEN 'green' ELSE 'grey' END)`;
+  const having = f.light ? sql`HAVING ${worstSql} = ${f.light}` : empty;
+  const rows = await db.$queryRaw<(Omit<TaskRow, 'red' | 'yellow' | 'green' | 'grey'> & { red: bigint; yellow: bigint; green: bigint; grey: bigint; total: bigint })[]>`
+    SELECT x."taskId" AS id, min(pl.slug) AS plan, min(t2.number) AS number, min(t2.text) AS text, min(t2."deadlinePhrase") AS "deadlinePhrase",
+      min(t2."dueAt") AS "dueAt", min(t2.kind::text) AS kind,
+      count(*) FILTER (WHERE x.light = 'red') AS red, count(*) FILTER (WHERE x.light = 'yellow') AS yellow,
+      count(*) FILTER (WHERE x.light = 'green') AS green, count(*) FILTER (WHERE x.light = 'grey') AS grey,
+      ${worstSql} AS light, count(*) OVER () AS total
+    FROM (SELECT a."taskId", ${lightSql(p)} AS light FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId"
+          WHERE ${taskWhere(f)} ${unitKindWhere(f)}) x
+    JOIN "Task" t2 ON t2.id = x."taskId" JOIN "Plan" pl ON pl.id = t2."planId"
+    GROUP BY x."taskId" ${having}
+    ORDER BY min(pl.slug), min(t2.number) LIMIT ${limit} OFFSET ${offset}`;
+  return {
+    total: Number(rows[0]?.total ?? 0),
+    rows: rows.map(({ total: _t, ...r }) => ({ ...r, number: Number(r.number), ...counts(r), light: r.light as Light })),
+  };
+}
+
+export interface AssignmentRow {
+  id: string;
+  taskId: string;
+  plan: string;
+  taskNumber: number;
+  taskText: string;
+  unitId: string;
+  unit: string;
+  role: string;
+  state: string;
+  overdue: boolean;
+  dueAt: Date | null;
+  originalDueAt: Date | null;
+  light: Light;
+  lastReportAt: Date | null;
+}
+
+async function assignmentRows(db: PrismaClient, p: LightParams, where: Prisma.Sql, limit: number, offset = 0): Promise<{ rows: AssignmentRow[]; total: number }> {
+  const rows = await db.$queryRaw<(AssignmentRow & { total: bigint })[]>`
+    SELECT y.*, count(*) OVER () AS total FROM (
+      SELECT a.id, a."taskId", pl.slug AS plan, t.number AS "taskNumber", t.text AS "taskText", a."unitId", u.name AS unit,
+        a.role::text AS role, a.state::text AS state, a.overdue, a."dueAt", a."originalDueAt", ${lightSql(p)} AS light,
+        (SELECT max(r."submittedAt") FROM "Report" r WHERE r."assignmentId" = a.id) AS "lastReportAt", t."planId", a.ordinal
+      FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId" JOIN "Unit" u ON u.id = a."unitId" JOIN "Plan" pl ON pl.id = t."planId"
+      WHERE ${where}) y
+    ORDER BY CASE y.light WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 ELSE 3 END, y.plan, y."taskNumber", y.ordinal
+    LIMIT ${limit} OFFSET ${offset}`;
+  return { total: Number(rows[0]?.total ?? 0), rows: rows.map(({ total: _t, ...r }) => ({ ...r, taskNumber: Number(r.taskNumber) }) as AssignmentRow) };
+}
+
+/** A list of assignments, filtered (the API's /api/assignments). */
+export async function assignmentList(
+  db: PrismaClient,
+  p: LightParams,
+  f: { unitId?: string; taskId?: string; state?: string; light?: Light; plan?: string; limit?: number; offset?: number },
+): Promise<{ rows: AssignmentRow[]; total: number }> {
+  const parts: Prisma.Sql[] = [sql`TRUE`];
+  if (f.unitId) parts.push(sql`a."unitId" = ${f.unitId}::uuid`);
+  if (f.taskId) parts.push(sql`a."taskId" = ${f.taskId}::uuid`);
+  if (f.state) parts.push(sql`a.state = ${f.state}::"AssignmentState"`);
+  if (f.plan) parts.push(sql`pl.slug = ${f.plan}`);
+  if (f.light) parts.push(sql`${lightSql(p)} = ${f.light}`);
+  const limit = Math.min(Math.max(f.limit ?? 100, 1), 500);
+  return assignmentRows(db, p, join(parts, ' AND '), limit, Math.max(f.offset ?? 0, 0));
+}
+
+/** A unit, its contacts and its assignments (worst first). */
+export async function unitDetail(db: PrismaClient, p: LightParams, unitId: string, opts: { light?: Light; limit?: number; offset?: number } = {}) {
+  const unit = await db.unit.findUnique({ where: { id: unitId }, include: { contacts: { orderBy: [{ role: 'asc' }, { email: 'asc' }] }, aliases: true } });
+  if (!unit) return null;
+  const list = await assignmentList(db, p, { unitId, ...opts });
+  const lights = zeroCounts();
+  const agg = await db.$queryRaw<{ light: Light; n: bigint }[]>`
+    SELECT ${lightSql(p)} AS light, count(*) AS n FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId" WHERE a."unitId" = ${unitId}::uuid GROUP BY 1`;
+  for (const r of agg) lights[r.light] = Number(r.n);
+  return {
+    unit: { id: unit.id, name: unit.name, fullName: unit.fullName, kind: unit.kind, aliases: unit.aliases.map((a) => a.alias) },
+    contacts: unit.contacts.map((c) => ({ id: c.id, role: c.role, name: c.name, email: c.email, phone: c.phone, canSignIn: c.passwordHash !== null })),
+    lights,
+    assignments: list.rows,
+    total: list.total,
+  };
+}
+
+export interface TimelineEvent {
+  id: string;
+  at: Date;
+  actor: string;
+  action: string;
+  entityType: string;
+  assignmentId: string | null;
+  data: unknown;
+}
+
+function timelineRows(rows: { id: bigint; at: Date; actor: string; action: string; entityType: string; assignmentId: string | null; data: unknown }[]): TimelineEvent[] {
+  return rows.map((r) => ({ ...r, id: r.id.toString() }));
+}
+
+/** A task, its assignments with lights, and its timeline from the audit log (newest first). */
+export async function taskDetail(db: PrismaClient, p: LightParams, taskId: string, opts: { timelineLimit?: number } = {}) {
+  const task = await db.task.findUnique({ where: { id: taskId }, include: { plan: { select: { slug: true, title: true } }, section: { select: { title: true } } } });
+  if (!task) return null;
+  const [list, timeline] = await Promise.all([
+    assignmentRows(db, p, sql`a."taskId" = ${taskId}::uuid`, 1000),
+    db.auditEvent.findMany({
+      where: { taskId },
+      orderBy: [{ at: 'desc' }, { id: 'desc' }],
+      take: Math.min(opts.timelineLimit ?? 200, 1000),
+      select: { id: true, at: true, actor: true, action: true, entityType: true, assignmentId: true, data: true },
+    }),
+  ]);
+  return { task, assignments: list.rows, timeline: timelineRows(timeline) };
+}
+
+/** One assignment with everything about it (the Office's assignment page and the unit form). */
+export async function assignmentDetail(db: PrismaClient, p: LightParams, id: string, opts: { timelineLimit?: number } = {}) {
+  const a = await db.assignment.findUnique({
+    where: { id },
+    include: {
+      unit: { select: { id: true, name: true, kind: true } },
+      task: { include: { plan: { select: { id: true, slug: true, title: true } } } },
+      reports: { orderBy: { submittedAt: 'desc' }, include: { indicatorValues: { include: { indicator: { select: { code: true, name: true, unit: true } } } } } },
+      extensions: { orderBy: { requestedAt: 'desc' } },
+      slips: { orderBy: { issuedAt: 'desc' } },
+    },
+  });
+  if (!a) return null;
+  const [lightRow, notices, timeline, indicators] = await Promise.all([
+    db.$queryRaw<{ light: Light }[]>`SELECT ${lightSql(p)} AS light FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId" WHERE a.id = ${id}::uuid`,
+    db.notice.findMany({ where: { assignmentId: id }, orderBy: { dueAt: 'desc' }, take: 100, include: { delivery: true } }),
+    db.auditEvent.findMany({
+      where: { assignmentId: id },
+      orderBy: [{ at: 'desc' }, { id: 'desc' }],
+      take: Math.min(opts.timelineLimit ?? 200, 1000),
+      select: { id: true, at: true, actor: true, action: true, entityType: true, assignmentId: true, data: true },
+    }),
+    db.indicator.findMany({ where: { planId: a.task.planId }, orderBy: { code: 'asc' } }),
+  ]);
+  return { assignment: a, light: lightRow[0]?.light ?? 'green', notices, timeline: timelineRows(timeline), indicators };
+}
+
+/** 督办单 list, newest first. */
+export async function slipList(db: PrismaClient, f: { colour?: string; open?: boolean; limit?: number; offset?: number } = {}) {
+  const where = { ...(f.colour ? { colour: f.colour as 'BLUE' | 'ORANGE' | 'RED' } : {}), ...(f.open ? { closedAt: null } : {}) };
+  const [rows, total] = await Promise.all([
+    db.supervisionSlip.findMany({
+      where,
+      orderBy: [{ issuedAt: 'desc' }, { seq: 'desc' }],
+      take: Math.min(f.limit ?? 100, 500),
+      skip: f.offset ?? 0,
+      include: { assignment: { select: { id: true, unit: { select: { name: true } }, task: { select: { number: true, id: true } } } } },
+    }),
+    db.supervisionSlip.count({ where }),
+  ]);
+  return { rows, total };
+}
+
+/** Notices with their delivery records, newest first. */
+export async function noticeList(db: PrismaClient, f: { status?: string; kind?: string; assignmentId?: string; limit?: number; offset?: number } = {}) {
+  const where = {
+    ...(f.status ? { status: f.status as 'PENDING' } : {}),
+    ...(f.kind ? { kind: f.kind } : {}),
+    ...(f.assignmentId ? { assignmentId: f.assignmentId } : {}),
+  };
+  const [rows, total] = await Promise.all([
+    db.notice.findMany({
+      where,
+      orderBy: [{ dueAt: 'desc' }, { id: 'asc' }],
+      take: Math.min(f.limit ?? 100, 500),
+      skip: f.offset ?? 0,
+      include: { delivery: true, assignment: { select: { unit: { select: { name: true } }, task: { select: { number: true } } } }, slip: { select: { number: true, colour: true } } },
+    }),
+    db.notice.count({ where }),
+  ]);
+  return { rows, total };
+}
+
+export interface IndicatorProgress {
+  id: string;
+  plan: string;
+  code: string;
+  goal: string;
+  name: string;
+  targetText: string;
+  target: number;
+  unit: string;
+  comparator: string;
+  targetYear: number;
+  /** latest reported value, or null */
+  latest: number | null;
+  latestAt: Date | null;
+  latestUnit: string | null;
+  reports: number;
+  /** latest / target (for gte), capped at 1.5; null without a value */
+  progress: number | null;
+  met: boolean | null;
+}
+
+/** Each indicator of the plan(s) against its target, with the latest value reported. */
+export async function indicatorProgress(db: PrismaClient, f: { plan?: string } = {}): Promise<IndicatorProgress[]> {
+  const rows = await db.$queryRaw<{ id: string; plan: string; code: string; goal: string; name: string; targetText: string; target: Prisma.Decimal; unit: string; comparator: string; targetYear: number; latest: Prisma.Decimal | null; latestAt: Date | null; latestUnit: string | null; reports: bigint }[]>`
+    SELECT i.id, pl.slug AS plan, i.code, i.goal, i.name, i."targetText", i."targetValue" AS target, i.unit, i.comparator, i."targetYear",
+      l.value AS latest, l."submittedAt" AS "latestAt", l."unitName" AS "latestUnit",
+      (SELECT count(*) FROM "IndicatorValue" v WHERE v."indicatorId" = i.id) AS reports
+    FROM "Indicator" i JOIN "Plan" pl ON pl.id = i."planId"
+    LEFT JOIN LATERAL (
+      SELECT v.value, r."submittedAt", u.name AS "unitName" FROM "IndicatorValue" v JOIN "Report" r ON r.id = v."reportId"
+      JOIN "Assignment" a ON a.id = r."assignmentId" JOIN "Unit" u ON u.id = a."unitId"
+      WHERE v."indicatorId" = i.id ORDER BY r."submittedAt" DESC LIMIT 1) l ON TRUE
+    WHERE ${f.plan ? sql`pl.slug = ${f.plan}` : sql`TRUE`}
+    ORDER BY pl.slug, i.code`;
+  return rows.map((r) => {
+    const target = Number(r.target);
+    const latest = r.latest === null ? null : Number(r.latest);
+    const met = latest === null ? null : r.comparator === 'gte' ? latest >= target : latest === target;
+    const progress = latest === null || target === 0 ? null : Math.min(latest / target, 1.5);
+    return { ...r, target, latest, reports: Number(r.reports), progress, met };
+  });
+}
+
+/** The audit log, newest first, paged by id (`before` = the last id of the previous page). */
+export async function auditLog(db: PrismaClient, f: { before?: string; action?: string; assignmentId?: string; taskId?: string; unitId?: string; limit?: number } = {}): Promise<{ rows: TimelineEvent[]; next: string | null }> {
+  const limit = Math.min(Math.max(f.limit ?? 100, 1), 500);
+  const rows = await db.auditEvent.findMany({
+    where: {
+      ...(f.before && /^\d{1,19}$/.test(f.before) ? { id: { lt: BigInt(f.before) } } : {}),
+      ...(f.action ? { action: f.action } : {}),
+      ...(f.assignmentId ? { assignmentId: f.assignmentId } : {}),
+      ...(f.taskId ? { taskId: f.taskId } : {}),
+      ...(f.unitId ? { unitId: f.unitId } : {}),
+    },
+    orderBy: { id: 'desc' },
+    take: limit,
+    select: { id: true, at: true, actor: true, action: true, entityType: true, assignmentId: true, data: true },
+  });
+  const out = timelineRows(rows);
+  return { rows: out, next: out.length === limit ? out[out.length - 1]!.id : null };
+}
+
+/** Reports, newest first (the API's /api/reports). */
+export async function reportList(db: PrismaClient, f: { assignmentId?: string; unitId?: string; period?: string; limit?: number; offset?: number } = {}) {
+  const where = {
+    ...(f.assignmentId ? { assignmentId: f.assignmentId } : {}),
+    ...(f.unitId ? { assignment: { unitId: f.unitId } } : {}),
+    ...(f.period ? { period: f.period } : {}),
+  };
+  const [rows, total] = await Promise.all([
+    db.report.findMany({
+      where,
+      orderBy: { submittedAt: 'desc' },
+      take: Math.min(f.limit ?? 100, 500),
+      skip: f.offset ?? 0,
+      include: { indicatorValues: { include: { indicator: { select: { code: true, name: true } } } }, assignment: { select: { unit: { select: { name: true } }, task: { select: { number: true } } } } },
+    }),
+    db.report.count({ where }),
+  ]);
+  return { rows, total };
+}
+
+/** Extension requests, newest first (pending ones are what the Office must decide). */
+export async function extensionList(db: PrismaClient, f: { status?: string; limit?: number; offset?: number } = {}) {
+  const where = f.status ? { status: f.status as 'REQUESTED' } : {};
+  const [rows, total] = await Promise.all([
+    db.extension.findMany({
+      where,
+      orderBy: { requestedAt: 'desc' },
+      take: Math.min(f.limit ?? 100, 500),
+      skip: f.offset ?? 0,
+      include: { assignment: { select: { id: true, unit: { select: { name: true } }, task: { select: { number: true } } } } },
+    }),
+    db.extension.count({ where }),
+  ]);
+  return { rows, total };
+}

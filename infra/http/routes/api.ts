@@ -1,0 +1,242 @@
+/**
+ * The JSON API (described at /api/openapi.json). Reads need a session (Office or leadership);
+ * changes need the Office role and the session's CSRF token (X-CSRF-Token). Sign-in is
+ * POST /api/session (routes/auth.ts); unit actions are /api/unit/* (routes/unit-form.ts).
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { lightParams, LIGHTS, type Light } from '../../../app/dashboard/lights';
+import * as q from '../../../app/dashboard/queries';
+import { replaceContacts, ContactInputError, type ContactInput } from '../../../app/dashboard/contacts';
+import { audit } from '../../audit';
+import { officeAct } from '../office-actions';
+import { openApiDocument } from '../openapi';
+import type { WebContext } from '../server';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+type Query = Record<string, string | undefined>;
+
+/** Parsed, bounded query parameters; a malformed one answers 400 naming it. */
+export class QueryError extends Error {
+  override name = 'QueryError';
+}
+export function uuidParam(v: string | undefined, name: string): string | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (!UUID.test(v)) throw new QueryError(`${name}: 应为 UUID`);
+  return v;
+}
+export function lightParam(v: string | undefined): Light | undefined {
+  if (!v) return undefined;
+  if (!(LIGHTS as readonly string[]).includes(v)) throw new QueryError(`light: 应为 ${LIGHTS.join('、')} 之一`);
+  return v as Light;
+}
+export function intParam(v: string | undefined, name: string, max: number): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (!/^\d{1,9}$/.test(v) || Number(v) > max) throw new QueryError(`${name}: 应为 0 到 ${max} 的整数`);
+  return Number(v);
+}
+export function strParam(v: string | undefined, name: string, re = /^[\w\u4e00-\u9fff().-]{1,100}$/u): string | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (!re.test(v)) throw new QueryError(`${name}: 格式不对`);
+  return v;
+}
+const STATES = ['ASSIGNED', 'ACKNOWLEDGED', 'IN_PROGRESS', 'EXTENSION_REQUESTED', 'COMPLETION_REQUESTED', 'COMPLETED', 'ONGOING', 'CANCELLED'];
+const enumParam = (v: string | undefined, name: string, values: string[]) => {
+  if (!v) return undefined;
+  if (!values.includes(v)) throw new QueryError(`${name}: 应为 ${values.join('、')} 之一`);
+  return v;
+};
+
+function page(query: Query) {
+  return { limit: intParam(query.limit, 'limit', 500), offset: intParam(query.offset, 'offset', 10_000_000) };
+}
+
+export function registerApi(app: FastifyInstance, ctx: WebContext): void {
+  const read = { preHandler: ctx.requireSession };
+  const write = { preHandler: ctx.requireOffice };
+  const params = () => lightParams(ctx.clock(), ctx.zone);
+  const bad = (reply: FastifyReply, err: unknown) => {
+    if ((err as Error).name === 'QueryError') return reply.code(400).send({ error: (err as Error).message, code: 'BAD_QUERY' });
+    throw err;
+  };
+
+  app.get('/api/openapi.json', async () => openApiDocument(ctx.publicUrl));
+
+  app.get<{ Querystring: Query }>('/api/overview', read, async (req, reply) => {
+    try {
+      return await ctx.read.overview({ plan: strParam(req.query.plan, 'plan'), light: lightParam(req.query.light), unitKind: enumParam(req.query.unitKind, 'unitKind', ['BUREAU', 'COUNTY', 'DEV_ZONE', 'MANAGEMENT', 'OTHER']) });
+    } catch (err) {
+      return bad(reply, err);
+    }
+  });
+
+  app.get('/api/plans', read, async () => {
+    const plans = await ctx.db.plan.findMany({ orderBy: { importedAt: 'asc' }, include: { _count: { select: { tasks: true, indicators: true } } } });
+    return plans.map((p) => ({ slug: p.slug, title: p.title, revision: p.revision, importedAt: p.importedAt, tasks: p._count.tasks, indicators: p._count.indicators }));
+  });
+
+  app.get<{ Params: { slug: string } }>('/api/plans/:slug', read, async (req, reply) => {
+    const p = await ctx.db.plan.findUnique({ where: { slug: req.params.slug }, include: { sections: { orderBy: [{ level: 'asc' }, { ordinal: 'asc' }] }, rules: true, indicators: { orderBy: { code: 'asc' } } } });
+    if (!p) return reply.code(404).send({ error: '没有这个方案', code: 'NOT_FOUND' });
+    return { ...p, indicators: p.indicators.map((i) => ({ ...i, targetValue: Number(i.targetValue) })) };
+  });
+
+  app.get<{ Querystring: Query }>('/api/tasks', read, async (req, reply) => {
+    try {
+      return await ctx.read.taskList({ plan: strParam(req.query.plan, 'plan'), light: lightParam(req.query.light), q: req.query.q?.slice(0, 100), ...page(req.query) });
+    } catch (err) {
+      return bad(reply, err);
+    }
+  });
+
+  app.get<{ Params: { id: string } }>('/api/tasks/:id', read, async (req, reply) => {
+    if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这个任务', code: 'NOT_FOUND' });
+    const d = await ctx.read.taskDetail(req.params.id, { timelineLimit: 50 });
+    if (!d) return reply.code(404).send({ error: '没有这个任务', code: 'NOT_FOUND' });
+    return d;
+  });
+
+  app.get<{ Params: { id: string }; Querystring: Query }>('/api/tasks/:id/timeline', read, async (req, reply) => {
+    try {
+      if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这个任务', code: 'NOT_FOUND' });
+      return await q.auditLog(ctx.db, { taskId: req.params.id, before: req.query.before, limit: intParam(req.query.limit, 'limit', 500) });
+    } catch (err) {
+      return bad(reply, err);
+    }
+  });
+
+  app.get<{ Querystring: Query }>('/api/assignments', read, async (req, reply) => {
+    try {
+      return await ctx.read.assignmentList({
+        unitId: uuidParam(req.query.unit, 'unit'),
+        taskId: uuidParam(req.query.task, 'task'),
+        state: enumParam(req.query.state, 'state', STATES),
+        light: lightParam(req.query.light),
+        plan: strParam(req.query.plan, 'plan'),
+        ...page(req.query),
+      });
+    } catch (err) {
+      return bad(reply, err);
+    }
+  });
+
+  app.get<{ Params: { id: string } }>('/api/assignments/:id', read, async (req, reply) => {
+    if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这项任务分工', code: 'NOT_FOUND' });
+    const d = await q.assignmentDetail(ctx.db, params(), req.params.id, { timelineLimit: 100 });
+    if (!d) return reply.code(404).send({ error: '没有这项任务分工', code: 'NOT_FOUND' });
+    return d;
+  });
+
+  app.post<{ Params: { id: string; action: string }; Body: Record<string, unknown> }>('/api/assignments/:id/actions/:action', write, async (req, reply) => {
+    if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这项任务分工', code: 'NOT_FOUND' });
+    const r = await officeAct(ctx, req.session!, req.params.id, req.params.action, (req.body ?? {}) as Record<string, unknown>);
+    if (r.status !== 200) return reply.code(r.status).send({ error: r.message, code: r.code });
+    return { ok: true, message: r.message, result: r.result };
+  });
+
+  app.post<{ Params: { id: string }; Body: { ttlDays?: unknown } }>('/api/assignments/:id/links', write, async (req, reply) => {
+    const a = UUID.test(req.params.id) ? await ctx.db.assignment.findUnique({ where: { id: req.params.id }, select: { id: true, unitId: true, taskId: true } }) : null;
+    if (!a) return reply.code(404).send({ error: '没有这项任务分工', code: 'NOT_FOUND' });
+    const days = typeof req.body?.ttlDays === 'number' && req.body.ttlDays >= 1 && req.body.ttlDays <= 365 ? req.body.ttlDays : undefined;
+    const { token, claims } = ctx.links.sign(a.id, days ? { ttlMs: days * 86_400_000 } : {});
+    await audit(ctx.db, { actor: `office:${req.session!.email}`, action: 'link.issued', entityType: 'Link', entityId: claims.jti, assignmentId: a.id, unitId: a.unitId, taskId: a.taskId, data: { jti: claims.jti, expiresAt: new Date(claims.expiresAt).toISOString() } });
+    return { url: ctx.links.url(a.id, token), jti: claims.jti, expiresAt: new Date(claims.expiresAt).toISOString() };
+  });
+
+  app.post<{ Params: { id: string }; Body: { jti?: unknown; reason?: unknown } }>('/api/assignments/:id/links/revoke', write, async (req, reply) => {
+    const a = UUID.test(req.params.id) ? await ctx.db.assignment.findUnique({ where: { id: req.params.id }, select: { id: true, unitId: true, taskId: true } }) : null;
+    if (!a) return reply.code(404).send({ error: '没有这项任务分工', code: 'NOT_FOUND' });
+    const jti = typeof req.body?.jti === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(req.body.jti) ? req.body.jti : undefined;
+    const reason = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 500) : undefined;
+    await ctx.links.revoke(a.id, { ...(jti ? { jti } : {}), actor: `office:${req.session!.email}`, ...(reason ? { reason } : {}) });
+    await audit(ctx.db, { actor: `office:${req.session!.email}`, action: 'link.revoked', entityType: 'Link', entityId: jti ?? a.id, assignmentId: a.id, unitId: a.unitId, taskId: a.taskId, data: { jti: jti ?? null, all: !jti, reason: reason ?? null } });
+    return { ok: true, revoked: jti ? 'one' : 'all' };
+  });
+
+  app.get<{ Querystring: Query }>('/api/reports', read, async (req, reply) => {
+    try {
+      return await ctx.read.reportList({ assignmentId: uuidParam(req.query.assignment, 'assignment'), unitId: uuidParam(req.query.unit, 'unit'), period: strParam(req.query.period, 'period', /^\d{4}(Q[1-4]|Y)$/), ...page(req.query) });
+    } catch (err) {
+      return bad(reply, err);
+    }
+  });
+
+  app.get<{ Querystring: Query }>('/api/extensions', read, async (req, reply) => {
+    try {
+      return await ctx.read.extensionList({ status: enumParam(req.query.status, 'status', ['REQUESTED', 'APPROVED', 'REJECTED']), ...page(req.query) });
+    } catch (err) {
+      return bad(reply, err);
+    }
+  });
+
+  app.get<{ Querystring: Query }>('/api/slips', read, async (req, reply) => {
+    try {
+      return await ctx.read.slipList({ colour: enumParam(req.query.colour, 'colour', ['BLUE', 'ORANGE', 'RED']), open: req.query.open === 'true', ...page(req.query) });
+    } catch (err) {
+      return bad(reply, err);
+    }
+  });
+
+  app.get<{ Querystring: Query }>('/api/notices', read, async (req, reply) => {
+    try {
+      return await ctx.read.noticeList({
+        status: enumParam(req.query.status, 'status', ['PENDING', 'QUEUED', 'SENT', 'SKIPPED', 'FAILED', 'DEAD']),
+        kind: strParam(req.query.kind, 'kind', /^[a-z_]{1,40}$/),
+        assignmentId: uuidParam(req.query.assignment, 'assignment'),
+        ...page(req.query),
+      });
+    } catch (err) {
+      return bad(reply, err);
+    }
+  });
+
+  app.get<{ Querystring: Query }>('/api/indicators', read, async (req, reply) => {
+    try {
+      return await ctx.read.indicatorProgress({ plan: strParam(req.query.plan, 'plan') });
+    } catch (err) {
+      return bad(reply, err);
+    }
+  });
+
+  app.get<{ Querystring: Query }>('/api/audit', read, async (req, reply) => {
+    try {
+      return await q.auditLog(ctx.db, {
+        before: strParam(req.query.before, 'before', /^\d{1,19}$/),
+        action: strParam(req.query.action, 'action', /^[a-z_.]{1,60}$/),
+        assignmentId: uuidParam(req.query.assignment, 'assignment'),
+        taskId: uuidParam(req.query.task, 'task'),
+        unitId: uuidParam(req.query.unit, 'unit'),
+        limit: intParam(req.query.limit, 'limit', 500),
+      });
+    } catch (err) {
+      return bad(reply, err);
+    }
+  });
+
+  app.get('/api/units', read, async () => {
+    const units = await ctx.db.unit.findMany({ orderBy: { name: 'asc' }, include: { aliases: true, _count: { select: { assignments: true } } } });
+    return units.map((u) => ({ id: u.id, name: u.name, fullName: u.fullName, kind: u.kind, aliases: u.aliases.map((a) => a.alias), assignments: u._count.assignments }));
+  });
+
+  app.get<{ Params: { id: string }; Querystring: Query }>('/api/units/:id', read, async (req, reply) => {
+    try {
+      if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这个单位', code: 'NOT_FOUND' });
+      const d = await ctx.read.unitDetail(req.params.id, { light: lightParam(req.query.light), ...page(req.query) });
+      if (!d) return reply.code(404).send({ error: '没有这个单位', code: 'NOT_FOUND' });
+      return d;
+    } catch (err) {
+      return bad(reply, err);
+    }
+  });
+
+  app.put<{ Params: { id: string }; Body: { contacts?: unknown } }>('/api/units/:id/contacts', write, async (req, reply) => {
+    if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这个单位', code: 'NOT_FOUND' });
+    if (!Array.isArray(req.body?.contacts)) return reply.code(400).send({ error: 'contacts: 应为联系人数组', code: 'BAD_REQUEST' });
+    try {
+      const rows = await replaceContacts(ctx.db, req.params.id, req.body.contacts as Partial<ContactInput>[], `office:${req.session!.email}`);
+      return rows.map((c) => ({ id: c.id, role: c.role, name: c.name, email: c.email, phone: c.phone }));
+    } catch (err) {
+      if ((err as Error).name === ContactInputError.name) return reply.code(422).send({ error: (err as Error).message, code: 'INVALID_INPUT' });
+      throw err;
+    }
+  });
+}

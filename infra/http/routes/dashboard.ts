@@ -1,0 +1,179 @@
+/**
+ * Dashboard pages (HTML). Signed-in Office and leadership read; only the Office acts (forms carry
+ * the session's CSRF token, checked in server.ts). Actions answer with the page itself, showing
+ * what was done or the lifecycle's refusal reason.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { lightParams } from '../../../app/dashboard/lights';
+import * as q from '../../../app/dashboard/queries';
+import { replaceContacts, type ContactInput } from '../../../app/dashboard/contacts';
+import { audit } from '../../audit';
+import type { WebContext } from '../server';
+import { officeAct } from '../office-actions';
+import { intParam, lightParam, strParam, uuidParam } from './api';
+import { errorPage, layout, sendPage } from '../views/layout';
+import * as v from '../views/dashboard';
+import type { SafeHtml } from '../html';
+
+type Query = Record<string, string | undefined>;
+
+export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
+  const read = { preHandler: ctx.requireSession };
+  const write = { preHandler: ctx.requireOffice };
+  const params = () => lightParams(ctx.clock(), ctx.zone);
+  const page = (req: FastifyRequest, reply: FastifyReply, title: string, active: string, body: SafeHtml, status = 200, scripts: string[] = []) =>
+    sendPage(reply, layout({ title, active, session: req.session, temporalUiUrl: ctx.temporalUiUrl ?? null, scripts }, body), status);
+  const guard = async (reply: FastifyReply, fn: () => Promise<unknown>) => {
+    try {
+      return await fn();
+    } catch (err) {
+      if ((err as Error).name === 'QueryError') return sendPage(reply, errorPage(400, (err as Error).message), 400);
+      throw err;
+    }
+  };
+  const paging = (query: Query) => ({ limit: intParam(query.limit, 'limit', 500) ?? 100, offset: intParam(query.offset, 'offset', 10_000_000) ?? 0 });
+  const charts = ['/static/echarts.min.js', '/static/dashboard.js'];
+
+  app.get<{ Querystring: Query }>('/', read, (req, reply) =>
+    guard(reply, async () => {
+      const f = { plan: strParam(req.query.plan, 'plan'), light: lightParam(req.query.light), unitKind: strParam(req.query.unitKind, 'unitKind', /^(BUREAU|COUNTY|DEV_ZONE|MANAGEMENT|OTHER)$/) };
+      return page(req, reply, '总览', 'overview', v.overviewPage(await ctx.read.overview(f), f), 200, charts);
+    }),
+  );
+
+  app.get<{ Querystring: Query }>('/tasks', read, (req, reply) =>
+    guard(reply, async () => {
+      const f = { plan: strParam(req.query.plan, 'plan'), light: lightParam(req.query.light), q: req.query.q?.slice(0, 100) || undefined, ...paging(req.query) };
+      const [r, plans] = await Promise.all([ctx.read.taskList(f), ctx.db.plan.findMany({ select: { slug: true, title: true } })]);
+      return page(req, reply, '任务', 'tasks', v.tasksPage(r, f, plans));
+    }),
+  );
+
+  app.get<{ Params: { id: string } }>('/tasks/:id', read, (req, reply) =>
+    guard(reply, async () => {
+      const id = uuidParam(req.params.id, 'id');
+      const d = id ? await ctx.read.taskDetail(id) : null;
+      if (!d) return sendPage(reply, errorPage(404, '没有这个任务'), 404);
+      return page(req, reply, `任务(${d.task.number})`, 'tasks', v.taskPage(d, ctx.zone));
+    }),
+  );
+
+  app.get('/units', read, async (req, reply) => page(req, reply, '单位', 'units', v.unitsPage((await q.overview(ctx.db, params())).units)));
+
+  app.get<{ Params: { id: string }; Querystring: Query }>('/units/:id', read, (req, reply) =>
+    guard(reply, async () => {
+      const id = uuidParam(req.params.id, 'id');
+      const f = { light: lightParam(req.query.light), ...paging(req.query) };
+      const d = id ? await ctx.read.unitDetail(id, f) : null;
+      if (!d) return sendPage(reply, errorPage(404, '没有这个单位'), 404);
+      return page(req, reply, d.unit.name, 'units', v.unitPage(d, ctx.zone, req.session!.role === 'office', f));
+    }),
+  );
+
+  app.get<{ Params: { id: string } }>('/units/:id/contacts', write, (req, reply) =>
+    guard(reply, async () => {
+      const id = uuidParam(req.params.id, 'id');
+      const d = id ? await ctx.read.unitDetail(id, { limit: 1 }) : null;
+      if (!d) return sendPage(reply, errorPage(404, '没有这个单位'), 404);
+      return page(req, reply, '修改联系人', 'units', v.contactsForm(d, req.session!.csrfToken, null));
+    }),
+  );
+
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/units/:id/contacts', write, (req, reply) =>
+    guard(reply, async () => {
+      const id = uuidParam(req.params.id, 'id');
+      if (!id) return sendPage(reply, errorPage(404, '没有这个单位'), 404);
+      const b = req.body ?? {};
+      const n = Math.min(Number(b.rows) || 0, 50);
+      const contacts: Partial<ContactInput>[] = [];
+      for (let i = 0; i < n; i++) {
+        const name = String(b[`name_${i}`] ?? '').trim();
+        const email = String(b[`email_${i}`] ?? '').trim();
+        if (!name && !email) continue;
+        contacts.push({ role: String(b[`role_${i}`]) as ContactInput['role'], name, email, phone: String(b[`phone_${i}`] ?? '') || null });
+      }
+      let message: { kind: 'ok' | 'refused'; text: string };
+      let status = 200;
+      try {
+        await replaceContacts(ctx.db, id, contacts, `office:${req.session!.email}`);
+        message = { kind: 'ok', text: '联系人已保存。' };
+      } catch (err) {
+        if ((err as Error).name !== 'ContactInputError') throw err;
+        message = { kind: 'refused', text: (err as Error).message };
+        status = 422;
+      }
+      const d = await ctx.read.unitDetail(id, { limit: 1 });
+      if (!d) return sendPage(reply, errorPage(404, '没有这个单位'), 404);
+      return page(req, reply, '修改联系人', 'units', v.contactsForm(d, req.session!.csrfToken, message), status);
+    }),
+  );
+
+  async function assignmentView(req: FastifyRequest, reply: FastifyReply, id: string | undefined, status = 200, message: { kind: 'ok' | 'refused'; text: string } | null = null, newLink: string | null = null) {
+    const d = id ? await q.assignmentDetail(ctx.db, params(), id) : null;
+    if (!d) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
+    return page(req, reply, `任务(${d.assignment.task.number}) ${d.assignment.unit.name}`, 'tasks', v.assignmentPage(d, { zone: ctx.zone, session: req.session!, message, newLink }), status);
+  }
+
+  app.get<{ Params: { id: string } }>('/assignments/:id', read, (req, reply) => guard(reply, async () => assignmentView(req, reply, uuidParam(req.params.id, 'id'))));
+
+  app.post<{ Params: { id: string; action: string }; Body: Record<string, unknown> }>('/assignments/:id/actions/:action', write, (req, reply) =>
+    guard(reply, async () => {
+      const id = uuidParam(req.params.id, 'id');
+      if (!id) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
+      const r = await officeAct(ctx, req.session!, id, req.params.action, req.body ?? {});
+      return assignmentView(req, reply, id, r.status, { kind: r.status === 200 ? 'ok' : 'refused', text: r.message });
+    }),
+  );
+
+  app.post<{ Params: { id: string } }>('/assignments/:id/links', write, (req, reply) =>
+    guard(reply, async () => {
+      const id = uuidParam(req.params.id, 'id');
+      const a = id ? await ctx.db.assignment.findUnique({ where: { id }, select: { id: true, unitId: true, taskId: true } }) : null;
+      if (!a) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
+      const { token, claims } = ctx.links.sign(a.id);
+      await audit(ctx.db, { actor: `office:${req.session!.email}`, action: 'link.issued', entityType: 'Link', entityId: claims.jti, assignmentId: a.id, unitId: a.unitId, taskId: a.taskId, data: { jti: claims.jti } });
+      return assignmentView(req, reply, a.id, 200, { kind: 'ok', text: '已生成新链接（此前的链接仍然有效，除非撤销）。' }, ctx.links.url(a.id, token));
+    }),
+  );
+
+  app.post<{ Params: { id: string } }>('/assignments/:id/links/revoke', write, (req, reply) =>
+    guard(reply, async () => {
+      const id = uuidParam(req.params.id, 'id');
+      const a = id ? await ctx.db.assignment.findUnique({ where: { id }, select: { id: true, unitId: true, taskId: true } }) : null;
+      if (!a) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
+      await ctx.links.revoke(a.id, { actor: `office:${req.session!.email}` });
+      await audit(ctx.db, { actor: `office:${req.session!.email}`, action: 'link.revoked', entityType: 'Link', entityId: a.id, assignmentId: a.id, unitId: a.unitId, taskId: a.taskId, data: { all: true } });
+      return assignmentView(req, reply, a.id, 200, { kind: 'ok', text: '此前发出的全部链接已撤销。' });
+    }),
+  );
+
+  app.get('/reviews', read, async (req, reply) => {
+    const [completion, extension] = await Promise.all([ctx.read.assignmentList({ state: 'COMPLETION_REQUESTED', limit: 500 }), ctx.read.extensionList({ status: 'REQUESTED', limit: 500 })]);
+    return page(req, reply, '待审', 'reviews', v.reviewsPage(completion.rows, extension.rows, ctx.zone));
+  });
+
+  app.get<{ Querystring: Query }>('/slips', read, (req, reply) =>
+    guard(reply, async () => {
+      const f = { colour: strParam(req.query.colour, 'colour', /^(BLUE|ORANGE|RED)$/), ...paging(req.query) };
+      return page(req, reply, '督办单', 'slips', v.slipsPage(await ctx.read.slipList(f), ctx.zone, f));
+    }),
+  );
+
+  app.get<{ Querystring: Query }>('/notices', read, (req, reply) =>
+    guard(reply, async () => {
+      const f = { status: strParam(req.query.status, 'status', /^(PENDING|QUEUED|SENT|SKIPPED|FAILED|DEAD)$/), kind: strParam(req.query.kind, 'kind', /^[a-z_]{1,40}$/), ...paging(req.query) };
+      return page(req, reply, '通知记录', 'notices', v.noticesPage(await ctx.read.noticeList(f), ctx.zone, f));
+    }),
+  );
+
+  app.get<{ Querystring: Query }>('/indicators', read, (req, reply) =>
+    guard(reply, async () => page(req, reply, '指标进度', 'indicators', v.indicatorsPage(await ctx.read.indicatorProgress({ plan: strParam(req.query.plan, 'plan') }), ctx.zone), 200, charts)),
+  );
+
+  app.get<{ Querystring: Query }>('/audit', read, (req, reply) =>
+    guard(reply, async () => {
+      const f = { action: strParam(req.query.action, 'action', /^[a-z_.]{1,60}$/), before: strParam(req.query.before, 'before', /^\d{1,19}$/) };
+      return page(req, reply, '审计日志', 'audit', v.auditPage(await q.auditLog(ctx.db, { ...f, limit: 100 }), ctx.zone, f));
+    }),
+  );
+}

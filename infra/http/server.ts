@@ -1,0 +1,219 @@
+/**
+ * The HTTP server (Fastify): the Office dashboard, the read/act JSON API, the unit forms behind
+ * signed links, health and metrics. Server-rendered HTML with escaping templates (html.ts) and a
+ * strict Content-Security-Policy (no inline script; charts read their data from JSON blocks).
+ *
+ * Who may do what:
+ * - units: only their own assignment's form, through a signed link (unit-form.ts);
+ * - leadership: read everything (dashboard and GET /api/*);
+ * - the Office: read and act (POST/PUT/DELETE), with a CSRF token on every change.
+ *
+ * The server never writes assignment state: inputs go to the lifecycle use cases (app/tasks.ts)
+ * through the `tasks` port, so every rule and refusal is the workflow's.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import type { PrismaClient } from '../../generated/prisma/client';
+import type { LifecycleInputType } from '../../domain/lifecycle';
+import type { InputResult } from '../../workflows/types';
+import type { Logger } from '../logger';
+import type { LinkService } from '../links';
+import { loadSession, SESSION_COOKIE, type WebSession } from './sessions';
+import { registerUnitForm } from './routes/unit-form';
+import { registerAuth } from './routes/auth';
+import { registerApi } from './routes/api';
+import { registerDashboard } from './routes/dashboard';
+import { registerOps, type HealthCheck } from './routes/ops';
+import { registerStatic } from './routes/static';
+import { errorPage, sendPage } from './views/layout';
+import { createReadModels, type ReadModels } from '../../app/dashboard/cache';
+
+/**
+ * The lifecycle use cases the server drives (app/tasks.ts `applyTaskInput` in production). A
+ * refusal is an error named `TaskInputRefused` with `reason` (Chinese) and `code`; a task whose
+ * lifecycle is not running is `TaskNotSupervised`.
+ */
+export interface TaskActions {
+  apply(o: { planSlug: string; task: number; type: LifecycleInputType; args: Record<string, unknown> & { unit: string; actor: string } }): Promise<InputResult>;
+}
+
+export interface WebDeps {
+  db: PrismaClient;
+  links: LinkService;
+  tasks: TaskActions;
+  logger: Logger;
+  /** IANA zone for dates on pages and in inputs */
+  zone: string;
+  /** the public base URL (links, Origin checks, Secure cookies when https) */
+  publicUrl: string;
+  /** the Temporal Web UI, linked from the dashboard */
+  temporalUiUrl?: string | null;
+  clock?: () => number;
+  health?: HealthCheck[];
+  /** extra Prometheus text appended to /metrics (queue depth and age, workflow counts) */
+  metrics?: () => Promise<string>;
+  /** mounts the queue dashboard (bull-board) under `prefix` inside an Office-only scope */
+  mountQueueBoard?: (scope: FastifyInstance, prefix: string) => Promise<void>;
+  /** how long dashboard read models are served before a background refresh (default 15 s) */
+  readModelTtlMs?: number;
+  /** request body limit in bytes (default 64 KiB); larger bodies get 413 */
+  bodyLimit?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    session: WebSession | null;
+  }
+  interface FastifyInstance {
+    /** every route registered (method and URL pattern) */
+    routeList: { method: string; url: string }[];
+  }
+}
+
+/** Everything a route module needs. */
+export interface WebContext extends WebDeps {
+  clock: () => number;
+  /** cached read models; invalidated after every change made through this server */
+  read: ReadModels;
+  secureCookies: boolean;
+  origin: string;
+  requireSession: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  requireOffice: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+}
+
+export const QUEUE_BOARD_PREFIX = '/admin/queues';
+const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+function wantsHtml(req: FastifyRequest): boolean {
+  return !req.url.startsWith('/api/') && req.url !== '/metrics' && req.url !== '/healthz';
+}
+
+/** Builds the server (not listening yet); the caller owns `listen` and `close`. */
+export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    trustProxy: false,
+    // Request ids in our own logs only; never echo client-supplied ids.
+    genReqId: () => Math.random().toString(36).slice(2, 10),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+  const origin = new URL(deps.publicUrl).origin;
+  // Every route, for the OpenAPI check and the route-coverage test.
+  const routes: { method: string; url: string }[] = [];
+  app.decorate('routeList', routes);
+  app.addHook('onRoute', (r) => {
+    for (const m of Array.isArray(r.method) ? r.method : [r.method]) if (m !== 'HEAD') routes.push({ method: m, url: r.url });
+  });
+  const clock = deps.clock ?? Date.now;
+
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT });
+  app.decorateRequest('session', null);
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    // same-origin, not no-referrer: the token in a form URL never leaves the site, yet browsers still send
+    // a real Origin on same-site form posts (with no-referrer Chromium sends "Origin: null").
+    reply.header('Referrer-Policy', 'same-origin');
+    reply.header('X-Frame-Options', 'DENY');
+    reply.header('Cross-Origin-Opener-Policy', 'same-origin');
+    if (!req.url.startsWith(QUEUE_BOARD_PREFIX)) reply.header('Content-Security-Policy', CSP);
+    if (!req.url.startsWith('/static/')) reply.header('Cache-Control', 'no-store');
+    req.session = await loadSession(deps.db, req.cookies[SESSION_COOKIE], clock());
+  });
+
+  // CSRF: every state-changing request made with a session cookie must carry the session's token
+  // (form field _csrf or header X-CSRF-Token), and a cross-site Origin is refused outright.
+  // Unit-form posts carry their signed link instead, which no other site can know.
+  app.addHook('preHandler', async (req, reply) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
+    const o = req.headers.origin;
+    if (o && o !== origin && o !== `http://${req.headers.host}` && o !== `https://${req.headers.host}`) {
+      deps.logger.warn('cross-origin request refused', { origin: o, url: req.url, ip: req.ip });
+      return wantsHtml(req) ? sendPage(reply, errorPage(403, '请求来源不被允许'), 403) : reply.code(403).send({ error: '请求来源不被允许', code: 'BAD_ORIGIN' });
+    }
+    if (!req.session) return;
+    if (req.url.startsWith('/f/') || req.url.startsWith('/api/unit/') || (req.method === 'POST' && (req.url === '/login' || req.url === '/api/session'))) return;
+    const body = req.body as Record<string, unknown> | undefined;
+    const token = (req.headers['x-csrf-token'] as string | undefined) ?? (typeof body?._csrf === 'string' ? body._csrf : undefined);
+    if (token !== req.session.csrfToken) {
+      deps.logger.warn('csrf token missing or wrong', { url: req.url, ip: req.ip, email: req.session.email });
+      return wantsHtml(req) ? sendPage(reply, errorPage(403, '表单已失效（CSRF 校验未通过），请刷新页面后重试'), 403) : reply.code(403).send({ error: 'CSRF 校验未通过', code: 'CSRF' });
+    }
+  });
+
+  const ctx: WebContext = {
+    ...deps,
+    clock,
+    read: createReadModels({ db: deps.db, zone: deps.zone, clock, ...(deps.readModelTtlMs !== undefined ? { ttlMs: deps.readModelTtlMs } : {}) }),
+    origin,
+    secureCookies: origin.startsWith('https:'),
+    async requireSession(req, reply) {
+      if (req.session) return;
+      if (wantsHtml(req)) return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
+      return reply.code(401).send({ error: '请先登录', code: 'UNAUTHENTICATED' });
+    },
+    async requireOffice(req, reply) {
+      if (!req.session) return ctx.requireSession(req, reply);
+      if (req.session.role !== 'office') {
+        return wantsHtml(req) ? sendPage(reply, errorPage(403, '领导小组账号只能查看，不能办理'), 403) : reply.code(403).send({ error: '只读账号不能办理此操作', code: 'READ_ONLY' });
+      }
+    },
+  };
+
+  // Before the answer leaves: the client's next read must already see its own change.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && reply.statusCode < 400) ctx.read.invalidate();
+    return payload;
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    const message =
+      err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? '提交的内容过大'
+        : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? '不支持的内容类型'
+          : status < 500
+            ? '请求格式不对'
+            : '服务器内部错误';
+    if (status >= 500) deps.logger.error('request failed', { err, url: req.url, method: req.method });
+    else deps.logger.warn('bad request', { url: req.url, code: err.code, status, ip: req.ip });
+    reply.code(status).type(wantsHtml(req) ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8');
+    return reply.send(wantsHtml(req) ? errorPage(status, message).toString() : { error: message, code: err.code ?? 'ERROR' });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404);
+    return wantsHtml(req) ? reply.type('text/html; charset=utf-8').send(errorPage(404, '页面不存在').toString()) : reply.send({ error: '不存在', code: 'NOT_FOUND' });
+  });
+
+  registerStatic(app);
+  registerOps(app, ctx);
+  registerAuth(app, ctx);
+  registerUnitForm(app, ctx);
+  registerApi(app, ctx);
+  registerDashboard(app, ctx);
+  if (deps.mountQueueBoard) {
+    const mount = deps.mountQueueBoard;
+    await app.register(async (scope) => {
+      scope.addHook('onRequest', ctx.requireOffice);
+      await mount(scope, QUEUE_BOARD_PREFIX);
+    });
+  }
+  return app;
+}

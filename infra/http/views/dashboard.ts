@@ -1,0 +1,198 @@
+/** Dashboard pages (Chinese UI). Every value is escaped by the `html` tag. */
+import { html, jsonForScript, safeHref, type SafeHtml } from '../html';
+import { ACTION_NAMES, fmtDate, lightBadge, NOTICE_STATUS_NAMES, ROLE_NAMES, SLIP_NAMES, stateName } from '../format';
+import { LIGHT_LABELS, LIGHTS, type Light } from '../../../app/dashboard/lights';
+import type * as q from '../../../app/dashboard/queries';
+import type { WebSession } from '../sessions';
+import { reportsTable, type Detail } from './unit';
+
+type Rows<T extends (...a: never[]) => unknown> = Awaited<ReturnType<T>>;
+
+const UNIT_KINDS: Record<string, string> = { BUREAU: '市直部门', COUNTY: '县区政府', DEV_ZONE: '开发区', MANAGEMENT: '管理局', OTHER: '其他' };
+
+function lightOptions(selected?: string): SafeHtml {
+  return html`<option value="">全部灯号</option>${LIGHTS.map((l) => html`<option value="${l}" ${selected === l ? 'selected' : ''}>${LIGHT_LABELS[l]}</option>`)}`;
+}
+
+function counts(c: Record<Light, number>): SafeHtml {
+  return html`<td class="num n-red">${c.red}</td><td class="num n-yellow">${c.yellow}</td><td class="num n-green">${c.green}</td><td class="num muted">${c.grey}</td>`;
+}
+const countHeads = html`<th class="num">逾期</th><th class="num">临期/报告逾期</th><th class="num">正常</th><th class="num">已办结</th>`;
+
+function chart(id: string, spec: unknown): SafeHtml {
+  return html`<div class="chart" id="${id}"></div><script type="application/json" class="chart-data" data-for="${id}">${jsonForScript(spec)}</script>`;
+}
+
+function pager(base: string, params: Record<string, string | undefined>, offset: number, limit: number, total: number): SafeHtml {
+  const link = (o: number) => {
+    const sp = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v) sp.set(k, v);
+    sp.set('offset', String(o));
+    return `${base}?${sp.toString()}`;
+  };
+  return html`<div class="pager muted">共 ${total} 条${offset > 0 ? html` <a href="${link(Math.max(0, offset - limit))}">上一页</a>` : ''}${offset + limit < total ? html` <a href="${link(offset + limit)}">下一页</a>` : ''}</div>`;
+}
+
+export function overviewPage(o: Rows<typeof q.overview>, f: { plan?: string; light?: string; unitKind?: string }): SafeHtml {
+  const total = o.lights.red + o.lights.yellow + o.lights.green + o.lights.grey;
+  return html`<h1>督办总览</h1>
+<form class="filters" method="get" action="/"><label>方案 <select name="plan"><option value="">全部方案</option>${o.plans.map((p) => html`<option value="${p.slug}" ${f.plan === p.slug ? 'selected' : ''}>${p.title}</option>`)}</select></label>
+<label>单位类别 <select name="unitKind"><option value="">全部</option>${Object.entries(UNIT_KINDS).map(([k, v]) => html`<option value="${k}" ${f.unitKind === k ? 'selected' : ''}>${v}</option>`)}</select></label>
+<label>灯号 <select name="light">${lightOptions(f.light)}</select></label><button type="submit">筛选</button></form>
+<div class="kpis"><div class="kpi">任务分工<b id="kpi-total">${total}</b></div>${LIGHTS.map((l) => html`<div class="kpi">${lightBadge(l)}<b id="kpi-${l}">${o.lights[l]}</b></div>`)}
+<div class="kpi"><a href="/reviews">待审销号</a><b id="kpi-completion">${o.pendingCompletion}</b></div><div class="kpi"><a href="/reviews">待审延期</a><b>${o.pendingExtension}</b></div>
+<div class="kpi"><a href="/slips">未关闭督办单</a><b>${(o.slips.BLUE ?? 0) + (o.slips.ORANGE ?? 0) + (o.slips.RED ?? 0)}</b></div>
+<div class="kpi"><a href="/notices?status=FAILED">投递失败</a><b>${(o.notices.FAILED ?? 0) + (o.notices.DEAD ?? 0)}</b></div></div>
+<div class="grid"><section class="card"><h2>灯号分布</h2>${chart('chart-lights', { type: 'lights', data: o.lights })}</section>
+<section class="card"><h2>各单位灯号（前 15）</h2>${chart('chart-units', { type: 'units', data: o.units.slice(0, 15).map((u) => ({ name: u.name, red: u.red, yellow: u.yellow, green: u.green, grey: u.grey })) })}</section></div>
+<section class="card"><h2>各单位</h2><table id="units"><tr><th>单位</th><th>类别</th><th class="num">分工</th>${countHeads}</tr>
+${o.units.map((u) => html`<tr><td><a href="/units/${u.id}">${u.name}</a></td><td>${UNIT_KINDS[u.kind] ?? u.kind}</td><td class="num">${u.total}</td>${counts(u)}</tr>`)}</table></section>`;
+}
+
+export function tasksPage(r: Rows<typeof q.taskList>, f: { plan?: string; light?: string; q?: string; offset: number; limit: number }, plans: { slug: string; title: string }[]): SafeHtml {
+  return html`<h1>任务</h1>
+<form class="filters" method="get" action="/tasks"><label>方案 <select name="plan"><option value="">全部方案</option>${plans.map((p) => html`<option value="${p.slug}" ${f.plan === p.slug ? 'selected' : ''}>${p.title}</option>`)}</select></label>
+<label>灯号 <select name="light">${lightOptions(f.light)}</select></label><label>任务号或关键词 <input type="text" name="q" value="${f.q ?? ''}" maxlength="100"></label><button type="submit">筛选</button></form>
+<table id="tasks"><tr><th>灯号</th><th>任务</th><th>内容</th><th>完成时限</th>${countHeads}</tr>
+${r.rows.map((t) => html`<tr><td>${lightBadge(t.light)}</td><td><a href="/tasks/${t.id}">(${t.number})</a></td><td>${t.text.length > 80 ? t.text.slice(0, 80) + '…' : t.text}</td><td>${t.deadlinePhrase}</td>${counts(t)}</tr>`)}</table>
+${pager('/tasks', { plan: f.plan, light: f.light, q: f.q }, f.offset, f.limit, r.total)}`;
+}
+
+function assignmentTable(rows: q.AssignmentRow[], zone: string, showTask: boolean): SafeHtml {
+  return html`<table class="assignments"><tr><th>灯号</th>${showTask ? html`<th>任务</th>` : html`<th>单位</th>`}<th>分工</th><th>状态</th><th>完成时限</th><th>最近报告</th><th></th></tr>
+${rows.map(
+  (a) => html`<tr><td>${lightBadge(a.light)}</td>${showTask ? html`<td><a href="/tasks/${a.taskId}">(${a.taskNumber})</a> ${a.taskText.length > 40 ? a.taskText.slice(0, 40) + '…' : a.taskText}</td>` : html`<td><a href="/units/${a.unitId}">${a.unit}</a></td>`}
+<td>${ROLE_NAMES[a.role] ?? a.role}</td><td>${stateName(a.state)}${a.overdue ? html` <b class="n-red">逾期</b>` : ''}</td><td>${fmtDate(a.dueAt, zone, false)}</td><td>${fmtDate(a.lastReportAt, zone)}</td><td><a href="/assignments/${a.id}">详情</a></td></tr>`,
+)}</table>`;
+}
+
+function timeline(events: q.TimelineEvent[], zone: string): SafeHtml {
+  if (!events.length) return html`<p class="muted">暂无记录。</p>`;
+  return html`<ol class="timeline" reversed>${events.map((e) => {
+    const d = (e.data ?? {}) as Record<string, unknown>;
+    const detail = [d.unit, d.period, d.reason, d.number, d.toUnit, d.code].filter((x) => typeof x === 'string' && x) as string[];
+    return html`<li><span class="muted">${fmtDate(e.at, zone)}</span> <b>${ACTION_NAMES[e.action] ?? e.action}</b> <span class="muted">${e.actor}</span>${detail.length ? html` — ${detail.join('；')}` : ''}</li>`;
+  })}</ol>`;
+}
+
+export function taskPage(d: NonNullable<Rows<typeof q.taskDetail>>, zone: string): SafeHtml {
+  const t = d.task;
+  return html`<h1>任务(${t.number})</h1><section class="card"><p class="pre">${t.text}</p>
+<table><tr><th>方案</th><td>${t.plan.title}</td></tr><tr><th>章节</th><td>${t.section.title}</td></tr><tr><th>责任单位</th><td>${t.unitsText}</td></tr>
+<tr><th>完成时限</th><td>${t.deadlinePhrase}${t.dueAt ? html`（${fmtDate(t.dueAt, zone)}）` : ''}</td></tr></table></section>
+<section class="card"><h2>责任分工</h2>${assignmentTable(d.assignments, zone, false)}</section>
+<section class="card"><h2>时间线</h2>${timeline(d.timeline, zone)}</section>`;
+}
+
+export function unitPage(d: NonNullable<Rows<typeof q.unitDetail>>, zone: string, office: boolean, f: { light?: string; offset: number; limit: number }): SafeHtml {
+  const u = d.unit;
+  return html`<h1>${u.name}</h1><section class="card"><p>${u.fullName ?? ''} <span class="muted">${UNIT_KINDS[u.kind] ?? u.kind}${u.aliases.length ? html`；别名：${u.aliases.join('、')}` : ''}</span></p>
+<div class="kpis">${LIGHTS.map((l) => html`<div class="kpi">${lightBadge(l)}<b>${d.lights[l]}</b></div>`)}</div></section>
+<section class="card"><h2>联系人 ${office ? html`<a href="/units/${u.id}/contacts" class="muted">修改</a>` : ''}</h2><table><tr><th>角色</th><th>姓名</th><th>邮箱</th><th>电话</th></tr>
+${d.contacts.map((c) => html`<tr><td>${c.role === 'LIAISON' ? '联络员' : c.role === 'LEADER' ? '分管负责人' : '收件人'}</td><td>${c.name}</td><td>${c.email}</td><td>${c.phone ?? ''}</td></tr>`)}</table></section>
+<section class="card"><h2>任务分工</h2><form class="filters" method="get"><label>灯号 <select name="light">${lightOptions(f.light)}</select></label><button type="submit">筛选</button></form>
+${assignmentTable(d.assignments, zone, true)}${pager(`/units/${u.id}`, { light: f.light }, f.offset, f.limit, d.total)}</section>`;
+}
+
+export function unitsPage(units: q.UnitLightRow[]): SafeHtml {
+  return html`<h1>单位</h1><table id="units"><tr><th>单位</th><th>类别</th><th class="num">分工</th>${countHeads}</tr>
+${units.map((u) => html`<tr><td><a href="/units/${u.id}">${u.name}</a></td><td>${UNIT_KINDS[u.kind] ?? u.kind}</td><td class="num">${u.total}</td>${counts(u)}</tr>`)}</table>`;
+}
+
+export function contactsForm(d: NonNullable<Rows<typeof q.unitDetail>>, csrf: string, message: { kind: 'ok' | 'refused'; text: string } | null): SafeHtml {
+  const rows = [...d.contacts, { role: 'LIAISON', name: '', email: '', phone: '' }, { role: 'LEADER', name: '', email: '', phone: '' }];
+  return html`<h1>修改联系人 · ${d.unit.name}</h1>${message ? html`<div class="msg ${message.kind}" role="alert">${message.text}</div>` : ''}
+<form method="post" action="/units/${d.unit.id}/contacts" class="card"><input type="hidden" name="_csrf" value="${csrf}">
+<p class="muted">清空姓名和邮箱即删除该联系人。</p><table><tr><th>角色</th><th>姓名</th><th>邮箱</th><th>电话</th></tr>
+${rows.map(
+  (c, i) => html`<tr><td><select name="role_${i}">${['LIAISON', 'LEADER', 'RECIPIENT'].map((r) => html`<option value="${r}" ${c.role === r ? 'selected' : ''}>${r === 'LIAISON' ? '联络员' : r === 'LEADER' ? '分管负责人' : '收件人'}</option>`)}</select></td>
+<td><input type="text" name="name_${i}" value="${c.name}" maxlength="100"></td><td><input type="email" name="email_${i}" value="${c.email}" maxlength="200"></td><td><input type="text" name="phone_${i}" value="${c.phone ?? ''}" maxlength="30"></td></tr>`,
+)}</table><input type="hidden" name="rows" value="${rows.length}"><p><button type="submit">保存</button> <a href="/units/${d.unit.id}">返回</a></p></form>`;
+}
+
+export function assignmentPage(d: Detail, o: { zone: string; session: WebSession; message?: { kind: 'ok' | 'refused'; text: string } | null; newLink?: string | null }): SafeHtml {
+  const a = d.assignment;
+  const office = o.session.role === 'office';
+  const csrf = html`<input type="hidden" name="_csrf" value="${o.session.csrfToken}">`;
+  const act = (type: string, label: string, needsReason: boolean, extra: SafeHtml | '' = '') =>
+    html`<form method="post" action="/assignments/${a.id}/actions/${type}" class="card">${csrf}<b>${label}</b>${extra}<label>理由${needsReason ? '（必填）' : ''}</label><textarea name="reason" ${needsReason ? 'required' : ''} maxlength="2000"></textarea><p><button type="submit" id="do-${type}">${label}</button></p></form>`;
+  const pendingExt = a.extensions.find((e) => e.status === 'REQUESTED');
+  return html`<h1>任务(${a.task.number}) · ${a.unit.name}</h1>
+${o.message ? html`<div class="msg ${o.message.kind}" role="${o.message.kind === 'ok' ? 'status' : 'alert'}" id="result">${o.message.text}</div>` : ''}
+<section class="card"><p class="pre">${a.task.text}</p><table>
+<tr><th>状态</th><td id="state">${stateName(a.state)} ${lightBadge(d.light)}${a.overdue ? html` <b class="n-red">已逾期</b>` : ''}</td></tr>
+<tr><th>分工</th><td>${ROLE_NAMES[a.role] ?? a.role}</td></tr>
+<tr><th>完成时限</th><td>${a.task.deadlinePhrase}${a.dueAt ? html`（${fmtDate(a.dueAt, o.zone)}）` : ''}${a.originalDueAt && a.dueAt && a.originalDueAt.getTime() !== a.dueAt.getTime() ? html` 原定 ${fmtDate(a.originalDueAt, o.zone)}` : ''}</td></tr>
+<tr><th>签收</th><td>${fmtDate(a.acknowledgedAt, o.zone)}</td></tr><tr><th>销号</th><td>${fmtDate(a.completedAt, o.zone)}</td></tr></table>
+<p><a href="/tasks/${a.taskId}">任务全部分工</a> · <a href="/units/${a.unit.id}">${a.unit.name}</a></p></section>
+${
+  office && a.state !== 'COMPLETED' && a.state !== 'CANCELLED'
+    ? html`<h2>办理</h2><div class="grid">
+${a.state === 'COMPLETION_REQUESTED' ? html`${act('approveCompletion', '同意销号', false)}${act('rejectCompletion', '退回销号申请', true)}` : ''}
+${a.state === 'EXTENSION_REQUESTED' ? html`${pendingExt ? html`<div class="card">申请延至 <b>${fmtDate(pendingExt.requestedDueAt, o.zone, false)}</b>：<span class="pre">${pendingExt.reason}</span></div>` : ''}${act('approveExtension', '同意延期', false)}${act('rejectExtension', '驳回延期申请', true)}` : ''}
+${act('reassign', '改派', true, html`<label>新的责任单位</label><input type="text" name="toUnit" required maxlength="100">`)}${act('cancel', '撤销分工', true)}</div>
+<section class="card"><h2>办理链接</h2><p class="muted">通知邮件中的链接只能办理本分工。可生成新链接，或撤销此前发出的全部链接。</p>
+${o.newLink ? html`<p>新链接：<input type="text" readonly value="${o.newLink}" style="width:100%" id="new-link"></p>` : ''}
+<form class="inline" method="post" action="/assignments/${a.id}/links">${csrf}<button type="submit" class="secondary">生成新链接</button></form>
+<form class="inline" method="post" action="/assignments/${a.id}/links/revoke">${csrf}<button type="submit" class="secondary">撤销全部链接</button></form></section>`
+    : ''
+}
+<section class="card"><h2>进展报告</h2>${reportsTable(d, o.zone)}</section>
+${a.extensions.length ? html`<section class="card"><h2>延期申请</h2><table><tr><th>申请时间</th><th>申请延至</th><th>理由</th><th>结果</th></tr>${a.extensions.map((e) => html`<tr><td>${fmtDate(e.requestedAt, o.zone)}</td><td>${fmtDate(e.requestedDueAt, o.zone, false)}</td><td class="pre">${e.reason}</td><td>${e.status}${e.decisionReason ? html`：${e.decisionReason}` : ''}</td></tr>`)}</table></section>` : ''}
+${a.slips.length ? html`<section class="card"><h2>督办单</h2><table><tr><th>编号</th><th>颜色</th><th>事由</th><th>签发</th></tr>${a.slips.map((s) => html`<tr><td>${s.number}</td><td class="slip-${s.colour}">${SLIP_NAMES[s.colour]}</td><td>${s.reason}</td><td>${fmtDate(s.issuedAt, o.zone)}</td></tr>`)}</table></section>` : ''}
+<section class="card"><h2>通知</h2>${noticeTable(d.notices.map((n) => ({ ...n, assignment: null, slip: null })), o.zone)}</section>
+<section class="card"><h2>时间线</h2>${timeline(d.timeline, o.zone)}</section>`;
+}
+
+type NoticeRow = Rows<typeof q.noticeList>['rows'][number] | (Omit<Rows<typeof q.noticeList>['rows'][number], 'assignment' | 'slip'> & { assignment: null; slip: null });
+
+function noticeTable(rows: NoticeRow[], zone: string): SafeHtml {
+  if (!rows.length) return html`<p class="muted">暂无通知。</p>`;
+  return html`<table class="notices"><tr><th>时间</th><th>类别</th><th>对象</th><th>收件人</th><th>状态</th><th>尝试</th><th>Message-ID</th><th>说明</th></tr>
+${rows.map(
+  (n) => html`<tr><td>${fmtDate(n.dueAt, zone)}</td><td>${n.kind}${n.slip ? html` <span class="slip-${n.slip.colour}">${n.slip.number}</span>` : ''}</td>
+<td>${n.assignment ? html`(${n.assignment.task.number}) ${n.assignment.unit.name}` : (n.scope ?? '')}</td><td>${n.recipients.join('、')}</td>
+<td>${NOTICE_STATUS_NAMES[n.status] ?? n.status}</td><td class="num">${n.delivery?.attempts ?? 0}</td><td class="muted">${n.delivery?.messageId ?? ''}</td><td>${n.statusReason ?? n.delivery?.error ?? ''}</td></tr>`,
+)}</table>`;
+}
+
+export function noticesPage(r: Rows<typeof q.noticeList>, zone: string, f: { status?: string; kind?: string; offset: number; limit: number }): SafeHtml {
+  return html`<h1>通知与投递记录</h1><form class="filters" method="get"><label>状态 <select name="status"><option value="">全部</option>${Object.entries(NOTICE_STATUS_NAMES).map(([k, v]) => html`<option value="${k}" ${f.status === k ? 'selected' : ''}>${v}</option>`)}</select></label>
+<label>类别 <input type="text" name="kind" value="${f.kind ?? ''}" maxlength="40"></label><button type="submit">筛选</button></form>
+${noticeTable(r.rows, zone)}${pager('/notices', { status: f.status, kind: f.kind }, f.offset, f.limit, r.total)}`;
+}
+
+export function slipsPage(r: Rows<typeof q.slipList>, zone: string, f: { colour?: string; offset: number; limit: number }): SafeHtml {
+  return html`<h1>督办单</h1><form class="filters" method="get"><label>颜色 <select name="colour"><option value="">全部</option>${Object.entries(SLIP_NAMES).map(([k, v]) => html`<option value="${k}" ${f.colour === k ? 'selected' : ''}>${v}</option>`)}</select></label><button type="submit">筛选</button></form>
+<table id="slips"><tr><th>编号</th><th>颜色</th><th>任务</th><th>单位</th><th>事由</th><th>签发</th><th>关闭</th></tr>
+${r.rows.map((s) => html`<tr><td><a href="/assignments/${s.assignment.id}">${s.number}</a></td><td class="slip-${s.colour}">${SLIP_NAMES[s.colour]}</td><td><a href="/tasks/${s.assignment.task.id}">(${s.assignment.task.number})</a></td><td>${s.assignment.unit.name}</td><td>${s.reason}</td><td>${fmtDate(s.issuedAt, zone)}</td><td>${fmtDate(s.closedAt, zone)}</td></tr>`)}</table>
+${pager('/slips', { colour: f.colour }, f.offset, f.limit, r.total)}`;
+}
+
+export function indicatorsPage(rows: q.IndicatorProgress[], zone: string): SafeHtml {
+  return html`<h1>指标进度</h1><section class="card">${chart('chart-indicators', { type: 'indicators', data: rows.map((r) => ({ code: r.code, name: r.name, progress: r.progress })) })}</section>
+<table id="indicators"><tr><th>代码</th><th>目标</th><th>指标</th><th>目标值</th><th>最新值</th><th>进度</th><th>报送</th></tr>
+${rows.map(
+  (r) => html`<tr><td>${r.code}</td><td>${r.goal}</td><td>${r.name}</td><td>${r.targetText}（${r.targetYear}年）</td>
+<td>${r.latest === null ? '—' : html`${r.latest}${r.unit} <span class="muted">${r.latestUnit ?? ''} ${fmtDate(r.latestAt, zone, false)}</span>`}</td>
+<td>${r.progress === null ? '—' : html`<div class="bar"><i style="width:${Math.round(Math.min(r.progress, 1) * 100)}%"></i></div>${r.met ? '已达标' : `${Math.round(r.progress * 100)}%`}`}</td><td class="num">${r.reports}</td></tr>`,
+)}</table>`;
+}
+
+export function auditPage(r: Rows<typeof q.auditLog>, zone: string, f: { action?: string }): SafeHtml {
+  return html`<h1>审计日志</h1><form class="filters" method="get"><label>动作 <input type="text" name="action" value="${f.action ?? ''}" maxlength="60" placeholder="如 completion.approved"></label><button type="submit">筛选</button></form>
+<table id="audit"><tr><th>#</th><th>时间</th><th>操作人</th><th>动作</th><th>对象</th><th>内容</th></tr>
+${r.rows.map((e) => html`<tr><td class="num">${e.id}</td><td>${fmtDate(e.at, zone)}</td><td>${e.actor}</td><td>${ACTION_NAMES[e.action] ?? e.action}</td><td>${e.assignmentId ? html`<a href="/assignments/${e.assignmentId}">${e.entityType}</a>` : e.entityType}</td><td class="pre muted">${JSON.stringify(e.data).slice(0, 300)}</td></tr>`)}</table>
+${r.next ? html`<div class="pager"><a href="${`/audit?before=${r.next}${f.action ? `&action=${encodeURIComponent(f.action)}` : ''}`}">更早</a></div>` : ''}`;
+}
+
+export function reviewsPage(completion: q.AssignmentRow[], extension: Rows<typeof q.extensionList>['rows'], zone: string): SafeHtml {
+  return html`<h1>待审事项</h1><section class="card"><h2>销号申请</h2>${completion.length ? assignmentTable(completion, zone, true) : html`<p class="muted">暂无。</p>`}</section>
+<section class="card"><h2>延期申请</h2>${
+    extension.length
+      ? html`<table><tr><th>任务</th><th>单位</th><th>申请时间</th><th>申请延至</th><th>理由</th><th></th></tr>${extension.map((e) => html`<tr><td>(${e.assignment.task.number})</td><td>${e.assignment.unit.name}</td><td>${fmtDate(e.requestedAt, zone)}</td><td>${fmtDate(e.requestedDueAt, zone, false)}</td><td class="pre">${e.reason}</td><td><a href="/assignments/${e.assignment.id}">审核</a></td></tr>`)}</table>`
+      : html`<p class="muted">暂无。</p>`
+  }</section>`;
+}
+
+export { safeHref };

@@ -1,0 +1,142 @@
+/**
+ * End to end in headless Chromium (Debian's /usr/bin/chromium through playwright-core): a notice
+ * is rendered and sent over SMTP to the local mail sink with its signed link; the unit opens the
+ * link from that email, acknowledges, submits a report and asks for completion; the Office signs
+ * in, sees the report on the dashboard and approves the completion. Screenshots go to
+ * test-artifacts/browser/.
+ */
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { createDeliverNotice } from '../../app/notices/deliver-notice';
+import { createRecipientResolver } from '../../app/notices/recipients';
+import { sqlFromPrisma } from '../../app/notices/sql';
+import { noticeKey } from '../../domain/notices';
+import { createLogger } from '../../infra/logger';
+import { createMailer } from '../../infra/mail/mailer';
+import { startMailSink, type MailSink } from '../../infra/mail/sink';
+import { createOutboxNotificationPort } from '../../infra/outbox';
+import { projectRoot } from '../../config';
+import { startHarness, OFFICE, ZONE, type Harness } from '../integration/http-support/harness';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = path.join(projectRoot(), 'test-artifacts', 'browser');
+const quiet = createLogger('error', {}, () => undefined);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+let h: Harness;
+let sink: MailSink;
+let context: BrowserContext;
+let profile: string;
+let mailer: ReturnType<typeof createMailer>;
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  h = await startHarness({ port: await freePort() });
+  sink = await startMailSink({ port: 0, logger: quiet });
+  mailer = createMailer({ host: sink.host, port: sink.port, secure: false, poolSize: 1, timeoutMs: 5000, logger: quiet });
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 900 },
+    locale: 'zh-CN',
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close();
+  await mailer?.close();
+  await sink?.close();
+  await h?.close();
+  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+}, 30_000);
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+it('a unit acts through the link in its email; the Office sees the report and approves the completion', async () => {
+  const db = h.db.prisma;
+  const assignmentId = h.seeded.t2a;
+  const base = h.app.baseUrl;
+
+  // 1. The assignment notice: recorded like the lifecycle's activity does, sent by the real use case.
+  const port = createOutboxNotificationPort(db);
+  const due = (await db.assignment.findUniqueOrThrow({ where: { id: assignmentId } })).dueAt!;
+  const { noticeId } = await port.submit({ key: noticeKey(assignmentId, 'assignment', Date.now()), kind: 'assignment', assignmentId, scope: null, dueAt: new Date().toISOString(), slipId: null, payload: { to: ['liaison', 'leader'], task: 2, unit: '市市场监管局', dueAt: due.toISOString() } });
+  const deliver = createDeliverNotice({ sql: sqlFromPrisma(db), mailer, notify: port, recipients: createRecipientResolver(db), logger: quiet, zone: ZONE, from: '南昌市质量强市领导小组办公室 <duban@office.test>', linkFor: h.links.linkFor });
+  expect(await deliver({ noticeId, attempt: 1, maxAttempts: 3 })).toMatchObject({ outcome: 'sent' });
+  const [mail] = await sink.waitFor(1, 10_000);
+  const parsed = await simpleParser(mail!.raw);
+  expect(mail!.to.sort()).toEqual(['leader@a.test', 'liaison@a.test']);
+  const found = new RegExp(`${base.replace(/[.:/]/g, '\\$&')}/f/${assignmentId}\\?t=[A-Za-z0-9._%-]+`).exec(String(parsed.html || parsed.text));
+  expect(found).not.toBeNull();
+  const link = found![0].replace(/&amp;/g, '&');
+
+  // 2. The unit opens the link from the email.
+  const unit = await context.newPage();
+  await unit.goto(link);
+  await unit.waitForSelector('h1');
+  expect(await unit.textContent('h1')).toContain('市市场监管局');
+  await shot(unit, '01-unit-form');
+  await unit.click('#ack');
+  await unit.waitForSelector('#result');
+  expect(await unit.textContent('#result')).toContain('已签收该任务。');
+  await unit.fill('#text', '已完成标准化试点申报，<b>不是标签</b>');
+  await unit.fill('#percent', '80');
+  await unit.fill('input[name="ind_I01"]', '9.8');
+  await unit.fill('#evidence', 'https://example.gov.cn/evidence.pdf');
+  await unit.click('#submit-report');
+  await unit.waitForSelector('#result');
+  expect(await unit.textContent('#result')).toMatch(/已报送 \d{4}Q[1-4] 进展报告。/);
+  expect(await unit.textContent('.report-text')).toBe('已完成标准化试点申报，<b>不是标签</b>');
+  await shot(unit, '02-unit-report-submitted');
+  await unit.click('#request-completion');
+  await unit.waitForSelector('#result');
+  expect(await unit.textContent('#result')).toContain('已提交销号申请，等待办公室审核。');
+  await shot(unit, '03-unit-completion-requested');
+
+  // 3. The Office signs in and sees it.
+  const office = await context.newPage();
+  await office.goto(`${base}/`);
+  await office.waitForSelector('#email');
+  await office.fill('#email', OFFICE.email);
+  await office.fill('#password', OFFICE.password);
+  await office.click('button[type="submit"]');
+  await office.waitForSelector('#kpi-completion');
+  expect(await office.textContent('#kpi-completion')).toBe('1');
+  await office.waitForSelector('#chart-lights svg');
+  await shot(office, '04-office-overview');
+  await office.click('a[href="/reviews"]');
+  await office.click(`a[href="/assignments/${assignmentId}"]`);
+  await office.waitForSelector('#state');
+  expect(await office.textContent('#state')).toContain('销号待审');
+  expect(await office.textContent('.report-text')).toBe('已完成标准化试点申报，<b>不是标签</b>');
+  await office.fill('#do-approveCompletion >> xpath=ancestor::form//textarea', '材料齐全，同意销号');
+  await office.click('#do-approveCompletion');
+  await office.waitForSelector('#result');
+  expect(await office.textContent('#result')).toContain('已同意销号。');
+  expect(await office.textContent('#state')).toContain('已销号');
+  await shot(office, '05-office-approved');
+
+  expect((await db.assignment.findUniqueOrThrow({ where: { id: assignmentId } })).state).toBe('COMPLETED');
+  for (const f of ['01-unit-form', '02-unit-report-submitted', '03-unit-completion-requested', '04-office-overview', '05-office-approved']) {
+    expect(fs.statSync(path.join(ARTIFACTS, `${f}.png`)).size).toBeGreaterThan(5_000);
+  }
+}, 120_000);

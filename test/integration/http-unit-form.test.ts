@@ -1,0 +1,255 @@
+/**
+ * Unit forms behind signed links, on the real stack (PostgreSQL, Temporal, the lifecycle workflows):
+ * what a unit can do through its link, what is refused with the lifecycle's reason, and the link
+ * attacks of RELIABILITY.md rows 16–17 — forged, expired, revoked, cross-assignment links and
+ * hostile input get 401/403/413/422, change nothing, and are logged.
+ */
+import { createLinkService } from '../../infra/links';
+import { startHarness, SECRET, PUBLIC_URL, signIn, OFFICE, tokenOf, type Harness, type Request } from './http-support/harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+}, 90_000);
+afterAll(async () => {
+  await h?.close();
+}, 30_000);
+
+const form = (fields: Record<string, string>) => ({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });
+const state = async (id: string) => (await h.db.prisma.assignment.findUniqueOrThrow({ where: { id } })).state;
+const snapshot = async () => ({
+  assignments: await h.db.prisma.assignment.findMany({ orderBy: { id: 'asc' }, select: { id: true, state: true, dueAt: true, acknowledgedAt: true } }),
+  reports: await h.db.prisma.report.count(),
+  extensions: await h.db.prisma.extension.count(),
+  lifecycleEvents: await h.db.prisma.auditEvent.count({ where: { NOT: { action: 'link.refused' } } }),
+});
+const refusals = () => h.db.prisma.auditEvent.count({ where: { action: 'link.refused' } });
+
+function link(assignmentId: string, opts: { now?: number; ttlMs?: number } = {}): { url: string; token: string; path: string } {
+  const { token } = h.links.sign(assignmentId, opts);
+  const url = h.links.url(assignmentId, token);
+  return { url, token, path: url.slice(PUBLIC_URL.length) };
+}
+
+describe('a unit through its own link', () => {
+  it('opens the form: task, unit, deadline and the actions', async () => {
+    const l = link(h.seeded.t1a);
+    const res = await h.app.inject({ method: 'GET', url: l.path });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('测试任务1：推进质量基础设施建设');
+    expect(res.body).toContain('市市场监管局（牵头）');
+    expect(res.body).toContain('签收任务');
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['referrer-policy']).toBe('same-origin');
+  });
+
+  it('acknowledges; a second acknowledgement is refused with the lifecycle reason and changes nothing', async () => {
+    const l = link(h.seeded.t1a);
+    const ok = await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t1a}/acknowledge`, ...form({ t: l.token }) });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toContain('已签收该任务。');
+    expect(await state(h.seeded.t1a)).toBe('ACKNOWLEDGED');
+    const ev = await h.db.prisma.auditEvent.findFirstOrThrow({ where: { assignmentId: h.seeded.t1a, action: 'assignment.acknowledged' } });
+    expect(ev.actor).toBe(`unit:${h.seeded.t1a}`);
+
+    const before = await snapshot();
+    const again = await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t1a}/acknowledge`, ...form({ t: l.token }) });
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toMatch(/市市场监管局已于.*签收该任务，无需重复签收/);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('submits a report with indicator values and evidence links; hostile text is stored as typed and shown escaped', async () => {
+    const l = link(h.seeded.t1a);
+    const hostile = '完成调研<script>alert("x")</script><img src=x onerror=alert(1)>';
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/f/${h.seeded.t1a}/report`,
+      ...form({ t: l.token, period: '2026Q4', text: hostile, percent: '40', ind_I01: '9.5', ind_I02: '88', evidenceLinks: 'https://example.gov.cn/a.pdf\nhttp://example.gov.cn/b?x=<b>' }),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('已报送 2026Q4 进展报告。');
+    const r = await h.db.prisma.report.findFirstOrThrow({ where: { assignmentId: h.seeded.t1a }, include: { indicatorValues: { include: { indicator: true } } } });
+    expect(r.text).toBe(hostile);
+    expect(r.percent).toBe(40);
+    expect(r.evidenceLinks).toEqual(['https://example.gov.cn/a.pdf', 'http://example.gov.cn/b?x=%3Cb%3E']);
+    expect(r.indicatorValues.map((v) => [v.indicator.code, Number(v.value)]).sort()).toEqual([['I01', 9.5], ['I02', 88]]);
+    expect(await state(h.seeded.t1a)).toBe('IN_PROGRESS');
+
+    // Escaped on the unit's page, the Office's page and the task page; never live markup.
+    const office = await signIn(h.app, OFFICE);
+    for (const url of [l.path, `/assignments/${h.seeded.t1a}`, `/tasks/${h.seeded.tasks[1]}`, '/audit']) {
+      const page = await h.app.inject({ method: 'GET', url, headers: { cookie: office.cookie } });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).not.toContain('<script>alert');
+      expect(page.body).not.toContain('<img src=x');
+    }
+    const unitPage = await h.app.inject({ method: 'GET', url: l.path });
+    expect(unitPage.body).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+  });
+
+  it('refuses hostile or malformed report input with the field named, storing nothing', async () => {
+    const l = link(h.seeded.t2a);
+    await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t2a}/acknowledge`, ...form({ t: l.token }) });
+    const before = await snapshot();
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ period: '2026Q4', text: 'x', evidenceLinks: 'javascript:alert(1)' }, /只能是 http:\/\/ 或 https:\/\//],
+      [{ period: '2026Q4', text: 'x', evidenceLinks: 'data:text/html,<script>' }, /只能是 http/],
+      [{ period: '2026Q4', text: 'bad\u0000byte' }, /控制字符/],
+      [{ period: '2026Q9', text: 'x' }, /报告期「2026Q9」格式不对/],
+      [{ period: '2026Q4', text: '   ' }, /进展情况不能为空/],
+      [{ period: '2026Q4', text: 'x', percent: '101' }, /0 到 100/],
+      [{ period: '2026Q4', text: 'x', ind_I01: '1e400' }, /指标 I01 的数值/],
+      [{ period: '2026Q4', text: 'x', 'ind_<b>': '1' }, /指标代码/],
+    ];
+    for (const [fields, reason] of cases) {
+      const res = await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t2a}/report`, ...form({ t: l.token, ...fields }) });
+      expect(res.statusCode).toBe(422);
+      expect(res.body).toMatch(reason);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses an oversized body with 413 and changes nothing', async () => {
+    const l = link(h.seeded.t2a);
+    const before = await snapshot();
+    const res = await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t2a}/report`, ...form({ t: l.token, period: '2026Q4', text: '长'.repeat(40_000) }) });
+    expect(res.statusCode).toBe(413);
+    expect(res.body).toContain('提交的内容过大');
+    const json = await h.app.inject({ method: 'POST', url: `/api/unit/${h.seeded.t2a}/report`, headers: { authorization: `Bearer ${l.token}` }, payload: { period: '2026Q4', text: 'x'.repeat(200_000) } });
+    expect(json.statusCode).toBe(413);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('requests an extension: a date before the current deadline is refused with the reason; a later one is recorded', async () => {
+    const l = link(h.seeded.t2a);
+    const early = await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t2a}/extension`, ...form({ t: l.token, newDueAt: '2026-01-01', reason: '需要更多时间' }) });
+    expect(early.statusCode).toBe(422);
+    expect(early.body).toContain('新的完成时限应晚于现在的时限');
+    const ok = await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t2a}/extension`, ...form({ t: l.token, newDueAt: '2029-06-30', reason: '配套资金年底到位' }) });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toContain('已提交延期申请');
+    expect(await state(h.seeded.t2a)).toBe('EXTENSION_REQUESTED');
+    const ext = await h.db.prisma.extension.findFirstOrThrow({ where: { assignmentId: h.seeded.t2a } });
+    expect(ext.requestedDueAt.toISOString()).toBe('2029-06-30T15:59:59.999Z');
+  });
+
+  it('a standing task cannot be closed: the lifecycle reason is shown', async () => {
+    const l = link(h.seeded.t3a);
+    await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t3a}/acknowledge`, ...form({ t: l.token }) });
+    const res = await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t3a}/completion`, ...form({ t: l.token }) });
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain('长期任务持续推进，不设销号');
+  });
+
+  it('has a JSON twin with the token as a bearer credential', async () => {
+    const l = link(h.seeded.t3a);
+    const get = await h.app.inject({ method: 'GET', url: `/api/unit/${h.seeded.t3a}`, headers: { authorization: `Bearer ${l.token}` } });
+    expect(get.statusCode).toBe(200);
+    expect(get.json()).toMatchObject({ assignment: { unit: '市市场监管局', state: 'ONGOING' }, task: { number: 3, kind: 'standing' } });
+    const post = await h.app.inject({ method: 'POST', url: `/api/unit/${h.seeded.t3a}/report`, headers: { authorization: `Bearer ${l.token}` }, payload: { period: '2026Y', text: '年度总结', indicatorValues: { I01: 10.2 } } });
+    expect(post.statusCode).toBe(200);
+    const dup = await h.app.inject({ method: 'POST', url: `/api/unit/${h.seeded.t3a}/report`, headers: { authorization: `Bearer ${l.token}` }, payload: { period: '2026Y', text: '再报一次' } });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json()).toEqual({ error: '市市场监管局已报送 2026Y 的进展报告', code: 'DUPLICATE' });
+  });
+});
+
+describe('link attacks (RELIABILITY row 16): refused, nothing changes, logged', () => {
+  async function expectRefused(req: Request, status: number, code: string) {
+    const before = await snapshot();
+    const n = await refusals();
+    const logs = h.logLines.length;
+    const res = await h.app.inject(req);
+    expect(res.statusCode).toBe(status);
+    expect(await snapshot()).toEqual(before);
+    expect(await refusals()).toBe(n + 1);
+    const logged = h.logLines.slice(logs).map((l) => JSON.parse(l) as { msg: string; code?: string; level: string });
+    expect(logged).toContainEqual(expect.objectContaining({ msg: 'unit link refused', code, level: 'warn' }));
+    const ev = await h.db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'link.refused' }, orderBy: { id: 'desc' } });
+    expect(ev.data).toMatchObject({ code });
+    return res;
+  }
+
+  it('a forged signature gets 401 (GET and POST, HTML and JSON)', async () => {
+    const l = link(h.seeded.t1b);
+    const parts = l.token.split('.');
+    const sig = parts[5]!;
+    parts[5] = (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1);
+    const forged = parts.join('.');
+    const page = await expectRefused({ method: 'GET', url: `/f/${h.seeded.t1b}?t=${encodeURIComponent(forged)}` }, 401, 'BAD_SIGNATURE');
+    expect(page.body).toContain('链接校验失败');
+    await expectRefused({ method: 'POST', url: `/f/${h.seeded.t1b}/acknowledge`, ...form({ t: forged }) }, 401, 'BAD_SIGNATURE');
+    await expectRefused({ method: 'POST', url: `/api/unit/${h.seeded.t1b}/acknowledge`, headers: { authorization: `Bearer ${forged}` }, payload: {} }, 401, 'BAD_SIGNATURE');
+    expect(await state(h.seeded.t1b)).toBe('ASSIGNED');
+  });
+
+  it('a token signed with another key, or with its expiry stretched, gets 401', async () => {
+    const other = createLinkService({ db: h.db.prisma, secret: 'another-secret-0123456789abcdef', publicUrl: PUBLIC_URL });
+    const foreign = other.sign(h.seeded.t1b).token;
+    await expectRefused({ method: 'POST', url: `/f/${h.seeded.t1b}/acknowledge`, ...form({ t: foreign }) }, 401, 'BAD_SIGNATURE');
+    const parts = link(h.seeded.t1b).token.split('.');
+    parts[4] = (Date.now() + 10 * 365 * 86_400_000).toString(36);
+    await expectRefused({ method: 'POST', url: `/f/${h.seeded.t1b}/acknowledge`, ...form({ t: parts.join('.') }) }, 401, 'BAD_SIGNATURE');
+  });
+
+  it('an expired link gets 401 with the reason', async () => {
+    const expired = link(h.seeded.t1b, { now: Date.now() - 10 * 86_400_000, ttlMs: 86_400_000 });
+    const res = await expectRefused({ method: 'POST', url: `/f/${h.seeded.t1b}/acknowledge`, ...form({ t: expired.token }) }, 401, 'EXPIRED');
+    expect(res.body).toContain('链接已过期');
+  });
+
+  it('a missing or malformed token gets 401', async () => {
+    await expectRefused({ method: 'GET', url: `/f/${h.seeded.t1b}` }, 401, 'MALFORMED');
+    await expectRefused({ method: 'GET', url: `/f/${h.seeded.t1b}?t=${'x'.repeat(1000)}` }, 401, 'MALFORMED');
+    await expectRefused({ method: 'GET', url: `/api/unit/${h.seeded.t1b}`, headers: { authorization: 'Bearer v1.a.b.c.d.e' } }, 401, 'MALFORMED');
+  });
+
+  it("another assignment's link gets 403 (same unit's other task, and another unit's)", async () => {
+    const mine = link(h.seeded.t2a);
+    const res = await expectRefused({ method: 'GET', url: `/f/${h.seeded.t1b}?t=${encodeURIComponent(mine.token)}` }, 403, 'WRONG_ASSIGNMENT');
+    expect(res.body).toContain('该链接不属于这项任务分工');
+    await expectRefused({ method: 'POST', url: `/f/${h.seeded.t1b}/acknowledge`, ...form({ t: mine.token }) }, 403, 'WRONG_ASSIGNMENT');
+    await expectRefused({ method: 'POST', url: `/api/unit/${h.seeded.t1b}/report`, headers: { authorization: `Bearer ${mine.token}` }, payload: { period: '2026Q4', text: 'x' } }, 403, 'WRONG_ASSIGNMENT');
+    expect(await state(h.seeded.t1b)).toBe('ASSIGNED');
+  });
+
+  it('a link replayed after revocation gets 403; a fresh link works; revoking one jti leaves the others', async () => {
+    const office = await signIn(h.app, OFFICE);
+    const first = link(h.seeded.t1b, { now: Date.now() - 1000 });
+    expect((await h.app.inject({ method: 'GET', url: first.path })).statusCode).toBe(200);
+    const revoke = await h.app.inject({ method: 'POST', url: `/api/assignments/${h.seeded.t1b}/links/revoke`, headers: { cookie: office.cookie, 'x-csrf-token': office.csrf }, payload: { reason: '联络员更换' } });
+    expect(revoke.statusCode).toBe(200);
+    const res = await expectRefused({ method: 'POST', url: `/f/${h.seeded.t1b}/acknowledge`, ...form({ t: first.token }) }, 403, 'REVOKED');
+    expect(res.body).toContain('该链接已被撤销');
+
+    await new Promise((r) => setTimeout(r, 5));
+    const issued = await h.app.inject({ method: 'POST', url: `/api/assignments/${h.seeded.t1b}/links`, headers: { cookie: office.cookie, 'x-csrf-token': office.csrf }, payload: {} });
+    expect(issued.statusCode).toBe(200);
+    const fresh = issued.json() as { url: string; jti: string };
+    expect(fresh.url.startsWith(`${PUBLIC_URL}/f/${h.seeded.t1b}?t=`)).toBe(true);
+    const other = link(h.seeded.t1b);
+    const one = await h.app.inject({ method: 'POST', url: `/api/assignments/${h.seeded.t1b}/links/revoke`, headers: { cookie: office.cookie, 'x-csrf-token': office.csrf }, payload: { jti: fresh.jti } });
+    expect(one.statusCode).toBe(200);
+    await expectRefused({ method: 'GET', url: `/f/${h.seeded.t1b}?t=${encodeURIComponent(tokenOf(fresh.url))}` }, 403, 'REVOKED');
+    const ok = await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t1b}/acknowledge`, ...form({ t: other.token }) });
+    expect(ok.statusCode).toBe(200);
+    expect(await state(h.seeded.t1b)).toBe('ACKNOWLEDGED');
+  });
+
+  it('a cross-site form post with a valid token is refused by Origin', async () => {
+    const l = link(h.seeded.t1b);
+    const before = await snapshot();
+    const res = await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t1b}/completion`, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' }, payload: `t=${encodeURIComponent(l.token)}` });
+    expect(res.statusCode).toBe(403);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('the link in a notice is signed for that notice and verifies (jti = notice id)', async () => {
+    const url = h.links.linkFor({ id: '0f0e0d0c-0b0a-4908-8706-050403020100', assignmentId: h.seeded.t1a })!;
+    expect(url).toMatch(new RegExp(`^${PUBLIC_URL}/f/${h.seeded.t1a}\\?t=v1\\.${h.seeded.t1a}\\.0f0e0d0c-0b0a-4908-8706-050403020100\\.`));
+    expect(await h.links.verify(tokenOf(url), h.seeded.t1a)).toMatchObject({ ok: true });
+    expect(SECRET.length).toBeGreaterThan(16);
+  });
+});

@@ -1,0 +1,97 @@
+/** Signed link tokens (domain/links.ts): format, verification order, revocation, escaping helpers. */
+import { createHmac } from 'node:crypto';
+import { constantTimeEqual, isAuthenticationFailure, isRevoked, signLinkToken, verifyLinkToken, type MacFunction } from '../../domain/links';
+import { escapeHtml, html, jsonForScript, raw, safeHref } from '../../infra/http/html';
+import { lightParams } from '../../app/dashboard/lights';
+
+const mac: MacFunction = (m) => createHmac('sha256', 'k'.repeat(32)).update(m).digest('base64url');
+const other: MacFunction = (m) => createHmac('sha256', 'x'.repeat(32)).update(m).digest('base64url');
+const A = '11111111-2222-4333-8444-555555555555';
+const B = '66666666-7777-4888-9999-000000000000';
+const claims = { assignmentId: A, jti: 'n1', issuedAt: 1_700_000_000_000, expiresAt: 1_700_000_000_000 + 86_400_000 };
+
+describe('link tokens', () => {
+  const token = signLinkToken(claims, mac);
+
+  it('round-trips the claims before expiry, for the right assignment', () => {
+    expect(token.startsWith(`v1.${A}.n1.`)).toBe(true);
+    expect(verifyLinkToken(token, mac, { now: claims.issuedAt + 1, assignmentId: A })).toEqual({ ok: true, claims });
+  });
+
+  it.each([
+    ['another key', () => verifyLinkToken(token, other, { now: claims.issuedAt, assignmentId: A }), 'BAD_SIGNATURE'],
+    ['a changed assignment id', () => verifyLinkToken(token.replace(A, B), mac, { now: claims.issuedAt, assignmentId: B }), 'BAD_SIGNATURE'],
+    ['a stretched expiry', () => verifyLinkToken(token.split('.').map((p, i) => (i === 4 ? (claims.expiresAt * 2).toString(36) : p)).join('.'), mac, { now: claims.issuedAt }), 'BAD_SIGNATURE'],
+    ['expiry reached', () => verifyLinkToken(token, mac, { now: claims.expiresAt, assignmentId: A }), 'EXPIRED'],
+    ['another assignment', () => verifyLinkToken(token, mac, { now: claims.issuedAt, assignmentId: B }), 'WRONG_ASSIGNMENT'],
+    ['not a string', () => verifyLinkToken(42, mac, { now: 0 }), 'MALFORMED'],
+    ['too many parts', () => verifyLinkToken(token + '.x', mac, { now: 0 }), 'MALFORMED'],
+    ['an injected character', () => verifyLinkToken(token.replace('n1', 'n<1'), mac, { now: 0 }), 'MALFORMED'],
+    ['a huge token', () => verifyLinkToken('v1.' + 'a'.repeat(5000), mac, { now: 0 }), 'MALFORMED'],
+  ])('refuses %s', (_name, run, code) => {
+    const v = run();
+    expect(v).toMatchObject({ ok: false, code });
+  });
+
+  it('classifies refusals: unknown identity is 401, not allowed is 403', () => {
+    expect(['MALFORMED', 'BAD_SIGNATURE', 'EXPIRED'].every((c) => isAuthenticationFailure(c as never))).toBe(true);
+    expect(['WRONG_ASSIGNMENT', 'REVOKED'].some((c) => isAuthenticationFailure(c as never))).toBe(false);
+  });
+
+  it('revokes one link by jti, or every link issued up to an instant', () => {
+    expect(isRevoked(claims, [{ jti: 'n1', revokedBefore: null }])).toBe(true);
+    expect(isRevoked(claims, [{ jti: 'n2', revokedBefore: null }])).toBe(false);
+    expect(isRevoked(claims, [{ jti: null, revokedBefore: claims.issuedAt }])).toBe(true);
+    expect(isRevoked(claims, [{ jti: null, revokedBefore: claims.issuedAt - 1 }])).toBe(false);
+  });
+
+  it('refuses to sign what it could not verify', () => {
+    expect(() => signLinkToken({ ...claims, jti: 'a.b' }, mac)).toThrow(/jti/);
+    expect(() => signLinkToken({ ...claims, expiresAt: claims.issuedAt }, mac)).toThrow(/expiresAt/);
+  });
+
+  it('compares MACs by content, whatever the position of the difference', () => {
+    expect(constantTimeEqual('abcd', 'abcd')).toBe(true);
+    expect(constantTimeEqual('abcd', 'abce')).toBe(false);
+    expect(constantTimeEqual('abcd', 'abc')).toBe(false);
+  });
+});
+
+describe('HTML escaping', () => {
+  it('escapes every interpolation unless it is already markup', () => {
+    const name = '<script>alert("x")</script>';
+    expect(html`<p title="${name}">${name}</p>`.toString()).toBe('<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</p>');
+    expect(html`<ul>${['<a>', html`<li>ok</li>`]}</ul>`.toString()).toBe('<ul>&lt;a&gt;<li>ok</li></ul>');
+    expect(html`${raw('<b>')}${null}${undefined}${false}${0}`.toString()).toBe('<b>0');
+    expect(escapeHtml("'`")).toBe('&#39;&#96;');
+  });
+
+  it('keeps JSON inside a script block from closing it', () => {
+    expect(jsonForScript({ s: '</script><script>x()</script>' }).toString()).not.toContain('</script>');
+  });
+
+  it('only links http(s) and site paths', () => {
+    expect(safeHref('javascript:alert(1)')).toBe('#');
+    expect(safeHref('//evil.example')).toBe('#');
+    expect(safeHref('/tasks')).toBe('/tasks');
+    expect(safeHref('https://a.example/x')).toBe('https://a.example/x');
+  });
+});
+
+describe('traffic light parameters', () => {
+  const zone = 'Asia/Shanghai';
+  it('before the 10th day after a quarter, the report of two quarters ago is the last one past due', () => {
+    const p = lightParams(Date.parse('2026-04-10T12:00:00+08:00'), zone);
+    expect(p.quarterPeriod).toBe('2025Q4');
+    expect(p.quarterEnd.toISOString()).toBe('2025-12-31T16:00:00.000Z');
+  });
+  it('after it, the quarter just ended is', () => {
+    const p = lightParams(Date.parse('2026-04-11T00:00:01+08:00'), zone);
+    expect(p.quarterPeriod).toBe('2026Q1');
+    expect(p.soon.getTime() - p.now.getTime()).toBe(7 * 86_400_000);
+  });
+  it('the annual summary is due at the end of 10 December', () => {
+    expect(lightParams(Date.parse('2026-12-10T23:00:00+08:00'), zone).yearPeriod).toBe('2025Y');
+    expect(lightParams(Date.parse('2026-12-11T00:00:00+08:00'), zone).yearPeriod).toBe('2026Y');
+  });
+});
