@@ -22,6 +22,7 @@ import { sqlFromPg } from '../app/notices/sql';
 import { createDigestPark } from '../app/notices/digest';
 import type { Mailer } from '../app/notices/ports';
 import { createMailProcessor } from './mail-processor';
+import { createLinkSigner } from '../infra/links';
 
 export interface MailWorkerOptions {
   config: Readonly<Config>;
@@ -117,6 +118,8 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
     from: cfg.smtp.from,
     // files named in a notice's payload (the assessment's exports) are attached from here only
     attachmentRoot: cfg.varDir,
+    // every notice about an assignment carries its unit's signed, expiring form link (web: infra/http)
+    linkFor: createLinkSigner({ secret: cfg.http.linkSecret, publicUrl: cfg.http.publicUrl }).linkFor,
   });
   const worker = createMailProcessor({
     connection: workerRedis,

@@ -13,6 +13,8 @@ import { createNoticeQueue, type NoticeJobData } from '../../infra/queue/notice-
 import { createQueueNotificationPort } from '../../infra/queue/notification-port';
 import { startMailWorker, type MailWorker } from '../../worker/mail-main';
 import { noticeKey as noticeKeyOf } from '../../domain/notices';
+import { verifyLinkToken } from '../../domain/links';
+import { hmacSha256 } from '../../infra/links';
 import { countByNotice, eventually, noticeHeader, OFFICE_EMAIL, parse, seed, submission, uniquePrefix, type Seeded } from './notify-support/fixture';
 
 const POLICY = { attempts: 3, backoffMs: 100, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 };
@@ -71,6 +73,11 @@ test('a due notice arrives once, in Chinese, with HTML, text, ICS and its delive
   expect(mail.text).toContain('推进第1项质量提升工作，健全<质量>标准体系。');
   expect(mail.text).toContain('2025年底前（2025年12月31日）');
   expect(mail.html).toContain('健全&lt;质量&gt;标准体系');
+  // the unit's own signed form link, verifiable with the configured key
+  const link = /http:\/\/127\.0\.0\.1:8080\/f\/[^\s"<>]+/.exec(mail.text ?? '')?.[0];
+  expect(link).toBeDefined();
+  const token = new URL(link!).searchParams.get('t')!;
+  expect(verifyLinkToken(token, hmacSha256(config.http.linkSecret), { now: Date.now(), assignmentId: a.id })).toMatchObject({ ok: true });
   expect(m!.to.sort()).toEqual([a.leader, a.liaison].sort());
   const ics = mail.attachments.find((x) => x.contentType.startsWith('text/calendar'));
   expect(ics?.filename).toBe('督办任务1-完成时限.ics');
