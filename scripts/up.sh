@@ -58,5 +58,9 @@ step "7/7 启动应用与督办 (workers, web, supervision of the real plan)"
 node bin/dubang.js dev up --apps
 # One lifecycle per task; idempotent (workflow ids derive from plan and task).
 node bin/dubang.js supervise start nanchang-quality-city-2024
+# The annual assessment on its Temporal Schedule (20 Dec 09:00 Asia/Shanghai); updates in place.
+node bin/dubang.js assess schedule
+# Where to go, and the demo sign-in of the Office and leadership (demo passwords, set once).
+node bin/dubang.js users demo-logins
 
 printf '\n完成 (%s ms)。状态: node bin/dubang.js dev status; 停止: npm run down\n' "$(( $(now_ms) - T0 ))"
