@@ -21,6 +21,7 @@ import { queueMetrics, workflowMetrics } from '../infra/http/metrics';
 import { hashPassword } from '../infra/http/passwords';
 import { purgeExpiredSessions } from '../infra/http/sessions';
 import { createLinkService, type LinkService } from '../infra/links';
+import { closeOnSignals, runMain } from './process';
 import { createLogger, type Logger } from '../infra/logger';
 import { createNoticeQueue, NOTICE_QUEUE } from '../infra/queue/notice-queue';
 import { createRedis } from '../infra/queue/redis';
@@ -165,26 +166,7 @@ export async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, { service: 'http' });
   const s = await startHttpServer({ config, logger });
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('shutting down', { signal });
-    s.close().then(
-      () => process.exit(0),
-      (err) => {
-        logger.error('shutdown failed', { err });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  closeOnSignals(logger, () => s.close());
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    createLogger('error').error('http server failed to start', { err });
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain('http server', main);

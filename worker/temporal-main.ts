@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel as TemporalLogLevel } from '@temporalio/worker';
 import { loadConfig, type Config } from '../config';
 import { createPrisma } from '../infra/db/client';
+import { closeOnSignals, runMain } from './process';
 import { createLogger, type Logger } from '../infra/logger';
 import { createOutboxNotificationPort } from '../infra/outbox';
 import { createWorkerConnection } from '../infra/temporal';
@@ -120,21 +121,9 @@ export async function main(): Promise<void> {
   installRuntimeLogger(logger, cfg.logLevel);
   // `--outbox`: notices become Notice rows only (no Redis), for running the lifecycle without the mail pipeline.
   const running = await startTemporalWorker(cfg, logger, { notifications: process.argv.includes('--outbox') ? 'outbox' : 'queue' });
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('shutting down', { signal });
-    void running.shutdown();
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  // shutdown() drains in-flight activities, then closes Prisma, Redis and the connection.
+  closeOnSignals(logger, () => running.shutdown());
   await running.done;
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain('temporal worker', main);
