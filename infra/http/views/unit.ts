@@ -30,8 +30,12 @@ ${
   closed
     ? html`<section class="card"><p>该任务分工已${a.state === 'COMPLETED' ? '销号' : '撤销'}，无需再办理。</p></section>`
     : html`
-<section class="card"><h2>签收</h2>${a.acknowledgedAt ? html`<p class="muted">已于 ${fmtDate(a.acknowledgedAt, o.zone)} 签收。</p>` : html`<p>请确认已收到该项任务。</p>`}
-<form method="post" action="${action('acknowledge')}">${hidden}<button type="submit" id="ack">签收任务</button></form></section>
+<section class="card"><h2>签收</h2>${
+      a.acknowledgedAt
+        ? html`<p class="muted">已于 ${fmtDate(a.acknowledgedAt, o.zone)} 签收。</p>`
+        : html`<p>请确认已收到该项任务。</p>
+<form method="post" action="${action('acknowledge')}">${hidden}<button type="submit" id="ack">签收任务</button></form>`
+    }</section>
 <section class="card"><h2>报送进展</h2><form method="post" action="${action('report')}">${hidden}
 <label for="period">报告期</label><select id="period" name="period">${o.periods.map((p) => html`<option value="${p.value}" ${v.period === p.value ? 'selected' : ''}>${p.label}</option>`)}</select>
 <label for="text">进展情况</label><textarea id="text" name="text" maxlength="10000" required>${v.text ?? ''}</textarea>
