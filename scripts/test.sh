@@ -14,6 +14,20 @@ bash scripts/ensure-temporal.sh >/dev/null
 node bin/dubang.js dev up >/dev/null
 
 status=0
-npx jest --selectProjects unit || status=1
-npx jest --selectProjects integration --runInBand || status=1
+RESULTS="$(mktemp -d)"
+trap 'rm -rf "$RESULTS"' EXIT
+# Static checks first: strict types over everything (tests included) and the lint import rules.
+npx tsc --noEmit -p tsconfig.json || status=1
+npx eslint . || status=1
+npx jest --selectProjects unit --json --outputFile "$RESULTS/unit.json" || status=1
+npx jest --selectProjects integration --runInBand --json --outputFile "$RESULTS/integration.json" || status=1
+# One closing line for CI over both runs: "N passed, N failed" (jest prints one per project).
+node -e '
+  const fs = require("node:fs");
+  let passed = 0, failed = 0;
+  for (const f of process.argv.slice(1)) {
+    try { const r = JSON.parse(fs.readFileSync(f, "utf8")); passed += r.numPassedTests; failed += r.numFailedTests + r.numRuntimeErrorTestSuites; } catch { failed += 1; }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+' "$RESULTS/unit.json" "$RESULTS/integration.json"
 exit $status
