@@ -33,6 +33,7 @@ if [[ -f "$STAMP" ]] && [[ -z "$(find "${existing[@]}" -newer "$STAMP" \( -name 
 else
   npm run build
   touch "$STAMP"
+  REBUILT=1
 fi
 
 step "3/7 Temporal CLI"
@@ -55,6 +56,8 @@ step "6/7 导入真实方案 (import the real plan: $PLAN)"
 node bin/dubang.js plan import "$PLAN" --plan nanchang-quality-city-2024
 
 step "7/7 启动应用与督办 (workers, web, supervision of the real plan)"
+# Apps still running on code older than this build are restarted.
+if [[ -n "${REBUILT:-}" ]]; then node bin/dubang.js dev down --apps; fi
 node bin/dubang.js dev up --apps
 # One lifecycle per task; idempotent (workflow ids derive from plan and task).
 node bin/dubang.js supervise start nanchang-quality-city-2024

@@ -56,15 +56,16 @@ export function register(program: Command): void {
 
   dev
     .command('down')
-    .description('stop only what `dev up` started (services found running are left alone)')
+    .description('stop only what `dev up` started (services found running are left alone); apps first')
+    .option('--apps', 'stop only the application processes (e.g. to restart them on new code)')
     .action(
-      action(async (_opts: unknown, cmd: Command) => {
+      action(async (opts: { apps?: boolean }, cmd: Command) => {
         const cfg = config();
         const a = await appsDown(cfg);
-        const d = await devDown(cfg);
+        const d = opts.apps ? { stopped: [], failed: [] } : await devDown(cfg);
         const r = { stopped: [...a.stopped, ...d.stopped], failed: [...a.failed, ...d.failed] };
         if (r.failed.length) throw new UserError(`停止失败: ${r.failed.join('; ')}`, r);
-        print(cmd, { data: r, human: (d) => (d.stopped.length ? `已停止: ${d.stopped.join(', ')}` : '没有由 dev up 启动的进程在运行') });
+        print(cmd, { data: r, human: (x) => (x.stopped.length ? `已停止: ${x.stopped.join(', ')}` : '没有由 dev up 启动的进程在运行') });
       }),
     );
 
