@@ -133,10 +133,12 @@ async function storedSchedules(db: PrismaClient, planId: string): Promise<{ sche
 }
 
 /** The catch-up of a plan as orders for the notification port (keys from plan, unit and moment). */
-export function catchUpOrders(planSlug: string, cu: CatchUpPlan, unitIds: Map<string, string>): NoticeOrder[] {
+export function catchUpOrders(planSlug: string, cu: CatchUpPlan, unitIds: Map<string, string>, taskTexts: Map<number, string> = new Map()): NoticeOrder[] {
   return cu.notices.map((n) => {
     const scope = n.kind === 'catchup_unit' ? `${planSlug}-catchup-${unitIds.get(n.unit ?? '') ?? 'unit'}` : `${planSlug}-catchup`;
-    return { key: noticeKey(scope, n.kind, Date.parse(n.nominalAt)), assignmentId: null, scope, notice: n };
+    // Each item names its task's text, so the unit sees what is overdue without looking it up.
+    const items = n.items?.map((it) => (taskTexts.has(it.task) ? { ...it, text: taskTexts.get(it.task)! } : it));
+    return { key: noticeKey(scope, n.kind, Date.parse(n.nominalAt)), assignmentId: null, scope, notice: items ? { ...n, items } : n };
   });
 }
 
@@ -169,7 +171,8 @@ async function scheduleInputs(db: PrismaClient, inputs: TaskLifecycleInput[], op
     for (const i of inputs) {
       for (const a of i.assignments) fresh[a.assignmentId] = { assignedAt, ...(covered.has(`${i.task.number}|${a.unit}`) ? { catchUpAt: cu.at } : {}) };
     }
-    if (cu.notices.length) catchUp = { planId, planSlug: opts.planSlug, orders: catchUpOrders(opts.planSlug, cu, unitIds) };
+    const texts = new Map(inputs.map((i) => [i.task.number, i.task.text] as const));
+    if (cu.notices.length) catchUp = { planId, planSlug: opts.planSlug, orders: catchUpOrders(opts.planSlug, cu, unitIds, texts) };
   } else {
     for (const i of inputs) for (const a of i.assignments) if (!stored.schedule.has(a.assignmentId)) fresh[a.assignmentId] = { assignedAt };
   }

@@ -67,6 +67,8 @@ export interface CatchUpItem {
   overdueDays: number;
   /** the colour the item's 督办 has reached by now (orange, red after the leadership step); null for reports */
   slip: SlipColour | null;
+  /** the task's text, filled in by the caller that knows it (the policy engine does not) */
+  text?: string;
 }
 
 /** Deterministic idempotency key, also the BullMQ job id (no ':' allowed there). */

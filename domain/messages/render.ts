@@ -32,7 +32,9 @@ function textBody(doc: NoticeDoc): string[] {
     out.push('');
   }
   if (doc.items && doc.items.rows.length) {
-    doc.items.rows.forEach((r, n) => out.push(`${n + 1}. ${r.filter((c) => c !== '').join(' | ')}`));
+    // Plain text has no table: each row reads as 「列名：值」 pairs, empty cells left out.
+    const cols = doc.items.columns;
+    doc.items.rows.forEach((r, n) => out.push(`${n + 1}. ${r.map((c, k) => (c === '' ? '' : `${cols[k] ?? ''}：${c}`)).filter(Boolean).join('；')}`));
     out.push('');
   }
   if (doc.ask) out.push(doc.ask);

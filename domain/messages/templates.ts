@@ -218,6 +218,8 @@ function respondBy(i: NoticeMessageInput): string | null {
   return i.respondBy ? formatDate(i.respondBy, i.zone) : null;
 }
 
+const SLIP_WORDS: Record<string, string> = { BLUE: '蓝色', ORANGE: '橙色', RED: '红色' };
+
 function itemRows(i: NoticeMessageInput, withUnit: boolean): NoticeDoc['items'] {
   const items = i.items ?? [];
   const columns = ['任务', ...(withUnit ? ['责任单位'] : []), '任务内容', '完成时限', '逾期天数', '督办单'];
@@ -227,7 +229,7 @@ function itemRows(i: NoticeMessageInput, withUnit: boolean): NoticeDoc['items'] 
     it.text ?? '',
     it.dueAt ? formatDate(it.dueAt, i.zone) : '长期',
     it.overdueDays !== undefined ? `${it.overdueDays}天` : '',
-    it.slip ?? '',
+    it.slip ? SLIP_WORDS[it.slip] ?? it.slip : '',
   ]);
   return { columns, rows };
 }

@@ -119,7 +119,7 @@ describe('what each notice says', () => {
   test('catch-up notices list one row per item', () => {
     const u = render('catchup_unit');
     expect(u.subject).toBe('【逾期汇总】市市场监管局共有1项督办事项已逾期');
-    expect(u.text).toContain('1. (3) | 任务三 | 2024年12月31日（星期二） | 385天 | 督〔2026〕0001号');
+    expect(u.text).toContain('1. 任务：(3)；任务内容：任务三；完成时限：2024年12月31日（星期二）；逾期天数：385天；督办单：督〔2026〕0001号');
     const s = render('catchup_summary');
     expect(s.subject).toBe('【督办汇总】逾期事项2项，涉及2个单位');
     expect(s.html.match(/<tr>/g)).toHaveLength(3);
@@ -203,4 +203,11 @@ describe('digest', () => {
 test('a deadline reminder that goes out after the deadline says how long it is overdue', () => {
   const m = renderNotice({ ...base, kind: 'deadline_reminder', issuedAt: '2026-01-05T02:00:00Z', dueAt: '2025-12-31T15:59:59.999Z' });
   expect(m.text).toContain('督办任务(12)的完成时限为2025年12月31日（星期三），已逾期5天。');
+});
+
+test('catch-up items read in Chinese: the slip colour as a word, the task text, no codes', () => {
+  const u = render('catchup_unit', { items: [{ task: 45, unit: '市民政局', text: '加强养老服务质量标准与评价体系建设，深化社区嵌入式养老服务。', dueAt: '2025-12-31T23:59:59.999+08:00', overdueDays: 330, slip: 'RED' }] });
+  expect(u.text).toContain('1. 任务：(45)；任务内容：加强养老服务质量标准与评价体系建设，深化社区嵌入式养老服务。；完成时限：2025年12月31日（星期三）；逾期天数：330天；督办单：红色');
+  expect(u.text).not.toMatch(/\bRED\b/);
+  expect(u.html).toMatch(/<td[^>]*>红色<\/td>/);
 });
