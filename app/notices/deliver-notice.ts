@@ -22,7 +22,8 @@ import { noticeKey } from '../../domain/notices';
 import type { Logger } from '../../infra/logger';
 import { MailSendError, type Mailer, type OutgoingAttachment } from './ports';
 import { fileAttachmentRefs, readFileAttachments, type FileAttachmentRef } from './attachments';
-import { loadNotice, type LoadedNotice } from './load-notice';
+import { loadNotice, loadNotices, type LoadedNotice } from './load-notice';
+import { coalesce } from './batch';
 import { staleReason } from './stale';
 import { isValidAddress, type Recipient, type RecipientResolver } from './recipients';
 import { composeMessageInput } from './compose';
@@ -71,6 +72,11 @@ export interface DeliverDeps {
   attachmentRoot?: string;
   /** ceiling of one email's file attachments, bytes (default DEFAULT_MAX_ATTACHMENT_BYTES) */
   maxAttachmentBytes?: number;
+  /**
+   * how long a load, claim or record waits for concurrent jobs' to share its statement (default
+   * 5 ms; see batch.ts). Each job waits in the SMTP pool's queue far longer than this.
+   */
+  coalesceMs?: number;
 }
 
 export interface DeliverInput {
@@ -101,20 +107,70 @@ export function createDeliverNotice(d: DeliverDeps) {
   const clock = d.clock ?? (() => new Date());
   const sender = senderName(d.from);
   const msgDomain = domainOf(d.from);
+  // concurrent jobs' loads share one statement (batch.ts); each is as fresh as a load of its own
+  const lingerMs = d.coalesceMs ?? 5;
+  const loadBatch = coalesce((ids: string[]) => loadNotices(d.sql, ids), { lingerMs });
 
-  async function claim(noticeId: string): Promise<{ attempts: number; prev: string | null } | null> {
-    // One round trip: insert, or bump an unfinished row; a final row is left alone and nothing is returned.
-    const rows = await d.sql<{ attempts: number; prev: string | null }>(
-      `WITH prev AS (SELECT status FROM "Delivery" WHERE "noticeId" = $1::uuid)
+  /**
+   * Claim: insert the Delivery row as SENDING, or bump an unfinished one (SENDING, RETRY); a final
+   * row is left alone and answers nothing. Concurrent jobs' claims share one statement (batch.ts):
+   * one round trip and one commit for all of them, each row still claimed atomically and durably
+   * before its send. Ids are sorted so two workers' statements lock rows in the same order.
+   */
+  const claimBatch = coalesce<string, { attempts: number; prev: string | null }>(async (ids) => {
+    const rows = await d.sql<{ id: string; attempts: number; prev: string | null }>(
+      `WITH prev AS (SELECT "noticeId", status FROM "Delivery" WHERE "noticeId" = ANY($1::uuid[]))
        INSERT INTO "Delivery" (id, "noticeId", attempts, status)
-       VALUES (gen_random_uuid(), $1::uuid, 1, 'SENDING')
+       SELECT gen_random_uuid(), x.id, 1, 'SENDING' FROM unnest($1::uuid[]) AS x(id)
        ON CONFLICT ("noticeId") DO UPDATE SET attempts = "Delivery".attempts + 1, status = 'SENDING'
          WHERE "Delivery".status IN ('SENDING', 'RETRY')
-       RETURNING attempts, (SELECT status FROM prev) AS prev`,
-      [noticeId],
+       RETURNING "noticeId"::text AS id, attempts, (SELECT prev.status FROM prev WHERE prev."noticeId" = "Delivery"."noticeId") AS prev`,
+      [[...ids].sort()],
     );
-    return rows[0] ?? null;
+    return new Map(rows.map((r) => [r.id, { attempts: r.attempts, prev: r.prev }]));
+  }, { lingerMs });
+
+  async function claim(noticeId: string): Promise<{ attempts: number; prev: string | null } | null> {
+    return (await claimBatch(noticeId)) ?? null;
   }
+
+  /** One final outcome to record (see finish). */
+  interface Outcome {
+    id: string;
+    status: string;
+    noticeStatus: string;
+    messageId: string | null;
+    response: string | null;
+    error: string | null;
+    sentAt: string | null;
+    reason: string | null;
+    recipients: string[] | null;
+  }
+  /**
+   * Record final outcomes: Delivery and Notice change together, in one statement (atomic without a
+   * transaction round trip); concurrent jobs' outcomes share the statement (batch.ts).
+   */
+  const recordBatch = coalesce<Outcome, true>(
+    async (outcomes) => {
+      const sorted = [...outcomes].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+      await d.sql(
+        `WITH v AS (
+           SELECT * FROM json_to_recordset($1::json) AS x(id uuid, status text, "noticeStatus" text, "messageId" text, response text,
+             error text, "sentAt" timestamptz, reason text, recipients text[])),
+         del AS (
+           UPDATE "Delivery" SET status = v.status, "messageId" = v."messageId", "smtpResponse" = v.response, error = v.error, "sentAt" = v."sentAt"
+           FROM v WHERE "Delivery"."noticeId" = v.id AND "Delivery"."noticeId" = ANY($2::uuid[]) RETURNING "Delivery"."noticeId")
+         UPDATE "Notice" SET status = v."noticeStatus"::"NoticeStatus", "statusReason" = v.reason,
+           recipients = COALESCE(v.recipients, "Notice".recipients), "updatedAt" = now()
+         FROM v WHERE "Notice".id = v.id AND "Notice".id = ANY($2::uuid[])`,
+        // the id list repeated as an array gives the planner an index condition: joined only
+        // with the JSON rows, a young table without statistics is scanned whole for every batch
+        [JSON.stringify(sorted), sorted.map((o) => o.id)],
+      );
+      return new Map(outcomes.map((o) => [o.id, true as const]));
+    },
+    { id: (o) => o.id, lingerMs },
+  );
 
   async function finish(
     noticeId: string,
@@ -124,16 +180,17 @@ export function createDeliverNotice(d: DeliverDeps) {
     const noticeStatus = status === 'RETRY' || status === 'SENDING' ? null : status;
     const sentAt = status === 'SENT' ? clock() : null;
     if (noticeStatus) {
-      // Delivery and Notice change together, in one statement (atomic without a transaction round trip)
-      await d.sql(
-        `WITH del AS (
-           UPDATE "Delivery" SET status = $2, "messageId" = $3, "smtpResponse" = $4, error = $5, "sentAt" = $6
-           WHERE "noticeId" = $1::uuid RETURNING "noticeId")
-         UPDATE "Notice" SET status = $7::"NoticeStatus", "statusReason" = $8,
-           recipients = COALESCE($9::text[], recipients), "updatedAt" = now()
-         WHERE id = $1::uuid`,
-        [noticeId, status, f.messageId ?? null, f.response ?? null, f.error ?? null, sentAt, noticeStatus, f.reason ?? null, f.recipients ?? null],
-      );
+      await recordBatch({
+        id: noticeId,
+        status,
+        noticeStatus,
+        messageId: f.messageId ?? null,
+        response: f.response ?? null,
+        error: f.error ?? null,
+        sentAt: sentAt?.toISOString() ?? null,
+        reason: f.reason ?? null,
+        recipients: f.recipients ?? null,
+      });
       if (f.members?.length) {
         // the notices a digest carried share its outcome and Message-ID, each on its own record
         await d.sql(
@@ -189,7 +246,7 @@ export function createDeliverNotice(d: DeliverDeps) {
   }
 
   async function deliverNotice(input: DeliverInput): Promise<DeliveryOutcome> {
-    const n = await loadNotice(d.sql, input.noticeId);
+    const n = (await loadBatch(input.noticeId)) ?? null;
     if (!n) return { outcome: 'missing' };
     if (n.delivery && FINAL.has(n.delivery.status)) return { outcome: 'already', status: n.delivery.status };
     if (n.status === 'SENT' || n.status === 'FAILED' || n.status === 'DEAD') return { outcome: 'already', status: n.status };

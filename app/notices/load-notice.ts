@@ -61,8 +61,7 @@ interface Row {
   periods: string[] | null;
 }
 
-export async function loadNotice(sql: Sql, noticeId: string): Promise<LoadedNotice | null> {
-  const rows = await sql<Row>(`
+const SELECT = `
     SELECT n.id::text, n.key, n.kind, n."assignmentId"::text AS "assignmentId", n.scope, n."dueAt", n.status::text, n.payload,
            d.status AS d_status, d.attempts AS d_attempts,
            s.number AS slip_number, s.colour::text AS slip_colour,
@@ -77,10 +76,24 @@ export async function loadNotice(sql: Sql, noticeId: string): Promise<LoadedNoti
     LEFT JOIN "Assignment" a ON a.id = n."assignmentId"
     LEFT JOIN "Task" t ON t.id = a."taskId"
     LEFT JOIN "Plan" p ON p.id = t."planId"
-    LEFT JOIN "Unit" u ON u.id = a."unitId"
-    WHERE n.id = $1::uuid`, [noticeId]);
-  const r = rows[0];
-  if (!r) return null;
+    LEFT JOIN "Unit" u ON u.id = a."unitId"`;
+
+/** One notice with everything its send needs, or null when it does not exist. */
+export async function loadNotice(sql: Sql, noticeId: string): Promise<LoadedNotice | null> {
+  const rows = await sql<Row>(`${SELECT} WHERE n.id = $1::uuid`, [noticeId]);
+  return rows[0] ? toLoaded(rows[0]) : null;
+}
+
+/**
+ * Several notices in one statement (the send path coalesces concurrent jobs' loads, see batch.ts),
+ * by id; ids that do not exist are absent. Each row is read as fresh as by loadNotice.
+ */
+export async function loadNotices(sql: Sql, noticeIds: string[]): Promise<Map<string, LoadedNotice>> {
+  const rows = await sql<Row>(`${SELECT} WHERE n.id = ANY($1::uuid[])`, [noticeIds]);
+  return new Map(rows.map((r) => [r.id, toLoaded(r)]));
+}
+
+function toLoaded(r: Row): LoadedNotice {
   return {
     id: r.id,
     key: r.key,
