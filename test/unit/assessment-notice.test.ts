@@ -72,13 +72,13 @@ test('a mid-year run says so in the subject and the as-of line', () => {
 
 test('the table lists the best units (top grades, best first) and the lagging ones (worst first), with shared ranks', () => {
   const m = render();
-  const table = m.text.split('\n').filter((l) => /^\d+\. (表现较好|工作滞后)/.test(l));
+  const table = m.text.split('\n').filter((l) => /^\d+\. 类别：(表现较好|工作滞后)/.test(l));
   expect(table).toEqual([
-    '1. 表现较好 | 1 | 市统计局 | 99 | A',
-    '2. 表现较好 | 1 | 市审计局 | 99 | A',
-    '3. 表现较好 | 3 | 市市场监管局 | 85.5 | B',
-    '4. 工作滞后 | 6 | 市<商务>局 | 40 | D',
-    '5. 工作滞后 | 5 | 东湖区人民政府 | 62 | C',
+    '1. 类别：表现较好；排名：1；责任单位：市统计局；得分：99；等次：A',
+    '2. 类别：表现较好；排名：1；责任单位：市审计局；得分：99；等次：A',
+    '3. 类别：表现较好；排名：3；责任单位：市市场监管局；得分：85.5；等次：B',
+    '4. 类别：工作滞后；排名：6；责任单位：市<商务>局；得分：40；等次：D',
+    '5. 类别：工作滞后；排名：5；责任单位：东湖区人民政府；得分：62；等次：C',
   ]);
   expect(m.html).toContain('<td style="border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top">市&lt;商务&gt;局</td>');
 });
@@ -86,7 +86,7 @@ test('the table lists the best units (top grades, best first) and the lagging on
 test('the bulletin is quoted in full after the table: words exact, heading marks dropped, escaped in HTML', () => {
   const m = render();
   const text = m.text;
-  expect(text.indexOf('工作滞后 | 6')).toBeLessThan(text.indexOf('通报草稿 ='));
+  expect(text.indexOf('工作滞后；排名：6')).toBeLessThan(text.indexOf('通报草稿 ='));
   expect(text).toContain('关于2025年度质量强市建设重点工作任务落实情况的通报\n');
   expect(text).not.toContain('# 关于');
   expect(text).toContain('1. 市<商务>局（40分，D等，第6名）：逾期未完成12项（扣60分）。');
@@ -99,7 +99,7 @@ test('without a bulletin or grade bands it still reads: grades from the rows, ra
   const m = render({ bulletin: null, grades: undefined, rows: [{ unit: '市市场监管局', score: 96, grade: 'A' }, { unit: '市工信局', score: 50, grade: 'D' }], files: [], digest: null, asOf: undefined });
   expect(m.text).not.toContain('通报草稿');
   expect(m.text).toContain('共对2个责任单位评分，其中A等1个，D等1个。表现较好和工作滞后的单位见下表。');
-  expect(m.text).toContain('1. 表现较好 | 1 | 市市场监管局 | 96 | A');
-  expect(m.text).toContain('2. 工作滞后 | 2 | 市工信局 | 50 | D');
+  expect(m.text).toContain('1. 类别：表现较好；排名：1；责任单位：市市场监管局；得分：96；等次：A');
+  expect(m.text).toContain('2. 类别：工作滞后；排名：2；责任单位：市工信局；得分：50；等次：D');
   expect(m.attachments).toEqual([]);
 });
