@@ -22,7 +22,7 @@ import { createNoticeQueue, type NoticeJobData } from '../../infra/queue/notice-
 import { createQueueNotificationPort } from '../../infra/queue/notification-port';
 import { startMailWorker, type MailWorker } from '../../worker/mail-main';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { eventually, LEADERSHIP_EMAIL, OFFICE_EMAIL, parse, seed, uniquePrefix } from './notify-support/fixture';
+import { closePipeline, eventually, LEADERSHIP_EMAIL, OFFICE_EMAIL, parse, seed, uniquePrefix } from './notify-support/fixture';
 import { SHEETS } from '../../infra/export/xlsx';
 
 const POLICY = { attempts: 2, backoffMs: 100, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 };
@@ -50,12 +50,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await worker?.close();
-  await queue?.obliterate({ force: true }).catch(() => undefined);
-  await queue?.close();
-  redis?.disconnect();
-  await sink?.close();
-  await db?.drop();
+  await closePipeline({ worker, queue, redis, sink, db });
   fs.rmSync(varDir, { recursive: true, force: true });
   fs.rmSync(outside, { recursive: true, force: true });
 });

@@ -13,7 +13,7 @@ import { createRedis } from '../../infra/queue/redis';
 import { createNoticeQueue, type NoticeJobData } from '../../infra/queue/notice-queue';
 import { createQueueNotificationPort } from '../../infra/queue/notification-port';
 import { startMailWorker, type MailWorker } from '../../worker/mail-main';
-import { eventually, parse, seed, submission, uniquePrefix } from './notify-support/fixture';
+import { closePipeline, eventually, parse, seed, submission, uniquePrefix } from './notify-support/fixture';
 
 const config = loadConfig();
 const POLICY = { attempts: 3, backoffMs: 100, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 };
@@ -34,12 +34,7 @@ beforeAll(async () => {
   queue = createNoticeQueue({ connection: redis, prefix, logger: silentLogger });
 });
 afterAll(async () => {
-  await worker?.close();
-  await queue?.obliterate({ force: true }).catch(() => undefined);
-  await queue?.close();
-  redis?.disconnect();
-  await sink?.close();
-  await db?.drop();
+  await closePipeline({ worker, queue, redis, sink, db });
 });
 
 test('one digest email per opted-in recipient, every notice recorded with its Message-ID, stale ones left out', async () => {

@@ -15,7 +15,7 @@ import { startMailWorker, type MailWorker } from '../../worker/mail-main';
 import { noticeKey as noticeKeyOf } from '../../domain/notices';
 import { verifyLinkToken } from '../../domain/links';
 import { hmacSha256 } from '../../infra/links';
-import { countByNotice, eventually, noticeHeader, OFFICE_EMAIL, parse, seed, submission, uniquePrefix, type Seeded } from './notify-support/fixture';
+import { closePipeline, countByNotice, eventually, noticeHeader, OFFICE_EMAIL, parse, seed, submission, uniquePrefix, type Seeded } from './notify-support/fixture';
 
 const POLICY = { attempts: 3, backoffMs: 100, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 };
 
@@ -49,12 +49,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await worker?.close();
-  await queue?.obliterate({ force: true }).catch(() => undefined);
-  await queue?.close();
-  redis?.disconnect();
-  await sink?.close();
-  await db?.drop();
+  await closePipeline({ worker, queue, redis, sink, db });
 });
 
 beforeEach(() => sink.clear());

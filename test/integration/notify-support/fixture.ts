@@ -142,3 +142,19 @@ export async function deletePrefix(redis: import('ioredis').Redis, prefix: strin
   } while (cursor !== '0');
   return n;
 }
+
+/** Closes what a pipeline test started, dependants first; parts a failed set-up never made are skipped. */
+export async function closePipeline(p: {
+  worker?: { close(): Promise<void> };
+  queue?: { obliterate(o: { force: boolean }): Promise<void>; close(): Promise<void> };
+  redis?: { disconnect(): void };
+  sink?: { close(): Promise<void> };
+  db?: { drop(): Promise<void> };
+}): Promise<void> {
+  await p.worker?.close();
+  await p.queue?.obliterate({ force: true }).catch(() => undefined);
+  await p.queue?.close();
+  p.redis?.disconnect();
+  await p.sink?.close();
+  await p.db?.drop();
+}
