@@ -158,13 +158,28 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
         switch (input.type) {
           case 'submitReport': {
             const dueAt = at;
-            await tx.report.upsert({
+            const links = input.evidenceLinks ?? [];
+            const report = await tx.report.upsert({
               where: { assignmentId_period: { assignmentId: before.assignmentId, period: input.period } },
-              create: { assignmentId: before.assignmentId, period: input.period, dueAt, submittedAt: at, text: input.text, percent: input.percent ?? null },
+              create: { assignmentId: before.assignmentId, period: input.period, dueAt, submittedAt: at, text: input.text, percent: input.percent ?? null, evidenceLinks: links },
               update: {},
             });
+            // Indicator values are stored against the plan's indicators; a code the plan does not
+            // have is recorded in the audit event as refused rather than dropped unseen.
+            const values = input.indicatorValues ?? [];
+            if (values.length) {
+              const known = new Map((await tx.indicator.findMany({ where: { planId: task.planId, code: { in: values.map((v) => v.code) } }, select: { id: true, code: true } })).map((i) => [i.code, i.id]));
+              await tx.indicatorValue.createMany({
+                data: values.filter((v) => known.has(v.code)).map((v) => ({ reportId: report.id, indicatorId: known.get(v.code)!, value: v.value })),
+                skipDuplicates: true,
+              });
+              extra.indicatorValues = values.filter((v) => known.has(v.code));
+              const unknown = values.filter((v) => !known.has(v.code)).map((v) => v.code);
+              if (unknown.length) extra.unknownIndicators = unknown;
+            }
             extra.period = input.period;
             extra.percent = input.percent ?? null;
+            if (links.length) extra.evidenceLinks = links;
             break;
           }
           case 'requestExtension':

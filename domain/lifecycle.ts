@@ -35,7 +35,16 @@ export interface AssignmentView {
 /** The inputs a lifecycle accepts. One object per input (ENGINEERING.md habit 3). */
 export type LifecycleInput =
   | { type: 'acknowledge' }
-  | { type: 'submitReport'; period: string; text: string; percent?: number | null }
+  | {
+      type: 'submitReport';
+      period: string;
+      text: string;
+      percent?: number | null;
+      /** http(s) links to evidence (佐证材料), checked by the form */
+      evidenceLinks?: string[];
+      /** values against the plan's indicators, by code (I01 …) */
+      indicatorValues?: { code: string; value: number }[];
+    }
   | { type: 'requestCompletion'; note?: string }
   | { type: 'approveCompletion'; reason?: string }
   | { type: 'rejectCompletion'; reason: string }

@@ -17,7 +17,6 @@ import type { LifecycleInputType } from '../../../domain/lifecycle';
 import { audit } from '../../audit';
 import { assignmentDetail } from '../../../app/dashboard/queries';
 import { lightParams } from '../../../app/dashboard/lights';
-import { attachToReport } from '../../../app/dashboard/report-attachments';
 import { parseExtension, parseNote, parseReport, periodChoices, UnitInputError, type ReportInput } from '../unit-input';
 import type { WebContext } from '../server';
 import { errorPage, sendPage } from '../views/layout';
@@ -75,8 +74,7 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
     try {
       if (type === 'submitReport') {
         report = parseReport(body);
-        // evidenceLinks and indicatorValues ride along for a lifecycle that records them; the
-        // attachment step below stores them otherwise.
+        // evidence links and indicator values are stored by the lifecycle with the report (one transaction)
         fields = { period: report.period, text: report.text, percent: report.percent, evidenceLinks: report.evidenceLinks, indicatorValues: report.indicatorValues };
       } else if (type === 'requestExtension') fields = parseExtension(body, ctx.zone);
       else if (type === 'requestCompletion') {
@@ -89,7 +87,6 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
     }
     try {
       const result = await ctx.tasks.apply({ planSlug: a.task.plan.slug, task: a.task.number, type, args: { unit: a.unitId, actor: `unit:${a.id}`, ...fields } });
-      if (report) await attachToReport(ctx.db, { assignmentId: a.id, period: report.period, actor: `unit:${a.id}`, evidenceLinks: report.evidenceLinks, indicatorValues: report.indicatorValues });
       const text =
         type === 'acknowledge'
           ? '已签收该任务。'
