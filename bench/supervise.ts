@@ -16,7 +16,6 @@
  * workflow shares one clock origin, so the moment falls at the same real instant for all of them.
  */
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -35,6 +34,7 @@ import { readDirectoryFile } from '../infra/units-file';
 import { workflowsPath } from '../worker/temporal-main';
 import { createTestDatabase } from '../test/helpers/db';
 import type { LifecycleState } from '../workflows/types';
+import { freePort } from '../test/helpers/services';
 
 const SLUG = 'nanchang-quality-city-2024';
 const PLAN_FILE = path.resolve(projectRoot(), '..', 'shared', 'plans', 'nanchang-quality-city-2024.txt');
@@ -45,16 +45,6 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -6,7 +6,6 @@
  * test-artifacts/browser/.
  */
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -21,21 +20,12 @@ import { startMailSink, type MailSink } from '../../infra/mail/sink';
 import { createOutboxNotificationPort } from '../../infra/outbox';
 import { projectRoot } from '../../config';
 import { startHarness, OFFICE, ZONE, type Harness } from '../integration/http-support/harness';
+import { freePort } from '../helpers/services';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(projectRoot(), 'test-artifacts', 'browser');
 const quiet = createLogger('error', {}, () => undefined);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 let h: Harness;
 let sink: MailSink;

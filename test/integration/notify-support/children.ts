@@ -1,7 +1,8 @@
 /** Starting and killing real processes for the crash tests: mail processors and throwaway Redis servers. */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import * as net from 'node:net';
 import * as path from 'node:path';
+import { canConnect } from '../../helpers/services';
+export { freePort } from '../../helpers/services';
 
 export interface Child {
   proc: ChildProcess;
@@ -45,33 +46,16 @@ export function logged(c: Child, msg: RegExp): Record<string, unknown>[] {
   });
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-    s.on('error', reject);
-  });
-}
 
 /** A redis-server of our own, without persistence: kill -9 loses everything, as a crashed Redis without AOF would. */
 export async function startRedisServer(port: number): Promise<ChildProcess> {
   const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
   const end = Date.now() + 5000;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = net.connect(port, '127.0.0.1', () => {
-        c.end();
-        resolve(true);
-      });
-      c.on('error', () => resolve(false));
-    });
-    if (ok) return proc;
-    if (Date.now() > end) throw new Error(`redis-server on port ${port} did not start`);
+  while (!(await canConnect(port))) {
+    if (Date.now() > end || proc.exitCode !== null) throw new Error(`redis-server on port ${port} did not start`);
     await new Promise((r) => setTimeout(r, 50));
   }
+  return proc;
 }
 
 export function kill9(p: ChildProcess): Promise<void> {
