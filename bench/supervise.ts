@@ -21,7 +21,7 @@ import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig, projectRoot } from '../config';
-import { readHolidayOverride } from '../config/policy';
+import { readHolidayOverride } from '../config/policy-schema';
 import { createLifecycleActivities } from '../activities/lifecycle';
 import { importPlan, loadPlan } from '../app/plan-import';
 import { startSupervision, stopSupervision } from '../app/supervise';

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { policySchema } from './policy';
+import { policySchema } from './policy-schema';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

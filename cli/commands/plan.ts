@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { KIND_LABELS } from '../../domain/messages';
 import { DateTime } from 'luxon';
 import type { Config } from '../../config';
-import { readHolidayOverride } from '../../config/policy';
+import { readHolidayOverride } from '../../config/policy-schema';
 import { policyCalendar, previewPlan, type PreviewResult, type PreviewTask } from '../../domain/policy';
 import type { PlannedNotice, RecipientRole } from '../../domain/notices';
 import type { SlipColour } from '../../domain/model';

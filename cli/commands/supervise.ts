@@ -8,7 +8,7 @@ import { config, withDb } from '../context';
 import { createTemporalClient } from '../../infra/temporal';
 import { startSupervision, stopSupervision, supervisionStatus } from '../../app/supervise';
 import type { Config } from '../../config';
-import { readHolidayOverride } from '../../config/policy';
+import { readHolidayOverride } from '../../config/policy-schema';
 import type { Client } from '@temporalio/client';
 
 /** Runs `fn` with a Temporal client, turning an unreachable server into a message that says what to do. */

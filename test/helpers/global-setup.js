@@ -50,25 +50,12 @@ async function reapOrphans(processAlive, stopProcess) {
   }
 }
 
-/**
- * The three settings this needs, with config/index.ts's defaults. loadConfig() cannot be used
- * here: outside jest's module runtime Node resolves `./policy` to config/policy.json before
- * policy.ts, so the config module breaks when required from a global setup.
- */
-function settings() {
-  const env = (k, d) => (process.env[k] ? process.env[k] : d);
-  return {
-    database: { url: env('DATABASE_URL', 'postgresql://postgres@127.0.0.1:5432/dubang') },
-    redis: { url: env('REDIS_URL', 'redis://127.0.0.1:6379/0') },
-    temporal: { cli: env('TEMPORAL_CLI', undefined) },
-  };
-}
-
 module.exports = async function globalSetup() {
   const { probePostgres, probeRedis, redisEvictionProblem, probeTemporal } = require('../../infra/dev/probes');
   const { resolveTemporalCli, startTemporalDevServer } = require('../../infra/dev/temporal');
   const { processAlive, stopProcess } = require('../../infra/dev/process');
-  const cfg = settings();
+  // The same validated configuration the service uses (a bad value stops the run naming the key).
+  const cfg = require('../../config').loadConfig();
 
   const [pg, redis] = await Promise.all([probePostgres(cfg.database.url), probeRedis(cfg.redis.url)]);
   const problems = [];

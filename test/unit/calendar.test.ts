@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readHolidayOverride } from '../../config/policy';
+import { readHolidayOverride } from '../../config/policy-schema';
 import { createCalendar, CalendarError, toMs, type CalendarSpec } from '../../domain/calendar';
 
 const ZONE = 'Asia/Shanghai';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { loadConfig } from '../../config';
-import { policySchema } from '../../config/policy';
+import { policySchema } from '../../config/policy-schema';
 import { interpretDeadline } from '../../domain/deadline';
 import type { PlannedNotice } from '../../domain/notices';
 import { parsePlanText } from '../../domain/plan/parse';

@@ -6,7 +6,7 @@
  */
 import { main } from '../../cli/main';
 import { loadConfig } from '../../config';
-import { readHolidayOverride } from '../../config/policy';
+import { readHolidayOverride } from '../../config/policy-schema';
 import { interpretDeadline } from '../../domain/deadline';
 import { parsePlanText } from '../../domain/plan/parse';
 import { policyCalendar } from '../../domain/policy';
