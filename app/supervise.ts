@@ -75,7 +75,7 @@ export interface SupervisionOptions {
    * inputs only, with no notice and no catch-up (harnesses that test other parts).
    */
   policy: Policy | Record<string, never>;
-  /** config/holidays-override.json as parsed (config/policy.ts readHolidayOverride) */
+  /** config/holidays-override.json as parsed (config/policy-schema.ts readHolidayOverride) */
   holidayOverride?: HolidayOverride | null;
   /** only these task numbers */
   tasks?: number[];

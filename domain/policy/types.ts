@@ -1,5 +1,5 @@
 /**
- * The reminder and escalation policy as data (config/policy.json, validated by config/policy.ts).
+ * The reminder and escalation policy as data (config/policy.json, validated by config/policy-schema.ts).
  * Every number is configurable and every span is a `Span`: {workdays} | {days} | {months} |
  * {seconds}. The same engine runs the real policy (workdays, office hours) and a compressed one in
  * seconds for real-time workflow tests (office hours null, workdaysOnly false).
