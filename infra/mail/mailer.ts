@@ -1,5 +1,6 @@
 /**
- * Pooled SMTP transport (nodemailer) with a hard per-send timeout.
+ * Pooled SMTP transport (nodemailer) with a hard per-send timeout. The message bytes come from our
+ * MIME writer (mime.ts) and go to nodemailer as a raw message with an explicit envelope.
  *
  * nodemailer's own socket timeouts do not bound a whole send (a server that trickles replies keeps
  * a connection alive forever), so each send races a timer. When the timer wins, the pool is closed
@@ -10,6 +11,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import type { Logger } from '../logger';
+import { buildMime, envelopeOf } from './mime';
 import { MailSendError, type Mailer, type OutgoingMail, type SendResult } from '../../app/notices/ports';
 
 export interface MailerOptions {
@@ -84,27 +86,23 @@ export function createMailer(o: MailerOptions): Mailer & { rebuilds(): number } 
   return {
     rebuilds: () => rebuilds,
     async send(m: OutgoingMail): Promise<SendResult> {
+      let raw: Buffer;
+      try {
+        raw = buildMime(m, new Date());
+      } catch (err) {
+        // a message that cannot be written will not be writable on a retry either
+        throw new MailSendError(`无法生成邮件：${(err as Error).message}`, true, false, undefined, 'EMESSAGE');
+      }
       const t = transport;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new SendTimeoutError(`SMTP send did not finish within ${o.timeoutMs} ms`)), o.timeoutMs);
       });
       try {
-        const info = await Promise.race([
-          t.sendMail({
-            from: m.from,
-            to: m.to,
-            subject: m.subject,
-            text: m.text,
-            html: m.html,
-            attachments: m.attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
-            messageId: m.messageId,
-            headers: m.headers,
-          }),
-          timeout,
-        ]);
+        const info = await Promise.race([t.sendMail({ envelope: envelopeOf(m), raw, messageId: m.messageId }), timeout]);
         return {
-          messageId: info.messageId,
+          // nodemailer does not read the headers of a raw message; the id is the one we wrote
+          messageId: m.messageId,
           response: info.response,
           accepted: (info.accepted ?? []).map(String),
           rejected: (info.rejected ?? []).map(String),
