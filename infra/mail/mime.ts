@@ -126,7 +126,9 @@ function boundaryFor(messageId: string): string {
 }
 
 function textPart(type: 'plain' | 'html', body: string): string {
-  return `Content-Type: text/${type}; charset=utf-8${CRLF}Content-Transfer-Encoding: base64${CRLF}${CRLF}${base64Lines(Buffer.from(body, 'utf8'))}`;
+  // text is encoded in its canonical form, CRLF line breaks (RFC 2045 6.8)
+  const canonical = body.replace(/\r?\n/g, CRLF);
+  return `Content-Type: text/${type}; charset=utf-8${CRLF}Content-Transfer-Encoding: base64${CRLF}${CRLF}${base64Lines(Buffer.from(canonical, 'utf8'))}`;
 }
 
 function attachmentPart(a: OutgoingMail['attachments'][number]): string {

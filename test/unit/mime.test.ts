@@ -89,6 +89,15 @@ describe('MIME writer', () => {
     expect(p.attachments[2]!.content.toString()).toBe('a,b\r\n1,2\r\n');
   });
 
+  it('encodes text in canonical form: CRLF line breaks, no bare LF', () => {
+    const m = { ...rendered(), attachments: [] };
+    const raw = buildMime(m, DATE).toString('latin1');
+    const part = /Content-Type: text\/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n([A-Za-z0-9+/=\r\n]+?)\r\n--/.exec(raw)![1]!;
+    const text = Buffer.from(part.replace(/\r\n/g, ''), 'base64').toString('utf8');
+    expect(text).toBe(m.text.replace(/\n/g, '\r\n'));
+    expect(/[^\r]\n/.test(text)).toBe(false);
+  });
+
   it('writes a message without attachments as multipart/alternative', async () => {
     const m = { ...rendered(), attachments: [] };
     const raw = buildMime(m, DATE);
