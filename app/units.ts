@@ -31,7 +31,7 @@ export async function loadDirectory(db: Db): Promise<UnitsDirectory | null> {
       fullName: u.fullName,
       kind: u.kind,
       aliases: u.aliases.map((a) => a.alias).sort(),
-      contacts: u.contacts.map((c) => ({ role: c.role, name: c.name, email: c.email, phone: c.phone })),
+      contacts: u.contacts.map((c) => ({ role: c.role, name: c.name, email: c.email, phone: c.phone, digest: c.digest })),
       ...(u.kind === 'GROUP' ? { members: u.members.map((m) => m.member.name) } : {}),
     })),
   };
@@ -42,7 +42,7 @@ function fingerprint(u: DirectoryUnit): string {
     u.fullName ?? null,
     u.kind,
     [...u.aliases].sort(),
-    u.contacts.map((c) => [c.role, c.name, c.email, c.phone ?? null]).sort(),
+    u.contacts.map((c) => [c.role, c.name, c.email, c.phone ?? null, c.digest ?? false]).sort(),
     u.members ?? [],
   ]);
 }
@@ -84,8 +84,8 @@ export async function syncDirectoryTx(tx: Prisma.TransactionClient, dir: UnitsDi
     for (const c of u.contacts) {
       await tx.contact.upsert({
         where: { unitId_role_email: { unitId: row.id, role: c.role, email: c.email } },
-        create: { unitId: row.id, role: c.role, name: c.name, email: c.email, phone: c.phone ?? null },
-        update: { name: c.name, phone: c.phone ?? null },
+        create: { unitId: row.id, role: c.role, name: c.name, email: c.email, phone: c.phone ?? null, digest: c.digest ?? false },
+        update: { name: c.name, phone: c.phone ?? null, digest: c.digest ?? false },
       });
     }
     (prev ? result.updated : result.created).push(u.name);

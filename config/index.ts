@@ -58,6 +58,8 @@ const envSchema = z.object({
   SMTP_RATE_PER_SECOND: z.coerce.number().int().min(1).default(200),
   MAIL_FROM: z.string().min(3).default('南昌市质量强市领导小组办公室 <duban@office.nanchang.example>'),
   MAIL_SINK_PORT: port.default(2525),
+  MAIL_DIGEST_HOUR: z.coerce.number().int('a whole hour 0–23').min(0, 'a whole hour 0–23').max(23, 'a whole hour 0–23').default(9),
+  MAIL_DIGEST_DEBOUNCE_MS: z.coerce.number().int('milliseconds 0–3600000').min(0, 'milliseconds 0–3600000').max(3_600_000, 'milliseconds 0–3600000').default(30_000),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: port.default(8080),
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:8080'),
@@ -97,6 +99,13 @@ export interface Config {
     ratePerSecond: number;
     from: string;
     sinkPort: number;
+    /** the optional daily digest (contacts flagged `digest` in the units directory) */
+    digest: {
+      /** local hour (0–23) of the daily digest */
+      hour: number;
+      /** wait after the digest moment so every notice due then is parked first */
+      debounceMs: number;
+    };
   };
   http: { host: string; port: number; publicUrl: string; linkSecret: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -166,6 +175,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ratePerSecond: e.SMTP_RATE_PER_SECOND,
       from: e.MAIL_FROM,
       sinkPort: e.MAIL_SINK_PORT,
+      digest: { hour: e.MAIL_DIGEST_HOUR, debounceMs: e.MAIL_DIGEST_DEBOUNCE_MS },
     },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicUrl: e.PUBLIC_URL, linkSecret: e.LINK_SECRET },
     logLevel: e.LOG_LEVEL,

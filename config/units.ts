@@ -11,6 +11,8 @@ export const contactSchema = z.object({
   name: z.string().min(1),
   email,
   phone: z.string().nullish(),
+  /** the address gets one daily digest instead of single notices (docs/notifications.md) */
+  digest: z.boolean({ message: 'true or false (a JSON boolean, without quotes)' }).default(false),
 });
 
 export const unitSchema = z.object({

@@ -11,6 +11,8 @@ export interface DirectoryContact {
   name: string;
   email: string;
   phone?: string | null;
+  /** the address gets one daily digest instead of single notices (default false) */
+  digest?: boolean;
 }
 
 export interface DirectoryUnit {

@@ -2,8 +2,12 @@
  * Reading and writing the units directory: JSON (config/units.json) and CSV for the Office's
  * spreadsheets. CSV columns (UTF-8, header row required):
  *   name, fullName, kind, aliases, members, liaisonName, liaisonEmail, liaisonPhone,
- *   leaderName, leaderEmail, leaderPhone, recipients, note
+ *   leaderName, leaderEmail, leaderPhone, recipients, digest, note
  * `aliases` and `members` are separated by `|`; `recipients` is `名称 <email>|…` (Office/leadership).
+ * `digest` lists which of the row's contacts get the daily digest instead of single notices, `|`
+ * separated: `liaison`, `leader`, or a contact's email, which is how recipients are named (e.g.
+ * `liaison|leader`, `duban@office.example`); any case; empty = nobody. A CSV without the column flags
+ * nobody. An entry that names no contact of the row is refused with its line and column.
  */
 import * as fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
@@ -59,7 +63,7 @@ export function readDirectoryFile(file: string): UnitsDirectory {
 export const CSV_COLUMNS = [
   'name', 'fullName', 'kind', 'aliases', 'members',
   'liaisonName', 'liaisonEmail', 'liaisonPhone', 'leaderName', 'leaderEmail', 'leaderPhone',
-  'recipients', 'note',
+  'recipients', 'digest', 'note',
 ] as const;
 
 const split = (s: string | undefined) => (s ?? '').split('|').map((x) => x.trim()).filter(Boolean);
@@ -82,10 +86,32 @@ export function directoryToCsv(dir: UnitsDirectory): string {
       leaderEmail: d?.email ?? '',
       leaderPhone: d?.phone ?? '',
       recipients: u.contacts.filter((x) => x.role === 'RECIPIENT').map((x) => `${x.name} <${x.email}>`).join('|'),
+      digest: [
+        ...(l?.digest ? ['liaison'] : []),
+        ...(d?.digest ? ['leader'] : []),
+        ...u.contacts.filter((x) => x.role === 'RECIPIENT' && x.digest).map((x) => x.email),
+      ].join('|'),
       note: u.note ?? '',
     };
   });
   return stringify(rows, { header: true, columns: [...CSV_COLUMNS] });
+}
+
+/**
+ * Sets `digest` on the row's contacts named in its `digest` column: `liaison`, `leader` (any case)
+ * or a contact's email (any case). Returns a message per entry that names no contact of the row.
+ */
+function markDigest(contacts: DirectoryContact[], entries: string[]): string[] {
+  const problems: string[] = [];
+  for (const entry of entries) {
+    const word = entry.toLowerCase();
+    const role = word === 'liaison' ? 'LIAISON' : word === 'leader' ? 'LEADER' : null;
+    const hit = contacts.filter((c) => (role ? c.role === role : c.email.toLowerCase() === word));
+    if (hit.length) for (const c of hit) c.digest = true;
+    else if (role) problems.push(`「${entry}」: 本行没有${role === 'LIAISON' ? '联络员邮箱 (liaisonEmail)' : '分管负责人邮箱 (leaderEmail)'}`);
+    else problems.push(`「${entry}」应为 liaison、leader 或本行联系人的邮箱，多个用 | 分隔`);
+  }
+  return problems;
 }
 
 /**
@@ -119,6 +145,7 @@ export function directoryFromCsv(text: string, source = 'CSV'): UnitsDirectory {
       if (!m) problems.push({ line, field: 'recipients', message: `「${rec}」应写作「名称 <email>」` });
       else contacts.push({ role: 'RECIPIENT', name: m[1]! || m[2]!, email: m[2]! });
     }
+    for (const problem of markDigest(contacts, split(r.digest))) problems.push({ line, field: 'digest', message: problem });
     const members = split(r.members);
     return {
       name: r.name ?? '',

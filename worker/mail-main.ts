@@ -19,7 +19,7 @@ import { startReconciler } from '../infra/queue/reconciler';
 import { createDeliverNotice } from '../app/notices/deliver-notice';
 import { createRecipientResolver } from '../app/notices/recipients';
 import { sqlFromPg } from '../app/notices/sql';
-import { createDigestPark } from '../app/notices/digest';
+import { createDigestPark, createDigestRecipients } from '../app/notices/digest';
 import type { Mailer } from '../app/notices/ports';
 import { createMailProcessor } from './mail-processor';
 import { createLinkSigner } from '../infra/links';
@@ -43,11 +43,6 @@ export interface MailWorkerOptions {
   /** crash recovery timing (see createMailProcessor) */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
-  /** addresses that get a daily digest instead of single notices (default none) */
-  digestRecipients?: string[];
-  /** local hour of the daily digest (default 9) and its debounce (default 30 s) */
-  digestHour?: number;
-  digestDebounceMs?: number;
   /** fail start-up unless Redis is noeviction (default true) */
   checkRedis?: boolean;
 }
@@ -97,19 +92,19 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
     logger,
   });
   const sql = sqlFromPg(pg);
-  const digest = o.digestRecipients?.length
-    ? createDigestPark({
-        sql,
-        notify: port,
-        zone: cfg.timezone,
-        recipients: new Set(o.digestRecipients.map((x) => x.toLowerCase())),
-        ...(o.digestHour !== undefined ? { hour: o.digestHour } : {}),
-        ...(o.digestDebounceMs !== undefined ? { debounceMs: o.digestDebounceMs } : {}),
-      })
-    : undefined;
+  // the daily digest, for the contacts flagged in the units directory (config smtp.digest for
+  // hour and debounce); always on: the opted-in list is one cached read per 30 s, not per email
+  const digest = createDigestPark({
+    sql,
+    notify: port,
+    zone: cfg.timezone,
+    recipients: createDigestRecipients(sql),
+    hour: cfg.smtp.digest.hour,
+    debounceMs: cfg.smtp.digest.debounceMs,
+  });
   const deliver = createDeliverNotice({
     sql,
-    ...(digest ? { digest } : {}),
+    digest,
     mailer,
     notify: port,
     recipients: createRecipientResolver(prisma),

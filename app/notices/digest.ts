@@ -1,6 +1,11 @@
 /**
  * Use case: the optional per-recipient daily digest.
  *
+ * Who opted in: the addresses of contacts flagged `digest` in the units directory (config/units.json
+ * `"digest": true`, the CSV's `digest` column), read from the database and cached briefly
+ * (createDigestRecipients), so the send path asks PostgreSQL at most once per cache period, not
+ * once per email. An address opts in when any of its contacts is flagged.
+ *
  * A notice whose only recipient opted in is not sent alone: it is parked (Delivery row PARKED) and
  * the recipient's digest notice for the next digest moment (daily at `hour` local time, plus a
  * short debounce so every notice due at that moment is parked first) is submitted. The digest's key
@@ -16,12 +21,53 @@ import type { Sql } from './sql';
 import type { LoadedNotice } from './load-notice';
 import type { Recipient } from './recipients';
 
+/**
+ * Which addresses receive a daily digest instead of single notices. `has` gets the address in
+ * lower case. A ReadonlySet<string> of lower-case addresses is one (fixed); createDigestRecipients
+ * reads the database.
+ */
+export interface DigestRecipients {
+  has(email: string): boolean | Promise<boolean>;
+}
+
+/**
+ * The opted-in addresses from the database: contacts with `digest` set, lower case. Read at most
+ * once per `cacheMs` (default 30 s, like the recipient resolver); concurrent callers share one
+ * read. A change to the directory therefore takes effect within `cacheMs`.
+ */
+export function createDigestRecipients(sql: Sql, o: { cacheMs?: number; clock?: () => number } = {}) {
+  const cacheMs = o.cacheMs ?? 30_000;
+  const clock = o.clock ?? Date.now;
+  let cache: { at: number; emails: ReadonlySet<string> } | null = null;
+  let reading: Promise<ReadonlySet<string>> | null = null;
+  async function read(): Promise<ReadonlySet<string>> {
+    const at = clock();
+    const rows = await sql<{ email: string }>(`SELECT DISTINCT lower(btrim(email)) AS email FROM "Contact" WHERE digest`, []);
+    const emails = new Set(rows.map((r) => r.email));
+    cache = { at, emails };
+    return emails;
+  }
+  function current(): ReadonlySet<string> | Promise<ReadonlySet<string>> {
+    if (cache && clock() - cache.at < cacheMs) return cache.emails;
+    reading ??= read().finally(() => {
+      reading = null;
+    });
+    return reading;
+  }
+  return {
+    has(email: string): boolean | Promise<boolean> {
+      const set = current();
+      return set instanceof Promise ? set.then((s) => s.has(email)) : set.has(email);
+    },
+  };
+}
+
 export interface DigestOptions {
   sql: Sql;
   notify: NotificationPort;
   zone: string;
-  /** addresses (lower case) that receive a daily digest instead of single notices */
-  recipients: ReadonlySet<string>;
+  /** addresses that receive a daily digest instead of single notices (see DigestRecipients) */
+  recipients: DigestRecipients;
   /** local hour of the daily digest (default 9) */
   hour?: number;
   /** wait after the moment so all notices due then are parked (default 30 s) */
@@ -44,8 +90,10 @@ export function createDigestPark(o: DigestOptions) {
   const debounce = o.debounceMs ?? 30_000;
   /** Parks the notice for its recipient's digest and returns the window, or null to send it alone. */
   return async function park(n: LoadedNotice, to: Recipient[], now: Date): Promise<string | null> {
-    if (NEVER_DIGESTED.includes(n.kind) || to.length !== 1 || !o.recipients.has(to[0]!.email.toLowerCase())) return null;
+    if (NEVER_DIGESTED.includes(n.kind) || to.length !== 1) return null;
     const email = to[0]!.email;
+    // a cached set on the send path: no statement per email (createDigestRecipients)
+    if (!(await o.recipients.has(email.trim().toLowerCase()))) return null;
     const moment = digestMoment(n.dueAt, o.zone, hour);
     const windowStart = moment.minus({ days: 1 });
     const scope = `digest-${crypto.createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 16)}`;

@@ -27,7 +27,7 @@ export function register(program: Command): void {
 
   units
     .command('list')
-    .description('list the units with kind, aliases and contacts')
+    .description('list the units with kind, aliases and contacts (（每日摘要）: gets the daily digest)')
     .action(
       action(async (_opts: unknown, cmd: Command) => {
         const cfg = config();
@@ -38,7 +38,7 @@ export function register(program: Command): void {
           human: (d) =>
             d.units
               .map((u) => {
-                const c = u.contacts.map((x) => `${x.name} <${x.email}>`).join('，');
+                const c = u.contacts.map((x) => `${x.name} <${x.email}>${x.digest ? '（每日摘要）' : ''}`).join('，');
                 const m = u.members?.length ? ` 成员: ${u.members.join('、')}` : '';
                 return `${u.name} [${u.kind}]${u.aliases.length ? ` 别名: ${u.aliases.join('、')}` : ''}${m}${c ? ` 联系人: ${c}` : ''}`;
               })

@@ -8,6 +8,12 @@ describe('config', () => {
     expect(c.temporal.address).toBe('127.0.0.1:7233');
     expect(c.deadlinePhrases.find((p) => p.phrase === '2025年前')).toEqual({ phrase: '2025年前', kind: 'deadline', due: '2025-12-31' });
     expect(Object.isFrozen(c.smtp)).toBe(true);
+    expect(c.smtp.digest).toEqual({ hour: 9, debounceMs: 30_000 });
+  });
+
+  it('reads the daily digest\'s hour and debounce from MAIL_DIGEST_HOUR and MAIL_DIGEST_DEBOUNCE_MS', () => {
+    expect(loadConfig({ MAIL_DIGEST_HOUR: '0', MAIL_DIGEST_DEBOUNCE_MS: '0' }).smtp.digest).toEqual({ hour: 0, debounceMs: 0 });
+    expect(loadConfig({ MAIL_DIGEST_HOUR: '23', MAIL_DIGEST_DEBOUNCE_MS: '60000' }).smtp.digest).toEqual({ hour: 23, debounceMs: 60_000 });
   });
 
   it.each([
@@ -16,6 +22,10 @@ describe('config', () => {
     [{ TEMPORAL_ADDRESS: 'localhost' }, /TEMPORAL_ADDRESS: host:port/],
     [{ LINK_SECRET: 'short' }, /LINK_SECRET: at least 16 characters/],
     [{ DATABASE_URL: 'not a url' }, /DATABASE_URL/],
+    [{ MAIL_DIGEST_HOUR: '24' }, /MAIL_DIGEST_HOUR: a whole hour 0–23/],
+    [{ MAIL_DIGEST_HOUR: '8.5' }, /MAIL_DIGEST_HOUR: a whole hour 0–23/],
+    [{ MAIL_DIGEST_HOUR: 'nine' }, /MAIL_DIGEST_HOUR/],
+    [{ MAIL_DIGEST_DEBOUNCE_MS: '-1' }, /MAIL_DIGEST_DEBOUNCE_MS: milliseconds 0–3600000/],
   ])('stops start-up naming the bad key (%j)', (env, msg) => {
     expect(() => loadConfig(env)).toThrow(msg);
   });

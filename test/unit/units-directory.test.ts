@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { createResolver, nameKey, type UnitsDirectory } from '../../domain/units';
-import { directoryFromCsv, directoryToCsv, readDirectoryFile } from '../../infra/units-file';
+import { checkDirectory, directoryFromCsv, directoryToCsv, readDirectoryFile, UnitsFileError } from '../../infra/units-file';
 
 const file = path.join(__dirname, '..', '..', 'config', 'units.json');
 
@@ -75,6 +75,78 @@ describe('bad directories are refused with the line and field', () => {
 
   it('requires the Office and leadership rows', () => {
     expect(() => directoryFromCsv([header, '市甲局,,BUREAU,,,,,,,,,,'].join('\n'))).toThrow(/OFFICE/);
+  });
+});
+
+describe('the daily digest flag', () => {
+  const header = 'name,kind,liaisonName,liaisonEmail,leaderName,leaderEmail,recipients,digest';
+  const office = '市质量强市领导小组办公室,OFFICE,,,,,督办科 <duban@office.example>|科长 <chief@office.example>,CHIEF@office.example';
+  const leaders = '市质量强市领导小组,LEADERSHIP,,,,,市长 <mayor@gov.example>,';
+  const contactsOf = (d: UnitsDirectory, name: string) => d.units.find((u) => u.name === name)!.contacts.map((c) => `${c.role} ${c.email} ${c.digest}`);
+
+  it('defaults to false in units.json and is kept when true', () => {
+    const dir = readDirectoryFile(file);
+    expect(dir.units.flatMap((u) => u.contacts).every((c) => c.digest === false)).toBe(true);
+    const raw = { office: 'O', leadership: 'L', units: [
+      { name: 'O', kind: 'OFFICE', contacts: [{ role: 'RECIPIENT', name: '督办科', email: 'duban@office.example', digest: true }] },
+      { name: 'L', kind: 'LEADERSHIP' },
+    ] };
+    expect(checkDirectory(raw, 'units.json').units[0]!.contacts[0]!.digest).toBe(true);
+  });
+
+  it('refuses a units.json digest that is not a boolean, naming the unit, contact and field', () => {
+    const raw = { office: 'O', leadership: 'L', units: [
+      { name: 'O', kind: 'OFFICE' },
+      { name: 'L', kind: 'LEADERSHIP' },
+      { name: '市甲局', kind: 'BUREAU', contacts: [{ role: 'LIAISON', name: '联络员', email: 'a@bureau.example' }, { role: 'LEADER', name: '负责人', email: 'b@bureau.example', digest: 'yes' }] },
+    ] };
+    expect(() => checkDirectory(raw, 'units.json')).toThrow('units.json: units.2.contacts.1.digest: true or false (a JSON boolean, without quotes)');
+  });
+
+  it('reads the CSV digest column: roles and recipient emails, any case; export writes it back', () => {
+    const csv = [header, office, leaders, '市甲局,BUREAU,联络员甲,a@bureau.example,负责人甲,b@bureau.example,,Liaison|LEADER', '市乙局,BUREAU,联络员乙,c@bureau.example,负责人乙,d@bureau.example,,leader'].join('\n');
+    const dir = directoryFromCsv(csv, 'units.csv');
+    expect(contactsOf(dir, '市甲局')).toEqual(['LIAISON a@bureau.example true', 'LEADER b@bureau.example true']);
+    expect(contactsOf(dir, '市乙局')).toEqual(['LIAISON c@bureau.example false', 'LEADER d@bureau.example true']);
+    expect(contactsOf(dir, '市质量强市领导小组办公室')).toEqual(['RECIPIENT duban@office.example false', 'RECIPIENT chief@office.example true']);
+    expect(contactsOf(dir, '市质量强市领导小组')).toEqual(['RECIPIENT mayor@gov.example false']);
+
+    const out = directoryToCsv(dir);
+    const lines = out.trim().split('\n');
+    expect(lines[0]).toContain(',recipients,digest,note');
+    expect(lines.find((l) => l.startsWith('市甲局,'))).toMatch(/,liaison\|leader,$/);
+    expect(lines.find((l) => l.startsWith('市质量强市领导小组办公室,'))).toMatch(/,chief@office\.example,$/);
+    expect(directoryFromCsv(out)).toEqual(dir);
+  });
+
+  it('flags nobody when the CSV has no digest column (an older spreadsheet)', () => {
+    const csv = ['name,kind,liaisonEmail', '市质量强市领导小组办公室,OFFICE,duban@office.example', '市质量强市领导小组,LEADERSHIP,', '市甲局,BUREAU,a@bureau.example'].join('\n');
+    expect(directoryFromCsv(csv).units.flatMap((u) => u.contacts).map((c) => c.digest)).toEqual([false, false]);
+  });
+
+  it.each([
+    ['yes', '第4行 digest: 「yes」应为 liaison、leader 或本行联系人的邮箱，多个用 | 分隔'],
+    ['liaison;leader', '第4行 digest: 「liaison;leader」应为 liaison、leader 或本行联系人的邮箱'],
+    ['someone@else.example', '第4行 digest: 「someone@else.example」应为 liaison、leader 或本行联系人的邮箱'],
+  ])('refuses a CSV digest entry naming no contact of the row (%s), with line and column', (value, msg) => {
+    const csv = [header, office, leaders, `市甲局,BUREAU,联络员甲,a@bureau.example,负责人甲,b@bureau.example,,${value}`].join('\n');
+    expect(() => directoryFromCsv(csv, 'units.csv')).toThrow(msg);
+  });
+
+  it('refuses a role flagged on a row that has no such contact, and reports every bad row', () => {
+    const csv = [header, office, leaders, '市甲局,BUREAU,联络员甲,a@bureau.example,,,,liaison|leader', '市乙局,BUREAU,,,负责人乙,d@bureau.example,,liaison'].join('\n');
+    let err: UnitsFileError | undefined;
+    try {
+      directoryFromCsv(csv, 'units.csv');
+    } catch (e) {
+      err = e as UnitsFileError;
+    }
+    expect(err?.name).toBe('UnitsFileError');
+    expect(err!.problems).toEqual([
+      { line: 4, field: 'digest', message: '「leader」: 本行没有分管负责人邮箱 (leaderEmail)' },
+      { line: 5, field: 'digest', message: '「liaison」: 本行没有联络员邮箱 (liaisonEmail)' },
+    ]);
+    expect(err!.message).toBe('units.csv: 第4行 digest: 「leader」: 本行没有分管负责人邮箱 (leaderEmail); 第5行 digest: 「liaison」: 本行没有联络员邮箱 (liaisonEmail)');
   });
 });
 
