@@ -16,7 +16,9 @@ import { buildServer } from '../infra/http/server';
 import { createLinkService } from '../infra/links';
 import { hashPassword } from '../infra/http/passwords';
 import { silentLogger } from '../infra/logger';
-import { lightParams } from '../app/dashboard/lights';
+import { lightParams, lightPolicy } from '../app/dashboard/lights';
+import { loadConfig } from '../config';
+import { readHolidayOverride } from '../config/policy-schema';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,7 +41,10 @@ async function main(): Promise<void> {
     const section = await p.section.create({ data: { planId: plan.id, key: '一', level: 1, ordinal: 1, title: '基准' } });
     const office = await p.unit.create({ data: { name: '市质量强市领导小组办公室', kind: 'OFFICE' } });
     await p.contact.create({ data: { unitId: office.id, role: 'LIAISON', name: '督办员', email: 'bench@office.test', passwordHash: await hashPassword('bench-password') } });
-    const lp = lightParams(Date.now(), ZONE);
+    const cfg = loadConfig();
+    const holidayOverride = readHolidayOverride(cfg.holidaysOverrideFile);
+    // half the assignments have the deadline tasks' last past-due report (config/policy.json)
+    const lp = lightParams(Date.now(), lightPolicy(cfg.policy, holidayOverride));
     await p.$executeRawUnsafe(`INSERT INTO "Unit" (id, name, kind, "updatedAt") SELECT gen_random_uuid(), '基准单位' || g, 'BUREAU', now() FROM generate_series(1, ${units}) g`);
     await p.$executeRawUnsafe(
       `INSERT INTO "Task" (id, "planId", number, text, "sectionId", "unitsText", units, "deadlinePhrase", "dueAt", kind, "sourceLine", "updatedAt")
@@ -63,7 +68,7 @@ async function main(): Promise<void> {
       `INSERT INTO "Report" (id, "assignmentId", period, "dueAt", "submittedAt", text, percent, "evidenceLinks")
        SELECT gen_random_uuid(), a.id, $1, now(), now() - interval '10 days', '进展顺利', 50, ARRAY[]::text[]
        FROM "Assignment" a WHERE abs(hashtext(a.id::text)) % 2 = 0`,
-      lp.quarterPeriod,
+      lp.reports.deadline.fixed[0]?.period ?? 'none',
     );
     await p.$executeRawUnsafe(
       `INSERT INTO "AuditEvent" (at, actor, action, "entityType", "entityId", "planId", "taskId", "assignmentId", "unitId", data)
@@ -99,7 +104,7 @@ async function main(): Promise<void> {
 
     const sample = await p.assignment.findFirstOrThrow({ where: { overdue: true }, select: { id: true, taskId: true, unitId: true } });
     const links = createLinkService({ db: p, secret: 'bench-secret-0123456789abcdef', publicUrl: 'http://127.0.0.1' });
-    const app = await buildServer({ db: p, links, tasks: { apply: async () => Promise.reject(new Error('read-only bench')) }, logger: silentLogger, zone: ZONE, publicUrl: 'http://127.0.0.1' });
+    const app = await buildServer({ db: p, links, tasks: { apply: async () => Promise.reject(new Error('read-only bench')) }, logger: silentLogger, zone: ZONE, policy: cfg.policy, holidayOverride, publicUrl: 'http://127.0.0.1' });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
     const login = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@office.test', password: 'bench-password' }) });

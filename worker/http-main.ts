@@ -11,6 +11,7 @@ import { queueBoardMounter } from '../infra/http/queue-board';
 import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import { loadConfig, type Config } from '../config';
+import { readHolidayOverride } from '../config/policy-schema';
 import type { PrismaClient } from '../generated/prisma/client';
 import { applyTaskInput } from '../app/tasks';
 import { createPrisma } from '../infra/db/client';
@@ -113,6 +114,8 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
       tasks,
       logger: logger.child({ component: 'http' }),
       zone: cfg.timezone,
+      policy: cfg.policy,
+      holidayOverride: readHolidayOverride(cfg.holidaysOverrideFile),
       publicUrl: cfg.http.publicUrl,
       temporalUiUrl: client ? temporalUiUrl(cfg) : null,
       health,

@@ -12,7 +12,7 @@
  * Per process: several server processes each keep their own.
  */
 import type { PrismaClient } from '../../generated/prisma/client';
-import { lightParams } from './lights';
+import { lightParams, type LightParams, type LightPolicy } from './lights';
 import * as q from './queries';
 
 interface Entry {
@@ -24,7 +24,8 @@ interface Entry {
 
 export interface ReadModelOptions {
   db: PrismaClient;
-  zone: string;
+  /** the configured reporting policy and its business calendar (lights.ts lightPolicy) */
+  lights: LightPolicy;
   clock?: () => number;
   /** how long an entry is fresh (default 15 s) */
   ttlMs?: number;
@@ -38,7 +39,7 @@ export function createReadModels(o: ReadModelOptions) {
   const max = o.maxEntries ?? 1000;
   const entries = new Map<string, Entry>();
   let version = 0;
-  const lp = () => lightParams(clock(), o.zone);
+  const lp = (): LightParams => lightParams(clock(), o.lights);
 
   function cached<T>(name: string, args: unknown[], compute: () => Promise<T>): Promise<T> {
     const key = `${name}|${JSON.stringify(args)}`;
@@ -63,6 +64,8 @@ export function createReadModels(o: ReadModelOptions) {
   }
 
   return {
+    /** the light parameters now, for the queries not cached here (an assignment's own page) */
+    lightParams: lp,
     /** a change was made: the next read of every model recomputes */
     invalidate(): void {
       version++;

@@ -6,9 +6,9 @@
  * Lists are paged; the audit log pages by id (keyset), never by OFFSET.
  */
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
-import type { Light, LightParams } from './lights';
+import { TASK_KINDS, type FixedReport, type Light, type LightParams, type ReportRule } from './lights';
 
-const { sql, join, empty } = Prisma;
+const { sql, join, empty, raw } = Prisma;
 
 /** Filters shared by the overview and the task list. */
 export interface DashboardFilters {
@@ -26,21 +26,66 @@ export type LightCounts = Record<Light, number>;
 const zeroCounts = (): LightCounts => ({ red: 0, yellow: 0, green: 0, grey: 0 });
 
 /**
- * The light of assignment `a` (joined with its task `t`) as an SQL expression. The report checks
- * are `NOT IN (uncorrelated subquery)` on purpose: PostgreSQL runs them once as a hashed subplan,
- * where `NOT EXISTS` inside a CASE stays a per-row probe (10× slower at 100k assignments).
- * "assignmentId" is NOT NULL, so NOT IN has no NULL trap here.
+ * The light of assignment `a` (joined with its task `t`) as an SQL expression. Over many rows the
+ * report checks are `NOT IN (uncorrelated subquery)` on purpose: PostgreSQL runs them once as a
+ * hashed subplan, where `NOT EXISTS` inside a CASE stays a per-row probe (10× slower at 100k
+ * assignments). For one row (`rows: 'one'`) the probe is what is wanted: one index lookup instead
+ * of hashing every report of the period. "assignmentId" is NOT NULL, so NOT IN has no NULL trap.
  */
-export function lightSql(p: LightParams): Prisma.Sql {
+export function lightSql(p: LightParams, rows: 'many' | 'one' = 'many'): Prisma.Sql {
   return sql`(CASE
     WHEN a.state IN ('COMPLETED', 'CANCELLED') THEN 'grey'
     WHEN a.overdue OR (a."dueAt" IS NOT NULL AND a."dueAt" < ${p.now}) THEN 'red'
     WHEN a."dueAt" IS NOT NULL AND a."dueAt" < ${p.soon} THEN 'yellow'
-    WHEN t.kind = 'deadline' AND a."createdAt" < ${p.quarterEnd}
-      AND a.id NOT IN (SELECT r."assignmentId" FROM "Report" r WHERE r.period = ${p.quarterPeriod}) THEN 'yellow'
-    WHEN t.kind = 'standing' AND a."createdAt" < ${p.yearEnd}
-      AND a.id NOT IN (SELECT r."assignmentId" FROM "Report" r WHERE r.period = ${p.yearPeriod}) THEN 'yellow'
+    WHEN a.state <> 'COMPLETION_REQUESTED' AND ${reportLateSql(p, rows)} THEN 'yellow'
     ELSE 'green' END)`;
+}
+
+/** "The most recent report the assignment owes whose due moment has passed is missing", per task kind (lights.ts). */
+function reportLateSql(p: LightParams, rows: 'many' | 'one'): Prisma.Sql {
+  // kinds under the same rule (both report quarterly for most of the year) share one check, so
+  // the reports of a period are hashed once; the kinds are constants, written as literals
+  const groups = new Map<string, { kinds: string[]; c: Prisma.Sql }>();
+  for (const k of TASK_KINDS) {
+    const key = JSON.stringify(p.reports[k]);
+    const g = groups.get(key);
+    if (g) g.kinds.push(k);
+    else {
+      const c = kindReportLateSql(p.reports[k], rows);
+      if (c) groups.set(key, { kinds: [k], c });
+    }
+  }
+  if (!groups.size) return sql`FALSE`;
+  const all = [...groups.values()];
+  if (all.length === 1 && all[0]!.kinds.length === TASK_KINDS.length) return sql`(${all[0]!.c})`;
+  return sql`(${join(all.map(({ kinds, c }) => sql`(t.kind IN (${raw(kinds.map((k) => `'${k}'`).join(', '))}) AND (${c}))`), ' OR ')})`;
+}
+
+function kindReportLateSql(rule: ReportRule, rows: 'many' | 'one'): Prisma.Sql | null {
+  const missing = (period: string) =>
+    rows === 'one'
+      ? sql`NOT EXISTS (SELECT 1 FROM "Report" r WHERE r."assignmentId" = a.id AND r.period = ${period})`
+      : sql`a.id NOT IN (SELECT r."assignmentId" FROM "Report" r WHERE r.period = ${period})`;
+  // assignments that owe fixed report i and none of the more recent ones
+  const windows = rule.fixed.map((f, i) => {
+    const prev = rule.fixed[i - 1];
+    return prev ? sql`a."createdAt" >= ${prev.owedBefore} AND a."createdAt" < ${f.owedBefore}` : sql`a."createdAt" < ${f.owedBefore}`;
+  });
+  const r = rule.rolling;
+  if (!r) {
+    if (!rule.fixed.length) return null;
+    return join(rule.fixed.map((f, i) => sql`(${windows[i]!} AND ${missing(f.period)})`), ' OR ');
+  }
+  // Periods counted from each assignment (test policies): k, the last one past due, per row.
+  const createdMs = sql`(extract(epoch from a."createdAt") * 1000)`;
+  const k = sql`(ceil((${r.pastDueBefore.getTime()}::numeric - ${createdMs}) / ${r.lengthMs}::numeric)::bigint - 1)`;
+  const endK = sql`(${createdMs} + ${k} * ${r.lengthMs}::numeric)`;
+  const rollingLater = (f: FixedReport) => sql`(${k} >= 1 AND ${endK} >= ${f.rollingFrom!.getTime()}::numeric)`;
+  const alts = rule.fixed.map((f, i) => sql`(${windows[i]!} AND NOT ${rollingLater(f)} AND ${missing(f.period)})`);
+  const last = rule.fixed[rule.fixed.length - 1];
+  const rollingIsRecent = join([...rule.fixed.map((f, i) => sql`(${windows[i]!} AND ${rollingLater(f)})`), last ? sql`a."createdAt" >= ${last.owedBefore}` : sql`TRUE`], ' OR ');
+  alts.push(sql`(${k} >= 1 AND (${rollingIsRecent}) AND NOT EXISTS (SELECT 1 FROM "Report" r WHERE r."assignmentId" = a.id AND r.period = 'P' || ${k}))`);
+  return join(alts, ' OR ');
 }
 
 function taskWhere(f: DashboardFilters): Prisma.Sql {
@@ -262,7 +307,7 @@ export async function assignmentDetail(db: PrismaClient, p: LightParams, id: str
   });
   if (!a) return null;
   const [lightRow, notices, timeline, indicators] = await Promise.all([
-    db.$queryRaw<{ light: Light }[]>`SELECT ${lightSql(p)} AS light FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId" WHERE a.id = ${id}::uuid`,
+    db.$queryRaw<{ light: Light }[]>`SELECT ${lightSql(p, 'one')} AS light FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId" WHERE a.id = ${id}::uuid`,
     db.notice.findMany({ where: { assignmentId: id }, orderBy: { dueAt: 'desc' }, take: 100, include: { delivery: true } }),
     db.auditEvent.findMany({
       where: { assignmentId: id },

@@ -28,6 +28,9 @@ import { registerOps, type HealthCheck } from './routes/ops';
 import { registerStatic } from './routes/static';
 import { errorPage, sendPage } from './views/layout';
 import { createReadModels, type ReadModels } from '../../app/dashboard/cache';
+import { lightPolicy } from '../../app/dashboard/lights';
+import type { HolidayOverride } from '../../domain/calendar';
+import type { Policy } from '../../domain/policy';
 
 /**
  * The lifecycle use cases the server drives (app/tasks.ts `applyTaskInput` in production). A
@@ -45,6 +48,10 @@ export interface WebDeps {
   logger: Logger;
   /** IANA zone for dates on pages and in inputs */
   zone: string;
+  /** config/policy.json: the traffic lights' "report late" follows its reporting periods and due moments */
+  policy: Policy;
+  /** config/holidays-override.json, parsed (readHolidayOverride): the workday calendar the lifecycle uses too */
+  holidayOverride?: HolidayOverride | null;
   /** the public base URL (links, Origin checks, Secure cookies when https) */
   publicUrl: string;
   /** the Temporal Web UI, linked from the dashboard */
@@ -160,7 +167,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   const ctx: WebContext = {
     ...deps,
     clock,
-    read: createReadModels({ db: deps.db, zone: deps.zone, clock, ...(deps.readModelTtlMs !== undefined ? { ttlMs: deps.readModelTtlMs } : {}) }),
+    read: createReadModels({ db: deps.db, lights: lightPolicy(deps.policy, deps.holidayOverride), clock, ...(deps.readModelTtlMs !== undefined ? { ttlMs: deps.readModelTtlMs } : {}) }),
     origin,
     secureCookies: origin.startsWith('https:'),
     async requireSession(req, reply) {

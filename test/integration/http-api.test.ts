@@ -311,16 +311,17 @@ describe('traffic lights', () => {
     await mk(3, now + 100 * day, { createdAt: new Date(now - 200 * day) }); // yellow: last quarter's report missing
     await mk(4, now + 100 * day); // green
     await mk(5, now - day, { state: 'COMPLETED' }); // grey
+    await mk(6, null, { kind: 'standing', createdAt: new Date(now - 200 * day) }); // yellow: standing tasks report quarterly too (config/policy.json)
     const office = await signIn(h.app, OFFICE);
     const o = (await call({ method: 'GET', url: '/api/overview?plan=lights', headers: { cookie: office.cookie } })).json();
-    expect(o.lights).toEqual({ red: 1, yellow: 2, green: 1, grey: 1 });
+    expect(o.lights).toEqual({ red: 1, yellow: 3, green: 1, grey: 1 });
     const tasks = (await call({ method: 'GET', url: '/api/tasks?plan=lights', headers: { cookie: office.cookie } })).json();
-    expect(tasks.rows.map((t: { number: number; light: string }) => `${t.number}:${t.light}`)).toEqual(['1:red', '2:yellow', '3:yellow', '4:green', '5:grey']);
+    expect(tasks.rows.map((t: { number: number; light: string }) => `${t.number}:${t.light}`)).toEqual(['1:red', '2:yellow', '3:yellow', '4:green', '5:grey', '6:yellow']);
     const yellow = (await call({ method: 'GET', url: '/api/tasks?plan=lights&light=yellow', headers: { cookie: office.cookie } })).json();
-    expect(yellow.total).toBe(2);
+    expect(yellow.total).toBe(3);
     const page = await call({ method: 'GET', url: '/?plan=lights', headers: { cookie: office.cookie } });
     expect(page.body).toContain('<b id="kpi-red">1</b>');
-    expect(page.body).toContain('<b id="kpi-yellow">2</b>');
+    expect(page.body).toContain('<b id="kpi-yellow">3</b>');
     expect(page.body).toContain('class="chart-data"');
   });
 });

@@ -2,7 +2,6 @@
 import { createHmac } from 'node:crypto';
 import { constantTimeEqual, isAuthenticationFailure, isRevoked, signLinkToken, verifyLinkToken, type MacFunction } from '../../domain/links';
 import { escapeHtml, html, jsonForScript, raw, safeHref } from '../../infra/http/html';
-import { lightParams } from '../../app/dashboard/lights';
 
 const mac: MacFunction = (m) => createHmac('sha256', 'k'.repeat(32)).update(m).digest('base64url');
 const other: MacFunction = (m) => createHmac('sha256', 'x'.repeat(32)).update(m).digest('base64url');
@@ -75,23 +74,5 @@ describe('HTML escaping', () => {
     expect(safeHref('//evil.example')).toBe('#');
     expect(safeHref('/tasks')).toBe('/tasks');
     expect(safeHref('https://a.example/x')).toBe('https://a.example/x');
-  });
-});
-
-describe('traffic light parameters', () => {
-  const zone = 'Asia/Shanghai';
-  it('before the 10th day after a quarter, the report of two quarters ago is the last one past due', () => {
-    const p = lightParams(Date.parse('2026-04-10T12:00:00+08:00'), zone);
-    expect(p.quarterPeriod).toBe('2025Q4');
-    expect(p.quarterEnd.toISOString()).toBe('2025-12-31T16:00:00.000Z');
-  });
-  it('after it, the quarter just ended is', () => {
-    const p = lightParams(Date.parse('2026-04-11T00:00:01+08:00'), zone);
-    expect(p.quarterPeriod).toBe('2026Q1');
-    expect(p.soon.getTime() - p.now.getTime()).toBe(7 * 86_400_000);
-  });
-  it('the annual summary is due at the end of 10 December', () => {
-    expect(lightParams(Date.parse('2026-12-10T23:00:00+08:00'), zone).yearPeriod).toBe('2025Y');
-    expect(lightParams(Date.parse('2026-12-11T00:00:00+08:00'), zone).yearPeriod).toBe('2026Y');
   });
 });

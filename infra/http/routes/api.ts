@@ -4,7 +4,7 @@
  * POST /api/session (routes/auth.ts); unit actions are /api/unit/* (routes/unit-form.ts).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { lightParams, LIGHTS, type Light } from '../../../app/dashboard/lights';
+import { LIGHTS, type Light } from '../../../app/dashboard/lights';
 import * as q from '../../../app/dashboard/queries';
 import { replaceContacts, ContactInputError, type ContactInput } from '../../../app/dashboard/contacts';
 import { audit } from '../../audit';
@@ -53,7 +53,7 @@ function page(query: Query) {
 export function registerApi(app: FastifyInstance, ctx: WebContext): void {
   const read = { preHandler: ctx.requireSession };
   const write = { preHandler: ctx.requireOffice };
-  const params = () => lightParams(ctx.clock(), ctx.zone);
+  const params = () => ctx.read.lightParams();
   const bad = (reply: FastifyReply, err: unknown) => {
     if ((err as Error).name === 'QueryError') return reply.code(400).send({ error: (err as Error).message, code: 'BAD_QUERY' });
     throw err;

@@ -4,7 +4,6 @@
  * what was done or the lifecycle's refusal reason.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { lightParams } from '../../../app/dashboard/lights';
 import * as q from '../../../app/dashboard/queries';
 import { replaceContacts, type ContactInput } from '../../../app/dashboard/contacts';
 import { audit } from '../../audit';
@@ -20,7 +19,7 @@ type Query = Record<string, string | undefined>;
 export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
   const read = { preHandler: ctx.requireSession };
   const write = { preHandler: ctx.requireOffice };
-  const params = () => lightParams(ctx.clock(), ctx.zone);
+  const params = () => ctx.read.lightParams();
   const page = (req: FastifyRequest, reply: FastifyReply, title: string, active: string, body: SafeHtml, status = 200, scripts: string[] = []) =>
     sendPage(reply, layout({ title, active, session: req.session, temporalUiUrl: ctx.temporalUiUrl ?? null, scripts }, body), status);
   const guard = async (reply: FastifyReply, fn: () => Promise<unknown>) => {

@@ -16,7 +16,6 @@ import { isAuthenticationFailure, type LinkClaims } from '../../../domain/links'
 import type { LifecycleInputType } from '../../../domain/lifecycle';
 import { audit } from '../../audit';
 import { assignmentDetail } from '../../../app/dashboard/queries';
-import { lightParams } from '../../../app/dashboard/lights';
 import { parseExtension, parseNote, parseReport, periodChoices, UnitInputError, type ReportInput } from '../unit-input';
 import type { WebContext } from '../server';
 import { errorPage, sendPage } from '../views/layout';
@@ -61,7 +60,7 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
   }
 
   async function load(id: string) {
-    return assignmentDetail(ctx.db, lightParams(ctx.clock(), ctx.zone), id, { timelineLimit: 20 });
+    return assignmentDetail(ctx.db, ctx.read.lightParams(), id, { timelineLimit: 20 });
   }
 
   async function act(id: string, action: string, body: Body): Promise<{ status: number; message: FormMessage; code?: string; result?: unknown }> {

@@ -15,6 +15,8 @@ import { hashPassword } from '../../../infra/http/passwords';
 import { buildServer, type WebDeps } from '../../../infra/http/server';
 import { temporalTaskActions } from '../../../worker/http-main';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
+import { loadConfig } from '../../../config';
+import { readHolidayOverride } from '../../../config/policy-schema';
 import { temporalServer } from '../../workflows/temporal-env';
 
 export const ZONE = 'Asia/Shanghai';
@@ -22,6 +24,12 @@ export const SECRET = 'test-link-secret-0123456789abcdef';
 export const PUBLIC_URL = 'http://dubang.test';
 export const OFFICE = { email: 'duban@office.test', password: 'office-password-1' };
 export const LEADER = { email: 'mayor@leaders.test', password: 'leader-password-1' };
+
+/** The reporting policy and holiday override the server's traffic lights follow: the shipped config, as in production. */
+export function lightsConfig(): Pick<WebDeps, 'policy' | 'holidayOverride'> {
+  const cfg = loadConfig({});
+  return { policy: cfg.policy, holidayOverride: readHolidayOverride(cfg.holidaysOverrideFile) };
+}
 
 export interface Seeded {
   planSlug: string;
@@ -174,7 +182,7 @@ export async function startHarness(opts: { port?: number } = {}): Promise<Harnes
   await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: slug, zone: ZONE, policy: {} });
   const links = createLinkService({ db: db.prisma, secret: SECRET, publicUrl });
   const buildApp = async (over: Partial<WebDeps> = {}) => {
-    const app = await buildServer({ db: db.prisma, links, tasks: temporalTaskActions(client), logger, zone: ZONE, publicUrl, temporalUiUrl: 'http://127.0.0.1:8233', ...over });
+    const app = await buildServer({ db: db.prisma, links, tasks: temporalTaskActions(client), logger, zone: ZONE, ...lightsConfig(), publicUrl, temporalUiUrl: 'http://127.0.0.1:8233', ...over });
     return listen(app, opts.port ?? 0);
   };
   const app = await buildApp();

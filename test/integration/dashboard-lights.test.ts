@@ -1,0 +1,150 @@
+/**
+ * The "report late" traffic light in SQL (app/dashboard/queries.ts lightSql) on a real database,
+ * against what the lifecycle asks (domain/policy overdueItems): for many assignments — deadline and
+ * standing, made at different moments, with and without the reports in question, waiting for the
+ * Office's completion decision or closed — the light the dashboard computes is yellow exactly when
+ * the last past-due report the lifecycle asks of the assignment is missing. Under the shipped policy
+ * (quarterly reports and the annual summary), a policy due 5 workdays after the quarter across
+ * 国庆 2026, and the compressed policy of the workflow tests (periods counted from each assignment).
+ */
+import { loadConfig } from '../../config';
+import { readHolidayOverride } from '../../config/policy-schema';
+import type { Span } from '../../domain/calendar';
+import type { AssignmentState, TaskKind } from '../../domain/model';
+import { overdueItems, secondsPolicy, type Policy } from '../../domain/policy';
+import { lightParams, lightPolicy, type Light, type LightPolicy } from '../../app/dashboard/lights';
+import * as q from '../../app/dashboard/queries';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+
+const cfg = loadConfig({});
+const override = readHolidayOverride(cfg.holidaysOverrideFile);
+const DAY = 86_400_000;
+const at = (local: string) => Date.parse(`${local}+08:00`);
+
+function withDueAfterEnd(dueAfterEnd: Span): Policy {
+  const p = structuredClone(cfg.policy) as Policy;
+  p.kinds.deadline.reports!.dueAfterEnd = dueAfterEnd;
+  p.kinds.standing.reports!.dueAfterEnd = dueAfterEnd;
+  return p;
+}
+
+/** Every past-due report the lifecycle asks of an assignment made at `createdMs`, the last one first. */
+function owed(lp: LightPolicy, kind: TaskKind, createdMs: number, nowMs: number): string[] {
+  return overdueItems({
+    task: { number: 1, kind, dueAt: null },
+    assignment: { unit: 'u', role: 'LEAD', state: 'IN_PROGRESS', assignedAt: lp.calendar.toIso(createdMs), dueAt: null },
+    policy: lp.policy,
+    calendar: lp.calendar,
+    now: nowMs,
+  })
+    .filter((i) => i.what === 'report')
+    .sort((a, b) => Date.parse(b.dueAt) - Date.parse(a.dueAt))
+    .map((i) => i.period!);
+}
+
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+let db: TestDatabase;
+let units: string[] = [];
+let sectionOf: (planId: string) => Promise<string>;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const p = db.prisma;
+  units = [];
+  for (let i = 0; i < 60; i++) units.push((await p.unit.create({ data: { name: `灯号单位${i}`, kind: 'BUREAU' } })).id);
+  sectionOf = async (planId) => (await p.section.create({ data: { planId, key: '一', level: 1, ordinal: 1, title: '灯号' } })).id;
+});
+afterAll(() => db?.drop());
+
+const STATES: AssignmentState[] = ['ASSIGNED', 'ACKNOWLEDGED', 'IN_PROGRESS', 'IN_PROGRESS', 'EXTENSION_REQUESTED', 'COMPLETION_REQUESTED', 'COMPLETED'];
+
+/**
+ * Seeds a plan with one deadline and one standing task, each assigned to every unit, made at
+ * `created()`; each assignment gets a random part of the reports the lifecycle asks of it (the
+ * last one half the time). Returns the light the lifecycle's view implies, per assignment id.
+ */
+async function scenario(slug: string, lp: LightPolicy, nowMs: number, created: (r: () => number) => number): Promise<Map<string, { expected: Light; why: string }>> {
+  const p = db.prisma;
+  const rand = rng(slug.length * 7919 + 17);
+  const plan = await p.plan.create({ data: { slug, title: slug, sourceName: 'x', sourceSha256: 'x' } });
+  const sectionId = await sectionOf(plan.id);
+  const due = new Date(nowMs + 200 * DAY); // far from red or "due soon"
+  const out = new Map<string, { expected: Light; why: string }>();
+  for (const [n, kind] of [[1, 'deadline'], [2, 'standing']] as const) {
+    const t = await p.task.create({ data: { planId: plan.id, number: n, text: `灯号${n}`, sectionId, unitsText: 'x', units: ['x'], deadlinePhrase: 'x', dueAt: kind === 'deadline' ? due : null, kind, sourceLine: n } });
+    for (const [i, unitId] of units.entries()) {
+      const createdMs = created(rand);
+      const state = STATES[Math.floor(rand() * STATES.length)]!;
+      const a = await p.assignment.create({
+        data: { taskId: t.id, unitId, role: 'LEAD', ordinal: i, state, createdAt: new Date(createdMs), dueAt: kind === 'deadline' ? due : null, originalDueAt: kind === 'deadline' ? due : null },
+      });
+      const asked = owed(lp, kind, createdMs, nowMs);
+      const reported = asked.filter((period, j) => (j === 0 ? rand() < 0.5 : rand() < 0.7));
+      for (const period of reported) {
+        await p.report.create({ data: { assignmentId: a.id, period, dueAt: new Date(nowMs - DAY), submittedAt: new Date(nowMs - DAY), text: '进展', evidenceLinks: [] } });
+      }
+      const last = asked[0];
+      const expected: Light = state === 'COMPLETED' ? 'grey' : state !== 'COMPLETION_REQUESTED' && last && !reported.includes(last) ? 'yellow' : 'green';
+      out.set(a.id, { expected, why: `${kind} ${state} made ${lp.calendar.toIso(createdMs)} asked [${asked.slice(0, 3).join(',')}] reported [${reported.join(',')}]` });
+    }
+  }
+  return out;
+}
+
+async function check(slug: string, lp: LightPolicy, nowMs: number, created: (r: () => number) => number): Promise<Record<Light, number>> {
+  const expected = await scenario(slug, lp, nowMs, created);
+  const params = lightParams(nowMs, lp);
+  const { rows, total } = await q.assignmentList(db.prisma, params, { plan: slug, limit: 500 });
+  expect(total).toBe(expected.size);
+  const got = rows.map((r) => ({ light: r.light, why: expected.get(r.id)!.why }));
+  expect(got).toEqual(rows.map((r) => ({ light: expected.get(r.id)!.expected, why: expected.get(r.id)!.why })));
+  // an assignment's own page checks its one row with an index probe instead: the same light
+  for (const r of rows.filter((_, i) => i % 4 === 0)) expect({ light: (await q.assignmentDetail(db.prisma, params, r.id))!.light, why: expected.get(r.id)!.why }).toEqual({ light: expected.get(r.id)!.expected, why: expected.get(r.id)!.why });
+  // the aggregates use the same expression: the overview's counts agree
+  const counts = { red: 0, yellow: 0, green: 0, grey: 0 };
+  for (const e of expected.values()) counts[e.expected]++;
+  expect((await q.overview(db.prisma, params, { plan: slug })).lights).toEqual(counts);
+  return counts;
+}
+
+describe('the "report late" light agrees with the lifecycle', () => {
+  const shipped = lightPolicy(cfg.policy, override);
+
+  it('shipped policy, 15 Dec 2026: quarterly 2026Q3 for deadline tasks, the 2026Y summary for standing ones', async () => {
+    const now = at('2026-12-15T10:00:00');
+    const c = await check('lights-dec', shipped, now, (r) => now - Math.floor(r() * 400 * DAY));
+    expect(c.yellow).toBeGreaterThan(5);
+    expect(c.green).toBeGreaterThan(5);
+  });
+
+  it('shipped policy, 11 Jan 2027 just after 2026Q4 fell due; assignments made around the quarter end and the summary due', async () => {
+    const now = at('2027-01-11T00:00:01');
+    const edges = [at('2026-12-10T23:59:59.999'), at('2026-12-11T00:00:00'), at('2026-12-31T23:59:59.999'), at('2027-01-01T00:00:00'), at('2026-09-30T23:59:59.999')];
+    const c = await check('lights-jan', shipped, now, (r) => (r() < 0.5 ? edges[Math.floor(r() * edges.length)]! : now - Math.floor(r() * 200 * DAY)));
+    expect(c.yellow).toBeGreaterThan(5);
+  });
+
+  it('reports due 5 workdays after the quarter: 2026Q3 is not late on 13 Oct 2026 (国庆), it is from 14 Oct', async () => {
+    const five = lightPolicy(withDueAfterEnd({ workdays: 5 }), override);
+    const made = (r: () => number) => at('2026-06-01T00:00:00') + Math.floor(r() * 140 * DAY);
+    expect((await check('lights-oct13', five, at('2026-10-13T23:00:00'), made)).yellow).toBeGreaterThan(5);
+    expect((await check('lights-oct14', five, at('2026-10-14T00:00:01'), made)).yellow).toBeGreaterThan(5);
+  });
+
+  it('the compressed policy: periods of 20 s counted from each assignment, 60 s cycles with their summary', async () => {
+    const sp = lightPolicy(secondsPolicy());
+    const now = Date.parse('2026-11-26T02:00:07.000Z');
+    const c = await check('lights-seconds', sp, now, (r) => now - Math.floor(r() * 240_000));
+    expect(c.yellow).toBeGreaterThan(5);
+    expect(c.green).toBeGreaterThan(5);
+  });
+});
