@@ -67,6 +67,8 @@ export interface CatchUpItem {
   overdueDays: number;
   /** the colour the item's 督办 has reached by now (orange, red after the leadership step); null for reports */
   slip: SlipColour | null;
+  /** the number of the 督办单 the catch-up issued for it (督〔2026〕0001号), filled in when the catch-up goes out */
+  slipNumber?: string;
   /** the task's text, filled in by the caller that knows it (the policy engine does not) */
   text?: string;
 }

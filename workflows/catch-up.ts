@@ -1,9 +1,11 @@
 /**
  * Catch-up at `supervise start` (PRODUCT.md "Catch-up"): one consolidated overdue notice per unit
- * and one summary to the Office, instead of the burst of historical reminders. `supervise start`
- * plans it across every task of the plan (domain/policy planCatchUp) and starts this workflow under
- * a fixed id (`dubang-<plan>-catchup`), so it runs once per plan whatever the number of starts; the
- * notices carry deterministic keys, so a retried activity submits nothing twice either.
+ * and one summary to the Office, instead of the burst of historical reminders, and one 督办单 per
+ * overdue assignment they cover (PRODUCT.md "Escalation is by rank"), cited by both notices.
+ * `supervise start` plans it across every task of the plan (domain/policy planCatchUp) and starts
+ * this workflow under a fixed id (`dubang-<plan>-catchup`), so it runs once per plan whatever the
+ * number of starts; slips carry a dedupe key per assignment and notices a deterministic key, so a
+ * retried activity or a second run issues and submits nothing twice either.
  */
 import { proxyActivities } from '@temporalio/workflow';
 import { NON_RETRYABLE_ERROR_TYPES } from './errors';
@@ -15,6 +17,9 @@ const delivery = proxyActivities<LifecycleActivities>({
 });
 
 export async function supervisionCatchUp(input: CatchUpInput): Promise<CatchUpResult> {
+  // One activity issues the 督办单 (once each, by dedupe key, numbered consecutively) and submits
+  // the notices citing them (once each, by key): the commands are the same as before slips existed.
   const out = await delivery.submitPlanNotices(input);
-  return { submitted: out.filter((d) => d.created).length, alreadyThere: out.filter((d) => !d.created).length };
+  const slips = new Set(out.flatMap((d) => d.slips ?? []));
+  return { submitted: out.filter((d) => d.created).length, alreadyThere: out.filter((d) => !d.created).length, slips: slips.size };
 }

@@ -133,6 +133,7 @@ export function createPlanner(policy: unknown, override: HolidayOverride | null 
           completionRequestedAt: a.completionRequestedAt,
           pendingExtension: a.pendingExtension ? { requestedDueAt: a.pendingExtension.requestedDueAt, requestedAt: a.pendingExtension.requestedAt } : null,
           catchUpAt: s?.catchUpAt ?? null,
+          catchUpSlip: s?.catchUpSlip ?? null,
         };
         const notices = planAssignmentNotices({
           task: { number: task.number, kind: task.kind, dueAt: task.dueAt, text: task.text },

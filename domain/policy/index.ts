@@ -14,9 +14,11 @@
  *   extension changing `dueAt`, re-times everything). Notice identity: (assignment, kind, nominalAt).
  * - `settleMissed({missed, calendar, now})` → the notices to send now for moments that passed while
  *   the workers were down (stale reminders dropped, repeated series collapsed, `late: true`).
- * - `planCatchUp({entries, policy, calendar, now})` → {notices, items, at, covered}: one catchup_unit
- *   per unit and one catchup_summary, at the next opening; pass `catchUpAt: at` on each covered
- *   assignment so it skips its assignment notice/ack chase and keeps 督办/催办 quiet for a while.
+ * - `planCatchUp({entries, policy, calendar, now})` → {notices, items, at, covered, slips}: one
+ *   catchup_unit per unit and one catchup_summary, at the next opening, and one 督办单 per covered
+ *   assignment whose deadline is past; pass `catchUpAt: at` on each covered assignment so it skips
+ *   its assignment notice/ack chase and keeps 督办/催办 quiet for a while, and `catchUpSlip` (from
+ *   `catchUpSlipColours`) so its ladder never issues a second slip at the catch-up moment.
  * - `overdueItems(...)`, `deadlineSlipAt(kp, cal, dueMs, atMs)`, `isStalled(a)`, `worstSlip(...)`.
  * - `previewPlan({tasks, policy, calendar, asOf, horizonDays?})` → {notices, catchUp, warnings}:
  *   the whole plan as if supervision started at `asOf` (for `dubang plan preview --as-of`).

@@ -44,6 +44,12 @@ export interface PlanAssignment {
    * are not sent (the catch-up notice replaced them) and 督办/催办 stay quiet for policy.catchUp.quietFor.
    */
   catchUpAt?: string | null;
+  /**
+   * The colour of the 督办单 the catch-up issued for this assignment (its deadline was past). That
+   * slip is the step the assignment had reached, so a 督办 the ladder plans at or before the
+   * catch-up moment is not issued again, whatever `quietFor` says (null: no catch-up slip).
+   */
+  catchUpSlip?: SlipColour | null;
 }
 
 export interface PlanAssignmentInput {
@@ -277,11 +283,14 @@ export function planAssignmentNotices(input: PlanAssignmentInput): PlannedNotice
   }
 
   const quietUntil = catchUpMs !== null && policy.catchUp.quietFor ? cal.addSpan(catchUpMs, policy.catchUp.quietFor, 1) : null;
+  // The catch-up's own slip covers every 督办 that would go out with it or before it.
+  const slipCoveredThrough = catchUpMs !== null && a.catchUpSlip ? catchUpMs : null;
   const out: PlannedNotice[] = [];
   for (const r of raws) {
     const at = cal.nextOpening(r.nominal);
     if (at < nowMs || at > toMsLimit) continue;
     if (quietUntil !== null && (r.kind === 'supervision' || r.kind === 'report_chase') && at < quietUntil) continue;
+    if (slipCoveredThrough !== null && r.kind === 'supervision' && at <= slipCoveredThrough) continue;
     out.push(toNotice(cal, task.number, a.unit, r, at));
   }
   return out.sort(compareNotices);
@@ -352,12 +361,20 @@ export interface CatchUpPlan {
   at: string;
   /** "task|unit" of every assignment the catch-up covers */
   covered: string[];
+  /**
+   * The 督办单 the catch-up issues: one per covered assignment whose deadline is past (a missing
+   * report gets none, as in the lifecycle), in the colour its ladder has reached; in numbering
+   * order, unit by unit as the notices go, so each unit's slips carry consecutive numbers.
+   */
+  slips: { task: number; unit: string; colour: SlipColour }[];
 }
 
 /**
  * Catch-up at start: moments already past are not sent one by one. Each unit with overdue items
  * gets one consolidated notice listing them (slip = the worst colour reached), and the Office one
- * summary of everything; both at the next office opening. Units are in first-seen order.
+ * summary of everything; both at the next office opening. Units are in first-seen order. Every
+ * item whose deadline is past gets its own 督办单 (`slips`), issued when the notices go out and
+ * cited by both of them.
  */
 export function planCatchUp(input: CatchUpInput): CatchUpPlan {
   const { policy, calendar: cal } = input;
@@ -380,7 +397,13 @@ export function planCatchUp(input: CatchUpInput): CatchUpPlan {
   }));
   if (items.length) notices.push({ kind: 'catchup_summary', at, nominalAt, task: 0, unit: null, to: [...policy.catchUp.summaryTo], slip: null, items });
   const covered = [...new Set(items.map((i) => `${i.task}|${i.unit}`))];
-  return { notices, items, at, covered };
+  const slips = [...byUnit.values()].flatMap((list) => list.flatMap((i) => (i.what === 'deadline' && i.slip ? [{ task: i.task, unit: i.unit, colour: i.slip }] : [])));
+  return { notices, items, at, covered, slips };
+}
+
+/** The colour of the catch-up slip of each covered assignment, by "task|unit" (pass it as `catchUpSlip`). */
+export function catchUpSlipColours(cu: Pick<CatchUpPlan, 'slips'>): Map<string, SlipColour> {
+  return new Map(cu.slips.map((s) => [`${s.task}|${s.unit}`, s.colour]));
 }
 
 /** What previewPlan needs about each task. */
@@ -417,10 +440,13 @@ export function previewPlan(input: { tasks: PreviewTask[]; policy: Policy; calen
   );
   const cu = planCatchUp({ entries, policy, calendar: cal, now: asOfMs });
   const covered = new Set(cu.covered);
+  const slips = catchUpSlipColours(cu);
   const planned = entries.flatMap((e) =>
     planAssignmentNotices({
       ...e,
-      assignment: covered.has(`${e.task.number}|${e.assignment.unit}`) ? { ...e.assignment, catchUpAt: cu.at } : e.assignment,
+      assignment: covered.has(`${e.task.number}|${e.assignment.unit}`)
+        ? { ...e.assignment, catchUpAt: cu.at, catchUpSlip: slips.get(`${e.task.number}|${e.assignment.unit}`) ?? null }
+        : e.assignment,
       policy,
       calendar: cal,
       now: asOfMs,
