@@ -17,6 +17,8 @@ import type { Logger } from '../infra/logger';
 import { ErrorType } from '../workflows/errors';
 import type { CatchUpInput, DeliveredNotice, DeliverNoticesArgs, LifecycleActivities, NoticeOrder, RecordTransitionArgs, RecordTransitionResult, TaskRef } from '../workflows/types';
 import type { NoticePayload, NotificationPort } from './ports';
+import { submitCatchUp } from './catch-up';
+import { slipNumber } from './slips';
 
 export interface LifecycleDeps {
   db: PrismaClient;
@@ -46,10 +48,6 @@ function slipReason(n: PlannedNotice): string {
     default:
       return `${who}${t}已超过完成时限${n.dueAt ? ` (${n.dueAt})` : ''}仍未完成`;
   }
-}
-
-function slipNumber(year: number, seq: number): string {
-  return `督〔${year}〕${String(seq).padStart(4, '0')}号`;
 }
 
 function viewFromRow(row: { id: string; unitId: string; role: AssignmentView['role']; state: AssignmentView['state']; dueAt: Date | null; originalDueAt: Date | null; unit: { name: string } }): AssignmentView {
@@ -135,7 +133,8 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
         });
         if (done) {
           if (input.type !== 'reassign') return { created: null };
-          const row = await tx.assignment.findFirst({ where: { taskId: task.taskId, unit: { name: input.toUnit }, cancelledAt: null }, include: { unit: true } });
+          // toUnit may be an alias, as on the first attempt
+          const row = await tx.assignment.findFirst({ where: { taskId: task.taskId, unit: { OR: [{ name: input.toUnit }, { aliases: { some: { alias: input.toUnit } } }] }, cancelledAt: null }, include: { unit: true } });
           return { created: row ? viewFromRow(row) : null };
         }
         const current = await tx.assignment.findUnique({ where: { id: before.assignmentId }, select: { id: true } });
@@ -230,7 +229,9 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
               taskId: task.taskId,
               assignmentId: row.id,
               unitId: unit.id,
-              data: { task: task.number, unit: unit.name, role: before.role, reassignedFrom: before.unit, reason: input.reason },
+              // assignedAt: the workflow's instant of the reassignment, which its notices are planned
+              // from; a later `supervise start` reads it back (app/supervise.ts) so it re-plans the same.
+              data: { task: task.number, unit: unit.name, role: before.role, reassignedFrom: before.unit, reason: input.reason, assignedAt: args.at },
             });
             extra.toUnit = unit.name;
             extra.reason = input.reason;
@@ -314,28 +315,11 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
     },
 
     /**
-     * Submits notices about the whole plan (the catch-up's per-unit notices and Office summary):
-     * no assignment to guard, no slip issued (each item's own 督办 issues those); once per key.
+     * Submits notices about the whole plan (the catch-up's per-unit notices and Office summary) and
+     * issues the catch-up's 督办单 they cite: activities/catch-up.ts (idempotent by dedupe key and key).
      */
     async submitPlanNotices(args: CatchUpInput): Promise<DeliveredNotice[]> {
-      const out: DeliveredNotice[] = [];
-      for (const o of args.orders) {
-        const n = o.notice;
-        const r = await notifications.submit({ key: o.key, kind: n.kind, assignmentId: o.assignmentId, scope: o.scope, dueAt: n.at, slipId: null, payload: payloadOf(o, args.planSlug, null) });
-        if (r.created) {
-          await audit(db, {
-            actor: 'system',
-            action: 'notice.submitted',
-            entityType: 'Notice',
-            entityId: r.noticeId,
-            planId: args.planId,
-            data: { key: o.key, kind: n.kind, at: n.at, to: n.to, unit: n.unit, items: n.items?.length ?? 0 },
-          });
-        }
-        out.push({ key: o.key, noticeId: r.noticeId, created: r.created, slip: null });
-      }
-      logger.info('catch-up submitted', { plan: args.planSlug, notices: out.length, created: out.filter((d) => d.created).length });
-      return out;
+      return submitCatchUp(deps, args);
     },
   };
 }

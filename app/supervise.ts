@@ -10,7 +10,7 @@ import type { HolidayOverride } from '../domain/calendar';
 import { initialView, type AssignmentView } from '../domain/lifecycle';
 import type { AssignmentRole, AssignmentState } from '../domain/model';
 import { noticeKey } from '../domain/notices';
-import { planCatchUp, policyCalendar, type CatchUpPlan, type Policy } from '../domain/policy';
+import { catchUpSlipColours, planCatchUp, policyCalendar, type CatchUpPlan, type Policy } from '../domain/policy';
 import { audit } from '../infra/audit';
 import { isPolicy } from '../workflows/planner';
 import type { AssignmentSchedule, BusinessClock, CatchUpInput, LifecycleState, NoticeOrder, TaskLifecycleInput, TaskRef } from '../workflows/types';
@@ -119,15 +119,31 @@ interface ScheduledEvent {
   catchUp?: CatchUpInput | null;
 }
 
-/** Every schedule recorded for the plan's assignments (the earliest wins), and the catch-up recorded at the first start. */
+/**
+ * Every schedule recorded for the plan's assignments, and the catch-up recorded at the first start.
+ * A start records the assignments it schedules (the earliest record wins); a reassignment, made
+ * inside a lifecycle, records its new (or re-opened) assignment in its `assignment.created` event
+ * with the instant the workflow planned from, and the latest reassignment wins over any start. So
+ * a later start re-plans a reassigned unit from its reassignment: no second assignment notice,
+ * no re-timed chase.
+ */
 async function storedSchedules(db: PrismaClient, planId: string): Promise<{ schedule: Map<string, AssignmentSchedule>; catchUp: CatchUpInput | null }> {
-  const events = await db.auditEvent.findMany({ where: { planId, action: SCHEDULED_ACTION }, orderBy: { id: 'asc' }, select: { data: true } });
+  const [events, reassigned] = await Promise.all([
+    db.auditEvent.findMany({ where: { planId, action: SCHEDULED_ACTION }, orderBy: { id: 'asc' }, select: { data: true } }),
+    db.auditEvent.findMany({ where: { planId, action: 'assignment.created' }, orderBy: { id: 'asc' }, select: { assignmentId: true, at: true, data: true } }),
+  ]);
   const schedule = new Map<string, AssignmentSchedule>();
   let catchUp: CatchUpInput | null = null;
   for (const e of events) {
     const d = e.data as unknown as ScheduledEvent;
     for (const [id, s] of Object.entries(d.schedule ?? {})) if (!schedule.has(id)) schedule.set(id, s);
     if (!catchUp && d.catchUp) catchUp = d.catchUp;
+  }
+  for (const e of reassigned) {
+    const d = (e.data ?? {}) as { reassignedFrom?: string; assignedAt?: string };
+    if (!e.assignmentId || d.reassignedFrom === undefined) continue;
+    // events written before assignedAt was recorded: the event's own instant (the same transaction)
+    schedule.set(e.assignmentId, { assignedAt: d.assignedAt ?? e.at.toISOString() });
   }
   return { schedule, catchUp };
 }
@@ -167,9 +183,14 @@ async function scheduleInputs(db: PrismaClient, inputs: TaskLifecycleInput[], op
     );
     const cu = planCatchUp({ entries, policy: opts.policy, calendar, now: nowMs });
     const covered = new Set(cu.covered);
+    // an assignment the catch-up issues a 督办单 for issues none of its own at that moment
+    const slips = catchUpSlipColours(cu);
     const unitIds = new Map(inputs.flatMap((i) => i.assignments.map((a) => [a.unit, a.unitId] as const)));
     for (const i of inputs) {
-      for (const a of i.assignments) fresh[a.assignmentId] = { assignedAt, ...(covered.has(`${i.task.number}|${a.unit}`) ? { catchUpAt: cu.at } : {}) };
+      for (const a of i.assignments) {
+        const k = `${i.task.number}|${a.unit}`;
+        fresh[a.assignmentId] = { assignedAt, ...(covered.has(k) ? { catchUpAt: cu.at } : {}), ...(slips.has(k) ? { catchUpSlip: slips.get(k)! } : {}) };
+      }
     }
     const texts = new Map(inputs.map((i) => [i.task.number, i.task.text] as const));
     if (cu.notices.length) catchUp = { planId, planSlug: opts.planSlug, orders: catchUpOrders(opts.planSlug, cu, unitIds, texts) };

@@ -106,7 +106,7 @@ export async function taskLifecycle(input: TaskLifecycleInput): Promise<{ closed
   const assignedAt = input.assignedAt ?? new Date(handledThroughMs).toISOString();
   const schedule: Record<string, AssignmentSchedule> = { ...(input.schedule ?? {}) };
   const cycle = input.cycle !== undefined ? input.cycle : planner.cycleOf(task.kind, bizNow());
-  const missedAfter = MISSED_AFTER_MS * (clock?.speed ?? 1);
+  const missedAfter = (clock?.missedAfterMs ?? MISSED_AFTER_MS) * (clock?.speed ?? 1);
   let replan = false;
   let busy = false;
   let nextWakeMs: number | null = null;
@@ -287,6 +287,11 @@ export async function taskLifecycle(input: TaskLifecycleInput): Promise<{ closed
         run: run + 1,
       });
     }
+
+    // What came due while that pass ran (a long delivery, a worker's first replay after a restart)
+    // goes now: waiting for the next planned moment would hold it until then and count it missed.
+    const dueMeanwhile = plan().some(({ n }) => !isHandled(n) && Date.parse(n.at) <= now) || assignments.some((a) => isOverdue(a, now) !== a.overdue);
+    if (dueMeanwhile && patched('due-during-pass')) continue;
 
     const upcoming = plan().find(({ n }) => !isHandled(n) && Date.parse(n.at) > now);
     const dueCrossing = assignments

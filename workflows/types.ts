@@ -5,7 +5,7 @@
  */
 import type { HolidayOverride } from '../domain/calendar';
 import type { AssignmentView, LifecycleInput } from '../domain/lifecycle';
-import type { TaskKind } from '../domain/model';
+import type { SlipColour, TaskKind } from '../domain/model';
 import type { NoticeKind, PlannedNotice } from '../domain/notices';
 
 /** What the workflow needs about its task; frozen at start (a plan revision restarts the workflow). */
@@ -32,6 +32,11 @@ export interface BusinessClock {
   speed: number;
   /** workflow time at which business time was `startAtMs`; set by the first run, carried across Continue-As-New */
   realOriginMs?: number;
+  /**
+   * How long after its moment (workflow ms) a notice counts as missed rather than just come (default
+   * one minute). Real-time tests of a worker outage shorten it so the outage can be seconds.
+   */
+  missedAfterMs?: number;
 }
 
 /** When an assignment was made and whether catch-up covered it: what the policy plans from (AssignmentView has neither). */
@@ -40,6 +45,8 @@ export interface AssignmentSchedule {
   assignedAt: string;
   /** the send instant of the catch-up notice that covered it (no assignment notice, quiet 督办/催办 for a while), ISO */
   catchUpAt?: string | null;
+  /** the colour of the 督办单 that catch-up issued for it: no 督办 of its own at or before `catchUpAt` (absent in schedules recorded before catch-up issued slips) */
+  catchUpSlip?: SlipColour | null;
 }
 
 /** Input of `taskLifecycle`. The policy is frozen into it: a policy change applies to new runs only. */
@@ -82,6 +89,8 @@ export interface CatchUpInput {
 export interface CatchUpResult {
   submitted: number;
   alreadyThere: number;
+  /** 督办单 the catch-up issued or found already issued (one per overdue assignment it covers) */
+  slips?: number;
 }
 
 /** One input from a unit or the Office, as an update argument. */
@@ -124,6 +133,8 @@ export interface DeliveredNotice {
   created: boolean;
   /** number of the 督办单 issued or cited, e.g. 督〔2026〕0001号 */
   slip: string | null;
+  /** catch-up notices: the numbers of every 督办单 they cite (one per overdue item) */
+  slips?: string[];
   /** why it was not submitted (the send-time guard found the assignment closed) */
   skipped?: string;
 }
