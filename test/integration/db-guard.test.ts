@@ -165,3 +165,40 @@ describe('the prisma CLI with PRISMA_SCHEMA_ENGINE_BINARY pointing at the offlin
     expect(diff.stdout).not.toMatch(/CREATE|ALTER|DROP/);
   }, 30_000);
 });
+
+describe('`prisma migrate dev --create-only` on a fresh, empty database', () => {
+  // The CLI applies the existing migrations first, then evaluates data loss against the shadow
+  // database. On an empty database its first diagnostic needs no shadow database, so the engine's
+  // shadow cache is empty (trap 4); the offline engine fills it and retries. Runs in a copy of the
+  // project's prisma folder so nothing is written into the checkout.
+  let work: string;
+  let url: string;
+  beforeAll(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-migrate-dev-'));
+    fs.cpSync(path.join(root, 'prisma'), path.join(work, 'prisma'), { recursive: true });
+    fs.copyFileSync(path.join(root, 'prisma.config.ts'), path.join(work, 'prisma.config.ts'));
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(work, 'node_modules'));
+    fs.appendFileSync(path.join(work, 'prisma', 'schema.prisma'), '\nmodel GuardScratch {\n  id Int @id\n}\n');
+    url = testServerUrl().replace(/\/[^/?]*(\?|$)/, `/guard_fresh_${crypto.randomBytes(4).toString('hex')}$1`);
+  });
+  afterAll(async () => {
+    fs.rmSync(work, { recursive: true, force: true });
+    await dropDatabase(url);
+  });
+
+  it('creates the migration for the new model and leaves no shadow database behind', async () => {
+    const before = await shadowDatabases();
+    const out = await run(process.execPath, [require.resolve('prisma/build/index.js'), 'migrate', 'dev', '--create-only', '--name', 'guard_scratch'], {
+      cwd: work,
+      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: engine, DATABASE_URL: url, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+    });
+    expect(out.stdout).toMatch(/created the following migration without applying it/);
+    const created = fs.readdirSync(path.join(work, 'prisma', 'migrations')).filter((d) => d.endsWith('_guard_scratch'));
+    expect(created).toHaveLength(1);
+    const sql = fs.readFileSync(path.join(work, 'prisma', 'migrations', created[0]!, 'migration.sql'), 'utf8');
+    expect(sql).toMatch(/CREATE TABLE "GuardScratch"/);
+    // only the new model: the existing migrations already describe everything else
+    expect(sql).not.toMatch(/CREATE TABLE "(?!GuardScratch)/);
+    expect(await shadowDatabases()).toEqual(before);
+  }, 60_000);
+});
