@@ -256,7 +256,7 @@ export async function unitDetail(db: PrismaClient, p: LightParams, unitId: strin
   for (const r of agg) lights[r.light] = Number(r.n);
   return {
     unit: { id: unit.id, name: unit.name, fullName: unit.fullName, kind: unit.kind, aliases: unit.aliases.map((a) => a.alias) },
-    contacts: unit.contacts.map((c) => ({ id: c.id, role: c.role, name: c.name, email: c.email, phone: c.phone, canSignIn: c.passwordHash !== null })),
+    contacts: unit.contacts.map((c) => ({ id: c.id, role: c.role, name: c.name, email: c.email, phone: c.phone, digest: c.digest, canSignIn: c.passwordHash !== null })),
     lights,
     assignments: list.rows,
     total: list.total,

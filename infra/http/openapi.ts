@@ -71,7 +71,7 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
           tags: ['units'],
           security: office,
           parameters: [p('id', '单位 id')],
-          requestBody: body({ contacts: { type: 'array', items: { type: 'object', properties: { role: { enum: ['LIAISON', 'LEADER', 'RECIPIENT'] }, name: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' } } } } }, ['contacts']),
+          requestBody: body({ contacts: { type: 'array', items: { type: 'object', properties: { role: { enum: ['LIAISON', 'LEADER', 'RECIPIENT'] }, name: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' }, digest: { type: 'boolean', description: '每日摘要：该邮箱每天收到一封汇总邮件，代替逐条通知；不填则保留原设置' } } } } }, ['contacts']),
           responses: { ...ok('新的联系人'), ...errors, '422': { description: '输入不合格' } },
         },
       },

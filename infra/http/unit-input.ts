@@ -5,6 +5,11 @@
  * HTML in free text is allowed and stored as typed: it is inert data, escaped wherever shown.
  */
 import { DateTime } from 'luxon';
+import type { LightPolicy } from '../../app/dashboard/lights';
+import type { BusinessCalendar } from '../../domain/calendar';
+import { REPORT_PERIOD } from '../../domain/lifecycle';
+import type { TaskKind } from '../../domain/model';
+import { cycleSummaries, reportPeriods, type ReportPeriod } from '../../domain/policy';
 
 export class UnitInputError extends Error {
   override name = 'UnitInputError';
@@ -78,7 +83,8 @@ function indicatorValues(body: Record<string, unknown>): { code: string; value: 
 
 export function parseReport(body: Record<string, unknown>): ReportInput {
   const period = typeof body.period === 'string' ? body.period.trim() : '';
-  if (!/^\d{4}(Q[1-4]|Y)$/.test(period)) throw new UnitInputError('period', `报告期「${period.slice(0, 20)}」格式不对，应为 2026Q3 (季度) 或 2026Y (年度)`);
+  // the lifecycle's own pattern: what the form offers under any policy passes here and there
+  if (!REPORT_PERIOD.test(period)) throw new UnitInputError('period', `报告期「${period.slice(0, 20)}」格式不对，应为 2026Q3 (季度) 或 2026Y (年度)`);
   let percent: number | null = null;
   const p = body.percent;
   if (p !== undefined && p !== null && p !== '') {
@@ -106,14 +112,72 @@ export function parseNote(body: Record<string, unknown>, field = 'note', label =
   return text(body[field], field, label, LIMITS.reason, required);
 }
 
-/** The reporting periods a unit may pick now: the current quarter, the previous one, and the year. */
-export function periodChoices(nowMs: number, zone: string, standing: boolean): { value: string; label: string }[] {
-  const now = DateTime.fromMillis(nowMs, { zone });
-  const prev = now.minus({ quarters: 1 });
-  const out = [
-    { value: `${now.year}Q${now.quarter}`, label: `${now.year}年第${now.quarter}季度` },
-    { value: `${prev.year}Q${prev.quarter}`, label: `${prev.year}年第${prev.quarter}季度` },
-  ];
-  const year = { value: `${now.year}Y`, label: `${now.year}年度总结` };
-  return standing ? [year, ...out] : out;
+/** One reporting period the unit form offers. */
+export interface PeriodChoice {
+  /** what is submitted: 2026Q3, 2026Y, or P3 / C12 under a fixed-length (test) policy */
+  value: string;
+  /** Chinese, with the due date and whether it is late */
+  label: string;
+  /** when its report is due, ISO in the policy zone */
+  dueAt: string;
+  /** overdue: past its due moment; due: the period is over, the report not yet late; open: the period now running */
+  status: 'overdue' | 'due' | 'open';
+}
+
+/** At most this many past periods are offered (the most recent ones); an older one can still be sent through the JSON twin (any well-formed period). */
+export const MAX_PAST_CHOICES = 12;
+
+function periodName(period: string): string {
+  let m: RegExpExecArray | null;
+  if ((m = /^(\d{4})Q([1-4])$/.exec(period))) return `${m[1]}年第${m[2]}季度`;
+  if ((m = /^(\d{4})Y$/.exec(period))) return `${m[1]}年度总结`;
+  if ((m = /^P(\d+)$/.exec(period))) return `第${m[1]}期`;
+  if ((m = /^C(\d+)$/.exec(period))) return `第${m[1]}周期总结`;
+  return period;
+}
+
+/** 2026年4月10日 (with the time when the due moment is not the end of a day, as under a seconds policy). */
+function dueText(cal: BusinessCalendar, dueMs: number): string {
+  const day = cal.localDate(dueMs);
+  const [y, m, d] = day.split('-').map(Number);
+  const date = `${y}年${m}月${d}日`;
+  return cal.endOfDay(day) === dueMs ? date : `${date} ${DateTime.fromMillis(dueMs, { zone: cal.zone }).toFormat('HH:mm:ss')}`;
+}
+
+/**
+ * The reporting periods a unit may pick now: what the lifecycle asks of this assignment under the
+ * configured policy (the traffic lights' LightPolicy: config/policy.json and the business calendar),
+ * computed by the same domain/policy functions the lifecycle plans its reminders and 催办 with
+ * (`reportPeriods`, `cycleSummaries`, as in its owedReports):
+ *
+ * - periods that are over (their report due, or past due) and not yet reported, most recent first
+ *   (at most MAX_PAST_CHOICES); a standing task's annual summary counts once its due moment passed
+ *   (2026Y on 2027-01-05, while unreported);
+ * - then the period running now, and for a standing task the current cycle's annual summary until
+ *   it falls due, unless already reported.
+ *
+ * Periods count from the assignment's creation (`assignedMs`), like the lights: an assignment owes a
+ * period from the one containing that instant, and an annual summary only if it existed when the
+ * summary fell due. Every value matches the lifecycle's REPORT_PERIOD, so its `submitReport`
+ * validator accepts it (a period already reported is never offered, so no DUPLICATE).
+ */
+export function periodChoices(o: { lights: LightPolicy; kind: TaskKind; assignedMs: number; nowMs: number; reported: Iterable<string> }): PeriodChoice[] {
+  const { calendar: cal, policy } = o.lights;
+  const kp = policy.kinds[o.kind];
+  const done = new Set(o.reported);
+  const asked: ReportPeriod[] = [];
+  const until = o.nowMs + 1; // periods starting at or before now
+  if (kp.reports) asked.push(...reportPeriods(kp, cal, o.assignedMs, until));
+  if (kp.cycle) asked.push(...cycleSummaries(kp.cycle, cal, o.assignedMs, until).filter((s) => s.dueMs >= o.assignedMs));
+  const past: PeriodChoice[] = [];
+  const open: PeriodChoice[] = [];
+  for (const p of asked.filter((x) => !done.has(x.period)).sort((a, b) => b.dueMs - a.dueMs)) {
+    const name = periodName(p.period);
+    const due = dueText(cal, p.dueMs);
+    const dueAt = cal.toIso(p.dueMs);
+    if (p.dueMs < o.nowMs) past.push({ value: p.period, label: `${name}（已逾期，应于${due}前报送）`, dueAt, status: 'overdue' });
+    else if (!p.summary && p.endMs <= o.nowMs) past.push({ value: p.period, label: `${name}（请于${due}前报送）`, dueAt, status: 'due' });
+    else open.unshift({ value: p.period, label: `${name}（${p.summary ? '' : /Q/.test(p.period) ? '本季度，' : '本期，'}${due}前报送）`, dueAt, status: 'open' });
+  }
+  return [...past.slice(0, MAX_PAST_CHOICES), ...open];
 }

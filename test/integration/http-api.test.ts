@@ -293,6 +293,85 @@ describe('Office decisions go through the lifecycle', () => {
     expect(saved.body).toContain('联系人已保存。');
     expect((await h.db.prisma.contact.findMany({ where: { unitId: h.seeded.units.b } })).map((c) => c.email)).toEqual(['second@b.test']);
   });
+
+  it('sets and clears a contact\'s daily digest (API and dashboard form), audited, shown in the list; leadership gets 403', async () => {
+    const unitId = h.seeded.units.c;
+    const office = await signIn(h.app, OFFICE);
+    const api = { cookie: office.cookie, 'x-csrf-token': office.csrf };
+    const digestOf = async (email: string) => (await h.db.prisma.contact.findFirstOrThrow({ where: { unitId, email } })).digest;
+    const lastAudit = () => h.db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'unit.contacts_updated', unitId }, orderBy: { id: 'desc' } });
+    const audits = () => h.db.prisma.auditEvent.count({ where: { action: 'unit.contacts_updated', unitId } });
+    const put = (contacts: unknown[], headers: Record<string, string> = api) => call({ method: 'PUT', url: `/api/units/${unitId}/contacts`, headers, payload: { contacts } });
+    const liaison = { role: 'LIAISON', name: '商务局联络员', email: 'liaison@c.test' };
+    const leader = { role: 'LEADER', name: '商务局分管负责人', email: 'leader@c.test' };
+
+    // API: set it on the liaison; the answer, the row and the audit event say so
+    const set = await put([{ ...liaison, digest: true }, leader]);
+    expect(set.statusCode).toBe(200);
+    expect(set.json().map((c: { email: string; digest: boolean }) => [c.email, c.digest])).toEqual([
+      ['liaison@c.test', true],
+      ['leader@c.test', false],
+    ]);
+    expect([await digestOf('liaison@c.test'), await digestOf('leader@c.test')]).toEqual([true, false]);
+    expect((await lastAudit()).data).toMatchObject({ after: [{ email: 'liaison@c.test', digest: true }, { email: 'leader@c.test', digest: false }] });
+    // a client that leaves the flag out keeps it; a malformed one is refused naming the row and changes nothing
+    expect((await put([{ ...liaison, phone: '0791-7654321' }, leader])).statusCode).toBe(200);
+    expect(await digestOf('liaison@c.test')).toBe(true);
+    const n = await audits();
+    const bad = await put([liaison, { ...leader, digest: 'yes' }]);
+    expect([bad.statusCode, bad.json()]).toEqual([422, { error: '第 2 行 digest（每日摘要）: 应为 true 或 false', code: 'INVALID_INPUT' }]);
+    expect(await audits()).toBe(n);
+    // read back: the unit's JSON and its page
+    const detail = (await call({ method: 'GET', url: `/api/units/${unitId}`, headers: { cookie: office.cookie } })).json();
+    expect(detail.contacts.map((c: { email: string; digest: boolean }) => [c.email, c.digest])).toEqual([
+      ['liaison@c.test', true],
+      ['leader@c.test', false],
+    ]);
+    const unitPage = await call({ method: 'GET', url: `/units/${unitId}`, headers: { cookie: office.cookie } });
+    expect(unitPage.body).toMatch(/liaison@c\.test<\/td><td>0791-7654321<\/td><td class="digest">每日摘要<\/td>/);
+    expect(unitPage.body).toMatch(/leader@c\.test<\/td><td><\/td><td class="digest">逐条通知<\/td>/);
+
+    // the dashboard form: the box is ticked for the liaison; unticking it and ticking the leader's swaps them
+    const formPage = await call({ method: 'GET', url: `/units/${unitId}/contacts`, headers: { cookie: office.cookie } });
+    expect(formPage.body).toContain('每日摘要（每天一封汇总邮件，代替逐条通知）');
+    const boxes = [...formPage.body.matchAll(/<input type="checkbox" name="(digest_\d+)" value="1" id="digest_\d+" ?(checked)?>/g)].map((m) => [m[1], m[2] ?? '']);
+    expect(boxes).toEqual([
+      ['digest_0', 'checked'], // LIAISON, then LEADER, then the two empty rows
+      ['digest_1', ''],
+      ['digest_2', ''],
+      ['digest_3', ''],
+    ]);
+    const formHeaders = { cookie: office.cookie, 'content-type': 'application/x-www-form-urlencoded' };
+    const fields = { _csrf: office.csrf, rows: '2', role_0: 'LIAISON', name_0: liaison.name, email_0: liaison.email, phone_0: '0791-7654321', role_1: 'LEADER', name_1: leader.name, email_1: leader.email, phone_1: '' };
+    const swapped = await call({ method: 'POST', url: `/units/${unitId}/contacts`, headers: formHeaders, payload: new URLSearchParams({ ...fields, digest_1: '1' }).toString() });
+    expect(swapped.statusCode).toBe(200);
+    expect(swapped.body).toContain('联系人已保存。');
+    expect([await digestOf('liaison@c.test'), await digestOf('leader@c.test')]).toEqual([false, true]);
+    const ev = await lastAudit();
+    expect(ev.actor).toBe(`office:${OFFICE.email}`);
+    expect(ev.data).toMatchObject({
+      before: expect.arrayContaining([expect.objectContaining({ email: 'liaison@c.test', digest: true }), expect.objectContaining({ email: 'leader@c.test', digest: false })]),
+      after: [{ email: 'liaison@c.test', digest: false }, { email: 'leader@c.test', digest: true }],
+    });
+    expect(swapped.body).toMatch(/name="digest_1" value="1" id="digest_1" checked>/);
+    expect(swapped.body).toMatch(/name="digest_0" value="1" id="digest_0" >/);
+    // nothing ticked clears it
+    expect((await call({ method: 'POST', url: `/units/${unitId}/contacts`, headers: formHeaders, payload: new URLSearchParams(fields).toString() })).statusCode).toBe(200);
+    expect([await digestOf('liaison@c.test'), await digestOf('leader@c.test')]).toEqual([false, false]);
+
+    // without the CSRF token, or as leadership, nothing changes
+    const before = await audits();
+    const noCsrf = await call({ method: 'POST', url: `/units/${unitId}/contacts`, headers: formHeaders, payload: new URLSearchParams({ ...fields, _csrf: 'guess', digest_1: '1' }).toString() });
+    expect(noCsrf.statusCode).toBe(403);
+    const leadership = await signIn(h.app, LEADER);
+    const asLeader = await put([{ ...liaison, digest: true }, leader], { cookie: leadership.cookie, 'x-csrf-token': leadership.csrf });
+    expect([asLeader.statusCode, asLeader.json().code]).toEqual([403, 'READ_ONLY']);
+    const leaderForm = await call({ method: 'POST', url: `/units/${unitId}/contacts`, headers: { cookie: leadership.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ ...fields, _csrf: leadership.csrf, digest_1: '1' }).toString() });
+    expect(leaderForm.statusCode).toBe(403);
+    expect(leaderForm.body).toContain('领导小组账号只能查看');
+    expect(await audits()).toBe(before);
+    expect([await digestOf('liaison@c.test'), await digestOf('leader@c.test')]).toEqual([false, false]);
+  });
 });
 
 describe('traffic lights', () => {

@@ -4,6 +4,7 @@
  * attacks of RELIABILITY.md rows 16–17 — forged, expired, revoked, cross-assignment links and
  * hostile input get 401/403/413/422, change nothing, and are logged.
  */
+import { secondsPolicy } from '../../domain/policy';
 import { createLinkService } from '../../infra/links';
 import { startHarness, SECRET, PUBLIC_URL, signIn, OFFICE, tokenOf, type Harness, type Request } from './http-support/harness';
 
@@ -23,6 +24,8 @@ const snapshot = async () => ({
   extensions: await h.db.prisma.extension.count(),
   lifecycleEvents: await h.db.prisma.auditEvent.count({ where: { NOT: { action: 'link.refused' } } }),
 });
+/** The period values the unit form offers, in order. */
+const options = (body: string) => [...(/<select id="period" name="period">([\s\S]*?)<\/select>/.exec(body)?.[1] ?? '').matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]);
 const refusals = () => h.db.prisma.auditEvent.count({ where: { action: 'link.refused' } });
 
 function link(assignmentId: string, opts: { now?: number; ttlMs?: number } = {}): { url: string; token: string; path: string } {
@@ -141,6 +144,49 @@ describe('a unit through its own link', () => {
     const res = await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t3a}/completion`, ...form({ t: l.token }) });
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('长期任务持续推进，不设销号');
+  });
+
+  it('offers the periods the policy asks for: on 2027-01-05 the late 2026Y summary too; each one offered is accepted', async () => {
+    // the server's clock only: the lifecycle keeps real time, and its validator takes any well-formed period
+    const jan5 = await h.buildApp({ clock: () => Date.parse('2027-01-05T10:00:00+08:00') });
+    try {
+      const l = link(h.seeded.t3a);
+      const page = await jan5.inject({ method: 'GET', url: l.path });
+      expect(page.statusCode).toBe(200);
+      expect(options(page.body)).toEqual(['2026Q4', '2026Y', '2027Q1', '2027Y']);
+      expect(page.body).toContain('2026年度总结（已逾期，应于2026年12月10日前报送）');
+      expect(page.body).toContain('2026年第4季度（请于2027年1月10日前报送）');
+      const json = await jan5.inject({ method: 'GET', url: `/api/unit/${h.seeded.t3a}`, headers: { authorization: `Bearer ${l.token}` } });
+      expect(json.json().periods.map((p: { value: string; status: string }) => [p.value, p.status])).toEqual([
+        ['2026Q4', 'due'],
+        ['2026Y', 'overdue'],
+        ['2027Q1', 'open'],
+        ['2027Y', 'open'],
+      ]);
+      const res = await jan5.inject({ method: 'POST', url: `/f/${h.seeded.t3a}/report`, ...form({ t: l.token, period: '2026Q4', text: '第四季度进展' }) });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('已报送 2026Q4 进展报告。');
+      expect(options(res.body)).toEqual(['2026Y', '2027Q1', '2027Y']);
+    } finally {
+      await jan5.close();
+    }
+  });
+
+  it('under a policy of fixed-length periods the form offers P1, P2 … and the lifecycle accepts them', async () => {
+    const created = (await h.db.prisma.assignment.findUniqueOrThrow({ where: { id: h.seeded.t1a } })).createdAt.getTime();
+    // 20 s periods due 5 s after their end: 61 s after the assignment P3 is due, P1 and P2 are late, P4 runs
+    const rolling = await h.buildApp({ policy: secondsPolicy(), holidayOverride: null, clock: () => created + 61_000 });
+    try {
+      const l = link(h.seeded.t1a);
+      expect(options((await rolling.inject({ method: 'GET', url: l.path })).body)).toEqual(['P3', 'P2', 'P1', 'P4']);
+      const res = await rolling.inject({ method: 'POST', url: `/f/${h.seeded.t1a}/report`, ...form({ t: l.token, period: 'P3', text: '第3期进展' }) });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('已报送 P3 进展报告。');
+      expect(options(res.body)).toEqual(['P2', 'P1', 'P4']);
+      expect(await h.db.prisma.report.count({ where: { assignmentId: h.seeded.t1a, period: 'P3' } })).toBe(1);
+    } finally {
+      await rolling.close();
+    }
   });
 
   it('has a JSON twin with the token as a bearer credential', async () => {

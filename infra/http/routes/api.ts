@@ -233,7 +233,7 @@ export function registerApi(app: FastifyInstance, ctx: WebContext): void {
     if (!Array.isArray(req.body?.contacts)) return reply.code(400).send({ error: 'contacts: 应为联系人数组', code: 'BAD_REQUEST' });
     try {
       const rows = await replaceContacts(ctx.db, req.params.id, req.body.contacts as Partial<ContactInput>[], `office:${req.session!.email}`);
-      return rows.map((c) => ({ id: c.id, role: c.role, name: c.name, email: c.email, phone: c.phone }));
+      return rows.map((c) => ({ id: c.id, role: c.role, name: c.name, email: c.email, phone: c.phone, digest: c.digest }));
     } catch (err) {
       if ((err as Error).name === ContactInputError.name) return reply.code(422).send({ error: (err as Error).message, code: 'INVALID_INPUT' });
       throw err;

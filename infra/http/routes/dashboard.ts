@@ -89,12 +89,15 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
         const name = String(b[`name_${i}`] ?? '').trim();
         const email = String(b[`email_${i}`] ?? '').trim();
         if (!name && !email) continue;
-        contacts.push({ role: String(b[`role_${i}`]) as ContactInput['role'], name, email, phone: String(b[`phone_${i}`] ?? '') || null });
+        // the form shows a checkbox on every row: absent means unticked
+        contacts.push({ role: String(b[`role_${i}`]) as ContactInput['role'], name, email, phone: String(b[`phone_${i}`] ?? '') || null, digest: b[`digest_${i}`] === '1' });
       }
       let message: { kind: 'ok' | 'refused'; text: string };
       let status = 200;
       try {
         await replaceContacts(ctx.db, id, contacts, `office:${req.session!.email}`);
+        // the page below must show what was saved, not the cached read from before (onSend invalidates too late for it)
+        ctx.read.invalidate();
         message = { kind: 'ok', text: '联系人已保存。' };
       } catch (err) {
         if ((err as Error).name !== 'ContactInputError') throw err;

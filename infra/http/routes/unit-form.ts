@@ -16,6 +16,7 @@ import { isAuthenticationFailure, type LinkClaims } from '../../../domain/links'
 import type { LifecycleInputType } from '../../../domain/lifecycle';
 import { audit } from '../../audit';
 import { assignmentDetail } from '../../../app/dashboard/queries';
+import { lightPolicy } from '../../../app/dashboard/lights';
 import { parseExtension, parseNote, parseReport, periodChoices, UnitInputError, type ReportInput } from '../unit-input';
 import type { WebContext } from '../server';
 import { errorPage, sendPage } from '../views/layout';
@@ -61,6 +62,13 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
 
   async function load(id: string) {
     return assignmentDetail(ctx.db, ctx.read.lightParams(), id, { timelineLimit: 20 });
+  }
+
+  // The periods offered follow the configured policy on its business calendar, as the lights do.
+  const lights = lightPolicy(ctx.policy, ctx.holidayOverride);
+  function periods(d: NonNullable<Awaited<ReturnType<typeof load>>>) {
+    const a = d.assignment;
+    return periodChoices({ lights, kind: a.task.kind, assignedMs: a.createdAt.getTime(), nowMs: ctx.clock(), reported: a.reports.map((r) => r.period) });
   }
 
   async function act(id: string, action: string, body: Body): Promise<{ status: number; message: FormMessage; code?: string; result?: unknown }> {
@@ -115,7 +123,7 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
     if (!(await gate(req, reply, id, false))) return reply;
     const d = await load(id);
     if (!d) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
-    return sendPage(reply, unitFormPage(d, { token: String(tokenOf(req)), zone: ctx.zone, periods: periodChoices(ctx.clock(), ctx.zone, d.assignment.task.kind === 'standing') }));
+    return sendPage(reply, unitFormPage(d, { token: String(tokenOf(req)), zone: ctx.zone, periods: periods(d) }));
   });
 
   app.post<{ Params: { id: string; action: string }; Body: Body }>('/f/:id/:action', async (req, reply) => {
@@ -126,9 +134,8 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
     const r = await act(id, action, body);
     const d = await load(id);
     if (!d) return sendPage(reply, errorPage(404, r.message.text), 404);
-    const periods = periodChoices(ctx.clock(), ctx.zone, d.assignment.task.kind === 'standing');
     // A refused report keeps what the unit typed, so nothing is lost to a typo.
-    return sendPage(reply, unitFormPage(d, { token: String(tokenOf(req)), zone: ctx.zone, message: r.message, periods, values: r.status === 200 ? {} : formValues(body) }), r.status);
+    return sendPage(reply, unitFormPage(d, { token: String(tokenOf(req)), zone: ctx.zone, message: r.message, periods: periods(d), values: r.status === 200 ? {} : formValues(body) }), r.status);
   });
 
   app.get<{ Params: { id: string } }>('/api/unit/:id', async (req, reply) => {
@@ -145,6 +152,8 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
       reports: a.reports.map((r) => ({ period: r.period, submittedAt: r.submittedAt, text: r.text, percent: r.percent, evidenceLinks: r.evidenceLinks, indicatorValues: r.indicatorValues.map((v) => ({ code: v.indicator.code, value: Number(v.value) })) })),
       extensions: a.extensions.map((e) => ({ requestedAt: e.requestedAt, requestedDueAt: e.requestedDueAt, reason: e.reason, status: e.status, decisionReason: e.decisionReason })),
       indicators: d.indicators.map((i) => ({ code: i.code, name: i.name, targetText: i.targetText, unit: i.unit })),
+      // what the form offers for `period`: periods due or past due and not reported, most recent first, then the current ones
+      periods: periods(d),
     };
   });
 

@@ -88,8 +88,8 @@ export function unitPage(d: NonNullable<Rows<typeof q.unitDetail>>, zone: string
   const u = d.unit;
   return html`<h1>${u.name}</h1><section class="card"><p>${u.fullName ?? ''} <span class="muted">${UNIT_KINDS[u.kind] ?? u.kind}${u.aliases.length ? html`；别名：${u.aliases.join('、')}` : ''}</span></p>
 <div class="kpis">${LIGHTS.map((l) => html`<div class="kpi">${lightBadge(l)}<b>${d.lights[l]}</b></div>`)}</div></section>
-<section class="card"><h2>联系人 ${office ? html`<a href="/units/${u.id}/contacts" class="muted">修改</a>` : ''}</h2><table><tr><th>角色</th><th>姓名</th><th>邮箱</th><th>电话</th></tr>
-${d.contacts.map((c) => html`<tr><td>${c.role === 'LIAISON' ? '联络员' : c.role === 'LEADER' ? '分管负责人' : '收件人'}</td><td>${c.name}</td><td>${c.email}</td><td>${c.phone ?? ''}</td></tr>`)}</table></section>
+<section class="card"><h2>联系人 ${office ? html`<a href="/units/${u.id}/contacts" class="muted">修改</a>` : ''}</h2><table id="contacts"><tr><th>角色</th><th>姓名</th><th>邮箱</th><th>电话</th><th>通知方式</th></tr>
+${d.contacts.map((c) => html`<tr><td>${c.role === 'LIAISON' ? '联络员' : c.role === 'LEADER' ? '分管负责人' : '收件人'}</td><td>${c.name}</td><td>${c.email}</td><td>${c.phone ?? ''}</td><td class="digest">${c.digest ? '每日摘要' : '逐条通知'}</td></tr>`)}</table></section>
 <section class="card"><h2>任务分工</h2><form class="filters" method="get"><label>灯号 <select name="light">${lightOptions(f.light)}</select></label><button type="submit">筛选</button></form>
 ${assignmentTable(d.assignments, zone, true)}${pager(`/units/${u.id}`, { light: f.light }, f.offset, f.limit, d.total)}</section>`;
 }
@@ -100,13 +100,14 @@ ${units.map((u) => html`<tr><td><a href="/units/${u.id}">${u.name}</a></td><td>$
 }
 
 export function contactsForm(d: NonNullable<Rows<typeof q.unitDetail>>, csrf: string, message: { kind: 'ok' | 'refused'; text: string } | null): SafeHtml {
-  const rows = [...d.contacts, { role: 'LIAISON', name: '', email: '', phone: '' }, { role: 'LEADER', name: '', email: '', phone: '' }];
+  const rows = [...d.contacts, { role: 'LIAISON', name: '', email: '', phone: '', digest: false }, { role: 'LEADER', name: '', email: '', phone: '', digest: false }];
   return html`<h1>修改联系人 · ${d.unit.name}</h1>${message ? html`<div class="msg ${message.kind}" role="alert">${message.text}</div>` : ''}
 <form method="post" action="/units/${d.unit.id}/contacts" class="card"><input type="hidden" name="_csrf" value="${csrf}">
-<p class="muted">清空姓名和邮箱即删除该联系人。</p><table><tr><th>角色</th><th>姓名</th><th>邮箱</th><th>电话</th></tr>
+<p class="muted">清空姓名和邮箱即删除该联系人。勾选“每日摘要”的邮箱每天只收到一封汇总邮件，代替逐条通知（提醒、催办等；发给多人的通知和告警仍即时发送）；同一邮箱在任一单位勾选即对该邮箱全部生效。</p><table><tr><th>角色</th><th>姓名</th><th>邮箱</th><th>电话</th><th>每日摘要</th></tr>
 ${rows.map(
   (c, i) => html`<tr><td><select name="role_${i}">${['LIAISON', 'LEADER', 'RECIPIENT'].map((r) => html`<option value="${r}" ${c.role === r ? 'selected' : ''}>${r === 'LIAISON' ? '联络员' : r === 'LEADER' ? '分管负责人' : '收件人'}</option>`)}</select></td>
-<td><input type="text" name="name_${i}" value="${c.name}" maxlength="100"></td><td><input type="email" name="email_${i}" value="${c.email}" maxlength="200"></td><td><input type="text" name="phone_${i}" value="${c.phone ?? ''}" maxlength="30"></td></tr>`,
+<td><input type="text" name="name_${i}" value="${c.name}" maxlength="100"></td><td><input type="email" name="email_${i}" value="${c.email}" maxlength="200"></td><td><input type="text" name="phone_${i}" value="${c.phone ?? ''}" maxlength="30"></td>
+<td><label><input type="checkbox" name="digest_${i}" value="1" id="digest_${i}" ${c.digest ? 'checked' : ''}> 每日摘要（每天一封汇总邮件，代替逐条通知）</label></td></tr>`,
 )}</table><input type="hidden" name="rows" value="${rows.length}"><p><button type="submit">保存</button> <a href="/units/${d.unit.id}">返回</a></p></form>`;
 }
 

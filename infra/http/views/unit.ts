@@ -36,7 +36,10 @@ ${
         : html`<p>请确认已收到该项任务。</p>
 <form method="post" action="${action('acknowledge')}">${hidden}<button type="submit" id="ack">签收任务</button></form>`
     }</section>
-<section class="card"><h2>报送进展</h2><form method="post" action="${action('report')}">${hidden}
+<section class="card"><h2>报送进展</h2>${
+      o.periods.length === 0
+        ? html`<p class="muted" id="no-periods">目前没有需要报送的报告期。</p>`
+        : html`<form method="post" action="${action('report')}">${hidden}
 <label for="period">报告期</label><select id="period" name="period">${o.periods.map((p) => html`<option value="${p.value}" ${v.period === p.value ? 'selected' : ''}>${p.label}</option>`)}</select>
 <label for="text">进展情况</label><textarea id="text" name="text" maxlength="10000" required>${v.text ?? ''}</textarea>
 <label for="percent">完成进度（%）</label><input id="percent" name="percent" type="number" min="0" max="100" step="1" value="${v.percent ?? ''}">
@@ -48,7 +51,8 @@ ${
     : ''
 }
 <label for="evidence">佐证材料链接（每行一个，http:// 或 https://）</label><textarea id="evidence" name="evidenceLinks" rows="3">${v.evidenceLinks ?? ''}</textarea>
-<p><button type="submit" id="submit-report">提交进展报告</button></p></form></section>
+<p><button type="submit" id="submit-report">提交进展报告</button></p></form>`
+    }</section>
 <section class="card"><h2>申请销号</h2><p class="muted">任务已完成时申请，由办公室审核。</p><form method="post" action="${action('completion')}">${hidden}
 <label for="note">完成情况说明</label><textarea id="note" name="note" maxlength="2000"></textarea>
 <p><button type="submit" id="request-completion">申请销号</button></p></form></section>
