@@ -20,7 +20,7 @@ import { isUniqueViolation } from '../infra/outbox';
 import type { Logger } from '../infra/logger';
 import type { CatchUpInput, DeliveredNotice, NoticeOrder } from '../workflows/types';
 import type { NoticePayload, NotificationPort } from './ports';
-import { lockSlipYear, slipNumber, slipYear } from './slips';
+import { createSlip, lockSlipYear, slipYear } from './slips';
 
 export interface CatchUpDeps {
   db: PrismaClient;
@@ -123,20 +123,10 @@ async function issueCatchUpSlips(deps: CatchUpDeps, args: CatchUpInput, requests
             if (w.row.state === 'COMPLETED' || w.row.state === 'CANCELLED') continue;
             seq += 1;
             const reason = catchUpSlipReason(w.q.item, zone);
-            const slip = await tx.supervisionSlip.create({
-              data: { number: slipNumber(year, seq), year, seq, assignmentId: w.row.id, colour: w.q.colour, reason, dedupeKey: w.dedupeKey, issuedAt },
-              select: { id: true, number: true },
-            });
-            await audit(tx, {
-              actor: 'system',
-              action: 'slip.issued',
-              entityType: 'SupervisionSlip',
-              entityId: slip.id,
-              planId: args.planId,
-              taskId: w.row.taskId,
-              assignmentId: w.row.id,
-              unitId: w.row.unitId,
-              data: { number: slip.number, colour: w.q.colour, kind: 'catchup_unit', level: null, reason, catchUp: true, dueAt: w.q.item.dueAt, overdueDays: w.q.item.overdueDays },
+            const slip = await createSlip(tx, {
+              year, seq, assignmentId: w.row.id, colour: w.q.colour, reason, dedupeKey: w.dedupeKey, issuedAt,
+              planId: args.planId, taskId: w.row.taskId, unitId: w.row.unitId,
+              detail: { kind: 'catchup_unit', level: null, catchUp: true, dueAt: w.q.item.dueAt, overdueDays: w.q.item.overdueDays },
             });
             out.set(w.q.ref, slip);
           }

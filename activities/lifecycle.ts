@@ -5,7 +5,6 @@
  * transaction.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { DateTime } from 'luxon';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { AssignmentView } from '../domain/lifecycle';
 import { initialView } from '../domain/lifecycle';
@@ -18,7 +17,7 @@ import { ErrorType } from '../workflows/errors';
 import type { CatchUpInput, DeliveredNotice, DeliverNoticesArgs, LifecycleActivities, NoticeOrder, RecordTransitionArgs, RecordTransitionResult, TaskRef } from '../workflows/types';
 import type { NoticePayload, NotificationPort } from './ports';
 import { submitCatchUp } from './catch-up';
-import { slipNumber } from './slips';
+import { createSlip, lockSlipYear, slipYear } from './slips';
 
 export interface LifecycleDeps {
   db: PrismaClient;
@@ -90,24 +89,12 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
           const found = await tx.supervisionSlip.findUnique({ where: { dedupeKey }, select: { id: true, number: true } });
           if (found) return found;
           const issuedAt = new Date(n.at);
-          const year = DateTime.fromJSDate(issuedAt, { zone }).year;
-          // Numbers are consecutive per year: serialise issuers of the same year.
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'slip:' + year}))`;
-          const max = await tx.supervisionSlip.aggregate({ where: { year }, _max: { seq: true } });
-          const seq = (max._max.seq ?? 0) + 1;
-          const slip = await tx.supervisionSlip.create({
-            data: { number: slipNumber(year, seq), year, seq, assignmentId, colour, reason: slipReason(n), dedupeKey, issuedAt },
-            select: { id: true, number: true },
-          });
-          await audit(tx, {
-            actor: 'system',
-            action: 'slip.issued',
-            entityType: 'SupervisionSlip',
-            entityId: slip.id,
-            planId: task.planId,
-            taskId: task.taskId,
-            assignmentId,
-            data: { number: slip.number, colour, kind: n.kind, level: n.level ?? null, reason: slipReason(n) },
+          const year = slipYear(issuedAt, zone);
+          const seq = (await lockSlipYear(tx, year)) + 1;
+          const slip = await createSlip(tx, {
+            year, seq, assignmentId, colour, reason: slipReason(n), dedupeKey, issuedAt,
+            planId: task.planId, taskId: task.taskId,
+            detail: { kind: n.kind, level: n.level ?? null },
           });
           return slip;
         });

@@ -5,6 +5,8 @@
  */
 import { DateTime } from 'luxon';
 import type { Prisma } from '../generated/prisma/client';
+import type { SlipColour } from '../domain/model';
+import { audit } from '../infra/audit';
 
 /** 督〔2026〕0001号 */
 export function slipNumber(year: number, seq: number): string {
@@ -25,4 +27,41 @@ export async function lockSlipYear(tx: Prisma.TransactionClient, year: number): 
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'slip:' + year}))`;
   const max = await tx.supervisionSlip.aggregate({ where: { year }, _max: { seq: true } });
   return max._max.seq ?? 0;
+}
+
+/** One slip to write: its number's year and sequence (after lockSlipYear), what it is for, who gets it. */
+export interface NewSlip {
+  year: number;
+  seq: number;
+  assignmentId: string;
+  colour: SlipColour;
+  reason: string;
+  dedupeKey: string;
+  issuedAt: Date;
+  /** where the audit event files it */
+  planId: string;
+  taskId: string;
+  unitId?: string;
+  /** what the audit event records besides number, colour and reason */
+  detail: Record<string, unknown>;
+}
+
+/** Writes the slip and its `slip.issued` audit event (inside the caller's transaction, after lockSlipYear). */
+export async function createSlip(tx: Prisma.TransactionClient, s: NewSlip): Promise<{ id: string; number: string }> {
+  const slip = await tx.supervisionSlip.create({
+    data: { number: slipNumber(s.year, s.seq), year: s.year, seq: s.seq, assignmentId: s.assignmentId, colour: s.colour, reason: s.reason, dedupeKey: s.dedupeKey, issuedAt: s.issuedAt },
+    select: { id: true, number: true },
+  });
+  await audit(tx, {
+    actor: 'system',
+    action: 'slip.issued',
+    entityType: 'SupervisionSlip',
+    entityId: slip.id,
+    planId: s.planId,
+    taskId: s.taskId,
+    assignmentId: s.assignmentId,
+    ...(s.unitId ? { unitId: s.unitId } : {}),
+    data: { number: slip.number, colour: s.colour, ...s.detail, reason: s.reason },
+  });
+  return slip;
 }
