@@ -69,7 +69,7 @@ function payloadOf(o: NoticeOrder, planSlug: string, slip: { number: string } | 
     // catch-up notices list what is overdue; a settled notice says it went out after its moment
     ...(n.items !== undefined ? { items: n.items } : {}),
     ...(n.late ? { late: true } : {}),
-    // a catch-up notice cites the worst colour reached without issuing a slip of its own
+    // a catch-up notice has no single slip: its items carry their slip numbers, the notice the worst colour
     ...(!slip && n.slip ? { colour: n.slip } : {}),
     nominalAt: n.nominalAt,
     plan: planSlug,
