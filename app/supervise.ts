@@ -8,10 +8,11 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { HolidayOverride } from '../domain/calendar';
 import { initialView, type AssignmentView } from '../domain/lifecycle';
-import type { AssignmentRole, AssignmentState } from '../domain/model';
+import type { AssignmentRole, AssignmentState, SlipColour } from '../domain/model';
 import { noticeKey } from '../domain/notices';
 import { catchUpSlipColours, planCatchUp, policyCalendar, type CatchUpPlan, type Policy } from '../domain/policy';
 import { audit } from '../infra/audit';
+import { slipRequests } from '../activities/catch-up';
 import { isPolicy } from '../workflows/planner';
 import type { AssignmentSchedule, BusinessClock, CatchUpInput, LifecycleState, NoticeOrder, TaskLifecycleInput, TaskRef } from '../workflows/types';
 
@@ -217,12 +218,40 @@ async function scheduleInputs(db: PrismaClient, inputs: TaskLifecycleInput[], op
   return catchUp ?? stored.catchUp;
 }
 
+/** How much a catch-up covers: the units and tasks with something overdue, and the 督办单 it issues. */
+export interface CatchUpCounts {
+  units: number;
+  tasks: number;
+  slips: number;
+  slipColours: Record<SlipColour, number>;
+}
+
+/** Counts a catch-up's overdue items (one per task and unit) and the slips it issues. */
+export function catchUpCounts(items: readonly { task: number; unit: string }[], slips: readonly { colour: SlipColour }[]): CatchUpCounts {
+  const slipColours: Record<SlipColour, number> = { RED: 0, ORANGE: 0, BLUE: 0 };
+  for (const s of slips) slipColours[s.colour] += 1;
+  return { units: new Set(items.map((i) => i.unit)).size, tasks: new Set(items.map((i) => i.task)).size, slips: slips.length, slipColours };
+}
+
+/**
+ * The counts of a planned catch-up, from its orders: the items its unit notices list, and the slips
+ * its activity issues for them (activities/catch-up.ts `slipRequests`, the activity's own choice).
+ */
+export function catchUpOrderCounts(orders: readonly NoticeOrder[]): CatchUpCounts {
+  const items = orders.filter((o) => o.notice.kind === 'catchup_unit').flatMap((o) => (o.notice.items ?? []).map((i) => ({ task: i.task, unit: i.unit })));
+  return catchUpCounts(items, slipRequests([...orders]));
+}
+
 export interface StartResult {
   plan: string;
   started: string[];
   alreadyRunning: string[];
-  /** the catch-up: started now, already run at an earlier start, or none needed */
-  catchUp: { workflowId: string; status: 'started' | 'already' | 'none'; notices: number };
+  /**
+   * the catch-up: started now, already run at an earlier start, or none needed; with what it covers
+   * and the 督办单 it issues, as planned (the catch-up workflow issues them on the worker, after
+   * `supervise start` returns; one whose assignment closed meanwhile is not issued)
+   */
+  catchUp: { workflowId: string; status: 'started' | 'already' | 'none'; notices: number } & CatchUpCounts;
 }
 
 /**
@@ -265,12 +294,13 @@ export async function startSupervision(
 /** Starts the plan's catch-up once: its id is fixed and never reused, so a second start finds it and does nothing. */
 async function startCatchUp(deps: { client: Client; taskQueue: string }, planSlug: string, input: CatchUpInput | null): Promise<StartResult['catchUp']> {
   const workflowId = catchUpWorkflowId(planSlug);
-  if (!input) return { workflowId, status: 'none', notices: 0 };
+  if (!input) return { workflowId, status: 'none', notices: 0, ...catchUpCounts([], []) };
+  const counts = catchUpOrderCounts(input.orders);
   try {
     await deps.client.workflow.start('supervisionCatchUp', { workflowId, taskQueue: deps.taskQueue, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE', memo: { plan: planSlug } });
-    return { workflowId, status: 'started', notices: input.orders.length };
+    return { workflowId, status: 'started', notices: input.orders.length, ...counts };
   } catch (err) {
-    if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError') return { workflowId, status: 'already', notices: input.orders.length };
+    if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError') return { workflowId, status: 'already', notices: input.orders.length, ...counts };
     throw err;
   }
 }

@@ -223,6 +223,20 @@ export function decide(a: AssignmentView, kind: TaskKind, input: LifecycleInput,
   }
 }
 
+/**
+ * A unit may report the current, still open period early and any past one, but not a period that
+ * has not started: reporting it in advance would mark it reported and silence its reminders and
+ * 催办 before it even began. `opening` is when the period starts as the policy counts it
+ * (workflows/planner.ts `periodOpening`); null when the policy does not tell, and then only
+ * `decide` judges the report. Refuses with INVALID_INPUT (the API answers 422), naming the period
+ * and when it can be reported.
+ */
+export function checkPeriodOpen(period: string, opening: { atMs: number; text: string | null } | null, now: string | number): { ok: true } | { ok: false; code: RefusalCode; reason: string } {
+  const nowMs = typeof now === 'number' ? now : ms(now);
+  if (!opening || opening.atMs <= nowMs) return { ok: true };
+  return { ok: false, code: 'INVALID_INPUT', reason: `${period} 报告期尚未开始${opening.text ? `（${opening.text}起可报送）` : ''}` };
+}
+
 /** Whether the overdue flag should be set at `nowMs` (past the due instant in force and still open). */
 export function isOverdue(a: Pick<AssignmentView, 'state' | 'dueAt'>, nowMs: number): boolean {
   return !isClosed(a.state) && a.dueAt !== null && nowMs > ms(a.dueAt);

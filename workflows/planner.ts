@@ -10,10 +10,12 @@ import type { AssignmentView } from '../domain/lifecycle';
 import type { PlannedNotice } from '../domain/notices';
 import {
   compareNotices,
+  cycleAt,
   cycleEndOf as policyCycleEndOf,
   cycleOf as policyCycleOf,
   planAssignmentNotices,
   policyCalendar,
+  reportPeriods,
   settleMissed,
   type PlanAssignment,
   type Policy,
@@ -46,6 +48,14 @@ export interface PlanArgs {
   fromMs: number;
 }
 
+/** When a reporting period opens: the first instant a unit may report it. */
+export interface PeriodOpening {
+  /** the period's start, epoch ms (+Infinity for a label too large to have one) */
+  atMs: number;
+  /** that instant as the unit reads it: 2030年1月1日 (quarters, years), 2025年11月3日 10:00:04 (fixed-length periods); null with +Infinity */
+  text: string | null;
+}
+
 /** Everything the workflow asks of the policy, bound to one frozen policy and calendar. */
 export interface Planner {
   /** null: the run has no policy and plans nothing */
@@ -67,6 +77,15 @@ export interface Planner {
    * times collapsed to its latest, the rest marked `late` and sent at the next opening.
    */
   dueNow(due: TaskNotice[], now: number, graceMs: number): TaskNotice[];
+  /**
+   * When the report period `period` (a well-formed label, domain/lifecycle REPORT_PERIOD) opens for
+   * an assignment made at `assignedAtMs`, counted as the policy counts it: 2026Q3 and 2026Y are the
+   * calendar quarter and year in the policy's zone (domain/policy reportPeriods, cycleAt); P<k> is
+   * the k-th fixed-length period from the assignment instant and C<n> the n-th fixed-length cycle
+   * from the epoch. null when the policy does not count such periods (P<k> under quarterly reports,
+   * C<n> without fixed-length cycles): nothing tells when it opens.
+   */
+  periodOpening(kind: TaskRef['kind'], period: string, assignedAtMs: number): PeriodOpening | null;
 }
 
 /** Whether a policy counts any span in seconds (a compressed test or simulation policy). */
@@ -88,6 +107,23 @@ export function isPolicy(p: unknown): p is Policy {
   return typeof x === 'object' && x !== null && typeof x.calendar === 'object' && typeof x.kinds === 'object';
 }
 
+/** The first day of a calendar period label (2026Q3, 2026Y), as a local date and as the unit reads it; null for other labels. */
+function calendarPeriodStart(period: string): { date: string; text: string } | null {
+  const m = /^(\d{4})(?:Q([1-4])|Y)$/.exec(period);
+  if (!m) return null;
+  const month = m[2] ? (Number(m[2]) - 1) * 3 + 1 : 1;
+  return { date: `${m[1]}-${String(month).padStart(2, '0')}-01`, text: `${Number(m[1])}年${month}月1日` };
+}
+
+/** Latest instant a JS Date can hold: a fixed-length label beyond it never opens. */
+const MAX_DATE_MS = 8.64e15;
+
+/** An instant a fixed-length period opens at, as the unit reads it in `zone` (to the second: such periods last seconds). */
+function instantOpening(ms: number, zone: string): PeriodOpening {
+  if (!(Math.abs(ms) <= MAX_DATE_MS)) return { atMs: Number.POSITIVE_INFINITY, text: null };
+  return { atMs: ms, text: DateTime.fromMillis(ms, { zone }).toFormat('yyyy年M月d日 HH:mm:ss') };
+}
+
 /**
  * The planner of a run without a policy (`{}`: lifecycles started before the engine was wired, and
  * harnesses that test other parts): no notices, calendar years in the task's zone as cycles, and
@@ -103,6 +139,11 @@ function lifecycleOnlyPlanner(zone: string): Planner {
     cycleOf: (kind, ms) => (kind === 'standing' ? year(ms) : null),
     cycleEndOf: (kind, ms) => (kind === 'standing' ? DateTime.fromMillis(ms, { zone }).startOf('year').plus({ years: 1 }).toMillis() : null),
     dueNow: (due) => due,
+    // quarters and years in the task's zone; fixed-length labels mean nothing without a policy
+    periodOpening: (_kind, period) => {
+      const day = calendarPeriodStart(period);
+      return day ? { atMs: DateTime.fromISO(day.date, { zone }).toMillis(), text: day.text } : null;
+    },
   };
 }
 
@@ -165,6 +206,25 @@ export function createPlanner(policy: unknown, override: HolidayOverride | null 
       const byId = new Map(missed.map((x) => [noticeIdentity(x.n), x.a]));
       const settled = settleMissed({ missed: missed.map((x) => x.n), calendar, now }).map((n) => ({ a: byId.get(noticeIdentity(n)) ?? null, n }));
       return [...settled, ...fresh].sort((x, y) => compareNotices(x.n, y.n));
+    },
+    periodOpening(kind, period, assignedAtMs) {
+      const day = calendarPeriodStart(period);
+      // the first day of the quarter or year, as reportPeriods and cycleAt start them
+      if (day) return { atMs: calendar.startOfDay(day.date), text: day.text };
+      const kp = policy.kinds[kind];
+      const p = /^P(\d+)$/.exec(period);
+      if (p && kp.reports && 'every' in kp.reports.period) {
+        // P1 starts at the assignment instant and every period is as long as it (reportPeriods)
+        const [first] = reportPeriods(kp, calendar, assignedAtMs, assignedAtMs + 1);
+        return first ? instantOpening(first.startMs + (Number(p[1]) - 1) * (first.endMs - first.startMs), calendar.zone) : null;
+      }
+      const c = /^C(\d+)$/.exec(period);
+      if (c && kp.cycle && kp.cycle.length !== 'year') {
+        // cycle n spans [n·len, (n+1)·len) from the epoch (cycleAt); cycle 0 gives the length
+        const zero = cycleAt(kp.cycle, calendar, 0);
+        return instantOpening(Number(c[1]) * (zero.endMs - zero.startMs), calendar.zone);
+      }
+      return null;
     },
   };
 }

@@ -27,7 +27,7 @@ import {
   workflowInfo,
   allHandlersFinished,
 } from '@temporalio/workflow';
-import { decide, isClosed, isOverdue, type AssignmentView, type LifecycleInput, type LifecycleInputType } from '../domain/lifecycle';
+import { checkPeriodOpen, decide, isClosed, isOverdue, type AssignmentView, type LifecycleInput, type LifecycleInputType } from '../domain/lifecycle';
 import { noticeKey, type PlannedNotice } from '../domain/notices';
 import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from './errors';
 import { createPlanner, noticeIdentity, type TaskNotice } from './planner';
@@ -211,10 +211,24 @@ export async function taskLifecycle(input: TaskLifecycleInput): Promise<{ closed
     });
   }
 
+  /**
+   * A report for a period that has not started yet is refused (domain/lifecycle checkPeriodOpen):
+   * it would mark the period reported and silence its reminders in advance. Validator only: a
+   * validator writes no history (and is not run on replay), so lifecycles whose histories hold
+   * such a report accepted before this rule still replay; the handler decides as it always did.
+   */
+  function checkReportPeriod(args: InputArgs<'submitReport'>): void {
+    const a = find(args.unit)!;
+    const assignedAtMs = Date.parse(schedule[a.assignmentId]?.assignedAt ?? assignedAt);
+    const r = checkPeriodOpen(args.period, planner.periodOpening(task.kind, args.period, assignedAtMs), bizNow());
+    if (!r.ok) throw refusal(r.reason, r.code);
+  }
+
   for (const type of Object.keys(inputUpdates) as LifecycleInputType[]) {
     setHandler(inputUpdates[type] as ReturnType<typeof defineUpdate<InputResult, [InputArgs<typeof type>]>>, (args: InputArgs<typeof type>) => applyInput(type, args), {
       validator: (args: InputArgs<typeof type>) => {
         check(type, args);
+        if (type === 'submitReport') checkReportPeriod(args as InputArgs<'submitReport'>);
       },
     });
   }

@@ -21,6 +21,7 @@ import { currentDirectory, defaultSlug, importPlan, loadPlan, PlanInputError, ty
 import type { PlanSummary } from '../../domain/plan/validate';
 import type { PlanDiff } from '../../domain/plan/diff';
 import { readDirectoryFile } from '../../infra/units-file';
+import { catchUpCounts, type CatchUpCounts } from '../../app/supervise';
 
 function summaryLines(s: PlanSummary): string[] {
   const phrases = Object.entries(s.deadlinePhrases).map(([p, n]) => `${p} ×${n}`).join('，');
@@ -116,19 +117,40 @@ export interface PreviewOutput extends PreviewResult {
   /** number of tasks and units the catch-up covers */
   catchUpTasks: number;
   catchUpUnits: number;
+  /** number of 督办单 the catch-up issues, in all and by colour (from `catchUpSlips`, the catch-up's own list) */
+  catchUpSlipCount: number;
+  catchUpSlipColours: CatchUpCounts['slipColours'];
 }
 
 /** The preview of `tasks` under the configured policy and holiday override. */
 export function previewNotices(cfg: Pick<Config, 'policy' | 'holidaysOverrideFile'>, tasks: PreviewTask[], asOfMs: number, horizonDays: number): PreviewOutput {
   const calendar = policyCalendar(cfg.policy, readHolidayOverride(cfg.holidaysOverrideFile));
   const r = previewPlan({ tasks, policy: cfg.policy, calendar, asOf: asOfMs, horizonDays });
+  // the slips are the catch-up's own decision (planCatchUp `slips`), as `supervise start` issues them
+  const c = catchUpCounts(r.catchUp, r.catchUpSlips);
   return {
     asOf: calendar.toIso(asOfMs),
     horizonDays,
-    catchUpTasks: new Set(r.catchUp.map((i) => i.task)).size,
-    catchUpUnits: new Set(r.catchUp.map((i) => i.unit)).size,
+    catchUpTasks: c.tasks,
+    catchUpUnits: c.units,
+    catchUpSlipCount: c.slips,
+    catchUpSlipColours: c.slipColours,
     ...r,
   };
+}
+
+const COLOUR_NAMES: [SlipColour, string][] = [
+  ['RED', '红色'],
+  ['ORANGE', '橙色'],
+  ['BLUE', '蓝色'],
+];
+
+/** One line on what a catch-up covers: 补发督办：37 个单位，45 项任务，督办单 112 张（红色 112）. */
+export function catchUpLine(c: CatchUpCounts): string {
+  if (!c.units) return '补发督办：无已逾期事项';
+  const colours = COLOUR_NAMES.filter(([k]) => c.slipColours[k] > 0).map(([k, name]) => `${name} ${c.slipColours[k]}`);
+  const slips = c.slips ? `督办单 ${c.slips} 张（${colours.join('，')}）` : '无督办单（仅有逾期未报的进展报告，由催办跟进）';
+  return `补发督办：${c.units} 个单位，${c.tasks} 项任务，${slips}`;
 }
 
 // Partial: kinds the pipeline adds later print under their code until named here.
@@ -146,7 +168,8 @@ function previewLine(n: PlannedNotice): string {
 export function previewText(p: PreviewOutput): string {
   const out = [
     `通知日历预览: 自 ${p.asOf.slice(0, 16).replace('T', ' ')} 起 ${p.horizonDays} 天，共 ${p.notices.length} 条通知 (未启动督办，未发送任何通知)`,
-    p.catchUpTasks ? `补发: 已逾期任务 ${p.catchUpTasks} 项，涉及单位 ${p.catchUpUnits} 个；每个单位一份逾期事项汇总通知，办公室一份汇总，不补发历史提醒` : '补发: 无已逾期事项',
+    catchUpLine({ units: p.catchUpUnits, tasks: p.catchUpTasks, slips: p.catchUpSlipCount, slipColours: p.catchUpSlipColours }) +
+      (p.catchUpTasks ? '；每个单位一份逾期事项汇总通知，办公室一份汇总，不补发历史提醒' : ''),
     ...p.warnings.map((w) => `注意: ${w}`),
   ];
   let day = '';

@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { action, print, UserError } from '../output';
 import { config, withDb } from '../context';
 import { createTemporalClient } from '../../infra/temporal';
-import { startSupervision, stopSupervision, supervisionStatus } from '../../app/supervise';
+import { startSupervision, stopSupervision, supervisionStatus, type StartResult } from '../../app/supervise';
+import { catchUpLine } from './plan';
 import type { Config } from '../../config';
 import { readHolidayOverride } from '../../config/policy-schema';
 import type { Client } from '@temporalio/client';
@@ -30,6 +31,18 @@ function rethrow(e: unknown): never {
   const err = e as Error;
   if (err.name === 'SuperviseError') throw new UserError(err.message);
   throw e;
+}
+
+/**
+ * What `supervise start` prints: the lifecycles started, then the catch-up with what it covers and
+ * the 督办单 it issues (as planned: the catch-up workflow issues them on the worker right after).
+ */
+export function startText(r: StartResult): string {
+  const head = `方案「${r.plan}」: 新启动督办 ${r.started.length} 项任务，已在督办中 ${r.alreadyRunning.length} 项`;
+  const cu = r.catchUp;
+  if (cu.status === 'started') return `${head}；补发逾期汇总通知 ${cu.notices} 份 (每个单位一份，办公室一份)\n${catchUpLine(cu)}`;
+  if (cu.status === 'already') return `${head}；逾期汇总通知已在首次启动时发出，不再重复\n首次启动时${catchUpLine(cu)}`;
+  return head;
 }
 
 export function register(program: Command): void {
@@ -56,13 +69,7 @@ export function register(program: Command): void {
           ),
         ).catch(rethrow);
         process.stderr.write('\n');
-        const catchUp =
-          r.catchUp.status === 'started'
-            ? `；补发逾期汇总通知 ${r.catchUp.notices} 份 (每个单位一份，办公室一份)`
-            : r.catchUp.status === 'already'
-              ? '；逾期汇总通知已在首次启动时发出，不再重复'
-              : '';
-        print(cmd, { data: r, human: () => `方案「${plan}」: 新启动督办 ${r.started.length} 项任务，已在督办中 ${r.alreadyRunning.length} 项${catchUp}` });
+        print(cmd, { data: r, human: () => startText(r) });
       }),
     );
 

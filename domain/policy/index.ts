@@ -20,7 +20,7 @@
  *   its assignment notice/ack chase and keeps 督办/催办 quiet for a while, and `catchUpSlip` (from
  *   `catchUpSlipColours`) so its ladder never issues a second slip at the catch-up moment.
  * - `overdueItems(...)`, `deadlineSlipAt(kp, cal, dueMs, atMs)`, `isStalled(a)`, `worstSlip(...)`.
- * - `previewPlan({tasks, policy, calendar, asOf, horizonDays?})` → {notices, catchUp, warnings}:
+ * - `previewPlan({tasks, policy, calendar, asOf, horizonDays?})` → {notices, catchUp, catchUpSlips, warnings}:
  *   the whole plan as if supervision started at `asOf` (for `dubang plan preview --as-of`).
  * - Periods and cycles: `reportPeriods(kindPolicy, cal, fromMs, toMs)` (2026Q3 due the end of the
  *   10th day after the quarter), `cycleAt(cyclePolicy, cal, atMs)` / `cycleOf` / `cycleEndOf`

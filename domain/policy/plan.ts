@@ -418,6 +418,8 @@ export interface PreviewResult {
   /** catch-up notices first (they go at the first opening), then every planned notice in order */
   notices: PlannedNotice[];
   catchUp: CatchUpItem[];
+  /** the 督办单 the catch-up issues (planCatchUp `slips`) */
+  catchUpSlips: CatchUpPlan['slips'];
   /** years in the window whose holiday schedule is unknown */
   warnings: string[];
 }
@@ -456,6 +458,7 @@ export function previewPlan(input: { tasks: PreviewTask[]; policy: Policy; calen
   return {
     notices: [...cu.notices, ...planned.sort(compareNotices)],
     catchUp: cu.items,
+    catchUpSlips: cu.slips,
     warnings: cal.warnings(asOfMs, horizon).map((w) => w.message),
   };
 }

@@ -139,7 +139,10 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
   it('issues one slip per overdue assignment, numbered consecutively, even though its activity failed once after committing', async () => {
     failOnceAfterCommit.add(REAL);
     const r = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: REAL, zone: ZONE, policy, holidayOverride, tasks: [], clock: { startAtMs: REAL_START, speed: 1 } });
-    expect(r.catchUp.status).toBe('started');
+    // what `supervise start` reports (as planned: the workflow issues them right after)
+    const red = expected.filter((e) => e.due.startsWith('2024-12-31')).length;
+    expect(r.catchUp).toMatchObject({ status: 'started', units: new Set(expected.map((e) => e.ref.split('|')[1])).size, tasks: 45, slips: expected.length, slipColours: { RED: red, ORANGE: expected.length - red, BLUE: 0 } });
+    expect(red).toBeGreaterThan(0);
     const h = client.workflow.getHandle(catchUpWorkflowId(REAL));
     const result = (await h.result()) as CatchUpResult;
     // the second attempt found every notice already submitted by the first
@@ -215,7 +218,7 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
     const before = await catchUpSlips(REAL);
     const noticesBefore = (await catchUpNotices(REAL)).map((n) => [n.key, n.p.slips]);
     const again = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: REAL, zone: ZONE, policy, holidayOverride, tasks: [], clock: { startAtMs: REAL_START + 3_600_000, speed: 1 } });
-    expect(again.catchUp.status).toBe('already');
+    expect(again.catchUp).toMatchObject({ status: 'already', slips: before.length });
     // the same catch-up (as recorded at the first start) run by a second workflow
     const scheduled = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: SCHEDULED_ACTION, planId: before[0]!.assignment.task.planId } });
     input = (scheduled.data as unknown as { catchUp: CatchUpInput }).catchUp;

@@ -16,6 +16,7 @@ import { createLifecycleActivities } from '../../activities/lifecycle';
 import { silentLogger } from '../../infra/logger';
 import { createOutboxNotificationPort } from '../../infra/outbox';
 import { catchUpWorkflowId, lifecycleInputs, startSupervision, stopSupervision, taskWorkflowId } from '../../app/supervise';
+import { applyTaskInput } from '../../app/tasks';
 import { inputUpdates, stateQuery, upcomingQuery } from '../../workflows/task-lifecycle';
 import type { BusinessClock, InputArgs, TaskLifecycleInput } from '../../workflows/types';
 import type { LifecycleInputType } from '../../domain/lifecycle';
@@ -367,6 +368,54 @@ describe('standing tasks', () => {
   });
 });
 
+describe('report periods', () => {
+  const early = `${slug}r`;
+
+  it('refuses a period that has not started, changing nothing; accepts the open period early and past ones', async () => {
+    await seed(early, [{ number: 1, kind: 'deadline' }]);
+    // periods of 6 s from the assignment (P2 opens at +6 s); business time in November 2025 (2025Q4 running)
+    const policy = secondsPolicy({ reportEvery: 6 });
+    const t0 = Date.parse('2025-11-03T10:00:00+08:00');
+    const [input] = await lifecycleInputs(db.prisma, { planSlug: early, zone: ZONE, policy, clock: { startAtMs: t0, speed: 1 } });
+    const startedReal = Date.now();
+    const h = await client.workflow.start('taskLifecycle', { taskQueue, workflowId: taskWorkflowId(early, 1), args: [input as TaskLifecycleInput] });
+    await send(h, 'acknowledge', { unit: '市市场监管局' });
+    const reports = () => db.prisma.report.count({ where: { assignment: { task: { plan: { slug: early } } } } });
+    const before = await auditCount();
+
+    for (const [period, reason] of [
+      ['P2', 'P2 报告期尚未开始（2025年11月3日 10:00:06起可报送）'],
+      ['2030Q1', '2030Q1 报告期尚未开始（2030年1月1日起可报送）'],
+      ['2026Q1', '2026Q1 报告期尚未开始（2026年1月1日起可报送）'],
+      ['2026Y', '2026Y 报告期尚未开始（2026年1月1日起可报送）'],
+    ]) {
+      expect(await refusal(send(h, 'submitReport', { unit: '市市场监管局', period: period!, text: '提前报送', percent: 50 }))).toEqual({ reason, type: 'InputRefused' });
+    }
+    // the CLI (`dubang task report`) and the API go through applyTaskInput: a refusal with its code (INVALID_INPUT → 422)
+    await expect(applyTaskInput(client, { planSlug: early, task: 1, type: 'submitReport', args: { unit: '市市场监管局', period: '2030Q1', text: '提前报送' } })).rejects.toMatchObject({
+      name: 'TaskInputRefused',
+      code: 'INVALID_INPUT',
+      reason: '2030Q1 报告期尚未开始（2030年1月1日起可报送）',
+    });
+    // nothing changed: no row, no audit event, the state and the reminders of P2 as they were
+    expect(await auditCount()).toBe(before);
+    expect(await reports()).toBe(0);
+    expect((await h.query(stateQuery)).assignments[0]).toMatchObject({ unit: '市市场监管局', state: 'ACKNOWLEDGED', reportedPeriods: [], lastReportAt: null });
+    expect((await h.query(upcomingQuery, { limit: 50 })).some((n) => n.kind === 'report_reminder' && n.unit === '市市场监管局' && n.period === 'P2')).toBe(true);
+
+    // the running quarter early, a past quarter, the running P1
+    for (const period of ['2025Q4', '2025Q3', 'P1']) await send(h, 'submitReport', { unit: '市市场监管局', period, text: `${period}进展` });
+    expect((await h.query(stateQuery)).assignments[0]).toMatchObject({ state: 'IN_PROGRESS', reportedPeriods: ['2025Q4', '2025Q3', 'P1'] });
+    expect(await reports()).toBe(3);
+
+    // once P2 has started it is accepted (business time runs at real speed from the workflow's start)
+    await sleep(Math.max(0, startedReal + 7500 - Date.now()));
+    expect(await send(h, 'submitReport', { unit: '市市场监管局', period: 'P2', text: '第2期进展' })).toMatchObject({ action: 'report.submitted' });
+    expect((await h.query(stateQuery)).assignments[0]!.reportedPeriods).toEqual(['2025Q4', '2025Q3', 'P1', 'P2']);
+    await h.cancel();
+  }, 30_000);
+});
+
 describe('catch-up at supervise start', () => {
   const late = `${slug}c`;
 
@@ -380,7 +429,8 @@ describe('catch-up at supervise start', () => {
     const clock = { startAtMs: Date.parse('2026-02-02T10:00:00+08:00'), speed: 1 };
     const r = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: late, zone: ZONE, policy: secondsPolicy(), clock });
     expect(r.started).toHaveLength(3);
-    expect(r.catchUp).toEqual({ workflowId: catchUpWorkflowId(late), status: 'started', notices: 3 });
+    // what it covers and the 督办单 it issues (the deadlines are long past: red under this policy)
+    expect(r.catchUp).toEqual({ workflowId: catchUpWorkflowId(late), status: 'started', notices: 3, units: 2, tasks: 2, slips: 4, slipColours: { RED: 4, ORANGE: 0, BLUE: 0 } });
     await client.workflow.getHandle(catchUpWorkflowId(late)).result();
     await sleep(2500);
 
@@ -404,7 +454,8 @@ describe('catch-up at supervise start', () => {
     const again = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: late, zone: ZONE, policy: secondsPolicy(), clock: { ...clock, startAtMs: clock.startAtMs + 60_000 } });
     expect(again.started).toEqual([]);
     expect(again.alreadyRunning).toHaveLength(3);
-    expect(again.catchUp.status).toBe('already');
+    expect(again.catchUp).toMatchObject({ status: 'already', units: 2, tasks: 2, slips: 4 });
+    expect(await db.prisma.supervisionSlip.count({ where: { dedupeKey: { endsWith: '-catchup' }, assignment: { task: { plan: { slug: late } } } } })).toBe(4);
     expect(await outbox({ plan: late })).toHaveLength(3);
     await stopSupervision({ db: db.prisma, client }, { planSlug: late });
   });
