@@ -274,7 +274,11 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
           slipId: slip?.id ?? null,
           payload: payloadOf(o, args.task.planSlug, slip),
         });
-        if (r.created) {
+        // The event is written after the submit, outside its transaction: an attempt cut off in
+        // between (PostgreSQL crashed) left the notice without it, and the retry finds the notice
+        // already there. Write it then, once (test/integration/db-restart.test.ts).
+        const audited = !r.created && (await db.auditEvent.findFirst({ where: { action: 'notice.submitted', entityType: 'Notice', entityId: r.noticeId, assignmentId: o.assignmentId }, select: { id: true } }));
+        if (!audited) {
           await audit(db, {
             actor: 'system',
             action: 'notice.submitted',

@@ -20,7 +20,7 @@ import { renderNotice, renderDigest, MessageInputError, KIND_LABELS, type Render
 import type { NoticeKind, RecipientRole } from '../../domain/notices';
 import { noticeKey } from '../../domain/notices';
 import type { Logger } from '../../infra/logger';
-import { MailSendError, type Mailer, type OutgoingAttachment } from './ports';
+import { MailSendError, type Mailer, type OutgoingAttachment, type SendResult } from './ports';
 import { fileAttachmentRefs, readFileAttachments, type FileAttachmentRef } from './attachments';
 import { loadNotice, loadNotices, type LoadedNotice } from './load-notice';
 import { coalesce } from './batch';
@@ -77,6 +77,11 @@ export interface DeliverDeps {
    * 5 ms; see batch.ts). Each job waits in the SMTP pool's queue far longer than this.
    */
   coalesceMs?: number;
+  /**
+   * how long a job keeps retrying the record of a message the server already accepted (default
+   * 10 min) before giving up; a database outage shorter than this causes no duplicate email
+   */
+  recordRetryMs?: number;
 }
 
 export interface DeliverInput {
@@ -367,8 +372,9 @@ export function createDeliverNotice(d: DeliverDeps) {
       });
     }
 
+    let info: SendResult;
     try {
-      const info = await d.mailer.send({
+      info = await d.mailer.send({
         from: d.from,
         to: good,
         subject: message.subject,
@@ -378,16 +384,6 @@ export function createDeliverNotice(d: DeliverDeps) {
         messageId: `<${n.key}@${msgDomain}>`,
         headers: { 'X-Dubang-Notice': n.key, 'X-Dubang-Kind': n.kind },
       });
-      const rejected = [...bad, ...info.rejected];
-      await finish(n.id, 'SENT', {
-        messageId: info.messageId,
-        response: info.response,
-        error: rejected.length ? `部分收件人被拒收：${rejected.join('、')}` : null,
-        recipients: info.accepted.length ? info.accepted : good,
-        members,
-      });
-      if (rejected.length) await alertOffice(n, 'FAILED', `部分收件人被拒收：${rejected.join('、')}`, rejected, claimed.attempts, message.subject);
-      return { outcome: 'sent', messageId: info.messageId, attempts: claimed.attempts, ambiguous };
     } catch (err) {
       const e = err instanceof MailSendError || (err as Error)?.name === 'MailSendError' ? (err as MailSendError) : new MailSendError(String((err as Error)?.message ?? err), false, true);
       const error = e.responseCode ? `${e.message}` : `${e.code ?? 'ERROR'}: ${e.message}`;
@@ -408,6 +404,43 @@ export function createDeliverNotice(d: DeliverDeps) {
       await finish(n.id, e.ambiguous ? 'SENDING' : 'RETRY', { error });
       d.logger.warn('temporary delivery failure; will retry', { key: n.key, error, attempt: input.attempt, maxAttempts: input.maxAttempts });
       throw new TransientDeliveryError(error);
+    }
+
+    // The server accepted the message: from here on a failure must not lead to sending it again.
+    // A database outage between the 250 and the record would otherwise leave the claim SENDING
+    // and the retry would send a duplicate, so the record is retried here, in this job, for as
+    // long as recordRetryMs allows (the job keeps its queue lock meanwhile).
+    const rejected = [...bad, ...info.rejected];
+    await untilRecorded(n.key, () =>
+      finish(n.id, 'SENT', {
+        messageId: info.messageId,
+        response: info.response,
+        error: rejected.length ? `部分收件人被拒收：${rejected.join('、')}` : null,
+        recipients: info.accepted.length ? info.accepted : good,
+        members,
+      }),
+    );
+    // the alert's key is deterministic: retrying its submission cannot alert twice
+    if (rejected.length) await untilRecorded(n.key, () => alertOffice(n, 'FAILED', `部分收件人被拒收：${rejected.join('、')}`, rejected, claimed.attempts, message.subject));
+    return { outcome: 'sent', messageId: info.messageId, attempts: claimed.attempts, ambiguous };
+  }
+
+  /**
+   * Runs `record` until it succeeds, backing off from 100 ms to 5 s, for at most recordRetryMs
+   * (default 10 min); then gives up with the last error (the next attempt sees the claim SENDING
+   * and logs the resend as ambiguous).
+   */
+  async function untilRecorded(key: string, record: () => Promise<void>): Promise<void> {
+    const deadline = Date.now() + (d.recordRetryMs ?? 600_000);
+    for (let wait = 100; ; wait = Math.min(wait * 2, 5_000)) {
+      try {
+        await record();
+        return;
+      } catch (err) {
+        if (Date.now() + wait > deadline) throw err;
+        d.logger.warn('sent, but the delivery record could not be written yet; retrying the record, not the send', { key, err: (err as Error)?.message, retryInMs: wait });
+        await new Promise((r) => setTimeout(r, wait));
+      }
     }
   }
 
