@@ -15,7 +15,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { SlipColour } from '../domain/model';
 import type { CatchUpItem } from '../domain/notices';
 import { formatDay } from '../domain/messages';
-import { audit } from '../infra/audit';
+import { auditOnce } from '../infra/audit';
 import { isUniqueViolation } from '../infra/outbox';
 import type { Logger } from '../infra/logger';
 import type { CatchUpInput, DeliveredNotice, NoticeOrder } from '../workflows/types';
@@ -178,16 +178,19 @@ export async function submitCatchUp(deps: CatchUpDeps, args: CatchUpInput): Prom
     });
     const cited = [...new Set((items ?? []).flatMap((it) => (it.slipNumber ? [it.slipNumber] : [])))];
     const r = await notifications.submit({ key: o.key, kind: n.kind, assignmentId: o.assignmentId, scope: o.scope, dueAt: n.at, slipId: null, payload: payloadOf(o, args.planSlug, items, cited) });
-    if (r.created) {
-      await audit(db, {
+    // written after the submit, outside its transaction: a retry after a crash in between writes it then
+    await auditOnce(
+      db,
+      {
         actor: 'system',
         action: 'notice.submitted',
         entityType: 'Notice',
         entityId: r.noticeId,
         planId: args.planId,
         data: { key: o.key, kind: n.kind, at: n.at, to: n.to, unit: n.unit, items: n.items?.length ?? 0, slips: cited },
-      });
-    }
+      },
+      r.created,
+    );
     out.push({ key: o.key, noticeId: r.noticeId, created: r.created, slip: null, slips: cited });
   }
   logger.info('catch-up submitted', { plan: args.planSlug, notices: out.length, created: out.filter((d) => d.created).length, slips: slips.size });

@@ -10,7 +10,7 @@ import type { AssignmentView } from '../domain/lifecycle';
 import { initialView } from '../domain/lifecycle';
 import type { SlipColour } from '../domain/model';
 import { NOTICE_KINDS, type NoticeKind, type PlannedNotice } from '../domain/notices';
-import { audit } from '../infra/audit';
+import { audit, auditOnce } from '../infra/audit';
 import { isUniqueViolation } from '../infra/outbox';
 import type { Logger } from '../infra/logger';
 import { ErrorType } from '../workflows/errors';
@@ -274,12 +274,10 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
           slipId: slip?.id ?? null,
           payload: payloadOf(o, args.task.planSlug, slip),
         });
-        // The event is written after the submit, outside its transaction: an attempt cut off in
-        // between (PostgreSQL crashed) left the notice without it, and the retry finds the notice
-        // already there. Write it then, once (test/integration/db-restart.test.ts).
-        const audited = !r.created && (await db.auditEvent.findFirst({ where: { action: 'notice.submitted', entityType: 'Notice', entityId: r.noticeId, assignmentId: o.assignmentId }, select: { id: true } }));
-        if (!audited) {
-          await audit(db, {
+        // written after the submit, outside its transaction: a retry after a crash in between writes it then
+        await auditOnce(
+          db,
+          {
             actor: 'system',
             action: 'notice.submitted',
             entityType: 'Notice',
@@ -288,8 +286,9 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
             taskId: args.task.taskId,
             assignmentId: o.assignmentId,
             data: { key: o.key, kind: n.kind, at: n.at, to: n.to, slip: slip?.number ?? null, level: n.level ?? null },
-          });
-        }
+          },
+          r.created,
+        );
         out.push({ key: o.key, noticeId: r.noticeId, created: r.created, slip: slip?.number ?? null });
       }
       if (out.some((d) => d.created)) logger.debug('notices submitted', { task: args.task.number, count: out.filter((d) => d.created).length });

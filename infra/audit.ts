@@ -35,3 +35,18 @@ export async function audit(tx: Tx, e: AuditInput): Promise<void> {
     },
   });
 }
+
+/**
+ * Writes the event unless one with the same action and entity is already there. For events written
+ * after a change that committed on its own (a notice's submission): an attempt cut off between the
+ * two (PostgreSQL crashed) is retried, finds the change already made, and must still leave the
+ * event, once (test/integration/db-restart.test.ts). `fresh`: the change was made just now, so
+ * no event can exist yet and the lookup is skipped.
+ */
+export async function auditOnce(tx: Tx, e: AuditInput, fresh: boolean): Promise<void> {
+  if (!fresh) {
+    const found = await tx.auditEvent.findFirst({ where: { action: e.action, entityType: e.entityType, entityId: e.entityId }, select: { id: true } });
+    if (found) return;
+  }
+  await audit(tx, e);
+}
