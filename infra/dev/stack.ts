@@ -163,7 +163,7 @@ async function waitFor(what: string, probe: () => Promise<Probe>, timeoutMs: num
 }
 
 /** PostgreSQL binaries: the newest /usr/lib/postgresql/<v>/bin, else whatever is on PATH. */
-function pgBinDir(): string | undefined {
+export function pgBinDir(): string | undefined {
   const base = '/usr/lib/postgresql';
   try {
     const versions = fs.readdirSync(base).filter((v) => /^\d+$/.test(v)).sort((x, y) => Number(y) - Number(x));
@@ -196,12 +196,12 @@ function postmasterPid(dataDir: string): number | undefined {
 }
 
 /** `postgres` refuses to run as root: as root, run its tools as the postgres user. */
-function asPgUser(cmd: string, args: string[]): [string, string[]] {
+export function asPgUser(cmd: string, args: string[]): [string, string[]] {
   if (process.getuid?.() === 0) return ['runuser', ['-u', 'postgres', '--', cmd, ...args]];
   return [cmd, args];
 }
 
-function chownToPostgres(...paths: string[]): void {
+export function chownToPostgres(...paths: string[]): void {
   if (process.getuid?.() !== 0) return;
   const uid = Number(run('id', ['-u', 'postgres'], 'looking up the postgres user').trim());
   const gid = Number(run('id', ['-g', 'postgres'], 'looking up the postgres group').trim());

@@ -11,12 +11,13 @@
  *   pg.crash(); … pg.start();
  *   await pg.destroy();
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { applyMigrations } from '../../infra/db/migrate';
 import { withDatabase } from '../../infra/db/url';
+import { run, tail } from '../../infra/dev/process';
+import { asPgUser, chownToPostgres, pgBinDir } from '../../infra/dev/stack';
 import { freePort } from './services';
 
 export interface PrivatePostgres {
@@ -40,31 +41,16 @@ export interface PrivatePostgres {
   destroy(): Promise<void>;
 }
 
-/** The newest /usr/lib/postgresql/<v>/bin with pg_ctl, else undefined (tools from PATH). */
-export function pgBinDir(): string | undefined {
-  const base = '/usr/lib/postgresql';
-  try {
-    const versions = fs.readdirSync(base).filter((v) => /^\d+$/.test(v)).sort((x, y) => Number(y) - Number(x));
-    for (const v of versions) if (fs.existsSync(path.join(base, v, 'bin', 'pg_ctl'))) return path.join(base, v, 'bin');
-  } catch {
-    // no Debian layout
-  }
-  return undefined;
-}
-
-const isRoot = () => process.getuid?.() === 0;
-
+/** A PostgreSQL tool (the same binaries and user as `dubang dev up`); a failure message ends with the server log's tail. */
 function pgTool(tool: string, args: string[], what: string, logFile?: string): string {
   const bin = pgBinDir();
-  const cmd = bin ? path.join(bin, tool) : tool;
-  const [c, a] = isRoot() ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
-  const r = spawnSync(c, a, { encoding: 'utf8', timeout: 90_000 });
-  if (r.error) throw new Error(`${what}: ${r.error.message}`);
-  if (r.status !== 0) {
-    const log = logFile && fs.existsSync(logFile) ? `\n${fs.readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-15).join('\n')}` : '';
-    throw new Error(`${what} failed (exit ${r.status}): ${(r.stderr || r.stdout || '').trim().slice(-800)}${log}`);
+  const [c, a] = asPgUser(bin ? path.join(bin, tool) : tool, args);
+  try {
+    return run(c, a, what);
+  } catch (err) {
+    const log = logFile ? tail(logFile) : '';
+    throw log ? new Error(`${(err as Error).message}\n${log}`) : err;
   }
-  return r.stdout;
 }
 
 /** initdb + pg_ctl start on a free loopback port. */
@@ -73,14 +59,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const dataDir = path.join(dir, 'data');
   const logFile = path.join(dir, 'postgres.log');
   fs.writeFileSync(logFile, '');
-  if (isRoot()) {
-    const id = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
-    const uid = id('-u');
-    const gid = id('-g');
-    if (!Number.isInteger(uid) || uid <= 0) throw new Error('running as root, but there is no postgres user to run the server as');
-    fs.chownSync(dir, uid, gid);
-    fs.chownSync(logFile, uid, gid);
-  }
+  chownToPostgres(dir, logFile); // postgres refuses to run as root: then the server runs as the postgres user
   const port = await freePort();
   pgTool('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'], `initdb ${dataDir}`);
   const opts = `-c listen_addresses=127.0.0.1 -p ${port} -c unix_socket_directories=${dir}`;
@@ -125,13 +104,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     stop: () => stopWith('fast'),
     start,
     running: () => up,
-    logTail(lines = 30) {
-      try {
-        return fs.readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-      } catch {
-        return '';
-      }
-    },
+    logTail: (lines = 30) => tail(logFile, lines),
     destroy() {
       if (!destroyed) {
         destroyed = (async () => {

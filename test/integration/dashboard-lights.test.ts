@@ -9,24 +9,17 @@
  */
 import { loadConfig } from '../../config';
 import { readHolidayOverride } from '../../config/policy-schema';
-import type { Span } from '../../domain/calendar';
 import type { AssignmentState, TaskKind } from '../../domain/model';
-import { overdueItems, secondsPolicy, type Policy } from '../../domain/policy';
+import { overdueItems, secondsPolicy } from '../../domain/policy';
 import { lightParams, lightPolicy, type Light, type LightPolicy } from '../../app/dashboard/lights';
 import * as q from '../../app/dashboard/queries';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { rng, withDueAfterEnd } from '../helpers/lights';
 
 const cfg = loadConfig({});
 const override = readHolidayOverride(cfg.holidaysOverrideFile);
 const DAY = 86_400_000;
 const at = (local: string) => Date.parse(`${local}+08:00`);
-
-function withDueAfterEnd(dueAfterEnd: Span): Policy {
-  const p = structuredClone(cfg.policy) as Policy;
-  p.kinds.deadline.reports!.dueAfterEnd = dueAfterEnd;
-  p.kinds.standing.reports!.dueAfterEnd = dueAfterEnd;
-  return p;
-}
 
 /** Every past-due report the lifecycle asks of an assignment made at `createdMs`, the last one first. */
 function owed(lp: LightPolicy, kind: TaskKind, createdMs: number, nowMs: number): string[] {
@@ -40,16 +33,6 @@ function owed(lp: LightPolicy, kind: TaskKind, createdMs: number, nowMs: number)
     .filter((i) => i.what === 'report')
     .sort((a, b) => Date.parse(b.dueAt) - Date.parse(a.dueAt))
     .map((i) => i.period!);
-}
-
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 let db: TestDatabase;
@@ -134,7 +117,7 @@ describe('the "report late" light agrees with the lifecycle', () => {
   });
 
   it('reports due 5 workdays after the quarter: 2026Q3 is not late on 13 Oct 2026 (国庆), it is from 14 Oct', async () => {
-    const five = lightPolicy(withDueAfterEnd({ workdays: 5 }), override);
+    const five = lightPolicy(withDueAfterEnd(cfg.policy, { workdays: 5 }), override);
     const made = (r: () => number) => at('2026-06-01T00:00:00') + Math.floor(r() * 140 * DAY);
     expect((await check('lights-oct13', five, at('2026-10-13T23:00:00'), made)).yellow).toBeGreaterThan(5);
     expect((await check('lights-oct14', five, at('2026-10-14T00:00:01'), made)).yellow).toBeGreaterThan(5);

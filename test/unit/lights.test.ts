@@ -7,23 +7,15 @@
  */
 import { loadConfig } from '../../config';
 import { readHolidayOverride } from '../../config/policy-schema';
-import type { Span } from '../../domain/calendar';
 import type { TaskKind } from '../../domain/model';
-import { overdueItems, planAssignmentNotices, secondsPolicy, type Policy } from '../../domain/policy';
+import { overdueItems, planAssignmentNotices, secondsPolicy } from '../../domain/policy';
 import { lightParams, lightPolicy, type LightPolicy, type ReportRule } from '../../app/dashboard/lights';
+import { rng, withDueAfterEnd } from '../helpers/lights';
 
 const cfg = loadConfig({});
 const shipped = lightPolicy(cfg.policy, readHolidayOverride(cfg.holidaysOverrideFile));
 const at = (local: string) => Date.parse(`${local}+08:00`);
 const iso = (d: Date) => shipped.calendar.toIso(d.getTime());
-
-/** config/policy.json with both kinds' reports due `dueAfterEnd` after the quarter. */
-function withDueAfterEnd(dueAfterEnd: Span): Policy {
-  const p = structuredClone(cfg.policy) as Policy;
-  p.kinds.deadline.reports!.dueAfterEnd = dueAfterEnd;
-  p.kinds.standing.reports!.dueAfterEnd = dueAfterEnd;
-  return p;
-}
 
 /** The report the SQL checks for an assignment created at `createdMs` (the same case analysis as queries.ts). */
 function checkedReport(rule: ReportRule, createdMs: number): string | null {
@@ -55,17 +47,6 @@ function lifecycleLatest(lp: LightPolicy, kind: TaskKind, createdMs: number, now
     if (!best || due > best.due || (due === best.due && summary && !best.summary)) best = { period: i.period!, due, summary };
   }
   return best?.period ?? null;
-}
-
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('the shipped policy (config/policy.json): quarterly reports due by the end of the 10th day after the quarter', () => {
@@ -103,7 +84,7 @@ describe('the shipped policy (config/policy.json): quarterly reports due by the 
 });
 
 describe('a policy with reports due 5 workdays after the quarter, across 国庆 2026 (1–7 Oct off, Sat 10 Oct a make-up workday)', () => {
-  const five = lightPolicy(withDueAfterEnd({ workdays: 5 }), readHolidayOverride(cfg.holidaysOverrideFile));
+  const five = lightPolicy(withDueAfterEnd(cfg.policy, { workdays: 5 }), readHolidayOverride(cfg.holidaysOverrideFile));
 
   it('2026Q3 falls due at the end of 13 Oct (8, 9, 10, 12, 13 Oct are the workdays), not 7 Oct', () => {
     expect(lightParams(at('2026-10-13T23:59:59.999'), five).reports.deadline.fixed.map((f) => f.period)).toEqual(['2026Q2']);
@@ -126,7 +107,7 @@ describe('a policy with reports due 5 workdays after the quarter, across 国庆 
   });
 
   it('follows the holiday override the lifecycle is given: a year listed there replaces the packaged holidays', () => {
-    const noHolidays = lightPolicy(withDueAfterEnd({ workdays: 5 }), { years: { '2026': { holidays: {}, workdays: {} } } });
+    const noHolidays = lightPolicy(withDueAfterEnd(cfg.policy, { workdays: 5 }), { years: { '2026': { holidays: {}, workdays: {} } } });
     // without 国庆 the five workdays are 1, 2, 5, 6, 7 Oct
     expect(lightParams(at('2026-10-08T00:00:00'), noHolidays).reports.deadline.fixed.map((f) => [f.period, iso(f.dueAt)])).toEqual([['2026Q3', '2026-10-07T23:59:59.999+08:00']]);
     expect(lightParams(at('2026-10-08T00:00:00'), five).reports.deadline.fixed.map((f) => f.period)).toEqual(['2026Q2']);
@@ -163,8 +144,8 @@ describe('property: the period the dashboard checks is the last past-due report 
   const cases: [string, LightPolicy, number, number][] = [
     // name, policy, window start, window length (ms)
     ['shipped policy', shipped, at('2025-06-01T00:00:00'), 3 * 366 * 86_400_000],
-    ['5 workdays after the quarter', lightPolicy(withDueAfterEnd({ workdays: 5 }), readHolidayOverride(cfg.holidaysOverrideFile)), at('2025-06-01T00:00:00'), 3 * 366 * 86_400_000],
-    ['1 month after the quarter', lightPolicy(withDueAfterEnd({ months: 1 })), at('2025-06-01T00:00:00'), 3 * 366 * 86_400_000],
+    ['5 workdays after the quarter', lightPolicy(withDueAfterEnd(cfg.policy, { workdays: 5 }), readHolidayOverride(cfg.holidaysOverrideFile)), at('2025-06-01T00:00:00'), 3 * 366 * 86_400_000],
+    ['1 month after the quarter', lightPolicy(withDueAfterEnd(cfg.policy, { months: 1 })), at('2025-06-01T00:00:00'), 3 * 366 * 86_400_000],
     ['compressed (seconds) policy', lightPolicy(secondsPolicy()), Date.parse('2026-11-26T02:00:00.000Z'), 600_000],
   ];
   it.each(cases)('%s', (_name, lp, from, span) => {

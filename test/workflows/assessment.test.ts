@@ -14,8 +14,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { loadConfig } from '../../config';
 import { loadAssessmentConfig } from '../../config/assessment';
 import { currentDirectory, importPlan, loadPlan } from '../../app/plan-import';
@@ -34,7 +33,7 @@ import { SHEETS } from '../../infra/export/xlsx';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { REAL_PLAN } from '../helpers/paths';
 import { parse, uniquePrefix } from '../integration/notify-support/fixture';
-import { temporalServer, type TemporalServer } from './temporal-env';
+import { startTestWorker, temporalServer, workflowBundle, type TemporalServer, type TestWorker } from './temporal-env';
 
 const ZONE = 'Asia/Shanghai';
 const SLUG = 'nanchang-quality-city-2024';
@@ -52,20 +51,11 @@ let sink: MailSink;
 let redis: Redis;
 let queue: Queue<NoticeJobData>;
 let mail: MailWorker;
-let nativeConnection: NativeConnection;
-let connection: Connection;
+let worker: TestWorker;
 let client: Client;
-let worker: Worker;
-let running: Promise<void>;
 
 beforeAll(async () => {
-  let bundle;
-  [db, server, sink, bundle] = await Promise.all([
-    createTestDatabase(),
-    temporalServer(),
-    startMailSink({ port: 0 }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } }),
-  ]);
+  [db, server, sink] = await Promise.all([createTestDatabase(), temporalServer(), startMailSink({ port: 0 }), workflowBundle()]);
   const loaded = await loadPlan(REAL_PLAN, cfg, await currentDirectory(cfg, db.prisma));
   await importPlan(db.prisma, loaded, { slug: SLUG, actor: 'test', seedDirectory: readDirectoryFile(cfg.unitsFile) });
   redis = createRedis(cfg.redis.url, 'producer', silentLogger);
@@ -73,23 +63,16 @@ beforeAll(async () => {
   const policy = { attempts: 2, backoffMs: 100, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 };
   const port = createQueueNotificationPort({ prisma: db.prisma, queue, logger: silentLogger, policy });
   mail = await startMailWorker({ config: cfg, logger: silentLogger, databaseUrl: db.url, prefix, smtp: { host: sink.host, port: sink.port, timeoutMs: 5000, poolSize: 1 }, jobPolicy: policy, concurrency: 2, ratePerSecond: 1000 });
-  nativeConnection = await NativeConnection.connect({ address: server.address });
-  worker = await Worker.create({
-    connection: nativeConnection,
+  worker = await startTestWorker({
+    server,
     taskQueue,
-    workflowBundle: bundle,
     activities: createAssessmentActivities({ db: db.prisma, notifications: port, logger: silentLogger, zone: ZONE, config: assessment, varDir, isWorkday }),
   });
-  running = worker.run();
-  connection = await Connection.connect({ address: server.address });
-  client = new Client({ connection });
+  client = worker.client;
 }, 120_000);
 
 afterAll(async () => {
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
-  await running;
-  await connection?.close();
-  await nativeConnection?.close();
+  await worker?.stop();
   await mail?.close();
   await queue?.obliterate({ force: true }).catch(() => undefined);
   await queue?.close();

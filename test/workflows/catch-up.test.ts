@@ -12,8 +12,8 @@
  *  - the annual assessment counts the catch-up slips like any other (one deduction per slip colour).
  */
 import { Context } from '@temporalio/activity';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { temporal } from '@temporalio/proto';
@@ -36,7 +36,7 @@ import { createOutboxNotificationPort } from '../../infra/outbox';
 import type { CatchUpInput, CatchUpResult } from '../../workflows/types';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { REAL_PLAN } from '../helpers/paths';
-import { temporalServer, type TemporalServer } from './temporal-env';
+import { startTestWorker, temporalServer, workflowBundle, type TemporalServer, type TestWorker } from './temporal-env';
 
 const ZONE = 'Asia/Shanghai';
 const REAL = 'nanchang-quality-city-2024';
@@ -51,30 +51,20 @@ const REAL_START = Date.parse('2026-02-02T10:00:00+08:00');
 
 let db: TestDatabase;
 let server: TemporalServer;
-let bundle: WorkflowBundleWithSourceMap;
-let nativeConnection: NativeConnection;
-let connection: Connection;
+let worker: TestWorker;
 let client: Client;
-let worker: Worker;
-let running: Promise<void>;
 /** plans whose catch-up activity fails once right after it has done its work (slips and notices committed) */
 const failOnceAfterCommit = new Set<string>();
 let activities: ReturnType<typeof createLifecycleActivities>;
 
 beforeAll(async () => {
-  [db, server, bundle] = await Promise.all([
-    createTestDatabase(),
-    temporalServer(),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } }),
-  ]);
+  [db, server] = await Promise.all([createTestDatabase(), temporalServer(), workflowBundle()]);
   const loaded = await loadPlan(REAL_PLAN, cfg, await currentDirectory(cfg, db.prisma));
   await importPlan(db.prisma, loaded, { slug: REAL, actor: 'test', seedDirectory: readDirectoryFile(cfg.unitsFile) });
   activities = createLifecycleActivities({ db: db.prisma, notifications: createOutboxNotificationPort(db.prisma), logger: silentLogger, zone: ZONE });
-  nativeConnection = await NativeConnection.connect({ address: server.address });
-  worker = await Worker.create({
-    connection: nativeConnection,
+  worker = await startTestWorker({
+    server,
     taskQueue,
-    workflowBundle: bundle,
     activities: {
       ...activities,
       async submitPlanNotices(args: CatchUpInput) {
@@ -84,16 +74,11 @@ beforeAll(async () => {
       },
     },
   });
-  running = worker.run();
-  connection = await Connection.connect({ address: server.address });
-  client = new Client({ connection });
+  client = worker.client;
 }, 120_000);
 
 afterAll(async () => {
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
-  await running;
-  await connection?.close();
-  await nativeConnection?.close();
+  await worker?.stop();
   await db?.drop();
   await server?.stop();
 }, 30_000);
@@ -303,7 +288,7 @@ describe('replay', () => {
     const file = 'catch-up-notices-only.json';
     const history = History.fromObject(JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8')));
     const results = [];
-    for await (const r of Worker.runReplayHistories({ workflowBundle: bundle }, [{ workflowId: file, history }])) results.push(r);
+    for await (const r of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, [{ workflowId: file, history }])) results.push(r);
     expect(results.map((r) => [r.workflowId, r.error?.message ?? null])).toEqual([[file, null]]);
   });
 });

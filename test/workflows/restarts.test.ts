@@ -14,13 +14,11 @@
  * Business time runs at real speed (policy in seconds, domain/policy secondsPolicy); the outbox
  * (Notice rows) is what the mail pipeline would send.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { createLifecycleActivities } from '../../activities/lifecycle';
 import { lifecycleInputs, startSupervision, stopSupervision, taskWorkflowId } from '../../app/supervise';
 import { decide, type LifecycleInputType } from '../../domain/lifecycle';
@@ -29,104 +27,38 @@ import { createOutboxNotificationPort } from '../../infra/outbox';
 import { secondsPolicy } from '../../domain/policy';
 import { inputUpdates, stateQuery, upcomingQuery } from '../../workflows/task-lifecycle';
 import type { BusinessClock, InputArgs } from '../../workflows/types';
-import { kill9 } from '../integration/notify-support/children';
+import { forkTs, kill9, type Child } from '../integration/notify-support/children';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { temporalServer, type TemporalServer } from './temporal-env';
+import { DUE_MS, of, outboxOf, seedPlan, sleep, until } from './support/fixture';
+import { temporalServer, workflowBundle, type TemporalServer } from './temporal-env';
 
 const ZONE = 'Asia/Shanghai';
 const taskQueue = `restart-test-${process.pid}-${Date.now()}`;
 const base = `r${Date.now().toString(36)}`;
-const DUE = '2025-12-31T23:59:59.999+08:00';
-const DUE_MS = Date.parse(DUE);
 
 let db: TestDatabase;
 let server: TemporalServer;
 let connection: Connection;
 let client: Client;
 let bundleDir: string;
-let worker: WorkerChild | null = null;
+let worker: Child | null = null;
 
-interface WorkerChild {
-  proc: ChildProcess;
-  stderr: string[];
-}
-
-/** Starts a worker process and waits until it polls. */
-async function startWorker(): Promise<WorkerChild> {
-  const proc = fork(path.join(__dirname, '..', 'integration', 'notify-support', 'ts-child.js'), [path.join(__dirname, 'support', 'worker-child.ts')], {
-    env: { ...process.env, T_DB_URL: db.url, T_TEMPORAL: server.address, T_TASK_QUEUE: taskQueue, T_BUNDLE: path.join(bundleDir, 'workflows.js'), T_ZONE: ZONE },
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+/** Starts a worker process (support/worker-child.ts) and waits until it polls. */
+async function startWorker(): Promise<Child> {
+  const child = forkTs(path.join(__dirname, 'support', 'worker-child.ts'), {
+    env: { T_DB_URL: db.url, T_TEMPORAL: server.address, T_TASK_QUEUE: taskQueue, T_BUNDLE: path.join(bundleDir, 'workflows.js'), T_ZONE: ZONE },
+    name: 'worker',
   });
-  const stderr: string[] = [];
-  proc.stderr!.on('data', (d: Buffer) => stderr.push(d.toString('utf8')));
-  await new Promise<void>((resolve, reject) => {
-    proc.on('message', (m) => m === 'ready' && resolve());
-    proc.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${stderr.join('')}`)));
-  });
-  return { proc, stderr };
+  await child.ready;
+  return child;
 }
 
-async function seed(planSlug: string, tasks: { number: number; kind: 'deadline' | 'standing' }[]): Promise<void> {
-  const p = db.prisma;
-  const plan = await p.plan.create({ data: { slug: planSlug, title: '测试方案', sourceName: 'test.txt', sourceSha256: 'x' } });
-  const section = await p.section.create({ data: { planId: plan.id, key: '一', level: 1, ordinal: 1, title: '测试' } });
-  const units = await Promise.all(
-    ['市市场监管局', '市工信局', '市商务局', '东湖区人民政府'].map(async (name) => (await p.unit.findUnique({ where: { name } })) ?? p.unit.create({ data: { name, kind: name.endsWith('政府') ? 'COUNTY' : 'BUREAU' } })),
-  );
-  for (const t of tasks) {
-    const dueAt = t.kind === 'standing' ? null : new Date(DUE);
-    const row = await p.task.create({
-      data: { planId: plan.id, number: t.number, text: `测试任务${t.number}`, sectionId: section.id, unitsText: '市市场监管局、市工信局', units: ['市市场监管局', '市工信局'], deadlinePhrase: t.kind === 'standing' ? '长期' : '2025年前', dueAt, kind: t.kind, sourceLine: t.number },
-    });
-    const bound = [
-      { unit: units[0]!, role: 'LEAD' as const },
-      { unit: units[1]!, role: 'CO' as const },
-      { unit: units[3]!, role: 'IMPLICIT' as const },
-    ];
-    for (const [i, b] of bound.entries()) await p.assignment.create({ data: { taskId: row.id, unitId: b.unit.id, role: b.role, ordinal: i, dueAt, originalDueAt: dueAt } });
-  }
-}
-
-interface Row {
-  key: string;
-  kind: string;
-  unit: string | null;
-  level: number | null;
-  nominalMs: number;
-  atMs: number;
-  late: boolean;
-  slip: string | null;
-  createdAt: Date;
-}
-
-/** The outbox rows of a plan's lifecycles, by moment. */
-async function outbox(planSlug: string): Promise<Row[]> {
-  const rows = await db.prisma.notice.findMany({ where: { assignment: { task: { plan: { slug: planSlug } } } }, include: { assignment: { include: { unit: true } }, slip: true } });
-  return rows
-    .map((r) => {
-      const pl = r.payload as { level?: number; nominalAt: string; late?: boolean };
-      return { key: r.key, kind: r.kind, unit: r.assignment?.unit.name ?? null, level: pl.level ?? null, nominalMs: Date.parse(pl.nominalAt), atMs: r.dueAt.getTime(), late: pl.late === true, slip: r.slip?.number ?? null, createdAt: r.createdAt };
-    })
-    .sort((a, b) => a.nominalMs - b.nominalMs || String(a.unit).localeCompare(String(b.unit)) || a.kind.localeCompare(b.kind));
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`${what}: not met in ${ms} ms (last: ${JSON.stringify(v)?.slice(0, 2000)})`);
-    await sleep(100);
-  }
-}
+const seed = (planSlug: string, tasks: { number: number; kind: 'deadline' | 'standing' }[]) => seedPlan(db.prisma, planSlug, tasks);
+const outbox = (planSlug: string) => outboxOf(db.prisma, planSlug);
 
 function send<T extends LifecycleInputType>(h: WorkflowHandle, type: T, args: InputArgs<T>) {
   return h.executeUpdate(inputUpdates[type] as never, { args: [args] as never }) as Promise<{ state: string; newAssignmentId?: string }>;
 }
-
-/** What a unit received of one kind. */
-const of = (rows: Row[], kind: string, unit: string) => rows.filter((r) => r.kind === kind && r.unit === unit);
 
 /** Business time that runs at real speed from `startAtMs`, shared by every run and every start (realOriginMs). */
 function simulatedTime(startAtMs: number, extra: Partial<BusinessClock> = {}) {
@@ -143,11 +75,7 @@ function simulatedTime(startAtMs: number, extra: Partial<BusinessClock> = {}) {
 
 beforeAll(async () => {
   let code: string;
-  [db, server, { code }] = await Promise.all([
-    createTestDatabase(),
-    temporalServer(),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } }),
-  ]);
+  [db, server, { code }] = await Promise.all([createTestDatabase(), temporalServer(), workflowBundle()]);
   bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-bundle-'));
   fs.writeFileSync(path.join(bundleDir, 'workflows.js'), code);
   connection = await Connection.connect({ address: server.address });
@@ -317,7 +245,7 @@ describe('workers down while notices fall due (RELIABILITY row 7)', () => {
     }
 
     // nothing went out while the worker was down
-    expect(rows.filter((r) => r.createdAt.getTime() > killedReal + 200 && r.createdAt.getTime() < restartedReal)).toEqual([]);
+    expect(rows.filter((r) => r.createdMs > killedReal + 200 && r.createdMs < restartedReal)).toEqual([]);
     // every late notice went in the one pass at R
     expect(new Set(rows.filter((r) => r.late).map((r) => r.atMs))).toEqual(new Set([R]));
 

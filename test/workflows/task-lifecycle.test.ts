@@ -9,9 +9,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Client, Connection, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { type Client, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { createLifecycleActivities } from '../../activities/lifecycle';
 import { silentLogger } from '../../infra/logger';
 import { createOutboxNotificationPort } from '../../infra/outbox';
@@ -22,7 +22,8 @@ import type { BusinessClock, InputArgs, TaskLifecycleInput } from '../../workflo
 import type { LifecycleInputType } from '../../domain/lifecycle';
 import { secondsPolicy, type Policy } from '../../domain/policy';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { temporalServer, type TemporalServer } from './temporal-env';
+import { DUE, DUE_MS, seedPlan, sleep } from './support/fixture';
+import { startTestWorker, temporalServer, workflowBundle, type TemporalServer, type TestWorker } from './temporal-env';
 
 const HISTORIES = path.join(__dirname, '..', 'fixtures', 'histories');
 const ZONE = 'Asia/Shanghai';
@@ -31,38 +32,10 @@ const slug = `t${Date.now().toString(36)}`;
 
 let db: TestDatabase;
 let server: TemporalServer;
-let bundle: WorkflowBundleWithSourceMap;
-let worker: Worker;
-let running: Promise<void>;
-let nativeConnection: NativeConnection;
-let connection: Connection;
+let worker: TestWorker;
 let client: Client;
 
-const DUE = '2025-12-31T23:59:59.999+08:00';
-const DUE_MS = Date.parse(DUE);
-
-async function seed(planSlug: string, tasks: { number: number; kind: 'deadline' | 'standing' }[]): Promise<void> {
-  const p = db.prisma;
-  const plan = await p.plan.create({ data: { slug: planSlug, title: '测试方案', sourceName: 'test.txt', sourceSha256: 'x' } });
-  const section = await p.section.create({ data: { planId: plan.id, key: '一', level: 1, ordinal: 1, title: '测试' } });
-  const units = await Promise.all(
-    ['市市场监管局', '市工信局', '市商务局', '东湖区人民政府'].map(async (name) => (await p.unit.findUnique({ where: { name } })) ?? p.unit.create({ data: { name, kind: name.endsWith('政府') ? 'COUNTY' : 'BUREAU' } })),
-  );
-  const due = new Date(DUE);
-  for (const t of tasks) {
-    const row = await p.task.create({
-      data: { planId: plan.id, number: t.number, text: `测试任务${t.number}`, sectionId: section.id, unitsText: '市市场监管局、市工信局', units: ['市市场监管局', '市工信局'], deadlinePhrase: t.kind === 'standing' ? '长期' : '2025年前', dueAt: t.kind === 'standing' ? null : due, kind: t.kind, sourceLine: t.number },
-    });
-    const bound = [
-      { unit: units[0]!, role: 'LEAD' as const },
-      { unit: units[1]!, role: 'CO' as const },
-      { unit: units[3]!, role: 'IMPLICIT' as const },
-    ];
-    for (const [i, b] of bound.entries()) {
-      await p.assignment.create({ data: { taskId: row.id, unitId: b.unit.id, role: b.role, ordinal: i, dueAt: row.dueAt, originalDueAt: row.dueAt } });
-    }
-  }
-}
+const seed = (planSlug: string, tasks: { number: number; kind: 'deadline' | 'standing' }[]) => seedPlan(db.prisma, planSlug, tasks);
 
 async function start(task: number, clock: BusinessClock, policy: Policy = secondsPolicy()): Promise<WorkflowHandle> {
   const [input] = await lifecycleInputs(db.prisma, { planSlug: slug, zone: ZONE, policy, tasks: [task], clock });
@@ -81,7 +54,6 @@ async function outbox(where: { task?: number; plan?: string }) {
     return { ...r, unit: r.assignment?.unit.name ?? pl.unit ?? null, level: pl.level ?? null, period: pl.period ?? null, subjectDue: pl.dueAt ?? null, cited: pl.slip ?? null, items: pl.items ?? null };
   }).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || String(a.unit).localeCompare(String(b.unit)) || a.key.localeCompare(b.key));
 }
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function send<T extends LifecycleInputType>(h: WorkflowHandle, type: T, args: InputArgs<T>) {
   return h.executeUpdate(inputUpdates[type] as never, { args: [args] as never }) as Promise<{ state: string; dueAt: string | null; action: string; newAssignmentId?: string }>;
@@ -124,7 +96,7 @@ const until = async (pred: () => Promise<boolean>, ms = 10_000) => {
 };
 
 beforeAll(async () => {
-  [db, server, bundle] = await Promise.all([createTestDatabase(), temporalServer(), bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } })]);
+  [db, server] = await Promise.all([createTestDatabase(), temporalServer(), workflowBundle()]);
   await seed(slug, [
     { number: 1, kind: 'deadline' },
     { number: 2, kind: 'deadline' },
@@ -132,23 +104,12 @@ beforeAll(async () => {
     { number: 4, kind: 'deadline' },
     { number: 5, kind: 'deadline' },
   ]);
-  nativeConnection = await NativeConnection.connect({ address: server.address });
-  worker = await Worker.create({
-    connection: nativeConnection,
-    taskQueue,
-    workflowBundle: bundle,
-    activities: createLifecycleActivities({ db: db.prisma, notifications: createOutboxNotificationPort(db.prisma), logger: silentLogger, zone: ZONE }),
-  });
-  running = worker.run();
-  connection = await Connection.connect({ address: server.address });
-  client = new Client({ connection });
+  worker = await startTestWorker({ server, taskQueue, activities: createLifecycleActivities({ db: db.prisma, notifications: createOutboxNotificationPort(db.prisma), logger: silentLogger, zone: ZONE }) });
+  client = worker.client;
 }, 60_000);
 
 afterAll(async () => {
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
-  await running;
-  await connection?.close();
-  await nativeConnection?.close();
+  await worker?.stop();
   await db?.drop();
   await server?.stop();
 }, 30_000);
@@ -475,7 +436,7 @@ describe('replay', () => {
     expect(files.length).toBeGreaterThan(1);
     const histories = files.map((f) => ({ workflowId: f, history: loadHistory(fs.readFileSync(path.join(HISTORIES, f), 'utf8')) }));
     const results = [];
-    for await (const r of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) results.push(r);
+    for await (const r of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) results.push(r);
     expect(results.map((r) => [r.workflowId, r.error?.message ?? null])).toEqual(files.map((f) => [f, null]));
   });
 });

@@ -19,178 +19,55 @@
  *
  * Business time runs at real speed (policy in seconds, domain/policy secondsPolicy).
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DateTime } from 'luxon';
-import { loadConfig } from '../../config';
 import { describeAssessmentSchedule, ensureAssessmentSchedule, type AssessmentScheduleView } from '../../app/assessment/schedule';
 import { startSupervision, taskWorkflowId } from '../../app/supervise';
 import { secondsPolicy } from '../../domain/policy';
-import { resolveTemporalCli } from '../../infra/dev/temporal';
 import { stateQuery } from '../../workflows/task-lifecycle';
 import type { BusinessClock } from '../../workflows/types';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { freePort, ROOT } from '../helpers/services';
+import { forkTs, kill9, type Child } from '../integration/notify-support/children';
+import { DUE_MS, of, outboxOf, seedPlan, sleep, until as untilMet } from './support/fixture';
+import { startDevServer, type DevServer } from './temporal-env';
 
 const ZONE = 'Asia/Shanghai';
 const stamp = `${process.pid}-${Date.now().toString(36)}`;
 const taskQueue = `outage-test-${stamp}`;
 const planSlug = `o${Date.now().toString(36)}`;
-const DUE = '2025-12-31T23:59:59.999+08:00';
-const DUE_MS = Date.parse(DUE);
+/** the units told of the task (seedPlan: the lead and the co-unit; the implicit unit is not notified) */
 const UNITS = ['市市场监管局', '市工信局'];
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let db: TestDatabase;
 let dir: string;
-let cli: string;
 let port: number;
 let server: DevServer | null = null;
 let connection: Connection;
 let client: Client;
-let worker: WorkerProcess | null = null;
+let worker: Child | null = null;
 
-// --- the Temporal dev server: killed and started again on the same port and SQLite file ---
-
-interface DevServer {
-  proc: ChildProcess;
-  kill9(): Promise<void>;
-}
-
-async function startDevServer(): Promise<DevServer> {
-  const logFile = path.join(dir, 'temporal.log');
-  const out = fs.openSync(logFile, 'a');
-  const proc = spawn(cli, ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', path.join(dir, 'temporal.db'), '--log-level', 'warn'], { stdio: ['ignore', out, out] });
-  fs.closeSync(out);
-  const address = `127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`the Temporal dev server exited (${proc.exitCode}):\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
-    try {
-      const c = await Connection.connect({ address, connectTimeout: '1s' });
-      try {
-        await c.workflowService.getSystemInfo({});
-      } finally {
-        await c.close();
-      }
-      break;
-    } catch (err) {
-      if (Date.now() > deadline) {
-        proc.kill('SIGKILL');
-        throw err;
-      }
-      await sleep(100);
-    }
-  }
-  return {
-    proc,
-    kill9: () =>
-      new Promise<void>((resolve) => {
-        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-        proc.once('exit', () => resolve());
-        proc.kill('SIGKILL');
-      }),
-  };
-}
-
-// --- the production worker (worker/temporal-main.ts) in its own process ---
-
-interface WorkerProcess {
-  proc: ChildProcess;
-  /** its stderr: JSON log lines */
-  lines: string[];
-  exited: Promise<number | null>;
-}
-
-function startWorker(): Promise<WorkerProcess> {
-  const proc = fork(path.join(ROOT, 'test', 'integration', 'notify-support', 'ts-child.js'), [path.join(ROOT, 'worker', 'temporal-main.ts'), '--outbox'], {
-    env: { ...process.env, TS_CHILD_MAIN: '1', DATABASE_URL: db.url, TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+/** The production worker (worker/temporal-main.ts) in its own process; ready when it logs that it started. */
+async function startWorker(): Promise<Child> {
+  const child = forkTs(path.join(ROOT, 'worker', 'temporal-main.ts'), {
+    args: ['--outbox'],
+    env: { TS_CHILD_MAIN: '1', DATABASE_URL: db.url, TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'info' },
+    name: 'the worker',
+    readyLine: (l) => l.includes('"msg":"temporal worker started"'),
   });
-  const lines: string[] = [];
-  let buf = '';
-  proc.stderr!.on('data', (d: Buffer) => {
-    buf += d.toString('utf8');
-    const parts = buf.split('\n');
-    buf = parts.pop()!;
-    lines.push(...parts);
-  });
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const poll = setInterval(() => {
-      if (lines.some((l) => l.includes('"msg":"temporal worker started"'))) {
-        clearInterval(poll);
-        resolve({ proc, lines, exited });
-      }
-    }, 50);
-    void exited.then((code) => {
-      clearInterval(poll);
-      reject(new Error(`the worker exited (${code}) before it started:\n${lines.join('\n')}`));
-    });
-  });
+  await child.ready;
+  return child;
 }
 
 const workerAlive = () => worker !== null && worker.proc.exitCode === null && worker.proc.signalCode === null;
-const workerLog = () => (worker ? worker.lines.slice(-30).join('\n') : '(no worker)');
+const workerState = () => `worker alive: ${workerAlive()}; its log:\n${worker ? worker.lines.slice(-30).join('\n') : '(no worker)'}`;
+/** until(), 30 s by default, its failure message telling whether the worker is alive and what it logged */
+const until = <T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000) => untilMet(what, get, ok, ms, workerState);
 
-async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`${what}: not met in ${ms} ms (last: ${JSON.stringify(v)?.slice(0, 2000)})\nworker alive: ${workerAlive()}; its log:\n${workerLog()}`);
-    await sleep(200);
-  }
-}
-
-// --- data ---
-
-async function seed(): Promise<void> {
-  const p = db.prisma;
-  const plan = await p.plan.create({ data: { slug: planSlug, title: '测试方案', sourceName: 'test.txt', sourceSha256: 'x' } });
-  const section = await p.section.create({ data: { planId: plan.id, key: '一', level: 1, ordinal: 1, title: '测试' } });
-  const dueAt = new Date(DUE);
-  const task = await p.task.create({
-    data: { planId: plan.id, number: 1, text: '测试任务1', sectionId: section.id, unitsText: UNITS.join('、'), units: UNITS, deadlinePhrase: '2025年前', dueAt, kind: 'deadline', sourceLine: 1 },
-  });
-  const bound = [
-    { name: UNITS[0]!, kind: 'BUREAU' as const, role: 'LEAD' as const },
-    { name: UNITS[1]!, kind: 'BUREAU' as const, role: 'CO' as const },
-    { name: '东湖区人民政府', kind: 'COUNTY' as const, role: 'IMPLICIT' as const },
-  ];
-  for (const [i, b] of bound.entries()) {
-    const unit = (await p.unit.findUnique({ where: { name: b.name } })) ?? (await p.unit.create({ data: { name: b.name, kind: b.kind } }));
-    await p.assignment.create({ data: { taskId: task.id, unitId: unit.id, role: b.role, ordinal: i, dueAt, originalDueAt: dueAt } });
-  }
-}
-
-interface Row {
-  key: string;
-  kind: string;
-  unit: string | null;
-  nominalMs: number;
-  atMs: number;
-  late: boolean;
-  slip: string | null;
-  createdMs: number;
-}
-
-/** The outbox (Notice rows) of the plan: what the mail pipeline would send. */
-async function outbox(): Promise<Row[]> {
-  const rows = await db.prisma.notice.findMany({ where: { assignment: { task: { plan: { slug: planSlug } } } }, include: { assignment: { include: { unit: true } }, slip: true } });
-  return rows
-    .map((r) => {
-      const pl = r.payload as { nominalAt: string; late?: boolean };
-      return { key: r.key, kind: r.kind, unit: r.assignment?.unit.name ?? null, nominalMs: Date.parse(pl.nominalAt), atMs: r.dueAt.getTime(), late: pl.late === true, slip: r.slip?.number ?? null, createdMs: r.createdAt.getTime() };
-    })
-    .sort((a, b) => a.nominalMs - b.nominalMs || String(a.unit).localeCompare(String(b.unit)) || a.kind.localeCompare(b.kind));
-}
-
-const of = (rows: Row[], kind: string, unit: string) => rows.filter((r) => r.kind === kind && r.unit === unit);
+const outbox = () => outboxOf(db.prisma, planSlug);
 
 /** A 7-field cron (second … year) that matches the single second `ms` in `ZONE`: the schedule fires once. */
 function onceAt(ms: number): string {
@@ -199,21 +76,17 @@ function onceAt(ms: number): string {
 }
 
 beforeAll(async () => {
-  cli = resolveTemporalCli(ROOT, loadConfig().temporal.cli);
   port = await freePort();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-outage-'));
-  [db, server] = await Promise.all([createTestDatabase(), startDevServer()]);
-  connection = await Connection.connect({ address: `127.0.0.1:${port}` });
+  [db, server] = await Promise.all([createTestDatabase(), startDevServer(port, dir)]);
+  connection = await Connection.connect({ address: server.address });
   client = new Client({ connection });
-  await seed();
+  await seedPlan(db.prisma, planSlug, [{ number: 1, kind: 'deadline' }]);
   worker = await startWorker();
 }, 60_000);
 
 afterAll(async () => {
-  if (worker && workerAlive()) {
-    worker.proc.kill('SIGKILL');
-    await worker.exited;
-  }
+  if (worker) await kill9(worker.proc);
   await connection?.close();
   await db?.drop();
   await server?.kill9();
@@ -269,7 +142,7 @@ describe('the Temporal server down across a due moment (RELIABILITY row 11)', ()
     expect(workerAlive()).toBe(true);
     const restartReal = Date.now();
     const restartAt = now();
-    server = await startDevServer();
+    server = await startDevServer(port, dir);
 
     // back: the 督办 due at D goes out once per unit, late, without the worker being restarted
     const late = await until('the missed 督办 went out', outbox, (rows) => UNITS.every((u) => of(rows, 'supervision', u).length >= 1));
