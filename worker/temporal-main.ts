@@ -8,6 +8,7 @@
  */
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel as TemporalLogLevel } from '@temporalio/worker';
 import { loadConfig, type Config } from '../config';
 import { createPrisma } from '../infra/db/client';
@@ -84,7 +85,9 @@ export async function startTemporalWorker(cfg: Config, logger: Logger, opts: { n
     });
     logger.info('temporal worker started', { taskQueue: cfg.temporal.taskQueue, address: cfg.temporal.address, notifications: notifications.kind });
     const conn = connection;
+    const watch = watchServer(cfg.temporal.address, logger);
     const done = worker.run().finally(async () => {
+      watch.stop();
       await notifications.close();
       await db.$disconnect();
       await conn.close();
@@ -104,6 +107,52 @@ export async function startTemporalWorker(cfg: Config, logger: Logger, opts: { n
     await connection?.close();
     throw err;
   }
+}
+
+/** Whether a TCP connection to host:port opens within `timeoutMs`. */
+function canConnect(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/**
+ * The SDK rides out a Temporal server outage silently (its polls retry with backoff), which leaves an
+ * operator reading the worker's log blind. Every `everyMs` this checks that the server's address
+ * accepts a connection (2 s timeout; a gRPC call would not do: the native client retries it for
+ * ~9 s whatever the deadline) and logs the outage once when it starts and once when it ends, with
+ * its length.
+ */
+export function watchServer(address: string, logger: Logger, everyMs = 5_000): { stop(): void } {
+  const [host, portText] = [address.slice(0, address.lastIndexOf(':')), address.slice(address.lastIndexOf(':') + 1)];
+  let downSince: number | null = null;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void canConnect(host, Number(portText), 2_000)
+      .then((up) => {
+        if (up && downSince !== null) {
+          logger.warn('temporal server reachable again; workers resume polling', { address, downForMs: Date.now() - downSince });
+          downSince = null;
+        } else if (!up && downSince === null) {
+          downSince = Date.now();
+          logger.error('temporal server unreachable; timers and polls wait until it is back (the worker keeps retrying)', { address });
+        }
+      })
+      .finally(() => {
+        busy = false;
+      });
+  }, everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
 
 function installRuntimeLogger(logger: Logger, level: Config['logLevel']): void {

@@ -159,6 +159,10 @@ describe('the Temporal server down across a due moment (RELIABILITY row 11)', ()
     // the worker never left: the same process, alive, through the whole outage
     expect(workerAlive()).toBe(true);
     expect(worker!.proc.pid).toBe(workerPid);
+    // and its log told the operator: the outage once when it began, once when it ended (checks every 5 s)
+    const said = (re: RegExp) => worker!.lines.filter((l) => re.test(l));
+    expect(said(/temporal server unreachable/)).toHaveLength(1);
+    expect(said(/temporal server reachable again/)).toHaveLength(1);
 
     // nothing went out while the server was down
     expect(final.filter((r) => r.createdMs > killedReal && r.createdMs < restartReal)).toEqual([]);
