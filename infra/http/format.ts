@@ -11,6 +11,15 @@ export function fmtDate(d: Date | string | null | undefined, zone: string, withT
   return dt.isValid ? dt.toFormat(withTime ? 'yyyy-MM-dd HH:mm' : 'yyyy-MM-dd') : '—';
 }
 
+/**
+ * A slip's issue date. A slip dated later than now was issued with a notice that waits for the next
+ * office opening (catch-up started in the evening): it says so instead of showing a future date bare.
+ */
+export function fmtIssued(d: Date | string, zone: string, now = Date.now()): string {
+  const at = typeof d === 'string' ? Date.parse(d) : d.getTime();
+  return at > now ? `${fmtDate(d, zone)}（随通知发出）` : fmtDate(d, zone);
+}
+
 export function stateName(s: string): string {
   return STATE_NAMES[s as AssignmentState] ?? s;
 }

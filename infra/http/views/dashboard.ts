@@ -1,6 +1,6 @@
 /** Dashboard pages (Chinese UI). Every value is escaped by the `html` tag. */
 import { html, jsonForScript, safeHref, type SafeHtml } from '../html';
-import { ACTION_NAMES, fmtDate, lightBadge, NOTICE_STATUS_NAMES, ROLE_NAMES, SLIP_NAMES, stateName } from '../format';
+import { ACTION_NAMES, fmtDate, fmtIssued, lightBadge, NOTICE_STATUS_NAMES, ROLE_NAMES, SLIP_NAMES, stateName } from '../format';
 import { LIGHT_LABELS, LIGHTS, type Light } from '../../../app/dashboard/lights';
 import type * as q from '../../../app/dashboard/queries';
 import type { WebSession } from '../sessions';
@@ -140,7 +140,7 @@ ${o.newLink ? html`<p>新链接：<input type="text" readonly value="${o.newLink
 }
 <section class="card"><h2>进展报告</h2>${reportsTable(d, o.zone)}</section>
 ${a.extensions.length ? html`<section class="card"><h2>延期申请</h2><table><tr><th>申请时间</th><th>申请延至</th><th>理由</th><th>结果</th></tr>${a.extensions.map((e) => html`<tr><td>${fmtDate(e.requestedAt, o.zone)}</td><td>${fmtDate(e.requestedDueAt, o.zone, false)}</td><td class="pre">${e.reason}</td><td>${e.status}${e.decisionReason ? html`：${e.decisionReason}` : ''}</td></tr>`)}</table></section>` : ''}
-${a.slips.length ? html`<section class="card"><h2>督办单</h2><table><tr><th>编号</th><th>颜色</th><th>事由</th><th>签发</th></tr>${a.slips.map((s) => html`<tr><td>${s.number}</td><td class="slip-${s.colour}">${SLIP_NAMES[s.colour]}</td><td>${s.reason}</td><td>${fmtDate(s.issuedAt, o.zone)}</td></tr>`)}</table></section>` : ''}
+${a.slips.length ? html`<section class="card"><h2>督办单</h2><table><tr><th>编号</th><th>颜色</th><th>事由</th><th>签发</th></tr>${a.slips.map((s) => html`<tr><td>${s.number}</td><td class="slip-${s.colour}">${SLIP_NAMES[s.colour]}</td><td>${s.reason}</td><td>${fmtIssued(s.issuedAt, o.zone)}</td></tr>`)}</table></section>` : ''}
 <section class="card"><h2>通知</h2>${noticeTable(d.notices.map((n) => ({ ...n, assignment: null, slip: null })), o.zone)}</section>
 <section class="card"><h2>时间线</h2>${timeline(d.timeline, o.zone)}</section>`;
 }
@@ -166,7 +166,7 @@ ${noticeTable(r.rows, zone)}${pager('/notices', { status: f.status, kind: f.kind
 export function slipsPage(r: Rows<typeof q.slipList>, zone: string, f: { colour?: string; offset: number; limit: number }): SafeHtml {
   return html`<h1>督办单</h1><form class="filters" method="get"><label>颜色 <select name="colour"><option value="">全部</option>${Object.entries(SLIP_NAMES).map(([k, v]) => html`<option value="${k}" ${f.colour === k ? 'selected' : ''}>${v}</option>`)}</select></label><button type="submit">筛选</button></form>
 <table id="slips"><tr><th>编号</th><th>颜色</th><th>任务</th><th>单位</th><th>事由</th><th>签发</th><th>关闭</th></tr>
-${r.rows.map((s) => html`<tr><td><a href="/assignments/${s.assignment.id}">${s.number}</a></td><td class="slip-${s.colour}">${SLIP_NAMES[s.colour]}</td><td><a href="/tasks/${s.assignment.task.id}">(${s.assignment.task.number})</a></td><td>${s.assignment.unit.name}</td><td>${s.reason}</td><td>${fmtDate(s.issuedAt, zone)}</td><td>${fmtDate(s.closedAt, zone)}</td></tr>`)}</table>
+${r.rows.map((s) => html`<tr><td><a href="/assignments/${s.assignment.id}">${s.number}</a></td><td class="slip-${s.colour}">${SLIP_NAMES[s.colour]}</td><td><a href="/tasks/${s.assignment.task.id}">(${s.assignment.task.number})</a></td><td>${s.assignment.unit.name}</td><td>${s.reason}</td><td>${fmtIssued(s.issuedAt, zone)}</td><td>${fmtDate(s.closedAt, zone)}</td></tr>`)}</table>
 ${pager('/slips', { colour: f.colour }, f.offset, f.limit, r.total)}`;
 }
 
