@@ -202,6 +202,9 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
               acknowledgedAt: null,
               completedAt: null,
               cancelledAt: null,
+              // supervised from the workflow's instant of the reassignment (its schedule's assignedAt,
+              // recorded below), also for a re-opened row: the lights and the unit form count from it
+              supervisedFrom: at,
             };
             const row = prev
               ? await tx.assignment.update({ where: { id: prev.id }, data, include: { unit: true } })

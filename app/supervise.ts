@@ -164,7 +164,8 @@ export function catchUpOrders(planSlug: string, cu: CatchUpPlan, unitIds: Map<st
  * one (assigned now). At the plan's first start it also plans the catch-up across every task
  * (domain/policy planCatchUp): the assignments it covers carry `catchUpAt`, so their workflows send
  * no assignment notice and keep 督办/催办 quiet for a while instead of repeating what it says.
- * New schedules (and the catch-up) are recorded in the audit log before anything starts.
+ * New schedules (and the catch-up) are recorded in the audit log before anything starts, and each
+ * assignment's schedule instant on its row (`supervisedFrom`, set once).
  */
 async function scheduleInputs(db: PrismaClient, inputs: TaskLifecycleInput[], opts: SupervisionOptions): Promise<CatchUpInput | null> {
   if (!inputs.length) return null;
@@ -215,7 +216,33 @@ async function scheduleInputs(db: PrismaClient, inputs: TaskLifecycleInput[], op
     // assignment notice during office hours) is not history, whatever the delay before the run starts.
     i.handledThroughMs ??= nowMs;
   }
+  await recordSupervisedFrom(db, inputs);
   return catchUp ?? stored.catchUp;
+}
+
+/**
+ * Stores on each assignment the instant its lifecycle plans from (`supervisedFrom`, the schedule's
+ * assignedAt), so the traffic lights and the unit form count owed reports from the same instant.
+ * Only where none is stored yet: a later start never moves it (a reassignment sets its own, in the
+ * lifecycle's activity). One statement per distinct instant (usually one for the whole plan).
+ */
+async function recordSupervisedFrom(db: PrismaClient, inputs: TaskLifecycleInput[]): Promise<void> {
+  const byInstant = new Map<number, string[]>();
+  for (const i of inputs) {
+    for (const [id, s] of Object.entries(i.schedule ?? {})) {
+      const ms = Date.parse(s.assignedAt);
+      if (!Number.isFinite(ms)) throw new SuperviseError(`assignment ${id}: schedule instant "${s.assignedAt}" is not a valid ISO time`);
+      const ids = byInstant.get(ms);
+      if (ids) ids.push(id);
+      else byInstant.set(ms, [id]);
+    }
+  }
+  const CHUNK = 5000; // well under PostgreSQL's bind-parameter limit
+  for (const [ms, ids] of byInstant) {
+    for (let k = 0; k < ids.length; k += CHUNK) {
+      await db.assignment.updateMany({ where: { id: { in: ids.slice(k, k + CHUNK) }, supervisedFrom: null }, data: { supervisedFrom: new Date(ms) } });
+    }
+  }
 }
 
 /** How much a catch-up covers: the units and tasks with something overdue, and the 督办单 it issues. */

@@ -56,10 +56,10 @@ async function main(): Promise<void> {
       section.id,
     );
     await p.$executeRawUnsafe(
-      `INSERT INTO "Assignment" (id, "taskId", "unitId", role, ordinal, state, overdue, "dueAt", "originalDueAt", "createdAt", "updatedAt")
+      `INSERT INTO "Assignment" (id, "taskId", "unitId", role, ordinal, state, overdue, "dueAt", "originalDueAt", "createdAt", "supervisedFrom", "updatedAt")
        SELECT gen_random_uuid(), t.id, u.id, CASE WHEN u.rn = 1 THEN 'LEAD'::"AssignmentRole" ELSE 'CO'::"AssignmentRole" END, u.rn,
          (ARRAY['ASSIGNED','ACKNOWLEDGED','IN_PROGRESS','IN_PROGRESS','IN_PROGRESS','COMPLETION_REQUESTED','COMPLETED','EXTENSION_REQUESTED'])[1 + (t.number + u.rn) % 8]::"AssignmentState",
-         coalesce(t."dueAt" < now(), false), t."dueAt", t."dueAt", now() - interval '300 days', now()
+         coalesce(t."dueAt" < now(), false), t."dueAt", t."dueAt", now() - interval '300 days', now() - interval '300 days', now()
        FROM "Task" t CROSS JOIN (SELECT id, row_number() OVER (ORDER BY name) AS rn FROM "Unit" WHERE kind = 'BUREAU') u
        WHERE t."planId" = $1::uuid LIMIT ${assignments}`,
       plan.id,

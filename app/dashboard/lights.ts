@@ -14,13 +14,15 @@
  *   assignment ({every: span}, P1, P2 …, test policies);
  * - a standing task's annual summary (`cycle.summary`, 2026Y due by the end of 12-10 by default).
  * A standing task owes both in the default policy, so its most recent past-due report is whichever
- * of the two fell due last. An assignment owes a period's report only if it existed when the period
- * ended, and an annual summary only if it existed at its due moment (a plan imported late does not
- * start yellow). Nothing is asked while the Office decides a completion request.
+ * of the two fell due last. Like the lifecycle, the rule counts from when supervision of the
+ * assignment started (`Assignment.supervisedFrom`, the schedule's assignedAt: set by `supervise
+ * start`, or by the reassignment that made it): an assignment owes a period's report only if it was
+ * supervised when the period ended, and an annual summary only if it was at its due moment (a plan
+ * supervised late does not start yellow). An assignment not yet supervised owes nothing: no
+ * reminder or 催办 was ever sent for it. Nothing is asked while the Office decides a completion request.
  *
- * Differences from the lifecycle that remain: the lifecycle counts from when supervision started
- * (its recorded schedule), the dashboard from the assignment's creation (normally the same day); the
- * lifecycle keeps the policy frozen at its start, the dashboard reads the current config.
+ * A difference from the lifecycle that remains: the lifecycle keeps the policy frozen at its start,
+ * the dashboard reads the current config.
  */
 import type { BusinessCalendar, HolidayOverride } from '../../domain/calendar';
 import type { TaskKind } from '../../domain/model';
@@ -58,7 +60,7 @@ export interface FixedReport {
   /** 2026Q3, 2026Y, C12 */
   period: string;
   dueAt: Date;
-  /** assignments created before this instant owe it: the period's end; for an annual summary, just after its due moment */
+  /** assignments supervised from before this instant owe it: the period's end; for an annual summary, just after its due moment */
   owedBefore: Date;
   /**
    * With periods counted from each assignment (`rolling`): a period of the assignment ending at or
@@ -67,7 +69,7 @@ export interface FixedReport {
   rollingFrom: Date | null;
 }
 
-/** Periods counted from each assignment's creation ({every: span}), labelled P1, P2 …; per row in SQL. */
+/** Periods counted from each assignment's `supervisedFrom` ({every: span}), labelled P1, P2 …; per row in SQL. */
 export interface RollingReports {
   lengthMs: number;
   /** a period ending before this instant is past due (its due moment is before `now`) */
@@ -78,7 +80,7 @@ export interface RollingReports {
 export interface ReportRule {
   /**
    * The most recent past-due fixed report first. Each later entry applies only to assignments too
-   * new to owe the ones before it (created at or after their `owedBefore`); usually one entry.
+   * new to owe the ones before it (supervised from or after their `owedBefore`); usually one entry.
    */
   fixed: FixedReport[];
   rolling: RollingReports | null;

@@ -56,9 +56,12 @@ function reportLateSql(p: LightParams, rows: 'many' | 'one'): Prisma.Sql {
     }
   }
   if (!groups.size) return sql`FALSE`;
+  // Owed reports count from when supervision started (lights.ts): an assignment not yet supervised
+  // (no reminder, no 催办 ever sent) owes none. The windows below would be NULL for it anyway; this
+  // says so plainly.
   const all = [...groups.values()];
-  if (all.length === 1 && all[0]!.kinds.length === TASK_KINDS.length) return sql`(${all[0]!.c})`;
-  return sql`(${join(all.map(({ kinds, c }) => sql`(t.kind IN (${raw(kinds.map((k) => `'${k}'`).join(', '))}) AND (${c}))`), ' OR ')})`;
+  if (all.length === 1 && all[0]!.kinds.length === TASK_KINDS.length) return sql`(a."supervisedFrom" IS NOT NULL AND (${all[0]!.c}))`;
+  return sql`(a."supervisedFrom" IS NOT NULL AND (${join(all.map(({ kinds, c }) => sql`(t.kind IN (${raw(kinds.map((k) => `'${k}'`).join(', '))}) AND (${c}))`), ' OR ')}))`;
 }
 
 function kindReportLateSql(rule: ReportRule, rows: 'many' | 'one'): Prisma.Sql | null {
@@ -69,7 +72,7 @@ function kindReportLateSql(rule: ReportRule, rows: 'many' | 'one'): Prisma.Sql |
   // assignments that owe fixed report i and none of the more recent ones
   const windows = rule.fixed.map((f, i) => {
     const prev = rule.fixed[i - 1];
-    return prev ? sql`a."createdAt" >= ${prev.owedBefore} AND a."createdAt" < ${f.owedBefore}` : sql`a."createdAt" < ${f.owedBefore}`;
+    return prev ? sql`a."supervisedFrom" >= ${prev.owedBefore} AND a."supervisedFrom" < ${f.owedBefore}` : sql`a."supervisedFrom" < ${f.owedBefore}`;
   });
   const r = rule.rolling;
   if (!r) {
@@ -77,13 +80,13 @@ function kindReportLateSql(rule: ReportRule, rows: 'many' | 'one'): Prisma.Sql |
     return join(rule.fixed.map((f, i) => sql`(${windows[i]!} AND ${missing(f.period)})`), ' OR ');
   }
   // Periods counted from each assignment (test policies): k, the last one past due, per row.
-  const createdMs = sql`(extract(epoch from a."createdAt") * 1000)`;
-  const k = sql`(ceil((${r.pastDueBefore.getTime()}::numeric - ${createdMs}) / ${r.lengthMs}::numeric)::bigint - 1)`;
-  const endK = sql`(${createdMs} + ${k} * ${r.lengthMs}::numeric)`;
+  const fromMs = sql`(extract(epoch from a."supervisedFrom") * 1000)`;
+  const k = sql`(ceil((${r.pastDueBefore.getTime()}::numeric - ${fromMs}) / ${r.lengthMs}::numeric)::bigint - 1)`;
+  const endK = sql`(${fromMs} + ${k} * ${r.lengthMs}::numeric)`;
   const rollingLater = (f: FixedReport) => sql`(${k} >= 1 AND ${endK} >= ${f.rollingFrom!.getTime()}::numeric)`;
   const alts = rule.fixed.map((f, i) => sql`(${windows[i]!} AND NOT ${rollingLater(f)} AND ${missing(f.period)})`);
   const last = rule.fixed[rule.fixed.length - 1];
-  const rollingIsRecent = join([...rule.fixed.map((f, i) => sql`(${windows[i]!} AND ${rollingLater(f)})`), last ? sql`a."createdAt" >= ${last.owedBefore}` : sql`TRUE`], ' OR ');
+  const rollingIsRecent = join([...rule.fixed.map((f, i) => sql`(${windows[i]!} AND ${rollingLater(f)})`), last ? sql`a."supervisedFrom" >= ${last.owedBefore}` : sql`TRUE`], ' OR ');
   alts.push(sql`(${k} >= 1 AND (${rollingIsRecent}) AND NOT EXISTS (SELECT 1 FROM "Report" r WHERE r."assignmentId" = a.id AND r.period = 'P' || ${k}))`);
   return join(alts, ' OR ');
 }

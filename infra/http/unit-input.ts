@@ -156,19 +156,23 @@ function dueText(cal: BusinessCalendar, dueMs: number): string {
  * - then the period running now, and for a standing task the current cycle's annual summary until
  *   it falls due, unless already reported.
  *
- * Periods count from the assignment's creation (`assignedMs`), like the lights: an assignment owes a
- * period from the one containing that instant, and an annual summary only if it existed when the
- * summary fell due. Every value matches the lifecycle's REPORT_PERIOD, so its `submitReport`
+ * Periods count from when supervision of the assignment started (`assignedMs`: its `supervisedFrom`,
+ * the instant the lifecycle plans from), like the lights: an assignment owes a period from the one
+ * containing that instant, and an annual summary only if it was supervised when the summary fell
+ * due. Not yet supervised (null): nothing is offered, since the lifecycle asks nothing yet (and would
+ * refuse the report). Every value matches the lifecycle's REPORT_PERIOD, so its `submitReport`
  * validator accepts it (a period already reported is never offered, so no DUPLICATE).
  */
-export function periodChoices(o: { lights: LightPolicy; kind: TaskKind; assignedMs: number; nowMs: number; reported: Iterable<string> }): PeriodChoice[] {
+export function periodChoices(o: { lights: LightPolicy; kind: TaskKind; assignedMs: number | null; nowMs: number; reported: Iterable<string> }): PeriodChoice[] {
+  if (o.assignedMs === null) return [];
+  const from = o.assignedMs;
   const { calendar: cal, policy } = o.lights;
   const kp = policy.kinds[o.kind];
   const done = new Set(o.reported);
   const asked: ReportPeriod[] = [];
   const until = o.nowMs + 1; // periods starting at or before now
-  if (kp.reports) asked.push(...reportPeriods(kp, cal, o.assignedMs, until));
-  if (kp.cycle) asked.push(...cycleSummaries(kp.cycle, cal, o.assignedMs, until).filter((s) => s.dueMs >= o.assignedMs));
+  if (kp.reports) asked.push(...reportPeriods(kp, cal, from, until));
+  if (kp.cycle) asked.push(...cycleSummaries(kp.cycle, cal, from, until).filter((s) => s.dueMs >= from));
   const past: PeriodChoice[] = [];
   const open: PeriodChoice[] = [];
   for (const p of asked.filter((x) => !done.has(x.period)).sort((a, b) => b.dueMs - a.dueMs)) {

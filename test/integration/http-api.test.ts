@@ -383,7 +383,7 @@ describe('traffic lights', () => {
     const now = Date.now();
     const mk = async (n: number, due: number | null, opts: { createdAt?: Date; state?: 'COMPLETED'; kind?: 'standing' } = {}) => {
       const t = await p.task.create({ data: { planId: plan.id, number: n, text: `灯号${n}`, sectionId: section.id, unitsText: 'x', units: ['x'], deadlinePhrase: 'x', dueAt: due ? new Date(due) : null, kind: opts.kind ?? 'deadline', sourceLine: n } });
-      await p.assignment.create({ data: { taskId: t.id, unitId: h.seeded.units.c, role: 'LEAD', ordinal: 0, dueAt: due ? new Date(due) : null, originalDueAt: due ? new Date(due) : null, ...(opts.createdAt ? { createdAt: opts.createdAt } : {}), ...(opts.state ? { state: opts.state } : {}) } });
+      await p.assignment.create({ data: { taskId: t.id, unitId: h.seeded.units.c, role: 'LEAD', ordinal: 0, dueAt: due ? new Date(due) : null, originalDueAt: due ? new Date(due) : null, ...(opts.createdAt ? { createdAt: opts.createdAt, supervisedFrom: opts.createdAt } : {}), ...(opts.state ? { state: opts.state } : {}) } });
     };
     await mk(1, now - day); // red
     await mk(2, now + 3 * day); // yellow: due soon

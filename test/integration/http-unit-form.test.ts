@@ -173,8 +173,9 @@ describe('a unit through its own link', () => {
   });
 
   it('under a policy of fixed-length periods the form offers P1, P2 … and the lifecycle accepts them', async () => {
-    const created = (await h.db.prisma.assignment.findUniqueOrThrow({ where: { id: h.seeded.t1a } })).createdAt.getTime();
-    // 20 s periods due 5 s after their end: 61 s after the assignment P3 is due, P1 and P2 are late, P4 runs
+    // periods count from when supervision started (the harness's supervise start), not from the row's creation
+    const created = (await h.db.prisma.assignment.findUniqueOrThrow({ where: { id: h.seeded.t1a } })).supervisedFrom!.getTime();
+    // 20 s periods due 5 s after their end: 61 s after supervision started P3 is due, P1 and P2 are late, P4 runs
     const rolling = await h.buildApp({ policy: secondsPolicy(), holidayOverride: null, clock: () => created + 61_000 });
     try {
       const l = link(h.seeded.t1a);

@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Client, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { createLifecycleActivities } from '../../activities/lifecycle';
@@ -174,6 +175,11 @@ describe('inputs through updates', () => {
     expect(r.newAssignmentId).toBeDefined();
     expect((await assignment(1, '市工信局')).state).toBe('CANCELLED');
     expect(await assignment(1, '市商务局')).toMatchObject({ id: r.newAssignmentId, state: 'ASSIGNED', role: 'CO' });
+    // the new unit is supervised from the workflow's instant of the reassignment (what a later start re-plans from)
+    const made = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'assignment.created', assignmentId: r.newAssignmentId } });
+    const reassignedAt = (made.data as { assignedAt?: string }).assignedAt;
+    expect(reassignedAt).toBeDefined();
+    expect((await assignment(1, '市商务局')).supervisedFrom?.getTime()).toBe(Date.parse(reassignedAt!));
     expect(await send(h, 'acknowledge', { unit: '市商务局' })).toMatchObject({ state: 'ACKNOWLEDGED' });
     await send(h, 'cancel', { unit: '市商务局', reason: '方案修订' });
     await send(h, 'cancel', { unit: '东湖区人民政府', reason: '方案修订' });
@@ -390,6 +396,22 @@ describe('catch-up at supervise start', () => {
     const clock = { startAtMs: Date.parse('2026-02-02T10:00:00+08:00'), speed: 1 };
     const r = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: late, zone: ZONE, policy: secondsPolicy(), clock });
     expect(r.started).toHaveLength(3);
+    // every assignment is now supervised from the instant its workflow plans from (the lights and the
+    // unit form count owed reports from it), not from when the plan was imported
+    const supervised = async () => new Map((await db.prisma.assignment.findMany({ where: { task: { plan: { slug: late } } } })).map((a) => [a.id, a]));
+    const first = await supervised();
+    expect(first.size).toBe(9);
+    for (const a of first.values()) {
+      expect(a.supervisedFrom?.getTime()).toBe(clock.startAtMs);
+      expect(a.createdAt.getTime()).not.toBe(clock.startAtMs);
+    }
+    for (const n of [1, 2, 3]) {
+      const hist = await client.workflow.getHandle(taskWorkflowId(late, n)).fetchHistory();
+      const input = defaultPayloadConverter.fromPayload<TaskLifecycleInput>(hist.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!);
+      const given = Object.entries(input.schedule ?? {});
+      expect(given.length).toBeGreaterThan(0);
+      for (const [id, sched] of given) expect(first.get(id)?.supervisedFrom?.getTime()).toBe(Date.parse(sched.assignedAt));
+    }
     // what it covers and the 督办单 it issues (the deadlines are long past: red under this policy)
     expect(r.catchUp).toEqual({ workflowId: catchUpWorkflowId(late), status: 'started', notices: 3, units: 2, tasks: 2, slips: 4, slipColours: { RED: 4, ORANGE: 0, BLUE: 0 } });
     await client.workflow.getHandle(catchUpWorkflowId(late)).result();
@@ -416,6 +438,9 @@ describe('catch-up at supervise start', () => {
     expect(again.started).toEqual([]);
     expect(again.alreadyRunning).toHaveLength(3);
     expect(again.catchUp).toMatchObject({ status: 'already', units: 2, tasks: 2, slips: 4 });
+    // a later start (a minute on) does not move when supervision started
+    const later = await supervised();
+    expect(Object.fromEntries([...later.values()].map((a) => [a.id, a.supervisedFrom?.getTime()]))).toEqual(Object.fromEntries([...first.keys()].map((id) => [id, clock.startAtMs])));
     expect(await db.prisma.supervisionSlip.count({ where: { dedupeKey: { endsWith: '-catchup' }, assignment: { task: { plan: { slug: late } } } } })).toBe(4);
     expect(await outbox({ plan: late })).toHaveLength(3);
     await stopSupervision({ db: db.prisma, client }, { planSlug: late });

@@ -68,7 +68,7 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
   const lights = lightPolicy(ctx.policy, ctx.holidayOverride);
   function periods(d: NonNullable<Awaited<ReturnType<typeof load>>>) {
     const a = d.assignment;
-    return periodChoices({ lights, kind: a.task.kind, assignedMs: a.createdAt.getTime(), nowMs: ctx.clock(), reported: a.reports.map((r) => r.period) });
+    return periodChoices({ lights, kind: a.task.kind, assignedMs: a.supervisedFrom?.getTime() ?? null, nowMs: ctx.clock(), reported: a.reports.map((r) => r.period) });
   }
 
   async function act(id: string, action: string, body: Body): Promise<{ status: number; message: FormMessage; code?: string; result?: unknown }> {
