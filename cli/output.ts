@@ -38,6 +38,18 @@ export function print<T>(cmd: Command, result: CommandResult<T>): void {
   }
 }
 
+/**
+ * The message for a Temporal call that failed because the server is down or not answering in time
+ * (gRPC UNAVAILABLE or DEADLINE_EXCEEDED, as the SDK's ServiceError or the raw gRPC error), or null.
+ */
+export function temporalUnavailable(e: Error & { code?: unknown; details?: unknown; cause?: unknown }): string | null {
+  const grpc = (e.name === 'ServiceError' ? e.cause : e) as { code?: unknown; details?: unknown } | undefined;
+  const code = grpc?.code;
+  if (code !== 14 && code !== 4) return null;
+  const why = typeof grpc?.details === 'string' && grpc.details ? grpc.details : code === 14 ? 'unavailable' : 'deadline exceeded';
+  return `Temporal 服务器没有响应（${why}）。请用 dubang dev status 检查各服务的状态，恢复后重新执行本命令。`;
+}
+
 /** Wraps a command action: prints UserErrors cleanly (as JSON with --json) and sets the exit code. */
 export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
@@ -53,6 +65,12 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
           process.stderr.write(`错误: ${e.message}\n`);
         }
         process.exitCode = e.exitCode ?? 1;
+      } else if (temporalUnavailable(e)) {
+        // the server down or not answering: say so plainly (the stack of a gRPC call helps nobody)
+        const message = temporalUnavailable(e)!;
+        if (wantsJson(cmd)) process.stdout.write(JSON.stringify({ error: message, details: null }, null, 2) + '\n');
+        else process.stderr.write(`错误: ${message}\n`);
+        process.exitCode = 69;
       } else {
         process.stderr.write(`${e.stack ?? String(e)}\n`);
         process.exitCode = 70;
