@@ -8,7 +8,6 @@
  */
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel as TemporalLogLevel } from '@temporalio/worker';
 import { loadConfig, type Config } from '../config';
 import { createPrisma } from '../infra/db/client';
@@ -16,6 +15,7 @@ import { closeOnSignals, runMain } from './process';
 import { createLogger, type Logger } from '../infra/logger';
 import { createOutboxNotificationPort } from '../infra/outbox';
 import { createWorkerConnection } from '../infra/temporal';
+import { tcpOpen } from '../infra/dev/probes';
 import { createLifecycleActivities } from '../activities/lifecycle';
 import { createAssessmentActivities } from '../activities/assessment';
 import { loadAssessmentConfig } from '../config/assessment';
@@ -109,20 +109,6 @@ export async function startTemporalWorker(cfg: Config, logger: Logger, opts: { n
   }
 }
 
-/** Whether a TCP connection to host:port opens within `timeoutMs`. */
-function canConnect(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
 /**
  * The SDK rides out a Temporal server outage silently (its polls retry with backoff), which leaves an
  * operator reading the worker's log blind. Every `everyMs` this checks that the server's address
@@ -137,7 +123,7 @@ export function watchServer(address: string, logger: Logger, everyMs = 5_000): {
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    void canConnect(host, Number(portText), 2_000)
+    void tcpOpen(host, Number(portText), 2_000)
       .then((up) => {
         if (up && downSince !== null) {
           logger.warn('temporal server reachable again; workers resume polling', { address, downForMs: Date.now() - downSince });
