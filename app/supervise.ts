@@ -231,7 +231,7 @@ async function recordSupervisedFrom(db: PrismaClient, inputs: TaskLifecycleInput
   for (const i of inputs) {
     for (const [id, s] of Object.entries(i.schedule ?? {})) {
       const ms = Date.parse(s.assignedAt);
-      if (!Number.isFinite(ms)) throw new SuperviseError(`assignment ${id}: schedule instant "${s.assignedAt}" is not a valid ISO time`);
+      if (!Number.isFinite(ms)) throw new SuperviseError(`分工 ${id} 的督办起点「${s.assignedAt}」不是有效的时间（应为 ISO 8601）`);
       const ids = byInstant.get(ms);
       if (ids) ids.push(id);
       else byInstant.set(ms, [id]);
