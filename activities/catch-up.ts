@@ -78,12 +78,11 @@ export function slipRequests(orders: NoticeOrder[]): SlipRequest[] {
  * Issues the catch-up's slips (or finds them, on a retry) and returns them by "task|unit". An
  * assignment that closed or disappeared before its slip was issued gets none.
  */
-async function issueCatchUpSlips(deps: CatchUpDeps, args: CatchUpInput, requests: SlipRequest[]): Promise<Map<string, IssuedSlip>> {
-  const { db, zone } = deps;
-  const issued = new Map<string, IssuedSlip>();
-  if (!requests.length) return issued;
+/** The assignments the catch-up's items name, by "task|unit" (one query). */
+async function itemAssignments(db: PrismaClient, planId: string, items: { task: number; unit?: string }[]) {
+  if (!items.length) return new Map<string, never>();
   const rows = await db.assignment.findMany({
-    where: { task: { planId: args.planId, number: { in: [...new Set(requests.map((r) => r.item.task))] } }, unit: { name: { in: [...new Set(requests.map((r) => r.item.unit))] } } },
+    where: { task: { planId, number: { in: [...new Set(items.map((r) => r.task))] } }, unit: { name: { in: [...new Set(items.map((r) => r.unit ?? ''))] } } },
     select: { id: true, taskId: true, unitId: true, state: true, cancelledAt: true, task: { select: { number: true } }, unit: { select: { name: true } } },
   });
   // a unit re-assigned the same task keeps one row; prefer the live one if there ever were two
@@ -93,6 +92,14 @@ async function issueCatchUpSlips(deps: CatchUpDeps, args: CatchUpInput, requests
     const prev = byRef.get(ref);
     if (!prev || (prev.cancelledAt && !r.cancelledAt)) byRef.set(ref, r);
   }
+  return byRef;
+}
+type ItemAssignments = Awaited<ReturnType<typeof itemAssignments>>;
+
+async function issueCatchUpSlips(deps: CatchUpDeps, args: CatchUpInput, requests: SlipRequest[], byRef: ItemAssignments): Promise<Map<string, IssuedSlip>> {
+  const { db, zone } = deps;
+  const issued = new Map<string, IssuedSlip>();
+  if (!requests.length) return issued;
   const wanted = requests.flatMap((q) => {
     const row = byRef.get(q.ref);
     return row ? [{ q, row, dedupeKey: catchUpSlipKey(row.id) }] : [];
@@ -168,13 +175,17 @@ function payloadOf(o: NoticeOrder, planSlug: string, items: CatchUpItem[] | unde
  */
 export async function submitCatchUp(deps: CatchUpDeps, args: CatchUpInput): Promise<DeliveredNotice[]> {
   const { db, notifications, logger } = deps;
-  const slips = await issueCatchUpSlips(deps, args, slipRequests(args.orders));
+  const byRef = await itemAssignments(db, args.planId, args.orders.flatMap((o) => o.notice.items ?? []));
+  const slips = await issueCatchUpSlips(deps, args, slipRequests(args.orders), byRef);
   const out: DeliveredNotice[] = [];
   for (const o of args.orders) {
     const n = o.notice;
+    // each item names its assignment: the unit's letter gives every item its own form link, and the
+    // Office's assignment page finds the letter that covered it (docs/notifications.md "Catch-up")
     const items = n.items?.map((it) => {
       const s = it.what === 'deadline' ? slips.get(refOf(it)) : undefined;
-      return s ? { ...it, slipNumber: s.number } : it;
+      const assignmentId = byRef.get(refOf(it))?.id;
+      return { ...it, ...(assignmentId ? { assignmentId } : {}), ...(s ? { slipNumber: s.number } : {}) };
     });
     const cited = [...new Set((items ?? []).flatMap((it) => (it.slipNumber ? [it.slipNumber] : [])))];
     const r = await notifications.submit({ key: o.key, kind: n.kind, assignmentId: o.assignmentId, scope: o.scope, dueAt: n.at, slipId: null, payload: payloadOf(o, args.planSlug, items, cited) });

@@ -5,11 +5,12 @@
  * transaction.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import type { Prisma, PrismaClient, SlipClosure } from '../generated/prisma/client';
 import type { AssignmentView } from '../domain/lifecycle';
 import { initialView } from '../domain/lifecycle';
 import type { SlipColour } from '../domain/model';
 import { NOTICE_KINDS, type NoticeKind, type PlannedNotice } from '../domain/notices';
+import { decisionPayload } from '../domain/messages';
 import { audit, auditOnce } from '../infra/audit';
 import { isUniqueViolation } from '../infra/outbox';
 import type { Logger } from '../infra/logger';
@@ -73,9 +74,53 @@ function payloadOf(o: NoticeOrder, planSlug: string, slip: { number: string } | 
     ...(!slip && n.slip ? { colour: n.slip } : {}),
     nominalAt: n.nominalAt,
     plan: planSlug,
-    ...(o.extra?.decision ? { decision: o.extra.decision } : {}),
+    // the workflow names the decision by its audit action; the notice carries what was decided
+    // (domain/messages decisionOf reads this and the bare action of older payloads)
+    ...(o.extra?.decision ? { decision: decisionPayload(o.extra.decision, n.dueAt) ?? o.extra.decision } : {}),
     ...(o.extra?.reason ? { reason: o.extra.reason } : {}),
   };
+}
+
+/**
+ * Whether a transition closes the assignment's open 督办单, and why: every slip is about the
+ * deadline (docs/lifecycle.md "Slips close"), so it closes when the item is completed (销号), when
+ * the assignment is cancelled or reassigned away, or when an approved extension re-times the deadline.
+ */
+export function slipClosure(action: string, before: Pick<AssignmentView, 'state'>, after: Pick<AssignmentView, 'state'>): SlipClosure | null {
+  if (after.state === 'COMPLETED' && before.state !== 'COMPLETED') return 'COMPLETED';
+  if (after.state === 'CANCELLED' && before.state !== 'CANCELLED') return 'CANCELLED';
+  if (action === 'extension.approved') return 'EXTENDED';
+  return null;
+}
+
+/** Closes the assignment's open slips at `at`, each with its `slip.closed` audit event (in the transition's transaction). */
+async function closeSlips(tx: Prisma.TransactionClient, args: RecordTransitionArgs, because: SlipClosure, at: Date): Promise<void> {
+  const open = await tx.supervisionSlip.findMany({ where: { assignmentId: args.before.assignmentId, closedAt: null }, select: { id: true, number: true, colour: true }, orderBy: { seq: 'asc' } });
+  if (!open.length) return;
+  await tx.supervisionSlip.updateMany({ where: { id: { in: open.map((s) => s.id) }, closedAt: null }, data: { closedAt: at, closedBecause: because } });
+  for (const s of open) {
+    await audit(tx, {
+      actor: args.actor,
+      action: 'slip.closed',
+      entityType: 'SupervisionSlip',
+      entityId: s.id,
+      planId: args.task.planId,
+      taskId: args.task.taskId,
+      assignmentId: args.before.assignmentId,
+      unitId: args.before.unitId,
+      at,
+      data: {
+        transitionId: args.transitionId,
+        number: s.number,
+        colour: s.colour,
+        because,
+        by: args.action,
+        task: args.task.number,
+        unit: args.before.unit,
+        ...(because === 'EXTENDED' ? { dueAt: args.after.dueAt } : {}),
+      },
+    });
+  }
 }
 
 export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivities {
@@ -227,14 +272,35 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
             extra.reason = input.reason;
             break;
           }
+          case 'requestCompletion': {
+            // the 完成情况说明 and evidence the Office reviews (/reviews, the assignment page)
+            const note = input.note ?? '';
+            const links = input.evidenceLinks ?? [];
+            await tx.completionRequest.create({ data: { assignmentId: before.assignmentId, requestedAt: at, note, evidenceLinks: links } });
+            if (note) extra.note = note;
+            if (links.length) extra.evidenceLinks = links;
+            break;
+          }
           case 'approveCompletion':
-          case 'rejectCompletion':
+          case 'rejectCompletion': {
+            const req = await tx.completionRequest.findFirst({ where: { assignmentId: before.assignmentId, status: 'REQUESTED' }, orderBy: { requestedAt: 'desc' } });
+            if (req) {
+              await tx.completionRequest.update({
+                where: { id: req.id },
+                data: { status: input.type === 'approveCompletion' ? 'APPROVED' : 'REJECTED', decidedAt: at, decisionReason: input.reason ?? null },
+              });
+            }
+            extra.reason = input.reason ?? null;
+            break;
+          }
           case 'cancel':
             extra.reason = input.reason ?? null;
             break;
           default:
             break;
         }
+        const closes = slipClosure(args.action, before, after);
+        if (closes) await closeSlips(tx, args, closes, at);
         await audit(tx, {
           actor: args.actor,
           action: args.action,

@@ -16,8 +16,8 @@ export interface NoticePayload {
   period?: string;
   /** what falls due (report or deadline), ISO with offset */
   dueAt?: string;
-  /** for catch-up and summaries: one line per item (`slip` the colour reached, `slipNumber` the 督办单 issued for it) */
-  items?: { task: number; unit?: string; text?: string; dueAt?: string | null; overdueDays?: number; slip?: string | null; slipNumber?: string }[];
+  /** for catch-up and summaries: one line per item (`slip` the colour reached, `slipNumber` the 督办单 issued for it, `assignmentId` its assignment) */
+  items?: { task: number; unit?: string; text?: string; dueAt?: string | null; overdueDays?: number; slip?: string | null; slipNumber?: string; assignmentId?: string }[];
   /** free text: a decision's reason, an alert's cause */
   reason?: string;
   [extra: string]: unknown;

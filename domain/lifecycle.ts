@@ -45,7 +45,13 @@ export type LifecycleInput =
       /** values against the plan's indicators, by code (I01 …) */
       indicatorValues?: { code: string; value: number }[];
     }
-  | { type: 'requestCompletion'; note?: string }
+  | {
+      type: 'requestCompletion';
+      /** 完成情况说明 */
+      note?: string;
+      /** http(s) links to evidence (佐证材料), checked by the form */
+      evidenceLinks?: string[];
+    }
   | { type: 'approveCompletion'; reason?: string }
   | { type: 'rejectCompletion'; reason: string }
   | { type: 'requestExtension'; newDueAt: string; reason: string }

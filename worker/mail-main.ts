@@ -115,6 +115,8 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
     attachmentRoot: cfg.varDir,
     // every notice about an assignment carries its unit's signed, expiring form link (web: infra/http)
     linkFor: createLinkSigner({ secret: cfg.http.linkSecret, publicUrl: cfg.http.publicUrl }).linkFor,
+    // the Office's catch-up summary links each item to its assignment page
+    officeUrl: cfg.http.publicUrl,
   });
   const worker = createMailProcessor({
     connection: workerRedis,

@@ -55,7 +55,8 @@ export async function loadAssessmentFacts(db: Pick<PrismaClient, '$queryRaw'>, o
              ${ms('e."requestedDueAt"')} AS "requestedDueAt", e.status::text AS status, ${ms('e."decidedAt"')} AS "decidedAt"
       FROM "Extension" e WHERE e."requestedAt" < ${asOf} AND e."assignmentId" IN (${inScope})`,
     db.$queryRaw<SlipFact[]>`
-      SELECT s.id::text AS id, s."assignmentId"::text AS "assignmentId", s.number, s.colour::text AS colour, ${ms('s."issuedAt"')} AS "issuedAt", s.reason
+      SELECT s.id::text AS id, s."assignmentId"::text AS "assignmentId", s.number, s.colour::text AS colour, ${ms('s."issuedAt"')} AS "issuedAt", s.reason,
+             ${ms('s."closedAt"')} AS "closedAt", s."closedBecause"::text AS "closedBecause"
       FROM "SupervisionSlip" s WHERE s."issuedAt" >= ${from} AND s."issuedAt" < ${asOf} AND s."assignmentId" IN (${inScope})`,
     db.$queryRaw<AuditFact[]>`
       SELECT e.id::text AS id, e.action, e."assignmentId"::text AS "assignmentId", e."planId"::text AS "planId", ${ms('e.at')} AS at

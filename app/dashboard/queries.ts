@@ -122,7 +122,10 @@ export interface Overview {
   units: UnitLightRow[];
   pendingCompletion: number;
   pendingExtension: number;
+  /** open 督办单 by colour */
   slips: Record<string, number>;
+  /** 督办单 closed (completed, cancelled or re-timed: activities/lifecycle.ts slipClosure) */
+  slipsClosed: number;
   notices: Record<string, number>;
   plans: { slug: string; title: string }[];
 }
@@ -143,7 +146,7 @@ export async function overview(db: PrismaClient, p: LightParams, f: DashboardFil
     db.$queryRaw<{ state: string; n: bigint }[]>`
       SELECT a.state::text AS state, count(*) AS n FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId"
       WHERE ${taskWhere(f)} ${unitKindWhere(f)} GROUP BY a.state`,
-    db.$queryRaw<{ colour: string; n: bigint }[]>`SELECT colour::text AS colour, count(*) AS n FROM "SupervisionSlip" WHERE "closedAt" IS NULL GROUP BY colour`,
+    db.$queryRaw<{ colour: string; n: bigint; closed: bigint }[]>`SELECT colour::text AS colour, count(*) FILTER (WHERE "closedAt" IS NULL) AS n, count(*) FILTER (WHERE "closedAt" IS NOT NULL) AS closed FROM "SupervisionSlip" GROUP BY colour`,
     db.$queryRaw<{ status: string; n: bigint }[]>`SELECT status::text AS status, count(*) AS n FROM "Notice" GROUP BY status`,
     db.plan.findMany({ select: { slug: true, title: true }, orderBy: { importedAt: 'asc' } }),
   ]);
@@ -161,6 +164,7 @@ export async function overview(db: PrismaClient, p: LightParams, f: DashboardFil
     pendingCompletion: stateCounts.COMPLETION_REQUESTED ?? 0,
     pendingExtension: stateCounts.EXTENSION_REQUESTED ?? 0,
     slips: Object.fromEntries(slips.map((s) => [s.colour, Number(s.n)])),
+    slipsClosed: slips.reduce((sum, s) => sum + Number(s.closed), 0),
     notices: Object.fromEntries(notices.map((s) => [s.status, Number(s.n)])),
     plans,
   };
@@ -305,13 +309,17 @@ export async function assignmentDetail(db: PrismaClient, p: LightParams, id: str
       task: { include: { plan: { select: { id: true, slug: true, title: true } } } },
       reports: { orderBy: { submittedAt: 'desc' }, include: { indicatorValues: { include: { indicator: { select: { code: true, name: true, unit: true } } } } } },
       extensions: { orderBy: { requestedAt: 'desc' } },
+      completionRequests: { orderBy: { requestedAt: 'desc' } },
       slips: { orderBy: { issuedAt: 'desc' } },
     },
   });
   if (!a) return null;
-  const [lightRow, notices, timeline, indicators] = await Promise.all([
+  const [lightRow, own, catchUp, timeline, indicators] = await Promise.all([
     db.$queryRaw<{ light: Light }[]>`SELECT ${lightSql(p, 'one')} AS light FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId" WHERE a.id = ${id}::uuid`,
     db.notice.findMany({ where: { assignmentId: id }, orderBy: { dueAt: 'desc' }, take: 100, include: { delivery: true } }),
+    // the unit's catch-up letter lists this assignment among its overdue items (it has no assignment
+    // of its own: its scope names the plan and the unit, app/supervise.ts catchUpOrders)
+    db.notice.findMany({ where: { scope: `${a.task.plan.slug}-catchup-${a.unitId}`, kind: 'catchup_unit' }, orderBy: { dueAt: 'desc' }, take: 10, include: { delivery: true } }),
     db.auditEvent.findMany({
       where: { assignmentId: id },
       orderBy: [{ at: 'desc' }, { id: 'desc' }],
@@ -320,12 +328,14 @@ export async function assignmentDetail(db: PrismaClient, p: LightParams, id: str
     }),
     db.indicator.findMany({ where: { planId: a.task.planId }, orderBy: { code: 'asc' } }),
   ]);
+  const covers = (n: (typeof catchUp)[number]) => ((n.payload as { items?: { task?: number }[] } | null)?.items ?? []).some((it) => it.task === a.task.number);
+  const notices = [...own, ...catchUp.filter(covers)].sort((x, y) => y.dueAt.getTime() - x.dueAt.getTime());
   return { assignment: a, light: lightRow[0]?.light ?? 'green', notices, timeline: timelineRows(timeline), indicators };
 }
 
 /** 督办单 list, newest first. */
 export async function slipList(db: PrismaClient, f: { colour?: string; open?: boolean; limit?: number; offset?: number } = {}) {
-  const where = { ...(f.colour ? { colour: f.colour as 'BLUE' | 'ORANGE' | 'RED' } : {}), ...(f.open ? { closedAt: null } : {}) };
+  const where = { ...(f.colour ? { colour: f.colour as 'BLUE' | 'ORANGE' | 'RED' } : {}), ...(f.open === true ? { closedAt: null } : f.open === false ? { closedAt: { not: null } } : {}) };
   const [rows, total] = await Promise.all([
     db.supervisionSlip.findMany({
       where,
@@ -455,4 +465,12 @@ export async function extensionList(db: PrismaClient, f: { status?: string; limi
     db.extension.count({ where }),
   ]);
   return { rows, total };
+}
+
+/** The pending completion request (销号申请) of each assignment: the unit's 完成情况说明 and evidence, for the Office's review list. */
+export async function pendingCompletionRequests(db: PrismaClient, assignmentIds: string[]) {
+  const rows = await db.completionRequest.findMany({ where: { assignmentId: { in: assignmentIds }, status: 'REQUESTED' }, orderBy: { requestedAt: 'desc' } });
+  const latest = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) if (!latest.has(r.assignmentId)) latest.set(r.assignmentId, r);
+  return latest;
 }

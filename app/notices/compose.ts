@@ -4,7 +4,7 @@
  * deadline in force, unit name, slip number).
  */
 import type { NoticeKind } from '../../domain/notices';
-import type { NoticeMessageInput } from '../../domain/messages';
+import { decisionOf, type NoticeMessageInput } from '../../domain/messages';
 import type { NoticePayload } from '../../activities/ports';
 import type { LoadedNotice } from './load-notice';
 
@@ -15,6 +15,8 @@ export interface ComposeOptions {
   now: Date;
   /** the signed link for this notice, or null to leave the placeholder for the web layer */
   link: string | null;
+  /** the link of one listed item's assignment (catch-up letters list many), or null for none */
+  itemLink?: (assignmentId: string) => string | null;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
@@ -50,10 +52,13 @@ export function composeMessageInput(n: LoadedNotice, o: ComposeOptions): NoticeM
     ...(p.period !== undefined ? { period: p.period } : {}),
     dueAt: p.dueAt ?? null,
     respondBy: str(p.respondBy),
-    ...(p.items ? { items: p.items } : {}),
-    reason: p.reason ?? null,
+    ...(p.items ? { items: p.items.map((it) => (it.assignmentId && o.itemLink ? { ...it, link: o.itemLink(it.assignmentId) } : it)) } : {}),
+    // the Office's review reminder quotes what the unit sent with its completion request
+    reason: p.reason ?? (n.kind === 'completion_review' && a?.completion?.note ? a.completion.note : null),
+    ...(n.kind === 'completion_review' && a?.completion?.evidenceLinks.length ? { evidenceLinks: a.completion.evidenceLinks } : {}),
     requestedDueAt: str(p.requestedDueAt),
-    decision: (p.decision as NoticeMessageInput['decision']) ?? null,
+    // both payload forms: the bare action older lifecycles recorded, and the object (domain/messages decisionOf)
+    decision: decisionOf(p.decision, p.dueAt),
     failure: (p.failure as NoticeMessageInput['failure']) ?? null,
     assessment: (p.assessment as NoticeMessageInput['assessment']) ?? null,
   };

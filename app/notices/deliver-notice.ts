@@ -61,6 +61,11 @@ export interface DeliverDeps {
   /** the signed link for a notice; null leaves the placeholder (the web layer signs links) */
   linkFor?: (n: { id: string; key: string; kind: string; assignmentId: string | null }) => string | null;
   /**
+   * the dashboard's base URL (PUBLIC_URL): the Office's catch-up summary links each item to its
+   * assignment page; without it the summary lists the items without links
+   */
+  officeUrl?: string;
+  /**
    * Digest hand-off: when it returns a window for a notice, the notice is parked for the
    * recipient's digest instead of being sent alone (see digest.ts).
    */
@@ -110,6 +115,15 @@ const FINAL = new Set(['SENT', 'FAILED', 'DEAD', 'PARKED', 'SKIPPED']);
 
 export function createDeliverNotice(d: DeliverDeps) {
   const clock = d.clock ?? (() => new Date());
+  const office = d.officeUrl?.replace(/\/+$/, '');
+  /**
+   * A catch-up letter lists many assignments: the unit's letter links each item to its own signed
+   * form (the notice id as the token id, as for the notice's own link), the Office's summary links
+   * each item to its assignment page.
+   */
+  const itemLink = (n: LoadedNotice) => (assignmentId: string): string | null =>
+    n.kind === 'catchup_unit' ? (d.linkFor?.({ id: n.id, key: n.key, kind: n.kind, assignmentId }) ?? null) : n.kind === 'catchup_summary' && office ? `${office}/assignments/${encodeURIComponent(assignmentId)}` : null;
+  const composeOpts = (n: LoadedNotice, now: Date) => ({ zone: d.zone, sender, now, link: d.linkFor?.(n) ?? null, itemLink: itemLink(n) });
   const sender = senderName(d.from);
   const msgDomain = domainOf(d.from);
   // concurrent jobs' loads share one statement (batch.ts); each is as fresh as a load of its own
@@ -300,7 +314,7 @@ export function createDeliverNotice(d: DeliverDeps) {
 
     let message: Outgoing;
     try {
-      const rendered = renderNotice(composeMessageInput(n, { zone: d.zone, sender, now, link: d.linkFor?.(n) ?? null }));
+      const rendered = renderNotice(composeMessageInput(n, composeOpts(n, now)));
       // read at send time, from under the attachment root only (attachments.ts)
       message = { ...rendered, attachments: [...rendered.attachments, ...readFileAttachments(fileAttachmentRefs(n.payload), d.attachmentRoot, d.maxAttachmentBytes)] };
     } catch (err) {
@@ -336,7 +350,7 @@ export function createDeliverNotice(d: DeliverDeps) {
         continue;
       }
       try {
-        entries.push(composeMessageInput(m, { zone: d.zone, sender, now, link: d.linkFor?.(m) ?? null }));
+        entries.push(composeMessageInput(m, composeOpts(m, now)));
         members.push(m.id);
         if (a) recipientName = a.unit.name;
       } catch (err) {

@@ -27,6 +27,8 @@ export interface LoadedNotice {
     task: { number: number; text: string; deadlinePhrase: string; dueAt: Date | null; kind: 'deadline' | 'standing'; cancelledAt: Date | null; plan: { title: string } };
     unit: { id: string; name: string; contacts: { role: string; name: string; email: string }[] };
     reports: { period: string }[];
+    /** the pending completion request's 完成情况说明 and evidence, if any (the Office's review reminder quotes them) */
+    completion: { note: string; evidenceLinks: string[] } | null;
   } | null;
 }
 
@@ -59,6 +61,7 @@ interface Row {
   u_name: string | null;
   contacts: { role: string; name: string; email: string }[] | null;
   periods: string[] | null;
+  completion: { note: string; evidenceLinks: string[] } | null;
 }
 
 const SELECT = `
@@ -69,7 +72,9 @@ const SELECT = `
            t.number AS t_number, t.text AS t_text, t."deadlinePhrase" AS t_phrase, t."dueAt" AS t_due, t.kind::text AS t_kind, t."cancelledAt" AS t_cancelled,
            p.title AS plan_title, u.id::text AS u_id, u.name AS u_name,
            (SELECT json_agg(json_build_object('role', c.role, 'name', c.name, 'email', c.email) ORDER BY c.role, c.email) FROM "Contact" c WHERE c."unitId" = u.id) AS contacts,
-           (SELECT array_agg(r.period) FROM "Report" r WHERE r."assignmentId" = a.id) AS periods
+           (SELECT array_agg(r.period) FROM "Report" r WHERE r."assignmentId" = a.id) AS periods,
+           (SELECT json_build_object('note', cr.note, 'evidenceLinks', cr."evidenceLinks") FROM "CompletionRequest" cr
+             WHERE cr."assignmentId" = a.id AND cr.status = 'REQUESTED' ORDER BY cr."requestedAt" DESC LIMIT 1) AS completion
     FROM "Notice" n
     LEFT JOIN "Delivery" d ON d."noticeId" = n.id
     LEFT JOIN "SupervisionSlip" s ON s.id = n."slipId"
@@ -116,6 +121,7 @@ function toLoaded(r: Row): LoadedNotice {
           task: { number: r.t_number!, text: r.t_text!, deadlinePhrase: r.t_phrase!, dueAt: r.t_due, kind: r.t_kind!, cancelledAt: r.t_cancelled, plan: { title: r.plan_title! } },
           unit: { id: r.u_id!, name: r.u_name!, contacts: r.contacts ?? [] },
           reports: (r.periods ?? []).map((period) => ({ period })),
+          completion: r.completion ? { note: r.completion.note, evidenceLinks: r.completion.evidenceLinks ?? [] } : null,
         }
       : null,
   };

@@ -43,6 +43,7 @@ import {
 
 const SLIP_KIND: Record<SlipColour, DeductionKind> = { BLUE: 'slipBlue', ORANGE: 'slipOrange', RED: 'slipRed' };
 const SLIP_NAME: Record<SlipColour, string> = { BLUE: '蓝色', ORANGE: '橙色', RED: '红色' };
+const SLIP_CLOSED_WHY: Record<NonNullable<SlipFact['closedBecause']>, string> = { COMPLETED: '任务已销号', CANCELLED: '分工已撤销或改派', EXTENDED: '延期获批' };
 const QUARTER_NAME = ['', '第一季度', '第二季度', '第三季度', '第四季度'];
 const NONE: ExtensionFact[] = [];
 const QUARTER_HOUR = 15 * 60_000;
@@ -76,6 +77,8 @@ function emptyCounts(): UnitCounts {
     acksDue: 0,
     acksLate: 0,
     slips: { BLUE: 0, ORANGE: 0, RED: 0 },
+    slipsClosed: 0,
+    slipsOpen: 0,
     extensionRequests: 0,
     extensionsApproved: 0,
     extensionsRejected: 0,
@@ -346,12 +349,17 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
     for (const s of slips) {
       c.slips[s.colour]++;
       trow.slips++;
+      // open or closed as of the as-of instant; a closed slip was still issued, so it still counts
+      const closed = s.closedAt !== null && s.closedAt !== undefined && s.closedAt <= A;
+      if (closed) c.slipsClosed++;
+      else c.slipsOpen++;
+      const closedText = closed ? `，已于${day(s.closedAt!)}关闭${s.closedBecause ? `（${SLIP_CLOSED_WHY[s.closedBecause]}）` : ''}` : '，未关闭';
       deduct(SLIP_KIND[s.colour], {
         period: null,
         dueAt: null,
         at: iso(s.issuedAt),
         slip: s.number,
-        reason: `${label}收到${SLIP_NAME[s.colour]}督办单${s.number}（${day(s.issuedAt)}）${s.reason ? `：${s.reason}` : ''}`,
+        reason: `${label}收到${SLIP_NAME[s.colour]}督办单${s.number}（${day(s.issuedAt)}${closedText}）${s.reason ? `：${s.reason}` : ''}`,
         evidence: [{ type: 'SupervisionSlip', id: s.id }],
       });
     }

@@ -152,6 +152,10 @@ export interface SlipFact {
   colour: SlipColour;
   issuedAt: number;
   reason: string;
+  /** when it was closed (epoch ms), null while open; a closing after the as-of instant is ignored */
+  closedAt?: number | null;
+  /** why: COMPLETED (销号), CANCELLED (撤销或改派), EXTENDED (延期获批) */
+  closedBecause?: 'COMPLETED' | 'CANCELLED' | 'EXTENDED' | null;
 }
 
 /** The audit events the assessment cites (acknowledgements, completions, imports). */
@@ -235,6 +239,9 @@ export interface UnitCounts {
   acksDue: number;
   acksLate: number;
   slips: Record<SlipColour, number>;
+  /** of the slips issued in the year: closed by the as-of instant, and still open then */
+  slipsClosed: number;
+  slipsOpen: number;
   extensionRequests: number;
   extensionsApproved: number;
   extensionsRejected: number;

@@ -9,12 +9,15 @@ export {
   LINK_PLACEHOLDER,
   MessageInputError,
   calendarDaysBetween,
+  decisionOf,
+  decisionPayload,
   noticeDoc,
   type NoticeMessageInput,
   type MessageTask,
   type MessageItem,
   type NoticeDoc,
   type AssessmentMessage,
+  type Decision,
 } from './templates';
 export { buildIcs, icsEscape, icsFold, type IcsEvent } from './ics';
 export { escapeHtml, formatDate, formatDay, formatPeriod, colourName } from './format';

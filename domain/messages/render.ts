@@ -34,7 +34,12 @@ function textBody(doc: NoticeDoc): string[] {
   if (doc.items && doc.items.rows.length) {
     // Plain text has no table: each row reads as 「列名：值」 pairs, empty cells left out.
     const cols = doc.items.columns;
-    doc.items.rows.forEach((r, n) => out.push(`${n + 1}. ${r.map((c, k) => (c === '' ? '' : `${cols[k] ?? ''}：${c}`)).filter(Boolean).join('；')}`));
+    const links = doc.items.links;
+    doc.items.rows.forEach((r, n) => {
+      const cells = r.map((c, k) => (c === '' ? '' : `${cols[k] ?? ''}：${c}`)).filter(Boolean);
+      if (links?.[n]) cells.push(`${doc.items!.linkLabel ?? '链接'}：${links[n]}`);
+      out.push(`${n + 1}. ${cells.join('；')}`);
+    });
     out.push('');
   }
   if (doc.ask) out.push(doc.ask);
@@ -91,8 +96,15 @@ function htmlSection(doc: NoticeDoc): string {
   if (doc.items && doc.items.rows.length) {
     const cell = 'border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top';
     parts.push('<table style="border-collapse:collapse;margin:12px 0;font-size:14px">');
-    parts.push(`<tr>${doc.items.columns.map((c) => `<th style="${cell};background:#f3f3f3">${e(c)}</th>`).join('')}</tr>`);
-    for (const r of doc.items.rows) parts.push(`<tr>${r.map((c) => `<td style="${cell}">${e(c)}</td>`).join('')}</tr>`);
+    const links = doc.items.links;
+    const label = doc.items.linkLabel ?? '链接';
+    const heads = [...doc.items.columns, ...(links ? [label] : [])];
+    parts.push(`<tr>${heads.map((c) => `<th style="${cell};background:#f3f3f3">${e(c)}</th>`).join('')}</tr>`);
+    doc.items.rows.forEach((r, n) => {
+      const href = links?.[n];
+      const linkCell = links ? [`<td style="${cell}">${href ? `<a href="${e(href)}">${e(label)}</a>` : ''}</td>`] : [];
+      parts.push(`<tr>${[...r.map((c) => `<td style="${cell}">${e(c)}</td>`), ...linkCell].join('')}</tr>`);
+    });
     parts.push('</table>');
   }
   if (doc.ask) parts.push(`<p style="margin:12px 0;font-weight:bold">${e(doc.ask)}</p>`);

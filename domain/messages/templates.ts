@@ -56,6 +56,10 @@ export interface MessageItem {
   slip?: string | null;
   /** the 督办单 issued for it, 督〔2026〕0001号 */
   slipNumber?: string | null;
+  /** its assignment (catch-up items name it) */
+  assignmentId?: string | null;
+  /** the link that lets the reader act on this item (the unit's signed form link, the Office's page) */
+  link?: string | null;
 }
 
 /** What an assessment notice shows (payload `assessment`, written by app/assessment/run.ts). */
@@ -114,8 +118,10 @@ export interface NoticeMessageInput {
   items?: MessageItem[];
   /** free text: a decision's reason, an extension's reason, an alert's cause */
   reason?: string | null;
-  /** decision notices: what was decided */
-  decision?: { subject: 'completion' | 'extension'; approved: boolean; newDueAt?: string | null } | null;
+  /** decision notices: what was decided (read a stored payload with decisionOf) */
+  decision?: Decision | null;
+  /** completion review: the evidence links the unit sent with its request */
+  evidenceLinks?: string[];
   /** extension review: the date asked for */
   requestedDueAt?: string | null;
   /** assessment notices: the year's scores, best first, and the bulletin draft */
@@ -133,6 +139,49 @@ export interface NoticeMessageInput {
   } | null;
 }
 
+/** An Office decision on a unit's request, as a decision notice states it. */
+export interface Decision {
+  subject: 'completion' | 'extension';
+  approved: boolean;
+  /** an approved extension: the new due instant (ISO) */
+  newDueAt?: string | null;
+}
+
+/** The lifecycle's audit actions of the four decisions, and what each one decided. */
+const DECISION_ACTIONS: Record<string, Omit<Decision, 'newDueAt'>> = {
+  'completion.approved': { subject: 'completion', approved: true },
+  'completion.rejected': { subject: 'completion', approved: false },
+  'extension.approved': { subject: 'extension', approved: true },
+  'extension.rejected': { subject: 'extension', approved: false },
+};
+
+/**
+ * A decision notice's `decision` as stored in its payload, in either form: the object written since
+ * the decision contract was fixed (`{ action, subject, approved, newDueAt }`), or the bare audit
+ * action (`'completion.approved'`) that lifecycles recorded before, whose new due instant is the
+ * payload's `dueAt`. Null when it is neither (the template then refuses to render).
+ */
+export function decisionOf(value: unknown, dueAt?: string | null): Decision | null {
+  if (typeof value === 'string') {
+    const d = DECISION_ACTIONS[value];
+    return d ? { ...d, ...(d.subject === 'extension' && d.approved ? { newDueAt: dueAt ?? null } : {}) } : null;
+  }
+  if (value && typeof value === 'object') {
+    const v = value as { action?: unknown; subject?: unknown; approved?: unknown; newDueAt?: unknown };
+    if ((v.subject === 'completion' || v.subject === 'extension') && typeof v.approved === 'boolean') {
+      return { subject: v.subject, approved: v.approved, ...(typeof v.newDueAt === 'string' ? { newDueAt: v.newDueAt } : {}) };
+    }
+    if (typeof v.action === 'string') return decisionOf(v.action, typeof v.newDueAt === 'string' ? v.newDueAt : dueAt);
+  }
+  return null;
+}
+
+/** The payload form of a decision taken by `action` (an audit action), for the notice the unit gets. */
+export function decisionPayload(action: string, dueAt: string | null | undefined): (Decision & { action: string }) | null {
+  const d = decisionOf(action, dueAt);
+  return d ? { action, ...d } : null;
+}
+
 /** A document: what the message says, before it becomes text or HTML. */
 export interface NoticeDoc {
   subject: string;
@@ -141,7 +190,8 @@ export interface NoticeDoc {
   greeting: string;
   paragraphs: string[];
   fields: [label: string, value: string][];
-  items?: { columns: string[]; rows: string[][] };
+  /** a table; `links[k]`, when given, is row k's own action link (shown as `linkLabel`) */
+  items?: { columns: string[]; rows: string[][]; links?: (string | null)[]; linkLabel?: string };
   /** what is asked and by when */
   ask?: string;
   action?: { label: string; href: string };
@@ -230,10 +280,15 @@ function itemSlip(it: MessageItem): string {
   return it.slip ? colour ?? it.slip : '';
 }
 
-function itemRows(i: NoticeMessageInput, withUnit: boolean): NoticeDoc['items'] {
+function itemRows(i: NoticeMessageInput, withUnit: boolean, linkLabel?: string): NonNullable<NoticeDoc['items']> {
   const items = i.items ?? [];
   const columns = ['任务', ...(withUnit ? ['责任单位'] : []), '任务内容', '完成时限', '逾期天数', '督办单'];
-  const rows = items.map((it) => [
+  const links = linkLabel && items.some((it) => it.link) ? { links: items.map((it) => it.link ?? null), linkLabel } : {};
+  return { columns, rows: itemCells(i, items, withUnit), ...links };
+}
+
+function itemCells(i: NoticeMessageInput, items: MessageItem[], withUnit: boolean): string[][] {
+  return items.map((it) => [
     `(${it.task})`,
     ...(withUnit ? [it.unit ?? ''] : []),
     it.text ?? '',
@@ -241,7 +296,6 @@ function itemRows(i: NoticeMessageInput, withUnit: boolean): NoticeDoc['items'] 
     it.overdueDays !== undefined ? `${it.overdueDays}天` : '',
     itemSlip(it),
   ]);
-  return { columns, rows };
 }
 
 /**
@@ -489,8 +543,8 @@ const templates: Record<Exclude<NoticeKind, 'digest'>, Template> & Record<string
       subject: `【销号审核】${unit}申请${taskName(t)}销号`,
       title: `关于${unit}申请${taskName(t)}销号的审核提醒`,
       greeting: OFFICE_GREETING,
-      paragraphs: [`${unit}已申请${taskName(t)}销号，等待办公室审核。`, ...(i.reason ? [`申请说明：${i.reason}`] : [])],
-      fields: taskFields(i, t),
+      paragraphs: [`${unit}已申请${taskName(t)}销号，等待办公室审核。`, ...(i.reason ? [`完成情况说明：${i.reason}`] : [])],
+      fields: [...taskFields(i, t), ...(i.evidenceLinks?.length ? ([['佐证材料', i.evidenceLinks.join('\n')]] as [string, string][]) : [])],
       ask: by ? `请于${by}前完成审核。` : '请及时审核。',
       action: { label: '审核销号申请', href: linkOf(i) },
     };
@@ -559,6 +613,10 @@ const templates: Record<Exclude<NoticeKind, 'digest'>, Template> & Record<string
           ? `${n === 1 ? '现' : '对其中已超过完成时限的任务，现'}发出${oneColour}督办单（${numbers[0]}）。`
           : `${k === n ? `现对上述${k}项任务一并` : `对其中已超过完成时限的${k}项任务，现一并`}发出${phrase}，编号见下表。`;
     const red = items.some((it) => it.slipNumber && it.slip === 'RED');
+    // every item carries its own form link (the unit acts item by item); a letter composed without
+    // them (no link signer) keeps the one link it was given
+    const table = itemRows(i, false, '办理链接');
+    const perItem = (table.links ?? []).some(Boolean);
     return {
       subject: `【逾期汇总】${i.unit ?? '贵单位'}共有${n}项督办事项已逾期${k ? `，已发出督办单${k}份` : ''}`,
       title: '逾期督办事项汇总通知',
@@ -566,12 +624,14 @@ const templates: Record<Exclude<NoticeKind, 'digest'>, Template> & Record<string
       paragraphs: [
         `截至${formatDay(i.issuedAt, i.zone)}，贵单位负责的以下${n}项督办事项已超过完成时限或有进展报告未报送。${slipText}`,
         ...(red ? ['红色督办单所列事项逾期已久，请主要负责同志高度重视，书面说明情况；逾期仍未整改的，将按规定进行约谈，并在年度考核中扣分。'] : []),
-        '请逐项核实：已完成的请申请销号，未完成的请报送进展情况和预计完成时间。',
+        perItem
+          ? '请逐项核实，通过每项任务后的办理链接办理：已完成的请申请销号，未完成的请报送进展情况和预计完成时间。'
+          : '请逐项核实：已完成的请申请销号，未完成的请报送进展情况和预计完成时间。',
       ],
       fields: cited ? [['督办单编号', cited]] : [],
-      items: itemRows(i, false),
+      items: table,
       ask: by ? `请于${by}前逐项报送。` : '请尽快逐项报送。',
-      action: { label: '逐项办理', href: linkOf(i) },
+      ...(perItem ? {} : { action: { label: '逐项办理', href: linkOf(i) } }),
     };
   },
 
@@ -590,7 +650,7 @@ const templates: Record<Exclude<NoticeKind, 'digest'>, Template> & Record<string
         `截至${formatDay(i.issuedAt, i.zone)}，共有${items.length}项督办事项已逾期，涉及${units}个单位。已分别向各责任单位发出逾期汇总通知${slipText}不再逐项补发历史提醒。明细如下。`,
       ],
       fields: [],
-      items: itemRows(i, true),
+      items: itemRows(i, true, '查看分工'),
       action: { label: '打开督办看板', href: linkOf(i) },
     };
   },

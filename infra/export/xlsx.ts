@@ -29,6 +29,8 @@ export const SUMMARY_COLUMNS = [
   ['slipsBlue', '蓝色督办单'],
   ['slipsOrange', '橙色督办单'],
   ['slipsRed', '红色督办单'],
+  ['slipsClosed', '已关闭督办单'],
+  ['slipsOpen', '未关闭督办单'],
   ['extensionRequests', '延期申请'],
 ] as const;
 
@@ -56,6 +58,8 @@ export function summaryRow(u: UnitAssessment): Record<SummaryKey, string | numbe
     slipsBlue: c.slips.BLUE,
     slipsOrange: c.slips.ORANGE,
     slipsRed: c.slips.RED,
+    slipsClosed: c.slipsClosed,
+    slipsOpen: c.slipsOpen,
     extensionRequests: c.extensionRequests,
   };
 }

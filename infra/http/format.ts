@@ -43,6 +43,7 @@ export const ACTION_NAMES: Record<string, string> = {
   'assignment.overdue': '逾期',
   'assignment.back_on_time': '恢复正常',
   'slip.issued': '签发督办单',
+  'slip.closed': '关闭督办单',
   'notice.sent': '发出通知',
   'notice.submitted': '登记通知',
   'link.refused': '拒绝无效链接',
@@ -53,6 +54,14 @@ export const ACTION_NAMES: Record<string, string> = {
 };
 
 export const SLIP_NAMES: Record<string, string> = { BLUE: '蓝色', ORANGE: '橙色', RED: '红色' };
+/** Why a 督办单 closed (SupervisionSlip.closedBecause). */
+export const SLIP_CLOSURE_NAMES: Record<string, string> = { COMPLETED: '任务已销号', CANCELLED: '分工已撤销或改派', EXTENDED: '延期获批，完成时限已调整' };
+/** A slip's 关闭 cell: when and why, or 未关闭. */
+export function slipClosedText(s: { closedAt: Date | null; closedBecause?: string | null }, zone: string): string {
+  if (!s.closedAt) return '未关闭';
+  const why = s.closedBecause ? SLIP_CLOSURE_NAMES[s.closedBecause] : null;
+  return `${fmtDate(s.closedAt, zone)}${why ? `（${why}）` : ''}`;
+}
 export const NOTICE_STATUS_NAMES: Record<string, string> = { PENDING: '待发', QUEUED: '排队中', SENT: '已发送', SKIPPED: '已跳过', FAILED: '发送失败', DEAD: '重试耗尽' };
 
 export function lightBadge(l: Light): SafeHtml {

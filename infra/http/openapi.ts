@@ -59,7 +59,7 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
       '/api/assignments/{id}/links/revoke': { post: { summary: '撤销链接（指定 jti 或全部）', tags: ['links'], security: office, parameters: [p('id', '分工 id')], requestBody: body({ jti: { type: 'string' }, reason: { type: 'string' } }), responses: { ...ok('已撤销'), ...errors } } },
       '/api/reports': read('进展报告', 'reports', [q('assignment', '分工 id'), q('unit', '单位 id'), q('period', '报告期'), ...paging]),
       '/api/extensions': read('延期申请', 'extensions', [q('status', 'REQUESTED|APPROVED|REJECTED'), ...paging]),
-      '/api/slips': read('督办单', 'slips', [q('colour', 'BLUE|ORANGE|RED'), q('open', 'true 只看未关闭'), ...paging]),
+      '/api/slips': read('督办单', 'slips', [q('colour', 'BLUE|ORANGE|RED'), q('open', 'true 只看未关闭，false 只看已关闭'), ...paging]),
       '/api/notices': read('通知与投递记录', 'notices', [q('status', '状态'), q('kind', '类别'), q('assignment', '分工 id'), ...paging]),
       '/api/indicators': read('指标进度（对照方案目标）', 'indicators', [q('plan', '方案')]),
       '/api/audit': read('审计日志（按 id 倒序分页）', 'audit', [q('before', '上一页最后一条 id'), q('action', '动作'), q('assignment', '分工 id'), q('task', '任务 id'), q('unit', '单位 id'), q('limit', '条数', { type: 'integer' })]),

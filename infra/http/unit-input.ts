@@ -108,6 +108,13 @@ export function parseExtension(body: Record<string, unknown>, zone: string): { n
   return { newDueAt: dt.toISO()!, reason: text(body.reason, 'reason', '延期理由', LIMITS.reason, true) };
 }
 
+/** A completion request (申请销号): the 完成情况说明 and evidence links, both optional; stored for the Office's review. */
+export function parseCompletion(body: Record<string, unknown>): { note?: string; evidenceLinks?: string[] } {
+  const note = parseNote(body, 'note', '完成情况说明');
+  const links = evidence(body.evidenceLinks ?? body.evidence);
+  return { ...(note ? { note } : {}), ...(links.length ? { evidenceLinks: links } : {}) };
+}
+
 export function parseNote(body: Record<string, unknown>, field = 'note', label = '说明', required = false): string {
   return text(body[field], field, label, LIMITS.reason, required);
 }

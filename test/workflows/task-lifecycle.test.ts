@@ -138,9 +138,10 @@ describe('inputs through updates', () => {
     expect(actions).toEqual(['notice.submitted', 'assignment.acknowledged', 'report.submitted', 'completion.requested', 'completion.rejected', 'notice.submitted', 'completion.requested', 'completion.approved', 'notice.submitted']);
     expect((await db.prisma.notice.findMany({ where: { assignmentId: row.id, kind: 'assignment' } })).map((n) => n.recipients)).toEqual([['liaison', 'leader']]);
     const decisions = await db.prisma.notice.findMany({ where: { assignmentId: row.id, kind: 'decision' }, orderBy: { createdAt: 'asc' } });
-    expect(decisions.map((n) => [n.status, n.recipients, (n.payload as { decision: string }).decision, (n.payload as { reason?: string }).reason ?? null])).toEqual([
-      ['PENDING', ['liaison', 'leader'], 'completion.rejected', '佐证材料不全'],
-      ['PENDING', ['liaison', 'leader'], 'completion.approved', null],
+    // the payload says what was decided (domain/messages decisionOf reads it, and the bare action older lifecycles stored)
+    expect(decisions.map((n) => [n.status, n.recipients, (n.payload as { decision: unknown }).decision, (n.payload as { reason?: string }).reason ?? null])).toEqual([
+      ['PENDING', ['liaison', 'leader'], { action: 'completion.rejected', subject: 'completion', approved: false }, '佐证材料不全'],
+      ['PENDING', ['liaison', 'leader'], { action: 'completion.approved', subject: 'completion', approved: true }, null],
     ]);
     const rejected = await db.prisma.auditEvent.findFirstOrThrow({ where: { assignmentId: row.id, action: 'completion.rejected' } });
     expect(rejected.actor).toBe('office:a@b');

@@ -170,7 +170,7 @@ export function registerApi(app: FastifyInstance, ctx: WebContext): void {
 
   app.get<{ Querystring: Query }>('/api/slips', read, async (req, reply) => {
     try {
-      return await ctx.read.slipList({ colour: enumParam(req.query.colour, 'colour', ['BLUE', 'ORANGE', 'RED']), open: req.query.open === 'true', ...page(req.query) });
+      return await ctx.read.slipList({ colour: enumParam(req.query.colour, 'colour', ['BLUE', 'ORANGE', 'RED']), ...(req.query.open === 'true' || req.query.open === 'false' ? { open: req.query.open === 'true' } : {}), ...page(req.query) });
     } catch (err) {
       return bad(reply, err);
     }

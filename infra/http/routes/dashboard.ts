@@ -151,12 +151,14 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
 
   app.get('/reviews', read, async (req, reply) => {
     const [completion, extension] = await Promise.all([ctx.read.assignmentList({ state: 'COMPLETION_REQUESTED', limit: 500 }), ctx.read.extensionList({ status: 'REQUESTED', limit: 500 })]);
-    return page(req, reply, '待审', 'reviews', v.reviewsPage(completion.rows, extension.rows, ctx.zone));
+    const requests = await q.pendingCompletionRequests(ctx.db, completion.rows.map((r) => r.id));
+    return page(req, reply, '待审', 'reviews', v.reviewsPage(completion.rows, extension.rows, ctx.zone, requests));
   });
 
   app.get<{ Querystring: Query }>('/slips', read, (req, reply) =>
     guard(reply, async () => {
-      const f = { colour: strParam(req.query.colour, 'colour', /^(BLUE|ORANGE|RED)$/), ...paging(req.query) };
+      const open = strParam(req.query.open, 'open', /^[01]$/);
+      const f = { colour: strParam(req.query.colour, 'colour', /^(BLUE|ORANGE|RED)$/), ...(open !== undefined ? { open: open === '1' } : {}), ...paging(req.query) };
       return page(req, reply, '督办单', 'slips', v.slipsPage(await ctx.read.slipList(f), ctx.zone, f));
     }),
   );

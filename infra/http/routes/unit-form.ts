@@ -17,7 +17,7 @@ import type { LifecycleInputType } from '../../../domain/lifecycle';
 import { audit } from '../../audit';
 import { assignmentDetail } from '../../../app/dashboard/queries';
 import { lightPolicy } from '../../../app/dashboard/lights';
-import { parseExtension, parseNote, parseReport, periodChoices, UnitInputError, type ReportInput } from '../unit-input';
+import { parseExtension, parseCompletion, parseReport, periodChoices, UnitInputError, type ReportInput } from '../unit-input';
 import type { WebContext } from '../server';
 import { errorPage, sendPage } from '../views/layout';
 import { unitFormPage, type FormMessage } from '../views/unit';
@@ -84,10 +84,7 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
         // evidence links and indicator values are stored by the lifecycle with the report (one transaction)
         fields = { period: report.period, text: report.text, percent: report.percent, evidenceLinks: report.evidenceLinks, indicatorValues: report.indicatorValues };
       } else if (type === 'requestExtension') fields = parseExtension(body, ctx.zone);
-      else if (type === 'requestCompletion') {
-        const note = parseNote(body);
-        fields = note ? { note } : {};
-      }
+      else if (type === 'requestCompletion') fields = parseCompletion(body);
     } catch (err) {
       if ((err as Error).name === 'UnitInputError') return { status: 422, message: { kind: 'refused', text: (err as UnitInputError).message }, code: 'INVALID_INPUT' };
       throw err;

@@ -1,6 +1,6 @@
 /** Dashboard pages (Chinese UI). Every value is escaped by the `html` tag. */
 import { html, jsonForScript, safeHref, type SafeHtml } from '../html';
-import { ACTION_NAMES, fmtDate, fmtIssued, lightBadge, NOTICE_STATUS_NAMES, ROLE_NAMES, SLIP_NAMES, stateName } from '../format';
+import { ACTION_NAMES, fmtDate, fmtIssued, lightBadge, NOTICE_STATUS_NAMES, ROLE_NAMES, SLIP_NAMES, slipClosedText, stateName } from '../format';
 import { LIGHT_LABELS, LIGHTS, type Light } from '../../../app/dashboard/lights';
 import type * as q from '../../../app/dashboard/queries';
 import type { WebSession } from '../sessions';
@@ -41,7 +41,7 @@ export function overviewPage(o: Rows<typeof q.overview>, f: { plan?: string; lig
 <label>灯号 <select name="light">${lightOptions(f.light)}</select></label><button type="submit">筛选</button></form>
 <div class="kpis"><div class="kpi">任务分工<b id="kpi-total">${total}</b></div>${LIGHTS.map((l) => html`<div class="kpi">${lightBadge(l)}<b id="kpi-${l}">${o.lights[l]}</b></div>`)}
 <div class="kpi"><a href="/reviews">待审销号</a><b id="kpi-completion">${o.pendingCompletion}</b></div><div class="kpi"><a href="/reviews">待审延期</a><b>${o.pendingExtension}</b></div>
-<div class="kpi"><a href="/slips">未关闭督办单</a><b>${(o.slips.BLUE ?? 0) + (o.slips.ORANGE ?? 0) + (o.slips.RED ?? 0)}</b></div>
+<div class="kpi"><a href="/slips?open=1">未关闭督办单</a><b id="kpi-slips-open">${(o.slips.BLUE ?? 0) + (o.slips.ORANGE ?? 0) + (o.slips.RED ?? 0)}</b></div><div class="kpi"><a href="/slips?open=0">已关闭督办单</a><b id="kpi-slips-closed">${o.slipsClosed}</b></div>
 <div class="kpi"><a href="/notices?status=FAILED">投递失败</a><b>${(o.notices.FAILED ?? 0) + (o.notices.DEAD ?? 0)}</b></div></div>
 <div class="grid"><section class="card"><h2>灯号分布</h2>${chart('chart-lights', { type: 'lights', data: o.lights })}</section>
 <section class="card"><h2>各单位灯号（前 15）</h2>${chart('chart-units', { type: 'units', data: o.units.slice(0, 15).map((u) => ({ name: u.name, red: u.red, yellow: u.yellow, green: u.green, grey: u.grey })) })}</section></div>
@@ -118,6 +118,7 @@ export function assignmentPage(d: Detail, o: { zone: string; session: WebSession
   const act = (type: string, label: string, needsReason: boolean, extra: SafeHtml | '' = '') =>
     html`<form method="post" action="/assignments/${a.id}/actions/${type}" class="card">${csrf}<b>${label}</b>${extra}<label>理由${needsReason ? '（必填）' : ''}</label><textarea name="reason" ${needsReason ? 'required' : ''} maxlength="2000"></textarea><p><button type="submit" id="do-${type}">${label}</button></p></form>`;
   const pendingExt = a.extensions.find((e) => e.status === 'REQUESTED');
+  const pendingDone = a.completionRequests.find((c) => c.status === 'REQUESTED');
   return html`<h1>任务(${a.task.number}) · ${a.unit.name}</h1>
 ${o.message ? html`<div class="msg ${o.message.kind}" role="${o.message.kind === 'ok' ? 'status' : 'alert'}" id="result">${o.message.text}</div>` : ''}
 <section class="card"><p class="pre">${a.task.text}</p><table>
@@ -129,7 +130,7 @@ ${o.message ? html`<div class="msg ${o.message.kind}" role="${o.message.kind ===
 ${
   office && a.state !== 'COMPLETED' && a.state !== 'CANCELLED'
     ? html`<h2>办理</h2><div class="grid">
-${a.state === 'COMPLETION_REQUESTED' ? html`${act('approveCompletion', '同意销号', false)}${act('rejectCompletion', '退回销号申请', true)}` : ''}
+${a.state === 'COMPLETION_REQUESTED' ? html`${pendingDone ? html`<div class="card" id="completion-request">${completionText(pendingDone, o.zone)}</div>` : ''}${act('approveCompletion', '同意销号', false)}${act('rejectCompletion', '退回销号申请', true)}` : ''}
 ${a.state === 'EXTENSION_REQUESTED' ? html`${pendingExt ? html`<div class="card">申请延至 <b>${fmtDate(pendingExt.requestedDueAt, o.zone, false)}</b>：<span class="pre">${pendingExt.reason}</span></div>` : ''}${act('approveExtension', '同意延期', false)}${act('rejectExtension', '驳回延期申请', true)}` : ''}
 ${act('reassign', '改派', true, html`<label>新的责任单位</label><input type="text" name="toUnit" required maxlength="100">`)}${act('cancel', '撤销分工', true)}</div>
 <section class="card"><h2>办理链接</h2><p class="muted">通知邮件中的链接只能办理本分工。可生成新链接，或撤销此前发出的全部链接。</p>
@@ -140,7 +141,8 @@ ${o.newLink ? html`<p>新链接：<input type="text" readonly value="${o.newLink
 }
 <section class="card"><h2>进展报告</h2>${reportsTable(d, o.zone)}</section>
 ${a.extensions.length ? html`<section class="card"><h2>延期申请</h2><table><tr><th>申请时间</th><th>申请延至</th><th>理由</th><th>结果</th></tr>${a.extensions.map((e) => html`<tr><td>${fmtDate(e.requestedAt, o.zone)}</td><td>${fmtDate(e.requestedDueAt, o.zone, false)}</td><td class="pre">${e.reason}</td><td>${e.status}${e.decisionReason ? html`：${e.decisionReason}` : ''}</td></tr>`)}</table></section>` : ''}
-${a.slips.length ? html`<section class="card"><h2>督办单</h2><table><tr><th>编号</th><th>颜色</th><th>事由</th><th>签发</th></tr>${a.slips.map((s) => html`<tr><td>${s.number}</td><td class="slip-${s.colour}">${SLIP_NAMES[s.colour]}</td><td>${s.reason}</td><td>${fmtIssued(s.issuedAt, o.zone)}</td></tr>`)}</table></section>` : ''}
+${a.completionRequests.length ? html`<section class="card"><h2>销号申请</h2><table id="completion-requests"><tr><th>申请时间</th><th>完成情况说明</th><th>佐证材料</th><th>结果</th></tr>${a.completionRequests.map((c) => html`<tr><td>${fmtDate(c.requestedAt, o.zone)}</td><td class="pre">${c.note || '（未填写）'}</td><td>${evidenceList(c.evidenceLinks)}</td><td>${REVIEW_NAMES[c.status] ?? c.status}${c.decisionReason ? html`：${c.decisionReason}` : ''}</td></tr>`)}</table></section>` : ''}
+${a.slips.length ? html`<section class="card"><h2>督办单</h2><table><tr><th>编号</th><th>颜色</th><th>事由</th><th>签发</th><th>关闭</th></tr>${a.slips.map((s) => html`<tr><td>${s.number}</td><td class="slip-${s.colour}">${SLIP_NAMES[s.colour]}</td><td>${s.reason}</td><td>${fmtIssued(s.issuedAt, o.zone)}</td><td class="slip-closed">${slipClosedText(s, o.zone)}</td></tr>`)}</table></section>` : ''}
 <section class="card"><h2>通知</h2>${noticeTable(d.notices.map((n) => ({ ...n, assignment: null, slip: null })), o.zone)}</section>
 <section class="card"><h2>时间线</h2>${timeline(d.timeline, o.zone)}</section>`;
 }
@@ -163,11 +165,12 @@ export function noticesPage(r: Rows<typeof q.noticeList>, zone: string, f: { sta
 ${noticeTable(r.rows, zone)}${pager('/notices', { status: f.status, kind: f.kind }, f.offset, f.limit, r.total)}`;
 }
 
-export function slipsPage(r: Rows<typeof q.slipList>, zone: string, f: { colour?: string; offset: number; limit: number }): SafeHtml {
-  return html`<h1>督办单</h1><form class="filters" method="get"><label>颜色 <select name="colour"><option value="">全部</option>${Object.entries(SLIP_NAMES).map(([k, v]) => html`<option value="${k}" ${f.colour === k ? 'selected' : ''}>${v}</option>`)}</select></label><button type="submit">筛选</button></form>
+export function slipsPage(r: Rows<typeof q.slipList>, zone: string, f: { colour?: string; open?: boolean; offset: number; limit: number }): SafeHtml {
+  return html`<h1>督办单</h1><form class="filters" method="get"><label>颜色 <select name="colour"><option value="">全部</option>${Object.entries(SLIP_NAMES).map(([k, v]) => html`<option value="${k}" ${f.colour === k ? 'selected' : ''}>${v}</option>`)}</select></label>
+<label>状态 <select name="open"><option value="">全部</option><option value="1" ${f.open === true ? 'selected' : ''}>未关闭</option><option value="0" ${f.open === false ? 'selected' : ''}>已关闭</option></select></label><button type="submit">筛选</button></form>
 <table id="slips"><tr><th>编号</th><th>颜色</th><th>任务</th><th>单位</th><th>事由</th><th>签发</th><th>关闭</th></tr>
-${r.rows.map((s) => html`<tr><td><a href="/assignments/${s.assignment.id}">${s.number}</a></td><td class="slip-${s.colour}">${SLIP_NAMES[s.colour]}</td><td><a href="/tasks/${s.assignment.task.id}">(${s.assignment.task.number})</a></td><td>${s.assignment.unit.name}</td><td>${s.reason}</td><td>${fmtIssued(s.issuedAt, zone)}</td><td>${fmtDate(s.closedAt, zone)}</td></tr>`)}</table>
-${pager('/slips', { colour: f.colour }, f.offset, f.limit, r.total)}`;
+${r.rows.map((s) => html`<tr><td><a href="/assignments/${s.assignment.id}">${s.number}</a></td><td class="slip-${s.colour}">${SLIP_NAMES[s.colour]}</td><td><a href="/tasks/${s.assignment.task.id}">(${s.assignment.task.number})</a></td><td>${s.assignment.unit.name}</td><td>${s.reason}</td><td>${fmtIssued(s.issuedAt, zone)}</td><td>${slipClosedText(s, zone)}</td></tr>`)}</table>
+${pager('/slips', { colour: f.colour, open: f.open === undefined ? undefined : f.open ? '1' : '0' }, f.offset, f.limit, r.total)}`;
 }
 
 export function indicatorsPage(rows: q.IndicatorProgress[], zone: string): SafeHtml {
@@ -187,8 +190,30 @@ ${r.rows.map((e) => html`<tr><td class="num">${e.id}</td><td>${fmtDate(e.at, zon
 ${r.next ? html`<div class="pager"><a href="${`/audit?before=${r.next}${f.action ? `&action=${encodeURIComponent(f.action)}` : ''}`}">更早</a></div>` : ''}`;
 }
 
-export function reviewsPage(completion: q.AssignmentRow[], extension: Rows<typeof q.extensionList>['rows'], zone: string): SafeHtml {
-  return html`<h1>待审事项</h1><section class="card"><h2>销号申请</h2>${completion.length ? assignmentTable(completion, zone, true) : html`<p class="muted">暂无。</p>`}</section>
+const REVIEW_NAMES: Record<string, string> = { REQUESTED: '待审', APPROVED: '已同意', REJECTED: '已退回' };
+
+function evidenceList(links: string[]): SafeHtml | string {
+  return links.length ? html`${links.map((l) => html`<div><a href="${safeHref(l)}" rel="noopener noreferrer nofollow" target="_blank">${l}</a></div>`)}` : '';
+}
+
+/** What a unit sent with its completion request: when, the 完成情况说明, the evidence links. */
+function completionText(c: { requestedAt: Date; note: string; evidenceLinks: string[] }, zone: string): SafeHtml {
+  return html`<b>销号申请</b>（${fmtDate(c.requestedAt, zone)}）<p class="pre completion-note">${c.note || '（未填写完成情况说明）'}</p>${c.evidenceLinks.length ? html`<div>佐证材料：${evidenceList(c.evidenceLinks)}</div>` : ''}`;
+}
+
+type PendingCompletion = Awaited<ReturnType<typeof q.pendingCompletionRequests>>;
+
+function completionReviews(rows: q.AssignmentRow[], requests: PendingCompletion, zone: string): SafeHtml {
+  return html`<table id="completion-reviews"><tr><th>灯号</th><th>任务</th><th>责任单位</th><th>申请时间</th><th>完成情况说明</th><th>佐证材料</th><th></th></tr>
+${rows.map((a) => {
+  const c = requests.get(a.id);
+  return html`<tr><td>${lightBadge(a.light)}</td><td><a href="/tasks/${a.taskId}">(${a.taskNumber})</a> ${a.taskText.length > 40 ? a.taskText.slice(0, 40) + '…' : a.taskText}</td><td><a href="/units/${a.unitId}">${a.unit}</a></td>
+<td>${c ? fmtDate(c.requestedAt, zone) : ''}</td><td class="pre completion-note">${c?.note || html`<span class="muted">（未填写）</span>`}</td><td>${evidenceList(c?.evidenceLinks ?? [])}</td><td><a href="/assignments/${a.id}">审核</a></td></tr>`;
+})}</table>`;
+}
+
+export function reviewsPage(completion: q.AssignmentRow[], extension: Rows<typeof q.extensionList>['rows'], zone: string, requests: PendingCompletion = new Map()): SafeHtml {
+  return html`<h1>待审事项</h1><section class="card"><h2>销号申请</h2>${completion.length ? completionReviews(completion, requests, zone) : html`<p class="muted">暂无。</p>`}</section>
 <section class="card"><h2>延期申请</h2>${
     extension.length
       ? html`<table><tr><th>任务</th><th>单位</th><th>申请时间</th><th>申请延至</th><th>理由</th><th></th></tr>${extension.map((e) => html`<tr><td>(${e.assignment.task.number})</td><td>${e.assignment.unit.name}</td><td>${fmtDate(e.requestedAt, zone)}</td><td>${fmtDate(e.requestedDueAt, zone, false)}</td><td class="pre">${e.reason}</td><td><a href="/assignments/${e.assignment.id}">审核</a></td></tr>`)}</table>`

@@ -55,6 +55,7 @@ ${
     }</section>
 <section class="card"><h2>申请销号</h2><p class="muted">任务已完成时申请，由办公室审核。</p><form method="post" action="${action('completion')}">${hidden}
 <label for="note">完成情况说明</label><textarea id="note" name="note" maxlength="2000"></textarea>
+<label for="completion-evidence">佐证材料链接（每行一个，http:// 或 https://）</label><textarea id="completion-evidence" name="evidenceLinks" rows="3"></textarea>
 <p><button type="submit" id="request-completion">申请销号</button></p></form></section>
 <section class="card"><h2>申请延期</h2><p class="muted">只能在完成时限之前申请，由办公室审核。</p><form method="post" action="${action('extension')}">${hidden}
 <label for="newDueAt">新的完成时限</label><input id="newDueAt" name="newDueAt" type="date" required>
