@@ -59,7 +59,7 @@ export interface DeliverDeps {
   from: string;
   clock?: () => Date;
   /** the signed link for a notice; null leaves the placeholder (the web layer signs links) */
-  linkFor?: (n: { id: string; key: string; kind: string; assignmentId: string | null }) => string | null;
+  linkFor?: (n: { id: string; key: string; kind: string; assignmentId: string | null }) => string | null | Promise<string | null>;
   /**
    * Digest hand-off: when it returns a window for a notice, the notice is parked for the
    * recipient's digest instead of being sent alone (see digest.ts).
@@ -300,7 +300,7 @@ export function createDeliverNotice(d: DeliverDeps) {
 
     let message: Outgoing;
     try {
-      const rendered = renderNotice(composeMessageInput(n, { zone: d.zone, sender, now, link: d.linkFor?.(n) ?? null }));
+      const rendered = renderNotice(composeMessageInput(n, { zone: d.zone, sender, now, link: (await d.linkFor?.(n)) ?? null }));
       // read at send time, from under the attachment root only (attachments.ts)
       message = { ...rendered, attachments: [...rendered.attachments, ...readFileAttachments(fileAttachmentRefs(n.payload), d.attachmentRoot, d.maxAttachmentBytes)] };
     } catch (err) {
@@ -336,7 +336,7 @@ export function createDeliverNotice(d: DeliverDeps) {
         continue;
       }
       try {
-        entries.push(composeMessageInput(m, { zone: d.zone, sender, now, link: d.linkFor?.(m) ?? null }));
+        entries.push(composeMessageInput(m, { zone: d.zone, sender, now, link: (await d.linkFor?.(m)) ?? null }));
         members.push(m.id);
         if (a) recipientName = a.unit.name;
       } catch (err) {
