@@ -63,7 +63,12 @@ const envSchema = z.object({
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: port.default(8080),
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:8080'),
+  // a real PUBLIC_URL needs a key of ≥ 32 bytes (checked when the web server and mailer start: infra/links.ts)
   LINK_SECRET: z.string().min(16, 'at least 16 characters').default('dev-only-link-secret-change-me'),
+  LINK_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, '1–32 letters, digits, _ or -').default('k1'),
+  // key rotation: the key being retired, still accepted until its links have expired (docs/web.md)
+  LINK_SECRET_PREVIOUS: z.string().min(16, 'at least 16 characters').optional(),
+  LINK_KEY_ID_PREVIOUS: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, '1–32 letters, digits, _ or -').optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -107,7 +112,15 @@ export interface Config {
       debounceMs: number;
     };
   };
-  http: { host: string; port: number; publicUrl: string; linkSecret: string };
+  http: {
+    host: string;
+    port: number;
+    publicUrl: string;
+    linkSecret: string;
+    linkKeyId: string;
+    /** the key being rotated out, accepted alongside the current one */
+    linkPrevious: { secret: string; keyId: string } | null;
+  };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   deadlinePhrases: DeadlinePhraseTable;
   policy: z.infer<typeof policySchema>;
@@ -144,6 +157,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${describe('', parsed.error)}`);
   const e = parsed.data;
+  if (e.LINK_SECRET_PREVIOUS && !e.LINK_KEY_ID_PREVIOUS) throw new ConfigError('invalid configuration: LINK_KEY_ID_PREVIOUS: required with LINK_SECRET_PREVIOUS (the id the previous key signed with, e.g. k1)');
+  if (e.LINK_KEY_ID_PREVIOUS && e.LINK_KEY_ID_PREVIOUS === e.LINK_KEY_ID) throw new ConfigError('invalid configuration: LINK_KEY_ID_PREVIOUS: must differ from LINK_KEY_ID (give the new key a new id, e.g. k2)');
   const root = projectRoot();
   const abs = (p: string) => (path.isAbsolute(p) ? p : path.join(root, p));
   const configDir = abs(e.DUBANG_CONFIG_DIR ?? 'config');
@@ -177,7 +192,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sinkPort: e.MAIL_SINK_PORT,
       digest: { hour: e.MAIL_DIGEST_HOUR, debounceMs: e.MAIL_DIGEST_DEBOUNCE_MS },
     },
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicUrl: e.PUBLIC_URL, linkSecret: e.LINK_SECRET },
+    http: {
+      host: e.HTTP_HOST,
+      port: e.HTTP_PORT,
+      publicUrl: e.PUBLIC_URL,
+      linkSecret: e.LINK_SECRET,
+      linkKeyId: e.LINK_KEY_ID,
+      linkPrevious: e.LINK_SECRET_PREVIOUS ? { secret: e.LINK_SECRET_PREVIOUS, keyId: e.LINK_KEY_ID_PREVIOUS! } : null,
+    },
     logLevel: e.LOG_LEVEL,
     deadlinePhrases,
     policy,

@@ -5,6 +5,7 @@
  * anything when `decide` refuses. Pure: `now` is a parameter, instants are ISO strings or epoch ms.
  */
 import type { AssignmentRole, AssignmentState, TaskKind } from './model';
+import { formatDate } from './messages/format';
 
 /** Everything about one assignment the rules look at. Plain JSON: it lives in workflow state. */
 export interface AssignmentView {
@@ -140,10 +141,14 @@ function wrongState(a: AssignmentView, input: LifecycleInputType, expected: stri
 /**
  * Decides one input against one assignment at `now` (ISO instant or epoch ms). Returns the next
  * view and the audit action name, or a refusal with its reason. Never throws for a bad input.
+ * Instants in a reason are written as a reader in `zone` says them (2025年12月31日（星期三）),
+ * never as ISO strings. (Only refusal texts depend on `zone`: a refused update is not in any
+ * workflow history, so the wording can change without a patch.)
  */
-export function decide(a: AssignmentView, kind: TaskKind, input: LifecycleInput, now: string | number): Decision {
+export function decide(a: AssignmentView, kind: TaskKind, input: LifecycleInput, now: string | number, zone = 'Asia/Shanghai'): Decision {
   const nowMs = typeof now === 'number' ? now : ms(now);
   const nowIso = new Date(nowMs).toISOString();
+  const when = (iso: string) => formatDate(iso, zone);
   const name = INPUT_NAMES[input.type];
   if (isClosed(a.state)) {
     return refuse('CLOSED', `${a.unit}的任务已${a.state === 'COMPLETED' ? '销号' : '撤销'}，不能再${name}`);
@@ -152,7 +157,7 @@ export function decide(a: AssignmentView, kind: TaskKind, input: LifecycleInput,
 
   switch (input.type) {
     case 'acknowledge': {
-      if (a.state !== 'ASSIGNED') return refuse('ALREADY_ACKNOWLEDGED', `${a.unit}已于${a.acknowledgedAt ?? '此前'}签收该任务，无需重复签收`);
+      if (a.state !== 'ASSIGNED') return refuse('ALREADY_ACKNOWLEDGED', `${a.unit}已于${a.acknowledgedAt ? when(a.acknowledgedAt) : '此前'}签收该任务，无需重复签收`);
       const state: AssignmentState = kind === 'standing' ? 'ONGOING' : 'ACKNOWLEDGED';
       return { ok: true, action: 'assignment.acknowledged', next: { ...a, state, acknowledgedAt: nowIso } };
     }
@@ -190,10 +195,10 @@ export function decide(a: AssignmentView, kind: TaskKind, input: LifecycleInput,
       if (kind === 'standing' || !a.dueAt) return refuse('STANDING_TASK', '长期任务没有完成时限，无需申请延期');
       if (a.state === 'ASSIGNED') return refuse('NOT_ACKNOWLEDGED', `${a.unit}尚未签收该任务，请先签收`);
       if (a.state !== 'ACKNOWLEDGED' && a.state !== 'IN_PROGRESS') return wrongState(a, input.type, '已有待审申请时不能再申请延期');
-      if (nowMs > ms(a.dueAt)) return refuse('DEADLINE_PASSED', `完成时限 ${a.dueAt} 已过，只能在时限之前申请延期`);
+      if (nowMs > ms(a.dueAt)) return refuse('DEADLINE_PASSED', `完成时限${when(a.dueAt)}已过，只能在时限之前申请延期；确需调整时限请联系市质量强市领导小组办公室`);
       const requested = ms(input.newDueAt);
       if (Number.isNaN(requested)) return refuse('INVALID_INPUT', `新的完成时限「${input.newDueAt}」不是有效日期`);
-      if (requested <= ms(a.dueAt)) return refuse('INVALID_INPUT', `新的完成时限应晚于现在的时限 ${a.dueAt}`);
+      if (requested <= ms(a.dueAt)) return refuse('INVALID_INPUT', `新的完成时限应晚于现在的时限${when(a.dueAt)}`);
       if (reasonMissing(input.reason)) return refuse('INVALID_INPUT', '申请延期须写明理由');
       return {
         ok: true,
@@ -227,6 +232,30 @@ export function decide(a: AssignmentView, kind: TaskKind, input: LifecycleInput,
       return { ok: true, action: 'assignment.cancelled', next: { ...a, state: 'CANCELLED', cancelledAt: nowIso, pendingExtension: null, resumeState: null, overdue: false } };
     }
   }
+}
+
+/** The inputs a unit makes through its form (the others are the Office's). */
+export type UnitInputType = 'acknowledge' | 'submitReport' | 'requestCompletion' | 'requestExtension';
+
+/**
+ * Whether `decide` would take this kind of input in the assignment's current state at `now`, judged
+ * by `decide` itself with a well-formed example input, so a form offers exactly what the lifecycle
+ * accepts. Refusals about the input's content (INVALID_INPUT, DUPLICATE) do not count against it:
+ * the person fixes the content. Returns the refusal reason otherwise, to show instead of the action.
+ */
+export function availability(a: AssignmentView, kind: TaskKind, type: UnitInputType, now: string | number, zone = 'Asia/Shanghai'): { ok: true } | { ok: false; code: RefusalCode; reason: string } {
+  const later = a.dueAt ? new Date(ms(a.dueAt) + 30 * 86_400_000).toISOString() : new Date(0).toISOString();
+  const example: LifecycleInput =
+    type === 'acknowledge'
+      ? { type }
+      : type === 'submitReport'
+        ? { type, period: 'P999999', text: '示例', percent: null }
+        : type === 'requestCompletion'
+          ? { type }
+          : { type, newDueAt: later, reason: '示例' };
+  const d = decide(a, kind, example, now, zone);
+  if (d.ok || d.code === 'INVALID_INPUT' || d.code === 'DUPLICATE') return { ok: true };
+  return { ok: false, code: d.code, reason: d.reason };
 }
 
 /**

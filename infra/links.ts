@@ -1,22 +1,29 @@
 /**
  * Signed unit-form links: the crypto and storage half of domain/links.ts. HMAC-SHA256 with the
- * configured key (LINK_SECRET), revocations in PostgreSQL. Signing is synchronous and writes
- * nothing, so the mail pipeline can sign a link while rendering (`linkFor`).
+ * configured keys (LINK_SECRET under LINK_KEY_ID, and during a rotation LINK_SECRET_PREVIOUS under
+ * LINK_KEY_ID_PREVIOUS), link epochs and revocations in PostgreSQL, so every web server and mailer
+ * sees the same revocations on every request.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client';
 import {
+  INITIAL_EPOCH,
   isRevoked,
   LINK_REFUSAL_REASONS,
   signLinkToken,
   verifyLinkToken,
   type LinkClaims,
+  type LinkKeyring,
   type LinkVerdict,
   type MacFunction,
 } from '../domain/links';
 
 /** Default lifetime of a link: long enough to outlive a quarter's reporting window. */
 export const DEFAULT_LINK_TTL_MS = 120 * 24 * 3600 * 1000;
+/** A link key must have at least this many bytes once PUBLIC_URL is a real address. */
+export const MIN_LINK_SECRET_BYTES = 32;
+/** The published development key (config/index.ts default): refused for real addresses. */
+export const DEV_LINK_SECRET = 'dev-only-link-secret-change-me';
 
 /** HMAC-SHA256 of a message with `secret`, base64url without padding. */
 export function hmacSha256(secret: string): MacFunction {
@@ -24,7 +31,12 @@ export function hmacSha256(secret: string): MacFunction {
 }
 
 export interface LinkSignerOptions {
+  /** the current key: signs new links */
   secret: string;
+  /** its id, carried in every new token (default `k1`) */
+  keyId?: string;
+  /** the key being retired: still accepted (tokens naming its id, and v1 tokens) until removed */
+  previous?: { secret: string; keyId: string } | null;
   /** the public base URL, e.g. https://duban.example.gov.cn */
   publicUrl: string;
   ttlMs?: number;
@@ -40,72 +52,155 @@ export function formPath(assignmentId: string): string {
   return `/f/${encodeURIComponent(assignmentId)}`;
 }
 
-/** Signing only (no database): what the mail worker needs to put links in notices. */
-export interface LinkSigner {
-  /** a signed token for the assignment; `jti` defaults to a fresh uuid */
-  sign(assignmentId: string, opts?: { jti?: string; ttlMs?: number; now?: number }): { token: string; claims: LinkClaims };
-  /** the full URL of the form with its token */
-  url(assignmentId: string, token: string): string;
-  /** for the mail pipeline: a link per notice about an assignment (jti = notice id), else null */
-  linkFor(n: { id: string; assignmentId: string | null }): string | null;
-}
-
-export interface LinkService extends LinkSigner {
-  /** signature, expiry, assignment and revocation, in that order */
-  verify(token: unknown, assignmentId: string): Promise<LinkVerdict>;
-  /** revokes one link (jti) or every link issued so far for the assignment */
-  revoke(assignmentId: string, opts: { jti?: string; actor: string; reason?: string }): Promise<void>;
+function isLoopback(publicUrl: string): boolean {
+  const host = new URL(publicUrl).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /**
- * The signer for composition roots without a database client (the mail worker):
- * `createDeliverNotice({ …, linkFor: createLinkSigner({ secret: cfg.http.linkSecret, publicUrl: cfg.http.publicUrl }).linkFor })`.
+ * Refuses a link key anyone could know once the service has a real address: the published default,
+ * or fewer than 32 bytes. Called by the web server and the mailer before they start (they sign and
+ * check links); loopback addresses (development, tests) may keep the default. Throws an Error named
+ * ConfigError whose message names the key and gives a command that makes a good one.
  */
+export function assertLinkKeysSafe(o: { publicUrl: string; linkSecret: string; linkSecretPrevious?: string | null }): void {
+  if (isLoopback(o.publicUrl)) return;
+  const make = "openssl rand -base64 48   (or: node -e \"console.log(require('node:crypto').randomBytes(48).toString('base64'))\")";
+  for (const [key, value] of [
+    ['LINK_SECRET', o.linkSecret],
+    ['LINK_SECRET_PREVIOUS', o.linkSecretPrevious ?? null],
+  ] as const) {
+    if (value === null) continue;
+    const why = value === DEV_LINK_SECRET ? 'is the published development default' : Buffer.byteLength(value, 'utf8') < MIN_LINK_SECRET_BYTES ? `is shorter than ${MIN_LINK_SECRET_BYTES} bytes` : null;
+    if (!why) continue;
+    const e = new Error(`invalid configuration: ${key} ${why}, and PUBLIC_URL (${o.publicUrl}) is not a loopback address: anyone could forge a link to any unit's form. Make a key with ${make} and set ${key} to it.`);
+    e.name = 'ConfigError';
+    throw e;
+  }
+}
+
+/** Signing only (no database): tokens for a given epoch. */
+export interface LinkSigner {
+  /** a signed token for the assignment; `jti` defaults to a fresh uuid, `epoch` to the initial one */
+  sign(assignmentId: string, opts?: { jti?: string; ttlMs?: number; now?: number; epoch?: string }): { token: string; claims: LinkClaims };
+  /** the full URL of the form with its token */
+  url(assignmentId: string, token: string): string;
+}
+
+export interface LinkService extends LinkSigner {
+  /** signature, expiry, assignment and revocation (jti and epoch), in that order */
+  verify(token: unknown, assignmentId: string): Promise<LinkVerdict>;
+  /** a new link in the assignment's current epoch (read from PostgreSQL) */
+  issue(assignmentId: string, opts?: { jti?: string; ttlMs?: number; now?: number }): Promise<{ token: string; claims: LinkClaims; url: string }>;
+  /**
+   * For the mail pipeline: the link a notice about an assignment carries (jti = notice id, current
+   * epoch), else the site's address. Async: the epoch is read at render time, so an email rendered
+   * after a revocation carries a working link.
+   */
+  linkFor(n: { id: string; assignmentId: string | null }): Promise<string | null>;
+  /** revokes one link (jti) */
+  revoke(assignmentId: string, opts: { jti: string; actor: string; reason?: string }): Promise<void>;
+  /**
+   * Revokes every link issued so far for these assignments (one, or all of a unit's): their epochs
+   * are replaced in one transaction; returns the new generation per assignment.
+   */
+  revokeAll(assignmentIds: readonly string[], opts: { actor: string; reason?: string }): Promise<Map<string, number>>;
+  /** HMAC (current key) of a message for another purpose than links; `purpose` keeps the uses apart */
+  seal(purpose: string, message: string): string;
+}
+
+function keyringOf(o: LinkSignerOptions): LinkKeyring {
+  return {
+    current: { id: o.keyId ?? 'k1', mac: hmacSha256(o.secret) },
+    previous: o.previous ? { id: o.previous.keyId, mac: hmacSha256(o.previous.secret) } : null,
+  };
+}
+
 export function createLinkSigner(o: LinkSignerOptions): LinkSigner {
-  const mac = hmacSha256(o.secret);
+  const ring = keyringOf(o);
   const clock = o.clock ?? Date.now;
   const ttl = o.ttlMs ?? DEFAULT_LINK_TTL_MS;
   const base = o.publicUrl.replace(/\/+$/, '');
-  const signer: LinkSigner = {
+  return {
     sign(assignmentId, opts = {}) {
       const now = opts.now ?? clock();
-      const claims: LinkClaims = { assignmentId, jti: opts.jti ?? randomUUID(), issuedAt: now, expiresAt: now + (opts.ttlMs ?? ttl) };
-      return { token: signLinkToken(claims, mac), claims };
+      const claims: LinkClaims = {
+        assignmentId,
+        jti: opts.jti ?? randomUUID(),
+        issuedAt: now,
+        expiresAt: now + (opts.ttlMs ?? ttl),
+        keyId: ring.current.id,
+        epoch: opts.epoch ?? INITIAL_EPOCH,
+      };
+      return { token: signLinkToken(claims, ring.current.mac), claims };
     },
     url(assignmentId, token) {
       return `${base}${formPath(assignmentId)}?t=${encodeURIComponent(token)}`;
     },
-    linkFor(n) {
-      if (!n.assignmentId) return `${base}/`;
-      return signer.url(n.assignmentId, signer.sign(n.assignmentId, { jti: n.id }).token);
-    },
   };
-  return signer;
 }
 
 export function createLinkService(o: LinkServiceOptions): LinkService {
-  const mac = hmacSha256(o.secret);
+  const ring = keyringOf(o);
   const clock = o.clock ?? Date.now;
-  return {
-    ...createLinkSigner(o),
+  const signer = createLinkSigner(o);
+  const base = o.publicUrl.replace(/\/+$/, '');
+  const epochOf = async (assignmentId: string) => (await o.db.linkEpoch.findUnique({ where: { assignmentId }, select: { epoch: true } }))?.epoch ?? INITIAL_EPOCH;
+  const service: LinkService = {
+    ...signer,
     async verify(token, assignmentId) {
-      const v = verifyLinkToken(token, mac, { now: clock(), assignmentId });
+      const v = verifyLinkToken(token, ring, { now: clock(), assignmentId });
       if (!v.ok) return v;
-      const rows = await o.db.linkRevocation.findMany({ where: { assignmentId: v.claims.assignmentId }, select: { jti: true, revokedBefore: true } });
+      const [rows, epoch] = await Promise.all([
+        o.db.linkRevocation.findMany({ where: { assignmentId: v.claims.assignmentId }, select: { jti: true, revokedBefore: true } }),
+        epochOf(v.claims.assignmentId),
+      ]);
       const revocations = rows.map((r) => ({ jti: r.jti, revokedBefore: r.revokedBefore ? r.revokedBefore.getTime() : null }));
-      if (isRevoked(v.claims, revocations)) return { ok: false, code: 'REVOKED', reason: LINK_REFUSAL_REASONS.REVOKED };
+      if (isRevoked(v.claims, revocations, epoch)) return { ok: false, code: 'REVOKED', reason: LINK_REFUSAL_REASONS.REVOKED };
       return v;
     },
+    async issue(assignmentId, opts = {}) {
+      const { token, claims } = signer.sign(assignmentId, { ...opts, epoch: await epochOf(assignmentId) });
+      return { token, claims, url: signer.url(assignmentId, token) };
+    },
+    async linkFor(n) {
+      if (!n.assignmentId) return `${base}/`;
+      return (await service.issue(n.assignmentId, { jti: n.id })).url;
+    },
     async revoke(assignmentId, opts) {
-      await o.db.linkRevocation.create({
-        data: {
-          assignmentId,
-          jti: opts.jti ?? null,
-          revokedBefore: opts.jti ? null : new Date(clock()),
-          actor: opts.actor,
-          reason: opts.reason ?? null,
-        },
+      await o.db.linkRevocation.create({ data: { assignmentId, jti: opts.jti, revokedBefore: null, actor: opts.actor, reason: opts.reason ?? null } });
+    },
+    seal(purpose, message) {
+      return ring.current.mac(`${purpose}\n${message}`);
+    },
+    async revokeAll(assignmentIds, opts) {
+      const out = new Map<string, number>();
+      await o.db.$transaction(async (tx) => {
+        for (const assignmentId of assignmentIds) {
+          // 96 random bits: a token forged with a leaked key cannot guess the new epoch
+          const epoch = randomBytes(12).toString('base64url');
+          const row = await tx.linkEpoch.upsert({
+            where: { assignmentId },
+            create: { assignmentId, epoch, generation: 1, actor: opts.actor },
+            update: { epoch, generation: { increment: 1 }, renewedAt: new Date(), actor: opts.actor },
+            select: { generation: true },
+          });
+          // kept as the revocation's record (who, when, why); v1 tokens are refused by the epoch already
+          await tx.linkRevocation.create({ data: { assignmentId, jti: null, revokedBefore: new Date(clock()), actor: opts.actor, reason: opts.reason ?? null } });
+          out.set(assignmentId, row.generation);
+        }
       });
+      return out;
     },
   };
+  return service;
+}
+
+/**
+ * The link keys of a configuration (config `http`), after `assertLinkKeysSafe`: what the web server
+ * and the mailer pass to `createLinkService`.
+ */
+export function linkKeysFromConfig(http: { publicUrl: string; linkSecret: string; linkKeyId: string; linkPrevious: { secret: string; keyId: string } | null }): LinkSignerOptions {
+  assertLinkKeysSafe({ publicUrl: http.publicUrl, linkSecret: http.linkSecret, linkSecretPrevious: http.linkPrevious?.secret ?? null });
+  return { secret: http.linkSecret, keyId: http.linkKeyId, previous: http.linkPrevious, publicUrl: http.publicUrl };
 }

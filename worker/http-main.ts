@@ -21,7 +21,7 @@ import type { HealthCheck } from '../infra/http/routes/ops';
 import { queueMetrics, workflowMetrics } from '../infra/http/metrics';
 import { hashPassword } from '../infra/http/passwords';
 import { purgeExpiredSessions } from '../infra/http/sessions';
-import { createLinkService, type LinkService } from '../infra/links';
+import { createLinkService, linkKeysFromConfig, type LinkService } from '../infra/links';
 import { closeOnSignals, runMain } from './process';
 import { createLogger, type Logger } from '../infra/logger';
 import { createNoticeQueue, NOTICE_QUEUE } from '../infra/queue/notice-queue';
@@ -49,12 +49,6 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-/** The Temporal Web UI the dev server serves next to the frontend (same host, the UI port). */
-export function temporalUiUrl(cfg: Config): string {
-  const host = cfg.temporal.address.split(':')[0] ?? '127.0.0.1';
-  return `http://${host}:${cfg.temporal.uiPort}/namespaces/${encodeURIComponent(cfg.temporal.namespace)}/workflows`;
-}
-
 /** The lifecycle use cases over a Temporal client (app/tasks.ts). */
 export function temporalTaskActions(client: Client): TaskActions {
   return { apply: (o) => applyTaskInput(client, { planSlug: o.planSlug, task: o.task, type: o.type, args: o.args as never }) };
@@ -63,6 +57,8 @@ export function temporalTaskActions(client: Client): TaskActions {
 export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttpServer> {
   const cfg = o.config;
   const logger = o.logger;
+  // refuses the published or a short link key for a real PUBLIC_URL, before anything connects
+  const linkKeys = linkKeysFromConfig(cfg.http);
   const db = createPrisma(o.databaseUrl ?? cfg.database.url, { max: 10 });
   const closers: (() => Promise<void>)[] = [async () => db.$disconnect()];
   const closeAll = async () => {
@@ -87,7 +83,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
         r.disconnect();
       });
     }
-    const links = createLinkService({ db, secret: cfg.http.linkSecret, publicUrl: cfg.http.publicUrl });
+    const links = createLinkService({ db, ...linkKeys });
     const tasks: TaskActions = client
       ? temporalTaskActions(client)
       : {
@@ -117,7 +113,6 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
       policy: cfg.policy,
       holidayOverride: readHolidayOverride(cfg.holidaysOverrideFile),
       publicUrl: cfg.http.publicUrl,
-      temporalUiUrl: client ? temporalUiUrl(cfg) : null,
       health,
       metrics: async () => {
         let text = '';

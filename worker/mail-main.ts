@@ -22,7 +22,7 @@ import { sqlFromPg } from '../app/notices/sql';
 import { createDigestPark, createDigestRecipients } from '../app/notices/digest';
 import type { Mailer } from '../app/notices/ports';
 import { createMailProcessor } from './mail-processor';
-import { createLinkSigner } from '../infra/links';
+import { createLinkService, linkKeysFromConfig } from '../infra/links';
 
 export interface MailWorkerOptions {
   config: Readonly<Config>;
@@ -64,6 +64,8 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
   const queueName = o.queueName ?? NOTICE_QUEUE;
   const policy = o.jobPolicy ?? DEFAULT_JOB_POLICY;
   const concurrency = o.concurrency ?? Math.max(20, cfg.smtp.poolSize * 8);
+  // refuses the published or a short link key for a real PUBLIC_URL, before anything connects
+  const linkKeys = linkKeysFromConfig(cfg.http);
   const dbUrl = o.databaseUrl ?? cfg.database.url;
   const prisma = createPrisma(dbUrl, { max: 4 });
   // the send path's three statements per email go straight to pg (app/notices/sql.ts)
@@ -113,8 +115,9 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
     from: cfg.smtp.from,
     // files named in a notice's payload (the assessment's exports) are attached from here only
     attachmentRoot: cfg.varDir,
-    // every notice about an assignment carries its unit's signed, expiring form link (web: infra/http)
-    linkFor: createLinkSigner({ secret: cfg.http.linkSecret, publicUrl: cfg.http.publicUrl }).linkFor,
+    // every notice about an assignment carries its unit's signed, expiring form link (web: infra/http),
+    // in the assignment's current link epoch (read at render time: after a revocation the next email works)
+    linkFor: createLinkService({ db: prisma, ...linkKeys }).linkFor,
     // the Office's catch-up summary links each item to its assignment page
     officeUrl: cfg.http.publicUrl,
   });

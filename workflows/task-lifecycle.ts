@@ -150,7 +150,7 @@ export async function taskLifecycle(input: TaskLifecycleInput): Promise<{ closed
     if (li.type === 'reassign' && assignments.some((x) => x.unit === li.toUnit && x.state !== 'CANCELLED')) {
       throw refusal(`${li.toUnit}已承担任务(${task.number})，不能改派给它`, 'DUPLICATE');
     }
-    const d = decide(a, task.kind, li, bizNow());
+    const d = decide(a, task.kind, li, bizNow(), task.zone);
     if (!d.ok) throw refusal(d.reason, d.code);
     return { a, input: li, next: d.next, action: d.action };
   }

@@ -15,7 +15,7 @@
  * DEAD plus an alert.
  */
 import type { Sql } from './sql';
-import type { NotificationPort } from '../../activities/ports';
+import type { NotificationPort, NoticePayload } from '../../activities/ports';
 import { renderNotice, renderDigest, MessageInputError, KIND_LABELS, type RenderedMessage, type NoticeMessageInput } from '../../domain/messages';
 import type { NoticeKind, RecipientRole } from '../../domain/notices';
 import { noticeKey } from '../../domain/notices';
@@ -59,7 +59,7 @@ export interface DeliverDeps {
   from: string;
   clock?: () => Date;
   /** the signed link for a notice; null leaves the placeholder (the web layer signs links) */
-  linkFor?: (n: { id: string; key: string; kind: string; assignmentId: string | null }) => string | null;
+  linkFor?: (n: { id: string; key: string; kind: string; assignmentId: string | null }) => string | null | Promise<string | null>;
   /**
    * the dashboard's base URL (PUBLIC_URL): the Office's catch-up summary links each item to its
    * assignment page; without it the summary lists the items without links
@@ -121,9 +121,17 @@ export function createDeliverNotice(d: DeliverDeps) {
    * form (the notice id as the token id, as for the notice's own link), the Office's summary links
    * each item to its assignment page.
    */
-  const itemLink = (n: LoadedNotice) => (assignmentId: string): string | null =>
-    n.kind === 'catchup_unit' ? (d.linkFor?.({ id: n.id, key: n.key, kind: n.kind, assignmentId }) ?? null) : n.kind === 'catchup_summary' && office ? `${office}/assignments/${encodeURIComponent(assignmentId)}` : null;
-  const composeOpts = (n: LoadedNotice, now: Date) => ({ zone: d.zone, sender, now, link: d.linkFor?.(n) ?? null, itemLink: itemLink(n) });
+  const itemLink = async (n: LoadedNotice): Promise<((assignmentId: string) => string | null) | undefined> => {
+    if (n.kind === 'catchup_summary') return office ? (id) => `${office}/assignments/${encodeURIComponent(id)}` : undefined;
+    if (n.kind !== 'catchup_unit' || !d.linkFor) return undefined;
+    // links are signed (and checked against the assignment's link epoch) before composing, which is synchronous
+    const links = new Map<string, string | null>();
+    for (const it of (n.payload as NoticePayload | null)?.items ?? []) {
+      if (it.assignmentId && !links.has(it.assignmentId)) links.set(it.assignmentId, (await d.linkFor({ id: n.id, key: n.key, kind: n.kind, assignmentId: it.assignmentId })) ?? null);
+    }
+    return (id) => links.get(id) ?? null;
+  };
+  const composeOpts = async (n: LoadedNotice, now: Date) => ({ zone: d.zone, sender, now, link: (await d.linkFor?.(n)) ?? null, itemLink: await itemLink(n) });
   const sender = senderName(d.from);
   const msgDomain = domainOf(d.from);
   // concurrent jobs' loads share one statement (batch.ts); each is as fresh as a load of its own
@@ -314,7 +322,7 @@ export function createDeliverNotice(d: DeliverDeps) {
 
     let message: Outgoing;
     try {
-      const rendered = renderNotice(composeMessageInput(n, composeOpts(n, now)));
+      const rendered = renderNotice(composeMessageInput(n, await composeOpts(n, now)));
       // read at send time, from under the attachment root only (attachments.ts)
       message = { ...rendered, attachments: [...rendered.attachments, ...readFileAttachments(fileAttachmentRefs(n.payload), d.attachmentRoot, d.maxAttachmentBytes)] };
     } catch (err) {
@@ -350,7 +358,7 @@ export function createDeliverNotice(d: DeliverDeps) {
         continue;
       }
       try {
-        entries.push(composeMessageInput(m, composeOpts(m, now)));
+        entries.push(composeMessageInput(m, await composeOpts(m, now)));
         members.push(m.id);
         if (a) recipientName = a.unit.name;
       } catch (err) {

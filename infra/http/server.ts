@@ -14,11 +14,14 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { LifecycleInputType } from '../../domain/lifecycle';
 import type { InputResult } from '../../workflows/types';
 import type { Logger } from '../logger';
 import type { LinkService } from '../links';
+import type { NotificationPort } from '../../activities/ports';
 import { loadSession, SESSION_COOKIE, type WebSession } from './sessions';
 import { registerUnitForm } from './routes/unit-form';
 import { registerAuth } from './routes/auth';
@@ -54,8 +57,6 @@ export interface WebDeps {
   holidayOverride?: HolidayOverride | null;
   /** the public base URL (links, Origin checks, Secure cookies when https) */
   publicUrl: string;
-  /** the Temporal Web UI, linked from the dashboard */
-  temporalUiUrl?: string | null;
   clock?: () => number;
   health?: HealthCheck[];
   /** extra Prometheus text appended to /metrics (queue depth and age, workflow counts) */
@@ -66,6 +67,10 @@ export interface WebDeps {
   readModelTtlMs?: number;
   /** request body limit in bytes (default 64 KiB); larger bodies get 413 */
   bodyLimit?: number;
+  /** request throttles (defaults: DEFAULT_LIMITS) */
+  limits?: Partial<WebLimits>;
+  /** where re-sent notices go (the queue port in production); default the outbox (the mailer's reconciler sends it) */
+  notify?: NotificationPort;
 }
 
 declare module 'fastify' {
@@ -78,9 +83,23 @@ declare module 'fastify' {
   }
 }
 
+/** Per-minute budgets per client address (per process; docs/web.md "Sign-in" and "Unit links"). */
+export interface WebLimits {
+  /** sign-in attempts (POST /login, POST /api/session) */
+  signInPerMinute: number;
+  /** requests to the unit-form and unit API routes */
+  linkRequestsPerMinute: number;
+  /** refused-link audit events written per client, and in all */
+  refusalAuditsPerClient: number;
+  refusalAuditsTotal: number;
+}
+
+export const DEFAULT_LIMITS: WebLimits = { signInPerMinute: 30, linkRequestsPerMinute: 120, refusalAuditsPerClient: 5, refusalAuditsTotal: 60 };
+
 /** Everything a route module needs. */
 export interface WebContext extends WebDeps {
   clock: () => number;
+  limits: WebLimits;
   /** cached read models; invalidated after every change made through this server */
   read: ReadModels;
   secureCookies: boolean;
@@ -92,18 +111,19 @@ export interface WebContext extends WebDeps {
 export const QUEUE_BOARD_PREFIX = '/admin/queues';
 const DEFAULT_BODY_LIMIT = 64 * 1024;
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** Content-Security-Policy directives (helmet): nothing inline but styles, nothing from elsewhere. */
+const CSP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
 
 function wantsHtml(req: FastifyRequest): boolean {
   return !req.url.startsWith('/api/') && req.url !== '/metrics' && req.url !== '/healthz';
@@ -130,23 +150,41 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT });
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
+    // same-origin, not no-referrer: the token in a form URL never leaves the site, yet browsers still send
+    // a real Origin on same-site form posts (with no-referrer Chromium sends "Origin: null").
+    referrerPolicy: { policy: 'same-origin' },
+    frameguard: { action: 'deny' },
+    crossOriginOpenerPolicy: { policy: 'same-origin' },
+    // HSTS only where the public address is https (on http browsers ignore it, and it would mislead)
+    strictTransportSecurity: origin.startsWith('https:') ? { maxAge: 180 * 86_400, includeSubDomains: false } : false,
+  });
+  // Per-route limits only (sign-in and link routes set `config.rateLimit`); counted per client address.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (req, c) => {
+      const err = new Error(`请求过于频繁，请 ${Math.ceil(c.ttl / 1000)} 秒后再试`) as Error & { statusCode: number; code: string };
+      err.statusCode = 429;
+      err.code = 'THROTTLED';
+      return err;
+    },
+  });
   app.decorateRequest('session', null);
 
   app.addHook('onRequest', async (req, reply) => {
-    reply.header('X-Content-Type-Options', 'nosniff');
-    // same-origin, not no-referrer: the token in a form URL never leaves the site, yet browsers still send
-    // a real Origin on same-site form posts (with no-referrer Chromium sends "Origin: null").
-    reply.header('Referrer-Policy', 'same-origin');
-    reply.header('X-Frame-Options', 'DENY');
-    reply.header('Cross-Origin-Opener-Policy', 'same-origin');
-    if (!req.url.startsWith(QUEUE_BOARD_PREFIX)) reply.header('Content-Security-Policy', CSP);
     if (!req.url.startsWith('/static/')) reply.header('Cache-Control', 'no-store');
     req.session = await loadSession(deps.db, req.cookies[SESSION_COOKIE], clock());
   });
 
-  // CSRF: every state-changing request made with a session cookie must carry the session's token
-  // (form field _csrf or header X-CSRF-Token), and a cross-site Origin is refused outright.
-  // Unit-form posts carry their signed link instead, which no other site can know.
+  // CSRF, kept hand-written on purpose: every state-changing request made with a session cookie must
+  // carry the session's token (form field _csrf or header X-CSRF-Token), and a cross-site Origin is
+  // refused outright. @fastify/csrf-protection would need its own secret cookie or session plugin,
+  // where our token already lives in the PostgreSQL session (sessions.ts), so every web server
+  // checks the same token; and unit-form posts carry their signed link instead, which no other
+  // site can know. The queue board (bull-board) sends its requests from its own script, which
+  // cannot carry our token: for it a same-origin Origin header is required instead (browsers send
+  // Origin on every non-GET fetch), on top of the SameSite=Lax session cookie.
   app.addHook('preHandler', async (req, reply) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
     const o = req.headers.origin;
@@ -155,6 +193,11 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
       return wantsHtml(req) ? sendPage(reply, errorPage(403, '请求来源不被允许'), 403) : reply.code(403).send({ error: '请求来源不被允许', code: 'BAD_ORIGIN' });
     }
     if (!req.session) return;
+    if (req.url.startsWith(`${QUEUE_BOARD_PREFIX}/`)) {
+      if (o) return;
+      deps.logger.warn('queue board change without Origin refused', { url: req.url, ip: req.ip, email: req.session.email });
+      return reply.code(403).send({ error: '请求来源无法确认', code: 'BAD_ORIGIN' });
+    }
     if (req.url.startsWith('/f/') || req.url.startsWith('/api/unit/') || (req.method === 'POST' && (req.url === '/login' || req.url === '/api/session'))) return;
     const body = req.body as Record<string, unknown> | undefined;
     const token = (req.headers['x-csrf-token'] as string | undefined) ?? (typeof body?._csrf === 'string' ? body._csrf : undefined);
@@ -167,6 +210,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   const ctx: WebContext = {
     ...deps,
     clock,
+    limits: { ...DEFAULT_LIMITS, ...deps.limits },
     read: createReadModels({ db: deps.db, lights: lightPolicy(deps.policy, deps.holidayOverride), clock, ...(deps.readModelTtlMs !== undefined ? { ttlMs: deps.readModelTtlMs } : {}) }),
     origin,
     secureCookies: origin.startsWith('https:'),
@@ -192,7 +236,9 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     const message =
-      err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+      status === 429
+        ? err.message
+        : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
         ? '提交的内容过大'
         : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
           ? '不支持的内容类型'
@@ -218,6 +264,10 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   if (deps.mountQueueBoard) {
     const mount = deps.mountQueueBoard;
     await app.register(async (scope) => {
+      // bull-board's page runs inline script: no CSP of ours there (the scope is Office-only)
+      scope.addHook('onRoute', (r) => {
+        r.config = Object.assign(r.config ?? {}, { helmet: { contentSecurityPolicy: false } });
+      });
       scope.addHook('onRequest', ctx.requireOffice);
       await mount(scope, QUEUE_BOARD_PREFIX);
     });

@@ -25,9 +25,14 @@ export const SESSION_COOKIE = 'dubang_sid';
 
 const digest = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
+/** An address as sign-in reads it (and as the sign-in throttle counts it): trimmed, lower-case. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
 /** Office and leadership contacts may sign in; the unit's kind decides the role. */
 export async function authenticate(db: PrismaClient, email: string, password: string): Promise<{ contactId: string; email: string; name: string; role: WebRole } | null> {
-  const normalized = email.trim().toLowerCase();
+  const normalized = normalizeEmail(email);
   const contacts = await db.contact.findMany({
     where: { email: { equals: normalized, mode: 'insensitive' }, passwordHash: { not: null }, unit: { kind: { in: ['OFFICE', 'LEADERSHIP'] } } },
     include: { unit: { select: { kind: true } } },

@@ -111,7 +111,8 @@ export function parseExtension(body: Record<string, unknown>, zone: string): { n
 /** A completion request (申请销号): the 完成情况说明 and evidence links, both optional; stored for the Office's review. */
 export function parseCompletion(body: Record<string, unknown>): { note?: string; evidenceLinks?: string[] } {
   const note = parseNote(body, 'note', '完成情况说明');
-  const links = evidence(body.evidenceLinks ?? body.evidence);
+  // the unit form names its field completionEvidenceLinks (so a refused form restores it apart from the report's); the API takes evidenceLinks
+  const links = evidence(body.completionEvidenceLinks ?? body.evidenceLinks ?? body.evidence);
   return { ...(note ? { note } : {}), ...(links.length ? { evidenceLinks: links } : {}) };
 }
 

@@ -6,11 +6,12 @@
  */
 import { secondsPolicy } from '../../domain/policy';
 import { createLinkService } from '../../infra/links';
-import { startHarness, SECRET, PUBLIC_URL, signIn, OFFICE, tokenOf, type Harness, type Request } from './http-support/harness';
+import { startHarness, SECRET, PUBLIC_URL, signIn, OFFICE, tokenOf, type Harness, type Reply, type Request, type TestClient } from './http-support/harness';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  // every request comes from 127.0.0.1: the per-client budgets are raised here and tested on their own below
+  h = await startHarness({ web: { limits: { refusalAuditsPerClient: 10_000, refusalAuditsTotal: 10_000, linkRequestsPerMinute: 10_000 } } });
 }, 90_000);
 afterAll(async () => {
   await h?.close();
@@ -28,15 +29,27 @@ const snapshot = async () => ({
 const options = (body: string) => [...(/<select id="period" name="period">([\s\S]*?)<\/select>/.exec(body)?.[1] ?? '').matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]);
 const refusals = () => h.db.prisma.auditEvent.count({ where: { action: 'link.refused' } });
 
-function link(assignmentId: string, opts: { now?: number; ttlMs?: number } = {}): { url: string; token: string; path: string } {
-  const { token } = h.links.sign(assignmentId, opts);
-  const url = h.links.url(assignmentId, token);
+/** A link as the Office or the mailer issues it (in the assignment's current epoch). */
+async function link(assignmentId: string, opts: { now?: number; ttlMs?: number } = {}): Promise<{ url: string; token: string; path: string }> {
+  const { token, url } = await h.links.issue(assignmentId, opts);
   return { url, token, path: url.slice(PUBLIC_URL.length) };
+}
+
+/**
+ * Posts a unit form as a browser does and follows the redirect with the flash cookie: `post` is
+ * the answer to the POST (303 back to the form), `page` the form the person then sees.
+ */
+async function submit(app: TestClient, url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<{ post: Reply; page: Reply }> {
+  const post = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, payload: new URLSearchParams(fields).toString() });
+  if (post.statusCode !== 303) return { post, page: post };
+  const flash = post.cookies.find((c) => c.name === 'dubang_flash');
+  const page = await app.inject({ method: 'GET', url: post.headers.location!, headers: flash ? { cookie: `dubang_flash=${flash.value}` } : {} });
+  return { post, page };
 }
 
 describe('a unit through its own link', () => {
   it('opens the form: task, unit, deadline and the actions', async () => {
-    const l = link(h.seeded.t1a);
+    const l = await link(h.seeded.t1a);
     const res = await h.app.inject({ method: 'GET', url: l.path });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/html');
@@ -48,31 +61,29 @@ describe('a unit through its own link', () => {
   });
 
   it('acknowledges; a second acknowledgement is refused with the lifecycle reason and changes nothing', async () => {
-    const l = link(h.seeded.t1a);
-    const ok = await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t1a}/acknowledge`, ...form({ t: l.token }) });
-    expect(ok.statusCode).toBe(200);
-    expect(ok.body).toContain('已签收该任务。');
+    const l = await link(h.seeded.t1a);
+    const ok = await submit(h.app, `/f/${h.seeded.t1a}/acknowledge`, { t: l.token });
+    expect(ok.page.statusCode).toBe(200);
+    expect(ok.page.body).toContain('已签收该任务。');
     expect(await state(h.seeded.t1a)).toBe('ACKNOWLEDGED');
     const ev = await h.db.prisma.auditEvent.findFirstOrThrow({ where: { assignmentId: h.seeded.t1a, action: 'assignment.acknowledged' } });
-    expect(ev.actor).toBe(`unit:${h.seeded.t1a}`);
+    // the actor names the link the unit used (its jti), so a leaked link can be traced
+    expect(ev.actor).toBe(`unit:${h.seeded.t1a}/link:${tokenOf(l.url).split('.')[3]}`);
 
     const before = await snapshot();
-    const again = await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t1a}/acknowledge`, ...form({ t: l.token }) });
-    expect(again.statusCode).toBe(409);
-    expect(again.body).toMatch(/市市场监管局已于.*签收该任务，无需重复签收/);
+    const again = await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t1a}`, ...form({ t: l.token, action: 'acknowledge' }) });
+    expect(again.statusCode).toBe(303);
+    const shown = await h.app.inject({ method: 'GET', url: again.headers.location!, headers: { cookie: `dubang_flash=${again.cookies.find((c) => c.name === 'dubang_flash')!.value}` } });
+    expect(shown.body).toMatch(/市市场监管局已于\d{4}年\d{1,2}月\d{1,2}日（星期.） \d\d:\d\d签收该任务，无需重复签收/);
     expect(await snapshot()).toEqual(before);
   });
 
   it('submits a report with indicator values and evidence links; hostile text is stored as typed and shown escaped', async () => {
-    const l = link(h.seeded.t1a);
+    const l = await link(h.seeded.t1a);
     const hostile = '完成调研<script>alert("x")</script><img src=x onerror=alert(1)>';
-    const res = await h.app.inject({
-      method: 'POST',
-      url: `/f/${h.seeded.t1a}/report`,
-      ...form({ t: l.token, period: '2026Q4', text: hostile, percent: '40', ind_I01: '9.5', ind_I02: '88', evidenceLinks: 'https://example.gov.cn/a.pdf\nhttp://example.gov.cn/b?x=<b>' }),
-    });
-    expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('已报送 2026Q4 进展报告。');
+    const res = await submit(h.app, `/f/${h.seeded.t1a}/report`, { t: l.token, period: '2026Q4', text: hostile, percent: '40', ind_I01: '9.5', ind_I02: '88', evidenceLinks: 'https://example.gov.cn/a.pdf\nhttp://example.gov.cn/b?x=<b>' });
+    expect(res.page.statusCode).toBe(200);
+    expect(res.page.body).toContain('已报送2026年第四季度进展报告。');
     const r = await h.db.prisma.report.findFirstOrThrow({ where: { assignmentId: h.seeded.t1a }, include: { indicatorValues: { include: { indicator: true } } } });
     expect(r.text).toBe(hostile);
     expect(r.percent).toBe(40);
@@ -93,8 +104,8 @@ describe('a unit through its own link', () => {
   });
 
   it('refuses hostile or malformed report input with the field named, storing nothing', async () => {
-    const l = link(h.seeded.t2a);
-    await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t2a}/acknowledge`, ...form({ t: l.token }) });
+    const l = await link(h.seeded.t2a);
+    await submit(h.app, `/f/${h.seeded.t2a}/acknowledge`, { t: l.token });
     const before = await snapshot();
     const cases: [Record<string, string>, RegExp][] = [
       [{ period: '2026Q4', text: 'x', evidenceLinks: 'javascript:alert(1)' }, /只能是 http:\/\/ 或 https:\/\//],
@@ -107,15 +118,15 @@ describe('a unit through its own link', () => {
       [{ period: '2026Q4', text: 'x', 'ind_<b>': '1' }, /指标代码/],
     ];
     for (const [fields, reason] of cases) {
-      const res = await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t2a}/report`, ...form({ t: l.token, ...fields }) });
-      expect(res.statusCode).toBe(422);
-      expect(res.body).toMatch(reason);
+      const res = await submit(h.app, `/f/${h.seeded.t2a}/report`, { t: l.token, ...fields });
+      expect(res.post.statusCode).toBe(303);
+      expect(res.page.body).toMatch(reason);
     }
     expect(await snapshot()).toEqual(before);
   });
 
   it('refuses an oversized body with 413 and changes nothing', async () => {
-    const l = link(h.seeded.t2a);
+    const l = await link(h.seeded.t2a);
     const before = await snapshot();
     const res = await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t2a}/report`, ...form({ t: l.token, period: '2026Q4', text: '长'.repeat(40_000) }) });
     expect(res.statusCode).toBe(413);
@@ -126,31 +137,32 @@ describe('a unit through its own link', () => {
   });
 
   it('requests an extension: a date before the current deadline is refused with the reason; a later one is recorded', async () => {
-    const l = link(h.seeded.t2a);
-    const early = await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t2a}/extension`, ...form({ t: l.token, newDueAt: '2026-01-01', reason: '需要更多时间' }) });
-    expect(early.statusCode).toBe(422);
-    expect(early.body).toContain('新的完成时限应晚于现在的时限');
-    const ok = await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t2a}/extension`, ...form({ t: l.token, newDueAt: '2029-06-30', reason: '配套资金年底到位' }) });
-    expect(ok.statusCode).toBe(200);
-    expect(ok.body).toContain('已提交延期申请');
+    const l = await link(h.seeded.t2a);
+    const early = await submit(h.app, `/f/${h.seeded.t2a}/extension`, { t: l.token, newDueAt: '2026-01-01', reason: '需要更多时间' });
+    expect(early.page.body).toMatch(/新的完成时限应晚于现在的时限\d{4}年\d{1,2}月\d{1,2}日/);
+    // what the unit typed is still in the form
+    expect(early.page.body).toContain('需要更多时间</textarea>');
+    const ok = await submit(h.app, `/f/${h.seeded.t2a}/extension`, { t: l.token, newDueAt: '2029-06-30', reason: '配套资金年底到位' });
+    expect(ok.page.body).toContain('已提交延期申请');
     expect(await state(h.seeded.t2a)).toBe('EXTENSION_REQUESTED');
     const ext = await h.db.prisma.extension.findFirstOrThrow({ where: { assignmentId: h.seeded.t2a } });
     expect(ext.requestedDueAt.toISOString()).toBe('2029-06-30T15:59:59.999Z');
   });
 
   it('a standing task cannot be closed: the lifecycle reason is shown', async () => {
-    const l = link(h.seeded.t3a);
-    await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t3a}/acknowledge`, ...form({ t: l.token }) });
-    const res = await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t3a}/completion`, ...form({ t: l.token }) });
-    expect(res.statusCode).toBe(409);
-    expect(res.body).toContain('长期任务持续推进，不设销号');
+    const l = await link(h.seeded.t3a);
+    await submit(h.app, `/f/${h.seeded.t3a}/acknowledge`, { t: l.token });
+    const res = await submit(h.app, `/f/${h.seeded.t3a}/completion`, { t: l.token });
+    expect(res.page.body).toContain('长期任务持续推进，不设销号');
+    // and the form no longer offers it
+    expect(res.page.body).not.toContain('id="request-completion"');
   });
 
   it('offers the periods the policy asks for: on 2027-01-05 the late 2026Y summary too; each one offered is accepted', async () => {
     // the server's clock only: the lifecycle keeps real time, and its validator takes any well-formed period
     const jan5 = await h.buildApp({ clock: () => Date.parse('2027-01-05T10:00:00+08:00') });
     try {
-      const l = link(h.seeded.t3a);
+      const l = await link(h.seeded.t3a);
       const page = await jan5.inject({ method: 'GET', url: l.path });
       expect(page.statusCode).toBe(200);
       expect(options(page.body)).toEqual(['2026Q4', '2026Y', '2027Q1', '2027Y']);
@@ -163,10 +175,9 @@ describe('a unit through its own link', () => {
         ['2027Q1', 'open'],
         ['2027Y', 'open'],
       ]);
-      const res = await jan5.inject({ method: 'POST', url: `/f/${h.seeded.t3a}/report`, ...form({ t: l.token, period: '2026Q4', text: '第四季度进展' }) });
-      expect(res.statusCode).toBe(200);
-      expect(res.body).toContain('已报送 2026Q4 进展报告。');
-      expect(options(res.body)).toEqual(['2026Y', '2027Q1', '2027Y']);
+      const res = await submit(jan5, `/f/${h.seeded.t3a}/report`, { t: l.token, period: '2026Q4', text: '第四季度进展' });
+      expect(res.page.body).toContain('已报送2026年第四季度进展报告。');
+      expect(options(res.page.body)).toEqual(['2026Y', '2027Q1', '2027Y']);
     } finally {
       await jan5.close();
     }
@@ -178,12 +189,11 @@ describe('a unit through its own link', () => {
     // 20 s periods due 5 s after their end: 61 s after supervision started P3 is due, P1 and P2 are late, P4 runs
     const rolling = await h.buildApp({ policy: secondsPolicy(), holidayOverride: null, clock: () => created + 61_000 });
     try {
-      const l = link(h.seeded.t1a);
+      const l = await link(h.seeded.t1a);
       expect(options((await rolling.inject({ method: 'GET', url: l.path })).body)).toEqual(['P3', 'P2', 'P1', 'P4']);
-      const res = await rolling.inject({ method: 'POST', url: `/f/${h.seeded.t1a}/report`, ...form({ t: l.token, period: 'P3', text: '第3期进展' }) });
-      expect(res.statusCode).toBe(200);
-      expect(res.body).toContain('已报送 P3 进展报告。');
-      expect(options(res.body)).toEqual(['P2', 'P1', 'P4']);
+      const res = await submit(rolling, `/f/${h.seeded.t1a}/report`, { t: l.token, period: 'P3', text: '第3期进展' });
+      expect(res.page.body).toContain('已报送P3进展报告。');
+      expect(options(res.page.body)).toEqual(['P2', 'P1', 'P4']);
       expect(await h.db.prisma.report.count({ where: { assignmentId: h.seeded.t1a, period: 'P3' } })).toBe(1);
     } finally {
       await rolling.close();
@@ -191,7 +201,7 @@ describe('a unit through its own link', () => {
   });
 
   it('has a JSON twin with the token as a bearer credential', async () => {
-    const l = link(h.seeded.t3a);
+    const l = await link(h.seeded.t3a);
     const get = await h.app.inject({ method: 'GET', url: `/api/unit/${h.seeded.t3a}`, headers: { authorization: `Bearer ${l.token}` } });
     expect(get.statusCode).toBe(200);
     expect(get.json()).toMatchObject({ assignment: { unit: '市市场监管局', state: 'ONGOING' }, task: { number: 3, kind: 'standing' } });
@@ -220,10 +230,10 @@ describe('link attacks (RELIABILITY row 16): refused, nothing changes, logged', 
   }
 
   it('a forged signature gets 401 (GET and POST, HTML and JSON)', async () => {
-    const l = link(h.seeded.t1b);
+    const l = await link(h.seeded.t1b);
     const parts = l.token.split('.');
-    const sig = parts[5]!;
-    parts[5] = (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1);
+    const sig = parts[7]!;
+    parts[7] = (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1);
     const forged = parts.join('.');
     const page = await expectRefused({ method: 'GET', url: `/f/${h.seeded.t1b}?t=${encodeURIComponent(forged)}` }, 401, 'BAD_SIGNATURE');
     expect(page.body).toContain('链接校验失败');
@@ -236,13 +246,13 @@ describe('link attacks (RELIABILITY row 16): refused, nothing changes, logged', 
     const other = createLinkService({ db: h.db.prisma, secret: 'another-secret-0123456789abcdef', publicUrl: PUBLIC_URL });
     const foreign = other.sign(h.seeded.t1b).token;
     await expectRefused({ method: 'POST', url: `/f/${h.seeded.t1b}/acknowledge`, ...form({ t: foreign }) }, 401, 'BAD_SIGNATURE');
-    const parts = link(h.seeded.t1b).token.split('.');
-    parts[4] = (Date.now() + 10 * 365 * 86_400_000).toString(36);
+    const parts = (await link(h.seeded.t1b)).token.split('.');
+    parts[5] = (Date.now() + 10 * 365 * 86_400_000).toString(36); // v2.<kid>.<id>.<jti>.<iat>.<exp>.<epoch>.<mac>
     await expectRefused({ method: 'POST', url: `/f/${h.seeded.t1b}/acknowledge`, ...form({ t: parts.join('.') }) }, 401, 'BAD_SIGNATURE');
   });
 
   it('an expired link gets 401 with the reason', async () => {
-    const expired = link(h.seeded.t1b, { now: Date.now() - 10 * 86_400_000, ttlMs: 86_400_000 });
+    const expired = await link(h.seeded.t1b, { now: Date.now() - 10 * 86_400_000, ttlMs: 86_400_000 });
     const res = await expectRefused({ method: 'POST', url: `/f/${h.seeded.t1b}/acknowledge`, ...form({ t: expired.token }) }, 401, 'EXPIRED');
     expect(res.body).toContain('链接已过期');
   });
@@ -254,7 +264,7 @@ describe('link attacks (RELIABILITY row 16): refused, nothing changes, logged', 
   });
 
   it("another assignment's link gets 403 (same unit's other task, and another unit's)", async () => {
-    const mine = link(h.seeded.t2a);
+    const mine = await link(h.seeded.t2a);
     const res = await expectRefused({ method: 'GET', url: `/f/${h.seeded.t1b}?t=${encodeURIComponent(mine.token)}` }, 403, 'WRONG_ASSIGNMENT');
     expect(res.body).toContain('该链接不属于这项任务分工');
     await expectRefused({ method: 'POST', url: `/f/${h.seeded.t1b}/acknowledge`, ...form({ t: mine.token }) }, 403, 'WRONG_ASSIGNMENT');
@@ -264,7 +274,7 @@ describe('link attacks (RELIABILITY row 16): refused, nothing changes, logged', 
 
   it('a link replayed after revocation gets 403; a fresh link works; revoking one jti leaves the others', async () => {
     const office = await signIn(h.app, OFFICE);
-    const first = link(h.seeded.t1b, { now: Date.now() - 1000 });
+    const first = await link(h.seeded.t1b, { now: Date.now() - 1000 });
     expect((await h.app.inject({ method: 'GET', url: first.path })).statusCode).toBe(200);
     const revoke = await h.app.inject({ method: 'POST', url: `/api/assignments/${h.seeded.t1b}/links/revoke`, headers: { cookie: office.cookie, 'x-csrf-token': office.csrf }, payload: { reason: '联络员更换' } });
     expect(revoke.statusCode).toBe(200);
@@ -276,17 +286,17 @@ describe('link attacks (RELIABILITY row 16): refused, nothing changes, logged', 
     expect(issued.statusCode).toBe(200);
     const fresh = issued.json() as { url: string; jti: string };
     expect(fresh.url.startsWith(`${PUBLIC_URL}/f/${h.seeded.t1b}?t=`)).toBe(true);
-    const other = link(h.seeded.t1b);
+    const other = await link(h.seeded.t1b);
     const one = await h.app.inject({ method: 'POST', url: `/api/assignments/${h.seeded.t1b}/links/revoke`, headers: { cookie: office.cookie, 'x-csrf-token': office.csrf }, payload: { jti: fresh.jti } });
     expect(one.statusCode).toBe(200);
     await expectRefused({ method: 'GET', url: `/f/${h.seeded.t1b}?t=${encodeURIComponent(tokenOf(fresh.url))}` }, 403, 'REVOKED');
-    const ok = await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t1b}/acknowledge`, ...form({ t: other.token }) });
-    expect(ok.statusCode).toBe(200);
+    const ok = await submit(h.app, `/f/${h.seeded.t1b}/acknowledge`, { t: other.token });
+    expect(ok.page.body).toContain('已签收该任务。');
     expect(await state(h.seeded.t1b)).toBe('ACKNOWLEDGED');
   });
 
   it('a cross-site form post with a valid token is refused by Origin', async () => {
-    const l = link(h.seeded.t1b);
+    const l = await link(h.seeded.t1b);
     const before = await snapshot();
     const res = await h.app.inject({ method: 'POST', url: `/f/${h.seeded.t1b}/completion`, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' }, payload: `t=${encodeURIComponent(l.token)}` });
     expect(res.statusCode).toBe(403);
@@ -294,8 +304,8 @@ describe('link attacks (RELIABILITY row 16): refused, nothing changes, logged', 
   });
 
   it('the link in a notice is signed for that notice and verifies (jti = notice id)', async () => {
-    const url = h.links.linkFor({ id: '0f0e0d0c-0b0a-4908-8706-050403020100', assignmentId: h.seeded.t1a })!;
-    expect(url).toMatch(new RegExp(`^${PUBLIC_URL}/f/${h.seeded.t1a}\\?t=v1\\.${h.seeded.t1a}\\.0f0e0d0c-0b0a-4908-8706-050403020100\\.`));
+    const url = (await h.links.linkFor({ id: '0f0e0d0c-0b0a-4908-8706-050403020100', assignmentId: h.seeded.t1a }))!;
+    expect(url).toMatch(new RegExp(`^${PUBLIC_URL}/f/${h.seeded.t1a}\\?t=v2\\.k1\\.${h.seeded.t1a}\\.0f0e0d0c-0b0a-4908-8706-050403020100\\.`));
     expect(await h.links.verify(tokenOf(url), h.seeded.t1a)).toMatchObject({ ok: true });
     expect(SECRET.length).toBeGreaterThan(16);
   });

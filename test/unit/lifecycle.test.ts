@@ -1,7 +1,7 @@
 /**
  * The assignment state machine: every input in every state, accepted or refused with its reason.
  */
-import { decide, initialView, isOverdue, LIFECYCLE_INPUTS, type AssignmentView, type LifecycleInput } from '../../domain/lifecycle';
+import { availability, decide, initialView, isOverdue, LIFECYCLE_INPUTS, type AssignmentView, type LifecycleInput } from '../../domain/lifecycle';
 import type { AssignmentState } from '../../domain/model';
 import { loadConfig } from '../../config';
 import { createPlanner } from '../../workflows/planner';
@@ -75,6 +75,27 @@ describe('rules a unit or the Office would notice', () => {
     expect(d.ok && d.next.state).toBe('ONGOING');
     const c = decide(view('ONGOING', { dueAt: null }), 'standing', { type: 'requestCompletion' }, BEFORE);
     expect(c).toMatchObject({ ok: false, reason: '长期任务持续推进，不设销号；请按期报送年度总结' });
+  });
+
+  it('refusals write instants as a reader in Shanghai says them, never as ISO strings', () => {
+    const late = decide(view('IN_PROGRESS'), 'deadline', inputs.requestExtension, AFTER, 'Asia/Shanghai');
+    expect(late).toEqual({ ok: false, code: 'DEADLINE_PASSED', reason: '完成时限2025年12月31日（星期三）已过，只能在时限之前申请延期；确需调整时限请联系市质量强市领导小组办公室' });
+    const early = decide(view('IN_PROGRESS'), 'deadline', { type: 'requestExtension', newDueAt: '2025-12-01T23:59:59.999+08:00', reason: '资金' }, BEFORE);
+    expect(early).toMatchObject({ ok: false, reason: '新的完成时限应晚于现在的时限2025年12月31日（星期三）' });
+    const again = decide(view('ACKNOWLEDGED', { acknowledgedAt: '2025-11-01T02:30:00.000Z' }), 'deadline', { type: 'acknowledge' }, BEFORE);
+    expect(again).toMatchObject({ ok: false, reason: '市市场监管局已于2025年11月1日（星期六） 10:30签收该任务，无需重复签收' });
+    for (const d of [late, early, again]) if (!d.ok) expect(d.reason).not.toMatch(/\d{4}-\d{2}-\d{2}|T\d\d:/);
+  });
+
+  it('availability offers exactly what decide would take in the state: no extension past the deadline or while one is pending', () => {
+    const offered = (state: AssignmentState, now: number, extra: Partial<AssignmentView> = {}) =>
+      Object.fromEntries((['acknowledge', 'submitReport', 'requestCompletion', 'requestExtension'] as const).map((t) => [t, availability(view(state, extra), 'deadline', t, now).ok]));
+    expect(offered('ASSIGNED', BEFORE)).toEqual({ acknowledge: true, submitReport: false, requestCompletion: false, requestExtension: false });
+    expect(offered('IN_PROGRESS', BEFORE)).toEqual({ acknowledge: false, submitReport: true, requestCompletion: true, requestExtension: true });
+    expect(offered('IN_PROGRESS', AFTER)).toEqual({ acknowledge: false, submitReport: true, requestCompletion: true, requestExtension: false });
+    expect(offered('EXTENSION_REQUESTED', BEFORE)).toEqual({ acknowledge: false, submitReport: true, requestCompletion: false, requestExtension: false });
+    expect(availability(view('IN_PROGRESS'), 'deadline', 'requestExtension', AFTER)).toMatchObject({ ok: false, reason: expect.stringContaining('完成时限2025年12月31日（星期三）已过') });
+    expect(availability(view('ONGOING', { dueAt: null }), 'standing', 'requestExtension', BEFORE)).toMatchObject({ ok: false, code: 'STANDING_TASK' });
   });
 
   it('an extension can be asked for only before the deadline, and its approval moves the deadline', () => {

@@ -1,6 +1,7 @@
 /** Signed link tokens (domain/links.ts): format, verification order, revocation, escaping helpers. */
 import { createHmac } from 'node:crypto';
-import { constantTimeEqual, isAuthenticationFailure, isRevoked, signLinkToken, verifyLinkToken, type MacFunction } from '../../domain/links';
+import { claimedJti, constantTimeEqual, INITIAL_EPOCH, isAuthenticationFailure, isRevoked, signLinkToken, verifyLinkToken, type LinkKeyring, type MacFunction } from '../../domain/links';
+import { createLinkSigner } from '../../infra/links';
 import { escapeHtml, html, jsonForScript, raw, safeHref } from '../../infra/http/html';
 
 const mac: MacFunction = (m) => createHmac('sha256', 'k'.repeat(32)).update(m).digest('base64url');
@@ -74,5 +75,55 @@ describe('HTML escaping', () => {
     expect(safeHref('//evil.example')).toBe('#');
     expect(safeHref('/tasks')).toBe('/tasks');
     expect(safeHref('https://a.example/x')).toBe('https://a.example/x');
+  });
+});
+
+describe('v2 tokens: key ids for rotation, epochs for revocation', () => {
+  const v2 = { ...claims, keyId: 'k2', epoch: INITIAL_EPOCH };
+  const rotating: LinkKeyring = { current: { id: 'k2', mac }, previous: { id: 'k1', mac: other } };
+
+  it('names its key and epoch, and verifies under the key it names', () => {
+    const token = signLinkToken(v2, mac);
+    expect(token.split('.').slice(0, 2)).toEqual(['v2', 'k2']);
+    expect(verifyLinkToken(token, rotating, { now: claims.issuedAt, assignmentId: A })).toEqual({ ok: true, claims: v2 });
+    expect(claimedJti(token)).toBe('n1');
+  });
+
+  it('during a rotation accepts tokens of the previous key (by its id) and old v1 tokens signed with either key', () => {
+    const old = signLinkToken({ ...claims, keyId: 'k1', epoch: INITIAL_EPOCH }, other);
+    expect(verifyLinkToken(old, rotating, { now: claims.issuedAt })).toMatchObject({ ok: true, claims: { keyId: 'k1' } });
+    // emails sent before key ids existed: v1, signed with what is now the previous key, or the current one
+    expect(verifyLinkToken(signLinkToken(claims, other), rotating, { now: claims.issuedAt })).toMatchObject({ ok: true });
+    expect(verifyLinkToken(signLinkToken(claims, mac), rotating, { now: claims.issuedAt })).toMatchObject({ ok: true });
+    // after the rotation window (previous key removed) the old key's tokens are refused
+    const after: LinkKeyring = { current: { id: 'k2', mac } };
+    expect(verifyLinkToken(old, after, { now: claims.issuedAt })).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
+    expect(verifyLinkToken(signLinkToken(claims, other), after, { now: claims.issuedAt })).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
+  });
+
+  it('refuses a token whose key id is swapped to the other key, or unknown', () => {
+    const parts = signLinkToken({ ...v2, keyId: 'k1' }, other).split('.');
+    parts[1] = 'k2';
+    expect(verifyLinkToken(parts.join('.'), rotating, { now: claims.issuedAt })).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
+    expect(verifyLinkToken(signLinkToken({ ...v2, keyId: 'k9' }, mac), rotating, { now: claims.issuedAt })).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
+  });
+
+  it('after all links were revoked only the new epoch stands: an older one, a forged "newer" v1 token or a made-up epoch are revoked', () => {
+    const e1 = 'Qm9vZ3VzRXBvY2gx';
+    expect(isRevoked(v2, [], INITIAL_EPOCH)).toBe(false);
+    expect(isRevoked(v2, [], e1)).toBe(true);
+    expect(isRevoked({ ...v2, epoch: e1 }, [], e1)).toBe(false);
+    expect(isRevoked({ ...v2, epoch: 'guess' }, [], e1)).toBe(true);
+    // a v1 token issued (or claiming to be issued) long after the revocation is refused all the same
+    expect(isRevoked({ ...claims, issuedAt: claims.issuedAt + 10 * 86_400_000 }, [{ jti: null, revokedBefore: claims.issuedAt }], e1)).toBe(true);
+    // a single revoked jti is refused in any epoch
+    expect(isRevoked({ ...v2, epoch: e1 }, [{ jti: 'n1', revokedBefore: null }], e1)).toBe(true);
+  });
+
+  it('the signer puts the configured key id into new tokens', () => {
+    const s = createLinkSigner({ secret: 'a'.repeat(40), keyId: 'k7', publicUrl: 'https://duban.example.gov.cn/' });
+    const { token } = s.sign(A, { jti: 'n2', epoch: 'e5' });
+    expect(token).toMatch(new RegExp(`^v2\\.k7\\.${A}\\.n2\\.[0-9a-z]+\\.[0-9a-z]+\\.e5\\.`));
+    expect(s.url(A, token)).toBe(`https://duban.example.gov.cn/f/${A}?t=${token}`);
   });
 });

@@ -283,7 +283,8 @@ describe('deadlines', () => {
     await until(async () => (await outbox({ task: 2 })).some((n) => n.kind === 'supervision' && n.slip?.colour === 'ORANGE'));
     expect((await assignment(2, '市市场监管局')).overdue).toBe(false);
     const late = await refusal(send(h, 'requestExtension', { unit: '市工信局', newDueAt: '2026-06-30T23:59:59.999+08:00', reason: '资金未到位' }));
-    expect(late.reason).toMatch(/^完成时限 .* 已过，只能在时限之前申请延期$/);
+    // the deadline as a reader in Shanghai says it, never an ISO instant
+    expect(late.reason).toBe('完成时限2025年12月31日（星期三）已过，只能在时限之前申请延期；确需调整时限请联系市质量强市领导小组办公室');
     const sent = await outbox({ task: 2 });
     expect(sent.filter((n) => n.unit === '市工信局' && n.kind !== 'assignment' && n.dueAt.getTime() <= DUE_MS + 1000).map((n) => [n.kind, n.slip?.colour ?? null])).toEqual([
       ['deadline_reminder', null],

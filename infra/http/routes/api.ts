@@ -7,8 +7,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { LIGHTS, type Light } from '../../../app/dashboard/lights';
 import * as q from '../../../app/dashboard/queries';
 import { replaceContacts, ContactInputError, type ContactInput } from '../../../app/dashboard/contacts';
-import { audit } from '../../audit';
 import { officeAct } from '../office-actions';
+import { issueLink, revokeLinks } from '../link-actions';
 import { openApiDocument } from '../openapi';
 import type { WebContext } from '../server';
 
@@ -134,22 +134,21 @@ export function registerApi(app: FastifyInstance, ctx: WebContext): void {
   });
 
   app.post<{ Params: { id: string }; Body: { ttlDays?: unknown } }>('/api/assignments/:id/links', write, async (req, reply) => {
-    const a = UUID.test(req.params.id) ? await ctx.db.assignment.findUnique({ where: { id: req.params.id }, select: { id: true, unitId: true, taskId: true } }) : null;
-    if (!a) return reply.code(404).send({ error: '没有这项任务分工', code: 'NOT_FOUND' });
+    if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这项任务分工', code: 'NOT_FOUND' });
     const days = typeof req.body?.ttlDays === 'number' && req.body.ttlDays >= 1 && req.body.ttlDays <= 365 ? req.body.ttlDays : undefined;
-    const { token, claims } = ctx.links.sign(a.id, days ? { ttlMs: days * 86_400_000 } : {});
-    await audit(ctx.db, { actor: `office:${req.session!.email}`, action: 'link.issued', entityType: 'Link', entityId: claims.jti, assignmentId: a.id, unitId: a.unitId, taskId: a.taskId, data: { jti: claims.jti, expiresAt: new Date(claims.expiresAt).toISOString() } });
-    return { url: ctx.links.url(a.id, token), jti: claims.jti, expiresAt: new Date(claims.expiresAt).toISOString() };
+    const r = await issueLink(ctx, req.session!, req.params.id, days ? { ttlMs: days * 86_400_000 } : {});
+    if (r.status !== 200) return reply.code(r.status).send({ error: r.message, code: r.code });
+    return { url: r.url, jti: r.jti, expiresAt: r.expiresAt };
   });
 
-  app.post<{ Params: { id: string }; Body: { jti?: unknown; reason?: unknown } }>('/api/assignments/:id/links/revoke', write, async (req, reply) => {
-    const a = UUID.test(req.params.id) ? await ctx.db.assignment.findUnique({ where: { id: req.params.id }, select: { id: true, unitId: true, taskId: true } }) : null;
-    if (!a) return reply.code(404).send({ error: '没有这项任务分工', code: 'NOT_FOUND' });
+  app.post<{ Params: { id: string }; Body: { jti?: unknown; reason?: unknown; then?: unknown } }>('/api/assignments/:id/links/revoke', write, async (req, reply) => {
+    if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这项任务分工', code: 'NOT_FOUND' });
     const jti = typeof req.body?.jti === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(req.body.jti) ? req.body.jti : undefined;
     const reason = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 500) : undefined;
-    await ctx.links.revoke(a.id, { ...(jti ? { jti } : {}), actor: `office:${req.session!.email}`, ...(reason ? { reason } : {}) });
-    await audit(ctx.db, { actor: `office:${req.session!.email}`, action: 'link.revoked', entityType: 'Link', entityId: jti ?? a.id, assignmentId: a.id, unitId: a.unitId, taskId: a.taskId, data: { jti: jti ?? null, all: !jti, reason: reason ?? null } });
-    return { ok: true, revoked: jti ? 'one' : 'all' };
+    if (req.body?.then !== undefined && req.body.then !== 'email' && req.body.then !== 'link') return reply.code(422).send({ error: 'then 只能是 email（向单位发送含新链接的通知）或 link（返回新链接）', code: 'INVALID_INPUT' });
+    const r = await revokeLinks(ctx, req.session!, req.params.id, { ...(jti ? { jti } : {}), ...(reason ? { reason } : {}), then: req.body?.then === 'link' ? 'link' : 'email' });
+    if (r.status !== 200) return reply.code(r.status).send({ error: r.message, code: r.code });
+    return { ok: true, revoked: jti ? 'one' : 'all', message: r.message, ...(r.url ? { url: r.url, jti: r.jti, expiresAt: r.expiresAt } : {}), ...(r.noticeId ? { noticeId: r.noticeId } : {}) };
   });
 
   app.get<{ Querystring: Query }>('/api/reports', read, async (req, reply) => {

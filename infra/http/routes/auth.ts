@@ -1,41 +1,90 @@
 /**
  * Sign-in and sign-out for the Office and leadership (HTML form and JSON). Passwords are checked
  * against the directory's scrypt hashes; the session cookie is HttpOnly, SameSite=Lax, and Secure
- * when the public URL is https. The login form has its own CSRF token (double-submit cookie),
- * and repeated failures for one address or client are slowed to a stop (429).
+ * when the public URL is https. The login form has its own CSRF token (double-submit cookie).
+ *
+ * Throttling (docs/web.md "Sign-in"): every client address gets `limits.signInPerMinute` attempts a
+ * minute (@fastify/rate-limit), and failures grow a delay, per account (the address as sign-in
+ * normalises it: trimmed, lower-case) and per client address: after FREE_FAILURES failures the next
+ * attempt must wait 1 s, then 2 s, 4 s … up to MAX_DELAY_MS. There is no lockout to trigger
+ * against someone else: a browser that signed in to an account before carries a device cookie
+ * (HMAC-sealed, tied to that account) and is judged only by its own failures, so the real 督办员
+ * keeps signing in promptly while someone else is guessing the password; a new browser waits out
+ * the delay like anyone.
  */
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { constantTimeEqual } from '../../../domain/links';
 import { html } from '../html';
-import { authenticate, createSession, deleteSession, SESSION_COOKIE, SESSION_TTL_MS } from '../sessions';
+import { authenticate, createSession, deleteSession, normalizeEmail, SESSION_COOKIE, SESSION_TTL_MS } from '../sessions';
 import type { WebContext } from '../server';
 import { layout, sendPage } from '../views/layout';
 
 const LOGIN_CSRF_COOKIE = 'dubang_lcsrf';
-/** Failures per address before it is locked for the window; a client (IP) gets more, since an office may share one. */
-const MAX_FAILURES = 10;
-const MAX_FAILURES_PER_CLIENT = 50;
-const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+const DEVICE_COOKIE = 'dubang_dev';
+const DEVICE_TTL_S = 365 * 86_400;
+/** Failures before the delay starts, and its ceiling. */
+export const FREE_FAILURES = 5;
+export const MAX_DELAY_MS = 15 * 60 * 1000;
+/** A key's failures are forgotten this long after its last failure. */
+const FORGET_MS = 24 * 3600 * 1000;
+/** At most this many keys are remembered (the oldest go first), so memory stays bounded. */
+const MAX_KEYS = 20_000;
 
 /** Only same-site paths are followed after sign-in (no open redirect). */
 export function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?![/\\])[^\s]*$/.test(next) && next.length < 500 ? next : '/';
 }
 
-export function registerAuth(app: FastifyInstance, ctx: WebContext): void {
-  const failures = new Map<string, { n: number; since: number }>();
-  const throttled = (keys: string[]) =>
-    keys.some((k) => {
-      const f = failures.get(k);
-      return f !== undefined && ctx.clock() - f.since < FAILURE_WINDOW_MS && f.n >= (k.startsWith('ip:') ? MAX_FAILURES_PER_CLIENT : MAX_FAILURES);
-    });
-  const fail = (keys: string[]) => {
-    for (const k of keys) {
-      const f = failures.get(k);
-      if (!f || ctx.clock() - f.since >= FAILURE_WINDOW_MS) failures.set(k, { n: 1, since: ctx.clock() });
-      else f.n++;
-    }
+/** The wait after `failures` failures: none for the first FREE_FAILURES, then 1 s doubling up to MAX_DELAY_MS. */
+export function failureDelayMs(failures: number): number {
+  if (failures < FREE_FAILURES) return 0;
+  return Math.min(MAX_DELAY_MS, 1000 * 2 ** (failures - FREE_FAILURES));
+}
+
+/** Growing delays per key (account, client address, device), in memory, per process. */
+function failureDelays(clock: () => number) {
+  const entries = new Map<string, { failures: number; lastAt: number }>();
+  const live = (k: string) => {
+    const e = entries.get(k);
+    if (e && clock() - e.lastAt > FORGET_MS) entries.delete(k);
+    return entries.get(k);
   };
+  return {
+    /** ms still to wait before any of these keys may try again (0: go ahead) */
+    wait(keys: string[]): number {
+      let w = 0;
+      for (const k of keys) {
+        const e = live(k);
+        if (e) w = Math.max(w, e.lastAt + failureDelayMs(e.failures) - clock());
+      }
+      return w;
+    },
+    fail(keys: string[]) {
+      for (const k of keys) {
+        const e = live(k) ?? { failures: 0, lastAt: 0 };
+        entries.delete(k); // re-inserted last: Map order is the eviction order
+        entries.set(k, { failures: e.failures + 1, lastAt: clock() });
+      }
+      while (entries.size > MAX_KEYS) entries.delete(entries.keys().next().value!);
+    },
+    clear(keys: string[]) {
+      for (const k of keys) entries.delete(k);
+    },
+  };
+}
+
+export function registerAuth(app: FastifyInstance, ctx: WebContext): void {
+  const delays = failureDelays(ctx.clock);
+  const rateLimit = { rateLimit: { max: ctx.limits.signInPerMinute, timeWindow: 60_000 } };
+
+  /** The device id in the request's device cookie when it was sealed for this account, else null. */
+  function trustedDevice(req: FastifyRequest, email: string): string | null {
+    const raw = req.cookies[DEVICE_COOKIE];
+    const m = raw ? /^([A-Za-z0-9_-]{16,64})\.([A-Za-z0-9_-]{16,128})$/.exec(raw) : null;
+    if (!m) return null;
+    return constantTimeEqual(ctx.links.seal('device', `${m[1]}|${email}`), m[2]!) ? m[1]! : null;
+  }
 
   const cookieOpts = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: ctx.secureCookies };
 
@@ -58,17 +107,26 @@ ${error ? html`<p class="msg refused" role="alert">${error}</p>` : ''}
     );
   }
 
-  async function signIn(email: string, password: string, ip: string) {
-    const keys = [`e:${email.toLowerCase()}`, `ip:${ip}`];
-    if (throttled(keys)) return { error: '登录失败次数过多，请 15 分钟后再试', status: 429 } as const;
+  async function signIn(req: FastifyRequest, reply: FastifyReply, rawEmail: string, password: string) {
+    const email = normalizeEmail(rawEmail);
+    const device = trustedDevice(req, email);
+    const keys = device ? [`dev:${device}`] : [`acct:${email}`, `ip:${req.ip}`];
+    const wait = delays.wait(keys);
+    if (wait > 0) {
+      ctx.logger.warn('sign-in delayed', { email, ip: req.ip, waitMs: wait });
+      return { error: `登录失败次数较多，请 ${Math.ceil(wait / 1000)} 秒后再试`, status: 429 } as const;
+    }
     const who = await authenticate(ctx.db, email, password);
     if (!who) {
-      fail(keys);
-      ctx.logger.warn('sign-in failed', { email, ip });
+      delays.fail(keys);
+      ctx.logger.warn('sign-in failed', { email, ip: req.ip, trustedDevice: Boolean(device) });
       return { error: '邮箱或密码不正确', status: 401 } as const;
     }
+    delays.clear([...keys, `ip:${req.ip}`]);
+    const id = device ?? randomBytes(18).toString('base64url');
+    reply.setCookie(DEVICE_COOKIE, `${id}.${ctx.links.seal('device', `${id}|${email}`)}`, { ...cookieOpts, maxAge: DEVICE_TTL_S });
     const { secret, session } = await createSession(ctx.db, who, ctx.clock());
-    ctx.logger.info('signed in', { email: who.email, role: who.role, ip });
+    ctx.logger.info('signed in', { email: who.email, role: who.role, ip: req.ip });
     return { secret, session } as const;
   }
 
@@ -77,12 +135,12 @@ ${error ? html`<p class="msg refused" role="alert">${error}</p>` : ''}
     return loginPage(reply, safeNext(req.query.next), null);
   });
 
-  app.post<{ Body: Record<string, unknown> }>('/login', async (req, reply) => {
+  app.post<{ Body: Record<string, unknown> }>('/login', { config: rateLimit }, async (req, reply) => {
     const b = req.body ?? {};
     const next = safeNext(b.next);
     if (typeof b._csrf !== 'string' || b._csrf !== req.cookies[LOGIN_CSRF_COOKIE]) return loginPage(reply, next, '登录表单已失效，请重新输入', 403);
     if (typeof b.email !== 'string' || typeof b.password !== 'string' || !b.email || !b.password) return loginPage(reply, next, '请输入邮箱和密码', 400);
-    const r = await signIn(b.email, b.password, req.ip);
+    const r = await signIn(req, reply, b.email, b.password);
     if ('error' in r) return loginPage(reply, next, r.error ?? '登录失败', r.status ?? 401);
     reply.clearCookie(LOGIN_CSRF_COOKIE, { path: '/' });
     reply.setCookie(SESSION_COOKIE, r.secret, { ...cookieOpts, maxAge: SESSION_TTL_MS / 1000 });
@@ -95,10 +153,10 @@ ${error ? html`<p class="msg refused" role="alert">${error}</p>` : ''}
     return reply.redirect('/login', 303);
   });
 
-  app.post<{ Body: { email?: unknown; password?: unknown } }>('/api/session', async (req, reply) => {
+  app.post<{ Body: { email?: unknown; password?: unknown } }>('/api/session', { config: rateLimit }, async (req, reply) => {
     const b = req.body ?? {};
     if (typeof b.email !== 'string' || typeof b.password !== 'string') return reply.code(400).send({ error: '需要 email 和 password', code: 'BAD_REQUEST' });
-    const r = await signIn(b.email, b.password, req.ip);
+    const r = await signIn(req, reply, b.email, b.password);
     if ('error' in r) return reply.code(r.status ?? 401).send({ error: r.error, code: r.status === 429 ? 'THROTTLED' : 'BAD_CREDENTIALS' });
     reply.setCookie(SESSION_COOKIE, r.secret, { ...cookieOpts, maxAge: SESSION_TTL_MS / 1000 });
     return { email: r.session.email, name: r.session.name, role: r.session.role, csrfToken: r.session.csrfToken, expiresAt: r.session.expiresAt };

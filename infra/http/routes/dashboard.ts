@@ -6,9 +6,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as q from '../../../app/dashboard/queries';
 import { replaceContacts, type ContactInput } from '../../../app/dashboard/contacts';
-import { audit } from '../../audit';
 import type { WebContext } from '../server';
 import { officeAct } from '../office-actions';
+import { issueLink, revokeLinks } from '../link-actions';
 import { intParam, lightParam, strParam, uuidParam } from './api';
 import { errorPage, layout, sendPage } from '../views/layout';
 import * as v from '../views/dashboard';
@@ -21,7 +21,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
   const write = { preHandler: ctx.requireOffice };
   const params = () => ctx.read.lightParams();
   const page = (req: FastifyRequest, reply: FastifyReply, title: string, active: string, body: SafeHtml, status = 200, scripts: string[] = []) =>
-    sendPage(reply, layout({ title, active, session: req.session, temporalUiUrl: ctx.temporalUiUrl ?? null, scripts }, body), status);
+    sendPage(reply, layout({ title, active, session: req.session, scripts }, body), status);
   const guard = async (reply: FastifyReply, fn: () => Promise<unknown>) => {
     try {
       return await fn();
@@ -130,22 +130,31 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
   app.post<{ Params: { id: string } }>('/assignments/:id/links', write, (req, reply) =>
     guard(reply, async () => {
       const id = uuidParam(req.params.id, 'id');
-      const a = id ? await ctx.db.assignment.findUnique({ where: { id }, select: { id: true, unitId: true, taskId: true } }) : null;
-      if (!a) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
-      const { token, claims } = ctx.links.sign(a.id);
-      await audit(ctx.db, { actor: `office:${req.session!.email}`, action: 'link.issued', entityType: 'Link', entityId: claims.jti, assignmentId: a.id, unitId: a.unitId, taskId: a.taskId, data: { jti: claims.jti } });
-      return assignmentView(req, reply, a.id, 200, { kind: 'ok', text: '已生成新链接（此前的链接仍然有效，除非撤销）。' }, ctx.links.url(a.id, token));
+      const r = id ? await issueLink(ctx, req.session!, id) : null;
+      if (!r || r.status !== 200) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
+      return assignmentView(req, reply, id!, 200, { kind: 'ok', text: r.message }, r.url ?? null);
     }),
   );
 
-  app.post<{ Params: { id: string } }>('/assignments/:id/links/revoke', write, (req, reply) =>
+  // 撤销全部链接 asks first (a page, since the pages run no inline script), and never leaves the
+  // unit without a working link: the confirmation chooses between emailing a new one and showing one.
+  app.get<{ Params: { id: string } }>('/assignments/:id/links/revoke', write, (req, reply) =>
     guard(reply, async () => {
       const id = uuidParam(req.params.id, 'id');
-      const a = id ? await ctx.db.assignment.findUnique({ where: { id }, select: { id: true, unitId: true, taskId: true } }) : null;
-      if (!a) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
-      await ctx.links.revoke(a.id, { actor: `office:${req.session!.email}` });
-      await audit(ctx.db, { actor: `office:${req.session!.email}`, action: 'link.revoked', entityType: 'Link', entityId: a.id, assignmentId: a.id, unitId: a.unitId, taskId: a.taskId, data: { all: true } });
-      return assignmentView(req, reply, a.id, 200, { kind: 'ok', text: '此前发出的全部链接已撤销。' });
+      const d = id ? await q.assignmentDetail(ctx.db, params(), id) : null;
+      if (!d) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
+      return page(req, reply, '撤销全部链接', 'tasks', v.revokeLinksConfirm(d, req.session!.csrfToken));
+    }),
+  );
+
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/assignments/:id/links/revoke', write, (req, reply) =>
+    guard(reply, async () => {
+      const id = uuidParam(req.params.id, 'id');
+      if (!id) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
+      if (req.body?.confirm !== 'yes') return reply.redirect(`/assignments/${id}/links/revoke`, 303);
+      const r = await revokeLinks(ctx, req.session!, id, { then: req.body?.then === 'link' ? 'link' : 'email' });
+      if (r.status !== 200) return sendPage(reply, errorPage(r.status, r.message), r.status);
+      return assignmentView(req, reply, id, 200, { kind: 'ok', text: r.message }, r.url ?? null);
     }),
   );
 

@@ -23,7 +23,8 @@ export function registerStatic(app: FastifyInstance): void {
   };
   const cache = new Map<string, Buffer>();
   app.get<{ Params: { name: string } }>('/static/:name', async (req, reply) => {
-    const f = files[req.params.name];
+    // own keys only: `constructor` or `__proto__` are not files (they were a 500)
+    const f = Object.hasOwn(files, req.params.name) ? files[req.params.name] : undefined;
     if (!f) return reply.code(404).send({ error: '不存在', code: 'NOT_FOUND' });
     let body = cache.get(req.params.name);
     if (!body) {

@@ -1,8 +1,9 @@
 /**
- * The unit forms, reached by the signed link in each notice (RELIABILITY rows 16–17):
+ * The unit forms, reached by the signed link in each notice:
  *
  *   GET  /f/:assignmentId?t=<token>           the form (HTML)
- *   POST /f/:assignmentId/:action              acknowledge | report | completion | extension (token in field t)
+ *   POST /f/:assignmentId                      field action = acknowledge | report | completion | extension (token in field t)
+ *   POST /f/:assignmentId/:action              the same, for pages rendered before post/redirect/get
  *   GET  /api/unit/:assignmentId               the same as JSON (token: Authorization: Bearer, or ?t=)
  *   POST /api/unit/:assignmentId/:action
  *
@@ -10,17 +11,36 @@
  * for another assignment → 403. A refused attempt changes nothing, is logged (warn) and written to
  * the audit log as `link.refused`. Accepted inputs go to the lifecycle (TaskActions); its refusal
  * reason is shown to the unit as is.
+ *
+ * Post/redirect/get: a form post is answered 303 to the form's own address (`/f/<id>?t=…`) with
+ * the outcome in a short-lived flash cookie, so the address stays the form's and reloading does not
+ * submit again. A refused input travels back the same way with what the unit typed; only when that
+ * is too large for a cookie is the page rendered in place (nothing typed is lost).
+ *
+ * Actions through a link are audited with the link's id: the actor is `unit:<assignmentId>/link:<jti>`.
+ * Refused links are audited too, at most `limits.refusalAuditsPerClient` per client and
+ * `limits.refusalAuditsTotal` in all per minute per process (the rest are logged, counted in
+ * /metrics and summarised in one `link.refused_suppressed` event), so unauthenticated callers cannot
+ * grow the audit table without bound; the link routes are also rate-limited per client
+ * (@fastify/rate-limit, `limits.linkRequestsPerMinute`).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isAuthenticationFailure, type LinkClaims } from '../../../domain/links';
-import type { LifecycleInputType } from '../../../domain/lifecycle';
+import { claimedJti, isAuthenticationFailure, type LinkClaims } from '../../../domain/links';
+import { availability, type AssignmentView, type LifecycleInputType, type UnitInputType } from '../../../domain/lifecycle';
 import { audit } from '../../audit';
+import { formatPeriod } from '../../../domain/messages/format';
 import { assignmentDetail } from '../../../app/dashboard/queries';
 import { lightPolicy } from '../../../app/dashboard/lights';
 import { parseExtension, parseCompletion, parseReport, periodChoices, UnitInputError, type ReportInput } from '../unit-input';
 import type { WebContext } from '../server';
 import { errorPage, sendPage } from '../views/layout';
-import { unitFormPage, type FormMessage } from '../views/unit';
+import { formPath } from '../../links';
+import { unitFormPage, type FormMessage, type Offer } from '../views/unit';
+
+const REFUSAL_WINDOW_MS = 60_000;
+const FLASH_COOKIE = 'dubang_flash';
+/** a flash must fit one cookie (browsers keep ~4 KB per cookie, name and attributes included) */
+const MAX_FLASH_BYTES = 3600;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -41,17 +61,106 @@ function tokenOf(req: FastifyRequest): unknown {
   return (req.query as { t?: unknown }).t;
 }
 
+/**
+ * Fixed one-minute windows of refused-link audit writes, per client and in all. Memory is bounded:
+ * the per-client map is dropped at each window and holds at most `totalMax` entries (a client is
+ * only added while the total has room).
+ */
+function refusalAuditBudget(clock: () => number, perClient: number, totalMax: number) {
+  let windowStart = clock();
+  let total = 0;
+  let suppressed = 0;
+  let perIp = new Map<string, number>();
+  return {
+    /** whether this refusal may be written; `rolled` carries how many were suppressed in the window just ended */
+    take(ip: string): { write: boolean; rolled: number } {
+      let rolled = 0;
+      if (clock() - windowStart >= REFUSAL_WINDOW_MS) {
+        rolled = suppressed;
+        windowStart = clock();
+        total = 0;
+        suppressed = 0;
+        perIp = new Map();
+      }
+      const n = perIp.get(ip) ?? 0;
+      if (total >= totalMax || n >= perClient) {
+        suppressed++;
+        return { write: false, rolled };
+      }
+      total++;
+      perIp.set(ip, n + 1);
+      return { write: true, rolled };
+    },
+  };
+}
+
+/** What `decide` looks at, from the assignment's row (kept in step with the workflow by its activities). */
+function viewOf(a: Detail['assignment']): AssignmentView {
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  const pending = a.extensions.find((e) => e.status === 'REQUESTED');
+  return {
+    assignmentId: a.id,
+    unitId: a.unitId,
+    unit: a.unit.name,
+    role: a.role,
+    state: a.state,
+    dueAt: iso(a.dueAt),
+    originalDueAt: iso(a.originalDueAt),
+    overdue: a.overdue,
+    acknowledgedAt: iso(a.acknowledgedAt),
+    completionRequestedAt: null,
+    completedAt: null,
+    cancelledAt: null,
+    resumeState: null,
+    pendingExtension: pending ? { requestedDueAt: pending.requestedDueAt.toISOString(), reason: pending.reason, requestedAt: pending.requestedAt.toISOString() } : null,
+    reportedPeriods: a.reports.map((r) => r.period),
+    lastReportAt: null,
+  };
+}
+
+type Detail = NonNullable<Awaited<ReturnType<typeof assignmentDetail>>>;
+
+interface Flash {
+  message: FormMessage;
+  values?: Record<string, string>;
+}
+
+function encodeFlash(f: Flash): string {
+  return Buffer.from(JSON.stringify(f), 'utf8').toString('base64url');
+}
+
+/** Reads a flash cookie; anything malformed is ignored (it is only ever shown to the one who holds it, escaped). */
+function decodeFlash(raw: string | undefined): Flash | null {
+  if (!raw || raw.length > MAX_FLASH_BYTES) return null;
+  try {
+    const f = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Flash;
+    if ((f.message?.kind !== 'ok' && f.message?.kind !== 'refused') || typeof f.message.text !== 'string') return null;
+    const values: Record<string, string> = {};
+    for (const [k, v] of Object.entries(f.values ?? {})) if (typeof v === 'string') values[k] = v;
+    return { message: { kind: f.message.kind, text: f.message.text.slice(0, 1000) }, values };
+  } catch {
+    return null;
+  }
+}
+
 export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
+  const budget = refusalAuditBudget(ctx.clock, ctx.limits.refusalAuditsPerClient, ctx.limits.refusalAuditsTotal);
+  const rateLimit = { rateLimit: { max: ctx.limits.linkRequestsPerMinute, timeWindow: 60_000 } };
+
   /** Verifies the link; on refusal answers (401/403), logs and audits, and returns null. */
   async function gate(req: FastifyRequest, reply: FastifyReply, id: string, json: boolean): Promise<LinkClaims | null> {
     const verdict = await ctx.links.verify(tokenOf(req), id);
     if (verdict.ok) return verdict.claims;
     const status = isAuthenticationFailure(verdict.code) ? 401 : 403;
     app.countLinkRefusal();
-    const fields = { code: verdict.code, assignmentId: id, ip: req.ip, method: req.method, path: req.url.replace(/([?&]t=)[^&]*/, '$1…'), userAgent: String(req.headers['user-agent'] ?? '').slice(0, 200) };
+    // the jti the token claims (unverified when the signature failed): which link was tried
+    const jti = claimedJti(tokenOf(req));
+    const fields = { code: verdict.code, assignmentId: id, jti, ip: req.ip, method: req.method, path: req.url.replace(/([?&]t=)[^&]*/, '$1…'), userAgent: String(req.headers['user-agent'] ?? '').slice(0, 200) };
     ctx.logger.warn('unit link refused', fields);
+    const b = budget.take(req.ip);
     try {
-      await audit(ctx.db, { actor: `link:${req.ip}`, action: 'link.refused', entityType: 'Link', entityId: id, assignmentId: id, data: fields });
+      if (b.rolled > 0) await audit(ctx.db, { actor: 'system', action: 'link.refused_suppressed', entityType: 'Link', entityId: id, data: { count: b.rolled, windowMs: REFUSAL_WINDOW_MS } });
+      if (b.write) await audit(ctx.db, { actor: `link:${jti ?? '-'}@${req.ip}`, action: 'link.refused', entityType: 'Link', entityId: jti ?? id, assignmentId: id, data: fields });
     } catch (err) {
       ctx.logger.error('could not audit a refused link', { err });
     }
@@ -71,7 +180,15 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
     return periodChoices({ lights, kind: a.task.kind, assignedMs: a.supervisedFrom?.getTime() ?? null, nowMs: ctx.clock(), reported: a.reports.map((r) => r.period) });
   }
 
-  async function act(id: string, action: string, body: Body): Promise<{ status: number; message: FormMessage; code?: string; result?: unknown }> {
+  /** What the form offers now: each unit action the lifecycle would take, or why not. */
+  function offer(d: Detail): Offer {
+    const view = viewOf(d.assignment);
+    const out = {} as Offer;
+    for (const type of ['acknowledge', 'submitReport', 'requestCompletion', 'requestExtension'] as UnitInputType[]) out[type] = availability(view, d.assignment.task.kind, type, ctx.clock(), ctx.zone);
+    return out;
+  }
+
+  async function act(id: string, action: string, body: Body, claims: LinkClaims): Promise<{ status: number; message: FormMessage; code?: string; result?: unknown }> {
     const type = UNIT_ACTIONS[action]!;
     const d = await load(id);
     if (!d) return { status: 404, message: { kind: 'refused', text: '没有这项任务分工' }, code: 'NOT_FOUND' };
@@ -90,12 +207,12 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
       throw err;
     }
     try {
-      const result = await ctx.tasks.apply({ planSlug: a.task.plan.slug, task: a.task.number, type, args: { unit: a.unitId, actor: `unit:${a.id}`, ...fields } });
+      const result = await ctx.tasks.apply({ planSlug: a.task.plan.slug, task: a.task.number, type, args: { unit: a.unitId, actor: `unit:${a.id}/link:${claims.jti}`, ...fields } });
       const text =
         type === 'acknowledge'
           ? '已签收该任务。'
           : type === 'submitReport'
-            ? `已报送 ${report!.period} 进展报告。`
+            ? `已报送${formatPeriod(report!.period)}进展报告。`
             : type === 'requestCompletion'
               ? '已提交销号申请，等待办公室审核。'
               : '已提交延期申请，等待办公室审核。';
@@ -114,28 +231,40 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
     return out;
   }
 
-  app.get<{ Params: { id: string } }>('/f/:id', async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/f/:id', { config: rateLimit }, async (req, reply) => {
     const { id } = req.params;
     if (!UUID.test(id)) return sendPage(reply, errorPage(404, '链接地址不完整'), 404);
     if (!(await gate(req, reply, id, false))) return reply;
     const d = await load(id);
     if (!d) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
-    return sendPage(reply, unitFormPage(d, { token: String(tokenOf(req)), zone: ctx.zone, periods: periods(d) }));
+    const flash = decodeFlash(req.cookies[FLASH_COOKIE]);
+    if (flash) reply.clearCookie(FLASH_COOKIE, { path: formPath(id) });
+    return sendPage(reply, unitFormPage(d, { token: String(tokenOf(req)), zone: ctx.zone, periods: periods(d), offer: offer(d), message: flash?.message ?? null, values: flash?.values ?? {} }));
   });
 
-  app.post<{ Params: { id: string; action: string }; Body: Body }>('/f/:id/:action', async (req, reply) => {
-    const { id, action } = req.params;
-    if (!UUID.test(id) || !UNIT_ACTIONS[action]) return sendPage(reply, errorPage(404, '链接地址不完整'), 404);
-    if (!(await gate(req, reply, id, false))) return reply;
+  async function post(req: FastifyRequest<{ Params: { id: string; action?: string }; Body: Body }>, reply: FastifyReply) {
+    const { id } = req.params;
     const body = (req.body ?? {}) as Body;
-    const r = await act(id, action, body);
+    const action = req.params.action ?? (typeof body.action === 'string' ? body.action : '');
+    if (!UUID.test(id) || !Object.hasOwn(UNIT_ACTIONS, action)) return sendPage(reply, errorPage(404, '链接地址不完整'), 404);
+    const claims = await gate(req, reply, id, false);
+    if (!claims) return reply;
+    const r = await act(id, action, body, claims);
+    if (r.status === 404) return sendPage(reply, errorPage(404, r.message.text), 404);
+    // A refused input keeps what the unit typed, so nothing is lost to a typo.
+    const flash = encodeFlash({ message: r.message, ...(r.status === 200 ? {} : { values: formValues(body) }) });
+    if (flash.length <= MAX_FLASH_BYTES) {
+      reply.setCookie(FLASH_COOKIE, flash, { path: formPath(id), httpOnly: true, sameSite: 'lax', secure: ctx.secureCookies, maxAge: 300 });
+      return reply.redirect(`${formPath(id)}?t=${encodeURIComponent(String(tokenOf(req)))}`, 303);
+    }
     const d = await load(id);
     if (!d) return sendPage(reply, errorPage(404, r.message.text), 404);
-    // A refused report keeps what the unit typed, so nothing is lost to a typo.
-    return sendPage(reply, unitFormPage(d, { token: String(tokenOf(req)), zone: ctx.zone, message: r.message, periods: periods(d), values: r.status === 200 ? {} : formValues(body) }), r.status);
-  });
+    return sendPage(reply, unitFormPage(d, { token: String(tokenOf(req)), zone: ctx.zone, message: r.message, periods: periods(d), offer: offer(d), values: formValues(body) }), r.status);
+  }
+  app.post<{ Params: { id: string }; Body: Body }>('/f/:id', { config: rateLimit }, post);
+  app.post<{ Params: { id: string; action: string }; Body: Body }>('/f/:id/:action', { config: rateLimit }, post);
 
-  app.get<{ Params: { id: string } }>('/api/unit/:id', async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/api/unit/:id', { config: rateLimit }, async (req, reply) => {
     const { id } = req.params;
     if (!UUID.test(id)) return reply.code(404).send({ error: '没有这项任务分工', code: 'NOT_FOUND' });
     if (!(await gate(req, reply, id, true))) return reply;
@@ -154,11 +283,12 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
     };
   });
 
-  app.post<{ Params: { id: string; action: string }; Body: Body }>('/api/unit/:id/:action', async (req, reply) => {
+  app.post<{ Params: { id: string; action: string }; Body: Body }>('/api/unit/:id/:action', { config: rateLimit }, async (req, reply) => {
     const { id, action } = req.params;
-    if (!UUID.test(id) || !UNIT_ACTIONS[action]) return reply.code(404).send({ error: '不存在', code: 'NOT_FOUND' });
-    if (!(await gate(req, reply, id, true))) return reply;
-    const r = await act(id, action, (req.body ?? {}) as Body);
+    if (!UUID.test(id) || !Object.hasOwn(UNIT_ACTIONS, action)) return reply.code(404).send({ error: '不存在', code: 'NOT_FOUND' });
+    const claims = await gate(req, reply, id, true);
+    if (!claims) return reply;
+    const r = await act(id, action, (req.body ?? {}) as Body, claims);
     if (r.status !== 200) return reply.code(r.status).send({ error: r.message.text, code: r.code });
     return { ok: true, message: r.message.text, result: r.result };
   });

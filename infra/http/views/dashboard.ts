@@ -136,7 +136,7 @@ ${act('reassign', '改派', true, html`<label>新的责任单位</label><input t
 <section class="card"><h2>办理链接</h2><p class="muted">通知邮件中的链接只能办理本分工。可生成新链接，或撤销此前发出的全部链接。</p>
 ${o.newLink ? html`<p>新链接：<input type="text" readonly value="${o.newLink}" style="width:100%" id="new-link"></p>` : ''}
 <form class="inline" method="post" action="/assignments/${a.id}/links">${csrf}<button type="submit" class="secondary">生成新链接</button></form>
-<form class="inline" method="post" action="/assignments/${a.id}/links/revoke">${csrf}<button type="submit" class="secondary">撤销全部链接</button></form></section>`
+<a class="button secondary" href="/assignments/${a.id}/links/revoke" id="revoke-links">撤销全部链接…</a></section>`
     : ''
 }
 <section class="card"><h2>进展报告</h2>${reportsTable(d, o.zone)}</section>
@@ -222,3 +222,15 @@ export function reviewsPage(completion: q.AssignmentRow[], extension: Rows<typeo
 }
 
 export { safeHref };
+
+/** The confirmation of 撤销全部链接: what it does, and how the unit gets a working link again. */
+export function revokeLinksConfirm(d: Detail, csrfToken: string): SafeHtml {
+  const a = d.assignment;
+  return html`<h1>撤销全部链接 · 任务(${a.task.number}) ${a.unit.name}</h1>
+<form method="post" action="/assignments/${a.id}/links/revoke" class="card"><input type="hidden" name="_csrf" value="${csrfToken}"><input type="hidden" name="confirm" value="yes">
+<p>撤销后，此前发给${a.unit.name}的全部办理链接（包括已发出的通知邮件中的链接）立即失效。</p>
+<p>${a.unit.name}仍需办理本分工，请选择如何给它新的链接：</p>
+<label><input type="radio" name="then" value="email" checked> 重新发送任务交办通知邮件（含新链接）给${a.unit.name}联络员</label>
+<label><input type="radio" name="then" value="link"> 生成新链接，由我转交</label>
+<p><button type="submit" id="confirm-revoke">确认撤销</button> <a href="/assignments/${a.id}">取消</a></p></form>`;
+}

@@ -157,7 +157,8 @@ async function seed(db: TestDatabase, slug: string): Promise<Seeded> {
 }
 
 /** `port`: listen there and use http://127.0.0.1:<port> as the public URL (browser tests follow real links). */
-export async function startHarness(opts: { port?: number } = {}): Promise<Harness> {
+/** `web`: overrides for the main app (e.g. higher throttles for a file that sends many requests from one address). */
+export async function startHarness(opts: { port?: number; web?: Partial<WebDeps> } = {}): Promise<Harness> {
   const publicUrl = opts.port ? `http://127.0.0.1:${opts.port}` : PUBLIC_URL;
   const taskQueue = `http-test-${process.pid}-${Date.now()}`;
   const slug = `h${Date.now().toString(36)}`;
@@ -182,10 +183,10 @@ export async function startHarness(opts: { port?: number } = {}): Promise<Harnes
   await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: slug, zone: ZONE, policy: {} });
   const links = createLinkService({ db: db.prisma, secret: SECRET, publicUrl });
   const buildApp = async (over: Partial<WebDeps> = {}) => {
-    const app = await buildServer({ db: db.prisma, links, tasks: temporalTaskActions(client), logger, zone: ZONE, ...lightsConfig(), publicUrl, temporalUiUrl: 'http://127.0.0.1:8233', ...over });
+    const app = await buildServer({ db: db.prisma, links, tasks: temporalTaskActions(client), logger, zone: ZONE, ...lightsConfig(), publicUrl, ...over });
     return listen(app, opts.port ?? 0);
   };
-  const app = await buildApp();
+  const app = await buildApp(opts.web ?? {});
   return {
     db,
     app,
