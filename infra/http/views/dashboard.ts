@@ -193,12 +193,20 @@ ${a.slips.length ? html`<section class="card"><h2>督办单</h2><table><tr><th>�
 
 type NoticeRow = Rows<typeof q.noticeList>['rows'][number] | (Omit<Rows<typeof q.noticeList>['rows'][number], 'assignment' | 'slip'> & { assignment: null; slip: null });
 
+/** What a notice not tied to one assignment is about, from its payload (the unit of a catch-up letter), never its internal scope key. */
+function noticeObject(payload: unknown): string {
+  const p = (payload ?? {}) as { unit?: unknown; items?: unknown };
+  if (typeof p.unit === 'string' && p.unit) return p.unit;
+  if (Array.isArray(p.items)) return `${p.items.length} 项事项`;
+  return '—';
+}
+
 function noticeTable(rows: NoticeRow[], zone: string): SafeHtml {
   if (!rows.length) return html`<p class="muted">暂无通知。</p>`;
   return html`<table class="notices"><tr><th>时间</th><th>类别</th><th>对象</th><th>收件人</th><th>状态</th><th>尝试</th><th>Message-ID</th><th>说明</th></tr>
 ${rows.map(
   (n) => html`<tr><td>${fmtDate(n.dueAt, zone)}</td><td>${noticeKindName(n.kind)}${n.slip ? html` <span class="slip-${n.slip.colour}">${n.slip.number}</span>` : ''}</td>
-<td>${n.assignment ? html`(${n.assignment.task.number}) ${n.assignment.unit.name}` : (n.scope ?? '')}</td><td>${n.recipients.join('、')}</td>
+<td>${n.assignment ? html`(${n.assignment.task.number}) ${n.assignment.unit.name}` : noticeObject(n.payload)}</td><td>${n.recipients.join('、')}</td>
 <td>${NOTICE_STATUS_NAMES[n.status] ?? n.status}</td><td class="num">${n.delivery?.attempts ?? 0}</td><td class="muted">${n.delivery?.messageId ?? ''}</td><td>${n.statusReason ?? n.delivery?.error ?? ''}</td></tr>`,
 )}</table>`;
 }
