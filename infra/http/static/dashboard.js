@@ -6,6 +6,8 @@
   var labels = { red: '逾期', yellow: '临期/报告逾期', green: '正常推进', grey: '已办结' };
   // one bar row is this tall; the legend sits below the bars, in a band of its own, so it never covers one
   var ROW = 28, LEGEND = 36, PAD = 16;
+  // no animation for people who ask for less motion (and for the browser test's screenshots)
+  var still = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
   function draw(el, spec) {
     if (typeof echarts === 'undefined') return;
     if (!spec.data || !spec.data.length) {
@@ -38,6 +40,7 @@
       };
     }
     if (!option) return;
+    option.animation = !still;
     var chart = echarts.init(el, null, { renderer: 'svg' });
     chart.setOption(option);
     window.addEventListener('resize', function () { chart.resize(); });

@@ -48,12 +48,13 @@ ${units.map((u) => html`<tr><td><a href="/units/${u.id}">${u.name}</a></td><td>$
 
 /**
  * The top-15 chart: the units' own assignments only (rule-bound rows would make it a row of identical
- * county bars), and units of one kind with identical counts (the members of a group the plan names,
- * 各县(区)人民政府) drawn as one bar, per unit, labelled with how many share it.
+ * county bars), and the rule-bound units of one kind with identical counts (the members of a group the
+ * plan names, 各县(区)人民政府) drawn as one bar, per unit, labelled with how many share it.
  */
 function chartRows(units: q.UnitLightRow[], max = 15): { name: string; red: number; yellow: number; green: number; grey: number }[] {
   const own = units.filter((u) => u.total > 0);
-  const key = (u: q.UnitLightRow) => `${u.kind}|${u.red}|${u.yellow}|${u.green}|${u.grey}`;
+  // only units the bracket rule binds (counties, zones) are members of such a group; bureaus with equal counts by chance stay apart
+  const key = (u: q.UnitLightRow) => (u.implicit.total > 0 ? `${u.kind}|${u.red}|${u.yellow}|${u.green}|${u.grey}` : u.id);
   const size = new Map<string, number>();
   for (const u of own) size.set(key(u), (size.get(key(u)) ?? 0) + 1);
   const out: { name: string; red: number; yellow: number; green: number; grey: number }[] = [];

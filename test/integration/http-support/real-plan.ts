@@ -19,7 +19,7 @@ import { lightsConfig, listen, SECRET, signIn, ZONE, type TestClient } from './h
 export const REAL_SLUG = 'nanchang-quality-city-2024';
 /** when supervision of the real plan started in the README's walk-through */
 export const SUPERVISED_FROM = '2026-11-26T10:00:00+08:00';
-export const REAL_OFFICE = { email: '', password: 'office-password-real-1' };
+const OFFICE_PASSWORD = 'office-password-real-1';
 
 export interface RealPlanServer {
   db: TestDatabase;
@@ -28,6 +28,8 @@ export interface RealPlanServer {
   /** the TaskActions calls the server made (none expected: refusals happen before) */
   applied: unknown[];
   session: { cookie: string; csrf: string };
+  /** the Office sign-in */
+  office: { email: string; password: string };
   close(): Promise<void>;
 }
 
@@ -38,8 +40,8 @@ export async function startRealPlanServer(opts: { port?: number; publicUrl?: str
   await importPlan(db.prisma, loaded, { slug: REAL_SLUG, actor: 'test', seedDirectory: readDirectoryFile(cfg.unitsFile) });
   await db.prisma.assignment.updateMany({ data: { supervisedFrom: new Date(SUPERVISED_FROM) } });
   const office = await db.prisma.contact.findFirstOrThrow({ where: { unit: { kind: 'OFFICE' } }, orderBy: { email: 'asc' } });
-  await db.prisma.contact.update({ where: { id: office.id }, data: { passwordHash: await hashPassword(REAL_OFFICE.password) } });
-  const who = { email: office.email, password: REAL_OFFICE.password };
+  await db.prisma.contact.update({ where: { id: office.id }, data: { passwordHash: await hashPassword(OFFICE_PASSWORD) } });
+  const who = { email: office.email, password: OFFICE_PASSWORD };
   const publicUrl = opts.publicUrl ?? (opts.port ? `http://127.0.0.1:${opts.port}` : 'http://dubang.test');
   const links = createLinkService({ db: db.prisma, secret: SECRET, publicUrl });
   const applied: unknown[] = [];
@@ -58,6 +60,7 @@ export async function startRealPlanServer(opts: { port?: number; publicUrl?: str
     links,
     applied,
     session: { cookie, csrf },
+    office: who,
     async close() {
       await app.close();
       await db.drop();
