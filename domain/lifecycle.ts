@@ -4,6 +4,7 @@
  * Office will read it. Used by the workflow's update validators and by the API; neither may change
  * anything when `decide` refuses. Pure: `now` is a parameter, instants are ISO strings or epoch ms.
  */
+import type { AuditAction } from './audit-actions';
 import type { AssignmentRole, AssignmentState, TaskKind } from './model';
 import { formatDate } from './messages/format';
 
@@ -88,7 +89,7 @@ export type RefusalCode =
   | 'DUPLICATE';
 
 export type Decision =
-  | { ok: true; next: AssignmentView; action: string }
+  | { ok: true; next: AssignmentView; action: AuditAction }
   | { ok: false; code: RefusalCode; reason: string };
 
 /** Chinese names of the states, for messages and the CLI. */

@@ -3,10 +3,12 @@
  * transaction as the change.
  */
 import type { Prisma } from '../generated/prisma/client';
+import type { AuditAction } from '../domain/audit-actions';
 
 export interface AuditInput {
   actor: string;
-  action: string;
+  /** a code of domain/audit-actions.ts (each has its Chinese name there) */
+  action: AuditAction;
   entityType: string;
   entityId: string;
   planId?: string | null;

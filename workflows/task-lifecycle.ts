@@ -27,6 +27,7 @@ import {
   workflowInfo,
   allHandlersFinished,
 } from '@temporalio/workflow';
+import type { AuditAction } from '../domain/audit-actions';
 import { checkPeriodOpen, decide, isClosed, isOverdue, type AssignmentView, type LifecycleInput, type LifecycleInputType } from '../domain/lifecycle';
 import { noticeKey, type PlannedNotice } from '../domain/notices';
 import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from './errors';
@@ -142,7 +143,7 @@ export async function taskLifecycle(input: TaskLifecycleInput): Promise<{ closed
     return assignments.find((a) => (a.unit === unit || a.unitId === unit) && a.state !== 'CANCELLED') ?? assignments.find((a) => a.unit === unit || a.unitId === unit);
   }
 
-  function check<T extends LifecycleInputType>(type: T, args: InputArgs<T>): { a: AssignmentView; input: LifecycleInput; next: AssignmentView; action: string } {
+  function check<T extends LifecycleInputType>(type: T, args: InputArgs<T>): { a: AssignmentView; input: LifecycleInput; next: AssignmentView; action: AuditAction } {
     const a = find(args.unit);
     if (!a) throw refusal(`任务(${task.number})没有「${args.unit}」的责任分工`, 'UNKNOWN_UNIT');
     const { unit: _unit, actor: _actor, ...fields } = args;

@@ -5,6 +5,7 @@
  */
 import type { HolidayOverride } from '../domain/calendar';
 import type { AssignmentView, LifecycleInput } from '../domain/lifecycle';
+import type { AuditAction } from '../domain/audit-actions';
 import type { SlipColour, TaskKind } from '../domain/model';
 import type { NoticeKind, PlannedNotice } from '../domain/notices';
 
@@ -105,7 +106,7 @@ export type InputArgs<T extends LifecycleInput['type']> = Omit<Extract<Lifecycle
 export interface InputResult {
   task: number;
   unit: string;
-  action: string;
+  action: AuditAction;
   state: AssignmentView['state'];
   dueAt: string | null;
   /** for reassign: the new unit's assignment */
@@ -144,7 +145,7 @@ export interface RecordTransitionArgs {
   /** deterministic per workflow execution and input: a retried activity writes nothing twice */
   transitionId: string;
   actor: string;
-  action: string;
+  action: AuditAction;
   input: LifecycleInput | { type: 'overdue' };
   before: AssignmentView;
   after: AssignmentView;

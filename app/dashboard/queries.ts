@@ -7,6 +7,7 @@
  */
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import { TASK_KINDS, type FixedReport, type Light, type LightParams, type ReportRule } from './lights';
+import { boundToTask, indicatorRule, loadIndicatorRules, type IndicatorAggregate, type IndicatorRules } from '../../config/indicators';
 
 const { sql, join, empty, raw } = Prisma;
 
@@ -109,15 +110,30 @@ function counts(row: { red: bigint | number; yellow: bigint | number; green: big
   return { red: Number(row.red), yellow: Number(row.yellow), green: Number(row.green), grey: Number(row.grey) };
 }
 
+/**
+ * A unit's lights. The counts are its own assignments, the ones the plan lists it for (牵头 LEAD,
+ * 配合 CO); `implicit` counts those bound to it only by the plan's bracket rule (属地落实, role
+ * IMPLICIT: every county, zone and 湾里管理局 on every task). The two are kept apart because the rule
+ * rows are most of the total (588 of 705 red on the real plan), identical for every bound unit, and
+ * get no emails under the shipped policy (notifyRoles), so a count mixing them matches nothing a
+ * unit was told (docs/web.md "Own and rule-bound assignments").
+ */
 export interface UnitLightRow extends LightCounts {
   id: string;
   name: string;
   kind: string;
+  /** own assignments (LEAD, CO) */
   total: number;
+  implicit: LightCounts & { total: number };
 }
 
 export interface Overview {
+  /** own assignments (LEAD, CO) of every unit */
   lights: LightCounts;
+  /** rule-bound assignments (IMPLICIT, 属地落实), counted apart */
+  implicitLights: LightCounts;
+  /** how many units hold rule-bound assignments */
+  implicitUnits: number;
   states: Record<string, number>;
   units: UnitLightRow[];
   pendingCompletion: number;
@@ -135,14 +151,20 @@ export async function overview(db: PrismaClient, p: LightParams, f: DashboardFil
   const light = lightSql(p);
   const lightFilter = f.light ? sql`WHERE x.light = ${f.light}` : empty;
   const [perUnit, states, slips, notices, plans] = await Promise.all([
-    db.$queryRaw<{ id: string; name: string; kind: string; red: bigint; yellow: bigint; green: bigint; grey: bigint; total: bigint }[]>`
+    db.$queryRaw<({ id: string; name: string; kind: string; total: bigint; i_total: bigint } & Record<Light | `i_${Light}`, bigint>)[]>`
       SELECT u.id, u.name, u.kind::text AS kind,
-        count(*) FILTER (WHERE x.light = 'red') AS red, count(*) FILTER (WHERE x.light = 'yellow') AS yellow,
-        count(*) FILTER (WHERE x.light = 'green') AS green, count(*) FILTER (WHERE x.light = 'grey') AS grey, count(*) AS total
-      FROM (SELECT a."unitId", ${light} AS light FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId"
+        count(*) FILTER (WHERE x.light = 'red' AND NOT x.implicit) AS red, count(*) FILTER (WHERE x.light = 'yellow' AND NOT x.implicit) AS yellow,
+        count(*) FILTER (WHERE x.light = 'green' AND NOT x.implicit) AS green, count(*) FILTER (WHERE x.light = 'grey' AND NOT x.implicit) AS grey,
+        count(*) FILTER (WHERE NOT x.implicit) AS total,
+        count(*) FILTER (WHERE x.light = 'red' AND x.implicit) AS i_red, count(*) FILTER (WHERE x.light = 'yellow' AND x.implicit) AS i_yellow,
+        count(*) FILTER (WHERE x.light = 'green' AND x.implicit) AS i_green, count(*) FILTER (WHERE x.light = 'grey' AND x.implicit) AS i_grey,
+        count(*) FILTER (WHERE x.implicit) AS i_total
+      FROM (SELECT a."unitId", a.role = 'IMPLICIT' AS implicit, ${light} AS light FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId"
             WHERE ${taskWhere(f)} ${unitKindWhere(f)}) x
       JOIN "Unit" u ON u.id = x."unitId" ${lightFilter}
-      GROUP BY u.id ORDER BY count(*) FILTER (WHERE x.light = 'red') DESC, count(*) FILTER (WHERE x.light = 'yellow') DESC, u.name`,
+      GROUP BY u.id
+      ORDER BY count(*) FILTER (WHERE x.light = 'red' AND NOT x.implicit) DESC, count(*) FILTER (WHERE x.light = 'yellow' AND NOT x.implicit) DESC,
+        count(*) FILTER (WHERE x.light = 'red') DESC, u.name`,
     db.$queryRaw<{ state: string; n: bigint }[]>`
       SELECT a.state::text AS state, count(*) AS n FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId"
       WHERE ${taskWhere(f)} ${unitKindWhere(f)} GROUP BY a.state`,
@@ -151,14 +173,21 @@ export async function overview(db: PrismaClient, p: LightParams, f: DashboardFil
     db.plan.findMany({ select: { slug: true, title: true }, orderBy: { importedAt: 'asc' } }),
   ]);
   const lights = zeroCounts();
+  const implicitLights = zeroCounts();
   const units = perUnit.map((r) => {
     const c = counts(r);
-    for (const l of Object.keys(lights) as Light[]) lights[l] += c[l];
-    return { id: r.id, name: r.name, kind: r.kind, total: Number(r.total), ...c };
+    const ic = counts({ red: r.i_red, yellow: r.i_yellow, green: r.i_green, grey: r.i_grey });
+    for (const l of Object.keys(lights) as Light[]) {
+      lights[l] += c[l];
+      implicitLights[l] += ic[l];
+    }
+    return { id: r.id, name: r.name, kind: r.kind, total: Number(r.total), ...c, implicit: { ...ic, total: Number(r.i_total) } };
   });
   const stateCounts = Object.fromEntries(states.map((s) => [s.state, Number(s.n)]));
   return {
     lights,
+    implicitLights,
+    implicitUnits: units.filter((u) => u.implicit.total > 0).length,
     states: stateCounts,
     units,
     pendingCompletion: stateCounts.COMPLETION_REQUESTED ?? 0,
@@ -257,12 +286,18 @@ export async function unitDetail(db: PrismaClient, p: LightParams, unitId: strin
   const unit = await db.unit.findUnique({ where: { id: unitId }, include: { contacts: { orderBy: [{ role: 'asc' }, { email: 'asc' }] }, aliases: true } });
   if (!unit) return null;
   const list = await assignmentList(db, p, { unitId, ...opts });
+  // all of the unit's assignments, and apart the rule-bound ones (属地落实) among them (UnitLightRow)
   const lights = zeroCounts();
-  const agg = await db.$queryRaw<{ light: Light; n: bigint }[]>`
-    SELECT ${lightSql(p)} AS light, count(*) AS n FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId" WHERE a."unitId" = ${unitId}::uuid GROUP BY 1`;
-  for (const r of agg) lights[r.light] = Number(r.n);
+  const implicitLights = zeroCounts();
+  const agg = await db.$queryRaw<{ light: Light; implicit: boolean; n: bigint }[]>`
+    SELECT ${lightSql(p)} AS light, a.role = 'IMPLICIT' AS implicit, count(*) AS n FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId" WHERE a."unitId" = ${unitId}::uuid GROUP BY 1, 2`;
+  for (const r of agg) {
+    lights[r.light] += Number(r.n);
+    if (r.implicit) implicitLights[r.light] += Number(r.n);
+  }
   return {
     unit: { id: unit.id, name: unit.name, fullName: unit.fullName, kind: unit.kind, aliases: unit.aliases.map((a) => a.alias) },
+    implicitLights,
     contacts: unit.contacts.map((c) => ({ id: c.id, role: c.role, name: c.name, email: c.email, phone: c.phone, digest: c.digest, canSignIn: c.passwordHash !== null })),
     lights,
     assignments: list.rows,
@@ -301,7 +336,7 @@ export async function taskDetail(db: PrismaClient, p: LightParams, taskId: strin
 }
 
 /** One assignment with everything about it (the Office's assignment page and the unit form). */
-export async function assignmentDetail(db: PrismaClient, p: LightParams, id: string, opts: { timelineLimit?: number } = {}) {
+export async function assignmentDetail(db: PrismaClient, p: LightParams, id: string, opts: { timelineLimit?: number; indicatorRules?: IndicatorRules } = {}) {
   const a = await db.assignment.findUnique({
     where: { id },
     include: {
@@ -330,7 +365,16 @@ export async function assignmentDetail(db: PrismaClient, p: LightParams, id: str
   ]);
   const covers = (n: (typeof catchUp)[number]) => ((n.payload as { items?: { task?: number }[] } | null)?.items ?? []).some((it) => it.task === a.task.number);
   const notices = [...own, ...catchUp.filter(covers)].sort((x, y) => y.dueAt.getTime() - x.dueAt.getTime());
-  return { assignment: a, light: lightRow[0]?.light ?? 'green', notices, timeline: timelineRows(timeline), indicators };
+  // only the indicators bound to this task (config/indicators.json): the form lists these and refuses any other code
+  const rules = opts.indicatorRules ?? defaultIndicatorRules();
+  const bound = indicators.filter((i) => boundToTask(rules, a.task.plan.title, i.name, a.task.number));
+  return { assignment: a, light: lightRow[0]?.light ?? 'green', notices, timeline: timelineRows(timeline), indicators: bound };
+}
+
+/** Units that can hold an assignment (the 改派 choice): not groups, the Office or leadership; by kind, then name. */
+export async function assignableUnits(db: PrismaClient): Promise<{ name: string; kind: string }[]> {
+  const rows = await db.unit.findMany({ where: { kind: { notIn: ['GROUP', 'OFFICE', 'LEADERSHIP'] } }, select: { name: true, kind: true }, orderBy: [{ kind: 'asc' }, { name: 'asc' }] });
+  return rows.map((r) => ({ name: r.name, kind: r.kind }));
 }
 
 /** 督办单 list, newest first. */
@@ -380,35 +424,74 @@ export interface IndicatorProgress {
   unit: string;
   comparator: string;
   targetYear: number;
-  /** latest reported value, or null */
+  /** how the city's value is made (config/indicators.json): the latest report of any unit, or the sum of each unit's latest */
+  aggregate: IndicatorAggregate;
+  /** the task numbers that report it; null when its plan binds none (every task may) */
+  tasks: number[] | null;
+  /** the city's value by the rule, or null with no report */
   latest: number | null;
+  /** the newest report counted */
   latestAt: Date | null;
+  /** whose value it is: the unit that reported it (latest), or every unit summed (sum) */
   latestUnit: string | null;
+  contributors: { unit: string; value: number; at: Date }[];
   reports: number;
   /** latest / target (for gte), capped at 1.5; null without a value */
   progress: number | null;
   met: boolean | null;
 }
 
-/** Each indicator of the plan(s) against its target, with the latest value reported. */
-export async function indicatorProgress(db: PrismaClient, f: { plan?: string } = {}): Promise<IndicatorProgress[]> {
-  const rows = await db.$queryRaw<{ id: string; plan: string; code: string; goal: string; name: string; targetText: string; target: Prisma.Decimal; unit: string; comparator: string; targetYear: number; latest: Prisma.Decimal | null; latestAt: Date | null; latestUnit: string | null; reports: bigint }[]>`
-    SELECT i.id, pl.slug AS plan, i.code, i.goal, i.name, i."targetText", i."targetValue" AS target, i.unit, i.comparator, i."targetYear",
-      l.value AS latest, l."submittedAt" AS "latestAt", l."unitName" AS "latestUnit",
-      (SELECT count(*) FROM "IndicatorValue" v WHERE v."indicatorId" = i.id) AS reports
-    FROM "Indicator" i JOIN "Plan" pl ON pl.id = i."planId"
-    LEFT JOIN LATERAL (
-      SELECT v.value, r."submittedAt", u.name AS "unitName" FROM "IndicatorValue" v JOIN "Report" r ON r.id = v."reportId"
-      JOIN "Assignment" a ON a.id = r."assignmentId" JOIN "Unit" u ON u.id = a."unitId"
-      WHERE v."indicatorId" = i.id ORDER BY r."submittedAt" DESC LIMIT 1) l ON TRUE
-    WHERE ${f.plan ? sql`pl.slug = ${f.plan}` : sql`TRUE`}
-    ORDER BY pl.slug, i.code`;
-  return rows.map((r) => {
+let shippedRules: IndicatorRules | null = null;
+/** config/indicators.json as shipped (read once); queries take another through their options. */
+export function defaultIndicatorRules(): IndicatorRules {
+  return (shippedRules ??= loadIndicatorRules());
+}
+
+/**
+ * Each indicator of the plan(s) against its target. The value shown is the city's by the rule in
+ * config/indicators.json, never one unit's report passed off as the city's: `latest` takes the most
+ * recent report of any unit and names that unit and date; `sum` adds each unit's most recent value.
+ */
+export async function indicatorProgress(db: PrismaClient, f: { plan?: string; rules?: IndicatorRules } = {}): Promise<IndicatorProgress[]> {
+  const rules = f.rules ?? defaultIndicatorRules();
+  const where = f.plan ? sql`pl.slug = ${f.plan}` : sql`TRUE`;
+  const [rows, values] = await Promise.all([
+    db.$queryRaw<{ id: string; plan: string; planTitle: string; code: string; goal: string; name: string; targetText: string; target: Prisma.Decimal; unit: string; comparator: string; targetYear: number; reports: bigint }[]>`
+      SELECT i.id, pl.slug AS plan, pl.title AS "planTitle", i.code, i.goal, i.name, i."targetText", i."targetValue" AS target, i.unit, i.comparator, i."targetYear",
+        (SELECT count(*) FROM "IndicatorValue" v WHERE v."indicatorId" = i.id) AS reports
+      FROM "Indicator" i JOIN "Plan" pl ON pl.id = i."planId" WHERE ${where}
+      ORDER BY pl.slug, i.code`,
+    // each unit's most recent value of each indicator
+    db.$queryRaw<{ indicatorId: string; unit: string; value: Prisma.Decimal; at: Date }[]>`
+      SELECT DISTINCT ON (v."indicatorId", a."unitId") v."indicatorId", u.name AS unit, v.value, r."submittedAt" AS at
+      FROM "IndicatorValue" v JOIN "Report" r ON r.id = v."reportId" JOIN "Assignment" a ON a.id = r."assignmentId" JOIN "Unit" u ON u.id = a."unitId"
+      JOIN "Indicator" i ON i.id = v."indicatorId" JOIN "Plan" pl ON pl.id = i."planId" WHERE ${where}
+      ORDER BY v."indicatorId", a."unitId", r."submittedAt" DESC`,
+  ]);
+  const byIndicator = new Map<string, { unit: string; value: number; at: Date }[]>();
+  for (const v of values) byIndicator.set(v.indicatorId, [...(byIndicator.get(v.indicatorId) ?? []), { unit: v.unit, value: Number(v.value), at: v.at }]);
+  return rows.map(({ planTitle, ...r }) => {
+    const rule = indicatorRule(rules, planTitle, r.name);
+    const aggregate = rule?.aggregate ?? 'latest';
+    const contributors = (byIndicator.get(r.id) ?? []).sort((a, b) => b.at.getTime() - a.at.getTime());
+    const newest = contributors[0] ?? null;
+    const latest = !newest ? null : aggregate === 'sum' ? Number(contributors.reduce((t, c) => t + c.value, 0).toFixed(4)) : newest.value;
     const target = Number(r.target);
-    const latest = r.latest === null ? null : Number(r.latest);
     const met = latest === null ? null : r.comparator === 'gte' ? latest >= target : latest === target;
     const progress = latest === null || target === 0 ? null : Math.min(latest / target, 1.5);
-    return { ...r, target, latest, reports: Number(r.reports), progress, met };
+    return {
+      ...r,
+      target,
+      aggregate,
+      tasks: rules.plans[planTitle] ? (rule?.tasks ?? []) : null,
+      latest,
+      latestAt: newest?.at ?? null,
+      latestUnit: !newest ? null : aggregate === 'sum' ? contributors.map((c) => c.unit).join('、') : newest.unit,
+      contributors,
+      reports: Number(r.reports),
+      progress,
+      met,
+    };
   });
 }
 

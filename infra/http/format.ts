@@ -1,6 +1,12 @@
 /** Display helpers for pages: dates in the service's zone, Chinese labels for states and actions. */
 import { DateTime } from 'luxon';
-import { STATE_NAMES, INPUT_NAMES } from '../../domain/lifecycle';
+import { STATE_NAMES } from '../../domain/lifecycle';
+import { AUDIT_ACTION_LABELS, type AuditAction } from '../../domain/audit-actions';
+import { KIND_LABELS } from '../../domain/messages';
+import { formatPeriod } from '../../domain/messages/format';
+import type { NoticeKind } from '../../domain/notices';
+import { LINK_REFUSAL_REASONS, type LinkRefusalCode } from '../../domain/links';
+import type { UnitKind } from '../../domain/units';
 import type { AssignmentState } from '../../domain/model';
 import { html, type SafeHtml } from './html';
 import { LIGHT_LABELS, type Light } from '../../app/dashboard/lights';
@@ -26,33 +32,96 @@ export function stateName(s: string): string {
 
 export const ROLE_NAMES: Record<string, string> = { LEAD: '牵头', CO: '配合', IMPLICIT: '属地落实' };
 
-export const ACTION_NAMES: Record<string, string> = {
-  'plan.imported': '导入方案',
-  'assignment.created': '交办',
-  'assignment.acknowledged': '签收',
-  'report.submitted': '报送进展',
-  'report.attachments': '附佐证/指标',
-  'completion.requested': '申请销号',
-  'completion.approved': '同意销号',
-  'completion.rejected': '退回销号申请',
-  'extension.requested': '申请延期',
-  'extension.approved': '同意延期',
-  'extension.rejected': '驳回延期',
-  'assignment.reassigned': '改派',
-  'assignment.cancelled': '撤销',
-  'assignment.overdue': '逾期',
-  'assignment.back_on_time': '恢复正常',
-  'slip.issued': '签发督办单',
-  'slip.closed': '关闭督办单',
-  'notice.sent': '发出通知',
-  'notice.submitted': '登记通知',
-  'link.refused': '拒绝无效链接',
-  'link.revoked': '撤销链接',
-  'link.issued': '生成链接',
-  'unit.contacts_updated': '修改联系人',
-  ...Object.fromEntries(Object.entries(INPUT_NAMES).map(([k, v]) => [k, v])),
+/** Chinese names of the audit actions: the one registry is domain/audit-actions.ts. */
+export const ACTION_NAMES: Record<AuditAction, string> & Record<string, string | undefined> = AUDIT_ACTION_LABELS;
+
+/** Chinese names of the notice kinds: the one registry is domain/messages (KIND_LABELS, next to the templates). */
+export const NOTICE_KIND_NAMES: Record<NoticeKind, string> & Record<string, string | undefined> = KIND_LABELS;
+
+export const UNIT_KIND_NAMES: Record<UnitKind, string> & Record<string, string | undefined> = {
+  BUREAU: '市直部门',
+  COUNTY: '县区政府',
+  DEV_ZONE: '开发区',
+  MANAGEMENT: '管理局',
+  GROUP: '单位组',
+  OFFICE: '领导小组办公室',
+  LEADERSHIP: '市领导',
+  OTHER: '其他',
 };
 
+/** A Chinese label for any code that has one, or a plain 「未命名」 note instead of the raw code. */
+function named(map: Record<string, string | undefined>, code: string): string {
+  return map[code] ?? `其他（${code}）`;
+}
+export const actionName = (code: string): string => named(ACTION_NAMES, code);
+export const noticeKindName = (code: string): string => named(NOTICE_KIND_NAMES, code);
+export const unitKindName = (code: string): string => named(UNIT_KIND_NAMES, code);
+
+/** Who did it, as a person reads it: 办公室 duban@…, 单位（办理链接）, 系统. */
+export function actorName(actor: string): string {
+  const i = actor.indexOf(':');
+  const [kind, who] = i < 0 ? [actor, ''] : [actor.slice(0, i), actor.slice(i + 1)];
+  switch (kind) {
+    case 'office':
+      return `办公室 ${who}`;
+    case 'unit':
+      return '责任单位（办理链接）';
+    case 'link':
+      return `未通过验证的链接（来自 ${who}）`;
+    case 'cli':
+      return '命令行';
+    case 'system':
+      return '系统';
+    default:
+      return actor;
+  }
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A readable Chinese summary of an audit event's data: the fields people ask about (task, unit,
+ * state change, period, reason, new unit, deadline, slip, link), each with its Chinese name and
+ * codes translated; anything else stays in the raw JSON shown under it.
+ */
+export function auditSummary(data: unknown, zone: string): string {
+  if (!isObj(data)) return '';
+  const d = data;
+  const out: string[] = [];
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+  const when = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) ? fmtDate(v, zone) : str(v));
+  if (typeof d.task === 'number') out.push(`任务(${d.task})`);
+  if (typeof d.number === 'number') out.push(`任务(${d.number})`);
+  if (str(d.unit)) out.push(str(d.unit)!);
+  if (str(d.name) && !d.unit) out.push(str(d.name)!);
+  if (typeof d.role === 'string' && ROLE_NAMES[d.role]) out.push(ROLE_NAMES[d.role]!);
+  if (str(d.from) && str(d.to) && d.from !== d.to) out.push(`${stateName(d.from as string)} → ${stateName(d.to as string)}`);
+  if (str(d.period)) out.push(`报告期 ${formatPeriod(d.period as string)}`);
+  if (typeof d.percent === 'number') out.push(`进度 ${d.percent}%`);
+  if (Array.isArray(d.indicatorValues) && d.indicatorValues.length) out.push(`指标 ${d.indicatorValues.map((v) => (isObj(v) ? `${String(v.code)}=${String(v.value)}` : '')).join('、')}`);
+  if (Array.isArray(d.evidenceLinks) && d.evidenceLinks.length) out.push(`佐证链接 ${d.evidenceLinks.length} 个`);
+  if (str(d.toUnit)) out.push(`改派给 ${str(d.toUnit)}`);
+  if (str(d.newDueAt)) out.push(`申请延至 ${when(d.newDueAt)}`);
+  if (str(d.before) && str(d.after)) out.push(`完成时限 ${when(d.before)} → ${when(d.after)}`);
+  if (str(d.kind) && NOTICE_KIND_NAMES[d.kind as string]) out.push(NOTICE_KIND_NAMES[d.kind as string]!);
+  if (str(d.colour) && SLIP_NAMES[d.colour as string]) out.push(`${SLIP_NAMES[d.colour as string]}督办单`);
+  if (str(d.slip)) out.push(`督办单 ${str(d.slip)}`);
+  if (Array.isArray(d.recipients) && d.recipients.length) out.push(`收件人 ${d.recipients.join('、')}`);
+  if (d.all === true) out.push('此前发出的全部链接');
+  if (typeof d.items === 'number' && d.items) out.push(`逾期事项 ${d.items} 项`);
+  if (typeof d.level === 'number') out.push(`第 ${d.level} 级`);
+  if (isObj(d.schedule)) out.push(`${Object.keys(d.schedule).length} 条分工`);
+  if (str(d.file)) out.push(`文件 ${str(d.file)}`);
+  if (typeof d.code === 'string' && d.code in LINK_REFUSAL_REASONS) out.push(LINK_REFUSAL_REASONS[d.code as LinkRefusalCode]);
+  if (typeof d.tasks === 'number') out.push(`${d.tasks} 项任务`);
+  if (typeof d.assignments === 'number') out.push(`${d.assignments} 条分工`);
+  if (str(d.reason)) out.push(`理由：${str(d.reason)}`);
+  if (str(d.note)) out.push(`说明：${str(d.note)}`);
+  if (str(d.error)) out.push(`原因：${str(d.error)}`);
+  return out.join('；');
+}
+
+export const EXTENSION_STATUS_NAMES: Record<string, string> = { REQUESTED: '待审', APPROVED: '已同意', REJECTED: '已驳回' };
 export const SLIP_NAMES: Record<string, string> = { BLUE: '蓝色', ORANGE: '橙色', RED: '红色' };
 /** Why a 督办单 closed (SupervisionSlip.closedBecause). */
 export const SLIP_CLOSURE_NAMES: Record<string, string> = { COMPLETED: '任务已销号', CANCELLED: '分工已撤销或改派', EXTENDED: '延期获批，完成时限已调整' };

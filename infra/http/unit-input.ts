@@ -62,7 +62,13 @@ function evidence(v: unknown): string[] {
   });
 }
 
-function indicatorValues(body: Record<string, unknown>): { code: string; value: number }[] {
+/** An indicator the task may report (its binding, config/indicators.json), as assignmentDetail lists them. */
+export interface BoundIndicator {
+  code: string;
+  name: string;
+}
+
+function indicatorValues(body: Record<string, unknown>, bound: readonly BoundIndicator[] | undefined): { code: string; value: number }[] {
   const pairs: [string, unknown][] = [];
   const iv = body.indicatorValues;
   if (Array.isArray(iv)) for (const x of iv) pairs.push([String((x as { code?: unknown })?.code ?? ''), (x as { value?: unknown })?.value]);
@@ -75,13 +81,19 @@ function indicatorValues(body: Record<string, unknown>): { code: string; value: 
     const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d{1,10}(\.\d{1,4})?$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
     if (!Number.isFinite(value) || Math.abs(value) >= 1e10) throw new UnitInputError('indicatorValues', `指标 ${code} 的数值「${String(raw).slice(0, 20)}」应为数字（最多 4 位小数）`);
     if (out.some((o) => o.code === code)) throw new UnitInputError('indicatorValues', `指标 ${code} 填写了两次`);
+    // a code this task does not report is refused, never dropped unseen
+    if (bound && !bound.some((b) => b.code === code)) {
+      const offered = bound.length ? `本任务可填报的指标为：${bound.map((b) => `${b.code} ${b.name}`).join('、')}` : '本任务没有需要填报的指标，请不要填写指标数值';
+      throw new UnitInputError('indicatorValues', `指标代码「${code}」不是本任务的指标，本次报告未保存。${offered}。`);
+    }
     out.push({ code, value });
   }
   if (out.length > LIMITS.indicators) throw new UnitInputError('indicatorValues', `指标数值最多 ${LIMITS.indicators} 项`);
   return out;
 }
 
-export function parseReport(body: Record<string, unknown>): ReportInput {
+/** `indicators`: the ones bound to the task; given, any other indicator code is refused. */
+export function parseReport(body: Record<string, unknown>, indicators?: readonly BoundIndicator[]): ReportInput {
   const period = typeof body.period === 'string' ? body.period.trim() : '';
   // the lifecycle's own pattern: what the form offers under any policy passes here and there
   if (!REPORT_PERIOD.test(period)) throw new UnitInputError('period', `报告期「${period.slice(0, 20)}」格式不对，应为 2026Q3 (季度) 或 2026Y (年度)`);
@@ -96,7 +108,7 @@ export function parseReport(body: Record<string, unknown>): ReportInput {
     text: text(body.text, 'text', '进展情况', LIMITS.text, true),
     percent,
     evidenceLinks: evidence(body.evidenceLinks ?? body.evidence),
-    indicatorValues: indicatorValues(body),
+    indicatorValues: indicatorValues(body, indicators),
   };
 }
 

@@ -113,7 +113,8 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
   async function assignmentView(req: FastifyRequest, reply: FastifyReply, id: string | undefined, status = 200, message: { kind: 'ok' | 'refused'; text: string } | null = null, newLink: string | null = null) {
     const d = id ? await q.assignmentDetail(ctx.db, params(), id) : null;
     if (!d) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
-    return page(req, reply, `任务(${d.assignment.task.number}) ${d.assignment.unit.name}`, 'tasks', v.assignmentPage(d, { zone: ctx.zone, session: req.session!, message, newLink }), status);
+    const units = req.session!.role === 'office' ? await q.assignableUnits(ctx.db) : [];
+    return page(req, reply, `任务(${d.assignment.task.number}) ${d.assignment.unit.name}`, 'tasks', v.assignmentPage(d, { zone: ctx.zone, session: req.session!, message, newLink, units }), status);
   }
 
   app.get<{ Params: { id: string } }>('/assignments/:id', read, (req, reply) => guard(reply, async () => assignmentView(req, reply, uuidParam(req.params.id, 'id'))));

@@ -197,7 +197,7 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
     let report: ReportInput | null = null;
     try {
       if (type === 'submitReport') {
-        report = parseReport(body);
+        report = parseReport(body, d.indicators);
         // evidence links and indicator values are stored by the lifecycle with the report (one transaction)
         fields = { period: report.period, text: report.text, percent: report.percent, evidenceLinks: report.evidenceLinks, indicatorValues: report.indicatorValues };
       } else if (type === 'requestExtension') fields = parseExtension(body, ctx.zone);

@@ -1,6 +1,6 @@
 /** Dashboard pages (Chinese UI). Every value is escaped by the `html` tag. */
 import { html, jsonForScript, safeHref, type SafeHtml } from '../html';
-import { ACTION_NAMES, fmtDate, fmtIssued, lightBadge, NOTICE_STATUS_NAMES, ROLE_NAMES, SLIP_NAMES, slipClosedText, stateName } from '../format';
+import { ACTION_NAMES, actionName, actorName, auditSummary, fmtDate, fmtIssued, lightBadge, NOTICE_KIND_NAMES, NOTICE_STATUS_NAMES, noticeKindName, EXTENSION_STATUS_NAMES, ROLE_NAMES, SLIP_NAMES, slipClosedText, stateName, UNIT_KIND_NAMES, unitKindName } from '../format';
 import { LIGHT_LABELS, LIGHTS, type Light } from '../../../app/dashboard/lights';
 import type * as q from '../../../app/dashboard/queries';
 import type { WebSession } from '../sessions';
@@ -8,7 +8,8 @@ import { reportsTable, type Detail } from './unit';
 
 type Rows<T extends (...a: never[]) => unknown> = Awaited<ReturnType<T>>;
 
-const UNIT_KINDS: Record<string, string> = { BUREAU: '市直部门', COUNTY: '县区政府', DEV_ZONE: '开发区', MANAGEMENT: '管理局', OTHER: '其他' };
+/** the unit kinds that hold assignments (the overview's filter) */
+const ASSIGNED_KINDS = ['BUREAU', 'COUNTY', 'DEV_ZONE', 'MANAGEMENT', 'OTHER'] as const;
 
 function lightOptions(selected?: string): SafeHtml {
   return html`<option value="">全部灯号</option>${LIGHTS.map((l) => html`<option value="${l}" ${selected === l ? 'selected' : ''}>${LIGHT_LABELS[l]}</option>`)}`;
@@ -33,20 +34,59 @@ function pager(base: string, params: Record<string, string | undefined>, offset:
   return html`<div class="pager muted">共 ${total} 条${offset > 0 ? html` <a href="${link(Math.max(0, offset - limit))}">上一页</a>` : ''}${offset + limit < total ? html` <a href="${link(offset + limit)}">下一页</a>` : ''}</div>`;
 }
 
+const sum = (c: Record<Light, number>) => c.red + c.yellow + c.green + c.grey;
+
+/** Why rule-bound assignments are counted apart (app/dashboard/queries.ts UnitLightRow). */
+const IMPLICIT_NOTE = '属地落实：方案规定各县（区）人民政府、开发区管委会和湾里管理局承担每项任务，这些分工按规则记录和督办，不单独发送邮件通知，单独统计；其余灯号只计各单位牵头、配合的分工，与各单位收到的通知一致。';
+
+/** The per-unit table of the overview and /units: own assignments, then the rule-bound ones apart. */
+function unitTable(units: q.UnitLightRow[]): SafeHtml {
+  const implicit = units.some((u) => u.implicit.total > 0);
+  return html`<table id="units"><tr><th>单位</th><th>类别</th><th class="num">牵头/配合分工</th>${countHeads}${implicit ? html`<th class="num">属地落实分工</th><th class="num">其中逾期</th>` : ''}</tr>
+${units.map((u) => html`<tr><td><a href="/units/${u.id}">${u.name}</a></td><td>${unitKindName(u.kind)}</td><td class="num">${u.total}</td>${counts(u)}${implicit ? html`<td class="num muted">${u.implicit.total}</td><td class="num muted">${u.implicit.red}</td>` : ''}</tr>`)}</table>`;
+}
+
+/**
+ * The top-15 chart: the units' own assignments only (rule-bound rows would make it a row of identical
+ * county bars), and the rule-bound units of one kind with identical counts (the members of a group the
+ * plan names, 各县(区)人民政府) drawn as one bar, per unit, labelled with how many share it.
+ */
+function chartRows(units: q.UnitLightRow[], max = 15): { name: string; red: number; yellow: number; green: number; grey: number }[] {
+  const own = units.filter((u) => u.total > 0);
+  // only units the bracket rule binds (counties, zones) are members of such a group; bureaus with equal counts by chance stay apart
+  const key = (u: q.UnitLightRow) => (u.implicit.total > 0 ? `${u.kind}|${u.red}|${u.yellow}|${u.green}|${u.grey}` : u.id);
+  const size = new Map<string, number>();
+  for (const u of own) size.set(key(u), (size.get(key(u)) ?? 0) + 1);
+  const out: { name: string; red: number; yellow: number; green: number; grey: number }[] = [];
+  const drawn = new Set<string>();
+  for (const u of own) {
+    const k = key(u);
+    const n = size.get(k)!;
+    if (n >= 3 && drawn.has(k)) continue;
+    drawn.add(k);
+    out.push({ name: n >= 3 ? `${unitKindName(u.kind)}（${n} 个单位，每个）` : u.name, red: u.red, yellow: u.yellow, green: u.green, grey: u.grey });
+    if (out.length === max) break;
+  }
+  return out;
+}
+
 export function overviewPage(o: Rows<typeof q.overview>, f: { plan?: string; light?: string; unitKind?: string }): SafeHtml {
-  const total = o.lights.red + o.lights.yellow + o.lights.green + o.lights.grey;
+  const total = sum(o.lights);
+  const implicitTotal = sum(o.implicitLights);
+  const top = chartRows(o.units);
   return html`<h1>督办总览</h1>
 <form class="filters" method="get" action="/"><label>方案 <select name="plan"><option value="">全部方案</option>${o.plans.map((p) => html`<option value="${p.slug}" ${f.plan === p.slug ? 'selected' : ''}>${p.title}</option>`)}</select></label>
-<label>单位类别 <select name="unitKind"><option value="">全部</option>${Object.entries(UNIT_KINDS).map(([k, v]) => html`<option value="${k}" ${f.unitKind === k ? 'selected' : ''}>${v}</option>`)}</select></label>
+<label>单位类别 <select name="unitKind"><option value="">全部</option>${ASSIGNED_KINDS.map((k) => html`<option value="${k}" ${f.unitKind === k ? 'selected' : ''}>${UNIT_KIND_NAMES[k]}</option>`)}</select></label>
 <label>灯号 <select name="light">${lightOptions(f.light)}</select></label><button type="submit">筛选</button></form>
-<div class="kpis"><div class="kpi">任务分工<b id="kpi-total">${total}</b></div>${LIGHTS.map((l) => html`<div class="kpi">${lightBadge(l)}<b id="kpi-${l}">${o.lights[l]}</b></div>`)}
+<div class="kpis"><div class="kpi">牵头/配合分工<b id="kpi-total">${total}</b></div>${LIGHTS.map((l) => html`<div class="kpi">${lightBadge(l)}<b id="kpi-${l}">${o.lights[l]}</b></div>`)}
+${implicitTotal ? html`<div class="kpi">属地落实分工（${o.implicitUnits} 个单位）<b id="kpi-implicit">${implicitTotal}</b><span class="muted">其中逾期 <span id="kpi-implicit-red">${o.implicitLights.red}</span></span></div>` : ''}
 <div class="kpi"><a href="/reviews">待审销号</a><b id="kpi-completion">${o.pendingCompletion}</b></div><div class="kpi"><a href="/reviews">待审延期</a><b>${o.pendingExtension}</b></div>
 <div class="kpi"><a href="/slips?open=1">未关闭督办单</a><b id="kpi-slips-open">${(o.slips.BLUE ?? 0) + (o.slips.ORANGE ?? 0) + (o.slips.RED ?? 0)}</b></div><div class="kpi"><a href="/slips?open=0">已关闭督办单</a><b id="kpi-slips-closed">${o.slipsClosed}</b></div>
 <div class="kpi"><a href="/notices?status=FAILED">投递失败</a><b>${(o.notices.FAILED ?? 0) + (o.notices.DEAD ?? 0)}</b></div></div>
-<div class="grid"><section class="card"><h2>灯号分布</h2>${chart('chart-lights', { type: 'lights', data: o.lights })}</section>
-<section class="card"><h2>各单位灯号（前 15）</h2>${chart('chart-units', { type: 'units', data: o.units.slice(0, 15).map((u) => ({ name: u.name, red: u.red, yellow: u.yellow, green: u.green, grey: u.grey })) })}</section></div>
-<section class="card"><h2>各单位</h2><table id="units"><tr><th>单位</th><th>类别</th><th class="num">分工</th>${countHeads}</tr>
-${o.units.map((u) => html`<tr><td><a href="/units/${u.id}">${u.name}</a></td><td>${UNIT_KINDS[u.kind] ?? u.kind}</td><td class="num">${u.total}</td>${counts(u)}</tr>`)}</table></section>`;
+${implicitTotal ? html`<p class="muted" id="implicit-note">${IMPLICIT_NOTE}</p>` : ''}
+<div class="grid"><section class="card"><h2>灯号分布</h2>${chart('chart-lights', { type: 'units', data: [{ name: '牵头/配合', ...o.lights }, ...(implicitTotal ? [{ name: '属地落实', ...o.implicitLights }] : [])] })}</section>
+<section class="card"><h2>各单位牵头/配合分工灯号（前 15）</h2>${chart('chart-units', { type: 'units', data: top.map((u) => ({ name: u.name, red: u.red, yellow: u.yellow, green: u.green, grey: u.grey })) })}</section></div>
+<section class="card"><h2>各单位</h2>${unitTable(o.units)}</section>`;
 }
 
 export function tasksPage(r: Rows<typeof q.taskList>, f: { plan?: string; light?: string; q?: string; offset: number; limit: number }, plans: { slug: string; title: string }[]): SafeHtml {
@@ -69,9 +109,8 @@ ${rows.map(
 function timeline(events: q.TimelineEvent[], zone: string): SafeHtml {
   if (!events.length) return html`<p class="muted">暂无记录。</p>`;
   return html`<ol class="timeline" reversed>${events.map((e) => {
-    const d = (e.data ?? {}) as Record<string, unknown>;
-    const detail = [d.unit, d.period, d.reason, d.number, d.toUnit, d.code].filter((x) => typeof x === 'string' && x) as string[];
-    return html`<li><span class="muted">${fmtDate(e.at, zone)}</span> <b>${ACTION_NAMES[e.action] ?? e.action}</b> <span class="muted">${e.actor}</span>${detail.length ? html` — ${detail.join('；')}` : ''}</li>`;
+    const detail = auditSummary(e.data, zone);
+    return html`<li><span class="muted">${fmtDate(e.at, zone)}</span> <b>${actionName(e.action)}</b> <span class="muted">${actorName(e.actor)}</span>${detail ? html` — ${detail}` : ''}</li>`;
   })}</ol>`;
 }
 
@@ -86,8 +125,9 @@ export function taskPage(d: NonNullable<Rows<typeof q.taskDetail>>, zone: string
 
 export function unitPage(d: NonNullable<Rows<typeof q.unitDetail>>, zone: string, office: boolean, f: { light?: string; offset: number; limit: number }): SafeHtml {
   const u = d.unit;
-  return html`<h1>${u.name}</h1><section class="card"><p>${u.fullName ?? ''} <span class="muted">${UNIT_KINDS[u.kind] ?? u.kind}${u.aliases.length ? html`；别名：${u.aliases.join('、')}` : ''}</span></p>
-<div class="kpis">${LIGHTS.map((l) => html`<div class="kpi">${lightBadge(l)}<b>${d.lights[l]}</b></div>`)}</div></section>
+  return html`<h1>${u.name}</h1><section class="card"><p>${u.fullName ?? ''} <span class="muted">${unitKindName(u.kind)}${u.aliases.length ? html`；别名：${u.aliases.join('、')}` : ''}</span></p>
+<div class="kpis">${LIGHTS.map((l) => html`<div class="kpi">${lightBadge(l)}<b id="unit-${l}">${d.lights[l]}</b>${d.implicitLights[l] ? html`<span class="muted" id="unit-implicit-${l}">其中属地落实 ${d.implicitLights[l]} 项</span>` : ''}</div>`)}</div>
+${sum(d.implicitLights) ? html`<p class="muted" id="implicit-note">本单位牵头、配合的分工：逾期 <b id="unit-own-red">${d.lights.red - d.implicitLights.red}</b> 项，通知邮件列出的逾期事项即这些分工；其余 ${sum(d.implicitLights)} 项是属地落实分工（方案规定各县（区）、开发区和湾里管理局承担每项任务），按规则记录和督办，不单独发送邮件通知。</p>` : ''}</section>
 <section class="card"><h2>联系人 ${office ? html`<a href="/units/${u.id}/contacts" class="muted">修改</a>` : ''}</h2><table id="contacts"><tr><th>角色</th><th>姓名</th><th>邮箱</th><th>电话</th><th>通知方式</th></tr>
 ${d.contacts.map((c) => html`<tr><td>${c.role === 'LIAISON' ? '联络员' : c.role === 'LEADER' ? '分管负责人' : '收件人'}</td><td>${c.name}</td><td>${c.email}</td><td>${c.phone ?? ''}</td><td class="digest">${c.digest ? '每日摘要' : '逐条通知'}</td></tr>`)}</table></section>
 <section class="card"><h2>任务分工</h2><form class="filters" method="get"><label>灯号 <select name="light">${lightOptions(f.light)}</select></label><button type="submit">筛选</button></form>
@@ -95,8 +135,7 @@ ${assignmentTable(d.assignments, zone, true)}${pager(`/units/${u.id}`, { light: 
 }
 
 export function unitsPage(units: q.UnitLightRow[]): SafeHtml {
-  return html`<h1>单位</h1><table id="units"><tr><th>单位</th><th>类别</th><th class="num">分工</th>${countHeads}</tr>
-${units.map((u) => html`<tr><td><a href="/units/${u.id}">${u.name}</a></td><td>${UNIT_KINDS[u.kind] ?? u.kind}</td><td class="num">${u.total}</td>${counts(u)}</tr>`)}</table>`;
+  return html`<h1>单位</h1>${units.some((u) => u.implicit.total > 0) ? html`<p class="muted">${IMPLICIT_NOTE}</p>` : ''}${unitTable(units)}`;
 }
 
 export function contactsForm(d: NonNullable<Rows<typeof q.unitDetail>>, csrf: string, message: { kind: 'ok' | 'refused'; text: string } | null): SafeHtml {
@@ -111,7 +150,15 @@ ${rows.map(
 )}</table><input type="hidden" name="rows" value="${rows.length}"><p><button type="submit">保存</button> <a href="/units/${d.unit.id}">返回</a></p></form>`;
 }
 
-export function assignmentPage(d: Detail, o: { zone: string; session: WebSession; message?: { kind: 'ok' | 'refused'; text: string } | null; newLink?: string | null }): SafeHtml {
+/** 改派: the new unit is chosen from the directory (units that can hold assignments, by kind), never typed. */
+function reassignChoice(units: { name: string; kind: string }[], current: string): SafeHtml {
+  const kinds = [...new Set(units.map((u) => u.kind))];
+  return html`<label for="toUnit">新的责任单位</label><select id="toUnit" name="toUnit" required><option value="">请选择单位</option>${kinds.map(
+    (k) => html`<optgroup label="${unitKindName(k)}">${units.filter((u) => u.kind === k && u.name !== current).map((u) => html`<option value="${u.name}">${u.name}</option>`)}</optgroup>`,
+  )}</select>`;
+}
+
+export function assignmentPage(d: Detail, o: { zone: string; session: WebSession; message?: { kind: 'ok' | 'refused'; text: string } | null; newLink?: string | null; units?: { name: string; kind: string }[] }): SafeHtml {
   const a = d.assignment;
   const office = o.session.role === 'office';
   const csrf = html`<input type="hidden" name="_csrf" value="${o.session.csrfToken}">`;
@@ -132,7 +179,7 @@ ${
     ? html`<h2>办理</h2><div class="grid">
 ${a.state === 'COMPLETION_REQUESTED' ? html`${pendingDone ? html`<div class="card" id="completion-request">${completionText(pendingDone, o.zone)}</div>` : ''}${act('approveCompletion', '同意销号', false)}${act('rejectCompletion', '退回销号申请', true)}` : ''}
 ${a.state === 'EXTENSION_REQUESTED' ? html`${pendingExt ? html`<div class="card">申请延至 <b>${fmtDate(pendingExt.requestedDueAt, o.zone, false)}</b>：<span class="pre">${pendingExt.reason}</span></div>` : ''}${act('approveExtension', '同意延期', false)}${act('rejectExtension', '驳回延期申请', true)}` : ''}
-${act('reassign', '改派', true, html`<label>新的责任单位</label><input type="text" name="toUnit" required maxlength="100">`)}${act('cancel', '撤销分工', true)}</div>
+${act('reassign', '改派', true, reassignChoice(o.units ?? [], a.unit.name))}${act('cancel', '撤销分工', true)}</div>
 <section class="card"><h2>办理链接</h2><p class="muted">通知邮件中的链接只能办理本分工。可生成新链接，或撤销此前发出的全部链接。</p>
 ${o.newLink ? html`<p>新链接：<input type="text" readonly value="${o.newLink}" style="width:100%" id="new-link"></p>` : ''}
 <form class="inline" method="post" action="/assignments/${a.id}/links">${csrf}<button type="submit" class="secondary">生成新链接</button></form>
@@ -140,7 +187,7 @@ ${o.newLink ? html`<p>新链接：<input type="text" readonly value="${o.newLink
     : ''
 }
 <section class="card"><h2>进展报告</h2>${reportsTable(d, o.zone)}</section>
-${a.extensions.length ? html`<section class="card"><h2>延期申请</h2><table><tr><th>申请时间</th><th>申请延至</th><th>理由</th><th>结果</th></tr>${a.extensions.map((e) => html`<tr><td>${fmtDate(e.requestedAt, o.zone)}</td><td>${fmtDate(e.requestedDueAt, o.zone, false)}</td><td class="pre">${e.reason}</td><td>${e.status}${e.decisionReason ? html`：${e.decisionReason}` : ''}</td></tr>`)}</table></section>` : ''}
+${a.extensions.length ? html`<section class="card"><h2>延期申请</h2><table><tr><th>申请时间</th><th>申请延至</th><th>理由</th><th>结果</th></tr>${a.extensions.map((e) => html`<tr><td>${fmtDate(e.requestedAt, o.zone)}</td><td>${fmtDate(e.requestedDueAt, o.zone, false)}</td><td class="pre">${e.reason}</td><td>${EXTENSION_STATUS_NAMES[e.status] ?? e.status}${e.decisionReason ? html`：${e.decisionReason}` : ''}</td></tr>`)}</table></section>` : ''}
 ${a.completionRequests.length ? html`<section class="card"><h2>销号申请</h2><table id="completion-requests"><tr><th>申请时间</th><th>完成情况说明</th><th>佐证材料</th><th>结果</th></tr>${a.completionRequests.map((c) => html`<tr><td>${fmtDate(c.requestedAt, o.zone)}</td><td class="pre">${c.note || '（未填写）'}</td><td>${evidenceList(c.evidenceLinks)}</td><td>${REVIEW_NAMES[c.status] ?? c.status}${c.decisionReason ? html`：${c.decisionReason}` : ''}</td></tr>`)}</table></section>` : ''}
 ${a.slips.length ? html`<section class="card"><h2>督办单</h2><table><tr><th>编号</th><th>颜色</th><th>事由</th><th>签发</th><th>关闭</th></tr>${a.slips.map((s) => html`<tr><td>${s.number}</td><td class="slip-${s.colour}">${SLIP_NAMES[s.colour]}</td><td>${s.reason}</td><td>${fmtIssued(s.issuedAt, o.zone)}</td><td class="slip-closed">${slipClosedText(s, o.zone)}</td></tr>`)}</table></section>` : ''}
 <section class="card"><h2>通知</h2>${noticeTable(d.notices.map((n) => ({ ...n, assignment: null, slip: null })), o.zone)}</section>
@@ -149,19 +196,27 @@ ${a.slips.length ? html`<section class="card"><h2>督办单</h2><table><tr><th>�
 
 type NoticeRow = Rows<typeof q.noticeList>['rows'][number] | (Omit<Rows<typeof q.noticeList>['rows'][number], 'assignment' | 'slip'> & { assignment: null; slip: null });
 
+/** What a notice not tied to one assignment is about, from its payload (the unit of a catch-up letter), never its internal scope key. */
+function noticeObject(payload: unknown): string {
+  const p = (payload ?? {}) as { unit?: unknown; items?: unknown };
+  if (typeof p.unit === 'string' && p.unit) return p.unit;
+  if (Array.isArray(p.items)) return `${p.items.length} 项事项`;
+  return '—';
+}
+
 function noticeTable(rows: NoticeRow[], zone: string): SafeHtml {
   if (!rows.length) return html`<p class="muted">暂无通知。</p>`;
   return html`<table class="notices"><tr><th>时间</th><th>类别</th><th>对象</th><th>收件人</th><th>状态</th><th>尝试</th><th>Message-ID</th><th>说明</th></tr>
 ${rows.map(
-  (n) => html`<tr><td>${fmtDate(n.dueAt, zone)}</td><td>${n.kind}${n.slip ? html` <span class="slip-${n.slip.colour}">${n.slip.number}</span>` : ''}</td>
-<td>${n.assignment ? html`(${n.assignment.task.number}) ${n.assignment.unit.name}` : (n.scope ?? '')}</td><td>${n.recipients.join('、')}</td>
+  (n) => html`<tr><td>${fmtDate(n.dueAt, zone)}</td><td>${noticeKindName(n.kind)}${n.slip ? html` <span class="slip-${n.slip.colour}">${n.slip.number}</span>` : ''}</td>
+<td>${n.assignment ? html`(${n.assignment.task.number}) ${n.assignment.unit.name}` : noticeObject(n.payload)}</td><td>${n.recipients.join('、')}</td>
 <td>${NOTICE_STATUS_NAMES[n.status] ?? n.status}</td><td class="num">${n.delivery?.attempts ?? 0}</td><td class="muted">${n.delivery?.messageId ?? ''}</td><td>${n.statusReason ?? n.delivery?.error ?? ''}</td></tr>`,
 )}</table>`;
 }
 
 export function noticesPage(r: Rows<typeof q.noticeList>, zone: string, f: { status?: string; kind?: string; offset: number; limit: number }): SafeHtml {
   return html`<h1>通知与投递记录</h1><form class="filters" method="get"><label>状态 <select name="status"><option value="">全部</option>${Object.entries(NOTICE_STATUS_NAMES).map(([k, v]) => html`<option value="${k}" ${f.status === k ? 'selected' : ''}>${v}</option>`)}</select></label>
-<label>类别 <input type="text" name="kind" value="${f.kind ?? ''}" maxlength="40"></label><button type="submit">筛选</button></form>
+<label>类别 <select name="kind"><option value="">全部</option>${Object.entries(NOTICE_KIND_NAMES).map(([k, v]) => html`<option value="${k}" ${f.kind === k ? 'selected' : ''}>${v}</option>`)}</select></label><button type="submit">筛选</button></form>
 ${noticeTable(r.rows, zone)}${pager('/notices', { status: f.status, kind: f.kind }, f.offset, f.limit, r.total)}`;
 }
 
@@ -173,20 +228,37 @@ ${r.rows.map((s) => html`<tr><td><a href="/assignments/${s.assignment.id}">${s.n
 ${pager('/slips', { colour: f.colour, open: f.open === undefined ? undefined : f.open ? '1' : '0' }, f.offset, f.limit, r.total)}`;
 }
 
+/** Whose value it is: the unit and date of the report it comes from, or the units summed (config/indicators.json `aggregate`). */
+function indicatorSource(r: q.IndicatorProgress, zone: string): SafeHtml {
+  if (r.latest === null) return html``;
+  if (r.aggregate === 'sum') return html`<div class="muted source">${r.contributors.length} 个单位最近一次报送之和：${r.contributors.map((c) => `${c.unit} ${c.value}${r.unit}（${fmtDate(c.at, zone, false)}）`).join('、')}</div>`;
+  return html`<div class="muted source">${r.latestUnit} ${fmtDate(r.latestAt, zone, false)} 报送（取各单位最近一次报送）</div>`;
+}
+
 export function indicatorsPage(rows: q.IndicatorProgress[], zone: string): SafeHtml {
-  return html`<h1>指标进度</h1><section class="card">${chart('chart-indicators', { type: 'indicators', data: rows.map((r) => ({ code: r.code, name: r.name, progress: r.progress })) })}</section>
-<table id="indicators"><tr><th>代码</th><th>目标</th><th>指标</th><th>目标值</th><th>最新值</th><th>进度</th><th>报送</th></tr>
+  const withData = rows.filter((r) => r.progress !== null);
+  return html`<h1>指标进度</h1><section class="card">${
+    withData.length
+      ? chart('chart-indicators', { type: 'indicators', data: withData.map((r) => ({ code: r.code, name: r.name, progress: r.progress })) })
+      : html`<p class="empty" id="indicators-empty">暂无数据：还没有单位报送指标数值。</p>`
+  }</section>
+<p class="muted">当前值按 config/indicators.json 为每项指标写明的口径计算：「最近一次报送」取报送任务中任一单位最近报送的数值，并注明单位和日期；「各单位之和」把每个单位最近一次报送的数值相加。</p>
+<table id="indicators"><tr><th>代码</th><th>目标</th><th>指标</th><th>目标值</th><th>报送任务</th><th>当前值</th><th>进度</th><th>报送次数</th></tr>
 ${rows.map(
   (r) => html`<tr><td>${r.code}</td><td>${r.goal}</td><td>${r.name}</td><td>${r.targetText}（${r.targetYear}年）</td>
-<td>${r.latest === null ? '—' : html`${r.latest}${r.unit} <span class="muted">${r.latestUnit ?? ''} ${fmtDate(r.latestAt, zone, false)}</span>`}</td>
+<td>${r.tasks === null ? html`<span class="muted">全部任务</span>` : r.tasks.length ? r.tasks.map((t) => `(${t})`).join('') : html`<span class="muted">未指定</span>`}</td>
+<td>${r.latest === null ? html`<span class="muted">暂无数据</span>` : html`${r.latest}${r.unit}${indicatorSource(r, zone)}`}</td>
 <td>${r.progress === null ? '—' : html`<div class="bar"><i style="width:${Math.round(Math.min(r.progress, 1) * 100)}%"></i></div>${r.met ? '已达标' : `${Math.round(r.progress * 100)}%`}`}</td><td class="num">${r.reports}</td></tr>`,
 )}</table>`;
 }
 
 export function auditPage(r: Rows<typeof q.auditLog>, zone: string, f: { action?: string }): SafeHtml {
-  return html`<h1>审计日志</h1><form class="filters" method="get"><label>动作 <input type="text" name="action" value="${f.action ?? ''}" maxlength="60" placeholder="如 completion.approved"></label><button type="submit">筛选</button></form>
-<table id="audit"><tr><th>#</th><th>时间</th><th>操作人</th><th>动作</th><th>对象</th><th>内容</th></tr>
-${r.rows.map((e) => html`<tr><td class="num">${e.id}</td><td>${fmtDate(e.at, zone)}</td><td>${e.actor}</td><td>${ACTION_NAMES[e.action] ?? e.action}</td><td>${e.assignmentId ? html`<a href="/assignments/${e.assignmentId}">${e.entityType}</a>` : e.entityType}</td><td class="pre muted">${JSON.stringify(e.data).slice(0, 300)}</td></tr>`)}</table>
+  return html`<h1>审计日志</h1><form class="filters" method="get"><label>动作 <select name="action"><option value="">全部</option>${Object.entries(ACTION_NAMES).map(([k, v]) => html`<option value="${k}" ${f.action === k ? 'selected' : ''}>${v}</option>`)}</select></label><button type="submit">筛选</button></form>
+<table id="audit"><tr><th>#</th><th>时间</th><th>操作人</th><th>动作</th><th>内容</th></tr>
+${r.rows.map(
+  (e) => html`<tr><td class="num">${e.id}</td><td>${fmtDate(e.at, zone)}</td><td>${actorName(e.actor)}</td><td>${actionName(e.action)}</td>
+<td>${auditSummary(e.data, zone) || html`<span class="muted">—</span>`}${e.assignmentId ? html` <a href="/assignments/${e.assignmentId}">查看分工</a>` : ''}<details><summary class="muted">原始记录</summary><pre class="muted">${JSON.stringify(e.data, null, 1).slice(0, 2000)}</pre></details></td></tr>`,
+)}</table>
 ${r.next ? html`<div class="pager"><a href="${`/audit?before=${r.next}${f.action ? `&action=${encodeURIComponent(f.action)}` : ''}`}">更早</a></div>` : ''}`;
 }
 

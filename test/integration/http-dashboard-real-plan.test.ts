@@ -1,0 +1,154 @@
+/**
+ * The dashboard on the real plan (80 tasks; the 属地落实 rule binds the 9 county/district
+ * governments, 4 development zones and 湾里管理局 to every task), read as the Office reads it:
+ * rule-bound assignments are counted and charted apart from the units' own (牵头/配合), so the
+ * top-15 chart ranks what units were actually told about; a county's page says how many of its
+ * overdue items are 属地落实 and its own count equals what its catch-up email lists; the unit form
+ * offers only the indicators bound to the task (config/indicators.json) and refuses another code.
+ */
+import { loadConfig } from '../../config';
+import { readHolidayOverride } from '../../config/policy-schema';
+import { lifecycleInputs } from '../../app/supervise';
+import { planCatchUp, policyCalendar } from '../../domain/policy';
+import { chartData, pageText, REAL_SLUG, startRealPlanServer, SUPERVISED_FROM, type RealPlanServer } from './http-support/real-plan';
+
+const cfg = loadConfig({});
+let s: RealPlanServer;
+
+beforeAll(async () => {
+  s = await startRealPlanServer();
+}, 120_000);
+afterAll(() => s?.close());
+
+const get = async (url: string) => {
+  const r = await s.app.inject({ method: 'GET', url, headers: { cookie: s.session.cookie } });
+  expect(r.statusCode).toBe(200);
+  return r.body;
+};
+
+/** red assignments by role class, straight from the rows (overdue: the deadline has passed) */
+async function redCounts(unitName?: string): Promise<{ own: number; implicit: number }> {
+  const rows = await s.db.prisma.assignment.groupBy({
+    by: ['role'],
+    where: { state: { notIn: ['COMPLETED', 'CANCELLED'] }, dueAt: { lt: new Date() }, task: { cancelledAt: null }, ...(unitName ? { unit: { name: unitName } } : {}) },
+    _count: true,
+  });
+  const n = (roles: string[]) => rows.filter((r) => roles.includes(r.role)).reduce((t, r) => t + r._count, 0);
+  return { own: n(['LEAD', 'CO']), implicit: n(['IMPLICIT']) };
+}
+
+describe('own and rule-bound (属地落实) assignments, counted apart', () => {
+  it('the overview KPIs count the units\' own assignments, and the 属地落实 ones separately with a note saying why', async () => {
+    const red = await redCounts();
+    // most of the red rows are rule-bound; the own ones are the 112 overdue items the catch-up
+    // wrote to the units about (one 督办单 each, README "Quick start")
+    expect(red.own).toBe(112);
+    expect(red.implicit).toBeGreaterThan(4 * red.own);
+    const body = await get('/');
+    const text = pageText(body);
+    expect(body).toMatch(new RegExp(`id="kpi-red">${red.own}<`));
+    expect(body).toMatch(new RegExp(`id="kpi-implicit-red">${red.implicit}<`));
+    expect(text).toContain('牵头/配合分工');
+    expect(text).toContain('属地落实分工（14 个单位）');
+    expect(text).toMatch(/属地落实：方案规定各县（区）人民政府、开发区管委会和湾里管理局承担每项任务.*不单独发送邮件通知/);
+    // the lights chart has one bar for each class
+    expect(chartData(body, 'chart-lights')).toEqual({
+      type: 'units',
+      data: [expect.objectContaining({ name: '牵头/配合', red: red.own }), expect.objectContaining({ name: '属地落实', red: red.implicit })],
+    });
+  });
+
+  it('the top-15 chart ranks units by their own overdue work, not 14 identical county bars', async () => {
+    const body = await get('/');
+    const spec = chartData(body, 'chart-units') as { data: { name: string; red: number; yellow: number; green: number; grey: number }[] };
+    expect(spec.data).toHaveLength(15);
+    // the 9 county governments the plan names as one group (各县(区)人民政府) share one bar, per unit,
+    // instead of 9 identical bars; no county shows on its own
+    const counties = (await s.db.prisma.unit.findMany({ where: { kind: 'COUNTY' }, select: { name: true } })).map((u) => u.name);
+    expect(counties).toHaveLength(9);
+    expect(spec.data.filter((u) => counties.includes(u.name))).toEqual([]);
+    expect(spec.data.map((u) => u.name)).toContain('县区政府（9 个单位，每个）');
+    expect(spec.data.find((u) => u.name === '县区政府（9 个单位，每个）')).toMatchObject({ red: 3 });
+    expect(spec.data[0]).toMatchObject({ name: '市市场监管局' });
+    const reds = spec.data.map((u) => u.red);
+    expect([...reds].sort((a, b) => b - a)).toEqual(reds);
+    // the counts are own ones: 市市场监管局 leads or co-operates on its tasks, none of them by the rule
+    const own = await redCounts('市市场监管局');
+    expect(spec.data[0]!.red).toBe(own.own);
+    expect(pageText(body)).toContain('各单位牵头/配合分工灯号（前 15）');
+  });
+
+  it('南昌县: the page says how many overdue items are 属地落实, and its own overdue count is what its catch-up email lists', async () => {
+    const unit = await s.db.prisma.unit.findUniqueOrThrow({ where: { name: '南昌县人民政府' } });
+    const red = await redCounts('南昌县人民政府');
+    expect(red.own + red.implicit).toBe(45);
+    const body = await get(`/units/${unit.id}`);
+    const text = pageText(body);
+    expect(body).toMatch(/id="unit-red">45</);
+    expect(text).toContain(`其中属地落实 ${red.implicit} 项`);
+    expect(text).toContain(`本单位牵头、配合的分工：逾期 ${red.own} 项，通知邮件列出的逾期事项即这些分工`);
+    expect(text).toContain('不单独发送邮件通知');
+    expect(text).toContain('县区政府');
+
+    // the catch-up the lifecycle plans at supervision start lists exactly the unit's own overdue items
+    const inputs = await lifecycleInputs(s.db.prisma, { planSlug: REAL_SLUG, zone: cfg.timezone, policy: cfg.policy });
+    const cu = planCatchUp({
+      entries: inputs.flatMap((i) => i.assignments.map((a) => ({ task: { number: i.task.number, kind: i.task.kind, dueAt: i.task.dueAt }, assignment: { ...a, assignedAt: new Date(SUPERVISED_FROM).toISOString() } }))),
+      policy: cfg.policy,
+      calendar: policyCalendar(cfg.policy, readHolidayOverride(cfg.holidaysOverrideFile)),
+      now: Date.parse(SUPERVISED_FROM),
+    });
+    const letter = cu.notices.find((n) => n.kind === 'catchup_unit' && n.unit === '南昌县人民政府')!;
+    expect(letter.items!.filter((i) => i.what === 'deadline')).toHaveLength(red.own);
+    expect(red.own).toBe(3);
+  });
+
+  it('/units lists the 属地落实 counts in their own columns', async () => {
+    const text = pageText(await get('/units'));
+    expect(text).toContain('属地落实分工');
+    // own: 3 assignments, 3 red; rule-bound: 77, 42 of them red
+    expect(text).toContain('南昌县人民政府 县区政府 3 3 0 0 0 77 42');
+  });
+});
+
+describe('indicators bound to tasks', () => {
+  async function formOf(task: number, unit: string) {
+    const a = await s.db.prisma.assignment.findFirstOrThrow({ where: { task: { number: task }, unit: { name: unit } } });
+    const { token } = s.links.sign(a.id);
+    const r = await s.app.inject({ method: 'GET', url: `/f/${a.id}?t=${encodeURIComponent(token)}` });
+    expect(r.statusCode).toBe(200);
+    return { a, token, body: r.body };
+  }
+
+  it('the form of task (72) lists its two indicators, task (2) none', async () => {
+    const { body } = await formOf(72, '市市场监管局');
+    const offered = [...body.matchAll(/name="ind_(I\d+)"/g)].map((m) => m[1]);
+    expect(offered).toEqual(['I06', 'I07']);
+    expect(pageText(body)).toContain('食品药品评价性抽检合格率');
+    const none = await formOf(2, '市科技局');
+    expect(none.body).not.toMatch(/name="ind_/);
+  });
+
+  it('refuses an indicator the task does not report, in Chinese, naming the ones it does; nothing reaches the lifecycle', async () => {
+    const { a, token } = await formOf(72, '市市场监管局');
+    const before = await s.db.prisma.report.count();
+    const r = await s.app.inject({
+      method: 'POST',
+      url: `/f/${a.id}/report`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://dubang.test' },
+      payload: new URLSearchParams({ t: token, period: '2026Q4', text: '抽检进展', ind_I01: '9.5' }).toString(),
+    });
+    expect(r.statusCode).toBe(422);
+    expect(pageText(r.body)).toContain('指标代码「I01」不是本任务的指标，本次报告未保存。本任务可填报的指标为：I06 食品药品评价性抽检合格率、I07 制造业产品质量合格率。');
+    expect(s.applied).toEqual([]);
+    expect(await s.db.prisma.report.count()).toBe(before);
+  });
+
+  it('the indicators page says 暂无数据 with no report, and which tasks report each indicator', async () => {
+    const body = await get('/indicators');
+    expect(body).not.toContain('id="chart-indicators"');
+    const text = pageText(body);
+    expect(text).toContain('暂无数据：还没有单位报送指标数值。');
+    expect(text).toMatch(/I06 产品、工程、服务质量水平显著提升 食品药品评价性抽检合格率 稳定在98%以上（2025年） \(22\)\(72\) 暂无数据/);
+  });
+});
