@@ -152,7 +152,7 @@ export async function importPlan(
         for (const u of v.newUnits) {
           if (await tx.unit.findUnique({ where: { name: u.create } })) continue;
           const row = await tx.unit.create({ data: { name: u.create, kind: u.group ? 'GROUP' : 'OTHER' } });
-          await audit(tx, { actor: opts.actor, action: 'unit.created', entityType: 'Unit', entityId: row.id, unitId: row.id, data: { name: u.create, asWritten: u.name, group: u.group, lines: u.lines, reason: '方案导入 --new-units：尚无联系人' } });
+          await audit(tx, { actor: opts.actor, action: 'unit.created', entityType: 'Unit', entityId: row.id, unitId: row.id, data: { plan: opts.slug, name: u.create, asWritten: u.name, group: u.group, lines: u.lines, reason: '方案导入 --new-units：尚无联系人' } });
         }
       }
       if (existing && isEmptyDiff(diff) && !v.newUnits.length) return { ...base, planId: existing.id, changed: false, revision: existing.revision };
@@ -271,5 +271,21 @@ export async function importPlan(
       return { ...base, planId: plan.id, changed: true, revision: plan.revision };
     },
     { timeout: 120_000, maxWait: 30_000 },
+  );
+}
+
+/**
+ * Units a plan import created (`--new-units`) that still cannot be supervised: a unit without a
+ * liaison or leader contact, a group without members. `supervise start` refuses while any remain.
+ */
+export async function incompleteUnits(db: PrismaClient, slug: string): Promise<{ name: string; missing: '联系人' | '成员' }[]> {
+  const events = await db.auditEvent.findMany({ where: { action: 'unit.created', data: { path: ['plan'], equals: slug } }, select: { unitId: true } });
+  const ids = events.map((e) => e.unitId).filter((x): x is string => !!x);
+  if (!ids.length) return [];
+  const units = await db.unit.findMany({ where: { id: { in: ids } }, include: { contacts: { select: { role: true } }, members: { select: { memberId: true } } }, orderBy: { name: 'asc' } });
+  return units.flatMap((u): { name: string; missing: '联系人' | '成员' }[] =>
+    u.kind === 'GROUP'
+      ? u.members.length ? [] : [{ name: u.name, missing: '成员' }]
+      : u.contacts.some((c) => c.role === 'LIAISON' || c.role === 'LEADER') ? [] : [{ name: u.name, missing: '联系人' }],
   );
 }

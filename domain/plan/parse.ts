@@ -484,7 +484,10 @@ function readTables(doc: Extract<PlanDocument, { kind: 'tables' }>, opts: ParseO
   if (opts.sheet) {
     const byNumber = /^\d+$/.test(opts.sheet) ? doc.tables[Number(opts.sheet) - 1] : undefined;
     const t = doc.tables.find((x) => x.name === opts.sheet) ?? byNumber;
-    if (!t) return finish(doc.paragraphs, doc.paragraphs.length, layout, [], [{ line: 1, field: what, message: `没有名为「${opts.sheet}」的${what}：文件中的${what}为 ${doc.tables.map((x, i) => `${i + 1}「${x.name}」`).join('、') || '（无）'}` }]);
+    if (!t) {
+      const message = `没有名为「${opts.sheet}」的${what}：文件中的${what}为 ${doc.tables.map((x, i) => `${i + 1}「${x.name}」`).join('、') || '（无）'}`;
+      return { plan: { title: '', layout, issuer: null, sections: [], tasks: [], rules: [], indicators: [] }, issues: [{ line: 1, field: what, message }] };
+    }
     tables = [t];
   }
   const nearMiss: SourceIssue[] = [];

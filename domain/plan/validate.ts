@@ -90,6 +90,11 @@ export function validatePlan(plan: ParsedPlan, opts: ValidateOptions): Validatio
   const dirName = opts.directoryName ?? '单位名录';
   const created = new Map<string, NewUnit>();
   const unknown = (name: string, line: number, where: string) => {
+    // 市发改委 市财政局 / 市发改委市财政局: two units without a separator; adding it as one alias would be wrong
+    if (runTogether(name)) {
+      issues.push({ line, field: '责任单位', message: `${where}的责任单位「${name}」像是两个以上单位连在一起：请在单位之间用「、」分开（如 市发改委、市财政局）` });
+      return;
+    }
     if (opts.newUnits) {
       const key = qualified(name);
       const u = created.get(key) ?? { name, create: key, group: isCollectiveName(name), lines: [] };
@@ -139,6 +144,12 @@ export function validatePlan(plan: ParsedPlan, opts: ValidateOptions): Validatio
   }
   if (issues.length) return { ok: false, issues: issues.sort((a, b) => a.line - b.line) };
   return { ok: true, value: { plan, tasks, assignments, newUnits: [...created.values()], foreign } };
+}
+
+/** Whether an unknown name is several unit names without a separator between them. */
+function runTogether(name: string): boolean {
+  const t = name.trim();
+  return /\S\s+\S/.test(t) || /(?:局|委|办|厅|政府|管委会|中心|部)(?=市|区|县|各)/.test(t.slice(0, -1));
 }
 
 /** The summary `dubang plan validate|import` prints. */
