@@ -9,7 +9,9 @@
 
 const KINDS = '(?:实施方案|方案|计划|规划|工作要点|要点|任务清单|清单|措施|实施意见|意见)';
 const TITLE = new RegExp(`^(?![（(【\\[])[^\\s，,。：:；;《》“”"、]{4,70}?${KINDS}(?:[（(][^（()）]{2,20}[)）])?$`);
-const NOTICE = new RegExp(`印发\\s*《?([^《》，,。\\s]{4,70}?${KINDS}(?:[（(][^（()）]{2,20}[)）])?)》?\\s*的通知`);
+const NOTICE = new RegExp(`印发(《[^《》]{4,90}》|[^，,。\\s《]{2,90}?(?:《[^《》]{2,60}》[^，,。\\s《》]{0,30}?)?${KINDS}(?:[（(][^（()）]{2,20}[)）])?)的通知`);
+/** 现将《…》印发给你们: the document sent, when there is no 印发…的通知 line. */
+const SENT = /现将《([^《》]{4,90})》印发/;
 const ORG = '(?:人民政府办公厅|人民政府办公室|人民政府|委员会办公室|委员会|领导小组办公室|领导小组|办公厅|办公室|管理委员会|管委会|局|厅)';
 const HEAD = new RegExp(`^(\\S{2,40}?${ORG})文件$`);
 const ISSUED = new RegExp(`^(\\S{2,40}?${ORG})(?:关于)?印发`);
@@ -29,6 +31,11 @@ export function findTitle(lines: readonly string[], end: number): string | null 
     const l = lines[i]!;
     if (l.length > MAX) continue;
     const m = NOTICE.exec(l.replace(/\s+/g, ''));
+    if (m) return m[1]!.replace(/^《(.*)》$/, '$1');
+  }
+  for (let i = 0; i < end; i++) {
+    const l = lines[i]!;
+    const m = l.length <= MAX ? SENT.exec(l.replace(/\s+/g, '')) : null;
     if (m) return m[1]!;
   }
   return null;

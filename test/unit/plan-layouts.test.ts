@@ -200,3 +200,18 @@ describe('forcing a layout', () => {
     expect(r.issues.map((i) => i.message)).toEqual([expect.stringMatching(/按指定的格式 labelled 未读到任何任务.*docs\/plan-formats\.md/)]);
   });
 });
+
+describe('titles', () => {
+  const TABLE = '序号\t重点任务\t牵头单位\t完成时限\n1\t任务甲。\t市政数局\t长期\n';
+  it.each([
+    ['the plan\'s own line, not a cited plan', '示范市人民政府关于印发示范市质量提升若干措施的通知\n为贯彻落实《示范市质量发展规划（2021—2025年）》，制定本措施。\n示范市质量提升若干措施\n', '示范市质量提升若干措施'],
+    ['the 印发 line when the notice names a cited plan inside its title', '示范市人民政府关于印发示范市贯彻落实《江西省质量强省规划》若干措施的通知\n根据《江西省质量强省规划》，现提出以下措施。\n', '示范市贯彻落实《江西省质量强省规划》若干措施'],
+    ['现将《…》印发 when there is no 印发…的通知 line', '各部门：\n为贯彻落实《示范市质量发展规划》，现将《示范市2024年质量工作要点》印发给你们，请认真落实。\n', '示范市2024年质量工作要点'],
+    ['a title split over two lines', '示范市2024年优化营商环境\n重点任务清单\n', '示范市2024年优化营商环境重点任务清单'],
+    ['a 工作要点', '示范市2024年质量工作要点\n', '示范市2024年质量工作要点'],
+  ])('%s', (_name, head, title) => {
+    const r = parsePlanText(head + TABLE);
+    expect(r.plan.title).toBe(title);
+    expect(r.issues).toEqual([]);
+  });
+});
