@@ -6,12 +6,12 @@
 import * as path from 'node:path';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../config';
-import { parsePlanText } from '../domain/plan/parse';
+import { parsePlanDocument, type ParseOptions, type PlanDocument } from '../domain/plan/parse';
 import { summarisePlan, validatePlan, type PlanSummary, type ValidatedPlan } from '../domain/plan/validate';
 import { diffPlan, isEmptyDiff, type AssignmentSnapshot, type PlanDiff, type TaskSnapshot } from '../domain/plan/diff';
 import type { SourceIssue } from '../domain/model';
-import { createResolver, type UnitsDirectory } from '../domain/units';
-import { readPlanFile } from '../infra/plan-source';
+import { createResolver, directoryPlace, type UnitsDirectory } from '../domain/units';
+import { planSourceOfBuffer, readPlanSource, type PlanFile } from '../infra/plan-source';
 import { readDirectoryFile } from '../infra/units-file';
 import { audit } from '../infra/audit';
 import { loadDirectory, syncDirectoryTx } from './units';
@@ -48,13 +48,43 @@ export async function currentDirectory(cfg: Config, db?: PrismaClient): Promise<
   return fromDb ? { dir: fromDb, source: 'database' } : { dir: readDirectoryFile(cfg.unitsFile), source: 'config' };
 }
 
-export async function loadPlan(file: string, cfg: Config, dir: { dir: UnitsDirectory; source: 'database' | 'config' }): Promise<LoadedPlan> {
-  const src = await readPlanFile(file);
-  const { plan, issues } = parsePlanText(src.text);
-  if (issues.length) throw new PlanInputError(file, issues);
-  const v = validatePlan(plan, { deadlinePhrases: cfg.deadlinePhrases, zone: cfg.timezone, units: createResolver(dir.dir) });
-  if (!v.ok) throw new PlanInputError(file, v.issues);
-  return { file, encoding: src.encoding, sha256: src.sha256, validated: v.value, summary: summarisePlan(v.value), directorySource: dir.source };
+/** How to read a plan file: forced layout, column mapping, default deadline, sheet, new units. */
+export interface LoadOptions extends ParseOptions {
+  /** list unknown units as units to create instead of refusing them */
+  newUnits?: boolean;
+}
+
+export async function loadPlan(file: string, cfg: Config, dir: { dir: UnitsDirectory; source: 'database' | 'config' }, opts: LoadOptions = {}): Promise<LoadedPlan> {
+  return loadPlanSource(file, await readPlanSource(file), cfg, dir, opts);
+}
+
+/** The same for bytes already in memory (an upload); `name` gives the format by its extension. */
+export async function loadPlanBuffer(name: string, buf: Buffer, cfg: Config, dir: { dir: UnitsDirectory; source: 'database' | 'config' }, opts: LoadOptions = {}): Promise<LoadedPlan> {
+  return loadPlanSource(name, await planSourceOfBuffer(buf, name), cfg, dir, opts);
+}
+
+/**
+ * Parses and validates in one pass: structure, unit and phrase problems of a file come in one
+ * report. A plan with structure problems is still validated as far as it was read.
+ */
+export function readLoadedPlan(file: string, doc: PlanDocument, cfg: Config, dir: { dir: UnitsDirectory; source: 'database' | 'config' }, opts: LoadOptions = {}) {
+  const { plan, issues } = parsePlanDocument(doc, opts);
+  const v = validatePlan(plan, {
+    deadlinePhrases: cfg.deadlinePhrases,
+    zone: cfg.timezone,
+    units: createResolver(dir.dir),
+    directoryName: dir.source === 'database' ? '单位名录（数据库）' : `单位名录 (${path.basename(cfg.unitsFile)})`,
+    directoryPlace: directoryPlace(dir.dir),
+    newUnits: opts.newUnits,
+  });
+  const all = [...issues, ...(v.ok ? [] : v.issues)].sort((a, b) => a.line - b.line);
+  return { plan, issues: all, validated: v.ok ? v.value : null };
+}
+
+function loadPlanSource(file: string, src: PlanFile, cfg: Config, dir: { dir: UnitsDirectory; source: 'database' | 'config' }, opts: LoadOptions): LoadedPlan {
+  const r = readLoadedPlan(file, src.doc, cfg, dir, opts);
+  if (r.issues.length || !r.validated) throw new PlanInputError(file, r.issues);
+  return { file, encoding: src.encoding, sha256: src.sha256, validated: r.validated, summary: summarisePlan(r.validated), directorySource: dir.source };
 }
 
 export interface ImportResult {
@@ -66,6 +96,8 @@ export interface ImportResult {
   revision: number;
   diff: PlanDiff;
   summary: PlanSummary;
+  /** units created for this plan (`--new-units`): no contacts yet; groups without members */
+  newUnits: { name: string; group: boolean }[];
 }
 
 function snapshotOf(v: ValidatedPlan): { tasks: TaskSnapshot[]; assignments: AssignmentSnapshot[] } {
@@ -112,8 +144,18 @@ export async function importPlan(
       const existing = await tx.plan.findUnique({ where: { slug: opts.slug } });
       const before = existing ? await storedSnapshot(tx, existing.id) : { tasks: [], assignments: [] };
       const diff = diffPlan(before, snapshotOf(v));
-      const base = { slug: opts.slug, created: !existing, diff, summary: loaded.summary };
-      if (existing && isEmptyDiff(diff)) return { ...base, planId: existing.id, changed: false, revision: existing.revision };
+      const newUnits = v.newUnits.map((u) => ({ name: u.create, group: u.group }));
+      const base = { slug: opts.slug, created: !existing, diff, summary: loaded.summary, newUnits };
+      // Units the plan names that the directory lacks (`--new-units`): created without contacts, so
+      // `units list` and the dashboard show them as incomplete and supervision waits for contacts.
+      if (!opts.dryRun) {
+        for (const u of v.newUnits) {
+          if (await tx.unit.findUnique({ where: { name: u.create } })) continue;
+          const row = await tx.unit.create({ data: { name: u.create, kind: u.group ? 'GROUP' : 'OTHER' } });
+          await audit(tx, { actor: opts.actor, action: 'unit.created', entityType: 'Unit', entityId: row.id, unitId: row.id, data: { plan: opts.slug, name: u.create, asWritten: u.name, group: u.group, lines: u.lines, reason: '方案导入 --new-units：尚无联系人' } });
+        }
+      }
+      if (existing && isEmptyDiff(diff) && !v.newUnits.length) return { ...base, planId: existing.id, changed: false, revision: existing.revision };
       if (opts.dryRun) return { ...base, planId: existing?.id ?? '', changed: true, revision: (existing?.revision ?? 0) + 1 };
 
       const plan = existing
@@ -229,5 +271,21 @@ export async function importPlan(
       return { ...base, planId: plan.id, changed: true, revision: plan.revision };
     },
     { timeout: 120_000, maxWait: 30_000 },
+  );
+}
+
+/**
+ * Units a plan import created (`--new-units`) that still cannot be supervised: a unit without a
+ * liaison or leader contact, a group without members. `supervise start` refuses while any remain.
+ */
+export async function incompleteUnits(db: PrismaClient, slug: string): Promise<{ name: string; missing: '联系人' | '成员' }[]> {
+  const events = await db.auditEvent.findMany({ where: { action: 'unit.created', data: { path: ['plan'], equals: slug } }, select: { unitId: true } });
+  const ids = events.map((e) => e.unitId).filter((x): x is string => !!x);
+  if (!ids.length) return [];
+  const units = await db.unit.findMany({ where: { id: { in: ids } }, include: { contacts: { select: { role: true } }, members: { select: { memberId: true } } }, orderBy: { name: 'asc' } });
+  return units.flatMap((u): { name: string; missing: '联系人' | '成员' }[] =>
+    u.kind === 'GROUP'
+      ? u.members.length ? [] : [{ name: u.name, missing: '成员' }]
+      : u.contacts.some((c) => c.role === 'LIAISON' || c.role === 'LEADER') ? [] : [{ name: u.name, missing: '联系人' }],
   );
 }

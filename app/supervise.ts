@@ -12,6 +12,7 @@ import type { AssignmentRole, AssignmentState, SlipColour } from '../domain/mode
 import { noticeKey } from '../domain/notices';
 import { catchUpSlipColours, planCatchUp, policyCalendar, type CatchUpPlan, type Policy } from '../domain/policy';
 import { audit } from '../infra/audit';
+import { incompleteUnits } from './plan-import';
 import { slipRequests } from '../activities/catch-up';
 import { isPolicy } from '../workflows/planner';
 import type { AssignmentSchedule, BusinessClock, CatchUpInput, LifecycleState, NoticeOrder, TaskLifecycleInput, TaskRef } from '../workflows/types';
@@ -289,6 +290,10 @@ export async function startSupervision(
   deps: { db: PrismaClient; client: Client; taskQueue: string },
   opts: SupervisionOptions & { onProgress?: (done: number, total: number) => void },
 ): Promise<StartResult> {
+  const incomplete = await incompleteUnits(deps.db, opts.planSlug);
+  if (incomplete.length) {
+    throw new SuperviseError(`无法启动督办：以下单位是导入方案时新建的，尚不完整——${incomplete.map((u) => `${u.name}（缺${u.missing}）`).join('、')}；请先在单位名录中补充（dubang units import 或看板的联系人编辑），再启动`);
+  }
   // The schedule (and catch-up) covers the whole plan even when only some tasks start now.
   const all = await lifecycleInputs(deps.db, { ...opts, tasks: undefined });
   const cuInput = await scheduleInputs(deps.db, all, opts);

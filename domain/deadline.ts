@@ -1,5 +1,8 @@
 /**
- * Deadline phrases (完成时限) → due instants, through the configured table. Pure.
+ * Deadline phrases (完成时限) → due instants. Pure. The configured table (config/deadline-phrases.json)
+ * is looked up first, so it can add or override phrases; otherwise the phrase is read by a small
+ * grammar of the ways plans write dates (docs/plan-formats.md#完成时限). Nothing is guessed: a phrase
+ * neither knows is null, and the caller refuses it with its line.
  */
 import { DateTime } from 'luxon';
 import type { TaskKind } from './model';
@@ -12,9 +15,14 @@ export interface DeadlinePhraseRule {
   due?: string;
 }
 
+/** How often a recurring standing task (每年, 每季度, 每月) reports. */
+export type Cadence = 'year' | 'quarter' | 'month';
+
 export interface InterpretedDeadline {
   phrase: string;
   kind: TaskKind;
+  /** for recurring phrases (每年…): the reporting cadence; absent otherwise */
+  cadence?: Cadence;
   /** YYYY-MM-DD, or null for standing tasks */
   dueDate: string | null;
   /** the end of the due date in `zone` as an ISO instant with offset, or null */
@@ -37,9 +45,49 @@ export function interpretDeadline(
 ): InterpretedDeadline | null {
   const key = phraseKey(phrase);
   const rule = table.find((r) => phraseKey(r.phrase) === key);
-  if (!rule) return null;
+  if (!rule) return grammarDeadline(phrase, zone);
   if (rule.kind === 'standing' || !rule.due) return { phrase, kind: 'standing', dueDate: null, dueAt: null };
   const end = DateTime.fromISO(rule.due, { zone }).endOf('day');
   if (!end.isValid) throw new Error(`deadline table: ${rule.phrase} has an invalid due date ${rule.due}`);
   return { phrase, kind: 'deadline', dueDate: rule.due, dueAt: end.toISO()! };
+}
+
+/** The written forms the grammar reads, for messages. */
+export const DEADLINE_FORMS = 'YYYY年前、YYYY年底前、YYYY年M月底前、YYYY年M月D日前、YYYY年上半年/下半年、YYYY年第N季度、长期、持续推进、常态化、每年/每季度/每月';
+
+const STANDING = /^(?:长期|长期坚持|长期推进|持续推进|持续开展|持续|常态化|常态化推进|常态化开展)$/;
+const RECURRING: [RegExp, Cadence][] = [
+  [/^每年/, 'year'],
+  [/^每(?:个)?季度/, 'quarter'],
+  [/^每(?:个)?月/, 'month'],
+];
+const QUARTER: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, '1': 1, '2': 2, '3': 3, '4': 4 };
+
+/** The due date a dated phrase names (YYYY-MM-DD), or null. */
+function datedPhrase(k: string, zone: string): DateTime | null {
+  let m = /^(\d{4})年(?:前|底前|底|年底前|内|年内|末|年末)$/.exec(k);
+  if (m) return DateTime.fromObject({ year: +m[1]!, month: 12, day: 31 }, { zone });
+  m = /^(\d{4})年(\d{1,2})月(?:底前|底|末|末前|份|内)?$/.exec(k);
+  if (m) {
+    const d = DateTime.fromObject({ year: +m[1]!, month: +m[2]!, day: 1 }, { zone });
+    return d.isValid ? d.endOf('month') : null;
+  }
+  m = /^(\d{4})年(\d{1,2})月(\d{1,2})日(?:前|之前)?$/.exec(k);
+  if (m) return DateTime.fromObject({ year: +m[1]!, month: +m[2]!, day: +m[3]! }, { zone });
+  m = /^(\d{4})年(上|下)半年(?:前|底前|末|内)?$/.exec(k);
+  if (m) return DateTime.fromObject({ year: +m[1]!, month: m[2] === '上' ? 6 : 12, day: m[2] === '上' ? 30 : 31 }, { zone });
+  // 第N季度 is the end of that quarter; 三季度前 (before it, or by its end?) is ambiguous and not read.
+  m = /^(\d{4})年第?([一二三四1-4])季度(?:末|底|内|底前|末前)?$/.exec(k);
+  if (m) return DateTime.fromObject({ year: +m[1]!, month: QUARTER[m[2]!]! * 3, day: 1 }, { zone }).endOf('month');
+  return null;
+}
+
+/** Reads a phrase by the grammar; null when it is none of the forms in DEADLINE_FORMS. */
+export function grammarDeadline(phrase: string, zone: string): InterpretedDeadline | null {
+  const k = phraseKey(phrase).replace(/\s+/g, '').replace(/[。.，,；;]$/, '');
+  if (STANDING.test(k)) return { phrase, kind: 'standing', dueDate: null, dueAt: null };
+  for (const [re, cadence] of RECURRING) if (re.test(k)) return { phrase, kind: 'standing', cadence, dueDate: null, dueAt: null };
+  const d = datedPhrase(k, zone);
+  if (!d || !d.isValid) return null;
+  return { phrase, kind: 'deadline', dueDate: d.toISODate()!, dueAt: d.endOf('day').toISO()! };
 }

@@ -22,16 +22,16 @@ export type AssignmentState =
 
 export type SlipColour = 'BLUE' | 'ORANGE' | 'RED';
 
-/** A section heading of the annex: level 1 is (一)…(十一), level 2 is 1./2./3. below it. */
+/** A section heading of the annex: level 1 is (一)…(十一), level 2 is 1./2./3. below it (deeper levels in other plans). */
 export interface ParsedSection {
-  /** "一" for level 1, "一.1" for level 2 */
+  /** "一" for level 1, "一.1" for level 2, "一.1.2" below */
   key: string;
-  level: 1 | 2;
+  level: number;
   /** 1-based position among its siblings */
   ordinal: number;
   /** the heading text without its number, e.g. 探索质量效益型发展新路径 */
   title: string;
-  /** the key of the level-1 parent for level-2 sections */
+  /** the key of the parent section (null for level 1) */
   parentKey: string | null;
   /** 1-based line in the source file */
   line: number;
@@ -39,7 +39,14 @@ export interface ParsedSection {
 
 /** One numbered task of the annex, exactly as written. */
 export interface ParsedTask {
+  /** the task's number in 督办 (unique in the plan): the plan's own number when it numbers tasks once, else the position */
   number: number;
+  /** the task's identity in the plan: its number when numbered once ("12"), else section key and number ("二.1/3") */
+  path: string;
+  /** the number as the plan writes it ("12", "3"), or "" for an unnumbered row */
+  label: string;
+  /** how many of `units` (from the first) lead: 1 when the first listed unit leads, more for 牵头单位：A、B */
+  leads: number;
   /** key of the level-1 section, e.g. "一" */
   section: string;
   /** key of the level-2 section, e.g. "一.1", or null where the section has no second level */
@@ -90,9 +97,16 @@ export interface ParsedIndicator {
   line: number;
 }
 
+/** The shapes a plan's task list can have (docs/plan-formats.md). */
+export type PlanLayout = 'annex-table' | 'tab-table' | 'pipe-table' | 'labelled' | 'inline' | 'sheet' | 'word-table';
+export const PLAN_LAYOUTS: readonly PlanLayout[] = ['annex-table', 'tab-table', 'pipe-table', 'labelled', 'inline', 'sheet', 'word-table'];
+
 /** The whole plan as read from its published text. */
 export interface ParsedPlan {
   title: string;
+  layout: PlanLayout;
+  /** who issued the plan (南昌市人民政府), from its 文件头 or 印发 line; null when it says neither */
+  issuer: string | null;
   sections: ParsedSection[];
   tasks: ParsedTask[];
   rules: ParsedRule[];

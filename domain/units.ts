@@ -78,7 +78,8 @@ export function createResolver(dir: UnitsDirectory): Resolver {
   }
   for (const u of dir.units) {
     if (u.kind === 'GROUP') {
-      if (!u.members?.length) problems.push(`单位组「${u.name}」没有成员`);
+      // a group without members is allowed: created by a plan import (--new-units), it waits for its
+      // members, and supervision refuses to start until it has them (app/supervise.ts)
       for (const m of u.members ?? []) if (!canonical.has(m)) problems.push(`单位组「${u.name}」的成员「${m}」不在名录中`);
     } else if (u.members?.length) {
       problems.push(`「${u.name}」不是单位组 (kind GROUP), 不能有成员`);
@@ -105,4 +106,34 @@ export function createResolver(dir: UnitsDirectory): Resolver {
       return u;
     },
   };
+}
+
+/**
+ * A collective name: not one unit but a set of them (各街道, 区直各部门, 县政府有关部门, 各有关单位,
+ * 各县(市、区)人民政府). The directory holds it as a group with members; a new one needs its members
+ * before supervision can start.
+ */
+export function isCollectiveName(name: string): boolean {
+  const n = nameKey(name);
+  return /^各/.test(n) || /有关(?:单位|部门)$/.test(n) || /各(?:部门|单位)$/.test(n) || /^(?:市直|区直|县直|市属|区属|县属)/.test(n) || /^(?:相关|有关)/.test(n);
+}
+
+/**
+ * The place a directory's units belong to (南昌市), read from the full names and aliases of its units
+ * (南昌市市场监督管理局 …): the most frequent leading place name, or null when fewer than three say it.
+ */
+export function directoryPlace(dir: UnitsDirectory): string | null {
+  const counts = new Map<string, number>();
+  for (const u of dir.units) {
+    const seen = new Set<string>();
+    for (const n of [u.fullName ?? '', ...u.aliases]) {
+      const m = /^([\u4e00-\u9fff]{2,4}?市)/.exec(n);
+      if (m && !seen.has(m[1]!)) {
+        seen.add(m[1]!);
+        counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+      }
+    }
+  }
+  const best = [...counts].sort((a, b) => b[1] - a[1])[0];
+  return best && best[1] >= 3 ? best[0] : null;
 }

@@ -2,11 +2,21 @@
  * Reading a plan file from disk: the bytes' encoding (UTF-8, with or without BOM, or GB18030, which
  * Chinese government sites and Windows tools still produce), a digest of the exact bytes, and the
  * text with line ends normalised to LF. CR, CRLF and LF each end one line, so line numbers in the
- * text are the file's line numbers.
+ * text are the file's line numbers. Spreadsheets (.xlsx, .csv) and Word documents (.docx) are read
+ * into tables of cells (exceljs, mammoth); old binary .doc/.xls/.wps/.et files are refused.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { DomUtils, parseDocument } from 'htmlparser2';
 import * as iconv from 'iconv-lite';
+import JSZip from 'jszip';
+import { DateTime } from 'luxon';
+import mammoth from 'mammoth';
+import type { PlanDocument } from '../domain/plan/parse';
+import { columnLetter, type TableRow } from '../domain/plan/table';
 
 export type PlanEncoding = 'utf-8' | 'gb18030';
 
@@ -174,4 +184,143 @@ export async function readPlanFile(path: string): Promise<PlanSource> {
   const buf = await fs.readFile(path);
   const sha256 = createHash('sha256').update(buf).digest('hex');
   return { ...decodePlanBuffer(buf), sha256 };
+}
+
+/** What a plan file holds once read: text, or the tables of a spreadsheet or Word document. */
+export interface PlanFile {
+  doc: PlanDocument;
+  /** text encoding, or the container format */
+  encoding: PlanEncoding | 'xlsx' | 'docx';
+  sha256: string;
+}
+
+/** Old binary Office and WPS formats: refused with the format to save as. */
+const OLD_FORMATS: Record<string, string> = {
+  '.doc': '旧版 Word 文档 (.doc)，请在 Word 或 WPS 中「另存为」.docx 后重试',
+  '.wps': 'WPS 文字文档 (.wps)，请在 WPS 中「另存为」.docx 后重试',
+  '.et': 'WPS 表格 (.et)，请在 WPS 中「另存为」.xlsx 后重试',
+  '.xls': '旧版 Excel 工作簿 (.xls)，请在 Excel 或 WPS 中「另存为」.xlsx 后重试',
+};
+
+const isZip = (buf: Buffer) => buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04;
+const isOle = (buf: Buffer) => buf.length >= 8 && buf.readUInt32BE(0) === 0xd0cf11e0 && buf.readUInt32BE(4) === 0xa1b11ae1;
+
+/**
+ * Reads any supported plan file: text (.txt and anything else that decodes), .csv, .xlsx (exceljs)
+ * and .docx (mammoth). Throws PlanSourceError for the formats it cannot read, with what to do.
+ */
+export async function readPlanSource(file: string): Promise<PlanFile> {
+  const stat = await fs.stat(file);
+  if (stat.size > MAX_PLAN_BYTES) throw new PlanSourceError(`文件过大（${stat.size} 字节）：方案文件应小于 ${MAX_PLAN_BYTES / 1024 / 1024} MB`);
+  return planSourceOfBuffer(await fs.readFile(file), path.basename(file));
+}
+
+export async function planSourceOfBuffer(buf: Buffer, name: string): Promise<PlanFile> {
+  const sha256 = createHash('sha256').update(buf).digest('hex');
+  const ext = path.extname(name).toLowerCase();
+  if (OLD_FORMATS[ext]) throw new PlanSourceError(`无法读取${OLD_FORMATS[ext]}`);
+  if (isOle(buf)) throw new PlanSourceError('这是旧版 Office/WPS 二进制文件（.doc/.xls/.wps/.et），无法读取：请另存为 .docx 或 .xlsx 后重试');
+  if (isZip(buf)) {
+    const zip = await JSZip.loadAsync(buf).catch(() => null);
+    if (zip?.file('xl/workbook.xml')) return { doc: await readXlsx(buf), encoding: 'xlsx', sha256 };
+    if (zip?.file('word/document.xml')) return { doc: await readDocx(buf), encoding: 'docx', sha256 };
+    throw new PlanSourceError(`「${name}」是压缩文件，但既不是 .xlsx 工作簿也不是 .docx 文档：请给出方案的 .txt、.csv、.xlsx 或 .docx 文件`);
+  }
+  const { text, encoding } = decodePlanBuffer(buf);
+  if (ext === '.csv') return { doc: csvTables(text, name), encoding, sha256 };
+  return { doc: { kind: 'text', text }, encoding, sha256 };
+}
+
+/** A cell's text with Excel's line breaks kept (the table reader decides what they mean). */
+function cellText(cell: ExcelJS.Cell): string {
+  const c = cell.isMerged ? cell.master : cell;
+  const v = c.value as unknown;
+  if (v && typeof v === 'object' && 'richText' in v) return (v as ExcelJS.CellRichTextValue).richText.map((r) => r.text).join('');
+  if (v instanceof Date) return DateTime.fromJSDate(v, { zone: 'utc' }).toFormat('yyyy年M月d日');
+  return c.text ?? '';
+}
+
+/** Every sheet as rows of cells; merged cells give every cell they cover the master's text. */
+async function readXlsx(buf: Buffer): Promise<PlanDocument> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(buf as unknown as ExcelJS.Buffer);
+  } catch (e) {
+    throw new PlanSourceError(`无法读取 .xlsx 工作簿：${(e as Error).message}；请在 Excel 中打开并重新保存`);
+  }
+  const tables = wb.worksheets.map((ws) => {
+    const rows: TableRow[] = [];
+    const width = ws.actualColumnCount || ws.columnCount;
+    ws.eachRow({ includeEmpty: false }, (row, n) => {
+      const cells: string[] = [];
+      for (let c = 1; c <= Math.max(width, row.cellCount); c++) cells.push(cellText(row.getCell(c)));
+      rows.push({ cells, line: n, cellName: (col) => `${ws.name}!${columnLetter(col)}${n}` });
+    });
+    return { name: ws.name, rows };
+  });
+  return { kind: 'tables', format: 'xlsx', paragraphs: [], tables };
+}
+
+type DomNode = ReturnType<typeof parseDocument>['children'][number];
+type DomElement = Extract<DomNode, { attribs: Record<string, string> }>;
+const textOf = (n: DomNode): string => DomUtils.textContent(n).replace(/\s+/g, ' ').trim();
+
+/** Word tables through mammoth's HTML: rows and cells, colspan/rowspan expanded; paragraphs before them. */
+async function readDocx(buf: Buffer): Promise<PlanDocument> {
+  let html: string;
+  try {
+    html = (await mammoth.convertToHtml({ buffer: buf })).value;
+  } catch (e) {
+    throw new PlanSourceError(`无法读取 .docx 文档：${(e as Error).message}；请在 Word 中打开并重新保存`);
+  }
+  const dom = parseDocument(html);
+  const paragraphs: string[] = [];
+  const tables: { name: string; rows: TableRow[] }[] = [];
+  for (const node of dom.children) {
+    if (!DomUtils.isTag(node)) continue;
+    if (node.name === 'table') {
+      const k = tables.length + 1;
+      tables.push({ name: `表格${k}`, rows: tableRows(node, k) });
+    } else if (!tables.length) paragraphs.push(textOf(node));
+  }
+  return { kind: 'tables', format: 'docx', paragraphs, tables };
+}
+
+function tableRows(table: DomElement, k: number): TableRow[] {
+  // rows of this table, not of a table nested in one of its cells
+  const trs = DomUtils.getElementsByTagName('tr', table, true).filter((tr) => nearestTable(tr) === table);
+  const grid: string[][] = [];
+  trs.forEach((tr, r) => {
+    grid[r] ??= [];
+    let c = 0;
+    for (const td of tr.children) {
+      if (!DomUtils.isTag(td) || (td.name !== 'td' && td.name !== 'th')) continue;
+      while (grid[r]![c] !== undefined) c++;
+      // a cell's paragraphs are its lines
+      const paras = DomUtils.getElementsByTagName('p', td, true);
+      const text = paras.length ? paras.map(textOf).filter(Boolean).join('\n') : textOf(td);
+      const cs = Math.max(1, Number(td.attribs.colspan ?? 1));
+      const rs = Math.max(1, Number(td.attribs.rowspan ?? 1));
+      for (let dr = 0; dr < rs; dr++) for (let dc = 0; dc < cs; dc++) (grid[r + dr] ??= [])[c + dc] = text;
+      c += cs;
+    }
+  });
+  return grid.map((cells, r) => ({ cells: Array.from(cells, (x) => x ?? ''), line: r + 1, cellName: (col: number) => `表格${k}第${r + 1}行第${col + 1}列` }));
+}
+
+function nearestTable(n: DomNode): DomNode | null {
+  let p = n.parent as DomNode | null;
+  while (p && !(DomUtils.isTag(p) && p.name === 'table')) p = p.parent as DomNode | null;
+  return p;
+}
+
+function csvTables(text: string, name: string): PlanDocument {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parseCsv(text, { relax_column_count: true, relax_quotes: true, info: true, skip_empty_lines: true, bom: true }) as unknown as typeof records;
+  } catch (e) {
+    throw new PlanSourceError(`无法读取 CSV：${(e as Error).message}`);
+  }
+  const rows: TableRow[] = records.map((r) => ({ cells: r.record, line: r.info.lines, cellName: (col) => `${columnLetter(col)}${r.info.lines}` }));
+  return { kind: 'tables', format: 'xlsx', paragraphs: [], tables: [{ name: path.basename(name), rows }] };
 }

@@ -17,7 +17,9 @@ import type { ValidatedPlan } from '../../domain/plan/validate';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { action, print, UserError } from '../output';
 import { config, withDb } from '../context';
-import { currentDirectory, defaultSlug, importPlan, loadPlan, PlanInputError, type LoadedPlan } from '../../app/plan-import';
+import { currentDirectory, defaultSlug, importPlan, loadPlan, PlanInputError, type LoadedPlan, type LoadOptions } from '../../app/plan-import';
+import { PLAN_LAYOUTS, type PlanLayout } from '../../domain/model';
+import { parseColumnsOption } from '../../domain/plan/table';
 import type { PlanSummary } from '../../domain/plan/validate';
 import type { PlanDiff } from '../../domain/plan/diff';
 import { readDirectoryFile } from '../../infra/units-file';
@@ -48,20 +50,62 @@ export function diffLines(d: PlanDiff): string[] {
   return out;
 }
 
-function taskList(l: LoadedPlan) {
-  return l.validated.tasks.map((t) => ({
+/** A task as `validate --tasks` shows it: its units in order with their roles (rule-bound ones last). */
+export function taskList(v: ValidatedPlan) {
+  return v.tasks.map((t) => ({
     number: t.number,
+    path: t.path,
+    label: t.label,
     section: t.section,
     subsection: t.subsection,
     text: t.text,
-    units: t.units,
+    units: [
+      ...t.units.map((name, i) => ({ name, role: i < t.leads ? ('LEAD' as const) : ('CO' as const) })),
+      ...v.plan.rules.filter((r) => r.fromTask <= t.number).flatMap((r) => r.units.filter((n) => !t.units.includes(n)).map((name) => ({ name, role: 'IMPLICIT' as const }))),
+    ],
     deadlinePhrase: t.deadlinePhrase,
     dueDate: t.dueDate,
     kind: t.kind,
+    ...(t.cadence ? { cadence: t.cadence } : {}),
   }));
 }
 
-async function load(file: string, unitsFile?: string, useDb = true): Promise<LoadedPlan> {
+/** The reading options shared by validate and import. */
+interface ReadFlags {
+  layout?: string;
+  sheet?: string;
+  columns?: string;
+  defaultDeadline?: string;
+  newUnits?: boolean;
+}
+
+function withReadOptions(cmd: Command): Command {
+  return cmd
+    .option('--layout <layout>', `read the file as this layout (${PLAN_LAYOUTS.join(', ')}); detected by default`)
+    .option('--sheet <name>', '.xlsx/.docx: the sheet (name or 1-based number) or table to read; default: the first with a recognisable header')
+    .option('--columns <map>', "column roles instead of the header words, e.g. 'task=B,lead=C,co=D,deadline=E'")
+    .option('--default-deadline <phrase>', 'deadline phrase for tasks without one (a plan without a 完成时限 column), e.g. 2024年底前')
+    .option('--new-units', 'list unknown unit names as units to create instead of refusing them (import: create them, without contacts)');
+}
+
+export function loadOptions(f: ReadFlags): LoadOptions {
+  const o: LoadOptions = {};
+  if (f.layout) {
+    if (!PLAN_LAYOUTS.includes(f.layout as PlanLayout)) throw new UserError(`--layout「${f.layout}」不是支持的格式：应为 ${PLAN_LAYOUTS.join('、')} 之一（见 docs/plan-formats.md）`);
+    o.layout = f.layout as PlanLayout;
+  }
+  if (f.columns) {
+    const m = parseColumnsOption(f.columns);
+    if (typeof m === 'string') throw new UserError(m);
+    o.columns = m;
+  }
+  if (f.sheet) o.sheet = f.sheet;
+  if (f.defaultDeadline) o.defaultDeadline = f.defaultDeadline.trim();
+  if (f.newUnits) o.newUnits = true;
+  return o;
+}
+
+async function load(file: string, unitsFile?: string, useDb = true, opts: LoadOptions = {}): Promise<LoadedPlan> {
   const cfg = config();
   try {
     const dir = unitsFile
@@ -69,7 +113,7 @@ async function load(file: string, unitsFile?: string, useDb = true): Promise<Loa
       : useDb
         ? await withDb(cfg, (db) => currentDirectory(cfg, db)).catch(() => currentDirectory(cfg))
         : await currentDirectory(cfg);
-    return await loadPlan(file, cfg, dir);
+    return await loadPlan(file, cfg, dir, opts);
   } catch (e) {
     if (e instanceof PlanInputError) throw new UserError(e.message, { file: e.file, issues: e.issues }, 2);
     const err = e as NodeJS.ErrnoException;
@@ -77,6 +121,16 @@ async function load(file: string, unitsFile?: string, useDb = true): Promise<Loa
     if (err.name === 'PlanSourceError' || err.name === 'UnitsFileError') throw new UserError(err.message, undefined, 2);
     throw e;
   }
+}
+
+/** Lines on what was detected and what would be created. */
+function readingLines(v: ValidatedPlan): string[] {
+  const out = [`格式: ${v.plan.layout}；印发单位: ${v.plan.issuer ?? '（未注明）'}`];
+  if (v.newUnits.length) {
+    out.push(`待新建单位 ${v.newUnits.length} 个（导入后需补充联系人${v.newUnits.some((u) => u.group) ? '；单位组需补充成员' : ''}）:`);
+    for (const u of v.newUnits) out.push(`  ${u.create}${u.create !== u.name ? `（方案写作「${u.name}」）` : ''}${u.group ? ' [单位组，需补充成员]' : ''} 第${u.lines.join('、')}行`);
+  }
+  return out;
 }
 
 /** The tasks of a validated plan file as the preview needs them (rule-bound units included, with their role). */
@@ -188,28 +242,42 @@ export function previewText(p: PreviewOutput): string {
 export function register(program: Command): void {
   const plan = program.command('plan').description('方案: 校验、导入、预览 (validate, import, preview plans)');
 
-  plan
-    .command('validate <file>')
-    .description('read a plan file and report what it contains, or every problem with its line; changes nothing')
-    .option('--tasks', 'include the list of tasks (with --json: number, section, subsection, text, units, deadlinePhrase, dueDate, kind)')
-    .option('--units <file>', 'resolve unit names with this directory file instead of the current directory')
-    .option('--no-db', 'do not consult the database directory (use config/units.json)')
-    .action(
-      action(async (file: string, opts: { tasks?: boolean; units?: string; db: boolean }, cmd: Command) => {
-        const l = await load(file, opts.units, opts.db);
-        // `tasks` is the count; with --tasks it is the list itself (taskCount keeps the count).
-        const data = { file, encoding: l.encoding, sha256: l.sha256, directory: l.directorySource, ...l.summary, taskCount: l.summary.tasks, ...(opts.tasks ? { tasks: taskList(l) } : {}) };
-        print(cmd, {
-          data,
-          human: () =>
-            [
-              `✓ ${file} 可以导入 (${l.encoding})`,
-              ...summaryLines(l.summary),
-              ...(opts.tasks ? taskList(l).map((t) => `(${t.number}) [${t.deadlinePhrase}${t.dueDate ? ` → ${t.dueDate}` : ''}] ${t.units.join('、')}: ${t.text}`) : []),
-            ].join('\n'),
-        });
-      }),
-    );
+  withReadOptions(
+    plan
+      .command('validate <file>')
+      .description('read a plan file (.txt, .csv, .xlsx, .docx) and report what it contains, or every problem with its line; changes nothing')
+      .option('--tasks', 'include the list of tasks (with --json: number, path, text, units as {name, role}, deadlinePhrase, dueDate, kind)')
+      .option('--units <file>', 'resolve unit names with this directory file instead of the current directory')
+      .option('--no-db', 'do not consult the database directory (use config/units.json)'),
+  ).action(
+    action(async (file: string, opts: ReadFlags & { tasks?: boolean; units?: string; db: boolean }, cmd: Command) => {
+      const l = await load(file, opts.units, opts.db, loadOptions(opts));
+      const v = l.validated;
+      // `tasks` is the count; with --tasks it is the list itself (taskCount keeps the count).
+      const data = {
+        file,
+        encoding: l.encoding,
+        sha256: l.sha256,
+        directory: l.directorySource,
+        layout: v.plan.layout,
+        issuer: v.plan.issuer,
+        newUnits: v.newUnits,
+        ...l.summary,
+        taskCount: l.summary.tasks,
+        ...(opts.tasks ? { tasks: taskList(v) } : {}),
+      };
+      print(cmd, {
+        data,
+        human: () =>
+          [
+            `✓ ${file} 可以导入 (${l.encoding})`,
+            ...readingLines(v),
+            ...summaryLines(l.summary),
+            ...(opts.tasks ? taskList(v).map((t) => `(${t.number}) [${t.deadlinePhrase}${t.dueDate ? ` → ${t.dueDate}` : ''}] ${t.units.filter((u) => u.role !== 'IMPLICIT').map((u) => (u.role === 'LEAD' ? `${u.name}（牵头）` : u.name)).join('、')}: ${t.text}`) : []),
+          ].join('\n'),
+      });
+    }),
+  );
 
   plan
     .command('preview <source>')
@@ -230,20 +298,21 @@ export function register(program: Command): void {
       }),
     );
 
-  plan
-    .command('import <file>')
-    .description('import a plan (one transaction); the same plan again changes nothing, a revision prints its diff and applies it')
-    .option('--plan <slug>', 'plan id (default: the file name without extension)')
-    .option('--dry-run', 'show what would change, change nothing')
-    .action(
-      action(async (file: string, opts: { plan?: string; dryRun?: boolean }, cmd: Command) => {
+  withReadOptions(
+    plan
+      .command('import <file>')
+      .description('import a plan (one transaction); the same plan again changes nothing, a revision prints its diff and applies it')
+      .option('--plan <slug>', 'plan id (default: the file name without extension)')
+      .option('--dry-run', 'show what would change, change nothing'),
+  ).action(
+      action(async (file: string, opts: ReadFlags & { plan?: string; dryRun?: boolean }, cmd: Command) => {
         const cfg = config();
         const slug = opts.plan ?? defaultSlug(file);
         const result = await withDb(cfg, async (db) => {
           const dir = await currentDirectory(cfg, db);
           let loaded: LoadedPlan;
           try {
-            loaded = await loadPlan(file, cfg, dir);
+            loaded = await loadPlan(file, cfg, dir, loadOptions(opts));
           } catch (e) {
             if (e instanceof PlanInputError) throw new UserError(e.message, { file: e.file, issues: e.issues }, 2);
             throw e;
@@ -252,7 +321,7 @@ export function register(program: Command): void {
           return importPlan(db, loaded, { slug, actor: 'cli', dryRun: opts.dryRun, ...(seed ? { seedDirectory: seed } : {}) });
         });
         print(cmd, {
-          data: { plan: result.slug, planId: result.planId, created: result.created, changed: result.changed, dryRun: Boolean(opts.dryRun), revision: result.revision, diff: result.diff, ...result.summary },
+          data: { plan: result.slug, planId: result.planId, created: result.created, changed: result.changed, dryRun: Boolean(opts.dryRun), revision: result.revision, diff: result.diff, newUnits: result.newUnits, ...result.summary },
           human: (r) =>
             [
               r.created

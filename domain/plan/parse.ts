@@ -12,10 +12,18 @@
  * Structure problems are reported with the file's 1-based line, the field and what was expected.
  * Deadline phrases and unit names are not judged here: validate.ts checks them against the phrase
  * table and the units directory, using the lines this parser records.
+ *
+ * Other plans have other shapes (tables with other header words, pasted with tabs or ` | `, labelled
+ * paragraphs, inline brackets, spreadsheets and Word tables): `parsePlanDocument` detects the shape
+ * and reads it with table.ts or paragraphs.ts; the Nanchang annex keeps this exact reader.
  */
-import type { ParsedIndicator, ParsedPlan, ParsedRule, ParsedSection, ParsedTask, SourceIssue } from '../model';
+import type { ParsedIndicator, ParsedPlan, ParsedRule, ParsedSection, ParsedTask, PlanLayout, SourceIssue } from '../model';
 import { readIndicators } from './indicators';
+import { buildOutline, type OutlineItem } from './outline';
+import { hasParagraphLabels, readParagraphs } from './paragraphs';
+import { ACCEPTED_HEADERS, columnLetter, flattenedRows, headerRole, matchHeader, readTableRows, type ColumnMap, type TableRow } from './table';
 import { cellsOf, chineseNumeral, foldDigits, quote, splitLines, toChineseNumeral, type Cell } from './text';
+import { findIssuer, findTitle } from './title';
 import { parseUnitsCell } from './units-cell';
 
 /** The result of reading a plan: always a plan (possibly partial) and every problem found. */
@@ -32,7 +40,6 @@ const ANNEX = /^附\s*件\s*[0-9０-９]*\s*[:：]?\s*([\s\S]*)$/;
 const ANNEX_TITLE = /分工/;
 const HEADER = ['工作任务', '责任单位', '完成时限'];
 const HEADER_TEXT = HEADER.join('');
-const PLAN_TITLE = /^[^\s，,。：:；;《》“”"、()（）]{4,60}(?:方案|计划|规划)$/;
 /** Web-page footer lines; the annex ends at the first of them. */
 const FOOTER = /^(?:咨询信箱|咨询热线|官方微信|主办单位|承办单位|版权所有|网站地图|联系我们|关闭窗口|打印本页|【打印】|【关闭】|扫一扫)|^\S{0,3}(?:公网安备|ICP备)/;
 /** A deadline cell is a short phrase; a longer one is a wrapped text or units cell. */
@@ -116,21 +123,6 @@ function findAnnex(lines: readonly string[]): Annex | SourceIssue {
       (reference !== null ? '正文提到了附件，但' : '') +
       '未找到附件「重点工作任务分工」：应有单独一行「附件」，其后为附件标题和表头「工作任务」「责任单位」「完成时限」；文件可能不完整',
   };
-}
-
-/** The plan's title: its own line (…实施方案), else the 《…》 of the notice, else 印发…的通知. */
-function findTitle(lines: readonly string[], end: number): string | null {
-  for (let i = 0; i < end; i++) {
-    const t = lines[i]!.trim();
-    if (t.length <= 64 && PLAN_TITLE.test(t)) return t;
-  }
-  for (let i = 0; i < end; i++) {
-    const l = lines[i]!;
-    if (l.length > 2000) continue;
-    const m = /《([^《》]{4,60}(?:方案|计划|规划))》/.exec(l) ?? /印发([^，,。]{4,60}?(?:方案|计划|规划))的通知/.exec(l);
-    if (m) return m[1]!;
-  }
-  return null;
 }
 
 interface OutlineEntry {
@@ -297,6 +289,9 @@ function readAnnex(cells: readonly Cell[], endedBy: Cell | null, issues: SourceI
     for (const r of units.rules) rules.push({ kind: 'IMPLICIT_UNITS', text: r.text, fromTask: n, units: r.units, line: unitsCell.line });
     tasks.push({
       number: n,
+      path: String(n),
+      label: String(n),
+      leads: 1,
       section: sec?.s.key ?? '',
       subsection: sub?.s.key ?? null,
       text,
@@ -312,16 +307,246 @@ function readAnnex(cells: readonly Cell[], endedBy: Cell | null, issues: SourceI
   return { sections, tasks, rules, outline };
 }
 
+/** How a caller can steer reading: a forced layout, a column mapping, a default deadline, a sheet. */
+export interface ParseOptions {
+  layout?: PlanLayout;
+  /** column → role, overriding the header words (`--columns task=B,lead=C`) */
+  columns?: ColumnMap;
+  /** deadline phrase for every task that has none (`--default-deadline 2024年底前`) */
+  defaultDeadline?: string;
+  /** spreadsheet or Word input: the sheet (name or 1-based number) or table to read */
+  sheet?: string;
+}
+
+/** A document as the readers see it: plain text, or the tables of a spreadsheet or Word file. */
+export type PlanDocument =
+  | { kind: 'text'; text: string }
+  | {
+      kind: 'tables';
+      format: 'xlsx' | 'docx';
+      /** text before the tables (Word paragraphs; a sheet's rows above its header come with the rows) */
+      paragraphs: string[];
+      tables: { name: string; rows: TableRow[] }[];
+    };
+
+/** What the refusal lists when no shape is recognised. */
+export const ACCEPTED_SHAPES = [
+  `任务表格（3–6 列，表头用语：${ACCEPTED_HEADERS}），可为每格一行、Tab 分隔（从 Excel 复制）或「 | 」分隔（从网页复制）`,
+  '南昌式附件：「附件」、附件标题（…任务分工）、表头 工作任务/责任单位/完成时限，其后为分类和 (1)(2)… 任务',
+  '分段标注：编号的任务之后另起一行写「牵头单位：…」「责任单位：…」「完成时限：…」',
+  '句末括注：任务句末写（牵头单位：…；责任单位：…）或〔牵头单位：…，责任单位：…〕',
+  'Excel (.xlsx) 工作表或 Word (.docx) 表格，表头同上',
+];
+export const FORMATS_DOC = 'docs/plan-formats.md';
+
+function noLayoutIssue(line: number, reference: boolean): SourceIssue {
+  return {
+    line,
+    field: '附件',
+    message:
+      (reference ? '正文提到了附件，但' : '') +
+      `未找到附件或任何支持的任务清单格式：没有可识别的表头（如 工作任务/责任单位/完成时限），也没有「牵头单位：」「责任单位：」标注。可接受的格式：${ACCEPTED_SHAPES.map((x, i) => `${i + 1}. ${x}`).join('；')}。示例见 ${FORMATS_DOC}`,
+  };
+}
+
 /**
  * Reads a plan's text (already decoded; CRLF, CR or LF line ends). Pure and linear in the input.
  * The plan is returned even when issues were found, so callers can show what was read; it must
  * not be imported unless `issues` is empty.
  */
-export function parsePlanText(text: string): PlanParseResult {
-  const lines = splitLines(text);
+export function parsePlanText(text: string, opts: ParseOptions = {}): PlanParseResult {
+  return parsePlanDocument({ kind: 'text', text }, opts);
+}
+
+export function parsePlanDocument(doc: PlanDocument, opts: ParseOptions = {}): PlanParseResult {
+  if (doc.kind === 'tables') return readTables(doc, opts);
+  const lines = splitLines(doc.text);
+  if (!opts.layout || opts.layout === 'annex-table') {
+    const annex = findAnnex(lines);
+    if ('anchor' in annex && !opts.columns) return readNanchang(lines, annex);
+    const generic = readGenericText(lines, opts);
+    if (generic) return generic;
+    if (!('anchor' in annex) && annex.message.includes('附件标题之后应为表头')) return finish(lines, lines.length, 'annex-table', [], [annex]);
+    const reference = !('anchor' in annex) && annex.message.startsWith('正文提到了附件');
+    return finish(lines, lines.length, 'annex-table', [], [noLayoutIssue('anchor' in annex ? annex.anchor + 1 : annex.line, reference)]);
+  }
+  return readGenericText(lines, opts) ?? finish(lines, lines.length, opts.layout, [], [{ line: 1, field: '格式', message: `按指定的格式 ${opts.layout} 未读到任何任务：${layoutHint(opts.layout)}；示例见 ${FORMATS_DOC}` }]);
+}
+
+function layoutHint(layout: PlanLayout): string {
+  switch (layout) {
+    case 'tab-table': return '应有一行 Tab 分隔的表头（如 序号	重点任务	牵头单位	完成时限）';
+    case 'pipe-table': return '应有一行「 | 」分隔的表头（如 序号 | 重点任务 | 牵头单位 | 完成时限）';
+    case 'labelled': return '编号的任务之后应另起一行写「牵头单位：…」「责任单位：…」';
+    case 'inline': return '任务句末应有（牵头单位：…；责任单位：…）';
+    default: return '应有可识别的表头（工作任务/责任单位/完成时限 等）';
+  }
+}
+
+/** The text-table header: tab- or pipe-separated on one line, or one header word per line. */
+function findTextHeader(lines: readonly string[], layout?: PlanLayout): { layout: PlanLayout; index: number; end: number; cells: string[] } | null {
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!;
+    if (raw.length > 300) continue;
+    if ((!layout || layout === 'tab-table') && raw.includes('\t')) {
+      const cells = raw.split('\t');
+      if (matchHeader(cells)) return { layout: 'tab-table', index: i, end: i + 1, cells };
+    }
+    if ((!layout || layout === 'pipe-table') && raw.includes('|')) {
+      const cells = pipeCells(raw);
+      if (matchHeader(cells)) return { layout: 'pipe-table', index: i, end: i + 1, cells };
+    }
+    if ((!layout || layout === 'annex-table') && headerRole(raw)) {
+      // header words one per line (blank lines between allowed), read until a non-header cell
+      const cells: string[] = [];
+      let k = i;
+      for (; k < lines.length && cells.length < 7; k++) {
+        const t = lines[k]!.trim();
+        if (!t) continue;
+        if (!headerRole(t)) break;
+        cells.push(t);
+      }
+      if (cells.length >= 3 && matchHeader(cells)) return { layout: 'annex-table', index: i, end: k, cells };
+    }
+  }
+  return null;
+}
+
+const pipeCells = (raw: string) => raw.trim().replace(/^\|/, '').replace(/\|$/, '').split('|');
+
+/** A tab-separated line split into cells; a cell quoted by Excel ("…") may span lines. */
+function tabRows(lines: readonly string[], from: number): TableRow[] {
+  const rows: TableRow[] = [];
+  for (let i = from; i < lines.length; i++) {
+    let raw = lines[i]!;
+    const line = i + 1;
+    // Excel quotes a cell holding line breaks: join lines until the quotes balance.
+    while ((raw.match(/"/g)?.length ?? 0) % 2 === 1 && i + 1 < lines.length) raw += '\n' + lines[++i]!;
+    const cells = raw.split('\t').map((c) => (/^".*"$/s.test(c.trim()) ? c.trim().slice(1, -1).replace(/""/g, '"').replace(/\n/g, '') : c));
+    rows.push({ cells, line, heading: !raw.includes('\t') && !!raw.trim() });
+  }
+  return rows;
+}
+
+function pipeRowsOf(lines: readonly string[], from: number): TableRow[] {
+  const rows: TableRow[] = [];
+  for (let i = from; i < lines.length; i++) {
+    const raw = lines[i]!;
+    if (/^\s*\|?\s*:?-{3,}/.test(raw)) continue; // a Markdown rule line
+    rows.push({ cells: raw.includes('|') ? pipeCells(raw) : [raw], line: i + 1, heading: !raw.includes('|') && !!raw.trim() });
+  }
+  return rows;
+}
+
+function readGenericText(lines: readonly string[], opts: ParseOptions): PlanParseResult | null {
   const issues: SourceIssue[] = [];
-  const annex = findAnnex(lines);
-  const bodyEnd = 'anchor' in annex ? annex.anchor : lines.length;
+  const layout = opts.layout;
+  if (!layout || layout === 'tab-table' || layout === 'pipe-table' || layout === 'annex-table') {
+    const h = findTextHeader(lines, layout);
+    if (h) {
+      const m = matchHeader(h.cells)!;
+      const map = opts.columns ?? m.map;
+      if (!opts.columns) headerProblems(m.unknown, h.index + 1, (c) => `第${c + 1}列`, issues);
+      const rows =
+        h.layout === 'tab-table' ? tabRows(lines, h.end) : h.layout === 'pipe-table' ? pipeRowsOf(lines, h.end) : flattenedRows(cellsOf(lines, h.end, lines.length), map, issues);
+      const items = readTableRows(trimFooter(rows), map, opts, issues);
+      return finish(lines, h.index, h.layout, items, issues, opts, map);
+    }
+  }
+  if (!layout || layout === 'labelled' || layout === 'inline') {
+    const cells = cellsOf(lines, 0, lines.length);
+    if (!hasParagraphLabels(cells)) return null;
+    const r = readParagraphs(cells, opts, issues);
+    if (!r.labelled) return null;
+    const first = r.items.find((x) => x.kind === 'heading' || x.kind === 'task');
+    return finish(lines, first ? first.line - 1 : lines.length, layout ?? r.layout, r.items, issues, opts);
+  }
+  return null;
+}
+
+/** Web-page footer rows end the table. */
+function trimFooter(rows: TableRow[]): TableRow[] {
+  const k = rows.findIndex((r) => r.cells.filter((c) => c.trim()).length === 1 && FOOTER.test(r.cells.find((c) => c.trim())!.trim()));
+  return k < 0 ? rows : rows.slice(0, k);
+}
+
+function headerProblems(unknown: { col: number; text: string }[], line: number, name: (col: number) => string, issues: SourceIssue[]) {
+  for (const u of unknown) {
+    issues.push({ line, field: '表头', message: `表头${name(u.col)}${quote(u.text)}不是可识别的表头用语：应为 ${ACCEPTED_HEADERS} 之一；请改写表头，或用 --columns 指定各列（如 task=B,lead=C,co=D,deadline=E）` });
+  }
+}
+
+/** Spreadsheet or Word tables: the first table with a recognisable header, or the one --sheet names. */
+function readTables(doc: Extract<PlanDocument, { kind: 'tables' }>, opts: ParseOptions): PlanParseResult {
+  const layout: PlanLayout = doc.format === 'xlsx' ? 'sheet' : 'word-table';
+  const what = doc.format === 'xlsx' ? '工作表' : '表格';
+  let tables = doc.tables;
+  if (opts.sheet) {
+    const byNumber = /^\d+$/.test(opts.sheet) ? doc.tables[Number(opts.sheet) - 1] : undefined;
+    const t = doc.tables.find((x) => x.name === opts.sheet) ?? byNumber;
+    if (!t) {
+      const message = `没有名为「${opts.sheet}」的${what}：文件中的${what}为 ${doc.tables.map((x, i) => `${i + 1}「${x.name}」`).join('、') || '（无）'}`;
+      return { plan: { title: '', layout, issuer: null, sections: [], tasks: [], rules: [], indicators: [] }, issues: [{ line: 1, field: what, message }] };
+    }
+    tables = [t];
+  }
+  const nearMiss: SourceIssue[] = [];
+  for (const t of tables) {
+    for (let i = 0; i < t.rows.length && i < 40; i++) {
+      const row = t.rows[i]!;
+      const m = opts.columns ? (row.cells.filter((c) => c.trim()).length >= 3 ? { map: opts.columns, unknown: [] } : null) : matchHeader(row.cells);
+      if (!m) {
+        const words = row.cells.filter((c) => headerRole(c)).length;
+        if (words >= 2 && !nearMiss.length) {
+          const bad = row.cells.map((c, k) => [k, c.trim()] as const).filter(([, c]) => c && !headerRole(c));
+          nearMiss.push({ line: row.line, field: '表头', message: `${what}「${t.name}」第${row.line}行像表头，但${bad.map(([k, c]) => `${cellName(row, k)}${quote(c)}`).join('、')}不是可识别的表头用语：应为 ${ACCEPTED_HEADERS}；请改写表头，或用 --columns 指定各列` });
+        }
+        continue;
+      }
+      const issues: SourceIssue[] = [];
+      headerProblems(m.unknown, row.line, (c) => cellName(row, c), issues);
+      const items = readTableRows(t.rows.slice(i + 1), m.map, opts, issues);
+      const pre = [...doc.paragraphs, ...t.rows.slice(0, i).map((r) => r.cells.find((c) => c.trim()) ?? '')];
+      return finish(pre, pre.length, layout, items, issues, opts, m.map, tables.length > 1 || doc.tables.length > 1 ? `${what}「${t.name}」` : '');
+    }
+  }
+  const issue = nearMiss[0] ?? {
+    line: 1,
+    field: what,
+    message: `${doc.tables.length ? `${doc.tables.length} 个${what}中` : `文件中没有${what}，`}没有可识别的表头：表头应含工作任务列和单位列，用语为 ${ACCEPTED_HEADERS}；或用 --columns 指定各列，用 --sheet 指定${what}。示例见 ${FORMATS_DOC}`,
+  };
+  return finish(doc.paragraphs, doc.paragraphs.length, layout, [], [issue]);
+}
+
+const cellName = (row: TableRow, col: number) => (row.cellName ? row.cellName(col) : `${columnLetter(col)}${row.line}`);
+
+/**
+ * Title, issuer and goals from the text before the task list; numbering and sections from the items;
+ * the plan-wide deadline check. Issues sorted by line.
+ */
+function finish(pre: readonly string[], bodyEnd: number, layout: PlanLayout, items: OutlineItem[], issues: SourceIssue[], opts: ParseOptions = {}, map?: ColumnMap, where = ''): PlanParseResult {
+  const title = findTitle(pre, bodyEnd);
+  if (title === null) issues.unshift({ line: 1, field: '标题', message: '未找到方案标题：任务清单之前应有单独一行标题（如「某市2024年优化营商环境重点工作要点」），或「关于印发…的通知」' });
+  const goals = readIndicators(pre, bodyEnd);
+  issues.push(...goals.issues);
+  const outline = buildOutline(items, issues);
+  const tasks = outline.tasks;
+  const hasDeadlineColumn = map ? [...map.values()].includes('deadline') : true;
+  if (tasks.length && !opts.defaultDeadline && (!hasDeadlineColumn || tasks.every((t) => !t.deadlinePhrase))) {
+    issues.push({ line: tasks[0]!.line, field: '完成时限', message: `${where}方案没有完成时限${map ? '列' : '（任务后没有「完成时限：」或「时限要求：」）'}：无法确定各项任务的期限；请补上完成时限，或用 --default-deadline 给出全部任务的时限（如 --default-deadline 2024年底前）` });
+  } else {
+    for (const t of tasks) if (!t.deadlinePhrase && !issues.some((x) => x.line === t.line && x.field === '完成时限')) issues.push({ line: t.line, field: '完成时限', message: `任务 ${t.label || t.number} 缺少完成时限：应写明如 2025年底前、长期` });
+  }
+  if (!tasks.length && !issues.some((x) => x.field !== '标题')) issues.push({ line: Math.max(1, bodyEnd), field: '任务编号', message: `${where}表头之后没有任务：应为分类标题和任务行` });
+  if (where) for (const x of issues) if (!x.message.startsWith(where)) x.message = `${where}${x.message}`;
+  issues.sort((x, y) => x.line - y.line);
+  return { plan: { title: title ?? '', layout, issuer: findIssuer(pre, bodyEnd), sections: outline.sections, tasks, rules: outline.rules, indicators: goals.indicators }, issues };
+}
+
+/** The Nanchang annex (附件 / …任务分工 / 工作任务 责任单位 完成时限), read exactly. */
+function readNanchang(lines: readonly string[], annex: Annex): PlanParseResult {
+  const issues: SourceIssue[] = [];
+  const bodyEnd = annex.anchor;
 
   const title = findTitle(lines, bodyEnd);
   if (title === null) {
@@ -334,9 +559,7 @@ export function parsePlanText(text: string): PlanParseResult {
   let sections: ParsedSection[] = [];
   let tasks: ParsedTask[] = [];
   let rules: ParsedRule[] = [];
-  if (!('anchor' in annex)) {
-    issues.push(annex);
-  } else {
+  {
     const all = cellsOf(lines, annex.start, lines.length);
     const footer = all.findIndex((c) => FOOTER.test(c.text) && !TASK.test(c.text));
     const cells = footer < 0 ? all : all.slice(0, footer);
@@ -363,5 +586,5 @@ export function parsePlanText(text: string): PlanParseResult {
     }
   }
   issues.sort((x, y) => x.line - y.line);
-  return { plan: { title: title ?? '', sections, tasks, rules, indicators }, issues };
+  return { plan: { title: title ?? '', layout: 'annex-table', issuer: findIssuer(lines, bodyEnd), sections, tasks, rules, indicators }, issues };
 }

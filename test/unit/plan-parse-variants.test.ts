@@ -120,8 +120,8 @@ const refusals: [string, () => string, Expected[]][] = [
   ['cut before the last section', () => firstLines(663), [[662, '附件', /正文第113行还有「深化考核评估」/]]],
   ['cut after the last section heading', () => firstLines(665), [[664, '分类', /一级分类「\(十一\)深化考核评估」下没有任务/]]],
   ['cut after the annex title', () => firstLines(120), [[120, '附件', /附件标题之后应为表头「工作任务」「责任单位」「完成时限」，实际为文件结束/]]],
-  ['cut before the annex (the body mentions it)', () => firstLines(116), [[115, '附件', /正文提到了附件，但未找到附件「重点工作任务分工」/]]],
-  ['no annex at all', () => firstLines(114), [[114, '附件', /未找到附件/]]],
+  ['cut before the annex (the body mentions it)', () => firstLines(116), [[115, '附件', /正文提到了附件，但未找到附件或任何支持的任务清单格式.*示例见 docs\/plan-formats\.md$/]]],
+  ['no annex at all', () => firstLines(114), [[114, '附件', /^未找到附件或任何支持的任务清单格式：没有可识别的表头.*可接受的格式：1\. 任务表格/]]],
   ['empty file', () => '', [[1, '标题', /未找到方案标题/], [1, '附件', /未找到附件/]]],
   ['a missing task number', () => edit((l) => { l[143] = l[143]!.replace('(3)', ''); }), [
     [144, '任务编号', /任务\(2\)的完成时限之后应为任务编号 \(3\) 或分类标题，实际为「实施重点产业专利导航计划/],
