@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   const sink = await startSinkProcess();
   const arrivals = async () => (await sink.request<{ items: [string, number][] }>('summary', 'summary')).items;
   const prefix = `bench-${process.pid}-${Date.now()}`;
-  const redis = createRedis(cfg.redis.url, 'producer', logger);
+  const redis = createRedis(cfg.redis, 'producer', logger);
   const queue = createNoticeQueue({ connection: redis, prefix, logger });
   const policy = { attempts: 5, backoffMs: 200, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 };
   let worker: Awaited<ReturnType<typeof startMailWorker>> | null = null;

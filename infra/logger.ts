@@ -1,9 +1,17 @@
 /**
- * One structured JSON logger for the app, the Temporal runtime and BullMQ. Writes one JSON object
- * per line to stderr (stdout is reserved for CLI output).
+ * One structured JSON logger for the app, the Temporal runtime, BullMQ and Fastify: pino, writing one
+ * JSON object per line to stderr (stdout is reserved for CLI output). Every line carries
+ * `level` (debug/info/warn/error, as a word), `time` (ISO 8601, UTC), `msg`, the bindings of the
+ * logger (`service`, `component`, …) and the call's fields; an Error in any field becomes
+ * `{ name, message, stack }`.
+ *
+ * The call shape stays `logger.info(msg, fields)` (ours, not pino's `(fields, msg)`), so callers do
+ * not depend on pino; the web server hands `logger.pino` to Fastify so its own lines share the
+ * format and the destination.
  */
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -11,6 +19,8 @@ export interface Logger {
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
   child(fields: Record<string, unknown>): Logger;
+  /** The pino instance behind this logger (for Fastify's `loggerInstance`). */
+  readonly pino: PinoLogger;
 }
 
 function serialise(v: unknown): unknown {
@@ -18,24 +28,43 @@ function serialise(v: unknown): unknown {
   return v;
 }
 
-export function createLogger(
-  level: LogLevel = 'info',
-  base: Record<string, unknown> = {},
-  write: (line: string) => void = (line) => process.stderr.write(line + '\n'),
-): Logger {
-  const log = (l: LogLevel, msg: string, fields: Record<string, unknown> = {}) => {
-    if (order[l] < order[level]) return;
-    const entry: Record<string, unknown> = { time: new Date().toISOString(), level: l, msg, ...base };
-    for (const [k, v] of Object.entries(fields)) entry[k] = serialise(v);
-    write(JSON.stringify(entry));
-  };
-  return {
-    debug: (m, f) => log('debug', m, f),
-    info: (m, f) => log('info', m, f),
-    warn: (m, f) => log('warn', m, f),
-    error: (m, f) => log('error', m, f),
-    child: (fields) => createLogger(level, { ...base, ...fields }, write),
-  };
+function wrap(p: PinoLogger): Logger {
+  // Fields first, as pino takes them; `undefined` fields would add nothing, so skip the object.
+  const at = (l: LogLevel) => (msg: string, fields?: Record<string, unknown>) => (fields ? p[l](fields, msg) : p[l](msg));
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: (fields) => wrap(p.child(fields)), pino: p };
+}
+
+/**
+ * @param level the lowest level written
+ * @param base fields on every line (e.g. `{ service: 'http' }`)
+ * @param write where each line goes, without its newline (tests collect them); default: stderr,
+ *   written synchronously so the last lines before an exit are not lost
+ */
+export function createLogger(level: LogLevel = 'info', base: Record<string, unknown> = {}, write?: (line: string) => void): Logger {
+  const destination: DestinationStream = write
+    ? { write: (chunk: string) => { for (const line of chunk.split('\n')) if (line) write(line); } }
+    : pino.destination({ dest: 2, sync: true });
+  const p = pino(
+    {
+      level,
+      // No pid/hostname of pino's own: the fields are ours (base); a multi-process run adds `pid` there.
+      base: { ...base },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // Every Error, under any key, is serialised the one way below (pino's own `err` serializer would
+      // add `type` and apply to `err` only).
+      serializers: { err: (v: unknown) => v },
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (obj) => {
+          const out: Record<string, unknown> = {};
+          for (const [k, v] of Object.entries(obj)) out[k] = serialise(v);
+          return out;
+        },
+      },
+    },
+    destination,
+  );
+  return wrap(p);
 }
 
 /** A logger that drops everything (for tests that assert on other outputs). */

@@ -4,6 +4,11 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# The pinned Node LTS (.nvmrc) first on PATH: tsc, eslint, jest and every process the tests spawn
+# run on it, whatever node started `npm test` (scripts/ensure-node.sh installs it once if missing).
+PATH="$(bash scripts/ensure-node.sh):$PATH"
+export PATH
+echo "node $(node --version)"
 
 # Always a full build (prisma generate + tsc): the CLI tests run dist/, and a stale dist/ would
 # make them test old code.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm run up`: everything a developer needs, from a fresh clone or warm. Idempotent; fast when
 # nothing changed (no install, no build, services already up).
+#   0. the pinned Node LTS (.nvmrc) first on PATH (scripts/ensure-node.sh installs it once if missing)
 #   1. dependencies (npm ci when node_modules is missing, npm install when the lockfile is newer)
 #   2. build (skipped when dist/ is newer than every source file)
 #   3. the Temporal CLI (scripts/ensure-temporal.sh: PATH, TEMPORAL_CLI, per-user cache, or go install once)
@@ -12,6 +13,11 @@ cd "$ROOT"
 step() { printf '\n== %s\n' "$*"; }
 now_ms() { date +%s%3N; }
 T0=$(now_ms)
+
+# Every step below, and the apps `dev up --apps` starts (they inherit process.execPath), run on it.
+PATH="$(bash scripts/ensure-node.sh):$PATH"
+export PATH
+echo "node $(node --version)"
 
 step "1/7 依赖 (dependencies)"
 if [[ ! -d node_modules ]]; then

@@ -74,7 +74,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     let redis: Redis | null = null;
     let queue: Queue | null = null;
     if (!o.withoutRedis) {
-      redis = createRedis(cfg.redis.url, 'producer', logger);
+      redis = createRedis(cfg.redis, 'producer', logger);
       queue = createNoticeQueue({ connection: redis, prefix: cfg.redis.queuePrefix, name: NOTICE_QUEUE, logger });
       const r = redis;
       const qq = queue;

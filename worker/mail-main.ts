@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../config';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createPrisma } from '../infra/db/client';
+import { pgConnectionConfig } from '../infra/db/url';
 import { createLogger, type Logger } from '../infra/logger';
 import { createMailer } from '../infra/mail/mailer';
 import { checkRedis, createRedis } from '../infra/queue/redis';
@@ -69,10 +70,10 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
   const dbUrl = o.databaseUrl ?? cfg.database.url;
   const prisma = createPrisma(dbUrl, { max: 4 });
   // the send path's three statements per email go straight to pg (app/notices/sql.ts)
-  const pg = new Pool({ connectionString: dbUrl, max: Math.min(20, concurrency) });
+  const pg = new Pool({ ...pgConnectionConfig(dbUrl), max: Math.min(20, concurrency) });
   pg.on('error', (err) => logger.error('postgres pool error', { err }));
-  const workerRedis: Redis = createRedis(o.redisUrl ?? cfg.redis.url, 'worker', logger);
-  const producerRedis: Redis = createRedis(o.redisUrl ?? cfg.redis.url, 'producer', logger);
+  const workerRedis: Redis = createRedis(o.redisUrl ?? cfg.redis, 'worker', logger);
+  const producerRedis: Redis = createRedis(o.redisUrl ?? cfg.redis, 'producer', logger);
   try {
     if (o.checkRedis ?? true) await checkRedis(producerRedis, logger);
   } catch (err) {

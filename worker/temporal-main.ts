@@ -43,7 +43,7 @@ export async function chooseNotificationPort(
   kind: 'queue' | 'outbox' = 'queue',
 ): Promise<{ port: NotificationPort; kind: 'queue' | 'outbox'; close: () => Promise<void> }> {
   if (kind === 'outbox') return { port: createOutboxNotificationPort(db), kind, close: async () => undefined };
-  const redis = createRedis(cfg.redis.url, 'producer', logger);
+  const redis = createRedis(cfg.redis, 'producer', logger);
   const queue = createNoticeQueue({ connection: redis, prefix: cfg.redis.queuePrefix, logger });
   const port = createQueueNotificationPort({ prisma: db, queue, logger });
   return {

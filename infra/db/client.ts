@@ -4,6 +4,7 @@
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../generated/prisma/client';
+import { pgConnectionConfig } from './url';
 
 export interface CreatePrismaOptions {
   /** pool size (pg default 10) */
@@ -16,6 +17,6 @@ export interface CreatePrismaOptions {
  */
 export function createPrisma(url: string, opts: CreatePrismaOptions = {}): PrismaClient {
   const schema = new URL(url).searchParams.get('schema') ?? undefined;
-  const adapter = new PrismaPg({ connectionString: url, ...(opts.max ? { max: opts.max } : {}) }, schema ? { schema } : undefined);
+  const adapter = new PrismaPg({ ...pgConnectionConfig(url), ...(opts.max ? { max: opts.max } : {}) }, schema ? { schema } : undefined);
   return new PrismaClient({ adapter });
 }

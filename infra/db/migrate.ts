@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { Client } from 'pg';
 import { loadConfig, projectRoot } from '../../config';
-import { databaseOf, ensureDatabase, redact, withDatabase } from './url';
+import { databaseOf, ensureDatabase, pgConnectionConfig, redact, withDatabase } from './url';
 
 /** A migration step failed or the history is not in a state we can work with. */
 export class MigrationError extends Error {
@@ -238,7 +238,7 @@ interface DiagnoseOutput {
 
 /** Applied rows of _prisma_migrations, in order applied (empty when the table does not exist). */
 async function appliedRows(url: string): Promise<string[]> {
-  const client = new Client({ connectionString: url });
+  const client = new Client(pgConnectionConfig(url));
   await client.connect();
   try {
     const { rows } = await client.query<{ migration_name: string }>(

@@ -1,5 +1,32 @@
 /** PostgreSQL connection URL helpers shared by the migration tooling and the test helper. */
-import { Client } from 'pg';
+import * as fs from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import { Client, type ClientConfig } from 'pg';
+
+/**
+ * pg connection settings for a postgresql:// URL, with libpq's TLS parameters honoured the libpq
+ * way (pg's own parser treats require and verify-ca as verify-full):
+ * - `sslmode=disable` (or none): no TLS;
+ * - `require`: encrypted, the certificate not checked, unless `sslrootcert` is given (then as verify-ca);
+ * - `verify-ca`: the certificate must chain to `sslrootcert` (or the system CAs); any host name;
+ * - `verify-full`: as verify-ca, and the certificate must name the host.
+ * The parameters are taken out of the URL, since pg lets the URL's override the `ssl` object.
+ */
+export function pgConnectionConfig(url: string): Pick<ClientConfig, 'connectionString' | 'ssl'> {
+  const u = new URL(url);
+  const mode = u.searchParams.get('sslmode') ?? 'disable';
+  const rootCert = u.searchParams.get('sslrootcert');
+  for (const k of ['sslmode', 'sslrootcert', 'ssl', 'uselibpqcompat']) u.searchParams.delete(k);
+  if (mode === 'disable') return { connectionString: u.toString() };
+  const ca = rootCert ? fs.readFileSync(rootCert, 'utf8') : undefined;
+  const verify = mode === 'verify-ca' || mode === 'verify-full' || !!ca;
+  const ssl: ConnectionOptions = {
+    rejectUnauthorized: verify,
+    ...(ca ? { ca } : {}),
+    ...(mode !== 'verify-full' ? { checkServerIdentity: () => undefined } : {}),
+  };
+  return { connectionString: u.toString(), ssl };
+}
 
 /** The database named in a postgresql:// URL. */
 export function databaseOf(url: string): string {
@@ -36,7 +63,7 @@ export function quoteIdent(name: string): string {
  * CREATE/DROP DATABASE, which cannot run inside the database they affect.
  */
 export async function withAdmin<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: withDatabase(url, 'postgres') });
+  const client = new Client(pgConnectionConfig(withDatabase(url, 'postgres')));
   await client.connect();
   try {
     return await fn(client);

@@ -11,7 +11,7 @@
  * The server never writes assignment state: inputs go to the lifecycle use cases (app/tasks.ts)
  * through the `tasks` port, so every rule and refusal is the workflow's.
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
@@ -132,7 +132,10 @@ function wantsHtml(req: FastifyRequest): boolean {
 /** Builds the server (not listening yet); the caller owns `listen` and `close`. */
 export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: false,
+    // Fastify logs through our pino instance (same format, level and destination); request logging
+    // stays off: the app writes its own lines for refused and failed requests.
+    loggerInstance: deps.logger.pino as FastifyBaseLogger,
+    disableRequestLogging: true,
     bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
     trustProxy: false,
     // Request ids in our own logs only; never echo client-supplied ids.

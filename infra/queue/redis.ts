@@ -9,6 +9,7 @@
  *   Temporal activity fails and is retried with backoff instead of hanging (row 6).
  */
 import IORedis, { type Redis, type RedisOptions } from 'ioredis';
+import type { Config } from '../../config';
 import type { Logger } from '../logger';
 
 export class RedisConfigError extends Error {
@@ -17,13 +18,43 @@ export class RedisConfigError extends Error {
 
 export type RedisRole = 'worker' | 'producer';
 
+/** Where Redis is: a URL alone, or the configured URL with TLS and Sentinel settings. */
+export type RedisTarget = string | Pick<Config['redis'], 'url'> & Partial<Pick<Config['redis'], 'tls' | 'sentinel'>>;
+
+/**
+ * ioredis options for a target. A rediss:// URL turns TLS on (with REDIS_TLS_CA as the trusted CA
+ * when set). With Sentinel the master is asked of the Sentinels by name and REDIS_URL only gives
+ * the password, user and database; TLS then applies to the Sentinels too.
+ */
+export function redisConnectionOptions(target: RedisTarget): RedisOptions {
+  const t = typeof target === 'string' ? { url: target } : target;
+  const u = new URL(t.url);
+  const tls = u.protocol === 'rediss:' ? { ...(t.tls?.ca ? { ca: t.tls.ca } : {}) } : undefined;
+  const auth = {
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    db: Number(u.pathname.replace(/^\//, '') || 0),
+  };
+  if (t.sentinel) {
+    return {
+      ...auth,
+      name: t.sentinel.name,
+      sentinels: t.sentinel.sentinels.map((s) => ({ ...s })),
+      ...(t.sentinel.password ? { sentinelPassword: t.sentinel.password } : {}),
+      ...(tls ? { tls, enableTLSForSentinelMode: true, sentinelTLS: tls } : {}),
+    };
+  }
+  return { ...auth, host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 6379), ...(tls ? { tls } : {}) };
+}
+
 /** Builds an ioredis client for a role, with an error listener (an unhandled 'error' event would crash the process). */
-export function createRedis(url: string, role: RedisRole, logger: Logger, extra: RedisOptions = {}): Redis {
+export function createRedis(target: RedisTarget, role: RedisRole, logger: Logger, extra: RedisOptions = {}): Redis {
   const opts: RedisOptions =
     role === 'worker'
       ? { maxRetriesPerRequest: null, enableReadyCheck: true }
       : { maxRetriesPerRequest: 2, enableReadyCheck: true, enableOfflineQueue: true };
-  const redis = new IORedis(url, {
+  const redis = new IORedis({
+    ...redisConnectionOptions(target),
     ...opts,
     // reconnect quickly at first, then every 2 s: a restarted Redis is picked up within seconds
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
