@@ -114,7 +114,7 @@ function counts(row: { red: bigint | number; yellow: bigint | number; green: big
  * A unit's lights. The counts are its own assignments, the ones the plan lists it for (牵头 LEAD,
  * 配合 CO); `implicit` counts those bound to it only by the plan's bracket rule (属地落实, role
  * IMPLICIT: every county, zone and 湾里管理局 on every task). The two are kept apart because the rule
- * rows are most of the total (588 of 705 red on the real plan), identical for every bound unit, and
+ * rows are most of the total (593 of 705 red on the real plan), identical for every bound unit, and
  * get no emails under the shipped policy (notifyRoles), so a count mixing them matches nothing a
  * unit was told (docs/web.md "Own and rule-bound assignments").
  */
