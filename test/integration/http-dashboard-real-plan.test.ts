@@ -109,6 +109,13 @@ describe('own and rule-bound (属地落实) assignments, counted apart', () => {
     // own: 3 assignments, 3 red; rule-bound: 77, 42 of them red
     expect(text).toContain('南昌县人民政府 县区政府 3 3 0 0 0 77 42');
   });
+
+  it('/tasks says how many of a task\'s overdue assignments are 属地落实', async () => {
+    const text = pageText(await get('/tasks'));
+    expect(text).toContain('其中属地落实逾期');
+    // task (2): 市科技局 leads; the 14 rule-bound units are overdue with it
+    expect(text).toContain('(2) 实施市级重大科技项目。 2025年前 15 0 0 0 14');
+  });
 });
 
 describe('indicators bound to tasks', () => {

@@ -93,8 +93,8 @@ export function tasksPage(r: Rows<typeof q.taskList>, f: { plan?: string; light?
   return html`<h1>任务</h1>
 <form class="filters" method="get" action="/tasks"><label>方案 <select name="plan"><option value="">全部方案</option>${plans.map((p) => html`<option value="${p.slug}" ${f.plan === p.slug ? 'selected' : ''}>${p.title}</option>`)}</select></label>
 <label>灯号 <select name="light">${lightOptions(f.light)}</select></label><label>任务号或关键词 <input type="text" name="q" value="${f.q ?? ''}" maxlength="100"></label><button type="submit">筛选</button></form>
-<table id="tasks"><tr><th>灯号</th><th>任务</th><th>内容</th><th>完成时限</th>${countHeads}</tr>
-${r.rows.map((t) => html`<tr><td>${lightBadge(t.light)}</td><td><a href="/tasks/${t.id}">(${t.number})</a></td><td>${t.text.length > 80 ? t.text.slice(0, 80) + '…' : t.text}</td><td>${t.deadlinePhrase}</td>${counts(t)}</tr>`)}</table>
+<table id="tasks"><tr><th>灯号</th><th>任务</th><th>内容</th><th>完成时限</th>${countHeads}<th class="num">其中属地落实逾期</th></tr>
+${r.rows.map((t) => html`<tr><td>${lightBadge(t.light)}</td><td><a href="/tasks/${t.id}">(${t.number})</a></td><td>${t.text.length > 80 ? t.text.slice(0, 80) + '…' : t.text}</td><td>${t.deadlinePhrase}</td>${counts(t)}<td class="num muted">${t.implicit.red}</td></tr>`)}</table>
 ${pager('/tasks', { plan: f.plan, light: f.light, q: f.q }, f.offset, f.limit, r.total)}`;
 }
 
