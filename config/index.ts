@@ -182,7 +182,7 @@ function describe(prefix: string, err: z.ZodError): string {
     .join('; ');
 }
 
-function readJson<T>(file: string, schema: z.ZodType<T>, label: string): T {
+export function readJson<T>(file: string, schema: z.ZodType<T>, label: string): T {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { ConfigError, projectRoot } from './index';
+import { ConfigError, projectRoot, readJson } from './index';
 
 export const INDICATOR_AGGREGATES = ['latest', 'sum'] as const;
 export type IndicatorAggregate = (typeof INDICATOR_AGGREGATES)[number];
@@ -36,14 +36,7 @@ export function parseIndicatorRules(raw: unknown, where: string): IndicatorRules
 /** The file under `configDir` (default: DUBANG_CONFIG_DIR or the repository's config/); no file: no bindings. */
 export function loadIndicatorRules(configDir = path.resolve(projectRoot(), process.env.DUBANG_CONFIG_DIR ?? 'config')): IndicatorRules {
   const file = path.join(configDir, 'indicators.json');
-  if (!fs.existsSync(file)) return { plans: {} };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError(`indicators (${file}): ${(err as Error).message}`);
-  }
-  return parseIndicatorRules(raw, `indicators (${file})`);
+  return fs.existsSync(file) ? readJson(file, schema, 'indicators') : { plans: {} };
 }
 
 /** The rule of one indicator of a plan, or null when the plan binds none (every task may report it, aggregated by latest). */

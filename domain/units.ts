@@ -4,6 +4,17 @@
  */
 
 export type UnitKind = 'BUREAU' | 'COUNTY' | 'DEV_ZONE' | 'MANAGEMENT' | 'GROUP' | 'OFFICE' | 'LEADERSHIP' | 'OTHER';
+/** What a person reads for each kind (dashboard, CLI): one place. */
+export const UNIT_KIND_NAMES: Record<UnitKind, string> = {
+  BUREAU: '市直部门',
+  COUNTY: '县区政府',
+  DEV_ZONE: '开发区',
+  MANAGEMENT: '管理局',
+  GROUP: '单位组',
+  OFFICE: '领导小组办公室',
+  LEADERSHIP: '市领导',
+  OTHER: '其他',
+};
 export type ContactRole = 'LIAISON' | 'LEADER' | 'RECIPIENT';
 
 export interface DirectoryContact {

@@ -114,7 +114,7 @@ function counts(row: { red: bigint | number; yellow: bigint | number; green: big
  * A unit's lights. The counts are its own assignments, the ones the plan lists it for (牵头 LEAD,
  * 配合 CO); `implicit` counts those bound to it only by the plan's bracket rule (属地落实, role
  * IMPLICIT: every county, zone and 湾里管理局 on every task). The two are kept apart because the rule
- * rows are most of the total (588 of 705 red on the real plan), identical for every bound unit, and
+ * rows are most of the total (593 of 705 red on the real plan), identical for every bound unit, and
  * get no emails under the shipped policy (notifyRoles), so a count mixing them matches nothing a
  * unit was told (docs/web.md "Own and rule-bound assignments").
  */
@@ -208,6 +208,8 @@ export interface TaskRow extends LightCounts {
   dueAt: Date | null;
   kind: string;
   light: Light;
+  /** of the counts, the rule-bound (属地落实) assignments (UnitLightRow) */
+  implicit: LightCounts;
 }
 
 /** Tasks with their light counts; `light` filters on the task's worst light. */
@@ -218,20 +220,28 @@ export async function taskList(db: PrismaClient, p: LightParams, f: DashboardFil
     WHEN count(*) FILTER (WHERE x.light = 'yellow') > 0 THEN 'yellow'
     WHEN count(*) FILTER (WHERE x.light = 'green') > 0 THEN 'green' ELSE 'grey' END)`;
   const having = f.light ? sql`HAVING ${worstSql} = ${f.light}` : empty;
-  const rows = await db.$queryRaw<(Omit<TaskRow, 'red' | 'yellow' | 'green' | 'grey'> & { red: bigint; yellow: bigint; green: bigint; grey: bigint; total: bigint })[]>`
+  const rows = await db.$queryRaw<(Omit<TaskRow, Light | 'implicit'> & Record<Light | `i_${Light}`, bigint> & { total: bigint })[]>`
     SELECT x."taskId" AS id, min(pl.slug) AS plan, min(t2.number) AS number, min(t2.text) AS text, min(t2."deadlinePhrase") AS "deadlinePhrase",
       min(t2."dueAt") AS "dueAt", min(t2.kind::text) AS kind,
       count(*) FILTER (WHERE x.light = 'red') AS red, count(*) FILTER (WHERE x.light = 'yellow') AS yellow,
       count(*) FILTER (WHERE x.light = 'green') AS green, count(*) FILTER (WHERE x.light = 'grey') AS grey,
+      count(*) FILTER (WHERE x.light = 'red' AND x.implicit) AS i_red, count(*) FILTER (WHERE x.light = 'yellow' AND x.implicit) AS i_yellow,
+      count(*) FILTER (WHERE x.light = 'green' AND x.implicit) AS i_green, count(*) FILTER (WHERE x.light = 'grey' AND x.implicit) AS i_grey,
       ${worstSql} AS light, count(*) OVER () AS total
-    FROM (SELECT a."taskId", ${lightSql(p)} AS light FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId"
+    FROM (SELECT a."taskId", a.role = 'IMPLICIT' AS implicit, ${lightSql(p)} AS light FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId"
           WHERE ${taskWhere(f)} ${unitKindWhere(f)}) x
     JOIN "Task" t2 ON t2.id = x."taskId" JOIN "Plan" pl ON pl.id = t2."planId"
     GROUP BY x."taskId" ${having}
     ORDER BY min(pl.slug), min(t2.number) LIMIT ${limit} OFFSET ${offset}`;
   return {
     total: Number(rows[0]?.total ?? 0),
-    rows: rows.map(({ total: _t, ...r }) => ({ ...r, number: Number(r.number), ...counts(r), light: r.light as Light })),
+    rows: rows.map(({ total: _t, i_red, i_yellow, i_green, i_grey, ...r }) => ({
+      ...r,
+      number: Number(r.number),
+      ...counts(r),
+      implicit: counts({ red: i_red, yellow: i_yellow, green: i_green, grey: i_grey }),
+      light: r.light as Light,
+    })),
   };
 }
 

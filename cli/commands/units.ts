@@ -8,7 +8,7 @@ import { action, print, UserError } from '../output';
 import { config, withDb } from '../context';
 import { loadDirectory, syncDirectory } from '../../app/units';
 import { checkDirectory, directoryFromCsv, directoryToCsv, readDirectoryFile } from '../../infra/units-file';
-import type { UnitsDirectory } from '../../domain/units';
+import { UNIT_KIND_NAMES, type UnitsDirectory } from '../../domain/units';
 
 function readAny(file: string): UnitsDirectory {
   if (!fs.existsSync(file)) throw new UserError(`找不到文件: ${file}`);
@@ -40,7 +40,7 @@ export function register(program: Command): void {
               .map((u) => {
                 const c = u.contacts.map((x) => `${x.name} <${x.email}>${x.digest ? '（每日摘要）' : ''}`).join('，');
                 const m = u.members?.length ? ` 成员: ${u.members.join('、')}` : '';
-                return `${u.name} [${u.kind}]${u.aliases.length ? ` 别名: ${u.aliases.join('、')}` : ''}${m}${c ? ` 联系人: ${c}` : ''}`;
+                return `${u.name} [${UNIT_KIND_NAMES[u.kind] ?? u.kind}]${u.aliases.length ? ` 别名: ${u.aliases.join('、')}` : ''}${m}${c ? ` 联系人: ${c}` : ''}`;
               })
               .join('\n'),
         });

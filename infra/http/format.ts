@@ -6,7 +6,7 @@ import { KIND_LABELS } from '../../domain/messages';
 import { formatPeriod } from '../../domain/messages/format';
 import type { NoticeKind } from '../../domain/notices';
 import { LINK_REFUSAL_REASONS, type LinkRefusalCode } from '../../domain/links';
-import type { UnitKind } from '../../domain/units';
+import { UNIT_KIND_NAMES as KIND_NAMES_OF_UNITS, type UnitKind } from '../../domain/units';
 import type { AssignmentState } from '../../domain/model';
 import { html, type SafeHtml } from './html';
 import { LIGHT_LABELS, type Light } from '../../app/dashboard/lights';
@@ -38,16 +38,8 @@ export const ACTION_NAMES: Record<AuditAction, string> & Record<string, string |
 /** Chinese names of the notice kinds: the one registry is domain/messages (KIND_LABELS, next to the templates). */
 export const NOTICE_KIND_NAMES: Record<NoticeKind, string> & Record<string, string | undefined> = KIND_LABELS;
 
-export const UNIT_KIND_NAMES: Record<UnitKind, string> & Record<string, string | undefined> = {
-  BUREAU: '市直部门',
-  COUNTY: '县区政府',
-  DEV_ZONE: '开发区',
-  MANAGEMENT: '管理局',
-  GROUP: '单位组',
-  OFFICE: '领导小组办公室',
-  LEADERSHIP: '市领导',
-  OTHER: '其他',
-};
+/** Chinese names of the unit kinds: the one registry is domain/units.ts. */
+export const UNIT_KIND_NAMES: Record<UnitKind, string> & Record<string, string | undefined> = KIND_NAMES_OF_UNITS;
 
 /** A Chinese label for any code that has one, or a plain 「未命名」 note instead of the raw code. */
 function named(map: Record<string, string | undefined>, code: string): string {

@@ -4,39 +4,23 @@
  * none; the indicators page with nothing reported says 暂无数据. Screenshots go to
  * test-artifacts/browser/ (look at them).
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { projectRoot } from '../../config';
+import type { Page } from 'playwright-core';
 import { startRealPlanServer, type RealPlanServer } from '../integration/http-support/real-plan';
 import { freePort } from '../helpers/services';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.join(projectRoot(), 'test-artifacts', 'browser');
+import { ARTIFACTS, launchChromium, type Browser } from './support/chromium';
 
 let s: RealPlanServer;
-let context: BrowserContext;
-let profile: string;
+let browser: Browser;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchChromium();
   s = await startRealPlanServer({ port: await freePort() });
-  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
-    locale: 'zh-CN',
-  });
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await s?.close();
-  if (profile) fs.rmSync(profile, { recursive: true, force: true });
 }, 30_000);
 
 /** Bounding boxes of the SVG texts of a chart, by their text. */
@@ -50,7 +34,7 @@ async function texts(page: Page, chart: string): Promise<{ text: string; top: nu
 }
 
 it('draws own and 属地落实 apart, the legend below the 15th bar, and 暂无数据 for indicators', async () => {
-  const page = await context.newPage();
+  const page = await browser.context.newPage();
   await page.emulateMedia({ reducedMotion: 'reduce' }); // charts drawn at once, for the screenshots
   await page.goto(`${s.app.baseUrl}/`);
   await page.waitForSelector('#email');

@@ -43,7 +43,7 @@ describe('own and rule-bound (属地落实) assignments, counted apart', () => {
     // most of the red rows are rule-bound; the own ones are the 112 overdue items the catch-up
     // wrote to the units about (one 督办单 each, README "Quick start")
     expect(red.own).toBe(112);
-    expect(red.implicit).toBeGreaterThan(4 * red.own);
+    expect(red.implicit).toBe(593);
     const body = await get('/');
     const text = pageText(body);
     expect(body).toMatch(new RegExp(`id="kpi-red">${red.own}<`));
@@ -108,6 +108,13 @@ describe('own and rule-bound (属地落实) assignments, counted apart', () => {
     expect(text).toContain('属地落实分工');
     // own: 3 assignments, 3 red; rule-bound: 77, 42 of them red
     expect(text).toContain('南昌县人民政府 县区政府 3 3 0 0 0 77 42');
+  });
+
+  it('/tasks says how many of a task\'s overdue assignments are 属地落实', async () => {
+    const text = pageText(await get('/tasks'));
+    expect(text).toContain('其中属地落实逾期');
+    // task (2): 市科技局 leads; the 14 rule-bound units are overdue with it
+    expect(text).toContain('(2) 实施市级重大科技项目。 2025年前 15 0 0 0 14');
   });
 });
 

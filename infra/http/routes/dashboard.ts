@@ -32,11 +32,13 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
   };
   const paging = (query: Query) => ({ limit: intParam(query.limit, 'limit', 500) ?? 100, offset: intParam(query.offset, 'offset', 10_000_000) ?? 0 });
   const charts = ['/static/echarts.min.js', '/static/dashboard.js'];
+  // whether rule-bound (属地落实) assignments get their own emails: the pages say so when they count them apart
+  const implicitEmailed = ctx.policy.notifyRoles.includes('IMPLICIT');
 
   app.get<{ Querystring: Query }>('/', read, (req, reply) =>
     guard(reply, async () => {
       const f = { plan: strParam(req.query.plan, 'plan'), light: lightParam(req.query.light), unitKind: strParam(req.query.unitKind, 'unitKind', /^(BUREAU|COUNTY|DEV_ZONE|MANAGEMENT|OTHER)$/) };
-      return page(req, reply, '总览', 'overview', v.overviewPage(await ctx.read.overview(f), f), 200, charts);
+      return page(req, reply, '总览', 'overview', v.overviewPage(await ctx.read.overview(f), f, implicitEmailed), 200, charts);
     }),
   );
 
@@ -57,7 +59,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
     }),
   );
 
-  app.get('/units', read, async (req, reply) => page(req, reply, '单位', 'units', v.unitsPage((await q.overview(ctx.db, params())).units)));
+  app.get('/units', read, async (req, reply) => page(req, reply, '单位', 'units', v.unitsPage((await q.overview(ctx.db, params())).units, implicitEmailed)));
 
   app.get<{ Params: { id: string }; Querystring: Query }>('/units/:id', read, (req, reply) =>
     guard(reply, async () => {
@@ -65,7 +67,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
       const f = { light: lightParam(req.query.light), ...paging(req.query) };
       const d = id ? await ctx.read.unitDetail(id, f) : null;
       if (!d) return sendPage(reply, errorPage(404, '没有这个单位'), 404);
-      return page(req, reply, d.unit.name, 'units', v.unitPage(d, ctx.zone, req.session!.role === 'office', f));
+      return page(req, reply, d.unit.name, 'units', v.unitPage(d, ctx.zone, req.session!.role === 'office', f, implicitEmailed));
     }),
   );
 

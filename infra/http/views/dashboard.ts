@@ -36,8 +36,14 @@ function pager(base: string, params: Record<string, string | undefined>, offset:
 
 const sum = (c: Record<Light, number>) => c.red + c.yellow + c.green + c.grey;
 
-/** Why rule-bound assignments are counted apart (app/dashboard/queries.ts UnitLightRow). */
-const IMPLICIT_NOTE = '属地落实：方案规定各县（区）人民政府、开发区管委会和湾里管理局承担每项任务，这些分工按规则记录和督办，不单独发送邮件通知，单独统计；其余灯号只计各单位牵头、配合的分工，与各单位收到的通知一致。';
+/**
+ * Why rule-bound assignments are counted apart (app/dashboard/queries.ts UnitLightRow). `emailed`:
+ * the policy's notifyRoles includes IMPLICIT, so they do get their own notices.
+ */
+const implicitNote = (emailed: boolean) =>
+  emailed
+    ? '属地落实：方案规定各县（区）人民政府、开发区管委会和湾里管理局承担每项任务，这些分工单独统计；其余灯号只计各单位牵头、配合的分工。'
+    : '属地落实：方案规定各县（区）人民政府、开发区管委会和湾里管理局承担每项任务，这些分工按规则记录和督办，不单独发送邮件通知，单独统计；其余灯号只计各单位牵头、配合的分工，与各单位收到的通知一致。';
 
 /** The per-unit table of the overview and /units: own assignments, then the rule-bound ones apart. */
 function unitTable(units: q.UnitLightRow[]): SafeHtml {
@@ -70,7 +76,7 @@ function chartRows(units: q.UnitLightRow[], max = 15): { name: string; red: numb
   return out;
 }
 
-export function overviewPage(o: Rows<typeof q.overview>, f: { plan?: string; light?: string; unitKind?: string }): SafeHtml {
+export function overviewPage(o: Rows<typeof q.overview>, f: { plan?: string; light?: string; unitKind?: string }, implicitEmailed = false): SafeHtml {
   const total = sum(o.lights);
   const implicitTotal = sum(o.implicitLights);
   const top = chartRows(o.units);
@@ -83,7 +89,7 @@ ${implicitTotal ? html`<div class="kpi">属地落实分工（${o.implicitUnits} 
 <div class="kpi"><a href="/reviews">待审销号</a><b id="kpi-completion">${o.pendingCompletion}</b></div><div class="kpi"><a href="/reviews">待审延期</a><b>${o.pendingExtension}</b></div>
 <div class="kpi"><a href="/slips?open=1">未关闭督办单</a><b id="kpi-slips-open">${(o.slips.BLUE ?? 0) + (o.slips.ORANGE ?? 0) + (o.slips.RED ?? 0)}</b></div><div class="kpi"><a href="/slips?open=0">已关闭督办单</a><b id="kpi-slips-closed">${o.slipsClosed}</b></div>
 <div class="kpi"><a href="/notices?status=FAILED">投递失败</a><b>${(o.notices.FAILED ?? 0) + (o.notices.DEAD ?? 0)}</b></div></div>
-${implicitTotal ? html`<p class="muted" id="implicit-note">${IMPLICIT_NOTE}</p>` : ''}
+${implicitTotal ? html`<p class="muted" id="implicit-note">${implicitNote(implicitEmailed)}</p>` : ''}
 <div class="grid"><section class="card"><h2>灯号分布</h2>${chart('chart-lights', { type: 'units', data: [{ name: '牵头/配合', ...o.lights }, ...(implicitTotal ? [{ name: '属地落实', ...o.implicitLights }] : [])] })}</section>
 <section class="card"><h2>各单位牵头/配合分工灯号（前 15）</h2>${chart('chart-units', { type: 'units', data: top.map((u) => ({ name: u.name, red: u.red, yellow: u.yellow, green: u.green, grey: u.grey })) })}</section></div>
 <section class="card"><h2>各单位</h2>${unitTable(o.units)}</section>`;
@@ -93,8 +99,8 @@ export function tasksPage(r: Rows<typeof q.taskList>, f: { plan?: string; light?
   return html`<h1>任务</h1>
 <form class="filters" method="get" action="/tasks"><label>方案 <select name="plan"><option value="">全部方案</option>${plans.map((p) => html`<option value="${p.slug}" ${f.plan === p.slug ? 'selected' : ''}>${p.title}</option>`)}</select></label>
 <label>灯号 <select name="light">${lightOptions(f.light)}</select></label><label>任务号或关键词 <input type="text" name="q" value="${f.q ?? ''}" maxlength="100"></label><button type="submit">筛选</button></form>
-<table id="tasks"><tr><th>灯号</th><th>任务</th><th>内容</th><th>完成时限</th>${countHeads}</tr>
-${r.rows.map((t) => html`<tr><td>${lightBadge(t.light)}</td><td><a href="/tasks/${t.id}">(${t.number})</a></td><td>${t.text.length > 80 ? t.text.slice(0, 80) + '…' : t.text}</td><td>${t.deadlinePhrase}</td>${counts(t)}</tr>`)}</table>
+<table id="tasks"><tr><th>灯号</th><th>任务</th><th>内容</th><th>完成时限</th>${countHeads}<th class="num">其中属地落实逾期</th></tr>
+${r.rows.map((t) => html`<tr><td>${lightBadge(t.light)}</td><td><a href="/tasks/${t.id}">(${t.number})</a></td><td>${t.text.length > 80 ? t.text.slice(0, 80) + '…' : t.text}</td><td>${t.deadlinePhrase}</td>${counts(t)}<td class="num muted">${t.implicit.red}</td></tr>`)}</table>
 ${pager('/tasks', { plan: f.plan, light: f.light, q: f.q }, f.offset, f.limit, r.total)}`;
 }
 
@@ -123,19 +129,23 @@ export function taskPage(d: NonNullable<Rows<typeof q.taskDetail>>, zone: string
 <section class="card"><h2>时间线</h2>${timeline(d.timeline, zone)}</section>`;
 }
 
-export function unitPage(d: NonNullable<Rows<typeof q.unitDetail>>, zone: string, office: boolean, f: { light?: string; offset: number; limit: number }): SafeHtml {
+export function unitPage(d: NonNullable<Rows<typeof q.unitDetail>>, zone: string, office: boolean, f: { light?: string; offset: number; limit: number }, implicitEmailed = false): SafeHtml {
   const u = d.unit;
   return html`<h1>${u.name}</h1><section class="card"><p>${u.fullName ?? ''} <span class="muted">${unitKindName(u.kind)}${u.aliases.length ? html`；别名：${u.aliases.join('、')}` : ''}</span></p>
 <div class="kpis">${LIGHTS.map((l) => html`<div class="kpi">${lightBadge(l)}<b id="unit-${l}">${d.lights[l]}</b>${d.implicitLights[l] ? html`<span class="muted" id="unit-implicit-${l}">其中属地落实 ${d.implicitLights[l]} 项</span>` : ''}</div>`)}</div>
-${sum(d.implicitLights) ? html`<p class="muted" id="implicit-note">本单位牵头、配合的分工：逾期 <b id="unit-own-red">${d.lights.red - d.implicitLights.red}</b> 项，通知邮件列出的逾期事项即这些分工；其余 ${sum(d.implicitLights)} 项是属地落实分工（方案规定各县（区）、开发区和湾里管理局承担每项任务），按规则记录和督办，不单独发送邮件通知。</p>` : ''}</section>
+${
+  sum(d.implicitLights)
+    ? html`<p class="muted" id="implicit-note">本单位牵头、配合的分工：逾期 <b id="unit-own-red">${d.lights.red - d.implicitLights.red}</b> 项${implicitEmailed ? '' : '，通知邮件列出的逾期事项即这些分工'}；其余 ${sum(d.implicitLights)} 项是属地落实分工（方案规定各县（区）、开发区和湾里管理局承担每项任务）${implicitEmailed ? '，单独统计' : '，按规则记录和督办，不单独发送邮件通知'}。</p>`
+    : ''
+}</section>
 <section class="card"><h2>联系人 ${office ? html`<a href="/units/${u.id}/contacts" class="muted">修改</a>` : ''}</h2><table id="contacts"><tr><th>角色</th><th>姓名</th><th>邮箱</th><th>电话</th><th>通知方式</th></tr>
 ${d.contacts.map((c) => html`<tr><td>${c.role === 'LIAISON' ? '联络员' : c.role === 'LEADER' ? '分管负责人' : '收件人'}</td><td>${c.name}</td><td>${c.email}</td><td>${c.phone ?? ''}</td><td class="digest">${c.digest ? '每日摘要' : '逐条通知'}</td></tr>`)}</table></section>
 <section class="card"><h2>任务分工</h2><form class="filters" method="get"><label>灯号 <select name="light">${lightOptions(f.light)}</select></label><button type="submit">筛选</button></form>
 ${assignmentTable(d.assignments, zone, true)}${pager(`/units/${u.id}`, { light: f.light }, f.offset, f.limit, d.total)}</section>`;
 }
 
-export function unitsPage(units: q.UnitLightRow[]): SafeHtml {
-  return html`<h1>单位</h1>${units.some((u) => u.implicit.total > 0) ? html`<p class="muted">${IMPLICIT_NOTE}</p>` : ''}${unitTable(units)}`;
+export function unitsPage(units: q.UnitLightRow[], implicitEmailed = false): SafeHtml {
+  return html`<h1>单位</h1>${units.some((u) => u.implicit.total > 0) ? html`<p class="muted">${implicitNote(implicitEmailed)}</p>` : ''}${unitTable(units)}`;
 }
 
 export function contactsForm(d: NonNullable<Rows<typeof q.unitDetail>>, csrf: string, message: { kind: 'ok' | 'refused'; text: string } | null): SafeHtml {
