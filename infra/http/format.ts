@@ -11,10 +11,14 @@ import type { AssignmentState } from '../../domain/model';
 import { html, type SafeHtml } from './html';
 import { LIGHT_LABELS, type Light } from '../../app/dashboard/lights';
 
+/** An instant as a person reads it in `zone`: 2026年11月26日 19:50, or 2025年12月31日 for a deadline or withTime=false. */
 export function fmtDate(d: Date | string | null | undefined, zone: string, withTime = true): string {
   if (!d) return '—';
   const dt = DateTime.fromJSDate(typeof d === 'string' ? new Date(d) : d, { zone });
-  return dt.isValid ? dt.toFormat(withTime ? 'yyyy-MM-dd HH:mm' : 'yyyy-MM-dd') : '—';
+  if (!dt.isValid) return '—';
+  // Chinese form, as in the emails (domain/messages/format.ts); a deadline (end of its day) reads as its day
+  const day = dt.toFormat("yyyy'年'M'月'd'日'");
+  return withTime && !(dt.hour === 23 && dt.minute === 59) ? `${day} ${dt.toFormat('HH:mm')}` : day;
 }
 
 /**

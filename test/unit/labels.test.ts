@@ -72,7 +72,7 @@ describe('an audit event as a person reads it', () => {
     expect(auditSummary({ task: 7, unit: '市工信局', from: 'IN_PROGRESS', to: 'IN_PROGRESS', period: '2026Q1', percent: 40, evidenceLinks: ['https://a'] }, ZONE)).toBe('任务(7)；市工信局；报告期 2026年第一季度；进度 40%；佐证链接 1 个');
     expect(auditSummary({ key: 'k', kind: 'catchup_unit', at: '2026-11-27T09:00:00+08:00', to: ['liaison'], unit: '南昌县人民政府', items: 4, slips: [] }, ZONE)).toBe('南昌县人民政府；逾期事项汇总通知；逾期事项 4 项');
     expect(auditSummary({ number: '督〔2026〕0001号', colour: 'RED', reason: '逾期' }, ZONE)).toBe('红色督办单；理由：逾期');
-    expect(auditSummary({ task: 5, before: '2025-12-31T15:59:59.999Z', after: '2026-06-30T15:59:59.999Z' }, ZONE)).toBe('任务(5)；完成时限 2025-12-31 23:59 → 2026-06-30 23:59');
+    expect(auditSummary({ task: 5, before: '2025-12-31T15:59:59.999Z', after: '2026-06-30T15:59:59.999Z' }, ZONE)).toBe('任务(5)；完成时限 2025年12月31日 → 2026年6月30日');
     const text = auditSummary({ task: 1, unit: 'x', role: 'IMPLICIT', from: 'ASSIGNED', to: 'ACKNOWLEDGED' }, ZONE);
     expect(text).not.toMatch(/[A-Z]{3,}/);
   });
