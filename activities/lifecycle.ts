@@ -283,13 +283,11 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
           }
           case 'approveCompletion':
           case 'rejectCompletion': {
-            const req = await tx.completionRequest.findFirst({ where: { assignmentId: before.assignmentId, status: 'REQUESTED' }, orderBy: { requestedAt: 'desc' } });
-            if (req) {
-              await tx.completionRequest.update({
-                where: { id: req.id },
-                data: { status: input.type === 'approveCompletion' ? 'APPROVED' : 'REJECTED', decidedAt: at, decisionReason: input.reason ?? null },
-              });
-            }
+            // at most one is pending: the state machine takes no second request while one waits
+            await tx.completionRequest.updateMany({
+              where: { assignmentId: before.assignmentId, status: 'REQUESTED' },
+              data: { status: input.type === 'approveCompletion' ? 'APPROVED' : 'REJECTED', decidedAt: at, decisionReason: input.reason ?? null },
+            });
             extra.reason = input.reason ?? null;
             break;
           }

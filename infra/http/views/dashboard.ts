@@ -70,7 +70,7 @@ function timeline(events: q.TimelineEvent[], zone: string): SafeHtml {
   if (!events.length) return html`<p class="muted">暂无记录。</p>`;
   return html`<ol class="timeline" reversed>${events.map((e) => {
     const d = (e.data ?? {}) as Record<string, unknown>;
-    const detail = [d.unit, d.period, d.reason, d.number, d.toUnit, d.code].filter((x) => typeof x === 'string' && x) as string[];
+    const detail = [d.unit, d.period, d.reason, d.note, d.number, d.toUnit, d.code].filter((x) => typeof x === 'string' && x) as string[];
     return html`<li><span class="muted">${fmtDate(e.at, zone)}</span> <b>${ACTION_NAMES[e.action] ?? e.action}</b> <span class="muted">${e.actor}</span>${detail.length ? html` — ${detail.join('；')}` : ''}</li>`;
   })}</ol>`;
 }
