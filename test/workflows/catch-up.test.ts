@@ -260,6 +260,8 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
     const section = /<h2>通知<\/h2>([\s\S]*?)<\/section>/.exec(page)![1]!;
     expect(section).not.toContain('暂无通知');
     expect(section.match(/<tr>/g)).toHaveLength(2);
+    expect(section).toContain('市市场监管局全部逾期事项（含本任务）');
+    expect(section).not.toContain(`<td>${REAL}-catchup`);
   });
 
   it('issues nothing twice and takes no number when supervision starts again, the workflow runs again or two activities race', async () => {
