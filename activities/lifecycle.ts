@@ -18,7 +18,7 @@ import { ErrorType } from '../workflows/errors';
 import type { CatchUpInput, DeliveredNotice, DeliverNoticesArgs, LifecycleActivities, NoticeOrder, RecordTransitionArgs, RecordTransitionResult, TaskRef } from '../workflows/types';
 import type { NoticePayload, NotificationPort } from './ports';
 import { submitCatchUp } from './catch-up';
-import { createSlip, lockSlipYear, slipYear } from './slips';
+import { closeSlips, createSlip, lockSlipYear, slipYear } from './slips';
 
 export interface LifecycleDeps {
   db: PrismaClient;
@@ -91,36 +91,6 @@ export function slipClosure(action: string, before: Pick<AssignmentView, 'state'
   if (after.state === 'CANCELLED' && before.state !== 'CANCELLED') return 'CANCELLED';
   if (action === 'extension.approved') return 'EXTENDED';
   return null;
-}
-
-/** Closes the assignment's open slips at `at`, each with its `slip.closed` audit event (in the transition's transaction). */
-async function closeSlips(tx: Prisma.TransactionClient, args: RecordTransitionArgs, because: SlipClosure, at: Date): Promise<void> {
-  const open = await tx.supervisionSlip.findMany({ where: { assignmentId: args.before.assignmentId, closedAt: null }, select: { id: true, number: true, colour: true }, orderBy: { seq: 'asc' } });
-  if (!open.length) return;
-  await tx.supervisionSlip.updateMany({ where: { id: { in: open.map((s) => s.id) }, closedAt: null }, data: { closedAt: at, closedBecause: because } });
-  for (const s of open) {
-    await audit(tx, {
-      actor: args.actor,
-      action: 'slip.closed',
-      entityType: 'SupervisionSlip',
-      entityId: s.id,
-      planId: args.task.planId,
-      taskId: args.task.taskId,
-      assignmentId: args.before.assignmentId,
-      unitId: args.before.unitId,
-      at,
-      data: {
-        transitionId: args.transitionId,
-        number: s.number,
-        colour: s.colour,
-        because,
-        by: args.action,
-        task: args.task.number,
-        unit: args.before.unit,
-        ...(because === 'EXTENDED' ? { dueAt: args.after.dueAt } : {}),
-      },
-    });
-  }
 }
 
 export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivities {
@@ -283,13 +253,11 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
           }
           case 'approveCompletion':
           case 'rejectCompletion': {
-            const req = await tx.completionRequest.findFirst({ where: { assignmentId: before.assignmentId, status: 'REQUESTED' }, orderBy: { requestedAt: 'desc' } });
-            if (req) {
-              await tx.completionRequest.update({
-                where: { id: req.id },
-                data: { status: input.type === 'approveCompletion' ? 'APPROVED' : 'REJECTED', decidedAt: at, decisionReason: input.reason ?? null },
-              });
-            }
+            // at most one is pending: the state machine takes no second request while one waits
+            await tx.completionRequest.updateMany({
+              where: { assignmentId: before.assignmentId, status: 'REQUESTED' },
+              data: { status: input.type === 'approveCompletion' ? 'APPROVED' : 'REJECTED', decidedAt: at, decisionReason: input.reason ?? null },
+            });
             extra.reason = input.reason ?? null;
             break;
           }
@@ -300,7 +268,12 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
             break;
         }
         const closes = slipClosure(args.action, before, after);
-        if (closes) await closeSlips(tx, args, closes, at);
+        if (closes) {
+          await closeSlips(tx, {
+            assignmentId: before.assignmentId, because: closes, at, actor: args.actor, planId: task.planId, taskId: task.taskId, unitId: before.unitId,
+            detail: { transitionId: args.transitionId, by: args.action, task: task.number, unit: before.unit, ...(closes === 'EXTENDED' ? { dueAt: after.dueAt } : {}) },
+          });
+        }
         await audit(tx, {
           actor: args.actor,
           action: args.action,

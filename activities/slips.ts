@@ -4,7 +4,7 @@
  * a per-year advisory lock so concurrent issuers never take the same number or leave a gap.
  */
 import { DateTime } from 'luxon';
-import type { Prisma } from '../generated/prisma/client';
+import type { Prisma, SlipClosure } from '../generated/prisma/client';
 import type { SlipColour } from '../domain/model';
 import { audit } from '../infra/audit';
 
@@ -64,4 +64,41 @@ export async function createSlip(tx: Prisma.TransactionClient, s: NewSlip): Prom
     data: { number: slip.number, colour: s.colour, ...s.detail, reason: s.reason },
   });
   return slip;
+}
+
+/** Closing the open slips of one assignment: why, when, who, and what the audit events record besides number, colour and why. */
+export interface SlipClosing {
+  assignmentId: string;
+  because: SlipClosure;
+  at: Date;
+  actor: string;
+  planId: string;
+  taskId: string;
+  unitId?: string;
+  detail: Record<string, unknown>;
+}
+
+/**
+ * Closes the assignment's open 督办单 (every one is about its deadline: docs/lifecycle.md "Slips
+ * close"), each with its `slip.closed` audit event, inside the caller's transaction. Returns how many.
+ */
+export async function closeSlips(tx: Prisma.TransactionClient, c: SlipClosing): Promise<number> {
+  const open = await tx.supervisionSlip.findMany({ where: { assignmentId: c.assignmentId, closedAt: null }, select: { id: true, number: true, colour: true }, orderBy: { seq: 'asc' } });
+  if (!open.length) return 0;
+  await tx.supervisionSlip.updateMany({ where: { id: { in: open.map((s) => s.id) }, closedAt: null }, data: { closedAt: c.at, closedBecause: c.because } });
+  for (const s of open) {
+    await audit(tx, {
+      actor: c.actor,
+      action: 'slip.closed',
+      entityType: 'SupervisionSlip',
+      entityId: s.id,
+      planId: c.planId,
+      taskId: c.taskId,
+      assignmentId: c.assignmentId,
+      ...(c.unitId ? { unitId: c.unitId } : {}),
+      at: c.at,
+      data: { number: s.number, colour: s.colour, because: c.because, ...c.detail },
+    });
+  }
+  return open.length;
 }

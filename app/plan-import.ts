@@ -14,6 +14,7 @@ import { createResolver, directoryPlace, type UnitsDirectory } from '../domain/u
 import { planSourceOfBuffer, readPlanSource, type PlanFile } from '../infra/plan-source';
 import { readDirectoryFile } from '../infra/units-file';
 import { audit } from '../infra/audit';
+import { closeSlips } from '../activities/slips';
 import { loadDirectory, syncDirectoryTx } from './units';
 
 /** A plan that cannot be read completely: every problem with its line, field and expectation. */
@@ -252,11 +253,14 @@ export async function importPlan(
       for (const d of prevRows.filter((a) => a.cancelledAt === null && !wanted.has(`${a.taskId}/${a.unitId}`))) {
         await tx.assignment.update({ where: { id: d.id }, data: { cancelledAt: now, state: 'CANCELLED' } });
         await audit(tx, { actor: opts.actor, action: 'assignment.cancelled', entityType: 'Assignment', entityId: d.id, planId: plan.id, taskId: d.taskId, assignmentId: d.id, unitId: d.unitId, data: { reason: '修订后的方案不再列出该单位' } });
+        await closeSlips(tx, { assignmentId: d.id, because: 'CANCELLED', at: now, actor: opts.actor, planId: plan.id, taskId: d.taskId, unitId: d.unitId, detail: { by: 'plan.revised', reason: '修订后的方案不再列出该单位' } });
       }
       if (existing) {
         for (const n of diff.removed) {
           const t = await tx.task.update({ where: { planId_number: { planId: plan.id, number: n } }, data: { cancelledAt: now } });
+          const live = await tx.assignment.findMany({ where: { taskId: t.id, cancelledAt: null }, select: { id: true, unitId: true } });
           await tx.assignment.updateMany({ where: { taskId: t.id, cancelledAt: null }, data: { cancelledAt: now, state: 'CANCELLED' } });
+          for (const a of live) await closeSlips(tx, { assignmentId: a.id, because: 'CANCELLED', at: now, actor: opts.actor, planId: plan.id, taskId: t.id, unitId: a.unitId, detail: { by: 'plan.revised', reason: '修订后的方案删除了该任务' } });
           await audit(tx, { actor: opts.actor, action: 'task.cancelled', entityType: 'Task', entityId: t.id, planId: plan.id, taskId: t.id, data: { number: n, reason: '修订后的方案删除了该任务' } });
         }
       }

@@ -43,6 +43,11 @@ function argsFor(type: LifecycleInputType, o: InputOpts): Record<string, unknown
       return { ...base, newDueAt: need(o.due, '--due (新的完成时限，例如 2026-06-30)'), reason: need(o.reason, '--reason') };
     case 'reassign':
       return { ...base, toUnit: need(o.to, '--to (新的责任单位)'), reason: need(o.reason, '--reason') };
+    case 'requestCompletion': {
+      // the 完成情况说明 the Office reviews (stored with the request)
+      const note = o.text ?? o.reason;
+      return { ...base, ...(note ? { note } : {}) };
+    }
     case 'rejectCompletion':
     case 'rejectExtension':
     case 'cancel':
@@ -104,7 +109,7 @@ export function register(program: Command): void {
       .option('--plan <slug>', 'plan id (default: the only imported plan)')
       .option('--reason <text>', 'reason (required to reject, cancel, reassign, or ask for an extension)')
       .option('--period <period>', 'reporting period, e.g. 2026Q3 or 2026Y (report)')
-      .option('--text <text>', 'report text (report)')
+      .option('--text <text>', 'report text (report); 完成情况说明 (request-completion)')
       .option('--percent <n>', 'percent done 0–100 (report)')
       .option('--due <date>', 'new deadline, YYYY-MM-DD or an ISO instant (request-extension)')
       .option('--to <单位>', 'the unit taking over (reassign)')

@@ -85,6 +85,7 @@ it('a unit acts through the link in its email; the Office sees the report and ap
   expect(await unit.textContent('#result')).toMatch(/已报送 \d{4}Q[1-4] 进展报告。/);
   expect(await unit.textContent('.report-text')).toBe('已完成标准化试点申报，<b>不是标签</b>');
   await shot(unit, '02-unit-report-submitted');
+  await unit.fill('#note', '标准化试点已通过验收');
   await unit.click('#request-completion');
   await unit.waitForSelector('#result');
   expect(await unit.textContent('#result')).toContain('已提交销号申请，等待办公室审核。');
@@ -102,7 +103,10 @@ it('a unit acts through the link in its email; the Office sees the report and ap
   await office.waitForSelector('#chart-lights svg');
   await shot(office, '04-office-overview');
   await office.click('a[href="/reviews"]');
+  // the Office reads what the unit sent, and from whom, before it decides
+  expect(await office.textContent('#completion-reviews')).toMatch(/市市场监管局[\s\S]*标准化试点已通过验收/);
   await office.click(`a[href="/assignments/${assignmentId}"]`);
+  expect(await office.textContent('#completion-request')).toContain('标准化试点已通过验收');
   await office.waitForSelector('#state');
   expect(await office.textContent('#state')).toContain('销号待审');
   expect(await office.textContent('.report-text')).toBe('已完成标准化试点申报，<b>不是标签</b>');

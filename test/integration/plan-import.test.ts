@@ -129,12 +129,19 @@ describe('importing the real plan', () => {
     expect(await db.prisma.auditEvent.count({ where: { action: 'plan.revised' } })).toBe(1);
   });
 
-  it('cancels, never deletes, the tasks a later revision removes', async () => {
+  it('cancels, never deletes, the tasks a later revision removes, and closes their 督办单', async () => {
+    // task (81) was supervised and overdue: its lead holds an open slip
+    const lead = await db.prisma.assignment.findFirstOrThrow({ where: { task: { number: 81 }, role: 'LEAD' }, include: { task: true } });
+    const slip = await db.prisma.supervisionSlip.create({ data: { number: '督〔2026〕0099号', year: 2026, seq: 99, assignmentId: lead.id, colour: 'RED', reason: '测试', dedupeKey: 'slip-plan-import-test', issuedAt: new Date('2026-11-26T02:00:00Z') } });
     const shorter = variant('shorter.txt', (t) => t.replace(/\n\(81\)[^\n]*\n\n市市场监管局\n\n2026年底前/, '').replace('(2)实施市级重大科技项目。\n\n市科技局\n\n', '(2)实施市级重大科技项目。\n\n市科技局、市工信局\n\n').replace('(12)开展对标达标提升行动。\n\n市市场监管局\n\n2025年前', '(12)开展对标达标提升行动。\n\n市市场监管局\n\n2025年6月底前'));
     const r = await run(shorter);
     expect(r.diff.removed).toEqual([81]);
     const t81 = await db.prisma.task.findFirstOrThrow({ where: { number: 81 }, include: { assignments: true } });
     expect(t81.cancelledAt).not.toBeNull();
     expect(t81.assignments.every((a) => a.state === 'CANCELLED')).toBe(true);
+    const closed = await db.prisma.supervisionSlip.findUniqueOrThrow({ where: { id: slip.id } });
+    expect(closed.closedBecause).toBe('CANCELLED');
+    expect(closed.closedAt?.getTime()).toBe(t81.cancelledAt!.getTime());
+    expect((await db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'slip.closed', entityId: slip.id } })).data).toMatchObject({ number: '督〔2026〕0099号', because: 'CANCELLED', by: 'plan.revised', reason: '修订后的方案删除了该任务' });
   });
 });

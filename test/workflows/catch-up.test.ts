@@ -29,6 +29,15 @@ import { composeMessageInput } from '../../app/notices/compose';
 import { loadNotice } from '../../app/notices/load-notice';
 import { sqlFromPrisma } from '../../app/notices/sql';
 import { renderNotice } from '../../domain/messages';
+import { simpleParser } from 'mailparser';
+import { assignmentDetail } from '../../app/dashboard/queries';
+import { lightParams, lightPolicy } from '../../app/dashboard/lights';
+import { createDeliverNotice } from '../../app/notices/deliver-notice';
+import { createRecipientResolver } from '../../app/notices/recipients';
+import { createLinkService } from '../../infra/links';
+import { createMailer } from '../../infra/mail/mailer';
+import { startMailSink } from '../../infra/mail/sink';
+import { assignmentPage } from '../../infra/http/views/dashboard';
 import { secondsPolicy, type Policy } from '../../domain/policy';
 import { readDirectoryFile } from '../../infra/units-file';
 import { silentLogger } from '../../infra/logger';
@@ -197,6 +206,62 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
       `已分别向各责任单位发出逾期汇总通知，并对上述${slips.length}项发出督办单${slips.length}份（红色${red}份、橙色${slips.length - red}份），编号${slips[0]!.number}至${slips[slips.length - 1]!.number}；不再逐项补发历史提醒。`,
     );
     for (const x of slips) expect(s.html).toContain(`${x.number}（${x.colour === 'RED' ? '红色' : '橙色'}）`);
+  });
+
+  it("the unit's letter gives every overdue item its own working form link; the Office's page of a covered assignment shows the letter", async () => {
+    const notices = await catchUpNotices(REAL);
+    const market = notices.find((n) => n.kind === 'catchup_unit' && n.p.unit === '市市场监管局')!;
+    const rows = await db.prisma.assignment.findMany({ where: { task: { plan: { slug: REAL } }, unit: { name: '市市场监管局' } }, include: { task: true } });
+    const idOf = new Map(rows.map((a) => [a.task.number, a.id]));
+    // every item names its assignment
+    expect(market.p.items.map((it) => (it as Item & { assignmentId?: string }).assignmentId)).toEqual(market.p.items.map((it) => idOf.get(it.task)));
+
+    // sent by the mail processor's own use case, with the production link signer, into an SMTP sink
+    const sink = await startMailSink({ port: 0, logger: silentLogger });
+    const mailer = createMailer({ host: sink.host, port: sink.port, secure: false, poolSize: 1, timeoutMs: 5000, logger: silentLogger });
+    try {
+      const links = createLinkService({ db: db.prisma, secret: 'catch-up-test-secret-0123456789', publicUrl: 'https://dubang.example' });
+      const deliver = createDeliverNotice({
+        sql: sqlFromPrisma(db.prisma), mailer, notify: createOutboxNotificationPort(db.prisma), recipients: createRecipientResolver(db.prisma), logger: silentLogger,
+        zone: ZONE, from: '南昌市质量强市领导小组办公室 <duban@office.example>', linkFor: links.linkFor, officeUrl: 'https://dubang.example', clock: () => new Date(REAL_START),
+      });
+      expect(await deliver({ noticeId: market.id, attempt: 1, maxAttempts: 3 })).toMatchObject({ outcome: 'sent' });
+      const [mail] = await sink.waitFor(1, 10_000);
+      const parsed = await simpleParser(mail!.raw);
+      const text = String(parsed.text);
+      // no link to the Office's sign-in page; one signed form link per item, for that item's assignment
+      expect(text).not.toMatch(/https:\/\/dubang\.example\/(\s|$)/);
+      for (const [k, it] of market.p.items.entries()) {
+        const line = text.split('\n').find((l) => l.startsWith(`${k + 1}. 任务：(${it.task})；`))!;
+        const url = /办理链接：(https:\/\/dubang\.example\/f\/([0-9a-f-]+)\?t=(\S+))$/.exec(line);
+        expect(url?.[2]).toBe(idOf.get(it.task));
+        expect(await links.verify(decodeURIComponent(url![3]!), url![2]!)).toMatchObject({ ok: true, claims: { assignmentId: idOf.get(it.task), jti: market.id } });
+        expect(String(parsed.html)).toContain(`href="${url![1]!.replace(/&/g, '&amp;')}"`);
+      }
+      // the Office's summary links each item to its assignment page
+      const summary = notices.find((n) => n.kind === 'catchup_summary')!;
+      expect(await deliver({ noticeId: summary.id, attempt: 1, maxAttempts: 3 })).toMatchObject({ outcome: 'sent' });
+      const [, office] = await sink.waitFor(2, 10_000);
+      const first = (await loadNotice(sqlFromPrisma(db.prisma), summary.id))!;
+      const it0 = (first.payload as { items: (Item & { assignmentId: string })[] }).items[0]!;
+      expect(String((await simpleParser(office!.raw)).text)).toContain(`查看分工：https://dubang.example/assignments/${it0.assignmentId}`);
+    } finally {
+      await mailer.close();
+      await sink.close();
+    }
+
+    // an assignment the letter covers and nothing else has mentioned: its page lists the letter, not 「暂无通知」
+    const covered = market.p.items.map((it) => idOf.get(it.task)!);
+    const quiet = (await db.prisma.assignment.findMany({ where: { id: { in: covered }, notices: { none: {} } }, select: { id: true } }))[0];
+    expect(quiet).toBeDefined();
+    const d = (await assignmentDetail(db.prisma, lightParams(REAL_START, lightPolicy(policy, holidayOverride)), quiet!.id))!;
+    expect(d.notices.map((n) => n.id)).toEqual([market.id]);
+    const page = String(assignmentPage(d, { zone: ZONE, session: { role: 'office', csrfToken: 'x', email: 'duban@office.example' } as never }));
+    const section = /<h2>通知<\/h2>([\s\S]*?)<\/section>/.exec(page)![1]!;
+    expect(section).not.toContain('暂无通知');
+    expect(section.match(/<tr>/g)).toHaveLength(2);
+    expect(section).toContain('市市场监管局全部逾期事项（含本任务）');
+    expect(section).not.toContain(`<td>${REAL}-catchup`);
   });
 
   it('issues nothing twice and takes no number when supervision starts again, the workflow runs again or two activities race', async () => {

@@ -200,7 +200,7 @@ ${o.newLink ? html`<p>新链接：<input type="text" readonly value="${o.newLink
 ${a.extensions.length ? html`<section class="card"><h2>延期申请</h2><table><tr><th>申请时间</th><th>申请延至</th><th>理由</th><th>结果</th></tr>${a.extensions.map((e) => html`<tr><td>${fmtDate(e.requestedAt, o.zone)}</td><td>${fmtDate(e.requestedDueAt, o.zone, false)}</td><td class="pre">${e.reason}</td><td>${EXTENSION_STATUS_NAMES[e.status] ?? e.status}${e.decisionReason ? html`：${e.decisionReason}` : ''}</td></tr>`)}</table></section>` : ''}
 ${a.completionRequests.length ? html`<section class="card"><h2>销号申请</h2><table id="completion-requests"><tr><th>申请时间</th><th>完成情况说明</th><th>佐证材料</th><th>结果</th></tr>${a.completionRequests.map((c) => html`<tr><td>${fmtDate(c.requestedAt, o.zone)}</td><td class="pre">${c.note || '（未填写）'}</td><td>${evidenceList(c.evidenceLinks)}</td><td>${REVIEW_NAMES[c.status] ?? c.status}${c.decisionReason ? html`：${c.decisionReason}` : ''}</td></tr>`)}</table></section>` : ''}
 ${a.slips.length ? html`<section class="card"><h2>督办单</h2><table><tr><th>编号</th><th>颜色</th><th>事由</th><th>签发</th><th>关闭</th></tr>${a.slips.map((s) => html`<tr><td>${s.number}</td><td class="slip-${s.colour}">${SLIP_NAMES[s.colour]}</td><td>${s.reason}</td><td>${fmtIssued(s.issuedAt, o.zone)}</td><td class="slip-closed">${slipClosedText(s, o.zone)}</td></tr>`)}</table></section>` : ''}
-<section class="card"><h2>通知</h2>${noticeTable(d.notices.map((n) => ({ ...n, assignment: null, slip: null })), o.zone)}</section>
+<section class="card"><h2>通知</h2>${noticeTable(d.notices.map((n) => ({ ...n, assignment: null, slip: null, ...(n.assignmentId ? {} : { scope: `${a.unit.name}全部逾期事项（含本任务）` }) })), o.zone)}</section>
 <section class="card"><h2>时间线</h2>${timeline(d.timeline, o.zone)}</section>`;
 }
 
