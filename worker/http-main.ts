@@ -113,6 +113,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
       policy: cfg.policy,
       holidayOverride: readHolidayOverride(cfg.holidaysOverrideFile),
       publicUrl: cfg.http.publicUrl,
+      trustProxy: cfg.http.trustProxy,
       health,
       metrics: async () => {
         let text = '';

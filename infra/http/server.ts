@@ -67,6 +67,11 @@ export interface WebDeps {
   readModelTtlMs?: number;
   /** request body limit in bytes (default 64 KiB); larger bodies get 413 */
   bodyLimit?: number;
+  /**
+   * which proxies to believe for the client address (Fastify trustProxy; default false). Behind a
+   * load balancer set it, or every throttle counts the balancer's address for everyone.
+   */
+  trustProxy?: boolean | string;
   /** request throttles (defaults: DEFAULT_LIMITS) */
   limits?: Partial<WebLimits>;
   /** where re-sent notices go (the queue port in production); default the outbox (the mailer's reconciler sends it) */
@@ -134,7 +139,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    trustProxy: false,
+    trustProxy: deps.trustProxy ?? false,
     // Request ids in our own logs only; never echo client-supplied ids.
     genReqId: () => Math.random().toString(36).slice(2, 10),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
