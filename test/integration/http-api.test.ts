@@ -262,7 +262,11 @@ describe('Office decisions go through the lifecycle', () => {
     expect(link.startsWith(`${PUBLIC_URL}/f/${h.seeded.t3a}?t=`)).toBe(true);
     const path = link.slice(PUBLIC_URL.length);
     expect((await call({ method: 'GET', url: path })).statusCode).toBe(200);
-    expect((await post(`/assignments/${h.seeded.t3a}/links/revoke`)).statusCode).toBe(200);
+    // 撤销全部链接 asks first; confirmed, it re-sends the assignment notice with a new link
+    expect((await call({ method: 'GET', url: `/assignments/${h.seeded.t3a}/links/revoke`, headers: { cookie: office.cookie } })).body).toContain('确认撤销');
+    const revoked = await post(`/assignments/${h.seeded.t3a}/links/revoke`, { confirm: 'yes', then: 'email' });
+    expect(revoked.statusCode).toBe(200);
+    expect(revoked.body).toContain('已向市市场监管局重新发送任务交办通知');
     expect((await call({ method: 'GET', url: path })).statusCode).toBe(403);
     const cancel = await call({ method: 'POST', url: `/api/assignments/${h.seeded.t3a}/actions/cancel`, headers: { cookie: office.cookie, 'x-csrf-token': office.csrf }, payload: { reason: '任务调整' } });
     expect(cancel.statusCode).toBe(200);
@@ -440,7 +444,7 @@ describe('health and metrics', () => {
 describe('coverage', () => {
   it('every registered route was exercised by this file or the unit-form file', () => {
     // /f/* and /api/unit/* are exercised in http-unit-form.test.ts; GET /login's twin is above.
-    const elsewhere = new Set(['GET /f/:id', 'POST /f/:id/:action']);
+    const elsewhere = new Set(['GET /f/:id', 'POST /f/:id', 'POST /f/:id/:action']);
     const missing = h.app.routeList.map((r) => `${r.method} ${r.url}`).filter((k) => !hit.has(k) && !elsewhere.has(k));
     expect(missing).toEqual([]);
   });

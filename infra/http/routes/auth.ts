@@ -5,8 +5,9 @@
  *
  * Throttling (docs/web.md "Sign-in"): every client address gets `limits.signInPerMinute` attempts a
  * minute (@fastify/rate-limit), and failures grow a delay, per account (the address as sign-in
- * normalises it: trimmed, lower-case) and per client address: after FREE_FAILURES failures the next
- * attempt must wait 1 s, then 2 s, 4 s … up to MAX_DELAY_MS. There is no lockout to trigger
+ * normalises it: trimmed, lower-case) and per client address: after FREE_FAILURES failures of an
+ * account (FREE_FAILURES_PER_CLIENT of a client address, which an office behind one NAT shares)
+ * the next attempt must wait 1 s, then 2 s, 4 s … up to MAX_DELAY_MS. There is no lockout to trigger
  * against someone else: a browser that signed in to an account before carries a device cookie
  * (HMAC-sealed, tied to that account) and is judged only by its own failures, so the real 督办员
  * keeps signing in promptly while someone else is guessing the password; a new browser waits out
@@ -23,8 +24,9 @@ import { layout, sendPage } from '../views/layout';
 const LOGIN_CSRF_COOKIE = 'dubang_lcsrf';
 const DEVICE_COOKIE = 'dubang_dev';
 const DEVICE_TTL_S = 365 * 86_400;
-/** Failures before the delay starts, and its ceiling. */
+/** Failures before the delay starts (per account or device; per client address), and its ceiling. */
 export const FREE_FAILURES = 5;
+export const FREE_FAILURES_PER_CLIENT = 20;
 export const MAX_DELAY_MS = 15 * 60 * 1000;
 /** A key's failures are forgotten this long after its last failure. */
 const FORGET_MS = 24 * 3600 * 1000;
@@ -36,10 +38,10 @@ export function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?![/\\])[^\s]*$/.test(next) && next.length < 500 ? next : '/';
 }
 
-/** The wait after `failures` failures: none for the first FREE_FAILURES, then 1 s doubling up to MAX_DELAY_MS. */
-export function failureDelayMs(failures: number): number {
-  if (failures < FREE_FAILURES) return 0;
-  return Math.min(MAX_DELAY_MS, 1000 * 2 ** (failures - FREE_FAILURES));
+/** The wait after `failures` failures: none for the first `free`, then 1 s doubling up to MAX_DELAY_MS. */
+export function failureDelayMs(failures: number, free = FREE_FAILURES): number {
+  if (failures < free) return 0;
+  return Math.min(MAX_DELAY_MS, 1000 * 2 ** Math.min(30, failures - free));
 }
 
 /** Growing delays per key (account, client address, device), in memory, per process. */
@@ -56,7 +58,7 @@ function failureDelays(clock: () => number) {
       let w = 0;
       for (const k of keys) {
         const e = live(k);
-        if (e) w = Math.max(w, e.lastAt + failureDelayMs(e.failures) - clock());
+        if (e) w = Math.max(w, e.lastAt + failureDelayMs(e.failures, k.startsWith('ip:') ? FREE_FAILURES_PER_CLIENT : FREE_FAILURES) - clock());
       }
       return w;
     },
