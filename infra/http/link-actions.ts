@@ -51,6 +51,28 @@ async function resendAssignmentNotice(ctx: WebContext, a: NonNullable<Awaited<Re
   return r.noticeId;
 }
 
+/**
+ * Revokes every link of every assignment of a unit (a liaison left, a mailbox was compromised), in
+ * one transaction, and re-sends each open assignment's notice so the unit has a working link for each.
+ */
+export async function revokeUnitLinks(ctx: WebContext, session: WebSession, unitId: string, opts: { reason?: string } = {}): Promise<LinkActionResult & { assignments?: number; notices?: number }> {
+  const unit = await ctx.db.unit.findUnique({ where: { id: unitId }, select: { id: true, name: true } });
+  if (!unit) return { status: 404, message: '没有这个单位', code: 'NOT_FOUND' };
+  const ids = (await ctx.db.assignment.findMany({ where: { unitId }, select: { id: true }, orderBy: { id: 'asc' } })).map((a) => a.id);
+  const actor = `office:${session.email}`;
+  const generations = await ctx.links.revokeAll(ids, { actor, ...(opts.reason ? { reason: opts.reason } : {}) });
+  await audit(ctx.db, { actor, action: 'link.revoked', entityType: 'Unit', entityId: unit.id, unitId: unit.id, data: { all: true, unit: unit.name, assignments: ids.length, reason: opts.reason ?? null } });
+  let notices = 0;
+  for (const id of ids) {
+    const a = await findAssignment(ctx, id);
+    if (!a || a.state === 'COMPLETED' || a.state === 'CANCELLED') continue;
+    const noticeId = await resendAssignmentNotice(ctx, a, ctx.clock());
+    await audit(ctx.db, { actor, action: 'link.reissued', entityType: 'Notice', entityId: noticeId, assignmentId: a.id, unitId: a.unitId, taskId: a.taskId, data: { noticeId, jti: noticeId, generation: generations.get(id) } });
+    notices++;
+  }
+  return { status: 200, message: `已撤销${unit.name}全部 ${ids.length} 项分工的链接，并重新发送 ${notices} 份任务交办通知（含新链接）。`, assignments: ids.length, notices };
+}
+
 export async function revokeLinks(ctx: WebContext, session: WebSession, assignmentId: string, opts: { jti?: string; reason?: string; then?: AfterRevoke }): Promise<LinkActionResult> {
   const a = await findAssignment(ctx, assignmentId);
   if (!a) return { status: 404, message: '没有这项任务分工', code: 'NOT_FOUND' };
