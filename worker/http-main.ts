@@ -25,6 +25,7 @@ import { createLinkService, linkKeysFromConfig, type LinkService } from '../infr
 import { closeOnSignals, runMain } from './process';
 import { createLogger, type Logger } from '../infra/logger';
 import { createNoticeQueue, NOTICE_QUEUE } from '../infra/queue/notice-queue';
+import { createQueueNotificationPort } from '../infra/queue/notification-port';
 import { createRedis } from '../infra/queue/redis';
 import { createTemporalClient } from '../infra/temporal';
 
@@ -121,7 +122,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
         if (client) text += await workflowMetrics(client).catch(() => '# workflow counts unavailable\n');
         return text;
       },
-      ...(queue ? { mountQueueBoard: queueBoardMounter([queue]) } : {}),
+      ...(queue ? { mountQueueBoard: queueBoardMounter([queue]), notify: createQueueNotificationPort({ prisma: db, queue, logger }) } : {}),
     });
     const purge = setInterval(() => void purgeExpiredSessions(db).catch((err) => logger.warn('session purge failed', { err })), 3600_000);
     purge.unref();

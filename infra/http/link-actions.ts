@@ -42,7 +42,10 @@ export async function issueLink(ctx: WebContext, session: WebSession, assignment
 async function resendAssignmentNotice(ctx: WebContext, a: NonNullable<Awaited<ReturnType<typeof findAssignment>>>, now: number): Promise<string> {
   const last = await ctx.db.notice.findFirst({ where: { assignmentId: a.id, kind: 'assignment' }, orderBy: { createdAt: 'desc' }, select: { payload: true } });
   const payload: NoticePayload = {
-    ...((last?.payload as NoticePayload | null) ?? { to: ['liaison'], task: a.task.number, unit: a.unit.name, plan: a.task.plan.slug, ...(a.dueAt ? { dueAt: a.dueAt.toISOString() } : {}) }),
+    ...((last?.payload as NoticePayload | null) ?? { to: ['liaison'], task: a.task.number, plan: a.task.plan.slug }),
+    // as the assignment is now (an approved extension moved the deadline since the first notice)
+    unit: a.unit.name,
+    ...(a.dueAt ? { dueAt: a.dueAt.toISOString() } : {}),
     nominalAt: new Date(now).toISOString(),
     reissued: true,
   };

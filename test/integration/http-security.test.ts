@@ -5,10 +5,17 @@
  * the new link it sends; sign-in throttling that cannot lock the real 督办员 out; bounded audit writes
  * for refused links; helmet's headers, Secure cookies on https, the queue board and static paths.
  */
-import { createLinkService } from '../../infra/links';
+import { simpleParser } from 'mailparser';
+import { createDeliverNotice } from '../../app/notices/deliver-notice';
+import { createRecipientResolver } from '../../app/notices/recipients';
+import { sqlFromPrisma } from '../../app/notices/sql';
 import { signLinkToken } from '../../domain/links';
-import { hmacSha256 } from '../../infra/links';
-import { startHarness, SECRET, PUBLIC_URL, signIn, OFFICE, LEADER, tokenOf, type Harness, type Reply, type TestClient } from './http-support/harness';
+import { createLinkService, hmacSha256 } from '../../infra/links';
+import { createLogger } from '../../infra/logger';
+import { createMailer } from '../../infra/mail/mailer';
+import { startMailSink } from '../../infra/mail/sink';
+import { createOutboxNotificationPort } from '../../infra/outbox';
+import { startHarness, SECRET, PUBLIC_URL, ZONE, signIn, OFFICE, LEADER, tokenOf, type Harness, type Reply, type TestClient } from './http-support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -116,11 +123,24 @@ describe('#15.6 revocation cannot be outrun', () => {
       expect(text(r.body)).toContain('该链接已被撤销');
     }
 
-    // the re-sent assignment notice: a real notice for the unit's liaison, whose link (signed at render) works
+    // the re-sent assignment notice goes through the real pipeline; the link in the email (signed at render) works
     const notice = await h.db.prisma.notice.findFirstOrThrow({ where: { assignmentId: id, kind: 'assignment', status: 'PENDING' }, orderBy: { createdAt: 'desc' } });
-    expect(notice.recipients).toEqual(['liaison']);
-    const emailed = (await h.links.linkFor({ id: notice.id, assignmentId: id }))!;
-    expect((await h.app.inject({ method: 'GET', url: emailed.slice(PUBLIC_URL.length) })).statusCode).toBe(200);
+    const quiet = createLogger('error', {}, () => undefined);
+    const sink = await startMailSink({ port: 0, logger: quiet });
+    const mailer = createMailer({ host: sink.host, port: sink.port, secure: false, poolSize: 1, timeoutMs: 5000, logger: quiet });
+    try {
+      const deliver = createDeliverNotice({ sql: sqlFromPrisma(h.db.prisma), mailer, notify: createOutboxNotificationPort(h.db.prisma), recipients: createRecipientResolver(h.db.prisma), logger: quiet, zone: ZONE, from: '南昌市质量强市领导小组办公室 <duban@office.test>', linkFor: h.links.linkFor });
+      expect(await deliver({ noticeId: notice.id, attempt: 1, maxAttempts: 3 })).toMatchObject({ outcome: 'sent' });
+      const [mail] = await sink.waitFor(1, 10_000);
+      expect(mail!.to).toEqual(['liaison@a.test']);
+      const parsed = await simpleParser(mail!.raw);
+      expect(parsed.subject).toContain('任务(3)');
+      const emailed = new RegExp(`${PUBLIC_URL.replace(/[.:/]/g, '\\$&')}/f/${id}\\?t=[A-Za-z0-9._%-]+`).exec(String(parsed.text))![0];
+      expect((await h.app.inject({ method: 'GET', url: emailed.slice(PUBLIC_URL.length) })).statusCode).toBe(200);
+    } finally {
+      await mailer.close();
+      await sink.close();
+    }
 
     // every link action is audited with its link id
     const events = await h.db.prisma.auditEvent.findMany({ where: { assignmentId: id, action: { in: ['link.revoked', 'link.reissued', 'link.refused'] } }, orderBy: { id: 'asc' } });
