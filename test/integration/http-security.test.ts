@@ -306,11 +306,17 @@ describe('#12.1 and #15.10: headers, cookies, operations tools', () => {
           calls.push('pause');
           return { ok: true };
         });
+        scope.get(`${prefix}/`, async (_req, reply) => reply.type('text/html').send('<script>board()</script>'));
       },
     });
     try {
       const s = await signIn(app, OFFICE);
       const origin = app.baseUrl;
+      // its page runs inline script: no CSP of ours there, the other headers stay
+      const board = await app.inject({ method: 'GET', url: '/admin/queues/', headers: { cookie: s.cookie } });
+      expect(board.statusCode).toBe(200);
+      expect(board.headers['content-security-policy']).toBeUndefined();
+      expect(board.headers['x-frame-options']).toBe('DENY');
       const ok = await app.inject({ method: 'PUT', url: '/admin/queues/api/queues/notices/pause', headers: { cookie: s.cookie, origin } });
       expect(ok.statusCode).toBe(200);
       expect((await app.inject({ method: 'PUT', url: '/admin/queues/api/queues/notices/pause', headers: { cookie: s.cookie } })).statusCode).toBe(403);

@@ -1,7 +1,9 @@
 /**
  * Sign-in and sign-out for the Office and leadership (HTML form and JSON). Passwords are checked
  * against the directory's scrypt hashes; the session cookie is HttpOnly, SameSite=Lax, and Secure
- * when the public URL is https. The login form has its own CSRF token (double-submit cookie).
+ * when the public URL is https. The login form has its own CSRF token (double-submit cookie), kept
+ * hand-written for the reason server.ts gives for the session's token: before sign-in there is no
+ * session to hold one, and a plugin would need a secret and a store of its own for one form.
  *
  * Throttling (docs/web.md "Sign-in"): every client address gets `limits.signInPerMinute` attempts a
  * minute (@fastify/rate-limit), and failures grow a delay, per account (the address as sign-in
