@@ -21,6 +21,7 @@ import type { HealthCheck } from '../infra/http/routes/ops';
 import { queueMetrics, workflowMetrics } from '../infra/http/metrics';
 import { hashPassword } from '../infra/http/passwords';
 import { purgeExpiredSessions } from '../infra/http/sessions';
+import { purgeSignInThrottle } from '../infra/http/routes/auth';
 import { createLinkService, linkKeysFromConfig, type LinkService } from '../infra/links';
 import { closeOnSignals, runMain } from './process';
 import { createLogger, type Logger } from '../infra/logger';
@@ -123,8 +124,9 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
         return text;
       },
       ...(queue ? { mountQueueBoard: queueBoardMounter([queue]), notify: createQueueNotificationPort({ prisma: db, queue, logger }) } : {}),
+      ...(redis ? { throttleRedis: { client: redis, prefix: `${cfg.redis.queuePrefix}:rate-limit:` } } : {}),
     });
-    const purge = setInterval(() => void purgeExpiredSessions(db).catch((err) => logger.warn('session purge failed', { err })), 3600_000);
+    const purge = setInterval(() => void Promise.all([purgeExpiredSessions(db), purgeSignInThrottle(db)]).catch((err) => logger.warn('session purge failed', { err })), 3600_000);
     purge.unref();
     closers.push(async () => clearInterval(purge));
     const host = o.host ?? cfg.http.host;

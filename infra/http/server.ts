@@ -22,6 +22,7 @@ import type { InputResult } from '../../workflows/types';
 import type { Logger } from '../logger';
 import type { LinkService } from '../links';
 import type { NotificationPort } from '../../activities/ports';
+import type { Redis } from 'ioredis';
 import { loadSession, SESSION_COOKIE, type WebSession } from './sessions';
 import { registerUnitForm } from './routes/unit-form';
 import { registerAuth } from './routes/auth';
@@ -72,6 +73,11 @@ export interface WebDeps {
    * load balancer set it, or every throttle counts the balancer's address for everyone.
    */
   trustProxy?: boolean | string;
+  /**
+   * Redis for the per-client rate limits, so every web server counts the same requests (keys under
+   * `prefix`); without it each process counts its own.
+   */
+  throttleRedis?: { client: Redis; prefix: string };
   /** request throttles (defaults: DEFAULT_LIMITS) */
   limits?: Partial<WebLimits>;
   /** where re-sent notices go (the queue port in production); default the outbox (the mailer's reconciler sends it) */
@@ -165,9 +171,12 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
     // HSTS only where the public address is https (on http browsers ignore it, and it would mislead)
     strictTransportSecurity: origin.startsWith('https:') ? { maxAge: 180 * 86_400, includeSubDomains: false } : false,
   });
-  // Per-route limits only (sign-in and link routes set `config.rateLimit`); counted per client address.
+  // Per-route limits only (sign-in and link routes set `config.rateLimit`); counted per client address,
+  // in Redis when the composition root gives one (shared by every web server).
   await app.register(rateLimit, {
     global: false,
+    // Redis down: let requests through rather than fail them (sign-in keeps its delays in PostgreSQL)
+    ...(deps.throttleRedis ? { redis: deps.throttleRedis.client, nameSpace: deps.throttleRedis.prefix, skipOnError: true } : {}),
     errorResponseBuilder: (req, c) => {
       const err = new Error(`请求过于频繁，请 ${Math.ceil(c.ttl / 1000)} 秒后再试`) as Error & { statusCode: number; code: string };
       err.statusCode = 429;

@@ -5,6 +5,7 @@
  * the new link it sends; sign-in throttling that cannot lock the real 督办员 out; bounded audit writes
  * for refused links; helmet's headers, Secure cookies on https, the queue board and static paths.
  */
+import { Redis } from 'ioredis';
 import { simpleParser } from 'mailparser';
 import { createDeliverNotice } from '../../app/notices/deliver-notice';
 import { createRecipientResolver } from '../../app/notices/recipients';
@@ -164,6 +165,11 @@ describe('#15.6 revocation cannot be outrun', () => {
 });
 
 describe('#15.11 throttling', () => {
+  // the failure counts are in PostgreSQL, shared by every app of this file: each test starts clean
+  afterEach(async () => {
+    await h.db.prisma.signInThrottle.deleteMany();
+  });
+
   it('refused-link audit writes are bounded per client; the rest are summarised', async () => {
     let now = Date.now();
     const app = await h.buildApp({ clock: () => now });
@@ -177,6 +183,25 @@ describe('#15.11 throttling', () => {
       expect(summary.data).toMatchObject({ count: 7 });
     } finally {
       await app.close();
+    }
+  });
+
+  it('with Redis the per-client budget is shared by every web server', async () => {
+    const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: false, maxRetriesPerRequest: 2 });
+    const throttleRedis = { client: redis, prefix: `h2-test-${process.pid}-${Date.now()}:` };
+    const [one, two] = [await h.buildApp({ throttleRedis, limits: { linkRequestsPerMinute: 3 } }), await h.buildApp({ throttleRedis, limits: { linkRequestsPerMinute: 3 } })];
+    try {
+      const l = await link(h, h.seeded.t1a);
+      expect((await one.inject({ method: 'GET', url: l.path })).statusCode).toBe(200);
+      expect((await two.inject({ method: 'GET', url: l.path })).statusCode).toBe(200);
+      expect((await one.inject({ method: 'GET', url: l.path })).statusCode).toBe(200);
+      expect((await two.inject({ method: 'GET', url: l.path })).statusCode).toBe(429);
+    } finally {
+      await one.close();
+      await two.close();
+      const keys = await redis.keys(`${throttleRedis.prefix}*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
     }
   });
 
@@ -236,6 +261,19 @@ describe('#15.11 throttling', () => {
       expect(r.json()).toEqual({ error: '登录失败次数较多，请 1 秒后再试', code: 'THROTTLED' });
     } finally {
       await app.close();
+    }
+  });
+
+  it('sign-in: the delay is shared by every web server (failures counted in PostgreSQL)', async () => {
+    const [one, two] = [await h.buildApp(), await h.buildApp()];
+    try {
+      for (let i = 0; i < 5; i++) expect((await (i % 2 ? one : two).inject({ method: 'POST', url: '/api/session', payload: { email: LEADER.email, password: 'guess' } })).statusCode).toBe(401);
+      const r = await one.inject({ method: 'POST', url: '/api/session', payload: { email: LEADER.email, password: 'guess' } });
+      expect(r.statusCode).toBe(429);
+      expect(r.json().error).toMatch(/^登录失败次数较多，请 \d 秒后再试$/);
+    } finally {
+      await one.close();
+      await two.close();
     }
   });
 
