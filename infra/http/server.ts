@@ -94,7 +94,7 @@ declare module 'fastify' {
   }
 }
 
-/** Per-minute budgets per client address (per process; docs/web.md "Sign-in" and "Unit links"). */
+/** Per-minute budgets per client address (docs/web.md "Sign-in" and "Unit links"). */
 export interface WebLimits {
   /** sign-in attempts (POST /login, POST /api/session) */
   signInPerMinute: number;
