@@ -86,6 +86,11 @@ const envSchema = z.object({
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: port.default(8080),
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:8080'),
+  // behind a load balancer: which proxies' X-Forwarded-For to believe (the client address the throttles count)
+  HTTP_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, 'false, true, or the proxies\' addresses/CIDRs separated by commas')
+    .default('false'),
   // a real PUBLIC_URL needs a key of ≥ 32 bytes (checked when the web server and mailer start: infra/links.ts)
   LINK_SECRET: z.string().min(16, 'at least 16 characters').default('dev-only-link-secret-change-me'),
   LINK_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, '1–32 letters, digits, _ or -').default('k1'),
@@ -166,6 +171,8 @@ export interface Config {
     linkKeyId: string;
     /** the key being rotated out, accepted alongside the current one */
     linkPrevious: { secret: string; keyId: string } | null;
+    /** Fastify's trustProxy: false, true, or the proxies' addresses (comma-separated) */
+    trustProxy: boolean | string;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   deadlinePhrases: DeadlinePhraseTable;
@@ -246,6 +253,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       linkSecret: e.LINK_SECRET,
       linkKeyId: e.LINK_KEY_ID,
       linkPrevious: e.LINK_SECRET_PREVIOUS ? { secret: e.LINK_SECRET_PREVIOUS, keyId: e.LINK_KEY_ID_PREVIOUS! } : null,
+      trustProxy: e.HTTP_TRUST_PROXY === 'true' ? true : e.HTTP_TRUST_PROXY === 'false' ? false : e.HTTP_TRUST_PROXY,
     },
     logLevel: e.LOG_LEVEL,
     deadlinePhrases,

@@ -21,10 +21,12 @@ import type { HealthCheck } from '../infra/http/routes/ops';
 import { queueMetrics, workflowMetrics } from '../infra/http/metrics';
 import { hashPassword } from '../infra/http/passwords';
 import { purgeExpiredSessions } from '../infra/http/sessions';
+import { purgeSignInThrottle } from '../infra/http/routes/auth';
 import { createLinkService, linkKeysFromConfig, type LinkService } from '../infra/links';
 import { closeOnSignals, runMain } from './process';
 import { createLogger, type Logger } from '../infra/logger';
 import { createNoticeQueue, NOTICE_QUEUE } from '../infra/queue/notice-queue';
+import { createQueueNotificationPort } from '../infra/queue/notification-port';
 import { createRedis } from '../infra/queue/redis';
 import { createTemporalClient } from '../infra/temporal';
 
@@ -113,6 +115,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
       policy: cfg.policy,
       holidayOverride: readHolidayOverride(cfg.holidaysOverrideFile),
       publicUrl: cfg.http.publicUrl,
+      trustProxy: cfg.http.trustProxy,
       health,
       metrics: async () => {
         let text = '';
@@ -120,9 +123,10 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
         if (client) text += await workflowMetrics(client).catch(() => '# workflow counts unavailable\n');
         return text;
       },
-      ...(queue ? { mountQueueBoard: queueBoardMounter([queue]) } : {}),
+      ...(queue ? { mountQueueBoard: queueBoardMounter([queue]), notify: createQueueNotificationPort({ prisma: db, queue, logger }) } : {}),
+      ...(redis ? { throttleRedis: { client: redis, prefix: `${cfg.redis.queuePrefix}:rate-limit:` } } : {}),
     });
-    const purge = setInterval(() => void purgeExpiredSessions(db).catch((err) => logger.warn('session purge failed', { err })), 3600_000);
+    const purge = setInterval(() => void Promise.all([purgeExpiredSessions(db), purgeSignInThrottle(db)]).catch((err) => logger.warn('session purge failed', { err })), 3600_000);
     purge.unref();
     closers.push(async () => clearInterval(purge));
     const host = o.host ?? cfg.http.host;

@@ -42,13 +42,38 @@ export async function issueLink(ctx: WebContext, session: WebSession, assignment
 async function resendAssignmentNotice(ctx: WebContext, a: NonNullable<Awaited<ReturnType<typeof findAssignment>>>, now: number): Promise<string> {
   const last = await ctx.db.notice.findFirst({ where: { assignmentId: a.id, kind: 'assignment' }, orderBy: { createdAt: 'desc' }, select: { payload: true } });
   const payload: NoticePayload = {
-    ...((last?.payload as NoticePayload | null) ?? { to: ['liaison'], task: a.task.number, unit: a.unit.name, plan: a.task.plan.slug, ...(a.dueAt ? { dueAt: a.dueAt.toISOString() } : {}) }),
+    ...((last?.payload as NoticePayload | null) ?? { to: ['liaison'], task: a.task.number, plan: a.task.plan.slug }),
+    // as the assignment is now (an approved extension moved the deadline since the first notice)
+    unit: a.unit.name,
+    ...(a.dueAt ? { dueAt: a.dueAt.toISOString() } : {}),
     nominalAt: new Date(now).toISOString(),
     reissued: true,
   };
   const port: NotificationPort = ctx.notify ?? createOutboxNotificationPort(ctx.db);
   const r = await port.submit({ key: noticeKey(a.id, 'assignment', now), kind: 'assignment', assignmentId: a.id, scope: null, dueAt: new Date(now).toISOString(), slipId: null, payload });
   return r.noticeId;
+}
+
+/**
+ * Revokes every link of every assignment of a unit (a liaison left, a mailbox was compromised), in
+ * one transaction, and re-sends each open assignment's notice so the unit has a working link for each.
+ */
+export async function revokeUnitLinks(ctx: WebContext, session: WebSession, unitId: string, opts: { reason?: string } = {}): Promise<LinkActionResult & { assignments?: number; notices?: number }> {
+  const unit = await ctx.db.unit.findUnique({ where: { id: unitId }, select: { id: true, name: true } });
+  if (!unit) return { status: 404, message: '没有这个单位', code: 'NOT_FOUND' };
+  const ids = (await ctx.db.assignment.findMany({ where: { unitId }, select: { id: true }, orderBy: { id: 'asc' } })).map((a) => a.id);
+  const actor = `office:${session.email}`;
+  const generations = await ctx.links.revokeAll(ids, { actor, ...(opts.reason ? { reason: opts.reason } : {}) });
+  await audit(ctx.db, { actor, action: 'link.revoked', entityType: 'Unit', entityId: unit.id, unitId: unit.id, data: { all: true, unit: unit.name, assignments: ids.length, reason: opts.reason ?? null } });
+  let notices = 0;
+  for (const id of ids) {
+    const a = await findAssignment(ctx, id);
+    if (!a || a.state === 'COMPLETED' || a.state === 'CANCELLED') continue;
+    const noticeId = await resendAssignmentNotice(ctx, a, ctx.clock());
+    await audit(ctx.db, { actor, action: 'link.reissued', entityType: 'Notice', entityId: noticeId, assignmentId: a.id, unitId: a.unitId, taskId: a.taskId, data: { noticeId, jti: noticeId, generation: generations.get(id) } });
+    notices++;
+  }
+  return { status: 200, message: `已撤销${unit.name}全部 ${ids.length} 项分工的链接，并重新发送 ${notices} 份任务交办通知（含新链接）。`, assignments: ids.length, notices };
 }
 
 export async function revokeLinks(ctx: WebContext, session: WebSession, assignmentId: string, opts: { jti?: string; reason?: string; then?: AfterRevoke }): Promise<LinkActionResult> {

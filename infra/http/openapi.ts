@@ -56,7 +56,17 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
         },
       },
       '/api/assignments/{id}/links': { post: { summary: '生成新的签名链接', tags: ['links'], security: office, parameters: [p('id', '分工 id')], requestBody: body({ ttlDays: { type: 'integer' } }), responses: { ...ok('链接'), ...errors } } },
-      '/api/assignments/{id}/links/revoke': { post: { summary: '撤销链接（指定 jti 或全部）', tags: ['links'], security: office, parameters: [p('id', '分工 id')], requestBody: body({ jti: { type: 'string' }, reason: { type: 'string' } }), responses: { ...ok('已撤销'), ...errors } } },
+      '/api/assignments/{id}/links/revoke': {
+        post: {
+          summary: '撤销链接（指定 jti，或全部：全部撤销时 then=email 重新发送任务交办通知（默认），then=link 返回新链接）',
+          tags: ['links'],
+          security: office,
+          parameters: [p('id', '分工 id')],
+          requestBody: body({ jti: { type: 'string' }, reason: { type: 'string' }, then: { type: 'string', enum: ['email', 'link'] } }),
+          responses: { ...ok('已撤销'), ...errors },
+        },
+      },
+      '/api/units/{id}/links/revoke': { post: { summary: '撤销单位全部分工的链接，并为每项未结束的分工重新发送任务交办通知', tags: ['links'], security: office, parameters: [p('id', '单位 id')], requestBody: body({ reason: { type: 'string' } }), responses: { ...ok('已撤销'), ...errors } } },
       '/api/reports': read('进展报告', 'reports', [q('assignment', '分工 id'), q('unit', '单位 id'), q('period', '报告期'), ...paging]),
       '/api/extensions': read('延期申请', 'extensions', [q('status', 'REQUESTED|APPROVED|REJECTED'), ...paging]),
       '/api/slips': read('督办单', 'slips', [q('colour', 'BLUE|ORANGE|RED'), q('open', 'true 只看未关闭，false 只看已关闭'), ...paging]),

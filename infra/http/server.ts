@@ -22,6 +22,7 @@ import type { InputResult } from '../../workflows/types';
 import type { Logger } from '../logger';
 import type { LinkService } from '../links';
 import type { NotificationPort } from '../../activities/ports';
+import type { Redis } from 'ioredis';
 import { loadSession, SESSION_COOKIE, type WebSession } from './sessions';
 import { registerUnitForm } from './routes/unit-form';
 import { registerAuth } from './routes/auth';
@@ -67,6 +68,16 @@ export interface WebDeps {
   readModelTtlMs?: number;
   /** request body limit in bytes (default 64 KiB); larger bodies get 413 */
   bodyLimit?: number;
+  /**
+   * which proxies to believe for the client address (Fastify trustProxy; default false). Behind a
+   * load balancer set it, or every throttle counts the balancer's address for everyone.
+   */
+  trustProxy?: boolean | string;
+  /**
+   * Redis for the per-client rate limits, so every web server counts the same requests (keys under
+   * `prefix`); without it each process counts its own.
+   */
+  throttleRedis?: { client: Redis; prefix: string };
   /** request throttles (defaults: DEFAULT_LIMITS) */
   limits?: Partial<WebLimits>;
   /** where re-sent notices go (the queue port in production); default the outbox (the mailer's reconciler sends it) */
@@ -83,7 +94,7 @@ declare module 'fastify' {
   }
 }
 
-/** Per-minute budgets per client address (per process; docs/web.md "Sign-in" and "Unit links"). */
+/** Per-minute budgets per client address (docs/web.md "Sign-in" and "Unit links"). */
 export interface WebLimits {
   /** sign-in attempts (POST /login, POST /api/session) */
   signInPerMinute: number;
@@ -137,7 +148,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger.pino as FastifyBaseLogger,
     disableRequestLogging: true,
     bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    trustProxy: false,
+    trustProxy: deps.trustProxy ?? false,
     // Request ids in our own logs only; never echo client-supplied ids.
     genReqId: () => Math.random().toString(36).slice(2, 10),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
@@ -163,9 +174,12 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
     // HSTS only where the public address is https (on http browsers ignore it, and it would mislead)
     strictTransportSecurity: origin.startsWith('https:') ? { maxAge: 180 * 86_400, includeSubDomains: false } : false,
   });
-  // Per-route limits only (sign-in and link routes set `config.rateLimit`); counted per client address.
+  // Per-route limits only (sign-in and link routes set `config.rateLimit`); counted per client address,
+  // in Redis when the composition root gives one (shared by every web server).
   await app.register(rateLimit, {
     global: false,
+    // Redis down: let requests through rather than fail them (sign-in keeps its delays in PostgreSQL)
+    ...(deps.throttleRedis ? { redis: deps.throttleRedis.client, nameSpace: deps.throttleRedis.prefix, skipOnError: true } : {}),
     errorResponseBuilder: (req, c) => {
       const err = new Error(`请求过于频繁，请 ${Math.ceil(c.ttl / 1000)} 秒后再试`) as Error & { statusCode: number; code: string };
       err.statusCode = 429;

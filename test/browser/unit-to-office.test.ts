@@ -82,9 +82,15 @@ it('a unit acts through the link in its email; the Office sees the report and ap
   await unit.fill('#evidence', 'https://example.gov.cn/evidence.pdf');
   await unit.click('#submit-report');
   await unit.waitForSelector('#result');
-  expect(await unit.textContent('#result')).toMatch(/已报送 \d{4}Q[1-4] 进展报告。/);
+  expect(await unit.textContent('#result')).toMatch(/^已报送\d{4}年第[一二三四]季度进展报告。$/);
   expect(await unit.textContent('.report-text')).toBe('已完成标准化试点申报，<b>不是标签</b>');
   await shot(unit, '02-unit-report-submitted');
+  // post/redirect/get: the address is the form's own link, and reloading submits nothing again
+  expect(unit.url()).toBe(link);
+  await unit.reload();
+  await unit.waitForSelector('h1');
+  expect(await unit.$('#result')).toBeNull();
+  expect(await h.db.prisma.report.count({ where: { assignmentId } })).toBe(1);
   await unit.fill('#note', '标准化试点已通过验收');
   await unit.click('#request-completion');
   await unit.waitForSelector('#result');

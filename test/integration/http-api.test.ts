@@ -262,7 +262,11 @@ describe('Office decisions go through the lifecycle', () => {
     expect(link.startsWith(`${PUBLIC_URL}/f/${h.seeded.t3a}?t=`)).toBe(true);
     const path = link.slice(PUBLIC_URL.length);
     expect((await call({ method: 'GET', url: path })).statusCode).toBe(200);
-    expect((await post(`/assignments/${h.seeded.t3a}/links/revoke`)).statusCode).toBe(200);
+    // 撤销全部链接 asks first; confirmed, it re-sends the assignment notice with a new link
+    expect((await call({ method: 'GET', url: `/assignments/${h.seeded.t3a}/links/revoke`, headers: { cookie: office.cookie } })).body).toContain('确认撤销');
+    const revoked = await post(`/assignments/${h.seeded.t3a}/links/revoke`, { confirm: 'yes', then: 'email' });
+    expect(revoked.statusCode).toBe(200);
+    expect(revoked.body).toContain('已向市市场监管局重新发送任务交办通知');
     expect((await call({ method: 'GET', url: path })).statusCode).toBe(403);
     const cancel = await call({ method: 'POST', url: `/api/assignments/${h.seeded.t3a}/actions/cancel`, headers: { cookie: office.cookie, 'x-csrf-token': office.csrf }, payload: { reason: '任务调整' } });
     expect(cancel.statusCode).toBe(200);
@@ -374,6 +378,26 @@ describe('Office decisions go through the lifecycle', () => {
   });
 });
 
+describe('links of a whole unit', () => {
+  it('revokes every link of a unit at once and re-sends each open assignment its notice with a new link', async () => {
+    const office = await signIn(h.app, OFFICE);
+    const unit = h.seeded.units.a;
+    const open = await h.db.prisma.assignment.findMany({ where: { unitId: unit, state: { notIn: ['COMPLETED', 'CANCELLED'] } }, select: { id: true } });
+    expect(open.length).toBeGreaterThan(0);
+    const old = await Promise.all(open.map((a) => h.links.issue(a.id)));
+    const leader = await signIn(h.app, LEADER);
+    expect((await call({ method: 'POST', url: `/api/units/${unit}/links/revoke`, headers: { cookie: leader.cookie, 'x-csrf-token': leader.csrf }, payload: {} })).statusCode).toBe(403);
+    const since = new Date();
+    const r = await call({ method: 'POST', url: `/api/units/${unit}/links/revoke`, headers: { cookie: office.cookie, 'x-csrf-token': office.csrf }, payload: { reason: '联络员邮箱被盗' } });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().message).toMatch(new RegExp(`^已撤销市市场监管局全部 \\d+ 项分工的链接，并重新发送 ${open.length} 份任务交办通知（含新链接）。$`));
+    for (const l of old) expect((await call({ method: 'GET', url: l.url.slice(PUBLIC_URL.length) })).statusCode).toBe(403);
+    const notices = await h.db.prisma.notice.findMany({ where: { kind: 'assignment', assignmentId: { in: open.map((a) => a.id) }, createdAt: { gte: since } } });
+    expect(notices.map((n) => n.assignmentId).sort()).toEqual(open.map((a) => a.id).sort());
+    for (const n of notices) expect((await call({ method: 'GET', url: (await h.links.linkFor(n))!.slice(PUBLIC_URL.length) })).statusCode).toBe(200);
+  });
+});
+
 describe('traffic lights', () => {
   it('red when overdue, yellow when due within 7 days or a report is late, green otherwise, grey when closed', async () => {
     const p = h.db.prisma;
@@ -440,7 +464,7 @@ describe('health and metrics', () => {
 describe('coverage', () => {
   it('every registered route was exercised by this file or the unit-form file', () => {
     // /f/* and /api/unit/* are exercised in http-unit-form.test.ts; GET /login's twin is above.
-    const elsewhere = new Set(['GET /f/:id', 'POST /f/:id/:action']);
+    const elsewhere = new Set(['GET /f/:id', 'POST /f/:id', 'POST /f/:id/:action']);
     const missing = h.app.routeList.map((r) => `${r.method} ${r.url}`).filter((k) => !hit.has(k) && !elsewhere.has(k));
     expect(missing).toEqual([]);
   });

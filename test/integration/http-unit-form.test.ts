@@ -205,6 +205,12 @@ describe('a unit through its own link', () => {
     const get = await h.app.inject({ method: 'GET', url: `/api/unit/${h.seeded.t3a}`, headers: { authorization: `Bearer ${l.token}` } });
     expect(get.statusCode).toBe(200);
     expect(get.json()).toMatchObject({ assignment: { unit: '市市场监管局', state: 'ONGOING' }, task: { number: 3, kind: 'standing' } });
+    expect(get.json().actions).toEqual({
+      acknowledge: { ok: false, code: 'ALREADY_ACKNOWLEDGED', reason: expect.stringMatching(/^市市场监管局已于\d{4}年\d{1,2}月\d{1,2}日（星期.） \d\d:\d\d签收该任务，无需重复签收$/) },
+      submitReport: { ok: true },
+      requestCompletion: { ok: false, code: 'STANDING_TASK', reason: '长期任务持续推进，不设销号；请按期报送年度总结' },
+      requestExtension: { ok: false, code: 'STANDING_TASK', reason: '长期任务没有完成时限，无需申请延期' },
+    });
     const post = await h.app.inject({ method: 'POST', url: `/api/unit/${h.seeded.t3a}/report`, headers: { authorization: `Bearer ${l.token}` }, payload: { period: '2026Y', text: '年度总结', indicatorValues: { I01: 10.2 } } });
     expect(post.statusCode).toBe(200);
     const dup = await h.app.inject({ method: 'POST', url: `/api/unit/${h.seeded.t3a}/report`, headers: { authorization: `Bearer ${l.token}` }, payload: { period: '2026Y', text: '再报一次' } });

@@ -8,7 +8,7 @@ import { LIGHTS, type Light } from '../../../app/dashboard/lights';
 import * as q from '../../../app/dashboard/queries';
 import { replaceContacts, ContactInputError, type ContactInput } from '../../../app/dashboard/contacts';
 import { officeAct } from '../office-actions';
-import { issueLink, revokeLinks } from '../link-actions';
+import { issueLink, revokeLinks, revokeUnitLinks } from '../link-actions';
 import { openApiDocument } from '../openapi';
 import type { WebContext } from '../server';
 
@@ -149,6 +149,14 @@ export function registerApi(app: FastifyInstance, ctx: WebContext): void {
     const r = await revokeLinks(ctx, req.session!, req.params.id, { ...(jti ? { jti } : {}), ...(reason ? { reason } : {}), then: req.body?.then === 'link' ? 'link' : 'email' });
     if (r.status !== 200) return reply.code(r.status).send({ error: r.message, code: r.code });
     return { ok: true, revoked: jti ? 'one' : 'all', message: r.message, ...(r.url ? { url: r.url, jti: r.jti, expiresAt: r.expiresAt } : {}), ...(r.noticeId ? { noticeId: r.noticeId } : {}) };
+  });
+
+  app.post<{ Params: { id: string }; Body: { reason?: unknown } }>('/api/units/:id/links/revoke', write, async (req, reply) => {
+    if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这个单位', code: 'NOT_FOUND' });
+    const reason = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 500) : undefined;
+    const r = await revokeUnitLinks(ctx, req.session!, req.params.id, reason ? { reason } : {});
+    if (r.status !== 200) return reply.code(r.status).send({ error: r.message, code: r.code });
+    return { ok: true, message: r.message, assignments: r.assignments, notices: r.notices };
   });
 
   app.get<{ Querystring: Query }>('/api/reports', read, async (req, reply) => {

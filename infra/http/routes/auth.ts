@@ -1,19 +1,23 @@
 /**
  * Sign-in and sign-out for the Office and leadership (HTML form and JSON). Passwords are checked
  * against the directory's scrypt hashes; the session cookie is HttpOnly, SameSite=Lax, and Secure
- * when the public URL is https. The login form has its own CSRF token (double-submit cookie).
+ * when the public URL is https. The login form has its own CSRF token (double-submit cookie), kept
+ * hand-written for the reason server.ts gives for the session's token: before sign-in there is no
+ * session to hold one, and a plugin would need a secret and a store of its own for one form.
  *
  * Throttling (docs/web.md "Sign-in"): every client address gets `limits.signInPerMinute` attempts a
  * minute (@fastify/rate-limit), and failures grow a delay, per account (the address as sign-in
- * normalises it: trimmed, lower-case) and per client address: after FREE_FAILURES failures the next
- * attempt must wait 1 s, then 2 s, 4 s … up to MAX_DELAY_MS. There is no lockout to trigger
+ * normalises it: trimmed, lower-case) and per client address: after FREE_FAILURES failures of an
+ * account (FREE_FAILURES_PER_CLIENT of a client address, which an office behind one NAT shares)
+ * the next attempt must wait 1 s, then 2 s, 4 s … up to MAX_DELAY_MS. There is no lockout to trigger
  * against someone else: a browser that signed in to an account before carries a device cookie
  * (HMAC-sealed, tied to that account) and is judged only by its own failures, so the real 督办员
  * keeps signing in promptly while someone else is guessing the password; a new browser waits out
- * the delay like anyone.
+ * the delay like anyone. The failure counts live in PostgreSQL, shared by every web server.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { PrismaClient } from '../../../generated/prisma/client';
 import { constantTimeEqual } from '../../../domain/links';
 import { html } from '../html';
 import { authenticate, createSession, deleteSession, normalizeEmail, SESSION_COOKIE, SESSION_TTL_MS } from '../sessions';
@@ -23,59 +27,59 @@ import { layout, sendPage } from '../views/layout';
 const LOGIN_CSRF_COOKIE = 'dubang_lcsrf';
 const DEVICE_COOKIE = 'dubang_dev';
 const DEVICE_TTL_S = 365 * 86_400;
-/** Failures before the delay starts, and its ceiling. */
+/** Failures before the delay starts (per account or device; per client address), and its ceiling. */
 export const FREE_FAILURES = 5;
+export const FREE_FAILURES_PER_CLIENT = 20;
 export const MAX_DELAY_MS = 15 * 60 * 1000;
 /** A key's failures are forgotten this long after its last failure. */
 const FORGET_MS = 24 * 3600 * 1000;
-/** At most this many keys are remembered (the oldest go first), so memory stays bounded. */
-const MAX_KEYS = 20_000;
 
 /** Only same-site paths are followed after sign-in (no open redirect). */
 export function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?![/\\])[^\s]*$/.test(next) && next.length < 500 ? next : '/';
 }
 
-/** The wait after `failures` failures: none for the first FREE_FAILURES, then 1 s doubling up to MAX_DELAY_MS. */
-export function failureDelayMs(failures: number): number {
-  if (failures < FREE_FAILURES) return 0;
-  return Math.min(MAX_DELAY_MS, 1000 * 2 ** (failures - FREE_FAILURES));
+/** The wait after `failures` failures: none for the first `free`, then 1 s doubling up to MAX_DELAY_MS. */
+export function failureDelayMs(failures: number, free = FREE_FAILURES): number {
+  if (failures < free) return 0;
+  return Math.min(MAX_DELAY_MS, 1000 * 2 ** Math.min(30, failures - free));
 }
 
-/** Growing delays per key (account, client address, device), in memory, per process. */
-function failureDelays(clock: () => number) {
-  const entries = new Map<string, { failures: number; lastAt: number }>();
-  const live = (k: string) => {
-    const e = entries.get(k);
-    if (e && clock() - e.lastAt > FORGET_MS) entries.delete(k);
-    return entries.get(k);
-  };
+/**
+ * Growing delays per key (account, client address, device), in PostgreSQL (SignInThrottle), so every
+ * web server counts the same failures. A key's failures are forgotten FORGET_MS after its last one.
+ */
+function failureDelays(db: PrismaClient, clock: () => number) {
   return {
     /** ms still to wait before any of these keys may try again (0: go ahead) */
-    wait(keys: string[]): number {
+    async wait(keys: string[]): Promise<number> {
+      const rows = await db.signInThrottle.findMany({ where: { key: { in: keys }, lastAt: { gt: new Date(clock() - FORGET_MS) } } });
       let w = 0;
-      for (const k of keys) {
-        const e = live(k);
-        if (e) w = Math.max(w, e.lastAt + failureDelayMs(e.failures) - clock());
-      }
+      for (const r of rows) w = Math.max(w, r.lastAt.getTime() + failureDelayMs(r.failures, r.key.startsWith('ip:') ? FREE_FAILURES_PER_CLIENT : FREE_FAILURES) - clock());
       return w;
     },
-    fail(keys: string[]) {
-      for (const k of keys) {
-        const e = live(k) ?? { failures: 0, lastAt: 0 };
-        entries.delete(k); // re-inserted last: Map order is the eviction order
-        entries.set(k, { failures: e.failures + 1, lastAt: clock() });
+    async fail(keys: string[]): Promise<void> {
+      const now = new Date(clock());
+      const forgotten = new Date(clock() - FORGET_MS);
+      for (const key of keys) {
+        // one statement: concurrent failures on several web servers each count
+        await db.$executeRaw`INSERT INTO "SignInThrottle" (key, failures, "lastAt") VALUES (${key}, 1, ${now})
+          ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN "SignInThrottle"."lastAt" <= ${forgotten} THEN 1 ELSE "SignInThrottle".failures + 1 END, "lastAt" = ${now}`;
       }
-      while (entries.size > MAX_KEYS) entries.delete(entries.keys().next().value!);
     },
-    clear(keys: string[]) {
-      for (const k of keys) entries.delete(k);
+    async clear(keys: string[]): Promise<void> {
+      await db.signInThrottle.deleteMany({ where: { key: { in: keys } } });
     },
   };
+}
+
+/** Drops throttle rows nobody remembers any more (called with the hourly session purge). */
+export async function purgeSignInThrottle(db: PrismaClient, now = Date.now()): Promise<number> {
+  return (await db.signInThrottle.deleteMany({ where: { lastAt: { lte: new Date(now - FORGET_MS) } } })).count;
 }
 
 export function registerAuth(app: FastifyInstance, ctx: WebContext): void {
-  const delays = failureDelays(ctx.clock);
+  const delays = failureDelays(ctx.db, ctx.clock);
   const rateLimit = { rateLimit: { max: ctx.limits.signInPerMinute, timeWindow: 60_000 } };
 
   /** The device id in the request's device cookie when it was sealed for this account, else null. */
@@ -111,18 +115,18 @@ ${error ? html`<p class="msg refused" role="alert">${error}</p>` : ''}
     const email = normalizeEmail(rawEmail);
     const device = trustedDevice(req, email);
     const keys = device ? [`dev:${device}`] : [`acct:${email}`, `ip:${req.ip}`];
-    const wait = delays.wait(keys);
+    const wait = await delays.wait(keys);
     if (wait > 0) {
       ctx.logger.warn('sign-in delayed', { email, ip: req.ip, waitMs: wait });
       return { error: `登录失败次数较多，请 ${Math.ceil(wait / 1000)} 秒后再试`, status: 429 } as const;
     }
     const who = await authenticate(ctx.db, email, password);
     if (!who) {
-      delays.fail(keys);
+      await delays.fail(keys);
       ctx.logger.warn('sign-in failed', { email, ip: req.ip, trustedDevice: Boolean(device) });
       return { error: '邮箱或密码不正确', status: 401 } as const;
     }
-    delays.clear([...keys, `ip:${req.ip}`]);
+    await delays.clear([...keys, `ip:${req.ip}`]);
     const id = device ?? randomBytes(18).toString('base64url');
     reply.setCookie(DEVICE_COOKIE, `${id}.${ctx.links.seal('device', `${id}|${email}`)}`, { ...cookieOpts, maxAge: DEVICE_TTL_S });
     const { secret, session } = await createSession(ctx.db, who, ctx.clock());

@@ -280,6 +280,8 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
       indicators: d.indicators.map((i) => ({ code: i.code, name: i.name, targetText: i.targetText, unit: i.unit })),
       // what the form offers for `period`: periods due or past due and not reported, most recent first, then the current ones
       periods: periods(d),
+      // which of the unit's actions the lifecycle would take now, or why not (what the form offers)
+      actions: offer(d),
     };
   });
 

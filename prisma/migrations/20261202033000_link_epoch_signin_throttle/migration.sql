@@ -8,3 +8,15 @@ CREATE TABLE "LinkEpoch" (
 
     CONSTRAINT "LinkEpoch_pkey" PRIMARY KEY ("assignmentId")
 );
+
+-- CreateTable
+CREATE TABLE "SignInThrottle" (
+    "key" TEXT NOT NULL,
+    "failures" INTEGER NOT NULL,
+    "lastAt" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "SignInThrottle_pkey" PRIMARY KEY ("key")
+);
+
+-- CreateIndex
+CREATE INDEX "SignInThrottle_lastAt_idx" ON "SignInThrottle"("lastAt");
