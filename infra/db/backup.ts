@@ -19,13 +19,15 @@ export class BackupError extends Error {
   override name = 'BackupError';
 }
 
-/** The directory holding pg_dump and pg_restore, or undefined to use PATH. */
-function pgBin(): string | undefined {
-  if (process.env.PG_BIN_DIR) return process.env.PG_BIN_DIR;
+/**
+ * The newest Debian PostgreSQL bin directory (/usr/lib/postgresql/<v>/bin) that has `tool`, or
+ * undefined (then PATH). The local stack (infra/dev) uses it for pg_ctl and initdb.
+ */
+export function pgBinDir(tool = 'pg_ctl'): string | undefined {
   const base = '/usr/lib/postgresql';
   try {
     const versions = fs.readdirSync(base).filter((v) => /^\d+$/.test(v)).sort((x, y) => Number(y) - Number(x));
-    for (const v of versions) if (fs.existsSync(path.join(base, v, 'bin', 'pg_dump'))) return path.join(base, v, 'bin');
+    for (const v of versions) if (fs.existsSync(path.join(base, v, 'bin', tool))) return path.join(base, v, 'bin');
   } catch {
     // not the Debian layout: PATH
   }
@@ -33,7 +35,7 @@ function pgBin(): string | undefined {
 }
 
 function runTool(tool: 'pg_dump' | 'pg_restore', args: string[]): Promise<void> {
-  const dir = pgBin();
+  const dir = process.env.PG_BIN_DIR || pgBinDir(tool);
   const cmd = dir ? path.join(dir, tool) : tool;
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
