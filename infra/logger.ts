@@ -37,13 +37,16 @@ function wrap(p: PinoLogger): Logger {
 /**
  * @param level the lowest level written
  * @param base fields on every line (e.g. `{ service: 'http' }`)
- * @param write where each line goes, without its newline (tests collect them); default: stderr,
- *   written synchronously so the last lines before an exit are not lost
+ * @param write where each line goes, without its newline (tests collect them); default: stderr
  */
 export function createLogger(level: LogLevel = 'info', base: Record<string, unknown> = {}, write?: (line: string) => void): Logger {
+  // process.stderr itself, not pino.destination(2): sonic-boom's synchronous mode sleeps 100 ms and
+  // retries when a pipe is full (EAGAIN), blocking the event loop long enough for BullMQ job locks
+  // to lapse (test/integration/db-restart.test.ts saw duplicate emails from it); Node's own stream
+  // buffers instead, as the logger always did.
   const destination: DestinationStream = write
     ? { write: (chunk: string) => { for (const line of chunk.split('\n')) if (line) write(line); } }
-    : pino.destination({ dest: 2, sync: true });
+    : process.stderr;
   const p = pino(
     {
       level,

@@ -11,6 +11,7 @@ import { loadConfig, type Config } from '../config';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createPrisma } from '../infra/db/client';
 import { pgConnectionConfig } from '../infra/db/url';
+import { createPostgresFileStore } from '../infra/export/file-store';
 import { createLogger, type Logger } from '../infra/logger';
 import { createMailer } from '../infra/mail/mailer';
 import { checkRedis, createRedis } from '../infra/queue/redis';
@@ -114,8 +115,8 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
     logger,
     zone: cfg.timezone,
     from: cfg.smtp.from,
-    // files named in a notice's payload (the assessment's exports) are attached from here only
-    attachmentRoot: cfg.varDir,
+    // files named in a notice's payload (the assessment's exports), from PostgreSQL: never a local disk
+    files: createPostgresFileStore(sql),
     // every notice about an assignment carries its unit's signed, expiring form link (web: infra/http),
     // in the assignment's current link epoch (read at render time: after a revocation the next email works)
     linkFor: createLinkService({ db: prisma, ...linkKeys }).linkFor,

@@ -25,6 +25,8 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { createRedis } from '../infra/queue/redis';
 import { createNoticeQueue } from '../infra/queue/notice-queue';
 import { createQueueNotificationPort } from '../infra/queue/notification-port';
+import { createPostgresFileStore } from '../infra/export/file-store';
+import { sqlFromPrisma } from '../app/notices/sql';
 
 /** Where the workflow code is: the TypeScript sources under jest/ts-node, the compiled file otherwise. */
 export function workflowsPath(): string {
@@ -78,7 +80,7 @@ export async function startTemporalWorker(cfg: Config, logger: Logger, opts: { n
       activities: {
         ...createLifecycleActivities({ db, notifications: notifications.port, logger: logger.child({ component: 'activities' }), zone: cfg.timezone }),
         // the annual assessment (workflows/assessment.ts), started by its Temporal Schedule or on demand
-        ...createAssessmentActivities({ db, notifications: notifications.port, logger: logger.child({ component: 'assessment' }), zone: cfg.timezone, config: loadAssessmentConfig(cfg), varDir: cfg.varDir, isWorkday: officialWorkdays(cfg.timezone, cfg.holidaysOverrideFile) }),
+        ...createAssessmentActivities({ db, notifications: notifications.port, logger: logger.child({ component: 'assessment' }), zone: cfg.timezone, config: loadAssessmentConfig(cfg), files: createPostgresFileStore(sqlFromPrisma(db)), isWorkday: officialWorkdays(cfg.timezone, cfg.holidaysOverrideFile) }),
       },
       // Many sleeping workflows, few busy ones: keep the sticky cache bounded.
       maxCachedWorkflows: 500,

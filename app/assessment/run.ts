@@ -139,7 +139,8 @@ export async function writeAssessmentFiles(run: Pick<AssessmentRun, 'result' | '
 /**
  * Hands the bulletin and its attachments to the notification pipeline (notice kind `assessment`),
  * addressed to the Office and leadership. The mail processor renders the summary and the bulletin
- * (domain/messages) and attaches the files at send time, from under the var dir only. Idempotent per
+ * (domain/messages) and attaches the files at send time, from the file store (`files` are its keys:
+ * activities/assessment.ts storeAssessmentFiles). Idempotent per
  * (year, result digest, as-of): a rerun that computes the same result sends nothing new; a result
  * that changed (new events) is a new notice.
  */
@@ -153,10 +154,10 @@ export async function submitAssessmentNotice(
   const scope = `assessment-${r.year}-${run.digest.slice('sha256:'.length, 'sha256:'.length + 12)}`;
   const key = noticeKey(scope, 'assessment', Date.parse(r.asOf));
   const attachments = [
-    { filename: path.basename(files.xlsx), path: files.xlsx, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
-    { filename: path.basename(files.summaryCsv), path: files.summaryCsv, contentType: 'text/csv; charset=utf-8' },
-    { filename: path.basename(files.deductionsCsv), path: files.deductionsCsv, contentType: 'text/csv; charset=utf-8' },
-    { filename: path.basename(files.bulletin), path: files.bulletin, contentType: 'text/markdown; charset=utf-8' },
+    { filename: path.posix.basename(files.xlsx), key: files.xlsx, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+    { filename: path.posix.basename(files.summaryCsv), key: files.summaryCsv, contentType: 'text/csv; charset=utf-8' },
+    { filename: path.posix.basename(files.deductionsCsv), key: files.deductionsCsv, contentType: 'text/csv; charset=utf-8' },
+    { filename: path.posix.basename(files.bulletin), key: files.bulletin, contentType: 'text/markdown; charset=utf-8' },
   ];
   const assessment: AssessmentMessage = {
     year: r.year,

@@ -20,7 +20,7 @@ import { renderNotice, renderDigest, MessageInputError, KIND_LABELS, type Render
 import type { NoticeKind, RecipientRole } from '../../domain/notices';
 import { noticeKey } from '../../domain/notices';
 import type { Logger } from '../../infra/logger';
-import { MailSendError, type Mailer, type OutgoingAttachment, type SendResult } from './ports';
+import { MailSendError, type FileStore, type Mailer, type OutgoingAttachment, type SendResult } from './ports';
 import { fileAttachmentRefs, readFileAttachments, type FileAttachmentRef } from './attachments';
 import { loadNotice, loadNotices, type LoadedNotice } from './load-notice';
 import { coalesce } from './batch';
@@ -71,10 +71,10 @@ export interface DeliverDeps {
    */
   digest?: (n: LoadedNotice, to: Recipient[], now: Date) => Promise<string | null>;
   /**
-   * The only folder files named in a payload's `attachments` may come from (the var dir); without
-   * it such notices fail permanently rather than mail an arbitrary file (see attachments.ts).
+   * Where files named in a payload's `attachments` are read from at send time (PostgreSQL:
+   * infra/export/file-store.ts); without it such notices fail permanently (see attachments.ts).
    */
-  attachmentRoot?: string;
+  files?: FileStore;
   /** ceiling of one email's file attachments, bytes (default DEFAULT_MAX_ATTACHMENT_BYTES) */
   maxAttachmentBytes?: number;
   /**
@@ -323,8 +323,8 @@ export function createDeliverNotice(d: DeliverDeps) {
     let message: Outgoing;
     try {
       const rendered = renderNotice(composeMessageInput(n, await composeOpts(n, now)));
-      // read at send time, from under the attachment root only (attachments.ts)
-      message = { ...rendered, attachments: [...rendered.attachments, ...readFileAttachments(fileAttachmentRefs(n.payload), d.attachmentRoot, d.maxAttachmentBytes)] };
+      // read at send time, from the file store only (attachments.ts)
+      message = { ...rendered, attachments: [...rendered.attachments, ...(await readFileAttachments(fileAttachmentRefs(n.payload), d.files, d.maxAttachmentBytes))] };
     } catch (err) {
       const name = (err as Error).name;
       if (name !== 'MessageInputError' && name !== 'AttachmentError') throw err;

@@ -60,3 +60,21 @@ export interface Mailer {
   send(mail: OutgoingMail): Promise<SendResult>;
   close(): Promise<void>;
 }
+
+/** A file the service produced for a later email (the assessment's exports). */
+export interface StoredFile {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/**
+ * Where produced files live until they are mailed: PostgreSQL by default
+ * (infra/export/file-store.ts), so a mail worker on any machine reads what a Temporal worker on
+ * another wrote; an S3-compatible store can implement the same two calls. Keys name one immutable
+ * file: `put` of an existing key keeps the first copy (a retried write is a no-op).
+ */
+export interface FileStore {
+  put(key: string, file: StoredFile): Promise<void>;
+  get(key: string): Promise<StoredFile | null>;
+}

@@ -13,7 +13,9 @@ import { loadAssessmentConfig } from '../../config/assessment';
 import { officialWorkdays, parseAsOf, runAssessment, submitAssessmentNotice, writeAssessmentFiles, type AssessmentFiles } from '../../app/assessment/run';
 import { mainReasons } from '../../domain/assessment';
 import { createOutboxNotificationPort } from '../../infra/outbox';
-import { assessmentOutDir, writeAssessmentFilesOnce } from '../../activities/assessment';
+import { storeAssessmentFiles } from '../../activities/assessment';
+import { sqlFromPrisma } from '../../app/notices/sql';
+import { createPostgresFileStore } from '../../infra/export/file-store';
 import { DateTime } from 'luxon';
 import { withTemporal } from './supervise';
 import { ASSESSMENT_SCHEDULE_ID, describeAssessmentSchedule, ensureAssessmentSchedule, triggerAssessmentSchedule } from '../../app/assessment/schedule';
@@ -68,9 +70,9 @@ export function register(program: Command): void {
           let files: AssessmentFiles | null = opts.out ? await writeAssessmentFiles(run, opts.out) : null;
           let notice = null;
           if (opts.email) {
-            // the mailed copy lives under the var dir, one folder per result: the mail processor
-            // attaches files from there only, and a later result never replaces a pending email's files
-            const mailed = await writeAssessmentFilesOnce(run, assessmentOutDir(cfg.varDir, year, run.digest));
+            // the mailed copy goes into the file store (PostgreSQL), one folder per result: any mail
+            // worker can attach it, and a later result never replaces a pending email's files
+            const mailed = await storeAssessmentFiles(createPostgresFileStore(sqlFromPrisma(db)), run);
             files ??= mailed;
             notice = await submitAssessmentNotice(createOutboxNotificationPort(db), run, mailed, { top: assessment.bulletin.top, lagging: assessment.bulletin.lagging });
           }

@@ -1,15 +1,19 @@
 /**
  * `dubang db migrate|status`: the database schema. Migrations are prisma/migrations, applied by
  * Prisma's own engine (offline: scripts/prisma-engine, see infra/db/migrate.ts).
+ * `dubang db backup|restore`: pg_dump / pg_restore of the whole database (infra/db/backup.ts).
  */
+import * as path from 'node:path';
 import type { Command } from 'commander';
 import { action, print, UserError } from '../output';
 import { config } from '../context';
 import { applyMigrations, checkDrift, migrationStatus, type MigrationStatus } from '../../infra/db/migrate';
 import { databaseOf, redact } from '../../infra/db/url';
+import { backupDatabase, restoreDatabase } from '../../infra/db/backup';
 
 function asUserError(e: unknown): never {
   const err = e as Error & { code?: string };
+  if (err.name === 'BackupError') throw new UserError(err.message, {}, 2);
   if (err.name === 'MigrationError') {
     throw new UserError(`${err.code ? `${err.code}: ` : ''}${err.message}`, { code: err.code ?? null }, 2);
   }
@@ -17,7 +21,38 @@ function asUserError(e: unknown): never {
 }
 
 export function register(program: Command): void {
-  const db = program.command('db').description('数据库: 执行迁移、查看状态 (database migrations)');
+  const db = program.command('db').description('数据库: 执行迁移、查看状态、备份与恢复 (database migrations, backup, restore)');
+
+  db.command('backup')
+    .description('pg_dump of the whole database (custom format) into a file; consistent while the service runs')
+    .option('--out <file>', 'the backup file (default var/backups/<database>-<UTC time>.dump)')
+    .action(
+      action(async (opts: { out?: string }, cmd: Command) => {
+        const cfg = config();
+        const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, 'Z');
+        const file = opts.out ?? path.join(cfg.varDir, 'backups', `${databaseOf(cfg.database.url)}-${stamp}.dump`);
+        const r = await backupDatabase(cfg.database.url, file).catch(asUserError);
+        print(cmd, { data: r, human: (d) => `已备份数据库 ${d.database} 到 ${d.file}（${(d.bytes / 1024).toFixed(0)} KB）` });
+      }),
+    );
+
+  db.command('restore <file>')
+    .description('pg_restore a backup into a new or empty database on the configured server (default: the configured database)')
+    .option('--into <database>', 'restore into this database instead (created when missing)')
+    .action(
+      action(async (file: string, opts: { into?: string }, cmd: Command) => {
+        const cfg = config();
+        const r = await restoreDatabase(cfg.database.url, file, opts.into).catch(asUserError);
+        print(cmd, {
+          data: { database: r.database, created: r.created, url: redact(r.url) },
+          human: (d) =>
+            [
+              `已将 ${file} 恢复到数据库 ${d.database}${d.created ? '（新建）' : ''}`,
+              ...(opts.into ? [`核对后把 DATABASE_URL 指向它（${d.url}），再依次重启 Temporal worker、邮件服务和 web 服务`] : []),
+            ].join('\n'),
+        });
+      }),
+    );
 
   db.command('migrate')
     .description('apply pending migrations (creates the database if it does not exist)')

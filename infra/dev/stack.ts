@@ -38,6 +38,7 @@ import {
   type Probe,
 } from './probes';
 import { resolveTemporalCli, startTemporalDevServer } from './temporal';
+import { pgBinDir } from '../db/backup';
 
 export { DevError } from './process';
 
@@ -162,17 +163,8 @@ async function waitFor(what: string, probe: () => Promise<Probe>, timeoutMs: num
   throw new DevError(`${what} 没有在 ${Math.round(timeoutMs / 1000)} 秒内就绪 (${last.detail})${logFile ? `。日志 ${logFile} 末尾:\n${tail(logFile)}` : ''}`);
 }
 
-/** PostgreSQL binaries: the newest /usr/lib/postgresql/<v>/bin, else whatever is on PATH. */
-export function pgBinDir(): string | undefined {
-  const base = '/usr/lib/postgresql';
-  try {
-    const versions = fs.readdirSync(base).filter((v) => /^\d+$/.test(v)).sort((x, y) => Number(y) - Number(x));
-    for (const v of versions) if (fs.existsSync(path.join(base, v, 'bin', 'pg_ctl'))) return path.join(base, v, 'bin');
-  } catch {
-    // no Debian layout
-  }
-  return undefined;
-}
+/** PostgreSQL binaries: the newest /usr/lib/postgresql/<v>/bin (infra/db/backup.ts), else whatever is on PATH. */
+export { pgBinDir } from '../db/backup';
 
 /** Clusters of this machine (Debian postgresql-common), from `pg_lsclusters`. */
 function machineClusters(): { version: string; name: string; port: number; dataDir: string }[] {

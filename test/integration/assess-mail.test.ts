@@ -13,7 +13,10 @@ import type { Redis } from 'ioredis';
 import ExcelJS from 'exceljs';
 import { loadConfig } from '../../config';
 import { loadAssessmentConfig } from '../../config/assessment';
-import { runAssessment, submitAssessmentNotice, writeAssessmentFiles, type AssessmentRun } from '../../app/assessment/run';
+import { runAssessment, submitAssessmentNotice, type AssessmentRun } from '../../app/assessment/run';
+import { storeAssessmentFiles } from '../../activities/assessment';
+import { sqlFromPrisma } from '../../app/notices/sql';
+import { createPostgresFileStore } from '../../infra/export/file-store';
 import { noticeKey } from '../../domain/notices';
 import { startMailSink, type MailSink } from '../../infra/mail/sink';
 import { silentLogger } from '../../infra/logger';
@@ -57,8 +60,10 @@ afterAll(async () => {
 
 beforeEach(() => sink.clear());
 
-test('the email carries the XLSX and CSVs read from the var dir, the bulletin, to the Office and leadership', async () => {
-  const files = await writeAssessmentFiles(run, path.join(varDir, 'assessments'));
+test('the email carries the XLSX and CSVs read from the database file store, the bulletin, to the Office and leadership', async () => {
+  const store = createPostgresFileStore(sqlFromPrisma(db.prisma));
+  const files = await storeAssessmentFiles(store, run);
+  const stored = async (key: string) => (await store.get(key))!.content;
   const sent = await submitAssessmentNotice(port, run, files, { top: 3, lagging: 3 });
   const [m] = await sink.waitFor(1, 15_000);
   expect(m!.to.sort()).toEqual([LEADERSHIP_EMAIL, OFFICE_EMAIL].sort());
@@ -71,11 +76,13 @@ test('the email carries the XLSX and CSVs read from the var dir, the bulletin, t
     ['assessment-2025-bulletin.md', 'text/markdown'],
   ]);
   const xlsx = mail.attachments[0]!.content;
-  expect(xlsx.equals(fs.readFileSync(files.xlsx))).toBe(true);
+  expect(xlsx.equals(await stored(files.xlsx))).toBe(true);
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(xlsx as unknown as ArrayBuffer);
   expect(wb.worksheets.map((w) => w.name).slice(0, 3)).toEqual([SHEETS.summary, SHEETS.deductions, SHEETS.tasks]);
-  expect(mail.attachments[1]!.content.equals(fs.readFileSync(files.summaryCsv))).toBe(true);
+  expect(mail.attachments[1]!.content.equals(await stored(files.summaryCsv))).toBe(true);
+  // nothing was written to the var dir: a mail worker on another machine sends the same email
+  expect(fs.existsSync(path.join(varDir, 'assessments'))).toBe(false);
   // the bulletin, quoted: its title and its closing lines, in the text and (escaped) in the HTML
   const bulletinLines = run.bulletin.trim().split('\n');
   expect(mail.text).toContain(bulletinLines[0]!.replace(/^#\s*/, ''));
@@ -87,7 +94,7 @@ test('the email carries the XLSX and CSVs read from the var dir, the bulletin, t
   expect(d!.attempts).toBe(1);
 });
 
-test('a file outside the var dir, named directly or through a symlink inside it, is refused and the Office told', async () => {
+test('a payload naming a local file (outside or inside the var dir, or through a symlink) is refused and the Office told', async () => {
   const secret = path.join(outside, 'secret.txt');
   fs.writeFileSync(secret, 'not for mailing');
   fs.mkdirSync(path.join(varDir, 'links'), { recursive: true });
@@ -113,7 +120,7 @@ test('a file outside the var dir, named directly or through a symlink inside it,
     () => Promise.all(submitted.map((s) => db.prisma.notice.findUniqueOrThrow({ where: { id: s.noticeId } }))),
     (ns) => ns.every((n) => n.status === 'FAILED'),
   );
-  for (const n of failed) expect(n.statusReason).toMatch(/附件路径不在允许的目录 .* 内，已拒绝/);
+  for (const n of failed) expect(n.statusReason).toMatch(/指向本机文件路径（.*），已拒绝：附件只从数据库中的文件存储读取/);
   // only the three alerts to the Office arrive; nothing carries the file
   const mails = await sink.waitFor(3, 15_000);
   await new Promise((r) => setTimeout(r, 300));

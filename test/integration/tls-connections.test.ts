@@ -3,9 +3,10 @@
  * PostgreSQL cluster with `ssl=on`, both with a certificate signed by a CA generated in the test
  * (openssl). The project is configured the way an operator would (REDIS_URL=rediss://…,
  * REDIS_TLS_CA, DATABASE_URL with sslmode and sslrootcert), and a notice goes through the real mail
- * worker over the TLS Redis and lands once at the SMTP sink.
+ * worker over the TLS Redis and lands once at the SMTP sink. Also Redis Sentinel: the master found
+ * by name through a real redis-sentinel.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,7 +21,7 @@ import { chownToPostgres } from '../../infra/dev/stack';
 import { startMailWorker } from '../../worker/mail-main';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres';
-import { freePort, startThrowawayRedis, type ThrowawayRedis } from '../helpers/services';
+import { canConnect, freePort, startThrowawayRedis, type ThrowawayRedis } from '../helpers/services';
 import { closePipeline, eventually, parse, seed, submission, uniquePrefix } from './notify-support/fixture';
 
 const openssl = (dir: string, ...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
@@ -145,5 +146,38 @@ describe('PostgreSQL over TLS (sslmode, sslrootcert)', () => {
 
   it('refuses the server under verify-full when the CA is not the one that signed it', async () => {
     await expect(sslInUse(`${plainUrl}?sslmode=verify-full&sslrootcert=${encodeURIComponent(certs.otherCa)}`)).rejects.toThrow(/self[- ]signed|unable to verify|certificate/i);
+  });
+});
+
+describe('Redis Sentinel (REDIS_SENTINELS, REDIS_SENTINEL_NAME)', () => {
+  it('finds the master by name through a real Sentinel and queues on it', async () => {
+    const master = await startThrowawayRedis(['--maxmemory-policy', 'noeviction']);
+    const sentinelPort = await freePort();
+    const conf = path.join(certs.dir, 'sentinel.conf');
+    fs.writeFileSync(conf, `port ${sentinelPort}\nbind 127.0.0.1\nsentinel monitor dubang 127.0.0.1 ${master.port} 1\n`);
+    const sentinel = spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore' });
+    try {
+      const deadline = Date.now() + 5000;
+      while (!(await canConnect(sentinelPort))) {
+        if (Date.now() > deadline) throw new Error('redis-sentinel did not start');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // REDIS_URL's host is not used with Sentinel: a wrong one proves the master came from the Sentinel.
+      const config = loadConfig({ REDIS_URL: 'redis://nowhere.invalid:1/0', REDIS_SENTINELS: `127.0.0.1:${sentinelPort}`, REDIS_SENTINEL_NAME: 'dubang' });
+      const redis = createRedis(config.redis, 'producer', silentLogger);
+      try {
+        const queue = createNoticeQueue({ connection: redis, prefix: uniquePrefix('sentinel'), logger: silentLogger });
+        await queue.add('notice', { noticeId: '00000000-0000-0000-0000-000000000001' } as never, { jobId: 'sentinel-probe' });
+        expect(await queue.getJobCounts('waiting', 'delayed')).toMatchObject({ waiting: 1 });
+        expect(await redis.info('server')).toContain(`tcp_port:${master.port}`);
+        await queue.obliterate({ force: true });
+        await queue.close();
+      } finally {
+        redis.disconnect();
+      }
+    } finally {
+      sentinel.kill('SIGTERM');
+      await master.stop();
+    }
   });
 });

@@ -30,6 +30,8 @@ import { createNoticeQueue, type NoticeJobData } from '../../infra/queue/notice-
 import { createQueueNotificationPort } from '../../infra/queue/notification-port';
 import { startMailWorker, type MailWorker } from '../../worker/mail-main';
 import { SHEETS } from '../../infra/export/xlsx';
+import { createPostgresFileStore } from '../../infra/export/file-store';
+import { sqlFromPrisma } from '../../app/notices/sql';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { REAL_PLAN } from '../helpers/paths';
 import { parse, uniquePrefix } from '../integration/notify-support/fixture';
@@ -66,7 +68,7 @@ beforeAll(async () => {
   worker = await startTestWorker({
     server,
     taskQueue,
-    activities: createAssessmentActivities({ db: db.prisma, notifications: port, logger: silentLogger, zone: ZONE, config: assessment, varDir, isWorkday }),
+    activities: createAssessmentActivities({ db: db.prisma, notifications: port, logger: silentLogger, zone: ZONE, config: assessment, files: createPostgresFileStore(sqlFromPrisma(db.prisma)), isWorkday }),
   });
   client = worker.client;
 }, 120_000);
@@ -83,21 +85,25 @@ afterAll(async () => {
   fs.rmSync(varDir, { recursive: true, force: true });
 });
 
+const stored = async (key: string): Promise<Buffer> => Buffer.from((await db.prisma.storedFile.findUniqueOrThrow({ where: { key } })).content);
+
 const assess = (input: AnnualAssessmentInput, id: string): Promise<AnnualAssessmentSummary> =>
   client.workflow.execute('annualAssessment', { taskQueue, workflowId: `${id}-${tag}`, args: [input], workflowExecutionTimeout: '2m' });
 
 describe('annualAssessment for 2025 on the real plan', () => {
   let first: AnnualAssessmentSummary;
 
-  test('returns what runAssessment computes directly, with its files under the var dir', async () => {
+  test('returns what runAssessment computes directly, with its files in the database file store', async () => {
     first = await assess({ year: 2025 }, 'assess-2025-a');
     const direct = await runAssessment(db.prisma, { year: 2025, now: Date.now(), zone: ZONE, config: assessment, isWorkday });
     expect(first.digest).toBe(direct.digest);
     expect(first).toMatchObject({ year: 2025, label: '2025年度', asOf: direct.result.asOf, interim: false, units: direct.result.units.length, grades: direct.result.totals.grades });
     expect(first.units).toBeGreaterThan(30);
     expect(first.notice.created).toBe(true);
-    expect(path.dirname(first.files.xlsx)).toBe(path.join(varDir, 'assessments', '2025', first.digest.slice('sha256:'.length, 'sha256:'.length + 16)));
-    const json = JSON.parse(fs.readFileSync(first.files.json, 'utf8')) as { digest: string; units: unknown[] };
+    expect(first.files.xlsx).toBe(`assessments/2025/${first.digest.slice('sha256:'.length, 'sha256:'.length + 16)}/assessment-2025.xlsx`);
+    const json = JSON.parse((await stored(first.files.json)).toString('utf8')) as { digest: string; units: unknown[] };
+    // nothing of it on the worker's disk: another machine's mail worker must be able to attach it
+    expect(fs.existsSync(path.join(varDir, 'assessments'))).toBe(false);
     expect([json.digest, json.units.length]).toEqual([direct.digest, direct.result.units.length]);
   });
 
@@ -114,11 +120,11 @@ describe('annualAssessment for 2025 on the real plan', () => {
     const parsed = await parse(m!);
     expect(parsed.subject).toBe('【年度考核】2025年度质量强市建设重点工作任务考核结果');
     const xlsx = parsed.attachments.find((a) => a.filename === 'assessment-2025.xlsx')!;
-    expect(xlsx.content.equals(fs.readFileSync(first.files.xlsx))).toBe(true);
+    expect(xlsx.content.equals(await stored(first.files.xlsx))).toBe(true);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.content as unknown as ArrayBuffer);
     expect(wb.getWorksheet(SHEETS.summary)!.rowCount).toBe(3 + first.units);
-    const bulletin = fs.readFileSync(first.files.bulletin, 'utf8');
+    const bulletin = (await stored(first.files.bulletin)).toString('utf8');
     const lagging = bulletin.split('\n').filter((l) => /^\d+\. /.test(l));
     expect(lagging.length).toBe(3);
     for (const line of ['关于2025年度质量强市建设重点工作任务落实情况的通报', ...lagging]) expect(parsed.text).toContain(line);
