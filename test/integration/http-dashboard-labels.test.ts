@@ -6,7 +6,7 @@
  * stack (PostgreSQL, Temporal, the lifecycle workflows).
  */
 import { pageText } from './http-support/real-plan';
-import { startHarness, signIn, OFFICE, type Harness } from './http-support/harness';
+import { startHarness, signIn, submitForm, OFFICE, type Harness } from './http-support/harness';
 
 let h: Harness;
 let cookie: string;
@@ -18,15 +18,15 @@ afterAll(async () => {
   await h?.close();
 }, 30_000);
 
-const form = (fields: Record<string, string>) => ({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });
 const get = async (url: string) => {
   const r = await h.app.inject({ method: 'GET', url, headers: { cookie } });
   expect(r.statusCode).toBe(200);
   return r.body;
 };
+/** a unit's post through its form, and the form it is sent back to (post/redirect/get) */
 const unitPost = (assignmentId: string, action: string, fields: Record<string, string>) => {
   const { token } = h.links.sign(assignmentId);
-  return h.app.inject({ method: 'POST', url: `/f/${assignmentId}/${action}`, ...form({ t: token, ...fields }) });
+  return submitForm(h.app, `/f/${assignmentId}/${action}`, { t: token, ...fields });
 };
 /** the options of a select on the page: value → label */
 const selectOptions = (body: string, name: string) =>
@@ -47,18 +47,19 @@ describe('indicators', () => {
   it('refuses an indicator code the task does not have, in Chinese, and stores nothing', async () => {
     await unitPost(h.seeded.t1a, 'acknowledge', {});
     const before = await h.db.prisma.report.count();
-    const r = await unitPost(h.seeded.t1a, 'report', { period: '2026Q4', text: '进展', ind_I99: '5' });
-    expect(r.statusCode).toBe(422);
-    expect(pageText(r.body)).toContain('指标代码「I99」不是本任务的指标，本次报告未保存。本任务可填报的指标为：I01 数字经济核心产业增加值占GDP比重、I02 制造业质量竞争力指数。');
+    const { post, page } = await unitPost(h.seeded.t1a, 'report', { period: '2026Q4', text: '进展', ind_I99: '5' });
+    expect(post.statusCode).toBe(303);
+    expect(page.statusCode).toBe(200);
+    expect(pageText(page.body)).toContain('指标代码「I99」不是本任务的指标，本次报告未保存。本任务可填报的指标为：I01 数字经济核心产业增加值占GDP比重、I02 制造业质量竞争力指数。');
     expect(await h.db.prisma.report.count()).toBe(before);
   });
 
   it('after a report, the value says whose it is: the unit and the date, by the configured rule', async () => {
-    const r = await unitPost(h.seeded.t1a, 'report', { period: '2026Q4', text: '进展', ind_I01: '9.8' });
-    expect(r.statusCode).toBe(200);
+    const { page } = await unitPost(h.seeded.t1a, 'report', { period: '2026Q4', text: '进展', ind_I01: '9.8' });
+    expect(pageText(page.body)).toContain('已报送2026年第四季度进展报告。');
     const body = await get('/indicators');
     expect(body).toContain('id="chart-indicators"');
-    expect(table(body, 'indicators')).toMatch(/数字经济核心产业增加值占GDP比重 .* 9\.8% 市市场监管局 \d{4}-\d{2}-\d{2} 报送（取各单位最近一次报送） 98%/);
+    expect(table(body, 'indicators')).toMatch(/数字经济核心产业增加值占GDP比重 .* 9\.8% 市市场监管局 \d{4}年\d{1,2}月\d{1,2}日 报送（取各单位最近一次报送） 98%/);
     expect(table(body, 'indicators')).toMatch(/制造业质量竞争力指数 .* 暂无数据/);
   });
 });

@@ -11,6 +11,7 @@ import { readHolidayOverride } from '../../config/policy-schema';
 import { lifecycleInputs } from '../../app/supervise';
 import { planCatchUp, policyCalendar } from '../../domain/policy';
 import { chartData, pageText, REAL_SLUG, startRealPlanServer, SUPERVISED_FROM, type RealPlanServer } from './http-support/real-plan';
+import { submitForm } from './http-support/harness';
 
 const cfg = loadConfig({});
 let s: RealPlanServer;
@@ -119,8 +120,10 @@ describe('own and rule-bound (属地落实) assignments, counted apart', () => {
 });
 
 describe('indicators bound to tasks', () => {
+  /** the form of an assignment the unit has signed for (a report is offered only after 签收) */
   async function formOf(task: number, unit: string) {
-    const a = await s.db.prisma.assignment.findFirstOrThrow({ where: { task: { number: task }, unit: { name: unit } } });
+    const found = await s.db.prisma.assignment.findFirstOrThrow({ where: { task: { number: task }, unit: { name: unit } } });
+    const a = await s.db.prisma.assignment.update({ where: { id: found.id }, data: { state: 'ACKNOWLEDGED' } });
     const { token } = s.links.sign(a.id);
     const r = await s.app.inject({ method: 'GET', url: `/f/${a.id}?t=${encodeURIComponent(token)}` });
     expect(r.statusCode).toBe(200);
@@ -139,14 +142,9 @@ describe('indicators bound to tasks', () => {
   it('refuses an indicator the task does not report, in Chinese, naming the ones it does; nothing reaches the lifecycle', async () => {
     const { a, token } = await formOf(72, '市市场监管局');
     const before = await s.db.prisma.report.count();
-    const r = await s.app.inject({
-      method: 'POST',
-      url: `/f/${a.id}/report`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://dubang.test' },
-      payload: new URLSearchParams({ t: token, period: '2026Q4', text: '抽检进展', ind_I01: '9.5' }).toString(),
-    });
-    expect(r.statusCode).toBe(422);
-    expect(pageText(r.body)).toContain('指标代码「I01」不是本任务的指标，本次报告未保存。本任务可填报的指标为：I06 食品药品评价性抽检合格率、I07 制造业产品质量合格率。');
+    const { post, page } = await submitForm(s.app, `/f/${a.id}/report`, { t: token, period: '2026Q4', text: '抽检进展', ind_I01: '9.5' }, { origin: 'http://dubang.test' });
+    expect(post.statusCode).toBe(303);
+    expect(pageText(page.body)).toContain('指标代码「I01」不是本任务的指标，本次报告未保存。本任务可填报的指标为：I06 食品药品评价性抽检合格率、I07 制造业产品质量合格率。');
     expect(s.applied).toEqual([]);
     expect(await s.db.prisma.report.count()).toBe(before);
   });

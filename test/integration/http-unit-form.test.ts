@@ -6,7 +6,7 @@
  */
 import { secondsPolicy } from '../../domain/policy';
 import { createLinkService } from '../../infra/links';
-import { startHarness, SECRET, PUBLIC_URL, signIn, OFFICE, tokenOf, type Harness, type Reply, type Request, type TestClient } from './http-support/harness';
+import { startHarness, submitForm, SECRET, PUBLIC_URL, signIn, OFFICE, tokenOf, type Harness, type Request } from './http-support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -35,17 +35,7 @@ async function link(assignmentId: string, opts: { now?: number; ttlMs?: number }
   return { url, token, path: url.slice(PUBLIC_URL.length) };
 }
 
-/**
- * Posts a unit form as a browser does and follows the redirect with the flash cookie: `post` is
- * the answer to the POST (303 back to the form), `page` the form the person then sees.
- */
-async function submit(app: TestClient, url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<{ post: Reply; page: Reply }> {
-  const post = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, payload: new URLSearchParams(fields).toString() });
-  if (post.statusCode !== 303) return { post, page: post };
-  const flash = post.cookies.find((c) => c.name === 'dubang_flash');
-  const page = await app.inject({ method: 'GET', url: post.headers.location!, headers: flash ? { cookie: `dubang_flash=${flash.value}` } : {} });
-  return { post, page };
-}
+const submit = submitForm;
 
 describe('a unit through its own link', () => {
   it('opens the form: task, unit, deadline and the actions', async () => {

@@ -200,11 +200,12 @@ ${o.newLink ? html`<p>新链接：<input type="text" readonly value="${o.newLink
 ${a.extensions.length ? html`<section class="card"><h2>延期申请</h2><table><tr><th>申请时间</th><th>申请延至</th><th>理由</th><th>结果</th></tr>${a.extensions.map((e) => html`<tr><td>${fmtDate(e.requestedAt, o.zone)}</td><td>${fmtDate(e.requestedDueAt, o.zone, false)}</td><td class="pre">${e.reason}</td><td>${EXTENSION_STATUS_NAMES[e.status] ?? e.status}${e.decisionReason ? html`：${e.decisionReason}` : ''}</td></tr>`)}</table></section>` : ''}
 ${a.completionRequests.length ? html`<section class="card"><h2>销号申请</h2><table id="completion-requests"><tr><th>申请时间</th><th>完成情况说明</th><th>佐证材料</th><th>结果</th></tr>${a.completionRequests.map((c) => html`<tr><td>${fmtDate(c.requestedAt, o.zone)}</td><td class="pre">${c.note || '（未填写）'}</td><td>${evidenceList(c.evidenceLinks)}</td><td>${REVIEW_NAMES[c.status] ?? c.status}${c.decisionReason ? html`：${c.decisionReason}` : ''}</td></tr>`)}</table></section>` : ''}
 ${a.slips.length ? html`<section class="card"><h2>督办单</h2><table><tr><th>编号</th><th>颜色</th><th>事由</th><th>签发</th><th>关闭</th></tr>${a.slips.map((s) => html`<tr><td>${s.number}</td><td class="slip-${s.colour}">${SLIP_NAMES[s.colour]}</td><td>${s.reason}</td><td>${fmtIssued(s.issuedAt, o.zone)}</td><td class="slip-closed">${slipClosedText(s, o.zone)}</td></tr>`)}</table></section>` : ''}
-<section class="card"><h2>通知</h2>${noticeTable(d.notices.map((n) => ({ ...n, assignment: null, slip: null, ...(n.assignmentId ? {} : { scope: `${a.unit.name}全部逾期事项（含本任务）` }) })), o.zone)}</section>
+<section class="card"><h2>通知</h2>${noticeTable(d.notices.map((n) => ({ ...n, assignment: null, slip: null, ...(n.assignmentId ? {} : { object: `${a.unit.name}全部逾期事项（含本任务）` }) })), o.zone)}</section>
 <section class="card"><h2>时间线</h2>${timeline(d.timeline, o.zone)}</section>`;
 }
 
-type NoticeRow = Rows<typeof q.noticeList>['rows'][number] | (Omit<Rows<typeof q.noticeList>['rows'][number], 'assignment' | 'slip'> & { assignment: null; slip: null });
+/** a notice as listed; `object` overrides what the 对象 cell says (an assignment's page names the catch-up letter that covered it) */
+type NoticeRow = (Rows<typeof q.noticeList>['rows'][number] | (Omit<Rows<typeof q.noticeList>['rows'][number], 'assignment' | 'slip'> & { assignment: null; slip: null })) & { object?: string };
 
 /** What a notice not tied to one assignment is about, from its payload (the unit of a catch-up letter), never its internal scope key. */
 function noticeObject(payload: unknown): string {
@@ -219,7 +220,7 @@ function noticeTable(rows: NoticeRow[], zone: string): SafeHtml {
   return html`<table class="notices"><tr><th>时间</th><th>类别</th><th>对象</th><th>收件人</th><th>状态</th><th>尝试</th><th>Message-ID</th><th>说明</th></tr>
 ${rows.map(
   (n) => html`<tr><td>${fmtDate(n.dueAt, zone)}</td><td>${noticeKindName(n.kind)}${n.slip ? html` <span class="slip-${n.slip.colour}">${n.slip.number}</span>` : ''}</td>
-<td>${n.assignment ? html`(${n.assignment.task.number}) ${n.assignment.unit.name}` : noticeObject(n.payload)}</td><td>${n.recipients.join('、')}</td>
+<td>${n.object ?? (n.assignment ? html`(${n.assignment.task.number}) ${n.assignment.unit.name}` : noticeObject(n.payload))}</td><td>${n.recipients.join('、')}</td>
 <td>${NOTICE_STATUS_NAMES[n.status] ?? n.status}</td><td class="num">${n.delivery?.attempts ?? 0}</td><td class="muted">${n.delivery?.messageId ?? ''}</td><td>${n.statusReason ?? n.delivery?.error ?? ''}</td></tr>`,
 )}</table>`;
 }
