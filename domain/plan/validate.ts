@@ -68,8 +68,11 @@ export interface ValidateOptions {
 export function validatePlan(plan: ParsedPlan, opts: ValidateOptions): Validation {
   const issues: SourceIssue[] = [];
   const tasks: ResolvedTask[] = [];
+  // phrases repeat (80 tasks, 4 phrases); zone arithmetic is the costly part of a large plan
+  const phrases = new Map<string, ReturnType<typeof interpretDeadline>>();
   for (const t of plan.tasks) {
-    const d = interpretDeadline(t.deadlinePhrase, opts.deadlinePhrases, opts.zone);
+    if (!phrases.has(t.deadlinePhrase)) phrases.set(t.deadlinePhrase, interpretDeadline(t.deadlinePhrase, opts.deadlinePhrases, opts.zone));
+    const d = phrases.get(t.deadlinePhrase)!;
     if (!d) {
       issues.push({
         line: t.deadlineLine,
