@@ -49,7 +49,7 @@ test('a preview shows each row with its units by role, its deadline and its own 
   expect(body).toContain('格式：Excel 工作表');
   expect(body).toContain('共 2 处问题，改正后才能导入');
   expect(body).toContain('<tr class=""><td>1</td><td>开展质量提升行动。</td><td>市市场监管局</td><td>市工信局</td><td>2024年底前<br><span class="muted">2024年12月31日</span></td><td></td></tr>');
-  expect(body).toMatch(/<tr class="has-problem"><td>3<\/td><td>培育质量品牌。<\/td><td>市不存在局<\/td><td><\/td><td>2024年三季度前<\/td><td><div class="problem">第6行 任务\(3\)的完成时限「2024年三季度前」不在时限对照表中.*<\/div><div class="problem">第6行 任务\(3\)的责任单位「市不存在局」不在单位名录（数据库）中/);
+  expect(body).toMatch(/<tr class="has-problem"><td>3<\/td><td>培育质量品牌。<\/td><td>市不存在局<\/td><td><\/td><td>2024年三季度前<\/td><td><div class="msg refused problem">第6行 任务\(3\)的完成时限「2024年三季度前」不在时限对照表中.*<\/div><div class="msg refused problem">第6行 任务\(3\)的责任单位「市不存在局」不在单位名录（数据库）中/);
   expect(body).not.toContain('plan-import');
   expect(await h.db.prisma.plan.count({ where: { slug: 'plan' } })).toBe(0);
 });

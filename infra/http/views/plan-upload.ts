@@ -52,21 +52,21 @@ export function previewFragment(p: PreviewInput): SafeHtml {
     const co = t.units.slice(t.leads);
     const at = p.due.get(t.number);
     const due = at ? DateTime.fromISO(at, { zone: p.zone }).toFormat('yyyy年M月d日') : '';
-    return html`<tr class="${own.length ? 'has-problem' : ''}"><td>${t.label || t.number}</td><td>${t.text}</td><td>${lead.join('、')}</td><td>${co.join('、')}</td><td>${t.deadlinePhrase}${due ? html`<br><span class="muted">${due}</span>` : ''}</td><td>${own.map((i) => html`<div class="problem">第${i.line}行 ${i.message}</div>`)}</td></tr>`;
+    return html`<tr class="${own.length ? 'has-problem' : ''}"><td>${t.label || t.number}</td><td>${t.text}</td><td>${lead.join('、')}</td><td>${co.join('、')}</td><td>${t.deadlinePhrase}${due ? html`<br><span class="muted">${due}</span>` : ''}</td><td>${own.map((i) => html`<div class="msg refused problem">第${i.line}行 ${i.message}</div>`)}</td></tr>`;
   });
   const rest = issues.filter((i) => !used.has(i));
   const ok = !issues.length && p.validated;
   const newUnits = p.validated?.newUnits ?? [];
   return html`<h2>${plan.title || '（未找到标题）'}</h2>
 <p>格式：${LAYOUT_NAMES[plan.layout] ?? plan.layout}；印发单位：${plan.issuer ?? '（未注明）'}；任务 ${plan.tasks.length} 项</p>
-${ok ? html`<p class="ok">可以导入。</p>` : html`<p class="error">共 ${issues.length} 处问题，改正后才能导入：</p>`}
+${ok ? html`<p class="msg ok">可以导入。</p>` : html`<p class="msg refused">共 ${issues.length} 处问题，改正后才能导入：</p>`}
 ${rest.length ? html`<ul class="problems">${rest.map((i) => html`<li>第${i.line}行 [${i.field}] ${i.message}</li>`)}</ul>` : ''}
 ${newUnits.length ? html`<p>将新建单位 ${newUnits.length} 个（导入后需补充联系人${newUnits.some((u) => u.group) ? '，单位组需补充成员' : ''}）：${newUnits.map((u) => u.create).join('、')}</p>` : ''}
-<table class="grid preview"><thead><tr><th>编号</th><th>工作任务</th><th>牵头单位</th><th>配合单位</th><th>完成时限</th><th>问题</th></tr></thead><tbody>${rows}</tbody></table>
+<table class="preview"><thead><tr><th>编号</th><th>工作任务</th><th>牵头单位</th><th>配合单位</th><th>完成时限</th><th>问题</th></tr></thead><tbody>${rows}</tbody></table>
 ${ok ? html`<p><button type="button" id="plan-import">导入此方案</button></p>` : ''}`;
 }
 
 export function importedFragment(r: { slug: string; created: boolean; changed: boolean; revision: number; tasks: number; newUnits: number }): SafeHtml {
   const what = r.created ? `已导入新方案「${r.slug}」` : !r.changed ? `方案「${r.slug}」与已导入的版本相同，未作任何修改` : `已修订方案「${r.slug}」（第 ${r.revision} 版）`;
-  return html`<p class="ok">${what}：任务 ${r.tasks} 项${r.newUnits ? `，新建单位 ${r.newUnits} 个（请到「单位」补充联系人）` : ''}。<a href="/tasks?plan=${r.slug}">查看任务</a></p>`;
+  return html`<p class="msg ok">${what}：任务 ${r.tasks} 项${r.newUnits ? `，新建单位 ${r.newUnits} 个（请到「单位」补充联系人）` : ''}。<a href="/tasks?plan=${r.slug}">查看任务</a></p>`;
 }
