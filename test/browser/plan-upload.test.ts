@@ -4,43 +4,27 @@
  * test-artifacts/browser/.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
-import { projectRoot } from '../../config';
 import { startHarness, OFFICE, type Harness } from '../integration/http-support/harness';
 import { freePort } from '../helpers/services';
 import { makeXlsx } from '../helpers/plan-files';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.join(projectRoot(), 'test-artifacts', 'browser');
+import { ARTIFACTS, launchBrowser, type Browser } from '../helpers/browser';
 
 let h: Harness;
-let context: BrowserContext;
-let profile: string;
+let browser: Browser;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchBrowser();
   h = await startHarness({ port: await freePort() });
-  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
-    locale: 'zh-CN',
-  });
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await h?.close();
-  if (profile) fs.rmSync(profile, { recursive: true, force: true });
 }, 30_000);
 
 it('the Office previews an uploaded spreadsheet and imports it from the preview', async () => {
-  const file = path.join(profile, 'shifan-2024.xlsx');
+  const file = path.join(browser.profile, 'shifan-2024.xlsx');
   fs.writeFileSync(
     file,
     await makeXlsx([
@@ -57,7 +41,7 @@ it('the Office previews an uploaded spreadsheet and imports it from the preview'
       },
     ]),
   );
-  const page = await context.newPage();
+  const page = await browser.context.newPage();
   await page.goto(`${h.app.baseUrl}/`);
   await page.waitForSelector('#email');
   await page.fill('#email', OFFICE.email);

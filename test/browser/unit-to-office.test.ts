@@ -6,10 +6,9 @@
  * test-artifacts/browser/.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { createDeliverNotice } from '../../app/notices/deliver-notice';
 import { createRecipientResolver } from '../../app/notices/recipients';
 import { sqlFromPrisma } from '../../app/notices/sql';
@@ -18,43 +17,32 @@ import { createLogger } from '../../infra/logger';
 import { createMailer } from '../../infra/mail/mailer';
 import { startMailSink, type MailSink } from '../../infra/mail/sink';
 import { createOutboxNotificationPort } from '../../infra/outbox';
-import { projectRoot } from '../../config';
 import { startHarness, OFFICE, ZONE, type Harness } from '../integration/http-support/harness';
 import { freePort } from '../helpers/services';
+import { ARTIFACTS, launchBrowser, type Browser } from '../helpers/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.join(projectRoot(), 'test-artifacts', 'browser');
 const quiet = createLogger('error', {}, () => undefined);
 
 
 let h: Harness;
 let sink: MailSink;
+let browser: Browser;
 let context: BrowserContext;
-let profile: string;
 let mailer: ReturnType<typeof createMailer>;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchBrowser();
+  context = browser.context;
   h = await startHarness({ port: await freePort() });
   sink = await startMailSink({ port: 0, logger: quiet });
   mailer = createMailer({ host: sink.host, port: sink.port, secure: false, poolSize: 1, timeoutMs: 5000, logger: quiet });
-  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
-    locale: 'zh-CN',
-  });
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await mailer?.close();
   await sink?.close();
   await h?.close();
-  if (profile) fs.rmSync(profile, { recursive: true, force: true });
 }, 30_000);
 
 async function shot(page: Page, name: string) {
