@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startSupervision } from '../../app/supervise';
+import { currentDirectory, importPlan, loadPlan, PlanInputError } from '../../app/plan-import';
+import { loadConfig } from '../../config';
 import { createTestDatabase } from '../helpers/db';
 import { makeXlsx } from '../helpers/plan-files';
 import { runCli } from '../helpers/services';
@@ -98,4 +100,26 @@ test('import --new-units creates the units without contacts (Nanchang\'s are unt
   expect((refused as Error).message).toBe(
     '无法启动督办：以下单位是导入方案时新建的，尚不完整——示范市各县（市、区）人民政府（缺成员）、示范市工信局（缺联系人）、示范市市场监管局（缺联系人）；请先在单位名录中补充（dubang units import 或看板的联系人编辑），再启动',
   );
+});
+
+test('a plan numbered per section: a revision that shifts the numbers is refused, one that appends is applied', async () => {
+  const cfg = loadConfig({});
+  const write = (name: string, rows: string[]) => {
+    const f = path.join(tmp, name);
+    fs.writeFileSync(f, ['南昌市示范工作要点', '序号\t重点任务\t牵头单位\t完成时限', ...rows].join('\n'));
+    return f;
+  };
+  const base = ['一、政务服务', '1\t任务甲。\t市政数局\t长期', '2\t任务乙。\t市政数局\t长期', '二、市场环境', '1\t任务丙。\t市市场监管局\t长期'];
+  const run = async (f: string) => importPlan(db.prisma, await loadPlan(f, cfg, await currentDirectory(cfg, db.prisma)), { slug: 'per-section', actor: 'test' });
+  expect((await run(write('v1.txt', base))).created).toBe(true);
+  const tasks = await db.prisma.task.findMany({ where: { plan: { slug: 'per-section' } }, orderBy: { number: 'asc' } });
+  expect(tasks.map((t) => [t.number, t.text])).toEqual([[1, '任务甲。'], [2, '任务乙。'], [3, '任务丙。']]);
+
+  const inserted = write('v2.txt', [...base.slice(0, 3), '3\t任务新。\t市政数局\t长期', ...base.slice(3)]);
+  const err = await run(inserted).catch((e: PlanInputError) => e);
+  expect((err as PlanInputError).issues).toEqual([{ line: 6, field: '任务编号', message: expect.stringMatching(/^修订后第 3 项任务是「一\/3」，已导入的第 3 项是「二\/1」：这份方案按分类重新编号/) }]);
+  expect(await db.prisma.task.count({ where: { plan: { slug: 'per-section' } } })).toBe(3);
+
+  const appended = await run(write('v3.txt', [...base, '2\t任务丁。\t市市场监管局\t长期']));
+  expect(appended.diff.added).toEqual([4]);
 });
