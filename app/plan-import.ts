@@ -128,6 +128,28 @@ async function storedSnapshot(tx: Prisma.TransactionClient, planId: string) {
   };
 }
 
+/** A plan numbered per section: its task paths by number, kept with the import for the next revision. */
+function pathsOf(v: ValidatedPlan): { paths?: Record<number, string> } {
+  return v.tasks.some((t) => t.path !== String(t.number)) ? { paths: Object.fromEntries(v.tasks.map((t) => [t.number, t.path])) } : {};
+}
+
+/**
+ * Tasks are stored by number; in a plan that restarts numbering per section the number is the
+ * position, so a revision that inserts or moves a task would pair different tasks by number. The
+ * paths recorded with the last import tell: a number whose path changed is refused, naming both.
+ */
+async function refuseRenumbered(tx: Prisma.TransactionClient, planId: string, loaded: LoadedPlan): Promise<void> {
+  const last = await tx.auditEvent.findFirst({ where: { planId, action: { in: ['plan.imported', 'plan.revised'] } }, orderBy: { at: 'desc' }, select: { data: true } });
+  const stored = (last?.data as { paths?: Record<string, string> } | null)?.paths;
+  if (!stored) return;
+  const moved = loaded.validated.tasks.filter((t) => stored[t.number] !== undefined && stored[t.number] !== t.path);
+  if (!moved.length) return;
+  throw new PlanInputError(
+    loaded.file,
+    moved.map((t) => ({ line: t.line, field: '任务编号', message: `修订后第 ${t.number} 项任务是「${t.path}」，已导入的第 ${t.number} 项是「${stored[t.number]}」：这份方案按分类重新编号，插入或移动任务会让后面的任务对不上，不能按修订导入；请把新任务加在最后，或以新的方案标识 (--plan) 导入` })),
+  );
+}
+
 /**
  * Applies a loaded plan in one transaction (serialised per plan with an advisory lock). With
  * `dryRun`, computes the diff and changes nothing.
@@ -144,6 +166,7 @@ export async function importPlan(
       if (opts.seedDirectory && (await tx.unit.count()) === 0) await syncDirectoryTx(tx, opts.seedDirectory, opts.actor);
       const existing = await tx.plan.findUnique({ where: { slug: opts.slug } });
       const before = existing ? await storedSnapshot(tx, existing.id) : { tasks: [], assignments: [] };
+      if (existing) await refuseRenumbered(tx, existing.id, loaded);
       const diff = diffPlan(before, snapshotOf(v));
       const newUnits = v.newUnits.map((u) => ({ name: u.create, group: u.group }));
       const base = { slug: opts.slug, created: !existing, diff, summary: loaded.summary, newUnits };
@@ -270,7 +293,7 @@ export async function importPlan(
         entityType: 'Plan',
         entityId: plan.id,
         planId: plan.id,
-        data: { file: path.basename(loaded.file), sha256: loaded.sha256, encoding: loaded.encoding, revision: plan.revision, summary: loaded.summary, diff: existing ? diff : { added: diff.added.length } },
+        data: { file: path.basename(loaded.file), sha256: loaded.sha256, encoding: loaded.encoding, revision: plan.revision, summary: loaded.summary, diff: existing ? diff : { added: diff.added.length }, ...pathsOf(v) },
       });
       return { ...base, planId: plan.id, changed: true, revision: plan.revision };
     },

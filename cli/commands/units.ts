@@ -40,7 +40,9 @@ export function register(program: Command): void {
               .map((u) => {
                 const c = u.contacts.map((x) => `${x.name} <${x.email}>${x.digest ? '（每日摘要）' : ''}`).join('，');
                 const m = u.members?.length ? ` 成员: ${u.members.join('、')}` : '';
-                return `${u.name} [${UNIT_KIND_NAMES[u.kind] ?? u.kind}]${u.aliases.length ? ` 别名: ${u.aliases.join('、')}` : ''}${m}${c ? ` 联系人: ${c}` : ''}`;
+                // units a plan import created (--new-units) wait for contacts or members: say so
+                const missing = u.kind === 'GROUP' ? (u.members?.length ? '' : '（缺成员）') : c ? '' : '（缺联系人）';
+                return `${u.name} [${UNIT_KIND_NAMES[u.kind] ?? u.kind}]${missing}${u.aliases.length ? ` 别名: ${u.aliases.join('、')}` : ''}${m}${c ? ` 联系人: ${c}` : ''}`;
               })
               .join('\n'),
         });

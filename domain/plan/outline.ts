@@ -24,10 +24,10 @@ export interface Numbered {
 
 const STYLES: [NumStyle, RegExp][] = [
   ['pcn', /^[(（]\s*([一二三四五六七八九十]{1,3})\s*[)）]\s*/],
-  ['par', /^[(（]\s*([0-9０-９]{1,3})\s*[)）]\s*/],
+  ['par', /^[(（]\s*([0-9０-９]{1,5})\s*[)）]\s*/],
   ['cn', /^([一二三四五六七八九十]{1,3})\s*[、.．]\s*/],
   // 1. 1、 1． but not 2025.6 or 1.5万
-  ['ar', /^([0-9０-９]{1,3})\s*(?:[、]|[.．](?![0-9０-９]))\s*/],
+  ['ar', /^([0-9０-９]{1,5})\s*(?:[、]|[.．](?![0-9０-９]))\s*/],
   ['circ', /^([①-⑳])\s*/],
 ];
 
@@ -47,7 +47,7 @@ export function numberingOf(text: string): Numbered | null {
 /** A cell holding a bare number (a 序号 cell): 1, 1., （1）, 一. */
 export function bareNumber(text: string): Numbered | null {
   const t = text.trim();
-  if (/^[0-9０-９]{1,4}$/.test(t)) return { style: 'ar', n: Number(foldDigits(t)), label: foldDigits(t), rest: '' };
+  if (/^[0-9０-９]{1,6}$/.test(t)) return { style: 'ar', n: Number(foldDigits(t)), label: foldDigits(t), rest: '' };
   const m = numberingOf(t);
   return m && !m.rest.trim() ? m : null;
 }

@@ -102,12 +102,14 @@ export function readParagraphs(lines: readonly Cell[], opts: { defaultDeadline?:
       entries.push({ type: 'num', num, text: (inl ? num.rest.slice(0, inl.at) : num.rest).trim(), line: c.line, labels: inl?.labels ?? null, inline: !!inl });
       continue;
     }
-    // an unnumbered line continues the numbered paragraph above (a wrapped task), unless labels came between
+    // an unnumbered line continues the numbered paragraph above (a wrapped task, or its bracket
+    // wrapped onto the next line), unless labels came between
     const prev = entries[entries.length - 1];
     if (prev?.type === 'num' && !prev.labels) {
-      const inl = inlineLabels(c.text, c.line);
-      prev.text += (inl ? c.text.slice(0, inl.at) : c.text).trim();
-      if (inl) Object.assign(prev, { labels: inl.labels, inline: true });
+      prev.text += c.text.trim();
+      // only a line that closes a bracket can end an inline label (keeps long body paragraphs linear)
+      const inl = /[)）〕\]】][。.；;]?$/.test(c.text) ? inlineLabels(prev.text, c.line) : null;
+      if (inl) Object.assign(prev, { text: prev.text.slice(0, inl.at).trim(), labels: inl.labels, inline: true });
     }
   }
 

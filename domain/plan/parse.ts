@@ -154,6 +154,17 @@ interface AnnexResult {
   outline: OutlineEntry[];
 }
 
+/** A units cell wrapped over lines (a line ending in 、 or ，, or the next starting with one) is one cell. */
+function joinWrapped(block: Cell[]): Cell[] {
+  const out: Cell[] = [];
+  for (const c of block) {
+    const prev = out[out.length - 1];
+    if (prev && !looksLikeDeadline(c.text) && (/[、，,]$/.test(prev.text) || /^[、，,]/.test(c.text))) out[out.length - 1] = { text: prev.text + c.text, line: prev.line };
+    else out.push(c);
+  }
+  return out;
+}
+
 /** Walks the annex cells: headings, then task blocks of text, units and deadline. */
 function readAnnex(cells: readonly Cell[], endedBy: Cell | null, issues: SourceIssue[]): AnnexResult {
   const sections: ParsedSection[] = [];
@@ -240,7 +251,7 @@ function readAnnex(cells: readonly Cell[], endedBy: Cell | null, issues: SourceI
     const n = Number(foldDigits(m[1]!));
     let j = i + 1;
     while (j < cells.length && kinds[j] === 'other' && !isHeaderAt(j)) j++;
-    const block = cells.slice(i + 1, j);
+    const block = joinWrapped(cells.slice(i + 1, j));
     const next = cells[j];
     const last = j >= cells.length;
     i = j;
@@ -254,7 +265,11 @@ function readAnnex(cells: readonly Cell[], endedBy: Cell | null, issues: SourceI
     }
     lastNo = n;
     if (!seen.has(n)) seen.set(n, c.line);
-    const text = m[2]!.trim();
+    // a task text wrapped over lines: cells before the units cell when the third cell is the deadline
+    let text = m[2]!.trim();
+    while (block.length > 2 && looksLikeDeadline(block[2]!.text) && !looksLikeDeadline(block[1]!.text) && !text.endsWith('。') && !/[、，,]/.test(block[0]!.text.slice(-1))) {
+      text += block.shift()!.text;
+    }
     if (!text) issue(c.line, '工作任务', `任务(${n})的工作任务内容为空：编号之后应为任务内容`);
     if (!sec) issue(c.line, '分类', `任务(${n})之前应有一级分类标题，如「(一)…」`);
     else sec.tasks++;

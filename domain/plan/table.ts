@@ -180,7 +180,7 @@ export function readTableRows(rows: readonly TableRow[], map: ColumnMap, opts: T
       continue;
     }
     if (extra.length) {
-      issues.push({ line: r.line, field: '表格', message: `这一行有 ${filled.length} 格，多于表头的 ${map.size} 列：${extra.map(([i, c]) => `${name(r, i)}${quote(c, 20)}`).join('、')} 不在任何表头列下；请检查是否错行或多了分隔符` });
+      issues.push({ line: r.line, field: '表格', message: `这一行在表头的 ${map.size} 列之外还有内容：${extra.map(([i, c]) => `${name(r, i)}${quote(c, 20)}`).join('、')} 不在任何表头列下；请检查是否错行或多了分隔符` });
       continue;
     }
     if (!taskText) {

@@ -68,8 +68,13 @@ export interface ValidateOptions {
 export function validatePlan(plan: ParsedPlan, opts: ValidateOptions): Validation {
   const issues: SourceIssue[] = [];
   const tasks: ResolvedTask[] = [];
+  // phrases repeat (80 tasks, 4 phrases); zone arithmetic is the costly part of a large plan
+  const phrases = new Map<string, ReturnType<typeof interpretDeadline>>();
   for (const t of plan.tasks) {
-    const d = interpretDeadline(t.deadlinePhrase, opts.deadlinePhrases, opts.zone);
+    // a task without a deadline phrase was reported by the parser (no 完成时限 column or cell)
+    if (!t.deadlinePhrase) continue;
+    if (!phrases.has(t.deadlinePhrase)) phrases.set(t.deadlinePhrase, interpretDeadline(t.deadlinePhrase, opts.deadlinePhrases, opts.zone));
+    const d = phrases.get(t.deadlinePhrase)!;
     if (!d) {
       issues.push({
         line: t.deadlineLine,

@@ -28,6 +28,7 @@ import { registerUnitForm } from './routes/unit-form';
 import { registerAuth } from './routes/auth';
 import { registerApi } from './routes/api';
 import { registerDashboard } from './routes/dashboard';
+import { registerPlanUpload } from './routes/plan-upload';
 import { registerOps, type HealthCheck } from './routes/ops';
 import { registerStatic } from './routes/static';
 import { errorPage, sendPage } from './views/layout';
@@ -278,6 +279,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   registerUnitForm(app, ctx);
   registerApi(app, ctx);
   registerDashboard(app, ctx);
+  registerPlanUpload(app, ctx);
   if (deps.mountQueueBoard) {
     const mount = deps.mountQueueBoard;
     await app.register(async (scope) => {

@@ -94,7 +94,7 @@ describe('importing the real plan', () => {
     const unitLine = lines.indexOf('市金融局') + 1;
     expect(err!.issues).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ line: unitLine, field: '责任单位', message: expect.stringContaining('「市金融局」不在单位名录中') }),
+        expect.objectContaining({ line: unitLine, field: '责任单位', message: expect.stringContaining('「市金融局」不在单位名录（数据库）中') }),
         expect.objectContaining({ line: unitLine + 2, field: '完成时限', message: expect.stringContaining('「2025年三季度前」不在时限对照表中') }),
       ]),
     );

@@ -128,3 +128,14 @@ describe('formats that cannot be read', () => {
     await expect(planSourceOfBuffer(ole, 'plan.txt')).rejects.toThrow(/旧版 Office\/WPS 二进制文件.*另存为 \.docx 或 \.xlsx/);
   });
 });
+
+describe('.csv (a spreadsheet saved as CSV)', () => {
+  it('reads like a sheet, quoted multi-line cells included; messages name the cell', async () => {
+    const csv = '序号,重点任务,牵头单位,配合单位,完成时限\n一、质量提升,,,,\n1,"开展质量提升行动，\n落实要求。",市市场监管局,"市工信局\n市商务局",2024年底前\n2,推进标准化建设。,市工信局,,长期,多余\n';
+    const src = await planSourceOfBuffer(Buffer.from(csv), 'plan.csv');
+    const r = parsePlanDocument(src.doc);
+    expect(r.plan.layout).toBe('sheet');
+    expect(r.plan.tasks.map(view)[0]).toEqual(['1', '开展质量提升行动，落实要求。', ['市市场监管局'], ['市工信局', '市商务局'], '2024年底前']);
+    expect(r.issues.filter((i) => i.field !== '标题')).toEqual([{ line: 6, field: '表格', message: '这一行在表头的 5 列之外还有内容：F6「多余」 不在任何表头列下；请检查是否错行或多了分隔符' }]);
+  });
+});

@@ -215,3 +215,23 @@ describe('titles', () => {
     expect(r.issues).toEqual([]);
   });
 });
+
+describe('a realistic 营商环境 document', () => {
+  it('责任单位 lines with （排名第一的为牵头单位，下同）, an inline bracket wrapped onto the next line, a body numbered like the tasks', () => {
+    const text =
+      '示范市人民政府办公室文件\n示政办发〔2024〕3号\n示范市人民政府办公室关于印发示范市2024年优化营商环境若干措施的通知\n' +
+      '各县（区）人民政府，市政府各部门：\n现将《示范市2024年优化营商环境若干措施》印发给你们，请认真抓好落实。\n示范市2024年优化营商环境若干措施\n' +
+      '一、总体要求\n1.坚持问题导向。聚焦企业反映强烈的问题。\n2.坚持系统推进。\n' +
+      '二、重点措施\n' +
+      '1.压减涉企审批时限。\n责任单位：市政数局、市发改委（排名第一的为牵头单位，下同）\n完成时限：2024年6月底前\n' +
+      '2.推行惠企政策“免申即享”，实现\n政策精准直达。（牵头单位：市发改委；责任单位：市财政局、\n各县（区）人民政府；完成时限：长期）\n' +
+      '三、保障措施\n各地各部门要加强组织领导。\n';
+    const plan = ok(parsePlanText(text));
+    expect(plan).toMatchObject({ title: '示范市2024年优化营商环境若干措施', issuer: '示范市人民政府办公室' });
+    expect(plan.tasks.map(view)).toEqual([
+      { path: '1', label: '1', text: '压减涉企审批时限。', lead: ['市政数局'], co: ['市发改委'], deadline: '2024年6月底前' },
+      { path: '2', label: '2', text: '推行惠企政策“免申即享”，实现政策精准直达。', lead: ['市发改委'], co: ['市财政局', '各县（区）人民政府'], deadline: '长期' },
+    ]);
+    expect(plan.sections.map((s) => s.title)).toEqual(['重点措施']);
+  });
+});

@@ -98,6 +98,19 @@ describe('variants of the real file read the same plan', () => {
     expect(essence(r.plan)).toEqual(essence(base));
   });
 
+  it('a units cell wrapped after 、 and a task text wrapped over two lines: same plan', () => {
+    const wrapped = edit((l) => {
+      // (1)'s units: 市科技局、市工信局、 / 各县(区)人民政府…; (2)'s text: 实施市级 / 重大科技项目。
+      l[133] = l[133]!.replace('市科技局、市工信局、', '市科技局、市工信局、\n');
+      l[137] = '(2)实施市级\n重大科技项目。';
+    });
+    const r = parsePlanText(wrapped);
+    expect(r.issues).toEqual([]);
+    expect(essence(r.plan)).toEqual(essence(base));
+    expect(r.plan.tasks[0]!.units).toEqual(base.tasks[0]!.units);
+    expect(r.plan.tasks[1]!.text).toBe('实施市级重大科技项目。');
+  });
+
   it('the annex alone, without the web page around it, still needs the 附件 line and header', () => {
     const annexOnly = ['南昌市深入推进质量强市建设实施方案', ...LINES.slice(117, 677)].join('\n');
     const r = parsePlanText(annexOnly);

@@ -34,7 +34,7 @@ export function layout(o: LayoutOptions, body: SafeHtml): SafeHtml {
 ${
   s
     ? html`<nav>${NAV.map(([k, href, label]) => html`<a href="${href}" class="${k === o.active ? 'active' : ''}">${label}</a>`)}
-${s.role === 'office' ? html`<a href="/admin/queues/" target="_blank" rel="noopener">队列</a>` : ''}</nav>
+${s.role === 'office' ? html`<a href="/plans/upload" class="${o.active === 'plan-upload' ? 'active' : ''}">导入方案</a><a href="/admin/queues/" target="_blank" rel="noopener">队列</a>` : ''}</nav>
 <form class="who" method="post" action="/logout"><input type="hidden" name="_csrf" value="${s.csrfToken}"><span>${s.name}（${s.role === 'office' ? '督办员' : '领导小组·只读'}）</span><button type="submit">退出</button></form>`
     : ''
 }</header>

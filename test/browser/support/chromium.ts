@@ -11,6 +11,8 @@ export const ARTIFACTS = path.join(projectRoot(), 'test-artifacts', 'browser');
 
 export interface Browser {
   context: BrowserContext;
+  /** the throwaway profile directory (removed by close): a place for files a test uploads */
+  profile: string;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export async function launchChromium(): Promise<Browser> {
   });
   return {
     context,
+    profile,
     async close() {
       await context.close();
       fs.rmSync(profile, { recursive: true, force: true });
