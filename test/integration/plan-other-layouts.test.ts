@@ -94,7 +94,7 @@ test('import --new-units creates the units without contacts (Nanchang\'s are unt
   expect(await db.prisma.unit.count({ where: { name: { startsWith: '示范市' } } })).toBe(3);
 
   const list = runCli(['units', 'list'], env).stdout.split('\n');
-  expect(list.filter((l) => /缺(联系人|成员)/.test(l)).sort()).toEqual(['示范市各县（市、区）人民政府 [GROUP]（缺成员）', '示范市工信局 [OTHER]（缺联系人）', '示范市市场监管局 [OTHER]（缺联系人）'].sort());
+  expect(list.filter((l) => /缺(联系人|成员)/.test(l)).sort()).toEqual(['示范市各县（市、区）人民政府 [单位组]（缺成员）', '示范市工信局 [其他]（缺联系人）', '示范市市场监管局 [其他]（缺联系人）'].sort());
 
   const refused = await startSupervision({ db: db.prisma, client: {} as Client, taskQueue: 'unused' }, { planSlug: 'shifan', zone: 'Asia/Shanghai', policy: {} }).catch((e: Error) => e);
   expect((refused as Error).message).toBe(
