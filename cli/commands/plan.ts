@@ -279,20 +279,22 @@ export function register(program: Command): void {
     }),
   );
 
-  plan
-    .command('preview <source>')
+  withReadOptions(
+    plan
+      .command('preview <source>')
     .description('the whole notice calendar of a plan file or an imported plan as if supervision started --as-of (catch-up first); starts and sends nothing')
     .requiredOption('--as-of <date>', 'YYYY-MM-DD (start of that day in the plan zone) or an ISO instant with offset')
     .option('--horizon-days <n>', 'how many days ahead to list', '365')
     .option('--units <file>', 'resolve unit names of a plan file with this directory file')
-    .option('--no-db', 'plan file only: do not consult the database directory (use config/units.json)')
+    .option('--no-db', 'plan file only: do not consult the database directory (use config/units.json)'),
+  )
     .action(
-      action(async (source: string, opts: { asOf: string; horizonDays: string; units?: string; db: boolean }, cmd: Command) => {
+      action(async (source: string, opts: ReadFlags & { asOf: string; horizonDays: string; units?: string; db: boolean }, cmd: Command) => {
         const cfg = config();
         const horizonDays = Number(opts.horizonDays);
         if (!Number.isInteger(horizonDays) || horizonDays < 1 || horizonDays > 3660) throw new UserError(`--horizon-days「${opts.horizonDays}」应为 1 到 3660 之间的整数`);
         const asOfMs = parseAsOf(opts.asOf, cfg.timezone);
-        const tasks = fs.existsSync(source) ? previewTasksOfPlan((await load(source, opts.units, opts.db)).validated) : await withDb(cfg, (db) => previewTasksOfDb(db, source));
+        const tasks = fs.existsSync(source) ? previewTasksOfPlan((await load(source, opts.units, opts.db, loadOptions(opts))).validated) : await withDb(cfg, (db) => previewTasksOfDb(db, source));
         const data = previewNotices(cfg, tasks, asOfMs, horizonDays);
         print(cmd, { data, human: previewText });
       }),
