@@ -20,6 +20,7 @@ import { readDirectoryFile } from '../../infra/units-file';
 import { createOutboxNotificationPort } from '../../infra/outbox';
 import { SHEETS, SUMMARY_COLUMNS, summaryRow } from '../../infra/export/xlsx';
 import { createTestDatabase } from '../helpers/db';
+import { superviseAllDelivered } from '../helpers/delivered';
 import { REAL_PLAN } from '../helpers/paths';
 
 const cfg = loadConfig({});
@@ -34,16 +35,7 @@ beforeAll(async () => {
   const loaded = await loadPlan(REAL_PLAN, cfg, await currentDirectory(cfg, db.prisma));
   await importPlan(db.prisma, loaded, { slug: SLUG, actor: 'test', seedDirectory: readDirectoryFile(cfg.unitsFile) });
   // supervised from the plan's effective date; every assignment's 交办通知 delivered (SENT, with its Message-ID) at 10:05
-  const from = new Date('2024-04-10T10:00:00+08:00');
-  const sent = new Date('2024-04-10T10:05:00+08:00');
-  await db.prisma.assignment.updateMany({ data: { supervisedFrom: from } });
-  await db.prisma.$executeRaw`
-    INSERT INTO "Notice" (id, key, kind, "assignmentId", "dueAt", recipients, payload, status, "updatedAt")
-    SELECT gen_random_uuid(), 'notice-' || a.id || '-assignment-' || ${sent.getTime()}, 'assignment', a.id, ${sent}, ARRAY['liaison'], '{"to":["liaison"]}'::jsonb, 'SENT', now()
-    FROM "Assignment" a`;
-  await db.prisma.$executeRaw`
-    INSERT INTO "Delivery" (id, "noticeId", "messageId", attempts, status, "sentAt")
-    SELECT gen_random_uuid(), n.id, '<' || n.id || '@dubang.test>', 1, 'SENT', n."dueAt" FROM "Notice" n WHERE n.kind = 'assignment'`;
+  await superviseAllDelivered(db.prisma, { from: new Date('2024-04-10T10:00:00+08:00'), sent: new Date('2024-04-10T10:05:00+08:00') });
 }, 60_000);
 afterAll(async () => {
   await db?.drop();
