@@ -282,7 +282,7 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
     };
     const uncount = (kind: Uncounted['kind'], period: string | null, dueAt: number | null, reason: string) => {
       c.uncounted++;
-      acc.uncounted.push({ kind, plan: task.planSlug, task: task.number, assignmentId: a.id, period, dueAt: iso(dueAt), reason: `${label}${reason}，未通知，不计` });
+      acc.uncounted.push({ kind, plan: task.planSlug, task: task.number, assignmentId: a.id, period, dueAt: iso(dueAt), reason: `${label}${reason}（未通知，不计）` });
     };
     const told = noticesBy.get(a.id) ?? NO_NOTICES;
     if (told.length) acc.asked = true;
@@ -301,7 +301,7 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
       const after = before ? undefined : told.find((n) => STARTS_OVERDUE_CLOCK.has(n.kind) && aboutDeadline(n) && n.sentAt > j.due);
       const asked = before ?? after ?? null;
       const clock = before ? j.due : after ? after.sentAt : null;
-      const clockNote = after ? `（时限届满前未通知，自${day(after.sentAt)}督办起计）` : '';
+      const clockNote = after ? `（时限届满前未通知，自${day(after.sentAt)}${cite(after).kind}送达起计）` : '';
       const extEv: Evidence[] = [...j.applied, ...j.tooLate].map((e) => ({ type: 'Extension', id: e.id }));
       const extNote =
         (j.applied.length ? `（已按${day(j.applied[j.applied.length - 1]!.decidedAt!)}批准的延期时限考核）` : '') +
@@ -311,7 +311,7 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
           c.completedOnTime++;
           trow.completedOnTime++;
         } else if (clock === null || completed <= clock) {
-          uncount('completedLate', null, j.due, `应于${day(j.due)}前完成，${day(completed)}销号，此前未收到通知`);
+          uncount('completedLate', null, j.due, `应于${day(j.due)}前完成，${day(completed)}销号，销号前未收到相关通知`);
         } else {
           c.completedLate++;
           trow.completedLate++;
@@ -327,7 +327,7 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
         }
       } else if (cancelled === null) {
         if (j.due < A && (clock === null || clock >= A)) {
-          uncount('overdue', null, j.due, `完成时限为${day(j.due)}，截至${asOfDay}仍未完成，但未收到交办或督办通知`);
+          uncount('overdue', null, j.due, `完成时限为${day(j.due)}，截至${asOfDay}仍未完成，但时限届满前未通知，此后也未督办`);
         } else if (j.due < A) {
           c.overdue++;
           trow.overdue++;
@@ -366,7 +366,7 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
       const r = byPeriod.get(o.period);
       const asked = told.find((n) => asksReport(n, o.period, o.dueAt));
       if (!asked) {
-        if (!(r && r.submittedAt <= A && r.submittedAt <= o.dueAt)) uncount('report', o.period, o.dueAt, `${periodName(o.period)}应于${day(o.dueAt)}前报送，未收到要求报送的通知`);
+        if (!(r && r.submittedAt <= A && r.submittedAt <= o.dueAt)) uncount('report', o.period, o.dueAt, `${periodName(o.period)}应于${day(o.dueAt)}前报送，但未收到要求报送的通知`);
         continue;
       }
       // first asked after the due day: due N workdays after that notice
@@ -408,7 +408,7 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
     const ackAsked = told.find((n) => ASKS_ACK.has(n.kind));
     const acknowledged = a.acknowledgedAt !== null && a.acknowledgedAt <= A;
     if (!ackAsked && !acknowledged && a.supervisedFrom !== null && a.supervisedFrom >= S && a.supervisedFrom < A && closedAt === null) {
-      uncount('ack', null, null, '未收到交办通知，签收');
+      uncount('ack', null, null, '应签收交办任务，但交办通知未送达');
     }
     const ackDue = ackAsked ? ackDeadline(ackAsked.sentAt) : Infinity;
     if (ackAsked && ackDue >= S && ackDue < A && !(closedAt !== null && closedAt <= ackDue)) {

@@ -121,7 +121,7 @@ describe('2026 as of 31 Dec, supervision from 1 Dec 2026', () => {
       // 77–78 tasks each, none ever notified: every overdue one and every acknowledgement is 「未通知，不计」, no grade
       expect(u.counts.assignments).toBeGreaterThanOrEqual(77);
       expect(u.uncounted.length).toBe(u.counts.uncounted);
-      expect(u.uncounted.every((x) => x.reason.endsWith(UNCOUNTED))).toBe(true);
+      expect(u.uncounted.every((x) => x.reason.endsWith(`（${UNCOUNTED}）`))).toBe(true);
       expect(u).not.toHaveProperty('grade');
     }
     // the bounced 交办通知 asked nothing either

@@ -122,7 +122,7 @@ describe('judged only on what a delivered notice asked', () => {
       expect(r.units[0]!.deductions.map((d) => d.kind).sort()).toEqual([...kinds].sort());
     }
     expect(u.uncounted.map((x) => x.kind).sort()).toEqual([...uncounted].sort());
-    for (const x of u.uncounted) expect(x.reason).toMatch(/未通知，不计$/);
+    for (const x of u.uncounted) expect(x.reason).toMatch(/（未通知，不计）$/);
     expect(u.counts.uncounted).toBe(uncounted.length);
   });
 
@@ -139,7 +139,7 @@ describe('judged only on what a delivered notice asked', () => {
     expect(overdue).toMatchObject({
       dueAt: '2026-12-02T01:00:00.000Z',
       notice: { id: 'n1', kind: '督办通知', sentAt: '2026年12月2日 09:00', slip: '督〔2026〕0001号' },
-      reason: '任务(3)完成时限为2025-12-31，截至2026-12-31仍未完成（时限届满前未通知，自2026-12-02督办起计）；依据督办通知（2026年12月2日 09:00发出，督办单督〔2026〕0001号）',
+      reason: '任务(3)完成时限为2025-12-31，截至2026-12-31仍未完成（时限届满前未通知，自2026-12-02督办通知送达起计）；依据督办通知（2026年12月2日 09:00发出，督办单督〔2026〕0001号）',
     });
     expect(overdue.evidence).toContainEqual({ type: 'Notice', id: 'n1' });
     const ack = d.find((x) => x.kind === 'ackLate')!;
