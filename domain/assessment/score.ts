@@ -177,13 +177,19 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
     return s;
   };
   const asOfDay = day(A - 1);
-  const cite = (n: NoticeFact): NoticeCitation => ({
-    id: n.id,
-    kind: KIND_LABELS[n.kind] ?? '通知',
-    sentAt: DateTime.fromMillis(n.sentAt, { zone }).toFormat('yyyy年M月d日 HH:mm'),
-    messageId: n.messageId,
-    slip: n.slip,
-  });
+  // One citation per notice fact, its time formatted once per minute (a notice asks for many things).
+  const citeMemo = new Map<NoticeFact, NoticeCitation>();
+  const minuteMemo = new Map<number, string>();
+  const cite = (n: NoticeFact): NoticeCitation => {
+    let c = citeMemo.get(n);
+    if (!c) {
+      const minute = Math.floor(n.sentAt / 60_000);
+      let sentAt = minuteMemo.get(minute);
+      if (sentAt === undefined) minuteMemo.set(minute, (sentAt = DateTime.fromMillis(n.sentAt, { zone }).toFormat('yyyy年M月d日 HH:mm')));
+      citeMemo.set(n, (c = { id: n.id, kind: KIND_LABELS[n.kind] ?? '通知', sentAt, messageId: n.messageId, slip: n.slip }));
+    }
+    return c;
+  };
 
   const units = new Map(facts.units.map((u) => [u.id, u]));
   const excluded = new Set(rubric.excludedUnitKinds);
