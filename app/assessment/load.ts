@@ -37,14 +37,15 @@ export async function loadAssessmentFacts(db: Pick<PrismaClient, '$queryRaw'>, o
       AND (a."completedAt" IS NULL OR a."completedAt" >= ${from}) ${planFilter}`;
 
   // Delivered notices (a SENT delivery by the as-of instant), as plain facts per assignment: a
-  // notice about one assignment, and each item of a unit's catch-up letter, resolved through the
+  // notice about one assignment sent to the unit (its liaison or leader; a review reminder or a
+  // chase addressed to the Office alone asks the unit nothing), and each item of a unit's catch-up letter, resolved through the
   // letter's plan, the item's task number and unit name to the assignment it lists.
   const delivered = Prisma.sql`d.status = 'SENT' AND d."sentAt" IS NOT NULL AND d."sentAt" <= ${asOf}`;
   const noticeFacts = Prisma.sql`
     SELECT n.id::text AS id, n."assignmentId"::text AS "assignmentId", n.kind, ${ms('d."sentAt"')} AS "sentAt", d."messageId" AS "messageId",
            COALESCE(s.number, n.payload->'slip'->>'number') AS slip, n.payload->>'period' AS period, NULL::text AS what
     FROM "Notice" n JOIN "Delivery" d ON d."noticeId" = n.id LEFT JOIN "SupervisionSlip" s ON s.id = n."slipId"
-    WHERE ${delivered} AND n."assignmentId" IN (${inScope})
+    WHERE ${delivered} AND n.recipients && ARRAY['liaison', 'leader'] AND n."assignmentId" IN (${inScope})
     UNION ALL
     SELECT n.id::text, a.id::text, n.kind, ${ms('d."sentAt"')}, d."messageId", it->>'slipNumber', it->>'period', it->>'what'
     FROM "Notice" n JOIN "Delivery" d ON d."noticeId" = n.id

@@ -107,6 +107,9 @@ const TELLS_DEADLINE = new Set(['assignment', 'deadline_reminder', 'supervision'
 /** The kinds that start the clock of a deadline already past when the unit was first told: 督办 and the catch-up letter. */
 const STARTS_OVERDUE_CLOCK = new Set(['supervision', 'catchup_unit']);
 
+/** The kinds that ask a unit something: a unit told only of a decision is not graded on that. */
+const ASKS_UNIT = new Set([...ASKS_ACK, ...TELLS_DEADLINE, 'report_reminder', 'report_chase']);
+
 /** Whether a delivered notice tells the unit the assignment's deadline (a catch-up item about a missing report does not). */
 const aboutDeadline = (n: NoticeFact): boolean => n.kind !== 'catchup_unit' || n.what === 'deadline';
 
@@ -291,7 +294,7 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
       acc.uncounted.push({ kind, plan: task.planSlug, task: task.number, assignmentId: a.id, period, dueAt: iso(dueAt), reason: `${label}${reason}（未通知，不计）` });
     };
     const told = noticesBy.get(a.id) ?? NO_NOTICES;
-    if (told.length) acc.asked = true;
+    if (told.some((n) => ASKS_UNIT.has(n.kind))) acc.asked = true;
 
     // Deadline items: completed on time, completed late, overdue, or still open.
     const exts = extensionsBy.get(a.id) ?? NONE;

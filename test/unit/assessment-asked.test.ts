@@ -84,6 +84,7 @@ describe('judged only on what a delivered notice asked', () => {
     // [case, history, score (null = not graded), deductions, uncounted]
     ['rule-bound county never notified: not graded; its overdue task and acknowledgement shown, not counted', { unit: 'C' }, null, [], ['overdue', 'ack']],
     ['no notice delivered by the as-of instant (the letter went out in January): not graded', { notices: [{ kind: 'assignment', sent: '2027-01-05T09:00' }] }, null, [], ['overdue', 'ack']],
+    ['told only of an Office decision: asked nothing, not graded', { notices: [{ kind: 'decision', sent: '2026-12-10T09:00' }] }, null, [], ['overdue', 'ack']],
     ['交办通知 only, after the deadline had passed: acknowledgement late (−0.5); the old deadline waits for a 督办', { notices: [ASSIGNED] }, 99.5, ['ackLate'], ['overdue']],
     ['then a 督办 with its slip: overdue from the 督办 (−5), the blue slip (−1), acknowledgement late (−0.5)', { notices: [ASSIGNED, SUPERVISION], slips: [{ number: '督〔2026〕0001号', issued: '2026-12-02T09:00' }] }, 93.5, ['overdue', 'ackLate', 'slipBlue'], []],
     ['a catch-up letter listing the item sets the clock and asks for the acknowledgement', { notices: [{ kind: 'catchup_unit', sent: '2026-12-01T10:05', what: 'deadline' }] }, 94.5, ['overdue', 'ackLate'], []],
