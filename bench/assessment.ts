@@ -92,14 +92,24 @@ async function main(): Promise<void> {
                timestamptz '2025-03-01 10:00+08' + (abs(hashtext(id::text || colour)) % 280) * interval '1 day'
         FROM (SELECT id, c.colour, c.pct FROM "Assignment" CROSS JOIN (VALUES ('BLUE', 10), ('ORANGE', 5), ('RED', 2)) c(colour, pct)) x
         WHERE abs(hashtext(id::text || colour || 's')) % 100 < pct`);
+      // what was asked: supervised from creation, every 交办通知 delivered 5 minutes later, each slip's 督办通知 when issued
+      await p.$executeRawUnsafe(`UPDATE "Assignment" SET "supervisedFrom" = "createdAt"`);
+      await p.$executeRawUnsafe(`
+        INSERT INTO "Notice"(id, key, kind, "assignmentId", "slipId", "dueAt", recipients, payload, status, "updatedAt")
+        SELECT gen_random_uuid(), 'notice-' || id || '-assignment', 'assignment', id, NULL, "createdAt" + interval '5 minutes', ARRAY['liaison'], '{}'::jsonb, 'SENT'::"NoticeStatus", now() FROM "Assignment"
+        UNION ALL
+        SELECT gen_random_uuid(), 'notice-' || "assignmentId" || '-supervision-' || id, 'supervision', "assignmentId", id, "issuedAt", ARRAY['liaison'], '{}'::jsonb, 'SENT'::"NoticeStatus", now() FROM "SupervisionSlip"`);
+      await p.$executeRawUnsafe(`
+        INSERT INTO "Delivery"(id, "noticeId", "messageId", attempts, status, "sentAt")
+        SELECT gen_random_uuid(), id, '<' || id || '@bench>', 1, 'SENT', "dueAt" FROM "Notice"`);
       await p.$executeRawUnsafe('ANALYZE');
     });
     const counts = await p.$queryRawUnsafe<Record<string, number>[]>(`SELECT
       (SELECT count(*)::int FROM "Assignment") AS assignments, (SELECT count(*)::int FROM "Report") AS reports,
       (SELECT count(*)::int FROM "Extension") AS extensions, (SELECT count(*)::int FROM "SupervisionSlip") AS slips,
-      (SELECT count(*)::int FROM "AuditEvent") AS audit`);
+      (SELECT count(*)::int FROM "AuditEvent") AS audit, (SELECT count(*)::int FROM "Delivery") AS deliveries`);
     const c = counts[0]!;
-    rows.push(['data', '', `${c.assignments} assignments, ${c.reports} reports, ${c.extensions} extensions, ${c.slips} slips, ${c.audit} audit events`]);
+    rows.push(['data', '', `${c.assignments} assignments, ${c.reports} reports, ${c.extensions} extensions, ${c.slips} slips, ${c.audit} audit events, ${c.deliveries} delivered notices`]);
 
     const config = parseAssessmentConfig(JSON.parse(fs.readFileSync(path.join(cfg.configDir, 'assessment.json'), 'utf8')));
     const opts = { year: 2025, now: Date.parse('2026-06-01T00:00:00Z'), zone: cfg.timezone, config, isWorkday: officialWorkdays(cfg.timezone) };

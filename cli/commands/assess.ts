@@ -87,6 +87,9 @@ export function register(program: Command): void {
               '排名  得分    等次  单位（主要扣分原因）',
               ...r.units.map((u) => `${String(u.rank).padStart(3)}  ${u.score.toFixed(2).padStart(6)}  ${u.grade.padEnd(4)}  ${u.unit}（${mainReasons(u)}）`),
             ];
+            // units no delivered notice asked anything of: listed, not graded (docs/assessment.md)
+            if (r.unassessed.length) lines.push('', `未通知，不计（未收到任何送达的督办通知，不评定等次）：${r.unassessed.map((u) => `${u.unit}（${u.counts.uncounted}项）`).join('、')}`);
+            if (r.totals.uncounted) lines.push(`未经通知送达、不计入考核的事项共 ${r.totals.uncounted} 项，见明细表「计分」列。`);
             if (files) lines.push('', '已生成:', ...Object.values(files).map((f) => `  ${f}`));
             if (notice) lines.push(notice.created ? `已提交考核通报邮件 (${notice.key})` : `考核通报邮件此前已提交，未重复发送 (${notice.key})`);
             return lines.join('\n');

@@ -71,7 +71,10 @@ export function renderBulletin(r: AssessmentResult, opts: BulletinOptions = {}):
     `　　本${r.interim ? '期' : '年度'}共有${t.units}个责任单位参加考核，涉及责任分工${t.assignments}条。考核结果：${gradeLine}。` +
       `全年应报送进展报告${t.reportsDue}份，按时报送${t.reportsOnTime}份，逾期报送${t.reportsLate}份，未报送${t.reportsMissing}份；` +
       `按时完成任务${t.completedOnTime}项，逾期完成${t.completedLate}项，逾期未完成${t.overdue}项；` +
-      `签发督办单${slipTotal}份（蓝色${t.slips.BLUE}份、橙色${t.slips.ORANGE}份、红色${t.slips.RED}份），已关闭${t.slipsClosed}份，未关闭${t.slipsOpen}份；受理延期申请${t.extensionRequests}件。`,
+      `签发督办单${slipTotal}份（蓝色${t.slips.BLUE}份、橙色${t.slips.ORANGE}份、红色${t.slips.RED}份），已关闭${t.slipsClosed}份，未关闭${t.slipsOpen}份；受理延期申请${t.extensionRequests}件。` +
+      (t.uncounted ? `另有${t.uncounted}项事项未经通知送达，不计入考核` : '') +
+      (r.unassessed.length ? `${t.uncounted ? '；' : '另有'}${r.unassessed.map((u) => u.unit).join('、')}${r.unassessed.length}个单位未收到任何督办通知，本${r.interim ? '期' : '年度'}不评定等次` : '') +
+      (t.uncounted || r.unassessed.length ? '。' : ''),
     '',
   );
   lines.push('## 二、表现较好的单位', '');

@@ -14,13 +14,22 @@
  *   one still overdue at the end of the next year is overdue in that year too. An item completed
  *   in the year after its judged due instant was completed late. Cancelled items are not judged.
  * - Reports: every period of the reporting calendar whose due day falls in the window (before the
- *   as-of instant) and that the assignment was alive for, plus any stored report due in the window.
- * - Acknowledgement: due by the end of the N-th workday after the assignment was created (when its
- *   notice went out); counted in the year its deadline falls in.
+ *   as-of instant) from the one supervision of the assignment started in (`supervisedFrom`), plus
+ *   any stored report due in the window.
+ * - Judged only on what was asked: an acknowledgement, report, deadline or slip counts against a
+ *   unit only once a delivered notice (a SENT delivery by the as-of instant) asked for it, and the
+ *   deduction cites that notice. What no delivered notice asked for is listed as 「未通知，不计」 and
+ *   costs nothing; a unit asked for nothing at all is not graded.
+ * - A deadline that passed before the unit was told at all is judged from the first delivered 督办
+ *   (or catch-up letter listing it); a report first asked for after its due day is due N workdays
+ *   (`ackWorkdays`) after that notice.
+ * - Acknowledgement: due by the end of the N-th workday after the first delivered notice asking for
+ *   it (the 交办通知, its reminders, or the catch-up letter); counted in the year its deadline falls in.
  * - Slips and extension requests: counted in the year they were issued or requested.
  */
 import { DateTime } from 'luxon';
 import type { AssignmentRole, SlipColour } from '../model';
+import { KIND_LABELS } from '../messages/templates';
 import { assessmentWindow, AssessmentInputError, reportPeriodsDue, weekdaysOnly, workdayDeadline, yearLabel, type ReportPeriod } from './calendar';
 import {
   DEDUCTION_KINDS,
@@ -33,12 +42,16 @@ import {
   type DeductionKind,
   type Evidence,
   type ExtensionFact,
+  type NoticeCitation,
+  type NoticeFact,
   type ReportFact,
   type SlipFact,
   type TaskAssessment,
   type TaskFact,
+  type UnassessedUnit,
   type UnitAssessment,
   type UnitCounts,
+  type Uncounted,
 } from './types';
 
 const SLIP_KIND: Record<SlipColour, DeductionKind> = { BLUE: 'slipBlue', ORANGE: 'slipOrange', RED: 'slipRed' };
@@ -46,6 +59,7 @@ const SLIP_NAME: Record<SlipColour, string> = { BLUE: '蓝色', ORANGE: '橙色'
 const SLIP_CLOSED_WHY: Record<NonNullable<SlipFact['closedBecause']>, string> = { COMPLETED: '任务已销号', CANCELLED: '分工已撤销或改派', EXTENDED: '延期获批' };
 const QUARTER_NAME = ['', '第一季度', '第二季度', '第三季度', '第四季度'];
 const NONE: ExtensionFact[] = [];
+const NO_NOTICES: NoticeFact[] = [];
 const QUARTER_HOUR = 15 * 60_000;
 
 /** 2025Q1 → 2025年第一季度进展报告; 2025Y → 2025年度总结报告. */
@@ -82,7 +96,38 @@ function emptyCounts(): UnitCounts {
     extensionRequests: 0,
     extensionsApproved: 0,
     extensionsRejected: 0,
+    uncounted: 0,
   };
+}
+
+/** The kinds of notice that ask a unit to acknowledge (sign for) an assignment. */
+const ASKS_ACK = new Set(['assignment', 'ack_reminder', 'ack_escalation', 'catchup_unit']);
+/** The kinds that tell a unit an assignment's deadline while it is still ahead. */
+const TELLS_DEADLINE = new Set(['assignment', 'deadline_reminder', 'supervision', 'catchup_unit']);
+/** The kinds that start the clock of a deadline already past when the unit was first told: 督办 and the catch-up letter. */
+const STARTS_OVERDUE_CLOCK = new Set(['supervision', 'catchup_unit']);
+
+/** The kinds that ask a unit something: a unit told only of a decision is not graded on that. */
+const ASKS_UNIT = new Set([...ASKS_ACK, ...TELLS_DEADLINE, 'report_reminder', 'report_chase']);
+
+/** Whether a delivered notice tells the unit the assignment's deadline (a catch-up item about a missing report does not). */
+const aboutDeadline = (n: NoticeFact): boolean => n.kind !== 'catchup_unit' || n.what === 'deadline';
+
+/**
+ * Whether a delivered notice asks for the report of `period`, due at `dueAt`: a reminder, chase or
+ * catch-up item naming the period, or the 交办通知 delivered before the due day (it carries the
+ * reporting calendar).
+ */
+function asksReport(n: NoticeFact, period: string, dueAt: number): boolean {
+  if (n.kind === 'assignment') return n.sentAt <= dueAt;
+  if (n.kind === 'report_reminder' || n.kind === 'report_chase') return n.period === period;
+  return n.kind === 'catchup_unit' && n.what === 'report' && n.period === period;
+}
+
+/** 「依据督办通知（2026年12月3日 09:00发出，督办单督〔2026〕0001号）」: the citation a reason ends with. */
+export function citationText(c: NoticeCitation): string {
+  const ref = c.slip ? `督办单${c.slip}` : c.messageId ? `Message-ID ${c.messageId}` : `通知编号 ${c.id}`;
+  return `依据${c.kind}（${c.sentAt}发出，${ref}）`;
 }
 
 function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]> {
@@ -135,6 +180,19 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
     return s;
   };
   const asOfDay = day(A - 1);
+  // One citation per notice fact, its time formatted once per minute (a notice asks for many things).
+  const citeMemo = new Map<NoticeFact, NoticeCitation>();
+  const minuteMemo = new Map<number, string>();
+  const cite = (n: NoticeFact): NoticeCitation => {
+    let c = citeMemo.get(n);
+    if (!c) {
+      const minute = Math.floor(n.sentAt / 60_000);
+      let sentAt = minuteMemo.get(minute);
+      if (sentAt === undefined) minuteMemo.set(minute, (sentAt = DateTime.fromMillis(n.sentAt, { zone }).toFormat('yyyy年M月d日 HH:mm')));
+      citeMemo.set(n, (c = { id: n.id, kind: KIND_LABELS[n.kind] ?? '通知', sentAt, messageId: n.messageId, slip: n.slip }));
+    }
+    return c;
+  };
 
   const units = new Map(facts.units.map((u) => [u.id, u]));
   const excluded = new Set(rubric.excludedUnitKinds);
@@ -143,6 +201,12 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
   const reportsBy = groupBy(facts.reports, (r) => r.assignmentId);
   const extensionsBy = groupBy(facts.extensions, (e) => e.assignmentId);
   const slipsBy = groupBy(facts.slips, (s) => s.assignmentId);
+  // Only notices delivered by the as-of instant have asked anything; earliest first, ties by id.
+  const noticesBy = groupBy(
+    facts.notices.filter((n) => n.sentAt <= A),
+    (n) => n.assignmentId,
+  );
+  for (const list of noticesBy.values()) list.sort((x, y) => x.sentAt - y.sentAt || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0) || ((x.period ?? '') < (y.period ?? '') ? -1 : 1));
 
   // Audit events cited as evidence: the first acknowledgement, the last completion approval, and
   // where the assignment came from (its own creation event after a revision, else the plan import).
@@ -176,6 +240,9 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
   interface UnitAcc {
     counts: UnitCounts;
     deductions: Deduction[];
+    uncounted: Uncounted[];
+    /** whether any delivered notice asked the unit anything in the year */
+    asked: boolean;
   }
   const perUnit = new Map<string, UnitAcc>();
   const perTask = new Map<string, TaskAssessment>();
@@ -193,7 +260,7 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
     const closedAt = cancelled ?? completed;
 
     let acc = perUnit.get(unit.id);
-    if (!acc) perUnit.set(unit.id, (acc = { counts: emptyCounts(), deductions: [] }));
+    if (!acc) perUnit.set(unit.id, (acc = { counts: emptyCounts(), deductions: [], uncounted: [], asked: false }));
     let trow = perTask.get(task.id);
     if (!trow) perTask.set(task.id, (trow = emptyTaskRow(task, iso)));
     const c = acc.counts;
@@ -205,11 +272,29 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
     const assignmentEv: Evidence = { type: 'Assignment', id: a.id };
     const origin = createdEvent.get(a.id) ?? planImported.get(task.planId);
     const originEv: Evidence[] = origin ? [assignmentEv, { type: 'AuditEvent', id: origin.id }] : [assignmentEv];
-    const deduct = (kind: DeductionKind, d: Omit<Deduction, 'kind' | 'points' | 'plan' | 'task' | 'assignmentId'>) => {
+    const deduct = (kind: DeductionKind, d: Omit<Deduction, 'kind' | 'points' | 'plan' | 'task' | 'assignmentId' | 'notice'>, asked: NoticeFact | null = null) => {
       const points = rubric.deductions[kind].points;
       trow.points += cents(points);
-      if (points > 0) acc.deductions.push({ kind, points, plan: task.planSlug, task: task.number, assignmentId: a.id, ...d });
+      if (points <= 0) return;
+      const notice = asked ? cite(asked) : null;
+      acc.deductions.push({
+        kind,
+        points,
+        plan: task.planSlug,
+        task: task.number,
+        assignmentId: a.id,
+        ...d,
+        reason: notice ? `${d.reason}；${citationText(notice)}` : d.reason,
+        evidence: asked ? [...d.evidence, { type: 'Notice', id: asked.id }] : d.evidence,
+        notice,
+      });
     };
+    const uncount = (kind: Uncounted['kind'], period: string | null, dueAt: number | null, reason: string) => {
+      c.uncounted++;
+      acc.uncounted.push({ kind, plan: task.planSlug, task: task.number, assignmentId: a.id, period, dueAt: iso(dueAt), reason: `${label}${reason}（未通知，不计）` });
+    };
+    const told = noticesBy.get(a.id) ?? NO_NOTICES;
+    if (told.some((n) => ASKS_UNIT.has(n.kind))) acc.asked = true;
 
     // Deadline items: completed on time, completed late, overdue, or still open.
     const exts = extensionsBy.get(a.id) ?? NONE;
@@ -219,6 +304,13 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
     } else {
       c.deadlineItems++;
       const j = judgedDue(a.originalDueAt, exts, A);
+      // The clock: the judged due instant when the unit was told before it; else the first 督办 or
+      // catch-up letter listing the item after it; null while neither was delivered.
+      const before = told.find((n) => TELLS_DEADLINE.has(n.kind) && aboutDeadline(n) && n.sentAt <= j.due);
+      const after = before ? undefined : told.find((n) => STARTS_OVERDUE_CLOCK.has(n.kind) && aboutDeadline(n) && n.sentAt > j.due);
+      const asked = before ?? after ?? null;
+      const clock = before ? j.due : after ? after.sentAt : null;
+      const clockNote = after ? `（时限届满前未通知，自${day(after.sentAt)}${cite(after).kind}送达起计）` : '';
       const extEv: Evidence[] = [...j.applied, ...j.tooLate].map((e) => ({ type: 'Extension', id: e.id }));
       const extNote =
         (j.applied.length ? `（已按${day(j.applied[j.applied.length - 1]!.decidedAt!)}批准的延期时限考核）` : '') +
@@ -227,31 +319,35 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
         if (completed <= j.due) {
           c.completedOnTime++;
           trow.completedOnTime++;
+        } else if (clock === null || completed <= clock) {
+          uncount('completedLate', null, j.due, `应于${day(j.due)}前完成，${day(completed)}销号，销号前未收到相关通知`);
         } else {
           c.completedLate++;
           trow.completedLate++;
           const ev = completionEvent.get(a.id);
           deduct('completedLate', {
             period: null,
-            dueAt: iso(j.due),
+            dueAt: iso(clock ?? j.due),
             at: iso(completed),
             slip: null,
-            reason: `${label}应于${day(j.due)}前完成，${day(completed)}方予销号，逾期完成${extNote}`,
+            reason: `${label}应于${day(j.due)}前完成，${day(completed)}方予销号，逾期完成${clockNote}${extNote}`,
             evidence: [assignmentEv, ...(ev ? [{ type: 'AuditEvent' as const, id: ev.id }] : []), ...extEv],
-          });
+          }, asked);
         }
       } else if (cancelled === null) {
-        if (j.due < A) {
+        if (j.due < A && (clock === null || clock >= A)) {
+          uncount('overdue', null, j.due, `完成时限为${day(j.due)}，截至${asOfDay}仍未完成，但时限届满前未通知，此后也未督办`);
+        } else if (j.due < A) {
           c.overdue++;
           trow.overdue++;
           deduct('overdue', {
             period: null,
-            dueAt: iso(j.due),
+            dueAt: iso(clock ?? j.due),
             at: null,
             slip: null,
-            reason: `${label}完成时限为${day(j.due)}，截至${asOfDay}仍未完成${extNote}`,
+            reason: `${label}完成时限为${day(j.due)}，截至${asOfDay}仍未完成${clockNote}${extNote}`,
             evidence: [...originEv, ...extEv],
-          });
+          }, asked);
         } else {
           c.open++;
           trow.open++;
@@ -267,7 +363,7 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
     const seen = new Set<string>();
     for (const cadence of rubric.reports[task.kind]) {
       for (const per of periods[cadence]) {
-        if (lifeStart < per.end && (closedAt === null || closedAt >= per.end)) {
+        if (a.supervisedFrom !== null && a.supervisedFrom < per.end && (closedAt === null || closedAt >= per.end)) {
           owed.push({ period: per.period, dueAt: per.dueAt });
           seen.add(per.period);
         }
@@ -276,39 +372,55 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
     if (stored) for (const r of stored) if (!seen.has(r.period) && r.dueAt >= S && r.dueAt < A) owed.push({ period: r.period, dueAt: r.dueAt });
     owed.sort((x, y) => x.dueAt - y.dueAt || (x.period < y.period ? -1 : 1));
     for (const o of owed) {
+      const r = byPeriod.get(o.period);
+      const asked = told.find((n) => asksReport(n, o.period, o.dueAt));
+      if (!asked) {
+        if (!(r && r.submittedAt <= A && r.submittedAt <= o.dueAt)) uncount('report', o.period, o.dueAt, `${periodName(o.period)}应于${day(o.dueAt)}前报送，但未收到要求报送的通知`);
+        continue;
+      }
+      // first asked after the due day: due N workdays after that notice
+      const due = asked.sentAt <= o.dueAt ? o.dueAt : ackDeadline(asked.sentAt);
+      const dueNote = due !== o.dueAt ? `（原定${day(o.dueAt)}前报送，${day(asked.sentAt)}方通知，限${rubric.ackWorkdays}个工作日内）` : '';
+      if (due >= A && !(r && r.submittedAt <= A)) continue; // not due yet
       c.reportsDue++;
       trow.reportsDue++;
-      const r = byPeriod.get(o.period);
       if (r && r.submittedAt <= A) {
-        if (r.submittedAt > r.dueAt) {
+        if (r.submittedAt > due) {
           c.reportsLate++;
           trow.reportsLate++;
           deduct('reportLate', {
             period: o.period,
-            dueAt: iso(r.dueAt),
+            dueAt: iso(due),
             at: iso(r.submittedAt),
             slip: null,
-            reason: `${label}${periodName(o.period)}应于${day(r.dueAt)}前报送，实际于${day(r.submittedAt)}报送`,
+            reason: `${label}${periodName(o.period)}应于${day(due)}前报送${dueNote}，实际于${day(r.submittedAt)}报送`,
             evidence: [{ type: 'Report', id: r.id }],
-          });
+          }, asked);
         } else c.reportsOnTime++;
       } else {
         c.reportsMissing++;
         trow.reportsMissing++;
         deduct('reportMissing', {
           period: o.period,
-          dueAt: iso(o.dueAt),
+          dueAt: iso(due),
           at: null,
           slip: null,
-          reason: `${label}${periodName(o.period)}应于${day(o.dueAt)}前报送，截至${asOfDay}未报送`,
+          reason: `${label}${periodName(o.period)}应于${day(due)}前报送${dueNote}，截至${asOfDay}未报送`,
           evidence: originEv,
-        });
+        }, asked);
       }
     }
 
-    // Acknowledgement of the assignment notice, counted in the year its deadline falls in.
-    const ackDue = ackDeadline(a.createdAt);
-    if (ackDue >= S && ackDue < A && !(closedAt !== null && closedAt <= ackDue)) {
+    // Acknowledgement, asked by the first delivered 交办通知 (or its reminder, or the catch-up
+    // letter), counted in the year its deadline falls in; never asked: shown once, in the year
+    // supervision of the assignment started.
+    const ackAsked = told.find((n) => ASKS_ACK.has(n.kind));
+    const acknowledged = a.acknowledgedAt !== null && a.acknowledgedAt <= A;
+    if (!ackAsked && !acknowledged && a.supervisedFrom !== null && a.supervisedFrom >= S && a.supervisedFrom < A && closedAt === null) {
+      uncount('ack', null, null, '应签收交办任务，但交办通知未送达');
+    }
+    const ackDue = ackAsked ? ackDeadline(ackAsked.sentAt) : Infinity;
+    if (ackAsked && ackDue >= S && ackDue < A && !(closedAt !== null && closedAt <= ackDue)) {
       c.acksDue++;
       const acked = a.acknowledgedAt !== null && a.acknowledgedAt <= A ? a.acknowledgedAt : null;
       if (acked === null || acked > ackDue) {
@@ -319,9 +431,9 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
           dueAt: iso(ackDue),
           at: iso(acked),
           slip: null,
-          reason: `${label}交办通知应于${day(ackDue)}前签收，${acked === null ? `截至${asOfDay}未签收` : `实际于${day(acked)}签收`}`,
+          reason: `${label}应于${day(ackDue)}前签收，${acked === null ? `截至${asOfDay}未签收` : `实际于${day(acked)}签收`}`,
           evidence: ev ? [assignmentEv, { type: 'AuditEvent', id: ev.id }] : originEv,
-        });
+        }, ackAsked);
       }
     }
 
@@ -347,6 +459,12 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
     const slips: SlipFact[] = (slipsBy.get(a.id) ?? []).filter((s) => s.issuedAt >= S && s.issuedAt < A);
     slips.sort((x, y) => x.issuedAt - y.issuedAt || (x.number < y.number ? -1 : 1));
     for (const s of slips) {
+      // a slip counts once the notice carrying it (its 督办通知, or the catch-up letter citing it) was delivered
+      const carried = told.find((n) => n.slip === s.number);
+      if (!carried) {
+        uncount('slip', null, null, `${SLIP_NAME[s.colour]}督办单${s.number}（${day(s.issuedAt)}）未送达`);
+        continue;
+      }
       c.slips[s.colour]++;
       trow.slips++;
       // open or closed as of the as-of instant; a closed slip was still issued, so it still counts
@@ -361,11 +479,18 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
         slip: s.number,
         reason: `${label}收到${SLIP_NAME[s.colour]}督办单${s.number}（${day(s.issuedAt)}${closedText}）${s.reason ? `：${s.reason}` : ''}`,
         evidence: [{ type: 'SupervisionSlip', id: s.id }],
-      });
+      }, carried);
     }
   }
 
-  const scored = [...perUnit.entries()].map(([unitId, acc]) => scoreUnit(unitId, acc, units.get(unitId)!, rubric));
+  const unassessed: UnassessedUnit[] = [];
+  const scored: UnitAssessment[] = [];
+  for (const [unitId, acc] of perUnit) {
+    const u = units.get(unitId)!;
+    if (acc.asked) scored.push(scoreUnit(unitId, acc, u, rubric));
+    else unassessed.push({ unitId, unit: u.name, kind: u.kind, counts: acc.counts, uncounted: sortUncounted(acc.uncounted) });
+  }
+  unassessed.sort((x, y) => x.unit.localeCompare(y.unit, 'zh-CN') || (x.unitId < y.unitId ? -1 : 1));
   scored.sort((x, y) => y.score - x.score || x.unit.localeCompare(y.unit, 'zh-CN') || (x.unitId < y.unitId ? -1 : 1));
   scored.forEach((u, i) => {
     const prev = scored[i - 1];
@@ -385,8 +510,9 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
     interim: A < win.end,
     rubric,
     units: scored,
+    unassessed,
     tasks: taskRows,
-    totals: totalsOf(scored, rubric),
+    totals: totalsOf(scored, unassessed, rubric),
     sources: {
       units: facts.units.length,
       tasks: facts.tasks.length,
@@ -395,6 +521,7 @@ export function assess(facts: AssessmentFacts, p: AssessmentParams): AssessmentR
       extensions: facts.extensions.length,
       slips: facts.slips.length,
       auditEvents: facts.audit.length,
+      notices: facts.notices.length,
     },
   };
 }
@@ -438,7 +565,11 @@ function emptyTaskRow(t: TaskFact, iso: (ms: number | null) => string | null): T
   };
 }
 
-function scoreUnit(unitId: string, acc: { counts: UnitCounts; deductions: Deduction[] }, unit: { name: string; kind: string }, rubric: AssessmentRubric): UnitAssessment {
+function sortUncounted(list: Uncounted[]): Uncounted[] {
+  return list.sort((x, y) => (x.plan < y.plan ? -1 : x.plan > y.plan ? 1 : 0) || x.task - y.task || (x.kind < y.kind ? -1 : x.kind > y.kind ? 1 : 0) || ((x.period ?? '') < (y.period ?? '') ? -1 : (x.period ?? '') > (y.period ?? '') ? 1 : 0) || (x.reason < y.reason ? -1 : x.reason > y.reason ? 1 : 0) || (x.assignmentId < y.assignmentId ? -1 : 1));
+}
+
+function scoreUnit(unitId: string, acc: { counts: UnitCounts; deductions: Deduction[]; uncounted: Uncounted[] }, unit: { name: string; kind: string }, rubric: AssessmentRubric): UnitAssessment {
   const byKind = DEDUCTION_KINDS.map((kind) => {
     const items = acc.deductions.filter((d) => d.kind === kind);
     const total = items.reduce((s, d) => s + cents(d.points), 0);
@@ -465,10 +596,11 @@ function scoreUnit(unitId: string, acc: { counts: UnitCounts; deductions: Deduct
     byKind: byKind.map(({ kind, count, points, applied }) => ({ kind, count, points, applied })),
     counts: acc.counts,
     deductions: acc.deductions,
+    uncounted: sortUncounted(acc.uncounted),
   };
 }
 
-function totalsOf(units: UnitAssessment[], rubric: AssessmentRubric): AssessmentResult['totals'] {
+function totalsOf(units: UnitAssessment[], unassessed: UnassessedUnit[], rubric: AssessmentRubric): AssessmentResult['totals'] {
   const t = emptyCounts();
   const grades: Record<string, number> = Object.fromEntries(rubric.grades.map((g) => [g.grade, 0]));
   let points = 0;
@@ -482,6 +614,7 @@ function totalsOf(units: UnitAssessment[], rubric: AssessmentRubric): Assessment
     }
     for (const col of ['BLUE', 'ORANGE', 'RED'] as const) t.slips[col] += c.slips[col];
   }
+  for (const u of unassessed) t.uncounted += u.counts.uncounted;
   const { byRole: _byRole, ...rest } = t;
-  return { units: units.length, grades, points: points / 100, ...rest };
+  return { units: units.length, unassessed: unassessed.length, grades, points: points / 100, ...rest };
 }

@@ -126,6 +126,31 @@ export interface AssignmentFact {
   completedAt: number | null;
   cancelledAt: number | null;
   createdAt: number;
+  /** when supervision of the assignment started (epoch ms), null while it never was: report periods count from here */
+  supervisedFrom: number | null;
+}
+
+/**
+ * One delivered notice (a Notice with a SENT delivery record) as it bears on one assignment: a
+ * per-assignment notice, or one item of a unit's catch-up letter (catchup_unit) that lists it. The
+ * loader resolves a letter's items (task number and unit) to assignments; a letter listing three
+ * tasks is three facts with the same id.
+ */
+export interface NoticeFact {
+  /** Notice.id */
+  id: string;
+  assignmentId: string;
+  /** the notice kind (assignment, report_reminder, report_chase, deadline_reminder, supervision, catchup_unit …) */
+  kind: string;
+  /** Delivery.sentAt, epoch ms: when the SMTP server accepted it */
+  sentAt: number;
+  messageId: string | null;
+  /** the 督办单 number it carried (a supervision notice) or the letter item cites */
+  slip: string | null;
+  /** the reporting period it asks about (report reminders and chases, a letter's missing-report item) */
+  period: string | null;
+  /** for a catch-up letter's item: an overdue deadline or a missing report */
+  what: 'deadline' | 'report' | null;
 }
 
 export interface ReportFact {
@@ -177,6 +202,8 @@ export interface AssessmentFacts {
   extensions: ExtensionFact[];
   slips: SlipFact[];
   audit: AuditFact[];
+  /** delivered notices, by assignment (see NoticeFact); only those sent by the as-of instant count */
+  notices: NoticeFact[];
 }
 
 export interface AssessmentParams {
@@ -198,8 +225,20 @@ export interface AssessmentParams {
 
 /** A row or audit event a deduction is based on. */
 export interface Evidence {
-  type: 'Assignment' | 'Report' | 'Extension' | 'SupervisionSlip' | 'AuditEvent';
+  type: 'Assignment' | 'Report' | 'Extension' | 'SupervisionSlip' | 'AuditEvent' | 'Notice';
   id: string;
+}
+
+/** The delivered notice that asked for what a deduction is about, as a person reads it. */
+export interface NoticeCitation {
+  /** Notice.id */
+  id: string;
+  /** 任务交办通知, 催办通知, 督办通知, 逾期事项汇总通知 … */
+  kind: string;
+  /** when it was delivered, Asia/Shanghai in Chinese form: 2026年12月3日 09:00 */
+  sentAt: string;
+  messageId: string | null;
+  slip: string | null;
 }
 
 /** One itemised deduction: what, how many points, why (Chinese), and the stored facts behind it. */
@@ -220,6 +259,20 @@ export interface Deduction {
   slip: string | null;
   reason: string;
   evidence: Evidence[];
+  /** the delivered notice that asked (null only for the unit's own acts: extension requests) */
+  notice: NoticeCitation | null;
+}
+
+/** What an obligation never asked for by a delivered notice would have been: shown, not counted (「未通知，不计」). */
+export interface Uncounted {
+  kind: 'overdue' | 'completedLate' | 'report' | 'ack' | 'slip';
+  plan: string;
+  task: number;
+  assignmentId: string;
+  period: string | null;
+  /** the instant it would have been due (ISO, UTC) */
+  dueAt: string | null;
+  reason: string;
 }
 
 export interface UnitCounts {
@@ -245,6 +298,8 @@ export interface UnitCounts {
   extensionRequests: number;
   extensionsApproved: number;
   extensionsRejected: number;
+  /** obligations no delivered notice asked for: listed as 「未通知，不计」, cost nothing */
+  uncounted: number;
 }
 
 export interface UnitAssessment {
@@ -262,6 +317,17 @@ export interface UnitAssessment {
   byKind: { kind: DeductionKind; count: number; points: number; applied: number }[];
   counts: UnitCounts;
   deductions: Deduction[];
+  /** obligations never notified (「未通知，不计」), itemised like the deductions */
+  uncounted: Uncounted[];
+}
+
+/** A unit none of whose obligations was ever asked for by a delivered notice: listed, not graded or ranked. */
+export interface UnassessedUnit {
+  unitId: string;
+  unit: string;
+  kind: string;
+  counts: UnitCounts;
+  uncounted: Uncounted[];
 }
 
 export interface TaskAssessment {
@@ -295,8 +361,10 @@ export interface AssessmentResult {
   interim: boolean;
   rubric: AssessmentRubric;
   units: UnitAssessment[];
+  /** units that were never asked for anything by a delivered notice: not graded (「未通知，不计」) */
+  unassessed: UnassessedUnit[];
   tasks: TaskAssessment[];
-  totals: Omit<UnitCounts, 'byRole'> & { units: number; grades: Record<string, number>; points: number };
+  totals: Omit<UnitCounts, 'byRole'> & { units: number; unassessed: number; grades: Record<string, number>; points: number };
   /** how many stored rows the result was computed from */
-  sources: { units: number; tasks: number; assignments: number; reports: number; extensions: number; slips: number; auditEvents: number };
+  sources: { units: number; tasks: number; assignments: number; reports: number; extensions: number; slips: number; auditEvents: number; notices: number };
 }

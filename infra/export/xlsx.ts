@@ -4,7 +4,7 @@
  * deductions. Figures are written as numbers, so a spreadsheet can re-add them.
  */
 import ExcelJS from 'exceljs';
-import { DEDUCTION_NAMES, type AssessmentResult, type Deduction, type UnitAssessment } from '../../domain/assessment';
+import { citationText, DEDUCTION_NAMES, type AssessmentResult, type Deduction, type UnassessedUnit, type Uncounted, type UnitAssessment } from '../../domain/assessment';
 
 /** Sheet names the workbook always has, in order. */
 export const SHEETS = { summary: '汇总', deductions: '扣分明细', tasks: '任务' } as const;
@@ -32,19 +32,27 @@ export const SUMMARY_COLUMNS = [
   ['slipsClosed', '已关闭督办单'],
   ['slipsOpen', '未关闭督办单'],
   ['extensionRequests', '延期申请'],
+  ['uncounted', '未通知不计'],
 ] as const;
 
 export type SummaryKey = (typeof SUMMARY_COLUMNS)[number][0];
 
-/** One summary row as plain values, shared by the XLSX and CSV writers. */
-export function summaryRow(u: UnitAssessment): Record<SummaryKey, string | number> {
+/** What the export shows for what no delivered notice asked for, in the 计分 column and for an ungraded unit. */
+export const UNCOUNTED = '未通知，不计';
+
+/**
+ * One summary row as plain values, shared by the XLSX and CSV writers. A unit never asked for
+ * anything is listed after the ranking, without rank or score, graded 「未通知，不计」.
+ */
+export function summaryRow(u: UnitAssessment | UnassessedUnit): Record<SummaryKey, string | number> {
   const c = u.counts;
+  const graded = 'grade' in u;
   return {
-    rank: u.rank,
+    rank: graded ? u.rank : '',
     unit: u.unit,
-    score: u.score,
-    grade: u.grade,
-    deducted: u.deducted,
+    score: graded ? u.score : '',
+    grade: graded ? u.grade : UNCOUNTED,
+    deducted: graded ? u.deducted : 0,
     assignments: c.assignments,
     completedOnTime: c.completedOnTime,
     completedLate: c.completedLate,
@@ -61,10 +69,14 @@ export function summaryRow(u: UnitAssessment): Record<SummaryKey, string | numbe
     slipsClosed: c.slipsClosed,
     slipsOpen: c.slipsOpen,
     extensionRequests: c.extensionRequests,
+    uncounted: c.uncounted,
   };
 }
 
-export const DEDUCTION_COLUMNS = ['单位', '任务', '扣分事项', '扣分', '报告期', '应完成/应报送时间', '发生时间', '督办单号', '说明', '依据'] as const;
+export const DEDUCTION_COLUMNS = ['单位', '任务', '扣分事项', '扣分', '报告期', '应完成/应报送时间', '发生时间', '督办单号', '说明', '依据', '通知依据', '计分'] as const;
+
+/** The itemised name of an obligation never notified. */
+const UNCOUNTED_NAMES: Record<Uncounted['kind'], string> = { overdue: '逾期未完成任务', completedLate: '逾期完成任务', report: '进展报告', ack: '签收', slip: '督办单' };
 
 /** `Assignment:… AuditEvent:…`: the rows a deduction is based on, for people and for tracing. */
 export function evidenceText(d: Deduction): string {
@@ -72,7 +84,17 @@ export function evidenceText(d: Deduction): string {
 }
 
 export function deductionRow(unit: string, d: Deduction): (string | number)[] {
-  return [unit, d.task, DEDUCTION_NAMES[d.kind], d.points, d.period ?? '', d.dueAt ?? '', d.at ?? '', d.slip ?? '', d.reason, evidenceText(d)];
+  return [unit, d.task, DEDUCTION_NAMES[d.kind], d.points, d.period ?? '', d.dueAt ?? '', d.at ?? '', d.slip ?? '', d.reason, evidenceText(d), d.notice ? citationText(d.notice) : '', '计入'];
+}
+
+/** An obligation no delivered notice asked for: 0 points, 「未通知，不计」. */
+export function uncountedRow(unit: string, x: Uncounted): (string | number)[] {
+  return [unit, x.task, UNCOUNTED_NAMES[x.kind], 0, x.period ?? '', x.dueAt ?? '', '', '', x.reason, `Assignment:${x.assignmentId}`, '', UNCOUNTED];
+}
+
+/** Every itemised row of a unit: its deductions, then what was not counted. */
+export function itemisedRows(u: UnitAssessment | UnassessedUnit): (string | number)[][] {
+  return [...('deductions' in u ? u.deductions.map((d) => deductionRow(u.unit, d)) : []), ...u.uncounted.map((x) => uncountedRow(u.unit, x))];
 }
 
 /** Excel forbids \ / ? * [ ] : in sheet names and allows 31 characters; names must be unique. */
@@ -99,11 +121,11 @@ function emitSheets(r: AssessmentResult, addSheet: (name: string, widths: Record
   summary.row([`${r.label}考核评估汇总表${r.interim ? '（阶段性）' : ''}`], 'title');
   summary.row([`考核期 ${r.window.start} 至 ${r.window.end}（不含），基准时点 ${r.asOf}，满分 ${r.rubric.base} 分`]);
   summary.row(SUMMARY_COLUMNS.map(([, h]) => h), 'bold');
-  for (const u of r.units) summary.row(SUMMARY_COLUMNS.map(([k]) => summaryRow(u)[k]));
+  for (const u of [...r.units, ...r.unassessed]) summary.row(SUMMARY_COLUMNS.map(([k]) => summaryRow(u)[k]));
 
   const ded = addSheet(SHEETS.deductions, { 1: 24, 9: 60 }, 1);
   ded.row([...DEDUCTION_COLUMNS], 'bold');
-  for (const u of r.units) for (const d of u.deductions) ded.row(deductionRow(u.unit, d));
+  for (const u of [...r.units, ...r.unassessed]) for (const row of itemisedRows(u)) ded.row(row);
 
   const tasks = addSheet(SHEETS.tasks, { 15: 80 }, 1);
   tasks.row(['方案', '任务', '类型', '完成时限', '责任分工', '按时完成', '逾期完成', '逾期未完成', '未到期', '应报报告', '逾期报送', '未报送', '督办单', '扣分合计', '任务内容'], 'bold');
@@ -120,7 +142,15 @@ function emitSheets(r: AssessmentResult, addSheet: (name: string, widths: Record
     for (const k of u.byKind) ws.row([DEDUCTION_NAMES[k.kind], k.count, k.points, k.applied]);
     ws.row([]);
     ws.row(DEDUCTION_COLUMNS.slice(1), 'bold');
-    for (const d of u.deductions) ws.row(deductionRow(u.unit, d).slice(1));
+    for (const row of itemisedRows(u)) ws.row(row.slice(1));
+  }
+  for (const u of r.unassessed) {
+    const ws = addSheet(sheetName(u.unit, used), { 8: 60 }, 0);
+    ws.row([u.unit], 'title');
+    ws.row([`未收到任何通知，${UNCOUNTED}（不评定等次、不排名）`]);
+    ws.row([]);
+    ws.row(DEDUCTION_COLUMNS.slice(1), 'bold');
+    for (const row of itemisedRows(u)) ws.row(row.slice(1));
   }
 }
 

@@ -1,7 +1,10 @@
 /**
- * The assessment against PostgreSQL with the real plan imported: 2025 with no reports submitted is
- * deterministic and every deduction traces to stored rows; recorded events (reports, completion,
- * extension, slip) change exactly the figures they should; the XLSX and CSV read back equal the
+ * The assessment against PostgreSQL with the real plan imported and supervised from its effective
+ * date (10 Apr 2024), every 交办通知 delivered that day (the assessment judges only what a delivered
+ * notice asked: without them nothing would count; test/integration/assess-supervised.test.ts covers
+ * a plan supervised late): 2025 with no reports submitted is deterministic and every deduction
+ * traces to stored rows and the notice that asked; recorded events (reports, completion, extension,
+ * delivered slips) change exactly the figures they should; the XLSX and CSV read back equal the
  * JSON; the email goes to the outbox once.
  */
 import * as fs from 'node:fs';
@@ -17,6 +20,7 @@ import { readDirectoryFile } from '../../infra/units-file';
 import { createOutboxNotificationPort } from '../../infra/outbox';
 import { SHEETS, SUMMARY_COLUMNS, summaryRow } from '../../infra/export/xlsx';
 import { createTestDatabase } from '../helpers/db';
+import { superviseAllDelivered } from '../helpers/delivered';
 import { REAL_PLAN } from '../helpers/paths';
 
 const cfg = loadConfig({});
@@ -30,6 +34,8 @@ beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-assess-'));
   const loaded = await loadPlan(REAL_PLAN, cfg, await currentDirectory(cfg, db.prisma));
   await importPlan(db.prisma, loaded, { slug: SLUG, actor: 'test', seedDirectory: readDirectoryFile(cfg.unitsFile) });
+  // supervised from the plan's effective date; every assignment's 交办通知 delivered (SENT, with its Message-ID) at 10:05
+  await superviseAllDelivered(db.prisma, { from: new Date('2024-04-10T10:00:00+08:00'), sent: new Date('2024-04-10T10:05:00+08:00') });
 }, 60_000);
 afterAll(async () => {
   await db?.drop();
@@ -65,8 +71,8 @@ describe('2025 on the real plan, no reports submitted', () => {
     expect(u.score).toBe(Math.max(0, 100 - 5 * u.counts.deadlineItems - 4 * u.counts.deadlineItems - u.counts.standingItems));
   });
 
-  it('traces every deduction to stored rows and audit events', async () => {
-    const ids = { Assignment: new Set<string>(), AuditEvent: new Set<string>() };
+  it('traces every deduction to stored rows, audit events and the delivered notice that asked', async () => {
+    const ids = { Assignment: new Set<string>(), AuditEvent: new Set<string>(), Notice: new Set<string>() };
     let count = 0;
     for (const u of first.result.units) {
       expect(u.deductions.length).toBeGreaterThan(0);
@@ -81,6 +87,10 @@ describe('2025 on the real plan, no reports submitted', () => {
     expect(assignments).toBe(ids.Assignment.size);
     const events = await db.prisma.auditEvent.findMany({ where: { id: { in: [...ids.AuditEvent].map(BigInt) } } });
     expect(events.map((e) => e.action)).toEqual(['plan.imported']);
+    const notices = await db.prisma.notice.findMany({ where: { id: { in: [...ids.Notice] } }, include: { delivery: true } });
+    expect(notices).toHaveLength(ids.Notice.size);
+    expect(notices.every((n) => n.kind === 'assignment' && n.delivery?.status === 'SENT')).toBe(true);
+    expect(first.result.unassessed).toEqual([]);
   });
 
   it('writes an XLSX whose figures equal the JSON, a matching CSV and the bulletin; emails it once', async () => {
@@ -157,6 +167,22 @@ describe('recorded events change exactly the figures they should', () => {
         { number: '督〔2025〕0002号', year: 2025, seq: 2, assignmentId: a1!.id, colour: 'RED', reason: '逾期', dedupeKey: 't2', issuedAt: sh('2025-05-01T09:00:00') },
       ],
     });
+    // each slip counts once its 督办通知 was delivered
+    for (const s of await db.prisma.supervisionSlip.findMany({ where: { assignmentId: a1!.id } })) {
+      await db.prisma.notice.create({
+        data: {
+          key: `notice-${a1!.id}-supervision-${s.issuedAt.getTime()}`,
+          kind: 'supervision',
+          assignmentId: a1!.id,
+          dueAt: s.issuedAt,
+          recipients: ['liaison'],
+          payload: { to: ['liaison'], slip: { number: s.number, colour: s.colour } },
+          status: 'SENT',
+          slipId: s.id,
+          delivery: { create: { status: 'SENT', messageId: `<${s.id}@dubang.test>`, attempts: 1, sentAt: s.issuedAt } },
+        },
+      });
+    }
     // a2: extension to 2026-03-31 approved before the deadline, still open at year end: not overdue in 2025
     await db.prisma.extension.create({ data: { assignmentId: a2!.id, requestedAt: sh('2025-12-01T10:00:00'), requestedDueAt: sh('2026-03-31T23:59:59.999'), previousDueAt: due, reason: '需协调省级部门', status: 'APPROVED', decidedAt: sh('2025-12-05T10:00:00') } });
 
@@ -165,7 +191,9 @@ describe('recorded events change exactly the figures they should', () => {
     expect([diff('completedOnTime'), diff('overdue'), diff('open'), diff('reportsOnTime'), diff('reportsLate'), diff('reportsMissing'), diff('extensionRequests')]).toEqual([1, -2, 1, 3, 1, -4, 1]);
     expect(after.counts.slips).toEqual({ BLUE: 1, ORANGE: 0, RED: 1 });
     const late = after.deductions.find((d) => d.kind === 'reportLate')!;
-    expect(late).toMatchObject({ period: '2025Q1', points: 0.5, reason: '任务(' + late.task + ')2025年第一季度进展报告应于2025-04-10前报送，实际于2025-04-12报送' });
+    expect(late).toMatchObject({ period: '2025Q1', points: 0.5, notice: { kind: '任务交办通知', sentAt: '2024年4月10日 10:05' } });
+    expect(late.reason).toMatch(new RegExp(`^任务\\(${late.task}\\)2025年第一季度进展报告应于2025-04-10前报送，实际于2025-04-12报送；依据任务交办通知（2024年4月10日 10:05发出，Message-ID <`));
+    expect(after.deductions.find((d) => d.kind === 'slipRed')!.notice).toMatchObject({ kind: '督办通知', slip: '督〔2025〕0002号' });
     expect(after.deductions.filter((d) => d.assignmentId === a1!.id).map((d) => d.kind)).toEqual(['reportLate', 'slipBlue', 'slipRed']);
     expect(approval.id).toBeDefined();
 

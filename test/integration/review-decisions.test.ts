@@ -46,6 +46,20 @@ async function issueSlip(assignmentId: string): Promise<string> {
     const seq = (await lockSlipYear(tx, year)) + 1;
     return createSlip(tx, { year, seq, assignmentId, colour: 'RED', reason: '测试：逾期未完成', dedupeKey: `slip-test-${assignmentId}`, issuedAt, planId: a.task.planId, taskId: a.taskId, unitId: a.unitId, detail: { kind: 'supervision' } });
   });
+  // its 督办通知, delivered as the mail pipeline records it: the assessment counts a slip only once the unit was sent it
+  await db.notice.create({
+    data: {
+      key: `notice-${assignmentId}-supervision-${issuedAt.getTime()}`,
+      kind: 'supervision',
+      assignmentId,
+      slipId: slip.id,
+      dueAt: issuedAt,
+      recipients: ['liaison'],
+      payload: { to: ['liaison'], slip: { number: slip.number, colour: 'RED' } },
+      status: 'SENT',
+      delivery: { create: { status: 'SENT', messageId: `<${slip.id}@dubang.test>`, attempts: 1, sentAt: issuedAt } },
+    },
+  });
   return slip.id;
 }
 

@@ -15,6 +15,7 @@ import {
   type AssessmentRubric,
   type AssignmentFact,
   type ExtensionFact,
+  type NoticeFact,
   type ReportFact,
   type SlipFact,
 } from '../../domain/assessment';
@@ -39,6 +40,8 @@ interface Item {
   reports?: Record<string, string>;
   extensions?: Omit<ExtensionFact, 'assignmentId'>[];
   slips?: Omit<SlipFact, 'assignmentId'>[];
+  /** when its 交办通知 was delivered (default: when it was created, which is when supervision started); null = never */
+  notified?: string | null;
 }
 
 const REPORT_DUE: Record<string, string> = {
@@ -57,6 +60,7 @@ function world(items: Item[]): AssessmentFacts {
   const reports: ReportFact[] = [];
   const extensions: ExtensionFact[] = [];
   const slips: SlipFact[] = [];
+  const notices: NoticeFact[] = [];
   for (const i of items) {
     const task = i.task ?? 'T1';
     const due = task === 'T1' ? at('2025-06-30') : null;
@@ -73,7 +77,12 @@ function world(items: Item[]): AssessmentFacts {
       completedAt: i.completed ? at(i.completed) : null,
       cancelledAt: i.cancelled ? at(i.cancelled) : null,
       createdAt: created,
+      supervisedFrom: created,
     });
+    // delivered as the pipeline records them: the 交办通知, and each slip's 督办通知 when it was issued
+    const notified = i.notified === null ? null : i.notified ? at(i.notified) : created;
+    if (notified !== null) notices.push({ id: `${i.id}-n`, assignmentId: i.id, kind: 'assignment', sentAt: notified, messageId: `<${i.id}@dubang.test>`, slip: null, period: null, what: null });
+    for (const s of i.slips ?? []) notices.push({ id: `${i.id}-${s.id}-n`, assignmentId: i.id, kind: 'supervision', sentAt: s.issuedAt, messageId: `<${s.id}@dubang.test>`, slip: s.number, period: null, what: null });
     for (const [period, day] of Object.entries(i.reports ?? {})) {
       reports.push({ id: `${i.id}-r-${period}`, assignmentId: i.id, period, dueAt: at(REPORT_DUE[period]!), submittedAt: at(`${day}T12:00`) });
     }
@@ -96,6 +105,7 @@ function world(items: Item[]): AssessmentFacts {
     extensions,
     slips,
     audit: [{ id: '1', action: 'plan.imported', assignmentId: null, planId: 'P', at: at('2024-12-01T09:00') }],
+    notices,
   };
 }
 
@@ -174,7 +184,7 @@ describe('scoring crafted histories (year 2025, default rubric)', () => {
     expect(u.deductions.reduce((s, d) => s + d.points, 0)).toBeCloseTo(100 - score, 10);
   });
 
-  it('explains each deduction in Chinese and cites the rows and audit events behind it', () => {
+  it('explains each deduction in Chinese and cites the rows, audit events and the notice that asked', () => {
     const r = run([
       { id: 'a', acked: null, extensions: [ext('e1', '2025-06-25', '2025-09-30', '2025-07-05')], slips: [{ id: 's9', number: '督〔2025〕0009号', colour: 'ORANGE', issuedAt: at('2025-07-02T10:00'), reason: '逾期未完成' }] },
     ]);
@@ -183,12 +193,12 @@ describe('scoring crafted histories (year 2025, default rubric)', () => {
     expect(d[0]).toMatchObject({
       task: 12,
       dueAt: '2025-06-30T15:59:59.999Z',
-      reason: '任务(12)完成时限为2025-06-30，截至2025-12-31仍未完成；延期申请于2025-07-05批准，晚于当时的完成时限，仍按原定时限考核',
-      evidence: [{ type: 'Assignment', id: 'a' }, { type: 'AuditEvent', id: '1' }, { type: 'Extension', id: 'e1' }],
+      reason: '任务(12)完成时限为2025-06-30，截至2025-12-31仍未完成；延期申请于2025-07-05批准，晚于当时的完成时限，仍按原定时限考核；依据任务交办通知（2025年1月2日 10:00发出，Message-ID <a@dubang.test>）',
+      evidence: [{ type: 'Assignment', id: 'a' }, { type: 'AuditEvent', id: '1' }, { type: 'Extension', id: 'e1' }, { type: 'Notice', id: 'a-n' }],
     });
-    expect(d[1]).toMatchObject({ period: '2025Q1', reason: '任务(12)2025年第一季度进展报告应于2025-04-10前报送，截至2025-12-31未报送' });
-    expect(d[4]!.reason).toBe('任务(12)交办通知应于2025-01-07前签收，截至2025-12-31未签收');
-    expect(d[5]).toMatchObject({ slip: '督〔2025〕0009号', evidence: [{ type: 'SupervisionSlip', id: 's9' }] });
+    expect(d[1]).toMatchObject({ period: '2025Q1', reason: '任务(12)2025年第一季度进展报告应于2025-04-10前报送，截至2025-12-31未报送；依据任务交办通知（2025年1月2日 10:00发出，Message-ID <a@dubang.test>）' });
+    expect(d[4]!.reason).toBe('任务(12)应于2025-01-07前签收，截至2025-12-31未签收；依据任务交办通知（2025年1月2日 10:00发出，Message-ID <a@dubang.test>）');
+    expect(d[5]).toMatchObject({ slip: '督〔2025〕0009号', evidence: [{ type: 'SupervisionSlip', id: 's9' }, { type: 'Notice', id: 'a-s9-n' }], notice: { kind: '督办通知', sentAt: '2025年7月2日 10:00', slip: '督〔2025〕0009号' } });
     for (const x of d) expect(x.evidence.length).toBeGreaterThan(0);
   });
 
@@ -278,13 +288,16 @@ describe('rubric', () => {
     ]);
   });
 
-  it('starts obligations at the plan’s effective date when the plan was imported after it was issued', () => {
+  it('a plan in force since before it was imported: its past obligations are shown, not counted, until a notice asks', () => {
+    // Before judging by notices, the plan's effective date made 2024Q4…2025Q3 missing (−4) and the
+    // deadline overdue (−5) although nobody had been told: now the unit, asked nothing in 2025 (its
+    // 交办通知 went out in November 2026), is listed but not graded, the overdue item 「未通知，不计」.
     const item: Item = { id: 'a', created: '2026-11-26T10:00' };
     expect(run([item]).units).toEqual([]);
     const r = run([item], { planEffectiveFrom: { P: Date.parse('2024-04-10T00:00:00+08:00') } });
-    // 2024Q4…2025Q3 reports missing (−4) and overdue (−5); acknowledgement is judged from the notice (2026), not here
-    expect(unit(r).score).toBe(91);
-    expect(unit(r).counts).toMatchObject({ reportsMissing: 4, overdue: 1, acksDue: 0 });
+    expect(r.units).toEqual([]);
+    expect(r.unassessed.map((u) => [u.unit, u.uncounted.map((x) => x.kind)])).toEqual([['市工信局', ['overdue']]]);
+    expect(r.unassessed[0]!.counts).toMatchObject({ reportsDue: 0, overdue: 0, acksDue: 0, uncounted: 1 });
   });
 });
 

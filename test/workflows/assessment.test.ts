@@ -1,5 +1,6 @@
 /**
- * The annual assessment on the real Temporal server, with the real plan imported into PostgreSQL,
+ * The annual assessment on the real Temporal server, with the real plan imported into PostgreSQL
+ * (supervised, its 交办通知 delivered, since it took effect),
  * notices through BullMQ on Redis and the mail processor into the SMTP sink:
  *  - `annualAssessment` for 2025 gives exactly what `runAssessment` computes directly (same digest);
  *  - running it twice submits one notice and one email, which carries the XLSX and the bulletin;
@@ -33,6 +34,7 @@ import { SHEETS } from '../../infra/export/xlsx';
 import { createPostgresFileStore } from '../../infra/export/file-store';
 import { sqlFromPrisma } from '../../app/notices/sql';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { superviseAllDelivered } from '../helpers/delivered';
 import { REAL_PLAN } from '../helpers/paths';
 import { parse, uniquePrefix } from '../integration/notify-support/fixture';
 import { startTestWorker, temporalServer, workflowBundle, type TemporalServer, type TestWorker } from './temporal-env';
@@ -60,6 +62,8 @@ beforeAll(async () => {
   [db, server, sink] = await Promise.all([createTestDatabase(), temporalServer(), startMailSink({ port: 0 }), workflowBundle()]);
   const loaded = await loadPlan(REAL_PLAN, cfg, await currentDirectory(cfg, db.prisma));
   await importPlan(db.prisma, loaded, { slug: SLUG, actor: 'test', seedDirectory: readDirectoryFile(cfg.unitsFile) });
+  // the assessment judges only what a delivered notice asked: supervised, and every 交办通知 delivered, since the plan took effect
+  await superviseAllDelivered(db.prisma, { from: new Date('2024-04-10T10:00:00+08:00'), sent: new Date('2024-04-10T10:05:00+08:00') });
   redis = createRedis(cfg.redis.url, 'producer', silentLogger);
   queue = createNoticeQueue({ connection: redis, prefix, logger: silentLogger });
   const policy = { attempts: 2, backoffMs: 100, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 };

@@ -9,7 +9,8 @@
  *    id, and two concurrent runs of the activity issue nothing and take no number;
  *  - the task lifecycles started with it issue no second slip for the step the catch-up covered,
  *    even under a policy with no quiet time whose ladder has a step at the catch-up instant;
- *  - the annual assessment counts the catch-up slips like any other (one deduction per slip colour).
+ *  - the annual assessment counts the catch-up slips like any other (one deduction per slip colour),
+ *    once the unit letters citing them are delivered, and cites the letter.
  */
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
@@ -293,6 +294,12 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
     const excluded = all.filter((s) => config.excludedUnitKinds.includes(s.assignment.unit.kind));
     expect(new Set(excluded.map((s) => s.assignment.unit.name))).toEqual(new Set(['市质量强市领导小组办公室']));
     const slips = all.filter((s) => !excluded.includes(s));
+    // the letters delivered, as the mail processor records them: a slip counts once the letter citing it was sent
+    const letters = await db.prisma.notice.findMany({ where: { kind: 'catchup_unit', scope: { startsWith: `${REAL}-catchup-` } } });
+    expect(letters.length).toBeGreaterThan(0);
+    for (const n of letters) {
+      await db.prisma.notice.update({ where: { id: n.id }, data: { status: 'SENT', delivery: { create: { status: 'SENT', messageId: `<${n.id}@dubang.test>`, attempts: 1, sentAt: n.dueAt } } } });
+    }
     const assessed = await runAssessment(db.prisma, { year: 2026, asOf: REAL_START + 86_400_000, now: REAL_START + 86_400_000, zone: ZONE, config, planSlug: REAL, isWorkday: officialWorkdays(ZONE) });
     const slipDeductions = assessed.result.units.flatMap((u) => u.deductions.filter((d) => d.slip && d.slip !== '督〔2026〕0001号').map((d) => ({ unit: u.unit, ...d })));
     expect(slipDeductions.map((d) => [d.slip, d.kind, d.unit, d.assignmentId]).sort()).toEqual(
@@ -300,6 +307,8 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
     );
     for (const d of slipDeductions) expect(d.points).toBe(d.kind === 'slipRed' ? config.deductions.slipRed.points : config.deductions.slipOrange.points);
     expect(slipDeductions.every((d) => d.reason.includes(d.slip!) && d.reason.includes('逾期事项汇总督办'))).toBe(true);
+    // each cites the unit's letter that carried its number (resolved from the letter's items)
+    expect(slipDeductions.every((d) => d.notice?.kind === '逾期事项汇总通知' && d.notice.slip === d.slip && letters.some((n) => n.id === d.notice!.id))).toBe(true);
     expect(assessed.result.totals.slips.RED + assessed.result.totals.slips.ORANGE).toBe(slips.length);
   });
 });
