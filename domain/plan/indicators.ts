@@ -88,7 +88,8 @@ export function readIndicators(lines: readonly string[], end: number): { indicat
           targetText,
           targetValue: value,
           unit: m[4] ? UNITS[m[4]]! : '',
-          comparator: m[5] || /不低于/.test(m[2] ?? '') ? 'gte' : 'eq',
+          // a target is a floor (达到35% is met by 36%), unless it names a level to hold (稳定在/保持在 without 以上)
+          comparator: m[5] || !/稳定在|保持在/.test(m[2] ?? '') ? 'gte' : 'eq',
           targetYear: year,
           line: i + 1,
         });

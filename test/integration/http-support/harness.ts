@@ -145,7 +145,7 @@ async function seed(db: TestDatabase, slug: string): Promise<Seeded> {
   await p.indicator.createMany({
     data: [
       { planId: plan.id, code: 'I01', goal: '经济发展质量效益持续增强', name: '数字经济核心产业增加值占GDP比重', targetText: '达到10%以上', targetValue: 10, unit: '%', comparator: 'gte', targetYear: 2025, sourceLine: 10 },
-      { planId: plan.id, code: 'I02', goal: '产品质量水平稳步提升', name: '制造业质量竞争力指数', targetText: '达到89', targetValue: 89, unit: '', comparator: 'eq', targetYear: 2025, sourceLine: 11 },
+      { planId: plan.id, code: 'I02', goal: '产品质量水平稳步提升', name: '制造业质量竞争力指数', targetText: '达到89', targetValue: 89, unit: '', comparator: 'gte', targetYear: 2025, sourceLine: 11 },
     ],
   });
   // Deadlines in the future (the real clock drives these workflows), one standing task.
