@@ -8,6 +8,7 @@ import { DateTime } from 'luxon';
 import type { LightPolicy } from '../../app/dashboard/lights';
 import type { BusinessCalendar } from '../../domain/calendar';
 import { REPORT_PERIOD } from '../../domain/lifecycle';
+import { formatPeriod } from '../../domain/messages/format';
 import type { TaskKind } from '../../domain/model';
 import { cycleSummaries, reportPeriods, type ReportPeriod } from '../../domain/policy';
 
@@ -149,7 +150,8 @@ export const MAX_PAST_CHOICES = 12;
 
 function periodName(period: string): string {
   let m: RegExpExecArray | null;
-  if ((m = /^(\d{4})Q([1-4])$/.exec(period))) return `${m[1]}年第${m[2]}季度`;
+  // quarters read as everywhere else (2026年第四季度): one formatter for pages and emails
+  if (/^\d{4}Q[1-4]$/.test(period)) return formatPeriod(period);
   if ((m = /^(\d{4})Y$/.exec(period))) return `${m[1]}年度总结`;
   if ((m = /^P(\d+)$/.exec(period))) return `第${m[1]}期`;
   if ((m = /^C(\d+)$/.exec(period))) return `第${m[1]}周期总结`;

@@ -167,7 +167,7 @@ describe('a unit through its own link', () => {
       expect(page.statusCode).toBe(200);
       expect(options(page.body)).toEqual(['2026Q4', '2026Y', '2027Q1', '2027Y']);
       expect(page.body).toContain('2026年度总结（已逾期，应于2026年12月10日前报送）');
-      expect(page.body).toContain('2026年第4季度（请于2027年1月10日前报送）');
+      expect(page.body).toContain('2026年第四季度（请于2027年1月10日前报送）');
       const json = await jan5.inject({ method: 'GET', url: `/api/unit/${h.seeded.t3a}`, headers: { authorization: `Bearer ${l.token}` } });
       expect(json.json().periods.map((p: { value: string; status: string }) => [p.value, p.status])).toEqual([
         ['2026Q4', 'due'],
