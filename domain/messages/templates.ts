@@ -89,7 +89,7 @@ export interface AssessmentMessage {
 /** Everything a notice message may show. Only ids and state come from the database; nothing here is read at render time. */
 export interface NoticeMessageInput {
   kind: NoticeKind;
-  /** the notice's idempotency key, shown in the footer so the Office can trace a message */
+  /** the notice's idempotency key (not printed: the Message-ID header carries it, see render.ts) */
   key: string;
   /** IANA zone readers live in (Asia/Shanghai) */
   zone: string;
