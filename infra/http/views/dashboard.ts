@@ -84,9 +84,9 @@ export function overviewPage(o: Rows<typeof q.overview>, f: { plan?: string; lig
 <form class="filters" method="get" action="/"><label>方案 <select name="plan"><option value="">全部方案</option>${o.plans.map((p) => html`<option value="${p.slug}" ${f.plan === p.slug ? 'selected' : ''}>${p.title}</option>`)}</select></label>
 <label>单位类别 <select name="unitKind"><option value="">全部</option>${ASSIGNED_KINDS.map((k) => html`<option value="${k}" ${f.unitKind === k ? 'selected' : ''}>${UNIT_KIND_NAMES[k]}</option>`)}</select></label>
 <label>灯号 <select name="light">${lightOptions(f.light)}</select></label><button type="submit">筛选</button></form>
-<div class="kpis"><div class="kpi">牵头/配合分工<b id="kpi-total">${total}</b></div>${LIGHTS.map((l) => html`<div class="kpi">${lightBadge(l)}<b id="kpi-${l}">${o.lights[l]}</b></div>`)}
-${implicitTotal ? html`<div class="kpi">属地落实分工（${o.implicitUnits} 个单位）<b id="kpi-implicit">${implicitTotal}</b><span class="muted">其中逾期 <span id="kpi-implicit-red">${o.implicitLights.red}</span></span></div>` : ''}
-<div class="kpi"><a href="/reviews">待审销号</a><b id="kpi-completion">${o.pendingCompletion}</b></div><div class="kpi"><a href="/reviews">待审延期</a><b>${o.pendingExtension}</b></div>
+<div class="kpis" id="kpis-lights"><div class="kpi">牵头/配合分工<b id="kpi-total">${total}</b></div>${LIGHTS.map((l) => html`<div class="kpi">${lightBadge(l)}<b id="kpi-${l}">${o.lights[l]}</b></div>`)}
+${implicitTotal ? html`<div class="kpi">属地落实分工（${o.implicitUnits} 个单位）<b id="kpi-implicit">${implicitTotal}</b><span class="muted">其中逾期 <span id="kpi-implicit-red">${o.implicitLights.red}</span></span></div>` : ''}</div>
+<div class="kpis" id="kpis-work"><div class="kpi"><a href="/reviews">待审销号</a><b id="kpi-completion">${o.pendingCompletion}</b></div><div class="kpi"><a href="/reviews">待审延期</a><b>${o.pendingExtension}</b></div>
 <div class="kpi"><a href="/slips?open=1">未关闭督办单</a><b id="kpi-slips-open">${(o.slips.BLUE ?? 0) + (o.slips.ORANGE ?? 0) + (o.slips.RED ?? 0)}</b></div><div class="kpi"><a href="/slips?open=0">已关闭督办单</a><b id="kpi-slips-closed">${o.slipsClosed}</b></div>
 <div class="kpi"><a href="/notices?status=FAILED">投递失败</a><b>${(o.notices.FAILED ?? 0) + (o.notices.DEAD ?? 0)}</b></div></div>
 ${implicitTotal ? html`<p class="muted" id="implicit-note">${implicitNote(implicitEmailed)}</p>` : ''}
