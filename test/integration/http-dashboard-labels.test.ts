@@ -70,6 +70,8 @@ describe('no raw codes', () => {
       data: [
         { key: `t-assignment-${Date.now()}`, kind: 'assignment', assignmentId: h.seeded.t1a, dueAt: due, recipients: ['liaison@a.test'], payload: {}, status: 'SENT' },
         { key: `t-catchup-${Date.now()}`, kind: 'catchup_unit', scope: 'catchup-a', dueAt: due, recipients: ['liaison@a.test'], payload: { unit: '市市场监管局', items: [] }, status: 'SENT' },
+        // queued, not yet resolved to addresses: it holds the roles it goes to
+        { key: `t-decision-${Date.now()}`, kind: 'decision', assignmentId: h.seeded.t1a, dueAt: due, recipients: ['liaison', 'leader'], payload: {}, status: 'QUEUED' },
       ],
     });
   });
@@ -80,6 +82,8 @@ describe('no raw codes', () => {
     expect(rows).toContain('任务交办通知');
     expect(rows).toContain('逾期事项汇总通知 市市场监管局');
     expect(rows).not.toContain('catchup-a');
+    expect(rows).toMatch(/审核结果通知 .*联络员、分管负责人 排队中/);
+    expect(noMail(rows)).not.toMatch(/\b(liaison|leader)\b/);
     expect(noMail(rows)).not.toMatch(RAW_CODE);
     const kinds = selectOptions(body, 'kind');
     expect(kinds).toMatchObject({ '': '全部', assignment: '任务交办通知', catchup_unit: '逾期事项汇总通知', report_chase: '催办通知' });
@@ -104,6 +108,11 @@ describe('no raw codes', () => {
     const only = table(await get('/audit?action=report.submitted'), 'audit');
     expect(only).toContain('报送进展');
     expect(only).not.toMatch(/ 签收 任务/);
+  });
+
+  it('the header names who is signed in once: 督办员, not 督办员（督办员）', async () => {
+    const who = pageText(/<form class="who"[\s\S]*?<\/form>/.exec(await get('/'))?.[0] ?? '').trim();
+    expect(who).toBe('督办员 退出');
   });
 
   it('unit kinds show in Chinese, the Office unit included', async () => {

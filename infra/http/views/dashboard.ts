@@ -1,6 +1,6 @@
 /** Dashboard pages (Chinese UI). Every value is escaped by the `html` tag. */
 import { html, jsonForScript, safeHref, type SafeHtml } from '../html';
-import { ACTION_NAMES, actionName, actorName, auditSummary, fmtDate, fmtIssued, lightBadge, NOTICE_KIND_NAMES, NOTICE_STATUS_NAMES, noticeKindName, EXTENSION_STATUS_NAMES, ROLE_NAMES, SLIP_NAMES, slipClosedText, stateName, UNIT_KIND_NAMES, unitKindName } from '../format';
+import { ACTION_NAMES, actionName, actorName, auditSummary, fmtDate, fmtIssued, lightBadge, NOTICE_KIND_NAMES, NOTICE_STATUS_NAMES, noticeKindName, EXTENSION_STATUS_NAMES, recipientsText, ROLE_NAMES, SLIP_NAMES, slipClosedText, stateName, UNIT_KIND_NAMES, unitKindName } from '../format';
 import { LIGHT_LABELS, LIGHTS, type Light } from '../../../app/dashboard/lights';
 import type * as q from '../../../app/dashboard/queries';
 import type { WebSession } from '../sessions';
@@ -219,7 +219,7 @@ function noticeTable(rows: NoticeRow[], zone: string): SafeHtml {
   return html`<table class="notices"><tr><th>时间</th><th>类别</th><th>对象</th><th>收件人</th><th>状态</th><th>尝试</th><th>Message-ID</th><th>说明</th></tr>
 ${rows.map(
   (n) => html`<tr><td>${fmtDate(n.dueAt, zone)}</td><td>${noticeKindName(n.kind)}${n.slip ? html` <span class="slip-${n.slip.colour}">${n.slip.number}</span>` : ''}</td>
-<td>${n.assignment ? html`(${n.assignment.task.number}) ${n.assignment.unit.name}` : noticeObject(n.payload)}</td><td>${n.recipients.join('、')}</td>
+<td>${n.assignment ? html`(${n.assignment.task.number}) ${n.assignment.unit.name}` : noticeObject(n.payload)}</td><td>${recipientsText(n.recipients)}</td>
 <td>${NOTICE_STATUS_NAMES[n.status] ?? n.status}</td><td class="num">${n.delivery?.attempts ?? 0}</td><td class="muted">${n.delivery?.messageId ?? ''}</td><td>${n.statusReason ?? n.delivery?.error ?? ''}</td></tr>`,
 )}</table>`;
 }
