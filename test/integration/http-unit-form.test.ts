@@ -6,6 +6,7 @@
  */
 import { secondsPolicy } from '../../domain/policy';
 import { createLinkService } from '../../infra/links';
+import { pageText } from './http-support/real-plan';
 import { startHarness, SECRET, PUBLIC_URL, signIn, OFFICE, tokenOf, type Harness, type Reply, type Request, type TestClient } from './http-support/harness';
 
 let h: Harness;
@@ -48,6 +49,22 @@ async function submit(app: TestClient, url: string, fields: Record<string, strin
 }
 
 describe('a unit through its own link', () => {
+  it('an overdue assignment: the deadline reads without nested brackets, the state says 逾期 once', async () => {
+    const at = Date.now() + 400 * 86_400_000; // 200 days past the harness deadlines
+    const later = await h.buildApp({ clock: () => at });
+    try {
+      const l = await link(h.seeded.t2a, { now: at });
+      const page = await later.inject({ method: 'GET', url: l.path });
+      expect(page.statusCode).toBe(200);
+      const text = pageText(page.body);
+      expect(text).toMatch(/完成时限 2027年前（\d{4}年\d{1,2}月\d{1,2}日，星期[一二三四五六日]( \d{2}:\d{2})?） /);
+      expect(text).not.toMatch(/星期.））/);
+      expect(pageText(/<td id="state">[\s\S]*?<\/td>/.exec(page.body)![0]).trim()).toBe('已交办 逾期');
+    } finally {
+      await later.close();
+    }
+  });
+
   it('opens the form: task, unit, deadline and the actions', async () => {
     const l = await link(h.seeded.t1a);
     const res = await h.app.inject({ method: 'GET', url: l.path });

@@ -179,7 +179,7 @@ export function assignmentPage(d: Detail, o: { zone: string; session: WebSession
   return html`<h1>任务(${a.task.number}) · ${a.unit.name}</h1>
 ${o.message ? html`<div class="msg ${o.message.kind}" role="${o.message.kind === 'ok' ? 'status' : 'alert'}" id="result">${o.message.text}</div>` : ''}
 <section class="card"><p class="pre">${a.task.text}</p><table>
-<tr><th>状态</th><td id="state">${stateName(a.state)} ${lightBadge(d.light)}${a.overdue ? html` <b class="n-red">已逾期</b>` : ''}</td></tr>
+<tr><th>状态</th><td id="state">${stateName(a.state)} ${lightBadge(d.light)}${a.overdue && d.light !== 'red' ? html` <b class="n-red">已逾期</b>` : ''}</td></tr>
 <tr><th>分工</th><td>${ROLE_NAMES[a.role] ?? a.role}</td></tr>
 <tr><th>完成时限</th><td>${a.task.deadlinePhrase}${a.dueAt ? html`（${fmtDate(a.dueAt, o.zone)}）` : ''}${a.originalDueAt && a.dueAt && a.originalDueAt.getTime() !== a.dueAt.getTime() ? html` 原定 ${fmtDate(a.originalDueAt, o.zone)}` : ''}</td></tr>
 <tr><th>签收</th><td>${fmtDate(a.acknowledgedAt, o.zone)}</td></tr><tr><th>销号</th><td>${fmtDate(a.completedAt, o.zone)}</td></tr></table>

@@ -43,8 +43,8 @@ export function unitFormPage(d: Detail, o: { token: string; zone: string; messag
     html`<section class="card"><h1>任务(${t.number}) · ${a.unit.name}（${ROLE_NAMES[a.role] ?? a.role}）</h1>
 <p class="pre">${t.text}</p>
 <table><tr><th>方案</th><td>${t.plan.title}</td></tr>
-<tr><th>完成时限</th><td>${t.deadlinePhrase}${a.dueAt ? html`（${fmtDate(a.dueAt)}）` : ''}${a.originalDueAt && a.dueAt && a.originalDueAt.getTime() !== a.dueAt.getTime() ? html` <span class="muted">原定 ${fmtDate(a.originalDueAt)}</span>` : ''}</td></tr>
-<tr><th>当前状态</th><td id="state">${stateName(a.state)} ${lightBadge(d.light)}${a.overdue ? html` <b class="n-red">已逾期</b>` : ''}</td></tr></table></section>
+<tr><th>完成时限</th><td>${t.deadlinePhrase}${a.dueAt ? html`（${fmtDate(a.dueAt).replace(/（(星期.)）/, '，$1')}）` : ''}${a.originalDueAt && a.dueAt && a.originalDueAt.getTime() !== a.dueAt.getTime() ? html` <span class="muted">原定 ${fmtDate(a.originalDueAt)}</span>` : ''}</td></tr>
+<tr><th>当前状态</th><td id="state">${stateName(a.state)} ${lightBadge(d.light)}${a.overdue && d.light !== 'red' ? html` <b class="n-red">已逾期</b>` : ''}</td></tr></table></section>
 ${o.message ? html`<div class="msg ${o.message.kind}" role="${o.message.kind === 'ok' ? 'status' : 'alert'}" id="result">${o.message.text}</div>` : ''}
 ${
   closed
