@@ -24,9 +24,13 @@ const get = async (url: string) => {
   expect(r.statusCode).toBe(200);
   return r.body;
 };
-const unitPost = (assignmentId: string, action: string, fields: Record<string, string>) => {
+/** Posts a unit form as a browser does: the answer is a 303 back to the form, shown with the flash cookie; returns that page. */
+const unitPost = async (assignmentId: string, action: string, fields: Record<string, string>) => {
   const { token } = h.links.sign(assignmentId);
-  return h.app.inject({ method: 'POST', url: `/f/${assignmentId}/${action}`, ...form({ t: token, ...fields }) });
+  const post = await h.app.inject({ method: 'POST', url: `/f/${assignmentId}/${action}`, ...form({ t: token, ...fields }) });
+  if (post.statusCode !== 303) return post;
+  const flash = post.cookies.find((c) => c.name === 'dubang_flash');
+  return h.app.inject({ method: 'GET', url: post.headers.location!, headers: flash ? { cookie: `dubang_flash=${flash.value}` } : {} });
 };
 /** the options of a select on the page: value → label */
 const selectOptions = (body: string, name: string) =>
@@ -48,7 +52,7 @@ describe('indicators', () => {
     await unitPost(h.seeded.t1a, 'acknowledge', {});
     const before = await h.db.prisma.report.count();
     const r = await unitPost(h.seeded.t1a, 'report', { period: '2026Q4', text: '进展', ind_I99: '5' });
-    expect(r.statusCode).toBe(422);
+    expect(r.statusCode).toBe(200); // the form again, the refusal on it (the POST answered 303)
     expect(pageText(r.body)).toContain('指标代码「I99」不是本任务的指标，本次报告未保存。本任务可填报的指标为：I01 数字经济核心产业增加值占GDP比重、I02 制造业质量竞争力指数。');
     expect(await h.db.prisma.report.count()).toBe(before);
   });
@@ -58,7 +62,7 @@ describe('indicators', () => {
     expect(r.statusCode).toBe(200);
     const body = await get('/indicators');
     expect(body).toContain('id="chart-indicators"');
-    expect(table(body, 'indicators')).toMatch(/数字经济核心产业增加值占GDP比重 .* 9\.8% 市市场监管局 \d{4}-\d{2}-\d{2} 报送（取各单位最近一次报送） 98%/);
+    expect(table(body, 'indicators')).toMatch(/数字经济核心产业增加值占GDP比重 .* 9\.8% 市市场监管局 \d{4}年\d{1,2}月\d{1,2}日 报送（取各单位最近一次报送） 98%/);
     expect(table(body, 'indicators')).toMatch(/制造业质量竞争力指数 .* 暂无数据/);
   });
 });
@@ -113,6 +117,14 @@ describe('no raw codes', () => {
   it('the header names who is signed in once: 督办员, not 督办员（督办员）', async () => {
     const who = pageText(/<form class="who"[\s\S]*?<\/form>/.exec(await get('/'))?.[0] ?? '').trim();
     expect(who).toBe('督办员 退出');
+  });
+
+  it('the address a decision was posted to leads back to the assignment when opened again (reload, history), not to 页面不存在', async () => {
+    for (const url of [`/assignments/${h.seeded.t1b}/actions/approveCompletion`, `/assignments/${h.seeded.t1b}/links`]) {
+      const r = await h.app.inject({ method: 'GET', url, headers: { cookie } });
+      expect(r.statusCode).toBe(303);
+      expect(r.headers.location).toBe(`/assignments/${h.seeded.t1b}`);
+    }
   });
 
   it('unit kinds show in Chinese, the Office unit included', async () => {
