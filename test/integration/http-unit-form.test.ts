@@ -101,6 +101,10 @@ describe('a unit through its own link', () => {
     const res = await submit(h.app, `/f/${h.seeded.t1a}/report`, { t: l.token, period: '2026Q4', text: hostile, percent: '40', ind_I01: '9.5', ind_I02: '88', evidenceLinks: 'https://example.gov.cn/a.pdf\nhttp://example.gov.cn/b?x=<b>' });
     expect(res.page.statusCode).toBe(200);
     expect(res.page.body).toContain('已报送2026年第四季度进展报告。');
+    // the indicators read by name, on the form and in the reports list; the catalogue codes stay underneath
+    const shown = pageText(res.page.body);
+    expect(shown).toContain('数字经济核心产业增加值占GDP比重：9.5%');
+    expect(shown).not.toMatch(/\bI0\d\b/);
     const r = await h.db.prisma.report.findFirstOrThrow({ where: { assignmentId: h.seeded.t1a }, include: { indicatorValues: { include: { indicator: true } } } });
     expect(r.text).toBe(hostile);
     expect(r.percent).toBe(40);
@@ -131,7 +135,7 @@ describe('a unit through its own link', () => {
       [{ period: '2026Q9', text: 'x' }, /报告期「2026Q9」格式不对/],
       [{ period: '2026Q4', text: '   ' }, /进展情况不能为空/],
       [{ period: '2026Q4', text: 'x', percent: '101' }, /0 到 100/],
-      [{ period: '2026Q4', text: 'x', ind_I01: '1e400' }, /指标 I01 的数值/],
+      [{ period: '2026Q4', text: 'x', ind_I01: '1e400' }, /指标「数字经济核心产业增加值占GDP比重」的数值「1e400」应为数字/],
       [{ period: '2026Q4', text: 'x', 'ind_<b>': '1' }, /指标代码/],
     ];
     for (const [fields, reason] of cases) {
