@@ -62,6 +62,8 @@ describe('indicators', () => {
     expect(r.statusCode).toBe(200);
     const body = await get('/indicators');
     expect(body).toContain('id="chart-indicators"');
+    expect(pageText(body)).toContain('当前值按每项指标设定的口径计算：「最近一次报送」');
+    expect(pageText(body)).not.toContain('config/'); // no file path for the Office to read
     expect(table(body, 'indicators')).toMatch(/数字经济核心产业增加值占GDP比重 .* 9\.8% 市市场监管局 \d{4}年\d{1,2}月\d{1,2}日 报送（取各单位最近一次报送） 98%/);
     expect(table(body, 'indicators')).toMatch(/制造业质量竞争力指数 .* 暂无数据/);
   });

@@ -252,7 +252,7 @@ export function indicatorsPage(rows: q.IndicatorProgress[], zone: string): SafeH
       ? chart('chart-indicators', { type: 'indicators', data: withData.map((r) => ({ code: r.code, name: r.name, progress: r.progress })) })
       : html`<p class="empty" id="indicators-empty">暂无数据：还没有单位报送指标数值。</p>`
   }</section>
-<p class="muted">当前值按 config/indicators.json 为每项指标写明的口径计算：「最近一次报送」取报送任务中任一单位最近报送的数值，并注明单位和日期；「各单位之和」把每个单位最近一次报送的数值相加。</p>
+<p class="muted">当前值按每项指标设定的口径计算：「最近一次报送」取报送任务中任一单位最近报送的数值，并注明单位和日期；「各单位之和」把每个单位最近一次报送的数值相加。</p>
 <table id="indicators"><tr><th>代码</th><th>目标</th><th>指标</th><th>目标值</th><th>报送任务</th><th>当前值</th><th>进度</th><th>报送次数</th></tr>
 ${rows.map(
   (r) => html`<tr><td>${r.code}</td><td>${r.goal}</td><td>${r.name}</td><td>${r.targetText}（${r.targetYear}年）</td>
