@@ -61,6 +61,7 @@ export function composeMessageInput(n: LoadedNotice, o: ComposeOptions): NoticeM
     decision: decisionOf(p.decision, p.dueAt),
     failure: (p.failure as NoticeMessageInput['failure']) ?? null,
     assessment: (p.assessment as NoticeMessageInput['assessment']) ?? null,
+    ...(n.kind === 'assignment' ? { reissued: p.reissued === true, acknowledgedAt: a?.acknowledgedAt?.toISOString() ?? null } : {}),
   };
   return input;
 }

@@ -6,10 +6,10 @@ import type { Command } from 'commander';
 import { action, print, UserError } from '../output';
 import { config, withDb } from '../context';
 import { applyTaskInput, showTask } from '../../app/tasks';
-import { INPUT_NAMES, STATE_NAMES, type LifecycleInputType } from '../../domain/lifecycle';
-import type { AssignmentState } from '../../domain/model';
+import { INPUT_NAMES, type LifecycleInputType } from '../../domain/lifecycle';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { withTemporal } from './supervise';
+import { taskInputText, taskViewText } from '../task-text';
 
 interface InputOpts {
   plan?: string;
@@ -90,13 +90,7 @@ export function register(program: Command): void {
         });
         print(cmd, {
           data: v,
-          human: () =>
-            [
-              `任务(${v.task}) [${v.deadlinePhrase}${v.dueAt ? ` → ${v.dueAt}` : ''}] 督办: ${v.workflowStatus}`,
-              v.text,
-              ...v.assignments.map((a) => `  ${a.unit} (${a.role}) ${STATE_NAMES[a.state as AssignmentState] ?? a.state}${a.overdue ? ' 逾期' : ''}${a.dueAt && a.dueAt !== a.originalDueAt ? ` 延期至 ${a.dueAt}` : ''}`),
-              ...(v.upcoming.length ? ['即将发出的通知:', ...v.upcoming.map((u) => `  ${u.at} ${u.kind} ${u.unit ?? ''} → ${u.to.join('、')}${u.slip ? ` [${u.slip}]` : ''}`)] : []),
-            ].join('\n'),
+          human: () => taskViewText(v, cfg.timezone),
         });
       }),
     );
@@ -125,7 +119,7 @@ export function register(program: Command): void {
             if (e.name === 'TaskInputRefused' || e.name === 'TaskNotSupervised') throw new UserError(e.message);
             throw e;
           });
-          print(cmd, { data: r, human: () => `任务(${r.task}) ${r.unit}: ${INPUT_NAMES[type]}完成，当前状态「${STATE_NAMES[r.state]}」${r.dueAt ? `，完成时限 ${r.dueAt}` : ''}` });
+          print(cmd, { data: r, human: () => taskInputText(type, r, cfg.timezone) });
         }),
       );
   }

@@ -21,7 +21,11 @@ export interface RenderedMessage {
   attachments: MessageAttachment[];
 }
 
-const FOOTER = '本邮件由督办系统自动发送，请勿直接回复。';
+/**
+ * The closing line. The notice's key is not printed: a person cannot use it, and the Office traces a
+ * message by its Message-ID header (<key@domain>, shown on the /notices page), which every copy keeps.
+ */
+const footer = (sender: string): string => `本邮件由督办系统自动发送，请勿直接回复；如有疑问，请与${sender}联系。`;
 
 /** The body lines of a document without greeting, signature or footer. */
 function textBody(doc: NoticeDoc): string[] {
@@ -72,8 +76,8 @@ function htmlAppendix(a: NonNullable<NoticeDoc['appendix']>): string {
   ].join('\n');
 }
 
-function textOf(greeting: string, body: string[], sender: string, date: string, key: string): string {
-  return [greeting, '', ...body, '', sender, date, '', `（${FOOTER}编号：${key}）`].join('\n') + '\n';
+function textOf(greeting: string, body: string[], sender: string, date: string): string {
+  return [greeting, '', ...body, '', sender, date, '', `（${footer(sender)}）`].join('\n') + '\n';
 }
 
 function htmlSection(doc: NoticeDoc): string {
@@ -118,7 +122,7 @@ function htmlSection(doc: NoticeDoc): string {
   return parts.join('\n');
 }
 
-function htmlPage(title: string, greeting: string, body: string, sender: string, date: string, key: string): string {
+function htmlPage(title: string, greeting: string, body: string, sender: string, date: string): string {
   const e = escapeHtml;
   return [
     '<!DOCTYPE html>',
@@ -129,7 +133,7 @@ function htmlPage(title: string, greeting: string, body: string, sender: string,
     `<p style="margin:0 0 12px">${e(greeting)}</p>`,
     body,
     `<p style="text-align:right;margin:24px 0 0">${e(sender)}<br>${e(date)}</p>`,
-    `<hr style="border:none;border-top:1px solid #ddd;margin:24px 0 8px"><p style="font-size:12px;color:#888">${e(FOOTER)}编号：${e(key)}</p>`,
+    `<hr style="border:none;border-top:1px solid #ddd;margin:24px 0 8px"><p style="font-size:12px;color:#888">${e(footer(sender))}</p>`,
     '</body></html>',
     '',
   ].join('\n');
@@ -146,8 +150,8 @@ export function renderNotice(i: NoticeMessageInput): RenderedMessage {
   const date = formatDay(i.issuedAt, i.zone);
   return {
     subject: doc.subject,
-    text: textOf(doc.greeting, textBody(doc), i.sender, date, i.key),
-    html: htmlPage(doc.title, doc.greeting, htmlSection(doc), i.sender, date, i.key),
+    text: textOf(doc.greeting, textBody(doc), i.sender, date),
+    html: htmlPage(doc.title, doc.greeting, htmlSection(doc), i.sender, date),
     attachments: icsAttachment(doc),
   };
 }
@@ -180,7 +184,7 @@ export function renderDigest(d: DigestInput): RenderedMessage {
   const date = formatDay(d.issuedAt, d.zone);
   const body = [`    ${intro}`, ''];
   docs.forEach(({ doc }, k) => body.push(...(k ? [''] : []), '-'.repeat(40), `${k + 1}. ${doc.subject}`, '', ...textBody(doc)));
-  const text = textOf(greeting, body, d.sender, date, d.key);
+  const text = textOf(greeting, body, d.sender, date);
   const htmlBody = [
     `<p style="margin:0 0 12px;text-indent:2em">${escapeHtml(intro)}</p>`,
     ...docs.map(
@@ -189,7 +193,7 @@ export function renderDigest(d: DigestInput): RenderedMessage {
     ),
   ].join('\n');
   const attachments = docs.flatMap(({ doc }) => icsAttachment(doc));
-  return { subject, text, html: htmlPage(title, greeting, htmlBody, d.sender, date, d.key), attachments };
+  return { subject, text, html: htmlPage(title, greeting, htmlBody, d.sender, date), attachments };
 }
 
 export { KIND_LABELS };

@@ -89,7 +89,7 @@ export interface AssessmentMessage {
 /** Everything a notice message may show. Only ids and state come from the database; nothing here is read at render time. */
 export interface NoticeMessageInput {
   kind: NoticeKind;
-  /** the notice's idempotency key, shown in the footer so the Office can trace a message */
+  /** the notice's idempotency key (not printed: the Message-ID header carries it, see render.ts) */
   key: string;
   /** IANA zone readers live in (Asia/Shanghai) */
   zone: string;
@@ -126,6 +126,10 @@ export interface NoticeMessageInput {
   requestedDueAt?: string | null;
   /** assessment notices: the year's scores, best first, and the bulletin draft */
   assessment?: AssessmentMessage | null;
+  /** an assignment notice sent again because the Office revoked the unit's links (the earlier ones no longer work) */
+  reissued?: boolean;
+  /** when the unit acknowledged the assignment (ISO), if it has: a re-sent notice does not ask it again */
+  acknowledgedAt?: string | null;
   /** delivery-failure alerts: the message that failed */
   failure?: {
     kind: NoticeKind;
@@ -397,13 +401,18 @@ const templates: Record<Exclude<NoticeKind, 'digest'>, Template> & Record<string
       subject: `【任务交办】关于落实${taskName(t)}的通知`,
       title: `关于落实${taskName(t)}的通知`,
       greeting: unitGreeting(i),
-      paragraphs: [`${basis}，贵单位为第(${t.number})项任务的${role}。现将任务交办如下，请认真组织落实。`],
+      paragraphs: [
+        `${basis}，贵单位为第(${t.number})项任务的${role}。现将任务交办如下，请认真组织落实。`,
+        // re-sent after the Office revoked the links: say so, so the unit uses this link and not an old one
+        ...(i.reissued ? ['此前发给贵单位的本任务办理链接已停止使用，现重新发送本通知，请使用本邮件中的新链接办理。'] : []),
+      ],
       fields: [
         ...taskFields(i, t),
         ['进展报送', t.kind === 'standing' ? '每季度结束后10日内报送进展，每年12月10日前报送年度总结' : '每季度结束后10日内报送进展情况'],
       ],
-      ask: by ? `请于${by}前通过下方链接签收任务。` : '请在收到本通知后通过下方链接签收任务。',
-      action: { label: '签收任务', href: linkOf(i) },
+      ...(i.acknowledgedAt
+        ? { ask: `贵单位已于${formatDate(i.acknowledgedAt, i.zone)}签收本任务，无需再次签收；请通过下方链接报送进展或办理其他事项。`, action: { label: '办理任务', href: linkOf(i) } }
+        : { ask: by ? `请于${by}前通过下方链接签收任务。` : '请在收到本通知后通过下方链接签收任务。', action: { label: '签收任务', href: linkOf(i) } }),
       ...(t.dueAt ? { ics: deadlineIcs(i, t, t.dueAt) } : {}),
     };
   },

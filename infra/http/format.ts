@@ -4,7 +4,7 @@ import { STATE_NAMES } from '../../domain/lifecycle';
 import { AUDIT_ACTION_LABELS, type AuditAction } from '../../domain/audit-actions';
 import { KIND_LABELS } from '../../domain/messages';
 import { formatPeriod } from '../../domain/messages/format';
-import type { NoticeKind } from '../../domain/notices';
+import type { NoticeKind, RecipientRole } from '../../domain/notices';
 import { LINK_REFUSAL_REASONS, type LinkRefusalCode } from '../../domain/links';
 import { UNIT_KIND_NAMES as KIND_NAMES_OF_UNITS, type UnitKind } from '../../domain/units';
 import type { AssignmentState } from '../../domain/model';
@@ -35,6 +35,14 @@ export function stateName(s: string): string {
 }
 
 export const ROLE_NAMES: Record<string, string> = { LEAD: '牵头', CO: '配合', IMPLICIT: '属地落实' };
+
+/** Who a notice not yet sent goes to (it holds roles until the directory resolves them to addresses). */
+export const RECIPIENT_ROLE_NAMES: Record<RecipientRole, string> = { liaison: '联络员', leader: '分管负责人', office: '领导小组办公室', leadership: '领导小组' };
+
+/** A notice's recipients as a person reads them: addresses as they are, roles in Chinese. */
+export function recipientsText(recipients: readonly string[]): string {
+  return recipients.map((r) => (RECIPIENT_ROLE_NAMES as Record<string, string | undefined>)[r] ?? r).join('、');
+}
 
 /** Chinese names of the audit actions: the one registry is domain/audit-actions.ts. */
 export const ACTION_NAMES: Record<AuditAction, string> & Record<string, string | undefined> = AUDIT_ACTION_LABELS;

@@ -8,6 +8,7 @@ import { DateTime } from 'luxon';
 import type { LightPolicy } from '../../app/dashboard/lights';
 import type { BusinessCalendar } from '../../domain/calendar';
 import { REPORT_PERIOD } from '../../domain/lifecycle';
+import { formatPeriod } from '../../domain/messages/format';
 import type { TaskKind } from '../../domain/model';
 import { cycleSummaries, reportPeriods, type ReportPeriod } from '../../domain/policy';
 
@@ -79,8 +80,11 @@ function indicatorValues(body: Record<string, unknown>, bound: readonly BoundInd
     if (raw === '' || raw === null || raw === undefined) continue;
     if (!/^[A-Z]\d{1,4}$/.test(code)) throw new UnitInputError('indicatorValues', `指标代码「${code.slice(0, 20)}」格式不对`);
     const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d{1,10}(\.\d{1,4})?$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-    if (!Number.isFinite(value) || Math.abs(value) >= 1e10) throw new UnitInputError('indicatorValues', `指标 ${code} 的数值「${String(raw).slice(0, 20)}」应为数字（最多 4 位小数）`);
-    if (out.some((o) => o.code === code)) throw new UnitInputError('indicatorValues', `指标 ${code} 填写了两次`);
+    // named as the form shows it (the code is the catalogue's key): 「每万人口高价值发明专利拥有量」
+    const label = bound?.find((b) => b.code === code)?.name;
+    const named = label ? `指标「${label}」` : `指标 ${code} `;
+    if (!Number.isFinite(value) || Math.abs(value) >= 1e10) throw new UnitInputError('indicatorValues', `${named}的数值「${String(raw).slice(0, 20)}」应为数字（最多 4 位小数）`);
+    if (out.some((o) => o.code === code)) throw new UnitInputError('indicatorValues', `${named}填写了两次`);
     // a code this task does not report is refused, never dropped unseen
     if (bound && !bound.some((b) => b.code === code)) {
       const offered = bound.length ? `本任务可填报的指标为：${bound.map((b) => `${b.code} ${b.name}`).join('、')}` : '本任务没有需要填报的指标，请不要填写指标数值';
@@ -149,7 +153,8 @@ export const MAX_PAST_CHOICES = 12;
 
 function periodName(period: string): string {
   let m: RegExpExecArray | null;
-  if ((m = /^(\d{4})Q([1-4])$/.exec(period))) return `${m[1]}年第${m[2]}季度`;
+  // quarters read as everywhere else (2026年第四季度): one formatter for pages and emails
+  if (/^\d{4}Q[1-4]$/.test(period)) return formatPeriod(period);
   if ((m = /^(\d{4})Y$/.exec(period))) return `${m[1]}年度总结`;
   if ((m = /^P(\d+)$/.exec(period))) return `第${m[1]}期`;
   if ((m = /^C(\d+)$/.exec(period))) return `第${m[1]}周期总结`;

@@ -66,3 +66,26 @@ it('draws own and 属地落实 apart, the legend below the 15th bar, and 暂无�
   expect(await page.$('#chart-indicators svg')).toBeNull();
   await page.screenshot({ path: path.join(ARTIFACTS, 'indicators-empty.png'), fullPage: true });
 }, 60_000);
+
+it('lays the overview KPIs out in two full rows at 1280 (lights, then what waits on the Office), and in columns on a phone', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${s.app.baseUrl}/`); // the context signed in in the test above
+  await page.waitForSelector('#kpis-lights');
+  /** The distinct tops of a row's cards, and their labels. */
+  const row = (id: string) =>
+    page.$$eval(`#${id} > .kpi`, (els) => ({ tops: [...new Set(els.map((e) => Math.round(e.getBoundingClientRect().top)))], labels: els.map((e) => (e.firstChild?.textContent ?? '').trim()) }));
+  const lights = await row('kpis-lights');
+  expect(lights.labels).toEqual(['牵头/配合分工', '逾期', '临期/报告逾期', '正常推进', '已办结', '属地落实分工（14 个单位）']);
+  expect(lights.tops).toHaveLength(1);
+  const work = await row('kpis-work');
+  expect(work.labels).toEqual(['待审销号', '待审延期', '未关闭督办单', '已关闭督办单', '投递失败']);
+  expect(work.tops).toHaveLength(1);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-kpis-1280.png') });
+
+  await page.setViewportSize({ width: 390, height: 900 });
+  const phone = await row('kpis-lights');
+  expect(phone.tops).toHaveLength(3); // two cards a line
+  expect(await page.$eval('html', (e) => e.scrollWidth)).toBeLessThanOrEqual(390); // no sideways scrolling of the page
+  await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-kpis-390.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+}, 60_000);

@@ -59,6 +59,8 @@ describe('indicators', () => {
     expect(pageText(page.body)).toContain('已报送2026年第四季度进展报告。');
     const body = await get('/indicators');
     expect(body).toContain('id="chart-indicators"');
+    expect(pageText(body)).toContain('当前值按每项指标设定的口径计算：「最近一次报送」');
+    expect(pageText(body)).not.toContain('config/'); // no file path for the Office to read
     expect(table(body, 'indicators')).toMatch(/数字经济核心产业增加值占GDP比重 .* 9\.8% 市市场监管局 \d{4}年\d{1,2}月\d{1,2}日 报送（取各单位最近一次报送） 98%/);
     expect(table(body, 'indicators')).toMatch(/制造业质量竞争力指数 .* 暂无数据/);
   });
@@ -71,6 +73,8 @@ describe('no raw codes', () => {
       data: [
         { key: `t-assignment-${Date.now()}`, kind: 'assignment', assignmentId: h.seeded.t1a, dueAt: due, recipients: ['liaison@a.test'], payload: {}, status: 'SENT' },
         { key: `t-catchup-${Date.now()}`, kind: 'catchup_unit', scope: 'catchup-a', dueAt: due, recipients: ['liaison@a.test'], payload: { unit: '市市场监管局', items: [] }, status: 'SENT' },
+        // queued, not yet resolved to addresses: it holds the roles it goes to
+        { key: `t-decision-${Date.now()}`, kind: 'decision', assignmentId: h.seeded.t1a, dueAt: due, recipients: ['liaison', 'leader'], payload: {}, status: 'QUEUED' },
       ],
     });
   });
@@ -81,6 +85,8 @@ describe('no raw codes', () => {
     expect(rows).toContain('任务交办通知');
     expect(rows).toContain('逾期事项汇总通知 市市场监管局');
     expect(rows).not.toContain('catchup-a');
+    expect(rows).toMatch(/审核结果通知 .*联络员、分管负责人 排队中/);
+    expect(noMail(rows)).not.toMatch(/\b(liaison|leader)\b/);
     expect(noMail(rows)).not.toMatch(RAW_CODE);
     const kinds = selectOptions(body, 'kind');
     expect(kinds).toMatchObject({ '': '全部', assignment: '任务交办通知', catchup_unit: '逾期事项汇总通知', report_chase: '催办通知' });
@@ -105,6 +111,19 @@ describe('no raw codes', () => {
     const only = table(await get('/audit?action=report.submitted'), 'audit');
     expect(only).toContain('报送进展');
     expect(only).not.toMatch(/ 签收 任务/);
+  });
+
+  it('the header names who is signed in once: 督办员, not 督办员（督办员）', async () => {
+    const who = pageText(/<form class="who"[\s\S]*?<\/form>/.exec(await get('/'))?.[0] ?? '').trim();
+    expect(who).toBe('督办员 退出');
+  });
+
+  it('the address a decision was posted to leads back to the assignment when opened again (reload, history), not to 页面不存在', async () => {
+    for (const url of [`/assignments/${h.seeded.t1b}/actions/approveCompletion`, `/assignments/${h.seeded.t1b}/links`]) {
+      const r = await h.app.inject({ method: 'GET', url, headers: { cookie } });
+      expect(r.statusCode).toBe(303);
+      expect(r.headers.location).toBe(`/assignments/${h.seeded.t1b}`);
+    }
   });
 
   it('unit kinds show in Chinese, the Office unit included', async () => {

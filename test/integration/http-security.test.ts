@@ -136,6 +136,8 @@ describe('#15.6 revocation cannot be outrun', () => {
       expect(mail!.to).toEqual(['liaison@a.test']);
       const parsed = await simpleParser(mail!.raw);
       expect(parsed.subject).toContain('任务(3)');
+      // it says why it comes again, so the unit drops the old link
+      expect(parsed.text).toContain('此前发给贵单位的本任务办理链接已停止使用，现重新发送本通知，请使用本邮件中的新链接办理。');
       const emailed = new RegExp(`${PUBLIC_URL.replace(/[.:/]/g, '\\$&')}/f/${id}\\?t=[A-Za-z0-9._%-]+`).exec(String(parsed.text))![0];
       expect((await h.app.inject({ method: 'GET', url: emailed.slice(PUBLIC_URL.length) })).statusCode).toBe(200);
     } finally {

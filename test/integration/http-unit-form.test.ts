@@ -6,6 +6,7 @@
  */
 import { secondsPolicy } from '../../domain/policy';
 import { createLinkService } from '../../infra/links';
+import { pageText } from './http-support/real-plan';
 import { startHarness, submitForm, SECRET, PUBLIC_URL, signIn, OFFICE, tokenOf, type Harness, type Request } from './http-support/harness';
 
 let h: Harness;
@@ -38,6 +39,22 @@ async function link(assignmentId: string, opts: { now?: number; ttlMs?: number }
 const submit = submitForm;
 
 describe('a unit through its own link', () => {
+  it('an overdue assignment: the deadline reads without nested brackets, the state says 逾期 once', async () => {
+    const at = Date.now() + 400 * 86_400_000; // 200 days past the harness deadlines
+    const later = await h.buildApp({ clock: () => at });
+    try {
+      const l = await link(h.seeded.t2a, { now: at });
+      const page = await later.inject({ method: 'GET', url: l.path });
+      expect(page.statusCode).toBe(200);
+      const text = pageText(page.body);
+      expect(text).toMatch(/完成时限 2027年前（\d{4}年\d{1,2}月\d{1,2}日，星期[一二三四五六日]( \d{2}:\d{2})?） /);
+      expect(text).not.toMatch(/星期.））/);
+      expect(pageText(/<td id="state">[\s\S]*?<\/td>/.exec(page.body)![0]).trim()).toBe('已交办 逾期');
+    } finally {
+      await later.close();
+    }
+  });
+
   it('opens the form: task, unit, deadline and the actions', async () => {
     const l = await link(h.seeded.t1a);
     const res = await h.app.inject({ method: 'GET', url: l.path });
@@ -74,6 +91,10 @@ describe('a unit through its own link', () => {
     const res = await submit(h.app, `/f/${h.seeded.t1a}/report`, { t: l.token, period: '2026Q4', text: hostile, percent: '40', ind_I01: '9.5', ind_I02: '88', evidenceLinks: 'https://example.gov.cn/a.pdf\nhttp://example.gov.cn/b?x=<b>' });
     expect(res.page.statusCode).toBe(200);
     expect(res.page.body).toContain('已报送2026年第四季度进展报告。');
+    // the indicators read by name, on the form and in the reports list; the catalogue codes stay underneath
+    const shown = pageText(res.page.body);
+    expect(shown).toContain('数字经济核心产业增加值占GDP比重：9.5%');
+    expect(shown).not.toMatch(/\bI0\d\b/);
     const r = await h.db.prisma.report.findFirstOrThrow({ where: { assignmentId: h.seeded.t1a }, include: { indicatorValues: { include: { indicator: true } } } });
     expect(r.text).toBe(hostile);
     expect(r.percent).toBe(40);
@@ -104,7 +125,7 @@ describe('a unit through its own link', () => {
       [{ period: '2026Q9', text: 'x' }, /报告期「2026Q9」格式不对/],
       [{ period: '2026Q4', text: '   ' }, /进展情况不能为空/],
       [{ period: '2026Q4', text: 'x', percent: '101' }, /0 到 100/],
-      [{ period: '2026Q4', text: 'x', ind_I01: '1e400' }, /指标 I01 的数值/],
+      [{ period: '2026Q4', text: 'x', ind_I01: '1e400' }, /指标「数字经济核心产业增加值占GDP比重」的数值「1e400」应为数字/],
       [{ period: '2026Q4', text: 'x', 'ind_<b>': '1' }, /指标代码/],
     ];
     for (const [fields, reason] of cases) {
@@ -157,7 +178,7 @@ describe('a unit through its own link', () => {
       expect(page.statusCode).toBe(200);
       expect(options(page.body)).toEqual(['2026Q4', '2026Y', '2027Q1', '2027Y']);
       expect(page.body).toContain('2026年度总结（已逾期，应于2026年12月10日前报送）');
-      expect(page.body).toContain('2026年第4季度（请于2027年1月10日前报送）');
+      expect(page.body).toContain('2026年第四季度（请于2027年1月10日前报送）');
       const json = await jan5.inject({ method: 'GET', url: `/api/unit/${h.seeded.t3a}`, headers: { authorization: `Bearer ${l.token}` } });
       expect(json.json().periods.map((p: { value: string; status: string }) => [p.value, p.status])).toEqual([
         ['2026Q4', 'due'],

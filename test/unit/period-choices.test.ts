@@ -29,8 +29,8 @@ describe('period choices under the shipped policy (quarters due on the 10th, ann
       ['2026Q1', 'due'],
       ['2026Q2', 'open'],
     ]);
-    expect(c[0]!.label).toBe('2026年第1季度（请于2026年4月10日前报送）');
-    expect(c[1]!.label).toBe('2026年第2季度（本季度，2026年7月10日前报送）');
+    expect(c[0]!.label).toBe('2026年第一季度（请于2026年4月10日前报送）');
+    expect(c[1]!.label).toBe('2026年第二季度（本季度，2026年7月10日前报送）');
     expect(c[0]!.dueAt).toBe('2026-04-10T23:59:59.999+08:00');
   });
 
@@ -74,7 +74,7 @@ describe('period choices under the shipped policy (quarters due on the 10th, ann
       ['2026Q2', 'open'],
     ]);
     expect(offered('deadline', '2026-01-15T10:00:00', '2026-04-10T23:59:59.999')[0]!.status).toBe('due');
-    expect(offered('deadline', '2026-01-15T10:00:00', '2026-04-11T00:00:00')[0]).toMatchObject({ value: '2026Q1', status: 'overdue', label: '2026年第1季度（已逾期，应于2026年4月10日前报送）' });
+    expect(offered('deadline', '2026-01-15T10:00:00', '2026-04-11T00:00:00')[0]).toMatchObject({ value: '2026Q1', status: 'overdue', label: '2026年第一季度（已逾期，应于2026年4月10日前报送）' });
     // the annual summary is late from 12-11 00:00
     expect(offered('standing', '2026-01-15T10:00:00', '2026-12-10T23:59:59.999', ['2026Q1', '2026Q2', '2026Q3']).find((x) => x.value === '2026Y')!.status).toBe('open');
     expect(offered('standing', '2026-01-15T10:00:00', '2026-12-11T00:00:00', ['2026Q1', '2026Q2', '2026Q3']).find((x) => x.value === '2026Y')!.status).toBe('overdue');

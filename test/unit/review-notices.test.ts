@@ -130,3 +130,22 @@ describe('which transitions close the open 督办单', () => {
     expect(slipClosure(action, { state: from }, { state: to })).toBe(expected);
   });
 });
+
+describe('an assignment notice re-sent after the Office revoked the links', () => {
+  it('says the old links stopped working and, the task being acknowledged, asks for no second 签收', () => {
+    const m = render(notice('assignment', { to: ['liaison'], task: 3, reissued: true }, { state: 'IN_PROGRESS' }));
+    expect(m.subject).toBe('【任务交办】关于落实督办任务(3)的通知');
+    expect(m.text).toContain('此前发给贵单位的本任务办理链接已停止使用，现重新发送本通知，请使用本邮件中的新链接办理。');
+    expect(m.text).toContain('贵单位已于2025年1月10日（星期五） 10:00签收本任务，无需再次签收；请通过下方链接报送进展或办理其他事项。');
+    expect(m.text).toContain('办理任务：https://dubang.example/f/a1?t=tok');
+    expect(m.text).not.toContain('签收任务');
+    expect(m.html).toContain('>办理任务</a>');
+  });
+
+  it('the first notice, not yet acknowledged, asks for 签收 and mentions no old links', () => {
+    const m = render(notice('assignment', { to: ['liaison'], task: 3 }, { state: 'ASSIGNED', acknowledgedAt: null }));
+    expect(m.text).toContain('请在收到本通知后通过下方链接签收任务。');
+    expect(m.text).toContain('签收任务：https://dubang.example/f/a1?t=tok');
+    expect(m.text).not.toContain('停止使用');
+  });
+});

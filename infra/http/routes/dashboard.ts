@@ -121,6 +121,17 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
 
   app.get<{ Params: { id: string } }>('/assignments/:id', read, (req, reply) => guard(reply, async () => assignmentView(req, reply, uuidParam(req.params.id, 'id'))));
 
+  // A decision's answer is the assignment page shown at the form's address: reloading it, or opening
+  // that address again later, is a GET there, which leads back to the assignment instead of 页面不存在.
+  app.get<{ Params: { id: string; action: string } }>('/assignments/:id/actions/:action', read, async (req, reply) => {
+    const id = uuidParam(req.params.id, 'id');
+    return id ? reply.redirect(`/assignments/${id}`, 303) : sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
+  });
+  app.get<{ Params: { id: string } }>('/assignments/:id/links', read, async (req, reply) => {
+    const id = uuidParam(req.params.id, 'id');
+    return id ? reply.redirect(`/assignments/${id}`, 303) : sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
+  });
+
   app.post<{ Params: { id: string; action: string }; Body: Record<string, unknown> }>('/assignments/:id/actions/:action', write, (req, reply) =>
     guard(reply, async () => {
       const id = uuidParam(req.params.id, 'id');

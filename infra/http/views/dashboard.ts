@@ -1,6 +1,6 @@
 /** Dashboard pages (Chinese UI). Every value is escaped by the `html` tag. */
 import { html, jsonForScript, safeHref, type SafeHtml } from '../html';
-import { ACTION_NAMES, actionName, actorName, auditSummary, fmtDate, fmtIssued, lightBadge, NOTICE_KIND_NAMES, NOTICE_STATUS_NAMES, noticeKindName, EXTENSION_STATUS_NAMES, ROLE_NAMES, SLIP_NAMES, slipClosedText, stateName, UNIT_KIND_NAMES, unitKindName } from '../format';
+import { ACTION_NAMES, actionName, actorName, auditSummary, fmtDate, fmtIssued, lightBadge, NOTICE_KIND_NAMES, NOTICE_STATUS_NAMES, noticeKindName, EXTENSION_STATUS_NAMES, recipientsText, ROLE_NAMES, SLIP_NAMES, slipClosedText, stateName, UNIT_KIND_NAMES, unitKindName } from '../format';
 import { LIGHT_LABELS, LIGHTS, type Light } from '../../../app/dashboard/lights';
 import type * as q from '../../../app/dashboard/queries';
 import type { WebSession } from '../sessions';
@@ -84,9 +84,9 @@ export function overviewPage(o: Rows<typeof q.overview>, f: { plan?: string; lig
 <form class="filters" method="get" action="/"><label>方案 <select name="plan"><option value="">全部方案</option>${o.plans.map((p) => html`<option value="${p.slug}" ${f.plan === p.slug ? 'selected' : ''}>${p.title}</option>`)}</select></label>
 <label>单位类别 <select name="unitKind"><option value="">全部</option>${ASSIGNED_KINDS.map((k) => html`<option value="${k}" ${f.unitKind === k ? 'selected' : ''}>${UNIT_KIND_NAMES[k]}</option>`)}</select></label>
 <label>灯号 <select name="light">${lightOptions(f.light)}</select></label><button type="submit">筛选</button></form>
-<div class="kpis"><div class="kpi">牵头/配合分工<b id="kpi-total">${total}</b></div>${LIGHTS.map((l) => html`<div class="kpi">${lightBadge(l)}<b id="kpi-${l}">${o.lights[l]}</b></div>`)}
-${implicitTotal ? html`<div class="kpi">属地落实分工（${o.implicitUnits} 个单位）<b id="kpi-implicit">${implicitTotal}</b><span class="muted">其中逾期 <span id="kpi-implicit-red">${o.implicitLights.red}</span></span></div>` : ''}
-<div class="kpi"><a href="/reviews">待审销号</a><b id="kpi-completion">${o.pendingCompletion}</b></div><div class="kpi"><a href="/reviews">待审延期</a><b>${o.pendingExtension}</b></div>
+<div class="kpis" id="kpis-lights"><div class="kpi">牵头/配合分工<b id="kpi-total">${total}</b></div>${LIGHTS.map((l) => html`<div class="kpi">${lightBadge(l)}<b id="kpi-${l}">${o.lights[l]}</b></div>`)}
+${implicitTotal ? html`<div class="kpi">属地落实分工（${o.implicitUnits} 个单位）<b id="kpi-implicit">${implicitTotal}</b><span class="muted">其中逾期 <span id="kpi-implicit-red">${o.implicitLights.red}</span></span></div>` : ''}</div>
+<div class="kpis" id="kpis-work"><div class="kpi"><a href="/reviews">待审销号</a><b id="kpi-completion">${o.pendingCompletion}</b></div><div class="kpi"><a href="/reviews">待审延期</a><b>${o.pendingExtension}</b></div>
 <div class="kpi"><a href="/slips?open=1">未关闭督办单</a><b id="kpi-slips-open">${(o.slips.BLUE ?? 0) + (o.slips.ORANGE ?? 0) + (o.slips.RED ?? 0)}</b></div><div class="kpi"><a href="/slips?open=0">已关闭督办单</a><b id="kpi-slips-closed">${o.slipsClosed}</b></div>
 <div class="kpi"><a href="/notices?status=FAILED">投递失败</a><b>${(o.notices.FAILED ?? 0) + (o.notices.DEAD ?? 0)}</b></div></div>
 ${implicitTotal ? html`<p class="muted" id="implicit-note">${implicitNote(implicitEmailed)}</p>` : ''}
@@ -179,7 +179,7 @@ export function assignmentPage(d: Detail, o: { zone: string; session: WebSession
   return html`<h1>任务(${a.task.number}) · ${a.unit.name}</h1>
 ${o.message ? html`<div class="msg ${o.message.kind}" role="${o.message.kind === 'ok' ? 'status' : 'alert'}" id="result">${o.message.text}</div>` : ''}
 <section class="card"><p class="pre">${a.task.text}</p><table>
-<tr><th>状态</th><td id="state">${stateName(a.state)} ${lightBadge(d.light)}${a.overdue ? html` <b class="n-red">已逾期</b>` : ''}</td></tr>
+<tr><th>状态</th><td id="state">${stateName(a.state)} ${lightBadge(d.light)}${a.overdue && d.light !== 'red' ? html` <b class="n-red">已逾期</b>` : ''}</td></tr>
 <tr><th>分工</th><td>${ROLE_NAMES[a.role] ?? a.role}</td></tr>
 <tr><th>完成时限</th><td>${a.task.deadlinePhrase}${a.dueAt ? html`（${fmtDate(a.dueAt, o.zone)}）` : ''}${a.originalDueAt && a.dueAt && a.originalDueAt.getTime() !== a.dueAt.getTime() ? html` 原定 ${fmtDate(a.originalDueAt, o.zone)}` : ''}</td></tr>
 <tr><th>签收</th><td>${fmtDate(a.acknowledgedAt, o.zone)}</td></tr><tr><th>销号</th><td>${fmtDate(a.completedAt, o.zone)}</td></tr></table>
@@ -220,7 +220,7 @@ function noticeTable(rows: NoticeRow[], zone: string): SafeHtml {
   return html`<table class="notices"><tr><th>时间</th><th>类别</th><th>对象</th><th>收件人</th><th>状态</th><th>尝试</th><th>Message-ID</th><th>说明</th></tr>
 ${rows.map(
   (n) => html`<tr><td>${fmtDate(n.dueAt, zone)}</td><td>${noticeKindName(n.kind)}${n.slip ? html` <span class="slip-${n.slip.colour}">${n.slip.number}</span>` : ''}</td>
-<td>${n.object ?? (n.assignment ? html`(${n.assignment.task.number}) ${n.assignment.unit.name}` : noticeObject(n.payload))}</td><td>${n.recipients.join('、')}</td>
+<td>${n.object ?? (n.assignment ? html`(${n.assignment.task.number}) ${n.assignment.unit.name}` : noticeObject(n.payload))}</td><td>${recipientsText(n.recipients)}</td>
 <td>${NOTICE_STATUS_NAMES[n.status] ?? n.status}</td><td class="num">${n.delivery?.attempts ?? 0}</td><td class="muted">${n.delivery?.messageId ?? ''}</td><td>${n.statusReason ?? n.delivery?.error ?? ''}</td></tr>`,
 )}</table>`;
 }
@@ -253,7 +253,7 @@ export function indicatorsPage(rows: q.IndicatorProgress[], zone: string): SafeH
       ? chart('chart-indicators', { type: 'indicators', data: withData.map((r) => ({ code: r.code, name: r.name, progress: r.progress })) })
       : html`<p class="empty" id="indicators-empty">暂无数据：还没有单位报送指标数值。</p>`
   }</section>
-<p class="muted">当前值按 config/indicators.json 为每项指标写明的口径计算：「最近一次报送」取报送任务中任一单位最近报送的数值，并注明单位和日期；「各单位之和」把每个单位最近一次报送的数值相加。</p>
+<p class="muted">当前值按每项指标设定的口径计算：「最近一次报送」取报送任务中任一单位最近报送的数值，并注明单位和日期；「各单位之和」把每个单位最近一次报送的数值相加。</p>
 <table id="indicators"><tr><th>代码</th><th>目标</th><th>指标</th><th>目标值</th><th>报送任务</th><th>当前值</th><th>进度</th><th>报送次数</th></tr>
 ${rows.map(
   (r) => html`<tr><td>${r.code}</td><td>${r.goal}</td><td>${r.name}</td><td>${r.targetText}（${r.targetYear}年）</td>

@@ -25,6 +25,12 @@ const NAV: [string, string, string][] = [
   ['audit', '/audit', '审计日志'],
 ];
 
+/** Who is signed in: name and role, the role once when the contact is named after it (督办员, not 督办员（督办员）). */
+function whoText(s: WebSession): string {
+  const role = s.role === 'office' ? '督办员' : '领导小组·只读';
+  return s.name === role ? role : `${s.name}（${role}）`;
+}
+
 export function layout(o: LayoutOptions, body: SafeHtml): SafeHtml {
   const s = o.session;
   return html`<!doctype html>
@@ -35,7 +41,7 @@ ${
   s
     ? html`<nav>${NAV.map(([k, href, label]) => html`<a href="${href}" class="${k === o.active ? 'active' : ''}">${label}</a>`)}
 ${s.role === 'office' ? html`<a href="/plans/upload" class="${o.active === 'plan-upload' ? 'active' : ''}">导入方案</a><a href="/admin/queues/" target="_blank" rel="noopener">队列</a>` : ''}</nav>
-<form class="who" method="post" action="/logout"><input type="hidden" name="_csrf" value="${s.csrfToken}"><span>${s.name}（${s.role === 'office' ? '督办员' : '领导小组·只读'}）</span><button type="submit">退出</button></form>`
+<form class="who" method="post" action="/logout"><input type="hidden" name="_csrf" value="${s.csrfToken}"><span>${whoText(s)}</span><button type="submit">退出</button></form>`
     : ''
 }</header>
 <main>${body}</main>

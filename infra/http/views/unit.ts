@@ -43,8 +43,8 @@ export function unitFormPage(d: Detail, o: { token: string; zone: string; messag
     html`<section class="card"><h1>任务(${t.number}) · ${a.unit.name}（${ROLE_NAMES[a.role] ?? a.role}）</h1>
 <p class="pre">${t.text}</p>
 <table><tr><th>方案</th><td>${t.plan.title}</td></tr>
-<tr><th>完成时限</th><td>${t.deadlinePhrase}${a.dueAt ? html`（${fmtDate(a.dueAt)}）` : ''}${a.originalDueAt && a.dueAt && a.originalDueAt.getTime() !== a.dueAt.getTime() ? html` <span class="muted">原定 ${fmtDate(a.originalDueAt)}</span>` : ''}</td></tr>
-<tr><th>当前状态</th><td id="state">${stateName(a.state)} ${lightBadge(d.light)}${a.overdue ? html` <b class="n-red">已逾期</b>` : ''}</td></tr></table></section>
+<tr><th>完成时限</th><td>${t.deadlinePhrase}${a.dueAt ? html`（${fmtDate(a.dueAt).replace(/（(星期.)）/, '，$1')}）` : ''}${a.originalDueAt && a.dueAt && a.originalDueAt.getTime() !== a.dueAt.getTime() ? html` <span class="muted">原定 ${fmtDate(a.originalDueAt)}</span>` : ''}</td></tr>
+<tr><th>当前状态</th><td id="state">${stateName(a.state)} ${lightBadge(d.light)}${a.overdue && d.light !== 'red' ? html` <b class="n-red">已逾期</b>` : ''}</td></tr></table></section>
 ${o.message ? html`<div class="msg ${o.message.kind}" role="${o.message.kind === 'ok' ? 'status' : 'alert'}" id="result">${o.message.text}</div>` : ''}
 ${
   closed
@@ -69,7 +69,7 @@ ${formStart('acknowledge')}<button type="submit" id="ack">签收任务</button><
 ${
   d.indicators.length
     ? html`<label>指标数值（与本任务相关的填写）</label><table>${d.indicators.map(
-        (i) => html`<tr><td>${i.code}</td><td>${i.name}</td><td class="muted">目标：${i.targetText}</td><td><input name="ind_${i.code}" type="text" inputmode="decimal" size="8" value="${v['ind_' + i.code] ?? ''}"> ${i.unit}</td></tr>`,
+        (i) => html`<tr><td>${i.name}</td><td class="muted">目标：${i.targetText}</td><td><input name="ind_${i.code}" aria-label="${i.name}" type="text" inputmode="decimal" size="8" value="${v['ind_' + i.code] ?? ''}"> ${i.unit}</td></tr>`,
       )}</table>`
     : ''
 }
@@ -107,7 +107,7 @@ export function reportsTable(d: Detail, zone: string): SafeHtml {
   if (!reports.length) return html`<p class="muted">尚无报告。</p>`;
   return html`<table class="reports"><tr><th>报告期</th><th>报送时间</th><th>进度</th><th>进展情况</th><th>指标</th><th>佐证材料</th></tr>${reports.map(
     (r) => html`<tr><td>${formatPeriod(r.period)}${r.late ? html` <span class="n-red">迟报</span>` : ''}</td><td>${cn(r.submittedAt, zone)}</td><td class="num">${r.percent ?? '—'}${r.percent !== null ? '%' : ''}</td>
-<td class="pre report-text">${r.text}</td><td>${r.indicatorValues.map((iv) => html`<div>${iv.indicator.code} ${iv.indicator.name}：${Number(iv.value)}${iv.indicator.unit}</div>`)}</td>
+<td class="pre report-text">${r.text}</td><td>${r.indicatorValues.map((iv) => html`<div>${iv.indicator.name}：${Number(iv.value)}${iv.indicator.unit}</div>`)}</td>
 <td>${r.evidenceLinks.map((l) => html`<div><a href="${safeHref(l)}" rel="noopener noreferrer nofollow" target="_blank">${l}</a></div>`)}</td></tr>`,
   )}</table>`;
 }
