@@ -298,7 +298,9 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
     const letters = await db.prisma.notice.findMany({ where: { kind: 'catchup_unit', scope: { startsWith: `${REAL}-catchup-` } } });
     expect(letters.length).toBeGreaterThan(0);
     for (const n of letters) {
-      await db.prisma.notice.update({ where: { id: n.id }, data: { status: 'SENT', delivery: { create: { status: 'SENT', messageId: `<${n.id}@dubang.test>`, attempts: 1, sentAt: n.dueAt } } } });
+      // an earlier case may have delivered a letter through the real pipeline already: keep that record
+      const sent = { status: 'SENT' as const, messageId: `<${n.id}@dubang.test>`, attempts: 1, sentAt: n.dueAt };
+      await db.prisma.notice.update({ where: { id: n.id }, data: { status: 'SENT', delivery: { upsert: { create: sent, update: {} } } } });
     }
     const assessed = await runAssessment(db.prisma, { year: 2026, asOf: REAL_START + 86_400_000, now: REAL_START + 86_400_000, zone: ZONE, config, planSlug: REAL, isWorkday: officialWorkdays(ZONE) });
     const slipDeductions = assessed.result.units.flatMap((u) => u.deductions.filter((d) => d.slip && d.slip !== '督〔2026〕0001号').map((d) => ({ unit: u.unit, ...d })));
