@@ -120,6 +120,8 @@ it('a unit acts through the link in its email; the Office sees the report and ap
   await office.click('#do-approveCompletion');
   await office.waitForSelector('#result');
   expect(await office.textContent('#result')).toContain('已同意销号。');
+  // post/redirect/get: the Office lands on the assignment's own address, so a reload posts nothing
+  expect(new URL(office.url()).pathname).toBe(`/assignments/${assignmentId}`);
   expect(await office.textContent('#state')).toContain('已销号');
   await shot(office, '05-office-approved');
 

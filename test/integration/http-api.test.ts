@@ -4,7 +4,7 @@
  * through the lifecycle, contacts editing, traffic lights, health and metrics — and a check that
  * every registered route was exercised and every /api route is in the OpenAPI document.
  */
-import { startHarness, signIn, OFFICE, LEADER, PUBLIC_URL, type Harness, type Reply, type Request, type TestClient } from './http-support/harness';
+import { startHarness, signIn, submitForm, OFFICE, LEADER, PUBLIC_URL, type Harness, type Reply, type Request, type TestClient } from './http-support/harness';
 
 let h: Harness;
 const hit = new Set<string>();
@@ -217,9 +217,16 @@ describe('Office decisions go through the lifecycle', () => {
 
     const reviews = await call({ method: 'GET', url: '/reviews', headers: { cookie: office.cookie } });
     expect(reviews.body).toContain(`/assignments/${h.seeded.t1a}`);
-    const approved = await call({ method: 'POST', url: `/assignments/${h.seeded.t1a}/actions/approveCompletion`, headers: { cookie: office.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: office.csrf, reason: '材料齐全' }).toString() });
-    expect(approved.statusCode).toBe(200);
-    expect(approved.body).toContain('已同意销号。');
+    // post/redirect/get: the decision lands on the assignment's own address with its result, and
+    // reloading that page posts nothing again
+    const approved = await submitForm(h.app, `/assignments/${h.seeded.t1a}/actions/approveCompletion`, { _csrf: office.csrf, reason: '材料齐全' }, { cookie: office.cookie });
+    expect([approved.post.statusCode, approved.post.headers.location]).toEqual([303, `/assignments/${h.seeded.t1a}`]);
+    expect(approved.page.body).toContain('已同意销号。');
+    const eventsAfter = await h.db.prisma.auditEvent.count({ where: { assignmentId: h.seeded.t1a } });
+    const reloaded = await call({ method: 'GET', url: `/assignments/${h.seeded.t1a}`, headers: { cookie: office.cookie } });
+    expect(reloaded.statusCode).toBe(200);
+    expect(reloaded.body).not.toContain('已同意销号。');
+    expect(await h.db.prisma.auditEvent.count({ where: { assignmentId: h.seeded.t1a } })).toBe(eventsAfter);
     const row = await h.db.prisma.assignment.findUniqueOrThrow({ where: { id: h.seeded.t1a } });
     expect(row.state).toBe('COMPLETED');
     const ev = await h.db.prisma.auditEvent.findFirstOrThrow({ where: { assignmentId: h.seeded.t1a, action: 'completion.approved' } });
@@ -250,9 +257,9 @@ describe('Office decisions go through the lifecycle', () => {
     const office = await signIn(h.app, OFFICE);
     const formHeaders = { cookie: office.cookie, 'content-type': 'application/x-www-form-urlencoded' };
     const post = (url: string, f: Record<string, string> = {}) => call({ method: 'POST', url, headers: formHeaders, payload: new URLSearchParams({ _csrf: office.csrf, ...f }).toString() });
-    const reassign = await post(`/assignments/${h.seeded.t1b}/actions/reassign`, { toUnit: '市商务局', reason: '职能调整' });
-    expect(reassign.statusCode).toBe(200);
-    expect(reassign.body).toContain('已改派。');
+    const reassign = await submitForm(h.app, `/assignments/${h.seeded.t1b}/actions/reassign`, { _csrf: office.csrf, toUnit: '市商务局', reason: '职能调整' }, { cookie: office.cookie });
+    expect(reassign.post.statusCode).toBe(303);
+    expect(reassign.page.body).toContain('已改派。');
     expect((await h.db.prisma.assignment.findUniqueOrThrow({ where: { id: h.seeded.t1b } })).state).toBe('CANCELLED');
     expect(await h.db.prisma.assignment.count({ where: { taskId: h.seeded.tasks[1], unitId: h.seeded.units.c } })).toBe(1);
     const issued = await post(`/assignments/${h.seeded.t3a}/links`);

@@ -9,6 +9,7 @@ import { replaceContacts, type ContactInput } from '../../../app/dashboard/conta
 import type { WebContext } from '../server';
 import { officeAct } from '../office-actions';
 import { issueLink, revokeLinks } from '../link-actions';
+import { decodeFlash, encodeFlash, FLASH_COOKIE } from '../flash';
 import { intParam, lightParam, strParam, uuidParam } from './api';
 import { errorPage, layout, sendPage } from '../views/layout';
 import * as v from '../views/dashboard';
@@ -119,7 +120,15 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
     return page(req, reply, `任务(${d.assignment.task.number}) ${d.assignment.unit.name}`, 'tasks', v.assignmentPage(d, { zone: ctx.zone, session: req.session!, message, newLink, units }), status);
   }
 
-  app.get<{ Params: { id: string } }>('/assignments/:id', read, (req, reply) => guard(reply, async () => assignmentView(req, reply, uuidParam(req.params.id, 'id'))));
+  app.get<{ Params: { id: string } }>('/assignments/:id', read, (req, reply) =>
+    guard(reply, async () => {
+      const id = uuidParam(req.params.id, 'id');
+      // the result of a decision posted just before (the POST redirected here)
+      const flash = decodeFlash(req.cookies[FLASH_COOKIE]);
+      if (flash && id) reply.clearCookie(FLASH_COOKIE, { path: `/assignments/${id}` });
+      return assignmentView(req, reply, id, 200, flash?.message ?? null);
+    }),
+  );
 
   // A decision's answer is the assignment page shown at the form's address: reloading it, or opening
   // that address again later, is a GET there, which leads back to the assignment instead of 页面不存在.
@@ -137,7 +146,10 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
       const id = uuidParam(req.params.id, 'id');
       if (!id) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
       const r = await officeAct(ctx, req.session!, id, req.params.action, req.body ?? {});
-      return assignmentView(req, reply, id, r.status, { kind: r.status === 200 ? 'ok' : 'refused', text: r.message });
+      // post/redirect/get (flash.ts): the Office lands on the assignment's own address, so reloading
+      // it shows the result again instead of posting the decision a second time
+      reply.setCookie(FLASH_COOKIE, encodeFlash({ message: { kind: r.status === 200 ? 'ok' : 'refused', text: r.message.slice(0, 1000) } }), { path: `/assignments/${id}`, httpOnly: true, sameSite: 'lax', secure: ctx.secureCookies, maxAge: 300 });
+      return reply.redirect(`/assignments/${id}`, 303);
     }),
   );
 

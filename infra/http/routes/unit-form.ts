@@ -36,11 +36,10 @@ import type { WebContext } from '../server';
 import { errorPage, sendPage } from '../views/layout';
 import { formPath } from '../../links';
 import { unitFormPage, type FormMessage, type Offer } from '../views/unit';
+import { decodeFlash, encodeFlash, FLASH_COOKIE, MAX_FLASH_BYTES } from '../flash';
 
 const REFUSAL_WINDOW_MS = 60_000;
-const FLASH_COOKIE = 'dubang_flash';
 /** a flash must fit one cookie (browsers keep ~4 KB per cookie, name and attributes included) */
-const MAX_FLASH_BYTES = 3600;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -120,28 +119,6 @@ function viewOf(a: Detail['assignment']): AssignmentView {
 
 type Detail = NonNullable<Awaited<ReturnType<typeof assignmentDetail>>>;
 
-interface Flash {
-  message: FormMessage;
-  values?: Record<string, string>;
-}
-
-function encodeFlash(f: Flash): string {
-  return Buffer.from(JSON.stringify(f), 'utf8').toString('base64url');
-}
-
-/** Reads a flash cookie; anything malformed is ignored (it is only ever shown to the one who holds it, escaped). */
-function decodeFlash(raw: string | undefined): Flash | null {
-  if (!raw || raw.length > MAX_FLASH_BYTES) return null;
-  try {
-    const f = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Flash;
-    if ((f.message?.kind !== 'ok' && f.message?.kind !== 'refused') || typeof f.message.text !== 'string') return null;
-    const values: Record<string, string> = {};
-    for (const [k, v] of Object.entries(f.values ?? {})) if (typeof v === 'string') values[k] = v;
-    return { message: { kind: f.message.kind, text: f.message.text.slice(0, 1000) }, values };
-  } catch {
-    return null;
-  }
-}
 
 export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
   const budget = refusalAuditBudget(ctx.clock, ctx.limits.refusalAuditsPerClient, ctx.limits.refusalAuditsTotal);

@@ -73,15 +73,17 @@ export interface TestClient {
 }
 
 /**
- * Posts a unit form as a browser does and follows the redirect with the flash cookie (the form
- * answers every post with 303 back to itself): `post` is the answer to the POST, `page` the form the
+ * Posts a form as a browser does and follows the redirect with the flash cookie (the unit form
+ * answers every post with 303 back to itself, an Office decision with 303 to the assignment page): `post` is the answer to the POST, `page` the form the
  * person then sees (the post itself when it was not redirected).
  */
 export async function submitForm(app: Pick<TestClient, 'inject'>, url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<{ post: Reply; page: Reply }> {
   const post = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, payload: new URLSearchParams(fields).toString() });
   if (post.statusCode !== 303) return { post, page: post };
   const flash = post.cookies.find((c) => c.name === 'dubang_flash');
-  const page = await app.inject({ method: 'GET', url: post.headers.location!, headers: flash ? { cookie: `dubang_flash=${flash.value}` } : {} });
+  // the browser sends its other cookies (an Office session) along with the flash
+  const cookie = [headers.cookie, flash ? `dubang_flash=${flash.value}` : null].filter(Boolean).join('; ');
+  const page = await app.inject({ method: 'GET', url: post.headers.location!, headers: cookie ? { cookie } : {} });
   return { post, page };
 }
 
