@@ -2,7 +2,7 @@
 /**
  * Prisma's schema engine (the Rust migration logic compiled to WebAssembly) driven through
  * @prisma/adapter-pg, for machines that cannot download the native schema engine.
- * See /work/shared/docs/PRISMA-OFFLINE.md ("Four traps") for why each workaround below exists;
+ * See ../shared/docs/PRISMA-OFFLINE.md ("Four traps") for why each workaround below exists;
  * test/integration/db-guard.test.ts pins every one of them so a Prisma upgrade fails loudly.
  *
  * Plain CommonJS JavaScript on purpose: it runs without a build step (the `schema-engine`

@@ -1,6 +1,6 @@
 /**
  * Reading the real published plan (test/fixtures/plans/nanchang-quality-city-2024.txt, a byte-exact
- * copy of /work/shared/plans/…) and a small hand-made plan with bracketed and full-width units.
+ * copy of ../shared/plans/…) and a small hand-made plan with bracketed and full-width units.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
