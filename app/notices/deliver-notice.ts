@@ -124,11 +124,10 @@ export function createDeliverNotice(d: DeliverDeps) {
   const itemLink = async (n: LoadedNotice): Promise<((assignmentId: string) => string | null) | undefined> => {
     if (n.kind === 'catchup_summary') return office ? (id) => `${office}/assignments/${encodeURIComponent(id)}` : undefined;
     if (n.kind !== 'catchup_unit' || !d.linkFor) return undefined;
-    // links are signed (and checked against the assignment's link epoch) before composing, which is synchronous
-    const links = new Map<string, string | null>();
-    for (const it of (n.payload as NoticePayload | null)?.items ?? []) {
-      if (it.assignmentId && !links.has(it.assignmentId)) links.set(it.assignmentId, (await d.linkFor({ id: n.id, key: n.key, kind: n.kind, assignmentId: it.assignmentId })) ?? null);
-    }
+    // links are signed (in each assignment's current link epoch) before composing, which is synchronous
+    const linkFor = d.linkFor;
+    const ids = [...new Set(((n.payload as NoticePayload | null)?.items ?? []).flatMap((it) => (it.assignmentId ? [it.assignmentId] : [])))];
+    const links = new Map(await Promise.all(ids.map(async (id) => [id, (await linkFor({ id: n.id, key: n.key, kind: n.kind, assignmentId: id })) ?? null] as const)));
     return (id) => links.get(id) ?? null;
   };
   const composeOpts = async (n: LoadedNotice, now: Date) => ({ zone: d.zone, sender, now, link: (await d.linkFor?.(n)) ?? null, itemLink: await itemLink(n) });

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { STATE_NAMES } from '../../domain/lifecycle';
 import { AUDIT_ACTION_LABELS, type AuditAction } from '../../domain/audit-actions';
 import { KIND_LABELS } from '../../domain/messages';
-import { formatPeriod } from '../../domain/messages/format';
+import { formatDay, formatPeriod } from '../../domain/messages/format';
 import type { NoticeKind, RecipientRole } from '../../domain/notices';
 import { LINK_REFUSAL_REASONS, type LinkRefusalCode } from '../../domain/links';
 import { UNIT_KIND_NAMES as KIND_NAMES_OF_UNITS, type UnitKind } from '../../domain/units';
@@ -16,8 +16,8 @@ export function fmtDate(d: Date | string | null | undefined, zone: string, withT
   if (!d) return '—';
   const dt = DateTime.fromJSDate(typeof d === 'string' ? new Date(d) : d, { zone });
   if (!dt.isValid) return '—';
-  // Chinese form, as in the emails (domain/messages/format.ts); a deadline (end of its day) reads as its day
-  const day = dt.toFormat("yyyy'年'M'月'd'日'");
+  // the emails' own day format (domain/messages/format.ts); a deadline (end of its day) reads as its day
+  const day = formatDay(dt.toISO()!, zone);
   return withTime && !(dt.hour === 23 && dt.minute === 59) ? `${day} ${dt.toFormat('HH:mm')}` : day;
 }
 

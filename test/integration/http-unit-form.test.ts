@@ -36,7 +36,6 @@ async function link(assignmentId: string, opts: { now?: number; ttlMs?: number }
   return { url, token, path: url.slice(PUBLIC_URL.length) };
 }
 
-const submit = submitForm;
 
 describe('a unit through its own link', () => {
   it('an overdue assignment: the deadline reads without nested brackets, the state says 逾期 once', async () => {
@@ -69,7 +68,7 @@ describe('a unit through its own link', () => {
 
   it('acknowledges; a second acknowledgement is refused with the lifecycle reason and changes nothing', async () => {
     const l = await link(h.seeded.t1a);
-    const ok = await submit(h.app, `/f/${h.seeded.t1a}/acknowledge`, { t: l.token });
+    const ok = await submitForm(h.app, `/f/${h.seeded.t1a}/acknowledge`, { t: l.token });
     expect(ok.page.statusCode).toBe(200);
     expect(ok.page.body).toContain('已签收该任务。');
     expect(await state(h.seeded.t1a)).toBe('ACKNOWLEDGED');
@@ -88,7 +87,7 @@ describe('a unit through its own link', () => {
   it('submits a report with indicator values and evidence links; hostile text is stored as typed and shown escaped', async () => {
     const l = await link(h.seeded.t1a);
     const hostile = '完成调研<script>alert("x")</script><img src=x onerror=alert(1)>';
-    const res = await submit(h.app, `/f/${h.seeded.t1a}/report`, { t: l.token, period: '2026Q4', text: hostile, percent: '40', ind_I01: '9.5', ind_I02: '88', evidenceLinks: 'https://example.gov.cn/a.pdf\nhttp://example.gov.cn/b?x=<b>' });
+    const res = await submitForm(h.app, `/f/${h.seeded.t1a}/report`, { t: l.token, period: '2026Q4', text: hostile, percent: '40', ind_I01: '9.5', ind_I02: '88', evidenceLinks: 'https://example.gov.cn/a.pdf\nhttp://example.gov.cn/b?x=<b>' });
     expect(res.page.statusCode).toBe(200);
     expect(res.page.body).toContain('已报送2026年第四季度进展报告。');
     // the indicators read by name, on the form and in the reports list; the catalogue codes stay underneath
@@ -116,7 +115,7 @@ describe('a unit through its own link', () => {
 
   it('refuses hostile or malformed report input with the field named, storing nothing', async () => {
     const l = await link(h.seeded.t2a);
-    await submit(h.app, `/f/${h.seeded.t2a}/acknowledge`, { t: l.token });
+    await submitForm(h.app, `/f/${h.seeded.t2a}/acknowledge`, { t: l.token });
     const before = await snapshot();
     const cases: [Record<string, string>, RegExp][] = [
       [{ period: '2026Q4', text: 'x', evidenceLinks: 'javascript:alert(1)' }, /只能是 http:\/\/ 或 https:\/\//],
@@ -129,7 +128,7 @@ describe('a unit through its own link', () => {
       [{ period: '2026Q4', text: 'x', 'ind_<b>': '1' }, /指标代码/],
     ];
     for (const [fields, reason] of cases) {
-      const res = await submit(h.app, `/f/${h.seeded.t2a}/report`, { t: l.token, ...fields });
+      const res = await submitForm(h.app, `/f/${h.seeded.t2a}/report`, { t: l.token, ...fields });
       expect(res.post.statusCode).toBe(303);
       expect(res.page.body).toMatch(reason);
     }
@@ -149,11 +148,11 @@ describe('a unit through its own link', () => {
 
   it('requests an extension: a date before the current deadline is refused with the reason; a later one is recorded', async () => {
     const l = await link(h.seeded.t2a);
-    const early = await submit(h.app, `/f/${h.seeded.t2a}/extension`, { t: l.token, newDueAt: '2026-01-01', reason: '需要更多时间' });
+    const early = await submitForm(h.app, `/f/${h.seeded.t2a}/extension`, { t: l.token, newDueAt: '2026-01-01', reason: '需要更多时间' });
     expect(early.page.body).toMatch(/新的完成时限应晚于现在的时限\d{4}年\d{1,2}月\d{1,2}日/);
     // what the unit typed is still in the form
     expect(early.page.body).toContain('需要更多时间</textarea>');
-    const ok = await submit(h.app, `/f/${h.seeded.t2a}/extension`, { t: l.token, newDueAt: '2029-06-30', reason: '配套资金年底到位' });
+    const ok = await submitForm(h.app, `/f/${h.seeded.t2a}/extension`, { t: l.token, newDueAt: '2029-06-30', reason: '配套资金年底到位' });
     expect(ok.page.body).toContain('已提交延期申请');
     expect(await state(h.seeded.t2a)).toBe('EXTENSION_REQUESTED');
     const ext = await h.db.prisma.extension.findFirstOrThrow({ where: { assignmentId: h.seeded.t2a } });
@@ -162,8 +161,8 @@ describe('a unit through its own link', () => {
 
   it('a standing task cannot be closed: the lifecycle reason is shown', async () => {
     const l = await link(h.seeded.t3a);
-    await submit(h.app, `/f/${h.seeded.t3a}/acknowledge`, { t: l.token });
-    const res = await submit(h.app, `/f/${h.seeded.t3a}/completion`, { t: l.token });
+    await submitForm(h.app, `/f/${h.seeded.t3a}/acknowledge`, { t: l.token });
+    const res = await submitForm(h.app, `/f/${h.seeded.t3a}/completion`, { t: l.token });
     expect(res.page.body).toContain('长期任务持续推进，不设销号');
     // and the form no longer offers it
     expect(res.page.body).not.toContain('id="request-completion"');
@@ -186,7 +185,7 @@ describe('a unit through its own link', () => {
         ['2027Q1', 'open'],
         ['2027Y', 'open'],
       ]);
-      const res = await submit(jan5, `/f/${h.seeded.t3a}/report`, { t: l.token, period: '2026Q4', text: '第四季度进展' });
+      const res = await submitForm(jan5, `/f/${h.seeded.t3a}/report`, { t: l.token, period: '2026Q4', text: '第四季度进展' });
       expect(res.page.body).toContain('已报送2026年第四季度进展报告。');
       expect(options(res.page.body)).toEqual(['2026Y', '2027Q1', '2027Y']);
     } finally {
@@ -202,7 +201,7 @@ describe('a unit through its own link', () => {
     try {
       const l = await link(h.seeded.t1a);
       expect(options((await rolling.inject({ method: 'GET', url: l.path })).body)).toEqual(['P3', 'P2', 'P1', 'P4']);
-      const res = await submit(rolling, `/f/${h.seeded.t1a}/report`, { t: l.token, period: 'P3', text: '第3期进展' });
+      const res = await submitForm(rolling, `/f/${h.seeded.t1a}/report`, { t: l.token, period: 'P3', text: '第3期进展' });
       expect(res.page.body).toContain('已报送P3进展报告。');
       expect(options(res.page.body)).toEqual(['P2', 'P1', 'P4']);
       expect(await h.db.prisma.report.count({ where: { assignmentId: h.seeded.t1a, period: 'P3' } })).toBe(1);
@@ -307,7 +306,7 @@ describe('link attacks (RELIABILITY row 16): refused, nothing changes, logged', 
     const one = await h.app.inject({ method: 'POST', url: `/api/assignments/${h.seeded.t1b}/links/revoke`, headers: { cookie: office.cookie, 'x-csrf-token': office.csrf }, payload: { jti: fresh.jti } });
     expect(one.statusCode).toBe(200);
     await expectRefused({ method: 'GET', url: `/f/${h.seeded.t1b}?t=${encodeURIComponent(tokenOf(fresh.url))}` }, 403, 'REVOKED');
-    const ok = await submit(h.app, `/f/${h.seeded.t1b}/acknowledge`, { t: other.token });
+    const ok = await submitForm(h.app, `/f/${h.seeded.t1b}/acknowledge`, { t: other.token });
     expect(ok.page.body).toContain('已签收该任务。');
     expect(await state(h.seeded.t1b)).toBe('ACKNOWLEDGED');
   });
