@@ -23,7 +23,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { loadConfig } from '../../config';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { createPrisma } from '../../infra/db/client';
-import { startMailSink, type MailSink } from '../../infra/mail/sink';
+import { startMailSink, type MailSink } from '../../devtools/mail/sink';
 import { silentLogger } from '../../infra/logger';
 import { createRedis } from '../../infra/queue/redis';
 import { createNoticeQueue, type NoticeJobData } from '../../infra/queue/notice-queue';

@@ -12,8 +12,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
-import type { Logger } from '../logger';
-import { silentLogger } from '../logger';
+import type { Logger } from '../../infra/logger';
+import { silentLogger } from '../../infra/logger';
 import { quickHeaders } from './headers';
 
 /** One message as the sink received it. `from`/`to` are the SMTP envelope, not the headers. */
