@@ -1,5 +1,5 @@
-// Lint: typescript-eslint's recommended rules, plus the import rules of ENGINEERING.md:
-// workflows/ and domain/ stay deterministic and free of I/O.
+// Lint: typescript-eslint's recommended rules, plus the import rules of docs/engineering.md:
+// workflows/ and domain/ stay deterministic and free of I/O; production code imports no devtools/.
 import tseslint from 'typescript-eslint';
 
 const ioModules = [
@@ -16,7 +16,7 @@ const restrictIo = (extra = []) => ({
   'no-restricted-imports': ['error', {
     patterns: [
       noDevtools,
-      { group: [...ioModules, ...extra], message: 'domain/ and workflows/ must stay pure: no I/O, clients or config (ENGINEERING.md).' },
+      { group: [...ioModules, ...extra], message: 'domain/ and workflows/ must stay pure: no I/O, clients or config (docs/engineering.md).' },
       { group: ['**/config', '**/config/*', '**/infra/*', '**/activities/*', '**/worker/*', '**/generated/*'], message: 'domain/ and workflows/ must not import config, infra, activities, worker or the Prisma client.' },
     ],
   }],

@@ -54,7 +54,7 @@ export async function probeRedis(url: string, timeoutMs = 1500): Promise<RedisPr
 
 /**
  * The refusal for a Redis that may evict keys: BullMQ keeps jobs as keys, and an evicting Redis
- * drops queued notices silently (RELIABILITY.md #6). Returns undefined when the policy is right.
+ * drops queued notices silently (docs/reliability.md row 6). Returns undefined when the policy is right.
  */
 export function redisEvictionProblem(url: string, policy: string | undefined): string | undefined {
   if (!policy || policy === 'noeviction') return undefined;

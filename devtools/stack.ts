@@ -267,7 +267,7 @@ async function upRedis(cfg: Config, p: DevPaths, log: Logger): Promise<string | 
   fs.mkdirSync(p.redisDir, { recursive: true });
   const logFile = path.join(p.logDir, 'redis.log');
   const password = decodeURIComponent(new URL(cfg.redis.url).password);
-  // Jobs must survive a restart (AOF) and never be evicted (RELIABILITY.md #4, #6).
+  // Jobs must survive a restart (AOF) and never be evicted (docs/reliability.md rows 4 and 6).
   const args = ['--bind', host, '--port', String(port), '--dir', p.redisDir, '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--daemonize', 'no', ...(password ? ['--requirepass', password] : [])];
   log.info('starting redis-server', { address: `${host}:${port}`, dir: p.redisDir });
   const pid = spawnDetached('redis-server', args, { logFile });

@@ -1,5 +1,5 @@
 /**
- * RELIABILITY row 12, the restart case: PostgreSQL crashes (pg_ctl stop -m immediate: every backend
+ * docs/reliability.md row 12, the restart case: PostgreSQL crashes (pg_ctl stop -m immediate: every backend
  * killed, no checkpoint) while work is in flight, stays down a few seconds and comes back.
  *
  *  A. The mail processor (a real process, worker/mail-main.ts startMailWorker) is delivering a batch

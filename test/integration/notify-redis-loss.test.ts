@@ -1,5 +1,5 @@
 /**
- * RELIABILITY rows 4 and 5: Redis loses every queued job (kill -9 of a Redis without persistence,
+ * docs/reliability.md rows 4 and 5: Redis loses every queued job (kill -9 of a Redis without persistence,
  * or the queue's keys deleted). The worker reconnects by itself; the reconciler re-enqueues every
  * open notice under its original job id; each notice is delivered exactly once.
  */
