@@ -1,5 +1,5 @@
-// Lint: typescript-eslint's recommended rules, plus the import rules of ENGINEERING.md:
-// workflows/ and domain/ stay deterministic and free of I/O.
+// Lint: typescript-eslint's recommended rules, plus the import rules of docs/engineering.md:
+// workflows/ and domain/ stay deterministic and free of I/O; production code imports no devtools/.
 import tseslint from 'typescript-eslint';
 
 const ioModules = [
@@ -7,10 +7,16 @@ const ioModules = [
   '@prisma/*', 'prisma', 'bullmq', 'ioredis', 'nodemailer', 'pg', 'smtp-server',
   '@temporalio/client', '@temporalio/worker', '@temporalio/activity',
 ];
+// devtools/ (the local stack, the test mail sink) is for cli/, bench/, test/ and scripts/ only.
+const noDevtools = {
+  group: ['**/devtools', '**/devtools/**'],
+  message: 'production code must not import devtools/ (dev stack, mail sink); only cli/, bench/, test/, scripts/ may.',
+};
 const restrictIo = (extra = []) => ({
   'no-restricted-imports': ['error', {
     patterns: [
-      { group: [...ioModules, ...extra], message: 'domain/ and workflows/ must stay pure: no I/O, clients or config (ENGINEERING.md).' },
+      noDevtools,
+      { group: [...ioModules, ...extra], message: 'domain/ and workflows/ must stay pure: no I/O, clients or config (docs/engineering.md).' },
       { group: ['**/config', '**/config/*', '**/infra/*', '**/activities/*', '**/worker/*', '**/generated/*'], message: 'domain/ and workflows/ must not import config, infra, activities, worker or the Prisma client.' },
     ],
   }],
@@ -28,5 +34,9 @@ export default tseslint.config(
   },
   { files: ['domain/**/*.ts'], rules: { ...restrictIo(['@temporalio/*']), 'no-restricted-syntax': ['error', { selector: "CallExpression[callee.object.name='DateTime'][callee.property.name='now']", message: 'pass `now` in; no clock in domain/' }, { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'pass `now` in; no clock in domain/' }] } },
   { files: ['workflows/**/*.ts'], rules: restrictIo() },
+  {
+    files: ['app/**/*.ts', 'activities/**/*.ts', 'infra/**/*.ts', 'worker/**/*.ts', 'web/**/*.ts', 'config/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noDevtools] }] },
+  },
   { files: ['cli/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts'], rules: { 'no-console': 'off' } },
 );

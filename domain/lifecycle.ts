@@ -34,7 +34,7 @@ export interface AssignmentView {
   lastReportAt: string | null;
 }
 
-/** The inputs a lifecycle accepts. One object per input (ENGINEERING.md habit 3). */
+/** The inputs a lifecycle accepts. One object per input (docs/engineering.md habit 3). */
 export type LifecycleInput =
   | { type: 'acknowledge' }
   | {

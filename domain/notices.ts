@@ -47,7 +47,7 @@ export interface PlannedNotice {
   period?: string;
   /** the instant that falls due (report or deadline), ISO with offset */
   dueAt?: string;
-  /** the overdue variant: it goes out after its moment because the service was down across it (RELIABILITY row 7) */
+  /** the overdue variant: sent after its moment because the service was down across it (docs/reliability.md row 7) */
   late?: boolean;
   /** catch-up notices: what is overdue, one line per task (and missing report) */
   items?: CatchUpItem[];

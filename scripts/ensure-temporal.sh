@@ -4,7 +4,7 @@
 # ${XDG_CACHE_HOME:-$HOME/.cache}/dubang/bin/temporal (outside the checkout, so fresh clones and CI
 # on the same machine reuse it), else `go install` of the official CLI into that cache.
 # v1.5.1 is pinned: later versions cannot be built with `go install` (replace directives).
-# The single source of truth: infra/dev and test/helpers call this script too.
+# The single source of truth: devtools/ and test/helpers call this script too.
 set -euo pipefail
 
 VERSION=v1.5.1

@@ -15,7 +15,7 @@ import { readHolidayOverride } from '../config/policy-schema';
 import type { PrismaClient } from '../generated/prisma/client';
 import { applyTaskInput } from '../app/tasks';
 import { createPrisma } from '../infra/db/client';
-import { probeSmtp } from '../infra/dev/probes';
+import { probeSmtp } from '../infra/probes';
 import { buildServer, type TaskActions } from '../infra/http/server';
 import type { HealthCheck } from '../infra/http/routes/ops';
 import { queueMetrics, workflowMetrics } from '../infra/http/metrics';

@@ -15,7 +15,7 @@ import { closeOnSignals, runMain } from './process';
 import { createLogger, type Logger } from '../infra/logger';
 import { createOutboxNotificationPort } from '../infra/outbox';
 import { createWorkerConnection } from '../infra/temporal';
-import { tcpOpen } from '../infra/dev/probes';
+import { tcpOpen } from '../infra/probes';
 import { createLifecycleActivities } from '../activities/lifecycle';
 import { createAssessmentActivities } from '../activities/assessment';
 import { loadAssessmentConfig } from '../config/assessment';

@@ -1,7 +1,7 @@
 /**
- * Catch-up at `supervise start` (PRODUCT.md "Catch-up"): one consolidated overdue notice per unit
+ * Catch-up at `supervise start` (docs/product.md#catch-up): one consolidated overdue notice per unit
  * and one summary to the Office, instead of the burst of historical reminders, and one 督办单 per
- * overdue assignment they cover (PRODUCT.md "Escalation is by rank"), cited by both notices.
+ * overdue assignment they cover (docs/product.md#escalation), cited by both notices.
  * `supervise start` plans it across every task of the plan (domain/policy planCatchUp) and starts
  * this workflow under a fixed id (`dubang-<plan>-catchup`), so it runs once per plan whatever the
  * number of starts; slips carry a dedupe key per assignment and notices a deterministic key, so a

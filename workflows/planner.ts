@@ -73,7 +73,7 @@ export interface Planner {
   /**
    * The notices to carry out now, of those due by `now`: the ones whose moment has just come go as
    * planned; the ones whose moment passed more than `graceMs` ago (the workers were down across it)
-   * are settled by the policy (RELIABILITY row 7): stale reminders dropped, a series missed several
+   * are settled by the policy (docs/reliability.md row 7): stale reminders dropped, a series missed several
    * times collapsed to its latest, the rest marked `late` and sent at the next opening.
    */
   dueNow(due: TaskNotice[], now: number, graceMs: number): TaskNotice[];

@@ -34,7 +34,7 @@ import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from './errors';
 import { createPlanner, noticeIdentity, type TaskNotice } from './planner';
 import type { AssignmentSchedule, DeliveredNotice, InputArgs, InputResult, LifecycleActivities, LifecycleState, NoticeOrder, TaskLifecycleInput } from './types';
 
-// One proxy per retry policy (ENGINEERING.md habit 2). Database writes retry with backoff for a
+// One proxy per retry policy (docs/engineering.md habit 2). Database writes retry with backoff for a
 // long time (PostgreSQL restarting must not lose a transition); refusals never retry.
 const writes = proxyActivities<LifecycleActivities>({
   startToCloseTimeout: '30s',

@@ -3,7 +3,7 @@
  * `annualAssessment` workflow at the cron of config/assessment.json (`0 9 20 12 *`, 09:00 on
  * 20 December) in its zone (Asia/Shanghai).
  *
- * Catch-up window: short on purpose (default 1 day, RELIABILITY row 11). A Temporal server down
+ * Catch-up window: short on purpose (default 1 day, docs/reliability.md row 11). A Temporal server down
  * across 20 Dec 09:00 still runs the assessment when it is back the same or the next day; one down
  * longer skips that year's run instead of mailing a stale ranking weeks later (run it by hand:
  * `dubang assess --year <y> --email`, or `dubang assess schedule --trigger`). Overlap SKIP: a run

@@ -1,5 +1,5 @@
 /**
- * Traffic lights (PRODUCT.md "Interfaces"): green on track; yellow when the deadline is within 7
+ * Traffic lights (docs/product.md#interfaces): green on track; yellow when the deadline is within 7
  * days or a report is late; red when overdue; grey once closed (completed or cancelled). The rule
  * runs in SQL (queries.ts) for volume; this file holds its parameters, computed from `now` and the
  * configured reporting policy (config/policy.json with config/holidays-override.json, the same

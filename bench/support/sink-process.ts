@@ -3,7 +3,7 @@
  * sender's event loop, and on a small machine sharing it would charge the sink's CPU to whichever
  * side is measured. Speaks a tiny IPC protocol: {cmd: 'count' | 'summary' | 'clear' | 'close'}.
  */
-import { startMailSink } from '../../infra/mail/sink';
+import { startMailSink } from '../../devtools/mail/sink';
 
 async function run() {
   const sink = await startMailSink({ port: 0 });

@@ -1,11 +1,11 @@
 /**
  * `dubang dev up|down|status`: the local infrastructure (PostgreSQL, Redis, Temporal dev server
- * with its Web UI, mail sink). See infra/dev/stack.ts.
+ * with its Web UI, mail sink). See devtools/stack.ts.
  */
 import type { Command } from 'commander';
 import { createLogger } from '../../infra/logger';
-import { devDown, devStatus, devUp, type PartStatus } from '../../infra/dev/stack';
-import { appsDown, appsStatus, appsUp, type AppStatus } from '../../infra/dev/apps';
+import { devDown, devStatus, devUp, type PartStatus } from '../../devtools/stack';
+import { appsDown, appsStatus, appsUp, type AppStatus } from '../../devtools/apps';
 import { action, print, UserError } from '../output';
 import { config } from '../context';
 

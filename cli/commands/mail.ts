@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
-import { listStoredMail, readStoredMail } from '../../infra/mail/store';
+import { listStoredMail, readStoredMail } from '../../devtools/mail/store';
 import { action, print, UserError } from '../output';
 import { config } from '../context';
 

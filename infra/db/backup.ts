@@ -21,7 +21,7 @@ export class BackupError extends Error {
 
 /**
  * The newest Debian PostgreSQL bin directory (/usr/lib/postgresql/<v>/bin) that has `tool`, or
- * undefined (then PATH). The local stack (infra/dev) uses it for pg_ctl and initdb.
+ * undefined (then PATH). The local stack (devtools/) uses it for pg_ctl and initdb.
  */
 export function pgBinDir(tool = 'pg_ctl'): string | undefined {
   const base = '/usr/lib/postgresql';

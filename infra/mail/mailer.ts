@@ -5,7 +5,7 @@
  * nodemailer's own socket timeouts do not bound a whole send (a server that trickles replies keeps
  * a connection alive forever), so each send races a timer. When the timer wins, the pool is closed
  * and rebuilt: the hung connection may hold a half-finished transaction and must not be reused
- * (RELIABILITY row 13). Errors are mapped to MailSendError: 5xx permanent, 4xx and connection
+ * (docs/reliability.md row 13). Errors are mapped to MailSendError: 5xx permanent, 4xx and connection
  * failures temporary.
  */
 import nodemailer, { type Transporter } from 'nodemailer';

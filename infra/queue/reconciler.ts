@@ -2,7 +2,7 @@
  * The reconciler: after Redis lost jobs (a restart without AOF, a failover, a flush), every notice
  * that is due to go out and has no final delivery record is added to the queue again, under its
  * original job id. Adding an id that still exists is a no-op, so running it at any time is safe;
- * it runs at start-up and then periodically (RELIABILITY row 4).
+ * it runs at start-up and then periodically (docs/reliability.md row 4).
  */
 import type { Queue } from 'bullmq';
 import type { PrismaClient } from '../../generated/prisma/client';

@@ -4,7 +4,7 @@
  * Two kinds of connection, because BullMQ needs different behaviour from each:
  * - workers block on Redis (BRPOPLPUSH/BZPOPMIN), so their connection must never give up on a
  *   command: `maxRetriesPerRequest: null`; ioredis then reconnects forever and the worker resumes by
- *   itself once Redis is back (RELIABILITY row 5);
+ *   itself once Redis is back (docs/reliability.md row 5);
  * - producers (the enqueue activity, the reconciler) should fail fast while Redis is away, so the
  *   Temporal activity fails and is retried with backoff instead of hanging (row 6).
  */
@@ -87,7 +87,7 @@ function infoField(info: string, field: string): string | undefined {
 
 /**
  * Refuses to start unless Redis evicts nothing (`maxmemory-policy noeviction`): with any other
- * policy Redis may silently drop queued jobs under memory pressure (RELIABILITY row 6). Warns when
+ * policy Redis may silently drop queued jobs under memory pressure (docs/reliability.md row 6). Warns when
  * AOF is off, because then a Redis restart loses queued jobs (the reconciler recovers them, but
  * late). Uses INFO, which managed Redis services allow where CONFIG GET is often disabled.
  */

@@ -15,7 +15,7 @@ import { sqlFromPrisma } from '../../app/notices/sql';
 import { noticeKey } from '../../domain/notices';
 import { createLogger } from '../../infra/logger';
 import { createMailer } from '../../infra/mail/mailer';
-import { startMailSink, type MailSink } from '../../infra/mail/sink';
+import { startMailSink, type MailSink } from '../../devtools/mail/sink';
 import { createOutboxNotificationPort } from '../../infra/outbox';
 import { startHarness, OFFICE, ZONE, type Harness } from '../integration/http-support/harness';
 import { freePort } from '../helpers/services';

@@ -7,7 +7,7 @@
  *    Set TEMPORAL_TEST_ADDRESS yourself to use an existing server instead.
  *  - PostgreSQL and Redis from the configuration must answer; otherwise stop with a message that
  *    says what to run, instead of every suite failing with a connection error.
- * Jest transforms TypeScript required from here, so this reuses infra/dev.
+ * Jest transforms TypeScript required from here, so this reuses devtools/.
  */
 'use strict';
 const fs = require('node:fs');
@@ -51,9 +51,9 @@ async function reapOrphans(processAlive, stopProcess) {
 }
 
 module.exports = async function globalSetup() {
-  const { probePostgres, probeRedis, redisEvictionProblem, probeTemporal } = require('../../infra/dev/probes');
-  const { resolveTemporalCli, startTemporalDevServer } = require('../../infra/dev/temporal');
-  const { processAlive, stopProcess } = require('../../infra/dev/process');
+  const { probePostgres, probeRedis, redisEvictionProblem, probeTemporal } = require('../../devtools/probes');
+  const { resolveTemporalCli, startTemporalDevServer } = require('../../devtools/temporal');
+  const { processAlive, stopProcess } = require('../../devtools/process');
   // The same validated configuration the service uses (a bad value stops the run naming the key).
   const cfg = require('../../config').loadConfig();
 

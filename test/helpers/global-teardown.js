@@ -5,7 +5,7 @@ const fs = require('node:fs');
 module.exports = async function globalTeardown() {
   const t = globalThis.__DUBANG_TEST_TEMPORAL__;
   if (!t) return;
-  const { stopProcess } = require('../../infra/dev/process');
+  const { stopProcess } = require('../../devtools/process');
   await stopProcess(t.pid, 'start-dev', 5000);
   fs.rmSync(t.record, { force: true });
   fs.rmSync(t.logFile, { force: true });

@@ -2,7 +2,7 @@
  * A private PostgreSQL server for tests that stop, crash or restart the database: the shared one at
  * 127.0.0.1:5432 must never be touched. initdb into a temp dir (trust auth, loopback on a free port,
  * the unix socket in the same dir), pg_ctl to start and stop it, the project's migrations applied
- * to a fresh database. Like `dubang dev up` (infra/dev/stack.ts startPostgres): the Debian binaries
+ * to a fresh database. Like `dubang dev up` (devtools/stack.ts startPostgres): the Debian binaries
  * under /usr/lib/postgresql/<v>/bin, run as the postgres user when we are root (postgres refuses
  * to run as root).
  *
@@ -16,8 +16,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { applyMigrations } from '../../infra/db/migrate';
 import { withDatabase } from '../../infra/db/url';
-import { run, tail } from '../../infra/dev/process';
-import { asPgUser, chownToPostgres, pgBinDir } from '../../infra/dev/stack';
+import { run, tail } from '../../devtools/process';
+import { asPgUser, chownToPostgres, pgBinDir } from '../../devtools/stack';
 import { freePort } from './services';
 
 export interface PrivatePostgres {

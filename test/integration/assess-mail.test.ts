@@ -18,7 +18,7 @@ import { storeAssessmentFiles } from '../../activities/assessment';
 import { sqlFromPrisma } from '../../app/notices/sql';
 import { createPostgresFileStore } from '../../infra/export/file-store';
 import { noticeKey } from '../../domain/notices';
-import { startMailSink, type MailSink } from '../../infra/mail/sink';
+import { startMailSink, type MailSink } from '../../devtools/mail/sink';
 import { silentLogger } from '../../infra/logger';
 import { createRedis } from '../../infra/queue/redis';
 import { createNoticeQueue, type NoticeJobData } from '../../infra/queue/notice-queue';

@@ -14,7 +14,7 @@ import { loadConfig } from '../../config';
 import { createPrisma } from '../../infra/db/client';
 import { dropDatabase, withDatabase } from '../../infra/db/url';
 import { silentLogger } from '../../infra/logger';
-import { startMailSink, type MailSink } from '../../infra/mail/sink';
+import { startMailSink, type MailSink } from '../../devtools/mail/sink';
 import { createNoticeQueue, type NoticeJobData } from '../../infra/queue/notice-queue';
 import { createQueueNotificationPort } from '../../infra/queue/notification-port';
 import { createRedis } from '../../infra/queue/redis';

@@ -1,5 +1,5 @@
 /**
- * RELIABILITY row 12, the restart case: PostgreSQL crashes (pg_ctl stop -m immediate: every backend
+ * docs/reliability.md row 12, the restart case: PostgreSQL crashes (pg_ctl stop -m immediate: every backend
  * killed, no checkpoint) while work is in flight, stays down a few seconds and comes back.
  *
  *  A. The mail processor (a real process, worker/mail-main.ts startMailWorker) is delivering a batch
@@ -23,7 +23,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { loadConfig } from '../../config';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { createPrisma } from '../../infra/db/client';
-import { startMailSink, type MailSink } from '../../infra/mail/sink';
+import { startMailSink, type MailSink } from '../../devtools/mail/sink';
 import { silentLogger } from '../../infra/logger';
 import { createRedis } from '../../infra/queue/redis';
 import { createNoticeQueue, type NoticeJobData } from '../../infra/queue/notice-queue';

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import nodemailer from 'nodemailer';
 import { Client } from 'pg';
 import { canConnect, freePort, runCli, startThrowawayRedis, temporalTestAddress } from '../helpers/services';
-import { probeTemporal } from '../../infra/dev/probes';
+import { probeTemporal } from '../../devtools/probes';
 
 interface Row {
   part: string;

@@ -14,7 +14,7 @@ import { signLinkToken } from '../../domain/links';
 import { createLinkService, hmacSha256 } from '../../infra/links';
 import { createLogger } from '../../infra/logger';
 import { createMailer } from '../../infra/mail/mailer';
-import { startMailSink } from '../../infra/mail/sink';
+import { startMailSink } from '../../devtools/mail/sink';
 import { createOutboxNotificationPort } from '../../infra/outbox';
 import { startHarness, SECRET, PUBLIC_URL, ZONE, signIn, OFFICE, LEADER, tokenOf, type Harness, type Reply, type TestClient } from './http-support/harness';
 

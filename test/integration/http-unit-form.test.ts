@@ -1,7 +1,7 @@
 /**
  * Unit forms behind signed links, on the real stack (PostgreSQL, Temporal, the lifecycle workflows):
  * what a unit can do through its link, what is refused with the lifecycle's reason, and the link
- * attacks of RELIABILITY.md rows 16–17 — forged, expired, revoked, cross-assignment links and
+ * attacks of docs/reliability.md rows 16–17 — forged, expired, revoked, cross-assignment links and
  * hostile input get 401/403/413/422, change nothing, and are logged.
  */
 import { secondsPolicy } from '../../domain/policy';
@@ -229,7 +229,7 @@ describe('a unit through its own link', () => {
   });
 });
 
-describe('link attacks (RELIABILITY row 16): refused, nothing changes, logged', () => {
+describe('link attacks (docs/reliability.md row 16): refused, nothing changes, logged', () => {
   async function expectRefused(req: Request, status: number, code: string) {
     const before = await snapshot();
     const n = await refusals();

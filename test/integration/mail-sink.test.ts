@@ -6,9 +6,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import nodemailer from 'nodemailer';
-import { startMailSink, type MailSink } from '../../infra/mail/sink';
-import { listStoredMail, readStoredMail } from '../../infra/mail/store';
-import { decodeMimeWords } from '../../infra/mail/headers';
+import { startMailSink, type MailSink } from '../../devtools/mail/sink';
+import { listStoredMail, readStoredMail } from '../../devtools/mail/store';
+import { decodeMimeWords } from '../../devtools/mail/headers';
 
 const SUBJECT = '【督办】关于第(12)项任务“质量强市”进展报告逾期的通知';
 const FROM = '南昌市质量强市领导小组办公室 <duban@office.nanchang.example>';

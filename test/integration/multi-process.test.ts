@@ -20,7 +20,7 @@ import type { Redis } from 'ioredis';
 import { loadConfig } from '../../config';
 import { createLinkSigner } from '../../infra/links';
 import { silentLogger } from '../../infra/logger';
-import { startMailSink, type MailSink } from '../../infra/mail/sink';
+import { startMailSink, type MailSink } from '../../devtools/mail/sink';
 import { createRedis } from '../../infra/queue/redis';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { REAL_PLAN } from '../helpers/paths';

@@ -1,5 +1,5 @@
 /**
- * RELIABILITY row 1: the mail processor is killed (SIGKILL, a real process) in the middle of a
+ * docs/reliability.md row 1: the mail processor is killed (SIGKILL, a real process) in the middle of a
  * batch and started again. Every notice must arrive; none twice, except a notice whose earlier
  * attempt died between the SMTP server's 250 and the delivery record's commit, and every such
  * notice must have been logged as ambiguous by the process that resent it.
@@ -8,7 +8,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { loadConfig } from '../../config';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { startMailSink, type MailSink } from '../../infra/mail/sink';
+import { startMailSink, type MailSink } from '../../devtools/mail/sink';
 import { silentLogger } from '../../infra/logger';
 import { createRedis } from '../../infra/queue/redis';
 import { createNoticeQueue, type NoticeJobData } from '../../infra/queue/notice-queue';

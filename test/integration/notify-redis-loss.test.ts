@@ -1,5 +1,5 @@
 /**
- * RELIABILITY rows 4 and 5: Redis loses every queued job (kill -9 of a Redis without persistence,
+ * docs/reliability.md rows 4 and 5: Redis loses every queued job (kill -9 of a Redis without persistence,
  * or the queue's keys deleted). The worker reconnects by itself; the reconciler re-enqueues every
  * open notice under its original job id; each notice is delivered exactly once.
  */
@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Queue } from 'bullmq';
 import { loadConfig } from '../../config';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { startMailSink, type MailSink } from '../../infra/mail/sink';
+import { startMailSink, type MailSink } from '../../devtools/mail/sink';
 import { silentLogger } from '../../infra/logger';
 import { createRedis } from '../../infra/queue/redis';
 import { createNoticeQueue, type NoticeJobData } from '../../infra/queue/notice-queue';

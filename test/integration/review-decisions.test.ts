@@ -16,7 +16,7 @@ import { createRecipientResolver } from '../../app/notices/recipients';
 import { sqlFromPrisma } from '../../app/notices/sql';
 import { createLogger } from '../../infra/logger';
 import { createMailer } from '../../infra/mail/mailer';
-import { startMailSink, type MailSink } from '../../infra/mail/sink';
+import { startMailSink, type MailSink } from '../../devtools/mail/sink';
 import { createOutboxNotificationPort } from '../../infra/outbox';
 import { startHarness, signIn, OFFICE, ZONE, type Harness } from './http-support/harness';
 

@@ -409,7 +409,7 @@ describe('a policy in seconds (real-time workflow tests)', () => {
   });
 });
 
-describe('notices missed while the workers were down (RELIABILITY row 7)', () => {
+describe('notices missed while the workers were down (docs/reliability.md row 7)', () => {
   it('sends the overdue variant once, at the next opening, and drops stale reminders', () => {
     const a = fresh();
     // workers down from 29 Dec 2025 to 20 Jan 2026, back on a workday afternoon

@@ -25,7 +25,7 @@ import { createAssessmentActivities } from '../../activities/assessment';
 import type { AnnualAssessmentInput, AnnualAssessmentSummary } from '../../workflows/assessment';
 import { readDirectoryFile } from '../../infra/units-file';
 import { silentLogger } from '../../infra/logger';
-import { startMailSink, type MailSink } from '../../infra/mail/sink';
+import { startMailSink, type MailSink } from '../../devtools/mail/sink';
 import { createRedis } from '../../infra/queue/redis';
 import { createNoticeQueue, type NoticeJobData } from '../../infra/queue/notice-queue';
 import { createQueueNotificationPort } from '../../infra/queue/notification-port';

@@ -37,7 +37,7 @@ import { createDeliverNotice } from '../../app/notices/deliver-notice';
 import { createRecipientResolver } from '../../app/notices/recipients';
 import { createLinkService } from '../../infra/links';
 import { createMailer } from '../../infra/mail/mailer';
-import { startMailSink } from '../../infra/mail/sink';
+import { startMailSink } from '../../devtools/mail/sink';
 import { assignmentPage } from '../../infra/http/views/dashboard';
 import { secondsPolicy, type Policy } from '../../domain/policy';
 import { readDirectoryFile } from '../../infra/units-file';

@@ -6,7 +6,7 @@
  * - After a reassign, the new unit gets exactly one assignment notice (and one of each chase) whether
  *   the worker is killed and replaced, the run continues as new, or `supervise start` runs again
  *   while the lifecycle runs and after a `supervise stop`.
- * - Workers down while notices fall due (RELIABILITY row 7): when they are back, a reminder whose
+ * - Workers down while notices fall due (docs/reliability.md row 7): when they are back, a reminder whose
  *   subject moment passed is dropped, a repeating 督办 series missed several times goes once (its
  *   latest, marked late), the other missed notices go once, late, and the series then continues on
  *   time; one 督办单 per notice that went out.
@@ -189,7 +189,7 @@ describe('a reassign followed by restarts', () => {
   }, 60_000);
 });
 
-describe('workers down while notices fall due (RELIABILITY row 7)', () => {
+describe('workers down while notices fall due (docs/reliability.md row 7)', () => {
   it('drops stale reminders, sends a missed 督办 series once (its latest), the other missed notices once, late, then carries on', async () => {
     const planSlug = `${base}d`;
     await seed(planSlug, [{ number: 1, kind: 'deadline' }]);

@@ -14,8 +14,8 @@ import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig } from '../../config';
-import { probeTemporal } from '../../infra/dev/probes';
-import { resolveTemporalCli, temporalArgs } from '../../infra/dev/temporal';
+import { probeTemporal } from '../../devtools/probes';
+import { resolveTemporalCli, temporalArgs } from '../../devtools/temporal';
 import { kill9, terminate } from '../integration/notify-support/children';
 import { freePort, ROOT } from '../helpers/services';
 

@@ -1,5 +1,5 @@
 /**
- * RELIABILITY row 11: the Temporal server is down across a due moment.
+ * docs/reliability.md row 11: the Temporal server is down across a due moment.
  *
  * This file runs a Temporal dev server of its own (not the shared TEMPORAL_TEST_ADDRESS one, since it
  * kills it): SQLite in a temp file, a fixed port. The worker is the production entry point
@@ -93,7 +93,7 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }, 30_000);
 
-describe('the Temporal server down across a due moment (RELIABILITY row 11)', () => {
+describe('the Temporal server down across a due moment (docs/reliability.md row 11)', () => {
   it('the worker rides it out; the overdue 督办 goes once when the server is back (late, one slip each), the next on time; a schedule runs only within its catch-up window', async () => {
     // Business time t = 0 is 6 s before the deadline D. Assignment notices at t = 0, a deadline
     // reminder at D−4 s; 督办 (orange slip) at D and every 30 s while overdue; acknowledgement chases,

@@ -5,7 +5,7 @@
 import * as crypto from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { PrismaClient } from '../../../generated/prisma/client';
-import type { StoredMail } from '../../../infra/mail/sink';
+import type { StoredMail } from '../../../devtools/mail/sink';
 import type { NoticeSubmission } from '../../../activities/ports';
 import { noticeKey, type NoticeKind, type RecipientRole } from '../../../domain/notices';
 

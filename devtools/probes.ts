@@ -1,45 +1,19 @@
 /**
- * Health probes for the parts of the local stack: each answers "is it there, and is it fit for
- * use?" with a short human detail. They never throw for an unreachable service; they report it.
+ * Health probes for the parts of the local stack (`dubang dev up/status`, the tests' global setup):
+ * each answers "is it there, and is it fit for use?" with a short human detail. They never throw for
+ * an unreachable service; they report it. The probes production processes use at start-up (TCP,
+ * SMTP greeting) live in infra/probes.ts and are re-exported here, so the dev stack has one place.
  */
-import * as net from 'node:net';
 import * as http from 'node:http';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
+import { hostPort, tcpOpen, type Probe } from '../infra/probes';
 
-export interface Probe {
-  ok: boolean;
-  /** one line for the status table: version, policy, why it failed */
-  detail: string;
-}
-
-/** host and port of a URL or host:port, with the scheme's default port. */
-export function hostPort(address: string, defaultPort: number): { host: string; port: number } {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(address)) {
-    const u = new URL(address);
-    return { host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port ? Number(u.port) : defaultPort };
-  }
-  const i = address.lastIndexOf(':');
-  return { host: address.slice(0, i), port: Number(address.slice(i + 1)) };
-}
+export { hostPort, probeSmtp, tcpOpen, type Probe } from '../infra/probes';
 
 /** True for addresses on this machine, where `dev up` may start a server itself. */
 export function isLocalHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
-
-/** True when something accepts TCP connections at host:port. */
-export function tcpOpen(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port });
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(timeoutMs, () => done(false));
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-  });
 }
 
 /** What the Redis probe learned; `policy` is the maxmemory-policy. */
@@ -80,7 +54,7 @@ export async function probeRedis(url: string, timeoutMs = 1500): Promise<RedisPr
 
 /**
  * The refusal for a Redis that may evict keys: BullMQ keeps jobs as keys, and an evicting Redis
- * drops queued notices silently (RELIABILITY.md #6). Returns undefined when the policy is right.
+ * drops queued notices silently (docs/reliability.md row 6). Returns undefined when the policy is right.
  */
 export function redisEvictionProblem(url: string, policy: string | undefined): string | undefined {
   if (!policy || policy === 'noeviction') return undefined;
@@ -183,27 +157,5 @@ export function probeHttp(url: string, timeoutMs = 1500): Promise<Probe> {
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (e) => resolve({ ok: false, detail: `unreachable: ${e.message}` }));
-  });
-}
-
-/** Reads the SMTP greeting: a 220 line means a mail server is listening. */
-export function probeSmtp(host: string, port: number, timeoutMs = 1500): Promise<Probe> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port });
-    let buf = '';
-    const done = (p: Probe) => {
-      s.destroy();
-      resolve(p);
-    };
-    s.setTimeout(timeoutMs, () => done({ ok: false, detail: buf ? `no SMTP greeting: ${buf.slice(0, 80)}` : 'no answer (timeout)' }));
-    s.on('data', (d: Buffer) => {
-      buf += d.toString('latin1');
-      const line = buf.split('\r\n')[0];
-      if (buf.includes('\r\n') && line !== undefined) {
-        s.write('QUIT\r\n');
-        done(line.startsWith('220') ? { ok: true, detail: line.slice(4).trim() } : { ok: false, detail: `not ready: ${line}` });
-      }
-    });
-    s.once('error', (e) => done({ ok: false, detail: `unreachable: ${e.message}` }));
   });
 }

@@ -1,10 +1,10 @@
 /**
  * The long-running mail sink that `dubang dev up` starts as a detached process:
- *   node dist/infra/mail/sink-main.js --port 2525 --dir var/mail [--host 127.0.0.1] [--log-level info]
+ *   node dist/devtools/mail/sink-main.js --port 2525 --dir var/mail [--host 127.0.0.1] [--log-level info]
  * Everything comes from arguments (not config), so the supervisor decides, and tests can run one
  * on a free port with their own folder. Stops cleanly on SIGTERM/SIGINT.
  */
-import { createLogger, type LogLevel } from '../logger';
+import { createLogger, type LogLevel } from '../../infra/logger';
 import { startMailSink } from './sink';
 
 function arg(argv: string[], name: string): string | undefined {

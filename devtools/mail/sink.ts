@@ -4,7 +4,7 @@
  * relay (`dubang dev up`), by tests, and by the notification benchmark, so it is built for speed:
  * pipelining, no per-message fsync, headers read without a MIME parse.
  *
- * It can inject the faults RELIABILITY.md asks tests to survive: 4xx/5xx replies, rejected
+ * It can inject the faults docs/reliability.md lists: 4xx/5xx replies, rejected
  * recipients and a stalled server. Everything it counts is what an SMTP client would have seen.
  */
 import { randomBytes } from 'node:crypto';
@@ -12,8 +12,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
-import type { Logger } from '../logger';
-import { silentLogger } from '../logger';
+import type { Logger } from '../../infra/logger';
+import { silentLogger } from '../../infra/logger';
 import { quickHeaders } from './headers';
 
 /** One message as the sink received it. `from`/`to` are the SMTP envelope, not the headers. */

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Config } from '../../config';
+import type { Config } from '../config';
 import { DevError, processAlive, readPidRecord, removePidRecord, spawnDetached, stopProcess, tail, writePidRecord } from './process';
 import { probeHttp } from './probes';
 

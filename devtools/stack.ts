@@ -8,10 +8,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type { Config } from '../../config';
-import type { Logger } from '../logger';
-import { silentLogger } from '../logger';
-import { isLoopbackHost } from '../mail/sink';
+import type { Config } from '../config';
+import type { Logger } from '../infra/logger';
+import { silentLogger } from '../infra/logger';
+import { isLoopbackHost } from './mail/sink';
 import {
   DevError,
   processAlive,
@@ -38,7 +38,7 @@ import {
   type Probe,
 } from './probes';
 import { resolveTemporalCli, startTemporalDevServer } from './temporal';
-import { pgBinDir } from '../db/backup';
+import { pgBinDir } from '../infra/db/backup';
 
 export { DevError } from './process';
 
@@ -164,7 +164,7 @@ async function waitFor(what: string, probe: () => Promise<Probe>, timeoutMs: num
 }
 
 /** PostgreSQL binaries: the newest /usr/lib/postgresql/<v>/bin (infra/db/backup.ts), else whatever is on PATH. */
-export { pgBinDir } from '../db/backup';
+export { pgBinDir } from '../infra/db/backup';
 
 /** Clusters of this machine (Debian postgresql-common), from `pg_lsclusters`. */
 function machineClusters(): { version: string; name: string; port: number; dataDir: string }[] {
@@ -267,7 +267,7 @@ async function upRedis(cfg: Config, p: DevPaths, log: Logger): Promise<string | 
   fs.mkdirSync(p.redisDir, { recursive: true });
   const logFile = path.join(p.logDir, 'redis.log');
   const password = decodeURIComponent(new URL(cfg.redis.url).password);
-  // Jobs must survive a restart (AOF) and never be evicted (RELIABILITY.md #4, #6).
+  // Jobs must survive a restart (AOF) and never be evicted (docs/reliability.md rows 4 and 6).
   const args = ['--bind', host, '--port', String(port), '--dir', p.redisDir, '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--daemonize', 'no', ...(password ? ['--requirepass', password] : [])];
   log.info('starting redis-server', { address: `${host}:${port}`, dir: p.redisDir });
   const pid = spawnDetached('redis-server', args, { logFile });
@@ -291,7 +291,7 @@ async function upTemporal(cfg: Config, p: DevPaths, log: Logger): Promise<string
 
 /** The compiled sink entry point (dev up runs the built code, like bin/dubang.js). */
 export function sinkMainScript(cfg: Pick<Config, 'root'>): string {
-  return path.join(cfg.root, 'dist', 'infra', 'mail', 'sink-main.js');
+  return path.join(cfg.root, 'dist', 'devtools', 'mail', 'sink-main.js');
 }
 
 async function upSink(cfg: Config, p: DevPaths, log: Logger): Promise<string | undefined> {
