@@ -4,9 +4,9 @@
  * POST /api/session (routes/auth.ts); unit actions are /api/unit/* (routes/unit-form.ts).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { LIGHTS, type Light } from '../../../app/dashboard/lights';
-import * as q from '../../../app/dashboard/queries';
-import { replaceContacts, ContactInputError, type ContactInput } from '../../../app/dashboard/contacts';
+import { LIGHTS, type Light } from '../../app/dashboard/lights';
+import * as q from '../../app/dashboard/queries';
+import { replaceContacts, ContactInputError, type ContactInput } from '../../app/dashboard/contacts';
 import { officeAct } from '../office-actions';
 import { issueLink, revokeLinks, revokeUnitLinks } from '../link-actions';
 import { openApiDocument } from '../openapi';

@@ -17,8 +17,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { PrismaClient } from '../../../generated/prisma/client';
-import { constantTimeEqual } from '../../../domain/links';
+import type { PrismaClient } from '../../generated/prisma/client';
+import { constantTimeEqual } from '../../domain/links';
 import { html } from '../html';
 import { authenticate, createSession, deleteSession, normalizeEmail, SESSION_COOKIE, SESSION_TTL_MS } from '../sessions';
 import type { WebContext } from '../server';

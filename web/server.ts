@@ -16,12 +16,12 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import type { PrismaClient } from '../../generated/prisma/client';
-import type { LifecycleInputType } from '../../domain/lifecycle';
-import type { InputResult } from '../../workflows/types';
-import type { Logger } from '../logger';
-import type { LinkService } from '../links';
-import type { NotificationPort } from '../../activities/ports';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { LifecycleInputType } from '../domain/lifecycle';
+import type { InputResult } from '../workflows/types';
+import type { Logger } from '../infra/logger';
+import type { LinkService } from '../infra/links';
+import type { NotificationPort } from '../activities/ports';
 import type { Redis } from 'ioredis';
 import { loadSession, SESSION_COOKIE, type WebSession } from './sessions';
 import { registerUnitForm } from './routes/unit-form';
@@ -32,10 +32,10 @@ import { registerPlanUpload } from './routes/plan-upload';
 import { registerOps, type HealthCheck } from './routes/ops';
 import { registerStatic } from './routes/static';
 import { errorPage, sendPage } from './views/layout';
-import { createReadModels, type ReadModels } from '../../app/dashboard/cache';
-import { lightPolicy } from '../../app/dashboard/lights';
-import type { HolidayOverride } from '../../domain/calendar';
-import type { Policy } from '../../domain/policy';
+import { createReadModels, type ReadModels } from '../app/dashboard/cache';
+import { lightPolicy } from '../app/dashboard/lights';
+import type { HolidayOverride } from '../domain/calendar';
+import type { Policy } from '../domain/policy';
 
 /**
  * The lifecycle use cases the server drives (app/tasks.ts `applyTaskInput` in production). A

@@ -5,10 +5,10 @@
  * mailer renders it, so in the new epoch) or a new link shown to the Office to hand over.
  * Each action is audited with the link id (jti) it concerns.
  */
-import type { NoticePayload, NotificationPort } from '../../activities/ports';
-import { noticeKey } from '../../domain/notices';
-import { audit } from '../audit';
-import { createOutboxNotificationPort } from '../outbox';
+import type { NoticePayload, NotificationPort } from '../activities/ports';
+import { noticeKey } from '../domain/notices';
+import { audit } from '../infra/audit';
+import { createOutboxNotificationPort } from '../infra/outbox';
 import type { WebContext } from './server';
 import type { WebSession } from './sessions';
 

@@ -7,9 +7,9 @@
  */
 import { html, safeHref, type SafeHtml } from '../html';
 import { lightBadge, ROLE_NAMES, stateName } from '../format';
-import { formatDate, formatPeriod } from '../../../domain/messages/format';
-import type { UnitInputType } from '../../../domain/lifecycle';
-import type { assignmentDetail } from '../../../app/dashboard/queries';
+import { formatDate, formatPeriod } from '../../domain/messages/format';
+import type { UnitInputType } from '../../domain/lifecycle';
+import type { assignmentDetail } from '../../app/dashboard/queries';
 import { unitLayout } from './layout';
 
 export type Detail = NonNullable<Awaited<ReturnType<typeof assignmentDetail>>>;

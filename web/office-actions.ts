@@ -3,7 +3,7 @@
  * cancel), shared by the dashboard's forms and the JSON API. They go to the lifecycle through the
  * TaskActions port; the lifecycle's refusal reason comes back as is.
  */
-import type { LifecycleInputType } from '../../domain/lifecycle';
+import type { LifecycleInputType } from '../domain/lifecycle';
 import type { WebContext } from './server';
 import type { WebSession } from './sessions';
 import { parseNote, UnitInputError } from './unit-input';

@@ -4,8 +4,8 @@
  * what was done or the lifecycle's refusal reason.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import * as q from '../../../app/dashboard/queries';
-import { replaceContacts, type ContactInput } from '../../../app/dashboard/contacts';
+import * as q from '../../app/dashboard/queries';
+import { replaceContacts, type ContactInput } from '../../app/dashboard/contacts';
 import type { WebContext } from '../server';
 import { officeAct } from '../office-actions';
 import { issueLink, revokeLinks } from '../link-actions';
