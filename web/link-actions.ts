@@ -9,7 +9,7 @@ import type { NoticePayload, NotificationPort } from '../activities/ports';
 import { noticeKey } from '../domain/notices';
 import { audit } from '../infra/audit';
 import { createOutboxNotificationPort } from '../infra/outbox';
-import type { WebContext } from './server';
+import type { WebContext } from './context';
 import type { WebSession } from './sessions';
 
 /** After revoking every link: email a new one to the unit (default), or show one to the Office. */

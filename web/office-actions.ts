@@ -4,7 +4,7 @@
  * TaskActions port; the lifecycle's refusal reason comes back as is.
  */
 import type { LifecycleInputType } from '../domain/lifecycle';
-import type { WebContext } from './server';
+import type { WebContext } from './context';
 import type { WebSession } from './sessions';
 import { parseNote, UnitInputError } from './unit-input';
 

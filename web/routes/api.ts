@@ -4,47 +4,15 @@
  * POST /api/session (routes/auth.ts); unit actions are /api/unit/* (routes/unit-form.ts).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { LIGHTS, type Light } from '../../app/dashboard/lights';
 import * as q from '../../app/dashboard/queries';
 import { replaceContacts, ContactInputError, type ContactInput } from '../../app/dashboard/contacts';
 import { officeAct } from '../office-actions';
 import { issueLink, revokeLinks, revokeUnitLinks } from '../link-actions';
 import { openApiDocument } from '../openapi';
-import type { WebContext } from '../server';
+import type { WebContext } from '../context';
+import { enumParam, intParam, lightParam, strParam, UUID, uuidParam, type Query } from '../params';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-type Query = Record<string, string | undefined>;
-
-/** Parsed, bounded query parameters; a malformed one answers 400 naming it. */
-export class QueryError extends Error {
-  override name = 'QueryError';
-}
-export function uuidParam(v: string | undefined, name: string): string | undefined {
-  if (v === undefined || v === '') return undefined;
-  if (!UUID.test(v)) throw new QueryError(`${name}: 应为 UUID`);
-  return v;
-}
-export function lightParam(v: string | undefined): Light | undefined {
-  if (!v) return undefined;
-  if (!(LIGHTS as readonly string[]).includes(v)) throw new QueryError(`light: 应为 ${LIGHTS.join('、')} 之一`);
-  return v as Light;
-}
-export function intParam(v: string | undefined, name: string, max: number): number | undefined {
-  if (v === undefined || v === '') return undefined;
-  if (!/^\d{1,9}$/.test(v) || Number(v) > max) throw new QueryError(`${name}: 应为 0 到 ${max} 的整数`);
-  return Number(v);
-}
-export function strParam(v: string | undefined, name: string, re = /^[\w\u4e00-\u9fff().-]{1,100}$/u): string | undefined {
-  if (v === undefined || v === '') return undefined;
-  if (!re.test(v)) throw new QueryError(`${name}: 格式不对`);
-  return v;
-}
 const STATES = ['ASSIGNED', 'ACKNOWLEDGED', 'IN_PROGRESS', 'EXTENSION_REQUESTED', 'COMPLETION_REQUESTED', 'COMPLETED', 'ONGOING', 'CANCELLED'];
-const enumParam = (v: string | undefined, name: string, values: string[]) => {
-  if (!v) return undefined;
-  if (!values.includes(v)) throw new QueryError(`${name}: 应为 ${values.join('、')} 之一`);
-  return v;
-};
 
 function page(query: Query) {
   return { limit: intParam(query.limit, 'limit', 500), offset: intParam(query.offset, 'offset', 10_000_000) };

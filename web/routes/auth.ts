@@ -21,7 +21,7 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import { constantTimeEqual } from '../../domain/links';
 import { html } from '../html';
 import { authenticate, createSession, deleteSession, normalizeEmail, SESSION_COOKIE, SESSION_TTL_MS } from '../sessions';
-import type { WebContext } from '../server';
+import type { WebContext } from '../context';
 import { layout, sendPage } from '../views/layout';
 
 const LOGIN_CSRF_COOKIE = 'dubang_lcsrf';

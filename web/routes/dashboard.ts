@@ -6,16 +6,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as q from '../../app/dashboard/queries';
 import { replaceContacts, type ContactInput } from '../../app/dashboard/contacts';
-import type { WebContext } from '../server';
+import type { WebContext } from '../context';
 import { officeAct } from '../office-actions';
 import { issueLink, revokeLinks } from '../link-actions';
 import { decodeFlash, encodeFlash, FLASH_COOKIE } from '../flash';
-import { intParam, lightParam, strParam, uuidParam } from './api';
+import { intParam, lightParam, strParam, uuidParam, type Query } from '../params';
 import { errorPage, layout, sendPage } from '../views/layout';
 import * as v from '../views/dashboard';
 import type { SafeHtml } from '../html';
-
-type Query = Record<string, string | undefined>;
 
 export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
   const read = { preHandler: ctx.requireSession };

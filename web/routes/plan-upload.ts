@@ -11,7 +11,7 @@ import { currentDirectory, defaultSlug, importPlan, loadPlanBuffer, readLoadedPl
 import { planSourceOfBuffer, MAX_PLAN_BYTES } from '../../infra/plan-source';
 import { readDirectoryFile } from '../../infra/units-file';
 import { interpretDeadline } from '../../domain/deadline';
-import type { WebContext } from '../server';
+import type { WebContext } from '../context';
 import { html } from '../html';
 import { layout, sendPage } from '../views/layout';
 import { importedFragment, previewFragment, uploadPage } from '../views/plan-upload';

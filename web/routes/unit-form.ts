@@ -32,7 +32,7 @@ import { formatPeriod } from '../../domain/messages/format';
 import { assignmentDetail } from '../../app/dashboard/queries';
 import { lightPolicy } from '../../app/dashboard/lights';
 import { parseExtension, parseCompletion, parseReport, periodChoices, UnitInputError, type ReportInput } from '../unit-input';
-import type { WebContext } from '../server';
+import type { WebContext } from '../context';
 import { errorPage, sendPage } from '../views/layout';
 import { formPath } from '../../infra/links';
 import { unitFormPage, type FormMessage, type Offer } from '../views/unit';
