@@ -14,6 +14,7 @@ import type { InputResult } from '../workflows/types';
 import type { Logger } from '../infra/logger';
 import type { LinkService } from '../infra/links';
 import type { NotificationPort } from '../activities/ports';
+import { createOutboxNotificationPort } from '../infra/outbox';
 import { createReadModels, type ReadModels } from '../app/dashboard/cache';
 import { lightPolicy } from '../app/dashboard/lights';
 import type { WebSession } from './sessions';
@@ -97,7 +98,9 @@ export interface WebLimits {
 export const DEFAULT_LIMITS: WebLimits = { signInPerMinute: 30, linkRequestsPerMinute: 120, refusalAuditsPerClient: 5, refusalAuditsTotal: 60 };
 
 /** Everything a route module needs. */
-export interface WebContext extends WebDeps {
+export interface WebContext extends Omit<WebDeps, 'notify'> {
+  /** where re-sent notices go: `deps.notify`, else the outbox */
+  notify: NotificationPort;
   clock: () => number;
   limits: WebLimits;
   /** cached read models; invalidated after every change made through this server */
@@ -118,6 +121,7 @@ export function createContext(deps: WebDeps, o: { origin: string; clock: () => n
   const { origin, clock } = o;
   const ctx: WebContext = {
     ...deps,
+    notify: deps.notify ?? createOutboxNotificationPort(deps.db),
     clock,
     limits: { ...DEFAULT_LIMITS, ...deps.limits },
     read: createReadModels({ db: deps.db, lights: lightPolicy(deps.policy, deps.holidayOverride), clock, ...(deps.readModelTtlMs !== undefined ? { ttlMs: deps.readModelTtlMs } : {}) }),

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as q from '../../app/dashboard/queries';
 import { replaceContacts, ContactInputError, type ContactInput } from '../../app/dashboard/contacts';
 import { officeAct } from '../office-actions';
-import { issueLink, revokeLinks, revokeUnitLinks } from '../link-actions';
+import { issueLink, revokeLinks, revokeUnitLinks } from '../../app/links';
 import { openApiDocument } from '../openapi';
 import type { WebContext } from '../context';
 import { enumParam, intParam, lightParam, strParam, UUID, uuidParam, type Query } from '../params';
@@ -104,8 +104,8 @@ export function registerApi(app: FastifyInstance, ctx: WebContext): void {
   app.post<{ Params: { id: string }; Body: { ttlDays?: unknown } }>('/api/assignments/:id/links', write, async (req, reply) => {
     if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这项任务分工', code: 'NOT_FOUND' });
     const days = typeof req.body?.ttlDays === 'number' && req.body.ttlDays >= 1 && req.body.ttlDays <= 365 ? req.body.ttlDays : undefined;
-    const r = await issueLink(ctx, req.session!, req.params.id, days ? { ttlMs: days * 86_400_000 } : {});
-    if (r.status !== 200) return reply.code(r.status).send({ error: r.message, code: r.code });
+    const r = await issueLink(ctx, { assignmentId: req.params.id, actor: `office:${req.session!.email}`, ...(days ? { ttlMs: days * 86_400_000 } : {}) });
+    if (!r.ok) return reply.code(404).send({ error: r.message, code: r.code });
     return { url: r.url, jti: r.jti, expiresAt: r.expiresAt };
   });
 
@@ -114,16 +114,16 @@ export function registerApi(app: FastifyInstance, ctx: WebContext): void {
     const jti = typeof req.body?.jti === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(req.body.jti) ? req.body.jti : undefined;
     const reason = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 500) : undefined;
     if (req.body?.then !== undefined && req.body.then !== 'email' && req.body.then !== 'link') return reply.code(422).send({ error: 'then 只能是 email（向单位发送含新链接的通知）或 link（返回新链接）', code: 'INVALID_INPUT' });
-    const r = await revokeLinks(ctx, req.session!, req.params.id, { ...(jti ? { jti } : {}), ...(reason ? { reason } : {}), then: req.body?.then === 'link' ? 'link' : 'email' });
-    if (r.status !== 200) return reply.code(r.status).send({ error: r.message, code: r.code });
+    const r = await revokeLinks(ctx, { assignmentId: req.params.id, actor: `office:${req.session!.email}`, ...(jti ? { jti } : {}), ...(reason ? { reason } : {}), then: req.body?.then === 'link' ? 'link' : 'email' });
+    if (!r.ok) return reply.code(404).send({ error: r.message, code: r.code });
     return { ok: true, revoked: jti ? 'one' : 'all', message: r.message, ...(r.url ? { url: r.url, jti: r.jti, expiresAt: r.expiresAt } : {}), ...(r.noticeId ? { noticeId: r.noticeId } : {}) };
   });
 
   app.post<{ Params: { id: string }; Body: { reason?: unknown } }>('/api/units/:id/links/revoke', write, async (req, reply) => {
     if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这个单位', code: 'NOT_FOUND' });
     const reason = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 500) : undefined;
-    const r = await revokeUnitLinks(ctx, req.session!, req.params.id, reason ? { reason } : {});
-    if (r.status !== 200) return reply.code(r.status).send({ error: r.message, code: r.code });
+    const r = await revokeUnitLinks(ctx, { unitId: req.params.id, actor: `office:${req.session!.email}`, ...(reason ? { reason } : {}) });
+    if (!r.ok) return reply.code(404).send({ error: r.message, code: r.code });
     return { ok: true, message: r.message, assignments: r.assignments, notices: r.notices };
   });
 
