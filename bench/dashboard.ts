@@ -12,9 +12,9 @@
  * serves it from memory afterwards, refreshing in the background every 15 s).
  */
 import { createTestDatabase } from '../test/helpers/db';
-import { buildServer } from '../infra/http/server';
+import { buildServer } from '../web/server';
 import { createLinkService } from '../infra/links';
-import { hashPassword } from '../infra/http/passwords';
+import { hashPassword } from '../web/passwords';
 import { silentLogger } from '../infra/logger';
 import { lightParams, lightPolicy } from '../app/dashboard/lights';
 import { loadConfig } from '../config';

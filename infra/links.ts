@@ -5,7 +5,7 @@
  * sees the same revocations on every request.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import type { PrismaClient } from '../generated/prisma/client';
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import {
   INITIAL_EPOCH,
   isRevoked,
@@ -79,6 +79,12 @@ export function assertLinkKeysSafe(o: { publicUrl: string; linkSecret: string; l
   }
 }
 
+/**
+ * The tables a revocation writes: the service's own client, or the caller's transaction (app/links.ts
+ * revokes and audits in one transaction).
+ */
+export type LinkTables = Pick<Prisma.TransactionClient, 'linkEpoch' | 'linkRevocation'>;
+
 /** Signing only (no database): tokens for a given epoch. */
 export interface LinkSigner {
   /** a signed token for the assignment; `jti` defaults to a fresh uuid, `epoch` to the initial one */
@@ -98,13 +104,14 @@ export interface LinkService extends LinkSigner {
    * after a revocation carries a working link.
    */
   linkFor(n: { id: string; assignmentId: string | null }): Promise<string | null>;
-  /** revokes one link (jti) */
-  revoke(assignmentId: string, opts: { jti: string; actor: string; reason?: string }): Promise<void>;
+  /** revokes one link (jti); inside `tx` when given */
+  revoke(assignmentId: string, opts: { jti: string; actor: string; reason?: string }, tx?: LinkTables): Promise<void>;
   /**
    * Revokes every link issued so far for these assignments (one, or all of a unit's): their epochs
-   * are replaced in one transaction; returns the new generation per assignment.
+   * are replaced in one transaction (`tx` when given, else its own); returns the new generation per
+   * assignment.
    */
-  revokeAll(assignmentIds: readonly string[], opts: { actor: string; reason?: string }): Promise<Map<string, number>>;
+  revokeAll(assignmentIds: readonly string[], opts: { actor: string; reason?: string }, tx?: LinkTables): Promise<Map<string, number>>;
   /** HMAC (current key) of a message for another purpose than links; `purpose` keeps the uses apart */
   seal(purpose: string, message: string): string;
 }
@@ -167,29 +174,31 @@ export function createLinkService(o: LinkServiceOptions): LinkService {
       if (!n.assignmentId) return `${base}/`;
       return (await service.issue(n.assignmentId, { jti: n.id })).url;
     },
-    async revoke(assignmentId, opts) {
-      await o.db.linkRevocation.create({ data: { assignmentId, jti: opts.jti, revokedBefore: null, actor: opts.actor, reason: opts.reason ?? null } });
+    async revoke(assignmentId, opts, tx) {
+      await (tx ?? o.db).linkRevocation.create({ data: { assignmentId, jti: opts.jti, revokedBefore: null, actor: opts.actor, reason: opts.reason ?? null } });
     },
     seal(purpose, message) {
       return ring.current.mac(`${purpose}\n${message}`);
     },
-    async revokeAll(assignmentIds, opts) {
+    async revokeAll(assignmentIds, opts, tx) {
       const out = new Map<string, number>();
-      await o.db.$transaction(async (tx) => {
+      const renew = async (t: LinkTables) => {
         for (const assignmentId of assignmentIds) {
           // 96 random bits: a token forged with a leaked key cannot guess the new epoch
           const epoch = randomBytes(12).toString('base64url');
-          const row = await tx.linkEpoch.upsert({
+          const row = await t.linkEpoch.upsert({
             where: { assignmentId },
             create: { assignmentId, epoch, generation: 1, actor: opts.actor },
             update: { epoch, generation: { increment: 1 }, renewedAt: new Date(), actor: opts.actor },
             select: { generation: true },
           });
           // kept as the revocation's record (who, when, why); v1 tokens are refused by the epoch already
-          await tx.linkRevocation.create({ data: { assignmentId, jti: null, revokedBefore: new Date(clock()), actor: opts.actor, reason: opts.reason ?? null } });
+          await t.linkRevocation.create({ data: { assignmentId, jti: null, revokedBefore: new Date(clock()), actor: opts.actor, reason: opts.reason ?? null } });
           out.set(assignmentId, row.generation);
         }
-      });
+      };
+      if (tx) await renew(tx);
+      else await o.db.$transaction(renew);
       return out;
     },
   };

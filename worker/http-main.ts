@@ -7,7 +7,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { queueBoardMounter } from '../infra/http/queue-board';
+import { queueBoardMounter } from '../web/queue-board';
 import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import { loadConfig, type Config } from '../config';
@@ -16,12 +16,12 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { applyTaskInput } from '../app/tasks';
 import { createPrisma } from '../infra/db/client';
 import { probeSmtp } from '../infra/probes';
-import { buildServer, type TaskActions } from '../infra/http/server';
-import type { HealthCheck } from '../infra/http/routes/ops';
-import { queueMetrics, workflowMetrics } from '../infra/http/metrics';
-import { hashPassword } from '../infra/http/passwords';
-import { purgeExpiredSessions } from '../infra/http/sessions';
-import { purgeSignInThrottle } from '../infra/http/routes/auth';
+import { buildServer } from '../web/server';
+import type { HealthCheck, TaskActions } from '../web/context';
+import { queueMetrics, workflowMetrics } from '../web/metrics';
+import { hashPassword } from '../web/passwords';
+import { purgeExpiredSessions } from '../web/sessions';
+import { purgeSignInThrottle } from '../web/routes/auth';
 import { createLinkService, linkKeysFromConfig, type LinkService } from '../infra/links';
 import { closeOnSignals, runMain } from './process';
 import { createLogger, type Logger } from '../infra/logger';

@@ -117,7 +117,7 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
     from: cfg.smtp.from,
     // files named in a notice's payload (the assessment's exports), from PostgreSQL: never a local disk
     files: createPostgresFileStore(sql),
-    // every notice about an assignment carries its unit's signed, expiring form link (web: infra/http),
+    // every notice about an assignment carries its unit's signed, expiring form link (web/),
     // in the assignment's current link epoch (read at render time: after a revocation the next email works)
     linkFor: createLinkService({ db: prisma, ...linkKeys }).linkFor,
     // the Office's catch-up summary links each item to its assignment page

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { action, print, UserError } from '../output';
 import { config, withDb } from '../context';
 import { createLogger } from '../../infra/logger';
-import { hashPassword, MIN_PASSWORD_LENGTH } from '../../infra/http/passwords';
+import { hashPassword, MIN_PASSWORD_LENGTH } from '../../web/passwords';
 import { ensureDemoLogins, startHttpServer } from '../../worker/http-main';
 
 async function readPassword(prompt: string): Promise<string> {

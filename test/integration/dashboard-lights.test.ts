@@ -17,7 +17,7 @@ import { lightParams, lightPolicy, type Light, type LightPolicy } from '../../ap
 import * as q from '../../app/dashboard/queries';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { rng, withDueAfterEnd } from '../helpers/lights';
-import { periodChoices } from '../../infra/http/unit-input';
+import { periodChoices } from '../../web/unit-input';
 
 const cfg = loadConfig({});
 const override = readHolidayOverride(cfg.holidaysOverrideFile);

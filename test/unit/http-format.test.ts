@@ -1,5 +1,5 @@
-/** Dates as the dashboard shows them (infra/http/format.ts). */
-import { fmtDate, fmtIssued } from '../../infra/http/format';
+/** Dates as the dashboard shows them (web/format.ts). */
+import { fmtDate, fmtIssued } from '../../web/format';
 
 const ZONE = 'Asia/Shanghai';
 const NOW = Date.parse('2026-11-26T11:50:00Z'); // 19:50 in Nanchang

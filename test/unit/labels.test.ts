@@ -1,14 +1,14 @@
 /**
  * No raw code reaches a Chinese page: every notice kind, audit action, unit kind, role and state has
  * its Chinese name in one registry (domain/messages KIND_LABELS, domain/audit-actions.ts,
- * infra/http/format.ts), and every audit action the source writes is in that registry.
+ * web/format.ts), and every audit action the source writes is in that registry.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AUDIT_ACTION_LABELS, AUDIT_ACTIONS } from '../../domain/audit-actions';
 import { STATE_NAMES } from '../../domain/lifecycle';
 import { NOTICE_KINDS } from '../../domain/notices';
-import { actionName, actorName, auditSummary, NOTICE_KIND_NAMES, noticeKindName, ROLE_NAMES, UNIT_KIND_NAMES, unitKindName } from '../../infra/http/format';
+import { actionName, actorName, auditSummary, NOTICE_KIND_NAMES, noticeKindName, ROLE_NAMES, UNIT_KIND_NAMES, unitKindName } from '../../web/format';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHINESE = /^[\u4e00-\u9fff（）/、]+$/u;
@@ -40,7 +40,7 @@ describe('Chinese names for every code', () => {
     const written = new Set<string>();
     // `action: 'x.y'`, `action: cond ? 'x.y' : 'z.w'`, `..._ACTION = 'x.y'`, `action: 'x.y' as const` in decide()
     const pattern = /(?:\baction\s*:|_ACTION\s*=)\s*([^,;\n}]*)/g;
-    for (const file of ['activities', 'app', 'infra', 'cli', 'worker', 'workflows', 'domain'].flatMap(sources)) {
+    for (const file of ['activities', 'app', 'infra', 'web', 'cli', 'worker', 'workflows', 'domain'].flatMap(sources)) {
       const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
       for (const m of text.matchAll(pattern)) for (const lit of m[1]!.matchAll(/'([a-z]+(?:_[a-z]+)*\.[a-z]+(?:_[a-z]+)*)'/g)) written.add(lit[1]!);
     }

@@ -2,7 +2,7 @@
 import { createHmac } from 'node:crypto';
 import { claimedJti, constantTimeEqual, INITIAL_EPOCH, isAuthenticationFailure, isRevoked, signLinkToken, verifyLinkToken, type LinkKeyring, type MacFunction } from '../../domain/links';
 import { createLinkSigner } from '../../infra/links';
-import { escapeHtml, html, jsonForScript, raw, safeHref } from '../../infra/http/html';
+import { escapeHtml, html, jsonForScript, raw, safeHref } from '../../web/html';
 
 const mac: MacFunction = (m) => createHmac('sha256', 'k'.repeat(32)).update(m).digest('base64url');
 const other: MacFunction = (m) => createHmac('sha256', 'x'.repeat(32)).update(m).digest('base64url');

@@ -1,5 +1,5 @@
 /**
- * The reporting periods the unit form offers (infra/http/unit-input.ts periodChoices) follow what
+ * The reporting periods the unit form offers (web/unit-input.ts periodChoices) follow what
  * the lifecycle asks of the assignment under the configured policy: periods due or past due and
  * not yet reported (most recent first), then the current ones; a standing task's annual summary
  * of the previous cycle while unreported. Whatever is offered passes the form's own check and the
@@ -11,7 +11,7 @@ import { decide, initialView } from '../../domain/lifecycle';
 import type { TaskKind } from '../../domain/model';
 import { overdueItems, secondsPolicy, type Policy } from '../../domain/policy';
 import { lightPolicy, type LightPolicy } from '../../app/dashboard/lights';
-import { MAX_PAST_CHOICES, parseReport, periodChoices } from '../../infra/http/unit-input';
+import { MAX_PAST_CHOICES, parseReport, periodChoices } from '../../web/unit-input';
 
 const cfg = loadConfig({});
 const shipped = lightPolicy(cfg.policy, readHolidayOverride(cfg.holidaysOverrideFile));

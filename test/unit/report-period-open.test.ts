@@ -3,7 +3,7 @@
  * that has not started: domain/lifecycle `checkPeriodOpen` with workflows/planner `periodOpening`,
  * which the lifecycle's submitReport validator runs. Quarters and years start at local midnight in
  * the policy's zone; P<k> counts from the assignment instant and C<n> from the epoch, as the policy
- * plans them. Whatever the unit form offers (infra/http/unit-input periodChoices) passes; the
+ * plans them. Whatever the unit form offers (web/unit-input periodChoices) passes; the
  * period after the running one does not.
  */
 import { loadConfig } from '../../config';
@@ -12,7 +12,7 @@ import { checkPeriodOpen } from '../../domain/lifecycle';
 import { secondsPolicy, type Policy } from '../../domain/policy';
 import { createPlanner } from '../../workflows/planner';
 import { lightPolicy } from '../../app/dashboard/lights';
-import { periodChoices } from '../../infra/http/unit-input';
+import { periodChoices } from '../../web/unit-input';
 
 const cfg = loadConfig({});
 const override = readHolidayOverride(cfg.holidaysOverrideFile);

@@ -38,7 +38,7 @@ import { createRecipientResolver } from '../../app/notices/recipients';
 import { createLinkService } from '../../infra/links';
 import { createMailer } from '../../infra/mail/mailer';
 import { startMailSink } from '../../devtools/mail/sink';
-import { assignmentPage } from '../../infra/http/views/dashboard';
+import { assignmentPage } from '../../web/views/dashboard';
 import { secondsPolicy, type Policy } from '../../domain/policy';
 import { readDirectoryFile } from '../../infra/units-file';
 import { silentLogger } from '../../infra/logger';

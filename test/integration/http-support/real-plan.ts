@@ -10,8 +10,9 @@ import { currentDirectory, importPlan, loadPlan } from '../../../app/plan-import
 import { readDirectoryFile } from '../../../infra/units-file';
 import { createLinkService, type LinkService } from '../../../infra/links';
 import { createLogger } from '../../../infra/logger';
-import { hashPassword } from '../../../infra/http/passwords';
-import { buildServer, type TaskActions } from '../../../infra/http/server';
+import { hashPassword } from '../../../web/passwords';
+import { buildServer } from '../../../web/server';
+import type { TaskActions } from '../../../web/context';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { REAL_PLAN } from '../../helpers/paths';
 import { lightsConfig, listen, SECRET, signIn, ZONE, type TestClient } from './harness';

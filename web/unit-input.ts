@@ -5,12 +5,12 @@
  * HTML in free text is allowed and stored as typed: it is inert data, escaped wherever shown.
  */
 import { DateTime } from 'luxon';
-import type { LightPolicy } from '../../app/dashboard/lights';
-import type { BusinessCalendar } from '../../domain/calendar';
-import { REPORT_PERIOD } from '../../domain/lifecycle';
-import { formatPeriod } from '../../domain/messages/format';
-import type { TaskKind } from '../../domain/model';
-import { cycleSummaries, reportPeriods, type ReportPeriod } from '../../domain/policy';
+import type { LightPolicy } from '../app/dashboard/lights';
+import type { BusinessCalendar } from '../domain/calendar';
+import { REPORT_PERIOD } from '../domain/lifecycle';
+import { formatPeriod } from '../domain/messages/format';
+import type { TaskKind } from '../domain/model';
+import { cycleSummaries, reportPeriods, type ReportPeriod } from '../domain/policy';
 
 export class UnitInputError extends Error {
   override name = 'UnitInputError';

@@ -25,16 +25,16 @@
  * (@fastify/rate-limit, `limits.linkRequestsPerMinute`).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { claimedJti, isAuthenticationFailure, type LinkClaims } from '../../../domain/links';
-import { availability, type AssignmentView, type LifecycleInputType, type UnitInputType } from '../../../domain/lifecycle';
-import { audit } from '../../audit';
-import { formatPeriod } from '../../../domain/messages/format';
-import { assignmentDetail } from '../../../app/dashboard/queries';
-import { lightPolicy } from '../../../app/dashboard/lights';
+import { claimedJti, isAuthenticationFailure, type LinkClaims } from '../../domain/links';
+import { availability, type AssignmentView, type LifecycleInputType, type UnitInputType } from '../../domain/lifecycle';
+import { audit } from '../../infra/audit';
+import { formatPeriod } from '../../domain/messages/format';
+import { assignmentDetail } from '../../app/dashboard/queries';
+import { lightPolicy } from '../../app/dashboard/lights';
 import { parseExtension, parseCompletion, parseReport, periodChoices, UnitInputError, type ReportInput } from '../unit-input';
-import type { WebContext } from '../server';
+import type { WebContext } from '../context';
 import { errorPage, sendPage } from '../views/layout';
-import { formPath } from '../../links';
+import { formPath } from '../../infra/links';
 import { unitFormPage, type FormMessage, type Offer } from '../views/unit';
 import { decodeFlash, encodeFlash, FLASH_COOKIE, MAX_FLASH_BYTES } from '../flash';
 

@@ -3,13 +3,8 @@
  * root passes their checks); 200 when all are up, 503 otherwise. /metrics: Prometheus text format.
  */
 import type { FastifyInstance } from 'fastify';
-import type { WebContext } from '../server';
+import type { HealthCheck, WebContext } from '../context';
 import { promLine } from '../metrics';
-
-export interface HealthCheck {
-  name: string;
-  check(): Promise<{ ok: boolean; detail?: string }>;
-}
 
 const CHECK_TIMEOUT_MS = 2000;
 

@@ -6,12 +6,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { loadConfig, type Config } from '../../../config';
-import { currentDirectory, defaultSlug, importPlan, loadPlanBuffer, readLoadedPlan, type LoadOptions } from '../../../app/plan-import';
-import { planSourceOfBuffer, MAX_PLAN_BYTES } from '../../plan-source';
-import { readDirectoryFile } from '../../units-file';
-import { interpretDeadline } from '../../../domain/deadline';
-import type { WebContext } from '../server';
+import { loadConfig, type Config } from '../../config';
+import { currentDirectory, defaultSlug, importPlan, loadPlanBuffer, readLoadedPlan, type LoadOptions } from '../../app/plan-import';
+import { planSourceOfBuffer, MAX_PLAN_BYTES } from '../../infra/plan-source';
+import { readDirectoryFile } from '../../infra/units-file';
+import { interpretDeadline } from '../../domain/deadline';
+import type { WebContext } from '../context';
 import { html } from '../html';
 import { layout, sendPage } from '../views/layout';
 import { importedFragment, previewFragment, uploadPage } from '../views/plan-upload';
@@ -19,7 +19,7 @@ import { importedFragment, previewFragment, uploadPage } from '../views/plan-upl
 type Query = { action?: string; name?: string; plan?: string; defaultDeadline?: string; newUnits?: string };
 
 const SCRIPT = path.join(__dirname, '..', 'static', 'plan-upload.js');
-const scriptFile = () => (fs.existsSync(SCRIPT) ? SCRIPT : path.join(__dirname, '..', '..', '..', '..', 'infra', 'http', 'static', 'plan-upload.js'));
+const scriptFile = () => (fs.existsSync(SCRIPT) ? SCRIPT : path.join(__dirname, '..', '..', '..', 'web', 'static', 'plan-upload.js'));
 
 export function registerPlanUpload(app: FastifyInstance, ctx: WebContext): void {
   let cfg: Config | null = null;

@@ -7,9 +7,9 @@
  */
 import { html, safeHref, type SafeHtml } from '../html';
 import { lightBadge, ROLE_NAMES, stateName } from '../format';
-import { formatDate, formatPeriod } from '../../../domain/messages/format';
-import type { UnitInputType } from '../../../domain/lifecycle';
-import type { assignmentDetail } from '../../../app/dashboard/queries';
+import { formatDate, formatPeriod } from '../../domain/messages/format';
+import { isClosed, type UnitInputType } from '../../domain/lifecycle';
+import type { assignmentDetail } from '../../app/dashboard/queries';
 import { unitLayout } from './layout';
 
 export type Detail = NonNullable<Awaited<ReturnType<typeof assignmentDetail>>>;
@@ -36,7 +36,7 @@ export function unitFormPage(d: Detail, o: { token: string; zone: string; messag
     const r = o.offer[type];
     return r.ok ? null : html`<p class="muted unavailable" id="unavailable-${type}">${r.reason}</p>`;
   };
-  const closed = a.state === 'COMPLETED' || a.state === 'CANCELLED';
+  const closed = isClosed(a.state);
   const v = o.values ?? {};
   return unitLayout(
     `任务(${t.number}) ${a.unit.name}`,

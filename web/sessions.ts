@@ -4,7 +4,7 @@
  * and are deleted on sign-out.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { PrismaClient } from '../../generated/prisma/client';
+import type { PrismaClient } from '../generated/prisma/client';
 import { dummyHash, verifyPassword } from './passwords';
 
 export type WebRole = 'office' | 'leadership';

@@ -17,11 +17,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { PrismaClient } from '../../../generated/prisma/client';
-import { constantTimeEqual } from '../../../domain/links';
+import type { PrismaClient } from '../../generated/prisma/client';
+import { constantTimeEqual } from '../../domain/links';
 import { html } from '../html';
 import { authenticate, createSession, deleteSession, normalizeEmail, SESSION_COOKIE, SESSION_TTL_MS } from '../sessions';
-import type { WebContext } from '../server';
+import type { WebContext } from '../context';
 import { layout, sendPage } from '../views/layout';
 
 const LOGIN_CSRF_COOKIE = 'dubang_lcsrf';

@@ -1,15 +1,15 @@
 /** Display helpers for pages: dates in the service's zone, Chinese labels for states and actions. */
 import { DateTime } from 'luxon';
-import { STATE_NAMES } from '../../domain/lifecycle';
-import { AUDIT_ACTION_LABELS, type AuditAction } from '../../domain/audit-actions';
-import { KIND_LABELS } from '../../domain/messages';
-import { formatDay, formatPeriod } from '../../domain/messages/format';
-import type { NoticeKind, RecipientRole } from '../../domain/notices';
-import { LINK_REFUSAL_REASONS, type LinkRefusalCode } from '../../domain/links';
-import { UNIT_KIND_NAMES as KIND_NAMES_OF_UNITS, type UnitKind } from '../../domain/units';
-import type { AssignmentState } from '../../domain/model';
+import { STATE_NAMES } from '../domain/lifecycle';
+import { AUDIT_ACTION_LABELS, type AuditAction } from '../domain/audit-actions';
+import { KIND_LABELS } from '../domain/messages';
+import { formatDay, formatPeriod } from '../domain/messages/format';
+import type { NoticeKind, RecipientRole } from '../domain/notices';
+import { LINK_REFUSAL_REASONS, type LinkRefusalCode } from '../domain/links';
+import { UNIT_KIND_NAMES as KIND_NAMES_OF_UNITS, type UnitKind } from '../domain/units';
+import type { AssignmentState } from '../domain/model';
 import { html, type SafeHtml } from './html';
-import { LIGHT_LABELS, type Light } from '../../app/dashboard/lights';
+import { LIGHT_LABELS, type Light } from '../app/dashboard/lights';
 
 /** An instant as a person reads it in `zone`: 2026年11月26日 19:50, or 2025年12月31日 for a deadline or withTime=false. */
 export function fmtDate(d: Date | string | null | undefined, zone: string, withTime = true): string {

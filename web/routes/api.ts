@@ -4,47 +4,15 @@
  * POST /api/session (routes/auth.ts); unit actions are /api/unit/* (routes/unit-form.ts).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { LIGHTS, type Light } from '../../../app/dashboard/lights';
-import * as q from '../../../app/dashboard/queries';
-import { replaceContacts, ContactInputError, type ContactInput } from '../../../app/dashboard/contacts';
+import * as q from '../../app/dashboard/queries';
+import { replaceContacts, ContactInputError, type ContactInput } from '../../app/dashboard/contacts';
 import { officeAct } from '../office-actions';
-import { issueLink, revokeLinks, revokeUnitLinks } from '../link-actions';
+import { issueLink, revokeLinks, revokeUnitLinks } from '../../app/links';
 import { openApiDocument } from '../openapi';
-import type { WebContext } from '../server';
+import type { WebContext } from '../context';
+import { enumParam, intParam, lightParam, strParam, UUID, uuidParam, type Query } from '../params';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-type Query = Record<string, string | undefined>;
-
-/** Parsed, bounded query parameters; a malformed one answers 400 naming it. */
-export class QueryError extends Error {
-  override name = 'QueryError';
-}
-export function uuidParam(v: string | undefined, name: string): string | undefined {
-  if (v === undefined || v === '') return undefined;
-  if (!UUID.test(v)) throw new QueryError(`${name}: 应为 UUID`);
-  return v;
-}
-export function lightParam(v: string | undefined): Light | undefined {
-  if (!v) return undefined;
-  if (!(LIGHTS as readonly string[]).includes(v)) throw new QueryError(`light: 应为 ${LIGHTS.join('、')} 之一`);
-  return v as Light;
-}
-export function intParam(v: string | undefined, name: string, max: number): number | undefined {
-  if (v === undefined || v === '') return undefined;
-  if (!/^\d{1,9}$/.test(v) || Number(v) > max) throw new QueryError(`${name}: 应为 0 到 ${max} 的整数`);
-  return Number(v);
-}
-export function strParam(v: string | undefined, name: string, re = /^[\w\u4e00-\u9fff().-]{1,100}$/u): string | undefined {
-  if (v === undefined || v === '') return undefined;
-  if (!re.test(v)) throw new QueryError(`${name}: 格式不对`);
-  return v;
-}
 const STATES = ['ASSIGNED', 'ACKNOWLEDGED', 'IN_PROGRESS', 'EXTENSION_REQUESTED', 'COMPLETION_REQUESTED', 'COMPLETED', 'ONGOING', 'CANCELLED'];
-const enumParam = (v: string | undefined, name: string, values: string[]) => {
-  if (!v) return undefined;
-  if (!values.includes(v)) throw new QueryError(`${name}: 应为 ${values.join('、')} 之一`);
-  return v;
-};
 
 function page(query: Query) {
   return { limit: intParam(query.limit, 'limit', 500), offset: intParam(query.offset, 'offset', 10_000_000) };
@@ -136,8 +104,8 @@ export function registerApi(app: FastifyInstance, ctx: WebContext): void {
   app.post<{ Params: { id: string }; Body: { ttlDays?: unknown } }>('/api/assignments/:id/links', write, async (req, reply) => {
     if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这项任务分工', code: 'NOT_FOUND' });
     const days = typeof req.body?.ttlDays === 'number' && req.body.ttlDays >= 1 && req.body.ttlDays <= 365 ? req.body.ttlDays : undefined;
-    const r = await issueLink(ctx, req.session!, req.params.id, days ? { ttlMs: days * 86_400_000 } : {});
-    if (r.status !== 200) return reply.code(r.status).send({ error: r.message, code: r.code });
+    const r = await issueLink(ctx, { assignmentId: req.params.id, actor: `office:${req.session!.email}`, ...(days ? { ttlMs: days * 86_400_000 } : {}) });
+    if (!r.ok) return reply.code(404).send({ error: r.message, code: r.code });
     return { url: r.url, jti: r.jti, expiresAt: r.expiresAt };
   });
 
@@ -146,16 +114,16 @@ export function registerApi(app: FastifyInstance, ctx: WebContext): void {
     const jti = typeof req.body?.jti === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(req.body.jti) ? req.body.jti : undefined;
     const reason = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 500) : undefined;
     if (req.body?.then !== undefined && req.body.then !== 'email' && req.body.then !== 'link') return reply.code(422).send({ error: 'then 只能是 email（向单位发送含新链接的通知）或 link（返回新链接）', code: 'INVALID_INPUT' });
-    const r = await revokeLinks(ctx, req.session!, req.params.id, { ...(jti ? { jti } : {}), ...(reason ? { reason } : {}), then: req.body?.then === 'link' ? 'link' : 'email' });
-    if (r.status !== 200) return reply.code(r.status).send({ error: r.message, code: r.code });
+    const r = await revokeLinks(ctx, { assignmentId: req.params.id, actor: `office:${req.session!.email}`, ...(jti ? { jti } : {}), ...(reason ? { reason } : {}), then: req.body?.then === 'link' ? 'link' : 'email' });
+    if (!r.ok) return reply.code(404).send({ error: r.message, code: r.code });
     return { ok: true, revoked: jti ? 'one' : 'all', message: r.message, ...(r.url ? { url: r.url, jti: r.jti, expiresAt: r.expiresAt } : {}), ...(r.noticeId ? { noticeId: r.noticeId } : {}) };
   });
 
   app.post<{ Params: { id: string }; Body: { reason?: unknown } }>('/api/units/:id/links/revoke', write, async (req, reply) => {
     if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这个单位', code: 'NOT_FOUND' });
     const reason = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 500) : undefined;
-    const r = await revokeUnitLinks(ctx, req.session!, req.params.id, reason ? { reason } : {});
-    if (r.status !== 200) return reply.code(r.status).send({ error: r.message, code: r.code });
+    const r = await revokeUnitLinks(ctx, { unitId: req.params.id, actor: `office:${req.session!.email}`, ...(reason ? { reason } : {}) });
+    if (!r.ok) return reply.code(404).send({ error: r.message, code: r.code });
     return { ok: true, message: r.message, assignments: r.assignments, notices: r.notices };
   });
 

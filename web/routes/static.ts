@@ -12,7 +12,7 @@ function source(name: string): string {
   // Compiled builds keep the assets next to the sources (see tsconfig.build: assets are not copied).
   const local = path.join(HERE, name);
   if (fs.existsSync(local)) return local;
-  return path.join(__dirname, '..', '..', '..', '..', 'infra', 'http', 'static', name);
+  return path.join(__dirname, '..', '..', '..', 'web', 'static', name);
 }
 
 export function registerStatic(app: FastifyInstance): void {

@@ -4,8 +4,8 @@
  */
 import { html, type SafeHtml } from '../html';
 import { DateTime } from 'luxon';
-import type { ParsedPlan, SourceIssue } from '../../../domain/model';
-import type { ValidatedPlan } from '../../../domain/plan/validate';
+import type { ParsedPlan, SourceIssue } from '../../domain/model';
+import type { ValidatedPlan } from '../../domain/plan/validate';
 
 const LAYOUT_NAMES: Record<string, string> = {
   'annex-table': '附件表格（每格一行）',

@@ -4,18 +4,16 @@
  * what was done or the lifecycle's refusal reason.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import * as q from '../../../app/dashboard/queries';
-import { replaceContacts, type ContactInput } from '../../../app/dashboard/contacts';
-import type { WebContext } from '../server';
+import * as q from '../../app/dashboard/queries';
+import { replaceContacts, type ContactInput } from '../../app/dashboard/contacts';
+import type { WebContext } from '../context';
 import { officeAct } from '../office-actions';
-import { issueLink, revokeLinks } from '../link-actions';
+import { issueLink, revokeLinks } from '../../app/links';
 import { decodeFlash, encodeFlash, FLASH_COOKIE } from '../flash';
-import { intParam, lightParam, strParam, uuidParam } from './api';
+import { intParam, lightParam, strParam, uuidParam, type Query } from '../params';
 import { errorPage, layout, sendPage } from '../views/layout';
 import * as v from '../views/dashboard';
 import type { SafeHtml } from '../html';
-
-type Query = Record<string, string | undefined>;
 
 export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
   const read = { preHandler: ctx.requireSession };
@@ -156,8 +154,8 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
   app.post<{ Params: { id: string } }>('/assignments/:id/links', write, (req, reply) =>
     guard(reply, async () => {
       const id = uuidParam(req.params.id, 'id');
-      const r = id ? await issueLink(ctx, req.session!, id) : null;
-      if (!r || r.status !== 200) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
+      const r = id ? await issueLink(ctx, { assignmentId: id, actor: `office:${req.session!.email}` }) : null;
+      if (!r || !r.ok) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
       return assignmentView(req, reply, id!, 200, { kind: 'ok', text: r.message }, r.url ?? null);
     }),
   );
@@ -178,8 +176,8 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
       const id = uuidParam(req.params.id, 'id');
       if (!id) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
       if (req.body?.confirm !== 'yes') return reply.redirect(`/assignments/${id}/links/revoke`, 303);
-      const r = await revokeLinks(ctx, req.session!, id, { then: req.body?.then === 'link' ? 'link' : 'email' });
-      if (r.status !== 200) return sendPage(reply, errorPage(r.status, r.message), r.status);
+      const r = await revokeLinks(ctx, { assignmentId: id, actor: `office:${req.session!.email}`, then: req.body?.then === 'link' ? 'link' : 'email' });
+      if (!r.ok) return sendPage(reply, errorPage(404, r.message), 404);
       return assignmentView(req, reply, id, 200, { kind: 'ok', text: r.message }, r.url ?? null);
     }),
   );

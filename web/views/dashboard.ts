@@ -1,8 +1,8 @@
 /** Dashboard pages (Chinese UI). Every value is escaped by the `html` tag. */
 import { html, jsonForScript, safeHref, type SafeHtml } from '../html';
 import { ACTION_NAMES, actionName, actorName, auditSummary, fmtDate, fmtIssued, lightBadge, NOTICE_KIND_NAMES, NOTICE_STATUS_NAMES, noticeKindName, EXTENSION_STATUS_NAMES, recipientsText, ROLE_NAMES, SLIP_NAMES, slipClosedText, stateName, UNIT_KIND_NAMES, unitKindName } from '../format';
-import { LIGHT_LABELS, LIGHTS, type Light } from '../../../app/dashboard/lights';
-import type * as q from '../../../app/dashboard/queries';
+import { LIGHT_LABELS, LIGHTS, type Light } from '../../app/dashboard/lights';
+import type * as q from '../../app/dashboard/queries';
 import type { WebSession } from '../sessions';
 import { reportsTable, type Detail } from './unit';
 

@@ -3,8 +3,8 @@
  * cancel), shared by the dashboard's forms and the JSON API. They go to the lifecycle through the
  * TaskActions port; the lifecycle's refusal reason comes back as is.
  */
-import type { LifecycleInputType } from '../../domain/lifecycle';
-import type { WebContext } from './server';
+import type { LifecycleInputType } from '../domain/lifecycle';
+import type { WebContext } from './context';
 import type { WebSession } from './sessions';
 import { parseNote, UnitInputError } from './unit-input';
 
