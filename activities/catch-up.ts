@@ -15,12 +15,12 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { SlipColour } from '../domain/model';
 import type { CatchUpItem } from '../domain/notices';
 import { formatDay } from '../domain/messages';
-import { auditOnce } from '../infra/audit';
+import { auditOnce } from '../app/audit';
 import { isUniqueViolation } from '../infra/outbox';
 import type { Logger } from '../infra/logger';
 import type { CatchUpInput, DeliveredNotice, NoticeOrder } from '../workflows/types';
 import type { NoticePayload, NotificationPort } from './ports';
-import { createSlip, lockSlipYear, slipYear } from './slips';
+import { createSlip, lockSlipYear, slipYear } from '../app/slips';
 
 export interface CatchUpDeps {
   db: PrismaClient;

@@ -11,14 +11,14 @@ import { initialView } from '../domain/lifecycle';
 import type { SlipColour } from '../domain/model';
 import { NOTICE_KINDS, type NoticeKind, type PlannedNotice } from '../domain/notices';
 import { decisionPayload } from '../domain/messages';
-import { audit, auditOnce } from '../infra/audit';
+import { audit, auditOnce } from '../app/audit';
 import { isUniqueViolation } from '../infra/outbox';
 import type { Logger } from '../infra/logger';
 import { ErrorType } from '../workflows/errors';
 import type { CatchUpInput, DeliveredNotice, DeliverNoticesArgs, LifecycleActivities, NoticeOrder, RecordTransitionArgs, RecordTransitionResult, TaskRef } from '../workflows/types';
 import type { NoticePayload, NotificationPort } from './ports';
 import { submitCatchUp } from './catch-up';
-import { closeSlips, createSlip, lockSlipYear, slipYear } from './slips';
+import { closeSlips, createSlip, lockSlipYear, slipYear } from '../app/slips';
 
 export interface LifecycleDeps {
   db: PrismaClient;

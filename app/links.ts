@@ -15,7 +15,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { NoticePayload, NotificationPort } from '../activities/ports';
 import { isClosed } from '../domain/lifecycle';
 import { noticeKey } from '../domain/notices';
-import { audit } from '../infra/audit';
+import { audit } from './audit';
 import type { LinkService } from '../infra/links';
 
 export interface LinkDeps {

@@ -11,10 +11,10 @@ import { summarisePlan, validatePlan, type PlanSummary, type ValidatedPlan } fro
 import { diffPlan, isEmptyDiff, type AssignmentSnapshot, type PlanDiff, type TaskSnapshot } from '../domain/plan/diff';
 import type { SourceIssue } from '../domain/model';
 import { createResolver, directoryPlace, type UnitsDirectory } from '../domain/units';
-import { planSourceOfBuffer, readPlanSource, type PlanFile } from '../infra/plan-source';
-import { readDirectoryFile } from '../infra/units-file';
-import { audit } from '../infra/audit';
-import { closeSlips } from '../activities/slips';
+import { planSourceOfBuffer, readPlanSource, type PlanFile } from './plan-source';
+import { readDirectoryFile } from './units-file';
+import { audit } from './audit';
+import { closeSlips } from './slips';
 import { loadDirectory, syncDirectoryTx } from './units';
 
 /** A plan that cannot be read completely: every problem with its line, field and expectation. */

@@ -11,7 +11,7 @@ import { initialView, type AssignmentView } from '../domain/lifecycle';
 import type { AssignmentRole, AssignmentState, SlipColour } from '../domain/model';
 import { noticeKey } from '../domain/notices';
 import { catchUpSlipColours, planCatchUp, policyCalendar, type CatchUpPlan, type Policy } from '../domain/policy';
-import { audit } from '../infra/audit';
+import { audit } from './audit';
 import { incompleteUnits } from './plan-import';
 import { slipRequests } from '../activities/catch-up';
 import { isPolicy } from '../workflows/planner';

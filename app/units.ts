@@ -4,7 +4,7 @@
  */
 import type { PrismaClient, Prisma } from '../generated/prisma/client';
 import type { DirectoryUnit, UnitsDirectory } from '../domain/units';
-import { audit } from '../infra/audit';
+import { audit } from './audit';
 
 type Db = PrismaClient | Prisma.TransactionClient;
 

@@ -11,7 +11,7 @@
 import * as os from 'node:os';
 import { loadConfig } from '../config';
 import { readLoadedPlan } from '../app/plan-import';
-import { readDirectoryFile } from '../infra/units-file';
+import { readDirectoryFile } from '../app/units-file';
 
 const SIZES = [1, 2.5, 5, 10];
 const UNITS = '市市场监管局、市工信局、各县(区)人民政府,开发区管委会';

@@ -30,7 +30,7 @@ import { resolveTemporalCli, startTemporalDevServer } from '../devtools/temporal
 import { stopProcess } from '../devtools/process';
 import { silentLogger } from '../infra/logger';
 import { createOutboxNotificationPort } from '../infra/outbox';
-import { readDirectoryFile } from '../infra/units-file';
+import { readDirectoryFile } from '../app/units-file';
 import { workflowsPath } from '../worker/temporal-main';
 import { createTestDatabase } from '../test/helpers/db';
 import type { LifecycleState } from '../workflows/types';

@@ -1,6 +1,6 @@
 /**
  * Every action the audit log records, with the Chinese name a person reads for it (dashboard
- * timeline, /audit and its filter). One place: `audit()` (infra/audit.ts) only accepts these codes,
+ * timeline, /audit and its filter). One place: `audit()` (app/audit.ts) only accepts these codes,
  * so a new action without a name does not compile, and test/unit/labels.test.ts checks the codes
  * written anywhere in the source against this list. Pure.
  */

@@ -15,8 +15,8 @@ import { noticeKey } from '../../domain/notices';
 import type { AssessmentMessage } from '../../domain/messages';
 import { createCalendar, validateHolidayOverride, type HolidayOverride } from '../../domain/calendar';
 import type { NotificationPort } from '../../activities/ports';
-import { writeAssessmentCsv } from '../../infra/export/csv';
-import { writeAssessmentXlsx } from '../../infra/export/xlsx';
+import { writeAssessmentCsv } from './export-csv';
+import { writeAssessmentXlsx } from './export-xlsx';
 import { loadAssessmentFacts } from './load';
 
 export interface RunAssessmentOptions {

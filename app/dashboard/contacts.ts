@@ -8,7 +8,7 @@
  * its flag and a new one starts without it, so API clients that predate the flag change nothing.
  */
 import type { PrismaClient } from '../../generated/prisma/client';
-import { audit } from '../../infra/audit';
+import { audit } from '../audit';
 
 export interface ContactInput {
   role: 'LIAISON' | 'LEADER' | 'RECIPIENT';

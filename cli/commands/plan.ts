@@ -22,7 +22,7 @@ import { PLAN_LAYOUTS, type PlanLayout } from '../../domain/model';
 import { parseColumnsOption } from '../../domain/plan/table';
 import type { PlanSummary } from '../../domain/plan/validate';
 import type { PlanDiff } from '../../domain/plan/diff';
-import { readDirectoryFile } from '../../infra/units-file';
+import { readDirectoryFile } from '../../app/units-file';
 import { catchUpCounts, type CatchUpCounts } from '../../app/supervise';
 
 function summaryLines(s: PlanSummary): string[] {

@@ -1,13 +1,13 @@
 /**
  * `dubang units list|import|export|seed`: the units directory (单位名录) in the database.
- * Files: .json (config/units.json format) or .csv (see infra/units-file.ts for the columns).
+ * Files: .json (config/units.json format) or .csv (see app/units-file.ts for the columns).
  */
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { action, print, UserError } from '../output';
 import { config, withDb } from '../context';
 import { loadDirectory, syncDirectory } from '../../app/units';
-import { checkDirectory, directoryFromCsv, directoryToCsv, readDirectoryFile } from '../../infra/units-file';
+import { checkDirectory, directoryFromCsv, directoryToCsv, readDirectoryFile } from '../../app/units-file';
 import { UNIT_KIND_NAMES, type UnitsDirectory } from '../../domain/units';
 
 function readAny(file: string): UnitsDirectory {

@@ -26,7 +26,7 @@ import { createQueueNotificationPort } from '../../infra/queue/notification-port
 import { startMailWorker, type MailWorker } from '../../worker/mail-main';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { closePipeline, eventually, LEADERSHIP_EMAIL, OFFICE_EMAIL, parse, seed, uniquePrefix } from './notify-support/fixture';
-import { SHEETS } from '../../infra/export/xlsx';
+import { SHEETS } from '../../app/assessment/export-xlsx';
 
 const POLICY = { attempts: 2, backoffMs: 100, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 };
 const prefix = uniquePrefix('assess-mail');

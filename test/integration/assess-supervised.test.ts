@@ -19,8 +19,8 @@ import { loadConfig } from '../../config';
 import { loadAssessmentConfig } from '../../config/assessment';
 import { currentDirectory, importPlan, loadPlan } from '../../app/plan-import';
 import { officialWorkdays, parseAsOf, runAssessment, writeAssessmentFiles, type AssessmentRun } from '../../app/assessment/run';
-import { readDirectoryFile } from '../../infra/units-file';
-import { DEDUCTION_COLUMNS, SHEETS, UNCOUNTED } from '../../infra/export/xlsx';
+import { readDirectoryFile } from '../../app/units-file';
+import { DEDUCTION_COLUMNS, SHEETS, UNCOUNTED } from '../../app/assessment/export-xlsx';
 import { createTestDatabase } from '../helpers/db';
 import { REAL_PLAN } from '../helpers/paths';
 

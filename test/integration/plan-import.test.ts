@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../../config';
 import { currentDirectory, importPlan, loadPlan, PlanInputError } from '../../app/plan-import';
-import { readDirectoryFile } from '../../infra/units-file';
+import { readDirectoryFile } from '../../app/units-file';
 import { createTestDatabase } from '../helpers/db';
 import { REAL_PLAN } from '../helpers/paths';
 

@@ -7,7 +7,7 @@
  * and audited, and the dashboard figure and the annual assessment count it as closed.
  */
 import { simpleParser } from 'mailparser';
-import { createSlip, lockSlipYear, slipYear } from '../../activities/slips';
+import { createSlip, lockSlipYear, slipYear } from '../../app/slips';
 import { loadConfig } from '../../config';
 import { loadAssessmentConfig } from '../../config/assessment';
 import { runAssessment } from '../../app/assessment/run';

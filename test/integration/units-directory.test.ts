@@ -12,7 +12,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { loadConfig } from '../../config';
 import { loadDirectory, syncDirectory } from '../../app/units';
-import { readDirectoryFile } from '../../infra/units-file';
+import { readDirectoryFile } from '../../app/units-file';
 import type { UnitsDirectory } from '../../domain/units';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 

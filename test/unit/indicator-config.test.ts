@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { boundToTask, indicatorRule, loadIndicatorRules, parseIndicatorRules } from '../../config/indicators';
-import { decodePlanBuffer } from '../../infra/plan-source';
+import { decodePlanBuffer } from '../../app/plan-source';
 import { readIndicators } from '../../domain/plan/indicators';
 import { REAL_PLAN } from '../helpers/paths';
 

@@ -5,7 +5,7 @@
  */
 import { parsePlanDocument } from '../../domain/plan/parse';
 import { parseColumnsOption } from '../../domain/plan/table';
-import { planSourceOfBuffer } from '../../infra/plan-source';
+import { planSourceOfBuffer } from '../../app/plan-source';
 import { makeDocx, makeXlsx } from '../helpers/plan-files';
 
 const view = (t: { path: string; text: string; units: string[]; leads: number; deadlinePhrase: string }) => [t.path, t.text, t.units.slice(0, t.leads), t.units.slice(t.leads), t.deadlinePhrase];

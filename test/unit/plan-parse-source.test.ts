@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import * as iconv from 'iconv-lite';
-import { decodePlanBuffer, MAX_PLAN_BYTES, readPlanFile } from '../../infra/plan-source';
+import { decodePlanBuffer, MAX_PLAN_BYTES, readPlanFile } from '../../app/plan-source';
 import { parsePlanText } from '../../domain/plan/parse';
 
 const REAL_FILE = path.join(__dirname, '../fixtures/plans/nanchang-quality-city-2024.txt');

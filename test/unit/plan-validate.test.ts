@@ -5,7 +5,7 @@
  */
 import { loadConfig } from '../../config';
 import { readLoadedPlan } from '../../app/plan-import';
-import { readDirectoryFile } from '../../infra/units-file';
+import { readDirectoryFile } from '../../app/units-file';
 import { directoryPlace, isCollectiveName } from '../../domain/units';
 import { taskList } from '../../cli/commands/plan';
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { createResolver, nameKey, type UnitsDirectory } from '../../domain/units';
-import { checkDirectory, directoryFromCsv, directoryToCsv, readDirectoryFile, UnitsFileError } from '../../infra/units-file';
+import { checkDirectory, directoryFromCsv, directoryToCsv, readDirectoryFile, UnitsFileError } from '../../app/units-file';
 
 const file = path.join(__dirname, '..', '..', 'config', 'units.json');
 

@@ -40,7 +40,7 @@ import { createMailer } from '../../infra/mail/mailer';
 import { startMailSink } from '../../devtools/mail/sink';
 import { assignmentPage } from '../../web/views/dashboard';
 import { secondsPolicy, type Policy } from '../../domain/policy';
-import { readDirectoryFile } from '../../infra/units-file';
+import { readDirectoryFile } from '../../app/units-file';
 import { silentLogger } from '../../infra/logger';
 import { createOutboxNotificationPort } from '../../infra/outbox';
 import type { CatchUpInput, CatchUpResult } from '../../workflows/types';

@@ -27,7 +27,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { claimedJti, isAuthenticationFailure, type LinkClaims } from '../../domain/links';
 import { availability, type AssignmentView, type LifecycleInputType, type UnitInputType } from '../../domain/lifecycle';
-import { audit } from '../../infra/audit';
+import { audit } from '../../app/audit';
 import { formatPeriod } from '../../domain/messages/format';
 import { assignmentDetail } from '../../app/dashboard/queries';
 import { lightPolicy } from '../../app/dashboard/lights';

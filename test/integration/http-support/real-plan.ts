@@ -7,7 +7,7 @@
  */
 import { loadConfig } from '../../../config';
 import { currentDirectory, importPlan, loadPlan } from '../../../app/plan-import';
-import { readDirectoryFile } from '../../../infra/units-file';
+import { readDirectoryFile } from '../../../app/units-file';
 import { createLinkService, type LinkService } from '../../../infra/links';
 import { createLogger } from '../../../infra/logger';
 import { hashPassword } from '../../../web/passwords';

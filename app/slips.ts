@@ -6,7 +6,7 @@
 import { DateTime } from 'luxon';
 import type { Prisma, SlipClosure } from '../generated/prisma/client';
 import type { SlipColour } from '../domain/model';
-import { audit } from '../infra/audit';
+import { audit } from './audit';
 
 /** 督〔2026〕0001号 */
 export function slipNumber(year: number, seq: number): string {

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import type { AssessmentResult } from '../../domain/assessment';
-import { DEDUCTION_COLUMNS, itemisedRows, SUMMARY_COLUMNS, summaryRow } from './xlsx';
+import { DEDUCTION_COLUMNS, itemisedRows, SUMMARY_COLUMNS, summaryRow } from './export-xlsx';
 
 const BOM = '\ufeff';
 
