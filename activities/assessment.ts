@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { AssessmentConfig } from '../config/assessment';
-import type { Logger } from '../infra/logger';
+import type { Logger } from '../contracts/logger';
 import type { NotificationPort } from './ports';
 import type { FileStore } from '../app/notices/ports';
 import { parseAsOf, runAssessment, submitAssessmentNotice, writeAssessmentFiles, type AssessmentFiles } from '../app/assessment/run';

@@ -17,7 +17,7 @@ import type { CatchUpItem } from '../domain/notices';
 import { formatDay } from '../domain/messages';
 import { auditOnce } from '../app/audit';
 import { isUniqueViolation } from '../infra/outbox';
-import type { Logger } from '../infra/logger';
+import type { Logger } from '../contracts/logger';
 import type { CatchUpInput, DeliveredNotice, NoticeOrder } from '../workflows/types';
 import type { NoticePayload, NotificationPort } from './ports';
 import { createSlip, lockSlipYear, slipYear } from '../app/slips';

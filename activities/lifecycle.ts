@@ -13,7 +13,7 @@ import { NOTICE_KINDS, type NoticeKind, type PlannedNotice } from '../domain/not
 import { decisionPayload } from '../domain/messages';
 import { audit, auditOnce } from '../app/audit';
 import { isUniqueViolation } from '../infra/outbox';
-import type { Logger } from '../infra/logger';
+import type { Logger } from '../contracts/logger';
 import { ErrorType } from '../workflows/errors';
 import type { CatchUpInput, DeliveredNotice, DeliverNoticesArgs, LifecycleActivities, NoticeOrder, RecordTransitionArgs, RecordTransitionResult, TaskRef } from '../workflows/types';
 import type { NoticePayload, NotificationPort } from './ports';

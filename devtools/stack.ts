@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { Config } from '../config';
-import type { Logger } from '../infra/logger';
+import type { Logger } from '../contracts/logger';
 import { silentLogger } from '../infra/logger';
 import { isLoopbackHost } from './mail/sink';
 import {

@@ -10,18 +10,7 @@
  * format and the destination.
  */
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-export interface Logger {
-  debug(msg: string, fields?: Record<string, unknown>): void;
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-  child(fields: Record<string, unknown>): Logger;
-  /** The pino instance behind this logger (for Fastify's `loggerInstance`). */
-  readonly pino: PinoLogger;
-}
+import type { Logger, LogLevel } from '../contracts/logger';
 
 function serialise(v: unknown): unknown {
   if (v instanceof Error) return { name: v.name, message: v.message, stack: v.stack };

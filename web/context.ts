@@ -11,7 +11,7 @@ import type { LifecycleInputType } from '../domain/lifecycle';
 import type { HolidayOverride } from '../domain/calendar';
 import type { Policy } from '../domain/policy';
 import type { InputResult } from '../workflows/types';
-import type { Logger } from '../infra/logger';
+import type { Logger } from '../contracts/logger';
 import type { LinkService } from '../infra/links';
 import type { NotificationPort } from '../activities/ports';
 import { createOutboxNotificationPort } from '../infra/outbox';

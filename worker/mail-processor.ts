@@ -6,7 +6,7 @@
  */
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Logger } from '../infra/logger';
+import type { Logger } from '../contracts/logger';
 import { NOTICE_QUEUE, type NoticeJobData } from '../infra/queue/notice-queue';
 import type { DeliverNotice, DeliveryOutcome } from '../app/notices/deliver-notice';
 

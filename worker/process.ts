@@ -2,7 +2,8 @@
  * Process plumbing shared by the composition roots (worker/*-main.ts): one graceful shutdown on
  * SIGINT/SIGTERM, and a start-up failure that is logged as JSON and exits non-zero.
  */
-import { createLogger, type Logger } from '../infra/logger';
+import { createLogger } from '../infra/logger';
+import type { Logger } from '../contracts/logger';
 
 /**
  * Calls `close` once on the first SIGINT/SIGTERM, then exits 0 (or 1 when closing fails). A second

@@ -12,7 +12,8 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel as Temp
 import { loadConfig, type Config } from '../config';
 import { createPrisma } from '../infra/db/client';
 import { closeOnSignals, runMain } from './process';
-import { createLogger, type Logger } from '../infra/logger';
+import { createLogger } from '../infra/logger';
+import type { Logger } from '../contracts/logger';
 import { createOutboxNotificationPort } from '../infra/outbox';
 import { createWorkerConnection } from '../infra/temporal';
 import { tcpOpen } from '../infra/probes';

@@ -19,7 +19,7 @@ import type { NotificationPort, NoticePayload } from '../../activities/ports';
 import { renderNotice, renderDigest, MessageInputError, KIND_LABELS, type RenderedMessage, type NoticeMessageInput } from '../../domain/messages';
 import type { NoticeKind, RecipientRole } from '../../domain/notices';
 import { noticeKey } from '../../domain/notices';
-import type { Logger } from '../../infra/logger';
+import type { Logger } from '../../contracts/logger';
 import { MailSendError, type FileStore, type Mailer, type OutgoingAttachment, type SendResult } from './ports';
 import { fileAttachmentRefs, readFileAttachments, type FileAttachmentRef } from './attachments';
 import { loadNotice, loadNotices, type LoadedNotice } from './load-notice';

@@ -4,7 +4,8 @@
  * Everything comes from arguments (not config), so the supervisor decides, and tests can run one
  * on a free port with their own folder. Stops cleanly on SIGTERM/SIGINT.
  */
-import { createLogger, type LogLevel } from '../../infra/logger';
+import type { LogLevel } from '../../contracts/logger';
+import { createLogger } from '../../infra/logger';
 import { startMailSink } from './sink';
 
 function arg(argv: string[], name: string): string | undefined {

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
-import type { Logger } from '../../infra/logger';
+import type { Logger } from '../../contracts/logger';
 import { silentLogger } from '../../infra/logger';
 import { quickHeaders } from './headers';
 

@@ -10,7 +10,7 @@
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
-import type { Logger } from '../logger';
+import type { Logger } from '../../contracts/logger';
 import { buildMime, envelopeOf } from './mime';
 import { MailSendError, type Mailer, type OutgoingMail, type SendResult } from '../../app/notices/ports';
 

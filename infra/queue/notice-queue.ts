@@ -5,7 +5,7 @@
  */
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Logger } from '../logger';
+import type { Logger } from '../../contracts/logger';
 
 /** Default queue name; one queue per SMTP relay (the rate limit applies per queue). */
 export const NOTICE_QUEUE = 'notices';

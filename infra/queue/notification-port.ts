@@ -12,7 +12,7 @@ import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import type { NoticeKind } from '../../domain/notices';
 import type { NoticeSubmission, NotificationPort } from '../../activities/ports';
 import { isUniqueViolation } from '../outbox';
-import type { Logger } from '../logger';
+import type { Logger } from '../../contracts/logger';
 import { noticeJobOptions, DEFAULT_JOB_POLICY, type NoticeJobData, type NoticeJobPolicy } from './notice-queue';
 
 type Db = Pick<PrismaClient, 'notice'>;

@@ -6,7 +6,7 @@
  */
 import type { Queue } from 'bullmq';
 import type { PrismaClient } from '../../generated/prisma/client';
-import type { Logger } from '../logger';
+import type { Logger } from '../../contracts/logger';
 import { noticeJobOptions, DEFAULT_JOB_POLICY, type NoticeJobData, type NoticeJobPolicy } from './notice-queue';
 
 export interface ReconcilerDeps {

@@ -10,7 +10,7 @@
  */
 import IORedis, { type Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../../config';
-import type { Logger } from '../logger';
+import type { Logger } from '../../contracts/logger';
 
 export class RedisConfigError extends Error {
   override name = 'RedisConfigError';

@@ -8,7 +8,8 @@ import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker
 import type { FastifyInstance } from 'fastify';
 import { createLifecycleActivities } from '../../../activities/lifecycle';
 import { startSupervision } from '../../../app/supervise';
-import { createLogger, type Logger } from '../../../infra/logger';
+import { createLogger } from '../../../infra/logger';
+import type { Logger } from '../../../contracts/logger';
 import { createOutboxNotificationPort } from '../../../infra/outbox';
 import { createLinkService, type LinkService } from '../../../infra/links';
 import { hashPassword } from '../../../web/passwords';
