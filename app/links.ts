@@ -16,7 +16,7 @@ import type { NoticePayload, NotificationPort } from '../activities/ports';
 import { isClosed } from '../domain/lifecycle';
 import { noticeKey } from '../domain/notices';
 import { audit } from './audit';
-import type { LinkService } from '../infra/links';
+import type { LinkService } from '../contracts/links';
 
 export interface LinkDeps {
   db: PrismaClient;

@@ -5,7 +5,8 @@
  * sees the same revocations on every request.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { LinkService, LinkSigner, LinkTables } from '../contracts/links';
 import {
   INITIAL_EPOCH,
   isRevoked,
@@ -14,7 +15,6 @@ import {
   verifyLinkToken,
   type LinkClaims,
   type LinkKeyring,
-  type LinkVerdict,
   type MacFunction,
 } from '../domain/links';
 
@@ -77,43 +77,6 @@ export function assertLinkKeysSafe(o: { publicUrl: string; linkSecret: string; l
     e.name = 'ConfigError';
     throw e;
   }
-}
-
-/**
- * The tables a revocation writes: the service's own client, or the caller's transaction (app/links.ts
- * revokes and audits in one transaction).
- */
-export type LinkTables = Pick<Prisma.TransactionClient, 'linkEpoch' | 'linkRevocation'>;
-
-/** Signing only (no database): tokens for a given epoch. */
-export interface LinkSigner {
-  /** a signed token for the assignment; `jti` defaults to a fresh uuid, `epoch` to the initial one */
-  sign(assignmentId: string, opts?: { jti?: string; ttlMs?: number; now?: number; epoch?: string }): { token: string; claims: LinkClaims };
-  /** the full URL of the form with its token */
-  url(assignmentId: string, token: string): string;
-}
-
-export interface LinkService extends LinkSigner {
-  /** signature, expiry, assignment and revocation (jti and epoch), in that order */
-  verify(token: unknown, assignmentId: string): Promise<LinkVerdict>;
-  /** a new link in the assignment's current epoch (read from PostgreSQL) */
-  issue(assignmentId: string, opts?: { jti?: string; ttlMs?: number; now?: number }): Promise<{ token: string; claims: LinkClaims; url: string }>;
-  /**
-   * For the mail pipeline: the link a notice about an assignment carries (jti = notice id, current
-   * epoch), else the site's address. Async: the epoch is read at render time, so an email rendered
-   * after a revocation carries a working link.
-   */
-  linkFor(n: { id: string; assignmentId: string | null }): Promise<string | null>;
-  /** revokes one link (jti); inside `tx` when given */
-  revoke(assignmentId: string, opts: { jti: string; actor: string; reason?: string }, tx?: LinkTables): Promise<void>;
-  /**
-   * Revokes every link issued so far for these assignments (one, or all of a unit's): their epochs
-   * are replaced in one transaction (`tx` when given, else its own); returns the new generation per
-   * assignment.
-   */
-  revokeAll(assignmentIds: readonly string[], opts: { actor: string; reason?: string }, tx?: LinkTables): Promise<Map<string, number>>;
-  /** HMAC (current key) of a message for another purpose than links; `purpose` keeps the uses apart */
-  seal(purpose: string, message: string): string;
 }
 
 function keyringOf(o: LinkSignerOptions): LinkKeyring {

@@ -12,7 +12,7 @@ import type { HolidayOverride } from '../domain/calendar';
 import type { Policy } from '../domain/policy';
 import type { InputResult } from '../workflows/types';
 import type { Logger } from '../contracts/logger';
-import type { LinkService } from '../infra/links';
+import type { LinkService } from '../contracts/links';
 import type { NotificationPort } from '../activities/ports';
 import { createOutboxNotificationPort } from '../infra/outbox';
 import { createReadModels, type ReadModels } from '../app/dashboard/cache';

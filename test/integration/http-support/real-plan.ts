@@ -8,7 +8,8 @@
 import { loadConfig } from '../../../config';
 import { currentDirectory, importPlan, loadPlan } from '../../../app/plan-import';
 import { readDirectoryFile } from '../../../app/units-file';
-import { createLinkService, type LinkService } from '../../../infra/links';
+import type { LinkService } from '../../../contracts/links';
+import { createLinkService } from '../../../infra/links';
 import { createLogger } from '../../../infra/logger';
 import { hashPassword } from '../../../web/passwords';
 import { buildServer } from '../../../web/server';
