@@ -58,6 +58,11 @@ export const ErrorNames = Object.fromEntries(Object.keys(ErrorCodes).map((n) => 
 
 const NAME_OF: ReadonlyMap<string, string> = new Map(Object.entries(ErrorCodes).map(([name, code]) => [code, name]));
 
+/** Whether `v` is one of the codes above (e.g. to keep them out of an HTTP answer's `code`). */
+export function isErrorCode(v: unknown): v is ErrorCode {
+  return typeof v === 'string' && NAME_OF.has(v);
+}
+
 /** The ApplicationFailure types the workflows and activities exchange (recorded in histories: never rename). */
 export const ErrorType = {
   /** an input the assignment's current state does not allow (update validators, re-check in handlers) */
@@ -75,10 +80,14 @@ export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
 /** The error types activities must never retry: the one list every workflow's retry policy uses. */
 export const NON_RETRYABLE_ERROR_TYPES: string[] = Object.values(ErrorType);
 
-/** What a matched error is known to carry (the class itself, when matched by class). */
-export interface ErrorLike {
+/**
+ * What an error matched by code carries (matched by class, it narrows to the class). An
+ * ApplicationFailure stands for the error by its `type`: it has no `code` of its own.
+ */
+export interface ErrorLike<C extends ErrorCode = ErrorCode> {
   readonly name: string;
   readonly message: string;
+  readonly code: C;
 }
 
 /** An error class of ours (its static `code` and name identify it; its prototype gives the narrowed type). */
@@ -93,7 +102,7 @@ export interface DubangErrorClass<E extends DubangError = DubangError> {
  * an ApplicationFailure's `type`. Realm-, serialization- and Temporal-safe; never `instanceof`.
  */
 export function isDubangError<E extends DubangError>(err: unknown, of: DubangErrorClass<E>): err is E;
-export function isDubangError(err: unknown, of: ErrorCode): err is ErrorLike;
+export function isDubangError<T, C extends ErrorCode>(err: T, of: C): err is T & ErrorLike<C>;
 export function isDubangError(err: unknown, of: ErrorCode | DubangErrorClass): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const code = typeof of === 'string' ? of : of.code;

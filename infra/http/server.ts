@@ -36,11 +36,12 @@ import { createReadModels, type ReadModels } from '../../app/dashboard/cache';
 import { lightPolicy } from '../../app/dashboard/lights';
 import type { HolidayOverride } from '../../domain/calendar';
 import type { Policy } from '../../domain/policy';
+import { isErrorCode } from '../../contracts/errors';
 
 /**
  * The lifecycle use cases the server drives (app/tasks.ts `applyTaskInput` in production). A
- * refusal is an error named `TaskInputRefused` with `reason` (Chinese) and `code`; a task whose
- * lifecycle is not running is `TaskNotSupervised`.
+ * refusal is a `TaskInputRefused` error (contracts/errors.ts code) with `reason` (Chinese) and
+ * `refusalCode`; a task whose lifecycle is not running is `TaskNotSupervised`.
  */
 export interface TaskActions {
   apply(o: { planSlug: string; task: number; type: LifecycleInputType; args: Record<string, unknown> & { unit: string; actor: string } }): Promise<InputResult>;
@@ -252,21 +253,23 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    // Fastify's and the libraries' codes go out; an unexpected error of ours answers ERROR, as any other
+    const code = isErrorCode(err.code) ? undefined : err.code;
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     const message =
       status === 429
         ? err.message
-        : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        : code === 'FST_ERR_CTP_BODY_TOO_LARGE'
         ? '提交的内容过大'
-        : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        : code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
           ? '不支持的内容类型'
           : status < 500
             ? '请求格式不对'
             : '服务器内部错误';
     if (status >= 500) deps.logger.error('request failed', { err, url: req.url, method: req.method });
-    else deps.logger.warn('bad request', { url: req.url, code: err.code, status, ip: req.ip });
+    else deps.logger.warn('bad request', { url: req.url, code, status, ip: req.ip });
     reply.code(status).type(wantsHtml(req) ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8');
-    return reply.send(wantsHtml(req) ? errorPage(status, message).toString() : { error: message, code: err.code ?? 'ERROR' });
+    return reply.send(wantsHtml(req) ? errorPage(status, message).toString() : { error: message, code: code ?? 'ERROR' });
   });
   app.setNotFoundHandler((req, reply) => {
     reply.code(404);

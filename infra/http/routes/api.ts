@@ -11,13 +11,14 @@ import { officeAct } from '../office-actions';
 import { issueLink, revokeLinks, revokeUnitLinks } from '../link-actions';
 import { openApiDocument } from '../openapi';
 import type { WebContext } from '../server';
+import { ErrorCodes, DubangError, isDubangError } from '../../../contracts/errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type Query = Record<string, string | undefined>;
 
 /** Parsed, bounded query parameters; a malformed one answers 400 naming it. */
-export class QueryError extends Error {
-  override name = 'QueryError';
+export class QueryError extends DubangError {
+  static override readonly code = ErrorCodes.QueryError;
 }
 export function uuidParam(v: string | undefined, name: string): string | undefined {
   if (v === undefined || v === '') return undefined;
@@ -55,7 +56,7 @@ export function registerApi(app: FastifyInstance, ctx: WebContext): void {
   const write = { preHandler: ctx.requireOffice };
   const params = () => ctx.read.lightParams();
   const bad = (reply: FastifyReply, err: unknown) => {
-    if ((err as Error).name === 'QueryError') return reply.code(400).send({ error: (err as Error).message, code: 'BAD_QUERY' });
+    if (isDubangError(err, QueryError)) return reply.code(400).send({ error: err.message, code: 'BAD_QUERY' });
     throw err;
   };
 

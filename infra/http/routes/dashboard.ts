@@ -14,6 +14,7 @@ import { intParam, lightParam, strParam, uuidParam } from './api';
 import { errorPage, layout, sendPage } from '../views/layout';
 import * as v from '../views/dashboard';
 import type { SafeHtml } from '../html';
+import { ErrorCodes, isDubangError } from '../../../contracts/errors';
 
 type Query = Record<string, string | undefined>;
 
@@ -27,7 +28,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
     try {
       return await fn();
     } catch (err) {
-      if ((err as Error).name === 'QueryError') return sendPage(reply, errorPage(400, (err as Error).message), 400);
+      if (isDubangError(err, ErrorCodes.QueryError)) return sendPage(reply, errorPage(400, err.message), 400);
       throw err;
     }
   };
