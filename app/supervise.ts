@@ -386,7 +386,7 @@ export async function supervisionStatus(deps: { db: PrismaClient; client: Client
       status = (await h.describe()).status.name;
       if (status === 'RUNNING') nextWakeAt = (await h.query<LifecycleState>('state')).nextWakeAt;
     } catch (err) {
-      if ((err as Error).name !== 'WorkflowNotFoundError') throw err;
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
     const open = t.assignments.filter((a) => a.state !== 'COMPLETED' && a.state !== 'CANCELLED');
     tasks.push({ task: t.number, workflowId, status, openAssignments: open.length, overdue: open.filter((a) => a.overdue).length, nextWakeAt });

@@ -10,7 +10,10 @@ import type { InputArgs, InputResult, LifecycleState } from '../workflows/types'
 import { taskWorkflowId } from './supervise';
 import { ErrorCodes, DubangError } from '../contracts/errors';
 
-/** An input the lifecycle refused: `reason` is the Chinese text for the user, `refusalCode` is stable (INVALID_INPUT …). */
+/**
+ * An input the lifecycle refused: `reason` is the Chinese text for the user, `refusalCode` the
+ * lifecycle's stable refusal code (INVALID_INPUT …).
+ */
 export class TaskInputRefused extends DubangError {
   static override readonly code = ErrorCodes.TaskInputRefused;
   constructor(
@@ -58,7 +61,7 @@ export async function showTask(deps: { db: PrismaClient; client: Client }, opts:
       nextWakeAt = (await h.query<LifecycleState>('state')).nextWakeAt;
     }
   } catch (err) {
-    if ((err as Error).name !== 'WorkflowNotFoundError') throw err;
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
   }
   return {
     plan: opts.planSlug,

@@ -54,7 +54,9 @@ export type ErrorName = keyof typeof ErrorCodes;
 export type ErrorCode = (typeof ErrorCodes)[ErrorName];
 
 /** Each error class's name as a constant (`ErrorNames.X === 'X'`): the `type` a Temporal failure carries. */
-export const ErrorNames = Object.fromEntries(Object.keys(ErrorCodes).map((n) => [n, n])) as { readonly [N in ErrorName]: N };
+export const ErrorNames = Object.fromEntries(Object.keys(ErrorCodes).map((n) => [n, n])) as {
+  readonly [N in ErrorName]: N;
+};
 
 const NAME_OF: ReadonlyMap<string, string> = new Map(Object.entries(ErrorCodes).map(([name, code]) => [code, name]));
 

@@ -57,7 +57,7 @@ export function createMailProcessor(o: MailProcessorOptions): Worker<NoticeJobDa
   });
   worker.on('error', (err) => o.logger.error('mail processor error', { err }));
   worker.on('failed', (job, err) => {
-    if (job && err?.name !== 'TransientDeliveryError') o.logger.warn('notice job failed', { jobId: job.id, err: err.message });
+    if (job && !isDubangError(err, ErrorCodes.TransientDeliveryError)) o.logger.warn('notice job failed', { jobId: job.id, err: err.message });
   });
   return worker;
 }

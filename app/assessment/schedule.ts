@@ -12,7 +12,7 @@
  * `ensureAssessmentSchedule` creates the schedule or brings an existing one in line with the config,
  * so `npm run up` can call it every time.
  */
-import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { AssessmentConfig } from '../../config/assessment';
@@ -107,7 +107,7 @@ export async function ensureAssessmentSchedule(client: Client, cfg: AssessmentSc
     await client.schedule.create(o);
     return { scheduleId, action: 'created' };
   } catch (err) {
-    if ((err as Error).name !== 'ScheduleAlreadyRunning') throw err;
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err; // the SDK's instanceof is realm-safe
   }
   await client.schedule.getHandle(scheduleId).update((prev) => ({
     spec: o.spec,

@@ -312,7 +312,7 @@ export function createDeliverNotice(d: DeliverDeps) {
     try {
       files = fileAttachmentRefs(n.payload);
     } catch (err) {
-      if ((err as Error).name !== 'AttachmentError') throw err;
+      if (!isDubangError(err, ErrorCodes.AttachmentError)) throw err;
     }
     // a digest carries rendered parts only: a notice with files goes alone so its files go with it
     if (d.digest && !files.length) {
@@ -375,9 +375,9 @@ export function createDeliverNotice(d: DeliverDeps) {
     try {
       message = renderDigest({ key: n.key, zone: d.zone, issuedAt: now.toISOString(), sender, recipientName, windowStart: p.windowEnd, entries });
     } catch (err) {
-      if ((err as Error).name !== 'MessageInputError') throw err;
-      await recordWithoutSending(n, 'FAILED', (err as Error).message, [p.recipient]);
-      throw new PermanentDeliveryError((err as Error).message);
+      if (!isDubangError(err, MessageInputError)) throw err;
+      await recordWithoutSending(n, 'FAILED', err.message, [p.recipient]);
+      throw new PermanentDeliveryError(err.message);
     }
     return sendAndRecord(n, message, [p.recipient], [], input, members);
   }

@@ -104,8 +104,8 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
         ctx.read.invalidate();
         message = { kind: 'ok', text: '联系人已保存。' };
       } catch (err) {
-        if ((err as Error).name !== 'ContactInputError') throw err;
-        message = { kind: 'refused', text: (err as Error).message };
+        if (!isDubangError(err, ErrorCodes.ContactInputError)) throw err;
+        message = { kind: 'refused', text: err.message };
         status = 422;
       }
       const d = await ctx.read.unitDetail(id, { limit: 1 });
