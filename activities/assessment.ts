@@ -17,7 +17,8 @@ import type { Logger } from '../contracts/logger';
 import type { NotificationPort } from './ports';
 import type { FileStore } from '../app/notices/ports';
 import { parseAsOf, runAssessment, submitAssessmentNotice, writeAssessmentFiles, type AssessmentFiles } from '../app/assessment/run';
-import { ASSESSMENT_INPUT_ERROR, type AnnualAssessmentSummary, type AssessmentActivities, type RunAnnualAssessmentInput } from '../workflows/assessment';
+import type { AnnualAssessmentSummary, AssessmentActivities, RunAnnualAssessmentInput } from '../workflows/assessment';
+import { ErrorCodes, ErrorType, isDubangError } from '../contracts/errors';
 
 export interface AssessmentDeps {
   db: Pick<PrismaClient, '$queryRaw'>;
@@ -87,7 +88,7 @@ export function createAssessmentActivities(deps: AssessmentDeps): AssessmentActi
         });
       } catch (err) {
         // a year not begun yet, a malformed as-of: the same input fails the same way every time
-        if ((err as Error).name === 'AssessmentInputError') throw ApplicationFailure.nonRetryable((err as Error).message, ASSESSMENT_INPUT_ERROR);
+        if (isDubangError(err, ErrorCodes.AssessmentInputError)) throw ApplicationFailure.nonRetryable(err.message, ErrorType.AssessmentInput);
         throw err;
       }
       const files = await storeAssessmentFiles(deps.files, run);

@@ -14,7 +14,7 @@ import { decisionPayload } from '../domain/messages';
 import { audit, auditOnce } from '../app/audit';
 import { isUniqueViolation } from '../infra/outbox';
 import type { Logger } from '../contracts/logger';
-import { ErrorType } from '../workflows/errors';
+import { ErrorType } from '../contracts/errors';
 import type { CatchUpInput, DeliveredNotice, DeliverNoticesArgs, LifecycleActivities, NoticeOrder, RecordTransitionArgs, RecordTransitionResult, TaskRef } from '../workflows/types';
 import type { NoticePayload, NotificationPort } from './ports';
 import { submitCatchUp } from './catch-up';

@@ -16,10 +16,11 @@ import { readDirectoryFile } from './units-file';
 import { audit } from './audit';
 import { closeSlips } from './slips';
 import { loadDirectory, syncDirectoryTx } from './units';
+import { ErrorCodes, DubangError } from '../contracts/errors';
 
 /** A plan that cannot be read completely: every problem with its line, field and expectation. */
-export class PlanInputError extends Error {
-  override name = 'PlanInputError';
+export class PlanInputError extends DubangError {
+  static override readonly code = ErrorCodes.PlanInputError;
   constructor(
     readonly file: string,
     readonly issues: SourceIssue[],

@@ -17,6 +17,7 @@ import { DateTime } from 'luxon';
 import mammoth from 'mammoth';
 import type { PlanDocument } from '../domain/plan/parse';
 import { columnLetter, type TableRow } from '../domain/plan/table';
+import { ErrorCodes, DubangError } from '../contracts/errors';
 
 export type PlanEncoding = 'utf-8' | 'gb18030';
 
@@ -29,8 +30,8 @@ export interface PlanSource {
 }
 
 /** A plan file that cannot be decoded or read; the message says what was found and expected. */
-export class PlanSourceError extends Error {
-  override name = 'PlanSourceError';
+export class PlanSourceError extends DubangError {
+  static override readonly code = ErrorCodes.PlanSourceError;
   constructor(
     message: string,
     readonly line?: number,

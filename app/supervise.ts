@@ -4,7 +4,7 @@
  * API and `npm run up`.
  */
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { HolidayOverride } from '../domain/calendar';
 import { initialView, type AssignmentView } from '../domain/lifecycle';
@@ -16,6 +16,7 @@ import { incompleteUnits } from './plan-import';
 import { slipRequests } from '../activities/catch-up';
 import { isPolicy } from '../workflows/planner';
 import type { AssignmentSchedule, BusinessClock, CatchUpInput, LifecycleState, NoticeOrder, TaskLifecycleInput, TaskRef } from '../workflows/types';
+import { ErrorCodes, DubangError } from '../contracts/errors';
 
 /** Workflow id of a task's lifecycle: `dubang-<planSlug>-task-<n>`. */
 export function taskWorkflowId(planSlug: string, task: number): string {
@@ -30,8 +31,8 @@ export function catchUpWorkflowId(planSlug: string): string {
 /** Audit action that records when each assignment came under supervision (and the catch-up), so a restart re-plans from the same instants. */
 export const SCHEDULED_ACTION = 'supervision.scheduled';
 
-export class SuperviseError extends Error {
-  override name = 'SuperviseError';
+export class SuperviseError extends DubangError {
+  static override readonly code = ErrorCodes.SuperviseError;
 }
 
 interface AssignmentRow {
@@ -332,7 +333,7 @@ async function startCatchUp(deps: { client: Client; taskQueue: string }, planSlu
     await deps.client.workflow.start('supervisionCatchUp', { workflowId, taskQueue: deps.taskQueue, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE', memo: { plan: planSlug } });
     return { workflowId, status: 'started', notices: input.orders.length, ...counts };
   } catch (err) {
-    if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError') return { workflowId, status: 'already', notices: input.orders.length, ...counts };
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, status: 'already', notices: input.orders.length, ...counts };
     throw err;
   }
 }
@@ -342,7 +343,7 @@ async function isRunning(client: Client, workflowId: string): Promise<boolean> {
     const d = await client.workflow.getHandle(workflowId).describe();
     return d.status.name === 'RUNNING';
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError || (err as Error).name === 'WorkflowNotFoundError') return false;
+    if (err instanceof WorkflowNotFoundError) return false; // the SDK's instanceof is realm-safe
     throw err;
   }
 }
@@ -385,7 +386,7 @@ export async function supervisionStatus(deps: { db: PrismaClient; client: Client
       status = (await h.describe()).status.name;
       if (status === 'RUNNING') nextWakeAt = (await h.query<LifecycleState>('state')).nextWakeAt;
     } catch (err) {
-      if ((err as Error).name !== 'WorkflowNotFoundError') throw err;
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
     const open = t.assignments.filter((a) => a.state !== 'COMPLETED' && a.state !== 'CANCELLED');
     tasks.push({ task: t.number, workflowId, status, openAssignments: open.length, overdue: open.filter((a) => a.overdue).length, nextWakeAt });

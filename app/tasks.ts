@@ -2,26 +2,30 @@
  * Use cases on one task's lifecycle: show it, and drive its inputs (acknowledge, report, request
  * or decide completion and extensions, reassign, cancel). Shared by the CLI and the API.
  */
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { LifecycleInputType } from '../domain/lifecycle';
 import type { PlannedNotice } from '../domain/notices';
 import type { InputArgs, InputResult, LifecycleState } from '../workflows/types';
 import { taskWorkflowId } from './supervise';
+import { ErrorCodes, DubangError } from '../contracts/errors';
 
-/** An input the lifecycle refused: `reason` is the Chinese text for the user, `code` is stable. */
-export class TaskInputRefused extends Error {
-  override name = 'TaskInputRefused';
+/**
+ * An input the lifecycle refused: `reason` is the Chinese text for the user, `refusalCode` the
+ * lifecycle's stable refusal code (INVALID_INPUT …).
+ */
+export class TaskInputRefused extends DubangError {
+  static override readonly code = ErrorCodes.TaskInputRefused;
   constructor(
     readonly reason: string,
-    readonly code: string | null,
+    readonly refusalCode: string | null,
   ) {
     super(reason);
   }
 }
 
-export class TaskNotSupervised extends Error {
-  override name = 'TaskNotSupervised';
+export class TaskNotSupervised extends DubangError {
+  static override readonly code = ErrorCodes.TaskNotSupervised;
 }
 
 export interface TaskView {
@@ -57,7 +61,7 @@ export async function showTask(deps: { db: PrismaClient; client: Client }, opts:
       nextWakeAt = (await h.query<LifecycleState>('state')).nextWakeAt;
     }
   } catch (err) {
-    if ((err as Error).name !== 'WorkflowNotFoundError') throw err;
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
   }
   return {
     plan: opts.planSlug,
@@ -80,9 +84,10 @@ export async function applyTaskInput<T extends LifecycleInputType>(client: Clien
   try {
     return await h.executeUpdate<InputResult, [InputArgs<T>]>(opts.type, { args: [opts.args] });
   } catch (err) {
-    const e = err as Error & { cause?: { message?: string; type?: string; details?: { code?: string }[] } };
-    if (e.name === 'WorkflowUpdateFailedError' && e.cause?.message) throw new TaskInputRefused(e.cause.message, e.cause.details?.[0]?.code ?? null);
-    if (e.name === 'WorkflowNotFoundError') throw new TaskNotSupervised(`任务(${opts.task})尚未纳入督办；请先运行 dubang supervise start ${opts.planSlug}`);
+    // the SDK's errors answer instanceof across realms (a symbol marker), unlike plain classes
+    const details = (err as { cause?: { details?: { code?: string }[] } }).cause?.details;
+    if (err instanceof WorkflowUpdateFailedError && err.cause?.message) throw new TaskInputRefused(err.cause.message, details?.[0]?.code ?? null);
+    if (err instanceof WorkflowNotFoundError) throw new TaskNotSupervised(`任务(${opts.task})尚未纳入督办；请先运行 dubang supervise start ${opts.planSlug}`);
     throw err;
   }
 }

@@ -15,9 +15,10 @@ import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { unitsDirectorySchema } from '../config/units';
 import { createResolver, type DirectoryContact, type DirectoryUnit, type UnitsDirectory } from '../domain/units';
+import { ErrorCodes, DubangError } from '../contracts/errors';
 
-export class UnitsFileError extends Error {
-  override name = 'UnitsFileError';
+export class UnitsFileError extends DubangError {
+  static override readonly code = ErrorCodes.UnitsFileError;
   constructor(
     message: string,
     readonly problems: { line?: number; field: string; message: string }[] = [],

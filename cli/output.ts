@@ -3,6 +3,8 @@
  * human renderer; only this module writes to stdout, so `--json` output is always clean.
  */
 import type { Command } from 'commander';
+import { ServiceError } from '@temporalio/client';
+import { ErrorCodes, DubangError, isDubangError } from '../contracts/errors';
 
 export interface CommandResult<T> {
   data: T;
@@ -11,8 +13,8 @@ export interface CommandResult<T> {
 }
 
 /** Thrown by commands for a failure the user can fix; printed without a stack trace. */
-export class UserError extends Error {
-  override name = 'UserError';
+export class UserError extends DubangError {
+  static override readonly code = ErrorCodes.UserError;
   constructor(
     message: string,
     /** structured details for --json (e.g. the list of problems with line numbers) */
@@ -43,7 +45,7 @@ export function print<T>(cmd: Command, result: CommandResult<T>): void {
  * (gRPC UNAVAILABLE or DEADLINE_EXCEEDED, as the SDK's ServiceError or the raw gRPC error), or null.
  */
 export function temporalUnavailable(e: Error & { code?: unknown; details?: unknown; cause?: unknown }): string | null {
-  const grpc = (e.name === 'ServiceError' ? e.cause : e) as { code?: unknown; details?: unknown } | undefined;
+  const grpc = (e instanceof ServiceError ? e.cause : e) as { code?: unknown; details?: unknown } | undefined;
   const code = grpc?.code;
   if (code !== 14 && code !== 4) return null;
   const why = typeof grpc?.details === 'string' && grpc.details ? grpc.details : code === 14 ? 'unavailable' : 'deadline exceeded';
@@ -58,7 +60,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
       await fn(...args);
     } catch (err) {
       const e = err as Error & { details?: unknown; exitCode?: number };
-      if (e.name === 'UserError' || e.name === 'ConfigError') {
+      if (isDubangError(e, ErrorCodes.UserError) || isDubangError(e, ErrorCodes.ConfigError)) {
         if (wantsJson(cmd)) {
           process.stdout.write(JSON.stringify({ error: e.message, details: e.details ?? null }, null, 2) + '\n');
         } else {

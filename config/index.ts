@@ -7,9 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { policySchema } from './policy-schema';
+import { ErrorCodes, DubangError } from '../contracts/errors';
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
+export class ConfigError extends DubangError {
+  static override readonly code = ErrorCodes.ConfigError;
 }
 
 /** Repository root (config/ sits at the top level, also after compilation into dist/config/). */

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import { z } from 'zod';
 import { validateHolidayOverride, type HolidayOverride } from '../domain/calendar';
 import type { Policy } from '../domain/policy/types';
+import { ErrorCodes, DubangError } from '../contracts/errors';
 
 const whole = z.number().int('a whole number').min(0, 'not negative');
 
@@ -93,8 +94,8 @@ export const holidayOverrideSchema = z
   })
   .transform(({ years }): HolidayOverride => ({ years }));
 
-export class HolidayOverrideError extends Error {
-  override name = 'HolidayOverrideError';
+export class HolidayOverrideError extends DubangError {
+  static override readonly code = ErrorCodes.HolidayOverrideError;
 }
 
 /**

@@ -7,9 +7,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ErrorCodes, DubangError } from '../contracts/errors';
 
-export class DevError extends Error {
-  override name = 'DevError';
+export class DevError extends DubangError {
+  static override readonly code = ErrorCodes.DevError;
 }
 
 /** How a part was started, which decides how it is stopped. */

@@ -39,6 +39,7 @@ import {
 } from './probes';
 import { resolveTemporalCli, startTemporalDevServer } from './temporal';
 import { pgBinDir } from '../infra/db/backup';
+import { ErrorCodes, isDubangError } from '../contracts/errors';
 
 export { DevError } from './process';
 
@@ -365,7 +366,7 @@ export async function devUp(cfg: Config, opts: { logger?: Logger } = {}): Promis
         if (r.value) started.push(r.value);
       } else {
         const e = r.reason as Error;
-        errors.push(e.name === 'DevError' ? e.message : (e.stack ?? String(e)));
+        errors.push(isDubangError(e, ErrorCodes.DevError) ? e.message : (e.stack ?? String(e)));
       }
     }
     return { parts: await devStatus(cfg), started, errors };

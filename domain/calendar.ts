@@ -19,6 +19,7 @@
  */
 import { IANAZone } from 'luxon';
 import packaged from 'chinese-days/dist/chinese-days.json';
+import { DomainErrorCodes, DubangError } from './errors';
 
 /** A duration as policy data. Workday spans skip holidays; `seconds` is exact (for real-time tests). */
 export type Span = { workdays: number } | { days: number } | { months: number } | { seconds: number };
@@ -83,8 +84,8 @@ export interface CalendarWarning {
   message: string;
 }
 
-export class CalendarError extends Error {
-  override name = 'CalendarError';
+export class CalendarError extends DubangError {
+  static override readonly code = DomainErrorCodes.CalendarError;
 }
 
 export interface BusinessCalendar {

@@ -19,6 +19,7 @@
  * Pure: the HMACs are parameters (infra/links.ts passes HMAC-SHA256 with the configured keys), `now`
  * is a parameter. Revocation needs storage, so it is checked by the caller after `verifyLinkToken`.
  */
+import { DomainErrorCodes, DubangError } from './errors';
 
 /** Computes the MAC of a message, base64url without padding (HMAC-SHA256 in infra/links.ts). */
 export type MacFunction = (message: string) => string;
@@ -73,8 +74,8 @@ export function isAuthenticationFailure(code: LinkRefusalCode): boolean {
   return code === 'MALFORMED' || code === 'BAD_SIGNATURE' || code === 'EXPIRED';
 }
 
-class LinkClaimsError extends Error {
-  override name = 'LinkClaimsError';
+export class LinkClaimsError extends DubangError {
+  static override readonly code = DomainErrorCodes.LinkClaimsError;
 }
 
 /** Builds a signed token. Throws LinkClaimsError when an id or instant cannot be encoded. */

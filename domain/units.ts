@@ -2,6 +2,7 @@
  * The units directory (单位名录) as pure data, and name resolution: canonical names, aliases
  * (full- and half-width brackets are the same name), and group expansion.
  */
+import { DomainErrorCodes, DubangError } from './errors';
 
 export type UnitKind = 'BUREAU' | 'COUNTY' | 'DEV_ZONE' | 'MANAGEMENT' | 'GROUP' | 'OFFICE' | 'LEADERSHIP' | 'OTHER';
 /** What a person reads for each kind (dashboard, CLI): one place. */
@@ -57,8 +58,8 @@ export function nameKey(name: string): string {
     .replace(/\s+/g, '');
 }
 
-export class DirectoryError extends Error {
-  override name = 'DirectoryError';
+export class DirectoryError extends DubangError {
+  static override readonly code = DomainErrorCodes.DirectoryError;
 }
 
 export interface Resolver {

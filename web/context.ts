@@ -28,7 +28,7 @@ export interface HealthCheck {
 
 /**
  * The lifecycle use cases the server drives (app/tasks.ts `applyTaskInput` in production). A
- * refusal is an error named `TaskInputRefused` with `reason` (Chinese) and `code`; a task whose
+ * refusal is a `TaskInputRefused` error (contracts/errors.ts code) with `reason` (Chinese) and `refusalCode`; a task whose
  * lifecycle is not running is `TaskNotSupervised`.
  */
 export interface TaskActions {

@@ -7,6 +7,7 @@ import type { LifecycleInputType } from '../domain/lifecycle';
 import type { WebContext } from './context';
 import type { WebSession } from './sessions';
 import { parseNote, UnitInputError } from './unit-input';
+import { ErrorCodes, isDubangError } from '../contracts/errors';
 
 export const OFFICE_ACTIONS: readonly LifecycleInputType[] = ['approveCompletion', 'rejectCompletion', 'approveExtension', 'rejectExtension', 'reassign', 'cancel'];
 
@@ -37,16 +38,16 @@ export async function officeAct(ctx: WebContext, session: WebSession, assignment
     if (reason) fields.reason = reason;
     if (type === 'reassign') fields.toUnit = parseNote(body, 'toUnit', '新的责任单位', true).slice(0, 100);
   } catch (err) {
-    if ((err as Error).name === 'UnitInputError') return { status: 422, message: (err as UnitInputError).message, code: 'INVALID_INPUT' };
+    if (isDubangError(err, UnitInputError)) return { status: 422, message: err.message, code: 'INVALID_INPUT' };
     throw err;
   }
   try {
     const result = await ctx.tasks.apply({ planSlug: a.task.plan.slug, task: a.task.number, type: type as LifecycleInputType, args: { unit: a.unitId, actor: `office:${session.email}`, ...fields } });
     return { status: 200, message: DONE[type] ?? '已办理。', result };
   } catch (err) {
-    const e = err as Error & { reason?: string; code?: string | null };
-    if (e.name === 'TaskInputRefused') return { status: e.code === 'INVALID_INPUT' ? 422 : 409, message: e.reason ?? e.message, code: e.code ?? 'REFUSED' };
-    if (e.name === 'TaskNotSupervised') return { status: 409, message: e.message, code: 'NOT_SUPERVISED' };
+    const e = err as Error & { reason?: string; refusalCode?: string | null };
+    if (isDubangError(e, ErrorCodes.TaskInputRefused)) return { status: e.refusalCode === 'INVALID_INPUT' ? 422 : 409, message: e.reason ?? e.message, code: e.refusalCode ?? 'REFUSED' };
+    if (isDubangError(e, ErrorCodes.TaskNotSupervised)) return { status: 409, message: e.message, code: 'NOT_SUPERVISED' };
     throw err;
   }
 }

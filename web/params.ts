@@ -3,13 +3,14 @@
  * QueryError naming it (the API answers 400 BAD_QUERY, the pages a 400 page).
  */
 import { LIGHTS, type Light } from '../app/dashboard/lights';
+import { ErrorCodes, DubangError } from '../contracts/errors';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export type Query = Record<string, string | undefined>;
 
 /** Parsed, bounded query parameters; a malformed one answers 400 naming it. */
-export class QueryError extends Error {
-  override name = 'QueryError';
+export class QueryError extends DubangError {
+  static override readonly code = ErrorCodes.QueryError;
 }
 export function uuidParam(v: string | undefined, name: string): string | undefined {
   if (v === undefined || v === '') return undefined;

@@ -4,6 +4,7 @@
  * existing hashes.
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { ErrorCodes, DubangError } from '../contracts/errors';
 
 const scrypt = (pw: string, salt: Buffer, len: number, o: ScryptOptions) =>
   new Promise<Buffer>((resolve, reject) => scryptCb(pw, salt, len, o, (err, key) => (err ? reject(err) : resolve(key))));
@@ -16,8 +17,8 @@ const KEYLEN = 32;
 /** Minimum length enforced by `dubang users set-password`. */
 export const MIN_PASSWORD_LENGTH = 10;
 
-export class PasswordPolicyError extends Error {
-  override name = 'PasswordPolicyError';
+export class PasswordPolicyError extends DubangError {
+  static override readonly code = ErrorCodes.PasswordPolicyError;
 }
 
 /** Hashes a password (≈50 ms). */

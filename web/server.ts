@@ -26,6 +26,7 @@ import { registerPlanUpload } from './routes/plan-upload';
 import { registerOps } from './routes/ops';
 import { registerStatic } from './routes/static';
 import { errorPage, sendPage } from './views/layout';
+import { isErrorCode } from '../contracts/errors';
 
 export const QUEUE_BOARD_PREFIX = '/admin/queues';
 const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -138,21 +139,23 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    // Fastify's and the libraries' codes go out; an unexpected error of ours answers ERROR, as any other
+    const code = isErrorCode(err.code) ? undefined : err.code;
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     const message =
       status === 429
         ? err.message
-        : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        : code === 'FST_ERR_CTP_BODY_TOO_LARGE'
         ? '提交的内容过大'
-        : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        : code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
           ? '不支持的内容类型'
           : status < 500
             ? '请求格式不对'
             : '服务器内部错误';
     if (status >= 500) deps.logger.error('request failed', { err, url: req.url, method: req.method });
-    else deps.logger.warn('bad request', { url: req.url, code: err.code, status, ip: req.ip });
+    else deps.logger.warn('bad request', { url: req.url, code, status, ip: req.ip });
     reply.code(status).type(wantsHtml(req) ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8');
-    return reply.send(wantsHtml(req) ? errorPage(status, message).toString() : { error: message, code: err.code ?? 'ERROR' });
+    return reply.send(wantsHtml(req) ? errorPage(status, message).toString() : { error: message, code: code ?? 'ERROR' });
   });
   app.setNotFoundHandler((req, reply) => {
     reply.code(404);

@@ -11,9 +11,10 @@ import { REPORT_PERIOD } from '../domain/lifecycle';
 import { formatPeriod } from '../domain/messages/format';
 import type { TaskKind } from '../domain/model';
 import { cycleSummaries, reportPeriods, type ReportPeriod } from '../domain/policy';
+import { ErrorCodes, DubangError } from '../contracts/errors';
 
-export class UnitInputError extends Error {
-  override name = 'UnitInputError';
+export class UnitInputError extends DubangError {
+  static override readonly code = ErrorCodes.UnitInputError;
   constructor(
     readonly field: string,
     message: string,

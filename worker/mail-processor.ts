@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../contracts/logger';
 import { NOTICE_QUEUE, type NoticeJobData } from '../infra/queue/notice-queue';
 import type { DeliverNotice, DeliveryOutcome } from '../app/notices/deliver-notice';
+import { ErrorCodes, isDubangError } from '../contracts/errors';
 
 export interface MailProcessorOptions {
   /** a connection with maxRetriesPerRequest: null (createRedis(url, 'worker')) */
@@ -37,7 +38,7 @@ export function createMailProcessor(o: MailProcessorOptions): Worker<NoticeJobDa
     try {
       return await o.deliver({ noticeId: job.data.noticeId, attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1 });
     } catch (err) {
-      if ((err as Error)?.name === 'PermanentDeliveryError') throw new UnrecoverableError((err as Error).message);
+      if (isDubangError(err, ErrorCodes.PermanentDeliveryError)) throw new UnrecoverableError(err.message);
       throw err;
     }
   };
@@ -56,7 +57,7 @@ export function createMailProcessor(o: MailProcessorOptions): Worker<NoticeJobDa
   });
   worker.on('error', (err) => o.logger.error('mail processor error', { err }));
   worker.on('failed', (job, err) => {
-    if (job && err?.name !== 'TransientDeliveryError') o.logger.warn('notice job failed', { jobId: job.id, err: err.message });
+    if (job && !isDubangError(err, ErrorCodes.TransientDeliveryError)) o.logger.warn('notice job failed', { jobId: job.id, err: err.message });
   });
   return worker;
 }

@@ -12,15 +12,13 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { DateTime } from 'luxon';
+import { NON_RETRYABLE_ERROR_TYPES } from '../contracts/errors';
 
 /** Workflow type name, for clients that start it by name. */
 export const ANNUAL_ASSESSMENT_WORKFLOW = 'annualAssessment';
 
 /** The zone the assessment year is named in, unless the input says otherwise. */
 export const ASSESSMENT_ZONE = 'Asia/Shanghai';
-
-/** Error type of a refused input (a year that has not begun yet): retrying cannot help. */
-export const ASSESSMENT_INPUT_ERROR = 'AssessmentInputError';
 
 /** Input of the workflow; every field optional (the schedule passes `{}`). */
 export interface AnnualAssessmentInput {
@@ -74,7 +72,7 @@ const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', S
 // the database may be briefly away: retry with backoff for a while, never on a refused input.
 const { runAnnualAssessment } = proxyActivities<AssessmentActivities>({
   startToCloseTimeout: '15m',
-  retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '10m', maximumAttempts: 12, nonRetryableErrorTypes: [ASSESSMENT_INPUT_ERROR] },
+  retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '10m', maximumAttempts: 12, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
 });
 
 /** Runs the assessment for one year and returns its summary. */

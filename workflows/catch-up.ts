@@ -8,7 +8,7 @@
  * retried activity or a second run issues and submits nothing twice either.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import { NON_RETRYABLE_ERROR_TYPES } from './errors';
+import { NON_RETRYABLE_ERROR_TYPES } from '../contracts/errors';
 import type { CatchUpInput, CatchUpResult, LifecycleActivities } from './types';
 
 const delivery = proxyActivities<LifecycleActivities>({

@@ -30,7 +30,7 @@ import {
 import type { AuditAction } from '../domain/audit-actions';
 import { checkPeriodOpen, decide, isClosed, isOverdue, type AssignmentView, type LifecycleInput, type LifecycleInputType } from '../domain/lifecycle';
 import { noticeKey, type PlannedNotice } from '../domain/notices';
-import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from './errors';
+import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../contracts/errors';
 import { createPlanner, noticeIdentity, type TaskNotice } from './planner';
 import type { AssignmentSchedule, DeliveredNotice, InputArgs, InputResult, LifecycleActivities, LifecycleState, NoticeOrder, TaskLifecycleInput } from './types';
 

@@ -12,11 +12,12 @@
  * `ensureAssessmentSchedule` creates the schedule or brings an existing one in line with the config,
  * so `npm run up` can call it every time.
  */
-import { ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { AssessmentConfig } from '../../config/assessment';
 import { ANNUAL_ASSESSMENT_WORKFLOW, type AnnualAssessmentInput } from '../../workflows/assessment';
+import { ErrorCodes, DubangError } from '../../contracts/errors';
 
 /** The schedule's id (one per Temporal namespace). */
 export const ASSESSMENT_SCHEDULE_ID = 'dubang-annual-assessment';
@@ -57,8 +58,8 @@ function note(s: AssessmentConfig['schedule']): string {
 }
 
 /** Thrown for a schedule setting Temporal would not take; names the config key. */
-export class AssessmentScheduleError extends Error {
-  override name = 'AssessmentScheduleError';
+export class AssessmentScheduleError extends DubangError {
+  static override readonly code = ErrorCodes.AssessmentScheduleError;
 }
 
 /** `1 day`, `12h`, `30m` → ms (the `ms` format Temporal uses); the server's minimum is 10 s. */
@@ -106,7 +107,7 @@ export async function ensureAssessmentSchedule(client: Client, cfg: AssessmentSc
     await client.schedule.create(o);
     return { scheduleId, action: 'created' };
   } catch (err) {
-    if ((err as Error).name !== 'ScheduleAlreadyRunning') throw err;
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err; // the SDK's instanceof is realm-safe
   }
   await client.schedule.getHandle(scheduleId).update((prev) => ({
     spec: o.spec,
@@ -140,7 +141,7 @@ export async function describeAssessmentSchedule(client: Client, scheduleId = AS
   try {
     return view(scheduleId, await client.schedule.getHandle(scheduleId).describe());
   } catch (err) {
-    if ((err as Error).name === 'ScheduleNotFoundError') return null;
+    if (err instanceof ScheduleNotFoundError) return null; // the SDK's instanceof is realm-safe
     throw err;
   }
 }

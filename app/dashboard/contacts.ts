@@ -9,6 +9,7 @@
  */
 import type { PrismaClient } from '../../generated/prisma/client';
 import { audit } from '../audit';
+import { ErrorCodes, DubangError } from '../../contracts/errors';
 
 export interface ContactInput {
   role: 'LIAISON' | 'LEADER' | 'RECIPIENT';
@@ -19,8 +20,8 @@ export interface ContactInput {
   digest?: boolean;
 }
 
-export class ContactInputError extends Error {
-  override name = 'ContactInputError';
+export class ContactInputError extends DubangError {
+  static override readonly code = ErrorCodes.ContactInputError;
 }
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z0-9-]{2,63}$/;

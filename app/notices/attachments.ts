@@ -11,6 +11,7 @@
  * send time, not at submit time, keeps job and outbox payloads small; stored files never change.
  */
 import type { FileStore, OutgoingAttachment } from './ports';
+import { ErrorCodes, DubangError } from '../../contracts/errors';
 
 /** One file named in a notice's payload. */
 export interface FileAttachmentRef {
@@ -22,8 +23,8 @@ export interface FileAttachmentRef {
 }
 
 /** A file attachment that cannot be sent: missing file, too large, malformed payload. Permanent. */
-export class AttachmentError extends Error {
-  override name = 'AttachmentError';
+export class AttachmentError extends DubangError {
+  static override readonly code = ErrorCodes.AttachmentError;
 }
 
 /** Default ceiling of all file attachments of one email (many relays refuse messages over 25 MB after base64). */

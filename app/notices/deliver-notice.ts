@@ -28,15 +28,16 @@ import { staleReason } from './stale';
 import { isValidAddress, type Recipient, type RecipientResolver } from './recipients';
 import { composeMessageInput } from './compose';
 import { parkedMembers } from './digest';
+import { ErrorCodes, DubangError, isDubangError } from '../../contracts/errors';
 
 /** A temporary failure: the queue should retry with backoff. */
-export class TransientDeliveryError extends Error {
-  override name = 'TransientDeliveryError';
+export class TransientDeliveryError extends DubangError {
+  static override readonly code = ErrorCodes.TransientDeliveryError;
 }
 
 /** A permanent failure, recorded and alerted: the queue must not retry. */
-export class PermanentDeliveryError extends Error {
-  override name = 'PermanentDeliveryError';
+export class PermanentDeliveryError extends DubangError {
+  static override readonly code = ErrorCodes.PermanentDeliveryError;
 }
 
 export type DeliveryOutcome =
@@ -311,7 +312,7 @@ export function createDeliverNotice(d: DeliverDeps) {
     try {
       files = fileAttachmentRefs(n.payload);
     } catch (err) {
-      if ((err as Error).name !== 'AttachmentError') throw err;
+      if (!isDubangError(err, ErrorCodes.AttachmentError)) throw err;
     }
     // a digest carries rendered parts only: a notice with files goes alone so its files go with it
     if (d.digest && !files.length) {
@@ -374,9 +375,9 @@ export function createDeliverNotice(d: DeliverDeps) {
     try {
       message = renderDigest({ key: n.key, zone: d.zone, issuedAt: now.toISOString(), sender, recipientName, windowStart: p.windowEnd, entries });
     } catch (err) {
-      if ((err as Error).name !== 'MessageInputError') throw err;
-      await recordWithoutSending(n, 'FAILED', (err as Error).message, [p.recipient]);
-      throw new PermanentDeliveryError((err as Error).message);
+      if (!isDubangError(err, MessageInputError)) throw err;
+      await recordWithoutSending(n, 'FAILED', err.message, [p.recipient]);
+      throw new PermanentDeliveryError(err.message);
     }
     return sendAndRecord(n, message, [p.recipient], [], input, members);
   }
@@ -406,8 +407,8 @@ export function createDeliverNotice(d: DeliverDeps) {
         headers: { 'X-Dubang-Notice': n.key, 'X-Dubang-Kind': n.kind },
       });
     } catch (err) {
-      const e = err instanceof MailSendError || (err as Error)?.name === 'MailSendError' ? (err as MailSendError) : new MailSendError(String((err as Error)?.message ?? err), false, true);
-      const error = e.responseCode ? `${e.message}` : `${e.code ?? 'ERROR'}: ${e.message}`;
+      const e = isDubangError(err, MailSendError) ? err : new MailSendError(String((err as Error)?.message ?? err), false, true);
+      const error = e.responseCode ? `${e.message}` : `${e.transportCode ?? 'ERROR'}: ${e.message}`;
       if (e.permanent) {
         await finish(n.id, 'FAILED', { error, recipients: good, reason: `邮件被拒收：${error}`, members });
         await alertOffice(n, 'FAILED', error, good, claimed.attempts, message.subject);

@@ -4,6 +4,7 @@
  * never see SMTP library details.
  */
 import type { MessageAttachment } from '../../domain/messages';
+import { ErrorCodes, DubangError } from '../../contracts/errors';
 
 /**
  * An attachment as the transport takes it: rendered ones (ICS) are text, files attached at send
@@ -42,14 +43,15 @@ export interface SendResult {
  * only repeat it. `ambiguous`: the failure came when the message may already have been accepted
  * (a timeout or a dropped connection during DATA), so a retry may deliver a duplicate.
  */
-export class MailSendError extends Error {
-  override name = 'MailSendError';
+export class MailSendError extends DubangError {
+  static override readonly code = ErrorCodes.MailSendError;
   constructor(
     message: string,
     readonly permanent: boolean,
     readonly ambiguous: boolean,
     readonly responseCode?: number,
-    readonly code?: string,
+    /** the transport's error code (EAUTH, ETIMEDOUT, EENVELOPE …) */
+    readonly transportCode?: string,
   ) {
     super(message);
   }

@@ -19,6 +19,7 @@ import { createPostgresFileStore } from '../../infra/export/file-store';
 import { DateTime } from 'luxon';
 import { withTemporal } from './supervise';
 import { ASSESSMENT_SCHEDULE_ID, describeAssessmentSchedule, ensureAssessmentSchedule, triggerAssessmentSchedule } from '../../app/assessment/schedule';
+import { ErrorCodes, isDubangError } from '../../contracts/errors';
 
 /** 86 400 000 → 1天; 43 200 000 → 12小时; else minutes or seconds. */
 function formatWindow(ms: number): string {
@@ -64,7 +65,7 @@ export function register(program: Command): void {
           try {
             run = await runAssessment(db, { year, now: Date.now(), zone: cfg.timezone, config: assessment, isWorkday: officialWorkdays(cfg.timezone, cfg.holidaysOverrideFile), ...(asOf !== undefined ? { asOf } : {}), ...(opts.plan ? { planSlug: opts.plan } : {}) });
           } catch (e) {
-            if ((e as Error).name === 'AssessmentInputError') throw new UserError((e as Error).message);
+            if (isDubangError(e, ErrorCodes.AssessmentInputError)) throw new UserError(e.message);
             throw e;
           }
           let files: AssessmentFiles | null = opts.out ? await writeAssessmentFiles(run, opts.out) : null;
@@ -113,7 +114,7 @@ export function register(program: Command): void {
             try {
               ensured = await ensureAssessmentSchedule(client, { taskQueue: cfg.temporal.taskQueue, schedule: assessment.schedule });
             } catch (e) {
-              if ((e as Error).name === 'AssessmentScheduleError') throw new UserError((e as Error).message);
+              if (isDubangError(e, ErrorCodes.AssessmentScheduleError)) throw new UserError(e.message);
               throw e;
             }
           }

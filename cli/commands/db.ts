@@ -7,15 +7,15 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { action, print, UserError } from '../output';
 import { config } from '../context';
-import { applyMigrations, checkDrift, migrationStatus, type MigrationStatus } from '../../infra/db/migrate';
+import { applyMigrations, checkDrift, MigrationError, migrationStatus, type MigrationStatus } from '../../infra/db/migrate';
 import { databaseOf, redact } from '../../infra/db/url';
 import { backupDatabase, restoreDatabase } from '../../infra/db/backup';
+import { ErrorCodes, isDubangError } from '../../contracts/errors';
 
 function asUserError(e: unknown): never {
-  const err = e as Error & { code?: string };
-  if (err.name === 'BackupError') throw new UserError(err.message, {}, 2);
-  if (err.name === 'MigrationError') {
-    throw new UserError(`${err.code ? `${err.code}: ` : ''}${err.message}`, { code: err.code ?? null }, 2);
+  if (isDubangError(e, ErrorCodes.BackupError)) throw new UserError(e.message, {}, 2);
+  if (isDubangError(e, MigrationError)) {
+    throw new UserError(`${e.prismaCode ? `${e.prismaCode}: ` : ''}${e.message}`, { code: e.prismaCode ?? null }, 2);
   }
   throw e;
 }
@@ -80,7 +80,7 @@ export function register(program: Command): void {
         try {
           status = await migrationStatus(url);
         } catch (e) {
-          if ((e as { code?: string }).code === 'P1003') throw new UserError(`数据库 ${databaseOf(url)} 不存在: 先运行 \`dubang db migrate\` (${redact(url)})`, { code: 'P1003' });
+          if (isDubangError(e, MigrationError) && e.prismaCode === 'P1003') throw new UserError(`数据库 ${databaseOf(url)} 不存在: 先运行 \`dubang db migrate\` (${redact(url)})`, { code: 'P1003' });
           return asUserError(e);
         }
         const drift = await checkDrift().catch(asUserError);

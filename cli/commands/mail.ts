@@ -8,6 +8,7 @@ import { DateTime } from 'luxon';
 import { listStoredMail, readStoredMail } from '../../devtools/mail/store';
 import { action, print, UserError } from '../output';
 import { config } from '../context';
+import { ErrorCodes, isDubangError } from '../../contracts/errors';
 
 export function register(program: Command): void {
   const mail = program.command('mail').description('本地邮件接收器收到的邮件: 列表与查看');
@@ -48,7 +49,7 @@ export function register(program: Command): void {
         try {
           m = await readStoredMail(path.join(cfg.varDir, 'mail'), id);
         } catch (e) {
-          if ((e as Error).name === 'MailStoreError') throw new UserError((e as Error).message);
+          if (isDubangError(e, ErrorCodes.MailStoreError)) throw new UserError(e.message);
           throw e;
         }
         print(cmd, {

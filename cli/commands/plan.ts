@@ -24,6 +24,7 @@ import type { PlanSummary } from '../../domain/plan/validate';
 import type { PlanDiff } from '../../domain/plan/diff';
 import { readDirectoryFile } from '../../app/units-file';
 import { catchUpCounts, type CatchUpCounts } from '../../app/supervise';
+import { ErrorCodes, isDubangError } from '../../contracts/errors';
 
 function summaryLines(s: PlanSummary): string[] {
   const phrases = Object.entries(s.deadlinePhrases).map(([p, n]) => `${p} ×${n}`).join('，');
@@ -115,10 +116,10 @@ async function load(file: string, unitsFile?: string, useDb = true, opts: LoadOp
         : await currentDirectory(cfg);
     return await loadPlan(file, cfg, dir, opts);
   } catch (e) {
-    if (e instanceof PlanInputError) throw new UserError(e.message, { file: e.file, issues: e.issues }, 2);
+    if (isDubangError(e, PlanInputError)) throw new UserError(e.message, { file: e.file, issues: e.issues }, 2);
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') throw new UserError(`找不到文件: ${file}`);
-    if (err.name === 'PlanSourceError' || err.name === 'UnitsFileError') throw new UserError(err.message, undefined, 2);
+    if (isDubangError(e, ErrorCodes.PlanSourceError) || isDubangError(e, ErrorCodes.UnitsFileError)) throw new UserError(e.message, undefined, 2);
     throw e;
   }
 }
@@ -316,7 +317,7 @@ export function register(program: Command): void {
           try {
             loaded = await loadPlan(file, cfg, dir, loadOptions(opts));
           } catch (e) {
-            if (e instanceof PlanInputError) throw new UserError(e.message, { file: e.file, issues: e.issues }, 2);
+            if (isDubangError(e, PlanInputError)) throw new UserError(e.message, { file: e.file, issues: e.issues }, 2);
             throw e;
           }
           const seed = dir.source === 'config' ? readDirectoryFile(cfg.unitsFile) : undefined;

@@ -11,6 +11,7 @@ import { catchUpLine } from './plan';
 import type { Config } from '../../config';
 import { readHolidayOverride } from '../../config/policy-schema';
 import type { Client } from '@temporalio/client';
+import { ErrorCodes, isDubangError } from '../../contracts/errors';
 
 /** Runs `fn` with a Temporal client, turning an unreachable server into a message that says what to do. */
 export async function withTemporal<T>(cfg: Config, fn: (client: Client) => Promise<T>): Promise<T> {
@@ -28,8 +29,7 @@ export async function withTemporal<T>(cfg: Config, fn: (client: Client) => Promi
 }
 
 function rethrow(e: unknown): never {
-  const err = e as Error;
-  if (err.name === 'SuperviseError') throw new UserError(err.message);
+  if (isDubangError(e, ErrorCodes.SuperviseError)) throw new UserError(e.message);
   throw e;
 }
 

@@ -10,6 +10,7 @@ import { INPUT_NAMES, type LifecycleInputType } from '../../domain/lifecycle';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { withTemporal } from './supervise';
 import { taskInputText, taskViewText } from '../task-text';
+import { ErrorCodes, isDubangError } from '../../contracts/errors';
 
 interface InputOpts {
   plan?: string;
@@ -85,7 +86,7 @@ export function register(program: Command): void {
           const slug = await planSlug(db, opts.plan);
           return withTemporal(cfg, (client) => showTask({ db, client }, { planSlug: slug, task: Number(n) }));
         }).catch((e: Error) => {
-          if (e.name === 'TaskNotSupervised') throw new UserError(e.message);
+          if (isDubangError(e, ErrorCodes.TaskNotSupervised)) throw new UserError(e.message);
           throw e;
         });
         print(cmd, {
@@ -116,7 +117,7 @@ export function register(program: Command): void {
             const slug = await planSlug(db, opts.plan);
             return withTemporal(cfg, (client) => applyTaskInput(client, { planSlug: slug, task: Number(n), type, args: argsFor(type, { ...opts, due }) as never }));
           }).catch((e: Error) => {
-            if (e.name === 'TaskInputRefused' || e.name === 'TaskNotSupervised') throw new UserError(e.message);
+            if (isDubangError(e, ErrorCodes.TaskInputRefused) || isDubangError(e, ErrorCodes.TaskNotSupervised)) throw new UserError(e.message);
             throw e;
           });
           print(cmd, { data: r, human: () => taskInputText(type, r, cfg.timezone) });

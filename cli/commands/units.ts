@@ -7,8 +7,9 @@ import type { Command } from 'commander';
 import { action, print, UserError } from '../output';
 import { config, withDb } from '../context';
 import { loadDirectory, syncDirectory } from '../../app/units';
-import { checkDirectory, directoryFromCsv, directoryToCsv, readDirectoryFile } from '../../app/units-file';
+import { checkDirectory, directoryFromCsv, directoryToCsv, readDirectoryFile, UnitsFileError } from '../../app/units-file';
 import { UNIT_KIND_NAMES, type UnitsDirectory } from '../../domain/units';
+import { isDubangError } from '../../contracts/errors';
 
 function readAny(file: string): UnitsDirectory {
   if (!fs.existsSync(file)) throw new UserError(`找不到文件: ${file}`);
@@ -16,8 +17,7 @@ function readAny(file: string): UnitsDirectory {
     if (/\.csv$/i.test(file)) return directoryFromCsv(fs.readFileSync(file, 'utf8'), file);
     return readDirectoryFile(file);
   } catch (e) {
-    const err = e as Error & { problems?: unknown };
-    if (err.name === 'UnitsFileError') throw new UserError(err.message, err.problems, 2);
+    if (isDubangError(e, UnitsFileError)) throw new UserError(e.message, e.problems, 2);
     throw e;
   }
 }

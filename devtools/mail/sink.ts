@@ -15,6 +15,7 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from '../../contracts/logger';
 import { silentLogger } from '../../infra/logger';
 import { quickHeaders } from './headers';
+import { ErrorCodes, DubangError } from '../../contracts/errors';
 
 /** One message as the sink received it. `from`/`to` are the SMTP envelope, not the headers. */
 export interface StoredMail {
@@ -96,12 +97,12 @@ export interface MailSinkOptions {
   maxInMemory?: number;
 }
 
-export class MailSinkError extends Error {
-  override name = 'MailSinkError';
+export class MailSinkError extends DubangError {
+  static override readonly code = ErrorCodes.MailSinkError;
 }
 
-export class MailSinkTimeoutError extends Error {
-  override name = 'MailSinkTimeoutError';
+export class MailSinkTimeoutError extends DubangError {
+  static override readonly code = ErrorCodes.MailSinkTimeoutError;
 }
 
 /** Name of the JSON-lines index the sink appends to beside the `.eml` files (envelope + subject). */

@@ -9,9 +9,10 @@ import * as path from 'node:path';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { quickHeaders } from './headers';
 import { INDEX_FILE, type MailIndexEntry } from './sink';
+import { ErrorCodes, DubangError } from '../../contracts/errors';
 
-export class MailStoreError extends Error {
-  override name = 'MailStoreError';
+export class MailStoreError extends DubangError {
+  static override readonly code = ErrorCodes.MailStoreError;
 }
 
 /** A stored message as listed: envelope sender and recipients, decoded subject. */

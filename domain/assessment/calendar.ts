@@ -5,10 +5,11 @@
  */
 import { DateTime } from 'luxon';
 import type { AssessmentRubric, ReportCadence } from './types';
+import { DomainErrorCodes, DubangError } from '../errors';
 
 /** An error in the assessment's inputs (year, as-of date, rubric), with what was expected. */
-export class AssessmentInputError extends Error {
-  override name = 'AssessmentInputError';
+export class AssessmentInputError extends DubangError {
+  static override readonly code = DomainErrorCodes.AssessmentInputError;
 }
 
 export interface YearWindow {

@@ -8,6 +8,7 @@ import type { NoticeKind } from '../notices';
 import type { SlipColour, TaskKind } from '../model';
 import { colourName, formatDate, formatDay, formatPeriod, localDate, ordinalCn } from './format';
 import type { IcsEvent } from './ics';
+import { DomainErrorCodes, DubangError } from '../errors';
 
 /** Literal placeholder for the signed link when the caller has none; the web layer replaces it. */
 export const LINK_PLACEHOLDER = '{{link}}';
@@ -205,8 +206,8 @@ export interface NoticeDoc {
   appendix?: { title: string; lines: string[] };
 }
 
-export class MessageInputError extends Error {
-  override name = 'MessageInputError';
+export class MessageInputError extends DubangError {
+  static override readonly code = DomainErrorCodes.MessageInputError;
 }
 
 function need<T>(v: T | null | undefined, what: string, kind: NoticeKind): T {

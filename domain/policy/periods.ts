@@ -3,6 +3,7 @@
  */
 import { spanValue, type BusinessCalendar, type Span } from '../calendar';
 import type { CyclePolicy, KindPolicy } from './types';
+import { DomainErrorCodes, DubangError } from '../errors';
 
 /** One reporting period (or a standing task's annual summary) and when its report is due. */
 export interface ReportPeriod {
@@ -25,8 +26,8 @@ export interface CycleBounds {
   endMs: number;
 }
 
-export class PolicyError extends Error {
-  override name = 'PolicyError';
+export class PolicyError extends DubangError {
+  static override readonly code = DomainErrorCodes.PolicyError;
 }
 
 const isSeconds = (s: Span) => spanValue(s).unit === 'seconds';

@@ -14,9 +14,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { databaseOf, pgConnectionConfig, quoteIdent, redact, withAdmin, withDatabase } from './url';
+import { ErrorCodes, DubangError } from '../../contracts/errors';
 
-export class BackupError extends Error {
-  override name = 'BackupError';
+export class BackupError extends DubangError {
+  static override readonly code = ErrorCodes.BackupError;
 }
 
 /**

@@ -14,14 +14,15 @@ import * as readline from 'node:readline';
 import { Client } from 'pg';
 import { loadConfig, projectRoot } from '../../config';
 import { databaseOf, ensureDatabase, pgConnectionConfig, redact, withDatabase } from './url';
+import { ErrorCodes, DubangError } from '../../contracts/errors';
 
 /** A migration step failed or the history is not in a state we can work with. */
-export class MigrationError extends Error {
-  override name = 'MigrationError';
+export class MigrationError extends DubangError {
+  static override readonly code = ErrorCodes.MigrationError;
   constructor(
     message: string,
     /** Prisma error code when the engine gave one (P3009 …) */
-    readonly code?: string,
+    readonly prismaCode?: string,
   ) {
     super(message);
   }

@@ -13,6 +13,7 @@ import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import type { Logger } from '../../contracts/logger';
 import { buildMime, envelopeOf } from './mime';
 import { MailSendError, type Mailer, type OutgoingMail, type SendResult } from '../../app/notices/ports';
+import { ErrorCodes, DubangError, isDubangError } from '../../contracts/errors';
 
 export interface MailerOptions {
   host: string;
@@ -36,7 +37,7 @@ interface NodemailerError extends Error {
 
 /** Classifies a nodemailer error. */
 export function toMailSendError(err: unknown): MailSendError {
-  if ((err as Error)?.name === 'MailSendError') return err as MailSendError;
+  if (isDubangError(err, MailSendError)) return err;
   const e = err as NodemailerError;
   const code = typeof e?.responseCode === 'number' ? e.responseCode : undefined;
   const text = e?.response ?? e?.message ?? String(err);
@@ -49,8 +50,8 @@ export function toMailSendError(err: unknown): MailSendError {
   return new MailSendError(text, false, !connectFailed, code, e?.code);
 }
 
-export class SendTimeoutError extends Error {
-  override name = 'SendTimeoutError';
+export class SendTimeoutError extends DubangError {
+  static override readonly code = ErrorCodes.SendTimeoutError;
 }
 
 /** Builds the pooled mailer. */
@@ -108,9 +109,9 @@ export function createMailer(o: MailerOptions): Mailer & { rebuilds(): number } 
           rejected: (info.rejected ?? []).map(String),
         };
       } catch (err) {
-        if ((err as Error).name === 'SendTimeoutError') {
+        if (isDubangError(err, SendTimeoutError)) {
           rebuild(t);
-          throw new MailSendError((err as Error).message, false, true, undefined, 'ETIMEDOUT');
+          throw new MailSendError(err.message, false, true, undefined, 'ETIMEDOUT');
         }
         throw toMailSendError(err);
       } finally {

@@ -11,9 +11,10 @@
 import IORedis, { type Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../../config';
 import type { Logger } from '../../contracts/logger';
+import { ErrorCodes, DubangError } from '../../contracts/errors';
 
-export class RedisConfigError extends Error {
-  override name = 'RedisConfigError';
+export class RedisConfigError extends DubangError {
+  static override readonly code = ErrorCodes.RedisConfigError;
 }
 
 export type RedisRole = 'worker' | 'producer';

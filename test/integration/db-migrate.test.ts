@@ -19,7 +19,7 @@ describe('applyMigrations on a database that does not exist yet', () => {
   afterAll(() => dropDatabase(url));
 
   it('creates the database, applies every migration in order, and records checksums', async () => {
-    const before = await migrationStatus(url).catch((e: Error & { code?: string }) => e.code);
+    const before = await migrationStatus(url).catch((e: Error & { prismaCode?: string }) => e.prismaCode);
     expect(before).toBe('P1003');
 
     const first = await applyMigrations(url);

@@ -363,7 +363,7 @@ describe('report periods', () => {
     // the CLI (`dubang task report`) and the API go through applyTaskInput: a refusal with its code (INVALID_INPUT → 422)
     await expect(applyTaskInput(client, { planSlug: early, task: 1, type: 'submitReport', args: { unit: '市市场监管局', period: '2030Q1', text: '提前报送' } })).rejects.toMatchObject({
       name: 'TaskInputRefused',
-      code: 'INVALID_INPUT',
+      refusalCode: 'INVALID_INPUT',
       reason: '2030Q1 报告期尚未开始（2030年1月1日起可报送）',
     });
     // nothing changed: no row, no audit event, the state and the reminders of P2 as they were

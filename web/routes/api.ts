@@ -10,7 +10,8 @@ import { officeAct } from '../office-actions';
 import { issueLink, revokeLinks, revokeUnitLinks } from '../../app/links';
 import { openApiDocument } from '../openapi';
 import type { WebContext } from '../context';
-import { enumParam, intParam, lightParam, strParam, UUID, uuidParam, type Query } from '../params';
+import { enumParam, intParam, lightParam, QueryError, strParam, UUID, uuidParam, type Query } from '../params';
+import { isDubangError } from '../../contracts/errors';
 
 const STATES = ['ASSIGNED', 'ACKNOWLEDGED', 'IN_PROGRESS', 'EXTENSION_REQUESTED', 'COMPLETION_REQUESTED', 'COMPLETED', 'ONGOING', 'CANCELLED'];
 
@@ -23,7 +24,7 @@ export function registerApi(app: FastifyInstance, ctx: WebContext): void {
   const write = { preHandler: ctx.requireOffice };
   const params = () => ctx.read.lightParams();
   const bad = (reply: FastifyReply, err: unknown) => {
-    if ((err as Error).name === 'QueryError') return reply.code(400).send({ error: (err as Error).message, code: 'BAD_QUERY' });
+    if (isDubangError(err, QueryError)) return reply.code(400).send({ error: err.message, code: 'BAD_QUERY' });
     throw err;
   };
 

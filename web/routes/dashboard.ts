@@ -14,6 +14,7 @@ import { intParam, lightParam, strParam, uuidParam, type Query } from '../params
 import { errorPage, layout, sendPage } from '../views/layout';
 import * as v from '../views/dashboard';
 import type { SafeHtml } from '../html';
+import { ErrorCodes, isDubangError } from '../../contracts/errors';
 
 export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
   const read = { preHandler: ctx.requireSession };
@@ -25,7 +26,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
     try {
       return await fn();
     } catch (err) {
-      if ((err as Error).name === 'QueryError') return sendPage(reply, errorPage(400, (err as Error).message), 400);
+      if (isDubangError(err, ErrorCodes.QueryError)) return sendPage(reply, errorPage(400, err.message), 400);
       throw err;
     }
   };
@@ -101,8 +102,8 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
         ctx.read.invalidate();
         message = { kind: 'ok', text: '联系人已保存。' };
       } catch (err) {
-        if ((err as Error).name !== 'ContactInputError') throw err;
-        message = { kind: 'refused', text: (err as Error).message };
+        if (!isDubangError(err, ErrorCodes.ContactInputError)) throw err;
+        message = { kind: 'refused', text: err.message };
         status = 422;
       }
       const d = await ctx.read.unitDetail(id, { limit: 1 });

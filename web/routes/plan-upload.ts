@@ -15,6 +15,7 @@ import type { WebContext } from '../context';
 import { html } from '../html';
 import { layout, sendPage } from '../views/layout';
 import { importedFragment, previewFragment, uploadPage } from '../views/plan-upload';
+import { ErrorCodes, isDubangError } from '../../contracts/errors';
 
 type Query = { action?: string; name?: string; plan?: string; defaultDeadline?: string; newUnits?: string };
 
@@ -46,7 +47,7 @@ export function registerPlanUpload(app: FastifyInstance, ctx: WebContext): void 
       try {
         src = await planSourceOfBuffer(buf, name);
       } catch (e) {
-        if ((e as Error).name === 'PlanSourceError') return fragment(reply, html`<p class="error">${(e as Error).message}</p>`, 400);
+        if (isDubangError(e, ErrorCodes.PlanSourceError)) return fragment(reply, html`<p class="error">${e.message}</p>`, 400);
         throw e;
       }
       const r = readLoadedPlan(name, src.doc, c, dir, opts);

@@ -37,6 +37,7 @@ import { errorPage, sendPage } from '../views/layout';
 import { formPath } from '../../infra/links';
 import { unitFormPage, type FormMessage, type Offer } from '../views/unit';
 import { decodeFlash, encodeFlash, FLASH_COOKIE, MAX_FLASH_BYTES } from '../flash';
+import { ErrorCodes, isDubangError } from '../../contracts/errors';
 
 const REFUSAL_WINDOW_MS = 60_000;
 /** a flash must fit one cookie (browsers keep ~4 KB per cookie, name and attributes included) */
@@ -180,7 +181,7 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
       } else if (type === 'requestExtension') fields = parseExtension(body, ctx.zone);
       else if (type === 'requestCompletion') fields = parseCompletion(body);
     } catch (err) {
-      if ((err as Error).name === 'UnitInputError') return { status: 422, message: { kind: 'refused', text: (err as UnitInputError).message }, code: 'INVALID_INPUT' };
+      if (isDubangError(err, UnitInputError)) return { status: 422, message: { kind: 'refused', text: err.message }, code: 'INVALID_INPUT' };
       throw err;
     }
     try {
@@ -195,9 +196,9 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
               : '已提交延期申请，等待办公室审核。';
       return { status: 200, message: { kind: 'ok', text }, result };
     } catch (err) {
-      const e = err as Error & { reason?: string; code?: string | null };
-      if (e.name === 'TaskInputRefused') return { status: e.code === 'INVALID_INPUT' ? 422 : 409, message: { kind: 'refused', text: e.reason ?? e.message }, code: e.code ?? 'REFUSED' };
-      if (e.name === 'TaskNotSupervised') return { status: 409, message: { kind: 'refused', text: '该任务尚未纳入督办，暂时不能办理；请联系市质量强市领导小组办公室' }, code: 'NOT_SUPERVISED' };
+      const e = err as Error & { reason?: string; refusalCode?: string | null };
+      if (isDubangError(e, ErrorCodes.TaskInputRefused)) return { status: e.refusalCode === 'INVALID_INPUT' ? 422 : 409, message: { kind: 'refused', text: e.reason ?? e.message }, code: e.refusalCode ?? 'REFUSED' };
+      if (isDubangError(e, ErrorCodes.TaskNotSupervised)) return { status: 409, message: { kind: 'refused', text: '该任务尚未纳入督办，暂时不能办理；请联系市质量强市领导小组办公室' }, code: 'NOT_SUPERVISED' };
       throw err;
     }
   }
