@@ -17,7 +17,8 @@ import type { Logger } from '../infra/logger';
 import type { NotificationPort } from './ports';
 import type { FileStore } from '../app/notices/ports';
 import { parseAsOf, runAssessment, submitAssessmentNotice, writeAssessmentFiles, type AssessmentFiles } from '../app/assessment/run';
-import { ASSESSMENT_INPUT_ERROR, type AnnualAssessmentSummary, type AssessmentActivities, type RunAnnualAssessmentInput } from '../workflows/assessment';
+import type { AnnualAssessmentSummary, AssessmentActivities, RunAnnualAssessmentInput } from '../contracts/assessment';
+import { ASSESSMENT_INPUT_ERROR } from '../workflows/assessment';
 
 export interface AssessmentDeps {
   db: Pick<PrismaClient, '$queryRaw'>;

@@ -10,12 +10,22 @@ import type { HolidayOverride } from '../domain/calendar';
 import { initialView, type AssignmentView } from '../domain/lifecycle';
 import type { AssignmentRole, AssignmentState, SlipColour } from '../domain/model';
 import { noticeKey } from '../domain/notices';
-import { catchUpSlipColours, planCatchUp, policyCalendar, type CatchUpPlan, type Policy } from '../domain/policy';
+import { catchUpSlipColours, isPolicy, planCatchUp, policyCalendar, type CatchUpPlan, type Policy } from '../domain/policy';
 import { audit } from '../infra/audit';
 import { incompleteUnits } from './plan-import';
 import { slipRequests } from '../activities/catch-up';
-import { isPolicy } from '../workflows/planner';
-import type { AssignmentSchedule, BusinessClock, CatchUpInput, LifecycleState, NoticeOrder, TaskLifecycleInput, TaskRef } from '../workflows/types';
+import {
+  LIFECYCLE_QUERY,
+  SUPERVISION_CATCH_UP_WORKFLOW,
+  TASK_LIFECYCLE_WORKFLOW,
+  type AssignmentSchedule,
+  type BusinessClock,
+  type CatchUpInput,
+  type LifecycleState,
+  type NoticeOrder,
+  type TaskLifecycleInput,
+  type TaskRef,
+} from '../contracts/workflows';
 
 /** Workflow id of a task's lifecycle: `dubang-<planSlug>-task-<n>`. */
 export function taskWorkflowId(planSlug: string, task: number): string {
@@ -308,7 +318,7 @@ export async function startSupervision(
     if (running) alreadyRunning.push(workflowId);
     else {
       // USE_EXISTING makes a race with another starter harmless: both end up with the same run.
-      await deps.client.workflow.start('taskLifecycle', {
+      await deps.client.workflow.start(TASK_LIFECYCLE_WORKFLOW, {
         workflowId,
         taskQueue: deps.taskQueue,
         args: [input],
@@ -329,7 +339,7 @@ async function startCatchUp(deps: { client: Client; taskQueue: string }, planSlu
   if (!input) return { workflowId, status: 'none', notices: 0, ...catchUpCounts([], []) };
   const counts = catchUpOrderCounts(input.orders);
   try {
-    await deps.client.workflow.start('supervisionCatchUp', { workflowId, taskQueue: deps.taskQueue, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE', memo: { plan: planSlug } });
+    await deps.client.workflow.start(SUPERVISION_CATCH_UP_WORKFLOW, { workflowId, taskQueue: deps.taskQueue, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE', memo: { plan: planSlug } });
     return { workflowId, status: 'started', notices: input.orders.length, ...counts };
   } catch (err) {
     if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError') return { workflowId, status: 'already', notices: input.orders.length, ...counts };
@@ -383,7 +393,7 @@ export async function supervisionStatus(deps: { db: PrismaClient; client: Client
     try {
       const h = deps.client.workflow.getHandle(workflowId);
       status = (await h.describe()).status.name;
-      if (status === 'RUNNING') nextWakeAt = (await h.query<LifecycleState>('state')).nextWakeAt;
+      if (status === 'RUNNING') nextWakeAt = (await h.query<LifecycleState>(LIFECYCLE_QUERY.state)).nextWakeAt;
     } catch (err) {
       if ((err as Error).name !== 'WorkflowNotFoundError') throw err;
     }

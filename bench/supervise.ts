@@ -33,7 +33,7 @@ import { createOutboxNotificationPort } from '../infra/outbox';
 import { readDirectoryFile } from '../infra/units-file';
 import { workflowsPath } from '../worker/temporal-main';
 import { createTestDatabase } from '../test/helpers/db';
-import type { LifecycleState } from '../workflows/types';
+import type { LifecycleState } from '../contracts/workflows';
 import { freePort } from '../test/helpers/services';
 
 const SLUG = 'nanchang-quality-city-2024';

@@ -13,6 +13,7 @@ import {
   cycleAt,
   cycleEndOf as policyCycleEndOf,
   cycleOf as policyCycleOf,
+  isPolicy,
   planAssignmentNotices,
   policyCalendar,
   reportPeriods,
@@ -20,7 +21,7 @@ import {
   type PlanAssignment,
   type Policy,
 } from '../domain/policy';
-import type { AssignmentSchedule, TaskRef } from './types';
+import type { AssignmentSchedule, TaskRef } from '../contracts/workflows';
 
 const DAY_MS = 86_400_000;
 /** How far ahead a calendar policy (workdays, months) is planned: past every quarter and yearly cycle. */
@@ -99,12 +100,6 @@ const BEFORE_KINDS = new Set(['deadline_reminder', 'report_reminder']);
 /** Identity of a notice within a task: (kind, unit, nominal moment), the parts of its key. */
 export function noticeIdentity(n: PlannedNotice): string {
   return `${n.kind}|${n.unit}|${n.nominalAt}`;
-}
-
-/** Whether `p` looks like a policy (config/policy.json validated it; this only tells a policy from `{}`). */
-export function isPolicy(p: unknown): p is Policy {
-  const x = p as Partial<Policy> | null;
-  return typeof x === 'object' && x !== null && typeof x.calendar === 'object' && typeof x.kinds === 'object';
 }
 
 /** The first day of a calendar period label (2026Q3, 2026Y), as a local date and as the unit reads it; null for other labels. */

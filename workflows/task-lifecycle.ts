@@ -32,7 +32,17 @@ import { checkPeriodOpen, decide, isClosed, isOverdue, type AssignmentView, type
 import { noticeKey, type PlannedNotice } from '../domain/notices';
 import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from './errors';
 import { createPlanner, noticeIdentity, type TaskNotice } from './planner';
-import type { AssignmentSchedule, DeliveredNotice, InputArgs, InputResult, LifecycleActivities, LifecycleState, NoticeOrder, TaskLifecycleInput } from './types';
+import {
+  LIFECYCLE_QUERY,
+  type AssignmentSchedule,
+  type DeliveredNotice,
+  type InputArgs,
+  type InputResult,
+  type LifecycleActivities,
+  type LifecycleState,
+  type NoticeOrder,
+  type TaskLifecycleInput,
+} from '../contracts/workflows';
 
 // One proxy per retry policy (ENGINEERING.md habit 2). Database writes retry with backoff for a
 // long time (PostgreSQL restarting must not lose a transition); refusals never retry.
@@ -47,9 +57,9 @@ const delivery = proxyActivities<LifecycleActivities>({
 });
 
 /** Query: the task's state now. */
-export const stateQuery = defineQuery<LifecycleState>('state');
+export const stateQuery = defineQuery<LifecycleState>(LIFECYCLE_QUERY.state);
 /** Query: the notices still to come, in order (default the next 50). */
-export const upcomingQuery = defineQuery<PlannedNotice[], [{ limit?: number }?]>('upcoming');
+export const upcomingQuery = defineQuery<PlannedNotice[], [{ limit?: number }?]>(LIFECYCLE_QUERY.upcoming);
 
 export const acknowledgeUpdate = defineUpdate<InputResult, [InputArgs<'acknowledge'>]>('acknowledge');
 export const submitReportUpdate = defineUpdate<InputResult, [InputArgs<'submitReport'>]>('submitReport');

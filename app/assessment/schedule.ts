@@ -16,7 +16,7 @@ import { ScheduleOverlapPolicy, type Client, type ScheduleDescription, type Sche
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { AssessmentConfig } from '../../config/assessment';
-import { ANNUAL_ASSESSMENT_WORKFLOW, type AnnualAssessmentInput } from '../../workflows/assessment';
+import { ANNUAL_ASSESSMENT_WORKFLOW, type AnnualAssessmentInput } from '../../contracts/assessment';
 
 /** The schedule's id (one per Temporal namespace). */
 export const ASSESSMENT_SCHEDULE_ID = 'dubang-annual-assessment';

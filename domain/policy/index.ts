@@ -38,6 +38,12 @@ export * from './types';
 export * from './periods';
 export * from './plan';
 
+/** Whether `p` looks like a policy (config/policy.json validated it; this only tells a policy from `{}`). */
+export function isPolicy(p: unknown): p is Policy {
+  const x = p as Partial<Policy> | null;
+  return typeof x === 'object' && x !== null && typeof x.calendar === 'object' && typeof x.kinds === 'object';
+}
+
 /** The business calendar a policy runs under. `override` is config/holidays-override.json, parsed. */
 export function policyCalendar(policy: Pick<Policy, 'calendar'>, override?: HolidayOverride | null): BusinessCalendar {
   return createCalendar({ ...policy.calendar, override: override ?? null });

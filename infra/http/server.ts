@@ -18,7 +18,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { LifecycleInputType } from '../../domain/lifecycle';
-import type { InputResult } from '../../workflows/types';
+import type { InputResult } from '../../contracts/workflows';
 import type { Logger } from '../logger';
 import type { LinkService } from '../links';
 import type { NotificationPort } from '../../activities/ports';

@@ -43,7 +43,7 @@ import { secondsPolicy, type Policy } from '../../domain/policy';
 import { readDirectoryFile } from '../../infra/units-file';
 import { silentLogger } from '../../infra/logger';
 import { createOutboxNotificationPort } from '../../infra/outbox';
-import type { CatchUpInput, CatchUpResult } from '../../workflows/types';
+import type { CatchUpInput, CatchUpResult } from '../../contracts/workflows';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { REAL_PLAN } from '../helpers/paths';
 import { startTestWorker, temporalServer, workflowBundle, type TemporalServer, type TestWorker } from './temporal-env';

@@ -26,7 +26,7 @@ import { silentLogger } from '../../infra/logger';
 import { createOutboxNotificationPort } from '../../infra/outbox';
 import { secondsPolicy } from '../../domain/policy';
 import { inputUpdates, stateQuery, upcomingQuery } from '../../workflows/task-lifecycle';
-import type { BusinessClock, InputArgs } from '../../workflows/types';
+import type { BusinessClock, InputArgs } from '../../contracts/workflows';
 import { forkTs, kill9, type Child } from '../integration/notify-support/children';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { DUE_MS, of, outboxOf, seedPlan, sleep, until } from './support/fixture';

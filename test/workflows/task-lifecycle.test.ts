@@ -19,7 +19,7 @@ import { createOutboxNotificationPort } from '../../infra/outbox';
 import { catchUpWorkflowId, lifecycleInputs, startSupervision, stopSupervision, taskWorkflowId } from '../../app/supervise';
 import { applyTaskInput } from '../../app/tasks';
 import { inputUpdates, stateQuery, upcomingQuery } from '../../workflows/task-lifecycle';
-import type { BusinessClock, InputArgs, TaskLifecycleInput } from '../../workflows/types';
+import type { BusinessClock, InputArgs, TaskLifecycleInput } from '../../contracts/workflows';
 import type { LifecycleInputType } from '../../domain/lifecycle';
 import { secondsPolicy, type Policy } from '../../domain/policy';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';

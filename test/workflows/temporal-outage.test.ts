@@ -28,7 +28,7 @@ import { describeAssessmentSchedule, ensureAssessmentSchedule, type AssessmentSc
 import { startSupervision, taskWorkflowId } from '../../app/supervise';
 import { secondsPolicy } from '../../domain/policy';
 import { stateQuery } from '../../workflows/task-lifecycle';
-import type { BusinessClock } from '../../workflows/types';
+import type { BusinessClock } from '../../contracts/workflows';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { freePort, ROOT } from '../helpers/services';
 import { forkTs, kill9, type Child } from '../integration/notify-support/children';

@@ -1,13 +1,22 @@
 /**
- * Payload types of the task lifecycle workflow, its updates, queries and activities. Plain JSON,
- * one object per call; evolve only by adding optional fields (histories already recorded must
- * still decode).
+ * Contract of the task lifecycle and catch-up workflows (workflows/) with their activities
+ * (activities/lifecycle.ts, activities/catch-up.ts) and their clients (app/supervise.ts,
+ * app/tasks.ts): the workflow and query names, and the payload types of the workflows, their
+ * updates, queries and activities. Types and constants only. Plain JSON, one object per call;
+ * evolve only by adding optional fields (histories already recorded must still decode).
  */
 import type { HolidayOverride } from '../domain/calendar';
 import type { AssignmentView, LifecycleInput } from '../domain/lifecycle';
 import type { AuditAction } from '../domain/audit-actions';
 import type { SlipColour, TaskKind } from '../domain/model';
 import type { NoticeKind, PlannedNotice } from '../domain/notices';
+
+/** Workflow type names, for clients that start a workflow by name (the functions in workflows/ bear them). */
+export const TASK_LIFECYCLE_WORKFLOW = 'taskLifecycle';
+export const SUPERVISION_CATCH_UP_WORKFLOW = 'supervisionCatchUp';
+
+/** Query names of `taskLifecycle`: `state` answers LifecycleState, `upcoming` the PlannedNotice[] still to come. */
+export const LIFECYCLE_QUERY = { state: 'state', upcoming: 'upcoming' } as const;
 
 /** What the workflow needs about its task; frozen at start (a plan revision restarts the workflow). */
 export interface TaskRef {
