@@ -19,7 +19,6 @@ import {
   SUPERVISION_CATCH_UP_WORKFLOW,
   TASK_LIFECYCLE_WORKFLOW,
   type AssignmentSchedule,
-  type BusinessClock,
   type CatchUpInput,
   type LifecycleState,
   type NoticeOrder,
@@ -78,7 +77,7 @@ export function viewOf(r: AssignmentRow): AssignmentView {
   };
 }
 
-/** What supervision runs under: the frozen policy and holiday override, and optionally simulated time. */
+/** What supervision runs under: the frozen policy and holiday override, and when it starts. */
 export interface SupervisionOptions {
   planSlug: string;
   zone: string;
@@ -91,8 +90,16 @@ export interface SupervisionOptions {
   holidayOverride?: HolidayOverride | null;
   /** only these task numbers */
   tasks?: number[];
-  /** simulated business time (tests, bench) */
-  clock?: BusinessClock;
+  /**
+   * The instant supervision starts at, epoch ms (default: now): what new schedules, the catch-up and
+   * each run's first watermark count from. Harnesses that simulate business time pass its start.
+   */
+  now?: number;
+  /**
+   * Applied to each workflow input before it starts (default: none). Only harnesses use it, to add
+   * simulated business time (test/helpers/simulated-time.ts); production passes nothing.
+   */
+  extendInput?: (input: TaskLifecycleInput) => TaskLifecycleInput;
   /**
    * When assignments new to supervision count as made (ISO); default: now. Simulations use it to
    * start supervision inside a plan's life (reports already owed) without replaying its past.
@@ -116,13 +123,14 @@ export async function lifecycleInputs(db: PrismaClient, opts: Omit<SupervisionOp
   });
   return tasks.map((t) => {
     const task: TaskRef = { planId: plan.id, planSlug: plan.slug, taskId: t.id, number: t.number, kind: t.kind, text: t.text, dueAt: t.dueAt?.toISOString() ?? null, zone: opts.zone };
-    return {
+    const input: TaskLifecycleInput = {
       task,
       policy: opts.policy,
       holidayOverride: opts.holidayOverride ?? null,
       assignments: t.assignments.map(viewOf),
-      ...(opts.clock ? { clock: opts.clock, handledThroughMs: opts.clock.startAtMs } : {}),
+      ...(opts.now !== undefined ? { handledThroughMs: opts.now } : {}),
     };
+    return opts.extendInput ? opts.extendInput(input) : input;
   });
 }
 
@@ -181,7 +189,7 @@ export function catchUpOrders(planSlug: string, cu: CatchUpPlan, unitIds: Map<st
 async function scheduleInputs(db: PrismaClient, inputs: TaskLifecycleInput[], opts: SupervisionOptions): Promise<CatchUpInput | null> {
   if (!inputs.length) return null;
   const planId = inputs[0]!.task.planId;
-  const nowMs = opts.clock?.startAtMs ?? Date.now();
+  const nowMs = opts.now ?? Date.now();
   const assignedAt = opts.assignedAt ?? new Date(nowMs).toISOString();
   const stored = await storedSchedules(db, planId);
   const fresh: Record<string, AssignmentSchedule> = {};

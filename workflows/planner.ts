@@ -89,8 +89,14 @@ export interface Planner {
   periodOpening(kind: TaskRef['kind'], period: string, assignedAtMs: number): PeriodOpening | null;
 }
 
-/** Whether a policy counts any span in seconds (a compressed test or simulation policy). */
-function compressed(policy: Policy): boolean {
+/**
+ * Whether a policy counts any span in seconds (a compressed policy: the tests' secondsPolicy,
+ * domain/policy/testing.ts, or a simulation's), which is planned SECONDS_HORIZON_MS ahead instead of
+ * CALENDAR_HORIZON_MS. Policies carry no field that says so, and the ones frozen into running
+ * workflows and saved histories never will; so it is read from the content, and with this exact
+ * test, kept as it always was so every recorded run plans the same horizon on replay.
+ */
+function countsSpansInSeconds(policy: Policy): boolean {
   return JSON.stringify(policy).includes('"seconds"');
 }
 
@@ -149,7 +155,7 @@ function lifecycleOnlyPlanner(zone: string): Planner {
 export function createPlanner(policy: unknown, override: HolidayOverride | null | undefined, zone = 'Asia/Shanghai'): Planner {
   if (!isPolicy(policy)) return lifecycleOnlyPlanner(zone);
   const calendar = policyCalendar(policy, override ?? null);
-  const horizonMs = compressed(policy) ? SECONDS_HORIZON_MS : CALENDAR_HORIZON_MS;
+  const horizonMs = countsSpansInSeconds(policy) ? SECONDS_HORIZON_MS : CALENDAR_HORIZON_MS;
   return {
     policy,
     horizonMs,

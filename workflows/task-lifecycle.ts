@@ -31,6 +31,7 @@ import type { AuditAction } from '../domain/audit-actions';
 import { checkPeriodOpen, decide, isClosed, isOverdue, type AssignmentView, type LifecycleInput, type LifecycleInputType } from '../domain/lifecycle';
 import { noticeKey, type PlannedNotice } from '../domain/notices';
 import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from './errors';
+import { businessTime } from './business-time';
 import { createPlanner, noticeIdentity, type TaskNotice } from './planner';
 import {
   LIFECYCLE_QUERY,
@@ -103,11 +104,10 @@ function refusal(reason: string, code: string): ApplicationFailure {
 
 export async function taskLifecycle(input: TaskLifecycleInput): Promise<{ closed: boolean; runs: number }> {
   const { task, policy } = input;
-  // Business time: workflow time, or a compressed simulation of it (tests, bench). Workflow time is
-  // replay-safe, so this is too.
-  const clock = input.clock ? { ...input.clock, realOriginMs: input.clock.realOriginMs ?? Date.now() } : null;
-  const bizNow = (): number => (clock ? clock.startAtMs + (Date.now() - clock.realOriginMs) * clock.speed : Date.now());
-  const realDelay = (bizMs: number): number => (clock ? bizMs / clock.speed : bizMs);
+  // Business time: workflow time, or a simulation of it (tests, bench). Replay-safe.
+  const time = businessTime(input);
+  const bizNow = time.now;
+  const realDelay = time.realDelay;
   const run = input.run ?? 0;
   // The calendar is built once per run from the frozen policy and the override carried in the input.
   const planner = createPlanner(policy, input.holidayOverride, task.zone);
@@ -117,7 +117,7 @@ export async function taskLifecycle(input: TaskLifecycleInput): Promise<{ closed
   const assignedAt = input.assignedAt ?? new Date(handledThroughMs).toISOString();
   const schedule: Record<string, AssignmentSchedule> = { ...(input.schedule ?? {}) };
   const cycle = input.cycle !== undefined ? input.cycle : planner.cycleOf(task.kind, bizNow());
-  const missedAfter = (clock?.missedAfterMs ?? MISSED_AFTER_MS) * (clock?.speed ?? 1);
+  const missedAfter = time.missedAfterMs(MISSED_AFTER_MS);
   let replan = false;
   let busy = false;
   let nextWakeMs: number | null = null;
@@ -308,7 +308,7 @@ export async function taskLifecycle(input: TaskLifecycleInput): Promise<{ closed
         schedule,
         assignedAt,
         cycle: planner.cycleOf(task.kind, now),
-        ...(clock ? { clock } : {}),
+        ...time.carried(),
         run: run + 1,
       });
     }
