@@ -39,4 +39,17 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [noDevtools] }] },
   },
   { files: ['cli/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts'], rules: { 'no-console': 'off' } },
+  // Test-only entry points (domain/policy/testing.ts secondsPolicy, contracts/testing.ts simulated
+  // time) are for test/ and bench/; the one production reader is workflows/business-time.ts, which
+  // honours a simulated clock recorded in a run's input. The typescript-eslint twin of
+  // no-restricted-imports is a rule of its own, so this adds to the layer rules, not replaces them.
+  {
+    files: ['**/*.ts'],
+    ignores: ['test/**', 'bench/**', 'workflows/business-time.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/testing'], message: 'test-only entry point: import it from test/ or bench/ only.' }],
+      }],
+    },
+  },
 );

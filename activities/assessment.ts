@@ -17,7 +17,7 @@ import type { Logger } from '../contracts/logger';
 import type { NotificationPort } from './ports';
 import type { FileStore } from '../app/notices/ports';
 import { parseAsOf, runAssessment, submitAssessmentNotice, writeAssessmentFiles, type AssessmentFiles } from '../app/assessment/run';
-import type { AnnualAssessmentSummary, AssessmentActivities, RunAnnualAssessmentInput } from '../workflows/assessment';
+import type { AnnualAssessmentSummary, AssessmentActivities, RunAnnualAssessmentInput } from '../contracts/assessment';
 import { ErrorCodes, ErrorType, isDubangError } from '../contracts/errors';
 
 export interface AssessmentDeps {

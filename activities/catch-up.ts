@@ -18,7 +18,7 @@ import { formatDay } from '../domain/messages';
 import { auditOnce } from '../app/audit';
 import { isUniqueViolation } from '../infra/outbox';
 import type { Logger } from '../contracts/logger';
-import type { CatchUpInput, DeliveredNotice, NoticeOrder } from '../workflows/types';
+import type { CatchUpInput, DeliveredNotice, NoticeOrder } from '../contracts/workflows';
 import type { NoticePayload, NotificationPort } from './ports';
 import { createSlip, lockSlipYear, slipYear } from '../app/slips';
 

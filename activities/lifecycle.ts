@@ -15,7 +15,7 @@ import { audit, auditOnce } from '../app/audit';
 import { isUniqueViolation } from '../infra/outbox';
 import type { Logger } from '../contracts/logger';
 import { ErrorType } from '../contracts/errors';
-import type { CatchUpInput, DeliveredNotice, DeliverNoticesArgs, LifecycleActivities, NoticeOrder, RecordTransitionArgs, RecordTransitionResult, TaskRef } from '../workflows/types';
+import type { CatchUpInput, DeliveredNotice, DeliverNoticesArgs, LifecycleActivities, NoticeOrder, RecordTransitionArgs, RecordTransitionResult, TaskRef } from '../contracts/workflows';
 import type { NoticePayload, NotificationPort } from './ports';
 import { submitCatchUp } from './catch-up';
 import { closeSlips, createSlip, lockSlipYear, slipYear } from '../app/slips';

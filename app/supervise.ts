@@ -10,12 +10,21 @@ import type { HolidayOverride } from '../domain/calendar';
 import { initialView, type AssignmentView } from '../domain/lifecycle';
 import type { AssignmentRole, AssignmentState, SlipColour } from '../domain/model';
 import { noticeKey } from '../domain/notices';
-import { catchUpSlipColours, planCatchUp, policyCalendar, type CatchUpPlan, type Policy } from '../domain/policy';
+import { catchUpSlipColours, isPolicy, planCatchUp, policyCalendar, type CatchUpPlan, type Policy } from '../domain/policy';
 import { audit } from './audit';
 import { incompleteUnits } from './plan-import';
 import { slipRequests } from '../activities/catch-up';
-import { isPolicy } from '../workflows/planner';
-import type { AssignmentSchedule, BusinessClock, CatchUpInput, LifecycleState, NoticeOrder, TaskLifecycleInput, TaskRef } from '../workflows/types';
+import {
+  LIFECYCLE_QUERY,
+  SUPERVISION_CATCH_UP_WORKFLOW,
+  TASK_LIFECYCLE_WORKFLOW,
+  type AssignmentSchedule,
+  type CatchUpInput,
+  type LifecycleState,
+  type NoticeOrder,
+  type TaskLifecycleInput,
+  type TaskRef,
+} from '../contracts/workflows';
 import { ErrorCodes, DubangError } from '../contracts/errors';
 
 /** Workflow id of a task's lifecycle: `dubang-<planSlug>-task-<n>`. */
@@ -69,7 +78,7 @@ export function viewOf(r: AssignmentRow): AssignmentView {
   };
 }
 
-/** What supervision runs under: the frozen policy and holiday override, and optionally simulated time. */
+/** What supervision runs under: the frozen policy and holiday override, and when it starts. */
 export interface SupervisionOptions {
   planSlug: string;
   zone: string;
@@ -82,8 +91,16 @@ export interface SupervisionOptions {
   holidayOverride?: HolidayOverride | null;
   /** only these task numbers */
   tasks?: number[];
-  /** simulated business time (tests, bench) */
-  clock?: BusinessClock;
+  /**
+   * The instant supervision starts at, epoch ms (default: now): what new schedules, the catch-up and
+   * each run's first watermark count from. Harnesses that simulate business time pass its start.
+   */
+  now?: number;
+  /**
+   * Applied to each workflow input before it starts (default: none). Only harnesses use it, to add
+   * simulated business time (test/helpers/simulated-time.ts); production passes nothing.
+   */
+  extendInput?: (input: TaskLifecycleInput) => TaskLifecycleInput;
   /**
    * When assignments new to supervision count as made (ISO); default: now. Simulations use it to
    * start supervision inside a plan's life (reports already owed) without replaying its past.
@@ -107,13 +124,14 @@ export async function lifecycleInputs(db: PrismaClient, opts: Omit<SupervisionOp
   });
   return tasks.map((t) => {
     const task: TaskRef = { planId: plan.id, planSlug: plan.slug, taskId: t.id, number: t.number, kind: t.kind, text: t.text, dueAt: t.dueAt?.toISOString() ?? null, zone: opts.zone };
-    return {
+    const input: TaskLifecycleInput = {
       task,
       policy: opts.policy,
       holidayOverride: opts.holidayOverride ?? null,
       assignments: t.assignments.map(viewOf),
-      ...(opts.clock ? { clock: opts.clock, handledThroughMs: opts.clock.startAtMs } : {}),
+      ...(opts.now !== undefined ? { handledThroughMs: opts.now } : {}),
     };
+    return opts.extendInput ? opts.extendInput(input) : input;
   });
 }
 
@@ -172,7 +190,7 @@ export function catchUpOrders(planSlug: string, cu: CatchUpPlan, unitIds: Map<st
 async function scheduleInputs(db: PrismaClient, inputs: TaskLifecycleInput[], opts: SupervisionOptions): Promise<CatchUpInput | null> {
   if (!inputs.length) return null;
   const planId = inputs[0]!.task.planId;
-  const nowMs = opts.clock?.startAtMs ?? Date.now();
+  const nowMs = opts.now ?? Date.now();
   const assignedAt = opts.assignedAt ?? new Date(nowMs).toISOString();
   const stored = await storedSchedules(db, planId);
   const fresh: Record<string, AssignmentSchedule> = {};
@@ -309,7 +327,7 @@ export async function startSupervision(
     if (running) alreadyRunning.push(workflowId);
     else {
       // USE_EXISTING makes a race with another starter harmless: both end up with the same run.
-      await deps.client.workflow.start('taskLifecycle', {
+      await deps.client.workflow.start(TASK_LIFECYCLE_WORKFLOW, {
         workflowId,
         taskQueue: deps.taskQueue,
         args: [input],
@@ -330,7 +348,7 @@ async function startCatchUp(deps: { client: Client; taskQueue: string }, planSlu
   if (!input) return { workflowId, status: 'none', notices: 0, ...catchUpCounts([], []) };
   const counts = catchUpOrderCounts(input.orders);
   try {
-    await deps.client.workflow.start('supervisionCatchUp', { workflowId, taskQueue: deps.taskQueue, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE', memo: { plan: planSlug } });
+    await deps.client.workflow.start(SUPERVISION_CATCH_UP_WORKFLOW, { workflowId, taskQueue: deps.taskQueue, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE', memo: { plan: planSlug } });
     return { workflowId, status: 'started', notices: input.orders.length, ...counts };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, status: 'already', notices: input.orders.length, ...counts };
@@ -384,7 +402,7 @@ export async function supervisionStatus(deps: { db: PrismaClient; client: Client
     try {
       const h = deps.client.workflow.getHandle(workflowId);
       status = (await h.describe()).status.name;
-      if (status === 'RUNNING') nextWakeAt = (await h.query<LifecycleState>('state')).nextWakeAt;
+      if (status === 'RUNNING') nextWakeAt = (await h.query<LifecycleState>(LIFECYCLE_QUERY.state)).nextWakeAt;
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }

@@ -6,7 +6,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import type { PrismaClient } from '../generated/prisma/client';
 import type { LifecycleInputType } from '../domain/lifecycle';
 import type { PlannedNotice } from '../domain/notices';
-import type { InputArgs, InputResult, LifecycleState } from '../workflows/types';
+import { LIFECYCLE_QUERY, type InputArgs, type InputResult, type LifecycleState } from '../contracts/workflows';
 import { taskWorkflowId } from './supervise';
 import { ErrorCodes, DubangError } from '../contracts/errors';
 
@@ -57,8 +57,8 @@ export async function showTask(deps: { db: PrismaClient; client: Client }, opts:
     const h = deps.client.workflow.getHandle(workflowId);
     workflowStatus = (await h.describe()).status.name;
     if (workflowStatus === 'RUNNING') {
-      upcoming = await h.query<PlannedNotice[], [{ limit?: number }]>('upcoming', { limit: 20 });
-      nextWakeAt = (await h.query<LifecycleState>('state')).nextWakeAt;
+      upcoming = await h.query<PlannedNotice[], [{ limit?: number }]>(LIFECYCLE_QUERY.upcoming, { limit: 20 });
+      nextWakeAt = (await h.query<LifecycleState>(LIFECYCLE_QUERY.state)).nextWakeAt;
     }
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;

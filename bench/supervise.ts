@@ -33,8 +33,9 @@ import { createOutboxNotificationPort } from '../infra/outbox';
 import { readDirectoryFile } from '../app/units-file';
 import { workflowsPath } from '../worker/temporal-main';
 import { createTestDatabase } from '../test/helpers/db';
-import type { LifecycleState } from '../workflows/types';
+import type { LifecycleState } from '../contracts/workflows';
 import { freePort } from '../test/helpers/services';
+import { simulated } from '../test/helpers/simulated-time';
 
 const SLUG = 'nanchang-quality-city-2024';
 const PLAN_FILE = path.resolve(projectRoot(), '..', 'shared', 'plans', 'nanchang-quality-city-2024.txt');
@@ -115,9 +116,9 @@ async function main(): Promise<void> {
     const clock = { startAtMs: momentMs - lead * 1000, speed: 1, realOriginMs: originMs };
     const momentReal = originMs + lead * 1000;
     const ts = performance.now();
-    const started = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: SLUG, zone: cfg.timezone, policy, holidayOverride: override, clock, assignedAt: ASSIGNED_AT });
+    const started = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: SLUG, zone: cfg.timezone, policy, holidayOverride: override, ...simulated(clock), assignedAt: ASSIGNED_AT });
     const startSecs = (performance.now() - ts) / 1000;
-    const again = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: SLUG, zone: cfg.timezone, policy, holidayOverride: override, clock, assignedAt: ASSIGNED_AT });
+    const again = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: SLUG, zone: cfg.timezone, policy, holidayOverride: override, ...simulated(clock), assignedAt: ASSIGNED_AT });
     rows.push(['supervise start', `${started.started.length} lifecycles + catch-up (${started.catchUp.status}, ${started.catchUp.notices} notices) in ${startSecs.toFixed(1)} s`]);
     rows.push(['supervise start again', `${again.started.length} started, ${again.alreadyRunning.length} already running, catch-up ${again.catchUp.status}`]);
     if (Date.now() > momentReal) throw new Error(`starting took longer than --lead ${lead} s; raise it`);

@@ -10,7 +10,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { LifecycleInputType } from '../domain/lifecycle';
 import type { HolidayOverride } from '../domain/calendar';
 import type { Policy } from '../domain/policy';
-import type { InputResult } from '../workflows/types';
+import type { InputResult } from '../contracts/workflows';
 import type { Logger } from '../contracts/logger';
 import type { LinkService } from '../contracts/links';
 import type { NotificationPort } from '../activities/ports';

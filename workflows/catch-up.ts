@@ -9,7 +9,7 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import { NON_RETRYABLE_ERROR_TYPES } from '../contracts/errors';
-import type { CatchUpInput, CatchUpResult, LifecycleActivities } from './types';
+import type { CatchUpInput, CatchUpResult, LifecycleActivities } from '../contracts/workflows';
 
 const delivery = proxyActivities<LifecycleActivities>({
   startToCloseTimeout: '2m',

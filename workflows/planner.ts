@@ -13,6 +13,7 @@ import {
   cycleAt,
   cycleEndOf as policyCycleEndOf,
   cycleOf as policyCycleOf,
+  isPolicy,
   planAssignmentNotices,
   policyCalendar,
   reportPeriods,
@@ -20,7 +21,7 @@ import {
   type PlanAssignment,
   type Policy,
 } from '../domain/policy';
-import type { AssignmentSchedule, TaskRef } from './types';
+import type { AssignmentSchedule, TaskRef } from '../contracts/workflows';
 
 const DAY_MS = 86_400_000;
 /** How far ahead a calendar policy (workdays, months) is planned: past every quarter and yearly cycle. */
@@ -88,8 +89,14 @@ export interface Planner {
   periodOpening(kind: TaskRef['kind'], period: string, assignedAtMs: number): PeriodOpening | null;
 }
 
-/** Whether a policy counts any span in seconds (a compressed test or simulation policy). */
-function compressed(policy: Policy): boolean {
+/**
+ * Whether a policy counts any span in seconds (a compressed policy: the tests' secondsPolicy,
+ * domain/policy/testing.ts, or a simulation's), which is planned SECONDS_HORIZON_MS ahead instead of
+ * CALENDAR_HORIZON_MS. Policies carry no field that says so, and the ones frozen into running
+ * workflows and saved histories never will; so it is read from the content, and with this exact
+ * test, kept as it always was so every recorded run plans the same horizon on replay.
+ */
+function countsSpansInSeconds(policy: Policy): boolean {
   return JSON.stringify(policy).includes('"seconds"');
 }
 
@@ -99,12 +106,6 @@ const BEFORE_KINDS = new Set(['deadline_reminder', 'report_reminder']);
 /** Identity of a notice within a task: (kind, unit, nominal moment), the parts of its key. */
 export function noticeIdentity(n: PlannedNotice): string {
   return `${n.kind}|${n.unit}|${n.nominalAt}`;
-}
-
-/** Whether `p` looks like a policy (config/policy.json validated it; this only tells a policy from `{}`). */
-export function isPolicy(p: unknown): p is Policy {
-  const x = p as Partial<Policy> | null;
-  return typeof x === 'object' && x !== null && typeof x.calendar === 'object' && typeof x.kinds === 'object';
 }
 
 /** The first day of a calendar period label (2026Q3, 2026Y), as a local date and as the unit reads it; null for other labels. */
@@ -154,7 +155,7 @@ function lifecycleOnlyPlanner(zone: string): Planner {
 export function createPlanner(policy: unknown, override: HolidayOverride | null | undefined, zone = 'Asia/Shanghai'): Planner {
   if (!isPolicy(policy)) return lifecycleOnlyPlanner(zone);
   const calendar = policyCalendar(policy, override ?? null);
-  const horizonMs = compressed(policy) ? SECONDS_HORIZON_MS : CALENDAR_HORIZON_MS;
+  const horizonMs = countsSpansInSeconds(policy) ? SECONDS_HORIZON_MS : CALENDAR_HORIZON_MS;
   return {
     policy,
     horizonMs,

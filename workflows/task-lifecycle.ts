@@ -12,11 +12,14 @@
  *   by an activity before the workflow's own state changes;
  * - Continues-As-New at each yearly cycle of a standing task and whenever the history grows large.
  *
+ * This file is the Temporal wiring: the activity proxies, the query and update definitions, the
+ * handlers (thin: each calls one method of the run's LifecycleMachine, workflows/lifecycle-machine.ts,
+ * which holds the state and its transitions) and the main loop.
+ *
  * Deterministic: time is workflow time (`Date.now()` here is replay-safe), activities are proxied
  * as types, and no Node API is used.
  */
 import {
-  ApplicationFailure,
   condition,
   continueAsNew,
   defineQuery,
@@ -27,12 +30,18 @@ import {
   workflowInfo,
   allHandlersFinished,
 } from '@temporalio/workflow';
-import type { AuditAction } from '../domain/audit-actions';
-import { checkPeriodOpen, decide, isClosed, isOverdue, type AssignmentView, type LifecycleInput, type LifecycleInputType } from '../domain/lifecycle';
-import { noticeKey, type PlannedNotice } from '../domain/notices';
-import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../contracts/errors';
-import { createPlanner, noticeIdentity, type TaskNotice } from './planner';
-import type { AssignmentSchedule, DeliveredNotice, InputArgs, InputResult, LifecycleActivities, LifecycleState, NoticeOrder, TaskLifecycleInput } from './types';
+import type { LifecycleInputType } from '../domain/lifecycle';
+import type { PlannedNotice } from '../domain/notices';
+import { NON_RETRYABLE_ERROR_TYPES } from '../contracts/errors';
+import { LifecycleMachine } from './lifecycle-machine';
+import {
+  LIFECYCLE_QUERY,
+  type InputArgs,
+  type InputResult,
+  type LifecycleActivities,
+  type LifecycleState,
+  type TaskLifecycleInput,
+} from '../contracts/workflows';
 
 // One proxy per retry policy (docs/engineering.md habit 2). Database writes retry with backoff for a
 // long time (PostgreSQL restarting must not lose a transition); refusals never retry.
@@ -47,9 +56,9 @@ const delivery = proxyActivities<LifecycleActivities>({
 });
 
 /** Query: the task's state now. */
-export const stateQuery = defineQuery<LifecycleState>('state');
+export const stateQuery = defineQuery<LifecycleState>(LIFECYCLE_QUERY.state);
 /** Query: the notices still to come, in order (default the next 50). */
-export const upcomingQuery = defineQuery<PlannedNotice[], [{ limit?: number }?]>('upcoming');
+export const upcomingQuery = defineQuery<PlannedNotice[], [{ limit?: number }?]>(LIFECYCLE_QUERY.upcoming);
 
 export const acknowledgeUpdate = defineUpdate<InputResult, [InputArgs<'acknowledge'>]>('acknowledge');
 export const submitReportUpdate = defineUpdate<InputResult, [InputArgs<'submitReport'>]>('submitReport');
@@ -76,249 +85,43 @@ export const inputUpdates = {
   cancel: cancelUpdate,
 } as const;
 
-/**
- * A notice whose moment passed more than this much workflow time ago was missed (the workers or the
- * server were down across it) and is settled by the policy instead of sent as planned. Timers fire
- * within milliseconds of their moment, so a minute separates "just came" from "missed" safely.
- */
-const MISSED_AFTER_MS = 60_000;
 /** History length after which a run hands over to a fresh one (well under Temporal's 50k limit). */
 const HISTORY_LIMIT = 8_000;
-/** Notices per delivery activity: keeps each activity's payload and duration bounded in a storm. */
-const DELIVERY_CHUNK = 100;
-
-function refusal(reason: string, code: string): ApplicationFailure {
-  return ApplicationFailure.create({ message: reason, type: ErrorType.InputRefused, nonRetryable: true, details: [{ code }] });
-}
 
 export async function taskLifecycle(input: TaskLifecycleInput): Promise<{ closed: boolean; runs: number }> {
-  const { task, policy } = input;
-  // Business time: workflow time, or a compressed simulation of it (tests, bench). Workflow time is
-  // replay-safe, so this is too.
-  const clock = input.clock ? { ...input.clock, realOriginMs: input.clock.realOriginMs ?? Date.now() } : null;
-  const bizNow = (): number => (clock ? clock.startAtMs + (Date.now() - clock.realOriginMs) * clock.speed : Date.now());
-  const realDelay = (bizMs: number): number => (clock ? bizMs / clock.speed : bizMs);
-  const run = input.run ?? 0;
-  // The calendar is built once per run from the frozen policy and the override carried in the input.
-  const planner = createPlanner(policy, input.holidayOverride, task.zone);
-  const assignments: AssignmentView[] = input.assignments.map((a) => ({ ...a }));
-  let handledThroughMs = input.handledThroughMs ?? bizNow();
-  let handledKeys = new Set(input.handledKeys ?? []);
-  const assignedAt = input.assignedAt ?? new Date(handledThroughMs).toISOString();
-  const schedule: Record<string, AssignmentSchedule> = { ...(input.schedule ?? {}) };
-  const cycle = input.cycle !== undefined ? input.cycle : planner.cycleOf(task.kind, bizNow());
-  const missedAfter = (clock?.missedAfterMs ?? MISSED_AFTER_MS) * (clock?.speed ?? 1);
-  let replan = false;
-  let busy = false;
-  let nextWakeMs: number | null = null;
-  let seq = 0;
+  const m = new LifecycleMachine(input, { writes, delivery });
 
-  const plan = (): TaskNotice[] => planner.planNotices({ task, assignments, schedule, defaultAssignedAt: assignedAt, fromMs: handledThroughMs });
-
-  setHandler(stateQuery, () => ({
-    task,
-    cycle,
-    run,
-    assignments,
-    nextWakeAt: nextWakeMs === null ? null : new Date(nextWakeMs).toISOString(),
-    handledThrough: new Date(handledThroughMs).toISOString(),
-  }));
-  setHandler(upcomingQuery, (opts) =>
-    plan()
-      .filter(({ n }) => !isHandled(n))
-      .map(({ n }) => n)
-      .slice(0, opts?.limit ?? 50),
-  );
-
-  function orderFor(a: AssignmentView | null, n: PlannedNotice): NoticeOrder {
-    const scope = a ? null : `${task.planSlug}-task-${task.number}`;
-    return { key: noticeKey(a?.assignmentId ?? scope!, n.kind, Date.parse(n.nominalAt)), assignmentId: a?.assignmentId ?? null, scope, notice: n };
-  }
-  function isHandled(n: PlannedNotice): boolean {
-    const at = Date.parse(n.at);
-    return at < handledThroughMs || (at === handledThroughMs && handledKeys.has(noticeIdentity(n)));
-  }
-
-  function find(unit: string): AssignmentView | undefined {
-    return assignments.find((a) => (a.unit === unit || a.unitId === unit) && a.state !== 'CANCELLED') ?? assignments.find((a) => a.unit === unit || a.unitId === unit);
-  }
-
-  function check<T extends LifecycleInputType>(type: T, args: InputArgs<T>): { a: AssignmentView; input: LifecycleInput; next: AssignmentView; action: AuditAction } {
-    const a = find(args.unit);
-    if (!a) throw refusal(`任务(${task.number})没有「${args.unit}」的责任分工`, 'UNKNOWN_UNIT');
-    const { unit: _unit, actor: _actor, ...fields } = args;
-    const li = { type, ...fields } as LifecycleInput;
-    if (li.type === 'reassign' && assignments.some((x) => x.unit === li.toUnit && x.state !== 'CANCELLED')) {
-      throw refusal(`${li.toUnit}已承担任务(${task.number})，不能改派给它`, 'DUPLICATE');
-    }
-    const d = decide(a, task.kind, li, bizNow(), task.zone);
-    if (!d.ok) throw refusal(d.reason, d.code);
-    return { a, input: li, next: d.next, action: d.action };
-  }
-
-  async function exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    // Inputs and deliveries both await activities; one at a time keeps each decision on fresh state
-    // (the safe-message-handlers pattern).
-    await condition(() => !busy);
-    busy = true;
-    try {
-      return await fn();
-    } finally {
-      busy = false;
-    }
-  }
-
-  async function applyInput<T extends LifecycleInputType>(type: T, args: InputArgs<T>): Promise<InputResult> {
-    return exclusive(async () => {
-      // Validated when accepted; decided again now, since an earlier input may have changed the state.
-      const c = check(type, args);
-      const at = new Date(bizNow()).toISOString();
-      const r = await writes.recordTransition({
-        task,
-        transitionId: `${workflowInfo().runId}/${seq++}`,
-        actor: args.actor ?? 'system',
-        action: c.action,
-        input: c.input,
-        before: c.a,
-        after: c.next,
-        at,
-      });
-      Object.assign(c.a, c.next);
-      if (r.created) {
-        assignments.push(r.created);
-        // the new unit's notices (assignment notice, acknowledgement chase, reports) count from now
-        schedule[r.created.assignmentId] = { assignedAt: at };
-      }
-      if (isClosed(c.next.state)) await writes.cancelPendingNotices({ assignmentId: c.a.assignmentId });
-      // An approved extension re-times the deadline: what was pending about the old one is void.
-      if (c.action === 'extension.approved') await writes.cancelPendingNotices({ assignmentId: c.a.assignmentId, kinds: ['deadline_reminder', 'supervision'] });
-      if (['completion.approved', 'completion.rejected', 'extension.approved', 'extension.rejected'].includes(c.action) && patched('decision-notice')) {
-        // Tell the unit what the Office decided, at the next office-hours opening.
-        const n: PlannedNotice = {
-          kind: 'decision',
-          at: planner.nextOpening(bizNow()),
-          nominalAt: at,
-          task: task.number,
-          unit: c.a.unit,
-          to: ['liaison', 'leader'],
-          slip: null,
-          ...(c.next.dueAt ? { dueAt: c.next.dueAt } : {}),
-        };
-        const reason = 'reason' in c.input ? (c.input.reason ?? null) : null;
-        await delivery.deliverNotices({ task, orders: [{ ...orderFor(c.a, n), extra: { decision: c.action, reason } }] });
-      }
-      replan = true;
-      return { task: task.number, unit: c.a.unit, action: c.action, state: c.a.state, dueAt: c.a.dueAt, ...(r.created ? { newAssignmentId: r.created.assignmentId } : {}) };
-    });
-  }
-
-  /**
-   * A report for a period that has not started yet is refused (domain/lifecycle checkPeriodOpen):
-   * it would mark the period reported and silence its reminders in advance. Validator only: a
-   * validator writes no history (and is not run on replay), so lifecycles whose histories hold
-   * such a report accepted before this rule still replay; the handler decides as it always did.
-   */
-  function checkReportPeriod(args: InputArgs<'submitReport'>): void {
-    const a = find(args.unit)!;
-    const assignedAtMs = Date.parse(schedule[a.assignmentId]?.assignedAt ?? assignedAt);
-    const r = checkPeriodOpen(args.period, planner.periodOpening(task.kind, args.period, assignedAtMs), bizNow());
-    if (!r.ok) throw refusal(r.reason, r.code);
-  }
-
+  setHandler(stateQuery, () => m.state());
+  setHandler(upcomingQuery, (opts) => m.upcoming(opts?.limit));
   for (const type of Object.keys(inputUpdates) as LifecycleInputType[]) {
-    setHandler(inputUpdates[type] as ReturnType<typeof defineUpdate<InputResult, [InputArgs<typeof type>]>>, (args: InputArgs<typeof type>) => applyInput(type, args), {
-      validator: (args: InputArgs<typeof type>) => {
-        check(type, args);
-        if (type === 'submitReport') checkReportPeriod(args as InputArgs<'submitReport'>);
-      },
+    type Update = ReturnType<typeof defineUpdate<InputResult, [InputArgs<typeof type>]>>;
+    setHandler(inputUpdates[type] as Update, (args: InputArgs<typeof type>) => m.apply(type, args), {
+      validator: (args: InputArgs<typeof type>) => m.validate(type, args),
     });
-  }
-
-  async function markOverdue(now: number): Promise<void> {
-    for (const a of assignments) {
-      const over = isOverdue(a, now);
-      if (over === a.overdue) continue;
-      const next = { ...a, overdue: over };
-      await writes.recordTransition({
-        task,
-        transitionId: `${workflowInfo().runId}/${seq++}`,
-        actor: 'system',
-        action: over ? 'assignment.overdue' : 'assignment.back_on_time',
-        input: { type: 'overdue' },
-        before: a,
-        after: next,
-        at: new Date(now).toISOString(),
-      });
-      a.overdue = over;
-    }
-  }
-
-  async function deliverDue(now: number): Promise<DeliveredNotice[]> {
-    const due = plan().filter(({ n }) => Date.parse(n.at) <= now && !isHandled(n));
-    // What just came goes as planned; what was missed while the workers were down is settled by the
-    // policy (stale reminders dropped, a repeated series collapsed to its latest, marked late).
-    const fresh = planner.dueNow(due, now, missedAfter);
-    const out: DeliveredNotice[] = [];
-    for (let i = 0; i < fresh.length; i += DELIVERY_CHUNK) {
-      const orders = fresh.slice(i, i + DELIVERY_CHUNK).map(({ a, n }) => orderFor(a, n));
-      out.push(...(await delivery.deliverNotices({ task, orders })));
-    }
-    const keys = new Set<string>();
-    for (const { n } of due) if (Date.parse(n.at) === now) keys.add(noticeIdentity(n));
-    handledThroughMs = now;
-    handledKeys = keys;
-    return out;
   }
 
   for (;;) {
-    await exclusive(async () => {
-      const now = bizNow();
-      await markOverdue(now);
-      await deliverDue(now);
-    });
+    await m.pass();
 
-    if (assignments.every((a) => isClosed(a.state))) {
+    if (m.allClosed()) {
       await condition(allHandlersFinished);
-      return { closed: true, runs: run + 1 };
+      return { closed: true, runs: m.run + 1 };
     }
 
-    const now = bizNow();
-    const nextCycle = cycle !== null && planner.cycleOf(task.kind, now) !== cycle;
-    if (nextCycle || workflowInfo().historyLength > HISTORY_LIMIT || workflowInfo().continueAsNewSuggested) {
+    const now = m.now();
+    if (m.cycleChanged(now) || workflowInfo().historyLength > HISTORY_LIMIT || workflowInfo().continueAsNewSuggested) {
       // Let in-flight inputs finish so none is lost across the hand-over.
-      await condition(() => allHandlersFinished() && !busy);
-      const carried: AssignmentView[] = assignments
-        .filter((a) => a.state !== 'CANCELLED' || a.cancelledAt === null || Date.parse(a.cancelledAt) > now - 400 * 86_400_000)
-        .map((a) => ({ ...a, reportedPeriods: a.reportedPeriods.slice(-8) }));
-      return continueAsNew<typeof taskLifecycle>({
-        ...input,
-        assignments: carried,
-        handledThroughMs,
-        handledKeys: [...handledKeys],
-        schedule,
-        assignedAt,
-        cycle: planner.cycleOf(task.kind, now),
-        ...(clock ? { clock } : {}),
-        run: run + 1,
-      });
+      await condition(() => allHandlersFinished() && m.idle());
+      return continueAsNew<typeof taskLifecycle>(m.nextRunInput(now));
     }
 
     // What came due while that pass ran (a long delivery, a worker's first replay after a restart)
     // goes now: waiting for the next planned moment would hold it until then and count it missed.
-    const dueMeanwhile = plan().some(({ n }) => !isHandled(n) && Date.parse(n.at) <= now) || assignments.some((a) => isOverdue(a, now) !== a.overdue);
-    if (dueMeanwhile && patched('due-during-pass')) continue;
+    if (m.dueMeanwhile(now) && patched('due-during-pass')) continue;
 
-    const upcoming = plan().find(({ n }) => !isHandled(n) && Date.parse(n.at) > now);
-    const dueCrossing = assignments
-      .filter((a) => !isClosed(a.state) && !a.overdue && a.dueAt !== null && Date.parse(a.dueAt) > now)
-      .map((a) => Date.parse(a.dueAt!) + 1);
-    const cycleEnd = planner.cycleEndOf(task.kind, now);
-    // Planning looks `horizonMs` ahead; with nothing planned before it, wake there and look further.
-    const candidates = [upcoming ? Date.parse(upcoming.n.at) : now + planner.horizonMs, ...dueCrossing, ...(cycleEnd !== null ? [cycleEnd] : [])].filter(Number.isFinite);
-    nextWakeMs = candidates.length ? Math.min(...candidates) : null;
-    replan = false;
-    if (nextWakeMs === null) await condition(() => replan);
-    else await condition(() => replan, Math.max(1, Math.ceil(realDelay(nextWakeMs - now))));
+    // Sleep until the next planned moment; an accepted input wakes the loop to plan again.
+    const wait = m.armWake(now);
+    if (wait === null) await condition(() => m.replanRequested());
+    else await condition(() => m.replanRequested(), wait);
   }
-
 }

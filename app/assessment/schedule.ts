@@ -16,7 +16,7 @@ import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, t
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { AssessmentConfig } from '../../config/assessment';
-import { ANNUAL_ASSESSMENT_WORKFLOW, type AnnualAssessmentInput } from '../../workflows/assessment';
+import { ANNUAL_ASSESSMENT_WORKFLOW, type AnnualAssessmentInput } from '../../contracts/assessment';
 import { ErrorCodes, DubangError } from '../../contracts/errors';
 
 /** The schedule's id (one per Temporal namespace). */

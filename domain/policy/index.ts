@@ -25,8 +25,10 @@
  * - Periods and cycles: `reportPeriods(kindPolicy, cal, fromMs, toMs)` (2026Q3 due the end of the
  *   10th day after the quarter), `cycleAt(cyclePolicy, cal, atMs)` / `cycleOf` / `cycleEndOf`
  *   (standing tasks: local years, or fixed seconds), `cycleSummary(...)` (2026Y due 10 Dec).
- * - `secondsPolicy(opts?)`: the same policy compressed into seconds (no office hours, every day a
- *   workday) for workflow tests that run in real time.
+ * - `isPolicy(p)`: tells a policy from the `{}` of runs without one.
+ *
+ * Test-only: `secondsPolicy(opts?)` (the same policy compressed into seconds) lives in ./testing.ts,
+ * which only test/ and bench/ may import (eslint.config.mjs); it is not exported from here.
  */
 import { createCalendar, type BusinessCalendar, type HolidayOverride, type Instant } from '../calendar';
 import { toMs } from '../calendar';
@@ -37,6 +39,12 @@ import type { Policy } from './types';
 export * from './types';
 export * from './periods';
 export * from './plan';
+
+/** Whether `p` looks like a policy (config/policy.json validated it; this only tells a policy from `{}`). */
+export function isPolicy(p: unknown): p is Policy {
+  const x = p as Partial<Policy> | null;
+  return typeof x === 'object' && x !== null && typeof x.calendar === 'object' && typeof x.kinds === 'object';
+}
 
 /** The business calendar a policy runs under. `override` is config/holidays-override.json, parsed. */
 export function policyCalendar(policy: Pick<Policy, 'calendar'>, override?: HolidayOverride | null): BusinessCalendar {
@@ -53,89 +61,4 @@ export function cycleOf(policy: Policy, calendar: BusinessCalendar, at: Instant,
 export function cycleEndOf(policy: Policy, calendar: BusinessCalendar, at: Instant, kind: TaskKind = 'standing'): number | null {
   const c = policy.kinds[kind].cycle;
   return c ? cycleAt(c, calendar, toMs(at)).endMs : null;
-}
-
-/** Options of the compressed policy; every number is seconds. */
-export interface SecondsPolicyOptions {
-  /** acknowledgement reminder and escalation, after the assignment notice (default 4, 8) */
-  ack?: [number, number];
-  /** length of a reporting period (default 20) and how long after its end the report is due (default 5) */
-  reportEvery?: number;
-  reportDueAfter?: number;
-  /** report reminder before due (default 2); 催办 levels after due (default 1, 3, 5) */
-  reportReminder?: number;
-  reportChase?: [number, number, number];
-  /** deadline reminders before due (default 6, 3), blue slip before due (default 3) */
-  deadlineReminders?: number[];
-  stalled?: number | null;
-  /** 督办 repeats while overdue (default 4), leadership step after due (default 10), its repeats (default 10) */
-  overdueEvery?: number;
-  leadershipAfter?: number;
-  leadershipEvery?: number;
-  /** standing-task cycle length (default 60) and the annual summary before its end (default 10) */
-  cycle?: number;
-  summaryBeforeEnd?: number;
-  /** Office review reminders (default 5, repeat 5) */
-  review?: number;
-  /** quiet time after a catch-up (default 5) */
-  quiet?: number;
-}
-
-/**
- * A policy whose every span is seconds, with no office hours and every day a workday: the same
- * engine, run in real time by the workflow integration tests.
- */
-export function secondsPolicy(o: SecondsPolicyOptions = {}, zone = 'Asia/Shanghai'): Policy {
-  const s = (seconds: number) => ({ seconds });
-  const [ack1, ack2] = o.ack ?? [4, 8];
-  const chase = o.reportChase ?? [1, 3, 5];
-  const review = { within: s(o.review ?? 5), repeat: s(o.review ?? 5), to: ['office' as const] };
-  const reports = {
-    period: { every: s(o.reportEvery ?? 20) },
-    dueAfterEnd: s(o.reportDueAfter ?? 5),
-    reminders: [{ before: s(o.reportReminder ?? 2), to: ['liaison' as const] }],
-    chase: [
-      { after: s(chase[0]), to: ['liaison' as const] },
-      { after: s(chase[1]), to: ['leader' as const] },
-      { after: s(chase[2]), to: ['office' as const] },
-    ],
-  };
-  const acknowledgement = {
-    steps: [
-      { after: s(ack1), to: ['liaison' as const] },
-      { after: s(ack2), to: ['leader' as const] },
-    ],
-  };
-  const stalled = o.stalled === undefined ? 3 : o.stalled;
-  return {
-    version: 1,
-    calendar: { zone, officeHours: null, workdaysOnly: false },
-    notifyRoles: ['LEAD', 'CO'],
-    catchUp: { unitTo: ['liaison', 'leader'], summaryTo: ['office'], quietFor: s(o.quiet ?? 5) },
-    kinds: {
-      deadline: {
-        assignment: { to: ['liaison', 'leader'] },
-        acknowledgement,
-        reports,
-        deadline: {
-          reminders: (o.deadlineReminders ?? [6, 3]).map((b) => ({ before: s(b), to: ['liaison', 'leader'] })),
-          stalled: stalled === null ? null : { before: s(stalled), to: ['liaison', 'leader'], slip: 'BLUE' },
-          overdue: { to: ['office', 'leader'], slip: 'ORANGE', every: s(o.overdueEvery ?? 4) },
-          leadership: { after: s(o.leadershipAfter ?? 10), to: ['office', 'leader', 'leadership'], slip: 'ORANGE', every: s(o.leadershipEvery ?? 10), repeatSlip: 'RED' },
-        },
-        cycle: null,
-        completionReview: review,
-        extensionReview: review,
-      },
-      standing: {
-        assignment: { to: ['liaison', 'leader'] },
-        acknowledgement,
-        reports,
-        deadline: null,
-        cycle: { length: s(o.cycle ?? 60), summary: { beforeEnd: s(o.summaryBeforeEnd ?? 10) } },
-        completionReview: null,
-        extensionReview: null,
-      },
-    },
-  };
 }

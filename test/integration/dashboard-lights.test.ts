@@ -12,7 +12,8 @@
 import { loadConfig } from '../../config';
 import { readHolidayOverride } from '../../config/policy-schema';
 import type { AssignmentState, TaskKind } from '../../domain/model';
-import { overdueItems, secondsPolicy } from '../../domain/policy';
+import { overdueItems } from '../../domain/policy';
+import { secondsPolicy } from '../../domain/policy/testing';
 import { lightParams, lightPolicy, type Light, type LightPolicy } from '../../app/dashboard/lights';
 import * as q from '../../app/dashboard/queries';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';

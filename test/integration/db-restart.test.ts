@@ -30,7 +30,7 @@ import { createNoticeQueue, type NoticeJobData } from '../../infra/queue/notice-
 import { createQueueNotificationPort } from '../../infra/queue/notification-port';
 import { createLifecycleActivities } from '../../activities/lifecycle';
 import { noticeKey } from '../../domain/notices';
-import type { NoticeOrder, TaskRef } from '../../workflows/types';
+import type { NoticeOrder, TaskRef } from '../../contracts/workflows';
 import { startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres';
 import { countByNotice, eventually, seed, submission, uniquePrefix } from './notify-support/fixture';
 import { kill9, logged, startProcessor, type Child } from './notify-support/children';

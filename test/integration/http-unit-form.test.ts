@@ -4,7 +4,7 @@
  * attacks of docs/reliability.md rows 16–17 — forged, expired, revoked, cross-assignment links and
  * hostile input get 401/403/413/422, change nothing, and are logged.
  */
-import { secondsPolicy } from '../../domain/policy';
+import { secondsPolicy } from '../../domain/policy/testing';
 import { createLinkService } from '../../infra/links';
 import { pageText } from './http-support/real-plan';
 import { startHarness, submitForm, SECRET, PUBLIC_URL, signIn, OFFICE, tokenOf, type Harness, type Request } from './http-support/harness';

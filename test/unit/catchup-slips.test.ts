@@ -9,7 +9,8 @@ import { interpretDeadline } from '../../domain/deadline';
 import { renderNotice, type NoticeMessageInput } from '../../domain/messages';
 import { slipNumbersText } from '../../domain/messages/templates';
 import { parsePlanText } from '../../domain/plan/parse';
-import { catchUpSlipColours, planAssignmentNotices, planCatchUp, policyCalendar, previewPlan, secondsPolicy, type PlanAssignment, type PlanTask, type Policy } from '../../domain/policy';
+import { catchUpSlipColours, planAssignmentNotices, planCatchUp, policyCalendar, previewPlan, type PlanAssignment, type PlanTask, type Policy } from '../../domain/policy';
+import { secondsPolicy } from '../../domain/policy/testing';
 import { REAL_PLAN } from '../helpers/paths';
 
 const config = loadConfig({});

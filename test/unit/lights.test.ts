@@ -8,7 +8,8 @@
 import { loadConfig } from '../../config';
 import { readHolidayOverride } from '../../config/policy-schema';
 import type { TaskKind } from '../../domain/model';
-import { overdueItems, planAssignmentNotices, secondsPolicy } from '../../domain/policy';
+import { overdueItems, planAssignmentNotices } from '../../domain/policy';
+import { secondsPolicy } from '../../domain/policy/testing';
 import { lightParams, lightPolicy, type LightPolicy, type ReportRule } from '../../app/dashboard/lights';
 import { rng, withDueAfterEnd } from '../helpers/lights';
 

@@ -9,7 +9,8 @@ import { loadConfig } from '../../config';
 import { readHolidayOverride } from '../../config/policy-schema';
 import { decide, initialView } from '../../domain/lifecycle';
 import type { TaskKind } from '../../domain/model';
-import { overdueItems, secondsPolicy, type Policy } from '../../domain/policy';
+import { overdueItems, type Policy } from '../../domain/policy';
+import { secondsPolicy } from '../../domain/policy/testing';
 import { lightPolicy, type LightPolicy } from '../../app/dashboard/lights';
 import { MAX_PAST_CHOICES, parseReport, periodChoices } from '../../web/unit-input';
 

@@ -14,12 +14,12 @@ import {
   policyCalendar,
   previewPlan,
   reportPeriods,
-  secondsPolicy,
   settleMissed,
   type PlanAssignment,
   type PlanTask,
   type Policy,
 } from '../../domain/policy';
+import { secondsPolicy } from '../../domain/policy/testing';
 import { REAL_PLAN } from '../helpers/paths';
 
 const config = loadConfig({});

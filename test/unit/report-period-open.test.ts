@@ -9,7 +9,8 @@
 import { loadConfig } from '../../config';
 import { readHolidayOverride } from '../../config/policy-schema';
 import { checkPeriodOpen } from '../../domain/lifecycle';
-import { secondsPolicy, type Policy } from '../../domain/policy';
+import type { Policy } from '../../domain/policy';
+import { secondsPolicy } from '../../domain/policy/testing';
 import { createPlanner } from '../../workflows/planner';
 import { lightPolicy } from '../../app/dashboard/lights';
 import { periodChoices } from '../../web/unit-input';

@@ -22,7 +22,7 @@ import { currentDirectory, importPlan, loadPlan } from '../../app/plan-import';
 import { officialWorkdays, runAssessment } from '../../app/assessment/run';
 import { describeAssessmentSchedule, ensureAssessmentSchedule, triggerAssessmentSchedule } from '../../app/assessment/schedule';
 import { createAssessmentActivities } from '../../activities/assessment';
-import type { AnnualAssessmentInput, AnnualAssessmentSummary } from '../../workflows/assessment';
+import type { AnnualAssessmentInput, AnnualAssessmentSummary } from '../../contracts/assessment';
 import { readDirectoryFile } from '../../app/units-file';
 import { silentLogger } from '../../infra/logger';
 import { startMailSink, type MailSink } from '../../devtools/mail/sink';

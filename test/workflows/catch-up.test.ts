@@ -39,14 +39,16 @@ import { createLinkService } from '../../infra/links';
 import { createMailer } from '../../infra/mail/mailer';
 import { startMailSink } from '../../devtools/mail/sink';
 import { assignmentPage } from '../../web/views/dashboard';
-import { secondsPolicy, type Policy } from '../../domain/policy';
+import type { Policy } from '../../domain/policy';
+import { secondsPolicy } from '../../domain/policy/testing';
 import { readDirectoryFile } from '../../app/units-file';
 import { silentLogger } from '../../infra/logger';
 import { createOutboxNotificationPort } from '../../infra/outbox';
-import type { CatchUpInput, CatchUpResult } from '../../workflows/types';
+import type { CatchUpInput, CatchUpResult } from '../../contracts/workflows';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { REAL_PLAN } from '../helpers/paths';
 import { startTestWorker, temporalServer, workflowBundle, type TemporalServer, type TestWorker } from './temporal-env';
+import { simulated } from '../helpers/simulated-time';
 
 const ZONE = 'Asia/Shanghai';
 const REAL = 'nanchang-quality-city-2024';
@@ -133,7 +135,7 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
 
   it('issues one slip per overdue assignment, numbered consecutively, even though its activity failed once after committing', async () => {
     failOnceAfterCommit.add(REAL);
-    const r = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: REAL, zone: ZONE, policy, holidayOverride, tasks: [], clock: { startAtMs: REAL_START, speed: 1 } });
+    const r = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: REAL, zone: ZONE, policy, holidayOverride, tasks: [], ...simulated({ startAtMs: REAL_START, speed: 1 }) });
     // what `supervise start` reports (as planned: the workflow issues them right after)
     const red = expected.filter((e) => e.due.startsWith('2024-12-31')).length;
     expect(r.catchUp).toMatchObject({ status: 'started', units: new Set(expected.map((e) => e.ref.split('|')[1])).size, tasks: 45, slips: expected.length, slipColours: { RED: red, ORANGE: expected.length - red, BLUE: 0 } });
@@ -268,7 +270,7 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
   it('issues nothing twice and takes no number when supervision starts again, the workflow runs again or two activities race', async () => {
     const before = await catchUpSlips(REAL);
     const noticesBefore = (await catchUpNotices(REAL)).map((n) => [n.key, n.p.slips]);
-    const again = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: REAL, zone: ZONE, policy, holidayOverride, tasks: [], clock: { startAtMs: REAL_START + 3_600_000, speed: 1 } });
+    const again = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: REAL, zone: ZONE, policy, holidayOverride, tasks: [], ...simulated({ startAtMs: REAL_START + 3_600_000, speed: 1 }) });
     expect(again.catchUp).toMatchObject({ status: 'already', slips: before.length });
     // the same catch-up (as recorded at the first start) run by a second workflow
     const scheduled = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: SCHEDULED_ACTION, planId: before[0]!.assignment.task.planId } });
@@ -335,7 +337,7 @@ describe('the task lifecycles after the catch-up', () => {
     const sp: Policy = { ...secondsPolicy({ overdueEvery: 4, leadershipAfter: 10, leadershipEvery: 10 }), catchUp: { ...secondsPolicy().catchUp, quietFor: null } };
     // supervision starts exactly at the third orange of the ladder
     const startAtMs = DUE_MS + 8001;
-    const r = await startSupervision({ db: p, client, taskQueue }, { planSlug: slug, zone: ZONE, policy: sp, clock: { startAtMs, speed: 1 } });
+    const r = await startSupervision({ db: p, client, taskQueue }, { planSlug: slug, zone: ZONE, policy: sp, ...simulated({ startAtMs, speed: 1 }) });
     expect(r.started).toHaveLength(1);
     await client.workflow.getHandle(catchUpWorkflowId(slug)).result();
     const mine = () => p.supervisionSlip.findMany({ where: { assignment: { taskId: task.id } }, include: { assignment: { include: { unit: true } } }, orderBy: [{ issuedAt: 'asc' }, { seq: 'asc' }] });

@@ -11,7 +11,7 @@
  *   latest, marked late), the other missed notices go once, late, and the series then continues on
  *   time; one 督办单 per notice that went out.
  *
- * Business time runs at real speed (policy in seconds, domain/policy secondsPolicy); the outbox
+ * Business time runs at real speed (policy in seconds, domain/policy/testing secondsPolicy); the outbox
  * (Notice rows) is what the mail pipeline would send.
  */
 import * as fs from 'node:fs';
@@ -24,13 +24,15 @@ import { lifecycleInputs, startSupervision, stopSupervision, taskWorkflowId } fr
 import { decide, type LifecycleInputType } from '../../domain/lifecycle';
 import { silentLogger } from '../../infra/logger';
 import { createOutboxNotificationPort } from '../../infra/outbox';
-import { secondsPolicy } from '../../domain/policy';
+import { secondsPolicy } from '../../domain/policy/testing';
 import { inputUpdates, stateQuery, upcomingQuery } from '../../workflows/task-lifecycle';
-import type { BusinessClock, InputArgs } from '../../workflows/types';
+import type { BusinessClock } from '../../contracts/testing';
+import type { InputArgs } from '../../contracts/workflows';
 import { forkTs, kill9, type Child } from '../integration/notify-support/children';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { DUE_MS, of, outboxOf, seedPlan, sleep, until } from './support/fixture';
 import { temporalServer, workflowBundle, type TemporalServer } from './temporal-env';
+import { simulated } from '../helpers/simulated-time';
 
 const ZONE = 'Asia/Shanghai';
 const taskQueue = `restart-test-${process.pid}-${Date.now()}`;
@@ -99,7 +101,7 @@ describe('a reassign followed by restarts', () => {
   /** Starts supervision of a one-task plan, reassigns 市工信局 → 市商务局 once the first notices are out. */
   async function reassigned(planSlug: string, kind: 'deadline' | 'standing', clock: BusinessClock, pol = policy) {
     await seed(planSlug, [{ number: 1, kind }]);
-    await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug, zone: ZONE, policy: pol, clock });
+    await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug, zone: ZONE, policy: pol, ...simulated(clock) });
     const h = client.workflow.getHandle(taskWorkflowId(planSlug, 1));
     await until('assignment notices', () => outbox(planSlug), (rows) => rows.filter((r) => r.kind === 'assignment').length === 2);
     const r = await send(h, 'reassign', { unit: '市工信局', toUnit: '市商务局', reason: '职能调整', actor: 'office:test' });
@@ -120,14 +122,14 @@ describe('a reassign followed by restarts', () => {
 
     if (whileRunning) {
       // `supervise start` again while the lifecycle runs: nothing starts
-      const again = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug, zone: ZONE, policy, clock: time.later() });
+      const again = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug, zone: ZONE, policy, ...simulated(time.later()) });
       expect(again.started).toEqual([]);
     }
     // stop, then start again (a worker move, an operator restarting supervision)
     await stopSupervision({ db: db.prisma, client }, { planSlug });
     await until('cancelled', async () => (await h.describe()).status.name, (s) => s === 'CANCELLED');
     const restartAt = time.now();
-    const restarted = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug, zone: ZONE, policy, clock: time.later() });
+    const restarted = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug, zone: ZONE, policy, ...simulated(time.later()) });
     expect(restarted.started).toEqual([taskWorkflowId(planSlug, 1)]);
     const next = client.workflow.getHandle(taskWorkflowId(planSlug, 1));
     // the new run has handled its first moment
@@ -201,7 +203,7 @@ describe('workers down while notices fall due (docs/reliability.md row 7)', () =
     const GRACE = 5000;
     const t0 = DUE_MS - 8000;
     const time = simulatedTime(t0, { missedAfterMs: GRACE });
-    await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug, zone: ZONE, policy, clock: time.first });
+    await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug, zone: ZONE, policy, ...simulated(time.first) });
     const h = client.workflow.getHandle(taskWorkflowId(planSlug, 1));
     // the co-unit acknowledges at once (no chase for it); the lead does not
     await send(h, 'acknowledge', { unit: '市工信局' });

@@ -1,6 +1,6 @@
 /**
  * The task lifecycle on a real Temporal dev server with a real PostgreSQL database, under the policy
- * engine compressed into seconds (domain/policy secondsPolicy): every input through its update,
+ * engine compressed into seconds (domain/policy/testing secondsPolicy): every input through its update,
  * every refusal (with its reason, changing nothing), the overdue flag, reminders and 催办 submitted
  * through the notification port at their moments, the 督办 ladder to red with one slip per step, an
  * extension asked before/after the deadline re-timing what was pending, completion rejected then
@@ -19,12 +19,15 @@ import { createOutboxNotificationPort } from '../../infra/outbox';
 import { catchUpWorkflowId, lifecycleInputs, startSupervision, stopSupervision, taskWorkflowId } from '../../app/supervise';
 import { applyTaskInput } from '../../app/tasks';
 import { inputUpdates, stateQuery, upcomingQuery } from '../../workflows/task-lifecycle';
-import type { BusinessClock, InputArgs, TaskLifecycleInput } from '../../workflows/types';
+import type { BusinessClock } from '../../contracts/testing';
+import type { InputArgs, TaskLifecycleInput } from '../../contracts/workflows';
 import type { LifecycleInputType } from '../../domain/lifecycle';
-import { secondsPolicy, type Policy } from '../../domain/policy';
+import type { Policy } from '../../domain/policy';
+import { secondsPolicy } from '../../domain/policy/testing';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { DUE, DUE_MS, seedPlan, sleep } from './support/fixture';
 import { startTestWorker, temporalServer, workflowBundle, type TemporalServer, type TestWorker } from './temporal-env';
+import { simulated } from '../helpers/simulated-time';
 
 const HISTORIES = path.join(__dirname, '..', 'fixtures', 'histories');
 const ZONE = 'Asia/Shanghai';
@@ -39,7 +42,7 @@ let client: Client;
 const seed = (planSlug: string, tasks: { number: number; kind: 'deadline' | 'standing' }[]) => seedPlan(db.prisma, planSlug, tasks);
 
 async function start(task: number, clock: BusinessClock, policy: Policy = secondsPolicy()): Promise<WorkflowHandle> {
-  const [input] = await lifecycleInputs(db.prisma, { planSlug: slug, zone: ZONE, policy, tasks: [task], clock });
+  const [input] = await lifecycleInputs(db.prisma, { planSlug: slug, zone: ZONE, policy, tasks: [task], ...simulated(clock) });
   return client.workflow.start('taskLifecycle', { taskQueue, workflowId: taskWorkflowId(slug, task), args: [input as TaskLifecycleInput] });
 }
 
@@ -345,7 +348,7 @@ describe('report periods', () => {
     // periods of 6 s from the assignment (P2 opens at +6 s); business time in November 2025 (2025Q4 running)
     const policy = secondsPolicy({ reportEvery: 6 });
     const t0 = Date.parse('2025-11-03T10:00:00+08:00');
-    const [input] = await lifecycleInputs(db.prisma, { planSlug: early, zone: ZONE, policy, clock: { startAtMs: t0, speed: 1 } });
+    const [input] = await lifecycleInputs(db.prisma, { planSlug: early, zone: ZONE, policy, ...simulated({ startAtMs: t0, speed: 1 }) });
     const startedReal = Date.now();
     const h = await client.workflow.start('taskLifecycle', { taskQueue, workflowId: taskWorkflowId(early, 1), args: [input as TaskLifecycleInput] });
     await send(h, 'acknowledge', { unit: '市市场监管局' });
@@ -396,7 +399,7 @@ describe('catch-up at supervise start', () => {
     ]);
     // supervision starts a month after the 2025 deadlines
     const clock = { startAtMs: Date.parse('2026-02-02T10:00:00+08:00'), speed: 1 };
-    const r = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: late, zone: ZONE, policy: secondsPolicy(), clock });
+    const r = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: late, zone: ZONE, policy: secondsPolicy(), ...simulated(clock) });
     expect(r.started).toHaveLength(3);
     // every assignment is now supervised from the instant its workflow plans from (the lights and the
     // unit form count owed reports from it), not from when the plan was imported
@@ -436,7 +439,7 @@ describe('catch-up at supervise start', () => {
     ]);
 
     // starting again starts nothing and repeats no catch-up
-    const again = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: late, zone: ZONE, policy: secondsPolicy(), clock: { ...clock, startAtMs: clock.startAtMs + 60_000 } });
+    const again = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: late, zone: ZONE, policy: secondsPolicy(), ...simulated({ ...clock, startAtMs: clock.startAtMs + 60_000 }) });
     expect(again.started).toEqual([]);
     expect(again.alreadyRunning).toHaveLength(3);
     expect(again.catchUp).toMatchObject({ status: 'already', units: 2, tasks: 2, slips: 4 });

@@ -17,7 +17,7 @@
  * - the schedule whose moment passed more than the catch-up window before the server came back
  *   does not run at all (counted as missed); the one that passed within the window runs once.
  *
- * Business time runs at real speed (policy in seconds, domain/policy secondsPolicy).
+ * Business time runs at real speed (policy in seconds, domain/policy/testing secondsPolicy).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -26,14 +26,15 @@ import { Client, Connection } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { describeAssessmentSchedule, ensureAssessmentSchedule, type AssessmentScheduleView } from '../../app/assessment/schedule';
 import { startSupervision, taskWorkflowId } from '../../app/supervise';
-import { secondsPolicy } from '../../domain/policy';
+import { secondsPolicy } from '../../domain/policy/testing';
 import { stateQuery } from '../../workflows/task-lifecycle';
-import type { BusinessClock } from '../../workflows/types';
+import type { BusinessClock } from '../../contracts/testing';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { freePort, ROOT } from '../helpers/services';
 import { forkTs, kill9, type Child } from '../integration/notify-support/children';
 import { DUE_MS, of, outboxOf, seedPlan, sleep, until as untilMet } from './support/fixture';
 import { startDevServer, type DevServer } from './temporal-env';
+import { simulated } from '../helpers/simulated-time';
 
 const ZONE = 'Asia/Shanghai';
 const stamp = `${process.pid}-${Date.now().toString(36)}`;
@@ -107,7 +108,7 @@ describe('the Temporal server down across a due moment (docs/reliability.md row 
     /** the real instant of business instant `b` */
     const real = (b: number) => realOriginMs + (b - t0);
     const clock: BusinessClock = { startAtMs: t0, speed: 1, realOriginMs, missedAfterMs: GRACE };
-    await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug, zone: ZONE, policy, clock });
+    await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug, zone: ZONE, policy, ...simulated(clock) });
     const h = client.workflow.getHandle(taskWorkflowId(planSlug, 1));
     const workerPid = worker!.proc.pid;
 

@@ -1,13 +1,22 @@
 /**
- * Payload types of the task lifecycle workflow, its updates, queries and activities. Plain JSON,
- * one object per call; evolve only by adding optional fields (histories already recorded must
- * still decode).
+ * Contract of the task lifecycle and catch-up workflows (workflows/) with their activities
+ * (activities/lifecycle.ts, activities/catch-up.ts) and their clients (app/supervise.ts,
+ * app/tasks.ts): the workflow and query names, and the payload types of the workflows, their
+ * updates, queries and activities. Types and constants only. Plain JSON, one object per call;
+ * evolve only by adding optional fields (histories already recorded must still decode).
  */
 import type { HolidayOverride } from '../domain/calendar';
 import type { AssignmentView, LifecycleInput } from '../domain/lifecycle';
 import type { AuditAction } from '../domain/audit-actions';
 import type { SlipColour, TaskKind } from '../domain/model';
 import type { NoticeKind, PlannedNotice } from '../domain/notices';
+
+/** Workflow type names, for clients that start a workflow by name (the functions in workflows/ bear them). */
+export const TASK_LIFECYCLE_WORKFLOW = 'taskLifecycle';
+export const SUPERVISION_CATCH_UP_WORKFLOW = 'supervisionCatchUp';
+
+/** Query names of `taskLifecycle`: `state` answers LifecycleState, `upcoming` the PlannedNotice[] still to come. */
+export const LIFECYCLE_QUERY = { state: 'state', upcoming: 'upcoming' } as const;
 
 /** What the workflow needs about its task; frozen at start (a plan revision restarts the workflow). */
 export interface TaskRef {
@@ -24,22 +33,6 @@ export interface TaskRef {
   zone: string;
 }
 
-/**
- * Business time for tests and simulations: business time runs `speed` times faster than workflow
- * time and starts at `startAtMs`. Production runs leave it out (business time = workflow time).
- */
-export interface BusinessClock {
-  startAtMs: number;
-  speed: number;
-  /** workflow time at which business time was `startAtMs`; set by the first run, carried across Continue-As-New */
-  realOriginMs?: number;
-  /**
-   * How long after its moment (workflow ms) a notice counts as missed rather than just come (default
-   * one minute). Real-time tests of a worker outage shorten it so the outage can be seconds.
-   */
-  missedAfterMs?: number;
-}
-
 /** When an assignment was made and whether catch-up covered it: what the policy plans from (AssignmentView has neither). */
 export interface AssignmentSchedule {
   /** when the assignment was made (supervision start, or the reassignment), ISO with offset */
@@ -50,7 +43,10 @@ export interface AssignmentSchedule {
   catchUpSlip?: SlipColour | null;
 }
 
-/** Input of `taskLifecycle`. The policy is frozen into it: a policy change applies to new runs only. */
+/**
+ * Input of `taskLifecycle`. The policy is frozen into it: a policy change applies to new runs only.
+ * Business time is workflow time; harnesses that simulate it extend this input (contracts/testing.ts).
+ */
 export interface TaskLifecycleInput {
   task: TaskRef;
   /** the policy this execution runs under (config/policy.json at `supervise start`), frozen */
@@ -67,8 +63,6 @@ export interface TaskLifecycleInput {
   cycle?: number | null;
   /** how many runs came before this one (Continue-As-New count) */
   run?: number;
-  /** simulated business time (tests, bench); absent in production */
-  clock?: BusinessClock;
   /** keys of the notices already delivered at `handledThroughMs` exactly, so a boundary moment is not sent twice */
   handledKeys?: string[];
   /** config/holidays-override.json, parsed: the workflow builds its business calendar from it and `policy.calendar` */
