@@ -14,8 +14,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { AssessmentConfig } from '../config/assessment';
 import type { Logger } from '../infra/logger';
-import type { NotificationPort } from './ports';
-import type { FileStore } from '../app/notices/ports';
+import type { NotificationPort } from '../contracts/notification';
+import type { FileStore } from '../contracts/mail';
 import { parseAsOf, runAssessment, submitAssessmentNotice, writeAssessmentFiles, type AssessmentFiles } from '../app/assessment/run';
 import { ASSESSMENT_INPUT_ERROR, type AnnualAssessmentSummary, type AssessmentActivities, type RunAnnualAssessmentInput } from '../workflows/assessment';
 

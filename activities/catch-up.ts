@@ -19,7 +19,7 @@ import { auditOnce } from '../infra/audit';
 import { isUniqueViolation } from '../infra/outbox';
 import type { Logger } from '../infra/logger';
 import type { CatchUpInput, DeliveredNotice, NoticeOrder } from '../workflows/types';
-import type { NoticePayload, NotificationPort } from './ports';
+import type { NoticePayload, NotificationPort } from '../contracts/notification';
 import { createSlip, lockSlipYear, slipYear } from './slips';
 
 export interface CatchUpDeps {

@@ -16,7 +16,7 @@ import { isUniqueViolation } from '../infra/outbox';
 import type { Logger } from '../infra/logger';
 import { ErrorType } from '../workflows/errors';
 import type { CatchUpInput, DeliveredNotice, DeliverNoticesArgs, LifecycleActivities, NoticeOrder, RecordTransitionArgs, RecordTransitionResult, TaskRef } from '../workflows/types';
-import type { NoticePayload, NotificationPort } from './ports';
+import type { NoticePayload, NotificationPort } from '../contracts/notification';
 import { submitCatchUp } from './catch-up';
 import { closeSlips, createSlip, lockSlipYear, slipYear } from './slips';
 

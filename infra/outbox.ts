@@ -7,7 +7,7 @@
  */
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { NoticeKind } from '../domain/notices';
-import type { NoticeSubmission, NotificationPort } from '../activities/ports';
+import type { NoticeSubmission, NotificationPort } from '../contracts/notification';
 
 type Db = Pick<PrismaClient, 'notice'>;
 

@@ -31,7 +31,7 @@ fi
 
 step "2/7 构建 (build)"
 STAMP=dist/.build-stamp
-SOURCES=(app config domain workflows activities infra worker cli bench prisma tsconfig.json tsconfig.build.json package-lock.json)
+SOURCES=(app config contracts domain workflows activities infra worker cli bench prisma tsconfig.json tsconfig.build.json package-lock.json)
 existing=()
 for s in "${SOURCES[@]}"; do [[ -e "$s" ]] && existing+=("$s"); done
 if [[ -f "$STAMP" ]] && [[ -z "$(find "${existing[@]}" -newer "$STAMP" \( -name '*.ts' -o -name '*.json' -o -name '*.prisma' -o -name '*.sql' \) -print -quit 2>/dev/null)" ]]; then

@@ -5,7 +5,7 @@
  */
 import type { NoticeKind } from '../../domain/notices';
 import { decisionOf, type NoticeMessageInput } from '../../domain/messages';
-import type { NoticePayload } from '../../activities/ports';
+import type { NoticePayload } from '../../contracts/notification';
 import type { LoadedNotice } from './load-notice';
 
 export interface ComposeOptions {

@@ -14,13 +14,13 @@
  * connection) → RETRY and a TransientDeliveryError for the queue's backoff, and on the last attempt
  * DEAD plus an alert.
  */
-import type { Sql } from './sql';
-import type { NotificationPort, NoticePayload } from '../../activities/ports';
+import type { Sql } from '../../contracts/sql';
+import type { NotificationPort, NoticePayload } from '../../contracts/notification';
 import { renderNotice, renderDigest, MessageInputError, KIND_LABELS, type RenderedMessage, type NoticeMessageInput } from '../../domain/messages';
 import type { NoticeKind, RecipientRole } from '../../domain/notices';
 import { noticeKey } from '../../domain/notices';
 import type { Logger } from '../../infra/logger';
-import { MailSendError, type FileStore, type Mailer, type OutgoingAttachment, type SendResult } from './ports';
+import { MailSendError, type FileStore, type Mailer, type OutgoingAttachment, type SendResult } from '../../contracts/mail';
 import { fileAttachmentRefs, readFileAttachments, type FileAttachmentRef } from './attachments';
 import { loadNotice, loadNotices, type LoadedNotice } from './load-notice';
 import { coalesce } from './batch';

@@ -15,9 +15,9 @@
  */
 import * as crypto from 'node:crypto';
 import { DateTime } from 'luxon';
-import type { NotificationPort } from '../../activities/ports';
+import type { NotificationPort } from '../../contracts/notification';
 import { noticeKey, type NoticeKind } from '../../domain/notices';
-import type { Sql } from './sql';
+import type { Sql } from '../../contracts/sql';
 import type { LoadedNotice } from './load-notice';
 import type { Recipient } from './recipients';
 

@@ -4,7 +4,7 @@
  * assignment, task, plan title, unit, contacts, reported periods): this runs once per email, and
  * the equivalent nested Prisma include costs six queries (see sql.ts for why plain SQL).
  */
-import type { Sql } from './sql';
+import type { Sql } from '../../contracts/sql';
 
 export interface LoadedNotice {
   id: string;

@@ -5,7 +5,7 @@
  * mailer renders it, so in the new epoch) or a new link shown to the Office to hand over.
  * Each action is audited with the link id (jti) it concerns.
  */
-import type { NoticePayload, NotificationPort } from '../../activities/ports';
+import type { NoticePayload, NotificationPort } from '../../contracts/notification';
 import { noticeKey } from '../../domain/notices';
 import { audit } from '../audit';
 import { createOutboxNotificationPort } from '../outbox';

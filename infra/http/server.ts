@@ -21,7 +21,7 @@ import type { LifecycleInputType } from '../../domain/lifecycle';
 import type { InputResult } from '../../workflows/types';
 import type { Logger } from '../logger';
 import type { LinkService } from '../links';
-import type { NotificationPort } from '../../activities/ports';
+import type { NotificationPort } from '../../contracts/notification';
 import type { Redis } from 'ioredis';
 import { loadSession, SESSION_COOKIE, type WebSession } from './sessions';
 import { registerUnitForm } from './routes/unit-form';

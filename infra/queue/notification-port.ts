@@ -10,7 +10,7 @@
 import type { Queue } from 'bullmq';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import type { NoticeKind } from '../../domain/notices';
-import type { NoticeSubmission, NotificationPort } from '../../activities/ports';
+import type { NoticeSubmission, NotificationPort } from '../../contracts/notification';
 import { isUniqueViolation } from '../outbox';
 import type { Logger } from '../logger';
 import { noticeJobOptions, DEFAULT_JOB_POLICY, type NoticeJobData, type NoticeJobPolicy } from './notice-queue';

@@ -1,6 +1,7 @@
 /**
- * Ports between the lifecycle (Temporal activities) and the outside world. Activities depend on these
- * interfaces; worker/ wires the real implementations (infra/), tests may pass small in-memory fakes.
+ * The notification port: how the lifecycle (Temporal activities) and the use cases hand notices to
+ * the notification pipeline. Callers depend on this interface; worker/ wires the real
+ * implementation (infra/queue/), tests may pass small in-memory fakes. Types only.
  */
 import type { NoticeKind, RecipientRole } from '../domain/notices';
 import type { SlipColour } from '../domain/model';
