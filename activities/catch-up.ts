@@ -12,6 +12,7 @@
  *   twice; the slip numbers they cite are the same on every attempt.
  */
 import type { PrismaClient } from '../generated/prisma/client';
+import { isClosed } from '../domain/lifecycle';
 import type { SlipColour } from '../domain/model';
 import type { CatchUpItem } from '../domain/notices';
 import { formatDay } from '../domain/messages';
@@ -127,7 +128,7 @@ async function issueCatchUpSlips(deps: CatchUpDeps, args: CatchUpInput, requests
               continue;
             }
             // the send-time guard of the lifecycle, here at issue time: nothing to supervise any more
-            if (w.row.state === 'COMPLETED' || w.row.state === 'CANCELLED') continue;
+            if (isClosed(w.row.state)) continue;
             seq += 1;
             const reason = catchUpSlipReason(w.q.item, zone);
             const slip = await createSlip(tx, {

@@ -7,9 +7,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Prisma, PrismaClient, SlipClosure } from '../generated/prisma/client';
 import type { AssignmentView } from '../domain/lifecycle';
-import { initialView } from '../domain/lifecycle';
+import { initialView, isClosed } from '../domain/lifecycle';
 import type { SlipColour } from '../domain/model';
-import { NOTICE_KINDS, type NoticeKind, type PlannedNotice } from '../domain/notices';
+import { CANCELLED_ON_CLOSE, sentWhenClosed, type NoticeKind, type PlannedNotice } from '../domain/notices';
 import { decisionPayload } from '../domain/messages';
 import { audit, auditOnce } from '../infra/audit';
 import { isUniqueViolation } from '../infra/outbox';
@@ -27,11 +27,6 @@ export interface LifecycleDeps {
   /** IANA zone slip years and dates are computed in */
   zone: string;
 }
-
-/** Kinds that still go out after the assignment closed (they report the closing decision itself). */
-const SENT_WHEN_CLOSED = new Set<NoticeKind>(['decision', 'catchup_summary', 'delivery_failure', 'digest']);
-/** What closing an assignment makes pointless: every reminder, chase and escalation about it. */
-const CANCELLED_ON_CLOSE: NoticeKind[] = NOTICE_KINDS.filter((k) => !SENT_WHEN_CLOSED.has(k));
 
 function slipReason(n: PlannedNotice): string {
   const t = `任务(${n.task})`;
@@ -302,7 +297,7 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
       for (const o of args.orders) {
         const n = o.notice;
         const row = o.assignmentId ? rows.get(o.assignmentId) : null;
-        if (o.assignmentId && (!row || ((row.state === 'COMPLETED' || row.state === 'CANCELLED') && !SENT_WHEN_CLOSED.has(n.kind)))) {
+        if (o.assignmentId && (!row || (isClosed(row.state) && !sentWhenClosed(n.kind)))) {
           out.push({ key: o.key, noticeId: null, created: false, slip: null, skipped: row ? `assignment ${row.state}` : 'assignment missing' });
           continue;
         }
@@ -343,7 +338,7 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
      * very change that triggers the cancelling.
      */
     async cancelPendingNotices(args: { assignmentId: string; kinds?: NoticeKind[] }): Promise<number> {
-      return notifications.cancelPending(args.assignmentId, args.kinds ?? CANCELLED_ON_CLOSE);
+      return notifications.cancelPending(args.assignmentId, args.kinds ?? [...CANCELLED_ON_CLOSE]);
     },
 
     /**

@@ -17,14 +17,13 @@
 import type { Sql } from '../../contracts/sql';
 import type { NotificationPort, NoticePayload } from '../../contracts/notification';
 import { renderNotice, renderDigest, MessageInputError, KIND_LABELS, type RenderedMessage, type NoticeMessageInput } from '../../domain/messages';
-import type { NoticeKind, RecipientRole } from '../../domain/notices';
-import { noticeKey } from '../../domain/notices';
+import { FINAL_DELIVERY_STATUSES, fixedRecipients, noticeKey, staleReason, type NoticeKind } from '../../domain/notices';
+import type { RecipientRole } from '../../domain/notices';
 import type { Logger } from '../../infra/logger';
 import { MailSendError, type FileStore, type Mailer, type OutgoingAttachment, type SendResult } from '../../contracts/mail';
 import { fileAttachmentRefs, readFileAttachments, type FileAttachmentRef } from './attachments';
 import { loadNotice, loadNotices, type LoadedNotice } from './load-notice';
 import { coalesce } from './batch';
-import { staleReason } from './stale';
 import { isValidAddress, type Recipient, type RecipientResolver } from './recipients';
 import { composeMessageInput } from './compose';
 import { parkedMembers } from './digest';
@@ -109,9 +108,6 @@ function domainOf(from: string): string {
 
 /** A rendered message plus the files attached at send time. */
 type Outgoing = Omit<RenderedMessage, 'attachments'> & { attachments: (RenderedMessage['attachments'][number] | OutgoingAttachment)[] };
-
-/** Delivery states after which a job has nothing left to do (PARKED: waiting in a digest). */
-const FINAL = new Set(['SENT', 'FAILED', 'DEAD', 'PARKED', 'SKIPPED']);
 
 export function createDeliverNotice(d: DeliverDeps) {
   const clock = d.clock ?? (() => new Date());
@@ -250,7 +246,7 @@ export function createDeliverNotice(d: DeliverDeps) {
       return;
     }
     const now = clock();
-    const roles: RecipientRole[] = ['office'];
+    const roles: RecipientRole[] = [...(fixedRecipients('delivery_failure') ?? [])];
     await d.notify.submit({
       key: noticeKey(`alert-${n.id}`, 'delivery_failure', n.dueAt.getTime()),
       kind: 'delivery_failure',
@@ -274,7 +270,7 @@ export function createDeliverNotice(d: DeliverDeps) {
   async function deliverNotice(input: DeliverInput): Promise<DeliveryOutcome> {
     const n = (await loadBatch(input.noticeId)) ?? null;
     if (!n) return { outcome: 'missing' };
-    if (n.delivery && FINAL.has(n.delivery.status)) return { outcome: 'already', status: n.delivery.status };
+    if (n.delivery && (FINAL_DELIVERY_STATUSES as ReadonlySet<string>).has(n.delivery.status)) return { outcome: 'already', status: n.delivery.status };
     if (n.status === 'SENT' || n.status === 'FAILED' || n.status === 'DEAD') return { outcome: 'already', status: n.status };
     if (n.kind === 'digest') return deliverDigest(n, input);
 

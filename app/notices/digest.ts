@@ -16,7 +16,7 @@
 import * as crypto from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { NotificationPort } from '../../contracts/notification';
-import { noticeKey, type NoticeKind } from '../../domain/notices';
+import { digestible, noticeKey, type NoticeKind } from '../../domain/notices';
 import type { Sql } from '../../contracts/sql';
 import type { LoadedNotice } from './load-notice';
 import type { Recipient } from './recipients';
@@ -74,9 +74,6 @@ export interface DigestOptions {
   debounceMs?: number;
 }
 
-/** Kinds that always go alone: an alert about failed mail, and digests themselves. */
-const NEVER_DIGESTED: string[] = ['delivery_failure', 'digest'];
-
 /** The digest moment a notice due at `dueAt` belongs to: the first `hour`:00 local at or after it. */
 export function digestMoment(dueAt: Date, zone: string, hour = 9): DateTime {
   const t = DateTime.fromJSDate(dueAt).setZone(zone);
@@ -90,7 +87,8 @@ export function createDigestPark(o: DigestOptions) {
   const debounce = o.debounceMs ?? 30_000;
   /** Parks the notice for its recipient's digest and returns the window, or null to send it alone. */
   return async function park(n: LoadedNotice, to: Recipient[], now: Date): Promise<string | null> {
-    if (NEVER_DIGESTED.includes(n.kind) || to.length !== 1) return null;
+    // kinds that always go alone (the registry's: alerts about failed mail, digests themselves)
+    if (!digestible(n.kind) || to.length !== 1) return null;
     const email = to[0]!.email;
     // a cached set on the send path: no statement per email (createDigestRecipients)
     if (!(await o.recipients.has(email.trim().toLowerCase()))) return null;

@@ -9,7 +9,7 @@
  */
 import type { Queue } from 'bullmq';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
-import type { NoticeKind } from '../../domain/notices';
+import { NEVER_CANCELLED_IMPLICITLY, type NoticeKind } from '../../domain/notices';
 import type { NoticeSubmission, NotificationPort } from '../../contracts/notification';
 import { isUniqueViolation } from '../outbox';
 import type { Logger } from '../logger';
@@ -24,9 +24,6 @@ export interface QueueNotificationPortDeps {
   policy?: NoticeJobPolicy;
   clock?: () => number;
 }
-
-/** Kinds cancelPending leaves alone unless named: alerts about failed mail are not about the assignment's lifecycle. */
-const NEVER_CANCELLED_IMPLICITLY: NoticeKind[] = ['delivery_failure'];
 
 export function createQueueNotificationPort(d: QueueNotificationPortDeps): NotificationPort & {
   /** adds (or re-adds) the job of an existing notice; a no-op when the job exists */
@@ -78,7 +75,8 @@ export function createQueueNotificationPort(d: QueueNotificationPortDeps): Notif
       const where: Prisma.NoticeWhereInput = {
         assignmentId,
         status: { in: ['PENDING', 'QUEUED'] },
-        kind: kinds ? { in: kinds } : { notIn: NEVER_CANCELLED_IMPLICITLY },
+        // unless named, the registry's never-cancelled kinds (alerts about failed mail) are left alone
+        kind: kinds ? { in: kinds } : { notIn: [...NEVER_CANCELLED_IMPLICITLY] },
       };
       const rows = await d.prisma.notice.findMany({ where, select: { id: true, key: true } });
       if (!rows.length) return 0;
