@@ -146,7 +146,7 @@ export function createDeliverNotice(d: DeliverDeps) {
        SELECT gen_random_uuid(), x.id, 1, 'SENDING' FROM unnest($1::uuid[]) AS x(id)
        ON CONFLICT ("noticeId") DO UPDATE SET attempts = "Delivery".attempts + 1, status = 'SENDING'
          WHERE "Delivery".status IN ('SENDING', 'RETRY')
-       RETURNING "noticeId"::text AS id, attempts, (SELECT prev.status FROM prev WHERE prev."noticeId" = "Delivery"."noticeId") AS prev`,
+       RETURNING "noticeId"::text AS id, attempts, (SELECT prev.status::text FROM prev WHERE prev."noticeId" = "Delivery"."noticeId") AS prev`,
       [[...ids].sort()],
     );
     return new Map(rows.map((r) => [r.id, { attempts: r.attempts, prev: r.prev }]));
@@ -180,7 +180,7 @@ export function createDeliverNotice(d: DeliverDeps) {
            SELECT * FROM json_to_recordset($1::json) AS x(id uuid, status text, "noticeStatus" text, "messageId" text, response text,
              error text, "sentAt" timestamptz, reason text, recipients text[])),
          del AS (
-           UPDATE "Delivery" SET status = v.status, "messageId" = v."messageId", "smtpResponse" = v.response, error = v.error, "sentAt" = v."sentAt"
+           UPDATE "Delivery" SET status = v.status::"DeliveryStatus", "messageId" = v."messageId", "smtpResponse" = v.response, error = v.error, "sentAt" = v."sentAt"
            FROM v WHERE "Delivery"."noticeId" = v.id AND "Delivery"."noticeId" = ANY($2::uuid[]) RETURNING "Delivery"."noticeId")
          UPDATE "Notice" SET status = v."noticeStatus"::"NoticeStatus", "statusReason" = v.reason,
            recipients = COALESCE(v.recipients, "Notice".recipients), "updatedAt" = now()
@@ -217,7 +217,7 @@ export function createDeliverNotice(d: DeliverDeps) {
         // the notices a digest carried share its outcome and Message-ID, each on its own record
         await d.sql(
           `WITH del AS (
-             UPDATE "Delivery" SET status = $2, "messageId" = $3, "smtpResponse" = $4, error = $5, "sentAt" = $6, attempts = 1
+             UPDATE "Delivery" SET status = $2::"DeliveryStatus", "messageId" = $3, "smtpResponse" = $4, error = $5, "sentAt" = $6, attempts = 1
              WHERE "noticeId" = ANY($1::uuid[]) AND status = 'PARKED' RETURNING "noticeId")
            UPDATE "Notice" SET status = $7::"NoticeStatus", "statusReason" = $8, "updatedAt" = now()
            WHERE id IN (SELECT "noticeId" FROM del)`,
@@ -225,15 +225,15 @@ export function createDeliverNotice(d: DeliverDeps) {
         );
       }
     } else {
-      await d.sql(`UPDATE "Delivery" SET status = $2, error = $3 WHERE "noticeId" = $1::uuid`, [noticeId, status, f.error ?? null]);
+      await d.sql(`UPDATE "Delivery" SET status = $2::"DeliveryStatus", error = $3 WHERE "noticeId" = $1::uuid`, [noticeId, status, f.error ?? null]);
     }
   }
 
   async function recordWithoutSending(n: LoadedNotice, status: 'FAILED', error: string, to: string[]) {
     await d.sql(
       `INSERT INTO "Delivery" (id, "noticeId", attempts, status, error)
-       VALUES (gen_random_uuid(), $1::uuid, 0, $2, $3)
-       ON CONFLICT ("noticeId") DO UPDATE SET status = $2, error = $3 WHERE "Delivery".status IN ('SENDING', 'RETRY')`,
+       VALUES (gen_random_uuid(), $1::uuid, 0, $2::"DeliveryStatus", $3)
+       ON CONFLICT ("noticeId") DO UPDATE SET status = $2::"DeliveryStatus", error = $3 WHERE "Delivery".status IN ('SENDING', 'RETRY')`,
       [n.id, status, error],
     );
     await finish(n.id, status, { error, recipients: to, reason: error });

@@ -66,7 +66,7 @@ interface Row {
 
 const SELECT = `
     SELECT n.id::text, n.key, n.kind, n."assignmentId"::text AS "assignmentId", n.scope, n."dueAt", n.status::text, n.payload,
-           d.status AS d_status, d.attempts AS d_attempts,
+           d.status::text AS d_status, d.attempts AS d_attempts,
            s.number AS slip_number, s.colour::text AS slip_colour,
            a.state::text AS a_state, a.role::text AS a_role, a."dueAt" AS a_due, a."cancelledAt" AS a_cancelled, a."acknowledgedAt" AS a_ack,
            t.number AS t_number, t.text AS t_text, t."deadlinePhrase" AS t_phrase, t."dueAt" AS t_due, t.kind::text AS t_kind, t."cancelledAt" AS t_cancelled,

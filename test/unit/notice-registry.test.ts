@@ -2,10 +2,14 @@
  * The notice registry (domain/notices) is the one place that says what closing an assignment does
  * to each kind, what supersedes it and whether it may join a digest. These pin the sets the rules
  * read to what they were when each rule listed its own kinds, and the dashboard's "closed" SQL to
- * the one list of closed states.
+ * the one list of closed states, and the delivery states to the Prisma enum.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DeliveryStatus as PrismaDeliveryStatus } from '../../generated/prisma/enums';
 import {
   BEFORE_DUE_KINDS,
+  DELIVERY_STATUSES,
   CANCELLED_ON_CLOSE,
   digestible,
   fixedRecipients,
@@ -67,5 +71,18 @@ describe('closed', () => {
     expect(['ASSIGNED', 'COMPLETED', 'CANCELLED', 'ONGOING'].filter(isClosed)).toEqual(['COMPLETED', 'CANCELLED']);
     expect(closedStateSql().sql).toBe(`a.state IN (${CLOSED_STATES.map((s) => `'${s}'`).join(', ')})`);
     expect(closedStateSql().sql).toBe("a.state IN ('COMPLETED', 'CANCELLED')");
+  });
+});
+
+describe('delivery states', () => {
+  it('the TypeScript list is the Prisma enum, in order', () => {
+    expect([...DELIVERY_STATUSES]).toEqual(Object.values(PrismaDeliveryStatus));
+  });
+
+  it('the schema text lists the same states', () => {
+    const schema = fs.readFileSync(path.resolve(__dirname, '..', '..', 'prisma', 'schema.prisma'), 'utf8');
+    const body = /enum DeliveryStatus \{([^}]*)\}/.exec(schema)?.[1] ?? '';
+    const names = body.split('\n').map((l) => l.replace(/\/\/.*$/, '').trim()).filter(Boolean);
+    expect(names).toEqual([...DELIVERY_STATUSES]);
   });
 });
