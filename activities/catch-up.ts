@@ -14,13 +14,13 @@
 import type { PrismaClient } from '../generated/prisma/client';
 import { isClosed } from '../domain/lifecycle';
 import type { SlipColour } from '../domain/model';
-import type { CatchUpItem } from '../domain/notices';
+import { plannedPayload, type CatchUpItem } from '../domain/notices';
 import { formatDay } from '../domain/messages';
 import { auditOnce } from '../infra/audit';
 import { isUniqueViolation } from '../infra/outbox';
 import type { Logger } from '../infra/logger';
 import type { CatchUpInput, DeliveredNotice, NoticeOrder } from '../workflows/types';
-import type { NoticePayload, NotificationPort } from '../contracts/notification';
+import type { NotificationPort } from '../contracts/notification';
 import { createSlip, lockSlipYear, slipYear } from './slips';
 
 export interface CatchUpDeps {
@@ -152,24 +152,6 @@ async function issueCatchUpSlips(deps: CatchUpDeps, args: CatchUpInput, requests
   }
 }
 
-/** What a catch-up notice carries to the pipeline: its items with their slip numbers, and the numbers it cites. */
-function payloadOf(o: NoticeOrder, planSlug: string, items: CatchUpItem[] | undefined, slips: string[]): NoticePayload {
-  const n = o.notice;
-  return {
-    to: n.to,
-    task: n.task,
-    unit: n.unit,
-    slip: null,
-    ...(items !== undefined ? { items } : {}),
-    ...(n.late ? { late: true } : {}),
-    // the worst colour among the unit's items (the subject of a unit notice used to cite only this)
-    ...(n.slip ? { colour: n.slip } : {}),
-    slips,
-    nominalAt: n.nominalAt,
-    plan: planSlug,
-  };
-}
-
 /**
  * The catch-up: slips first (one transaction), then each notice with the numbers it cites. No
  * assignment to guard (the notices are about a unit or the plan); once per key.
@@ -189,7 +171,7 @@ export async function submitCatchUp(deps: CatchUpDeps, args: CatchUpInput): Prom
       return { ...it, ...(assignmentId ? { assignmentId } : {}), ...(s ? { slipNumber: s.number } : {}) };
     });
     const cited = [...new Set((items ?? []).flatMap((it) => (it.slipNumber ? [it.slipNumber] : [])))];
-    const r = await notifications.submit({ key: o.key, kind: n.kind, assignmentId: o.assignmentId, scope: o.scope, dueAt: n.at, slipId: null, payload: payloadOf(o, args.planSlug, items, cited) });
+    const r = await notifications.submit({ key: o.key, kind: n.kind, assignmentId: o.assignmentId, scope: o.scope, dueAt: n.at, slipId: null, payload: plannedPayload(n, { plan: args.planSlug, items, slips: cited }) });
     // written after the submit, outside its transaction: a retry after a crash in between writes it then
     await auditOnce(
       db,

@@ -9,14 +9,14 @@ import type { Prisma, PrismaClient, SlipClosure } from '../generated/prisma/clie
 import type { AssignmentView } from '../domain/lifecycle';
 import { initialView, isClosed } from '../domain/lifecycle';
 import type { SlipColour } from '../domain/model';
-import { CANCELLED_ON_CLOSE, sentWhenClosed, type NoticeKind, type PlannedNotice } from '../domain/notices';
+import { CANCELLED_ON_CLOSE, plannedPayload, sentWhenClosed, type NoticeKind, type PlannedNotice } from '../domain/notices';
 import { decisionPayload } from '../domain/messages';
 import { audit, auditOnce } from '../infra/audit';
 import { isUniqueViolation } from '../infra/outbox';
 import type { Logger } from '../infra/logger';
 import { ErrorType } from '../workflows/errors';
-import type { CatchUpInput, DeliveredNotice, DeliverNoticesArgs, LifecycleActivities, NoticeOrder, RecordTransitionArgs, RecordTransitionResult, TaskRef } from '../workflows/types';
-import type { NoticePayload, NotificationPort } from '../contracts/notification';
+import type { CatchUpInput, DeliveredNotice, DeliverNoticesArgs, LifecycleActivities, RecordTransitionArgs, RecordTransitionResult, TaskRef } from '../workflows/types';
+import type { NotificationPort } from '../contracts/notification';
 import { submitCatchUp } from './catch-up';
 import { closeSlips, createSlip, lockSlipYear, slipYear } from './slips';
 
@@ -50,31 +50,6 @@ function viewFromRow(row: { id: string; unitId: string; role: AssignmentView['ro
 }
 
 const iso = (s: string | null) => (s ? new Date(s) : null);
-
-/** What a planned notice carries to the pipeline beyond its key, kind and moment. */
-function payloadOf(o: NoticeOrder, planSlug: string, slip: { number: string } | null): NoticePayload {
-  const n = o.notice;
-  return {
-    to: n.to,
-    task: n.task,
-    unit: n.unit,
-    slip: slip && n.slip ? { number: slip.number, colour: n.slip } : null,
-    ...(n.level !== undefined ? { level: n.level } : {}),
-    ...(n.period !== undefined ? { period: n.period } : {}),
-    ...(n.dueAt !== undefined ? { dueAt: n.dueAt } : {}),
-    // catch-up notices list what is overdue; a settled notice says it went out after its moment
-    ...(n.items !== undefined ? { items: n.items } : {}),
-    ...(n.late ? { late: true } : {}),
-    // a catch-up notice has no single slip: its items carry their slip numbers, the notice the worst colour
-    ...(!slip && n.slip ? { colour: n.slip } : {}),
-    nominalAt: n.nominalAt,
-    plan: planSlug,
-    // the workflow names the decision by its audit action; the notice carries what was decided
-    // (domain/messages decisionOf reads this and the bare action of older payloads)
-    ...(o.extra?.decision ? { decision: decisionPayload(o.extra.decision, n.dueAt) ?? o.extra.decision } : {}),
-    ...(o.extra?.reason ? { reason: o.extra.reason } : {}),
-  };
-}
 
 /**
  * Whether a transition closes the assignment's open 督办单, and why: every slip is about the
@@ -309,7 +284,14 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
           scope: o.scope,
           dueAt: n.at,
           slipId: slip?.id ?? null,
-          payload: payloadOf(o, args.task.planSlug, slip),
+          payload: plannedPayload(n, {
+            plan: args.task.planSlug,
+            slip,
+            // the workflow names the decision by its audit action; the notice carries what was decided
+            // (domain/messages decisionOf reads this and the bare action of older payloads)
+            ...(o.extra?.decision ? { decision: decisionPayload(o.extra.decision, n.dueAt) ?? o.extra.decision } : {}),
+            ...(o.extra?.reason ? { reason: o.extra.reason } : {}),
+          }),
         });
         // written after the submit, outside its transaction: a retry after a crash in between writes it then
         await auditOnce(
