@@ -57,7 +57,11 @@ export async function insertNotice(db: Db, n: NoticeSubmission): Promise<{ row: 
 }
 
 /** Pending notices of an assignment to cancel: the kinds named, or all but the registry's never-cancelled ones. */
-export function cancellableWhere(assignmentId: string, statuses: ('PENDING' | 'QUEUED')[], kinds?: NoticeKind[]): Prisma.NoticeWhereInput {
+export function cancellableWhere(
+  assignmentId: string,
+  statuses: ('PENDING' | 'QUEUED')[],
+  kinds?: NoticeKind[],
+): Prisma.NoticeWhereInput {
   return {
     assignmentId,
     status: { in: statuses },

@@ -34,7 +34,13 @@ export function alertSubmission(n: LoadedNotice, f: DeliveryFailure, now: Date):
       unit: a?.unit.name ?? null,
       ...(a ? { task: a.task.number } : {}),
       taskInfo: a
-        ? { number: a.task.number, text: a.task.text, deadlinePhrase: a.task.deadlinePhrase, dueAt: null, kind: a.task.kind }
+        ? {
+            number: a.task.number,
+            text: a.task.text,
+            deadlinePhrase: a.task.deadlinePhrase,
+            dueAt: null,
+            kind: a.task.kind,
+          }
         : null,
       failure: {
         // a kind this version does not know (a row of a newer version) cannot be named; key and subject identify it
@@ -55,7 +61,8 @@ export function alertSubmission(n: LoadedNotice, f: DeliveryFailure, now: Date):
 export function createAlertOffice(d: { notify: NotificationPort; logger: Logger; clock: () => Date }) {
   return async function alertOffice(n: LoadedNotice, f: DeliveryFailure): Promise<void> {
     if (n.kind === 'delivery_failure') {
-      d.logger.error('delivery-failure alert itself could not be delivered', { noticeId: n.id, key: n.key, error: f.error });
+      const about = { noticeId: n.id, key: n.key, error: f.error };
+      d.logger.error('delivery-failure alert itself could not be delivered', about);
       return;
     }
     await d.notify.submit(alertSubmission(n, f, d.clock()));

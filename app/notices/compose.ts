@@ -80,7 +80,10 @@ export function guardNotice(n: LoadedNotice): GuardNotice {
   return {
     kind: n.kind,
     status: n.status,
-    payload: { ...(p.dueAt !== undefined ? { dueAt: p.dueAt } : {}), ...(p.period !== undefined ? { period: p.period } : {}) },
+    payload: {
+      ...(p.dueAt !== undefined ? { dueAt: p.dueAt } : {}),
+      ...(p.period !== undefined ? { period: p.period } : {}),
+    },
   };
 }
 

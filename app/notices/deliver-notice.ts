@@ -19,8 +19,10 @@
  */
 import type { Sql } from '../../contracts/sql';
 import type { NotificationPort } from '../../contracts/notification';
-import { MailSendError, type FileStore, type Mailer, type OutgoingAttachment, type SendResult } from '../../contracts/mail';
-import { renderNotice, renderDigest, MessageInputError, KIND_LABELS, type RenderedMessage } from '../../domain/messages';
+import { MailSendError, type FileStore, type Mailer } from '../../contracts/mail';
+import type { OutgoingAttachment, SendResult } from '../../contracts/mail';
+import { renderNotice, renderDigest, MessageInputError, KIND_LABELS } from '../../domain/messages';
+import type { RenderedMessage } from '../../domain/messages';
 import { FINAL_DELIVERY_STATUSES, staleReason, type AnyStoredPayload, type NoticeKind } from '../../domain/notices';
 import { NoticePayloadError, parseNoticePayload } from '../../domain/notices/schema';
 import type { Logger } from '../../infra/logger';
@@ -110,7 +112,9 @@ function domainOf(from: string): string {
 }
 
 /** A rendered message plus the files attached at send time. */
-type Outgoing = Omit<RenderedMessage, 'attachments'> & { attachments: (RenderedMessage['attachments'][number] | OutgoingAttachment)[] };
+type Outgoing = Omit<RenderedMessage, 'attachments'> & {
+  attachments: (RenderedMessage['attachments'][number] | OutgoingAttachment)[];
+};
 
 /** What every step reads: the dependencies, and what is derived from them once. */
 interface Ctx {
@@ -163,7 +167,9 @@ function alreadyDone(n: LoadedNotice): DeliveryOutcome | null {
   if (n.delivery && (FINAL_DELIVERY_STATUSES as ReadonlySet<string>).has(n.delivery.status)) {
     return { outcome: 'already', status: n.delivery.status };
   }
-  if (n.status === 'SENT' || n.status === 'FAILED' || n.status === 'DEAD') return { outcome: 'already', status: n.status };
+  if (n.status === 'SENT' || n.status === 'FAILED' || n.status === 'DEAD') {
+    return { outcome: 'already', status: n.status };
+  }
   return null;
 }
 
@@ -226,7 +232,9 @@ async function renderMessage(ctx: Ctx, n: LoadedNotice, good: string[], now: Dat
     const files = await readFileAttachments(fileAttachmentRefs(n.payload), ctx.d.files, ctx.d.maxAttachmentBytes);
     return { ...rendered, attachments: [...rendered.attachments, ...files] };
   } catch (err) {
-    if (!(err instanceof MessageInputError || err instanceof AttachmentError || err instanceof NoticePayloadError)) throw err;
+    const permanent =
+      err instanceof MessageInputError || err instanceof AttachmentError || err instanceof NoticePayloadError;
+    if (!permanent) throw err;
     return failPermanently(ctx, n, `无法生成${kindLabel(n.kind)}：${err.message}`, good);
   }
 }
@@ -248,19 +256,23 @@ const kindLabel = (kind: string): string => KIND_LABELS[kind as NoticeKind] ?? k
  */
 async function itemLink(ctx: Ctx, n: LoadedNotice): Promise<((assignmentId: string) => string | null) | undefined> {
   const office = ctx.office;
-  if (n.kind === 'catchup_summary') return office ? (id) => `${office}/assignments/${encodeURIComponent(id)}` : undefined;
+  if (n.kind === 'catchup_summary') {
+    return office ? (id) => `${office}/assignments/${encodeURIComponent(id)}` : undefined;
+  }
   const linkFor = ctx.d.linkFor;
   if (n.kind !== 'catchup_unit' || !linkFor) return undefined;
   // links are signed (in each assignment's current link epoch) before composing, which is synchronous
   const p = parseNoticePayload('catchup_unit', n.payload);
   const ids = [...new Set((p.items ?? []).flatMap((it) => (it.assignmentId ? [it.assignmentId] : [])))];
-  const signed = async (id: string) => [id, (await linkFor({ id: n.id, key: n.key, kind: n.kind, assignmentId: id })) ?? null] as const;
+  const signed = async (id: string) =>
+    [id, (await linkFor({ id: n.id, key: n.key, kind: n.kind, assignmentId: id })) ?? null] as const;
   const links = new Map(await Promise.all(ids.map(signed)));
   return (id) => links.get(id) ?? null;
 }
 
 async function composeOptions(ctx: Ctx, n: LoadedNotice, now: Date): Promise<ComposeOptions> {
-  return { zone: ctx.d.zone, sender: ctx.sender, now, link: (await ctx.d.linkFor?.(n)) ?? null, itemLink: await itemLink(ctx, n) };
+  const link = (await ctx.d.linkFor?.(n)) ?? null;
+  return { zone: ctx.d.zone, sender: ctx.sender, now, link, itemLink: await itemLink(ctx, n) };
 }
 
 /** A digest notice: gathers the parked notices of its window that are still due and sends them as one email. */
@@ -274,7 +286,8 @@ async function deliverDigest(ctx: Ctx, n: LoadedNotice, input: DeliverInput): Pr
   }
   const now = ctx.clock();
   const compose = async (m: LoadedNotice) => composeMessageInput(m, await composeOptions(ctx, m, now));
-  const { entries, members, recipientName } = await collectDigest({ sql: ctx.d.sql, store: ctx.store, logger: ctx.d.logger }, p, compose);
+  const store = { sql: ctx.d.sql, store: ctx.store, logger: ctx.d.logger };
+  const { entries, members, recipientName } = await collectDigest(store, p, compose);
   if (!entries.length) {
     const reason = '摘要中没有仍需发送的事项';
     await ctx.store.skipNotice(n.id, reason);
@@ -282,14 +295,26 @@ async function deliverDigest(ctx: Ctx, n: LoadedNotice, input: DeliverInput): Pr
   }
   let message: RenderedMessage;
   try {
-    message = renderDigest({ key: n.key, zone: ctx.d.zone, issuedAt: now.toISOString(), sender: ctx.sender, recipientName, windowStart: p.windowEnd, entries });
+    const issuedAt = now.toISOString();
+    const zone = ctx.d.zone;
+    message = renderDigest({ key: n.key, zone, issuedAt, sender: ctx.sender, recipientName, windowStart: p.windowEnd, entries });
   } catch (err) {
     if (!(err instanceof MessageInputError)) throw err;
     await ctx.store.failWithoutSending(n.id, err.message);
-    await ctx.store.record(outcome(ctx, n.id, 'FAILED', { error: err.message, recipients: [p.recipient], reason: err.message }));
+    const error = err.message;
+    await ctx.store.record(outcome(ctx, n.id, 'FAILED', { error, recipients: [p.recipient], reason: error }));
     throw new PermanentDeliveryError(err.message);
   }
   return sendAndRecord(ctx, n, message, [p.recipient], [], input, members);
+}
+
+/** What a final outcome records besides its status. */
+interface OutcomeFields {
+  messageId?: string | null;
+  response?: string | null;
+  error?: string | null;
+  recipients?: string[];
+  reason?: string | null;
 }
 
 /** The fields of a final outcome; SENT stamps the send time. */
@@ -297,7 +322,7 @@ function outcome(
   ctx: Ctx,
   noticeId: string,
   status: 'SENT' | 'FAILED' | 'DEAD',
-  f: { messageId?: string | null; response?: string | null; error?: string | null; recipients?: string[]; reason?: string | null },
+  f: OutcomeFields,
 ) {
   return {
     id: noticeId,
@@ -317,7 +342,7 @@ async function finish(
   ctx: Ctx,
   noticeId: string,
   status: 'SENT' | 'FAILED' | 'DEAD',
-  f: { messageId?: string | null; response?: string | null; error?: string | null; recipients?: string[]; reason?: string | null },
+  f: OutcomeFields,
   members: string[],
 ): Promise<void> {
   const o = outcome(ctx, noticeId, status, f);
@@ -348,7 +373,8 @@ async function sendAndRecord(
   const ambiguous = claimed.prev === 'SENDING';
   if (ambiguous) {
     ctx.d.logger.warn(
-      'ambiguous delivery: an earlier attempt stopped after handing the message to SMTP and before recording the result; sending again may duplicate it',
+      'ambiguous delivery: an earlier attempt stopped after handing the message to SMTP and before ' +
+        'recording the result; sending again may duplicate it',
       { key: n.key, noticeId: n.id, attempts: claimed.attempts },
     );
   }
@@ -373,18 +399,22 @@ async function sendAndRecord(
   // long as recordRetryMs allows (the job keeps its queue lock meanwhile).
   const rejected = [...bad, ...info.rejected];
   const partial = rejected.length ? `部分收件人被拒收：${rejected.join('、')}` : null;
-  await untilRecorded(ctx, n.key, () =>
-    finish(
-      ctx,
-      n.id,
-      'SENT',
-      { messageId: info.messageId, response: info.response, error: partial, recipients: info.accepted.length ? info.accepted : good },
-      members,
-    ),
-  );
+  const sent = {
+    messageId: info.messageId,
+    response: info.response,
+    error: partial,
+    recipients: info.accepted.length ? info.accepted : good,
+  };
+  await untilRecorded(ctx, n.key, () => finish(ctx, n.id, 'SENT', sent, members));
   // the alert's key is deterministic: retrying its submission cannot alert twice
   if (partial) {
-    const failure: DeliveryFailure = { status: 'FAILED', error: partial, recipients: rejected, attempts: claimed.attempts, subject: message.subject };
+    const failure: DeliveryFailure = {
+      status: 'FAILED',
+      error: partial,
+      recipients: rejected,
+      attempts: claimed.attempts,
+      subject: message.subject,
+    };
     await untilRecorded(ctx, n.key, () => ctx.alert(n, failure));
   }
   return { outcome: 'sent', messageId: info.messageId, attempts: claimed.attempts, ambiguous };
@@ -407,7 +437,8 @@ async function sendFailed(
 ): Promise<never> {
   const e = err instanceof MailSendError ? err : new MailSendError(String((err as Error)?.message ?? err), false, true);
   const error = e.responseCode ? `${e.message}` : `${e.code ?? 'ERROR'}: ${e.message}`;
-  const alert = (status: 'FAILED' | 'DEAD') => ctx.alert(n, { status, error, recipients: good, attempts, subject: message.subject });
+  const alert = (status: 'FAILED' | 'DEAD') =>
+    ctx.alert(n, { status, error, recipients: good, attempts, subject: message.subject });
   if (e.permanent) {
     await finish(ctx, n.id, 'FAILED', { error, recipients: good, reason: `邮件被拒收：${error}` }, members);
     await alert('FAILED');
@@ -421,7 +452,8 @@ async function sendFailed(
     throw new PermanentDeliveryError(`dead letter after ${attempts} attempts: ${error}`);
   }
   await ctx.store.markUnfinished(n.id, e.ambiguous ? 'SENDING' : 'RETRY', error);
-  ctx.d.logger.warn('temporary delivery failure; will retry', { key: n.key, error, attempt: input.attempt, maxAttempts: input.maxAttempts });
+  const retry = { key: n.key, error, attempt: input.attempt, maxAttempts: input.maxAttempts };
+  ctx.d.logger.warn('temporary delivery failure; will retry', retry);
   throw new TransientDeliveryError(error);
 }
 

@@ -211,7 +211,8 @@ export function createDeliveryStore(sql: Sql, o: { lingerMs?: number } = {}) {
          del AS (
            UPDATE "Delivery" SET status = v.status::"DeliveryStatus", "messageId" = v."messageId",
              "smtpResponse" = v.response, error = v.error, "sentAt" = v."sentAt"
-           FROM v WHERE "Delivery"."noticeId" = v.id AND "Delivery"."noticeId" = ANY($2::uuid[]) RETURNING "Delivery"."noticeId")
+           FROM v WHERE "Delivery"."noticeId" = v.id AND "Delivery"."noticeId" = ANY($2::uuid[])
+           RETURNING "Delivery"."noticeId")
          UPDATE "Notice" SET status = v."noticeStatus"::"NoticeStatus", "statusReason" = v.reason,
            recipients = COALESCE(v.recipients, "Notice".recipients), "updatedAt" = now()
          FROM v WHERE "Notice".id = v.id AND "Notice".id = ANY($2::uuid[])`,
@@ -279,10 +280,10 @@ export function createDeliveryStore(sql: Sql, o: { lingerMs?: number } = {}) {
     },
     /** a parked notice no longer due when its digest went out */
     async skipParked(noticeId: string, reason: string): Promise<void> {
-      await sql(`UPDATE "Delivery" SET status = 'SKIPPED', error = $2 WHERE "noticeId" = $1::uuid AND status = 'PARKED'`, [
-        noticeId,
-        reason,
-      ]);
+      await sql(
+        `UPDATE "Delivery" SET status = 'SKIPPED', error = $2 WHERE "noticeId" = $1::uuid AND status = 'PARKED'`,
+        [noticeId, reason],
+      );
     },
   };
 }
@@ -293,14 +294,18 @@ export type DeliveryStore = ReturnType<typeof createDeliveryStore>;
 export const digestStore = {
   /** the opted-in addresses: contacts with `digest` set, lower case */
   async optedIn(sql: Sql): Promise<Set<string>> {
-    const rows = await sql<{ email: string }>(`SELECT DISTINCT lower(btrim(email)) AS email FROM "Contact" WHERE digest`, []);
+    const rows = await sql<{ email: string }>(
+      `SELECT DISTINCT lower(btrim(email)) AS email FROM "Contact" WHERE digest`,
+      [],
+    );
     return new Set(rows.map((r) => r.email));
   },
   /** whether the digest notice of this key already went (or was dropped) */
   async done(sql: Sql, key: string): Promise<boolean> {
-    const rows = await sql<{ status: string }>(`SELECT status::text FROM "Notice" WHERE key = $1 AND status NOT IN ('PENDING', 'QUEUED')`, [
-      key,
-    ]);
+    const rows = await sql<{ status: string }>(
+      `SELECT status::text FROM "Notice" WHERE key = $1 AND status NOT IN ('PENDING', 'QUEUED')`,
+      [key],
+    );
     return rows.length > 0;
   },
   /** parks a notice for the address's digest: a PARKED delivery record, the address as its recipient */
@@ -310,16 +315,18 @@ export const digestStore = {
        ON CONFLICT ("noticeId") DO NOTHING`,
       [noticeId],
     );
-    await sql(`UPDATE "Notice" SET recipients = $2::text[], "statusReason" = '并入每日督办摘要', "updatedAt" = now() WHERE id = $1::uuid`, [
-      noticeId,
-      [email],
-    ]);
+    await sql(
+      `UPDATE "Notice" SET recipients = $2::text[], "statusReason" = '并入每日督办摘要', "updatedAt" = now()
+       WHERE id = $1::uuid`,
+      [noticeId, [email]],
+    );
   },
   /** ids of the notices parked for a digest: its recipient, due in (windowStart, windowEnd] */
   async parkedMembers(sql: Sql, email: string, windowStart: string, windowEnd: string): Promise<string[]> {
     const rows = await sql<{ id: string }>(
       `SELECT n.id::text AS id FROM "Notice" n JOIN "Delivery" d ON d."noticeId" = n.id
-     WHERE d.status = 'PARKED' AND n.recipients = $1::text[] AND n."dueAt" > $2::timestamptz AND n."dueAt" <= $3::timestamptz
+     WHERE d.status = 'PARKED' AND n.recipients = $1::text[]
+       AND n."dueAt" > $2::timestamptz AND n."dueAt" <= $3::timestamptz
      ORDER BY n."dueAt", n.key`,
       [[email], windowStart, windowEnd],
     );

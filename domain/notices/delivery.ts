@@ -16,7 +16,13 @@ export const DELIVERY_STATUSES = [
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** States after which a delivery job has nothing left to do. */
-export const FINAL_DELIVERY_STATUSES: ReadonlySet<DeliveryStatus> = new Set(['SENT', 'FAILED', 'DEAD', 'PARKED', 'SKIPPED']);
+export const FINAL_DELIVERY_STATUSES: ReadonlySet<DeliveryStatus> = new Set([
+  'SENT',
+  'FAILED',
+  'DEAD',
+  'PARKED',
+  'SKIPPED',
+]);
 
 /** States a claim may take over: the send has not been recorded as done. */
 export const UNFINISHED_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['SENDING', 'RETRY'];

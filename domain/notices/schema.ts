@@ -66,7 +66,10 @@ const planned = z.object({
   requestedDueAt: z.string().nullable().optional(),
 });
 
-/** What was decided: the object written since the decision contract was fixed, or the bare audit action of older payloads. */
+/**
+ * What was decided: the object written since the decision contract was fixed, or the bare audit
+ * action of older payloads (domain/messages decisionOf reads both).
+ */
 const decision = z.union([
   z.string(),
   z.object({

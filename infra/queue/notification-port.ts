@@ -43,7 +43,9 @@ export function createQueueNotificationPort(d: QueueNotificationPortDeps): Notif
     async submit(n: NoticeSubmission) {
       const { row, created } = await insertNotice(d.prisma, n);
       // A repeated submit still makes sure the job exists: the first one may have died before adding it.
-      if (row.status === 'PENDING' || row.status === 'QUEUED') await enqueue({ id: row.id, key: n.key, kind: n.kind, dueAt: row.dueAt });
+      if (row.status === 'PENDING' || row.status === 'QUEUED') {
+        await enqueue({ id: row.id, key: n.key, kind: n.kind, dueAt: row.dueAt });
+      }
       if (!created) d.logger.debug('notice already submitted', { key: n.key, status: row.status });
       return { noticeId: row.id, created };
     },
