@@ -16,6 +16,8 @@
  *
  * Each step is a function of its own below; createDeliverNotice only wires them. The statements
  * are the delivery store's (delivery-store.ts), the alert is alert.ts, a digest's contents digest.ts.
+ * The file is longer than 400 lines on purpose: it is one use case's steps, each short, read top
+ * to bottom, next to the two error classes they throw.
  */
 import type { Sql } from '../../contracts/sql';
 import type { NotificationPort } from '../../contracts/notification';
