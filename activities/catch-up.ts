@@ -14,13 +14,14 @@
 import type { PrismaClient } from '../generated/prisma/client';
 import { isClosed } from '../domain/lifecycle';
 import type { SlipColour } from '../domain/model';
-import { plannedPayload, type CatchUpItem } from '../domain/notices';
+import type { CatchUpItem } from '../domain/notices';
 import { formatDay } from '../domain/messages';
 import { auditOnce } from '../infra/audit';
 import { isUniqueViolation } from '../infra/outbox';
 import type { Logger } from '../infra/logger';
 import type { CatchUpInput, DeliveredNotice, NoticeOrder } from '../workflows/types';
 import type { NotificationPort } from '../contracts/notification';
+import { submitPlanned } from '../app/notices/submit';
 import { createSlip, lockSlipYear, slipYear } from './slips';
 
 export interface CatchUpDeps {
@@ -171,7 +172,7 @@ export async function submitCatchUp(deps: CatchUpDeps, args: CatchUpInput): Prom
       return { ...it, ...(assignmentId ? { assignmentId } : {}), ...(s ? { slipNumber: s.number } : {}) };
     });
     const cited = [...new Set((items ?? []).flatMap((it) => (it.slipNumber ? [it.slipNumber] : [])))];
-    const r = await notifications.submit({ key: o.key, kind: n.kind, assignmentId: o.assignmentId, scope: o.scope, dueAt: n.at, slipId: null, payload: plannedPayload(n, { plan: args.planSlug, items, slips: cited }) });
+    const r = await submitPlanned(notifications, o, { plan: args.planSlug, items, slips: cited });
     // written after the submit, outside its transaction: a retry after a crash in between writes it then
     await auditOnce(
       db,

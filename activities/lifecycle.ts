@@ -9,7 +9,7 @@ import type { Prisma, PrismaClient, SlipClosure } from '../generated/prisma/clie
 import type { AssignmentView } from '../domain/lifecycle';
 import { initialView, isClosed } from '../domain/lifecycle';
 import type { SlipColour } from '../domain/model';
-import { CANCELLED_ON_CLOSE, plannedPayload, sentWhenClosed, type NoticeKind, type PlannedNotice } from '../domain/notices';
+import { CANCELLED_ON_CLOSE, sentWhenClosed, type NoticeKind, type PlannedNotice } from '../domain/notices';
 import { decisionPayload } from '../domain/messages';
 import { audit, auditOnce } from '../infra/audit';
 import { isUniqueViolation } from '../infra/outbox';
@@ -17,6 +17,7 @@ import type { Logger } from '../infra/logger';
 import { ErrorType } from '../workflows/errors';
 import type { CatchUpInput, DeliveredNotice, DeliverNoticesArgs, LifecycleActivities, RecordTransitionArgs, RecordTransitionResult, TaskRef } from '../workflows/types';
 import type { NotificationPort } from '../contracts/notification';
+import { submitPlanned } from '../app/notices/submit';
 import { submitCatchUp } from './catch-up';
 import { closeSlips, createSlip, lockSlipYear, slipYear } from './slips';
 
@@ -277,22 +278,19 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
           continue;
         }
         const slip = n.slip && o.assignmentId ? await issueSlip(args.task, o.assignmentId, n.slip, n, `slip-${o.key.replace(/^notice-/, '')}`) : null;
-        const r = await notifications.submit({
-          key: o.key,
-          kind: n.kind,
-          assignmentId: o.assignmentId,
-          scope: o.scope,
-          dueAt: n.at,
-          slipId: slip?.id ?? null,
-          payload: plannedPayload(n, {
+        const r = await submitPlanned(
+          notifications,
+          o,
+          {
             plan: args.task.planSlug,
             slip,
             // the workflow names the decision by its audit action; the notice carries what was decided
             // (domain/messages decisionOf reads this and the bare action of older payloads)
             ...(o.extra?.decision ? { decision: decisionPayload(o.extra.decision, n.dueAt) ?? o.extra.decision } : {}),
             ...(o.extra?.reason ? { reason: o.extra.reason } : {}),
-          }),
-        });
+          },
+          slip?.id ?? null,
+        );
         // written after the submit, outside its transaction: a retry after a crash in between writes it then
         await auditOnce(
           db,
