@@ -7,7 +7,7 @@
  *  4. claim: one statement inserts the Delivery row (unique per notice) as SENDING, or bumps the
  *     attempt count of an unfinished one. A SENDING row left by an earlier attempt means that
  *     attempt died between handing the message over and recording the outcome: the only window in
- *     which a duplicate is possible, logged as ambiguous (RELIABILITY row 1);
+ *     which a duplicate is possible, logged as ambiguous (docs/reliability.md row 1);
  *  5. send; 6. record SENT (Message-ID, SMTP reply) and the notice's status in one statement.
  *
  * Failures: permanent (5xx, bad address) → FAILED, the Office alerted, no retry; temporary (4xx,

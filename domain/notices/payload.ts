@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type { NoticeKind } from './kinds';
-import type { CatchUpItem, PlannedNotice } from './index';
+import type { CatchUpItem, PlannedNotice } from './planned';
 import type { NoticePayloadSchemas } from './schema';
 
 /** The payload a notice of kind K carries, as written. */

@@ -1,6 +1,6 @@
 /**
  * The send-time guard: is a notice still worth sending? Pure: a function of the notice and the
- * assignment as they are now (docs/notifications.md). Returns the reason (Chinese, shown on the
+ * assignment as they are now (docs/reliability.md row 8). Returns the reason (Chinese, shown on the
  * dashboard) when the notice is stale, or null when it should go out. Which rule applies to which
  * kind is the registry's (./registry `stale`).
  */

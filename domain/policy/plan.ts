@@ -461,7 +461,7 @@ export function previewPlan(input: { tasks: PreviewTask[]; policy: Policy; calen
 }
 
 /**
- * The overdue variant (RELIABILITY row 7): notices whose send time passed while the workers were
+ * The overdue variant (docs/reliability.md row 7): notices whose send time passed while the workers were
  * down. Reminders about a due instant that has passed are dropped (the 催办/督办 planned after it
  * take their place), as is a blue slip whose deadline has passed; of a series missed several times
  * (weekly 督办) only the latest goes; what remains goes at the next opening, marked `late`.
