@@ -25,7 +25,7 @@ import { MailSendError, type FileStore, type Mailer } from '../../contracts/mail
 import type { OutgoingAttachment, SendResult } from '../../contracts/mail';
 import { renderNotice, renderDigest, MessageInputError, KIND_LABELS } from '../../domain/messages';
 import type { RenderedMessage } from '../../domain/messages';
-import { FINAL_DELIVERY_STATUSES, staleReason, type AnyStoredPayload, type NoticeKind } from '../../domain/notices';
+import { FINAL_DELIVERY_STATUSES, staleReason, type AnyStoredPayload } from '../../domain/notices';
 import { NoticePayloadError, parseNoticePayload } from '../../domain/notices/schema';
 import type { Logger } from '../../infra/logger';
 import { createAlertOffice, type AlertOffice, type DeliveryFailure } from './alert';
@@ -249,7 +249,7 @@ async function failPermanently(ctx: Ctx, n: LoadedNotice, error: string, to: str
   throw new PermanentDeliveryError(error);
 }
 
-const kindLabel = (kind: string): string => KIND_LABELS[kind as NoticeKind] ?? kind;
+const kindLabel = (kind: string): string => KIND_LABELS[kind] ?? kind;
 
 /**
  * A catch-up letter lists many assignments: the unit's letter links each item to its own signed
