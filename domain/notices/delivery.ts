@@ -23,6 +23,3 @@ export const FINAL_DELIVERY_STATUSES: ReadonlySet<DeliveryStatus> = new Set([
   'PARKED',
   'SKIPPED',
 ]);
-
-/** States a claim may take over: the send has not been recorded as done. */
-export const UNFINISHED_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['SENDING', 'RETRY'];

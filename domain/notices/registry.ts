@@ -222,7 +222,11 @@ export function sentWhenClosed(kind: NoticeKind): boolean {
   return SENT_WHEN_CLOSED.has(kind);
 }
 
-/** Reminders about a moment still ahead: once that moment has passed, the chase/supervision variant covers it. */
+/**
+ * Reminders about a moment still ahead: once that moment has passed, the chase/supervision variant
+ * covers it. (workflows/planner.ts still lists the same two kinds as its own BEFORE_KINDS; the
+ * registry test pins this set, so it can read this one without changing a replayed decision.)
+ */
 export const BEFORE_DUE_KINDS: ReadonlySet<NoticeKind> = new Set(kindsWhere((s) => s.supersededAtDue === 'always'));
 
 /** Whether a later notice takes this one's place once the moment it is about has passed (see SupersededAtDue). */
