@@ -12,6 +12,7 @@
  *   twice; the slip numbers they cite are the same on every attempt.
  */
 import type { PrismaClient } from '../generated/prisma/client';
+import { isClosed } from '../domain/lifecycle';
 import type { SlipColour } from '../domain/model';
 import type { CatchUpItem } from '../domain/notices';
 import { formatDay } from '../domain/messages';
@@ -19,7 +20,8 @@ import { auditOnce } from '../app/audit';
 import { isUniqueViolation } from '../infra/outbox';
 import type { Logger } from '../contracts/logger';
 import type { CatchUpInput, DeliveredNotice, NoticeOrder } from '../contracts/workflows';
-import type { NoticePayload, NotificationPort } from './ports';
+import type { NotificationPort } from '../contracts/notification';
+import { submitPlanned } from '../app/notices/submit';
 import { createSlip, lockSlipYear, slipYear } from '../app/slips';
 
 export interface CatchUpDeps {
@@ -127,7 +129,7 @@ async function issueCatchUpSlips(deps: CatchUpDeps, args: CatchUpInput, requests
               continue;
             }
             // the send-time guard of the lifecycle, here at issue time: nothing to supervise any more
-            if (w.row.state === 'COMPLETED' || w.row.state === 'CANCELLED') continue;
+            if (isClosed(w.row.state)) continue;
             seq += 1;
             const reason = catchUpSlipReason(w.q.item, zone);
             const slip = await createSlip(tx, {
@@ -151,24 +153,6 @@ async function issueCatchUpSlips(deps: CatchUpDeps, args: CatchUpInput, requests
   }
 }
 
-/** What a catch-up notice carries to the pipeline: its items with their slip numbers, and the numbers it cites. */
-function payloadOf(o: NoticeOrder, planSlug: string, items: CatchUpItem[] | undefined, slips: string[]): NoticePayload {
-  const n = o.notice;
-  return {
-    to: n.to,
-    task: n.task,
-    unit: n.unit,
-    slip: null,
-    ...(items !== undefined ? { items } : {}),
-    ...(n.late ? { late: true } : {}),
-    // the worst colour among the unit's items (the subject of a unit notice used to cite only this)
-    ...(n.slip ? { colour: n.slip } : {}),
-    slips,
-    nominalAt: n.nominalAt,
-    plan: planSlug,
-  };
-}
-
 /**
  * The catch-up: slips first (one transaction), then each notice with the numbers it cites. No
  * assignment to guard (the notices are about a unit or the plan); once per key.
@@ -188,7 +172,7 @@ export async function submitCatchUp(deps: CatchUpDeps, args: CatchUpInput): Prom
       return { ...it, ...(assignmentId ? { assignmentId } : {}), ...(s ? { slipNumber: s.number } : {}) };
     });
     const cited = [...new Set((items ?? []).flatMap((it) => (it.slipNumber ? [it.slipNumber] : [])))];
-    const r = await notifications.submit({ key: o.key, kind: n.kind, assignmentId: o.assignmentId, scope: o.scope, dueAt: n.at, slipId: null, payload: payloadOf(o, args.planSlug, items, cited) });
+    const r = await submitPlanned(notifications, o, { plan: args.planSlug, items, slips: cited });
     // written after the submit, outside its transaction: a retry after a crash in between writes it then
     await auditOnce(
       db,

@@ -7,16 +7,17 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Prisma, PrismaClient, SlipClosure } from '../generated/prisma/client';
 import type { AssignmentView } from '../domain/lifecycle';
-import { initialView } from '../domain/lifecycle';
+import { initialView, isClosed } from '../domain/lifecycle';
 import type { SlipColour } from '../domain/model';
-import { NOTICE_KINDS, type NoticeKind, type PlannedNotice } from '../domain/notices';
+import { CANCELLED_ON_CLOSE, sentWhenClosed, type NoticeKind, type PlannedNotice } from '../domain/notices';
 import { decisionPayload } from '../domain/messages';
 import { audit, auditOnce } from '../app/audit';
 import { isUniqueViolation } from '../infra/outbox';
 import type { Logger } from '../contracts/logger';
 import { ErrorType } from '../contracts/errors';
-import type { CatchUpInput, DeliveredNotice, DeliverNoticesArgs, LifecycleActivities, NoticeOrder, RecordTransitionArgs, RecordTransitionResult, TaskRef } from '../contracts/workflows';
-import type { NoticePayload, NotificationPort } from './ports';
+import type { CatchUpInput, DeliveredNotice, DeliverNoticesArgs, LifecycleActivities, RecordTransitionArgs, RecordTransitionResult, TaskRef } from '../contracts/workflows';
+import type { NotificationPort } from '../contracts/notification';
+import { submitPlanned } from '../app/notices/submit';
 import { submitCatchUp } from './catch-up';
 import { closeSlips, createSlip, lockSlipYear, slipYear } from '../app/slips';
 
@@ -27,11 +28,6 @@ export interface LifecycleDeps {
   /** IANA zone slip years and dates are computed in */
   zone: string;
 }
-
-/** Kinds that still go out after the assignment closed (they report the closing decision itself). */
-const SENT_WHEN_CLOSED = new Set<NoticeKind>(['decision', 'catchup_summary', 'delivery_failure', 'digest']);
-/** What closing an assignment makes pointless: every reminder, chase and escalation about it. */
-const CANCELLED_ON_CLOSE: NoticeKind[] = NOTICE_KINDS.filter((k) => !SENT_WHEN_CLOSED.has(k));
 
 function slipReason(n: PlannedNotice): string {
   const t = `任务(${n.task})`;
@@ -55,31 +51,6 @@ function viewFromRow(row: { id: string; unitId: string; role: AssignmentView['ro
 }
 
 const iso = (s: string | null) => (s ? new Date(s) : null);
-
-/** What a planned notice carries to the pipeline beyond its key, kind and moment. */
-function payloadOf(o: NoticeOrder, planSlug: string, slip: { number: string } | null): NoticePayload {
-  const n = o.notice;
-  return {
-    to: n.to,
-    task: n.task,
-    unit: n.unit,
-    slip: slip && n.slip ? { number: slip.number, colour: n.slip } : null,
-    ...(n.level !== undefined ? { level: n.level } : {}),
-    ...(n.period !== undefined ? { period: n.period } : {}),
-    ...(n.dueAt !== undefined ? { dueAt: n.dueAt } : {}),
-    // catch-up notices list what is overdue; a settled notice says it went out after its moment
-    ...(n.items !== undefined ? { items: n.items } : {}),
-    ...(n.late ? { late: true } : {}),
-    // a catch-up notice has no single slip: its items carry their slip numbers, the notice the worst colour
-    ...(!slip && n.slip ? { colour: n.slip } : {}),
-    nominalAt: n.nominalAt,
-    plan: planSlug,
-    // the workflow names the decision by its audit action; the notice carries what was decided
-    // (domain/messages decisionOf reads this and the bare action of older payloads)
-    ...(o.extra?.decision ? { decision: decisionPayload(o.extra.decision, n.dueAt) ?? o.extra.decision } : {}),
-    ...(o.extra?.reason ? { reason: o.extra.reason } : {}),
-  };
-}
 
 /**
  * Whether a transition closes the assignment's open 督办单, and why: every slip is about the
@@ -302,20 +273,24 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
       for (const o of args.orders) {
         const n = o.notice;
         const row = o.assignmentId ? rows.get(o.assignmentId) : null;
-        if (o.assignmentId && (!row || ((row.state === 'COMPLETED' || row.state === 'CANCELLED') && !SENT_WHEN_CLOSED.has(n.kind)))) {
+        if (o.assignmentId && (!row || (isClosed(row.state) && !sentWhenClosed(n.kind)))) {
           out.push({ key: o.key, noticeId: null, created: false, slip: null, skipped: row ? `assignment ${row.state}` : 'assignment missing' });
           continue;
         }
         const slip = n.slip && o.assignmentId ? await issueSlip(args.task, o.assignmentId, n.slip, n, `slip-${o.key.replace(/^notice-/, '')}`) : null;
-        const r = await notifications.submit({
-          key: o.key,
-          kind: n.kind,
-          assignmentId: o.assignmentId,
-          scope: o.scope,
-          dueAt: n.at,
-          slipId: slip?.id ?? null,
-          payload: payloadOf(o, args.task.planSlug, slip),
-        });
+        const r = await submitPlanned(
+          notifications,
+          o,
+          {
+            plan: args.task.planSlug,
+            slip,
+            // the workflow names the decision by its audit action; the notice carries what was decided
+            // (domain/messages decisionOf reads this and the bare action of older payloads)
+            ...(o.extra?.decision ? { decision: decisionPayload(o.extra.decision, n.dueAt) ?? o.extra.decision } : {}),
+            ...(o.extra?.reason ? { reason: o.extra.reason } : {}),
+          },
+          slip?.id ?? null,
+        );
         // written after the submit, outside its transaction: a retry after a crash in between writes it then
         await auditOnce(
           db,
@@ -343,7 +318,7 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
      * very change that triggers the cancelling.
      */
     async cancelPendingNotices(args: { assignmentId: string; kinds?: NoticeKind[] }): Promise<number> {
-      return notifications.cancelPending(args.assignmentId, args.kinds ?? CANCELLED_ON_CLOSE);
+      return notifications.cancelPending(args.assignmentId, args.kinds ?? [...CANCELLED_ON_CLOSE]);
     },
 
     /**

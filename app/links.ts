@@ -12,7 +12,7 @@
  * infra/links.ts (over the pure domain/links.ts).
  */
 import type { PrismaClient } from '../generated/prisma/client';
-import type { NoticePayload, NotificationPort } from '../activities/ports';
+import type { NoticePayload, NotificationPort } from '../contracts/notification';
 import { isClosed } from '../domain/lifecycle';
 import { noticeKey } from '../domain/notices';
 import { audit } from './audit';

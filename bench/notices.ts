@@ -28,7 +28,7 @@ import { createQueueNotificationPort } from '../infra/queue/notification-port';
 import { startMailWorker } from '../worker/mail-main';
 import { renderNotice } from '../domain/messages';
 import { noticeKey } from '../domain/notices';
-import type { OutgoingMail } from '../app/notices/ports';
+import type { OutgoingMail } from '../contracts/mail';
 import { senderName } from '../app/notices/deliver-notice';
 
 function arg(name: string): string | undefined {

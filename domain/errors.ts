@@ -28,5 +28,6 @@ export const DomainErrorCodes = {
   DirectoryError: 'DIRECTORY',
   LinkClaimsError: 'LINK_CLAIMS',
   MessageInputError: 'MESSAGE_INPUT',
+  NoticePayloadError: 'NOTICE_PAYLOAD',
   PolicyError: 'POLICY',
 } as const;

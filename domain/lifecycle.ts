@@ -118,8 +118,12 @@ export const INPUT_NAMES: Record<LifecycleInputType, string> = {
   cancel: '撤销',
 };
 
-export function isClosed(state: AssignmentState): boolean {
-  return state === 'COMPLETED' || state === 'CANCELLED';
+/** The states in which an assignment is closed (销号, 撤销): nothing is asked of the unit any more. */
+export const CLOSED_STATES = ['COMPLETED', 'CANCELLED'] as const satisfies readonly AssignmentState[];
+
+/** Whether the assignment is closed: the one place that decides it (the dashboard's SQL is generated from CLOSED_STATES). */
+export function isClosed(state: AssignmentState | string): boolean {
+  return (CLOSED_STATES as readonly string[]).includes(state);
 }
 
 const refuse = (code: RefusalCode, reason: string): Decision => ({ ok: false, code, reason });

@@ -13,7 +13,7 @@ import type { Policy } from '../domain/policy';
 import type { InputResult } from '../contracts/workflows';
 import type { Logger } from '../contracts/logger';
 import type { LinkService } from '../contracts/links';
-import type { NotificationPort } from '../activities/ports';
+import type { NotificationPort } from '../contracts/notification';
 import { createOutboxNotificationPort } from '../infra/outbox';
 import { createReadModels, type ReadModels } from '../app/dashboard/cache';
 import { lightPolicy } from '../app/dashboard/lights';

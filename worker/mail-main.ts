@@ -23,7 +23,7 @@ import { createDeliverNotice } from '../app/notices/deliver-notice';
 import { createRecipientResolver } from '../app/notices/recipients';
 import { sqlFromPg } from '../app/notices/sql';
 import { createDigestPark, createDigestRecipients } from '../app/notices/digest';
-import type { Mailer } from '../app/notices/ports';
+import type { Mailer } from '../contracts/mail';
 import { createMailProcessor } from './mail-processor';
 import { createLinkService, linkKeysFromConfig } from '../infra/links';
 

@@ -21,7 +21,7 @@ import { createLifecycleActivities } from '../activities/lifecycle';
 import { createAssessmentActivities } from '../activities/assessment';
 import { loadAssessmentConfig } from '../config/assessment';
 import { officialWorkdays } from '../app/assessment/run';
-import type { NotificationPort } from '../activities/ports';
+import type { NotificationPort } from '../contracts/notification';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createRedis } from '../infra/queue/redis';
 import { createNoticeQueue } from '../infra/queue/notice-queue';

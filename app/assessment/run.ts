@@ -14,7 +14,7 @@ import { assess, assessmentWindow, AssessmentInputError, renderBulletin, type As
 import { noticeKey } from '../../domain/notices';
 import type { AssessmentMessage } from '../../domain/messages';
 import { createCalendar, validateHolidayOverride, type HolidayOverride } from '../../domain/calendar';
-import type { NotificationPort } from '../../activities/ports';
+import type { NotificationPort } from '../../contracts/notification';
 import { writeAssessmentCsv } from './export-csv';
 import { writeAssessmentXlsx } from './export-xlsx';
 import { loadAssessmentFacts } from './load';

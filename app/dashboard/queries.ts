@@ -8,6 +8,7 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import { TASK_KINDS, type FixedReport, type Light, type LightParams, type ReportRule } from './lights';
 import { boundToTask, indicatorRule, loadIndicatorRules, type IndicatorAggregate, type IndicatorRules } from '../../config/indicators';
+import { CLOSED_STATES } from '../../domain/lifecycle';
 
 const { sql, join, empty, raw } = Prisma;
 
@@ -27,6 +28,15 @@ export type LightCounts = Record<Light, number>;
 const zeroCounts = (): LightCounts => ({ red: 0, yellow: 0, green: 0, grey: 0 });
 
 /**
+ * "Assignment `a` is closed" in SQL, generated from the one list of closed states
+ * (domain/lifecycle.ts CLOSED_STATES): `a.state IN ('COMPLETED', 'CANCELLED')`. The states are
+ * constants, written as literals so the statement text stays fixed.
+ */
+export function closedStateSql(): Prisma.Sql {
+  return raw(`a.state IN (${CLOSED_STATES.map((s) => `'${s}'`).join(', ')})`);
+}
+
+/**
  * The light of assignment `a` (joined with its task `t`) as an SQL expression. Over many rows the
  * report checks are `NOT IN (uncorrelated subquery)` on purpose: PostgreSQL runs them once as a
  * hashed subplan, where `NOT EXISTS` inside a CASE stays a per-row probe (10× slower at 100k
@@ -35,7 +45,7 @@ const zeroCounts = (): LightCounts => ({ red: 0, yellow: 0, green: 0, grey: 0 })
  */
 export function lightSql(p: LightParams, rows: 'many' | 'one' = 'many'): Prisma.Sql {
   return sql`(CASE
-    WHEN a.state IN ('COMPLETED', 'CANCELLED') THEN 'grey'
+    WHEN ${closedStateSql()} THEN 'grey'
     WHEN a.overdue OR (a."dueAt" IS NOT NULL AND a."dueAt" < ${p.now}) THEN 'red'
     WHEN a."dueAt" IS NOT NULL AND a."dueAt" < ${p.soon} THEN 'yellow'
     WHEN a.state <> 'COMPLETION_REQUESTED' AND ${reportLateSql(p, rows)} THEN 'yellow'

@@ -10,7 +10,7 @@
  * bounded because relays refuse large messages (a 5xx after a long upload helps nobody). Reading at
  * send time, not at submit time, keeps job and outbox payloads small; stored files never change.
  */
-import type { FileStore, OutgoingAttachment } from './ports';
+import type { FileStore, OutgoingAttachment } from '../../contracts/mail';
 import { ErrorCodes, DubangError } from '../../contracts/errors';
 
 /** One file named in a notice's payload. */

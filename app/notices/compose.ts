@@ -1,12 +1,14 @@
 /**
  * A loaded notice → the message input the templates need. The notice's payload says what the
  * policy decided (period, level, slip, items); the database says what is true now (task text,
- * deadline in force, unit name, slip number).
+ * deadline in force, unit name, slip number). The payload is parsed by its kind's schema
+ * (domain/notices/schema.ts); one that does not fit throws NoticePayloadError.
  */
-import type { NoticeKind } from '../../domain/notices';
+import type { AnyStoredPayload, GuardAssignment, GuardNotice, NoticeKind } from '../../domain/notices';
+import { NoticePayloadError, parseNoticePayload } from '../../domain/notices/schema';
+import { isDubangError } from '../../contracts/errors';
 import { decisionOf, type NoticeMessageInput } from '../../domain/messages';
-import type { NoticePayload } from '../../activities/ports';
-import type { LoadedNotice } from './load-notice';
+import type { LoadedNotice } from './delivery-store';
 
 export interface ComposeOptions {
   zone: string;
@@ -19,10 +21,8 @@ export interface ComposeOptions {
   itemLink?: (assignmentId: string) => string | null;
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
-
 export function composeMessageInput(n: LoadedNotice, o: ComposeOptions): NoticeMessageInput {
-  const p = (n.payload ?? {}) as NoticePayload;
+  const p: AnyStoredPayload = parseNoticePayload(n.kind, n.payload);
   const a = n.assignment;
   const slip = n.slip ? { number: n.slip.number, colour: n.slip.colour } : p.slip ?? null;
   const task = a
@@ -35,7 +35,7 @@ export function composeMessageInput(n: LoadedNotice, o: ComposeOptions): NoticeM
         role: a.role,
         planTitle: a.task.plan.title,
       }
-    : ((p.taskInfo as NoticeMessageInput['task']) ?? null);
+    : (p.taskInfo ?? null);
   const input: NoticeMessageInput = {
     kind: n.kind as NoticeKind,
     key: n.key,
@@ -51,17 +51,53 @@ export function composeMessageInput(n: LoadedNotice, o: ComposeOptions): NoticeM
     ...(p.level !== undefined ? { level: p.level } : {}),
     ...(p.period !== undefined ? { period: p.period } : {}),
     dueAt: p.dueAt ?? null,
-    respondBy: str(p.respondBy),
+    respondBy: p.respondBy || null,
     ...(p.items ? { items: p.items.map((it) => (it.assignmentId && o.itemLink ? { ...it, link: o.itemLink(it.assignmentId) } : it)) } : {}),
     // the Office's review reminder quotes what the unit sent with its completion request
     reason: p.reason ?? (n.kind === 'completion_review' && a?.completion?.note ? a.completion.note : null),
     ...(n.kind === 'completion_review' && a?.completion?.evidenceLinks.length ? { evidenceLinks: a.completion.evidenceLinks } : {}),
-    requestedDueAt: str(p.requestedDueAt),
+    requestedDueAt: p.requestedDueAt || null,
     // both payload forms: the bare action older lifecycles recorded, and the object (domain/messages decisionOf)
     decision: decisionOf(p.decision, p.dueAt),
-    failure: (p.failure as NoticeMessageInput['failure']) ?? null,
-    assessment: (p.assessment as NoticeMessageInput['assessment']) ?? null,
+    failure: p.failure ?? null,
+    assessment: p.assessment ?? null,
     ...(n.kind === 'assignment' ? { reissued: p.reissued === true, acknowledgedAt: a?.acknowledgedAt?.toISOString() ?? null } : {}),
   };
   return input;
+}
+
+/**
+ * The notice as the send-time guard (domain/notices staleReason) sees it. A payload that does not
+ * fit its schema gives the guard nothing to compare: the notice is then judged by the assignment
+ * alone, and fails when it is composed.
+ */
+export function guardNotice(n: LoadedNotice): GuardNotice {
+  let p: AnyStoredPayload = {};
+  try {
+    p = parseNoticePayload(n.kind, n.payload);
+  } catch (err) {
+    if (!isDubangError(err, NoticePayloadError)) throw err;
+  }
+  return {
+    kind: n.kind,
+    status: n.status,
+    payload: {
+      ...(p.dueAt !== undefined ? { dueAt: p.dueAt } : {}),
+      ...(p.period !== undefined ? { period: p.period } : {}),
+    },
+  };
+}
+
+/** The assignment as the send-time guard sees it, or null for a notice about none. */
+export function guardAssignment(n: LoadedNotice): GuardAssignment | null {
+  const a = n.assignment;
+  if (!a) return null;
+  return {
+    state: a.state,
+    cancelledAt: a.cancelledAt,
+    acknowledgedAt: a.acknowledgedAt,
+    dueAt: a.dueAt,
+    taskCancelledAt: a.task.cancelledAt,
+    reportedPeriods: a.reports.map((r) => r.period),
+  };
 }

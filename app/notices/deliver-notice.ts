@@ -13,21 +13,27 @@
  * Failures: permanent (5xx, bad address) → FAILED, the Office alerted, no retry; temporary (4xx,
  * connection) → RETRY and a TransientDeliveryError for the queue's backoff, and on the last attempt
  * DEAD plus an alert.
+ *
+ * Each step is a function of its own below; createDeliverNotice only wires them. The statements
+ * are the delivery store's (delivery-store.ts), the alert is alert.ts, a digest's contents digest.ts.
+ * The file is longer than 400 lines on purpose: it is one use case's steps, each short, read top
+ * to bottom, next to the two error classes they throw.
  */
-import type { Sql } from './sql';
-import type { NotificationPort, NoticePayload } from '../../activities/ports';
-import { renderNotice, renderDigest, MessageInputError, KIND_LABELS, type RenderedMessage, type NoticeMessageInput } from '../../domain/messages';
-import type { NoticeKind, RecipientRole } from '../../domain/notices';
-import { noticeKey } from '../../domain/notices';
+import type { Sql } from '../../contracts/sql';
+import type { NotificationPort } from '../../contracts/notification';
+import { MailSendError, type FileStore, type Mailer } from '../../contracts/mail';
+import type { OutgoingAttachment, SendResult } from '../../contracts/mail';
+import { renderNotice, renderDigest, MessageInputError, KIND_LABELS } from '../../domain/messages';
+import type { RenderedMessage } from '../../domain/messages';
+import { FINAL_DELIVERY_STATUSES, staleReason, type AnyStoredPayload } from '../../domain/notices';
+import { NoticePayloadError, parseNoticePayload } from '../../domain/notices/schema';
 import type { Logger } from '../../contracts/logger';
-import { MailSendError, type FileStore, type Mailer, type OutgoingAttachment, type SendResult } from './ports';
-import { fileAttachmentRefs, readFileAttachments, type FileAttachmentRef } from './attachments';
-import { loadNotice, loadNotices, type LoadedNotice } from './load-notice';
-import { coalesce } from './batch';
-import { staleReason } from './stale';
+import { createAlertOffice, type AlertOffice, type DeliveryFailure } from './alert';
+import { fileAttachmentRefs, readFileAttachments, AttachmentError, type FileAttachmentRef } from './attachments';
+import { composeMessageInput, guardAssignment, guardNotice, type ComposeOptions } from './compose';
+import { createDeliveryStore, type DeliveryStore, type LoadedNotice } from './delivery-store';
+import { collectDigest } from './digest';
 import { isValidAddress, type Recipient, type RecipientResolver } from './recipients';
-import { composeMessageInput } from './compose';
-import { parkedMembers } from './digest';
 import { ErrorCodes, DubangError, isDubangError } from '../../contracts/errors';
 
 /** A temporary failure: the queue should retry with backoff. */
@@ -109,364 +115,370 @@ function domainOf(from: string): string {
 }
 
 /** A rendered message plus the files attached at send time. */
-type Outgoing = Omit<RenderedMessage, 'attachments'> & { attachments: (RenderedMessage['attachments'][number] | OutgoingAttachment)[] };
+type Outgoing = Omit<RenderedMessage, 'attachments'> & {
+  attachments: (RenderedMessage['attachments'][number] | OutgoingAttachment)[];
+};
 
-/** Delivery states after which a job has nothing left to do (PARKED: waiting in a digest). */
-const FINAL = new Set(['SENT', 'FAILED', 'DEAD', 'PARKED', 'SKIPPED']);
+/** What every step reads: the dependencies, and what is derived from them once. */
+interface Ctx {
+  d: DeliverDeps;
+  clock: () => Date;
+  store: DeliveryStore;
+  alert: AlertOffice;
+  sender: string;
+  msgDomain: string;
+  /** the Office's dashboard base URL without trailing slashes */
+  office: string | undefined;
+}
 
 export function createDeliverNotice(d: DeliverDeps) {
   const clock = d.clock ?? (() => new Date());
-  const office = d.officeUrl?.replace(/\/+$/, '');
-  /**
-   * A catch-up letter lists many assignments: the unit's letter links each item to its own signed
-   * form (the notice id as the token id, as for the notice's own link), the Office's summary links
-   * each item to its assignment page.
-   */
-  const itemLink = async (n: LoadedNotice): Promise<((assignmentId: string) => string | null) | undefined> => {
-    if (n.kind === 'catchup_summary') return office ? (id) => `${office}/assignments/${encodeURIComponent(id)}` : undefined;
-    if (n.kind !== 'catchup_unit' || !d.linkFor) return undefined;
-    // links are signed (in each assignment's current link epoch) before composing, which is synchronous
-    const linkFor = d.linkFor;
-    const ids = [...new Set(((n.payload as NoticePayload | null)?.items ?? []).flatMap((it) => (it.assignmentId ? [it.assignmentId] : [])))];
-    const links = new Map(await Promise.all(ids.map(async (id) => [id, (await linkFor({ id: n.id, key: n.key, kind: n.kind, assignmentId: id })) ?? null] as const)));
-    return (id) => links.get(id) ?? null;
+  const ctx: Ctx = {
+    d,
+    clock,
+    // concurrent jobs' loads, claims and records share statements (batch.ts)
+    store: createDeliveryStore(d.sql, { lingerMs: d.coalesceMs ?? 5 }),
+    alert: createAlertOffice({ notify: d.notify, logger: d.logger, clock }),
+    sender: senderName(d.from),
+    msgDomain: domainOf(d.from),
+    office: d.officeUrl?.replace(/\/+$/, ''),
   };
-  const composeOpts = async (n: LoadedNotice, now: Date) => ({ zone: d.zone, sender, now, link: (await d.linkFor?.(n)) ?? null, itemLink: await itemLink(n) });
-  const sender = senderName(d.from);
-  const msgDomain = domainOf(d.from);
-  // concurrent jobs' loads share one statement (batch.ts); each is as fresh as a load of its own
-  const lingerMs = d.coalesceMs ?? 5;
-  const loadBatch = coalesce((ids: string[]) => loadNotices(d.sql, ids), { lingerMs });
 
-  /**
-   * Claim: insert the Delivery row as SENDING, or bump an unfinished one (SENDING, RETRY); a final
-   * row is left alone and answers nothing. Concurrent jobs' claims share one statement (batch.ts):
-   * one round trip and one commit for all of them, each row still claimed atomically and durably
-   * before its send. Ids are sorted so two workers' statements lock rows in the same order.
-   */
-  const claimBatch = coalesce<string, { attempts: number; prev: string | null }>(async (ids) => {
-    const rows = await d.sql<{ id: string; attempts: number; prev: string | null }>(
-      `WITH prev AS (SELECT "noticeId", status FROM "Delivery" WHERE "noticeId" = ANY($1::uuid[]))
-       INSERT INTO "Delivery" (id, "noticeId", attempts, status)
-       SELECT gen_random_uuid(), x.id, 1, 'SENDING' FROM unnest($1::uuid[]) AS x(id)
-       ON CONFLICT ("noticeId") DO UPDATE SET attempts = "Delivery".attempts + 1, status = 'SENDING'
-         WHERE "Delivery".status IN ('SENDING', 'RETRY')
-       RETURNING "noticeId"::text AS id, attempts, (SELECT prev.status FROM prev WHERE prev."noticeId" = "Delivery"."noticeId") AS prev`,
-      [[...ids].sort()],
-    );
-    return new Map(rows.map((r) => [r.id, { attempts: r.attempts, prev: r.prev }]));
-  }, { lingerMs });
-
-  async function claim(noticeId: string): Promise<{ attempts: number; prev: string | null } | null> {
-    return (await claimBatch(noticeId)) ?? null;
-  }
-
-  /** One final outcome to record (see finish). */
-  interface Outcome {
-    id: string;
-    status: string;
-    noticeStatus: string;
-    messageId: string | null;
-    response: string | null;
-    error: string | null;
-    sentAt: string | null;
-    reason: string | null;
-    recipients: string[] | null;
-  }
-  /**
-   * Record final outcomes: Delivery and Notice change together, in one statement (atomic without a
-   * transaction round trip); concurrent jobs' outcomes share the statement (batch.ts).
-   */
-  const recordBatch = coalesce<Outcome, true>(
-    async (outcomes) => {
-      const sorted = [...outcomes].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-      await d.sql(
-        `WITH v AS (
-           SELECT * FROM json_to_recordset($1::json) AS x(id uuid, status text, "noticeStatus" text, "messageId" text, response text,
-             error text, "sentAt" timestamptz, reason text, recipients text[])),
-         del AS (
-           UPDATE "Delivery" SET status = v.status, "messageId" = v."messageId", "smtpResponse" = v.response, error = v.error, "sentAt" = v."sentAt"
-           FROM v WHERE "Delivery"."noticeId" = v.id AND "Delivery"."noticeId" = ANY($2::uuid[]) RETURNING "Delivery"."noticeId")
-         UPDATE "Notice" SET status = v."noticeStatus"::"NoticeStatus", "statusReason" = v.reason,
-           recipients = COALESCE(v.recipients, "Notice".recipients), "updatedAt" = now()
-         FROM v WHERE "Notice".id = v.id AND "Notice".id = ANY($2::uuid[])`,
-        // the id list repeated as an array gives the planner an index condition: joined only
-        // with the JSON rows, a young table without statistics is scanned whole for every batch
-        [JSON.stringify(sorted), sorted.map((o) => o.id)],
-      );
-      return new Map(outcomes.map((o) => [o.id, true as const]));
-    },
-    { id: (o) => o.id, lingerMs },
-  );
-
-  async function finish(
-    noticeId: string,
-    status: 'SENT' | 'FAILED' | 'DEAD' | 'RETRY' | 'SENDING',
-    f: { messageId?: string | null; response?: string | null; error?: string | null; recipients?: string[]; reason?: string | null; members?: string[] },
-  ) {
-    const noticeStatus = status === 'RETRY' || status === 'SENDING' ? null : status;
-    const sentAt = status === 'SENT' ? clock() : null;
-    if (noticeStatus) {
-      await recordBatch({
-        id: noticeId,
-        status,
-        noticeStatus,
-        messageId: f.messageId ?? null,
-        response: f.response ?? null,
-        error: f.error ?? null,
-        sentAt: sentAt?.toISOString() ?? null,
-        reason: f.reason ?? null,
-        recipients: f.recipients ?? null,
-      });
-      if (f.members?.length) {
-        // the notices a digest carried share its outcome and Message-ID, each on its own record
-        await d.sql(
-          `WITH del AS (
-             UPDATE "Delivery" SET status = $2, "messageId" = $3, "smtpResponse" = $4, error = $5, "sentAt" = $6, attempts = 1
-             WHERE "noticeId" = ANY($1::uuid[]) AND status = 'PARKED' RETURNING "noticeId")
-           UPDATE "Notice" SET status = $7::"NoticeStatus", "statusReason" = $8, "updatedAt" = now()
-           WHERE id IN (SELECT "noticeId" FROM del)`,
-          [f.members, status, f.messageId ?? null, f.response ?? null, f.error ?? null, sentAt, noticeStatus, status === 'SENT' ? '已随每日督办摘要发送' : f.reason ?? null],
-        );
-      }
-    } else {
-      await d.sql(`UPDATE "Delivery" SET status = $2, error = $3 WHERE "noticeId" = $1::uuid`, [noticeId, status, f.error ?? null]);
-    }
-  }
-
-  async function recordWithoutSending(n: LoadedNotice, status: 'FAILED', error: string, to: string[]) {
-    await d.sql(
-      `INSERT INTO "Delivery" (id, "noticeId", attempts, status, error)
-       VALUES (gen_random_uuid(), $1::uuid, 0, $2, $3)
-       ON CONFLICT ("noticeId") DO UPDATE SET status = $2, error = $3 WHERE "Delivery".status IN ('SENDING', 'RETRY')`,
-      [n.id, status, error],
-    );
-    await finish(n.id, status, { error, recipients: to, reason: error });
-  }
-
-  async function alertOffice(n: LoadedNotice, status: 'FAILED' | 'DEAD', error: string, to: string[], attempts: number, subject: string | null) {
-    if (n.kind === 'delivery_failure') {
-      // never alert about an alert: that could loop; the log and the DEAD/FAILED row are the record
-      d.logger.error('delivery-failure alert itself could not be delivered', { noticeId: n.id, key: n.key, error });
-      return;
-    }
-    const now = clock();
-    const roles: RecipientRole[] = ['office'];
-    await d.notify.submit({
-      key: noticeKey(`alert-${n.id}`, 'delivery_failure', n.dueAt.getTime()),
-      kind: 'delivery_failure',
-      assignmentId: null,
-      scope: `alert-${n.id}`,
-      dueAt: now.toISOString(),
-      slipId: null,
-      payload: {
-        to: roles,
-        unit: n.assignment?.unit.name ?? null,
-        ...(n.assignment ? { task: n.assignment.task.number } : {}),
-        taskInfo: n.assignment
-          ? { number: n.assignment.task.number, text: n.assignment.task.text, deadlinePhrase: n.assignment.task.deadlinePhrase, dueAt: null, kind: n.assignment.task.kind }
-          : null,
-        failure: { kind: n.kind as NoticeKind, key: n.key, subject, recipients: to, error, attempts, status },
-        reason: error,
-      },
-    });
-  }
-
-  async function deliverNotice(input: DeliverInput): Promise<DeliveryOutcome> {
-    const n = (await loadBatch(input.noticeId)) ?? null;
+  return async function deliverNotice(input: DeliverInput): Promise<DeliveryOutcome> {
+    const n = await ctx.store.load(input.noticeId);
     if (!n) return { outcome: 'missing' };
-    if (n.delivery && FINAL.has(n.delivery.status)) return { outcome: 'already', status: n.delivery.status };
-    if (n.status === 'SENT' || n.status === 'FAILED' || n.status === 'DEAD') return { outcome: 'already', status: n.status };
-    if (n.kind === 'digest') return deliverDigest(n, input);
-
-    const a = n.assignment;
-    const reason = staleReason(
-      { kind: n.kind, status: n.status, payload: (n.payload ?? {}) as Record<string, unknown> },
-      a
-        ? { state: a.state, cancelledAt: a.cancelledAt, acknowledgedAt: a.acknowledgedAt, dueAt: a.dueAt, taskCancelledAt: a.task.cancelledAt, reportedPeriods: a.reports.map((r) => r.period) }
-        : null,
-    );
-    if (reason) {
-      await d.sql(`UPDATE "Notice" SET status = 'SKIPPED', "statusReason" = $2, "updatedAt" = now() WHERE id = $1::uuid AND status IN ('PENDING', 'QUEUED')`, [n.id, reason]);
-      d.logger.info('notice skipped at send time', { key: n.key, reason });
-      return { outcome: 'skipped', reason };
-    }
+    const done = alreadyDone(n);
+    if (done) return done;
+    if (n.kind === 'digest') return deliverDigest(ctx, n, input);
+    const skipped = await skipIfStale(ctx, n);
+    if (skipped) return skipped;
 
     const now = clock();
-    const roles = ((n.payload as { to?: RecipientRole[] })?.to ?? []) as RecipientRole[];
-    // A notice about a unit but no single assignment (catch-up) names the unit in its payload.
-    const unitName = (n.payload as { unit?: string | null })?.unit;
-    const unitContacts = a ? a.unit.contacts : unitName ? await d.recipients.unitContacts(unitName) : [];
-    const to = await d.recipients.resolve(roles, unitContacts, now.getTime());
-    const addresses = to.map((r) => r.email);
-    const bad = addresses.filter((x) => !isValidAddress(x));
-    if (!to.length || bad.length === to.length) {
-      const error = !to.length ? `没有可用的收件地址（收件角色：${roles.join('、') || '未指定'}）` : `收件地址无效：${bad.join('、')}`;
-      await recordWithoutSending(n, 'FAILED', error, addresses);
-      await alertOffice(n, 'FAILED', error, addresses, 0, null);
-      throw new PermanentDeliveryError(error);
-    }
-    const good = addresses.filter(isValidAddress);
-
-    let files: FileAttachmentRef[] = [];
-    try {
-      files = fileAttachmentRefs(n.payload);
-    } catch (err) {
-      if (!isDubangError(err, ErrorCodes.AttachmentError)) throw err;
-    }
-    // a digest carries rendered parts only: a notice with files goes alone so its files go with it
-    if (d.digest && !files.length) {
-      const window = await d.digest(n, to.filter((r) => isValidAddress(r.email)), now);
-      if (window) return { outcome: 'digest', window };
-    }
-
-    let message: Outgoing;
-    try {
-      const rendered = renderNotice(composeMessageInput(n, await composeOpts(n, now)));
-      // read at send time, from the file store only (attachments.ts)
-      message = { ...rendered, attachments: [...rendered.attachments, ...(await readFileAttachments(fileAttachmentRefs(n.payload), d.files, d.maxAttachmentBytes))] };
-    } catch (err) {
-      const name = (err as Error).name;
-      if (name !== 'MessageInputError' && name !== 'AttachmentError') throw err;
-      const error = `无法生成${KIND_LABELS[n.kind as NoticeKind] ?? n.kind}：${(err as MessageInputError).message}`;
-      await recordWithoutSending(n, 'FAILED', error, good);
-      await alertOffice(n, 'FAILED', error, good, 0, null);
-      throw new PermanentDeliveryError(error);
-    }
-    return sendAndRecord(n, message, good, bad, input, []);
-  }
-
-  /** A digest notice: gathers the parked notices of its window that are still due and sends them as one email. */
-  async function deliverDigest(n: LoadedNotice, input: DeliverInput): Promise<DeliveryOutcome> {
-    const p = (n.payload ?? {}) as { recipient?: string; windowStart?: string; windowEnd?: string };
-    if (!p.recipient || !p.windowStart || !p.windowEnd) throw new PermanentDeliveryError(`digest ${n.key}: payload lacks recipient or window`);
-    const now = clock();
-    const entries: NoticeMessageInput[] = [];
-    const members: string[] = [];
-    let recipientName = p.recipient;
-    for (const id of await parkedMembers(d.sql, p.recipient, p.windowStart, p.windowEnd)) {
-      const m = await loadNotice(d.sql, id);
-      if (!m) continue;
-      const a = m.assignment;
-      const reason = staleReason(
-        { kind: m.kind, status: m.status, payload: (m.payload ?? {}) as Record<string, unknown> },
-        a ? { state: a.state, cancelledAt: a.cancelledAt, acknowledgedAt: a.acknowledgedAt, dueAt: a.dueAt, taskCancelledAt: a.task.cancelledAt, reportedPeriods: a.reports.map((r) => r.period) } : null,
-      );
-      if (reason) {
-        await d.sql(`UPDATE "Delivery" SET status = 'SKIPPED', error = $2 WHERE "noticeId" = $1::uuid AND status = 'PARKED'`, [m.id, reason]);
-        await d.sql(`UPDATE "Notice" SET status = 'SKIPPED', "statusReason" = $2, "updatedAt" = now() WHERE id = $1::uuid AND status IN ('PENDING', 'QUEUED')`, [m.id, reason]);
-        continue;
-      }
-      try {
-        entries.push(composeMessageInput(m, await composeOpts(m, now)));
-        members.push(m.id);
-        if (a) recipientName = a.unit.name;
-      } catch (err) {
-        d.logger.error('digest entry could not be composed; left parked', { key: m.key, err });
-      }
-    }
-    // read in task order, whatever order the notices fell due in
-    entries.sort((x, y) => (x.task?.number ?? 0) - (y.task?.number ?? 0) || x.kind.localeCompare(y.kind));
-    if (!entries.length) {
-      await d.sql(`UPDATE "Notice" SET status = 'SKIPPED', "statusReason" = '摘要中没有仍需发送的事项', "updatedAt" = now() WHERE id = $1::uuid AND status IN ('PENDING', 'QUEUED')`, [n.id]);
-      return { outcome: 'skipped', reason: '摘要中没有仍需发送的事项' };
-    }
-    let message: RenderedMessage;
-    try {
-      message = renderDigest({ key: n.key, zone: d.zone, issuedAt: now.toISOString(), sender, recipientName, windowStart: p.windowEnd, entries });
-    } catch (err) {
-      if (!isDubangError(err, MessageInputError)) throw err;
-      await recordWithoutSending(n, 'FAILED', err.message, [p.recipient]);
-      throw new PermanentDeliveryError(err.message);
-    }
-    return sendAndRecord(n, message, [p.recipient], [], input, members);
-  }
-
-  async function sendAndRecord(n: LoadedNotice, message: Outgoing, good: string[], bad: string[], input: DeliverInput, members: string[]): Promise<DeliveryOutcome> {
-    const claimed = await claim(n.id);
-    if (!claimed) return { outcome: 'already', status: 'final' };
-    const ambiguous = claimed.prev === 'SENDING';
-    if (ambiguous) {
-      d.logger.warn('ambiguous delivery: an earlier attempt stopped after handing the message to SMTP and before recording the result; sending again may duplicate it', {
-        key: n.key,
-        noticeId: n.id,
-        attempts: claimed.attempts,
-      });
-    }
-
-    let info: SendResult;
-    try {
-      info = await d.mailer.send({
-        from: d.from,
-        to: good,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
-        attachments: message.attachments,
-        messageId: `<${n.key}@${msgDomain}>`,
-        headers: { 'X-Dubang-Notice': n.key, 'X-Dubang-Kind': n.kind },
-      });
-    } catch (err) {
-      const e = isDubangError(err, MailSendError) ? err : new MailSendError(String((err as Error)?.message ?? err), false, true);
-      const error = e.responseCode ? `${e.message}` : `${e.transportCode ?? 'ERROR'}: ${e.message}`;
-      if (e.permanent) {
-        await finish(n.id, 'FAILED', { error, recipients: good, reason: `邮件被拒收：${error}`, members });
-        await alertOffice(n, 'FAILED', error, good, claimed.attempts, message.subject);
-        d.logger.error('notice failed permanently', { key: n.key, error, attempts: claimed.attempts });
-        throw new PermanentDeliveryError(error);
-      }
-      if (input.attempt >= input.maxAttempts) {
-        await finish(n.id, 'DEAD', { error, recipients: good, reason: `多次重试后仍未送达：${error}`, members });
-        await alertOffice(n, 'DEAD', error, good, claimed.attempts, message.subject);
-        d.logger.error('notice dead-lettered after its last attempt', { key: n.key, error, attempts: claimed.attempts });
-        throw new PermanentDeliveryError(`dead letter after ${claimed.attempts} attempts: ${error}`);
-      }
-      // A server's 4xx answer proves nothing was accepted (RETRY); a timeout or a dropped
-      // connection does not, so the row stays SENDING and the next attempt logs the ambiguity.
-      await finish(n.id, e.ambiguous ? 'SENDING' : 'RETRY', { error });
-      d.logger.warn('temporary delivery failure; will retry', { key: n.key, error, attempt: input.attempt, maxAttempts: input.maxAttempts });
-      throw new TransientDeliveryError(error);
-    }
-
-    // The server accepted the message: from here on a failure must not lead to sending it again.
-    // A database outage between the 250 and the record would otherwise leave the claim SENDING
-    // and the retry would send a duplicate, so the record is retried here, in this job, for as
-    // long as recordRetryMs allows (the job keeps its queue lock meanwhile).
-    const rejected = [...bad, ...info.rejected];
-    await untilRecorded(n.key, () =>
-      finish(n.id, 'SENT', {
-        messageId: info.messageId,
-        response: info.response,
-        error: rejected.length ? `部分收件人被拒收：${rejected.join('、')}` : null,
-        recipients: info.accepted.length ? info.accepted : good,
-        members,
-      }),
-    );
-    // the alert's key is deterministic: retrying its submission cannot alert twice
-    if (rejected.length) await untilRecorded(n.key, () => alertOffice(n, 'FAILED', `部分收件人被拒收：${rejected.join('、')}`, rejected, claimed.attempts, message.subject));
-    return { outcome: 'sent', messageId: info.messageId, attempts: claimed.attempts, ambiguous };
-  }
-
-  /**
-   * Runs `record` until it succeeds, backing off from 100 ms to 5 s, for at most recordRetryMs
-   * (default 10 min); then gives up with the last error (the next attempt sees the claim SENDING
-   * and logs the resend as ambiguous).
-   */
-  async function untilRecorded(key: string, record: () => Promise<void>): Promise<void> {
-    const deadline = Date.now() + (d.recordRetryMs ?? 600_000);
-    for (let wait = 100; ; wait = Math.min(wait * 2, 5_000)) {
-      try {
-        await record();
-        return;
-      } catch (err) {
-        if (Date.now() + wait > deadline) throw err;
-        d.logger.warn('sent, but the delivery record could not be written yet; retrying the record, not the send', { key, err: (err as Error)?.message, retryInMs: wait });
-        await new Promise((r) => setTimeout(r, wait));
-      }
-    }
-  }
-
-  return deliverNotice;
+    const p = await readPayload(ctx, n);
+    const { to, good, bad } = await resolveRecipients(ctx, n, p, now);
+    const window = await parkForDigest(ctx, n, to, now);
+    if (window) return { outcome: 'digest', window };
+    const message = await renderMessage(ctx, n, good, now);
+    return sendAndRecord(ctx, n, message, good, bad, input, []);
+  };
 }
 
 export type DeliverNotice = ReturnType<typeof createDeliverNotice>;
+
+/** Step 1: a final delivery record or notice status means this is a rerun. */
+function alreadyDone(n: LoadedNotice): DeliveryOutcome | null {
+  if (n.delivery && (FINAL_DELIVERY_STATUSES as ReadonlySet<string>).has(n.delivery.status)) {
+    return { outcome: 'already', status: n.delivery.status };
+  }
+  if (n.status === 'SENT' || n.status === 'FAILED' || n.status === 'DEAD') {
+    return { outcome: 'already', status: n.status };
+  }
+  return null;
+}
+
+/** Step 2: the send-time guard (domain/notices staleReason); a notice no longer due is SKIPPED. */
+async function skipIfStale(ctx: Ctx, n: LoadedNotice): Promise<DeliveryOutcome | null> {
+  const reason = staleReason(guardNotice(n), guardAssignment(n));
+  if (!reason) return null;
+  await ctx.store.skipNotice(n.id, reason);
+  ctx.d.logger.info('notice skipped at send time', { key: n.key, reason });
+  return { outcome: 'skipped', reason };
+}
+
+/** The payload, parsed by its kind's schema; one that does not fit fails the notice permanently. */
+async function readPayload(ctx: Ctx, n: LoadedNotice): Promise<AnyStoredPayload> {
+  try {
+    return parseNoticePayload(n.kind, n.payload);
+  } catch (err) {
+    if (!isDubangError(err, NoticePayloadError)) throw err;
+    return failPermanently(ctx, n, `无法生成${kindLabel(n.kind)}：${err.message}`, []);
+  }
+}
+
+/** Step 3a: roles → addresses from the directory as it is now; none usable fails permanently. */
+async function resolveRecipients(ctx: Ctx, n: LoadedNotice, p: AnyStoredPayload, now: Date) {
+  const roles = p.to ?? [];
+  // A notice about a unit but no single assignment (catch-up) names the unit in its payload.
+  const a = n.assignment;
+  const unitContacts = a ? a.unit.contacts : p.unit ? await ctx.d.recipients.unitContacts(p.unit) : [];
+  const to = await ctx.d.recipients.resolve(roles, unitContacts, now.getTime());
+  const addresses = to.map((r) => r.email);
+  const bad = addresses.filter((x) => !isValidAddress(x));
+  if (!to.length || bad.length === to.length) {
+    const error = !to.length ? `没有可用的收件地址（收件角色：${roles.join('、') || '未指定'}）` : `收件地址无效：${bad.join('、')}`;
+    return failPermanently(ctx, n, error, addresses);
+  }
+  return { to, good: addresses.filter(isValidAddress), bad };
+}
+
+/** Step 3b: the digest hand-off; a notice with files goes alone so its files go with it. */
+async function parkForDigest(ctx: Ctx, n: LoadedNotice, to: Recipient[], now: Date): Promise<string | null> {
+  if (!ctx.d.digest) return null;
+  let files: FileAttachmentRef[] = [];
+  try {
+    files = fileAttachmentRefs(n.payload);
+  } catch (err) {
+    if (!isDubangError(err, AttachmentError)) throw err;
+  }
+  if (files.length) return null;
+  return ctx.d.digest(
+    n,
+    to.filter((r) => isValidAddress(r.email)),
+    now,
+  );
+}
+
+/** Step 3c: render, and attach the payload's files (read at send time, attachments.ts); failures are permanent. */
+async function renderMessage(ctx: Ctx, n: LoadedNotice, good: string[], now: Date): Promise<Outgoing> {
+  try {
+    const rendered = renderNotice(composeMessageInput(n, await composeOptions(ctx, n, now)));
+    const files = await readFileAttachments(fileAttachmentRefs(n.payload), ctx.d.files, ctx.d.maxAttachmentBytes);
+    return { ...rendered, attachments: [...rendered.attachments, ...files] };
+  } catch (err) {
+    const permanent =
+      isDubangError(err, MessageInputError) || isDubangError(err, AttachmentError) || isDubangError(err, NoticePayloadError);
+    if (!permanent) throw err;
+    return failPermanently(ctx, n, `无法生成${kindLabel(n.kind)}：${err.message}`, good);
+  }
+}
+
+/** Records FAILED without sending, alerts the Office, and stops the job for good. */
+async function failPermanently(ctx: Ctx, n: LoadedNotice, error: string, to: string[]): Promise<never> {
+  await ctx.store.failWithoutSending(n.id, error);
+  await ctx.store.record(outcome(ctx, n.id, 'FAILED', { error, recipients: to, reason: error }));
+  await ctx.alert(n, { status: 'FAILED', error, recipients: to, attempts: 0, subject: null });
+  throw new PermanentDeliveryError(error);
+}
+
+const kindLabel = (kind: string): string => KIND_LABELS[kind] ?? kind;
+
+/**
+ * A catch-up letter lists many assignments: the unit's letter links each item to its own signed
+ * form (the notice id as the token id, as for the notice's own link), the Office's summary links
+ * each item to its assignment page.
+ */
+async function itemLink(ctx: Ctx, n: LoadedNotice): Promise<((assignmentId: string) => string | null) | undefined> {
+  const office = ctx.office;
+  if (n.kind === 'catchup_summary') {
+    return office ? (id) => `${office}/assignments/${encodeURIComponent(id)}` : undefined;
+  }
+  const linkFor = ctx.d.linkFor;
+  if (n.kind !== 'catchup_unit' || !linkFor) return undefined;
+  // links are signed (in each assignment's current link epoch) before composing, which is synchronous
+  const p = parseNoticePayload('catchup_unit', n.payload);
+  const ids = [...new Set((p.items ?? []).flatMap((it) => (it.assignmentId ? [it.assignmentId] : [])))];
+  const signed = async (id: string) =>
+    [id, (await linkFor({ id: n.id, key: n.key, kind: n.kind, assignmentId: id })) ?? null] as const;
+  const links = new Map(await Promise.all(ids.map(signed)));
+  return (id) => links.get(id) ?? null;
+}
+
+async function composeOptions(ctx: Ctx, n: LoadedNotice, now: Date): Promise<ComposeOptions> {
+  const link = (await ctx.d.linkFor?.(n)) ?? null;
+  return { zone: ctx.d.zone, sender: ctx.sender, now, link, itemLink: await itemLink(ctx, n) };
+}
+
+/** A digest notice: gathers the parked notices of its window that are still due and sends them as one email. */
+async function deliverDigest(ctx: Ctx, n: LoadedNotice, input: DeliverInput): Promise<DeliveryOutcome> {
+  let p;
+  try {
+    p = parseNoticePayload('digest', n.payload);
+  } catch (err) {
+    if (!isDubangError(err, NoticePayloadError)) throw err;
+    throw new PermanentDeliveryError(`digest ${n.key}: payload lacks recipient or window`);
+  }
+  const now = ctx.clock();
+  const compose = async (m: LoadedNotice) => composeMessageInput(m, await composeOptions(ctx, m, now));
+  const store = { sql: ctx.d.sql, store: ctx.store, logger: ctx.d.logger };
+  const { entries, members, recipientName } = await collectDigest(store, p, compose);
+  if (!entries.length) {
+    const reason = '摘要中没有仍需发送的事项';
+    await ctx.store.skipNotice(n.id, reason);
+    return { outcome: 'skipped', reason };
+  }
+  let message: RenderedMessage;
+  try {
+    const issuedAt = now.toISOString();
+    const zone = ctx.d.zone;
+    message = renderDigest({ key: n.key, zone, issuedAt, sender: ctx.sender, recipientName, windowStart: p.windowEnd, entries });
+  } catch (err) {
+    if (!isDubangError(err, MessageInputError)) throw err;
+    await ctx.store.failWithoutSending(n.id, err.message);
+    const error = err.message;
+    await ctx.store.record(outcome(ctx, n.id, 'FAILED', { error, recipients: [p.recipient], reason: error }));
+    throw new PermanentDeliveryError(err.message);
+  }
+  return sendAndRecord(ctx, n, message, [p.recipient], [], input, members);
+}
+
+/** What a final outcome records besides its status. */
+interface OutcomeFields {
+  messageId?: string | null;
+  response?: string | null;
+  error?: string | null;
+  recipients?: string[];
+  reason?: string | null;
+}
+
+/** The fields of a final outcome; SENT stamps the send time. */
+function outcome(
+  ctx: Ctx,
+  noticeId: string,
+  status: 'SENT' | 'FAILED' | 'DEAD',
+  f: OutcomeFields,
+) {
+  return {
+    id: noticeId,
+    status,
+    noticeStatus: status,
+    messageId: f.messageId ?? null,
+    response: f.response ?? null,
+    error: f.error ?? null,
+    sentAt: status === 'SENT' ? ctx.clock().toISOString() : null,
+    reason: f.reason ?? null,
+    recipients: f.recipients ?? null,
+  };
+}
+
+/** Records a final outcome, and the same outcome on each notice a digest carried. */
+async function finish(
+  ctx: Ctx,
+  noticeId: string,
+  status: 'SENT' | 'FAILED' | 'DEAD',
+  f: OutcomeFields,
+  members: string[],
+): Promise<void> {
+  const o = outcome(ctx, noticeId, status, f);
+  await ctx.store.record(o);
+  if (!members.length) return;
+  await ctx.store.recordMembers(members, {
+    status,
+    messageId: o.messageId,
+    response: o.response,
+    error: o.error,
+    sentAt: o.sentAt ? new Date(o.sentAt) : null,
+    reason: status === 'SENT' ? '已随每日督办摘要发送' : o.reason,
+  });
+}
+
+/** Steps 4–6: claim the delivery, send, record the outcome. */
+async function sendAndRecord(
+  ctx: Ctx,
+  n: LoadedNotice,
+  message: Outgoing,
+  good: string[],
+  bad: string[],
+  input: DeliverInput,
+  members: string[],
+): Promise<DeliveryOutcome> {
+  const claimed = await ctx.store.claim(n.id);
+  if (!claimed) return { outcome: 'already', status: 'final' };
+  const ambiguous = claimed.prev === 'SENDING';
+  if (ambiguous) {
+    ctx.d.logger.warn(
+      'ambiguous delivery: an earlier attempt stopped after handing the message to SMTP and before ' +
+        'recording the result; sending again may duplicate it',
+      { key: n.key, noticeId: n.id, attempts: claimed.attempts },
+    );
+  }
+  let info: SendResult;
+  try {
+    info = await ctx.d.mailer.send({
+      from: ctx.d.from,
+      to: good,
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+      attachments: message.attachments,
+      messageId: `<${n.key}@${ctx.msgDomain}>`,
+      headers: { 'X-Dubang-Notice': n.key, 'X-Dubang-Kind': n.kind },
+    });
+  } catch (err) {
+    return sendFailed(ctx, n, message, good, input, members, claimed.attempts, err);
+  }
+  // The server accepted the message: from here on a failure must not lead to sending it again.
+  // A database outage between the 250 and the record would otherwise leave the claim SENDING
+  // and the retry would send a duplicate, so the record is retried here, in this job, for as
+  // long as recordRetryMs allows (the job keeps its queue lock meanwhile).
+  const rejected = [...bad, ...info.rejected];
+  const partial = rejected.length ? `部分收件人被拒收：${rejected.join('、')}` : null;
+  const sent = {
+    messageId: info.messageId,
+    response: info.response,
+    error: partial,
+    recipients: info.accepted.length ? info.accepted : good,
+  };
+  await untilRecorded(ctx, n.key, () => finish(ctx, n.id, 'SENT', sent, members));
+  // the alert's key is deterministic: retrying its submission cannot alert twice
+  if (partial) {
+    const failure: DeliveryFailure = {
+      status: 'FAILED',
+      error: partial,
+      recipients: rejected,
+      attempts: claimed.attempts,
+      subject: message.subject,
+    };
+    await untilRecorded(ctx, n.key, () => ctx.alert(n, failure));
+  }
+  return { outcome: 'sent', messageId: info.messageId, attempts: claimed.attempts, ambiguous };
+}
+
+/**
+ * Step 5, when the send failed: permanent → FAILED and an alert; temporary on the last attempt →
+ * DEAD and an alert; otherwise RETRY (a 4xx proved nothing was accepted) or SENDING (a timeout or
+ * a dropped connection proves nothing, so the next attempt logs the ambiguity), and the queue retries.
+ */
+async function sendFailed(
+  ctx: Ctx,
+  n: LoadedNotice,
+  message: Outgoing,
+  good: string[],
+  input: DeliverInput,
+  members: string[],
+  attempts: number,
+  err: unknown,
+): Promise<never> {
+  const e = isDubangError(err, MailSendError) ? err : new MailSendError(String((err as Error)?.message ?? err), false, true);
+  const error = e.responseCode ? `${e.message}` : `${e.transportCode ?? 'ERROR'}: ${e.message}`;
+  const alert = (status: 'FAILED' | 'DEAD') =>
+    ctx.alert(n, { status, error, recipients: good, attempts, subject: message.subject });
+  if (e.permanent) {
+    await finish(ctx, n.id, 'FAILED', { error, recipients: good, reason: `邮件被拒收：${error}` }, members);
+    await alert('FAILED');
+    ctx.d.logger.error('notice failed permanently', { key: n.key, error, attempts });
+    throw new PermanentDeliveryError(error);
+  }
+  if (input.attempt >= input.maxAttempts) {
+    await finish(ctx, n.id, 'DEAD', { error, recipients: good, reason: `多次重试后仍未送达：${error}` }, members);
+    await alert('DEAD');
+    ctx.d.logger.error('notice dead-lettered after its last attempt', { key: n.key, error, attempts });
+    throw new PermanentDeliveryError(`dead letter after ${attempts} attempts: ${error}`);
+  }
+  await ctx.store.markUnfinished(n.id, e.ambiguous ? 'SENDING' : 'RETRY', error);
+  const retry = { key: n.key, error, attempt: input.attempt, maxAttempts: input.maxAttempts };
+  ctx.d.logger.warn('temporary delivery failure; will retry', retry);
+  throw new TransientDeliveryError(error);
+}
+
+/**
+ * Runs `record` until it succeeds, backing off from 100 ms to 5 s, for at most recordRetryMs
+ * (default 10 min); then gives up with the last error (the next attempt sees the claim SENDING
+ * and logs the resend as ambiguous).
+ */
+async function untilRecorded(ctx: Ctx, key: string, record: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + (ctx.d.recordRetryMs ?? 600_000);
+  for (let wait = 100; ; wait = Math.min(wait * 2, 5_000)) {
+    try {
+      await record();
+      return;
+    } catch (err) {
+      if (Date.now() + wait > deadline) throw err;
+      ctx.d.logger.warn('sent, but the delivery record could not be written yet; retrying the record, not the send', {
+        key,
+        err: (err as Error)?.message,
+        retryInMs: wait,
+      });
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}

@@ -15,10 +15,13 @@
  */
 import * as crypto from 'node:crypto';
 import { DateTime } from 'luxon';
-import type { NotificationPort } from '../../activities/ports';
-import { noticeKey, type NoticeKind } from '../../domain/notices';
-import type { Sql } from './sql';
-import type { LoadedNotice } from './load-notice';
+import type { NotificationPort, NoticeSubmission } from '../../contracts/notification';
+import type { Sql } from '../../contracts/sql';
+import type { NoticeMessageInput } from '../../domain/messages';
+import { digestible, noticeKey, staleReason, type StoredNoticePayload } from '../../domain/notices';
+import type { Logger } from '../../contracts/logger';
+import { guardAssignment, guardNotice } from './compose';
+import { digestStore, type DeliveryStore, type LoadedNotice } from './delivery-store';
 import type { Recipient } from './recipients';
 
 /**
@@ -42,8 +45,7 @@ export function createDigestRecipients(sql: Sql, o: { cacheMs?: number; clock?: 
   let reading: Promise<ReadonlySet<string>> | null = null;
   async function read(): Promise<ReadonlySet<string>> {
     const at = clock();
-    const rows = await sql<{ email: string }>(`SELECT DISTINCT lower(btrim(email)) AS email FROM "Contact" WHERE digest`, []);
-    const emails = new Set(rows.map((r) => r.email));
+    const emails = await digestStore.optedIn(sql);
     cache = { at, emails };
     return emails;
   }
@@ -74,9 +76,6 @@ export interface DigestOptions {
   debounceMs?: number;
 }
 
-/** Kinds that always go alone: an alert about failed mail, and digests themselves. */
-const NEVER_DIGESTED: string[] = ['delivery_failure', 'digest'];
-
 /** The digest moment a notice due at `dueAt` belongs to: the first `hour`:00 local at or after it. */
 export function digestMoment(dueAt: Date, zone: string, hour = 9): DateTime {
   const t = DateTime.fromJSDate(dueAt).setZone(zone);
@@ -90,7 +89,8 @@ export function createDigestPark(o: DigestOptions) {
   const debounce = o.debounceMs ?? 30_000;
   /** Parks the notice for its recipient's digest and returns the window, or null to send it alone. */
   return async function park(n: LoadedNotice, to: Recipient[], now: Date): Promise<string | null> {
-    if (NEVER_DIGESTED.includes(n.kind) || to.length !== 1) return null;
+    // kinds that always go alone (the registry's: alerts about failed mail, digests themselves)
+    if (!digestible(n.kind) || to.length !== 1) return null;
     const email = to[0]!.email;
     // a cached set on the send path: no statement per email (createDigestRecipients)
     if (!(await o.recipients.has(email.trim().toLowerCase()))) return null;
@@ -100,31 +100,67 @@ export function createDigestPark(o: DigestOptions) {
     const key = noticeKey(scope, 'digest', moment.toMillis());
     // a notice processed after its digest already went (workers were down) goes alone, not into
     // a digest that will never run again
-    const done = await o.sql<{ status: string }>(`SELECT status::text FROM "Notice" WHERE key = $1 AND status NOT IN ('PENDING', 'QUEUED')`, [key]);
-    if (done.length) return null;
-    await o.sql(`INSERT INTO "Delivery" (id, "noticeId", attempts, status) VALUES (gen_random_uuid(), $1::uuid, 0, 'PARKED') ON CONFLICT ("noticeId") DO NOTHING`, [n.id]);
-    await o.sql(`UPDATE "Notice" SET recipients = $2::text[], "statusReason" = '并入每日督办摘要', "updatedAt" = now() WHERE id = $1::uuid`, [n.id, [email]]);
-    await o.notify.submit({
+    if (await digestStore.done(o.sql, key)) return null;
+    await digestStore.park(o.sql, n.id, email);
+    const digest: NoticeSubmission<'digest'> = {
       key,
-      kind: 'digest' as NoticeKind,
+      kind: 'digest',
       assignmentId: null,
       scope,
       // debounced: the first parked notice fixes the digest's time (the key makes later submits no-ops)
       dueAt: new Date(Math.max(moment.toMillis(), now.getTime()) + debounce).toISOString(),
       slipId: null,
       payload: { to: [], recipient: email, windowStart: windowStart.toISO()!, windowEnd: moment.toISO()! },
-    });
+    };
+    await o.notify.submit(digest);
     return moment.toISO()!;
   };
 }
 
 /** Ids of the notices parked for a digest: its recipient, due in (windowStart, windowEnd]. */
-export async function parkedMembers(sql: Sql, email: string, windowStart: string, windowEnd: string): Promise<string[]> {
-  const rows = await sql<{ id: string }>(
-    `SELECT n.id::text AS id FROM "Notice" n JOIN "Delivery" d ON d."noticeId" = n.id
-     WHERE d.status = 'PARKED' AND n.recipients = $1::text[] AND n."dueAt" > $2::timestamptz AND n."dueAt" <= $3::timestamptz
-     ORDER BY n."dueAt", n.key`,
-    [[email], windowStart, windowEnd],
-  );
-  return rows.map((r) => r.id);
+export function parkedMembers(sql: Sql, email: string, windowStart: string, windowEnd: string): Promise<string[]> {
+  return digestStore.parkedMembers(sql, email, windowStart, windowEnd);
+}
+
+/** What a digest carries when it falls due: the entries still due, in task order, and their notices. */
+export interface DigestContents {
+  entries: NoticeMessageInput[];
+  members: string[];
+  /** whom the digest greets: the unit of the last member about an assignment, else the address */
+  recipientName: string;
+}
+
+/**
+ * Gathers a digest's parked notices that are still due: each is re-checked by the send-time guard
+ * (a stale one is SKIPPED, its parked record too) and composed; one that cannot be composed is
+ * left parked and logged.
+ */
+export async function collectDigest(
+  d: { sql: Sql; store: DeliveryStore; logger: Logger },
+  p: StoredNoticePayload<'digest'>,
+  compose: (m: LoadedNotice) => Promise<NoticeMessageInput>,
+): Promise<DigestContents> {
+  const entries: NoticeMessageInput[] = [];
+  const members: string[] = [];
+  let recipientName = p.recipient;
+  for (const id of await parkedMembers(d.sql, p.recipient, p.windowStart, p.windowEnd)) {
+    const m = await d.store.loadOne(id);
+    if (!m) continue;
+    const reason = staleReason(guardNotice(m), guardAssignment(m));
+    if (reason) {
+      await d.store.skipParked(m.id, reason);
+      await d.store.skipNotice(m.id, reason);
+      continue;
+    }
+    try {
+      entries.push(await compose(m));
+      members.push(m.id);
+      if (m.assignment) recipientName = m.assignment.unit.name;
+    } catch (err) {
+      d.logger.error('digest entry could not be composed; left parked', { key: m.key, err });
+    }
+  }
+  // read in task order, whatever order the notices fell due in
+  entries.sort((x, y) => (x.task?.number ?? 0) - (y.task?.number ?? 0) || x.kind.localeCompare(y.kind));
+  return { entries, members, recipientName };
 }

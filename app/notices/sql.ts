@@ -8,9 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PrismaClient } from '../../generated/prisma/client';
-
-/** Runs one statement with $1… parameters and returns its rows. */
-export type Sql = <T = Record<string, unknown>>(text: string, params: unknown[]) => Promise<T[]>;
+import type { Sql } from '../../contracts/sql';
 
 /** What sqlFromPg needs of a `pg` Pool or Client. */
 interface PgQueryable {

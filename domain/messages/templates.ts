@@ -4,7 +4,7 @@
  * (render.ts) turns a document into plain text, HTML and attachments, so both bodies always say the
  * same thing. Pure.
  */
-import type { NoticeKind } from '../notices';
+import { NOTICE_KIND_LABELS, type NoticeKind } from '../notices';
 import type { SlipColour, TaskKind } from '../model';
 import { colourName, formatDate, formatDay, formatPeriod, localDate, ordinalCn } from './format';
 import type { IcsEvent } from './ics';
@@ -13,24 +13,8 @@ import { DomainErrorCodes, DubangError } from '../errors';
 /** Literal placeholder for the signed link when the caller has none; the web layer replaces it. */
 export const LINK_PLACEHOLDER = '{{link}}';
 
-/** Chinese names of the notice kinds, as a reader would call them. */
-export const KIND_LABELS: Record<NoticeKind, string> & Record<string, string | undefined> = {
-  assignment: '任务交办通知',
-  ack_reminder: '签收提醒',
-  ack_escalation: '签收催告',
-  report_reminder: '报告提醒',
-  report_chase: '催办通知',
-  deadline_reminder: '到期提醒',
-  supervision: '督办通知',
-  completion_review: '销号审核提醒',
-  extension_review: '延期审核提醒',
-  decision: '审核结果通知',
-  catchup_unit: '逾期事项汇总通知',
-  catchup_summary: '逾期事项汇总',
-  digest: '每日督办摘要',
-  delivery_failure: '邮件投递失败提醒',
-  assessment: '年度考核结果',
-};
+/** Chinese names of the notice kinds, as a reader would call them: the registry's (domain/notices). */
+export const KIND_LABELS: Record<NoticeKind, string> & Record<string, string | undefined> = NOTICE_KIND_LABELS;
 
 /** The task a notice is about, as stored. */
 export interface MessageTask {

@@ -5,7 +5,8 @@
  */
 import { spanValue, toMs, type BusinessCalendar, type Instant, type Span } from '../calendar';
 import type { AssignmentRole, AssignmentState, SlipColour, TaskKind } from '../model';
-import { NOTICE_KINDS, type CatchUpItem, type NoticeKind, type PlannedNotice, type RecipientRole } from '../notices';
+import { isClosed } from '../lifecycle';
+import { NOTICE_KINDS, supersededAtDue, type CatchUpItem, type NoticeKind, type PlannedNotice, type RecipientRole } from '../notices';
 import { afterDue, beforeDue, cycleSummaries, reportPeriods, timesSpan, type ReportPeriod } from './periods';
 import type { KindPolicy, Policy } from './types';
 
@@ -72,10 +73,6 @@ const KIND_ORDER = new Map<NoticeKind, number>(NOTICE_KINDS.map((k, i) => [k, i]
 /** The kind policy for a task kind. */
 export function kindPolicy(policy: Policy, kind: TaskKind): KindPolicy {
   return policy.kinds[kind];
-}
-
-export function isClosedState(s: AssignmentState): boolean {
-  return s === 'COMPLETED' || s === 'CANCELLED';
 }
 
 /** Nothing has moved: not acknowledged, or no report and no completion request. Drives the blue slip. */
@@ -201,7 +198,7 @@ export function planAssignmentNotices(input: PlanAssignmentInput): PlannedNotice
   const { task, assignment: a, policy, calendar: cal } = input;
   const nowMs = toMs(input.now);
   const toMsLimit = input.horizon !== undefined ? toMs(input.horizon) : nowMs + DEFAULT_HORIZON_DAYS * DAY_MS;
-  if (isClosedState(a.state) || !policy.notifyRoles.includes(a.role)) return [];
+  if (isClosed(a.state) || !policy.notifyRoles.includes(a.role)) return [];
   const kp = kindPolicy(policy, task.kind);
   const assignedMs = toMs(a.assignedAt);
   const catchUpMs = a.catchUpAt ? toMs(a.catchUpAt) : null;
@@ -322,7 +319,7 @@ function daysLate(cal: BusinessCalendar, dueMs: number, nowMs: number): number {
 export function overdueItems(input: { task: PlanTask; assignment: PlanAssignment; policy: Policy; calendar: BusinessCalendar; now: Instant }): CatchUpItem[] {
   const { task, assignment: a, policy, calendar: cal } = input;
   const nowMs = toMs(input.now);
-  if (isClosedState(a.state) || a.state === 'COMPLETION_REQUESTED' || !policy.notifyRoles.includes(a.role)) return [];
+  if (isClosed(a.state) || a.state === 'COMPLETION_REQUESTED' || !policy.notifyRoles.includes(a.role)) return [];
   const kp = kindPolicy(policy, task.kind);
   const items: CatchUpItem[] = [];
   if (kp.deadline && a.dueAt && toMs(a.dueAt) < nowMs) {
@@ -463,9 +460,6 @@ export function previewPlan(input: { tasks: PreviewTask[]; policy: Policy; calen
   };
 }
 
-/** Reminders about a moment still ahead; once that moment has passed they are superseded. */
-const BEFORE_KINDS = new Set<NoticeKind>(['report_reminder', 'deadline_reminder']);
-
 /**
  * The overdue variant (docs/reliability.md row 7): notices whose send time passed while the workers were
  * down. Reminders about a due instant that has passed are dropped (the 催办/督办 planned after it
@@ -479,7 +473,7 @@ export function settleMissed(input: { missed: PlannedNotice[]; calendar: Busines
   const latest = new Map<string, PlannedNotice>();
   for (const n of input.missed) {
     const dueMs = n.dueAt ? Date.parse(n.dueAt) : null;
-    if (dueMs !== null && dueMs <= nowMs && (BEFORE_KINDS.has(n.kind) || (n.kind === 'supervision' && n.slip === 'BLUE'))) continue;
+    if (dueMs !== null && dueMs <= nowMs && supersededAtDue(n)) continue;
     const key = [n.kind, n.task, n.unit, n.period ?? '', n.level ?? ''].join('|');
     const prev = latest.get(key);
     if (!prev || Date.parse(n.nominalAt) > Date.parse(prev.nominalAt)) latest.set(key, n);

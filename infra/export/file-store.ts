@@ -1,12 +1,12 @@
 /**
- * The FileStore port (app/notices/ports.ts) in PostgreSQL: table "StoredFile", one row per key,
+ * The FileStore port (contracts/mail.ts) in PostgreSQL: table "StoredFile", one row per key,
  * written once (ON CONFLICT DO NOTHING) and read by the mail worker at send time. The exports are
  * small (the real plan's assessment: about 60 KB in all), far below what bytea handles well; a
  * deployment that mails large files can put an S3-compatible store behind the same port.
  */
 import { createHash } from 'node:crypto';
-import type { Sql } from '../../app/notices/sql';
-import type { FileStore, StoredFile } from '../../app/notices/ports';
+import type { Sql } from '../../contracts/sql';
+import type { FileStore, StoredFile } from '../../contracts/mail';
 
 export function createPostgresFileStore(sql: Sql): FileStore {
   return {

@@ -12,7 +12,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import type { Logger } from '../../contracts/logger';
 import { buildMime, envelopeOf } from './mime';
-import { MailSendError, type Mailer, type OutgoingMail, type SendResult } from '../../app/notices/ports';
+import { MailSendError, type Mailer, type OutgoingMail, type SendResult } from '../../contracts/mail';
 import { ErrorCodes, DubangError, isDubangError } from '../../contracts/errors';
 
 export interface MailerOptions {

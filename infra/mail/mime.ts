@@ -20,7 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
-import type { OutgoingMail } from '../../app/notices/ports';
+import type { OutgoingMail } from '../../contracts/mail';
 
 const CRLF = '\r\n';
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;

@@ -8,10 +8,10 @@
  * cause a second email: the processor's delivery record is the final guard.
  */
 import type { Queue } from 'bullmq';
-import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import type { PrismaClient } from '../../generated/prisma/client';
 import type { NoticeKind } from '../../domain/notices';
-import type { NoticeSubmission, NotificationPort } from '../../activities/ports';
-import { isUniqueViolation } from '../outbox';
+import type { NoticeSubmission, NotificationPort } from '../../contracts/notification';
+import { cancellableWhere, insertNotice } from '../outbox';
 import type { Logger } from '../../contracts/logger';
 import { noticeJobOptions, DEFAULT_JOB_POLICY, type NoticeJobData, type NoticeJobPolicy } from './notice-queue';
 
@@ -24,9 +24,6 @@ export interface QueueNotificationPortDeps {
   policy?: NoticeJobPolicy;
   clock?: () => number;
 }
-
-/** Kinds cancelPending leaves alone unless named: alerts about failed mail are not about the assignment's lifecycle. */
-const NEVER_CANCELLED_IMPLICITLY: NoticeKind[] = ['delivery_failure'];
 
 export function createQueueNotificationPort(d: QueueNotificationPortDeps): NotificationPort & {
   /** adds (or re-adds) the job of an existing notice; a no-op when the job exists */
@@ -44,42 +41,18 @@ export function createQueueNotificationPort(d: QueueNotificationPortDeps): Notif
   return {
     enqueue,
     async submit(n: NoticeSubmission) {
-      const dueAt = new Date(n.dueAt);
-      if (Number.isNaN(dueAt.getTime())) throw new RangeError(`notice ${n.key}: dueAt is not an ISO instant (${n.dueAt})`);
-      let row: { id: string; status: string; dueAt: Date };
-      let created = true;
-      try {
-        row = await d.prisma.notice.create({
-          data: {
-            key: n.key,
-            kind: n.kind,
-            assignmentId: n.assignmentId,
-            scope: n.scope,
-            dueAt,
-            recipients: n.payload.to,
-            slipId: n.slipId,
-            payload: n.payload as Prisma.InputJsonValue,
-            status: 'PENDING',
-          },
-          select: { id: true, status: true, dueAt: true },
-        });
-      } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
-        created = false;
-        row = await d.prisma.notice.findUniqueOrThrow({ where: { key: n.key }, select: { id: true, status: true, dueAt: true } });
-      }
+      const { row, created } = await insertNotice(d.prisma, n);
       // A repeated submit still makes sure the job exists: the first one may have died before adding it.
-      if (row.status === 'PENDING' || row.status === 'QUEUED') await enqueue({ id: row.id, key: n.key, kind: n.kind, dueAt: row.dueAt });
+      if (row.status === 'PENDING' || row.status === 'QUEUED') {
+        await enqueue({ id: row.id, key: n.key, kind: n.kind, dueAt: row.dueAt });
+      }
       if (!created) d.logger.debug('notice already submitted', { key: n.key, status: row.status });
       return { noticeId: row.id, created };
     },
 
     async cancelPending(assignmentId: string, kinds?: NoticeKind[]) {
-      const where: Prisma.NoticeWhereInput = {
-        assignmentId,
-        status: { in: ['PENDING', 'QUEUED'] },
-        kind: kinds ? { in: kinds } : { notIn: NEVER_CANCELLED_IMPLICITLY },
-      };
+      // unless named, the registry's never-cancelled kinds (alerts about failed mail) are left alone
+      const where = cancellableWhere(assignmentId, ['PENDING', 'QUEUED'], kinds);
       const rows = await d.prisma.notice.findMany({ where, select: { id: true, key: true } });
       if (!rows.length) return 0;
       const r = await d.prisma.notice.updateMany({

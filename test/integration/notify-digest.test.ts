@@ -16,7 +16,8 @@ import { createNoticeQueue, type NoticeJobData } from '../../infra/queue/notice-
 import { createQueueNotificationPort } from '../../infra/queue/notification-port';
 import { startMailWorker, type MailWorker } from '../../worker/mail-main';
 import { createDigestRecipients } from '../../app/notices/digest';
-import { sqlFromPrisma, type Sql } from '../../app/notices/sql';
+import { sqlFromPrisma } from '../../app/notices/sql';
+import type { Sql } from '../../contracts/sql';
 import { closePipeline, eventually, noticeHeader, parse, seed, submission, uniquePrefix } from './notify-support/fixture';
 
 const config = loadConfig();

@@ -1,5 +1,5 @@
 /** The send-time guard: which notices are no longer worth sending, and why (shown to the Office). */
-import { staleReason, type GuardAssignment, type GuardNotice } from '../../app/notices/stale';
+import { staleReason, type GuardAssignment, type GuardNotice } from '../../domain/notices';
 import { isValidAddress } from '../../app/notices/recipients';
 import { senderName } from '../../app/notices/deliver-notice';
 

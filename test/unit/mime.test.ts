@@ -5,7 +5,7 @@
 import { simpleParser } from 'mailparser';
 import { buildMime, encodeWords, envelopeOf, filenameParams, rfc5322Date } from '../../infra/mail/mime';
 import { renderNotice } from '../../domain/messages';
-import type { OutgoingMail } from '../../app/notices/ports';
+import type { OutgoingMail } from '../../contracts/mail';
 
 const FROM = '南昌市质量强市领导小组办公室 <duban@office.nanchang.example>';
 const DATE = new Date('2026-11-26T01:30:00Z');

@@ -7,7 +7,7 @@
  */
 import { slipClosure } from '../../activities/lifecycle';
 import { composeMessageInput, type ComposeOptions } from '../../app/notices/compose';
-import type { LoadedNotice } from '../../app/notices/load-notice';
+import type { LoadedNotice } from '../../app/notices/delivery-store';
 import { decisionOf, decisionPayload, renderNotice } from '../../domain/messages';
 
 const ZONE = 'Asia/Shanghai';

@@ -27,7 +27,7 @@ import { currentDirectory, importPlan, loadPlan } from '../../app/plan-import';
 import { officialWorkdays, runAssessment } from '../../app/assessment/run';
 import { catchUpWorkflowId, SCHEDULED_ACTION, startSupervision, stopSupervision } from '../../app/supervise';
 import { composeMessageInput } from '../../app/notices/compose';
-import { loadNotice } from '../../app/notices/load-notice';
+import { loadNotice } from '../../app/notices/delivery-store';
 import { sqlFromPrisma } from '../../app/notices/sql';
 import { renderNotice } from '../../domain/messages';
 import { simpleParser } from 'mailparser';

@@ -211,7 +211,7 @@ export function registerApi(app: FastifyInstance, ctx: WebContext): void {
       const rows = await replaceContacts(ctx.db, req.params.id, req.body.contacts as Partial<ContactInput>[], `office:${req.session!.email}`);
       return rows.map((c) => ({ id: c.id, role: c.role, name: c.name, email: c.email, phone: c.phone, digest: c.digest }));
     } catch (err) {
-      if ((err as Error).name === ContactInputError.name) return reply.code(422).send({ error: (err as Error).message, code: 'INVALID_INPUT' });
+      if (isDubangError(err, ContactInputError)) return reply.code(422).send({ error: err.message, code: 'INVALID_INPUT' });
       throw err;
     }
   });

@@ -6,7 +6,7 @@ import * as crypto from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { PrismaClient } from '../../../generated/prisma/client';
 import type { StoredMail } from '../../../devtools/mail/sink';
-import type { NoticeSubmission } from '../../../activities/ports';
+import type { NoticeSubmission } from '../../../contracts/notification';
 import { noticeKey, type NoticeKind, type RecipientRole } from '../../../domain/notices';
 
 export const OFFICE_EMAIL = 'office@office.nanchang.example';

@@ -1,10 +1,10 @@
 /**
- * What the notice use cases need from the outside: a mail transport. infra/mail/mailer.ts
+ * What the notice use cases need from the outside: a mail transport and a file store. infra/mail/mailer.ts
  * implements it over nodemailer; errors cross this boundary as MailSendError so the use cases
  * never see SMTP library details.
  */
-import type { MessageAttachment } from '../../domain/messages';
-import { ErrorCodes, DubangError } from '../../contracts/errors';
+import type { MessageAttachment } from '../domain/messages';
+import { ErrorCodes, DubangError } from './errors';
 
 /**
  * An attachment as the transport takes it: rendered ones (ICS) are text, files attached at send

@@ -1,31 +1,6 @@
-/**
- * Notice kinds and the plain data the policy engine returns. The workflow carries these out, the
- * notification pipeline renders and sends them. Pure.
- */
-import type { SlipColour } from './model';
-
-export const NOTICE_KINDS = [
-  'assignment', // 任务交办通知: task, deadline, reporting calendar, signed link, ICS
-  'ack_reminder', // 签收提醒: not acknowledged after N workdays
-  'ack_escalation', // 签收催告 to the unit leader
-  'report_reminder', // 报告提醒: a periodic report falls due soon
-  'report_chase', // 催办: a report is missing (level 1 liaison, 2 leader, 3 Office)
-  'deadline_reminder', // 到期提醒: 30 days / 7 days / 1 workday before the deadline
-  'supervision', // 督办通知 with a 督办单 (slip colour blue/orange/red)
-  'completion_review', // 销号审核提醒 to the Office
-  'extension_review', // 延期审核提醒 to the Office
-  'decision', // result of an Office decision (completion/extension approved or rejected) to the unit
-  'catchup_unit', // one consolidated overdue notice per unit at catch-up
-  'catchup_summary', // one summary to the Office at catch-up
-  'digest', // per-recipient daily digest
-  'delivery_failure', // alert to the Office: an email could not be delivered
-  'assessment', // 年度考核结果 to the Office and leadership: bulletin draft, summary, XLSX/CSV attached
-] as const;
-
-export type NoticeKind = (typeof NOTICE_KINDS)[number];
-
-/** Who a notice goes to, by role; the directory resolves roles to addresses. */
-export type RecipientRole = 'liaison' | 'leader' | 'office' | 'leadership';
+/** The plain data the policy engine returns: the notices it plans, and a catch-up's overdue items. Pure. */
+import type { SlipColour } from '../model';
+import type { NoticeKind, RecipientRole } from './kinds';
 
 /** One notice the policy engine plans. */
 export interface PlannedNotice {
@@ -71,9 +46,4 @@ export interface CatchUpItem {
   slipNumber?: string;
   /** the task's text, filled in by the caller that knows it (the policy engine does not) */
   text?: string;
-}
-
-/** Deterministic idempotency key, also the BullMQ job id (no ':' allowed there). */
-export function noticeKey(scope: string, kind: NoticeKind, dueAtMs: number): string {
-  return `notice-${scope}-${kind}-${dueAtMs}`;
 }

@@ -1,0 +1,18 @@
+/** A notice's identity within its task, and its key. Pure. */
+import type { NoticeKind } from './kinds';
+
+/**
+ * Deterministic idempotency key, also the BullMQ job id (no ':' allowed there):
+ * `notice-<assignmentId|scope>-<kind>-<dueAtMs>`, the moment being the notice's nominal one.
+ */
+export function noticeKey(scope: string, kind: NoticeKind, dueAtMs: number): string {
+  return `notice-${scope}-${kind}-${dueAtMs}`;
+}
+
+/**
+ * Identity of a planned notice within a task: (kind, unit, nominal moment), the parts of its key.
+ * (workflows/planner.ts still has its own copy of this function, to be replaced by this one.)
+ */
+export function noticeIdentity(n: { kind: NoticeKind; unit: string | null; nominalAt: string }): string {
+  return `${n.kind}|${n.unit}|${n.nominalAt}`;
+}
