@@ -1,5 +1,7 @@
-// Lint: typescript-eslint's recommended rules, plus the import rules of docs/engineering.md:
-// workflows/ and domain/ stay deterministic and free of I/O; production code imports no devtools/.
+// Lint: typescript-eslint's recommended rules, plus the layer rules of docs/architecture.md:
+// - domain/ and workflows/ stay deterministic and free of I/O;
+// - each folder imports only the layers below it (the table LAYERS below), so the import graph has
+//   one direction. test/unit/import-cycles.test.ts checks the graph has no cycles.
 import tseslint from 'typescript-eslint';
 
 const ioModules = [
@@ -7,21 +9,65 @@ const ioModules = [
   '@prisma/*', 'prisma', 'bullmq', 'ioredis', 'nodemailer', 'pg', 'smtp-server',
   '@temporalio/client', '@temporalio/worker', '@temporalio/activity',
 ];
-// devtools/ (the local stack, the test mail sink) is for cli/, bench/, test/ and scripts/ only.
-const noDevtools = {
-  group: ['**/devtools', '**/devtools/**'],
-  message: 'production code must not import devtools/ (dev stack, mail sink); only cli/, bench/, test/, scripts/ may.',
+
+/** Every top-level source folder, and the Prisma client generated into generated/. */
+const FOLDERS = [
+  'domain', 'contracts', 'config', 'workflows', 'app', 'activities', 'infra', 'web', 'worker', 'cli', 'devtools',
+  'bench', 'test', 'scripts', 'generated',
+];
+
+/**
+ * Which folders each layer may import (besides itself and libraries). One direction:
+ *   domain ← contracts ← workflows
+ *   domain, contracts, config ← app ← activities
+ *   domain, contracts, config ← infra (adapters: never app, activities or workflows)
+ *   web (the HTTP adapter that drives the use cases) ← app, infra
+ *   worker/ and cli/ are the composition roots: they wire everything (cli also the dev tools).
+ * `generated` is the Prisma client: a data-access library, used by the layers that hold SQL.
+ */
+const LAYERS = {
+  domain: [],
+  contracts: ['domain'],
+  config: ['domain'],
+  workflows: ['domain', 'contracts'],
+  app: ['domain', 'contracts', 'config', 'generated'],
+  activities: ['domain', 'contracts', 'config', 'generated', 'app'],
+  infra: ['domain', 'contracts', 'config', 'generated'],
+  web: ['domain', 'contracts', 'config', 'generated', 'app', 'infra'],
+  worker: ['domain', 'contracts', 'config', 'generated', 'app', 'activities', 'infra', 'web', 'workflows'],
+  cli: ['domain', 'contracts', 'config', 'generated', 'app', 'activities', 'infra', 'web', 'workflows', 'worker', 'devtools'],
+  devtools: ['domain', 'contracts', 'config', 'generated', 'infra'],
 };
-const restrictIo = (extra = []) => ({
-  'no-restricted-imports': ['error', {
-    patterns: [
-      noDevtools,
-      { group: [...ioModules, ...extra], message: 'domain/ and workflows/ must stay pure: no I/O, clients or config (docs/engineering.md).' },
-      { group: ['**/config', '**/config/*', '**/infra/*', '**/activities/*', '**/worker/*', '**/generated/*'], message: 'domain/ and workflows/ must not import config, infra, activities, worker or the Prisma client.' },
-    ],
-  }],
+
+function layerPatterns(layer) {
+  const allowed = new Set([layer, ...LAYERS[layer]]);
+  const forbidden = FOLDERS.filter((f) => !allowed.has(f));
+  // A relative specifier whose first folder after the ../ steps is a forbidden top-level folder
+  // (subfolders of the same names do not exist; library names like @temporalio/worker never match).
+  return [{
+    regex: `^(\\.\\.?/)+(${forbidden.join('|')})(/|$)`,
+    message: `${layer}/ may import only ${LAYERS[layer].join(', ') || 'itself'} (layer rules: docs/architecture.md).`,
+  }];
+}
+
+const pureGlobals = {
   'no-restricted-globals': ['error', { name: 'process', message: 'no process in pure code' }, { name: 'setTimeout', message: 'use Temporal sleep/condition in workflows' }],
-});
+};
+const pureIo = { group: ioModules, message: 'domain/ and workflows/ must stay pure: no I/O, clients or config (docs/architecture.md).' };
+
+function rulesFor(layer) {
+  const patterns = layerPatterns(layer);
+  if (layer === 'domain' || layer === 'workflows') {
+    patterns.push(layer === 'domain' ? { ...pureIo, group: [...ioModules, '@temporalio/*'] } : pureIo);
+    return { 'no-restricted-imports': ['error', { patterns }], ...pureGlobals };
+  }
+  return { 'no-restricted-imports': ['error', { patterns }] };
+}
+
+const noClock = ['error',
+  { selector: "CallExpression[callee.object.name='DateTime'][callee.property.name='now']", message: 'pass `now` in; no clock in domain/' },
+  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'pass `now` in; no clock in domain/' },
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'generated/**', 'var/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
@@ -32,12 +78,8 @@ export default tseslint.config(
       'no-console': ['error'],
     },
   },
-  { files: ['domain/**/*.ts'], rules: { ...restrictIo(['@temporalio/*']), 'no-restricted-syntax': ['error', { selector: "CallExpression[callee.object.name='DateTime'][callee.property.name='now']", message: 'pass `now` in; no clock in domain/' }, { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'pass `now` in; no clock in domain/' }] } },
-  { files: ['workflows/**/*.ts'], rules: restrictIo() },
-  {
-    files: ['app/**/*.ts', 'activities/**/*.ts', 'infra/**/*.ts', 'worker/**/*.ts', 'web/**/*.ts', 'config/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [noDevtools] }] },
-  },
+  ...Object.keys(LAYERS).map((layer) => ({ files: [`${layer}/**/*.ts`], rules: rulesFor(layer) })),
+  { files: ['domain/**/*.ts'], rules: { 'no-restricted-syntax': noClock } },
   { files: ['cli/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts'], rules: { 'no-console': 'off' } },
   // Test-only entry points (domain/policy/testing.ts secondsPolicy, contracts/testing.ts simulated
   // time) are for test/ and bench/; the one production reader is workflows/business-time.ts, which
