@@ -4,7 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import type { AssignmentRole } from '../model';
-import { KIND_LABELS } from '../messages/templates';
+import { KIND_LABELS } from '../messages/input';
 import {
   assessmentWindow,
   AssessmentInputError,
