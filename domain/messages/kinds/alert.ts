@@ -1,6 +1,7 @@
 /** Alerts to the Office: a notice that could not be delivered. Pure. */
 import { KIND_LABELS } from '../input';
-import { need, OFFICE_GREETING, taskName, type Template } from './parts';
+import { need, OFFICE_GREETING, type Template } from './parts';
+import { taskName } from './task-parts';
 
 /** The templates of delivery_failure. */
 export const ALERT_TEMPLATES: Record<'delivery_failure', Template> = {

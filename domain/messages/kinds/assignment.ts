@@ -1,16 +1,7 @@
 /** The assignment notice (交办通知) and the reminders to acknowledge it. Pure. */
 import { formatDate } from '../format';
-import {
-  deadlineIcs,
-  linkOf,
-  need,
-  respondBy,
-  ROLE_TEXT,
-  taskFields,
-  taskName,
-  unitGreeting,
-  type Template,
-} from './parts';
+import { linkOf, need, respondBy, unitGreeting, type Template } from './parts';
+import { deadlineIcs, ROLE_TEXT, taskFields, taskName } from './task-parts';
 
 /** The templates of assignment, ack_reminder, ack_escalation. */
 export const ASSIGNMENT_TEMPLATES: Record<'assignment' | 'ack_reminder' | 'ack_escalation', Template> = {

@@ -1,16 +1,7 @@
 /** Deadlines: the reminder before a task falls due and the supervision notice (督办通知) with its slip. Pure. */
 import { colourName, formatDate } from '../format';
-import {
-  calendarDaysBetween,
-  deadlineIcs,
-  linkOf,
-  need,
-  respondBy,
-  taskFields,
-  taskName,
-  unitGreeting,
-  type Template,
-} from './parts';
+import { calendarDaysBetween, linkOf, need, respondBy, unitGreeting, type Template } from './parts';
+import { deadlineIcs, taskFields, taskName } from './task-parts';
 
 /** The templates of deadline_reminder, supervision. */
 export const DEADLINE_TEMPLATES: Record<'deadline_reminder' | 'supervision', Template> = {

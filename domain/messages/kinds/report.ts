@@ -1,17 +1,7 @@
 /** Progress reports: the reminder before the due day and the escalating chases after it. Pure. */
 import { formatDate, formatDay, formatPeriod, ordinalCn } from '../format';
-import {
-  calendarDaysBetween,
-  linkOf,
-  need,
-  OFFICE_GREETING,
-  reportIcs,
-  respondBy,
-  taskFields,
-  taskName,
-  unitGreeting,
-  type Template,
-} from './parts';
+import { calendarDaysBetween, linkOf, need, OFFICE_GREETING, respondBy, unitGreeting, type Template } from './parts';
+import { reportIcs, taskFields, taskName } from './task-parts';
 
 /** The templates of report_reminder, report_chase. */
 export const REPORT_TEMPLATES: Record<'report_reminder' | 'report_chase', Template> = {

@@ -1,16 +1,7 @@
 /** The Office's reviews of a unit's requests (completion, extension) and the decision the unit is told. Pure. */
 import { formatDate, formatDay } from '../format';
-import {
-  deadlineIcs,
-  linkOf,
-  need,
-  OFFICE_GREETING,
-  respondBy,
-  taskFields,
-  taskName,
-  unitGreeting,
-  type Template,
-} from './parts';
+import { linkOf, need, OFFICE_GREETING, respondBy, unitGreeting, type Template } from './parts';
+import { deadlineIcs, taskFields, taskName } from './task-parts';
 
 /** The templates of completion_review, extension_review, decision. */
 export const REVIEW_TEMPLATES: Record<'completion_review' | 'extension_review' | 'decision', Template> = {
