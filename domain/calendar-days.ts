@@ -6,6 +6,7 @@ import packaged from 'chinese-days/dist/chinese-days.json';
 import {
   CalendarError,
   type CalendarSpec,
+  type CalendarWarning,
   type DayInfo,
   type HolidayOverride,
   type HolidayYear,
@@ -71,6 +72,28 @@ export function validateHolidayOverride(o: HolidayOverride): HolidayOverride {
     }
   }
   return o;
+}
+
+/** The day number `n` months after (n < 0: before) `day`, its day of the month clamped to the month's last day. */
+export function monthsLater(day: number, n: number): number {
+  const date = dateOf(day);
+  const total = Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1 + n;
+  const y = Math.floor(total / 12);
+  const m = total - y * 12;
+  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const d = Math.min(Number(date.slice(8, 10)), last);
+  return Date.UTC(y, m, d) / DAY_MS;
+}
+
+/** The warning for a year whose holiday schedule neither the package nor the override knows. */
+export function holidaysMissing(year: number): CalendarWarning {
+  return {
+    code: 'HOLIDAYS_MISSING',
+    year,
+    message:
+      `${year}年节假日安排尚未收录（chinese-days 数据与 config/holidays-override.json 均无），按周一至周五为工作日计算；` +
+      '国务院办公厅通知发布后请补入 config/holidays-override.json',
+  };
 }
 
 /** What each day of the calendar is, by its year's coverage; memoised per date. */

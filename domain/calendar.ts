@@ -21,7 +21,7 @@
  * zone in calendar-zone.ts; this module builds the calendar from them and keeps every export.
  */
 import { IANAZone } from 'luxon';
-import { DAY_MS, dateOf, dayBook, dayNumber } from './calendar-days';
+import { DAY_MS, dateOf, dayBook, dayNumber, holidaysMissing, monthsLater } from './calendar-days';
 import {
   CalendarError,
   type BusinessCalendar,
@@ -144,13 +144,7 @@ export function createCalendar(spec: CalendarSpec): BusinessCalendar {
       case 'months': {
         // same wall-clock time, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)
         const { day, tod } = split(ms);
-        const date = dateOf(day);
-        const total = Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1 + sign * n;
-        const y = Math.floor(total / 12);
-        const m = total - y * 12;
-        const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-        const d = Math.min(Number(date.slice(8, 10)), last);
-        return instantOf(Date.UTC(y, m, d) / DAY_MS, tod);
+        return instantOf(monthsLater(day, sign * n), tod);
       }
     }
   }
@@ -173,13 +167,7 @@ export function createCalendar(spec: CalendarSpec): BusinessCalendar {
     if (!spec.workdaysOnly) return [];
     const out: CalendarWarning[] = [];
     for (let y = Number(localDate(from).slice(0, 4)); y <= Number(localDate(to).slice(0, 4)); y++) {
-      if (coverage(y) === 'fallback') {
-        out.push({
-          code: 'HOLIDAYS_MISSING',
-          year: y,
-          message: `${y}年节假日安排尚未收录（chinese-days 数据与 config/holidays-override.json 均无），按周一至周五为工作日计算；国务院办公厅通知发布后请补入 config/holidays-override.json`,
-        });
-      }
+      if (coverage(y) === 'fallback') out.push(holidaysMissing(y));
     }
     return out;
   }
