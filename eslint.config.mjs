@@ -23,12 +23,13 @@ const FOLDERS = [
  *   domain, contracts, config ← infra (adapters: never app, activities or workflows)
  *   web (the HTTP adapter that drives the use cases) ← app, infra
  *   worker/ and cli/ are the composition roots: they wire everything (cli also the dev tools).
- * `generated` is the Prisma client: a data-access library, used by the layers that hold SQL.
+ * `generated` is the Prisma client: a data-access library, used by the layers that hold SQL (and
+ * its types by the ports in contracts/). config/ takes its error base from contracts/.
  */
 const LAYERS = {
   domain: [],
-  contracts: ['domain'],
-  config: ['domain'],
+  contracts: ['domain', 'generated'],
+  config: ['domain', 'contracts'],
   workflows: ['domain', 'contracts'],
   app: ['domain', 'contracts', 'config', 'generated'],
   activities: ['domain', 'contracts', 'config', 'generated', 'app'],
@@ -39,13 +40,19 @@ const LAYERS = {
   devtools: ['domain', 'contracts', 'config', 'generated', 'infra'],
 };
 
-function layerPatterns(layer) {
+/** Deepest folder nesting under a top-level folder that the rules cover (web/routes/x.ts is depth 2). */
+const MAX_DEPTH = 5;
+
+/**
+ * A relative specifier that climbs exactly to the repository root from a file `depth` folders down
+ * and then enters a forbidden top-level folder (so contracts/testing.ts importing ./workflows, its
+ * sibling file, is not mistaken for workflows/; library names like @temporalio/worker never match).
+ */
+function layerPatterns(layer, depth) {
   const allowed = new Set([layer, ...LAYERS[layer]]);
   const forbidden = FOLDERS.filter((f) => !allowed.has(f));
-  // A relative specifier whose first folder after the ../ steps is a forbidden top-level folder
-  // (subfolders of the same names do not exist; library names like @temporalio/worker never match).
   return [{
-    regex: `^(\\.\\.?/)+(${forbidden.join('|')})(/|$)`,
+    regex: `^(\\./)?(\\.\\./){${depth}}(${forbidden.join('|')})(/|$)`,
     message: `${layer}/ may import only ${LAYERS[layer].join(', ') || 'itself'} (layer rules: docs/architecture.md).`,
   }];
 }
@@ -55,8 +62,8 @@ const pureGlobals = {
 };
 const pureIo = { group: ioModules, message: 'domain/ and workflows/ must stay pure: no I/O, clients or config (docs/architecture.md).' };
 
-function rulesFor(layer) {
-  const patterns = layerPatterns(layer);
+function rulesFor(layer, depth) {
+  const patterns = layerPatterns(layer, depth);
   if (layer === 'domain' || layer === 'workflows') {
     patterns.push(layer === 'domain' ? { ...pureIo, group: [...ioModules, '@temporalio/*'] } : pureIo);
     return { 'no-restricted-imports': ['error', { patterns }], ...pureGlobals };
@@ -78,7 +85,13 @@ export default tseslint.config(
       'no-console': ['error'],
     },
   },
-  ...Object.keys(LAYERS).map((layer) => ({ files: [`${layer}/**/*.ts`], rules: rulesFor(layer) })),
+  // one block per layer and depth: files directly in web/ climb one ../, files in web/routes/ two
+  ...Object.keys(LAYERS).flatMap((layer) =>
+    Array.from({ length: MAX_DEPTH }, (_, i) => ({
+      files: [`${layer}/${'*/'.repeat(i)}*.ts`],
+      rules: rulesFor(layer, i + 1),
+    })),
+  ),
   { files: ['domain/**/*.ts'], rules: { 'no-restricted-syntax': noClock } },
   { files: ['cli/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts'], rules: { 'no-console': 'off' } },
   // Test-only entry points (domain/policy/testing.ts secondsPolicy, contracts/testing.ts simulated

@@ -13,13 +13,12 @@
  */
 import type { PrismaClient } from '../generated/prisma/client';
 import { isClosed } from '../domain/lifecycle';
-import type { SlipColour } from '../domain/model';
-import type { CatchUpItem } from '../domain/notices';
+import { catchUpRef, slipRequests, type CatchUpItem, type SlipRequest } from '../domain/notices';
 import { formatDay } from '../domain/messages';
 import { auditOnce } from '../app/audit';
-import { isUniqueViolation } from '../infra/outbox';
 import type { Logger } from '../contracts/logger';
-import type { CatchUpInput, DeliveredNotice, NoticeOrder } from '../contracts/workflows';
+import { isUniqueViolation } from '../contracts/errors';
+import type { CatchUpInput, DeliveredNotice } from '../contracts/workflows';
 import type { NotificationPort } from '../contracts/notification';
 import { submitPlanned } from '../app/notices/submit';
 import { createSlip, lockSlipYear, slipYear } from '../app/slips';
@@ -32,22 +31,11 @@ export interface CatchUpDeps {
   zone: string;
 }
 
-/** One slip the catch-up issues: an overdue deadline of one assignment. */
-interface SlipRequest {
-  /** "task|unit", as the items name them */
-  ref: string;
-  item: CatchUpItem;
-  colour: SlipColour;
-  /** the catch-up's send instant: the slip's issue moment */
-  at: string;
-}
-
 interface IssuedSlip {
   id: string;
   number: string;
 }
 
-const refOf = (it: { task: number; unit?: string }): string => `${it.task}|${it.unit ?? ''}`;
 
 /** The dedupe key of an assignment's catch-up slip: one per assignment, ever. */
 export function catchUpSlipKey(assignmentId: string): string {
@@ -60,21 +48,6 @@ export function catchUpSlipReason(it: CatchUpItem, zone: string): string {
   return `${it.unit}承担的任务(${it.task})已超过完成时限（${formatDay(it.dueAt, zone)}）${late}仍未完成（逾期事项汇总督办）`;
 }
 
-/**
- * The slips a catch-up issues: every item with an overdue deadline and a colour, once per
- * assignment, in the order the orders list them (unit notices first, so each unit's numbers follow
- * one another; the summary repeats the same items).
- */
-export function slipRequests(orders: NoticeOrder[]): SlipRequest[] {
-  const seen = new Map<string, SlipRequest>();
-  for (const o of orders) {
-    for (const it of o.notice.items ?? []) {
-      if (it.what !== 'deadline' || !it.slip || seen.has(refOf(it))) continue;
-      seen.set(refOf(it), { ref: refOf(it), item: it, colour: it.slip, at: o.notice.at });
-    }
-  }
-  return [...seen.values()];
-}
 
 /**
  * Issues the catch-up's slips (or finds them, on a retry) and returns them by "task|unit". An
@@ -167,8 +140,8 @@ export async function submitCatchUp(deps: CatchUpDeps, args: CatchUpInput): Prom
     // each item names its assignment: the unit's letter gives every item its own form link, and the
     // Office's assignment page finds the letter that covered it (docs/notifications.md "Catch-up")
     const items = n.items?.map((it) => {
-      const s = it.what === 'deadline' ? slips.get(refOf(it)) : undefined;
-      const assignmentId = byRef.get(refOf(it))?.id;
+      const s = it.what === 'deadline' ? slips.get(catchUpRef(it)) : undefined;
+      const assignmentId = byRef.get(catchUpRef(it))?.id;
       return { ...it, ...(assignmentId ? { assignmentId } : {}), ...(s ? { slipNumber: s.number } : {}) };
     });
     const cited = [...new Set((items ?? []).flatMap((it) => (it.slipNumber ? [it.slipNumber] : [])))];

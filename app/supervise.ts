@@ -9,11 +9,10 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { HolidayOverride } from '../domain/calendar';
 import { initialView, type AssignmentView } from '../domain/lifecycle';
 import type { AssignmentRole, AssignmentState, SlipColour } from '../domain/model';
-import { noticeKey } from '../domain/notices';
+import { noticeKey, slipRequests } from '../domain/notices';
 import { catchUpSlipColours, isPolicy, planCatchUp, policyCalendar, type CatchUpPlan, type Policy } from '../domain/policy';
 import { audit } from './audit';
 import { incompleteUnits } from './plan-import';
-import { slipRequests } from '../activities/catch-up';
 import {
   LIFECYCLE_QUERY,
   SUPERVISION_CATCH_UP_WORKFLOW,
@@ -282,7 +281,7 @@ export function catchUpCounts(items: readonly { task: number; unit: string }[], 
 
 /**
  * The counts of a planned catch-up, from its orders: the items its unit notices list, and the slips
- * its activity issues for them (activities/catch-up.ts `slipRequests`, the activity's own choice).
+ * its activity issues for them (domain/notices/catch-up-slips.ts `slipRequests`, the rule the activity applies).
  */
 export function catchUpOrderCounts(orders: readonly NoticeOrder[]): CatchUpCounts {
   const items = orders.filter((o) => o.notice.kind === 'catchup_unit').flatMap((o) => (o.notice.items ?? []).map((i) => ({ task: i.task, unit: i.unit })));

@@ -113,3 +113,11 @@ export function isDubangError(err: unknown, of: ErrorCode | DubangErrorClass): b
   if (e.code === code) return true;
   return name !== undefined && (e.name === name || e.type === name);
 }
+
+/**
+ * A unique-constraint violation from the Prisma client (code P2002): the row already exists, which
+ * for an idempotent write (an outbox insert, a slip, an audit event) means "already done".
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === 'P2002';
+}

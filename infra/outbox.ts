@@ -9,13 +9,10 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { NEVER_CANCELLED_IMPLICITLY, type NoticeKind } from '../domain/notices';
 import type { NoticeSubmission, NotificationPort } from '../contracts/notification';
+import { isUniqueViolation } from '../contracts/errors';
 
 type Db = Pick<PrismaClient, 'notice'>;
 
-/** Prisma's unique-violation code: the row already exists, which for an outbox means "already done". */
-export function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code === 'P2002';
-}
 
 /** A Notice row as submit sees it. */
 export interface SubmittedNotice {

@@ -15,3 +15,4 @@ export * from './key';
 export * from './payload';
 export * from './stale';
 export * from './delivery';
+export * from './catch-up-slips';

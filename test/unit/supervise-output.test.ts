@@ -1,7 +1,7 @@
 /**
  * What `dubang supervise start` says about the catch-up: how many units and tasks it covers and how
  * many 督办单 it issues, by colour. The counts come from the catch-up's orders through the
- * activity's own choice of slips (activities/catch-up slipRequests), so they agree with the policy
+ * activity's own choice of slips (domain/notices slipRequests), so they agree with the policy
  * decision (domain/policy planCatchUp `slips`) and a missing report counts no slip.
  */
 import { loadConfig } from '../../config';
