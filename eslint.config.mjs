@@ -5,15 +5,45 @@
 import tseslint from 'typescript-eslint';
 
 const ioModules = [
-  'node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'worker_threads',
-  '@prisma/*', 'prisma', 'bullmq', 'ioredis', 'nodemailer', 'pg', 'smtp-server',
-  '@temporalio/client', '@temporalio/worker', '@temporalio/activity',
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'crypto',
+  'worker_threads',
+  '@prisma/*',
+  'prisma',
+  'bullmq',
+  'ioredis',
+  'nodemailer',
+  'pg',
+  'smtp-server',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
 ];
 
 /** Every top-level source folder, and the Prisma client generated into generated/. */
 const FOLDERS = [
-  'domain', 'contracts', 'config', 'workflows', 'app', 'activities', 'infra', 'web', 'worker', 'cli', 'devtools',
-  'bench', 'test', 'scripts', 'generated',
+  'domain',
+  'contracts',
+  'config',
+  'workflows',
+  'app',
+  'activities',
+  'infra',
+  'web',
+  'worker',
+  'cli',
+  'devtools',
+  'bench',
+  'test',
+  'scripts',
+  'generated',
 ];
 
 /**
@@ -36,7 +66,19 @@ const LAYERS = {
   infra: ['domain', 'contracts', 'config', 'generated'],
   web: ['domain', 'contracts', 'config', 'generated', 'app', 'infra'],
   worker: ['domain', 'contracts', 'config', 'generated', 'app', 'activities', 'infra', 'web', 'workflows'],
-  cli: ['domain', 'contracts', 'config', 'generated', 'app', 'activities', 'infra', 'web', 'workflows', 'worker', 'devtools'],
+  cli: [
+    'domain',
+    'contracts',
+    'config',
+    'generated',
+    'app',
+    'activities',
+    'infra',
+    'web',
+    'workflows',
+    'worker',
+    'devtools',
+  ],
   devtools: ['domain', 'contracts', 'config', 'generated', 'infra'],
 };
 
@@ -51,16 +93,25 @@ const MAX_DEPTH = 5;
 function layerPatterns(layer, depth) {
   const allowed = new Set([layer, ...LAYERS[layer]]);
   const forbidden = FOLDERS.filter((f) => !allowed.has(f));
-  return [{
-    regex: `^(\\./)?(\\.\\./){${depth}}(${forbidden.join('|')})(/|$)`,
-    message: `${layer}/ may import only ${LAYERS[layer].join(', ') || 'itself'} (layer rules: docs/architecture.md).`,
-  }];
+  return [
+    {
+      regex: `^(\\./)?(\\.\\./){${depth}}(${forbidden.join('|')})(/|$)`,
+      message: `${layer}/ may import only ${LAYERS[layer].join(', ') || 'itself'} (layer rules: docs/architecture.md).`,
+    },
+  ];
 }
 
 const pureGlobals = {
-  'no-restricted-globals': ['error', { name: 'process', message: 'no process in pure code' }, { name: 'setTimeout', message: 'use Temporal sleep/condition in workflows' }],
+  'no-restricted-globals': [
+    'error',
+    { name: 'process', message: 'no process in pure code' },
+    { name: 'setTimeout', message: 'use Temporal sleep/condition in workflows' },
+  ],
 };
-const pureIo = { group: ioModules, message: 'domain/ and workflows/ must stay pure: no I/O, clients or config (docs/architecture.md).' };
+const pureIo = {
+  group: ioModules,
+  message: 'domain/ and workflows/ must stay pure: no I/O, clients or config (docs/architecture.md).',
+};
 
 function rulesFor(layer, depth) {
   const patterns = layerPatterns(layer, depth);
@@ -71,8 +122,12 @@ function rulesFor(layer, depth) {
   return { 'no-restricted-imports': ['error', { patterns }] };
 }
 
-const noClock = ['error',
-  { selector: "CallExpression[callee.object.name='DateTime'][callee.property.name='now']", message: 'pass `now` in; no clock in domain/' },
+const noClock = [
+  'error',
+  {
+    selector: "CallExpression[callee.object.name='DateTime'][callee.property.name='now']",
+    message: 'pass `now` in; no clock in domain/',
+  },
   { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'pass `now` in; no clock in domain/' },
 ];
 
@@ -102,9 +157,12 @@ export default tseslint.config(
     files: ['**/*.ts'],
     ignores: ['test/**', 'bench/**', 'workflows/business-time.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/testing'], message: 'test-only entry point: import it from test/ or bench/ only.' }],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['**/testing'], message: 'test-only entry point: import it from test/ or bench/ only.' }],
+        },
+      ],
     },
   },
 );

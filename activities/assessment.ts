@@ -16,7 +16,13 @@ import type { AssessmentConfig } from '../config/assessment';
 import type { Logger } from '../contracts/logger';
 import type { NotificationPort } from '../contracts/notification';
 import type { FileStore } from '../contracts/mail';
-import { parseAsOf, runAssessment, submitAssessmentNotice, writeAssessmentFiles, type AssessmentFiles } from '../app/assessment/run';
+import {
+  parseAsOf,
+  runAssessment,
+  submitAssessmentNotice,
+  writeAssessmentFiles,
+  type AssessmentFiles,
+} from '../app/assessment/run';
 import type { AnnualAssessmentSummary, AssessmentActivities, RunAnnualAssessmentInput } from '../contracts/assessment';
 import { ErrorCodes, ErrorType, isDubangError } from '../contracts/errors';
 
@@ -53,7 +59,10 @@ const CONTENT_TYPES: Record<keyof AssessmentFiles, string> = {
  * removed after; the store keeps the first copy of a key, so a retried activity (same result, same
  * keys) never replaces a file an email is being built from.
  */
-export async function storeAssessmentFiles(store: FileStore, run: Parameters<typeof writeAssessmentFiles>[0]): Promise<AssessmentFiles> {
+export async function storeAssessmentFiles(
+  store: FileStore,
+  run: Parameters<typeof writeAssessmentFiles>[0],
+): Promise<AssessmentFiles> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-assessment-'));
   try {
     const local = await writeAssessmentFiles(run, tmp);
@@ -88,13 +97,25 @@ export function createAssessmentActivities(deps: AssessmentDeps): AssessmentActi
         });
       } catch (err) {
         // a year not begun yet, a malformed as-of: the same input fails the same way every time
-        if (isDubangError(err, ErrorCodes.AssessmentInputError)) throw ApplicationFailure.nonRetryable(err.message, ErrorType.AssessmentInput);
+        if (isDubangError(err, ErrorCodes.AssessmentInputError))
+          throw ApplicationFailure.nonRetryable(err.message, ErrorType.AssessmentInput);
         throw err;
       }
       const files = await storeAssessmentFiles(deps.files, run);
-      const notice = await submitAssessmentNotice(deps.notifications, run, files, { top: deps.config.bulletin.top, lagging: deps.config.bulletin.lagging });
+      const notice = await submitAssessmentNotice(deps.notifications, run, files, {
+        top: deps.config.bulletin.top,
+        lagging: deps.config.bulletin.lagging,
+      });
       const r = run.result;
-      deps.logger.info('annual assessment done', { year: r.year, asOf: r.asOf, units: r.units.length, digest: run.digest, notice: notice.key, created: notice.created, ...run.timings });
+      deps.logger.info('annual assessment done', {
+        year: r.year,
+        asOf: r.asOf,
+        units: r.units.length,
+        digest: run.digest,
+        notice: notice.key,
+        created: notice.created,
+        ...run.timings,
+      });
       return {
         year: r.year,
         label: r.label,

@@ -36,7 +36,6 @@ interface IssuedSlip {
   number: string;
 }
 
-
 /** The dedupe key of an assignment's catch-up slip: one per assignment, ever. */
 export function catchUpSlipKey(assignmentId: string): string {
   return `slip-${assignmentId}-catchup`;
@@ -48,7 +47,6 @@ export function catchUpSlipReason(it: CatchUpItem, zone: string): string {
   return `${it.unit}承担的任务(${it.task})已超过完成时限（${formatDay(it.dueAt, zone)}）${late}仍未完成（逾期事项汇总督办）`;
 }
 
-
 /**
  * Issues the catch-up's slips (or finds them, on a retry) and returns them by "task|unit". An
  * assignment that closed or disappeared before its slip was issued gets none.
@@ -57,8 +55,19 @@ export function catchUpSlipReason(it: CatchUpItem, zone: string): string {
 async function itemAssignments(db: PrismaClient, planId: string, items: { task: number; unit?: string }[]) {
   if (!items.length) return new Map<string, never>();
   const rows = await db.assignment.findMany({
-    where: { task: { planId, number: { in: [...new Set(items.map((r) => r.task))] } }, unit: { name: { in: [...new Set(items.map((r) => r.unit ?? ''))] } } },
-    select: { id: true, taskId: true, unitId: true, state: true, cancelledAt: true, task: { select: { number: true } }, unit: { select: { name: true } } },
+    where: {
+      task: { planId, number: { in: [...new Set(items.map((r) => r.task))] } },
+      unit: { name: { in: [...new Set(items.map((r) => r.unit ?? ''))] } },
+    },
+    select: {
+      id: true,
+      taskId: true,
+      unitId: true,
+      state: true,
+      cancelledAt: true,
+      task: { select: { number: true } },
+      unit: { select: { name: true } },
+    },
   });
   // a unit re-assigned the same task keeps one row; prefer the live one if there ever were two
   const byRef = new Map<string, (typeof rows)[number]>();
@@ -71,7 +80,12 @@ async function itemAssignments(db: PrismaClient, planId: string, items: { task: 
 }
 type ItemAssignments = Awaited<ReturnType<typeof itemAssignments>>;
 
-async function issueCatchUpSlips(deps: CatchUpDeps, args: CatchUpInput, requests: SlipRequest[], byRef: ItemAssignments): Promise<Map<string, IssuedSlip>> {
+async function issueCatchUpSlips(
+  deps: CatchUpDeps,
+  args: CatchUpInput,
+  requests: SlipRequest[],
+  byRef: ItemAssignments,
+): Promise<Map<string, IssuedSlip>> {
   const { db, zone } = deps;
   const issued = new Map<string, IssuedSlip>();
   if (!requests.length) return issued;
@@ -92,7 +106,12 @@ async function issueCatchUpSlips(deps: CatchUpDeps, args: CatchUpInput, requests
         async (tx) => {
           let seq = await lockSlipYear(tx, year);
           const found = new Map(
-            (await tx.supervisionSlip.findMany({ where: { dedupeKey: { in: wanted.map((w) => w.dedupeKey) } }, select: { id: true, number: true, dedupeKey: true } })).map((s) => [s.dedupeKey, s]),
+            (
+              await tx.supervisionSlip.findMany({
+                where: { dedupeKey: { in: wanted.map((w) => w.dedupeKey) } },
+                select: { id: true, number: true, dedupeKey: true },
+              })
+            ).map((s) => [s.dedupeKey, s]),
           );
           const out = new Map<string, IssuedSlip>();
           for (const w of wanted) {
@@ -106,9 +125,23 @@ async function issueCatchUpSlips(deps: CatchUpDeps, args: CatchUpInput, requests
             seq += 1;
             const reason = catchUpSlipReason(w.q.item, zone);
             const slip = await createSlip(tx, {
-              year, seq, assignmentId: w.row.id, colour: w.q.colour, reason, dedupeKey: w.dedupeKey, issuedAt,
-              planId: args.planId, taskId: w.row.taskId, unitId: w.row.unitId,
-              detail: { kind: 'catchup_unit', level: null, catchUp: true, dueAt: w.q.item.dueAt, overdueDays: w.q.item.overdueDays },
+              year,
+              seq,
+              assignmentId: w.row.id,
+              colour: w.q.colour,
+              reason,
+              dedupeKey: w.dedupeKey,
+              issuedAt,
+              planId: args.planId,
+              taskId: w.row.taskId,
+              unitId: w.row.unitId,
+              detail: {
+                kind: 'catchup_unit',
+                level: null,
+                catchUp: true,
+                dueAt: w.q.item.dueAt,
+                overdueDays: w.q.item.overdueDays,
+              },
             });
             out.set(w.q.ref, slip);
           }
@@ -132,7 +165,11 @@ async function issueCatchUpSlips(deps: CatchUpDeps, args: CatchUpInput, requests
  */
 export async function submitCatchUp(deps: CatchUpDeps, args: CatchUpInput): Promise<DeliveredNotice[]> {
   const { db, notifications, logger } = deps;
-  const byRef = await itemAssignments(db, args.planId, args.orders.flatMap((o) => o.notice.items ?? []));
+  const byRef = await itemAssignments(
+    db,
+    args.planId,
+    args.orders.flatMap((o) => o.notice.items ?? []),
+  );
   const slips = await issueCatchUpSlips(deps, args, slipRequests(args.orders), byRef);
   const out: DeliveredNotice[] = [];
   for (const o of args.orders) {
@@ -161,6 +198,11 @@ export async function submitCatchUp(deps: CatchUpDeps, args: CatchUpInput): Prom
     );
     out.push({ key: o.key, noticeId: r.noticeId, created: r.created, slip: null, slips: cited });
   }
-  logger.info('catch-up submitted', { plan: args.planSlug, notices: out.length, created: out.filter((d) => d.created).length, slips: slips.size });
+  logger.info('catch-up submitted', {
+    plan: args.planSlug,
+    notices: out.length,
+    created: out.filter((d) => d.created).length,
+    slips: slips.size,
+  });
   return out;
 }

@@ -14,7 +14,15 @@ import { decisionPayload } from '../domain/messages';
 import { audit, auditOnce } from '../app/audit';
 import type { Logger } from '../contracts/logger';
 import { ErrorType, isUniqueViolation } from '../contracts/errors';
-import type { CatchUpInput, DeliveredNotice, DeliverNoticesArgs, LifecycleActivities, RecordTransitionArgs, RecordTransitionResult, TaskRef } from '../contracts/workflows';
+import type {
+  CatchUpInput,
+  DeliveredNotice,
+  DeliverNoticesArgs,
+  LifecycleActivities,
+  RecordTransitionArgs,
+  RecordTransitionResult,
+  TaskRef,
+} from '../contracts/workflows';
 import type { NotificationPort } from '../contracts/notification';
 import { submitPlanned } from '../app/notices/submit';
 import { submitCatchUp } from './catch-up';
@@ -45,8 +53,26 @@ function slipReason(n: PlannedNotice): string {
   }
 }
 
-function viewFromRow(row: { id: string; unitId: string; role: AssignmentView['role']; state: AssignmentView['state']; dueAt: Date | null; originalDueAt: Date | null; unit: { name: string } }): AssignmentView {
-  return { ...initialView({ assignmentId: row.id, unitId: row.unitId, unit: row.unit.name, role: row.role, dueAt: row.dueAt?.toISOString() ?? null, state: row.state }), originalDueAt: row.originalDueAt?.toISOString() ?? null };
+function viewFromRow(row: {
+  id: string;
+  unitId: string;
+  role: AssignmentView['role'];
+  state: AssignmentView['state'];
+  dueAt: Date | null;
+  originalDueAt: Date | null;
+  unit: { name: string };
+}): AssignmentView {
+  return {
+    ...initialView({
+      assignmentId: row.id,
+      unitId: row.unitId,
+      unit: row.unit.name,
+      role: row.role,
+      dueAt: row.dueAt?.toISOString() ?? null,
+      state: row.state,
+    }),
+    originalDueAt: row.originalDueAt?.toISOString() ?? null,
+  };
 }
 
 const iso = (s: string | null) => (s ? new Date(s) : null);
@@ -56,7 +82,11 @@ const iso = (s: string | null) => (s ? new Date(s) : null);
  * deadline (docs/lifecycle.md "Slips close"), so it closes when the item is completed (销号), when
  * the assignment is cancelled or reassigned away, or when an approved extension re-times the deadline.
  */
-export function slipClosure(action: string, before: Pick<AssignmentView, 'state'>, after: Pick<AssignmentView, 'state'>): SlipClosure | null {
+export function slipClosure(
+  action: string,
+  before: Pick<AssignmentView, 'state'>,
+  after: Pick<AssignmentView, 'state'>,
+): SlipClosure | null {
   if (after.state === 'COMPLETED' && before.state !== 'COMPLETED') return 'COMPLETED';
   if (after.state === 'CANCELLED' && before.state !== 'CANCELLED') return 'CANCELLED';
   if (action === 'extension.approved') return 'EXTENDED';
@@ -67,18 +97,34 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
   const { db, notifications, logger, zone } = deps;
 
   /** Issues the 督办单 for a notice once (by dedupe key); returns its id and number. */
-  async function issueSlip(task: TaskRef, assignmentId: string, colour: SlipColour, n: PlannedNotice, dedupeKey: string): Promise<{ id: string; number: string }> {
+  async function issueSlip(
+    task: TaskRef,
+    assignmentId: string,
+    colour: SlipColour,
+    n: PlannedNotice,
+    dedupeKey: string,
+  ): Promise<{ id: string; number: string }> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await db.$transaction(async (tx) => {
-          const found = await tx.supervisionSlip.findUnique({ where: { dedupeKey }, select: { id: true, number: true } });
+          const found = await tx.supervisionSlip.findUnique({
+            where: { dedupeKey },
+            select: { id: true, number: true },
+          });
           if (found) return found;
           const issuedAt = new Date(n.at);
           const year = slipYear(issuedAt, zone);
           const seq = (await lockSlipYear(tx, year)) + 1;
           const slip = await createSlip(tx, {
-            year, seq, assignmentId, colour, reason: slipReason(n), dedupeKey, issuedAt,
-            planId: task.planId, taskId: task.taskId,
+            year,
+            seq,
+            assignmentId,
+            colour,
+            reason: slipReason(n),
+            dedupeKey,
+            issuedAt,
+            planId: task.planId,
+            taskId: task.taskId,
             detail: { kind: n.kind, level: n.level ?? null },
           });
           return slip;
@@ -100,17 +146,32 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
       const at = new Date(args.at);
       return db.$transaction(async (tx) => {
         const done = await tx.auditEvent.findFirst({
-          where: { assignmentId: before.assignmentId, action: args.action, data: { path: ['transitionId'], equals: args.transitionId } },
+          where: {
+            assignmentId: before.assignmentId,
+            action: args.action,
+            data: { path: ['transitionId'], equals: args.transitionId },
+          },
           select: { id: true },
         });
         if (done) {
           if (input.type !== 'reassign') return { created: null };
           // toUnit may be an alias, as on the first attempt
-          const row = await tx.assignment.findFirst({ where: { taskId: task.taskId, unit: { OR: [{ name: input.toUnit }, { aliases: { some: { alias: input.toUnit } } }] }, cancelledAt: null }, include: { unit: true } });
+          const row = await tx.assignment.findFirst({
+            where: {
+              taskId: task.taskId,
+              unit: { OR: [{ name: input.toUnit }, { aliases: { some: { alias: input.toUnit } } }] },
+              cancelledAt: null,
+            },
+            include: { unit: true },
+          });
           return { created: row ? viewFromRow(row) : null };
         }
         const current = await tx.assignment.findUnique({ where: { id: before.assignmentId }, select: { id: true } });
-        if (!current) throw ApplicationFailure.nonRetryable(`assignment ${before.assignmentId} of task (${task.number}) no longer exists`, ErrorType.MissingRow);
+        if (!current)
+          throw ApplicationFailure.nonRetryable(
+            `assignment ${before.assignmentId} of task (${task.number}) no longer exists`,
+            ErrorType.MissingRow,
+          );
 
         await tx.assignment.update({
           where: { id: before.assignmentId },
@@ -132,16 +193,33 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
             const links = input.evidenceLinks ?? [];
             const report = await tx.report.upsert({
               where: { assignmentId_period: { assignmentId: before.assignmentId, period: input.period } },
-              create: { assignmentId: before.assignmentId, period: input.period, dueAt, submittedAt: at, text: input.text, percent: input.percent ?? null, evidenceLinks: links },
+              create: {
+                assignmentId: before.assignmentId,
+                period: input.period,
+                dueAt,
+                submittedAt: at,
+                text: input.text,
+                percent: input.percent ?? null,
+                evidenceLinks: links,
+              },
               update: {},
             });
             // Indicator values are stored against the plan's indicators; a code the plan does not
             // have is recorded in the audit event as refused rather than dropped unseen.
             const values = input.indicatorValues ?? [];
             if (values.length) {
-              const known = new Map((await tx.indicator.findMany({ where: { planId: task.planId, code: { in: values.map((v) => v.code) } }, select: { id: true, code: true } })).map((i) => [i.code, i.id]));
+              const known = new Map(
+                (
+                  await tx.indicator.findMany({
+                    where: { planId: task.planId, code: { in: values.map((v) => v.code) } },
+                    select: { id: true, code: true },
+                  })
+                ).map((i) => [i.code, i.id]),
+              );
               await tx.indicatorValue.createMany({
-                data: values.filter((v) => known.has(v.code)).map((v) => ({ reportId: report.id, indicatorId: known.get(v.code)!, value: v.value })),
+                data: values
+                  .filter((v) => known.has(v.code))
+                  .map((v) => ({ reportId: report.id, indicatorId: known.get(v.code)!, value: v.value })),
                 skipDuplicates: true,
               });
               extra.indicatorValues = values.filter((v) => known.has(v.code));
@@ -155,18 +233,31 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
           }
           case 'requestExtension':
             await tx.extension.create({
-              data: { assignmentId: before.assignmentId, requestedAt: at, requestedDueAt: new Date(input.newDueAt), previousDueAt: iso(before.dueAt), reason: input.reason },
+              data: {
+                assignmentId: before.assignmentId,
+                requestedAt: at,
+                requestedDueAt: new Date(input.newDueAt),
+                previousDueAt: iso(before.dueAt),
+                reason: input.reason,
+              },
             });
             extra.requestedDueAt = input.newDueAt;
             extra.reason = input.reason;
             break;
           case 'approveExtension':
           case 'rejectExtension': {
-            const ext = await tx.extension.findFirst({ where: { assignmentId: before.assignmentId, status: 'REQUESTED' }, orderBy: { requestedAt: 'desc' } });
+            const ext = await tx.extension.findFirst({
+              where: { assignmentId: before.assignmentId, status: 'REQUESTED' },
+              orderBy: { requestedAt: 'desc' },
+            });
             if (ext) {
               await tx.extension.update({
                 where: { id: ext.id },
-                data: { status: input.type === 'approveExtension' ? 'APPROVED' : 'REJECTED', decidedAt: at, decisionReason: input.reason ?? null },
+                data: {
+                  status: input.type === 'approveExtension' ? 'APPROVED' : 'REJECTED',
+                  decidedAt: at,
+                  decisionReason: input.reason ?? null,
+                },
               });
             }
             extra.reason = input.reason ?? null;
@@ -174,10 +265,22 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
             break;
           }
           case 'reassign': {
-            const unit = await tx.unit.findFirst({ where: { OR: [{ name: input.toUnit }, { aliases: { some: { alias: input.toUnit } } }] } });
-            if (!unit) throw ApplicationFailure.nonRetryable(`单位名录中没有「${input.toUnit}」，无法改派`, ErrorType.UnknownUnit);
-            const prev = await tx.assignment.findUnique({ where: { taskId_unitId: { taskId: task.taskId, unitId: unit.id } } });
-            if (prev && !prev.cancelledAt) throw ApplicationFailure.nonRetryable(`${unit.name}已承担任务(${task.number})，不能重复改派`, ErrorType.InputRefused);
+            const unit = await tx.unit.findFirst({
+              where: { OR: [{ name: input.toUnit }, { aliases: { some: { alias: input.toUnit } } }] },
+            });
+            if (!unit)
+              throw ApplicationFailure.nonRetryable(
+                `单位名录中没有「${input.toUnit}」，无法改派`,
+                ErrorType.UnknownUnit,
+              );
+            const prev = await tx.assignment.findUnique({
+              where: { taskId_unitId: { taskId: task.taskId, unitId: unit.id } },
+            });
+            if (prev && !prev.cancelledAt)
+              throw ApplicationFailure.nonRetryable(
+                `${unit.name}已承担任务(${task.number})，不能重复改派`,
+                ErrorType.InputRefused,
+              );
             const data = {
               role: before.role,
               state: 'ASSIGNED' as const,
@@ -193,7 +296,10 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
             };
             const row = prev
               ? await tx.assignment.update({ where: { id: prev.id }, data, include: { unit: true } })
-              : await tx.assignment.create({ data: { taskId: task.taskId, unitId: unit.id, ordinal: 1000, ...data }, include: { unit: true } });
+              : await tx.assignment.create({
+                  data: { taskId: task.taskId, unitId: unit.id, ordinal: 1000, ...data },
+                  include: { unit: true },
+                });
             created = viewFromRow(row);
             await audit(tx, {
               actor: args.actor,
@@ -206,7 +312,14 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
               unitId: unit.id,
               // assignedAt: the workflow's instant of the reassignment, which its notices are planned
               // from; a later `supervise start` reads it back (app/supervise.ts) so it re-plans the same.
-              data: { task: task.number, unit: unit.name, role: before.role, reassignedFrom: before.unit, reason: input.reason, assignedAt: args.at },
+              data: {
+                task: task.number,
+                unit: unit.name,
+                role: before.role,
+                reassignedFrom: before.unit,
+                reason: input.reason,
+                assignedAt: args.at,
+              },
             });
             extra.toUnit = unit.name;
             extra.reason = input.reason;
@@ -216,7 +329,9 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
             // the 完成情况说明 and evidence the Office reviews (/reviews, the assignment page)
             const note = input.note ?? '';
             const links = input.evidenceLinks ?? [];
-            await tx.completionRequest.create({ data: { assignmentId: before.assignmentId, requestedAt: at, note, evidenceLinks: links } });
+            await tx.completionRequest.create({
+              data: { assignmentId: before.assignmentId, requestedAt: at, note, evidenceLinks: links },
+            });
             if (note) extra.note = note;
             if (links.length) extra.evidenceLinks = links;
             break;
@@ -226,7 +341,11 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
             // at most one is pending: the state machine takes no second request while one waits
             await tx.completionRequest.updateMany({
               where: { assignmentId: before.assignmentId, status: 'REQUESTED' },
-              data: { status: input.type === 'approveCompletion' ? 'APPROVED' : 'REJECTED', decidedAt: at, decisionReason: input.reason ?? null },
+              data: {
+                status: input.type === 'approveCompletion' ? 'APPROVED' : 'REJECTED',
+                decidedAt: at,
+                decisionReason: input.reason ?? null,
+              },
             });
             extra.reason = input.reason ?? null;
             break;
@@ -240,8 +359,20 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
         const closes = slipClosure(args.action, before, after);
         if (closes) {
           await closeSlips(tx, {
-            assignmentId: before.assignmentId, because: closes, at, actor: args.actor, planId: task.planId, taskId: task.taskId, unitId: before.unitId,
-            detail: { transitionId: args.transitionId, by: args.action, task: task.number, unit: before.unit, ...(closes === 'EXTENDED' ? { dueAt: after.dueAt } : {}) },
+            assignmentId: before.assignmentId,
+            because: closes,
+            at,
+            actor: args.actor,
+            planId: task.planId,
+            taskId: task.taskId,
+            unitId: before.unitId,
+            detail: {
+              transitionId: args.transitionId,
+              by: args.action,
+              task: task.number,
+              unit: before.unit,
+              ...(closes === 'EXTENDED' ? { dueAt: after.dueAt } : {}),
+            },
           });
         }
         await audit(tx, {
@@ -254,7 +385,15 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
           assignmentId: before.assignmentId,
           unitId: before.unitId,
           at,
-          data: { transitionId: args.transitionId, task: task.number, unit: before.unit, from: before.state, to: after.state, overdue: after.overdue, ...extra } as Prisma.InputJsonValue,
+          data: {
+            transitionId: args.transitionId,
+            task: task.number,
+            unit: before.unit,
+            from: before.state,
+            to: after.state,
+            overdue: after.overdue,
+            ...extra,
+          } as Prisma.InputJsonValue,
         });
         return { created };
       });
@@ -268,15 +407,29 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
     async deliverNotices(args: DeliverNoticesArgs): Promise<DeliveredNotice[]> {
       const out: DeliveredNotice[] = [];
       const ids = [...new Set(args.orders.map((o) => o.assignmentId).filter((x): x is string => x !== null))];
-      const rows = new Map((await db.assignment.findMany({ where: { id: { in: ids } }, select: { id: true, state: true } })).map((r) => [r.id, r]));
+      const rows = new Map(
+        (await db.assignment.findMany({ where: { id: { in: ids } }, select: { id: true, state: true } })).map((r) => [
+          r.id,
+          r,
+        ]),
+      );
       for (const o of args.orders) {
         const n = o.notice;
         const row = o.assignmentId ? rows.get(o.assignmentId) : null;
         if (o.assignmentId && (!row || (isClosed(row.state) && !sentWhenClosed(n.kind)))) {
-          out.push({ key: o.key, noticeId: null, created: false, slip: null, skipped: row ? `assignment ${row.state}` : 'assignment missing' });
+          out.push({
+            key: o.key,
+            noticeId: null,
+            created: false,
+            slip: null,
+            skipped: row ? `assignment ${row.state}` : 'assignment missing',
+          });
           continue;
         }
-        const slip = n.slip && o.assignmentId ? await issueSlip(args.task, o.assignmentId, n.slip, n, `slip-${o.key.replace(/^notice-/, '')}`) : null;
+        const slip =
+          n.slip && o.assignmentId
+            ? await issueSlip(args.task, o.assignmentId, n.slip, n, `slip-${o.key.replace(/^notice-/, '')}`)
+            : null;
         const r = await submitPlanned(
           notifications,
           o,
@@ -307,7 +460,8 @@ export function createLifecycleActivities(deps: LifecycleDeps): LifecycleActivit
         );
         out.push({ key: o.key, noticeId: r.noticeId, created: r.created, slip: slip?.number ?? null });
       }
-      if (out.some((d) => d.created)) logger.debug('notices submitted', { task: args.task.number, count: out.filter((d) => d.created).length });
+      if (out.some((d) => d.created))
+        logger.debug('notices submitted', { task: args.task.number, count: out.filter((d) => d.created).length });
       return out;
     },
 

@@ -47,7 +47,10 @@ export async function audit(tx: Tx, e: AuditInput): Promise<void> {
  */
 export async function auditOnce(tx: Tx, e: AuditInput, fresh: boolean): Promise<void> {
   if (!fresh) {
-    const found = await tx.auditEvent.findFirst({ where: { action: e.action, entityType: e.entityType, entityId: e.entityId }, select: { id: true } });
+    const found = await tx.auditEvent.findFirst({
+      where: { action: e.action, entityType: e.entityType, entityId: e.entityId },
+      select: { id: true },
+    });
     if (found) return;
   }
   await audit(tx, e);

@@ -36,23 +36,54 @@ export type LinkActionResult =
 const NO_ASSIGNMENT = { ok: false, code: 'NOT_FOUND', message: '没有这项任务分工' } as const;
 
 async function findAssignment(db: PrismaClient, id: string) {
-  return db.assignment.findUnique({ where: { id }, select: { id: true, unitId: true, taskId: true, state: true, dueAt: true, unit: { select: { name: true } }, task: { select: { number: true, plan: { select: { slug: true } } } } } });
+  return db.assignment.findUnique({
+    where: { id },
+    select: {
+      id: true,
+      unitId: true,
+      taskId: true,
+      state: true,
+      dueAt: true,
+      unit: { select: { name: true } },
+      task: { select: { number: true, plan: { select: { slug: true } } } },
+    },
+  });
 }
 type Found = NonNullable<Awaited<ReturnType<typeof findAssignment>>>;
 
-export async function issueLink(d: LinkDeps, o: { assignmentId: string; actor: string; ttlMs?: number }): Promise<LinkActionResult> {
+export async function issueLink(
+  d: LinkDeps,
+  o: { assignmentId: string; actor: string; ttlMs?: number },
+): Promise<LinkActionResult> {
   const a = await findAssignment(d.db, o.assignmentId);
   if (!a) return NO_ASSIGNMENT;
   const { claims, url } = await d.links.issue(a.id, o.ttlMs ? { ttlMs: o.ttlMs } : {});
   const expiresAt = new Date(claims.expiresAt).toISOString();
-  await audit(d.db, { actor: o.actor, action: 'link.issued', entityType: 'Link', entityId: claims.jti, assignmentId: a.id, unitId: a.unitId, taskId: a.taskId, data: { jti: claims.jti, epoch: claims.epoch, expiresAt } });
+  await audit(d.db, {
+    actor: o.actor,
+    action: 'link.issued',
+    entityType: 'Link',
+    entityId: claims.jti,
+    assignmentId: a.id,
+    unitId: a.unitId,
+    taskId: a.taskId,
+    data: { jti: claims.jti, epoch: claims.epoch, expiresAt },
+  });
   return { ok: true, message: '已生成新链接（此前的链接仍然有效，除非撤销）。', url, jti: claims.jti, expiresAt };
 }
 
 /** A fresh assignment notice (任务交办通知) for the unit's liaison through the notice pipeline, and its audit event. */
-async function resendAssignmentNotice(d: LinkDeps, a: Found, o: { actor: string; generation: number | undefined }): Promise<string> {
+async function resendAssignmentNotice(
+  d: LinkDeps,
+  a: Found,
+  o: { actor: string; generation: number | undefined },
+): Promise<string> {
   const now = d.clock();
-  const last = await d.db.notice.findFirst({ where: { assignmentId: a.id, kind: 'assignment' }, orderBy: { createdAt: 'desc' }, select: { payload: true } });
+  const last = await d.db.notice.findFirst({
+    where: { assignmentId: a.id, kind: 'assignment' },
+    orderBy: { createdAt: 'desc' },
+    select: { payload: true },
+  });
   const payload: NoticePayload = {
     ...((last?.payload as NoticePayload | null) ?? { to: ['liaison'], task: a.task.number, plan: a.task.plan.slug }),
     // as the assignment is now (an approved extension moved the deadline since the first notice)
@@ -61,8 +92,25 @@ async function resendAssignmentNotice(d: LinkDeps, a: Found, o: { actor: string;
     nominalAt: new Date(now).toISOString(),
     reissued: true,
   };
-  const r = await d.notify.submit({ key: noticeKey(a.id, 'assignment', now), kind: 'assignment', assignmentId: a.id, scope: null, dueAt: new Date(now).toISOString(), slipId: null, payload });
-  await audit(d.db, { actor: o.actor, action: 'link.reissued', entityType: 'Notice', entityId: r.noticeId, assignmentId: a.id, unitId: a.unitId, taskId: a.taskId, data: { noticeId: r.noticeId, jti: r.noticeId, generation: o.generation } });
+  const r = await d.notify.submit({
+    key: noticeKey(a.id, 'assignment', now),
+    kind: 'assignment',
+    assignmentId: a.id,
+    scope: null,
+    dueAt: new Date(now).toISOString(),
+    slipId: null,
+    payload,
+  });
+  await audit(d.db, {
+    actor: o.actor,
+    action: 'link.reissued',
+    entityType: 'Notice',
+    entityId: r.noticeId,
+    assignmentId: a.id,
+    unitId: a.unitId,
+    taskId: a.taskId,
+    data: { noticeId: r.noticeId, jti: r.noticeId, generation: o.generation },
+  });
   return r.noticeId;
 }
 
@@ -71,14 +119,26 @@ async function resendAssignmentNotice(d: LinkDeps, a: Found, o: { actor: string;
  * its audit event, in one transaction; then re-sends each open assignment's notice so the unit has a
  * working link for each.
  */
-export async function revokeUnitLinks(d: LinkDeps, o: { unitId: string; actor: string; reason?: string }): Promise<LinkActionResult & { assignments?: number; notices?: number }> {
+export async function revokeUnitLinks(
+  d: LinkDeps,
+  o: { unitId: string; actor: string; reason?: string },
+): Promise<LinkActionResult & { assignments?: number; notices?: number }> {
   const unit = await d.db.unit.findUnique({ where: { id: o.unitId }, select: { id: true, name: true } });
   if (!unit) return { ok: false, code: 'NOT_FOUND', message: '没有这个单位' };
-  const ids = (await d.db.assignment.findMany({ where: { unitId: unit.id }, select: { id: true }, orderBy: { id: 'asc' } })).map((a) => a.id);
+  const ids = (
+    await d.db.assignment.findMany({ where: { unitId: unit.id }, select: { id: true }, orderBy: { id: 'asc' } })
+  ).map((a) => a.id);
   const { actor } = o;
   const generations = await d.db.$transaction(async (tx) => {
     const g = await d.links.revokeAll(ids, { actor, ...(o.reason ? { reason: o.reason } : {}) }, tx);
-    await audit(tx, { actor, action: 'link.revoked', entityType: 'Unit', entityId: unit.id, unitId: unit.id, data: { all: true, unit: unit.name, assignments: ids.length, reason: o.reason ?? null } });
+    await audit(tx, {
+      actor,
+      action: 'link.revoked',
+      entityType: 'Unit',
+      entityId: unit.id,
+      unitId: unit.id,
+      data: { all: true, unit: unit.name, assignments: ids.length, reason: o.reason ?? null },
+    });
     return g;
   });
   let notices = 0;
@@ -88,14 +148,22 @@ export async function revokeUnitLinks(d: LinkDeps, o: { unitId: string; actor: s
     await resendAssignmentNotice(d, a, { actor, generation: generations.get(id) });
     notices++;
   }
-  return { ok: true, message: `已撤销${unit.name}全部 ${ids.length} 项分工的链接，并重新发送 ${notices} 份任务交办通知（含新链接）。`, assignments: ids.length, notices };
+  return {
+    ok: true,
+    message: `已撤销${unit.name}全部 ${ids.length} 项分工的链接，并重新发送 ${notices} 份任务交办通知（含新链接）。`,
+    assignments: ids.length,
+    notices,
+  };
 }
 
 /**
  * Revokes one link of an assignment (`jti`), or every link, each with its audit event in one
  * transaction. Every link of an open assignment is followed by a new one (`then`).
  */
-export async function revokeLinks(d: LinkDeps, o: { assignmentId: string; actor: string; jti?: string; reason?: string; then?: AfterRevoke }): Promise<LinkActionResult> {
+export async function revokeLinks(
+  d: LinkDeps,
+  o: { assignmentId: string; actor: string; jti?: string; reason?: string; then?: AfterRevoke },
+): Promise<LinkActionResult> {
   const a = await findAssignment(d.db, o.assignmentId);
   if (!a) return NO_ASSIGNMENT;
   const { actor } = o;
@@ -105,20 +173,41 @@ export async function revokeLinks(d: LinkDeps, o: { assignmentId: string; actor:
     const jti = o.jti;
     await d.db.$transaction(async (tx) => {
       await d.links.revoke(a.id, { jti, actor, ...why }, tx);
-      await audit(tx, { actor, action: 'link.revoked', entityType: 'Link', entityId: jti, ...ids, data: { jti, all: false, reason: o.reason ?? null } });
+      await audit(tx, {
+        actor,
+        action: 'link.revoked',
+        entityType: 'Link',
+        entityId: jti,
+        ...ids,
+        data: { jti, all: false, reason: o.reason ?? null },
+      });
     });
     return { ok: true, message: '该链接已撤销。' };
   }
   const generation = await d.db.$transaction(async (tx) => {
     const g = (await d.links.revokeAll([a.id], { actor, ...why }, tx)).get(a.id);
-    await audit(tx, { actor, action: 'link.revoked', entityType: 'Link', entityId: a.id, ...ids, data: { all: true, generation: g, reason: o.reason ?? null } });
+    await audit(tx, {
+      actor,
+      action: 'link.revoked',
+      entityType: 'Link',
+      entityId: a.id,
+      ...ids,
+      data: { all: true, generation: g, reason: o.reason ?? null },
+    });
     return g;
   });
   if (isClosed(a.state)) return { ok: true, message: '此前发出的全部链接已撤销（该分工已结束，无需新链接）。' };
   if (o.then === 'link') {
     const issued = await issueLink(d, { assignmentId: a.id, actor });
-    return issued.ok ? { ...issued, message: `此前发出的全部链接已撤销。请将下面的新链接转交${a.unit.name}。` } : issued;
+    return issued.ok
+      ? { ...issued, message: `此前发出的全部链接已撤销。请将下面的新链接转交${a.unit.name}。` }
+      : issued;
   }
   const noticeId = await resendAssignmentNotice(d, a, { actor, generation });
-  return { ok: true, message: `此前发出的全部链接已撤销，已向${a.unit.name}重新发送任务交办通知，邮件中的新链接可以使用。`, noticeId, jti: noticeId };
+  return {
+    ok: true,
+    message: `此前发出的全部链接已撤销，已向${a.unit.name}重新发送任务交办通知，邮件中的新链接可以使用。`,
+    noticeId,
+    jti: noticeId,
+  };
 }

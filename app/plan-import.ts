@@ -25,7 +25,10 @@ export class PlanInputError extends DubangError {
     readonly file: string,
     readonly issues: SourceIssue[],
   ) {
-    super(`${file}: 无法导入, 共 ${issues.length} 处问题:\n` + issues.map((i) => `  第${i.line}行 [${i.field}] ${i.message}`).join('\n'));
+    super(
+      `${file}: 无法导入, 共 ${issues.length} 处问题:\n` +
+        issues.map((i) => `  第${i.line}行 [${i.field}] ${i.message}`).join('\n'),
+    );
   }
 }
 
@@ -41,11 +44,20 @@ export interface LoadedPlan {
 
 /** Default plan id: the file name without extension (nanchang-quality-city-2024). */
 export function defaultSlug(file: string): string {
-  return path.basename(file).replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'plan';
+  return (
+    path
+      .basename(file)
+      .replace(/\.[^.]+$/, '')
+      .replace(/[^A-Za-z0-9_-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'plan'
+  );
 }
 
 /** The directory names resolve through: the database's once seeded, else config/units.json. */
-export async function currentDirectory(cfg: Config, db?: PrismaClient): Promise<{ dir: UnitsDirectory; source: 'database' | 'config' }> {
+export async function currentDirectory(
+  cfg: Config,
+  db?: PrismaClient,
+): Promise<{ dir: UnitsDirectory; source: 'database' | 'config' }> {
   const fromDb = db ? await loadDirectory(db) : null;
   return fromDb ? { dir: fromDb, source: 'database' } : { dir: readDirectoryFile(cfg.unitsFile), source: 'config' };
 }
@@ -56,12 +68,23 @@ export interface LoadOptions extends ParseOptions {
   newUnits?: boolean;
 }
 
-export async function loadPlan(file: string, cfg: Config, dir: { dir: UnitsDirectory; source: 'database' | 'config' }, opts: LoadOptions = {}): Promise<LoadedPlan> {
+export async function loadPlan(
+  file: string,
+  cfg: Config,
+  dir: { dir: UnitsDirectory; source: 'database' | 'config' },
+  opts: LoadOptions = {},
+): Promise<LoadedPlan> {
   return loadPlanSource(file, await readPlanSource(file), cfg, dir, opts);
 }
 
 /** The same for bytes already in memory (an upload); `name` gives the format by its extension. */
-export async function loadPlanBuffer(name: string, buf: Buffer, cfg: Config, dir: { dir: UnitsDirectory; source: 'database' | 'config' }, opts: LoadOptions = {}): Promise<LoadedPlan> {
+export async function loadPlanBuffer(
+  name: string,
+  buf: Buffer,
+  cfg: Config,
+  dir: { dir: UnitsDirectory; source: 'database' | 'config' },
+  opts: LoadOptions = {},
+): Promise<LoadedPlan> {
   return loadPlanSource(name, await planSourceOfBuffer(buf, name), cfg, dir, opts);
 }
 
@@ -69,7 +92,13 @@ export async function loadPlanBuffer(name: string, buf: Buffer, cfg: Config, dir
  * Parses and validates in one pass: structure, unit and phrase problems of a file come in one
  * report. A plan with structure problems is still validated as far as it was read.
  */
-export function readLoadedPlan(file: string, doc: PlanDocument, cfg: Config, dir: { dir: UnitsDirectory; source: 'database' | 'config' }, opts: LoadOptions = {}) {
+export function readLoadedPlan(
+  file: string,
+  doc: PlanDocument,
+  cfg: Config,
+  dir: { dir: UnitsDirectory; source: 'database' | 'config' },
+  opts: LoadOptions = {},
+) {
   const { plan, issues } = parsePlanDocument(doc, opts);
   const v = validatePlan(plan, {
     deadlinePhrases: cfg.deadlinePhrases,
@@ -83,10 +112,23 @@ export function readLoadedPlan(file: string, doc: PlanDocument, cfg: Config, dir
   return { plan, issues: all, validated: v.ok ? v.value : null };
 }
 
-function loadPlanSource(file: string, src: PlanFile, cfg: Config, dir: { dir: UnitsDirectory; source: 'database' | 'config' }, opts: LoadOptions): LoadedPlan {
+function loadPlanSource(
+  file: string,
+  src: PlanFile,
+  cfg: Config,
+  dir: { dir: UnitsDirectory; source: 'database' | 'config' },
+  opts: LoadOptions,
+): LoadedPlan {
   const r = readLoadedPlan(file, src.doc, cfg, dir, opts);
   if (r.issues.length || !r.validated) throw new PlanInputError(file, r.issues);
-  return { file, encoding: src.encoding, sha256: src.sha256, validated: r.validated, summary: summarisePlan(r.validated), directorySource: dir.source };
+  return {
+    file,
+    encoding: src.encoding,
+    sha256: src.sha256,
+    validated: r.validated,
+    summary: summarisePlan(r.validated),
+    directorySource: dir.source,
+  };
 }
 
 export interface ImportResult {
@@ -104,7 +146,15 @@ export interface ImportResult {
 
 function snapshotOf(v: ValidatedPlan): { tasks: TaskSnapshot[]; assignments: AssignmentSnapshot[] } {
   return {
-    tasks: v.tasks.map((t) => ({ number: t.number, text: t.text, section: t.section, subsection: t.subsection, units: t.units, deadlinePhrase: t.deadlinePhrase, dueAt: t.dueAt })),
+    tasks: v.tasks.map((t) => ({
+      number: t.number,
+      text: t.text,
+      section: t.section,
+      subsection: t.subsection,
+      units: t.units,
+      deadlinePhrase: t.deadlinePhrase,
+      dueAt: t.dueAt,
+    })),
     assignments: v.assignments.map((a) => ({ task: a.task, unit: a.unit, role: a.role })),
   };
 }
@@ -112,7 +162,11 @@ function snapshotOf(v: ValidatedPlan): { tasks: TaskSnapshot[]; assignments: Ass
 async function storedSnapshot(tx: Prisma.TransactionClient, planId: string) {
   const tasks = await tx.task.findMany({
     where: { planId, cancelledAt: null },
-    include: { section: true, subsection: true, assignments: { where: { cancelledAt: null }, include: { unit: true } } },
+    include: {
+      section: true,
+      subsection: true,
+      assignments: { where: { cancelledAt: null }, include: { unit: true } },
+    },
     orderBy: { number: 'asc' },
   });
   return {
@@ -131,7 +185,9 @@ async function storedSnapshot(tx: Prisma.TransactionClient, planId: string) {
 
 /** A plan numbered per section: its task paths by number, kept with the import for the next revision. */
 function pathsOf(v: ValidatedPlan): { paths?: Record<number, string> } {
-  return v.tasks.some((t) => t.path !== String(t.number)) ? { paths: Object.fromEntries(v.tasks.map((t) => [t.number, t.path])) } : {};
+  return v.tasks.some((t) => t.path !== String(t.number))
+    ? { paths: Object.fromEntries(v.tasks.map((t) => [t.number, t.path])) }
+    : {};
 }
 
 /**
@@ -140,14 +196,22 @@ function pathsOf(v: ValidatedPlan): { paths?: Record<number, string> } {
  * paths recorded with the last import tell: a number whose path changed is refused, naming both.
  */
 async function refuseRenumbered(tx: Prisma.TransactionClient, planId: string, loaded: LoadedPlan): Promise<void> {
-  const last = await tx.auditEvent.findFirst({ where: { planId, action: { in: ['plan.imported', 'plan.revised'] } }, orderBy: { at: 'desc' }, select: { data: true } });
+  const last = await tx.auditEvent.findFirst({
+    where: { planId, action: { in: ['plan.imported', 'plan.revised'] } },
+    orderBy: { at: 'desc' },
+    select: { data: true },
+  });
   const stored = (last?.data as { paths?: Record<string, string> } | null)?.paths;
   if (!stored) return;
   const moved = loaded.validated.tasks.filter((t) => stored[t.number] !== undefined && stored[t.number] !== t.path);
   if (!moved.length) return;
   throw new PlanInputError(
     loaded.file,
-    moved.map((t) => ({ line: t.line, field: '任务编号', message: `修订后第 ${t.number} 项任务是「${t.path}」，已导入的第 ${t.number} 项是「${stored[t.number]}」：这份方案按分类重新编号，插入或移动任务会让后面的任务对不上，不能按修订导入；请把新任务加在最后，或以新的方案标识 (--plan) 导入` })),
+    moved.map((t) => ({
+      line: t.line,
+      field: '任务编号',
+      message: `修订后第 ${t.number} 项任务是「${t.path}」，已导入的第 ${t.number} 项是「${stored[t.number]}」：这份方案按分类重新编号，插入或移动任务会让后面的任务对不上，不能按修订导入；请把新任务加在最后，或以新的方案标识 (--plan) 导入`,
+    })),
   );
 }
 
@@ -164,7 +228,8 @@ export async function importPlan(
   return db.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'plan:' + opts.slug}))`;
-      if (opts.seedDirectory && (await tx.unit.count()) === 0) await syncDirectoryTx(tx, opts.seedDirectory, opts.actor);
+      if (opts.seedDirectory && (await tx.unit.count()) === 0)
+        await syncDirectoryTx(tx, opts.seedDirectory, opts.actor);
       const existing = await tx.plan.findUnique({ where: { slug: opts.slug } });
       const before = existing ? await storedSnapshot(tx, existing.id) : { tasks: [], assignments: [] };
       if (existing) await refuseRenumbered(tx, existing.id, loaded);
@@ -177,20 +242,51 @@ export async function importPlan(
         for (const u of v.newUnits) {
           if (await tx.unit.findUnique({ where: { name: u.create } })) continue;
           const row = await tx.unit.create({ data: { name: u.create, kind: u.group ? 'GROUP' : 'OTHER' } });
-          await audit(tx, { actor: opts.actor, action: 'unit.created', entityType: 'Unit', entityId: row.id, unitId: row.id, data: { plan: opts.slug, name: u.create, asWritten: u.name, group: u.group, lines: u.lines, reason: '方案导入 --new-units：尚无联系人' } });
+          await audit(tx, {
+            actor: opts.actor,
+            action: 'unit.created',
+            entityType: 'Unit',
+            entityId: row.id,
+            unitId: row.id,
+            data: {
+              plan: opts.slug,
+              name: u.create,
+              asWritten: u.name,
+              group: u.group,
+              lines: u.lines,
+              reason: '方案导入 --new-units：尚无联系人',
+            },
+          });
         }
       }
-      if (existing && isEmptyDiff(diff) && !v.newUnits.length) return { ...base, planId: existing.id, changed: false, revision: existing.revision };
-      if (opts.dryRun) return { ...base, planId: existing?.id ?? '', changed: true, revision: (existing?.revision ?? 0) + 1 };
+      if (existing && isEmptyDiff(diff) && !v.newUnits.length)
+        return { ...base, planId: existing.id, changed: false, revision: existing.revision };
+      if (opts.dryRun)
+        return { ...base, planId: existing?.id ?? '', changed: true, revision: (existing?.revision ?? 0) + 1 };
 
       const plan = existing
-        ? await tx.plan.update({ where: { id: existing.id }, data: { title: v.plan.title, sourceName: path.basename(loaded.file), sourceSha256: loaded.sha256, revision: { increment: 1 } } })
-        : await tx.plan.create({ data: { slug: opts.slug, title: v.plan.title, sourceName: path.basename(loaded.file), sourceSha256: loaded.sha256 } });
+        ? await tx.plan.update({
+            where: { id: existing.id },
+            data: {
+              title: v.plan.title,
+              sourceName: path.basename(loaded.file),
+              sourceSha256: loaded.sha256,
+              revision: { increment: 1 },
+            },
+          })
+        : await tx.plan.create({
+            data: {
+              slug: opts.slug,
+              title: v.plan.title,
+              sourceName: path.basename(loaded.file),
+              sourceSha256: loaded.sha256,
+            },
+          });
 
       // Sections: level 1 first so level 2 can point at its parent.
       const sectionIds = new Map<string, string>();
       for (const s of [...v.plan.sections].sort((a, b) => a.level - b.level)) {
-        const parentId = s.parentKey ? sectionIds.get(s.parentKey) ?? null : null;
+        const parentId = s.parentKey ? (sectionIds.get(s.parentKey) ?? null) : null;
         const row = await tx.section.upsert({
           where: { planId_key: { planId: plan.id, key: s.key } },
           create: { planId: plan.id, key: s.key, level: s.level, ordinal: s.ordinal, title: s.title, parentId },
@@ -201,13 +297,33 @@ export async function importPlan(
       for (const r of v.plan.rules) {
         await tx.planRule.upsert({
           where: { planId_kind_fromTask: { planId: plan.id, kind: r.kind, fromTask: r.fromTask } },
-          create: { planId: plan.id, kind: r.kind, text: r.text, fromTask: r.fromTask, unitNames: r.units, sourceLine: r.line },
+          create: {
+            planId: plan.id,
+            kind: r.kind,
+            text: r.text,
+            fromTask: r.fromTask,
+            unitNames: r.units,
+            sourceLine: r.line,
+          },
           update: { text: r.text, unitNames: r.units, sourceLine: r.line },
         });
       }
       for (const ind of v.plan.indicators) {
-        const data = { goal: ind.goal, name: ind.name, targetText: ind.targetText, targetValue: ind.targetValue, unit: ind.unit, comparator: ind.comparator, targetYear: ind.targetYear, sourceLine: ind.line };
-        await tx.indicator.upsert({ where: { planId_code: { planId: plan.id, code: ind.code } }, create: { planId: plan.id, code: ind.code, ...data }, update: data });
+        const data = {
+          goal: ind.goal,
+          name: ind.name,
+          targetText: ind.targetText,
+          targetValue: ind.targetValue,
+          unit: ind.unit,
+          comparator: ind.comparator,
+          targetYear: ind.targetYear,
+          sourceLine: ind.line,
+        };
+        await tx.indicator.upsert({
+          where: { planId_code: { planId: plan.id, code: ind.code } },
+          create: { planId: plan.id, code: ind.code, ...data },
+          update: data,
+        });
       }
 
       const touched = new Set([...diff.added, ...diff.changed.map((c) => c.number)]);
@@ -228,7 +344,12 @@ export async function importPlan(
           sourceLine: t.line,
           cancelledAt: null,
         };
-        const row = await tx.task.upsert({ where: { planId_number: { planId: plan.id, number: t.number } }, create: { planId: plan.id, number: t.number, ...data }, update: data, select: { id: true } });
+        const row = await tx.task.upsert({
+          where: { planId_number: { planId: plan.id, number: t.number } },
+          create: { planId: plan.id, number: t.number, ...data },
+          update: data,
+          select: { id: true },
+        });
         taskRows.set(t.number, row.id);
       }
       // Assignments of the touched tasks: one read, batched inserts, updates only where something moved.
@@ -245,13 +366,28 @@ export async function importPlan(
         wanted.add(`${taskId}/${unitId}`);
         const prev = prevByKey.get(`${taskId}/${unitId}`);
         if (!prev) {
-          toCreate.push({ taskId, unitId, role: a.role, ordinal: a.ordinal, viaGroup: a.viaGroup, dueAt: due, originalDueAt: due, state: 'ASSIGNED' });
+          toCreate.push({
+            taskId,
+            unitId,
+            role: a.role,
+            ordinal: a.ordinal,
+            viaGroup: a.viaGroup,
+            dueAt: due,
+            originalDueAt: due,
+            state: 'ASSIGNED',
+          });
           continue;
         }
         const dueChanged = (prev.originalDueAt?.getTime() ?? null) !== (due?.getTime() ?? null);
         // An approved extension (dueAt moved past the original) survives a re-planned deadline unless the new one is later.
-        const extended = prev.dueAt !== null && prev.originalDueAt !== null && prev.dueAt.getTime() !== prev.originalDueAt.getTime();
-        const moved = prev.role !== a.role || prev.ordinal !== a.ordinal || prev.viaGroup !== a.viaGroup || prev.cancelledAt !== null || dueChanged;
+        const extended =
+          prev.dueAt !== null && prev.originalDueAt !== null && prev.dueAt.getTime() !== prev.originalDueAt.getTime();
+        const moved =
+          prev.role !== a.role ||
+          prev.ordinal !== a.ordinal ||
+          prev.viaGroup !== a.viaGroup ||
+          prev.cancelledAt !== null ||
+          dueChanged;
         if (!moved) continue;
         await tx.assignment.update({
           where: { id: prev.id },
@@ -260,32 +396,105 @@ export async function importPlan(
             ordinal: a.ordinal,
             viaGroup: a.viaGroup,
             ...(prev.cancelledAt ? { cancelledAt: null, state: 'ASSIGNED' } : {}),
-            ...(dueChanged ? { originalDueAt: due, dueAt: extended && due && prev.dueAt! > due ? prev.dueAt : due } : {}),
+            ...(dueChanged
+              ? { originalDueAt: due, dueAt: extended && due && prev.dueAt! > due ? prev.dueAt : due }
+              : {}),
           },
         });
         if (dueChanged) {
-          await audit(tx, { actor: opts.actor, action: 'assignment.retimed', entityType: 'Assignment', entityId: prev.id, planId: plan.id, taskId, assignmentId: prev.id, unitId, data: { task: a.task, before: prev.originalDueAt, after: due } });
+          await audit(tx, {
+            actor: opts.actor,
+            action: 'assignment.retimed',
+            entityType: 'Assignment',
+            entityId: prev.id,
+            planId: plan.id,
+            taskId,
+            assignmentId: prev.id,
+            unitId,
+            data: { task: a.task, before: prev.originalDueAt, after: due },
+          });
         }
       }
-      const created = toCreate.length ? await tx.assignment.createManyAndReturn({ data: toCreate, select: { id: true, taskId: true, unitId: true, role: true } }) : [];
+      const created = toCreate.length
+        ? await tx.assignment.createManyAndReturn({
+            data: toCreate,
+            select: { id: true, taskId: true, unitId: true, role: true },
+          })
+        : [];
       if (existing && created.length) {
         const numberOf = new Map([...taskRows].map(([n, id]) => [id, n]));
         await tx.auditEvent.createMany({
-          data: created.map((c) => ({ actor: opts.actor, action: 'assignment.created', entityType: 'Assignment', entityId: c.id, planId: plan.id, taskId: c.taskId, assignmentId: c.id, unitId: c.unitId, data: { task: numberOf.get(c.taskId), role: c.role } })),
+          data: created.map((c) => ({
+            actor: opts.actor,
+            action: 'assignment.created',
+            entityType: 'Assignment',
+            entityId: c.id,
+            planId: plan.id,
+            taskId: c.taskId,
+            assignmentId: c.id,
+            unitId: c.unitId,
+            data: { task: numberOf.get(c.taskId), role: c.role },
+          })),
         });
       }
       for (const d of prevRows.filter((a) => a.cancelledAt === null && !wanted.has(`${a.taskId}/${a.unitId}`))) {
         await tx.assignment.update({ where: { id: d.id }, data: { cancelledAt: now, state: 'CANCELLED' } });
-        await audit(tx, { actor: opts.actor, action: 'assignment.cancelled', entityType: 'Assignment', entityId: d.id, planId: plan.id, taskId: d.taskId, assignmentId: d.id, unitId: d.unitId, data: { reason: '修订后的方案不再列出该单位' } });
-        await closeSlips(tx, { assignmentId: d.id, because: 'CANCELLED', at: now, actor: opts.actor, planId: plan.id, taskId: d.taskId, unitId: d.unitId, detail: { by: 'plan.revised', reason: '修订后的方案不再列出该单位' } });
+        await audit(tx, {
+          actor: opts.actor,
+          action: 'assignment.cancelled',
+          entityType: 'Assignment',
+          entityId: d.id,
+          planId: plan.id,
+          taskId: d.taskId,
+          assignmentId: d.id,
+          unitId: d.unitId,
+          data: { reason: '修订后的方案不再列出该单位' },
+        });
+        await closeSlips(tx, {
+          assignmentId: d.id,
+          because: 'CANCELLED',
+          at: now,
+          actor: opts.actor,
+          planId: plan.id,
+          taskId: d.taskId,
+          unitId: d.unitId,
+          detail: { by: 'plan.revised', reason: '修订后的方案不再列出该单位' },
+        });
       }
       if (existing) {
         for (const n of diff.removed) {
-          const t = await tx.task.update({ where: { planId_number: { planId: plan.id, number: n } }, data: { cancelledAt: now } });
-          const live = await tx.assignment.findMany({ where: { taskId: t.id, cancelledAt: null }, select: { id: true, unitId: true } });
-          await tx.assignment.updateMany({ where: { taskId: t.id, cancelledAt: null }, data: { cancelledAt: now, state: 'CANCELLED' } });
-          for (const a of live) await closeSlips(tx, { assignmentId: a.id, because: 'CANCELLED', at: now, actor: opts.actor, planId: plan.id, taskId: t.id, unitId: a.unitId, detail: { by: 'plan.revised', reason: '修订后的方案删除了该任务' } });
-          await audit(tx, { actor: opts.actor, action: 'task.cancelled', entityType: 'Task', entityId: t.id, planId: plan.id, taskId: t.id, data: { number: n, reason: '修订后的方案删除了该任务' } });
+          const t = await tx.task.update({
+            where: { planId_number: { planId: plan.id, number: n } },
+            data: { cancelledAt: now },
+          });
+          const live = await tx.assignment.findMany({
+            where: { taskId: t.id, cancelledAt: null },
+            select: { id: true, unitId: true },
+          });
+          await tx.assignment.updateMany({
+            where: { taskId: t.id, cancelledAt: null },
+            data: { cancelledAt: now, state: 'CANCELLED' },
+          });
+          for (const a of live)
+            await closeSlips(tx, {
+              assignmentId: a.id,
+              because: 'CANCELLED',
+              at: now,
+              actor: opts.actor,
+              planId: plan.id,
+              taskId: t.id,
+              unitId: a.unitId,
+              detail: { by: 'plan.revised', reason: '修订后的方案删除了该任务' },
+            });
+          await audit(tx, {
+            actor: opts.actor,
+            action: 'task.cancelled',
+            entityType: 'Task',
+            entityId: t.id,
+            planId: plan.id,
+            taskId: t.id,
+            data: { number: n, reason: '修订后的方案删除了该任务' },
+          });
         }
       }
       await audit(tx, {
@@ -294,7 +503,15 @@ export async function importPlan(
         entityType: 'Plan',
         entityId: plan.id,
         planId: plan.id,
-        data: { file: path.basename(loaded.file), sha256: loaded.sha256, encoding: loaded.encoding, revision: plan.revision, summary: loaded.summary, diff: existing ? diff : { added: diff.added.length }, ...pathsOf(v) },
+        data: {
+          file: path.basename(loaded.file),
+          sha256: loaded.sha256,
+          encoding: loaded.encoding,
+          revision: plan.revision,
+          summary: loaded.summary,
+          diff: existing ? diff : { added: diff.added.length },
+          ...pathsOf(v),
+        },
       });
       return { ...base, planId: plan.id, changed: true, revision: plan.revision };
     },
@@ -306,14 +523,28 @@ export async function importPlan(
  * Units a plan import created (`--new-units`) that still cannot be supervised: a unit without a
  * liaison or leader contact, a group without members. `supervise start` refuses while any remain.
  */
-export async function incompleteUnits(db: PrismaClient, slug: string): Promise<{ name: string; missing: '联系人' | '成员' }[]> {
-  const events = await db.auditEvent.findMany({ where: { action: 'unit.created', data: { path: ['plan'], equals: slug } }, select: { unitId: true } });
+export async function incompleteUnits(
+  db: PrismaClient,
+  slug: string,
+): Promise<{ name: string; missing: '联系人' | '成员' }[]> {
+  const events = await db.auditEvent.findMany({
+    where: { action: 'unit.created', data: { path: ['plan'], equals: slug } },
+    select: { unitId: true },
+  });
   const ids = events.map((e) => e.unitId).filter((x): x is string => !!x);
   if (!ids.length) return [];
-  const units = await db.unit.findMany({ where: { id: { in: ids } }, include: { contacts: { select: { role: true } }, members: { select: { memberId: true } } }, orderBy: { name: 'asc' } });
+  const units = await db.unit.findMany({
+    where: { id: { in: ids } },
+    include: { contacts: { select: { role: true } }, members: { select: { memberId: true } } },
+    orderBy: { name: 'asc' },
+  });
   return units.flatMap((u): { name: string; missing: '联系人' | '成员' }[] =>
     u.kind === 'GROUP'
-      ? u.members.length ? [] : [{ name: u.name, missing: '成员' }]
-      : u.contacts.some((c) => c.role === 'LIAISON' || c.role === 'LEADER') ? [] : [{ name: u.name, missing: '联系人' }],
+      ? u.members.length
+        ? []
+        : [{ name: u.name, missing: '成员' }]
+      : u.contacts.some((c) => c.role === 'LIAISON' || c.role === 'LEADER')
+        ? []
+        : [{ name: u.name, missing: '联系人' }],
   );
 }

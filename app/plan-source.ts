@@ -111,7 +111,14 @@ function plausibleChinese(text: string): boolean {
     }
     if (c === 0xfffd || (c >= 0xe000 && c <= 0xf8ff)) return false;
     nonAscii++;
-    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef) || (c >= 0x2010 && c <= 0x2027) || c === 0x00b7) cjk++;
+    if (
+      (c >= 0x4e00 && c <= 0x9fff) ||
+      (c >= 0x3000 && c <= 0x303f) ||
+      (c >= 0xff00 && c <= 0xffef) ||
+      (c >= 0x2010 && c <= 0x2027) ||
+      c === 0x00b7
+    )
+      cjk++;
     if (COMMON.has(text[i]!)) common++;
   }
   if (nonAscii === 0) return true;
@@ -147,7 +154,10 @@ export function decodePlanBuffer(buf: Buffer): { text: string; encoding: PlanEnc
     if (ctl) {
       const line = utf8.slice(0, ctl.index).split('\n').length;
       const hint = utf8.includes('\u0000') ? '（含 NUL 字节，可能是不带 BOM 的 UTF-16 文件或二进制文件）' : '';
-      throw new PlanSourceError(`第${line}行含有控制字符 U+${ctl[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}${hint}：方案应为纯文本`, line);
+      throw new PlanSourceError(
+        `第${line}行含有控制字符 U+${ctl[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}${hint}：方案应为纯文本`,
+        line,
+      );
     }
     return { text: normalise(utf8), encoding: 'utf-8' };
   }
@@ -156,22 +166,34 @@ export function decodePlanBuffer(buf: Buffer): { text: string; encoding: PlanEnc
   // not a file in another encoding.
   if (bad >= 0 && bad >= body.length - 3 && isCutUtf8(body.subarray(bad))) {
     const line = lineAt(body, bad);
-    throw new PlanSourceError(`文件在第${line}行中途结束（最后一个 UTF-8 字符不完整）：文件被截断，请使用完整的文件`, line);
+    throw new PlanSourceError(
+      `文件在第${line}行中途结束（最后一个 UTF-8 字符不完整）：文件被截断，请使用完整的文件`,
+      line,
+    );
   }
   // Many valid UTF-8 characters before the first bad byte: a damaged UTF-8 file, not GB18030.
   if (hasBom || looksUtf8Before(body, bad)) {
     const line = lineAt(body, bad);
-    throw new PlanSourceError(`第${line}行含有无效的 UTF-8 字节（文件其余部分为 UTF-8）：文件可能已损坏，请使用完整、未损坏的文件`, line);
+    throw new PlanSourceError(
+      `第${line}行含有无效的 UTF-8 字节（文件其余部分为 UTF-8）：文件可能已损坏，请使用完整、未损坏的文件`,
+      line,
+    );
   }
   let gb = iconv.decode(buf, 'gb18030');
   if (gb.charCodeAt(0) === 0xfeff) gb = gb.slice(1); // GB18030 BOM (84 31 95 33)
   if (gb.endsWith('\ufffd') && plausibleChinese(gb.slice(0, -1))) {
     const line = gb.split('\n').length;
-    throw new PlanSourceError(`文件在第${line}行中途结束（最后一个 GB18030 字符不完整）：文件被截断，请使用完整的文件`, line);
+    throw new PlanSourceError(
+      `文件在第${line}行中途结束（最后一个 GB18030 字符不完整）：文件被截断，请使用完整的文件`,
+      line,
+    );
   }
   if (!plausibleChinese(gb)) {
     const line = lineAt(buf, bad);
-    throw new PlanSourceError(`无法识别文件编码：第${line}行起既不是有效的 UTF-8，也不像 GB18030 编码的中文文本；请另存为 UTF-8 后重试`, line);
+    throw new PlanSourceError(
+      `无法识别文件编码：第${line}行起既不是有效的 UTF-8，也不像 GB18030 编码的中文文本；请另存为 UTF-8 后重试`,
+      line,
+    );
   }
   return { text: normalise(gb), encoding: 'gb18030' };
 }
@@ -204,7 +226,8 @@ const OLD_FORMATS: Record<string, string> = {
 };
 
 const isZip = (buf: Buffer) => buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04;
-const isOle = (buf: Buffer) => buf.length >= 8 && buf.readUInt32BE(0) === 0xd0cf11e0 && buf.readUInt32BE(4) === 0xa1b11ae1;
+const isOle = (buf: Buffer) =>
+  buf.length >= 8 && buf.readUInt32BE(0) === 0xd0cf11e0 && buf.readUInt32BE(4) === 0xa1b11ae1;
 
 /**
  * Reads any supported plan file: text (.txt and anything else that decodes), .csv, .xlsx (exceljs)
@@ -212,7 +235,8 @@ const isOle = (buf: Buffer) => buf.length >= 8 && buf.readUInt32BE(0) === 0xd0cf
  */
 export async function readPlanSource(file: string): Promise<PlanFile> {
   const stat = await fs.stat(file);
-  if (stat.size > MAX_PLAN_BYTES) throw new PlanSourceError(`文件过大（${stat.size} 字节）：方案文件应小于 ${MAX_PLAN_BYTES / 1024 / 1024} MB`);
+  if (stat.size > MAX_PLAN_BYTES)
+    throw new PlanSourceError(`文件过大（${stat.size} 字节）：方案文件应小于 ${MAX_PLAN_BYTES / 1024 / 1024} MB`);
   return planSourceOfBuffer(await fs.readFile(file), path.basename(file));
 }
 
@@ -220,12 +244,17 @@ export async function planSourceOfBuffer(buf: Buffer, name: string): Promise<Pla
   const sha256 = createHash('sha256').update(buf).digest('hex');
   const ext = path.extname(name).toLowerCase();
   if (OLD_FORMATS[ext]) throw new PlanSourceError(`无法读取${OLD_FORMATS[ext]}`);
-  if (isOle(buf)) throw new PlanSourceError('这是旧版 Office/WPS 二进制文件（.doc/.xls/.wps/.et），无法读取：请另存为 .docx 或 .xlsx 后重试');
+  if (isOle(buf))
+    throw new PlanSourceError(
+      '这是旧版 Office/WPS 二进制文件（.doc/.xls/.wps/.et），无法读取：请另存为 .docx 或 .xlsx 后重试',
+    );
   if (isZip(buf)) {
     const zip = await JSZip.loadAsync(buf).catch(() => null);
     if (zip?.file('xl/workbook.xml')) return { doc: await readXlsx(buf), encoding: 'xlsx', sha256 };
     if (zip?.file('word/document.xml')) return { doc: await readDocx(buf), encoding: 'docx', sha256 };
-    throw new PlanSourceError(`「${name}」是压缩文件，但既不是 .xlsx 工作簿也不是 .docx 文档：请给出方案的 .txt、.csv、.xlsx 或 .docx 文件`);
+    throw new PlanSourceError(
+      `「${name}」是压缩文件，但既不是 .xlsx 工作簿也不是 .docx 文档：请给出方案的 .txt、.csv、.xlsx 或 .docx 文件`,
+    );
   }
   const { text, encoding } = decodePlanBuffer(buf);
   if (ext === '.csv') return { doc: csvTables(text, name), encoding, sha256 };
@@ -236,7 +265,8 @@ export async function planSourceOfBuffer(buf: Buffer, name: string): Promise<Pla
 function cellText(cell: ExcelJS.Cell): string {
   const c = cell.isMerged ? cell.master : cell;
   const v = c.value as unknown;
-  if (v && typeof v === 'object' && 'richText' in v) return (v as ExcelJS.CellRichTextValue).richText.map((r) => r.text).join('');
+  if (v && typeof v === 'object' && 'richText' in v)
+    return (v as ExcelJS.CellRichTextValue).richText.map((r) => r.text).join('');
   if (v instanceof Date) return DateTime.fromJSDate(v, { zone: 'utc' }).toFormat('yyyy年M月d日');
   return c.text ?? '';
 }
@@ -306,7 +336,11 @@ function tableRows(table: DomElement, k: number): TableRow[] {
       c += cs;
     }
   });
-  return grid.map((cells, r) => ({ cells: Array.from(cells, (x) => x ?? ''), line: r + 1, cellName: (col: number) => `表格${k}第${r + 1}行第${col + 1}列` }));
+  return grid.map((cells, r) => ({
+    cells: Array.from(cells, (x) => x ?? ''),
+    line: r + 1,
+    cellName: (col: number) => `表格${k}第${r + 1}行第${col + 1}列`,
+  }));
 }
 
 function nearestTable(n: DomNode): DomNode | null {
@@ -318,10 +352,20 @@ function nearestTable(n: DomNode): DomNode | null {
 function csvTables(text: string, name: string): PlanDocument {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parseCsv(text, { relax_column_count: true, relax_quotes: true, info: true, skip_empty_lines: true, bom: true }) as unknown as typeof records;
+    records = parseCsv(text, {
+      relax_column_count: true,
+      relax_quotes: true,
+      info: true,
+      skip_empty_lines: true,
+      bom: true,
+    }) as unknown as typeof records;
   } catch (e) {
     throw new PlanSourceError(`无法读取 CSV：${(e as Error).message}`);
   }
-  const rows: TableRow[] = records.map((r) => ({ cells: r.record, line: r.info.lines, cellName: (col) => `${columnLetter(col)}${r.info.lines}` }));
+  const rows: TableRow[] = records.map((r) => ({
+    cells: r.record,
+    line: r.info.lines,
+    cellName: (col) => `${columnLetter(col)}${r.info.lines}`,
+  }));
   return { kind: 'tables', format: 'xlsx', paragraphs: [], tables: [{ name: path.basename(name), rows }] };
 }

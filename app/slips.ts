@@ -49,7 +49,16 @@ export interface NewSlip {
 /** Writes the slip and its `slip.issued` audit event (inside the caller's transaction, after lockSlipYear). */
 export async function createSlip(tx: Prisma.TransactionClient, s: NewSlip): Promise<{ id: string; number: string }> {
   const slip = await tx.supervisionSlip.create({
-    data: { number: slipNumber(s.year, s.seq), year: s.year, seq: s.seq, assignmentId: s.assignmentId, colour: s.colour, reason: s.reason, dedupeKey: s.dedupeKey, issuedAt: s.issuedAt },
+    data: {
+      number: slipNumber(s.year, s.seq),
+      year: s.year,
+      seq: s.seq,
+      assignmentId: s.assignmentId,
+      colour: s.colour,
+      reason: s.reason,
+      dedupeKey: s.dedupeKey,
+      issuedAt: s.issuedAt,
+    },
     select: { id: true, number: true },
   });
   await audit(tx, {
@@ -83,9 +92,16 @@ export interface SlipClosing {
  * close"), each with its `slip.closed` audit event, inside the caller's transaction. Returns how many.
  */
 export async function closeSlips(tx: Prisma.TransactionClient, c: SlipClosing): Promise<number> {
-  const open = await tx.supervisionSlip.findMany({ where: { assignmentId: c.assignmentId, closedAt: null }, select: { id: true, number: true, colour: true }, orderBy: { seq: 'asc' } });
+  const open = await tx.supervisionSlip.findMany({
+    where: { assignmentId: c.assignmentId, closedAt: null },
+    select: { id: true, number: true, colour: true },
+    orderBy: { seq: 'asc' },
+  });
   if (!open.length) return 0;
-  await tx.supervisionSlip.updateMany({ where: { id: { in: open.map((s) => s.id) }, closedAt: null }, data: { closedAt: c.at, closedBecause: c.because } });
+  await tx.supervisionSlip.updateMany({
+    where: { id: { in: open.map((s) => s.id) }, closedAt: null },
+    data: { closedAt: c.at, closedBecause: c.because },
+  });
   for (const s of open) {
     await audit(tx, {
       actor: c.actor,

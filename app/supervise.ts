@@ -10,7 +10,14 @@ import type { HolidayOverride } from '../domain/calendar';
 import { initialView, type AssignmentView } from '../domain/lifecycle';
 import type { AssignmentRole, AssignmentState, SlipColour } from '../domain/model';
 import { noticeKey, slipRequests } from '../domain/notices';
-import { catchUpSlipColours, isPolicy, planCatchUp, policyCalendar, type CatchUpPlan, type Policy } from '../domain/policy';
+import {
+  catchUpSlipColours,
+  isPolicy,
+  planCatchUp,
+  policyCalendar,
+  type CatchUpPlan,
+  type Policy,
+} from '../domain/policy';
 import { audit } from './audit';
 import { incompleteUnits } from './plan-import';
 import {
@@ -64,13 +71,27 @@ export function viewOf(r: AssignmentRow): AssignmentView {
   const pending = r.extensions[0] ?? null;
   const last = [...r.reports].sort((a, b) => b.submittedAt.getTime() - a.submittedAt.getTime())[0];
   return {
-    ...initialView({ assignmentId: r.id, unitId: r.unitId, unit: r.unit.name, role: r.role, dueAt: r.dueAt?.toISOString() ?? null, state: r.state }),
+    ...initialView({
+      assignmentId: r.id,
+      unitId: r.unitId,
+      unit: r.unit.name,
+      role: r.role,
+      dueAt: r.dueAt?.toISOString() ?? null,
+      state: r.state,
+    }),
     originalDueAt: r.originalDueAt?.toISOString() ?? null,
     overdue: r.overdue,
     acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null,
     completedAt: r.completedAt?.toISOString() ?? null,
     cancelledAt: r.cancelledAt?.toISOString() ?? null,
-    pendingExtension: pending && r.state === 'EXTENSION_REQUESTED' ? { requestedDueAt: pending.requestedDueAt.toISOString(), reason: pending.reason, requestedAt: pending.requestedAt.toISOString() } : null,
+    pendingExtension:
+      pending && r.state === 'EXTENSION_REQUESTED'
+        ? {
+            requestedDueAt: pending.requestedDueAt.toISOString(),
+            reason: pending.reason,
+            requestedAt: pending.requestedAt.toISOString(),
+          }
+        : null,
     resumeState: r.state === 'EXTENSION_REQUESTED' ? (r.acknowledgedAt ? 'IN_PROGRESS' : 'ACKNOWLEDGED') : null,
     reportedPeriods: r.reports.map((x) => x.period),
     lastReportAt: last?.submittedAt.toISOString() ?? null,
@@ -108,7 +129,10 @@ export interface SupervisionOptions {
 }
 
 /** Loads the workflow inputs of every live task of a plan (or of the given task numbers). */
-export async function lifecycleInputs(db: PrismaClient, opts: Omit<SupervisionOptions, 'assignedAt'>): Promise<TaskLifecycleInput[]> {
+export async function lifecycleInputs(
+  db: PrismaClient,
+  opts: Omit<SupervisionOptions, 'assignedAt'>,
+): Promise<TaskLifecycleInput[]> {
   const plan = await db.plan.findUnique({ where: { slug: opts.planSlug } });
   if (!plan) throw new SuperviseError(`没有名为「${opts.planSlug}」的已导入方案；请先运行 dubang plan import <文件>`);
   const tasks = await db.task.findMany({
@@ -117,12 +141,25 @@ export async function lifecycleInputs(db: PrismaClient, opts: Omit<SupervisionOp
     include: {
       assignments: {
         orderBy: { ordinal: 'asc' },
-        include: { unit: { select: { name: true } }, reports: { select: { period: true, submittedAt: true } }, extensions: { where: { status: 'REQUESTED' }, orderBy: { requestedAt: 'desc' }, take: 1 } },
+        include: {
+          unit: { select: { name: true } },
+          reports: { select: { period: true, submittedAt: true } },
+          extensions: { where: { status: 'REQUESTED' }, orderBy: { requestedAt: 'desc' }, take: 1 },
+        },
       },
     },
   });
   return tasks.map((t) => {
-    const task: TaskRef = { planId: plan.id, planSlug: plan.slug, taskId: t.id, number: t.number, kind: t.kind, text: t.text, dueAt: t.dueAt?.toISOString() ?? null, zone: opts.zone };
+    const task: TaskRef = {
+      planId: plan.id,
+      planSlug: plan.slug,
+      taskId: t.id,
+      number: t.number,
+      kind: t.kind,
+      text: t.text,
+      dueAt: t.dueAt?.toISOString() ?? null,
+      zone: opts.zone,
+    };
     const input: TaskLifecycleInput = {
       task,
       policy: opts.policy,
@@ -147,10 +184,21 @@ interface ScheduledEvent {
  * a later start re-plans a reassigned unit from its reassignment: no second assignment notice,
  * no re-timed chase.
  */
-async function storedSchedules(db: PrismaClient, planId: string): Promise<{ schedule: Map<string, AssignmentSchedule>; catchUp: CatchUpInput | null }> {
+async function storedSchedules(
+  db: PrismaClient,
+  planId: string,
+): Promise<{ schedule: Map<string, AssignmentSchedule>; catchUp: CatchUpInput | null }> {
   const [events, reassigned] = await Promise.all([
-    db.auditEvent.findMany({ where: { planId, action: SCHEDULED_ACTION }, orderBy: { id: 'asc' }, select: { data: true } }),
-    db.auditEvent.findMany({ where: { planId, action: 'assignment.created' }, orderBy: { id: 'asc' }, select: { assignmentId: true, at: true, data: true } }),
+    db.auditEvent.findMany({
+      where: { planId, action: SCHEDULED_ACTION },
+      orderBy: { id: 'asc' },
+      select: { data: true },
+    }),
+    db.auditEvent.findMany({
+      where: { planId, action: 'assignment.created' },
+      orderBy: { id: 'asc' },
+      select: { assignmentId: true, at: true, data: true },
+    }),
   ]);
   const schedule = new Map<string, AssignmentSchedule>();
   let catchUp: CatchUpInput | null = null;
@@ -169,12 +217,23 @@ async function storedSchedules(db: PrismaClient, planId: string): Promise<{ sche
 }
 
 /** The catch-up of a plan as orders for the notification port (keys from plan, unit and moment). */
-export function catchUpOrders(planSlug: string, cu: CatchUpPlan, unitIds: Map<string, string>, taskTexts: Map<number, string> = new Map()): NoticeOrder[] {
+export function catchUpOrders(
+  planSlug: string,
+  cu: CatchUpPlan,
+  unitIds: Map<string, string>,
+  taskTexts: Map<number, string> = new Map(),
+): NoticeOrder[] {
   return cu.notices.map((n) => {
-    const scope = n.kind === 'catchup_unit' ? `${planSlug}-catchup-${unitIds.get(n.unit ?? '') ?? 'unit'}` : `${planSlug}-catchup`;
+    const scope =
+      n.kind === 'catchup_unit' ? `${planSlug}-catchup-${unitIds.get(n.unit ?? '') ?? 'unit'}` : `${planSlug}-catchup`;
     // Each item names its task's text, so the unit sees what is overdue without looking it up.
     const items = n.items?.map((it) => (taskTexts.has(it.task) ? { ...it, text: taskTexts.get(it.task)! } : it));
-    return { key: noticeKey(scope, n.kind, Date.parse(n.nominalAt)), assignmentId: null, scope, notice: items ? { ...n, items } : n };
+    return {
+      key: noticeKey(scope, n.kind, Date.parse(n.nominalAt)),
+      assignmentId: null,
+      scope,
+      notice: items ? { ...n, items } : n,
+    };
   });
 }
 
@@ -186,7 +245,11 @@ export function catchUpOrders(planSlug: string, cu: CatchUpPlan, unitIds: Map<st
  * New schedules (and the catch-up) are recorded in the audit log before anything starts, and each
  * assignment's schedule instant on its row (`supervisedFrom`, set once).
  */
-async function scheduleInputs(db: PrismaClient, inputs: TaskLifecycleInput[], opts: SupervisionOptions): Promise<CatchUpInput | null> {
+async function scheduleInputs(
+  db: PrismaClient,
+  inputs: TaskLifecycleInput[],
+  opts: SupervisionOptions,
+): Promise<CatchUpInput | null> {
   if (!inputs.length) return null;
   const planId = inputs[0]!.task.planId;
   const nowMs = opts.now ?? Date.now();
@@ -199,7 +262,13 @@ async function scheduleInputs(db: PrismaClient, inputs: TaskLifecycleInput[], op
     const entries = inputs.flatMap((i) =>
       i.assignments.map((a) => ({
         task: { number: i.task.number, kind: i.task.kind, dueAt: i.task.dueAt },
-        assignment: { ...a, assignedAt, pendingExtension: a.pendingExtension ? { requestedDueAt: a.pendingExtension.requestedDueAt, requestedAt: a.pendingExtension.requestedAt } : null },
+        assignment: {
+          ...a,
+          assignedAt,
+          pendingExtension: a.pendingExtension
+            ? { requestedDueAt: a.pendingExtension.requestedDueAt, requestedAt: a.pendingExtension.requestedAt }
+            : null,
+        },
       })),
     );
     const cu = planCatchUp({ entries, policy: opts.policy, calendar, now: nowMs });
@@ -210,13 +279,19 @@ async function scheduleInputs(db: PrismaClient, inputs: TaskLifecycleInput[], op
     for (const i of inputs) {
       for (const a of i.assignments) {
         const k = `${i.task.number}|${a.unit}`;
-        fresh[a.assignmentId] = { assignedAt, ...(covered.has(k) ? { catchUpAt: cu.at } : {}), ...(slips.has(k) ? { catchUpSlip: slips.get(k)! } : {}) };
+        fresh[a.assignmentId] = {
+          assignedAt,
+          ...(covered.has(k) ? { catchUpAt: cu.at } : {}),
+          ...(slips.has(k) ? { catchUpSlip: slips.get(k)! } : {}),
+        };
       }
     }
     const texts = new Map(inputs.map((i) => [i.task.number, i.task.text] as const));
-    if (cu.notices.length) catchUp = { planId, planSlug: opts.planSlug, orders: catchUpOrders(opts.planSlug, cu, unitIds, texts) };
+    if (cu.notices.length)
+      catchUp = { planId, planSlug: opts.planSlug, orders: catchUpOrders(opts.planSlug, cu, unitIds, texts) };
   } else {
-    for (const i of inputs) for (const a of i.assignments) if (!stored.schedule.has(a.assignmentId)) fresh[a.assignmentId] = { assignedAt };
+    for (const i of inputs)
+      for (const a of i.assignments) if (!stored.schedule.has(a.assignmentId)) fresh[a.assignmentId] = { assignedAt };
   }
   if (Object.keys(fresh).length) {
     await audit(db, {
@@ -229,7 +304,9 @@ async function scheduleInputs(db: PrismaClient, inputs: TaskLifecycleInput[], op
     });
   }
   for (const i of inputs) {
-    i.schedule = Object.fromEntries(i.assignments.map((a) => [a.assignmentId, stored.schedule.get(a.assignmentId) ?? fresh[a.assignmentId]!]));
+    i.schedule = Object.fromEntries(
+      i.assignments.map((a) => [a.assignmentId, stored.schedule.get(a.assignmentId) ?? fresh[a.assignmentId]!]),
+    );
     i.assignedAt = assignedAt;
     // The watermark starts where the schedule does: a notice at the supervision instant itself (the
     // assignment notice during office hours) is not history, whatever the delay before the run starts.
@@ -250,7 +327,8 @@ async function recordSupervisedFrom(db: PrismaClient, inputs: TaskLifecycleInput
   for (const i of inputs) {
     for (const [id, s] of Object.entries(i.schedule ?? {})) {
       const ms = Date.parse(s.assignedAt);
-      if (!Number.isFinite(ms)) throw new SuperviseError(`分工 ${id} 的督办起点「${s.assignedAt}」不是有效的时间（应为 ISO 8601）`);
+      if (!Number.isFinite(ms))
+        throw new SuperviseError(`分工 ${id} 的督办起点「${s.assignedAt}」不是有效的时间（应为 ISO 8601）`);
       const ids = byInstant.get(ms);
       if (ids) ids.push(id);
       else byInstant.set(ms, [id]);
@@ -259,7 +337,10 @@ async function recordSupervisedFrom(db: PrismaClient, inputs: TaskLifecycleInput
   const CHUNK = 5000; // well under PostgreSQL's bind-parameter limit
   for (const [ms, ids] of byInstant) {
     for (let k = 0; k < ids.length; k += CHUNK) {
-      await db.assignment.updateMany({ where: { id: { in: ids.slice(k, k + CHUNK) }, supervisedFrom: null }, data: { supervisedFrom: new Date(ms) } });
+      await db.assignment.updateMany({
+        where: { id: { in: ids.slice(k, k + CHUNK) }, supervisedFrom: null },
+        data: { supervisedFrom: new Date(ms) },
+      });
     }
   }
 }
@@ -273,10 +354,18 @@ export interface CatchUpCounts {
 }
 
 /** Counts a catch-up's overdue items (one per task and unit) and the slips it issues. */
-export function catchUpCounts(items: readonly { task: number; unit: string }[], slips: readonly { colour: SlipColour }[]): CatchUpCounts {
+export function catchUpCounts(
+  items: readonly { task: number; unit: string }[],
+  slips: readonly { colour: SlipColour }[],
+): CatchUpCounts {
   const slipColours: Record<SlipColour, number> = { RED: 0, ORANGE: 0, BLUE: 0 };
   for (const s of slips) slipColours[s.colour] += 1;
-  return { units: new Set(items.map((i) => i.unit)).size, tasks: new Set(items.map((i) => i.task)).size, slips: slips.length, slipColours };
+  return {
+    units: new Set(items.map((i) => i.unit)).size,
+    tasks: new Set(items.map((i) => i.task)).size,
+    slips: slips.length,
+    slipColours,
+  };
 }
 
 /**
@@ -284,7 +373,9 @@ export function catchUpCounts(items: readonly { task: number; unit: string }[], 
  * its activity issues for them (domain/notices/catch-up-slips.ts `slipRequests`, the rule the activity applies).
  */
 export function catchUpOrderCounts(orders: readonly NoticeOrder[]): CatchUpCounts {
-  const items = orders.filter((o) => o.notice.kind === 'catchup_unit').flatMap((o) => (o.notice.items ?? []).map((i) => ({ task: i.task, unit: i.unit })));
+  const items = orders
+    .filter((o) => o.notice.kind === 'catchup_unit')
+    .flatMap((o) => (o.notice.items ?? []).map((i) => ({ task: i.task, unit: i.unit })));
   return catchUpCounts(items, slipRequests([...orders]));
 }
 
@@ -310,7 +401,9 @@ export async function startSupervision(
 ): Promise<StartResult> {
   const incomplete = await incompleteUnits(deps.db, opts.planSlug);
   if (incomplete.length) {
-    throw new SuperviseError(`无法启动督办：以下单位是导入方案时新建的，尚不完整——${incomplete.map((u) => `${u.name}（缺${u.missing}）`).join('、')}；请先在单位名录中补充（dubang units import 或看板的联系人编辑），再启动`);
+    throw new SuperviseError(
+      `无法启动督办：以下单位是导入方案时新建的，尚不完整——${incomplete.map((u) => `${u.name}（缺${u.missing}）`).join('、')}；请先在单位名录中补充（dubang units import 或看板的联系人编辑），再启动`,
+    );
   }
   // The schedule (and catch-up) covers the whole plan even when only some tasks start now.
   const all = await lifecycleInputs(deps.db, { ...opts, tasks: undefined });
@@ -342,15 +435,26 @@ export async function startSupervision(
 }
 
 /** Starts the plan's catch-up once: its id is fixed and never reused, so a second start finds it and does nothing. */
-async function startCatchUp(deps: { client: Client; taskQueue: string }, planSlug: string, input: CatchUpInput | null): Promise<StartResult['catchUp']> {
+async function startCatchUp(
+  deps: { client: Client; taskQueue: string },
+  planSlug: string,
+  input: CatchUpInput | null,
+): Promise<StartResult['catchUp']> {
   const workflowId = catchUpWorkflowId(planSlug);
   if (!input) return { workflowId, status: 'none', notices: 0, ...catchUpCounts([], []) };
   const counts = catchUpOrderCounts(input.orders);
   try {
-    await deps.client.workflow.start(SUPERVISION_CATCH_UP_WORKFLOW, { workflowId, taskQueue: deps.taskQueue, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE', memo: { plan: planSlug } });
+    await deps.client.workflow.start(SUPERVISION_CATCH_UP_WORKFLOW, {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      args: [input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      memo: { plan: planSlug },
+    });
     return { workflowId, status: 'started', notices: input.orders.length, ...counts };
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, status: 'already', notices: input.orders.length, ...counts };
+    if (err instanceof WorkflowExecutionAlreadyStartedError)
+      return { workflowId, status: 'already', notices: input.orders.length, ...counts };
     throw err;
   }
 }
@@ -366,8 +470,14 @@ async function isRunning(client: Client, workflowId: string): Promise<boolean> {
 }
 
 /** Stops supervision: cancels every running lifecycle of the plan (assignments keep their state). */
-export async function stopSupervision(deps: { db: PrismaClient; client: Client }, opts: { planSlug: string }): Promise<{ plan: string; stopped: string[] }> {
-  const plan = await deps.db.plan.findUnique({ where: { slug: opts.planSlug }, include: { tasks: { select: { number: true }, orderBy: { number: 'asc' } } } });
+export async function stopSupervision(
+  deps: { db: PrismaClient; client: Client },
+  opts: { planSlug: string },
+): Promise<{ plan: string; stopped: string[] }> {
+  const plan = await deps.db.plan.findUnique({
+    where: { slug: opts.planSlug },
+    include: { tasks: { select: { number: true }, orderBy: { number: 'asc' } } },
+  });
   if (!plan) throw new SuperviseError(`没有名为「${opts.planSlug}」的已导入方案`);
   const stopped: string[] = [];
   for (const t of plan.tasks) {
@@ -390,8 +500,20 @@ export interface TaskStatus {
 }
 
 /** Status of every task's lifecycle: workflow status, open and overdue assignments, next wake-up. */
-export async function supervisionStatus(deps: { db: PrismaClient; client: Client }, opts: { planSlug: string }): Promise<{ plan: string; tasks: TaskStatus[] }> {
-  const plan = await deps.db.plan.findUnique({ where: { slug: opts.planSlug }, include: { tasks: { where: { cancelledAt: null }, orderBy: { number: 'asc' }, include: { assignments: { select: { state: true, overdue: true } } } } } });
+export async function supervisionStatus(
+  deps: { db: PrismaClient; client: Client },
+  opts: { planSlug: string },
+): Promise<{ plan: string; tasks: TaskStatus[] }> {
+  const plan = await deps.db.plan.findUnique({
+    where: { slug: opts.planSlug },
+    include: {
+      tasks: {
+        where: { cancelledAt: null },
+        orderBy: { number: 'asc' },
+        include: { assignments: { select: { state: true, overdue: true } } },
+      },
+    },
+  });
   if (!plan) throw new SuperviseError(`没有名为「${opts.planSlug}」的已导入方案`);
   const tasks: TaskStatus[] = [];
   for (const t of plan.tasks) {
@@ -406,7 +528,14 @@ export async function supervisionStatus(deps: { db: PrismaClient; client: Client
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
     const open = t.assignments.filter((a) => a.state !== 'COMPLETED' && a.state !== 'CANCELLED');
-    tasks.push({ task: t.number, workflowId, status, openAssignments: open.length, overdue: open.filter((a) => a.overdue).length, nextWakeAt });
+    tasks.push({
+      task: t.number,
+      workflowId,
+      status,
+      openAssignments: open.length,
+      overdue: open.filter((a) => a.overdue).length,
+      nextWakeAt,
+    });
   }
   return { plan: opts.planSlug, tasks };
 }

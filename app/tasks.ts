@@ -37,13 +37,23 @@ export interface TaskView {
   dueAt: string | null;
   workflowId: string;
   workflowStatus: string;
-  assignments: { unit: string; role: string; state: string; overdue: boolean; dueAt: string | null; originalDueAt: string | null }[];
+  assignments: {
+    unit: string;
+    role: string;
+    state: string;
+    overdue: boolean;
+    dueAt: string | null;
+    originalDueAt: string | null;
+  }[];
   upcoming: PlannedNotice[];
   nextWakeAt: string | null;
 }
 
 /** A task as stored, with its lifecycle's status and upcoming notices when it is supervised. */
-export async function showTask(deps: { db: PrismaClient; client: Client }, opts: { planSlug: string; task: number }): Promise<TaskView> {
+export async function showTask(
+  deps: { db: PrismaClient; client: Client },
+  opts: { planSlug: string; task: number },
+): Promise<TaskView> {
   const t = await deps.db.task.findFirst({
     where: { number: opts.task, plan: { slug: opts.planSlug } },
     include: { assignments: { orderBy: { ordinal: 'asc' }, include: { unit: { select: { name: true } } } } },
@@ -72,22 +82,34 @@ export async function showTask(deps: { db: PrismaClient; client: Client }, opts:
     dueAt: t.dueAt?.toISOString() ?? null,
     workflowId,
     workflowStatus,
-    assignments: t.assignments.map((a) => ({ unit: a.unit.name, role: a.role, state: a.state, overdue: a.overdue, dueAt: a.dueAt?.toISOString() ?? null, originalDueAt: a.originalDueAt?.toISOString() ?? null })),
+    assignments: t.assignments.map((a) => ({
+      unit: a.unit.name,
+      role: a.role,
+      state: a.state,
+      overdue: a.overdue,
+      dueAt: a.dueAt?.toISOString() ?? null,
+      originalDueAt: a.originalDueAt?.toISOString() ?? null,
+    })),
     upcoming,
     nextWakeAt,
   };
 }
 
 /** Sends one input to a task's lifecycle and returns its answer; a refusal becomes TaskInputRefused. */
-export async function applyTaskInput<T extends LifecycleInputType>(client: Client, opts: { planSlug: string; task: number; type: T; args: InputArgs<T> }): Promise<InputResult> {
+export async function applyTaskInput<T extends LifecycleInputType>(
+  client: Client,
+  opts: { planSlug: string; task: number; type: T; args: InputArgs<T> },
+): Promise<InputResult> {
   const h = client.workflow.getHandle(taskWorkflowId(opts.planSlug, opts.task));
   try {
     return await h.executeUpdate<InputResult, [InputArgs<T>]>(opts.type, { args: [opts.args] });
   } catch (err) {
     // the SDK's errors answer instanceof across realms (a symbol marker), unlike plain classes
     const details = (err as { cause?: { details?: { code?: string }[] } }).cause?.details;
-    if (err instanceof WorkflowUpdateFailedError && err.cause?.message) throw new TaskInputRefused(err.cause.message, details?.[0]?.code ?? null);
-    if (err instanceof WorkflowNotFoundError) throw new TaskNotSupervised(`任务(${opts.task})尚未纳入督办；请先运行 dubang supervise start ${opts.planSlug}`);
+    if (err instanceof WorkflowUpdateFailedError && err.cause?.message)
+      throw new TaskInputRefused(err.cause.message, details?.[0]?.code ?? null);
+    if (err instanceof WorkflowNotFoundError)
+      throw new TaskNotSupervised(`任务(${opts.task})尚未纳入督办；请先运行 dubang supervise start ${opts.planSlug}`);
     throw err;
   }
 }

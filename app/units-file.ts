@@ -62,12 +62,27 @@ export function readDirectoryFile(file: string): UnitsDirectory {
 }
 
 export const CSV_COLUMNS = [
-  'name', 'fullName', 'kind', 'aliases', 'members',
-  'liaisonName', 'liaisonEmail', 'liaisonPhone', 'leaderName', 'leaderEmail', 'leaderPhone',
-  'recipients', 'digest', 'note',
+  'name',
+  'fullName',
+  'kind',
+  'aliases',
+  'members',
+  'liaisonName',
+  'liaisonEmail',
+  'liaisonPhone',
+  'leaderName',
+  'leaderEmail',
+  'leaderPhone',
+  'recipients',
+  'digest',
+  'note',
 ] as const;
 
-const split = (s: string | undefined) => (s ?? '').split('|').map((x) => x.trim()).filter(Boolean);
+const split = (s: string | undefined) =>
+  (s ?? '')
+    .split('|')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 export function directoryToCsv(dir: UnitsDirectory): string {
   const rows = dir.units.map((u) => {
@@ -86,7 +101,10 @@ export function directoryToCsv(dir: UnitsDirectory): string {
       leaderName: d?.name ?? '',
       leaderEmail: d?.email ?? '',
       leaderPhone: d?.phone ?? '',
-      recipients: u.contacts.filter((x) => x.role === 'RECIPIENT').map((x) => `${x.name} <${x.email}>`).join('|'),
+      recipients: u.contacts
+        .filter((x) => x.role === 'RECIPIENT')
+        .map((x) => `${x.name} <${x.email}>`)
+        .join('|'),
       digest: [
         ...(l?.digest ? ['liaison'] : []),
         ...(d?.digest ? ['leader'] : []),
@@ -109,7 +127,10 @@ function markDigest(contacts: DirectoryContact[], entries: string[]): string[] {
     const role = word === 'liaison' ? 'LIAISON' : word === 'leader' ? 'LEADER' : null;
     const hit = contacts.filter((c) => (role ? c.role === role : c.email.toLowerCase() === word));
     if (hit.length) for (const c of hit) c.digest = true;
-    else if (role) problems.push(`「${entry}」: 本行没有${role === 'LIAISON' ? '联络员邮箱 (liaisonEmail)' : '分管负责人邮箱 (leaderEmail)'}`);
+    else if (role)
+      problems.push(
+        `「${entry}」: 本行没有${role === 'LIAISON' ? '联络员邮箱 (liaisonEmail)' : '分管负责人邮箱 (leaderEmail)'}`,
+      );
     else problems.push(`「${entry}」应为 liaison、leader 或本行联系人的邮箱，多个用 | 分隔`);
   }
   return problems;
@@ -122,14 +143,23 @@ function markDigest(contacts: DirectoryContact[], entries: string[]): string[] {
 export function directoryFromCsv(text: string, source = 'CSV'): UnitsDirectory {
   let records: Record<string, string>[];
   try {
-    records = parse(text.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true, trim: true, relax_column_count: false });
+    records = parse(text.replace(/^\uFEFF/, ''), {
+      columns: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: false,
+    });
   } catch (e) {
     throw new UnitsFileError(`${source}: ${(e as Error).message}`);
   }
   const header = Object.keys(records[0] ?? {});
   const missing = ['name', 'kind'].filter((c) => !header.includes(c));
   if (records.length === 0) throw new UnitsFileError(`${source}: 没有数据行`);
-  if (missing.length) throw new UnitsFileError(`${source}: 第1行缺少列 ${missing.join(', ')}`, missing.map((m) => ({ line: 1, field: m, message: 'required column' })));
+  if (missing.length)
+    throw new UnitsFileError(
+      `${source}: 第1行缺少列 ${missing.join(', ')}`,
+      missing.map((m) => ({ line: 1, field: m, message: 'required column' })),
+    );
   const problems: { line: number; field: string; message: string }[] = [];
   const units: DirectoryUnit[] = records.map((r, i) => {
     const line = i + 2;
@@ -137,7 +167,12 @@ export function directoryFromCsv(text: string, source = 'CSV'): UnitsDirectory {
     const person = (role: 'LIAISON' | 'LEADER', prefix: 'liaison' | 'leader') => {
       const email = r[`${prefix}Email`];
       if (!email) return;
-      contacts.push({ role, name: r[`${prefix}Name`] || (role === 'LIAISON' ? '联络员' : '分管负责人'), email, phone: r[`${prefix}Phone`] || null });
+      contacts.push({
+        role,
+        name: r[`${prefix}Name`] || (role === 'LIAISON' ? '联络员' : '分管负责人'),
+        email,
+        phone: r[`${prefix}Phone`] || null,
+      });
     };
     person('LIAISON', 'liaison');
     person('LEADER', 'leader');
@@ -146,7 +181,8 @@ export function directoryFromCsv(text: string, source = 'CSV'): UnitsDirectory {
       if (!m) problems.push({ line, field: 'recipients', message: `「${rec}」应写作「名称 <email>」` });
       else contacts.push({ role: 'RECIPIENT', name: m[1]! || m[2]!, email: m[2]! });
     }
-    for (const problem of markDigest(contacts, split(r.digest))) problems.push({ line, field: 'digest', message: problem });
+    for (const problem of markDigest(contacts, split(r.digest)))
+      problems.push({ line, field: 'digest', message: problem });
     const members = split(r.members);
     return {
       name: r.name ?? '',
@@ -162,15 +198,26 @@ export function directoryFromCsv(text: string, source = 'CSV'): UnitsDirectory {
   const leadership = units.find((u) => u.kind === 'LEADERSHIP');
   if (!office) problems.push({ line: 1, field: 'kind', message: '需要一行 kind 为 OFFICE 的单位 (领导小组办公室)' });
   if (!leadership) problems.push({ line: 1, field: 'kind', message: '需要一行 kind 为 LEADERSHIP 的单位 (领导小组)' });
-  const parsed = unitsDirectorySchema.safeParse({ office: office?.name ?? '', leadership: leadership?.name ?? '', units });
+  const parsed = unitsDirectorySchema.safeParse({
+    office: office?.name ?? '',
+    leadership: leadership?.name ?? '',
+    units,
+  });
   if (!parsed.success) {
     for (const i of parsed.error.issues) {
       const idx = typeof i.path[1] === 'number' ? i.path[1] : -1;
-      problems.push({ line: idx >= 0 ? idx + 2 : 1, field: i.path.slice(2).join('.') || i.path.join('.'), message: i.message });
+      problems.push({
+        line: idx >= 0 ? idx + 2 : 1,
+        field: i.path.slice(2).join('.') || i.path.join('.'),
+        message: i.message,
+      });
     }
   }
   if (problems.length) {
-    throw new UnitsFileError(`${source}: ${problems.map((p) => `第${p.line}行 ${p.field}: ${p.message}`).join('; ')}`, problems);
+    throw new UnitsFileError(
+      `${source}: ${problems.map((p) => `第${p.line}行 ${p.field}: ${p.message}`).join('; ')}`,
+      problems,
+    );
   }
   return checkDirectory(parsed.data, source);
 }

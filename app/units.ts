@@ -17,7 +17,11 @@ export interface SyncResult {
 /** Reads the directory from the database, or null when it holds no units yet. */
 export async function loadDirectory(db: Db): Promise<UnitsDirectory | null> {
   const units = await db.unit.findMany({
-    include: { aliases: true, contacts: { orderBy: [{ role: 'asc' }, { email: 'asc' }] }, members: { include: { member: true }, orderBy: { ordinal: 'asc' } } },
+    include: {
+      aliases: true,
+      contacts: { orderBy: [{ role: 'asc' }, { email: 'asc' }] },
+      members: { include: { member: true }, orderBy: { ordinal: 'asc' } },
+    },
     orderBy: { createdAt: 'asc' },
   });
   if (!units.length) return null;
@@ -31,7 +35,13 @@ export async function loadDirectory(db: Db): Promise<UnitsDirectory | null> {
       fullName: u.fullName,
       kind: u.kind,
       aliases: u.aliases.map((a) => a.alias).sort(),
-      contacts: u.contacts.map((c) => ({ role: c.role, name: c.name, email: c.email, phone: c.phone, digest: c.digest })),
+      contacts: u.contacts.map((c) => ({
+        role: c.role,
+        name: c.name,
+        email: c.email,
+        phone: c.phone,
+        digest: c.digest,
+      })),
       ...(u.kind === 'GROUP' ? { members: u.members.map((m) => m.member.name) } : {}),
     })),
   };
@@ -55,7 +65,11 @@ export async function syncDirectory(db: PrismaClient, dir: UnitsDirectory, actor
   return db.$transaction(async (tx) => syncDirectoryTx(tx, dir, actor), { timeout: 60_000 });
 }
 
-export async function syncDirectoryTx(tx: Prisma.TransactionClient, dir: UnitsDirectory, actor: string): Promise<SyncResult> {
+export async function syncDirectoryTx(
+  tx: Prisma.TransactionClient,
+  dir: UnitsDirectory,
+  actor: string,
+): Promise<SyncResult> {
   const current = await loadDirectory(tx);
   const before = new Map((current?.units ?? []).map((u) => [u.name, u]));
   const result: SyncResult = { created: [], updated: [], unchanged: 0 };
@@ -84,12 +98,26 @@ export async function syncDirectoryTx(tx: Prisma.TransactionClient, dir: UnitsDi
     for (const c of u.contacts) {
       await tx.contact.upsert({
         where: { unitId_role_email: { unitId: row.id, role: c.role, email: c.email } },
-        create: { unitId: row.id, role: c.role, name: c.name, email: c.email, phone: c.phone ?? null, digest: c.digest ?? false },
+        create: {
+          unitId: row.id,
+          role: c.role,
+          name: c.name,
+          email: c.email,
+          phone: c.phone ?? null,
+          digest: c.digest ?? false,
+        },
         update: { name: c.name, phone: c.phone ?? null, digest: c.digest ?? false },
       });
     }
     (prev ? result.updated : result.created).push(u.name);
-    await audit(tx, { actor, action: prev ? 'unit.updated' : 'unit.created', entityType: 'Unit', entityId: row.id, unitId: row.id, data: { name: u.name, before: prev ?? null, after: u } });
+    await audit(tx, {
+      actor,
+      action: prev ? 'unit.updated' : 'unit.created',
+      entityType: 'Unit',
+      entityId: row.id,
+      unitId: row.id,
+      data: { name: u.name, before: prev ?? null, after: u },
+    });
   }
   // Group memberships once every member exists.
   for (const u of dir.units) {
@@ -99,7 +127,9 @@ export async function syncDirectoryTx(tx: Prisma.TransactionClient, dir: UnitsDi
     if (u.kind === 'GROUP' && u.members?.length) {
       const members = await tx.unit.findMany({ where: { name: { in: u.members } }, select: { id: true, name: true } });
       const byName = new Map(members.map((m) => [m.name, m.id]));
-      await tx.unitGroupMember.createMany({ data: u.members.map((m, ordinal) => ({ groupId, memberId: byName.get(m)!, ordinal })) });
+      await tx.unitGroupMember.createMany({
+        data: u.members.map((m, ordinal) => ({ groupId, memberId: byName.get(m)!, ordinal })),
+      });
     }
   }
   return result;

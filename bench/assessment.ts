@@ -39,9 +39,15 @@ async function main(): Promise<void> {
   };
   try {
     await time('seed', async () => {
-      await p.$executeRawUnsafe(`INSERT INTO "Unit"(id, name, kind, "updatedAt") SELECT gen_random_uuid(), '单位' || lpad(i::text, 2, '0'), 'BUREAU', now() FROM generate_series(1, ${UNITS}) i`);
-      await p.$executeRawUnsafe(`INSERT INTO "Plan"(id, slug, title, "sourceName", "sourceSha256", "updatedAt") VALUES (gen_random_uuid(), 'bench', '基准方案', 'bench.txt', 'x', now())`);
-      await p.$executeRawUnsafe(`INSERT INTO "Section"(id, "planId", key, level, ordinal, title) SELECT gen_random_uuid(), id, '一', 1, 1, '总' FROM "Plan"`);
+      await p.$executeRawUnsafe(
+        `INSERT INTO "Unit"(id, name, kind, "updatedAt") SELECT gen_random_uuid(), '单位' || lpad(i::text, 2, '0'), 'BUREAU', now() FROM generate_series(1, ${UNITS}) i`,
+      );
+      await p.$executeRawUnsafe(
+        `INSERT INTO "Plan"(id, slug, title, "sourceName", "sourceSha256", "updatedAt") VALUES (gen_random_uuid(), 'bench', '基准方案', 'bench.txt', 'x', now())`,
+      );
+      await p.$executeRawUnsafe(
+        `INSERT INTO "Section"(id, "planId", key, level, ordinal, title) SELECT gen_random_uuid(), id, '一', 1, 1, '总' FROM "Plan"`,
+      );
       // every 5th task is standing; deadline tasks are due 30 Jun or 31 Dec 2025 (end of day, Shanghai)
       await p.$executeRawUnsafe(`
         INSERT INTO "Task"(id, "planId", number, text, "sectionId", "unitsText", units, "deadlinePhrase", "dueAt", kind, "sourceLine", "updatedAt")
@@ -66,7 +72,9 @@ async function main(): Promise<void> {
         SELECT "acknowledgedAt", 'unit:' || id, 'assignment.acknowledged', 'Assignment', id::text, id, "unitId", '{}'::jsonb FROM "Assignment"
         UNION ALL
         SELECT "completedAt", 'office:bench', 'completion.approved', 'Assignment', id::text, id, "unitId", '{}'::jsonb FROM "Assignment" WHERE "completedAt" IS NOT NULL`);
-      await p.$executeRawUnsafe(`INSERT INTO "AuditEvent"(at, actor, action, "entityType", "entityId", "planId", data) SELECT timestamptz '2025-01-02 09:00+08', 'cli', 'plan.imported', 'Plan', id::text, id, '{}'::jsonb FROM "Plan"`);
+      await p.$executeRawUnsafe(
+        `INSERT INTO "AuditEvent"(at, actor, action, "entityType", "entityId", "planId", data) SELECT timestamptz '2025-01-02 09:00+08', 'cli', 'plan.imported', 'Plan', id::text, id, '{}'::jsonb FROM "Plan"`,
+      );
       // reports: 85% submitted, one in six of those late
       await p.$executeRawUnsafe(`
         INSERT INTO "Report"(id, "assignmentId", period, "dueAt", "submittedAt", text, late)
@@ -109,16 +117,46 @@ async function main(): Promise<void> {
       (SELECT count(*)::int FROM "Extension") AS extensions, (SELECT count(*)::int FROM "SupervisionSlip") AS slips,
       (SELECT count(*)::int FROM "AuditEvent") AS audit, (SELECT count(*)::int FROM "Delivery") AS deliveries`);
     const c = counts[0]!;
-    rows.push(['data', '', `${c.assignments} assignments, ${c.reports} reports, ${c.extensions} extensions, ${c.slips} slips, ${c.audit} audit events, ${c.deliveries} delivered notices`]);
+    rows.push([
+      'data',
+      '',
+      `${c.assignments} assignments, ${c.reports} reports, ${c.extensions} extensions, ${c.slips} slips, ${c.audit} audit events, ${c.deliveries} delivered notices`,
+    ]);
 
-    const config = parseAssessmentConfig(JSON.parse(fs.readFileSync(path.join(cfg.configDir, 'assessment.json'), 'utf8')));
-    const opts = { year: 2025, now: Date.parse('2026-06-01T00:00:00Z'), zone: cfg.timezone, config, isWorkday: officialWorkdays(cfg.timezone) };
-    const first = await time('assess (cold): load + score', () => runAssessment(p, opts), (r) => `load ${(r.timings.loadMs / 1000).toFixed(2)} s, score ${(r.timings.scoreMs / 1000).toFixed(2)} s, ${r.timings.rows} rows`);
-    const second = await time('assess (warm): load + score', () => runAssessment(p, opts), (r) => `load ${(r.timings.loadMs / 1000).toFixed(2)} s, score ${(r.timings.scoreMs / 1000).toFixed(2)} s; same digest: ${r.digest === first.digest}`);
+    const config = parseAssessmentConfig(
+      JSON.parse(fs.readFileSync(path.join(cfg.configDir, 'assessment.json'), 'utf8')),
+    );
+    const opts = {
+      year: 2025,
+      now: Date.parse('2026-06-01T00:00:00Z'),
+      zone: cfg.timezone,
+      config,
+      isWorkday: officialWorkdays(cfg.timezone),
+    };
+    const first = await time(
+      'assess (cold): load + score',
+      () => runAssessment(p, opts),
+      (r) =>
+        `load ${(r.timings.loadMs / 1000).toFixed(2)} s, score ${(r.timings.scoreMs / 1000).toFixed(2)} s, ${r.timings.rows} rows`,
+    );
+    const second = await time(
+      'assess (warm): load + score',
+      () => runAssessment(p, opts),
+      (r) =>
+        `load ${(r.timings.loadMs / 1000).toFixed(2)} s, score ${(r.timings.scoreMs / 1000).toFixed(2)} s; same digest: ${r.digest === first.digest}`,
+    );
     const deductions = second.result.units.reduce((s, u) => s + u.deductions.length, 0);
-    rows.push(['result', '', `${second.result.units.length} units, ${deductions} itemised deductions, scores ${second.result.units.at(-1)!.score}–${second.result.units[0]!.score}`]);
+    rows.push([
+      'result',
+      '',
+      `${second.result.units.length} units, ${deductions} itemised deductions, scores ${second.result.units.at(-1)!.score}–${second.result.units[0]!.score}`,
+    ]);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-bench-'));
-    await time('export XLSX + CSV + bulletin + JSON', () => writeAssessmentFiles(second, dir), (f) => `xlsx ${(fs.statSync(f.xlsx).size / 1e6).toFixed(1)} MB`);
+    await time(
+      'export XLSX + CSV + bulletin + JSON',
+      () => writeAssessmentFiles(second, dir),
+      (f) => `xlsx ${(fs.statSync(f.xlsx).size / 1e6).toFixed(1)} MB`,
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   } finally {
     if (keep) {

@@ -37,15 +37,29 @@ async function main(): Promise<void> {
   const p = db.prisma;
   const t0 = Date.now();
   try {
-    const plan = await p.plan.create({ data: { slug: 'bench', title: '基准方案', sourceName: 'bench', sourceSha256: 'x' } });
-    const section = await p.section.create({ data: { planId: plan.id, key: '一', level: 1, ordinal: 1, title: '基准' } });
+    const plan = await p.plan.create({
+      data: { slug: 'bench', title: '基准方案', sourceName: 'bench', sourceSha256: 'x' },
+    });
+    const section = await p.section.create({
+      data: { planId: plan.id, key: '一', level: 1, ordinal: 1, title: '基准' },
+    });
     const office = await p.unit.create({ data: { name: '市质量强市领导小组办公室', kind: 'OFFICE' } });
-    await p.contact.create({ data: { unitId: office.id, role: 'LIAISON', name: '督办员', email: 'bench@office.test', passwordHash: await hashPassword('bench-password') } });
+    await p.contact.create({
+      data: {
+        unitId: office.id,
+        role: 'LIAISON',
+        name: '督办员',
+        email: 'bench@office.test',
+        passwordHash: await hashPassword('bench-password'),
+      },
+    });
     const cfg = loadConfig();
     const holidayOverride = readHolidayOverride(cfg.holidaysOverrideFile);
     // half the assignments have the deadline tasks' last past-due report (config/policy.json)
     const lp = lightParams(Date.now(), lightPolicy(cfg.policy, holidayOverride));
-    await p.$executeRawUnsafe(`INSERT INTO "Unit" (id, name, kind, "updatedAt") SELECT gen_random_uuid(), '基准单位' || g, 'BUREAU', now() FROM generate_series(1, ${units}) g`);
+    await p.$executeRawUnsafe(
+      `INSERT INTO "Unit" (id, name, kind, "updatedAt") SELECT gen_random_uuid(), '基准单位' || g, 'BUREAU', now() FROM generate_series(1, ${units}) g`,
+    );
     await p.$executeRawUnsafe(
       `INSERT INTO "Task" (id, "planId", number, text, "sectionId", "unitsText", units, "deadlinePhrase", "dueAt", kind, "sourceLine", "updatedAt")
        SELECT gen_random_uuid(), $1::uuid, g, '基准任务' || g || '：推进质量强市建设的重点工作', $2::uuid, 'x', ARRAY['x'], '2027年前',
@@ -102,12 +116,28 @@ async function main(): Promise<void> {
     await p.$executeRawUnsafe('ANALYZE');
     const seeded = Date.now() - t0;
 
-    const sample = await p.assignment.findFirstOrThrow({ where: { overdue: true }, select: { id: true, taskId: true, unitId: true } });
+    const sample = await p.assignment.findFirstOrThrow({
+      where: { overdue: true },
+      select: { id: true, taskId: true, unitId: true },
+    });
     const links = createLinkService({ db: p, secret: 'bench-secret-0123456789abcdef', publicUrl: 'http://127.0.0.1' });
-    const app = await buildServer({ db: p, links, tasks: { apply: async () => Promise.reject(new Error('read-only bench')) }, logger: silentLogger, zone: ZONE, policy: cfg.policy, holidayOverride, publicUrl: 'http://127.0.0.1' });
+    const app = await buildServer({
+      db: p,
+      links,
+      tasks: { apply: async () => Promise.reject(new Error('read-only bench')) },
+      logger: silentLogger,
+      zone: ZONE,
+      policy: cfg.policy,
+      holidayOverride,
+      publicUrl: 'http://127.0.0.1',
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    const login = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@office.test', password: 'bench-password' }) });
+    const login = await fetch(`${base}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bench@office.test', password: 'bench-password' }),
+    });
     const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
     const { token } = links.sign(sample.id);
 
@@ -154,10 +184,15 @@ async function main(): Promise<void> {
       `SELECT (SELECT count(*) FROM "Assignment") a, (SELECT count(*) FROM "AuditEvent") e, (SELECT count(*) FROM "Report") r, (SELECT count(*) FROM "Notice") n`,
     );
     const c = counts[0]!;
-    console.log(`\ndashboard benchmark: ${c.a} assignments, ${c.e} audit events, ${c.r} reports, ${c.n} notices (seeded in ${(seeded / 1000).toFixed(1)} s); ${runs} sequential requests per page\n`);
+    console.log(
+      `\ndashboard benchmark: ${c.a} assignments, ${c.e} audit events, ${c.r} reports, ${c.n} notices (seeded in ${(seeded / 1000).toFixed(1)} s); ${runs} sequential requests per page\n`,
+    );
     console.log('| page | first (cold) ms | p50 ms | p95 ms | max ms | KiB | p95 ≤ 50 ms |');
     console.log('|---|---:|---:|---:|---:|---:|---|');
-    for (const r of rows) console.log(`| ${r.page} | ${r.cold.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${(r.bytes / 1024).toFixed(0)} | ${r.p95 <= 50 ? 'yes' : 'NO'} |`);
+    for (const r of rows)
+      console.log(
+        `| ${r.page} | ${r.cold.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${(r.bytes / 1024).toFixed(0)} | ${r.p95 <= 50 ? 'yes' : 'NO'} |`,
+      );
     const worst = Math.max(...rows.map((r) => r.p95));
     console.log(`\nworst p95: ${worst.toFixed(1)} ms`);
     process.exitCode = worst <= 50 ? 0 : 1;

@@ -36,7 +36,8 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 
 async function pool<T>(items: T[], width: number, fn: (t: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -48,13 +49,20 @@ async function pool<T>(items: T[], width: number, fn: (t: T) => Promise<void>): 
 }
 
 /** The sink as a child process (bench/support/sink-process); `request` sends a command and waits for its answer. */
-async function startSinkProcess(): Promise<{ host: string; port: number; request<T>(cmd: string, answer: string): Promise<T>; close(): Promise<void> }> {
+async function startSinkProcess(): Promise<{
+  host: string;
+  port: number;
+  request<T>(cmd: string, answer: string): Promise<T>;
+  close(): Promise<void>;
+}> {
   const compiled = !__filename.endsWith('.ts');
   const entry = path.join(__dirname, 'support', compiled ? 'sink-process.js' : 'sink-process.ts');
   // from sources (development), run through the test suite's TypeScript loader
   const child: ChildProcess = compiled
     ? fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-    : fork(path.join(__dirname, '..', 'test', 'integration', 'notify-support', 'ts-child.js'), [entry], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    : fork(path.join(__dirname, '..', 'test', 'integration', 'notify-support', 'ts-child.js'), [entry], {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
   const next = (want: string) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`sink process exited (${code})`));
@@ -111,9 +119,24 @@ async function main(): Promise<void> {
     say(`seeding ${n} assignments…`);
     const p = db.prisma;
     const due = new Date('2026-12-31T15:59:59.999Z');
-    const plan = await p.plan.create({ data: { slug: 'bench', title: '南昌市关于深入推进质量强市建设的实施方案', sourceName: 'bench', sourceSha256: 'bench' } });
-    const section = await p.section.create({ data: { planId: plan.id, key: '一', level: 1, ordinal: 1, title: '探索质量效益型发展新路径' } });
-    await p.unit.create({ data: { name: '市质量强市领导小组办公室', kind: 'OFFICE', contacts: { create: [{ role: 'RECIPIENT', name: '督办科', email: 'office@office.nanchang.example' }] } } });
+    const plan = await p.plan.create({
+      data: {
+        slug: 'bench',
+        title: '南昌市关于深入推进质量强市建设的实施方案',
+        sourceName: 'bench',
+        sourceSha256: 'bench',
+      },
+    });
+    const section = await p.section.create({
+      data: { planId: plan.id, key: '一', level: 1, ordinal: 1, title: '探索质量效益型发展新路径' },
+    });
+    await p.unit.create({
+      data: {
+        name: '市质量强市领导小组办公室',
+        kind: 'OFFICE',
+        contacts: { create: [{ role: 'RECIPIENT', name: '督办科', email: 'office@office.nanchang.example' }] },
+      },
+    });
     await p.task.createMany({
       data: Array.from({ length: tasks }, (_, k) => ({
         planId: plan.id,
@@ -129,11 +152,31 @@ async function main(): Promise<void> {
       })),
     });
     for (let u = 0; u < UNITS; u++) {
-      await p.unit.create({ data: { name: `市测试局${u + 1}`, kind: 'BUREAU', contacts: { create: [{ role: 'LIAISON', name: `联络员${u + 1}`, email: `liaison${u + 1}@bureau.example` }] } } });
+      await p.unit.create({
+        data: {
+          name: `市测试局${u + 1}`,
+          kind: 'BUREAU',
+          contacts: { create: [{ role: 'LIAISON', name: `联络员${u + 1}`, email: `liaison${u + 1}@bureau.example` }] },
+        },
+      });
     }
-    const [taskRows, unitRows] = await Promise.all([p.task.findMany({ select: { id: true, number: true }, orderBy: { number: 'asc' } }), p.unit.findMany({ where: { kind: 'BUREAU' }, select: { id: true } })]);
+    const [taskRows, unitRows] = await Promise.all([
+      p.task.findMany({ select: { id: true, number: true }, orderBy: { number: 'asc' } }),
+      p.unit.findMany({ where: { kind: 'BUREAU' }, select: { id: true } }),
+    ]);
     await p.assignment.createMany({
-      data: taskRows.flatMap((t) => unitRows.map((u, k) => ({ taskId: t.id, unitId: u.id, role: k ? ('CO' as const) : ('LEAD' as const), ordinal: k, dueAt: due, originalDueAt: due }))).slice(0, n),
+      data: taskRows
+        .flatMap((t) =>
+          unitRows.map((u, k) => ({
+            taskId: t.id,
+            unitId: u.id,
+            role: k ? ('CO' as const) : ('LEAD' as const),
+            ordinal: k,
+            dueAt: due,
+            originalDueAt: due,
+          })),
+        )
+        .slice(0, n),
     });
     const assignments = await p.assignment.findMany({ include: { task: true, unit: { include: { contacts: true } } } });
 
@@ -164,20 +207,25 @@ async function main(): Promise<void> {
         procs.push(
           compiled
             ? fork(main, [], { env, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-            : fork(path.join(__dirname, '..', 'test', 'integration', 'notify-support', 'ts-child.js'), [main], { env, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+            : fork(path.join(__dirname, '..', 'test', 'integration', 'notify-support', 'ts-child.js'), [main], {
+                env,
+                execArgv,
+                stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+              }),
         );
       }
-    } else worker = await startMailWorker({
-      config: cfg,
-      logger,
-      databaseUrl: db.url,
-      prefix,
-      smtp: { host: sink.host, port: sink.port, poolSize },
-      jobPolicy: policy,
-      concurrency,
-      ratePerSecond: LIMIT,
-      checkRedis: true,
-    });
+    } else
+      worker = await startMailWorker({
+        config: cfg,
+        logger,
+        databaseUrl: db.url,
+        prefix,
+        smtp: { host: sink.host, port: sink.port, poolSize },
+        jobPolicy: policy,
+        concurrency,
+        ratePerSecond: LIMIT,
+        checkRedis: true,
+      });
     const port = createQueueNotificationPort({ prisma: p, queue, logger, policy });
     // the due instant lies after the submissions, so every notice waits as a delayed job and they
     // all fall due at once
@@ -189,7 +237,15 @@ async function main(): Promise<void> {
     say(`submitting ${n} notices due at ${dueAt.toISOString()}…`);
     const t0 = Date.now();
     await pool(assignments, 32, async (a) => {
-      await port.submit({ key: noticeKey(a.id, 'deadline_reminder', dueAt.getTime()), kind: 'deadline_reminder', assignmentId: a.id, scope: null, dueAt: dueAt.toISOString(), slipId: null, payload: { to: ['liaison'], dueAt: due.toISOString() } });
+      await port.submit({
+        key: noticeKey(a.id, 'deadline_reminder', dueAt.getTime()),
+        kind: 'deadline_reminder',
+        assignmentId: a.id,
+        scope: null,
+        dueAt: dueAt.toISOString(),
+        slipId: null,
+        payload: { to: ['liaison'], dueAt: due.toISOString() },
+      });
     });
     const submitMs = Date.now() - t0;
     const overran = Date.now() > dueAt.getTime();
@@ -231,13 +287,20 @@ async function main(): Promise<void> {
       const jobs = await queue.getJobs(['completed'], 0, n);
       const proc = jobs.map((j) => (j.finishedOn ?? 0) - (j.processedOn ?? 0)).sort((a, b) => a - b);
       const start = jobs.map((j) => (j.processedOn ?? 0) - dueAt.getTime()).sort((a, b) => a - b);
-      say(`jobs ${jobs.length}: processing p50 ${pct(proc, 50)} p99 ${pct(proc, 99)} ms; start after due p50 ${pct(start, 50)} p99 ${pct(start, 99)} ms`);
+      say(
+        `jobs ${jobs.length}: processing p50 ${pct(proc, 50)} p99 ${pct(proc, 99)} ms; start after due p50 ${pct(start, 50)} p99 ${pct(start, 99)} ms`,
+      );
       // sequential scans on the send path's tables would make each email cost O(N) on the server
-      const scans = await p.$queryRawUnsafe<{ relname: string; seq_scan: bigint; seq_tup_read: bigint; idx_scan: bigint }[]>(
+      const scans = await p.$queryRawUnsafe<
+        { relname: string; seq_scan: bigint; seq_tup_read: bigint; idx_scan: bigint }[]
+      >(
         `SELECT relname, seq_scan, seq_tup_read, idx_scan FROM pg_stat_user_tables WHERE relname IN ('Notice', 'Delivery', 'Assignment', 'Task', 'Unit', 'Contact') ORDER BY relname`,
       );
-      for (const r of scans) say(`  ${r.relname}: seq scans ${r.seq_scan} (${r.seq_tup_read} rows read), index scans ${r.idx_scan}`);
-      const [x] = await p.$queryRawUnsafe<{ xact_commit: bigint }[]>(`SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`);
+      for (const r of scans)
+        say(`  ${r.relname}: seq scans ${r.seq_scan} (${r.seq_tup_read} rows read), index scans ${r.idx_scan}`);
+      const [x] = await p.$queryRawUnsafe<{ xact_commit: bigint }[]>(
+        `SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`,
+      );
       say(`  commits in the database: ${x?.xact_commit}`);
     }
     await worker?.close();
@@ -260,16 +323,47 @@ async function main(): Promise<void> {
         sender: senderName(from),
         unit: a.unit.name,
         assignmentId: a.id,
-        task: { number: a.task.number, text: a.task.text, deadlinePhrase: a.task.deadlinePhrase, dueAt: due.toISOString(), kind: 'deadline', role: a.role, planTitle: plan.title },
+        task: {
+          number: a.task.number,
+          text: a.task.text,
+          deadlinePhrase: a.task.deadlinePhrase,
+          dueAt: due.toISOString(),
+          kind: 'deadline',
+          role: a.role,
+          planTitle: plan.title,
+        },
         dueAt: due.toISOString(),
       });
-      return { from, to: [a.unit.contacts[0]!.email], ...r, messageId: `<${key}@office.nanchang.example>`, headers: { 'X-Dubang-Notice': key, 'X-Dubang-Kind': 'deadline_reminder' } };
+      return {
+        from,
+        to: [a.unit.contacts[0]!.email],
+        ...r,
+        messageId: `<${key}@office.nanchang.example>`,
+        headers: { 'X-Dubang-Notice': key, 'X-Dubang-Kind': 'deadline_reminder' },
+      };
     });
     // (1) what the issue measures against: nodemailer's own pooled transport composing each message
-    const transport = nodemailer.createTransport({ pool: true, host: sink.host, port: sink.port, secure: false, maxConnections: poolSize, maxMessages: Infinity, tls: { rejectUnauthorized: false } });
+    const transport = nodemailer.createTransport({
+      pool: true,
+      host: sink.host,
+      port: sink.port,
+      secure: false,
+      maxConnections: poolSize,
+      maxMessages: Infinity,
+      tls: { rejectUnauthorized: false },
+    });
     let r0 = Date.now();
     await pool(messages, concurrency, async (m) => {
-      await transport.sendMail({ from: m.from, to: m.to, subject: m.subject, text: m.text, html: m.html, attachments: m.attachments, messageId: m.messageId, headers: m.headers });
+      await transport.sendMail({
+        from: m.from,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        html: m.html,
+        attachments: m.attachments,
+        messageId: m.messageId,
+        headers: m.headers,
+      });
     });
     const rawMs = Math.max(1, Date.now() - r0);
     transport.close();
@@ -280,7 +374,14 @@ async function main(): Promise<void> {
     let floorRate = NaN;
     if (!process.argv.includes('--no-floor')) {
       await sink.request('clear', 'cleared');
-      const mailer = createMailer({ host: sink.host, port: sink.port, secure: false, poolSize, timeoutMs: cfg.smtp.timeoutMs, logger });
+      const mailer = createMailer({
+        host: sink.host,
+        port: sink.port,
+        secure: false,
+        poolSize,
+        timeoutMs: cfg.smtp.timeoutMs,
+        logger,
+      });
       r0 = Date.now();
       await pool(messages, concurrency, async (m) => {
         await mailer.send(m);
@@ -314,7 +415,9 @@ async function main(): Promise<void> {
     if (json) {
       console.log(JSON.stringify(result));
     } else {
-      console.log(`\nnotice pipeline benchmark (${os.cpus().length} CPUs, Node ${process.version}, SMTP pool ${poolSize}, ${workersK ? `${workersK} worker processes` : `in-process worker, concurrency ${concurrency}`})`);
+      console.log(
+        `\nnotice pipeline benchmark (${os.cpus().length} CPUs, Node ${process.version}, SMTP pool ${poolSize}, ${workersK ? `${workersK} worker processes` : `in-process worker, concurrency ${concurrency}`})`,
+      );
       const rows: [string, string][] = [
         ['notices', String(n)],
         ['sent (distinct notices at the sink)', String(sent)],
@@ -325,7 +428,14 @@ async function main(): Promise<void> {
         ['pipeline rate', `${result.rate} /s`],
         ['raw pooled nodemailer rate', `${result.rawRate} /s`],
         ['ratio (pipeline / raw)', result.ratio.toFixed(3)],
-        ...(result.floorRate !== null ? ([['our mailer alone (MIME writer + nodemailer pool)', `${result.floorRate} /s (pipeline at ${result.floorRatio!.toFixed(3)} of it)`]] as [string, string][]) : []),
+        ...(result.floorRate !== null
+          ? ([
+              [
+                'our mailer alone (MIME writer + nodemailer pool)',
+                `${result.floorRate} /s (pipeline at ${result.floorRatio!.toFixed(3)} of it)`,
+              ],
+            ] as [string, string][])
+          : []),
         ['lateness p50 / p99', `${result.p50LatenessMs} / ${result.p99LatenessMs} ms`],
         ['submit (outbox + enqueue)', `${submitMs} ms${overran ? ' (past the due instant!)' : ''}`],
         ['queue limiter', `${LIMIT} /s`],

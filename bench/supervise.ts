@@ -46,7 +46,6 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -56,14 +55,22 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const keep = process.argv.includes('--keep');
   const cfg = loadConfig();
-  const policy: Policy = process.argv.includes('--no-implicit') ? cfg.policy : { ...cfg.policy, notifyRoles: ['LEAD', 'CO', 'IMPLICIT'] };
+  const policy: Policy = process.argv.includes('--no-implicit')
+    ? cfg.policy
+    : { ...cfg.policy, notifyRoles: ['LEAD', 'CO', 'IMPLICIT'] };
   const override = readHolidayOverride(cfg.holidaysOverrideFile);
   const calendar = policyCalendar(policy, override);
 
   // The moment: the first 2026Q4 report reminder of an assignment made on 1 Dec 2026.
   const probe = planAssignmentNotices({
     task: { number: 1, kind: 'deadline', dueAt: '2027-12-31T23:59:59.999+08:00' },
-    assignment: { unit: 'x', role: 'LEAD', state: 'ACKNOWLEDGED', assignedAt: ASSIGNED_AT, dueAt: '2027-12-31T23:59:59.999+08:00' },
+    assignment: {
+      unit: 'x',
+      role: 'LEAD',
+      state: 'ACKNOWLEDGED',
+      assignedAt: ASSIGNED_AT,
+      dueAt: '2027-12-31T23:59:59.999+08:00',
+    },
     policy,
     calendar,
     now: ASSIGNED_AT,
@@ -76,7 +83,13 @@ async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-bench-supervise-'));
   const port = await freePort();
   const t0 = performance.now();
-  const server = await startTemporalDevServer({ cli: resolveTemporalCli(projectRoot(), cfg.temporal.cli), ip: '127.0.0.1', port, logFile: path.join(tmp, 'temporal.log'), timeoutMs: 60_000 });
+  const server = await startTemporalDevServer({
+    cli: resolveTemporalCli(projectRoot(), cfg.temporal.cli),
+    ip: '127.0.0.1',
+    port,
+    logFile: path.join(tmp, 'temporal.log'),
+    timeoutMs: 60_000,
+  });
   const address = `127.0.0.1:${port}`;
   const db = await createTestDatabase();
   rows.push(['dev server + database', `${((performance.now() - t0) / 1000).toFixed(1)} s`]);
@@ -89,8 +102,13 @@ async function main(): Promise<void> {
     const loaded = await loadPlan(PLAN_FILE, cfg, { dir, source: 'config' });
     const imported = await importPlan(db.prisma, loaded, { slug: SLUG, actor: 'bench', seedDirectory: dir });
     const assignments = await db.prisma.assignment.count({ where: { task: { planId: imported.planId } } });
-    const notified = await db.prisma.assignment.count({ where: { task: { planId: imported.planId }, role: { in: policy.notifyRoles } } });
-    rows.push(['plan', `${imported.summary.tasks} tasks, ${assignments} assignments (${notified} notified: ${policy.notifyRoles.join('+')})`]);
+    const notified = await db.prisma.assignment.count({
+      where: { task: { planId: imported.planId }, role: { in: policy.notifyRoles } },
+    });
+    rows.push([
+      'plan',
+      `${imported.summary.tasks} tasks, ${assignments} assignments (${notified} notified: ${policy.notifyRoles.join('+')})`,
+    ]);
 
     const taskQueue = `bench-supervise-${process.pid}`;
     nativeConnection = await NativeConnection.connect({ address });
@@ -99,7 +117,12 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       taskQueue,
       workflowsPath: workflowsPath(),
-      activities: createLifecycleActivities({ db: db.prisma, notifications: createOutboxNotificationPort(db.prisma), logger: silentLogger, zone: cfg.timezone }),
+      activities: createLifecycleActivities({
+        db: db.prisma,
+        notifications: createOutboxNotificationPort(db.prisma),
+        logger: silentLogger,
+        zone: cfg.timezone,
+      }),
       maxCachedWorkflows: 500,
     });
     running = worker.run();
@@ -116,16 +139,48 @@ async function main(): Promise<void> {
     const clock = { startAtMs: momentMs - lead * 1000, speed: 1, realOriginMs: originMs };
     const momentReal = originMs + lead * 1000;
     const ts = performance.now();
-    const started = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: SLUG, zone: cfg.timezone, policy, holidayOverride: override, ...simulated(clock), assignedAt: ASSIGNED_AT });
+    const started = await startSupervision(
+      { db: db.prisma, client, taskQueue },
+      {
+        planSlug: SLUG,
+        zone: cfg.timezone,
+        policy,
+        holidayOverride: override,
+        ...simulated(clock),
+        assignedAt: ASSIGNED_AT,
+      },
+    );
     const startSecs = (performance.now() - ts) / 1000;
-    const again = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: SLUG, zone: cfg.timezone, policy, holidayOverride: override, ...simulated(clock), assignedAt: ASSIGNED_AT });
-    rows.push(['supervise start', `${started.started.length} lifecycles + catch-up (${started.catchUp.status}, ${started.catchUp.notices} notices) in ${startSecs.toFixed(1)} s`]);
-    rows.push(['supervise start again', `${again.started.length} started, ${again.alreadyRunning.length} already running, catch-up ${again.catchUp.status}`]);
+    const again = await startSupervision(
+      { db: db.prisma, client, taskQueue },
+      {
+        planSlug: SLUG,
+        zone: cfg.timezone,
+        policy,
+        holidayOverride: override,
+        ...simulated(clock),
+        assignedAt: ASSIGNED_AT,
+      },
+    );
+    rows.push([
+      'supervise start',
+      `${started.started.length} lifecycles + catch-up (${started.catchUp.status}, ${started.catchUp.notices} notices) in ${startSecs.toFixed(1)} s`,
+    ]);
+    rows.push([
+      'supervise start again',
+      `${again.started.length} started, ${again.alreadyRunning.length} already running, catch-up ${again.catchUp.status}`,
+    ]);
     if (Date.now() > momentReal) throw new Error(`starting took longer than --lead ${lead} s; raise it`);
 
     // Wait for the storm: every notice whose moment is the reminder's, recorded in the outbox.
     const atMoment = { dueAt: new Date(momentMs) };
-    const expected = await db.prisma.assignment.count({ where: { task: { planId: imported.planId }, role: { in: policy.notifyRoles }, state: { notIn: ['COMPLETED', 'CANCELLED'] } } });
+    const expected = await db.prisma.assignment.count({
+      where: {
+        task: { planId: imported.planId },
+        role: { in: policy.notifyRoles },
+        state: { notIn: ['COMPLETED', 'CANCELLED'] },
+      },
+    });
     let count = 0;
     let stable = 0;
     const deadline = momentReal + 180_000;
@@ -137,7 +192,11 @@ async function main(): Promise<void> {
       if (stable >= 8) break;
     }
     clearInterval(sampler);
-    const storm = await db.prisma.notice.findMany({ where: atMoment, select: { kind: true, createdAt: true }, orderBy: { createdAt: 'asc' } });
+    const storm = await db.prisma.notice.findMany({
+      where: atMoment,
+      select: { kind: true, createdAt: true },
+      orderBy: { createdAt: 'asc' },
+    });
     const reminders = storm.filter((n) => n.kind === 'report_reminder');
     const last = storm.at(-1)?.createdAt.getTime() ?? Number.NaN;
     // the catch-up is submitted at start (its dueAt holds it until the opening); the storm is the reminders
@@ -147,16 +206,27 @@ async function main(): Promise<void> {
 
     // Health: every lifecycle answers its state query and is still running.
     const handles = started.started.map((id) => client.workflow.getHandle(id));
-    const states = await Promise.all(handles.map(async (h) => ({ d: await h.describe(), s: await h.query<LifecycleState>('state') })));
+    const states = await Promise.all(
+      handles.map(async (h) => ({ d: await h.describe(), s: await h.query<LifecycleState>('state') })),
+    );
     const runningCount = states.filter((x) => x.d.status.name === 'RUNNING').length;
     const slips = await db.prisma.supervisionSlip.count();
 
-    rows.push(['workflows', `${started.started.length + (started.catchUp.status === 'started' ? 1 : 0)} (${runningCount} lifecycles running and answering queries; catch-up ${started.catchUp.status})`]);
+    rows.push([
+      'workflows',
+      `${started.started.length + (started.catchUp.status === 'started' ? 1 : 0)} (${runningCount} lifecycles running and answering queries; catch-up ${started.catchUp.status})`,
+    ]);
     rows.push(['moment', `${reminder.at} (2026Q4 report reminder), ${lead} s after start`]);
-    rows.push(['storm notices', `${storm.length} (${reminders.length} report_reminder of ${expected} expected, ${storm.length - reminders.length} catch-up)`]);
+    rows.push([
+      'storm notices',
+      `${storm.length} (${reminders.length} report_reminder of ${expected} expected, ${storm.length - reminders.length} catch-up)`,
+    ]);
     rows.push(['first reminder after moment', `${((first - momentReal) / 1000).toFixed(2)} s`]);
     rows.push(['drain time (moment → last outbox row)', `${drain.toFixed(2)} s`]);
-    rows.push(['throughput', `${(reminders.length / Math.max((lastReminder - momentReal) / 1000, 0.001)).toFixed(0)} reminders/s`]);
+    rows.push([
+      'throughput',
+      `${(reminders.length / Math.max((lastReminder - momentReal) / 1000, 0.001)).toFixed(0)} reminders/s`,
+    ]);
     rows.push(['worker RSS before / peak', `${mb(rssBefore)} / ${mb(rssPeak)}`]);
     rows.push(['slips issued', String(slips)]);
     rows.push(['worker state', worker.getState()]);
@@ -175,7 +245,9 @@ async function main(): Promise<void> {
     }
   }
   const w = Math.max(...rows.map(([k]) => k.length));
-  process.stdout.write(`\nsupervision of the real plan (${SLUG})\n${rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n')}\n`);
+  process.stdout.write(
+    `\nsupervision of the real plan (${SLUG})\n${rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n')}\n`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -10,14 +10,20 @@ const main = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
 const emitWarning = process.emitWarning;
 process.emitWarning = function (warning, ...rest) {
   const text = typeof warning === 'string' ? warning : warning && warning.message;
-  if (typeof text === 'string' && text.startsWith('Calling client.query() when the client is already executing a query')) return;
+  if (
+    typeof text === 'string' &&
+    text.startsWith('Calling client.query() when the client is already executing a query')
+  )
+    return;
   return emitWarning.call(process, warning, ...rest);
 };
 if (!fs.existsSync(main)) {
   process.stderr.write('dubang: not built yet. Run `npm run build` (or `npm run up`) first.\n');
   process.exit(1);
 }
-require(main).main(process.argv).catch((err) => {
-  process.stderr.write(`${(err && err.stack) || err}\n`);
-  process.exit(70);
-});
+require(main)
+  .main(process.argv)
+  .catch((err) => {
+    process.stderr.write(`${(err && err.stack) || err}\n`);
+    process.exit(70);
+  });

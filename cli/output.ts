@@ -48,7 +48,12 @@ export function temporalUnavailable(e: Error & { code?: unknown; details?: unkno
   const grpc = (e instanceof ServiceError ? e.cause : e) as { code?: unknown; details?: unknown } | undefined;
   const code = grpc?.code;
   if (code !== 14 && code !== 4) return null;
-  const why = typeof grpc?.details === 'string' && grpc.details ? grpc.details : code === 14 ? 'unavailable' : 'deadline exceeded';
+  const why =
+    typeof grpc?.details === 'string' && grpc.details
+      ? grpc.details
+      : code === 14
+        ? 'unavailable'
+        : 'deadline exceeded';
   return `Temporal 服务器没有响应（${why}）。请用 dubang dev status 检查各服务的状态，恢复后重新执行本命令。`;
 }
 

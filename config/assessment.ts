@@ -23,17 +23,18 @@ export const assessmentSchema = z
   .object({
     base: z.number().positive().default(100),
     floor: z.number().min(0).default(0),
-    deductions: z.object({
-      overdue: rule.default({ points: 5, cap: null }),
-      completedLate: rule.default({ points: 2, cap: null }),
-      reportMissing: rule.default({ points: 1, cap: null }),
-      reportLate: rule.default({ points: 0.5, cap: null }),
-      ackLate: rule.default({ points: 0.5, cap: null }),
-      slipBlue: rule.default({ points: 1, cap: null }),
-      slipOrange: rule.default({ points: 2, cap: null }),
-      slipRed: rule.default({ points: 4, cap: null }),
-      extensionRequested: rule.default({ points: 0, cap: null }),
-    })
+    deductions: z
+      .object({
+        overdue: rule.default({ points: 5, cap: null }),
+        completedLate: rule.default({ points: 2, cap: null }),
+        reportMissing: rule.default({ points: 1, cap: null }),
+        reportLate: rule.default({ points: 0.5, cap: null }),
+        ackLate: rule.default({ points: 0.5, cap: null }),
+        slipBlue: rule.default({ points: 1, cap: null }),
+        slipOrange: rule.default({ points: 2, cap: null }),
+        slipRed: rule.default({ points: 4, cap: null }),
+        extensionRequested: rule.default({ points: 0, cap: null }),
+      })
       .prefault({}),
     grades: z
       .array(z.object({ grade: z.string().min(1), min: z.number(), label: z.string().min(1) }))
@@ -45,7 +46,10 @@ export const assessmentSchema = z
         { grade: 'D', min: 0, label: '不合格' },
       ]),
     /** roles that count; drop IMPLICIT to score only the units a task lists */
-    roles: z.array(z.enum(['LEAD', 'CO', 'IMPLICIT'])).min(1).default(['LEAD', 'CO', 'IMPLICIT']),
+    roles: z
+      .array(z.enum(['LEAD', 'CO', 'IMPLICIT']))
+      .min(1)
+      .default(['LEAD', 'CO', 'IMPLICIT']),
     excludedUnitKinds: z.array(z.string()).default(['GROUP', 'OFFICE', 'LEADERSHIP']),
     /** 1 = calendar year; 7 = July–June (the year is named by the year it ends in) */
     yearStartMonth: z.number().int().min(1).max(12).default(1),
@@ -53,14 +57,19 @@ export const assessmentSchema = z
     reports: z
       .object({
         quarterlyDueDay: z.number().int().min(1).max(60).default(10),
-        annualDue: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'MM-DD').default('12-10'),
+        annualDue: z
+          .string()
+          .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'MM-DD')
+          .default('12-10'),
         deadline: cadence.default(['quarterly']),
         standing: cadence.default(['annual']),
       })
       .prefault({}),
     /** plan slug → the date its obligations began (YYYY-MM-DD in the service's zone) */
     planEffectiveFrom: z.record(z.string(), date).default({}),
-    bulletin: z.object({ top: z.number().int().min(0).default(3), lagging: z.number().int().min(0).default(3) }).prefault({}),
+    bulletin: z
+      .object({ top: z.number().int().min(0).default(3), lagging: z.number().int().min(0).default(3) })
+      .prefault({}),
     schedule: z
       .object({
         /** cron in `timezone`; default 09:00 on 20 December */
@@ -94,7 +103,9 @@ export function rubricOf(c: AssessmentConfig): AssessmentRubric {
 export function parseAssessmentConfig(raw: unknown, label = 'assessment'): AssessmentConfig {
   const parsed = assessmentSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(`${label}: ` + parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+    throw new ConfigError(
+      `${label}: ` + parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+    );
   }
   return parsed.data;
 }

@@ -23,7 +23,9 @@ export function projectRoot(): string {
   throw new ConfigError(`cannot find the project root above ${__dirname}`);
 }
 
-const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+const bool = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 const port = z.coerce.number().int().min(1).max(65535);
 
 /** PostgreSQL sslmode values we honour (libpq's meaning; `prefer`/`allow` cannot be honoured by pg). */
@@ -46,12 +48,18 @@ const envSchema = z.object({
   DATABASE_URL: z
     .string()
     .url()
-    .refine((v) => !URL.canParse(v) || SSL_MODES.includes(new URL(v).searchParams.get('sslmode') ?? 'disable'), `sslmode must be one of ${SSL_MODES.join(', ')}`)
+    .refine(
+      (v) => !URL.canParse(v) || SSL_MODES.includes(new URL(v).searchParams.get('sslmode') ?? 'disable'),
+      `sslmode must be one of ${SSL_MODES.join(', ')}`,
+    )
     .default('postgresql://postgres@127.0.0.1:5432/dubang'),
   REDIS_URL: z
     .string()
     .url()
-    .refine((v) => !URL.canParse(v) || ['redis:', 'rediss:'].includes(new URL(v).protocol), 'redis://… or rediss://… (TLS)')
+    .refine(
+      (v) => !URL.canParse(v) || ['redis:', 'rediss:'].includes(new URL(v).protocol),
+      'redis://… or rediss://… (TLS)',
+    )
     .default('redis://127.0.0.1:6379/0'),
   REDIS_TLS_CA: z.string().min(1).optional(),
   REDIS_SENTINELS: z
@@ -60,8 +68,14 @@ const envSchema = z.object({
     .optional(),
   REDIS_SENTINEL_NAME: z.string().min(1).optional(),
   REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('dubang'),
-  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'host:port').default('127.0.0.1:7233'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('dubang'),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^:\s]+:\d+$/, 'host:port')
+    .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('dubang-lifecycle'),
   TEMPORAL_UI_PORT: port.default(8233),
@@ -82,22 +96,41 @@ const envSchema = z.object({
   SMTP_RATE_PER_SECOND: z.coerce.number().int().min(1).default(200),
   MAIL_FROM: z.string().min(3).default('南昌市质量强市领导小组办公室 <duban@office.nanchang.example>'),
   MAIL_SINK_PORT: port.default(2525),
-  MAIL_DIGEST_HOUR: z.coerce.number().int('a whole hour 0–23').min(0, 'a whole hour 0–23').max(23, 'a whole hour 0–23').default(9),
-  MAIL_DIGEST_DEBOUNCE_MS: z.coerce.number().int('milliseconds 0–3600000').min(0, 'milliseconds 0–3600000').max(3_600_000, 'milliseconds 0–3600000').default(30_000),
+  MAIL_DIGEST_HOUR: z.coerce
+    .number()
+    .int('a whole hour 0–23')
+    .min(0, 'a whole hour 0–23')
+    .max(23, 'a whole hour 0–23')
+    .default(9),
+  MAIL_DIGEST_DEBOUNCE_MS: z.coerce
+    .number()
+    .int('milliseconds 0–3600000')
+    .min(0, 'milliseconds 0–3600000')
+    .max(3_600_000, 'milliseconds 0–3600000')
+    .default(30_000),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: port.default(8080),
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:8080'),
   // behind a load balancer: which proxies' X-Forwarded-For to believe (the client address the throttles count)
   HTTP_TRUST_PROXY: z
     .string()
-    .regex(/^(true|false|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, 'false, true, or the proxies\' addresses/CIDRs separated by commas')
+    .regex(
+      /^(true|false|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/,
+      "false, true, or the proxies' addresses/CIDRs separated by commas",
+    )
     .default('false'),
   // a real PUBLIC_URL needs a key of ≥ 32 bytes (checked when the web server and mailer start: infra/links.ts)
   LINK_SECRET: z.string().min(16, 'at least 16 characters').default('dev-only-link-secret-change-me'),
-  LINK_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, '1–32 letters, digits, _ or -').default('k1'),
+  LINK_KEY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, '1–32 letters, digits, _ or -')
+    .default('k1'),
   // key rotation: the key being retired, still accepted until its links have expired (docs/web.md)
   LINK_SECRET_PREVIOUS: z.string().min(16, 'at least 16 characters').optional(),
-  LINK_KEY_ID_PREVIOUS: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, '1–32 letters, digits, _ or -').optional(),
+  LINK_KEY_ID_PREVIOUS: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, '1–32 letters, digits, _ or -')
+    .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -105,7 +138,11 @@ const deadlinePhrasesSchema = z.object({
   phrases: z
     .array(
       z.discriminatedUnion('kind', [
-        z.object({ phrase: z.string().min(1), kind: z.literal('deadline'), due: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD') }),
+        z.object({
+          phrase: z.string().min(1),
+          kind: z.literal('deadline'),
+          due: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'),
+        }),
         z.object({ phrase: z.string().min(1), kind: z.literal('standing') }),
       ]),
     )
@@ -185,9 +222,7 @@ export interface Config {
 }
 
 function describe(prefix: string, err: z.ZodError): string {
-  return err.issues
-    .map((i) => `${prefix}${i.path.length ? i.path.join('.') : ''}: ${i.message}`)
-    .join('; ');
+  return err.issues.map((i) => `${prefix}${i.path.length ? i.path.join('.') : ''}: ${i.message}`).join('; ');
 }
 
 export function readJson<T>(file: string, schema: z.ZodType<T>, label: string): T {
@@ -211,12 +246,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${describe('', parsed.error)}`);
   const e = parsed.data;
-  if (e.LINK_SECRET_PREVIOUS && !e.LINK_KEY_ID_PREVIOUS) throw new ConfigError('invalid configuration: LINK_KEY_ID_PREVIOUS: required with LINK_SECRET_PREVIOUS (the id the previous key signed with, e.g. k1)');
-  if (e.LINK_KEY_ID_PREVIOUS && e.LINK_KEY_ID_PREVIOUS === e.LINK_KEY_ID) throw new ConfigError('invalid configuration: LINK_KEY_ID_PREVIOUS: must differ from LINK_KEY_ID (give the new key a new id, e.g. k2)');
+  if (e.LINK_SECRET_PREVIOUS && !e.LINK_KEY_ID_PREVIOUS)
+    throw new ConfigError(
+      'invalid configuration: LINK_KEY_ID_PREVIOUS: required with LINK_SECRET_PREVIOUS (the id the previous key signed with, e.g. k1)',
+    );
+  if (e.LINK_KEY_ID_PREVIOUS && e.LINK_KEY_ID_PREVIOUS === e.LINK_KEY_ID)
+    throw new ConfigError(
+      'invalid configuration: LINK_KEY_ID_PREVIOUS: must differ from LINK_KEY_ID (give the new key a new id, e.g. k2)',
+    );
   const root = projectRoot();
   const abs = (p: string) => (path.isAbsolute(p) ? p : path.join(root, p));
   const configDir = abs(e.DUBANG_CONFIG_DIR ?? 'config');
-  const deadlinePhrases = readJson(path.join(configDir, 'deadline-phrases.json'), deadlinePhrasesSchema, 'deadline phrases').phrases;
+  const deadlinePhrases = readJson(
+    path.join(configDir, 'deadline-phrases.json'),
+    deadlinePhrasesSchema,
+    'deadline phrases',
+  ).phrases;
   const policy = readJson(path.join(configDir, 'policy.json'), policySchema, 'policy');
   const conn = connectionSettings(e, abs);
   const config: Config = {
@@ -274,10 +319,14 @@ function pemFile(key: string, file: string, what: 'CERTIFICATE' | 'PRIVATE KEY')
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`invalid configuration: ${key}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new ConfigError(
+      `invalid configuration: ${key}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   if (!new RegExp(`-----BEGIN [A-Z ]*${what}-----`).test(text)) {
-    throw new ConfigError(`invalid configuration: ${key}: ${file} is not a PEM ${what === 'CERTIFICATE' ? 'certificate' : 'private key'} (expected a "-----BEGIN …${what}-----" block)`);
+    throw new ConfigError(
+      `invalid configuration: ${key}: ${file} is not a PEM ${what === 'CERTIFICATE' ? 'certificate' : 'private key'} (expected a "-----BEGIN …${what}-----" block)`,
+    );
   }
   return text;
 }
@@ -288,13 +337,21 @@ type Env = z.infer<typeof envSchema>;
 function connectionSettings(
   e: Env,
   abs: (p: string) => string,
-): { databaseUrl: string; temporal: Pick<Config['temporal'], 'tls' | 'tlsOptions' | 'apiKey'>; redis: Pick<Config['redis'], 'tls' | 'sentinel'> } {
+): {
+  databaseUrl: string;
+  temporal: Pick<Config['temporal'], 'tls' | 'tlsOptions' | 'apiKey'>;
+  redis: Pick<Config['redis'], 'tls' | 'sentinel'>;
+} {
   const bad = (msg: string) => new ConfigError(`invalid configuration: ${msg}`);
   if (!!e.TEMPORAL_TLS_CERT !== !!e.TEMPORAL_TLS_KEY) {
-    throw bad(`${e.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'}: mTLS needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (the client certificate and its private key)`);
+    throw bad(
+      `${e.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'}: mTLS needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (the client certificate and its private key)`,
+    );
   }
   const tlsOptions = {
-    ...(e.TEMPORAL_TLS_CERT ? { clientCert: pemFile('TEMPORAL_TLS_CERT', abs(e.TEMPORAL_TLS_CERT), 'CERTIFICATE') } : {}),
+    ...(e.TEMPORAL_TLS_CERT
+      ? { clientCert: pemFile('TEMPORAL_TLS_CERT', abs(e.TEMPORAL_TLS_CERT), 'CERTIFICATE') }
+      : {}),
     ...(e.TEMPORAL_TLS_KEY ? { clientKey: pemFile('TEMPORAL_TLS_KEY', abs(e.TEMPORAL_TLS_KEY), 'PRIVATE KEY') } : {}),
     ...(e.TEMPORAL_TLS_CA ? { ca: pemFile('TEMPORAL_TLS_CA', abs(e.TEMPORAL_TLS_CA), 'CERTIFICATE') } : {}),
     ...(e.TEMPORAL_TLS_SERVER_NAME ? { serverName: e.TEMPORAL_TLS_SERVER_NAME } : {}),
@@ -310,15 +367,22 @@ function connectionSettings(
   const rediss = new URL(e.REDIS_URL).protocol === 'rediss:';
   if (e.REDIS_TLS_CA && !rediss) throw bad('REDIS_TLS_CA: set, but REDIS_URL is redis://…; use rediss://… for TLS');
   if (!!e.REDIS_SENTINELS !== !!e.REDIS_SENTINEL_NAME) {
-    throw bad(`${e.REDIS_SENTINELS ? 'REDIS_SENTINEL_NAME' : 'REDIS_SENTINELS'}: Sentinel needs both REDIS_SENTINELS (host:port list) and REDIS_SENTINEL_NAME (the master's name)`);
+    throw bad(
+      `${e.REDIS_SENTINELS ? 'REDIS_SENTINEL_NAME' : 'REDIS_SENTINELS'}: Sentinel needs both REDIS_SENTINELS (host:port list) and REDIS_SENTINEL_NAME (the master's name)`,
+    );
   }
   const redis = {
-    ...(rediss ? { tls: e.REDIS_TLS_CA ? { ca: pemFile('REDIS_TLS_CA', abs(e.REDIS_TLS_CA), 'CERTIFICATE') } : {} } : {}),
+    ...(rediss
+      ? { tls: e.REDIS_TLS_CA ? { ca: pemFile('REDIS_TLS_CA', abs(e.REDIS_TLS_CA), 'CERTIFICATE') } : {} }
+      : {}),
     ...(e.REDIS_SENTINELS && e.REDIS_SENTINEL_NAME
       ? {
           sentinel: {
             name: e.REDIS_SENTINEL_NAME,
-            sentinels: e.REDIS_SENTINELS.split(',').map((hp) => ({ host: hp.slice(0, hp.lastIndexOf(':')), port: Number(hp.slice(hp.lastIndexOf(':') + 1)) })),
+            sentinels: e.REDIS_SENTINELS.split(',').map((hp) => ({
+              host: hp.slice(0, hp.lastIndexOf(':')),
+              port: Number(hp.slice(hp.lastIndexOf(':') + 1)),
+            })),
             ...(e.REDIS_SENTINEL_PASSWORD ? { password: e.REDIS_SENTINEL_PASSWORD } : {}),
           },
         }
@@ -328,7 +392,10 @@ function connectionSettings(
   const db = new URL(e.DATABASE_URL);
   const rootCert = db.searchParams.get('sslrootcert');
   if (rootCert) {
-    if ((db.searchParams.get('sslmode') ?? 'disable') === 'disable') throw bad('DATABASE_URL: sslrootcert is set but sslmode is disable; add sslmode=verify-full (or verify-ca, require)');
+    if ((db.searchParams.get('sslmode') ?? 'disable') === 'disable')
+      throw bad(
+        'DATABASE_URL: sslrootcert is set but sslmode is disable; add sslmode=verify-full (or verify-ca, require)',
+      );
     pemFile('DATABASE_URL (sslrootcert)', abs(rootCert), 'CERTIFICATE');
     // Absolute, so every process reads the same file whatever its working directory.
     db.searchParams.set('sslrootcert', abs(rootCert));

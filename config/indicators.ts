@@ -34,7 +34,9 @@ export function parseIndicatorRules(raw: unknown, where: string): IndicatorRules
 }
 
 /** The file under `configDir` (default: DUBANG_CONFIG_DIR or the repository's config/); no file: no bindings. */
-export function loadIndicatorRules(configDir = path.resolve(projectRoot(), process.env.DUBANG_CONFIG_DIR ?? 'config')): IndicatorRules {
+export function loadIndicatorRules(
+  configDir = path.resolve(projectRoot(), process.env.DUBANG_CONFIG_DIR ?? 'config'),
+): IndicatorRules {
   const file = path.join(configDir, 'indicators.json');
   return fs.existsSync(file) ? readJson(file, schema, 'indicators') : { plans: {} };
 }

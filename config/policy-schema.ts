@@ -13,12 +13,15 @@ import { ErrorCodes, DubangError } from '../contracts/errors';
 const whole = z.number().int('a whole number').min(0, 'not negative');
 
 /** {workdays: 3} | {days: 30} | {months: 1} | {seconds: 5}: exactly one key. */
-export const spanSchema = z.union([
-  z.strictObject({ workdays: whole }),
-  z.strictObject({ days: whole }),
-  z.strictObject({ months: whole }),
-  z.strictObject({ seconds: z.number().min(0, 'not negative') }),
-], { error: 'a span with exactly one of workdays, days, months or seconds, e.g. {"workdays": 3}' });
+export const spanSchema = z.union(
+  [
+    z.strictObject({ workdays: whole }),
+    z.strictObject({ days: whole }),
+    z.strictObject({ months: whole }),
+    z.strictObject({ seconds: z.number().min(0, 'not negative') }),
+  ],
+  { error: 'a span with exactly one of workdays, days, months or seconds, e.g. {"workdays": 3}' },
+);
 
 const recipients = z.array(z.enum(['liaison', 'leader', 'office', 'leadership'])).min(1, 'at least one recipient');
 const slip = z.enum(['BLUE', 'ORANGE', 'RED']);
@@ -43,7 +46,9 @@ const kindSchema = z.strictObject({
       reminders: z.array(reminder),
       stalled: z.strictObject({ before: spanSchema, to: recipients, slip }).nullable(),
       overdue: z.strictObject({ to: recipients, slip, every: spanSchema.nullable() }),
-      leadership: z.strictObject({ after: spanSchema, to: recipients, slip, every: spanSchema.nullable(), repeatSlip: slip }).nullable(),
+      leadership: z
+        .strictObject({ after: spanSchema, to: recipients, slip, every: spanSchema.nullable(), repeatSlip: slip })
+        .nullable(),
     })
     .nullable(),
   cycle: z

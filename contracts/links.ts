@@ -15,7 +15,10 @@ export type LinkTables = Pick<Prisma.TransactionClient, 'linkEpoch' | 'linkRevoc
 /** Signing only (no database): tokens for a given epoch. */
 export interface LinkSigner {
   /** a signed token for the assignment; `jti` defaults to a fresh uuid, `epoch` to the initial one */
-  sign(assignmentId: string, opts?: { jti?: string; ttlMs?: number; now?: number; epoch?: string }): { token: string; claims: LinkClaims };
+  sign(
+    assignmentId: string,
+    opts?: { jti?: string; ttlMs?: number; now?: number; epoch?: string },
+  ): { token: string; claims: LinkClaims };
   /** the full URL of the form with its token */
   url(assignmentId: string, token: string): string;
 }
@@ -24,7 +27,10 @@ export interface LinkService extends LinkSigner {
   /** signature, expiry, assignment and revocation (jti and epoch), in that order */
   verify(token: unknown, assignmentId: string): Promise<LinkVerdict>;
   /** a new link in the assignment's current epoch (read from PostgreSQL) */
-  issue(assignmentId: string, opts?: { jti?: string; ttlMs?: number; now?: number }): Promise<{ token: string; claims: LinkClaims; url: string }>;
+  issue(
+    assignmentId: string,
+    opts?: { jti?: string; ttlMs?: number; now?: number },
+  ): Promise<{ token: string; claims: LinkClaims; url: string }>;
   /**
    * For the mail pipeline: the link a notice about an assignment carries (jti = notice id, current
    * epoch), else the site's address. Async: the epoch is read at render time, so an email rendered
@@ -38,7 +44,11 @@ export interface LinkService extends LinkSigner {
    * are replaced in one transaction (`tx` when given, else its own); returns the new generation per
    * assignment.
    */
-  revokeAll(assignmentIds: readonly string[], opts: { actor: string; reason?: string }, tx?: LinkTables): Promise<Map<string, number>>;
+  revokeAll(
+    assignmentIds: readonly string[],
+    opts: { actor: string; reason?: string },
+    tx?: LinkTables,
+  ): Promise<Map<string, number>>;
   /** HMAC (current key) of a message for another purpose than links; `purpose` keeps the uses apart */
   seal(purpose: string, message: string): string;
 }

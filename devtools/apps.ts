@@ -6,7 +6,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Config } from '../config';
-import { DevError, processAlive, readPidRecord, removePidRecord, spawnDetached, stopProcess, tail, writePidRecord } from './process';
+import {
+  DevError,
+  processAlive,
+  readPidRecord,
+  removePidRecord,
+  spawnDetached,
+  stopProcess,
+  tail,
+  writePidRecord,
+} from './process';
 import { probeHttp } from './probes';
 
 export type AppName = 'worker' | 'mailer' | 'web';
@@ -23,7 +32,12 @@ interface AppSpec {
 export const APPS: readonly AppSpec[] = [
   { part: 'worker', script: 'dist/worker/temporal-main.js', what: 'Temporal worker (任务督办流程)' },
   { part: 'mailer', script: 'dist/worker/mail-main.js', what: '邮件发送 (BullMQ mail processor + reconciler)' },
-  { part: 'web', script: 'dist/worker/http-main.js', what: '督办平台 (HTTP API + dashboard)', health: (cfg) => `http://${cfg.http.host}:${cfg.http.port}/healthz` },
+  {
+    part: 'web',
+    script: 'dist/worker/http-main.js',
+    what: '督办平台 (HTTP API + dashboard)',
+    health: (cfg) => `http://${cfg.http.host}:${cfg.http.port}/healthz`,
+  },
 ];
 
 export interface AppStatus {
@@ -50,12 +64,27 @@ export async function appsStatus(cfg: Config): Promise<AppStatus[]> {
     APPS.map(async (spec) => {
       const rec = live(cfg, spec);
       const address = spec.health ? spec.health(cfg).replace(/\/healthz$/, '') : `${spec.what}`;
-      if (!rec) return { part: spec.part, address, state: 'down' as const, startedByUs: false, detail: `${spec.what}: 未运行` };
+      if (!rec)
+        return { part: spec.part, address, state: 'down' as const, startedByUs: false, detail: `${spec.what}: 未运行` };
       if (spec.health) {
         const p = await probeHttp(spec.health(cfg));
-        return { part: spec.part, address, state: p.ok ? ('up' as const) : ('unhealthy' as const), startedByUs: true, pid: rec.pid, detail: `${spec.what}; ${p.detail}` };
+        return {
+          part: spec.part,
+          address,
+          state: p.ok ? ('up' as const) : ('unhealthy' as const),
+          startedByUs: true,
+          pid: rec.pid,
+          detail: `${spec.what}; ${p.detail}`,
+        };
       }
-      return { part: spec.part, address, state: 'up' as const, startedByUs: true, pid: rec.pid, detail: `${spec.what}; 日志 ${rec.logFile}` };
+      return {
+        part: spec.part,
+        address,
+        state: 'up' as const,
+        startedByUs: true,
+        pid: rec.pid,
+        detail: `${spec.what}; 日志 ${rec.logFile}`,
+      };
     }),
   );
 }
@@ -76,7 +105,16 @@ export async function appsUp(cfg: Config): Promise<{ started: AppName[]; errors:
     const log = logFile(cfg, spec.part);
     fs.mkdirSync(path.dirname(log), { recursive: true });
     const pid = spawnDetached(process.execPath, [script], { logFile: log, cwd: cfg.root });
-    writePidRecord(runDir(cfg), { part: spec.part, pid, kind: 'process', startedAt: new Date().toISOString(), command: [process.execPath, script], address: spec.health?.(cfg) ?? spec.part, match: path.basename(spec.script), logFile: log });
+    writePidRecord(runDir(cfg), {
+      part: spec.part,
+      pid,
+      kind: 'process',
+      startedAt: new Date().toISOString(),
+      command: [process.execPath, script],
+      address: spec.health?.(cfg) ?? spec.part,
+      match: path.basename(spec.script),
+      logFile: log,
+    });
     // Alive after a moment, and healthy within 30 s where there is a health check.
     const deadline = Date.now() + 30000;
     let ok = false;

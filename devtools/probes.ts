@@ -27,8 +27,15 @@ export interface RedisProbe extends Probe {
 export async function probeRedis(url: string, timeoutMs = 1500): Promise<RedisProbe> {
   // ioredis reports a refused connection as "Connection is closed"; say what actually happened.
   const { host, port } = hostPort(url, 6379);
-  if (!(await tcpOpen(host, port, timeoutMs))) return { ok: false, detail: `unreachable: nothing listens on ${host}:${port}` };
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  if (!(await tcpOpen(host, port, timeoutMs)))
+    return { ok: false, detail: `unreachable: nothing listens on ${host}:${port}` };
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
@@ -98,7 +105,13 @@ export async function probePostgres(databaseUrl: string, timeoutMs = 2000): Prom
     const version = v.rows[0]?.v ?? '?';
     const exists = await client.query('select 1 from pg_database where datname = $1', [db]);
     const database = (exists.rowCount ?? 0) > 0;
-    return { ok: database, server: true, database, version, detail: `PostgreSQL ${version}, 数据库 ${db}${database ? '' : ' 不存在 (运行 dubang dev up 创建)'}` };
+    return {
+      ok: database,
+      server: true,
+      database,
+      version,
+      detail: `PostgreSQL ${version}, 数据库 ${db}${database ? '' : ' 不存在 (运行 dubang dev up 创建)'}`,
+    };
   } catch (e) {
     return { ok: false, server: false, database: false, detail: `unreachable: ${(e as Error).message}` };
   } finally {
@@ -132,7 +145,8 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
 export async function probeTemporal(address: string, namespace: string, timeoutMs = 2000): Promise<Probe> {
   // A closed port answers at once; without this check gRPC would wait for the whole timeout.
   const { host, port } = hostPort(address, 7233);
-  if (!(await tcpOpen(host, port, timeoutMs))) return { ok: false, detail: `unreachable: nothing listens on ${address}` };
+  if (!(await tcpOpen(host, port, timeoutMs)))
+    return { ok: false, detail: `unreachable: nothing listens on ${address}` };
   const { Connection } = await import('@temporalio/client');
   let connection: Awaited<ReturnType<typeof Connection.connect>> | undefined;
   try {

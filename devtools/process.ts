@@ -78,12 +78,21 @@ export function processAlive(pid: number, match?: string): boolean {
  * Starts `cmd` detached in its own process group with stdout and stderr appended to `logFile`.
  * Returns the pid; the child outlives this process.
  */
-export function spawnDetached(cmd: string, args: string[], opts: { logFile: string; cwd?: string; env?: NodeJS.ProcessEnv }): number {
+export function spawnDetached(
+  cmd: string,
+  args: string[],
+  opts: { logFile: string; cwd?: string; env?: NodeJS.ProcessEnv },
+): number {
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
   const out = fs.openSync(opts.logFile, 'a');
   fs.writeSync(out, `\n--- ${new Date().toISOString()} starting: ${[cmd, ...args].join(' ')}\n`);
   try {
-    const child = spawn(cmd, args, { detached: true, stdio: ['ignore', out, out], cwd: opts.cwd, env: opts.env ?? process.env });
+    const child = spawn(cmd, args, {
+      detached: true,
+      stdio: ['ignore', out, out],
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+    });
     if (child.pid === undefined) throw new DevError(`could not start ${cmd} (is it installed?)`);
     // Without a listener a failed exec (ENOENT) would be an unhandled 'error' event.
     child.on('error', () => undefined);
@@ -131,7 +140,8 @@ export async function stopProcess(pid: number, match: string | undefined, graceM
 export function run(cmd: string, args: string[], what: string, env?: NodeJS.ProcessEnv): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', env: env ?? process.env, timeout: 120000 });
   if (r.error) throw new DevError(`${what}: ${r.error.message}`);
-  if (r.status !== 0) throw new DevError(`${what} failed (exit ${r.status}): ${(r.stderr || r.stdout || '').trim().slice(-800)}`);
+  if (r.status !== 0)
+    throw new DevError(`${what} failed (exit ${r.status}): ${(r.stderr || r.stdout || '').trim().slice(-800)}`);
   return r.stdout;
 }
 

@@ -89,7 +89,13 @@ function addresses(cfg: Config) {
   const temporal = hostPort(cfg.temporal.address, 7233);
   // The sink must listen on loopback; when SMTP_HOST points elsewhere the app uses a real relay.
   const sinkHost = isLoopbackHost(cfg.smtp.host) ? cfg.smtp.host : '127.0.0.1';
-  return { pg, redis, temporal, ui: { host: temporal.host, port: cfg.temporal.uiPort }, sink: { host: sinkHost, port: cfg.smtp.sinkPort } };
+  return {
+    pg,
+    redis,
+    temporal,
+    ui: { host: temporal.host, port: cfg.temporal.uiPort },
+    sink: { host: sinkHost, port: cfg.smtp.sinkPort },
+  };
 }
 
 /** The live record of a part `dev up` started, or undefined (a stale file is removed). */
@@ -119,7 +125,13 @@ export async function devStatus(cfg: Config): Promise<PartStatus[]> {
     temporal: cfg.temporal.address,
     'mail-sink': `${a.sink.host}:${a.sink.port}`,
   };
-  const row = (part: PartName, address: string, probe: Probe, unhealthy = false, recPart: string = part): PartStatus => {
+  const row = (
+    part: PartName,
+    address: string,
+    probe: Probe,
+    unhealthy = false,
+    recPart: string = part,
+  ): PartStatus => {
     // A process we started for another address (the configuration changed since) is not this part.
     const live = ours(p.runDir, recPart);
     const rec = live && live.address === recordAddress[recPart] ? live : undefined;
@@ -140,19 +152,31 @@ export async function devStatus(cfg: Config): Promise<PartStatus[]> {
     probeSmtp(a.sink.host, a.sink.port),
   ]);
   const mails = countMail(p.mailDir);
-  const relay = cfg.smtp.host !== a.sink.host || cfg.smtp.port !== a.sink.port ? `; 应用发信到 ${cfg.smtp.host}:${cfg.smtp.port}` : '';
+  const relay =
+    cfg.smtp.host !== a.sink.host || cfg.smtp.port !== a.sink.port
+      ? `; 应用发信到 ${cfg.smtp.host}:${cfg.smtp.port}`
+      : '';
   return [
     row('postgres', `${a.pg.host}:${a.pg.port}/${databaseName(cfg.database.url)}`, pg, pg.server),
     row('redis', `${a.redis.host}:${a.redis.port}`, redis, Boolean(redis.policy)),
     row('temporal', `${cfg.temporal.address} (namespace ${cfg.temporal.namespace})`, temporal),
     row('temporal-ui', `http://${a.ui.host}:${a.ui.port}`, ui, false, 'temporal'),
-    row('mail-sink', `smtp://${a.sink.host}:${a.sink.port}`, { ok: sink.ok, detail: `${sink.detail}; ${mails} 封邮件在 ${p.mailDir}${relay}` }),
+    row('mail-sink', `smtp://${a.sink.host}:${a.sink.port}`, {
+      ok: sink.ok,
+      detail: `${sink.detail}; ${mails} 封邮件在 ${p.mailDir}${relay}`,
+    }),
   ];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(what: string, probe: () => Promise<Probe>, timeoutMs: number, logFile?: string, alive?: () => boolean): Promise<void> {
+async function waitFor(
+  what: string,
+  probe: () => Promise<Probe>,
+  timeoutMs: number,
+  logFile?: string,
+  alive?: () => boolean,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: Probe = { ok: false, detail: 'not probed' };
   while (Date.now() < deadline) {
@@ -161,7 +185,9 @@ async function waitFor(what: string, probe: () => Promise<Probe>, timeoutMs: num
     if (alive && !alive()) break;
     await sleep(150);
   }
-  throw new DevError(`${what} 没有在 ${Math.round(timeoutMs / 1000)} 秒内就绪 (${last.detail})${logFile ? `。日志 ${logFile} 末尾:\n${tail(logFile)}` : ''}`);
+  throw new DevError(
+    `${what} 没有在 ${Math.round(timeoutMs / 1000)} 秒内就绪 (${last.detail})${logFile ? `。日志 ${logFile} 末尾:\n${tail(logFile)}` : ''}`,
+  );
 }
 
 /** PostgreSQL binaries: the newest /usr/lib/postgresql/<v>/bin (infra/db/backup.ts), else whatever is on PATH. */
@@ -211,8 +237,20 @@ async function startPostgres(cfg: Config, p: DevPaths, host: string, port: numbe
     log.info('starting the PostgreSQL cluster of this machine', { cmd: cmd.join(' ') });
     run(cmd[0]!, cmd.slice(1), `启动 PostgreSQL 集群 ${cluster.version}/${cluster.name}`);
     const pid = postmasterPid(cluster.dataDir);
-    if (!pid) throw new DevError(`PostgreSQL ${cluster.version}/${cluster.name} 已启动, 但读不到 ${cluster.dataDir}/postmaster.pid`);
-    rec = { part: 'postgres', pid, kind: 'pg_ctlcluster', startedAt: new Date().toISOString(), command: cmd, address, match: 'postgres', pg: { version: cluster.version, cluster: cluster.name, dataDir: cluster.dataDir } };
+    if (!pid)
+      throw new DevError(
+        `PostgreSQL ${cluster.version}/${cluster.name} 已启动, 但读不到 ${cluster.dataDir}/postmaster.pid`,
+      );
+    rec = {
+      part: 'postgres',
+      pid,
+      kind: 'pg_ctlcluster',
+      startedAt: new Date().toISOString(),
+      command: cmd,
+      address,
+      match: 'postgres',
+      pg: { version: cluster.version, cluster: cluster.name, dataDir: cluster.dataDir },
+    };
   } else {
     // No cluster here: a private one under var/pg, trust auth on loopback only.
     const bin = pgBinDir();
@@ -225,7 +263,16 @@ async function startPostgres(cfg: Config, p: DevPaths, host: string, port: numbe
     chownToPostgres(p.pgDir, logFile);
     if (!fs.existsSync(path.join(p.pgDir, 'PG_VERSION'))) {
       log.info('initialising a PostgreSQL data directory', { dir: p.pgDir });
-      const [c, a] = asPgUser(tool('initdb'), ['-D', p.pgDir, '-U', user, '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+      const [c, a] = asPgUser(tool('initdb'), [
+        '-D',
+        p.pgDir,
+        '-U',
+        user,
+        '--auth=trust',
+        '-E',
+        'UTF8',
+        '--locale=C.UTF-8',
+      ]);
       run(c, a, `initdb ${p.pgDir}`);
     }
     const opts = `-c listen_addresses=${host} -p ${port} -c unix_socket_directories=''`;
@@ -233,13 +280,28 @@ async function startPostgres(cfg: Config, p: DevPaths, host: string, port: numbe
     run(c, a, `pg_ctl start (${p.pgDir}); 日志 ${logFile}:\n${tail(logFile)}`);
     const pid = postmasterPid(p.pgDir);
     if (!pid) throw new DevError(`PostgreSQL 已启动, 但读不到 ${p.pgDir}/postmaster.pid`);
-    rec = { part: 'postgres', pid, kind: 'pg_ctl', startedAt: new Date().toISOString(), command: [c, ...a], address, match: 'postgres', logFile, pg: { dataDir: p.pgDir, ...(bin ? { binDir: bin } : {}) } };
+    rec = {
+      part: 'postgres',
+      pid,
+      kind: 'pg_ctl',
+      startedAt: new Date().toISOString(),
+      command: [c, ...a],
+      address,
+      match: 'postgres',
+      logFile,
+      pg: { dataDir: p.pgDir, ...(bin ? { binDir: bin } : {}) },
+    };
   }
   writePidRecord(p.runDir, rec);
-  await waitFor(`PostgreSQL ${address}`, async () => {
-    const s = await probePostgres(cfg.database.url);
-    return { ok: s.server, detail: s.detail };
-  }, 30000, rec.logFile);
+  await waitFor(
+    `PostgreSQL ${address}`,
+    async () => {
+      const s = await probePostgres(cfg.database.url);
+      return { ok: s.server, detail: s.detail };
+    },
+    30000,
+    rec.logFile,
+  );
   return rec;
 }
 
@@ -248,11 +310,15 @@ async function upPostgres(cfg: Config, p: DevPaths, log: Logger): Promise<string
   const probe = await probePostgres(cfg.database.url);
   let started: string | undefined;
   if (!probe.server) {
-    if (!isLocalHost(host)) throw new DevError(`PostgreSQL ${host}:${port} (DATABASE_URL) 连接不上, 而且不在本机, 无法替你启动: ${probe.detail}`);
+    if (!isLocalHost(host))
+      throw new DevError(
+        `PostgreSQL ${host}:${port} (DATABASE_URL) 连接不上, 而且不在本机, 无法替你启动: ${probe.detail}`,
+      );
     await startPostgres(cfg, p, host, port, log);
     started = 'postgres';
   }
-  if (await ensureDatabase(cfg.database.url)) log.info('created the application database', { database: databaseName(cfg.database.url) });
+  if (await ensureDatabase(cfg.database.url))
+    log.info('created the application database', { database: databaseName(cfg.database.url) });
   return started;
 }
 
@@ -264,16 +330,46 @@ async function upRedis(cfg: Config, p: DevPaths, log: Logger): Promise<string | 
     if (problem) throw new DevError(problem);
     return undefined;
   }
-  if (!isLocalHost(host)) throw new DevError(`Redis ${host}:${port} (REDIS_URL) 连接不上, 而且不在本机, 无法替你启动: ${probe.detail}`);
+  if (!isLocalHost(host))
+    throw new DevError(`Redis ${host}:${port} (REDIS_URL) 连接不上, 而且不在本机, 无法替你启动: ${probe.detail}`);
   fs.mkdirSync(p.redisDir, { recursive: true });
   const logFile = path.join(p.logDir, 'redis.log');
   const password = decodeURIComponent(new URL(cfg.redis.url).password);
   // Jobs must survive a restart (AOF) and never be evicted (docs/reliability.md rows 4 and 6).
-  const args = ['--bind', host, '--port', String(port), '--dir', p.redisDir, '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--daemonize', 'no', ...(password ? ['--requirepass', password] : [])];
+  const args = [
+    '--bind',
+    host,
+    '--port',
+    String(port),
+    '--dir',
+    p.redisDir,
+    '--appendonly',
+    'yes',
+    '--maxmemory-policy',
+    'noeviction',
+    '--daemonize',
+    'no',
+    ...(password ? ['--requirepass', password] : []),
+  ];
   log.info('starting redis-server', { address: `${host}:${port}`, dir: p.redisDir });
   const pid = spawnDetached('redis-server', args, { logFile });
-  writePidRecord(p.runDir, { part: 'redis', pid, kind: 'process', startedAt: new Date().toISOString(), command: ['redis-server', ...args], address: `${host}:${port}`, match: 'redis-server', logFile });
-  await waitFor(`Redis ${host}:${port}`, () => probeRedis(cfg.redis.url), 15000, logFile, () => processAlive(pid, 'redis-server'));
+  writePidRecord(p.runDir, {
+    part: 'redis',
+    pid,
+    kind: 'process',
+    startedAt: new Date().toISOString(),
+    command: ['redis-server', ...args],
+    address: `${host}:${port}`,
+    match: 'redis-server',
+    logFile,
+  });
+  await waitFor(
+    `Redis ${host}:${port}`,
+    () => probeRedis(cfg.redis.url),
+    15000,
+    logFile,
+    () => processAlive(pid, 'redis-server'),
+  );
   return 'redis';
 }
 
@@ -281,12 +377,36 @@ async function upTemporal(cfg: Config, p: DevPaths, log: Logger): Promise<string
   const probe = await probeTemporal(cfg.temporal.address, cfg.temporal.namespace);
   if (probe.ok) return undefined;
   const { host, port } = hostPort(cfg.temporal.address, 7233);
-  if (!isLocalHost(host)) throw new DevError(`Temporal ${cfg.temporal.address} (TEMPORAL_ADDRESS) 连接不上, 而且不在本机, 无法替你启动: ${probe.detail}`);
+  if (!isLocalHost(host))
+    throw new DevError(
+      `Temporal ${cfg.temporal.address} (TEMPORAL_ADDRESS) 连接不上, 而且不在本机, 无法替你启动: ${probe.detail}`,
+    );
   const cli = resolveTemporalCli(cfg.root, cfg.temporal.cli);
   const logFile = path.join(p.logDir, 'temporal.log');
-  log.info('starting the Temporal dev server', { address: cfg.temporal.address, db: p.temporalDb, ui: cfg.temporal.uiPort });
-  const { pid, args } = await startTemporalDevServer({ cli, ip: host, port, uiPort: cfg.temporal.uiPort, dbFile: p.temporalDb, namespace: cfg.temporal.namespace, logFile });
-  writePidRecord(p.runDir, { part: 'temporal', pid, kind: 'process', startedAt: new Date().toISOString(), command: [cli, ...args], address: cfg.temporal.address, match: 'start-dev', logFile });
+  log.info('starting the Temporal dev server', {
+    address: cfg.temporal.address,
+    db: p.temporalDb,
+    ui: cfg.temporal.uiPort,
+  });
+  const { pid, args } = await startTemporalDevServer({
+    cli,
+    ip: host,
+    port,
+    uiPort: cfg.temporal.uiPort,
+    dbFile: p.temporalDb,
+    namespace: cfg.temporal.namespace,
+    logFile,
+  });
+  writePidRecord(p.runDir, {
+    part: 'temporal',
+    pid,
+    kind: 'process',
+    startedAt: new Date().toISOString(),
+    command: [cli, ...args],
+    address: cfg.temporal.address,
+    match: 'start-dev',
+    logFile,
+  });
   return 'temporal';
 }
 
@@ -305,8 +425,23 @@ async function upSink(cfg: Config, p: DevPaths, log: Logger): Promise<string | u
   const args = [script, '--host', host, '--port', String(port), '--dir', p.mailDir, '--log-level', cfg.logLevel];
   log.info('starting the mail sink', { address: `${host}:${port}`, dir: p.mailDir });
   const pid = spawnDetached(process.execPath, args, { logFile });
-  writePidRecord(p.runDir, { part: 'mail-sink', pid, kind: 'process', startedAt: new Date().toISOString(), command: [process.execPath, ...args], address: `${host}:${port}`, match: 'sink-main', logFile });
-  await waitFor(`邮件接收器 ${host}:${port}`, () => probeSmtp(host, port), 10000, logFile, () => processAlive(pid, 'sink-main'));
+  writePidRecord(p.runDir, {
+    part: 'mail-sink',
+    pid,
+    kind: 'process',
+    startedAt: new Date().toISOString(),
+    command: [process.execPath, ...args],
+    address: `${host}:${port}`,
+    match: 'sink-main',
+    logFile,
+  });
+  await waitFor(
+    `邮件接收器 ${host}:${port}`,
+    () => probeSmtp(host, port),
+    10000,
+    logFile,
+    () => processAlive(pid, 'sink-main'),
+  );
   return 'mail-sink';
 }
 
@@ -375,7 +510,11 @@ export async function devUp(cfg: Config, opts: { logger?: Logger } = {}): Promis
 
 async function stopRecord(rec: PidRecord): Promise<boolean> {
   if (rec.kind === 'pg_ctlcluster' && rec.pg?.version && rec.pg.cluster) {
-    run('pg_ctlcluster', ['--skip-systemctl-redirect', rec.pg.version, rec.pg.cluster, 'stop', '-m', 'fast'], '停止 PostgreSQL');
+    run(
+      'pg_ctlcluster',
+      ['--skip-systemctl-redirect', rec.pg.version, rec.pg.cluster, 'stop', '-m', 'fast'],
+      '停止 PostgreSQL',
+    );
     return !processAlive(rec.pid, rec.match);
   }
   if (rec.kind === 'pg_ctl' && rec.pg?.dataDir) {

@@ -21,7 +21,10 @@ export function resolveTemporalCli(root: string, explicit?: string): string {
   // stderr is inherited: a first-time build reports its progress to the person waiting.
   const r = spawnSync('bash', [script], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const found = r.stdout?.trim().split('\n').pop();
-  if (r.status !== 0 || !found) throw new DevError(`找不到 Temporal CLI, 也无法构建 (${script} exit ${r.status}). 可设置 TEMPORAL_CLI 指向 temporal 可执行文件。`);
+  if (r.status !== 0 || !found)
+    throw new DevError(
+      `找不到 Temporal CLI, 也无法构建 (${script} exit ${r.status}). 可设置 TEMPORAL_CLI 指向 temporal 可执行文件。`,
+    );
   return found;
 }
 
@@ -56,7 +59,9 @@ export function temporalArgs(o: TemporalStartOptions): string[] {
  */
 export async function startTemporalDevServer(o: TemporalStartOptions): Promise<{ pid: number; args: string[] }> {
   if (await tcpOpen(o.ip, o.port, 500)) {
-    throw new DevError(`端口 ${o.ip}:${o.port} 已被其他程序占用, 但它不是可用的 Temporal 服务; 请释放该端口或修改 TEMPORAL_ADDRESS`);
+    throw new DevError(
+      `端口 ${o.ip}:${o.port} 已被其他程序占用, 但它不是可用的 Temporal 服务; 请释放该端口或修改 TEMPORAL_ADDRESS`,
+    );
   }
   if (o.dbFile) fs.mkdirSync(path.dirname(o.dbFile), { recursive: true });
   const args = temporalArgs(o);
@@ -75,5 +80,7 @@ export async function startTemporalDevServer(o: TemporalStartOptions): Promise<{
     await new Promise((r) => setTimeout(r, 250));
   }
   await stopProcess(pid, 'start-dev', 3000);
-  throw new DevError(`Temporal 开发服务器 ${address} 在 ${Math.round(timeoutMs / 1000)} 秒内没有就绪 (${last})。日志 ${o.logFile} 末尾:\n${tail(o.logFile)}`);
+  throw new DevError(
+    `Temporal 开发服务器 ${address} 在 ${Math.round(timeoutMs / 1000)} 秒内没有就绪 (${last})。日志 ${o.logFile} 末尾:\n${tail(o.logFile)}`,
+  );
 }

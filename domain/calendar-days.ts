@@ -67,7 +67,8 @@ export function validateHolidayOverride(o: HolidayOverride): HolidayOverride {
     for (const field of ['holidays', 'workdays'] as const) {
       for (const date of Object.keys(y[field] ?? {})) {
         const ok = Number.isFinite(dayNumber(date));
-        if (!ok || !date.startsWith(year)) throw new CalendarError(`years.${year}.${field}: ${date} is not a date (YYYY-MM-DD) in ${year}`);
+        if (!ok || !date.startsWith(year))
+          throw new CalendarError(`years.${year}.${field}: ${date} is not a date (YYYY-MM-DD) in ${year}`);
       }
     }
   }
@@ -106,10 +107,13 @@ export interface DayBook {
 export function dayBook(spec: CalendarSpec): DayBook {
   const base = spec.data ? indexData(spec.data) : packagedData();
   const override = spec.override ? validateHolidayOverride(spec.override) : null;
-  const overrideYears = new Map<number, HolidayYear>(Object.entries(override?.years ?? {}).map(([y, v]) => [Number(y), v]));
+  const overrideYears = new Map<number, HolidayYear>(
+    Object.entries(override?.years ?? {}).map(([y, v]) => [Number(y), v]),
+  );
   const cache = new Map<string, DayInfo>();
 
-  const coverage = (year: number): YearCoverage => (overrideYears.has(year) ? 'override' : base.years.has(year) ? 'package' : 'fallback');
+  const coverage = (year: number): YearCoverage =>
+    overrideYears.has(year) ? 'override' : base.years.has(year) ? 'package' : 'fallback';
 
   function dayInfo(date: string): DayInfo {
     const hit = cache.get(date);
@@ -122,10 +126,13 @@ export function dayBook(spec: CalendarSpec): DayBook {
     const weekend = weekday >= 6;
     let info: DayInfo;
     const oy = overrideYears.get(year);
-    const holidayName = cov === 'override' ? oy?.holidays[date] : cov === 'package' ? base.holidays.get(date) : undefined;
-    const makeupName = cov === 'override' ? oy?.workdays[date] : cov === 'package' ? base.workdays.get(date) : undefined;
+    const holidayName =
+      cov === 'override' ? oy?.holidays[date] : cov === 'package' ? base.holidays.get(date) : undefined;
+    const makeupName =
+      cov === 'override' ? oy?.workdays[date] : cov === 'package' ? base.workdays.get(date) : undefined;
     if (makeupName !== undefined) info = { date, workday: true, reason: 'makeup', name: makeupName, coverage: cov };
-    else if (holidayName !== undefined) info = { date, workday: false, reason: 'holiday', name: holidayName, coverage: cov };
+    else if (holidayName !== undefined)
+      info = { date, workday: false, reason: 'holiday', name: holidayName, coverage: cov };
     else info = { date, workday: !weekend, reason: weekend ? 'weekend' : 'weekday', coverage: cov };
     if (!spec.workdaysOnly) info = { ...info, workday: true };
     cache.set(date, info);

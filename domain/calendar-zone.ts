@@ -20,7 +20,8 @@ export function toMs(at: Instant): number {
   }
   // the ECMAScript date-time format with an offset is parsed exactly by Date.parse
   const ms = ISO_WITH_OFFSET.test(at) ? Date.parse(at) : Number.NaN;
-  if (!Number.isFinite(ms)) throw new CalendarError(`not an ISO instant with an offset (e.g. 2026-11-26T09:00:00+08:00): ${at}`);
+  if (!Number.isFinite(ms))
+    throw new CalendarError(`not an ISO instant with an offset (e.g. 2026-11-26T09:00:00+08:00): ${at}`);
   return ms;
 }
 

@@ -64,10 +64,13 @@ function parseHhmm(v: string, field: string): number {
 export function spanValue(span: Span): { unit: 'workdays' | 'days' | 'months' | 'seconds'; n: number } {
   const entries = Object.entries(span) as [keyof Span, number][];
   const first = entries[0];
-  if (entries.length !== 1 || !first) throw new CalendarError(`span must have exactly one of workdays, days, months, seconds: ${JSON.stringify(span)}`);
+  if (entries.length !== 1 || !first)
+    throw new CalendarError(`span must have exactly one of workdays, days, months, seconds: ${JSON.stringify(span)}`);
   const [unit, n] = first;
   if (!['workdays', 'days', 'months', 'seconds'].includes(unit as string) || !Number.isFinite(n) || n < 0) {
-    throw new CalendarError(`span ${JSON.stringify(span)}: expected a non-negative number of workdays, days, months or seconds`);
+    throw new CalendarError(
+      `span ${JSON.stringify(span)}: expected a non-negative number of workdays, days, months or seconds`,
+    );
   }
   return { unit: unit as 'workdays' | 'days' | 'months' | 'seconds', n };
 }
@@ -79,7 +82,8 @@ export function createCalendar(spec: CalendarSpec): BusinessCalendar {
   if (!tz.isValid) throw new CalendarError(`zone: ${zone} is not an IANA time zone`);
   const openMs = spec.officeHours ? parseHhmm(spec.officeHours.start, 'officeHours.start') : 0;
   const closeMs = spec.officeHours ? parseHhmm(spec.officeHours.end, 'officeHours.end') : DAY_MS;
-  if (closeMs <= openMs) throw new CalendarError(`officeHours: end ${spec.officeHours?.end} must be after start ${spec.officeHours?.start}`);
+  if (closeMs <= openMs)
+    throw new CalendarError(`officeHours: end ${spec.officeHours?.end} must be after start ${spec.officeHours?.start}`);
   const { coverage, dayInfo } = dayBook(spec);
   const { split, instantOf, isoOf } = zoneClock(tz);
   const workdayByDay = new Map<number, boolean>();
@@ -182,7 +186,8 @@ export function createCalendar(spec: CalendarSpec): BusinessCalendar {
     nextOpening,
     openingOn,
     startOfDay,
-    endOfDay: (date: string) => startOfDay(date) + (instantOf(dayNumber(date) + 1, 0) - instantOf(dayNumber(date), 0)) - 1,
+    endOfDay: (date: string) =>
+      startOfDay(date) + (instantOf(dayNumber(date) + 1, 0) - instantOf(dayNumber(date), 0)) - 1,
     addWorkdays,
     addSpan,
     toIso,

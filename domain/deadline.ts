@@ -53,7 +53,8 @@ export function interpretDeadline(
 }
 
 /** The written forms the grammar reads, for messages. */
-export const DEADLINE_FORMS = 'YYYY年前、YYYY年底前、YYYY年M月底前、YYYY年M月D日前、YYYY年上半年/下半年、YYYY年第N季度、长期、持续推进、常态化、每年/每季度/每月';
+export const DEADLINE_FORMS =
+  'YYYY年前、YYYY年底前、YYYY年M月底前、YYYY年M月D日前、YYYY年上半年/下半年、YYYY年第N季度、长期、持续推进、常态化、每年/每季度/每月';
 
 const STANDING = /^(?:长期|长期坚持|长期推进|持续推进|持续开展|持续|常态化|常态化推进|常态化开展)$/;
 const RECURRING: [RegExp, Cadence][] = [
@@ -75,7 +76,8 @@ function datedPhrase(k: string, zone: string): DateTime | null {
   m = /^(\d{4})年(\d{1,2})月(\d{1,2})日(?:前|之前)?$/.exec(k);
   if (m) return DateTime.fromObject({ year: +m[1]!, month: +m[2]!, day: +m[3]! }, { zone });
   m = /^(\d{4})年(上|下)半年(?:前|底前|末|内)?$/.exec(k);
-  if (m) return DateTime.fromObject({ year: +m[1]!, month: m[2] === '上' ? 6 : 12, day: m[2] === '上' ? 30 : 31 }, { zone });
+  if (m)
+    return DateTime.fromObject({ year: +m[1]!, month: m[2] === '上' ? 6 : 12, day: m[2] === '上' ? 30 : 31 }, { zone });
   // 第N季度 is the end of that quarter; 三季度前 (before it, or by its end?) is ambiguous and not read.
   m = /^(\d{4})年第?([一二三四1-4])季度(?:末|底|内|底前|末前)?$/.exec(k);
   if (m) return DateTime.fromObject({ year: +m[1]!, month: QUARTER[m[2]!]! * 3, day: 1 }, { zone }).endOf('month');
@@ -84,9 +86,12 @@ function datedPhrase(k: string, zone: string): DateTime | null {
 
 /** Reads a phrase by the grammar; null when it is none of the forms in DEADLINE_FORMS. */
 export function grammarDeadline(phrase: string, zone: string): InterpretedDeadline | null {
-  const k = phraseKey(phrase).replace(/\s+/g, '').replace(/[。.，,；;]$/, '');
+  const k = phraseKey(phrase)
+    .replace(/\s+/g, '')
+    .replace(/[。.，,；;]$/, '');
   if (STANDING.test(k)) return { phrase, kind: 'standing', dueDate: null, dueAt: null };
-  for (const [re, cadence] of RECURRING) if (re.test(k)) return { phrase, kind: 'standing', cadence, dueDate: null, dueAt: null };
+  for (const [re, cadence] of RECURRING)
+    if (re.test(k)) return { phrase, kind: 'standing', cadence, dueDate: null, dueAt: null };
   const d = datedPhrase(k, zone);
   if (!d || !d.isValid) return null;
   return { phrase, kind: 'deadline', dueDate: d.toISODate()!, dueAt: d.endOf('day').toISO()! };

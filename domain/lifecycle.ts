@@ -89,8 +89,7 @@ export type RefusalCode =
   | 'DUPLICATE';
 
 export type Decision =
-  | { ok: true; next: AssignmentView; action: AuditAction }
-  | { ok: false; code: RefusalCode; reason: string };
+  { ok: true; next: AssignmentView; action: AuditAction } | { ok: false; code: RefusalCode; reason: string };
 
 /** Chinese names of the states, for messages and the CLI. */
 export const STATE_NAMES: Record<AssignmentState, string> = {
@@ -140,7 +139,10 @@ function ms(iso: string): number {
 }
 
 function wrongState(a: AssignmentView, input: LifecycleInputType, expected: string): Decision {
-  return refuse('WRONG_STATE', `${a.unit}的任务当前状态为「${STATE_NAMES[a.state]}」，不能${INPUT_NAMES[input]}；${expected}`);
+  return refuse(
+    'WRONG_STATE',
+    `${a.unit}的任务当前状态为「${STATE_NAMES[a.state]}」，不能${INPUT_NAMES[input]}；${expected}`,
+  );
 }
 
 /**
@@ -150,7 +152,13 @@ function wrongState(a: AssignmentView, input: LifecycleInputType, expected: stri
  * never as ISO strings. (Only refusal texts depend on `zone`: a refused update is not in any
  * workflow history, so the wording can change without a patch.)
  */
-export function decide(a: AssignmentView, kind: TaskKind, input: LifecycleInput, now: string | number, zone = 'Asia/Shanghai'): Decision {
+export function decide(
+  a: AssignmentView,
+  kind: TaskKind,
+  input: LifecycleInput,
+  now: string | number,
+  zone = 'Asia/Shanghai',
+): Decision {
   const nowMs = typeof now === 'number' ? now : ms(now);
   const nowIso = new Date(nowMs).toISOString();
   const when = (iso: string) => formatDate(iso, zone);
@@ -162,18 +170,24 @@ export function decide(a: AssignmentView, kind: TaskKind, input: LifecycleInput,
 
   switch (input.type) {
     case 'acknowledge': {
-      if (a.state !== 'ASSIGNED') return refuse('ALREADY_ACKNOWLEDGED', `${a.unit}已于${a.acknowledgedAt ? when(a.acknowledgedAt) : '此前'}签收该任务，无需重复签收`);
+      if (a.state !== 'ASSIGNED')
+        return refuse(
+          'ALREADY_ACKNOWLEDGED',
+          `${a.unit}已于${a.acknowledgedAt ? when(a.acknowledgedAt) : '此前'}签收该任务，无需重复签收`,
+        );
       const state: AssignmentState = kind === 'standing' ? 'ONGOING' : 'ACKNOWLEDGED';
       return { ok: true, action: 'assignment.acknowledged', next: { ...a, state, acknowledgedAt: nowIso } };
     }
     case 'submitReport': {
       if (a.state === 'ASSIGNED') return refuse('NOT_ACKNOWLEDGED', `${a.unit}尚未签收该任务，请先签收再报送进展`);
-      if (!REPORT_PERIOD.test(input.period)) return refuse('INVALID_INPUT', `报告期「${input.period}」格式不对，应为 2026Q3 (季度) 或 2026Y (年度)`);
+      if (!REPORT_PERIOD.test(input.period))
+        return refuse('INVALID_INPUT', `报告期「${input.period}」格式不对，应为 2026Q3 (季度) 或 2026Y (年度)`);
       if (reasonMissing(input.text)) return refuse('INVALID_INPUT', '进展报告内容不能为空');
       if (input.percent != null && (!Number.isInteger(input.percent) || input.percent < 0 || input.percent > 100)) {
         return refuse('INVALID_INPUT', `完成进度应为 0 到 100 之间的整数，收到 ${input.percent}`);
       }
-      if (a.reportedPeriods.includes(input.period)) return refuse('DUPLICATE', `${a.unit}已报送 ${input.period} 的进展报告`);
+      if (a.reportedPeriods.includes(input.period))
+        return refuse('DUPLICATE', `${a.unit}已报送 ${input.period} 的进展报告`);
       const state: AssignmentState = a.state === 'ACKNOWLEDGED' ? 'IN_PROGRESS' : a.state;
       return {
         ok: true,
@@ -184,23 +198,41 @@ export function decide(a: AssignmentView, kind: TaskKind, input: LifecycleInput,
     case 'requestCompletion': {
       if (kind === 'standing') return refuse('STANDING_TASK', '长期任务持续推进，不设销号；请按期报送年度总结');
       if (a.state === 'ASSIGNED') return refuse('NOT_ACKNOWLEDGED', `${a.unit}尚未签收该任务，请先签收`);
-      if (a.state !== 'ACKNOWLEDGED' && a.state !== 'IN_PROGRESS') return wrongState(a, input.type, '请等待办公室对待审申请作出决定');
-      return { ok: true, action: 'completion.requested', next: { ...a, state: 'COMPLETION_REQUESTED', completionRequestedAt: nowIso } };
+      if (a.state !== 'ACKNOWLEDGED' && a.state !== 'IN_PROGRESS')
+        return wrongState(a, input.type, '请等待办公室对待审申请作出决定');
+      return {
+        ok: true,
+        action: 'completion.requested',
+        next: { ...a, state: 'COMPLETION_REQUESTED', completionRequestedAt: nowIso },
+      };
     }
     case 'approveCompletion': {
       if (a.state !== 'COMPLETION_REQUESTED') return wrongState(a, input.type, '只有「销号待审」的任务可以销号');
-      return { ok: true, action: 'completion.approved', next: { ...a, state: 'COMPLETED', completedAt: nowIso, overdue: false } };
+      return {
+        ok: true,
+        action: 'completion.approved',
+        next: { ...a, state: 'COMPLETED', completedAt: nowIso, overdue: false },
+      };
     }
     case 'rejectCompletion': {
       if (a.state !== 'COMPLETION_REQUESTED') return wrongState(a, input.type, '只有「销号待审」的任务可以退回');
       if (reasonMissing(input.reason)) return refuse('INVALID_INPUT', '退回销号申请须写明理由');
-      return { ok: true, action: 'completion.rejected', next: { ...a, state: 'IN_PROGRESS', completionRequestedAt: null } };
+      return {
+        ok: true,
+        action: 'completion.rejected',
+        next: { ...a, state: 'IN_PROGRESS', completionRequestedAt: null },
+      };
     }
     case 'requestExtension': {
       if (kind === 'standing' || !a.dueAt) return refuse('STANDING_TASK', '长期任务没有完成时限，无需申请延期');
       if (a.state === 'ASSIGNED') return refuse('NOT_ACKNOWLEDGED', `${a.unit}尚未签收该任务，请先签收`);
-      if (a.state !== 'ACKNOWLEDGED' && a.state !== 'IN_PROGRESS') return wrongState(a, input.type, '已有待审申请时不能再申请延期');
-      if (nowMs > ms(a.dueAt)) return refuse('DEADLINE_PASSED', `完成时限${when(a.dueAt)}已过，只能在时限之前申请延期；确需调整时限请联系市质量强市领导小组办公室`);
+      if (a.state !== 'ACKNOWLEDGED' && a.state !== 'IN_PROGRESS')
+        return wrongState(a, input.type, '已有待审申请时不能再申请延期');
+      if (nowMs > ms(a.dueAt))
+        return refuse(
+          'DEADLINE_PASSED',
+          `完成时限${when(a.dueAt)}已过，只能在时限之前申请延期；确需调整时限请联系市质量强市领导小组办公室`,
+        );
       const requested = ms(input.newDueAt);
       if (Number.isNaN(requested)) return refuse('INVALID_INPUT', `新的完成时限「${input.newDueAt}」不是有效日期`);
       if (requested <= ms(a.dueAt)) return refuse('INVALID_INPUT', `新的完成时限应晚于现在的时限${when(a.dueAt)}`);
@@ -208,16 +240,31 @@ export function decide(a: AssignmentView, kind: TaskKind, input: LifecycleInput,
       return {
         ok: true,
         action: 'extension.requested',
-        next: { ...a, state: 'EXTENSION_REQUESTED', resumeState: a.state, pendingExtension: { requestedDueAt: new Date(requested).toISOString(), reason: input.reason, requestedAt: nowIso } },
+        next: {
+          ...a,
+          state: 'EXTENSION_REQUESTED',
+          resumeState: a.state,
+          pendingExtension: {
+            requestedDueAt: new Date(requested).toISOString(),
+            reason: input.reason,
+            requestedAt: nowIso,
+          },
+        },
       };
     }
     case 'approveExtension':
     case 'rejectExtension': {
-      if (a.state !== 'EXTENSION_REQUESTED' || !a.pendingExtension) return wrongState(a, input.type, '只有「延期待审」的任务可以审核延期');
-      if (input.type === 'rejectExtension' && reasonMissing(input.reason)) return refuse('INVALID_INPUT', '驳回延期申请须写明理由');
+      if (a.state !== 'EXTENSION_REQUESTED' || !a.pendingExtension)
+        return wrongState(a, input.type, '只有「延期待审」的任务可以审核延期');
+      if (input.type === 'rejectExtension' && reasonMissing(input.reason))
+        return refuse('INVALID_INPUT', '驳回延期申请须写明理由');
       const resume = a.resumeState ?? 'IN_PROGRESS';
       if (input.type === 'rejectExtension') {
-        return { ok: true, action: 'extension.rejected', next: { ...a, state: resume, resumeState: null, pendingExtension: null } };
+        return {
+          ok: true,
+          action: 'extension.rejected',
+          next: { ...a, state: resume, resumeState: null, pendingExtension: null },
+        };
       }
       const dueAt = a.pendingExtension.requestedDueAt;
       return {
@@ -230,11 +277,26 @@ export function decide(a: AssignmentView, kind: TaskKind, input: LifecycleInput,
       if (reasonMissing(input.toUnit)) return refuse('INVALID_INPUT', '改派须指定新的责任单位');
       if (input.toUnit === a.unit) return refuse('INVALID_INPUT', `任务已由${a.unit}承办，无需改派给同一单位`);
       if (reasonMissing(input.reason)) return refuse('INVALID_INPUT', '改派须写明理由');
-      return { ok: true, action: 'assignment.reassigned', next: { ...a, state: 'CANCELLED', cancelledAt: nowIso, pendingExtension: null, resumeState: null } };
+      return {
+        ok: true,
+        action: 'assignment.reassigned',
+        next: { ...a, state: 'CANCELLED', cancelledAt: nowIso, pendingExtension: null, resumeState: null },
+      };
     }
     case 'cancel': {
       if (reasonMissing(input.reason)) return refuse('INVALID_INPUT', '撤销须写明理由');
-      return { ok: true, action: 'assignment.cancelled', next: { ...a, state: 'CANCELLED', cancelledAt: nowIso, pendingExtension: null, resumeState: null, overdue: false } };
+      return {
+        ok: true,
+        action: 'assignment.cancelled',
+        next: {
+          ...a,
+          state: 'CANCELLED',
+          cancelledAt: nowIso,
+          pendingExtension: null,
+          resumeState: null,
+          overdue: false,
+        },
+      };
     }
   }
 }
@@ -248,7 +310,13 @@ export type UnitInputType = 'acknowledge' | 'submitReport' | 'requestCompletion'
  * accepts. Refusals about the input's content (INVALID_INPUT, DUPLICATE) do not count against it:
  * the person fixes the content. Returns the refusal reason otherwise, to show instead of the action.
  */
-export function availability(a: AssignmentView, kind: TaskKind, type: UnitInputType, now: string | number, zone = 'Asia/Shanghai'): { ok: true } | { ok: false; code: RefusalCode; reason: string } {
+export function availability(
+  a: AssignmentView,
+  kind: TaskKind,
+  type: UnitInputType,
+  now: string | number,
+  zone = 'Asia/Shanghai',
+): { ok: true } | { ok: false; code: RefusalCode; reason: string } {
   const later = a.dueAt ? new Date(ms(a.dueAt) + 30 * 86_400_000).toISOString() : new Date(0).toISOString();
   const example: LifecycleInput =
     type === 'acknowledge'
@@ -271,10 +339,18 @@ export function availability(a: AssignmentView, kind: TaskKind, type: UnitInputT
  * `decide` judges the report. Refuses with INVALID_INPUT (the API answers 422), naming the period
  * and when it can be reported.
  */
-export function checkPeriodOpen(period: string, opening: { atMs: number; text: string | null } | null, now: string | number): { ok: true } | { ok: false; code: RefusalCode; reason: string } {
+export function checkPeriodOpen(
+  period: string,
+  opening: { atMs: number; text: string | null } | null,
+  now: string | number,
+): { ok: true } | { ok: false; code: RefusalCode; reason: string } {
   const nowMs = typeof now === 'number' ? now : ms(now);
   if (!opening || opening.atMs <= nowMs) return { ok: true };
-  return { ok: false, code: 'INVALID_INPUT', reason: `${period} 报告期尚未开始${opening.text ? `（${opening.text}起可报送）` : ''}` };
+  return {
+    ok: false,
+    code: 'INVALID_INPUT',
+    reason: `${period} 报告期尚未开始${opening.text ? `（${opening.text}起可报送）` : ''}`,
+  };
 }
 
 /** Whether the overdue flag should be set at `nowMs` (past the due instant in force and still open). */
@@ -283,7 +359,14 @@ export function isOverdue(a: Pick<AssignmentView, 'state' | 'dueAt'>, nowMs: num
 }
 
 /** A fresh view for an assignment as the plan hands it out. */
-export function initialView(a: { assignmentId: string; unitId: string; unit: string; role: AssignmentRole; dueAt: string | null; state?: AssignmentState }): AssignmentView {
+export function initialView(a: {
+  assignmentId: string;
+  unitId: string;
+  unit: string;
+  role: AssignmentRole;
+  dueAt: string | null;
+  state?: AssignmentState;
+}): AssignmentView {
   return {
     assignmentId: a.assignmentId,
     unitId: a.unitId,

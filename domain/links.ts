@@ -80,10 +80,15 @@ export class LinkClaimsError extends DubangError {
 
 /** Builds a signed token. Throws LinkClaimsError when an id or instant cannot be encoded. */
 export function signLinkToken(claims: LinkClaims, mac: MacFunction): string {
-  if (!ID.test(claims.assignmentId)) throw new LinkClaimsError(`assignmentId: expected letters, digits, - or _ (got ${JSON.stringify(claims.assignmentId)})`);
-  if (!ID.test(claims.jti)) throw new LinkClaimsError(`jti: expected letters, digits, - or _ (got ${JSON.stringify(claims.jti)})`);
+  if (!ID.test(claims.assignmentId))
+    throw new LinkClaimsError(
+      `assignmentId: expected letters, digits, - or _ (got ${JSON.stringify(claims.assignmentId)})`,
+    );
+  if (!ID.test(claims.jti))
+    throw new LinkClaimsError(`jti: expected letters, digits, - or _ (got ${JSON.stringify(claims.jti)})`);
   for (const k of ['issuedAt', 'expiresAt'] as const) {
-    if (!Number.isSafeInteger(claims[k]) || claims[k] < 0) throw new LinkClaimsError(`${k}: expected epoch milliseconds (got ${claims[k]})`);
+    if (!Number.isSafeInteger(claims[k]) || claims[k] < 0)
+      throw new LinkClaimsError(`${k}: expected epoch milliseconds (got ${claims[k]})`);
   }
   if (claims.expiresAt <= claims.issuedAt) throw new LinkClaimsError('expiresAt: must be later than issuedAt');
   const times = [claims.issuedAt.toString(36), claims.expiresAt.toString(36)];
@@ -92,8 +97,10 @@ export function signLinkToken(claims: LinkClaims, mac: MacFunction): string {
     return `${body}.${mac(body)}`;
   }
   const epoch = claims.epoch ?? INITIAL_EPOCH;
-  if (!SHORT_ID.test(claims.keyId)) throw new LinkClaimsError(`keyId: expected 1–32 letters, digits, - or _ (got ${JSON.stringify(claims.keyId)})`);
-  if (!SHORT_ID.test(epoch)) throw new LinkClaimsError(`epoch: expected 1–32 letters, digits, - or _ (got ${JSON.stringify(epoch)})`);
+  if (!SHORT_ID.test(claims.keyId))
+    throw new LinkClaimsError(`keyId: expected 1–32 letters, digits, - or _ (got ${JSON.stringify(claims.keyId)})`);
+  if (!SHORT_ID.test(epoch))
+    throw new LinkClaimsError(`epoch: expected 1–32 letters, digits, - or _ (got ${JSON.stringify(epoch)})`);
   const body = ['v2', claims.keyId, claims.assignmentId, claims.jti, ...times, epoch].join('.');
   return `${body}.${mac(body)}`;
 }
@@ -117,7 +124,11 @@ export function constantTimeEqual(a: string, b: string): boolean {
  * token is always BAD_SIGNATURE, never EXPIRED or WRONG_ASSIGNMENT. A bare MacFunction is a keyring
  * with one key (id `k1`).
  */
-export function verifyLinkToken(token: unknown, keys: MacFunction | LinkKeyring, opts: { now: number; assignmentId?: string }): LinkVerdict {
+export function verifyLinkToken(
+  token: unknown,
+  keys: MacFunction | LinkKeyring,
+  opts: { now: number; assignmentId?: string },
+): LinkVerdict {
   const ring: LinkKeyring = typeof keys === 'function' ? { current: { id: 'k1', mac: keys } } : keys;
   const no = (code: LinkRefusalCode): LinkVerdict => ({ ok: false, code, reason: LINK_REFUSAL_REASONS[code] });
   if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return no('MALFORMED');
@@ -130,8 +141,25 @@ export function verifyLinkToken(token: unknown, keys: MacFunction | LinkKeyring,
     claims = { assignmentId, jti, issuedAt: parseInt(iat, 36), expiresAt: parseInt(exp, 36) };
     candidates = [ring.current.mac, ...(ring.previous ? [ring.previous.mac] : [])];
   } else if (parts[0] === 'v2' && parts.length === 8) {
-    const [, keyId, assignmentId, jti, iat, exp, epoch] = parts as [string, string, string, string, string, string, string, string];
-    if (!SHORT_ID.test(keyId) || !ID.test(assignmentId) || !ID.test(jti) || !B36.test(iat) || !B36.test(exp) || !SHORT_ID.test(epoch)) return no('MALFORMED');
+    const [, keyId, assignmentId, jti, iat, exp, epoch] = parts as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    if (
+      !SHORT_ID.test(keyId) ||
+      !ID.test(assignmentId) ||
+      !ID.test(jti) ||
+      !B36.test(iat) ||
+      !B36.test(exp) ||
+      !SHORT_ID.test(epoch)
+    )
+      return no('MALFORMED');
     claims = { assignmentId, jti, issuedAt: parseInt(iat, 36), expiresAt: parseInt(exp, 36), keyId, epoch };
     const key = [ring.current, ring.previous].find((k) => k?.id === keyId);
     // a key id nobody configures (retired, or made up) is a signature we cannot check
@@ -153,7 +181,8 @@ export function verifyLinkToken(token: unknown, keys: MacFunction | LinkKeyring,
 export function claimedJti(token: unknown): string | null {
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return null;
   const parts = token.split('.');
-  const jti = parts[0] === 'v1' && parts.length === 6 ? parts[2] : parts[0] === 'v2' && parts.length === 8 ? parts[3] : undefined;
+  const jti =
+    parts[0] === 'v1' && parts.length === 6 ? parts[2] : parts[0] === 'v2' && parts.length === 8 ? parts[3] : undefined;
   return jti !== undefined && ID.test(jti) ? jti : null;
 }
 
@@ -171,8 +200,15 @@ export interface LinkRevocation {
  * assignment was never revoked as a whole since epochs exist, and no older "revoked before"
  * row covers its issue instant.
  */
-export function isRevoked(claims: LinkClaims, revocations: readonly LinkRevocation[], currentEpoch: string = INITIAL_EPOCH): boolean {
+export function isRevoked(
+  claims: LinkClaims,
+  revocations: readonly LinkRevocation[],
+  currentEpoch: string = INITIAL_EPOCH,
+): boolean {
   if (revocations.some((r) => r.jti !== null && r.jti === claims.jti)) return true;
   if (claims.epoch !== undefined) return claims.epoch !== currentEpoch;
-  return currentEpoch !== INITIAL_EPOCH || revocations.some((r) => r.revokedBefore !== null && claims.issuedAt <= r.revokedBefore);
+  return (
+    currentEpoch !== INITIAL_EPOCH ||
+    revocations.some((r) => r.revokedBefore !== null && claims.issuedAt <= r.revokedBefore)
+  );
 }

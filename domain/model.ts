@@ -99,7 +99,15 @@ export interface ParsedIndicator {
 
 /** The shapes a plan's task list can have (docs/plan-formats.md). */
 export type PlanLayout = 'annex-table' | 'tab-table' | 'pipe-table' | 'labelled' | 'inline' | 'sheet' | 'word-table';
-export const PLAN_LAYOUTS: readonly PlanLayout[] = ['annex-table', 'tab-table', 'pipe-table', 'labelled', 'inline', 'sheet', 'word-table'];
+export const PLAN_LAYOUTS: readonly PlanLayout[] = [
+  'annex-table',
+  'tab-table',
+  'pipe-table',
+  'labelled',
+  'inline',
+  'sheet',
+  'word-table',
+];
 
 /** The whole plan as read from its published text. */
 export interface ParsedPlan {

@@ -92,12 +92,16 @@ export function createResolver(dir: UnitsDirectory): Resolver {
     if (u.kind === 'GROUP') {
       // a group without members is allowed: created by a plan import (--new-units), it waits for its
       // members, and supervision refuses to start until it has them (app/supervise.ts)
-      for (const m of u.members ?? []) if (!canonical.has(m)) problems.push(`单位组「${u.name}」的成员「${m}」不在名录中`);
+      for (const m of u.members ?? [])
+        if (!canonical.has(m)) problems.push(`单位组「${u.name}」的成员「${m}」不在名录中`);
     } else if (u.members?.length) {
       problems.push(`「${u.name}」不是单位组 (kind GROUP), 不能有成员`);
     }
   }
-  for (const [role, n] of [['office', dir.office], ['leadership', dir.leadership]] as const) {
+  for (const [role, n] of [
+    ['office', dir.office],
+    ['leadership', dir.leadership],
+  ] as const) {
     if (!canonical.has(n)) problems.push(`${role}「${n}」不在名录中`);
   }
   if (problems.length) throw new DirectoryError(problems.join('; '));
@@ -127,7 +131,13 @@ export function createResolver(dir: UnitsDirectory): Resolver {
  */
 export function isCollectiveName(name: string): boolean {
   const n = nameKey(name);
-  return /^各/.test(n) || /有关(?:单位|部门)$/.test(n) || /各(?:部门|单位)$/.test(n) || /^(?:市直|区直|县直|市属|区属|县属)/.test(n) || /^(?:相关|有关)/.test(n);
+  return (
+    /^各/.test(n) ||
+    /有关(?:单位|部门)$/.test(n) ||
+    /各(?:部门|单位)$/.test(n) ||
+    /^(?:市直|区直|县直|市属|区属|县属)/.test(n) ||
+    /^(?:相关|有关)/.test(n)
+  );
 }
 
 /**

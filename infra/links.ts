@@ -63,17 +63,29 @@ function isLoopback(publicUrl: string): boolean {
  * check links); loopback addresses (development, tests) may keep the default. Throws an Error named
  * ConfigError whose message names the key and gives a command that makes a good one.
  */
-export function assertLinkKeysSafe(o: { publicUrl: string; linkSecret: string; linkSecretPrevious?: string | null }): void {
+export function assertLinkKeysSafe(o: {
+  publicUrl: string;
+  linkSecret: string;
+  linkSecretPrevious?: string | null;
+}): void {
   if (isLoopback(o.publicUrl)) return;
-  const make = "openssl rand -base64 48   (or: node -e \"console.log(require('node:crypto').randomBytes(48).toString('base64'))\")";
+  const make =
+    "openssl rand -base64 48   (or: node -e \"console.log(require('node:crypto').randomBytes(48).toString('base64'))\")";
   for (const [key, value] of [
     ['LINK_SECRET', o.linkSecret],
     ['LINK_SECRET_PREVIOUS', o.linkSecretPrevious ?? null],
   ] as const) {
     if (value === null) continue;
-    const why = value === DEV_LINK_SECRET ? 'is the published development default' : Buffer.byteLength(value, 'utf8') < MIN_LINK_SECRET_BYTES ? `is shorter than ${MIN_LINK_SECRET_BYTES} bytes` : null;
+    const why =
+      value === DEV_LINK_SECRET
+        ? 'is the published development default'
+        : Buffer.byteLength(value, 'utf8') < MIN_LINK_SECRET_BYTES
+          ? `is shorter than ${MIN_LINK_SECRET_BYTES} bytes`
+          : null;
     if (!why) continue;
-    const e = new Error(`invalid configuration: ${key} ${why}, and PUBLIC_URL (${o.publicUrl}) is not a loopback address: anyone could forge a link to any unit's form. Make a key with ${make} and set ${key} to it.`);
+    const e = new Error(
+      `invalid configuration: ${key} ${why}, and PUBLIC_URL (${o.publicUrl}) is not a loopback address: anyone could forge a link to any unit's form. Make a key with ${make} and set ${key} to it.`,
+    );
     e.name = 'ConfigError';
     throw e;
   }
@@ -115,18 +127,26 @@ export function createLinkService(o: LinkServiceOptions): LinkService {
   const clock = o.clock ?? Date.now;
   const signer = createLinkSigner(o);
   const base = o.publicUrl.replace(/\/+$/, '');
-  const epochOf = async (assignmentId: string) => (await o.db.linkEpoch.findUnique({ where: { assignmentId }, select: { epoch: true } }))?.epoch ?? INITIAL_EPOCH;
+  const epochOf = async (assignmentId: string) =>
+    (await o.db.linkEpoch.findUnique({ where: { assignmentId }, select: { epoch: true } }))?.epoch ?? INITIAL_EPOCH;
   const service: LinkService = {
     ...signer,
     async verify(token, assignmentId) {
       const v = verifyLinkToken(token, ring, { now: clock(), assignmentId });
       if (!v.ok) return v;
       const [rows, epoch] = await Promise.all([
-        o.db.linkRevocation.findMany({ where: { assignmentId: v.claims.assignmentId }, select: { jti: true, revokedBefore: true } }),
+        o.db.linkRevocation.findMany({
+          where: { assignmentId: v.claims.assignmentId },
+          select: { jti: true, revokedBefore: true },
+        }),
         epochOf(v.claims.assignmentId),
       ]);
-      const revocations = rows.map((r) => ({ jti: r.jti, revokedBefore: r.revokedBefore ? r.revokedBefore.getTime() : null }));
-      if (isRevoked(v.claims, revocations, epoch)) return { ok: false, code: 'REVOKED', reason: LINK_REFUSAL_REASONS.REVOKED };
+      const revocations = rows.map((r) => ({
+        jti: r.jti,
+        revokedBefore: r.revokedBefore ? r.revokedBefore.getTime() : null,
+      }));
+      if (isRevoked(v.claims, revocations, epoch))
+        return { ok: false, code: 'REVOKED', reason: LINK_REFUSAL_REASONS.REVOKED };
       return v;
     },
     async issue(assignmentId, opts = {}) {
@@ -138,7 +158,9 @@ export function createLinkService(o: LinkServiceOptions): LinkService {
       return (await service.issue(n.assignmentId, { jti: n.id })).url;
     },
     async revoke(assignmentId, opts, tx) {
-      await (tx ?? o.db).linkRevocation.create({ data: { assignmentId, jti: opts.jti, revokedBefore: null, actor: opts.actor, reason: opts.reason ?? null } });
+      await (tx ?? o.db).linkRevocation.create({
+        data: { assignmentId, jti: opts.jti, revokedBefore: null, actor: opts.actor, reason: opts.reason ?? null },
+      });
     },
     seal(purpose, message) {
       return ring.current.mac(`${purpose}\n${message}`);
@@ -156,7 +178,15 @@ export function createLinkService(o: LinkServiceOptions): LinkService {
             select: { generation: true },
           });
           // kept as the revocation's record (who, when, why); v1 tokens are refused by the epoch already
-          await t.linkRevocation.create({ data: { assignmentId, jti: null, revokedBefore: new Date(clock()), actor: opts.actor, reason: opts.reason ?? null } });
+          await t.linkRevocation.create({
+            data: {
+              assignmentId,
+              jti: null,
+              revokedBefore: new Date(clock()),
+              actor: opts.actor,
+              reason: opts.reason ?? null,
+            },
+          });
           out.set(assignmentId, row.generation);
         }
       };
@@ -172,7 +202,16 @@ export function createLinkService(o: LinkServiceOptions): LinkService {
  * The link keys of a configuration (config `http`), after `assertLinkKeysSafe`: what the web server
  * and the mailer pass to `createLinkService`.
  */
-export function linkKeysFromConfig(http: { publicUrl: string; linkSecret: string; linkKeyId: string; linkPrevious: { secret: string; keyId: string } | null }): LinkSignerOptions {
-  assertLinkKeysSafe({ publicUrl: http.publicUrl, linkSecret: http.linkSecret, linkSecretPrevious: http.linkPrevious?.secret ?? null });
+export function linkKeysFromConfig(http: {
+  publicUrl: string;
+  linkSecret: string;
+  linkKeyId: string;
+  linkPrevious: { secret: string; keyId: string } | null;
+}): LinkSignerOptions {
+  assertLinkKeysSafe({
+    publicUrl: http.publicUrl,
+    linkSecret: http.linkSecret,
+    linkSecretPrevious: http.linkPrevious?.secret ?? null,
+  });
   return { secret: http.linkSecret, keyId: http.linkKeyId, previous: http.linkPrevious, publicUrl: http.publicUrl };
 }

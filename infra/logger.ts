@@ -19,8 +19,16 @@ function serialise(v: unknown): unknown {
 
 function wrap(p: PinoLogger): Logger {
   // Fields first, as pino takes them; `undefined` fields would add nothing, so skip the object.
-  const at = (l: LogLevel) => (msg: string, fields?: Record<string, unknown>) => (fields ? p[l](fields, msg) : p[l](msg));
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: (fields) => wrap(p.child(fields)), pino: p };
+  const at = (l: LogLevel) => (msg: string, fields?: Record<string, unknown>) =>
+    fields ? p[l](fields, msg) : p[l](msg);
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (fields) => wrap(p.child(fields)),
+    pino: p,
+  };
 }
 
 /**
@@ -28,13 +36,21 @@ function wrap(p: PinoLogger): Logger {
  * @param base fields on every line (e.g. `{ service: 'http' }`)
  * @param write where each line goes, without its newline (tests collect them); default: stderr
  */
-export function createLogger(level: LogLevel = 'info', base: Record<string, unknown> = {}, write?: (line: string) => void): Logger {
+export function createLogger(
+  level: LogLevel = 'info',
+  base: Record<string, unknown> = {},
+  write?: (line: string) => void,
+): Logger {
   // process.stderr itself, not pino.destination(2): sonic-boom's synchronous mode sleeps 100 ms and
   // retries when a pipe is full (EAGAIN), blocking the event loop long enough for BullMQ job locks
   // to lapse (test/integration/db-restart.test.ts saw duplicate emails from it); Node's own stream
   // buffers instead, as the logger always did.
   const destination: DestinationStream = write
-    ? { write: (chunk: string) => { for (const line of chunk.split('\n')) if (line) write(line); } }
+    ? {
+        write: (chunk: string) => {
+          for (const line of chunk.split('\n')) if (line) write(line);
+        },
+      }
     : process.stderr;
   const p = pino(
     {

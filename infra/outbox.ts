@@ -13,7 +13,6 @@ import { isUniqueViolation } from '../contracts/errors';
 
 type Db = Pick<PrismaClient, 'notice'>;
 
-
 /** A Notice row as submit sees it. */
 export interface SubmittedNotice {
   id: string;

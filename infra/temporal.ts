@@ -7,7 +7,8 @@ import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
 
-type TemporalConfig = Pick<Config['temporal'], 'address' | 'namespace' | 'tls'> & Partial<Pick<Config['temporal'], 'tlsOptions' | 'apiKey'>>;
+type TemporalConfig = Pick<Config['temporal'], 'address' | 'namespace' | 'tls'> &
+  Partial<Pick<Config['temporal'], 'tlsOptions' | 'apiKey'>>;
 
 /** The connection options both SDK connections share: TLS (or none) and the API key. */
 export function temporalConnectionOptions(cfg: TemporalConfig): { address: string; tls?: TLSConfig; apiKey?: string } {
@@ -16,14 +17,18 @@ export function temporalConnectionOptions(cfg: TemporalConfig): { address: strin
     ? {
         ...(o?.serverName ? { serverNameOverride: o.serverName } : {}),
         ...(o?.ca ? { serverRootCACertificate: Buffer.from(o.ca) } : {}),
-        ...(o?.clientCert && o.clientKey ? { clientCertPair: { crt: Buffer.from(o.clientCert), key: Buffer.from(o.clientKey) } } : {}),
+        ...(o?.clientCert && o.clientKey
+          ? { clientCertPair: { crt: Buffer.from(o.clientCert), key: Buffer.from(o.clientKey) } }
+          : {}),
       }
     : undefined;
   return { address: cfg.address, ...(tls ? { tls } : {}), ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}) };
 }
 
 /** A client connection for starting, signalling, updating and querying workflows. */
-export async function createTemporalClient(cfg: TemporalConfig): Promise<{ client: Client; close: () => Promise<void> }> {
+export async function createTemporalClient(
+  cfg: TemporalConfig,
+): Promise<{ client: Client; close: () => Promise<void> }> {
   const connection = await Connection.connect({ ...temporalConnectionOptions(cfg), connectTimeout: '5s' });
   const client = new Client({ connection, namespace: cfg.namespace });
   return { client, close: () => connection.close() };

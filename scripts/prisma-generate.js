@@ -10,13 +10,18 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const env = { ...process.env };
-if (!env.PRISMA_SCHEMA_ENGINE_BINARY) env.PRISMA_SCHEMA_ENGINE_BINARY = path.join(root, 'scripts', 'prisma-engine', 'schema-engine');
+if (!env.PRISMA_SCHEMA_ENGINE_BINARY)
+  env.PRISMA_SCHEMA_ENGINE_BINARY = path.join(root, 'scripts', 'prisma-engine', 'schema-engine');
 // Prisma's "update available" check is a network call; there is no network here.
 env.PRISMA_HIDE_UPDATE_MESSAGE = env.PRISMA_HIDE_UPDATE_MESSAGE || '1';
 env.CHECKPOINT_DISABLE = env.CHECKPOINT_DISABLE || '1';
 
 const cli = require.resolve('prisma/build/index.js', { paths: [root] });
-const r = spawnSync(process.execPath, [cli, 'generate', ...process.argv.slice(2)], { cwd: root, env, stdio: 'inherit' });
+const r = spawnSync(process.execPath, [cli, 'generate', ...process.argv.slice(2)], {
+  cwd: root,
+  env,
+  stdio: 'inherit',
+});
 if (r.error) {
   process.stderr.write(`prisma generate could not start: ${r.error.message}\n`);
   process.exit(1);

@@ -24,6 +24,8 @@ trap 'rm -rf "$RESULTS"' EXIT
 # Static checks first: strict types over everything (tests included) and the lint import rules.
 npx tsc --noEmit -p tsconfig.json || status=1
 npx eslint . || status=1
+# One format over the repository (Prettier, .prettierrc.json; `npm run format` fixes it).
+npx prettier --check . >/dev/null || { npx prettier --list-different . | sed 's/^/not formatted: /'; status=1; }
 npx jest --selectProjects unit --json --outputFile "$RESULTS/unit.json" || status=1
 npx jest --selectProjects integration --runInBand --json --outputFile "$RESULTS/integration.json" || status=1
 # One closing line for CI over both runs: "N passed, N failed" (jest prints one per project).

@@ -32,7 +32,12 @@ export interface HealthCheck {
  * lifecycle is not running is `TaskNotSupervised`.
  */
 export interface TaskActions {
-  apply(o: { planSlug: string; task: number; type: LifecycleInputType; args: Record<string, unknown> & { unit: string; actor: string } }): Promise<InputResult>;
+  apply(o: {
+    planSlug: string;
+    task: number;
+    type: LifecycleInputType;
+    args: Record<string, unknown> & { unit: string; actor: string };
+  }): Promise<InputResult>;
 }
 
 export interface WebDeps {
@@ -95,7 +100,12 @@ export interface WebLimits {
   refusalAuditsTotal: number;
 }
 
-export const DEFAULT_LIMITS: WebLimits = { signInPerMinute: 30, linkRequestsPerMinute: 120, refusalAuditsPerClient: 5, refusalAuditsTotal: 60 };
+export const DEFAULT_LIMITS: WebLimits = {
+  signInPerMinute: 30,
+  linkRequestsPerMinute: 120,
+  refusalAuditsPerClient: 5,
+  refusalAuditsTotal: 60,
+};
 
 /** Everything a route module needs. */
 export interface WebContext extends Omit<WebDeps, 'notify'> {
@@ -124,7 +134,12 @@ export function createContext(deps: WebDeps, o: { origin: string; clock: () => n
     notify: deps.notify ?? createOutboxNotificationPort(deps.db),
     clock,
     limits: { ...DEFAULT_LIMITS, ...deps.limits },
-    read: createReadModels({ db: deps.db, lights: lightPolicy(deps.policy, deps.holidayOverride), clock, ...(deps.readModelTtlMs !== undefined ? { ttlMs: deps.readModelTtlMs } : {}) }),
+    read: createReadModels({
+      db: deps.db,
+      lights: lightPolicy(deps.policy, deps.holidayOverride),
+      clock,
+      ...(deps.readModelTtlMs !== undefined ? { ttlMs: deps.readModelTtlMs } : {}),
+    }),
     origin,
     secureCookies: origin.startsWith('https:'),
     async requireSession(req, reply) {
@@ -135,7 +150,9 @@ export function createContext(deps: WebDeps, o: { origin: string; clock: () => n
     async requireOffice(req, reply) {
       if (!req.session) return ctx.requireSession(req, reply);
       if (req.session.role !== 'office') {
-        return wantsHtml(req) ? sendPage(reply, errorPage(403, '领导小组账号只能查看，不能办理'), 403) : reply.code(403).send({ error: '只读账号不能办理此操作', code: 'READ_ONLY' });
+        return wantsHtml(req)
+          ? sendPage(reply, errorPage(403, '领导小组账号只能查看，不能办理'), 403)
+          : reply.code(403).send({ error: '只读账号不能办理此操作', code: 'READ_ONLY' });
       }
     },
   };

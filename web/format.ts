@@ -37,7 +37,12 @@ export function stateName(s: string): string {
 export const ROLE_NAMES: Record<string, string> = { LEAD: '牵头', CO: '配合', IMPLICIT: '属地落实' };
 
 /** Who a notice not yet sent goes to (it holds roles until the directory resolves them to addresses). */
-export const RECIPIENT_ROLE_NAMES: Record<RecipientRole, string> = { liaison: '联络员', leader: '分管负责人', office: '领导小组办公室', leadership: '领导小组' };
+export const RECIPIENT_ROLE_NAMES: Record<RecipientRole, string> = {
+  liaison: '联络员',
+  leader: '分管负责人',
+  office: '领导小组办公室',
+  leadership: '领导小组',
+};
 
 /** A notice's recipients as a person reads them: addresses as they are, roles in Chinese. */
 export function recipientsText(recipients: readonly string[]): string {
@@ -99,10 +104,14 @@ export function auditSummary(data: unknown, zone: string): string {
   if (str(d.unit)) out.push(str(d.unit)!);
   if (str(d.name) && !d.unit) out.push(str(d.name)!);
   if (typeof d.role === 'string' && ROLE_NAMES[d.role]) out.push(ROLE_NAMES[d.role]!);
-  if (str(d.from) && str(d.to) && d.from !== d.to) out.push(`${stateName(d.from as string)} → ${stateName(d.to as string)}`);
+  if (str(d.from) && str(d.to) && d.from !== d.to)
+    out.push(`${stateName(d.from as string)} → ${stateName(d.to as string)}`);
   if (str(d.period)) out.push(`报告期 ${formatPeriod(d.period as string)}`);
   if (typeof d.percent === 'number') out.push(`进度 ${d.percent}%`);
-  if (Array.isArray(d.indicatorValues) && d.indicatorValues.length) out.push(`指标 ${d.indicatorValues.map((v) => (isObj(v) ? `${String(v.code)}=${String(v.value)}` : '')).join('、')}`);
+  if (Array.isArray(d.indicatorValues) && d.indicatorValues.length)
+    out.push(
+      `指标 ${d.indicatorValues.map((v) => (isObj(v) ? `${String(v.code)}=${String(v.value)}` : '')).join('、')}`,
+    );
   if (Array.isArray(d.evidenceLinks) && d.evidenceLinks.length) out.push(`佐证链接 ${d.evidenceLinks.length} 个`);
   if (str(d.toUnit)) out.push(`改派给 ${str(d.toUnit)}`);
   if (str(d.newDueAt)) out.push(`申请延至 ${when(d.newDueAt)}`);
@@ -116,7 +125,8 @@ export function auditSummary(data: unknown, zone: string): string {
   if (typeof d.level === 'number') out.push(`第 ${d.level} 级`);
   if (isObj(d.schedule)) out.push(`${Object.keys(d.schedule).length} 条分工`);
   if (str(d.file)) out.push(`文件 ${str(d.file)}`);
-  if (typeof d.code === 'string' && d.code in LINK_REFUSAL_REASONS) out.push(LINK_REFUSAL_REASONS[d.code as LinkRefusalCode]);
+  if (typeof d.code === 'string' && d.code in LINK_REFUSAL_REASONS)
+    out.push(LINK_REFUSAL_REASONS[d.code as LinkRefusalCode]);
   if (typeof d.tasks === 'number') out.push(`${d.tasks} 项任务`);
   if (typeof d.assignments === 'number') out.push(`${d.assignments} 条分工`);
   if (str(d.reason)) out.push(`理由：${str(d.reason)}`);
@@ -125,17 +135,32 @@ export function auditSummary(data: unknown, zone: string): string {
   return out.join('；');
 }
 
-export const EXTENSION_STATUS_NAMES: Record<string, string> = { REQUESTED: '待审', APPROVED: '已同意', REJECTED: '已驳回' };
+export const EXTENSION_STATUS_NAMES: Record<string, string> = {
+  REQUESTED: '待审',
+  APPROVED: '已同意',
+  REJECTED: '已驳回',
+};
 export const SLIP_NAMES: Record<string, string> = { BLUE: '蓝色', ORANGE: '橙色', RED: '红色' };
 /** Why a 督办单 closed (SupervisionSlip.closedBecause). */
-export const SLIP_CLOSURE_NAMES: Record<string, string> = { COMPLETED: '任务已销号', CANCELLED: '分工已撤销或改派', EXTENDED: '延期获批，完成时限已调整' };
+export const SLIP_CLOSURE_NAMES: Record<string, string> = {
+  COMPLETED: '任务已销号',
+  CANCELLED: '分工已撤销或改派',
+  EXTENDED: '延期获批，完成时限已调整',
+};
 /** A slip's 关闭 cell: when and why, or 未关闭. */
 export function slipClosedText(s: { closedAt: Date | null; closedBecause?: string | null }, zone: string): string {
   if (!s.closedAt) return '未关闭';
   const why = s.closedBecause ? SLIP_CLOSURE_NAMES[s.closedBecause] : null;
   return `${fmtDate(s.closedAt, zone)}${why ? `（${why}）` : ''}`;
 }
-export const NOTICE_STATUS_NAMES: Record<string, string> = { PENDING: '待发', QUEUED: '排队中', SENT: '已发送', SKIPPED: '已跳过', FAILED: '发送失败', DEAD: '重试耗尽' };
+export const NOTICE_STATUS_NAMES: Record<string, string> = {
+  PENDING: '待发',
+  QUEUED: '排队中',
+  SENT: '已发送',
+  SKIPPED: '已跳过',
+  FAILED: '发送失败',
+  DEAD: '重试耗尽',
+};
 
 export function lightBadge(l: Light): SafeHtml {
   return html`<span class="light light-${l}" title="${LIGHT_LABELS[l]}"><span class="dot"></span>${LIGHT_LABELS[l]}</span>`;

@@ -19,12 +19,30 @@ export function promLine(name: string, labels: Record<string, string>, value: nu
 /** Depth per job state and the age of the oldest waiting job, per queue. */
 export async function queueMetrics(queues: Queue[], now = Date.now()): Promise<string> {
   const out = ['# HELP dubang_queue_jobs Jobs in the queue by state.', '# TYPE dubang_queue_jobs gauge'];
-  const ages = ['# HELP dubang_queue_oldest_waiting_seconds Age of the oldest job waiting to run (0 when none).', '# TYPE dubang_queue_oldest_waiting_seconds gauge'];
+  const ages = [
+    '# HELP dubang_queue_oldest_waiting_seconds Age of the oldest job waiting to run (0 when none).',
+    '# TYPE dubang_queue_oldest_waiting_seconds gauge',
+  ];
   for (const q of queues) {
-    const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children');
-    for (const [state, n] of Object.entries(counts)) out.push(promLine('dubang_queue_jobs', { queue: q.name, state }, n));
+    const counts = await q.getJobCounts(
+      'waiting',
+      'active',
+      'delayed',
+      'failed',
+      'completed',
+      'prioritized',
+      'waiting-children',
+    );
+    for (const [state, n] of Object.entries(counts))
+      out.push(promLine('dubang_queue_jobs', { queue: q.name, state }, n));
     const [oldest] = await q.getWaiting(0, 0);
-    ages.push(promLine('dubang_queue_oldest_waiting_seconds', { queue: q.name }, oldest ? Math.max(0, (now - oldest.timestamp - (oldest.opts.delay ?? 0)) / 1000) : 0));
+    ages.push(
+      promLine(
+        'dubang_queue_oldest_waiting_seconds',
+        { queue: q.name },
+        oldest ? Math.max(0, (now - oldest.timestamp - (oldest.opts.delay ?? 0)) / 1000) : 0,
+      ),
+    );
   }
   return [...out, ...ages].join('\n') + '\n';
 }

@@ -9,7 +9,14 @@ import type { WebSession } from './sessions';
 import { parseNote, UnitInputError } from './unit-input';
 import { ErrorCodes, isDubangError } from '../contracts/errors';
 
-export const OFFICE_ACTIONS: readonly LifecycleInputType[] = ['approveCompletion', 'rejectCompletion', 'approveExtension', 'rejectExtension', 'reassign', 'cancel'];
+export const OFFICE_ACTIONS: readonly LifecycleInputType[] = [
+  'approveCompletion',
+  'rejectCompletion',
+  'approveExtension',
+  'rejectExtension',
+  'reassign',
+  'cancel',
+];
 
 export interface ActionOutcome {
   status: number;
@@ -27,13 +34,24 @@ const DONE: Record<string, string> = {
   cancel: '已撤销该任务分工。',
 };
 
-export async function officeAct(ctx: WebContext, session: WebSession, assignmentId: string, type: string, body: Record<string, unknown>): Promise<ActionOutcome> {
-  if (!(OFFICE_ACTIONS as readonly string[]).includes(type)) return { status: 404, message: `没有「${type.slice(0, 40)}」这项操作`, code: 'NOT_FOUND' };
-  const a = await ctx.db.assignment.findUnique({ where: { id: assignmentId }, include: { task: { select: { number: true, plan: { select: { slug: true } } } } } });
+export async function officeAct(
+  ctx: WebContext,
+  session: WebSession,
+  assignmentId: string,
+  type: string,
+  body: Record<string, unknown>,
+): Promise<ActionOutcome> {
+  if (!(OFFICE_ACTIONS as readonly string[]).includes(type))
+    return { status: 404, message: `没有「${type.slice(0, 40)}」这项操作`, code: 'NOT_FOUND' };
+  const a = await ctx.db.assignment.findUnique({
+    where: { id: assignmentId },
+    include: { task: { select: { number: true, plan: { select: { slug: true } } } } },
+  });
   if (!a) return { status: 404, message: '没有这项任务分工', code: 'NOT_FOUND' };
   const fields: Record<string, unknown> = {};
   try {
-    const needsReason = type === 'rejectCompletion' || type === 'rejectExtension' || type === 'reassign' || type === 'cancel';
+    const needsReason =
+      type === 'rejectCompletion' || type === 'rejectExtension' || type === 'reassign' || type === 'cancel';
     const reason = parseNote(body, 'reason', '理由', needsReason);
     if (reason) fields.reason = reason;
     if (type === 'reassign') fields.toUnit = parseNote(body, 'toUnit', '新的责任单位', true).slice(0, 100);
@@ -42,12 +60,23 @@ export async function officeAct(ctx: WebContext, session: WebSession, assignment
     throw err;
   }
   try {
-    const result = await ctx.tasks.apply({ planSlug: a.task.plan.slug, task: a.task.number, type: type as LifecycleInputType, args: { unit: a.unitId, actor: `office:${session.email}`, ...fields } });
+    const result = await ctx.tasks.apply({
+      planSlug: a.task.plan.slug,
+      task: a.task.number,
+      type: type as LifecycleInputType,
+      args: { unit: a.unitId, actor: `office:${session.email}`, ...fields },
+    });
     return { status: 200, message: DONE[type] ?? '已办理。', result };
   } catch (err) {
     const e = err as Error & { reason?: string; refusalCode?: string | null };
-    if (isDubangError(e, ErrorCodes.TaskInputRefused)) return { status: e.refusalCode === 'INVALID_INPUT' ? 422 : 409, message: e.reason ?? e.message, code: e.refusalCode ?? 'REFUSED' };
-    if (isDubangError(e, ErrorCodes.TaskNotSupervised)) return { status: 409, message: e.message, code: 'NOT_SUPERVISED' };
+    if (isDubangError(e, ErrorCodes.TaskInputRefused))
+      return {
+        status: e.refusalCode === 'INVALID_INPUT' ? 422 : 409,
+        message: e.reason ?? e.message,
+        code: e.refusalCode ?? 'REFUSED',
+      };
+    if (isDubangError(e, ErrorCodes.TaskNotSupervised))
+      return { status: 409, message: e.message, code: 'NOT_SUPERVISED' };
     throw err;
   }
 }

@@ -27,7 +27,11 @@ export function intParam(v: string | undefined, name: string, max: number): numb
   if (!/^\d{1,9}$/.test(v) || Number(v) > max) throw new QueryError(`${name}: 应为 0 到 ${max} 的整数`);
   return Number(v);
 }
-export function strParam(v: string | undefined, name: string, re = /^[\w\u4e00-\u9fff().-]{1,100}$/u): string | undefined {
+export function strParam(
+  v: string | undefined,
+  name: string,
+  re = /^[\w\u4e00-\u9fff().-]{1,100}$/u,
+): string | undefined {
   if (v === undefined || v === '') return undefined;
   if (!re.test(v)) throw new QueryError(`${name}: 格式不对`);
   return v;

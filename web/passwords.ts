@@ -7,7 +7,9 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } 
 import { ErrorCodes, DubangError } from '../contracts/errors';
 
 const scrypt = (pw: string, salt: Buffer, len: number, o: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) => scryptCb(pw, salt, len, o, (err, key) => (err ? reject(err) : resolve(key))));
+  new Promise<Buffer>((resolve, reject) =>
+    scryptCb(pw, salt, len, o, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 
 const N = 16384;
 const R = 8;
@@ -38,7 +40,12 @@ export async function verifyPassword(password: string, stored: string | null | u
   const [n, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (n > 1 << 20 || r > 32 || p > 16) return false;
   const expected = Buffer.from(m[5]!, 'base64url');
-  const key = await scrypt(password, Buffer.from(m[4]!, 'base64url'), expected.length, { N: n, r, p, maxmem: 256 * 1024 * 1024 });
+  const key = await scrypt(password, Buffer.from(m[4]!, 'base64url'), expected.length, {
+    N: n,
+    r,
+    p,
+    maxmem: 256 * 1024 * 1024,
+  });
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 

@@ -10,11 +10,16 @@ export function queueBoardMounter(queues: Queue[]): (scope: FastifyInstance, pre
   return async (scope, prefix) => {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const { createBullBoard } = require('@bull-board/api') as typeof import('@bull-board/api');
-    const { BullMQAdapter } = require('@bull-board/api/bullMQAdapter') as typeof import('@bull-board/api/bullMQAdapter');
+    const { BullMQAdapter } =
+      require('@bull-board/api/bullMQAdapter') as typeof import('@bull-board/api/bullMQAdapter');
     const { FastifyAdapter } = require('@bull-board/fastify') as typeof import('@bull-board/fastify');
     /* eslint-enable @typescript-eslint/no-require-imports */
     const adapter = new FastifyAdapter();
-    createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter: adapter, options: { uiConfig: { boardTitle: '督办通知队列' } } });
+    createBullBoard({
+      queues: queues.map((q) => new BullMQAdapter(q)),
+      serverAdapter: adapter,
+      options: { uiConfig: { boardTitle: '督办通知队列' } },
+    });
     adapter.setBasePath(prefix);
     await scope.register(adapter.registerPlugin() as never, { prefix });
   };

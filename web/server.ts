@@ -45,7 +45,6 @@ const CSP_DIRECTIVES = {
   frameAncestors: ["'none'"],
 };
 
-
 /** Builds the server (not listening yet); the caller owns `listen` and `close`. */
 export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -64,7 +63,8 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   const routes: { method: string; url: string }[] = [];
   app.decorate('routeList', routes);
   app.addHook('onRoute', (r) => {
-    for (const m of Array.isArray(r.method) ? r.method : [r.method]) if (m !== 'HEAD') routes.push({ method: m, url: r.url });
+    for (const m of Array.isArray(r.method) ? r.method : [r.method])
+      if (m !== 'HEAD') routes.push({ method: m, url: r.url });
   });
   const clock = deps.clock ?? Date.now;
 
@@ -85,9 +85,14 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(rateLimit, {
     global: false,
     // Redis down: let requests through rather than fail them (sign-in keeps its delays in PostgreSQL)
-    ...(deps.throttleRedis ? { redis: deps.throttleRedis.client, nameSpace: deps.throttleRedis.prefix, skipOnError: true } : {}),
+    ...(deps.throttleRedis
+      ? { redis: deps.throttleRedis.client, nameSpace: deps.throttleRedis.prefix, skipOnError: true }
+      : {}),
     errorResponseBuilder: (req, c) => {
-      const err = new Error(`请求过于频繁，请 ${Math.ceil(c.ttl / 1000)} 秒后再试`) as Error & { statusCode: number; code: string };
+      const err = new Error(`请求过于频繁，请 ${Math.ceil(c.ttl / 1000)} 秒后再试`) as Error & {
+        statusCode: number;
+        code: string;
+      };
       err.statusCode = 429;
       err.code = 'THROTTLED';
       return err;
@@ -113,20 +118,34 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
     const o = req.headers.origin;
     if (o && o !== origin && o !== `http://${req.headers.host}` && o !== `https://${req.headers.host}`) {
       deps.logger.warn('cross-origin request refused', { origin: o, url: req.url, ip: req.ip });
-      return wantsHtml(req) ? sendPage(reply, errorPage(403, '请求来源不被允许'), 403) : reply.code(403).send({ error: '请求来源不被允许', code: 'BAD_ORIGIN' });
+      return wantsHtml(req)
+        ? sendPage(reply, errorPage(403, '请求来源不被允许'), 403)
+        : reply.code(403).send({ error: '请求来源不被允许', code: 'BAD_ORIGIN' });
     }
     if (!req.session) return;
     if (req.url.startsWith(`${QUEUE_BOARD_PREFIX}/`)) {
       if (o) return;
-      deps.logger.warn('queue board change without Origin refused', { url: req.url, ip: req.ip, email: req.session.email });
+      deps.logger.warn('queue board change without Origin refused', {
+        url: req.url,
+        ip: req.ip,
+        email: req.session.email,
+      });
       return reply.code(403).send({ error: '请求来源无法确认', code: 'BAD_ORIGIN' });
     }
-    if (req.url.startsWith('/f/') || req.url.startsWith('/api/unit/') || (req.method === 'POST' && (req.url === '/login' || req.url === '/api/session'))) return;
+    if (
+      req.url.startsWith('/f/') ||
+      req.url.startsWith('/api/unit/') ||
+      (req.method === 'POST' && (req.url === '/login' || req.url === '/api/session'))
+    )
+      return;
     const body = req.body as Record<string, unknown> | undefined;
-    const token = (req.headers['x-csrf-token'] as string | undefined) ?? (typeof body?._csrf === 'string' ? body._csrf : undefined);
+    const token =
+      (req.headers['x-csrf-token'] as string | undefined) ?? (typeof body?._csrf === 'string' ? body._csrf : undefined);
     if (token !== req.session.csrfToken) {
       deps.logger.warn('csrf token missing or wrong', { url: req.url, ip: req.ip, email: req.session.email });
-      return wantsHtml(req) ? sendPage(reply, errorPage(403, '表单已失效（CSRF 校验未通过），请刷新页面后重试'), 403) : reply.code(403).send({ error: 'CSRF 校验未通过', code: 'CSRF' });
+      return wantsHtml(req)
+        ? sendPage(reply, errorPage(403, '表单已失效（CSRF 校验未通过），请刷新页面后重试'), 403)
+        : reply.code(403).send({ error: 'CSRF 校验未通过', code: 'CSRF' });
     }
   });
 
@@ -146,20 +165,24 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
       status === 429
         ? err.message
         : code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-        ? '提交的内容过大'
-        : code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
-          ? '不支持的内容类型'
-          : status < 500
-            ? '请求格式不对'
-            : '服务器内部错误';
+          ? '提交的内容过大'
+          : code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+            ? '不支持的内容类型'
+            : status < 500
+              ? '请求格式不对'
+              : '服务器内部错误';
     if (status >= 500) deps.logger.error('request failed', { err, url: req.url, method: req.method });
     else deps.logger.warn('bad request', { url: req.url, code, status, ip: req.ip });
     reply.code(status).type(wantsHtml(req) ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8');
-    return reply.send(wantsHtml(req) ? errorPage(status, message).toString() : { error: message, code: code ?? 'ERROR' });
+    return reply.send(
+      wantsHtml(req) ? errorPage(status, message).toString() : { error: message, code: code ?? 'ERROR' },
+    );
   });
   app.setNotFoundHandler((req, reply) => {
     reply.code(404);
-    return wantsHtml(req) ? reply.type('text/html; charset=utf-8').send(errorPage(404, '页面不存在').toString()) : reply.send({ error: '不存在', code: 'NOT_FOUND' });
+    return wantsHtml(req)
+      ? reply.type('text/html; charset=utf-8').send(errorPage(404, '页面不存在').toString())
+      : reply.send({ error: '不存在', code: 'NOT_FOUND' });
   });
 
   registerStatic(app);

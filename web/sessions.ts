@@ -31,10 +31,18 @@ export function normalizeEmail(email: string): string {
 }
 
 /** Office and leadership contacts may sign in; the unit's kind decides the role. */
-export async function authenticate(db: PrismaClient, email: string, password: string): Promise<{ contactId: string; email: string; name: string; role: WebRole } | null> {
+export async function authenticate(
+  db: PrismaClient,
+  email: string,
+  password: string,
+): Promise<{ contactId: string; email: string; name: string; role: WebRole } | null> {
   const normalized = normalizeEmail(email);
   const contacts = await db.contact.findMany({
-    where: { email: { equals: normalized, mode: 'insensitive' }, passwordHash: { not: null }, unit: { kind: { in: ['OFFICE', 'LEADERSHIP'] } } },
+    where: {
+      email: { equals: normalized, mode: 'insensitive' },
+      passwordHash: { not: null },
+      unit: { kind: { in: ['OFFICE', 'LEADERSHIP'] } },
+    },
     include: { unit: { select: { kind: true } } },
     orderBy: { id: 'asc' },
   });
@@ -49,23 +57,44 @@ export async function authenticate(db: PrismaClient, email: string, password: st
 }
 
 /** Creates a session; returns the cookie secret (shown once) and the session. */
-export async function createSession(db: PrismaClient, who: { contactId: string; email: string; name: string; role: WebRole }, now = Date.now()): Promise<{ secret: string; session: WebSession }> {
+export async function createSession(
+  db: PrismaClient,
+  who: { contactId: string; email: string; name: string; role: WebRole },
+  now = Date.now(),
+): Promise<{ secret: string; session: WebSession }> {
   const secret = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(now + SESSION_TTL_MS);
-  await db.webSession.create({ data: { id: digest(secret), contactId: who.contactId, email: who.email, role: who.role, csrfToken, expiresAt } });
+  await db.webSession.create({
+    data: { id: digest(secret), contactId: who.contactId, email: who.email, role: who.role, csrfToken, expiresAt },
+  });
   return { secret, session: { id: digest(secret), ...who, csrfToken, expiresAt } };
 }
 
 /** The live session for a cookie secret, or null (unknown, malformed or expired). */
-export async function loadSession(db: PrismaClient, secret: string | undefined, now = Date.now()): Promise<WebSession | null> {
+export async function loadSession(
+  db: PrismaClient,
+  secret: string | undefined,
+  now = Date.now(),
+): Promise<WebSession | null> {
   if (!secret || !/^[A-Za-z0-9_-]{20,100}$/.test(secret)) return null;
   const row = await db.webSession.findUnique({ where: { id: digest(secret) } });
   if (!row || row.expiresAt.getTime() <= now) return null;
-  const contact = await db.contact.findUnique({ where: { id: row.contactId }, select: { name: true, passwordHash: true } });
+  const contact = await db.contact.findUnique({
+    where: { id: row.contactId },
+    select: { name: true, passwordHash: true },
+  });
   // A contact removed from the directory, or whose password was cleared, loses its sessions.
   if (!contact?.passwordHash) return null;
-  return { id: row.id, contactId: row.contactId, email: row.email, name: contact.name, role: row.role === 'office' ? 'office' : 'leadership', csrfToken: row.csrfToken, expiresAt: row.expiresAt };
+  return {
+    id: row.id,
+    contactId: row.contactId,
+    email: row.email,
+    name: contact.name,
+    role: row.role === 'office' ? 'office' : 'leadership',
+    csrfToken: row.csrfToken,
+    expiresAt: row.expiresAt,
+  };
 }
 
 export async function deleteSession(db: PrismaClient, id: string): Promise<void> {

@@ -47,19 +47,30 @@ export interface ReportInput {
 }
 
 function evidence(v: unknown): string[] {
-  const list = Array.isArray(v) ? v : typeof v === 'string' ? v.split(/\r?\n/) : v === undefined || v === null ? [] : null;
+  const list = Array.isArray(v)
+    ? v
+    : typeof v === 'string'
+      ? v.split(/\r?\n/)
+      : v === undefined || v === null
+        ? []
+        : null;
   if (!list) throw new UnitInputError('evidenceLinks', '佐证材料链接应为每行一个网址');
   const links = list.map((x) => (typeof x === 'string' ? x.trim() : '')).filter((x) => x.length > 0);
   if (links.length > LIMITS.links) throw new UnitInputError('evidenceLinks', `佐证材料链接最多 ${LIMITS.links} 个`);
   return links.map((l, i) => {
-    if (l.length > LIMITS.linkLength || CONTROL.test(l)) throw new UnitInputError('evidenceLinks', `第 ${i + 1} 个佐证材料链接过长或含控制字符`);
+    if (l.length > LIMITS.linkLength || CONTROL.test(l))
+      throw new UnitInputError('evidenceLinks', `第 ${i + 1} 个佐证材料链接过长或含控制字符`);
     let u: URL;
     try {
       u = new URL(l);
     } catch {
-      throw new UnitInputError('evidenceLinks', `第 ${i + 1} 个佐证材料链接「${l}」不是有效网址（应以 http:// 或 https:// 开头）`);
+      throw new UnitInputError(
+        'evidenceLinks',
+        `第 ${i + 1} 个佐证材料链接「${l}」不是有效网址（应以 http:// 或 https:// 开头）`,
+      );
     }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UnitInputError('evidenceLinks', `第 ${i + 1} 个佐证材料链接只能是 http:// 或 https:// 网址`);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw new UnitInputError('evidenceLinks', `第 ${i + 1} 个佐证材料链接只能是 http:// 或 https:// 网址`);
     return u.toString();
   });
 }
@@ -70,30 +81,47 @@ export interface BoundIndicator {
   name: string;
 }
 
-function indicatorValues(body: Record<string, unknown>, bound: readonly BoundIndicator[] | undefined): { code: string; value: number }[] {
+function indicatorValues(
+  body: Record<string, unknown>,
+  bound: readonly BoundIndicator[] | undefined,
+): { code: string; value: number }[] {
   const pairs: [string, unknown][] = [];
   const iv = body.indicatorValues;
-  if (Array.isArray(iv)) for (const x of iv) pairs.push([String((x as { code?: unknown })?.code ?? ''), (x as { value?: unknown })?.value]);
+  if (Array.isArray(iv))
+    for (const x of iv) pairs.push([String((x as { code?: unknown })?.code ?? ''), (x as { value?: unknown })?.value]);
   else if (iv && typeof iv === 'object') pairs.push(...Object.entries(iv));
   for (const [k, v] of Object.entries(body)) if (k.startsWith('ind_')) pairs.push([k.slice(4), v]);
   const out: { code: string; value: number }[] = [];
   for (const [code, raw] of pairs) {
     if (raw === '' || raw === null || raw === undefined) continue;
-    if (!/^[A-Z]\d{1,4}$/.test(code)) throw new UnitInputError('indicatorValues', `指标代码「${code.slice(0, 20)}」格式不对`);
-    const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d{1,10}(\.\d{1,4})?$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+    if (!/^[A-Z]\d{1,4}$/.test(code))
+      throw new UnitInputError('indicatorValues', `指标代码「${code.slice(0, 20)}」格式不对`);
+    const value =
+      typeof raw === 'number'
+        ? raw
+        : typeof raw === 'string' && /^-?\d{1,10}(\.\d{1,4})?$/.test(raw.trim())
+          ? Number(raw.trim())
+          : NaN;
     // named as the form shows it (the code is the catalogue's key): 「每万人口高价值发明专利拥有量」
     const label = bound?.find((b) => b.code === code)?.name;
     const named = label ? `指标「${label}」` : `指标 ${code} `;
-    if (!Number.isFinite(value) || Math.abs(value) >= 1e10) throw new UnitInputError('indicatorValues', `${named}的数值「${String(raw).slice(0, 20)}」应为数字（最多 4 位小数）`);
+    if (!Number.isFinite(value) || Math.abs(value) >= 1e10)
+      throw new UnitInputError(
+        'indicatorValues',
+        `${named}的数值「${String(raw).slice(0, 20)}」应为数字（最多 4 位小数）`,
+      );
     if (out.some((o) => o.code === code)) throw new UnitInputError('indicatorValues', `${named}填写了两次`);
     // a code this task does not report is refused, never dropped unseen
     if (bound && !bound.some((b) => b.code === code)) {
-      const offered = bound.length ? `本任务可填报的指标为：${bound.map((b) => `${b.code} ${b.name}`).join('、')}` : '本任务没有需要填报的指标，请不要填写指标数值';
+      const offered = bound.length
+        ? `本任务可填报的指标为：${bound.map((b) => `${b.code} ${b.name}`).join('、')}`
+        : '本任务没有需要填报的指标，请不要填写指标数值';
       throw new UnitInputError('indicatorValues', `指标代码「${code}」不是本任务的指标，本次报告未保存。${offered}。`);
     }
     out.push({ code, value });
   }
-  if (out.length > LIMITS.indicators) throw new UnitInputError('indicatorValues', `指标数值最多 ${LIMITS.indicators} 项`);
+  if (out.length > LIMITS.indicators)
+    throw new UnitInputError('indicatorValues', `指标数值最多 ${LIMITS.indicators} 项`);
   return out;
 }
 
@@ -101,12 +129,14 @@ function indicatorValues(body: Record<string, unknown>, bound: readonly BoundInd
 export function parseReport(body: Record<string, unknown>, indicators?: readonly BoundIndicator[]): ReportInput {
   const period = typeof body.period === 'string' ? body.period.trim() : '';
   // the lifecycle's own pattern: what the form offers under any policy passes here and there
-  if (!REPORT_PERIOD.test(period)) throw new UnitInputError('period', `报告期「${period.slice(0, 20)}」格式不对，应为 2026Q3 (季度) 或 2026Y (年度)`);
+  if (!REPORT_PERIOD.test(period))
+    throw new UnitInputError('period', `报告期「${period.slice(0, 20)}」格式不对，应为 2026Q3 (季度) 或 2026Y (年度)`);
   let percent: number | null = null;
   const p = body.percent;
   if (p !== undefined && p !== null && p !== '') {
     percent = typeof p === 'number' ? p : typeof p === 'string' && /^\d{1,3}$/.test(p.trim()) ? Number(p) : NaN;
-    if (!Number.isInteger(percent) || percent < 0 || percent > 100) throw new UnitInputError('percent', `完成进度应为 0 到 100 之间的整数`);
+    if (!Number.isInteger(percent) || percent < 0 || percent > 100)
+      throw new UnitInputError('percent', `完成进度应为 0 到 100 之间的整数`);
   }
   return {
     period,
@@ -120,7 +150,8 @@ export function parseReport(body: Record<string, unknown>, indicators?: readonly
 export function parseExtension(body: Record<string, unknown>, zone: string): { newDueAt: string; reason: string } {
   const d = typeof body.newDueAt === 'string' ? body.newDueAt.trim() : '';
   let dt = /^\d{4}-\d{2}-\d{2}$/.test(d) ? DateTime.fromISO(d, { zone }).endOf('day') : DateTime.fromISO(d, { zone });
-  if (!d || !dt.isValid) throw new UnitInputError('newDueAt', `新的完成时限「${d.slice(0, 30)}」不是有效日期（格式 2026-12-31）`);
+  if (!d || !dt.isValid)
+    throw new UnitInputError('newDueAt', `新的完成时限「${d.slice(0, 30)}」不是有效日期（格式 2026-12-31）`);
   dt = dt.setZone(zone);
   return { newDueAt: dt.toISO()!, reason: text(body.reason, 'reason', '延期理由', LIMITS.reason, true) };
 }
@@ -167,7 +198,9 @@ function dueText(cal: BusinessCalendar, dueMs: number): string {
   const day = cal.localDate(dueMs);
   const [y, m, d] = day.split('-').map(Number);
   const date = `${y}年${m}月${d}日`;
-  return cal.endOfDay(day) === dueMs ? date : `${date} ${DateTime.fromMillis(dueMs, { zone: cal.zone }).toFormat('HH:mm:ss')}`;
+  return cal.endOfDay(day) === dueMs
+    ? date
+    : `${date} ${DateTime.fromMillis(dueMs, { zone: cal.zone }).toFormat('HH:mm:ss')}`;
 }
 
 /**
@@ -189,7 +222,13 @@ function dueText(cal: BusinessCalendar, dueMs: number): string {
  * refuse the report). Every value matches the lifecycle's REPORT_PERIOD, so its `submitReport`
  * validator accepts it (a period already reported is never offered, so no DUPLICATE).
  */
-export function periodChoices(o: { lights: LightPolicy; kind: TaskKind; assignedMs: number | null; nowMs: number; reported: Iterable<string> }): PeriodChoice[] {
+export function periodChoices(o: {
+  lights: LightPolicy;
+  kind: TaskKind;
+  assignedMs: number | null;
+  nowMs: number;
+  reported: Iterable<string>;
+}): PeriodChoice[] {
   if (o.assignedMs === null) return [];
   const from = o.assignedMs;
   const { calendar: cal, policy } = o.lights;
@@ -205,9 +244,17 @@ export function periodChoices(o: { lights: LightPolicy; kind: TaskKind; assigned
     const name = periodName(p.period);
     const due = dueText(cal, p.dueMs);
     const dueAt = cal.toIso(p.dueMs);
-    if (p.dueMs < o.nowMs) past.push({ value: p.period, label: `${name}（已逾期，应于${due}前报送）`, dueAt, status: 'overdue' });
-    else if (!p.summary && p.endMs <= o.nowMs) past.push({ value: p.period, label: `${name}（请于${due}前报送）`, dueAt, status: 'due' });
-    else open.unshift({ value: p.period, label: `${name}（${p.summary ? '' : /Q/.test(p.period) ? '本季度，' : '本期，'}${due}前报送）`, dueAt, status: 'open' });
+    if (p.dueMs < o.nowMs)
+      past.push({ value: p.period, label: `${name}（已逾期，应于${due}前报送）`, dueAt, status: 'overdue' });
+    else if (!p.summary && p.endMs <= o.nowMs)
+      past.push({ value: p.period, label: `${name}（请于${due}前报送）`, dueAt, status: 'due' });
+    else
+      open.unshift({
+        value: p.period,
+        label: `${name}（${p.summary ? '' : /Q/.test(p.period) ? '本季度，' : '本期，'}${due}前报送）`,
+        dueAt,
+        status: 'open',
+      });
   }
   return [...past.slice(0, MAX_PAST_CHOICES), ...open];
 }

@@ -55,7 +55,9 @@ export interface RunningHttpServer {
 
 /** The lifecycle use cases over a Temporal client (app/tasks.ts). */
 export function temporalTaskActions(client: Client): TaskActions {
-  return { apply: (o) => applyTaskInput(client, { planSlug: o.planSlug, task: o.task, type: o.type, args: o.args as never }) };
+  return {
+    apply: (o) => applyTaskInput(client, { planSlug: o.planSlug, task: o.task, type: o.type, args: o.args as never }),
+  };
 }
 
 export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttpServer> {
@@ -104,7 +106,10 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     }
     if (client) {
       const c = client;
-      health.push({ name: 'temporal', check: async () => ({ ok: Boolean(await c.workflowService.getSystemInfo({})), detail: cfg.temporal.address }) });
+      health.push({
+        name: 'temporal',
+        check: async () => ({ ok: Boolean(await c.workflowService.getSystemInfo({})), detail: cfg.temporal.address }),
+      });
     }
     health.push({ name: 'smtp', check: async () => probeSmtp(cfg.smtp.host, cfg.smtp.port) });
 
@@ -125,10 +130,21 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
         if (client) text += await workflowMetrics(client).catch(() => '# workflow counts unavailable\n');
         return text;
       },
-      ...(queue ? { mountQueueBoard: queueBoardMounter([queue]), notify: createQueueNotificationPort({ prisma: db, queue, logger }) } : {}),
+      ...(queue
+        ? {
+            mountQueueBoard: queueBoardMounter([queue]),
+            notify: createQueueNotificationPort({ prisma: db, queue, logger }),
+          }
+        : {}),
       ...(redis ? { throttleRedis: { client: redis, prefix: `${cfg.redis.queuePrefix}:rate-limit:` } } : {}),
     });
-    const purge = setInterval(() => void Promise.all([purgeExpiredSessions(db), purgeSignInThrottle(db)]).catch((err) => logger.warn('session purge failed', { err })), 3600_000);
+    const purge = setInterval(
+      () =>
+        void Promise.all([purgeExpiredSessions(db), purgeSignInThrottle(db)]).catch((err) =>
+          logger.warn('session purge failed', { err }),
+        ),
+      3600_000,
+    );
     purge.unref();
     closers.push(async () => clearInterval(purge));
     const host = o.host ?? cfg.http.host;
@@ -153,14 +169,24 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
 }
 
 /** Demo sign-ins for `npm run up`: gives a password to the Office's 督办员 and a leader, if none has one. */
-export async function ensureDemoLogins(db: PrismaClient, password: string): Promise<{ email: string; role: string; passwordSet: boolean }[]> {
+export async function ensureDemoLogins(
+  db: PrismaClient,
+  password: string,
+): Promise<{ email: string; role: string; passwordSet: boolean }[]> {
   const out: { email: string; role: string; passwordSet: boolean }[] = [];
   for (const kind of ['OFFICE', 'LEADERSHIP'] as const) {
-    const contacts = await db.contact.findMany({ where: { unit: { kind } }, orderBy: [{ role: 'asc' }, { email: 'asc' }] });
+    const contacts = await db.contact.findMany({
+      where: { unit: { kind } },
+      orderBy: [{ role: 'asc' }, { email: 'asc' }],
+    });
     if (!contacts.length) continue;
     const withPassword = contacts.find((c) => c.passwordHash);
     const target = withPassword ?? contacts[0]!;
-    if (!withPassword) await db.contact.updateMany({ where: { email: target.email, unit: { kind } }, data: { passwordHash: await hashPassword(password) } });
+    if (!withPassword)
+      await db.contact.updateMany({
+        where: { email: target.email, unit: { kind } },
+        data: { passwordHash: await hashPassword(password) },
+      });
     out.push({ email: target.email, role: kind === 'OFFICE' ? 'office' : 'leadership', passwordSet: !withPassword });
   }
   return out;

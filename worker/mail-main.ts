@@ -135,8 +135,20 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
     ...(o.lockDurationMs ? { lockDurationMs: o.lockDurationMs } : {}),
     ...(o.stalledIntervalMs ? { stalledIntervalMs: o.stalledIntervalMs } : {}),
   });
-  const reconciler = startReconciler({ prisma, queue, logger, policy, intervalMs: o.reconcileEveryMs ?? 60_000, ...(o.reconcileGraceMs !== undefined ? { graceMs: o.reconcileGraceMs } : {}) });
-  logger.info('mail worker started', { queue: queueName, prefix, concurrency, smtp: `${o.smtp?.host ?? cfg.smtp.host}:${o.smtp?.port ?? cfg.smtp.port}` });
+  const reconciler = startReconciler({
+    prisma,
+    queue,
+    logger,
+    policy,
+    intervalMs: o.reconcileEveryMs ?? 60_000,
+    ...(o.reconcileGraceMs !== undefined ? { graceMs: o.reconcileGraceMs } : {}),
+  });
+  logger.info('mail worker started', {
+    queue: queueName,
+    prefix,
+    concurrency,
+    smtp: `${o.smtp?.host ?? cfg.smtp.host}:${o.smtp?.port ?? cfg.smtp.port}`,
+  });
 
   let closing: Promise<void> | null = null;
   return {

@@ -36,7 +36,11 @@ export interface MailProcessorOptions {
 export function createMailProcessor(o: MailProcessorOptions): Worker<NoticeJobData, DeliveryOutcome> {
   const processor = async (job: Job<NoticeJobData>): Promise<DeliveryOutcome> => {
     try {
-      return await o.deliver({ noticeId: job.data.noticeId, attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1 });
+      return await o.deliver({
+        noticeId: job.data.noticeId,
+        attempt: job.attemptsMade + 1,
+        maxAttempts: job.opts.attempts ?? 1,
+      });
     } catch (err) {
       if (isDubangError(err, ErrorCodes.PermanentDeliveryError)) throw new UnrecoverableError(err.message);
       throw err;
@@ -57,7 +61,8 @@ export function createMailProcessor(o: MailProcessorOptions): Worker<NoticeJobDa
   });
   worker.on('error', (err) => o.logger.error('mail processor error', { err }));
   worker.on('failed', (job, err) => {
-    if (job && !isDubangError(err, ErrorCodes.TransientDeliveryError)) o.logger.warn('notice job failed', { jobId: job.id, err: err.message });
+    if (job && !isDubangError(err, ErrorCodes.TransientDeliveryError))
+      o.logger.warn('notice job failed', { jobId: job.id, err: err.message });
   });
   return worker;
 }

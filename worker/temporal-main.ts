@@ -8,7 +8,13 @@
  */
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel as TemporalLogLevel } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type LogLevel as TemporalLogLevel,
+} from '@temporalio/worker';
 import { loadConfig, type Config } from '../config';
 import { createPrisma } from '../infra/db/client';
 import { closeOnSignals, runMain } from './process';
@@ -67,7 +73,11 @@ export interface RunningWorker {
 }
 
 /** Builds and starts the worker; the caller decides when to shut it down. */
-export async function startTemporalWorker(cfg: Config, logger: Logger, opts: { notifications?: 'queue' | 'outbox' } = {}): Promise<RunningWorker> {
+export async function startTemporalWorker(
+  cfg: Config,
+  logger: Logger,
+  opts: { notifications?: 'queue' | 'outbox' } = {},
+): Promise<RunningWorker> {
   const db = createPrisma(cfg.database.url);
   const notifications = await chooseNotificationPort(cfg, db, logger, opts.notifications);
   let connection: NativeConnection | null = null;
@@ -79,14 +89,31 @@ export async function startTemporalWorker(cfg: Config, logger: Logger, opts: { n
       taskQueue: cfg.temporal.taskQueue,
       workflowsPath: workflowsPath(),
       activities: {
-        ...createLifecycleActivities({ db, notifications: notifications.port, logger: logger.child({ component: 'activities' }), zone: cfg.timezone }),
+        ...createLifecycleActivities({
+          db,
+          notifications: notifications.port,
+          logger: logger.child({ component: 'activities' }),
+          zone: cfg.timezone,
+        }),
         // the annual assessment (workflows/assessment.ts), started by its Temporal Schedule or on demand
-        ...createAssessmentActivities({ db, notifications: notifications.port, logger: logger.child({ component: 'assessment' }), zone: cfg.timezone, config: loadAssessmentConfig(cfg), files: createPostgresFileStore(sqlFromPrisma(db)), isWorkday: officialWorkdays(cfg.timezone, cfg.holidaysOverrideFile) }),
+        ...createAssessmentActivities({
+          db,
+          notifications: notifications.port,
+          logger: logger.child({ component: 'assessment' }),
+          zone: cfg.timezone,
+          config: loadAssessmentConfig(cfg),
+          files: createPostgresFileStore(sqlFromPrisma(db)),
+          isWorkday: officialWorkdays(cfg.timezone, cfg.holidaysOverrideFile),
+        }),
       },
       // Many sleeping workflows, few busy ones: keep the sticky cache bounded.
       maxCachedWorkflows: 500,
     });
-    logger.info('temporal worker started', { taskQueue: cfg.temporal.taskQueue, address: cfg.temporal.address, notifications: notifications.kind });
+    logger.info('temporal worker started', {
+      taskQueue: cfg.temporal.taskQueue,
+      address: cfg.temporal.address,
+      notifications: notifications.kind,
+    });
     const conn = connection;
     const watch = watchServer(cfg.temporal.address, logger);
     const done = worker.run().finally(async () => {
@@ -129,11 +156,17 @@ export function watchServer(address: string, logger: Logger, everyMs = 5_000): {
     void tcpOpen(host, Number(portText), 2_000)
       .then((up) => {
         if (up && downSince !== null) {
-          logger.warn('temporal server reachable again; workers resume polling', { address, downForMs: Date.now() - downSince });
+          logger.warn('temporal server reachable again; workers resume polling', {
+            address,
+            downForMs: Date.now() - downSince,
+          });
           downSince = null;
         } else if (!up && downSince === null) {
           downSince = Date.now();
-          logger.error('temporal server unreachable; timers and polls wait until it is back (the worker keeps retrying)', { address });
+          logger.error(
+            'temporal server unreachable; timers and polls wait until it is back (the worker keeps retrying)',
+            { address },
+          );
         }
       })
       .finally(() => {
@@ -145,9 +178,17 @@ export function watchServer(address: string, logger: Logger, everyMs = 5_000): {
 }
 
 function installRuntimeLogger(logger: Logger, level: Config['logLevel']): void {
-  const map: Record<string, 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'debug', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+  const map: Record<string, 'debug' | 'info' | 'warn' | 'error'> = {
+    TRACE: 'debug',
+    DEBUG: 'debug',
+    INFO: 'info',
+    WARN: 'warn',
+    ERROR: 'error',
+  };
   Runtime.install({
-    logger: new DefaultLogger(level.toUpperCase() as TemporalLogLevel, (entry) => logger[map[entry.level] ?? 'info'](entry.message, { component: 'temporal', ...(entry.meta ?? {}) })),
+    logger: new DefaultLogger(level.toUpperCase() as TemporalLogLevel, (entry) =>
+      logger[map[entry.level] ?? 'info'](entry.message, { component: 'temporal', ...(entry.meta ?? {}) }),
+    ),
     // SIGINT/SIGTERM are handled below, so the worker drains before Prisma closes.
     shutdownSignals: [],
   });
@@ -158,7 +199,9 @@ export async function main(): Promise<void> {
   const logger = createLogger(cfg.logLevel, { service: 'temporal-worker' });
   installRuntimeLogger(logger, cfg.logLevel);
   // `--outbox`: notices become Notice rows only (no Redis), for running the lifecycle without the mail pipeline.
-  const running = await startTemporalWorker(cfg, logger, { notifications: process.argv.includes('--outbox') ? 'outbox' : 'queue' });
+  const running = await startTemporalWorker(cfg, logger, {
+    notifications: process.argv.includes('--outbox') ? 'outbox' : 'queue',
+  });
   // shutdown() drains in-flight activities, then closes Prisma, Redis and the connection.
   closeOnSignals(logger, () => running.shutdown());
   await running.done;

@@ -27,7 +27,13 @@ const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', S
 // the database may be briefly away: retry with backoff for a while, never on a refused input.
 const { runAnnualAssessment } = proxyActivities<AssessmentActivities>({
   startToCloseTimeout: '15m',
-  retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '10m', maximumAttempts: 12, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
+  retry: {
+    initialInterval: '10s',
+    backoffCoefficient: 2,
+    maximumInterval: '10m',
+    maximumAttempts: 12,
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  },
 });
 
 /** Runs the assessment for one year and returns its summary. */

@@ -13,7 +13,12 @@ import type { CatchUpInput, CatchUpResult, LifecycleActivities } from '../contra
 
 const delivery = proxyActivities<LifecycleActivities>({
   startToCloseTimeout: '2m',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '5m',
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  },
 });
 
 export async function supervisionCatchUp(input: CatchUpInput): Promise<CatchUpResult> {
@@ -21,5 +26,9 @@ export async function supervisionCatchUp(input: CatchUpInput): Promise<CatchUpRe
   // the notices citing them (once each, by key): the commands are the same as before slips existed.
   const out = await delivery.submitPlanNotices(input);
   const slips = new Set(out.flatMap((d) => d.slips ?? []));
-  return { submitted: out.filter((d) => d.created).length, alreadyThere: out.filter((d) => !d.created).length, slips: slips.size };
+  return {
+    submitted: out.filter((d) => d.created).length,
+    alreadyThere: out.filter((d) => !d.created).length,
+    slips: slips.size,
+  };
 }

@@ -138,7 +138,8 @@ function lifecycleOnlyPlanner(zone: string): Planner {
     planNotices: () => [],
     nextOpening: (ms) => new Date(ms).toISOString(),
     cycleOf: (kind, ms) => (kind === 'standing' ? year(ms) : null),
-    cycleEndOf: (kind, ms) => (kind === 'standing' ? DateTime.fromMillis(ms, { zone }).startOf('year').plus({ years: 1 }).toMillis() : null),
+    cycleEndOf: (kind, ms) =>
+      kind === 'standing' ? DateTime.fromMillis(ms, { zone }).startOf('year').plus({ years: 1 }).toMillis() : null,
     dueNow: (due) => due,
     // quarters and years in the task's zone; fixed-length labels mean nothing without a policy
     periodOpening: (_kind, period) => {
@@ -152,7 +153,11 @@ function lifecycleOnlyPlanner(zone: string): Planner {
  * Builds the planner of one workflow run (the calendar once, not per wake-up). `zone` is the task's
  * zone, used only when `policy` is not a policy (see lifecycleOnlyPlanner).
  */
-export function createPlanner(policy: unknown, override: HolidayOverride | null | undefined, zone = 'Asia/Shanghai'): Planner {
+export function createPlanner(
+  policy: unknown,
+  override: HolidayOverride | null | undefined,
+  zone = 'Asia/Shanghai',
+): Planner {
   if (!isPolicy(policy)) return lifecycleOnlyPlanner(zone);
   const calendar = policyCalendar(policy, override ?? null);
   const horizonMs = countsSpansInSeconds(policy) ? SECONDS_HORIZON_MS : CALENDAR_HORIZON_MS;
@@ -173,7 +178,9 @@ export function createPlanner(policy: unknown, override: HolidayOverride | null 
           originalDueAt: a.originalDueAt,
           reportedPeriods: a.reportedPeriods,
           completionRequestedAt: a.completionRequestedAt,
-          pendingExtension: a.pendingExtension ? { requestedDueAt: a.pendingExtension.requestedDueAt, requestedAt: a.pendingExtension.requestedAt } : null,
+          pendingExtension: a.pendingExtension
+            ? { requestedDueAt: a.pendingExtension.requestedDueAt, requestedAt: a.pendingExtension.requestedAt }
+            : null,
           catchUpAt: s?.catchUpAt ?? null,
           catchUpSlip: s?.catchUpSlip ?? null,
         };
@@ -202,10 +209,15 @@ export function createPlanner(policy: unknown, override: HolidayOverride | null 
       const onTime = due.filter(({ n }) => Date.parse(n.at) >= now - graceMs);
       const missed = due.filter(({ n }) => Date.parse(n.at) < now - graceMs);
       // A reminder whose subject moment has passed is stale even when its own moment just came.
-      const fresh = onTime.filter(({ n }) => !(BEFORE_KINDS.has(n.kind) && n.dueAt !== undefined && Date.parse(n.dueAt) < now));
+      const fresh = onTime.filter(
+        ({ n }) => !(BEFORE_KINDS.has(n.kind) && n.dueAt !== undefined && Date.parse(n.dueAt) < now),
+      );
       if (!missed.length) return fresh;
       const byId = new Map(missed.map((x) => [noticeIdentity(x.n), x.a]));
-      const settled = settleMissed({ missed: missed.map((x) => x.n), calendar, now }).map((n) => ({ a: byId.get(noticeIdentity(n)) ?? null, n }));
+      const settled = settleMissed({ missed: missed.map((x) => x.n), calendar, now }).map((n) => ({
+        a: byId.get(noticeIdentity(n)) ?? null,
+        n,
+      }));
       return [...settled, ...fresh].sort((x, y) => compareNotices(x.n, y.n));
     },
     periodOpening(kind, period, assignedAtMs) {
@@ -217,7 +229,9 @@ export function createPlanner(policy: unknown, override: HolidayOverride | null 
       if (p && kp.reports && 'every' in kp.reports.period) {
         // P1 starts at the assignment instant and every period is as long as it (reportPeriods)
         const [first] = reportPeriods(kp, calendar, assignedAtMs, assignedAtMs + 1);
-        return first ? instantOpening(first.startMs + (Number(p[1]) - 1) * (first.endMs - first.startMs), calendar.zone) : null;
+        return first
+          ? instantOpening(first.startMs + (Number(p[1]) - 1) * (first.endMs - first.startMs), calendar.zone)
+          : null;
       }
       const c = /^C(\d+)$/.exec(period);
       if (c && kp.cycle && kp.cycle.length !== 'year') {

@@ -11,7 +11,10 @@ import { DEDUCTION_COLUMNS, itemisedRows, SUMMARY_COLUMNS, summaryRow } from './
 const BOM = '\ufeff';
 
 export function summaryCsv(r: AssessmentResult): string {
-  const rows = [SUMMARY_COLUMNS.map(([, h]) => h), ...[...r.units, ...r.unassessed].map((u) => SUMMARY_COLUMNS.map(([k]) => summaryRow(u)[k]))];
+  const rows = [
+    SUMMARY_COLUMNS.map(([, h]) => h),
+    ...[...r.units, ...r.unassessed].map((u) => SUMMARY_COLUMNS.map(([k]) => summaryRow(u)[k])),
+  ];
   return BOM + stringify(rows, { record_delimiter: '\r\n' });
 }
 

@@ -4,7 +4,15 @@
  * deductions. Figures are written as numbers, so a spreadsheet can re-add them.
  */
 import ExcelJS from 'exceljs';
-import { citationText, DEDUCTION_NAMES, type AssessmentResult, type Deduction, type UnassessedUnit, type Uncounted, type UnitAssessment } from '../../domain/assessment';
+import {
+  citationText,
+  DEDUCTION_NAMES,
+  type AssessmentResult,
+  type Deduction,
+  type UnassessedUnit,
+  type Uncounted,
+  type UnitAssessment,
+} from '../../domain/assessment';
 
 /** Sheet names the workbook always has, in order. */
 export const SHEETS = { summary: '汇总', deductions: '扣分明细', tasks: '任务' } as const;
@@ -73,10 +81,29 @@ export function summaryRow(u: UnitAssessment | UnassessedUnit): Record<SummaryKe
   };
 }
 
-export const DEDUCTION_COLUMNS = ['单位', '任务', '扣分事项', '扣分', '报告期', '应完成/应报送时间', '发生时间', '督办单号', '说明', '依据', '通知依据', '计分'] as const;
+export const DEDUCTION_COLUMNS = [
+  '单位',
+  '任务',
+  '扣分事项',
+  '扣分',
+  '报告期',
+  '应完成/应报送时间',
+  '发生时间',
+  '督办单号',
+  '说明',
+  '依据',
+  '通知依据',
+  '计分',
+] as const;
 
 /** The itemised name of an obligation never notified. */
-const UNCOUNTED_NAMES: Record<Uncounted['kind'], string> = { overdue: '逾期未完成任务', completedLate: '逾期完成任务', report: '进展报告', ack: '签收', slip: '督办单' };
+const UNCOUNTED_NAMES: Record<Uncounted['kind'], string> = {
+  overdue: '逾期未完成任务',
+  completedLate: '逾期完成任务',
+  report: '进展报告',
+  ack: '签收',
+  slip: '督办单',
+};
 
 /** `Assignment:… AuditEvent:…`: the rows a deduction is based on, for people and for tracing. */
 export function evidenceText(d: Deduction): string {
@@ -84,17 +111,46 @@ export function evidenceText(d: Deduction): string {
 }
 
 export function deductionRow(unit: string, d: Deduction): (string | number)[] {
-  return [unit, d.task, DEDUCTION_NAMES[d.kind], d.points, d.period ?? '', d.dueAt ?? '', d.at ?? '', d.slip ?? '', d.reason, evidenceText(d), d.notice ? citationText(d.notice) : '', '计入'];
+  return [
+    unit,
+    d.task,
+    DEDUCTION_NAMES[d.kind],
+    d.points,
+    d.period ?? '',
+    d.dueAt ?? '',
+    d.at ?? '',
+    d.slip ?? '',
+    d.reason,
+    evidenceText(d),
+    d.notice ? citationText(d.notice) : '',
+    '计入',
+  ];
 }
 
 /** An obligation no delivered notice asked for: 0 points, 「未通知，不计」. */
 export function uncountedRow(unit: string, x: Uncounted): (string | number)[] {
-  return [unit, x.task, UNCOUNTED_NAMES[x.kind], 0, x.period ?? '', x.dueAt ?? '', '', '', x.reason, `Assignment:${x.assignmentId}`, '', UNCOUNTED];
+  return [
+    unit,
+    x.task,
+    UNCOUNTED_NAMES[x.kind],
+    0,
+    x.period ?? '',
+    x.dueAt ?? '',
+    '',
+    '',
+    x.reason,
+    `Assignment:${x.assignmentId}`,
+    '',
+    UNCOUNTED,
+  ];
 }
 
 /** Every itemised row of a unit: its deductions, then what was not counted. */
 export function itemisedRows(u: UnitAssessment | UnassessedUnit): (string | number)[][] {
-  return [...('deductions' in u ? u.deductions.map((d) => deductionRow(u.unit, d)) : []), ...u.uncounted.map((x) => uncountedRow(u.unit, x))];
+  return [
+    ...('deductions' in u ? u.deductions.map((d) => deductionRow(u.unit, d)) : []),
+    ...u.uncounted.map((x) => uncountedRow(u.unit, x)),
+  ];
 }
 
 /** Excel forbids \ / ? * [ ] : in sheet names and allows 31 characters; names must be unique. */
@@ -115,12 +171,18 @@ interface SheetSink {
  * Emits every sheet through `addSheet`, so the same layout serves the streaming writer (files: a
  * year with 100k assignments has hundreds of thousands of deduction rows) and the in-memory one.
  */
-function emitSheets(r: AssessmentResult, addSheet: (name: string, widths: Record<number, number>, frozenRows: number) => SheetSink): void {
+function emitSheets(
+  r: AssessmentResult,
+  addSheet: (name: string, widths: Record<number, number>, frozenRows: number) => SheetSink,
+): void {
   const used = new Set<string>(Object.values(SHEETS));
   const summary = addSheet(SHEETS.summary, { 2: 28 }, 3);
   summary.row([`${r.label}考核评估汇总表${r.interim ? '（阶段性）' : ''}`], 'title');
   summary.row([`考核期 ${r.window.start} 至 ${r.window.end}（不含），基准时点 ${r.asOf}，满分 ${r.rubric.base} 分`]);
-  summary.row(SUMMARY_COLUMNS.map(([, h]) => h), 'bold');
+  summary.row(
+    SUMMARY_COLUMNS.map(([, h]) => h),
+    'bold',
+  );
   for (const u of [...r.units, ...r.unassessed]) summary.row(SUMMARY_COLUMNS.map(([k]) => summaryRow(u)[k]));
 
   const ded = addSheet(SHEETS.deductions, { 1: 24, 9: 60 }, 1);
@@ -128,9 +190,44 @@ function emitSheets(r: AssessmentResult, addSheet: (name: string, widths: Record
   for (const u of [...r.units, ...r.unassessed]) for (const row of itemisedRows(u)) ded.row(row);
 
   const tasks = addSheet(SHEETS.tasks, { 15: 80 }, 1);
-  tasks.row(['方案', '任务', '类型', '完成时限', '责任分工', '按时完成', '逾期完成', '逾期未完成', '未到期', '应报报告', '逾期报送', '未报送', '督办单', '扣分合计', '任务内容'], 'bold');
+  tasks.row(
+    [
+      '方案',
+      '任务',
+      '类型',
+      '完成时限',
+      '责任分工',
+      '按时完成',
+      '逾期完成',
+      '逾期未完成',
+      '未到期',
+      '应报报告',
+      '逾期报送',
+      '未报送',
+      '督办单',
+      '扣分合计',
+      '任务内容',
+    ],
+    'bold',
+  );
   for (const t of r.tasks) {
-    tasks.row([t.plan, t.task, t.kind === 'standing' ? '长期' : '有时限', t.dueAt ?? '', t.assignments, t.completedOnTime, t.completedLate, t.overdue, t.open, t.reportsDue, t.reportsLate, t.reportsMissing, t.slips, t.points, t.text]);
+    tasks.row([
+      t.plan,
+      t.task,
+      t.kind === 'standing' ? '长期' : '有时限',
+      t.dueAt ?? '',
+      t.assignments,
+      t.completedOnTime,
+      t.completedLate,
+      t.overdue,
+      t.open,
+      t.reportsDue,
+      t.reportsLate,
+      t.reportsMissing,
+      t.slips,
+      t.points,
+      t.text,
+    ]);
   }
 
   for (const u of r.units) {

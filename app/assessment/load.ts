@@ -4,7 +4,17 @@
  * (no Date objects for half a million rows), audit ids as text (they are bigints).
  */
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
-import type { AssessmentFacts, AssignmentFact, AuditFact, ExtensionFact, NoticeFact, ReportFact, SlipFact, TaskFact, UnitFact } from '../../domain/assessment';
+import type {
+  AssessmentFacts,
+  AssignmentFact,
+  AuditFact,
+  ExtensionFact,
+  NoticeFact,
+  ReportFact,
+  SlipFact,
+  TaskFact,
+  UnitFact,
+} from '../../domain/assessment';
 
 /** epoch milliseconds of a timestamptz column, as a float8 the driver returns as a number */
 const ms = (col: string) => Prisma.raw(`(extract(epoch from ${col}) * 1000)::float8`);
@@ -25,7 +35,10 @@ export interface LoadOptions {
  * before the as-of instant, slips issued in the window, the audit events the deductions cite, and
  * the notices delivered by the as-of instant (what was asked, and when).
  */
-export async function loadAssessmentFacts(db: Pick<PrismaClient, '$queryRaw'>, o: LoadOptions): Promise<AssessmentFacts> {
+export async function loadAssessmentFacts(
+  db: Pick<PrismaClient, '$queryRaw'>,
+  o: LoadOptions,
+): Promise<AssessmentFacts> {
   const from = new Date(o.from);
   const asOf = new Date(o.asOf);
   const planFilter = o.planSlug ? Prisma.sql`AND p.slug = ${o.planSlug}` : Prisma.empty;

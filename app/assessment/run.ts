@@ -10,7 +10,13 @@ import * as path from 'node:path';
 import { DateTime } from 'luxon';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { rubricOf, type AssessmentConfig } from '../../config/assessment';
-import { assess, assessmentWindow, AssessmentInputError, renderBulletin, type AssessmentResult } from '../../domain/assessment';
+import {
+  assess,
+  assessmentWindow,
+  AssessmentInputError,
+  renderBulletin,
+  type AssessmentResult,
+} from '../../domain/assessment';
 import { noticeKey } from '../../domain/notices';
 import type { AssessmentMessage } from '../../domain/messages';
 import { createCalendar, validateHolidayOverride, type HolidayOverride } from '../../domain/calendar';
@@ -53,12 +59,19 @@ export function parseAsOf(text: string, zone: string): number {
     return d.plus({ days: 1 }).startOf('day').toMillis();
   }
   const d = DateTime.fromISO(text, { setZone: true });
-  if (!d.isValid || !/(Z|[+-]\d{2}:?\d{2})$/.test(text)) throw new AssessmentInputError(`--as-of「${text}」应为日期 YYYY-MM-DD 或带时区的时间 (如 2025-12-20T09:00:00+08:00)`);
+  if (!d.isValid || !/(Z|[+-]\d{2}:?\d{2})$/.test(text))
+    throw new AssessmentInputError(
+      `--as-of「${text}」应为日期 YYYY-MM-DD 或带时区的时间 (如 2025-12-20T09:00:00+08:00)`,
+    );
   return d.toMillis();
 }
 
 /** Plan slug → YYYY-MM-DD becomes plan id → start of that day in `zone`. */
-function effectiveFrom(cfg: AssessmentConfig, tasks: { planId: string; planSlug: string }[], zone: string): Record<string, number> {
+function effectiveFrom(
+  cfg: AssessmentConfig,
+  tasks: { planId: string; planSlug: string }[],
+  zone: string,
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const t of tasks) {
     const date = cfg.planEffectiveFrom[t.planSlug];
@@ -86,15 +99,24 @@ export function digestOf(result: AssessmentResult): string {
 }
 
 /** Runs the assessment for one year against the database. */
-export async function runAssessment(db: Pick<PrismaClient, '$queryRaw'>, o: RunAssessmentOptions): Promise<AssessmentRun> {
+export async function runAssessment(
+  db: Pick<PrismaClient, '$queryRaw'>,
+  o: RunAssessmentOptions,
+): Promise<AssessmentRun> {
   const rubric = rubricOf(o.config);
   const win = assessmentWindow(o.year, rubric.yearStartMonth, o.zone);
   const asOf = Math.min(o.asOf ?? o.now, win.end);
   if (asOf <= win.start) {
-    throw new AssessmentInputError(`${o.year} 考核年度从 ${DateTime.fromMillis(win.start, { zone: o.zone }).toISODate()} 开始，基准时点不能早于该日期`);
+    throw new AssessmentInputError(
+      `${o.year} 考核年度从 ${DateTime.fromMillis(win.start, { zone: o.zone }).toISODate()} 开始，基准时点不能早于该日期`,
+    );
   }
   const t0 = performance.now();
-  const facts = await loadAssessmentFacts(db, { from: win.start, asOf, ...(o.planSlug ? { planSlug: o.planSlug } : {}) });
+  const facts = await loadAssessmentFacts(db, {
+    from: win.start,
+    asOf,
+    ...(o.planSlug ? { planSlug: o.planSlug } : {}),
+  });
   const t1 = performance.now();
   const result = assess(facts, {
     year: o.year,
@@ -106,7 +128,8 @@ export async function runAssessment(db: Pick<PrismaClient, '$queryRaw'>, o: RunA
   });
   const t2 = performance.now();
   const bulletin = renderBulletin(result, { top: o.config.bulletin.top, lagging: o.config.bulletin.lagging });
-  const rows = facts.assignments.length + facts.reports.length + facts.extensions.length + facts.slips.length + facts.audit.length;
+  const rows =
+    facts.assignments.length + facts.reports.length + facts.extensions.length + facts.slips.length + facts.audit.length;
   return { result, digest: digestOf(result), bulletin, timings: { loadMs: t1 - t0, scoreMs: t2 - t1, rows } };
 }
 
@@ -119,7 +142,10 @@ export interface AssessmentFiles {
 }
 
 /** Writes assessment-<year>.{json,xlsx}, -summary.csv, -deductions.csv and -bulletin.md into `dir`. */
-export async function writeAssessmentFiles(run: Pick<AssessmentRun, 'result' | 'bulletin' | 'digest'>, dir: string): Promise<AssessmentFiles> {
+export async function writeAssessmentFiles(
+  run: Pick<AssessmentRun, 'result' | 'bulletin' | 'digest'>,
+  dir: string,
+): Promise<AssessmentFiles> {
   fs.mkdirSync(dir, { recursive: true });
   const base = path.join(dir, `assessment-${run.result.year}`);
   const files: AssessmentFiles = {
@@ -154,9 +180,17 @@ export async function submitAssessmentNotice(
   const scope = `assessment-${r.year}-${run.digest.slice('sha256:'.length, 'sha256:'.length + 12)}`;
   const key = noticeKey(scope, 'assessment', Date.parse(r.asOf));
   const attachments = [
-    { filename: path.posix.basename(files.xlsx), key: files.xlsx, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+    {
+      filename: path.posix.basename(files.xlsx),
+      key: files.xlsx,
+      contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    },
     { filename: path.posix.basename(files.summaryCsv), key: files.summaryCsv, contentType: 'text/csv; charset=utf-8' },
-    { filename: path.posix.basename(files.deductionsCsv), key: files.deductionsCsv, contentType: 'text/csv; charset=utf-8' },
+    {
+      filename: path.posix.basename(files.deductionsCsv),
+      key: files.deductionsCsv,
+      contentType: 'text/csv; charset=utf-8',
+    },
     { filename: path.posix.basename(files.bulletin), key: files.bulletin, contentType: 'text/markdown; charset=utf-8' },
   ];
   const assessment: AssessmentMessage = {

@@ -12,7 +12,14 @@
  * `ensureAssessmentSchedule` creates the schedule or brings an existing one in line with the config,
  * so `npm run up` can call it every time.
  */
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleDescription,
+  type ScheduleOptions,
+} from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { AssessmentConfig } from '../../config/assessment';
@@ -68,9 +75,14 @@ export function catchupMs(text: string): number {
   try {
     v = msToNumber(text as Duration);
   } catch {
-    throw new AssessmentScheduleError(`config/assessment.json schedule.catchupWindow「${text}」不是有效时长，应如 "1 day"、"12h"`);
+    throw new AssessmentScheduleError(
+      `config/assessment.json schedule.catchupWindow「${text}」不是有效时长，应如 "1 day"、"12h"`,
+    );
   }
-  if (v < 10_000) throw new AssessmentScheduleError(`config/assessment.json schedule.catchupWindow「${text}」过短：Temporal 要求至少 10 秒`);
+  if (v < 10_000)
+    throw new AssessmentScheduleError(
+      `config/assessment.json schedule.catchupWindow「${text}」过短：Temporal 要求至少 10 秒`,
+    );
   return v;
 }
 
@@ -90,7 +102,11 @@ function options(cfg: AssessmentScheduleConfig, scheduleId: string): ScheduleOpt
       // a run that cannot finish in a day (the database gone for good) stops, visibly, instead of blocking next year's
       workflowExecutionTimeout: '1 day',
     },
-    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: catchupMs(cfg.schedule.catchupWindow), pauseOnFailure: false },
+    policies: {
+      overlap: ScheduleOverlapPolicy.SKIP,
+      catchupWindow: catchupMs(cfg.schedule.catchupWindow),
+      pauseOnFailure: false,
+    },
     memo: { purpose: 'annual assessment rollup (年度考核)' },
     state: { note: note(cfg.schedule) },
   };
@@ -100,7 +116,10 @@ function options(cfg: AssessmentScheduleConfig, scheduleId: string): ScheduleOpt
  * Creates the schedule, or updates an existing one to the configuration (cron, zone, catch-up
  * window, task queue) keeping its paused state. Idempotent.
  */
-export async function ensureAssessmentSchedule(client: Client, cfg: AssessmentScheduleConfig): Promise<{ scheduleId: string; action: 'created' | 'updated' }> {
+export async function ensureAssessmentSchedule(
+  client: Client,
+  cfg: AssessmentScheduleConfig,
+): Promise<{ scheduleId: string; action: 'created' | 'updated' }> {
   const scheduleId = cfg.scheduleId ?? ASSESSMENT_SCHEDULE_ID;
   const o = options(cfg, scheduleId);
   try {
@@ -131,13 +150,21 @@ function view(scheduleId: string, d: ScheduleDescription): AssessmentScheduleVie
     workflowType: d.action.workflowType,
     taskQueue: d.action.taskQueue ?? '',
     nextRuns: d.info.nextActionTimes.map((t) => t.toISOString()),
-    recentRuns: d.info.recentActions.map((a) => ({ scheduledAt: a.scheduledAt.toISOString(), takenAt: a.takenAt.toISOString(), workflowId: a.action.workflow.workflowId, runId: a.action.workflow.firstExecutionRunId })),
+    recentRuns: d.info.recentActions.map((a) => ({
+      scheduledAt: a.scheduledAt.toISOString(),
+      takenAt: a.takenAt.toISOString(),
+      workflowId: a.action.workflow.workflowId,
+      runId: a.action.workflow.firstExecutionRunId,
+    })),
     missedCatchupWindow: d.info.numActionsMissedCatchupWindow,
   };
 }
 
 /** The schedule as it is on the server, or null when it does not exist. */
-export async function describeAssessmentSchedule(client: Client, scheduleId = ASSESSMENT_SCHEDULE_ID): Promise<AssessmentScheduleView | null> {
+export async function describeAssessmentSchedule(
+  client: Client,
+  scheduleId = ASSESSMENT_SCHEDULE_ID,
+): Promise<AssessmentScheduleView | null> {
   try {
     return view(scheduleId, await client.schedule.getHandle(scheduleId).describe());
   } catch (err) {
@@ -151,7 +178,11 @@ export async function describeAssessmentSchedule(client: Client, scheduleId = AS
  * `waitMs` for the run to appear; returns it, or null if it did not start in time (e.g. skipped
  * because a run is still going: overlap SKIP).
  */
-export async function triggerAssessmentSchedule(client: Client, scheduleId = ASSESSMENT_SCHEDULE_ID, waitMs = 5000): Promise<AssessmentScheduleView['recentRuns'][number] | null> {
+export async function triggerAssessmentSchedule(
+  client: Client,
+  scheduleId = ASSESSMENT_SCHEDULE_ID,
+  waitMs = 5000,
+): Promise<AssessmentScheduleView['recentRuns'][number] | null> {
   const h = client.schedule.getHandle(scheduleId);
   const before = new Set((await h.describe()).info.recentActions.map((a) => a.action.workflow.workflowId));
   await h.trigger();

@@ -72,13 +72,18 @@ export function createReadModels(o: ReadModelOptions) {
     },
     overview: (f: q.DashboardFilters = {}) => cached('overview', [f], () => q.overview(o.db, lp(), f)),
     taskList: (f: Parameters<typeof q.taskList>[2] = {}) => cached('taskList', [f], () => q.taskList(o.db, lp(), f)),
-    assignmentList: (f: Parameters<typeof q.assignmentList>[2]) => cached('assignmentList', [f], () => q.assignmentList(o.db, lp(), f)),
-    unitDetail: (id: string, f: Parameters<typeof q.unitDetail>[3] = {}) => cached('unitDetail', [id, f], () => q.unitDetail(o.db, lp(), id, f)),
-    taskDetail: (id: string, f: Parameters<typeof q.taskDetail>[3] = {}) => cached('taskDetail', [id, f], () => q.taskDetail(o.db, lp(), id, f)),
+    assignmentList: (f: Parameters<typeof q.assignmentList>[2]) =>
+      cached('assignmentList', [f], () => q.assignmentList(o.db, lp(), f)),
+    unitDetail: (id: string, f: Parameters<typeof q.unitDetail>[3] = {}) =>
+      cached('unitDetail', [id, f], () => q.unitDetail(o.db, lp(), id, f)),
+    taskDetail: (id: string, f: Parameters<typeof q.taskDetail>[3] = {}) =>
+      cached('taskDetail', [id, f], () => q.taskDetail(o.db, lp(), id, f)),
     slipList: (f: Parameters<typeof q.slipList>[1] = {}) => cached('slipList', [f], () => q.slipList(o.db, f)),
     noticeList: (f: Parameters<typeof q.noticeList>[1] = {}) => cached('noticeList', [f], () => q.noticeList(o.db, f)),
-    indicatorProgress: (f: Parameters<typeof q.indicatorProgress>[1] = {}) => cached('indicatorProgress', [f], () => q.indicatorProgress(o.db, f)),
-    extensionList: (f: Parameters<typeof q.extensionList>[1] = {}) => cached('extensionList', [f], () => q.extensionList(o.db, f)),
+    indicatorProgress: (f: Parameters<typeof q.indicatorProgress>[1] = {}) =>
+      cached('indicatorProgress', [f], () => q.indicatorProgress(o.db, f)),
+    extensionList: (f: Parameters<typeof q.extensionList>[1] = {}) =>
+      cached('extensionList', [f], () => q.extensionList(o.db, f)),
     reportList: (f: Parameters<typeof q.reportList>[1] = {}) => cached('reportList', [f], () => q.reportList(o.db, f)),
   };
 }

@@ -26,14 +26,27 @@
  */
 import type { BusinessCalendar, HolidayOverride } from '../../domain/calendar';
 import type { TaskKind } from '../../domain/model';
-import { cycleAt, cycleSummary, policyCalendar, reportPeriods, type KindPolicy, type Policy, type ReportPeriod } from '../../domain/policy';
+import {
+  cycleAt,
+  cycleSummary,
+  policyCalendar,
+  reportPeriods,
+  type KindPolicy,
+  type Policy,
+  type ReportPeriod,
+} from '../../domain/policy';
 
 export type Light = 'red' | 'yellow' | 'green' | 'grey';
 
 export const LIGHTS: readonly Light[] = ['red', 'yellow', 'green', 'grey'];
 
 /** Chinese labels shown next to the colour (the colour alone is not enough for everyone). */
-export const LIGHT_LABELS: Record<Light, string> = { red: '逾期', yellow: '临期/报告逾期', green: '正常推进', grey: '已办结' };
+export const LIGHT_LABELS: Record<Light, string> = {
+  red: '逾期',
+  yellow: '临期/报告逾期',
+  green: '正常推进',
+  grey: '已办结',
+};
 
 /** Days before the deadline when a task turns yellow. */
 export const YELLOW_WITHIN_DAYS = 7;
@@ -103,7 +116,10 @@ export function lightParams(nowMs: number, lp: LightPolicy): LightParams {
   return {
     now: new Date(nowMs),
     soon: new Date(cal.addSpan(nowMs, { days: YELLOW_WITHIN_DAYS }, 1)),
-    reports: { deadline: reportRule(lp.policy.kinds.deadline, cal, nowMs), standing: reportRule(lp.policy.kinds.standing, cal, nowMs) },
+    reports: {
+      deadline: reportRule(lp.policy.kinds.deadline, cal, nowMs),
+      standing: reportRule(lp.policy.kinds.standing, cal, nowMs),
+    },
   };
 }
 
@@ -128,10 +144,20 @@ export function reportRule(kp: KindPolicy, cal: BusinessCalendar, nowMs: number)
     // summaries of cycles not over yet when it was made, and not yet due then
     const owedBefore = p.summary ? Math.min(p.dueMs + 1, p.endMs) : p.endMs;
     if (owedBefore <= reach) continue; // whoever owes it owes a more recent one
-    fixed.push({ period: p.period, dueAt: new Date(p.dueMs), owedBefore: new Date(owedBefore), rollingFrom: rolling ? new Date(rolling.firstEndDueAtLeast(p.dueMs + 1)) : null });
+    fixed.push({
+      period: p.period,
+      dueAt: new Date(p.dueMs),
+      owedBefore: new Date(owedBefore),
+      rollingFrom: rolling ? new Date(rolling.firstEndDueAtLeast(p.dueMs + 1)) : null,
+    });
     reach = owedBefore;
   }
-  return { fixed, rolling: rolling ? { lengthMs: rolling.lengthMs, pastDueBefore: new Date(rolling.firstEndDueAtLeast(nowMs)) } : null };
+  return {
+    fixed,
+    rolling: rolling
+      ? { lengthMs: rolling.lengthMs, pastDueBefore: new Date(rolling.firstEndDueAtLeast(nowMs)) }
+      : null,
+  };
 }
 
 /** The quarter whose report fell due last before `nowMs` (reportPeriods, the lifecycle's own periods). */
@@ -164,7 +190,10 @@ function lastPastDueSummary(kp: KindPolicy, cal: BusinessCalendar, nowMs: number
  * whose due moment is at or after `t` (period ends before it are due before `t`). Due moments come
  * from reportPeriods itself and grow with the period's end, so a binary search finds it.
  */
-function rollingPeriods(kp: KindPolicy, cal: BusinessCalendar): { lengthMs: number; firstEndDueAtLeast(t: number): number } {
+function rollingPeriods(
+  kp: KindPolicy,
+  cal: BusinessCalendar,
+): { lengthMs: number; firstEndDueAtLeast(t: number): number } {
   const one = reportPeriods(kp, cal, 0, 1)[0]!;
   const lengthMs = one.endMs - one.startMs;
   const dueOfEnd = (endMs: number) => reportPeriods(kp, cal, endMs - lengthMs, endMs - lengthMs + 1)[0]!.dueMs;
@@ -175,7 +204,8 @@ function rollingPeriods(kp: KindPolicy, cal: BusinessCalendar): { lengthMs: numb
       let step = DAY_MS;
       let lo = t - step;
       while (dueOfEnd(lo) >= t) {
-        if (step > 128 * YEAR_MS) throw new Error(`reports.dueAfterEnd: no period ends more than a century before its report is due`);
+        if (step > 128 * YEAR_MS)
+          throw new Error(`reports.dueAfterEnd: no period ends more than a century before its report is due`);
         step *= 2;
         lo = t - step;
       }

@@ -7,7 +7,13 @@
  */
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import { TASK_KINDS, type FixedReport, type Light, type LightParams, type ReportRule } from './lights';
-import { boundToTask, indicatorRule, loadIndicatorRules, type IndicatorAggregate, type IndicatorRules } from '../../config/indicators';
+import {
+  boundToTask,
+  indicatorRule,
+  loadIndicatorRules,
+  type IndicatorAggregate,
+  type IndicatorRules,
+} from '../../config/indicators';
 import { CLOSED_STATES } from '../../domain/lifecycle';
 
 const { sql, join, empty, raw } = Prisma;
@@ -71,8 +77,12 @@ function reportLateSql(p: LightParams, rows: 'many' | 'one'): Prisma.Sql {
   // (no reminder, no 催办 ever sent) owes none. The windows below would be NULL for it anyway; this
   // says so plainly.
   const all = [...groups.values()];
-  if (all.length === 1 && all[0]!.kinds.length === TASK_KINDS.length) return sql`(a."supervisedFrom" IS NOT NULL AND (${all[0]!.c}))`;
-  return sql`(a."supervisedFrom" IS NOT NULL AND (${join(all.map(({ kinds, c }) => sql`(t.kind IN (${raw(kinds.map((k) => `'${k}'`).join(', '))}) AND (${c}))`), ' OR ')}))`;
+  if (all.length === 1 && all[0]!.kinds.length === TASK_KINDS.length)
+    return sql`(a."supervisedFrom" IS NOT NULL AND (${all[0]!.c}))`;
+  return sql`(a."supervisedFrom" IS NOT NULL AND (${join(
+    all.map(({ kinds, c }) => sql`(t.kind IN (${raw(kinds.map((k) => `'${k}'`).join(', '))}) AND (${c}))`),
+    ' OR ',
+  )}))`;
 }
 
 function kindReportLateSql(rule: ReportRule, rows: 'many' | 'one'): Prisma.Sql | null {
@@ -83,12 +93,17 @@ function kindReportLateSql(rule: ReportRule, rows: 'many' | 'one'): Prisma.Sql |
   // assignments that owe fixed report i and none of the more recent ones
   const windows = rule.fixed.map((f, i) => {
     const prev = rule.fixed[i - 1];
-    return prev ? sql`a."supervisedFrom" >= ${prev.owedBefore} AND a."supervisedFrom" < ${f.owedBefore}` : sql`a."supervisedFrom" < ${f.owedBefore}`;
+    return prev
+      ? sql`a."supervisedFrom" >= ${prev.owedBefore} AND a."supervisedFrom" < ${f.owedBefore}`
+      : sql`a."supervisedFrom" < ${f.owedBefore}`;
   });
   const r = rule.rolling;
   if (!r) {
     if (!rule.fixed.length) return null;
-    return join(rule.fixed.map((f, i) => sql`(${windows[i]!} AND ${missing(f.period)})`), ' OR ');
+    return join(
+      rule.fixed.map((f, i) => sql`(${windows[i]!} AND ${missing(f.period)})`),
+      ' OR ',
+    );
   }
   // Periods counted from each assignment (test policies): k, the last one past due, per row.
   const fromMs = sql`(extract(epoch from a."supervisedFrom") * 1000)`;
@@ -97,8 +112,16 @@ function kindReportLateSql(rule: ReportRule, rows: 'many' | 'one'): Prisma.Sql |
   const rollingLater = (f: FixedReport) => sql`(${k} >= 1 AND ${endK} >= ${f.rollingFrom!.getTime()}::numeric)`;
   const alts = rule.fixed.map((f, i) => sql`(${windows[i]!} AND NOT ${rollingLater(f)} AND ${missing(f.period)})`);
   const last = rule.fixed[rule.fixed.length - 1];
-  const rollingIsRecent = join([...rule.fixed.map((f, i) => sql`(${windows[i]!} AND ${rollingLater(f)})`), last ? sql`a."supervisedFrom" >= ${last.owedBefore}` : sql`TRUE`], ' OR ');
-  alts.push(sql`(${k} >= 1 AND (${rollingIsRecent}) AND NOT EXISTS (SELECT 1 FROM "Report" r WHERE r."assignmentId" = a.id AND r.period = 'P' || ${k}))`);
+  const rollingIsRecent = join(
+    [
+      ...rule.fixed.map((f, i) => sql`(${windows[i]!} AND ${rollingLater(f)})`),
+      last ? sql`a."supervisedFrom" >= ${last.owedBefore}` : sql`TRUE`,
+    ],
+    ' OR ',
+  );
+  alts.push(
+    sql`(${k} >= 1 AND (${rollingIsRecent}) AND NOT EXISTS (SELECT 1 FROM "Report" r WHERE r."assignmentId" = a.id AND r.period = 'P' || ${k}))`,
+  );
   return join(alts, ' OR ');
 }
 
@@ -107,7 +130,9 @@ function taskWhere(f: DashboardFilters): Prisma.Sql {
   if (f.plan) parts.push(sql`t."planId" = (SELECT id FROM "Plan" WHERE slug = ${f.plan})`);
   if (f.q) {
     const n = /^\(?(\d{1,4})\)?$/.exec(f.q.trim());
-    parts.push(n ? sql`t.number = ${Number(n[1])}` : sql`t.text ILIKE ${'%' + f.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`);
+    parts.push(
+      n ? sql`t.number = ${Number(n[1])}` : sql`t.text ILIKE ${'%' + f.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`,
+    );
   }
   return join(parts, ' AND ');
 }
@@ -116,7 +141,12 @@ function unitKindWhere(f: DashboardFilters): Prisma.Sql {
   return f.unitKind ? sql`AND a."unitId" IN (SELECT id FROM "Unit" WHERE kind = ${f.unitKind}::"UnitKind")` : empty;
 }
 
-function counts(row: { red: bigint | number; yellow: bigint | number; green: bigint | number; grey: bigint | number }): LightCounts {
+function counts(row: {
+  red: bigint | number;
+  yellow: bigint | number;
+  green: bigint | number;
+  grey: bigint | number;
+}): LightCounts {
   return { red: Number(row.red), yellow: Number(row.yellow), green: Number(row.green), grey: Number(row.grey) };
 }
 
@@ -161,7 +191,12 @@ export async function overview(db: PrismaClient, p: LightParams, f: DashboardFil
   const light = lightSql(p);
   const lightFilter = f.light ? sql`WHERE x.light = ${f.light}` : empty;
   const [perUnit, states, slips, notices, plans] = await Promise.all([
-    db.$queryRaw<({ id: string; name: string; kind: string; total: bigint; i_total: bigint } & Record<Light | `i_${Light}`, bigint>)[]>`
+    db.$queryRaw<
+      ({ id: string; name: string; kind: string; total: bigint; i_total: bigint } & Record<
+        Light | `i_${Light}`,
+        bigint
+      >)[]
+    >`
       SELECT u.id, u.name, u.kind::text AS kind,
         count(*) FILTER (WHERE x.light = 'red' AND NOT x.implicit) AS red, count(*) FILTER (WHERE x.light = 'yellow' AND NOT x.implicit) AS yellow,
         count(*) FILTER (WHERE x.light = 'green' AND NOT x.implicit) AS green, count(*) FILTER (WHERE x.light = 'grey' AND NOT x.implicit) AS grey,
@@ -178,8 +213,12 @@ export async function overview(db: PrismaClient, p: LightParams, f: DashboardFil
     db.$queryRaw<{ state: string; n: bigint }[]>`
       SELECT a.state::text AS state, count(*) AS n FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId"
       WHERE ${taskWhere(f)} ${unitKindWhere(f)} GROUP BY a.state`,
-    db.$queryRaw<{ colour: string; n: bigint; closed: bigint }[]>`SELECT colour::text AS colour, count(*) FILTER (WHERE "closedAt" IS NULL) AS n, count(*) FILTER (WHERE "closedAt" IS NOT NULL) AS closed FROM "SupervisionSlip" GROUP BY colour`,
-    db.$queryRaw<{ status: string; n: bigint }[]>`SELECT status::text AS status, count(*) AS n FROM "Notice" GROUP BY status`,
+    db.$queryRaw<
+      { colour: string; n: bigint; closed: bigint }[]
+    >`SELECT colour::text AS colour, count(*) FILTER (WHERE "closedAt" IS NULL) AS n, count(*) FILTER (WHERE "closedAt" IS NOT NULL) AS closed FROM "SupervisionSlip" GROUP BY colour`,
+    db.$queryRaw<
+      { status: string; n: bigint }[]
+    >`SELECT status::text AS status, count(*) AS n FROM "Notice" GROUP BY status`,
     db.plan.findMany({ select: { slug: true, title: true }, orderBy: { importedAt: 'asc' } }),
   ]);
   const lights = zeroCounts();
@@ -191,7 +230,14 @@ export async function overview(db: PrismaClient, p: LightParams, f: DashboardFil
       lights[l] += c[l];
       implicitLights[l] += ic[l];
     }
-    return { id: r.id, name: r.name, kind: r.kind, total: Number(r.total), ...c, implicit: { ...ic, total: Number(r.i_total) } };
+    return {
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      total: Number(r.total),
+      ...c,
+      implicit: { ...ic, total: Number(r.i_total) },
+    };
   });
   const stateCounts = Object.fromEntries(states.map((s) => [s.state, Number(s.n)]));
   return {
@@ -223,14 +269,20 @@ export interface TaskRow extends LightCounts {
 }
 
 /** Tasks with their light counts; `light` filters on the task's worst light. */
-export async function taskList(db: PrismaClient, p: LightParams, f: DashboardFilters & { limit?: number; offset?: number } = {}): Promise<{ rows: TaskRow[]; total: number }> {
+export async function taskList(
+  db: PrismaClient,
+  p: LightParams,
+  f: DashboardFilters & { limit?: number; offset?: number } = {},
+): Promise<{ rows: TaskRow[]; total: number }> {
   const limit = Math.min(Math.max(f.limit ?? 100, 1), 500);
   const offset = Math.max(f.offset ?? 0, 0);
   const worstSql = sql`(CASE WHEN count(*) FILTER (WHERE x.light = 'red') > 0 THEN 'red'
     WHEN count(*) FILTER (WHERE x.light = 'yellow') > 0 THEN 'yellow'
     WHEN count(*) FILTER (WHERE x.light = 'green') > 0 THEN 'green' ELSE 'grey' END)`;
   const having = f.light ? sql`HAVING ${worstSql} = ${f.light}` : empty;
-  const rows = await db.$queryRaw<(Omit<TaskRow, Light | 'implicit'> & Record<Light | `i_${Light}`, bigint> & { total: bigint })[]>`
+  const rows = await db.$queryRaw<
+    (Omit<TaskRow, Light | 'implicit'> & Record<Light | `i_${Light}`, bigint> & { total: bigint })[]
+  >`
     SELECT x."taskId" AS id, min(pl.slug) AS plan, min(t2.number) AS number, min(t2.text) AS text, min(t2."deadlinePhrase") AS "deadlinePhrase",
       min(t2."dueAt") AS "dueAt", min(t2.kind::text) AS kind,
       count(*) FILTER (WHERE x.light = 'red') AS red, count(*) FILTER (WHERE x.light = 'yellow') AS yellow,
@@ -272,7 +324,13 @@ export interface AssignmentRow {
   lastReportAt: Date | null;
 }
 
-async function assignmentRows(db: PrismaClient, p: LightParams, where: Prisma.Sql, limit: number, offset = 0): Promise<{ rows: AssignmentRow[]; total: number }> {
+async function assignmentRows(
+  db: PrismaClient,
+  p: LightParams,
+  where: Prisma.Sql,
+  limit: number,
+  offset = 0,
+): Promise<{ rows: AssignmentRow[]; total: number }> {
   const rows = await db.$queryRaw<(AssignmentRow & { total: bigint })[]>`
     SELECT y.*, count(*) OVER () AS total FROM (
       SELECT a.id, a."taskId", pl.slug AS plan, t.number AS "taskNumber", t.text AS "taskText", a."unitId", u.name AS unit,
@@ -282,14 +340,25 @@ async function assignmentRows(db: PrismaClient, p: LightParams, where: Prisma.Sq
       WHERE ${where}) y
     ORDER BY CASE y.light WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 ELSE 3 END, y.plan, y."taskNumber", y.ordinal
     LIMIT ${limit} OFFSET ${offset}`;
-  return { total: Number(rows[0]?.total ?? 0), rows: rows.map(({ total: _t, ...r }) => ({ ...r, taskNumber: Number(r.taskNumber) }) as AssignmentRow) };
+  return {
+    total: Number(rows[0]?.total ?? 0),
+    rows: rows.map(({ total: _t, ...r }) => ({ ...r, taskNumber: Number(r.taskNumber) }) as AssignmentRow),
+  };
 }
 
 /** A list of assignments, filtered (the API's /api/assignments). */
 export async function assignmentList(
   db: PrismaClient,
   p: LightParams,
-  f: { unitId?: string; taskId?: string; state?: string; light?: Light; plan?: string; limit?: number; offset?: number },
+  f: {
+    unitId?: string;
+    taskId?: string;
+    state?: string;
+    light?: Light;
+    plan?: string;
+    limit?: number;
+    offset?: number;
+  },
 ): Promise<{ rows: AssignmentRow[]; total: number }> {
   const parts: Prisma.Sql[] = [sql`TRUE`];
   if (f.unitId) parts.push(sql`a."unitId" = ${f.unitId}::uuid`);
@@ -302,8 +371,16 @@ export async function assignmentList(
 }
 
 /** A unit, its contacts and its assignments (worst first). */
-export async function unitDetail(db: PrismaClient, p: LightParams, unitId: string, opts: { light?: Light; limit?: number; offset?: number } = {}) {
-  const unit = await db.unit.findUnique({ where: { id: unitId }, include: { contacts: { orderBy: [{ role: 'asc' }, { email: 'asc' }] }, aliases: true } });
+export async function unitDetail(
+  db: PrismaClient,
+  p: LightParams,
+  unitId: string,
+  opts: { light?: Light; limit?: number; offset?: number } = {},
+) {
+  const unit = await db.unit.findUnique({
+    where: { id: unitId },
+    include: { contacts: { orderBy: [{ role: 'asc' }, { email: 'asc' }] }, aliases: true },
+  });
   if (!unit) return null;
   const list = await assignmentList(db, p, { unitId, ...opts });
   // all of the unit's assignments, and apart the rule-bound ones (属地落实) among them (UnitLightRow)
@@ -316,9 +393,23 @@ export async function unitDetail(db: PrismaClient, p: LightParams, unitId: strin
     if (r.implicit) implicitLights[r.light] += Number(r.n);
   }
   return {
-    unit: { id: unit.id, name: unit.name, fullName: unit.fullName, kind: unit.kind, aliases: unit.aliases.map((a) => a.alias) },
+    unit: {
+      id: unit.id,
+      name: unit.name,
+      fullName: unit.fullName,
+      kind: unit.kind,
+      aliases: unit.aliases.map((a) => a.alias),
+    },
     implicitLights,
-    contacts: unit.contacts.map((c) => ({ id: c.id, role: c.role, name: c.name, email: c.email, phone: c.phone, digest: c.digest, canSignIn: c.passwordHash !== null })),
+    contacts: unit.contacts.map((c) => ({
+      id: c.id,
+      role: c.role,
+      name: c.name,
+      email: c.email,
+      phone: c.phone,
+      digest: c.digest,
+      canSignIn: c.passwordHash !== null,
+    })),
     lights,
     assignments: list.rows,
     total: list.total,
@@ -335,13 +426,31 @@ export interface TimelineEvent {
   data: unknown;
 }
 
-function timelineRows(rows: { id: bigint; at: Date; actor: string; action: string; entityType: string; assignmentId: string | null; data: unknown }[]): TimelineEvent[] {
+function timelineRows(
+  rows: {
+    id: bigint;
+    at: Date;
+    actor: string;
+    action: string;
+    entityType: string;
+    assignmentId: string | null;
+    data: unknown;
+  }[],
+): TimelineEvent[] {
   return rows.map((r) => ({ ...r, id: r.id.toString() }));
 }
 
 /** A task, its assignments with lights, and its timeline from the audit log (newest first). */
-export async function taskDetail(db: PrismaClient, p: LightParams, taskId: string, opts: { timelineLimit?: number } = {}) {
-  const task = await db.task.findUnique({ where: { id: taskId }, include: { plan: { select: { slug: true, title: true } }, section: { select: { title: true } } } });
+export async function taskDetail(
+  db: PrismaClient,
+  p: LightParams,
+  taskId: string,
+  opts: { timelineLimit?: number } = {},
+) {
+  const task = await db.task.findUnique({
+    where: { id: taskId },
+    include: { plan: { select: { slug: true, title: true } }, section: { select: { title: true } } },
+  });
   if (!task) return null;
   const [list, timeline] = await Promise.all([
     assignmentRows(db, p, sql`a."taskId" = ${taskId}::uuid`, 1000),
@@ -356,13 +465,21 @@ export async function taskDetail(db: PrismaClient, p: LightParams, taskId: strin
 }
 
 /** One assignment with everything about it (the Office's assignment page and the unit form). */
-export async function assignmentDetail(db: PrismaClient, p: LightParams, id: string, opts: { timelineLimit?: number; indicatorRules?: IndicatorRules } = {}) {
+export async function assignmentDetail(
+  db: PrismaClient,
+  p: LightParams,
+  id: string,
+  opts: { timelineLimit?: number; indicatorRules?: IndicatorRules } = {},
+) {
   const a = await db.assignment.findUnique({
     where: { id },
     include: {
       unit: { select: { id: true, name: true, kind: true } },
       task: { include: { plan: { select: { id: true, slug: true, title: true } } } },
-      reports: { orderBy: { submittedAt: 'desc' }, include: { indicatorValues: { include: { indicator: { select: { code: true, name: true, unit: true } } } } } },
+      reports: {
+        orderBy: { submittedAt: 'desc' },
+        include: { indicatorValues: { include: { indicator: { select: { code: true, name: true, unit: true } } } } },
+      },
       extensions: { orderBy: { requestedAt: 'desc' } },
       completionRequests: { orderBy: { requestedAt: 'desc' } },
       slips: { orderBy: { issuedAt: 'desc' } },
@@ -370,11 +487,23 @@ export async function assignmentDetail(db: PrismaClient, p: LightParams, id: str
   });
   if (!a) return null;
   const [lightRow, own, catchUp, timeline, indicators] = await Promise.all([
-    db.$queryRaw<{ light: Light }[]>`SELECT ${lightSql(p, 'one')} AS light FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId" WHERE a.id = ${id}::uuid`,
-    db.notice.findMany({ where: { assignmentId: id }, orderBy: { dueAt: 'desc' }, take: 100, include: { delivery: true } }),
+    db.$queryRaw<
+      { light: Light }[]
+    >`SELECT ${lightSql(p, 'one')} AS light FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId" WHERE a.id = ${id}::uuid`,
+    db.notice.findMany({
+      where: { assignmentId: id },
+      orderBy: { dueAt: 'desc' },
+      take: 100,
+      include: { delivery: true },
+    }),
     // the unit's catch-up letter lists this assignment among its overdue items (it has no assignment
     // of its own: its scope names the plan and the unit, app/supervise.ts catchUpOrders)
-    db.notice.findMany({ where: { scope: `${a.task.plan.slug}-catchup-${a.unitId}`, kind: 'catchup_unit' }, orderBy: { dueAt: 'desc' }, take: 10, include: { delivery: true } }),
+    db.notice.findMany({
+      where: { scope: `${a.task.plan.slug}-catchup-${a.unitId}`, kind: 'catchup_unit' },
+      orderBy: { dueAt: 'desc' },
+      take: 10,
+      include: { delivery: true },
+    }),
     db.auditEvent.findMany({
       where: { assignmentId: id },
       orderBy: [{ at: 'desc' }, { id: 'desc' }],
@@ -383,30 +512,51 @@ export async function assignmentDetail(db: PrismaClient, p: LightParams, id: str
     }),
     db.indicator.findMany({ where: { planId: a.task.planId }, orderBy: { code: 'asc' } }),
   ]);
-  const covers = (n: (typeof catchUp)[number]) => ((n.payload as { items?: { task?: number }[] } | null)?.items ?? []).some((it) => it.task === a.task.number);
+  const covers = (n: (typeof catchUp)[number]) =>
+    ((n.payload as { items?: { task?: number }[] } | null)?.items ?? []).some((it) => it.task === a.task.number);
   const notices = [...own, ...catchUp.filter(covers)].sort((x, y) => y.dueAt.getTime() - x.dueAt.getTime());
   // only the indicators bound to this task (config/indicators.json): the form lists these and refuses any other code
   const rules = opts.indicatorRules ?? defaultIndicatorRules();
   const bound = indicators.filter((i) => boundToTask(rules, a.task.plan.title, i.name, a.task.number));
-  return { assignment: a, light: lightRow[0]?.light ?? 'green', notices, timeline: timelineRows(timeline), indicators: bound };
+  return {
+    assignment: a,
+    light: lightRow[0]?.light ?? 'green',
+    notices,
+    timeline: timelineRows(timeline),
+    indicators: bound,
+  };
 }
 
 /** Units that can hold an assignment (the 改派 choice): not groups, the Office or leadership; by kind, then name. */
 export async function assignableUnits(db: PrismaClient): Promise<{ name: string; kind: string }[]> {
-  const rows = await db.unit.findMany({ where: { kind: { notIn: ['GROUP', 'OFFICE', 'LEADERSHIP'] } }, select: { name: true, kind: true }, orderBy: [{ kind: 'asc' }, { name: 'asc' }] });
+  const rows = await db.unit.findMany({
+    where: { kind: { notIn: ['GROUP', 'OFFICE', 'LEADERSHIP'] } },
+    select: { name: true, kind: true },
+    orderBy: [{ kind: 'asc' }, { name: 'asc' }],
+  });
   return rows.map((r) => ({ name: r.name, kind: r.kind }));
 }
 
 /** 督办单 list, newest first. */
-export async function slipList(db: PrismaClient, f: { colour?: string; open?: boolean; limit?: number; offset?: number } = {}) {
-  const where = { ...(f.colour ? { colour: f.colour as 'BLUE' | 'ORANGE' | 'RED' } : {}), ...(f.open === true ? { closedAt: null } : f.open === false ? { closedAt: { not: null } } : {}) };
+export async function slipList(
+  db: PrismaClient,
+  f: { colour?: string; open?: boolean; limit?: number; offset?: number } = {},
+) {
+  const where = {
+    ...(f.colour ? { colour: f.colour as 'BLUE' | 'ORANGE' | 'RED' } : {}),
+    ...(f.open === true ? { closedAt: null } : f.open === false ? { closedAt: { not: null } } : {}),
+  };
   const [rows, total] = await Promise.all([
     db.supervisionSlip.findMany({
       where,
       orderBy: [{ issuedAt: 'desc' }, { seq: 'desc' }],
       take: Math.min(f.limit ?? 100, 500),
       skip: f.offset ?? 0,
-      include: { assignment: { select: { id: true, unit: { select: { name: true } }, task: { select: { number: true, id: true } } } } },
+      include: {
+        assignment: {
+          select: { id: true, unit: { select: { name: true } }, task: { select: { number: true, id: true } } },
+        },
+      },
     }),
     db.supervisionSlip.count({ where }),
   ]);
@@ -414,7 +564,10 @@ export async function slipList(db: PrismaClient, f: { colour?: string; open?: bo
 }
 
 /** Notices with their delivery records, newest first. */
-export async function noticeList(db: PrismaClient, f: { status?: string; kind?: string; assignmentId?: string; limit?: number; offset?: number } = {}) {
+export async function noticeList(
+  db: PrismaClient,
+  f: { status?: string; kind?: string; assignmentId?: string; limit?: number; offset?: number } = {},
+) {
   const where = {
     ...(f.status ? { status: f.status as 'PENDING' } : {}),
     ...(f.kind ? { kind: f.kind } : {}),
@@ -426,7 +579,11 @@ export async function noticeList(db: PrismaClient, f: { status?: string; kind?: 
       orderBy: [{ dueAt: 'desc' }, { id: 'asc' }],
       take: Math.min(f.limit ?? 100, 500),
       skip: f.offset ?? 0,
-      include: { delivery: true, assignment: { select: { unit: { select: { name: true } }, task: { select: { number: true } } } }, slip: { select: { number: true, colour: true } } },
+      include: {
+        delivery: true,
+        assignment: { select: { unit: { select: { name: true } }, task: { select: { number: true } } } },
+        slip: { select: { number: true, colour: true } },
+      },
     }),
     db.notice.count({ where }),
   ]);
@@ -472,11 +629,29 @@ export function defaultIndicatorRules(): IndicatorRules {
  * config/indicators.json, never one unit's report passed off as the city's: `latest` takes the most
  * recent report of any unit and names that unit and date; `sum` adds each unit's most recent value.
  */
-export async function indicatorProgress(db: PrismaClient, f: { plan?: string; rules?: IndicatorRules } = {}): Promise<IndicatorProgress[]> {
+export async function indicatorProgress(
+  db: PrismaClient,
+  f: { plan?: string; rules?: IndicatorRules } = {},
+): Promise<IndicatorProgress[]> {
   const rules = f.rules ?? defaultIndicatorRules();
   const where = f.plan ? sql`pl.slug = ${f.plan}` : sql`TRUE`;
   const [rows, values] = await Promise.all([
-    db.$queryRaw<{ id: string; plan: string; planTitle: string; code: string; goal: string; name: string; targetText: string; target: Prisma.Decimal; unit: string; comparator: string; targetYear: number; reports: bigint }[]>`
+    db.$queryRaw<
+      {
+        id: string;
+        plan: string;
+        planTitle: string;
+        code: string;
+        goal: string;
+        name: string;
+        targetText: string;
+        target: Prisma.Decimal;
+        unit: string;
+        comparator: string;
+        targetYear: number;
+        reports: bigint;
+      }[]
+    >`
       SELECT i.id, pl.slug AS plan, pl.title AS "planTitle", i.code, i.goal, i.name, i."targetText", i."targetValue" AS target, i.unit, i.comparator, i."targetYear",
         (SELECT count(*) FROM "IndicatorValue" v WHERE v."indicatorId" = i.id) AS reports
       FROM "Indicator" i JOIN "Plan" pl ON pl.id = i."planId" WHERE ${where}
@@ -489,13 +664,21 @@ export async function indicatorProgress(db: PrismaClient, f: { plan?: string; ru
       ORDER BY v."indicatorId", a."unitId", r."submittedAt" DESC`,
   ]);
   const byIndicator = new Map<string, { unit: string; value: number; at: Date }[]>();
-  for (const v of values) byIndicator.set(v.indicatorId, [...(byIndicator.get(v.indicatorId) ?? []), { unit: v.unit, value: Number(v.value), at: v.at }]);
+  for (const v of values)
+    byIndicator.set(v.indicatorId, [
+      ...(byIndicator.get(v.indicatorId) ?? []),
+      { unit: v.unit, value: Number(v.value), at: v.at },
+    ]);
   return rows.map(({ planTitle, ...r }) => {
     const rule = indicatorRule(rules, planTitle, r.name);
     const aggregate = rule?.aggregate ?? 'latest';
     const contributors = (byIndicator.get(r.id) ?? []).sort((a, b) => b.at.getTime() - a.at.getTime());
     const newest = contributors[0] ?? null;
-    const latest = !newest ? null : aggregate === 'sum' ? Number(contributors.reduce((t, c) => t + c.value, 0).toFixed(4)) : newest.value;
+    const latest = !newest
+      ? null
+      : aggregate === 'sum'
+        ? Number(contributors.reduce((t, c) => t + c.value, 0).toFixed(4))
+        : newest.value;
     const target = Number(r.target);
     const met = latest === null ? null : r.comparator === 'gte' ? latest >= target : latest === target;
     const progress = latest === null || target === 0 ? null : Math.min(latest / target, 1.5);
@@ -516,7 +699,10 @@ export async function indicatorProgress(db: PrismaClient, f: { plan?: string; ru
 }
 
 /** The audit log, newest first, paged by id (`before` = the last id of the previous page). */
-export async function auditLog(db: PrismaClient, f: { before?: string; action?: string; assignmentId?: string; taskId?: string; unitId?: string; limit?: number } = {}): Promise<{ rows: TimelineEvent[]; next: string | null }> {
+export async function auditLog(
+  db: PrismaClient,
+  f: { before?: string; action?: string; assignmentId?: string; taskId?: string; unitId?: string; limit?: number } = {},
+): Promise<{ rows: TimelineEvent[]; next: string | null }> {
   const limit = Math.min(Math.max(f.limit ?? 100, 1), 500);
   const rows = await db.auditEvent.findMany({
     where: {
@@ -535,7 +721,10 @@ export async function auditLog(db: PrismaClient, f: { before?: string; action?: 
 }
 
 /** Reports, newest first (the API's /api/reports). */
-export async function reportList(db: PrismaClient, f: { assignmentId?: string; unitId?: string; period?: string; limit?: number; offset?: number } = {}) {
+export async function reportList(
+  db: PrismaClient,
+  f: { assignmentId?: string; unitId?: string; period?: string; limit?: number; offset?: number } = {},
+) {
   const where = {
     ...(f.assignmentId ? { assignmentId: f.assignmentId } : {}),
     ...(f.unitId ? { assignment: { unitId: f.unitId } } : {}),
@@ -547,7 +736,10 @@ export async function reportList(db: PrismaClient, f: { assignmentId?: string; u
       orderBy: { submittedAt: 'desc' },
       take: Math.min(f.limit ?? 100, 500),
       skip: f.offset ?? 0,
-      include: { indicatorValues: { include: { indicator: { select: { code: true, name: true } } } }, assignment: { select: { unit: { select: { name: true } }, task: { select: { number: true } } } } },
+      include: {
+        indicatorValues: { include: { indicator: { select: { code: true, name: true } } } },
+        assignment: { select: { unit: { select: { name: true } }, task: { select: { number: true } } } },
+      },
     }),
     db.report.count({ where }),
   ]);
@@ -563,7 +755,9 @@ export async function extensionList(db: PrismaClient, f: { status?: string; limi
       orderBy: { requestedAt: 'desc' },
       take: Math.min(f.limit ?? 100, 500),
       skip: f.offset ?? 0,
-      include: { assignment: { select: { id: true, unit: { select: { name: true } }, task: { select: { number: true } } } } },
+      include: {
+        assignment: { select: { id: true, unit: { select: { name: true } }, task: { select: { number: true } } } },
+      },
     }),
     db.extension.count({ where }),
   ]);
@@ -572,7 +766,10 @@ export async function extensionList(db: PrismaClient, f: { status?: string; limi
 
 /** The pending completion request (销号申请) of each assignment: the unit's 完成情况说明 and evidence, for the Office's review list. */
 export async function pendingCompletionRequests(db: PrismaClient, assignmentIds: string[]) {
-  const rows = await db.completionRequest.findMany({ where: { assignmentId: { in: assignmentIds }, status: 'REQUESTED' }, orderBy: { requestedAt: 'desc' } });
+  const rows = await db.completionRequest.findMany({
+    where: { assignmentId: { in: assignmentIds }, status: 'REQUESTED' },
+    orderBy: { requestedAt: 'desc' },
+  });
   const latest = new Map<string, (typeof rows)[number]>();
   for (const r of rows) if (!latest.has(r.assignmentId)) latest.set(r.assignmentId, r);
   return latest;

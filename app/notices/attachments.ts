@@ -38,18 +38,26 @@ export function fileAttachmentRefs(payload: unknown): FileAttachmentRef[] {
   return list.map((x, k) => {
     const a = x as (Partial<FileAttachmentRef> & { path?: unknown }) | null;
     if (a && a.key === undefined && a.path !== undefined) {
-      throw new AttachmentError(`payload.attachments[${k}] 指向本机文件路径（${String(a.path)}），已拒绝：附件只从数据库中的文件存储读取`);
+      throw new AttachmentError(
+        `payload.attachments[${k}] 指向本机文件路径（${String(a.path)}），已拒绝：附件只从数据库中的文件存储读取`,
+      );
     }
     for (const f of ['filename', 'key', 'contentType'] as const) {
-      if (typeof a?.[f] !== 'string' || !a[f]) throw new AttachmentError(`payload.attachments[${k}].${f} 应为非空字符串`);
+      if (typeof a?.[f] !== 'string' || !a[f])
+        throw new AttachmentError(`payload.attachments[${k}].${f} 应为非空字符串`);
     }
-    if (/[\\/]/.test(a!.filename!)) throw new AttachmentError(`payload.attachments[${k}].filename 不能包含路径分隔符：${a!.filename}`);
+    if (/[\\/]/.test(a!.filename!))
+      throw new AttachmentError(`payload.attachments[${k}].filename 不能包含路径分隔符：${a!.filename}`);
     return { filename: a!.filename!, key: a!.key!, contentType: a!.contentType! };
   });
 }
 
 /** Reads the files from the store, refusing a missing key and a total above `maxBytes`. */
-export async function readFileAttachments(refs: FileAttachmentRef[], store: FileStore | undefined, maxBytes = DEFAULT_MAX_ATTACHMENT_BYTES): Promise<OutgoingAttachment[]> {
+export async function readFileAttachments(
+  refs: FileAttachmentRef[],
+  store: FileStore | undefined,
+  maxBytes = DEFAULT_MAX_ATTACHMENT_BYTES,
+): Promise<OutgoingAttachment[]> {
   if (!refs.length) return [];
   if (!store) throw new AttachmentError('邮件服务未配置文件存储，不能附加文件');
   let total = 0;
@@ -58,7 +66,8 @@ export async function readFileAttachments(refs: FileAttachmentRef[], store: File
     const f = await store.get(r.key);
     if (!f) throw new AttachmentError(`附件文件不存在：${r.key}`);
     total += f.content.length;
-    if (total > maxBytes) throw new AttachmentError(`附件总大小超过上限 ${Math.round(maxBytes / 1024 / 1024)} MB（${r.filename}）`);
+    if (total > maxBytes)
+      throw new AttachmentError(`附件总大小超过上限 ${Math.round(maxBytes / 1024 / 1024)} MB（${r.filename}）`);
     out.push({ filename: r.filename, content: f.content, contentType: r.contentType });
   }
   return out;

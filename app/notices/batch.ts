@@ -34,7 +34,10 @@ export interface CoalesceOptions<K> {
  * Wraps a batch function (`run(keys)` answers a Map from each key's id to its result; a missing id
  * answers `undefined`) as a per-key function that coalesces concurrent calls.
  */
-export function coalesce<K, R>(run: (keys: K[]) => Promise<Map<string, R>>, o: CoalesceOptions<K> = {}): (key: K) => Promise<R | undefined> {
+export function coalesce<K, R>(
+  run: (keys: K[]) => Promise<Map<string, R>>,
+  o: CoalesceOptions<K> = {},
+): (key: K) => Promise<R | undefined> {
   const id = o.id ?? ((k: K) => String(k));
   const maxBatch = o.maxBatch ?? 200;
   const maxInFlight = o.maxInFlight ?? 2;

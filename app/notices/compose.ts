@@ -24,7 +24,7 @@ export interface ComposeOptions {
 export function composeMessageInput(n: LoadedNotice, o: ComposeOptions): NoticeMessageInput {
   const p: AnyStoredPayload = parseNoticePayload(n.kind, n.payload);
   const a = n.assignment;
-  const slip = n.slip ? { number: n.slip.number, colour: n.slip.colour } : p.slip ?? null;
+  const slip = n.slip ? { number: n.slip.number, colour: n.slip.colour } : (p.slip ?? null);
   const task = a
     ? {
         number: a.task.number,
@@ -52,16 +52,26 @@ export function composeMessageInput(n: LoadedNotice, o: ComposeOptions): NoticeM
     ...(p.period !== undefined ? { period: p.period } : {}),
     dueAt: p.dueAt ?? null,
     respondBy: p.respondBy || null,
-    ...(p.items ? { items: p.items.map((it) => (it.assignmentId && o.itemLink ? { ...it, link: o.itemLink(it.assignmentId) } : it)) } : {}),
+    ...(p.items
+      ? {
+          items: p.items.map((it) =>
+            it.assignmentId && o.itemLink ? { ...it, link: o.itemLink(it.assignmentId) } : it,
+          ),
+        }
+      : {}),
     // the Office's review reminder quotes what the unit sent with its completion request
     reason: p.reason ?? (n.kind === 'completion_review' && a?.completion?.note ? a.completion.note : null),
-    ...(n.kind === 'completion_review' && a?.completion?.evidenceLinks.length ? { evidenceLinks: a.completion.evidenceLinks } : {}),
+    ...(n.kind === 'completion_review' && a?.completion?.evidenceLinks.length
+      ? { evidenceLinks: a.completion.evidenceLinks }
+      : {}),
     requestedDueAt: p.requestedDueAt || null,
     // both payload forms: the bare action older lifecycles recorded, and the object (domain/messages decisionOf)
     decision: decisionOf(p.decision, p.dueAt),
     failure: p.failure ?? null,
     assessment: p.assessment ?? null,
-    ...(n.kind === 'assignment' ? { reissued: p.reissued === true, acknowledgedAt: a?.acknowledgedAt?.toISOString() ?? null } : {}),
+    ...(n.kind === 'assignment'
+      ? { reissued: p.reissued === true, acknowledgedAt: a?.acknowledgedAt?.toISOString() ?? null }
+      : {}),
   };
   return input;
 }

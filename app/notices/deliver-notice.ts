@@ -66,7 +66,12 @@ export interface DeliverDeps {
   from: string;
   clock?: () => Date;
   /** the signed link for a notice; null leaves the placeholder (the web layer signs links) */
-  linkFor?: (n: { id: string; key: string; kind: string; assignmentId: string | null }) => string | null | Promise<string | null>;
+  linkFor?: (n: {
+    id: string;
+    key: string;
+    kind: string;
+    assignmentId: string | null;
+  }) => string | null | Promise<string | null>;
   /**
    * the dashboard's base URL (PUBLIC_URL): the Office's catch-up summary links each item to its
    * assignment page; without it the summary lists the items without links
@@ -205,7 +210,9 @@ async function resolveRecipients(ctx: Ctx, n: LoadedNotice, p: AnyStoredPayload,
   const addresses = to.map((r) => r.email);
   const bad = addresses.filter((x) => !isValidAddress(x));
   if (!to.length || bad.length === to.length) {
-    const error = !to.length ? `没有可用的收件地址（收件角色：${roles.join('、') || '未指定'}）` : `收件地址无效：${bad.join('、')}`;
+    const error = !to.length
+      ? `没有可用的收件地址（收件角色：${roles.join('、') || '未指定'}）`
+      : `收件地址无效：${bad.join('、')}`;
     return failPermanently(ctx, n, error, addresses);
   }
   return { to, good: addresses.filter(isValidAddress), bad };
@@ -236,7 +243,9 @@ async function renderMessage(ctx: Ctx, n: LoadedNotice, good: string[], now: Dat
     return { ...rendered, attachments: [...rendered.attachments, ...files] };
   } catch (err) {
     const permanent =
-      isDubangError(err, MessageInputError) || isDubangError(err, AttachmentError) || isDubangError(err, NoticePayloadError);
+      isDubangError(err, MessageInputError) ||
+      isDubangError(err, AttachmentError) ||
+      isDubangError(err, NoticePayloadError);
     if (!permanent) throw err;
     return failPermanently(ctx, n, `无法生成${kindLabel(n.kind)}：${err.message}`, good);
   }
@@ -300,7 +309,15 @@ async function deliverDigest(ctx: Ctx, n: LoadedNotice, input: DeliverInput): Pr
   try {
     const issuedAt = now.toISOString();
     const zone = ctx.d.zone;
-    message = renderDigest({ key: n.key, zone, issuedAt, sender: ctx.sender, recipientName, windowStart: p.windowEnd, entries });
+    message = renderDigest({
+      key: n.key,
+      zone,
+      issuedAt,
+      sender: ctx.sender,
+      recipientName,
+      windowStart: p.windowEnd,
+      entries,
+    });
   } catch (err) {
     if (!isDubangError(err, MessageInputError)) throw err;
     await ctx.store.failWithoutSending(n.id, err.message);
@@ -321,12 +338,7 @@ interface OutcomeFields {
 }
 
 /** The fields of a final outcome; SENT stamps the send time. */
-function outcome(
-  ctx: Ctx,
-  noticeId: string,
-  status: 'SENT' | 'FAILED' | 'DEAD',
-  f: OutcomeFields,
-) {
+function outcome(ctx: Ctx, noticeId: string, status: 'SENT' | 'FAILED' | 'DEAD', f: OutcomeFields) {
   return {
     id: noticeId,
     status,
@@ -438,7 +450,9 @@ async function sendFailed(
   attempts: number,
   err: unknown,
 ): Promise<never> {
-  const e = isDubangError(err, MailSendError) ? err : new MailSendError(String((err as Error)?.message ?? err), false, true);
+  const e = isDubangError(err, MailSendError)
+    ? err
+    : new MailSendError(String((err as Error)?.message ?? err), false, true);
   const error = e.responseCode ? `${e.message}` : `${e.transportCode ?? 'ERROR'}: ${e.message}`;
   const alert = (status: 'FAILED' | 'DEAD') =>
     ctx.alert(n, { status, error, recipients: good, attempts, subject: message.subject });

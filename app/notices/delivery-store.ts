@@ -33,7 +33,15 @@ export interface LoadedNotice {
     dueAt: Date | null;
     cancelledAt: Date | null;
     acknowledgedAt: Date | null;
-    task: { number: number; text: string; deadlinePhrase: string; dueAt: Date | null; kind: 'deadline' | 'standing'; cancelledAt: Date | null; plan: { title: string } };
+    task: {
+      number: number;
+      text: string;
+      deadlinePhrase: string;
+      dueAt: Date | null;
+      kind: 'deadline' | 'standing';
+      cancelledAt: Date | null;
+      plan: { title: string };
+    };
     unit: { id: string; name: string; contacts: { role: string; name: string; email: string }[] };
     reports: { period: string }[];
     /** the pending completion request's 完成情况说明 and evidence, if any (the Office's review reminder quotes them) */
@@ -127,10 +135,20 @@ function toLoaded(r: Row): LoadedNotice {
           dueAt: r.a_due,
           cancelledAt: r.a_cancelled,
           acknowledgedAt: r.a_ack,
-          task: { number: r.t_number!, text: r.t_text!, deadlinePhrase: r.t_phrase!, dueAt: r.t_due, kind: r.t_kind!, cancelledAt: r.t_cancelled, plan: { title: r.plan_title! } },
+          task: {
+            number: r.t_number!,
+            text: r.t_text!,
+            deadlinePhrase: r.t_phrase!,
+            dueAt: r.t_due,
+            kind: r.t_kind!,
+            cancelledAt: r.t_cancelled,
+            plan: { title: r.plan_title! },
+          },
           unit: { id: r.u_id!, name: r.u_name!, contacts: r.contacts ?? [] },
           reports: (r.periods ?? []).map((period) => ({ period })),
-          completion: r.completion ? { note: r.completion.note, evidenceLinks: r.completion.evidenceLinks ?? [] } : null,
+          completion: r.completion
+            ? { note: r.completion.note, evidenceLinks: r.completion.evidenceLinks ?? [] }
+            : null,
         }
       : null,
   };

@@ -31,8 +31,12 @@ export function createRecipientResolver(prisma: Pick<PrismaClient, 'unit'>, cach
     });
     cache = {
       at: now,
-      office: units.filter((u) => u.kind === 'OFFICE').flatMap((u) => u.contacts.filter((c) => c.role === 'RECIPIENT' || c.role === 'LIAISON')),
-      leadership: units.filter((u) => u.kind === 'LEADERSHIP').flatMap((u) => u.contacts.filter((c) => c.role === 'RECIPIENT')),
+      office: units
+        .filter((u) => u.kind === 'OFFICE')
+        .flatMap((u) => u.contacts.filter((c) => c.role === 'RECIPIENT' || c.role === 'LIAISON')),
+      leadership: units
+        .filter((u) => u.kind === 'LEADERSHIP')
+        .flatMap((u) => u.contacts.filter((c) => c.role === 'RECIPIENT')),
     };
     return cache;
   }
@@ -42,7 +46,10 @@ export function createRecipientResolver(prisma: Pick<PrismaClient, 'unit'>, cach
      * (catch-up: one notice per unit listing its overdue tasks).
      */
     async unitContacts(name: string): Promise<Contact[]> {
-      const u = await prisma.unit.findUnique({ where: { name }, select: { contacts: { select: { role: true, name: true, email: true } } } });
+      const u = await prisma.unit.findUnique({
+        where: { name },
+        select: { contacts: { select: { role: true, name: true, email: true } } },
+      });
       return u?.contacts ?? [];
     },
     /** Addresses for roles, deduplicated (first role wins), in role order. */
@@ -60,8 +67,16 @@ export function createRecipientResolver(prisma: Pick<PrismaClient, 'unit'>, cach
       const needsCentral = roles.includes('office') || roles.includes('leadership');
       const c = needsCentral ? await central(now) : null;
       for (const r of roles) {
-        if (r === 'liaison') add(unitContacts.filter((x) => x.role === 'LIAISON'), r);
-        else if (r === 'leader') add(unitContacts.filter((x) => x.role === 'LEADER'), r);
+        if (r === 'liaison')
+          add(
+            unitContacts.filter((x) => x.role === 'LIAISON'),
+            r,
+          );
+        else if (r === 'leader')
+          add(
+            unitContacts.filter((x) => x.role === 'LEADER'),
+            r,
+          );
         else if (r === 'office') add(c!.office, r);
         else if (r === 'leadership') add(c!.leadership, r);
       }

@@ -45,7 +45,9 @@ for (const f of files) {
     const n = byId.get(id)!;
     const name = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, '')}:${n.callFrame.lineNumber + 1}`;
     fn.set(name, (fn.get(name) ?? 0) + us);
-    const b = ['(idle)', '(program)', '(garbage collector)'].includes(n.callFrame.functionName) ? n.callFrame.functionName : bucket(n.callFrame.url);
+    const b = ['(idle)', '(program)', '(garbage collector)'].includes(n.callFrame.functionName)
+      ? n.callFrame.functionName
+      : bucket(n.callFrame.url);
     pkg.set(b, (pkg.get(b) ?? 0) + us);
   }
   // for the hottest native frames (socket writes…), which package's code asked for them
@@ -61,7 +63,8 @@ for (const f of files) {
   const native = new Map<string, number>();
   for (const [id, us] of self) {
     const n = byId.get(id)!;
-    if (n.callFrame.url || ['(idle)', '(program)', '(garbage collector)', '(root)'].includes(n.callFrame.functionName)) continue;
+    if (n.callFrame.url || ['(idle)', '(program)', '(garbage collector)', '(root)'].includes(n.callFrame.functionName))
+      continue;
     const k = `${n.callFrame.functionName} ← ${caller(id)}`;
     native.set(k, (native.get(k) ?? 0) + us);
   }

@@ -10,7 +10,12 @@ async function run() {
   process.on('message', (m: { cmd: string }) => {
     if (m.cmd === 'summary') {
       // [notice key, arrival ms] per message, from the X-Dubang-Notice header
-      const items = sink.received().map((x) => [/^X-Dubang-Notice:\s*(\S+)/im.exec(x.raw.subarray(0, 8192).toString('latin1'))?.[1] ?? '?', x.receivedAt.getTime()]);
+      const items = sink
+        .received()
+        .map((x) => [
+          /^X-Dubang-Notice:\s*(\S+)/im.exec(x.raw.subarray(0, 8192).toString('latin1'))?.[1] ?? '?',
+          x.receivedAt.getTime(),
+        ]);
       process.send!({ cmd: 'summary', items });
     } else if (m.cmd === 'count') {
       process.send!({ cmd: 'count', n: sink.stats().accepted });

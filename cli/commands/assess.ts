@@ -10,7 +10,14 @@ import type { Command } from 'commander';
 import { action, print, UserError } from '../output';
 import { config, withDb } from '../context';
 import { loadAssessmentConfig } from '../../config/assessment';
-import { officialWorkdays, parseAsOf, runAssessment, submitAssessmentNotice, writeAssessmentFiles, type AssessmentFiles } from '../../app/assessment/run';
+import {
+  officialWorkdays,
+  parseAsOf,
+  runAssessment,
+  submitAssessmentNotice,
+  writeAssessmentFiles,
+  type AssessmentFiles,
+} from '../../app/assessment/run';
 import { mainReasons } from '../../domain/assessment';
 import { createOutboxNotificationPort } from '../../infra/outbox';
 import { storeAssessmentFiles } from '../../activities/assessment';
@@ -18,7 +25,12 @@ import { sqlFromPrisma } from '../../app/notices/sql';
 import { createPostgresFileStore } from '../../infra/export/file-store';
 import { DateTime } from 'luxon';
 import { withTemporal } from './supervise';
-import { ASSESSMENT_SCHEDULE_ID, describeAssessmentSchedule, ensureAssessmentSchedule, triggerAssessmentSchedule } from '../../app/assessment/schedule';
+import {
+  ASSESSMENT_SCHEDULE_ID,
+  describeAssessmentSchedule,
+  ensureAssessmentSchedule,
+  triggerAssessmentSchedule,
+} from '../../app/assessment/schedule';
 import { ErrorCodes, isDubangError } from '../../contracts/errors';
 
 /** 86 400 000 → 1天; 43 200 000 → 12小时; else minutes or seconds. */
@@ -40,17 +52,28 @@ interface AssessOpts {
 export function register(program: Command): void {
   const assess = program
     .command('assess')
-    .description('年度考核: score every unit for an assessment year from stored events; export XLSX/CSV and a 通报 draft')
+    .description(
+      '年度考核: score every unit for an assessment year from stored events; export XLSX/CSV and a 通报 draft',
+    )
     // not commander's requiredOption: that would also demand --year of `assess schedule`
     .option('--year <year>', 'assessment year, e.g. 2025 (with a July–June year: the year it ends in); required')
-    .option('--as-of <date>', 'judge as of this date (YYYY-MM-DD, whole day included) or instant; default now, at most the year end')
+    .option(
+      '--as-of <date>',
+      'judge as of this date (YYYY-MM-DD, whole day included) or instant; default now, at most the year end',
+    )
     .option('--plan <slug>', 'only this plan (default: every plan)')
     .option('--out <dir>', 'write assessment-<year>.xlsx, .json, -summary.csv, -deductions.csv, -bulletin.md here')
-    .option('--email', 'queue the bulletin and exports to the Office and leadership (the mailed files go to var/assessments/<year>/<digest>/)')
+    .option(
+      '--email',
+      'queue the bulletin and exports to the Office and leadership (the mailed files go to var/assessments/<year>/<digest>/)',
+    )
     .action(
       action(async (opts: AssessOpts, cmd: Command) => {
         const cfg = config();
-        if (opts.year === undefined) throw new UserError('缺少 --year：请指定考核年度，如 dubang assess --year 2025（定时任务见 dubang assess schedule）');
+        if (opts.year === undefined)
+          throw new UserError(
+            '缺少 --year：请指定考核年度，如 dubang assess --year 2025（定时任务见 dubang assess schedule）',
+          );
         const year = Number(opts.year);
         if (!/^\d{4}$/.test(opts.year)) throw new UserError(`--year 应为四位年份 (如 2025)，收到「${opts.year}」`);
         const assessment = loadAssessmentConfig(cfg);
@@ -63,7 +86,15 @@ export function register(program: Command): void {
         const { run, files, notice } = await withDb(cfg, async (db) => {
           let run;
           try {
-            run = await runAssessment(db, { year, now: Date.now(), zone: cfg.timezone, config: assessment, isWorkday: officialWorkdays(cfg.timezone, cfg.holidaysOverrideFile), ...(asOf !== undefined ? { asOf } : {}), ...(opts.plan ? { planSlug: opts.plan } : {}) });
+            run = await runAssessment(db, {
+              year,
+              now: Date.now(),
+              zone: cfg.timezone,
+              config: assessment,
+              isWorkday: officialWorkdays(cfg.timezone, cfg.holidaysOverrideFile),
+              ...(asOf !== undefined ? { asOf } : {}),
+              ...(opts.plan ? { planSlug: opts.plan } : {}),
+            });
           } catch (e) {
             if (isDubangError(e, ErrorCodes.AssessmentInputError)) throw new UserError(e.message);
             throw e;
@@ -75,7 +106,10 @@ export function register(program: Command): void {
             // worker can attach it, and a later result never replaces a pending email's files
             const mailed = await storeAssessmentFiles(createPostgresFileStore(sqlFromPrisma(db)), run);
             files ??= mailed;
-            notice = await submitAssessmentNotice(createOutboxNotificationPort(db), run, mailed, { top: assessment.bulletin.top, lagging: assessment.bulletin.lagging });
+            notice = await submitAssessmentNotice(createOutboxNotificationPort(db), run, mailed, {
+              top: assessment.bulletin.top,
+              lagging: assessment.bulletin.lagging,
+            });
           }
           return { run, files, notice };
         });
@@ -86,13 +120,26 @@ export function register(program: Command): void {
             const lines = [
               `${r.label}考核评估${r.interim ? '（阶段性）' : ''}：基准时点 ${r.asOf}，参评单位 ${r.units.length} 个，结果校验码 ${run.digest.slice(0, 19)}…`,
               '排名  得分    等次  单位（主要扣分原因）',
-              ...r.units.map((u) => `${String(u.rank).padStart(3)}  ${u.score.toFixed(2).padStart(6)}  ${u.grade.padEnd(4)}  ${u.unit}（${mainReasons(u)}）`),
+              ...r.units.map(
+                (u) =>
+                  `${String(u.rank).padStart(3)}  ${u.score.toFixed(2).padStart(6)}  ${u.grade.padEnd(4)}  ${u.unit}（${mainReasons(u)}）`,
+              ),
             ];
             // units no delivered notice asked anything of: listed, not graded (docs/assessment.md)
-            if (r.unassessed.length) lines.push('', `未通知，不计（未收到任何送达的督办通知，不评定等次）：${r.unassessed.map((u) => `${u.unit}（${u.counts.uncounted}项）`).join('、')}`);
-            if (r.totals.uncounted) lines.push(`未经通知送达、不计入考核的事项共 ${r.totals.uncounted} 项，见明细表「计分」列。`);
+            if (r.unassessed.length)
+              lines.push(
+                '',
+                `未通知，不计（未收到任何送达的督办通知，不评定等次）：${r.unassessed.map((u) => `${u.unit}（${u.counts.uncounted}项）`).join('、')}`,
+              );
+            if (r.totals.uncounted)
+              lines.push(`未经通知送达、不计入考核的事项共 ${r.totals.uncounted} 项，见明细表「计分」列。`);
             if (files) lines.push('', '已生成:', ...Object.values(files).map((f) => `  ${f}`));
-            if (notice) lines.push(notice.created ? `已提交考核通报邮件 (${notice.key})` : `考核通报邮件此前已提交，未重复发送 (${notice.key})`);
+            if (notice)
+              lines.push(
+                notice.created
+                  ? `已提交考核通报邮件 (${notice.key})`
+                  : `考核通报邮件此前已提交，未重复发送 (${notice.key})`,
+              );
             return lines.join('\n');
           },
         });
@@ -101,7 +148,9 @@ export function register(program: Command): void {
 
   assess
     .command('schedule')
-    .description('年度考核定时任务: create or update the Temporal Schedule (cron and catch-up window from config/assessment.json); --show only prints it, --trigger also runs it once now')
+    .description(
+      '年度考核定时任务: create or update the Temporal Schedule (cron and catch-up window from config/assessment.json); --show only prints it, --trigger also runs it once now',
+    )
     .option('--show', 'print the schedule as it is on the server, change nothing')
     .option('--trigger', 'after creating/updating, start one run now (the current year, as of now)')
     .action(
@@ -112,7 +161,10 @@ export function register(program: Command): void {
           let ensured: { scheduleId: string; action: 'created' | 'updated' } | null = null;
           if (!opts.show) {
             try {
-              ensured = await ensureAssessmentSchedule(client, { taskQueue: cfg.temporal.taskQueue, schedule: assessment.schedule });
+              ensured = await ensureAssessmentSchedule(client, {
+                taskQueue: cfg.temporal.taskQueue,
+                schedule: assessment.schedule,
+              });
             } catch (e) {
               if (isDubangError(e, ErrorCodes.AssessmentScheduleError)) throw new UserError(e.message);
               throw e;
@@ -133,9 +185,23 @@ export function register(program: Command): void {
               `  工作流: ${v.workflowType} @ 任务队列 ${v.taskQueue}`,
               `  下次运行: ${v.nextRuns.length ? v.nextRuns.slice(0, 2).map(at).join('、') : '无'}（${cfg.timezone}）`,
             ];
-            if (v.recentRuns.length) lines.push(`  最近运行: ${v.recentRuns.slice(-3).map((r) => `${at(r.takenAt)} ${r.workflowId}`).join('；')}`);
-            if (v.missedCatchupWindow) lines.push(`  超出补跑窗口而未运行: ${v.missedCatchupWindow} 次（可运行 dubang assess --year <年度> --email 补做）`);
-            if (opts.trigger) lines.push(out.triggered ? `已触发一次运行: ${out.triggered.workflowId}` : '已请求触发，但未见新的运行（可能上一次运行尚未结束，重叠策略为跳过）');
+            if (v.recentRuns.length)
+              lines.push(
+                `  最近运行: ${v.recentRuns
+                  .slice(-3)
+                  .map((r) => `${at(r.takenAt)} ${r.workflowId}`)
+                  .join('；')}`,
+              );
+            if (v.missedCatchupWindow)
+              lines.push(
+                `  超出补跑窗口而未运行: ${v.missedCatchupWindow} 次（可运行 dubang assess --year <年度> --email 补做）`,
+              );
+            if (opts.trigger)
+              lines.push(
+                out.triggered
+                  ? `已触发一次运行: ${out.triggered.workflowId}`
+                  : '已请求触发，但未见新的运行（可能上一次运行尚未结束，重叠策略为跳过）',
+              );
             return lines.join('\n');
           },
         });

@@ -32,7 +32,10 @@ export function register(program: Command): void {
               const at = DateTime.fromISO(m.receivedAt, { zone: cfg.timezone }).toFormat('yyyy-MM-dd HH:mm:ss');
               return `${m.id}  ${at}  ${m.from || '<>'} → ${m.to.join(', ')}  ${m.subject ?? '(无主题)'}`;
             });
-            const more = d.total > d.messages.length ? `\n(共 ${d.total} 封, 显示最新 ${d.messages.length} 封; 用 --limit 调整)` : `\n(共 ${d.total} 封)`;
+            const more =
+              d.total > d.messages.length
+                ? `\n(共 ${d.total} 封, 显示最新 ${d.messages.length} 封; 用 --limit 调整)`
+                : `\n(共 ${d.total} 封)`;
             return lines.join('\n') + more;
           },
         });

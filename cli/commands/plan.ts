@@ -17,7 +17,15 @@ import type { ValidatedPlan } from '../../domain/plan/validate';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { action, print, UserError } from '../output';
 import { config, withDb } from '../context';
-import { currentDirectory, defaultSlug, importPlan, loadPlan, PlanInputError, type LoadedPlan, type LoadOptions } from '../../app/plan-import';
+import {
+  currentDirectory,
+  defaultSlug,
+  importPlan,
+  loadPlan,
+  PlanInputError,
+  type LoadedPlan,
+  type LoadOptions,
+} from '../../app/plan-import';
 import { PLAN_LAYOUTS, type PlanLayout } from '../../domain/model';
 import { parseColumnsOption } from '../../domain/plan/table';
 import type { PlanSummary } from '../../domain/plan/validate';
@@ -27,7 +35,9 @@ import { catchUpCounts, type CatchUpCounts } from '../../app/supervise';
 import { ErrorCodes, isDubangError } from '../../contracts/errors';
 
 function summaryLines(s: PlanSummary): string[] {
-  const phrases = Object.entries(s.deadlinePhrases).map(([p, n]) => `${p} ×${n}`).join('，');
+  const phrases = Object.entries(s.deadlinePhrases)
+    .map(([p, n]) => `${p} ×${n}`)
+    .join('，');
   return [
     `方案: ${s.title}`,
     `任务 ${s.tasks} 项 (有时限 ${s.deadline}，长期 ${s.standing})；一级分类 ${s.sections} 个，二级分类 ${s.subsections} 个`,
@@ -43,7 +53,8 @@ export function diffLines(d: PlanDiff): string[] {
   if (d.added.length) out.push(`新增任务: ${d.added.map((n) => `(${n})`).join(' ')}`);
   if (d.removed.length) out.push(`删除任务 (将撤销督办): ${d.removed.map((n) => `(${n})`).join(' ')}`);
   for (const c of d.changed) {
-    for (const f of c.changes) out.push(`修改任务(${c.number}) ${f.field}: ${JSON.stringify(f.before)} → ${JSON.stringify(f.after)}`);
+    for (const f of c.changes)
+      out.push(`修改任务(${c.number}) ${f.field}: ${JSON.stringify(f.before)} → ${JSON.stringify(f.after)}`);
   }
   if (d.assignmentsAdded.length) out.push(`新增责任分工 ${d.assignmentsAdded.length} 条`);
   if (d.assignmentsRemoved.length) out.push(`撤销责任分工 ${d.assignmentsRemoved.length} 条`);
@@ -62,7 +73,11 @@ export function taskList(v: ValidatedPlan) {
     text: t.text,
     units: [
       ...t.units.map((name, i) => ({ name, role: i < t.leads ? ('LEAD' as const) : ('CO' as const) })),
-      ...v.plan.rules.filter((r) => r.fromTask <= t.number).flatMap((r) => r.units.filter((n) => !t.units.includes(n)).map((name) => ({ name, role: 'IMPLICIT' as const }))),
+      ...v.plan.rules
+        .filter((r) => r.fromTask <= t.number)
+        .flatMap((r) =>
+          r.units.filter((n) => !t.units.includes(n)).map((name) => ({ name, role: 'IMPLICIT' as const })),
+        ),
     ],
     deadlinePhrase: t.deadlinePhrase,
     dueDate: t.dueDate,
@@ -83,16 +98,28 @@ interface ReadFlags {
 function withReadOptions(cmd: Command): Command {
   return cmd
     .option('--layout <layout>', `read the file as this layout (${PLAN_LAYOUTS.join(', ')}); detected by default`)
-    .option('--sheet <name>', '.xlsx/.docx: the sheet (name or 1-based number) or table to read; default: the first with a recognisable header')
+    .option(
+      '--sheet <name>',
+      '.xlsx/.docx: the sheet (name or 1-based number) or table to read; default: the first with a recognisable header',
+    )
     .option('--columns <map>', "column roles instead of the header words, e.g. 'task=B,lead=C,co=D,deadline=E'")
-    .option('--default-deadline <phrase>', 'deadline phrase for tasks without one (a plan without a 完成时限 column), e.g. 2024年底前')
-    .option('--new-units', 'list unknown unit names as units to create instead of refusing them (import: create them, without contacts)');
+    .option(
+      '--default-deadline <phrase>',
+      'deadline phrase for tasks without one (a plan without a 完成时限 column), e.g. 2024年底前',
+    )
+    .option(
+      '--new-units',
+      'list unknown unit names as units to create instead of refusing them (import: create them, without contacts)',
+    );
 }
 
 export function loadOptions(f: ReadFlags): LoadOptions {
   const o: LoadOptions = {};
   if (f.layout) {
-    if (!PLAN_LAYOUTS.includes(f.layout as PlanLayout)) throw new UserError(`--layout「${f.layout}」不是支持的格式：应为 ${PLAN_LAYOUTS.join('、')} 之一（见 docs/plan-formats.md）`);
+    if (!PLAN_LAYOUTS.includes(f.layout as PlanLayout))
+      throw new UserError(
+        `--layout「${f.layout}」不是支持的格式：应为 ${PLAN_LAYOUTS.join('、')} 之一（见 docs/plan-formats.md）`,
+      );
     o.layout = f.layout as PlanLayout;
   }
   if (f.columns) {
@@ -119,7 +146,8 @@ async function load(file: string, unitsFile?: string, useDb = true, opts: LoadOp
     if (isDubangError(e, PlanInputError)) throw new UserError(e.message, { file: e.file, issues: e.issues }, 2);
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') throw new UserError(`找不到文件: ${file}`);
-    if (isDubangError(e, ErrorCodes.PlanSourceError) || isDubangError(e, ErrorCodes.UnitsFileError)) throw new UserError(e.message, undefined, 2);
+    if (isDubangError(e, ErrorCodes.PlanSourceError) || isDubangError(e, ErrorCodes.UnitsFileError))
+      throw new UserError(e.message, undefined, 2);
     throw e;
   }
 }
@@ -128,8 +156,13 @@ async function load(file: string, unitsFile?: string, useDb = true, opts: LoadOp
 function readingLines(v: ValidatedPlan): string[] {
   const out = [`格式: ${v.plan.layout}；印发单位: ${v.plan.issuer ?? '（未注明）'}`];
   if (v.newUnits.length) {
-    out.push(`待新建单位 ${v.newUnits.length} 个（导入后需补充联系人${v.newUnits.some((u) => u.group) ? '；单位组需补充成员' : ''}）:`);
-    for (const u of v.newUnits) out.push(`  ${u.create}${u.create !== u.name ? `（方案写作「${u.name}」）` : ''}${u.group ? ' [单位组，需补充成员]' : ''} 第${u.lines.join('、')}行`);
+    out.push(
+      `待新建单位 ${v.newUnits.length} 个（导入后需补充联系人${v.newUnits.some((u) => u.group) ? '；单位组需补充成员' : ''}）:`,
+    );
+    for (const u of v.newUnits)
+      out.push(
+        `  ${u.create}${u.create !== u.name ? `（方案写作「${u.name}」）` : ''}${u.group ? ' [单位组，需补充成员]' : ''} 第${u.lines.join('、')}行`,
+      );
   }
   return out;
 }
@@ -140,25 +173,42 @@ export function previewTasksOfPlan(v: ValidatedPlan): PreviewTask[] {
     number: t.number,
     kind: t.kind,
     dueAt: t.dueAt,
-    units: v.assignments.filter((a) => a.task === t.number).sort((a, b) => a.ordinal - b.ordinal).map((a) => ({ name: a.unit, role: a.role })),
+    units: v.assignments
+      .filter((a) => a.task === t.number)
+      .sort((a, b) => a.ordinal - b.ordinal)
+      .map((a) => ({ name: a.unit, role: a.role })),
   }));
 }
 
 /** The live tasks of an imported plan, with their live assignments (the due instant in force). */
 export async function previewTasksOfDb(db: PrismaClient, slug: string): Promise<PreviewTask[]> {
   const plan = await db.plan.findUnique({ where: { slug } });
-  if (!plan) throw new UserError(`没有名为「${slug}」的已导入方案，也没有这个文件；请给出方案文件路径或已导入方案的名称`);
+  if (!plan)
+    throw new UserError(`没有名为「${slug}」的已导入方案，也没有这个文件；请给出方案文件路径或已导入方案的名称`);
   const tasks = await db.task.findMany({
     where: { planId: plan.id, cancelledAt: null },
     orderBy: { number: 'asc' },
-    include: { assignments: { where: { cancelledAt: null }, orderBy: { ordinal: 'asc' }, include: { unit: { select: { name: true } } } } },
+    include: {
+      assignments: {
+        where: { cancelledAt: null },
+        orderBy: { ordinal: 'asc' },
+        include: { unit: { select: { name: true } } },
+      },
+    },
   });
-  return tasks.map((t) => ({ number: t.number, kind: t.kind, dueAt: t.dueAt ? DateTime.fromJSDate(t.dueAt, { zone: 'utc' }).toISO() : null, units: t.assignments.map((a) => ({ name: a.unit.name, role: a.role })) }));
+  return tasks.map((t) => ({
+    number: t.number,
+    kind: t.kind,
+    dueAt: t.dueAt ? DateTime.fromJSDate(t.dueAt, { zone: 'utc' }).toISO() : null,
+    units: t.assignments.map((a) => ({ name: a.unit.name, role: a.role })),
+  }));
 }
 
 /** `--as-of`: a date (the start of that day in the plan's zone) or an ISO instant with an offset. */
 export function parseAsOf(text: string, zone: string): number {
-  const d = /^\d{4}-\d{2}-\d{2}$/.test(text) ? DateTime.fromISO(text, { zone }) : DateTime.fromISO(text, { setZone: true });
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(text)
+    ? DateTime.fromISO(text, { zone })
+    : DateTime.fromISO(text, { setZone: true });
   if (!d.isValid || (!/^\d{4}-\d{2}-\d{2}$/.test(text) && !/(Z|[+-]\d{2}:\d{2})$/.test(text))) {
     throw new UserError(`--as-of「${text}」不是有效日期；应为 2026-11-26 或带时区的时刻，如 2026-11-26T10:00:00+08:00`);
   }
@@ -178,7 +228,12 @@ export interface PreviewOutput extends PreviewResult {
 }
 
 /** The preview of `tasks` under the configured policy and holiday override. */
-export function previewNotices(cfg: Pick<Config, 'policy' | 'holidaysOverrideFile'>, tasks: PreviewTask[], asOfMs: number, horizonDays: number): PreviewOutput {
+export function previewNotices(
+  cfg: Pick<Config, 'policy' | 'holidaysOverrideFile'>,
+  tasks: PreviewTask[],
+  asOfMs: number,
+  horizonDays: number,
+): PreviewOutput {
   const calendar = policyCalendar(cfg.policy, readHolidayOverride(cfg.holidaysOverrideFile));
   const r = previewPlan({ tasks, policy: cfg.policy, calendar, asOf: asOfMs, horizonDays });
   // the slips are the catch-up's own decision (planCatchUp `slips`), as `supervise start` issues them
@@ -204,18 +259,36 @@ const COLOUR_NAMES: [SlipColour, string][] = [
 export function catchUpLine(c: CatchUpCounts): string {
   if (!c.units) return '补发督办：无已逾期事项';
   const colours = COLOUR_NAMES.filter(([k]) => c.slipColours[k] > 0).map(([k, name]) => `${name} ${c.slipColours[k]}`);
-  const slips = c.slips ? `督办单 ${c.slips} 张（${colours.join('，')}）` : '无督办单（仅有逾期未报的进展报告，由催办跟进）';
+  const slips = c.slips
+    ? `督办单 ${c.slips} 张（${colours.join('，')}）`
+    : '无督办单（仅有逾期未报的进展报告，由催办跟进）';
   return `补发督办：${c.units} 个单位，${c.tasks} 项任务，${slips}`;
 }
 
 // Partial: kinds the pipeline adds later print under their code until named here.
-const ROLE_NAMES: Record<RecipientRole, string> = { liaison: '联络员', leader: '分管负责人', office: '领导小组办公室', leadership: '分管市领导' };
+const ROLE_NAMES: Record<RecipientRole, string> = {
+  liaison: '联络员',
+  leader: '分管负责人',
+  office: '领导小组办公室',
+  leadership: '分管市领导',
+};
 const SLIP_NAMES: Record<SlipColour, string> = { BLUE: '蓝色督办单', ORANGE: '橙色督办单', RED: '红色督办单' };
 const WEEKDAYS = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
 
 function previewLine(n: PlannedNotice): string {
-  const subject = n.kind === 'catchup_summary' ? `逾期 ${new Set(n.items?.map((i) => i.task)).size} 项任务` : n.kind === 'catchup_unit' ? `任务 ${[...new Set(n.items?.map((i) => i.task))].map((t) => `(${t})`).join('')}` : `任务(${n.task})`;
-  const extra = [n.period ? `报告期 ${n.period}` : null, n.slip ? SLIP_NAMES[n.slip] : null, n.level !== undefined && n.kind !== 'ack_reminder' ? `第${n.level}级` : null].filter(Boolean).join('，');
+  const subject =
+    n.kind === 'catchup_summary'
+      ? `逾期 ${new Set(n.items?.map((i) => i.task)).size} 项任务`
+      : n.kind === 'catchup_unit'
+        ? `任务 ${[...new Set(n.items?.map((i) => i.task))].map((t) => `(${t})`).join('')}`
+        : `任务(${n.task})`;
+  const extra = [
+    n.period ? `报告期 ${n.period}` : null,
+    n.slip ? SLIP_NAMES[n.slip] : null,
+    n.level !== undefined && n.kind !== 'ack_reminder' ? `第${n.level}级` : null,
+  ]
+    .filter(Boolean)
+    .join('，');
   return `  ${n.at.slice(11, 16)}  ${KIND_LABELS[n.kind] ?? n.kind}  ${n.unit ?? '—'}  ${subject}  → ${n.to.map((r) => ROLE_NAMES[r]).join('、')}${extra ? `  [${extra}]` : ''}`;
 }
 
@@ -223,8 +296,12 @@ function previewLine(n: PlannedNotice): string {
 export function previewText(p: PreviewOutput): string {
   const out = [
     `通知日历预览: 自 ${p.asOf.slice(0, 16).replace('T', ' ')} 起 ${p.horizonDays} 天，共 ${p.notices.length} 条通知 (未启动督办，未发送任何通知)`,
-    catchUpLine({ units: p.catchUpUnits, tasks: p.catchUpTasks, slips: p.catchUpSlipCount, slipColours: p.catchUpSlipColours }) +
-      (p.catchUpTasks ? '；每个单位一份逾期事项汇总通知，办公室一份汇总，不补发历史提醒' : ''),
+    catchUpLine({
+      units: p.catchUpUnits,
+      tasks: p.catchUpTasks,
+      slips: p.catchUpSlipCount,
+      slipColours: p.catchUpSlipColours,
+    }) + (p.catchUpTasks ? '；每个单位一份逾期事项汇总通知，办公室一份汇总，不补发历史提醒' : ''),
     ...p.warnings.map((w) => `注意: ${w}`),
   ];
   let day = '';
@@ -246,8 +323,13 @@ export function register(program: Command): void {
   withReadOptions(
     plan
       .command('validate <file>')
-      .description('read a plan file (.txt, .csv, .xlsx, .docx) and report what it contains, or every problem with its line; changes nothing')
-      .option('--tasks', 'include the list of tasks (with --json: number, path, text, units as {name, role}, deadlinePhrase, dueDate, kind)')
+      .description(
+        'read a plan file (.txt, .csv, .xlsx, .docx) and report what it contains, or every problem with its line; changes nothing',
+      )
+      .option(
+        '--tasks',
+        'include the list of tasks (with --json: number, path, text, units as {name, role}, deadlinePhrase, dueDate, kind)',
+      )
       .option('--units <file>', 'resolve unit names with this directory file instead of the current directory')
       .option('--no-db', 'do not consult the database directory (use config/units.json)'),
   ).action(
@@ -274,7 +356,15 @@ export function register(program: Command): void {
             `✓ ${file} 可以导入 (${l.encoding})`,
             ...readingLines(v),
             ...summaryLines(l.summary),
-            ...(opts.tasks ? taskList(v).map((t) => `(${t.number}) [${t.deadlinePhrase}${t.dueDate ? ` → ${t.dueDate}` : ''}] ${t.units.filter((u) => u.role !== 'IMPLICIT').map((u) => (u.role === 'LEAD' ? `${u.name}（牵头）` : u.name)).join('、')}: ${t.text}`) : []),
+            ...(opts.tasks
+              ? taskList(v).map(
+                  (t) =>
+                    `(${t.number}) [${t.deadlinePhrase}${t.dueDate ? ` → ${t.dueDate}` : ''}] ${t.units
+                      .filter((u) => u.role !== 'IMPLICIT')
+                      .map((u) => (u.role === 'LEAD' ? `${u.name}（牵头）` : u.name))
+                      .join('、')}: ${t.text}`,
+                )
+              : []),
           ].join('\n'),
       });
     }),
@@ -283,59 +373,86 @@ export function register(program: Command): void {
   withReadOptions(
     plan
       .command('preview <source>')
-    .description('the whole notice calendar of a plan file or an imported plan as if supervision started --as-of (catch-up first); starts and sends nothing')
-    .requiredOption('--as-of <date>', 'YYYY-MM-DD (start of that day in the plan zone) or an ISO instant with offset')
-    .option('--horizon-days <n>', 'how many days ahead to list', '365')
-    .option('--units <file>', 'resolve unit names of a plan file with this directory file')
-    .option('--no-db', 'plan file only: do not consult the database directory (use config/units.json)'),
-  )
-    .action(
-      action(async (source: string, opts: ReadFlags & { asOf: string; horizonDays: string; units?: string; db: boolean }, cmd: Command) => {
+      .description(
+        'the whole notice calendar of a plan file or an imported plan as if supervision started --as-of (catch-up first); starts and sends nothing',
+      )
+      .requiredOption('--as-of <date>', 'YYYY-MM-DD (start of that day in the plan zone) or an ISO instant with offset')
+      .option('--horizon-days <n>', 'how many days ahead to list', '365')
+      .option('--units <file>', 'resolve unit names of a plan file with this directory file')
+      .option('--no-db', 'plan file only: do not consult the database directory (use config/units.json)'),
+  ).action(
+    action(
+      async (
+        source: string,
+        opts: ReadFlags & { asOf: string; horizonDays: string; units?: string; db: boolean },
+        cmd: Command,
+      ) => {
         const cfg = config();
         const horizonDays = Number(opts.horizonDays);
-        if (!Number.isInteger(horizonDays) || horizonDays < 1 || horizonDays > 3660) throw new UserError(`--horizon-days「${opts.horizonDays}」应为 1 到 3660 之间的整数`);
+        if (!Number.isInteger(horizonDays) || horizonDays < 1 || horizonDays > 3660)
+          throw new UserError(`--horizon-days「${opts.horizonDays}」应为 1 到 3660 之间的整数`);
         const asOfMs = parseAsOf(opts.asOf, cfg.timezone);
-        const tasks = fs.existsSync(source) ? previewTasksOfPlan((await load(source, opts.units, opts.db, loadOptions(opts))).validated) : await withDb(cfg, (db) => previewTasksOfDb(db, source));
+        const tasks = fs.existsSync(source)
+          ? previewTasksOfPlan((await load(source, opts.units, opts.db, loadOptions(opts))).validated)
+          : await withDb(cfg, (db) => previewTasksOfDb(db, source));
         const data = previewNotices(cfg, tasks, asOfMs, horizonDays);
         print(cmd, { data, human: previewText });
-      }),
-    );
+      },
+    ),
+  );
 
   withReadOptions(
     plan
       .command('import <file>')
-      .description('import a plan (one transaction); the same plan again changes nothing, a revision prints its diff and applies it')
+      .description(
+        'import a plan (one transaction); the same plan again changes nothing, a revision prints its diff and applies it',
+      )
       .option('--plan <slug>', 'plan id (default: the file name without extension)')
       .option('--dry-run', 'show what would change, change nothing'),
   ).action(
-      action(async (file: string, opts: ReadFlags & { plan?: string; dryRun?: boolean }, cmd: Command) => {
-        const cfg = config();
-        const slug = opts.plan ?? defaultSlug(file);
-        const result = await withDb(cfg, async (db) => {
-          const dir = await currentDirectory(cfg, db);
-          let loaded: LoadedPlan;
-          try {
-            loaded = await loadPlan(file, cfg, dir, loadOptions(opts));
-          } catch (e) {
-            if (isDubangError(e, PlanInputError)) throw new UserError(e.message, { file: e.file, issues: e.issues }, 2);
-            throw e;
-          }
-          const seed = dir.source === 'config' ? readDirectoryFile(cfg.unitsFile) : undefined;
-          return importPlan(db, loaded, { slug, actor: 'cli', dryRun: opts.dryRun, ...(seed ? { seedDirectory: seed } : {}) });
+    action(async (file: string, opts: ReadFlags & { plan?: string; dryRun?: boolean }, cmd: Command) => {
+      const cfg = config();
+      const slug = opts.plan ?? defaultSlug(file);
+      const result = await withDb(cfg, async (db) => {
+        const dir = await currentDirectory(cfg, db);
+        let loaded: LoadedPlan;
+        try {
+          loaded = await loadPlan(file, cfg, dir, loadOptions(opts));
+        } catch (e) {
+          if (isDubangError(e, PlanInputError)) throw new UserError(e.message, { file: e.file, issues: e.issues }, 2);
+          throw e;
+        }
+        const seed = dir.source === 'config' ? readDirectoryFile(cfg.unitsFile) : undefined;
+        return importPlan(db, loaded, {
+          slug,
+          actor: 'cli',
+          dryRun: opts.dryRun,
+          ...(seed ? { seedDirectory: seed } : {}),
         });
-        print(cmd, {
-          data: { plan: result.slug, planId: result.planId, created: result.created, changed: result.changed, dryRun: Boolean(opts.dryRun), revision: result.revision, diff: result.diff, newUnits: result.newUnits, ...result.summary },
-          human: (r) =>
-            [
-              r.created
-                ? `${r.dryRun ? '(预演) 将导入' : '已导入'}新方案「${r.plan}」`
-                : !r.changed
-                  ? `方案「${r.plan}」与已导入的版本相同，未作任何修改`
-                  : `${r.dryRun ? '(预演) 将修订' : '已修订'}方案「${r.plan}」 (第 ${r.revision} 版)`,
-              ...(!r.created && r.changed ? diffLines(result.diff) : []),
-              ...summaryLines(result.summary),
-            ].join('\n'),
-        });
-      }),
-    );
+      });
+      print(cmd, {
+        data: {
+          plan: result.slug,
+          planId: result.planId,
+          created: result.created,
+          changed: result.changed,
+          dryRun: Boolean(opts.dryRun),
+          revision: result.revision,
+          diff: result.diff,
+          newUnits: result.newUnits,
+          ...result.summary,
+        },
+        human: (r) =>
+          [
+            r.created
+              ? `${r.dryRun ? '(预演) 将导入' : '已导入'}新方案「${r.plan}」`
+              : !r.changed
+                ? `方案「${r.plan}」与已导入的版本相同，未作任何修改`
+                : `${r.dryRun ? '(预演) 将修订' : '已修订'}方案「${r.plan}」 (第 ${r.revision} 版)`,
+            ...(!r.created && r.changed ? diffLines(result.diff) : []),
+            ...summaryLines(result.summary),
+          ].join('\n'),
+      });
+    }),
+  );
 }

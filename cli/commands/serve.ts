@@ -47,17 +47,30 @@ export function register(program: Command): void {
     .command('serve')
     .description('serve the dashboard, the HTTP API and the unit forms (URL from HTTP_HOST/HTTP_PORT)')
     .option('--port <n>', 'port (default HTTP_PORT)')
-    .option('--demo-password <pw>', 'give the Office and leadership demo contacts this password if none has one (npm run up)')
+    .option(
+      '--demo-password <pw>',
+      'give the Office and leadership demo contacts this password if none has one (npm run up)',
+    )
     .option('--without-temporal', 'read-only: do not connect to Temporal')
     .action(
       action(async (opts: { port?: string; demoPassword?: string; withoutTemporal?: boolean }) => {
         const cfg = config();
         const logger = createLogger(cfg.logLevel, { service: 'http' });
-        const s = await startHttpServer({ config: cfg, logger, ...(opts.port ? { port: Number(opts.port) } : {}), withoutTemporal: Boolean(opts.withoutTemporal) });
+        const s = await startHttpServer({
+          config: cfg,
+          logger,
+          ...(opts.port ? { port: Number(opts.port) } : {}),
+          withoutTemporal: Boolean(opts.withoutTemporal),
+        });
         const logins = opts.demoPassword ? await ensureDemoLogins(s.db, opts.demoPassword) : [];
         process.stdout.write(`督办平台: ${cfg.http.publicUrl}/  (listening on ${s.url})\n`);
-        for (const l of logins) process.stdout.write(`  demo sign-in (${l.role === 'office' ? '督办员' : '领导小组·只读'}): ${l.email} / ${l.passwordSet ? opts.demoPassword : '(已有密码，未改动)'}\n`);
-        process.stdout.write(`  API: ${cfg.http.publicUrl}/api/openapi.json   health: ${cfg.http.publicUrl}/healthz   metrics: ${cfg.http.publicUrl}/metrics\n`);
+        for (const l of logins)
+          process.stdout.write(
+            `  demo sign-in (${l.role === 'office' ? '督办员' : '领导小组·只读'}): ${l.email} / ${l.passwordSet ? opts.demoPassword : '(已有密码，未改动)'}\n`,
+          );
+        process.stdout.write(
+          `  API: ${cfg.http.publicUrl}/api/openapi.json   health: ${cfg.http.publicUrl}/healthz   metrics: ${cfg.http.publicUrl}/metrics\n`,
+        );
         await new Promise<void>((resolve) => {
           const stop = () => void s.close().then(resolve);
           process.once('SIGINT', stop);
@@ -69,30 +82,50 @@ export function register(program: Command): void {
   const users = program.command('users').description('dashboard sign-in for the Office and leadership');
   users
     .command('demo-logins')
-    .description('for `npm run up`: give the first Office and leadership contacts a demo password if none has one, and print the URL and sign-ins')
+    .description(
+      'for `npm run up`: give the first Office and leadership contacts a demo password if none has one, and print the URL and sign-ins',
+    )
     .option('--password <pw>', 'the demo password', 'dubang-demo-2024')
     .action(
       action(async (opts: { password: string }, cmd: Command) => {
         const cfg = config();
         const logins = await withDb(cfg, (db) => ensureDemoLogins(db, opts.password));
         print(cmd, {
-          data: { url: `${cfg.http.publicUrl}/`, logins: logins.map((l) => ({ ...l, password: l.passwordSet ? opts.password : null })) },
+          data: {
+            url: `${cfg.http.publicUrl}/`,
+            logins: logins.map((l) => ({ ...l, password: l.passwordSet ? opts.password : null })),
+          },
           human: (d) =>
-            [`督办平台: ${d.url}`, ...d.logins.map((l) => `  ${l.role === 'office' ? '督办员' : '领导小组·只读'}: ${l.email} / ${l.password ?? '(已有密码，未改动)'}`)].join('\n'),
+            [
+              `督办平台: ${d.url}`,
+              ...d.logins.map(
+                (l) =>
+                  `  ${l.role === 'office' ? '督办员' : '领导小组·只读'}: ${l.email} / ${l.password ?? '(已有密码，未改动)'}`,
+              ),
+            ].join('\n'),
         });
       }),
     );
   users
     .command('set-password <email>')
-    .description(`set the dashboard password of an Office or leadership contact (stdin or prompt; at least ${MIN_PASSWORD_LENGTH} characters)`)
+    .description(
+      `set the dashboard password of an Office or leadership contact (stdin or prompt; at least ${MIN_PASSWORD_LENGTH} characters)`,
+    )
     .action(
       action(async (email: string, _opts: unknown, cmd: Command) => {
         const cfg = config();
         const result = await withDb(cfg, async (db) => {
-          const contacts = await db.contact.findMany({ where: { email: { equals: email.trim(), mode: 'insensitive' } }, include: { unit: { select: { name: true, kind: true } } } });
+          const contacts = await db.contact.findMany({
+            where: { email: { equals: email.trim(), mode: 'insensitive' } },
+            include: { unit: { select: { name: true, kind: true } } },
+          });
           const eligible = contacts.filter((c) => c.unit.kind === 'OFFICE' || c.unit.kind === 'LEADERSHIP');
           if (!eligible.length) {
-            throw new UserError(contacts.length ? `${email} 是责任单位联系人；只有办公室和领导小组的联系人可以登录看板` : `名录中没有联系人 ${email}；先用 dubang units import 录入`);
+            throw new UserError(
+              contacts.length
+                ? `${email} 是责任单位联系人；只有办公室和领导小组的联系人可以登录看板`
+                : `名录中没有联系人 ${email}；先用 dubang units import 录入`,
+            );
           }
           const password = await readPassword(`为 ${email} 设置密码: `);
           let hash: string;
@@ -101,12 +134,23 @@ export function register(program: Command): void {
           } catch (e) {
             throw new UserError((e as Error).message);
           }
-          await db.contact.updateMany({ where: { id: { in: eligible.map((c) => c.id) } }, data: { passwordHash: hash } });
+          await db.contact.updateMany({
+            where: { id: { in: eligible.map((c) => c.id) } },
+            data: { passwordHash: hash },
+          });
           // Changing a password ends that person's other sessions.
           await db.webSession.deleteMany({ where: { contactId: { in: eligible.map((c) => c.id) } } });
-          return { email, units: eligible.map((c) => c.unit.name), role: eligible.some((c) => c.unit.kind === 'OFFICE') ? 'office' : 'leadership' };
+          return {
+            email,
+            units: eligible.map((c) => c.unit.name),
+            role: eligible.some((c) => c.unit.kind === 'OFFICE') ? 'office' : 'leadership',
+          };
         });
-        print(cmd, { data: result, human: (r) => `已设置 ${r.email} 的看板密码（${r.role === 'office' ? '督办员' : '领导小组·只读'}：${r.units.join('、')}）` });
+        print(cmd, {
+          data: result,
+          human: (r) =>
+            `已设置 ${r.email} 的看板密码（${r.role === 'office' ? '督办员' : '领导小组·只读'}：${r.units.join('、')}）`,
+        });
       }),
     );
 }

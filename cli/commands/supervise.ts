@@ -19,7 +19,9 @@ export async function withTemporal<T>(cfg: Config, fn: (client: Client) => Promi
   try {
     t = await createTemporalClient(cfg.temporal);
   } catch (e) {
-    throw new UserError(`无法连接 Temporal (${cfg.temporal.address}): ${(e as Error).message}；请先运行 npm run up 或 dubang dev up`);
+    throw new UserError(
+      `无法连接 Temporal (${cfg.temporal.address}): ${(e as Error).message}；请先运行 npm run up 或 dubang dev up`,
+    );
   }
   try {
     return await fn(t.client);
@@ -40,13 +42,16 @@ function rethrow(e: unknown): never {
 export function startText(r: StartResult): string {
   const head = `方案「${r.plan}」: 新启动督办 ${r.started.length} 项任务，已在督办中 ${r.alreadyRunning.length} 项`;
   const cu = r.catchUp;
-  if (cu.status === 'started') return `${head}；补发逾期汇总通知 ${cu.notices} 份 (每个单位一份，办公室一份)\n${catchUpLine(cu)}`;
+  if (cu.status === 'started')
+    return `${head}；补发逾期汇总通知 ${cu.notices} 份 (每个单位一份，办公室一份)\n${catchUpLine(cu)}`;
   if (cu.status === 'already') return `${head}；逾期汇总通知已在首次启动时发出，不再重复\n首次启动时${catchUpLine(cu)}`;
   return head;
 }
 
 export function register(program: Command): void {
-  const sup = program.command('supervise').description('督办: 启动、停止、查看方案的任务督办 (start/stop/status supervision of a plan)');
+  const sup = program
+    .command('supervise')
+    .description('督办: 启动、停止、查看方案的任务督办 (start/stop/status supervision of a plan)');
 
   sup
     .command('start <plan>')
@@ -63,7 +68,8 @@ export function register(program: Command): void {
                 zone: cfg.timezone,
                 policy: cfg.policy,
                 holidayOverride: readHolidayOverride(cfg.holidaysOverrideFile),
-                onProgress: (d, n) => (d % 10 === 0 || d === n ? process.stderr.write(`\r启动中 ${d}/${n}${d === n ? '\n' : ''}`) : true),
+                onProgress: (d, n) =>
+                  d % 10 === 0 || d === n ? process.stderr.write(`\r启动中 ${d}/${n}${d === n ? '\n' : ''}`) : true,
               },
             ),
           ),
@@ -79,7 +85,9 @@ export function register(program: Command): void {
     .action(
       action(async (plan: string, _opts: unknown, cmd: Command) => {
         const cfg = config();
-        const r = await withDb(cfg, (db) => withTemporal(cfg, (client) => stopSupervision({ db, client }, { planSlug: plan }))).catch(rethrow);
+        const r = await withDb(cfg, (db) =>
+          withTemporal(cfg, (client) => stopSupervision({ db, client }, { planSlug: plan })),
+        ).catch(rethrow);
         print(cmd, { data: r, human: () => `方案「${plan}」: 已停止督办 ${r.stopped.length} 项任务` });
       }),
     );
@@ -90,14 +98,19 @@ export function register(program: Command): void {
     .action(
       action(async (plan: string, _opts: unknown, cmd: Command) => {
         const cfg = config();
-        const r = await withDb(cfg, (db) => withTemporal(cfg, (client) => supervisionStatus({ db, client }, { planSlug: plan }))).catch(rethrow);
+        const r = await withDb(cfg, (db) =>
+          withTemporal(cfg, (client) => supervisionStatus({ db, client }, { planSlug: plan })),
+        ).catch(rethrow);
         print(cmd, {
           data: r,
           human: () => {
             const running = r.tasks.filter((t) => t.status === 'RUNNING').length;
             return [
               `方案「${plan}」: 任务 ${r.tasks.length} 项，督办中 ${running} 项`,
-              ...r.tasks.map((t) => `(${t.task}) ${t.status}  未办结 ${t.openAssignments}  逾期 ${t.overdue}${t.nextWakeAt ? `  下次: ${t.nextWakeAt}` : ''}`),
+              ...r.tasks.map(
+                (t) =>
+                  `(${t.task}) ${t.status}  未办结 ${t.openAssignments}  逾期 ${t.overdue}${t.nextWakeAt ? `  下次: ${t.nextWakeAt}` : ''}`,
+              ),
             ].join('\n');
           },
         });

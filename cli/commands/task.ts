@@ -28,7 +28,9 @@ async function planSlug(db: PrismaClient, given?: string): Promise<string> {
   if (given) return given;
   const plans = await db.plan.findMany({ select: { slug: true }, take: 2 });
   if (plans.length === 1) return plans[0]!.slug;
-  throw new UserError(plans.length ? '已导入多个方案，请用 --plan <方案> 指定' : '尚未导入任何方案；请先运行 dubang plan import <文件>');
+  throw new UserError(
+    plans.length ? '已导入多个方案，请用 --plan <方案> 指定' : '尚未导入任何方案；请先运行 dubang plan import <文件>',
+  );
 }
 
 function argsFor(type: LifecycleInputType, o: InputOpts): Record<string, unknown> {
@@ -39,9 +41,18 @@ function argsFor(type: LifecycleInputType, o: InputOpts): Record<string, unknown
   const base = { unit: o.unit, actor: o.actor ?? 'cli' };
   switch (type) {
     case 'submitReport':
-      return { ...base, period: need(o.period, '--period (例如 2026Q3 或 2026Y)'), text: need(o.text, '--text'), ...(o.percent !== undefined ? { percent: Number(o.percent) } : {}) };
+      return {
+        ...base,
+        period: need(o.period, '--period (例如 2026Q3 或 2026Y)'),
+        text: need(o.text, '--text'),
+        ...(o.percent !== undefined ? { percent: Number(o.percent) } : {}),
+      };
     case 'requestExtension':
-      return { ...base, newDueAt: need(o.due, '--due (新的完成时限，例如 2026-06-30)'), reason: need(o.reason, '--reason') };
+      return {
+        ...base,
+        newDueAt: need(o.due, '--due (新的完成时限，例如 2026-06-30)'),
+        reason: need(o.reason, '--reason'),
+      };
     case 'reassign':
       return { ...base, toUnit: need(o.to, '--to (新的责任单位)'), reason: need(o.reason, '--reason') };
     case 'requestCompletion': {
@@ -73,7 +84,9 @@ const VERBS: Record<string, LifecycleInputType> = {
 };
 
 export function register(program: Command): void {
-  const task = program.command('task').description('任务: 查看任务及其督办状态，签收、报送、销号、延期、改派、撤销 (drive one task\'s lifecycle)');
+  const task = program
+    .command('task')
+    .description("任务: 查看任务及其督办状态，签收、报送、销号、延期、改派、撤销 (drive one task's lifecycle)");
 
   task
     .command('show <n>')
@@ -115,9 +128,17 @@ export function register(program: Command): void {
           const due = opts.due && /^\d{4}-\d{2}-\d{2}$/.test(opts.due) ? `${opts.due}T23:59:59.999+08:00` : opts.due;
           const r = await withDb(cfg, async (db) => {
             const slug = await planSlug(db, opts.plan);
-            return withTemporal(cfg, (client) => applyTaskInput(client, { planSlug: slug, task: Number(n), type, args: argsFor(type, { ...opts, due }) as never }));
+            return withTemporal(cfg, (client) =>
+              applyTaskInput(client, {
+                planSlug: slug,
+                task: Number(n),
+                type,
+                args: argsFor(type, { ...opts, due }) as never,
+              }),
+            );
           }).catch((e: Error) => {
-            if (isDubangError(e, ErrorCodes.TaskInputRefused) || isDubangError(e, ErrorCodes.TaskNotSupervised)) throw new UserError(e.message);
+            if (isDubangError(e, ErrorCodes.TaskInputRefused) || isDubangError(e, ErrorCodes.TaskNotSupervised))
+              throw new UserError(e.message);
             throw e;
           });
           print(cmd, { data: r, human: () => taskInputText(type, r, cfg.timezone) });

@@ -7,7 +7,13 @@ import type { Command } from 'commander';
 import { action, print, UserError } from '../output';
 import { config, withDb } from '../context';
 import { loadDirectory, syncDirectory } from '../../app/units';
-import { checkDirectory, directoryFromCsv, directoryToCsv, readDirectoryFile, UnitsFileError } from '../../app/units-file';
+import {
+  checkDirectory,
+  directoryFromCsv,
+  directoryToCsv,
+  readDirectoryFile,
+  UnitsFileError,
+} from '../../app/units-file';
 import { UNIT_KIND_NAMES, type UnitsDirectory } from '../../domain/units';
 import { isDubangError } from '../../contracts/errors';
 
@@ -57,7 +63,11 @@ export function register(program: Command): void {
         const dir = readAny(file);
         const cfg = config();
         const r = await withDb(cfg, (db) => syncDirectory(db, dir, 'cli'));
-        print(cmd, { data: r, human: () => `名录已更新: 新增 ${r.created.length}，修改 ${r.updated.length}，未变 ${r.unchanged}${r.updated.length ? `\n修改: ${r.updated.join('、')}` : ''}` });
+        print(cmd, {
+          data: r,
+          human: () =>
+            `名录已更新: 新增 ${r.created.length}，修改 ${r.updated.length}，未变 ${r.unchanged}${r.updated.length ? `\n修改: ${r.updated.join('、')}` : ''}`,
+        });
       }),
     );
 
@@ -67,8 +77,13 @@ export function register(program: Command): void {
     .action(
       action(async (_opts: unknown, cmd: Command) => {
         const cfg = config();
-        const r = await withDb(cfg, async (db) => ((await db.unit.count()) ? null : syncDirectory(db, readDirectoryFile(cfg.unitsFile), 'cli')));
-        print(cmd, { data: r ?? { created: [], updated: [], unchanged: 0, skipped: true }, human: () => (r ? `名录已初始化: ${r.created.length} 个单位` : '名录已有数据, 未作修改') });
+        const r = await withDb(cfg, async (db) =>
+          (await db.unit.count()) ? null : syncDirectory(db, readDirectoryFile(cfg.unitsFile), 'cli'),
+        );
+        print(cmd, {
+          data: r ?? { created: [], updated: [], unchanged: 0, skipped: true },
+          human: () => (r ? `名录已初始化: ${r.created.length} 个单位` : '名录已有数据, 未作修改'),
+        });
       }),
     );
 
@@ -80,7 +95,10 @@ export function register(program: Command): void {
         const cfg = config();
         const dir = await withDb(cfg, loadDirectory);
         if (!dir) throw new UserError('名录为空');
-        const body = file && /\.json$/i.test(file) ? JSON.stringify(checkDirectory(dir, 'database'), null, 2) + '\n' : directoryToCsv(dir);
+        const body =
+          file && /\.json$/i.test(file)
+            ? JSON.stringify(checkDirectory(dir, 'database'), null, 2) + '\n'
+            : directoryToCsv(dir);
         if (file) fs.writeFileSync(file, body);
         else process.stdout.write(body);
       }),

@@ -92,7 +92,13 @@ export function decodeMimeWords(value: string): string {
 }
 
 /** Subject and Message-ID of a raw message, decoded; undefined where the header is absent. */
-export function quickHeaders(raw: Buffer): { subject?: string; messageId?: string; from?: string; to?: string; date?: string } {
+export function quickHeaders(raw: Buffer): {
+  subject?: string;
+  messageId?: string;
+  from?: string;
+  to?: string;
+  date?: string;
+} {
   const f = parseHeaderFields(headerBlock(raw));
   const one = (k: string) => f.get(k)?.[0];
   const subject = one('subject');

@@ -20,7 +20,8 @@ export async function runSinkMain(argv: string[]): Promise<void> {
   const port = Number(arg(argv, 'port') ?? '2525');
   const dir = arg(argv, 'dir');
   const host = arg(argv, 'host') ?? '127.0.0.1';
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${arg(argv, 'port')}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0..65535, got ${arg(argv, 'port')}`);
   // Messages live on disk here; memory only keeps the latest few so a long-running sink stays small.
   const sink = await startMailSink({ host, port, ...(dir ? { dir } : {}), logger, maxInMemory: 100 });
   await new Promise<void>((resolve) => {

@@ -152,7 +152,9 @@ function stamp(d: Date): string {
 export async function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
   const host = opts.host ?? '127.0.0.1';
   if (!isLoopbackHost(host)) {
-    throw new MailSinkError(`the mail sink only listens on loopback (127.0.0.1, ::1, localhost), not "${host}": it accepts mail without authentication`);
+    throw new MailSinkError(
+      `the mail sink only listens on loopback (127.0.0.1, ::1, localhost), not "${host}": it accepts mail without authentication`,
+    );
   }
   const log = (opts.logger ?? silentLogger).child({ component: 'mail-sink' });
   const dir = opts.dir ? path.resolve(opts.dir) : undefined;
@@ -301,7 +303,8 @@ export async function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
   server.on('error', (err) => log.warn('smtp connection error', { err }));
 
   await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error) => reject(new MailSinkError(`the mail sink cannot listen on ${host}:${opts.port}: ${err.message}`));
+    const onError = (err: Error) =>
+      reject(new MailSinkError(`the mail sink cannot listen on ${host}:${opts.port}: ${err.message}`));
     server.server.once('error', onError);
     server.listen(opts.port, host, () => {
       server.server.off('error', onError);
@@ -328,7 +331,11 @@ export async function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
         };
         const timer = setTimeout(() => {
           waiters = waiters.filter((w) => w !== waiter);
-          reject(new MailSinkTimeoutError(`expected ${n} messages at the mail sink within ${timeoutMs} ms, got ${stats.accepted} (rejected ${stats.rejected})`));
+          reject(
+            new MailSinkTimeoutError(
+              `expected ${n} messages at the mail sink within ${timeoutMs} ms, got ${stats.accepted} (rejected ${stats.rejected})`,
+            ),
+          );
         }, timeoutMs);
         waiters.push(waiter);
       });

@@ -81,7 +81,16 @@ export function listStoredMail(dir: string, limit?: number): { total: number; me
     const full = path.join(dir, f);
     const e = index.get(id);
     if (e) {
-      return { id, file: full, receivedAt: e.receivedAt, from: e.from, to: e.to, subject: e.subject ?? null, messageId: e.messageId ?? null, size: e.size };
+      return {
+        id,
+        file: full,
+        receivedAt: e.receivedAt,
+        from: e.from,
+        to: e.to,
+        subject: e.subject ?? null,
+        messageId: e.messageId ?? null,
+        size: e.size,
+      };
     }
     const st = fs.statSync(full);
     const h = quickHeaders(readHead(full));
@@ -105,7 +114,14 @@ export interface MailDetail {
   file: string;
   envelope: { from: string; to: string[] } | null;
   receivedAt: string;
-  headers: { from: string | null; to: string | null; cc: string | null; subject: string | null; date: string | null; messageId: string | null };
+  headers: {
+    from: string | null;
+    to: string | null;
+    cc: string | null;
+    subject: string | null;
+    date: string | null;
+    messageId: string | null;
+  };
   /** every header line as received (folded lines joined), for debugging */
   rawHeaders: { key: string; line: string }[];
   text: string | null;
@@ -132,8 +148,15 @@ export async function readStoredMail(dir: string, id: string): Promise<MailDetai
     names = [];
   }
   const exact = names.find((f) => f === `${id}.eml`);
-  if (!exact && names.length === 0) throw new MailStoreError(`找不到邮件 ${id} (目录 ${dir}); 用 \`dubang mail list\` 查看编号`);
-  if (!exact && names.length > 1) throw new MailStoreError(`编号前缀 ${id} 对应 ${names.length} 封邮件, 请写得更完整: ${names.slice(0, 5).map((n) => n.slice(0, -4)).join(', ')}`);
+  if (!exact && names.length === 0)
+    throw new MailStoreError(`找不到邮件 ${id} (目录 ${dir}); 用 \`dubang mail list\` 查看编号`);
+  if (!exact && names.length > 1)
+    throw new MailStoreError(
+      `编号前缀 ${id} 对应 ${names.length} 封邮件, 请写得更完整: ${names
+        .slice(0, 5)
+        .map((n) => n.slice(0, -4))
+        .join(', ')}`,
+    );
   const name = exact ?? names[0]!;
   const full = path.join(dir, name);
   const realId = name.slice(0, -4);
@@ -156,6 +179,10 @@ export async function readStoredMail(dir: string, id: string): Promise<MailDetai
     rawHeaders: parsed.headerLines.map((h) => ({ key: h.key, line: h.line })),
     text: parsed.text ?? null,
     hasHtml: typeof parsed.html === 'string',
-    attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size })),
+    attachments: parsed.attachments.map((a) => ({
+      filename: a.filename ?? null,
+      contentType: a.contentType,
+      size: a.size,
+    })),
   };
 }

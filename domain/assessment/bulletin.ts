@@ -23,7 +23,8 @@ export interface BulletinOptions {
   laggingGrades?: string[];
 }
 
-const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/0+$/, '').replace(/\.$/, ''));
+const fmt = (n: number): string =>
+  Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/0+$/, '').replace(/\.$/, '');
 
 function cnDate(isoDay: string): string {
   const d = DateTime.fromISO(isoDay);
@@ -32,9 +33,14 @@ function cnDate(isoDay: string): string {
 
 /** The main reasons of a unit's deductions: its three heaviest kinds, with counts and points. */
 export function mainReasons(u: UnitAssessment, n = 3): string {
-  const kinds = [...u.byKind].sort((a, b) => b.applied - a.applied || b.count - a.count).filter((k) => k.applied > 0).slice(0, n);
+  const kinds = [...u.byKind]
+    .sort((a, b) => b.applied - a.applied || b.count - a.count)
+    .filter((k) => k.applied > 0)
+    .slice(0, n);
   if (!kinds.length) return '无扣分事项';
-  return kinds.map((k) => `${DEDUCTION_NAMES[k.kind]}${k.count}${DEDUCTION_MEASURE[k.kind]}（扣${fmt(k.applied)}分）`).join('，');
+  return kinds
+    .map((k) => `${DEDUCTION_NAMES[k.kind]}${k.count}${DEDUCTION_MEASURE[k.kind]}（扣${fmt(k.applied)}分）`)
+    .join('，');
 }
 
 /** Renders the bulletin draft for an assessment result. */
@@ -60,7 +66,10 @@ export function renderBulletin(r: AssessmentResult, opts: BulletinOptions = {}):
   const slipTotal = t.slips.BLUE + t.slips.ORANGE + t.slips.RED;
 
   const lines: string[] = [];
-  lines.push(`# 关于${r.label}质量强市建设重点工作任务落实情况的通报${r.interim ? `（截至${cnDate(asOfDay)}）` : ''}`, '');
+  lines.push(
+    `# 关于${r.label}质量强市建设重点工作任务落实情况的通报${r.interim ? `（截至${cnDate(asOfDay)}）` : ''}`,
+    '',
+  );
   lines.push(`${addressees}：`, '');
   lines.push(
     `　　根据${planTitle}重点工作任务分工和年度考核评估安排，${issuer}依据督办系统记录的交办、签收、进展报告、延期、销号和督办情况，对各责任单位${r.label}（${periodText}）重点工作任务落实情况进行了考核评估。现将有关情况通报如下：`,
@@ -73,7 +82,9 @@ export function renderBulletin(r: AssessmentResult, opts: BulletinOptions = {}):
       `按时完成任务${t.completedOnTime}项，逾期完成${t.completedLate}项，逾期未完成${t.overdue}项；` +
       `签发督办单${slipTotal}份（蓝色${t.slips.BLUE}份、橙色${t.slips.ORANGE}份、红色${t.slips.RED}份），已关闭${t.slipsClosed}份，未关闭${t.slipsOpen}份；受理延期申请${t.extensionRequests}件。` +
       (t.uncounted ? `另有${t.uncounted}项事项未经通知送达，不计入考核` : '') +
-      (r.unassessed.length ? `${t.uncounted ? '；' : '另有'}${r.unassessed.map((u) => u.unit).join('、')}${r.unassessed.length}个单位未收到任何督办通知，本${r.interim ? '期' : '年度'}不评定等次` : '') +
+      (r.unassessed.length
+        ? `${t.uncounted ? '；' : '另有'}${r.unassessed.map((u) => u.unit).join('、')}${r.unassessed.length}个单位未收到任何督办通知，本${r.interim ? '期' : '年度'}不评定等次`
+        : '') +
       (t.uncounted || r.unassessed.length ? '。' : ''),
     '',
   );
@@ -89,7 +100,9 @@ export function renderBulletin(r: AssessmentResult, opts: BulletinOptions = {}):
   lines.push('## 三、工作滞后的单位', '');
   if (lagging.length) {
     lines.push('　　以下单位任务落实不够到位，考核成绩靠后，予以通报：', '');
-    lagging.forEach((u, i) => lines.push(`${i + 1}. ${u.unit}（${fmt(u.score)}分，${u.grade}等，第${u.rank}名）：${mainReasons(u)}。`));
+    lagging.forEach((u, i) =>
+      lines.push(`${i + 1}. ${u.unit}（${fmt(u.score)}分，${u.grade}等，第${u.rank}名）：${mainReasons(u)}。`),
+    );
     lines.push('');
   } else {
     lines.push(`　　本${r.interim ? '期' : '年度'}没有单位处于${[...bad].join('、')}等次。`, '');

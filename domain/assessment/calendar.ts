@@ -26,8 +26,10 @@ export interface YearWindow {
  * assessment's July–June cycle).
  */
 export function assessmentWindow(year: number, startMonth: number, zone: string): YearWindow {
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new AssessmentInputError(`考核年度应为 2000–2100 之间的年份，收到 ${year}`);
-  if (!Number.isInteger(startMonth) || startMonth < 1 || startMonth > 12) throw new AssessmentInputError(`yearStartMonth 应为 1–12，收到 ${startMonth}`);
+  if (!Number.isInteger(year) || year < 2000 || year > 2100)
+    throw new AssessmentInputError(`考核年度应为 2000–2100 之间的年份，收到 ${year}`);
+  if (!Number.isInteger(startMonth) || startMonth < 1 || startMonth > 12)
+    throw new AssessmentInputError(`yearStartMonth 应为 1–12，收到 ${startMonth}`);
   const first = startMonth === 1 ? year : year - 1;
   const start = DateTime.fromObject({ year: first, month: startMonth, day: 1 }, { zone });
   if (!start.isValid) throw new AssessmentInputError(`无效的时区 ${zone}`);

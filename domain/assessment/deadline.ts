@@ -55,7 +55,11 @@ function deadlineClock(j: Judging, due: number): DeadlineClock {
   if (before) return { asked: before, clock: due, note: '' };
   const after = j.told.find((n) => STARTS_OVERDUE_CLOCK.has(n.kind) && aboutDeadline(n) && n.sentAt > due);
   if (!after) return { asked: null, clock: null, note: '' };
-  return { asked: after, clock: after.sentAt, note: `（时限届满前未通知，自${j.y.day(after.sentAt)}${j.y.cite(after).kind}送达起计）` };
+  return {
+    asked: after,
+    clock: after.sentAt,
+    note: `（时限届满前未通知，自${j.y.day(after.sentAt)}${j.y.cite(after).kind}送达起计）`,
+  };
 }
 
 /** The reason's note on extensions: the one the item is judged by, and one approved too late to count. */
@@ -96,29 +100,45 @@ export function judgeDeadline(j: Judging, cited: CitedEvents): void {
       c.completedLate++;
       trow.completedLate++;
       const ev = cited.completion.get(a.id);
-      deduct(j, 'completedLate', {
-        period: null,
-        dueAt: y.iso(clock ?? due),
-        at: y.iso(completed),
-        slip: null,
-        reason: `${label}应于${y.day(due)}前完成，${y.day(completed)}方予销号，逾期完成${clockNote}${extNote}`,
-        evidence: [j.assignmentEv, ...(ev ? [{ type: 'AuditEvent' as const, id: ev.id }] : []), ...extEv],
-      }, asked);
+      deduct(
+        j,
+        'completedLate',
+        {
+          period: null,
+          dueAt: y.iso(clock ?? due),
+          at: y.iso(completed),
+          slip: null,
+          reason: `${label}应于${y.day(due)}前完成，${y.day(completed)}方予销号，逾期完成${clockNote}${extNote}`,
+          evidence: [j.assignmentEv, ...(ev ? [{ type: 'AuditEvent' as const, id: ev.id }] : []), ...extEv],
+        },
+        asked,
+      );
     }
   } else if (j.cancelled === null) {
     if (due < y.asOf && (clock === null || clock >= y.asOf)) {
-      uncount(j, 'overdue', null, due, `完成时限为${y.day(due)}，截至${y.asOfDay}仍未完成，但时限届满前未通知，此后也未督办`);
+      uncount(
+        j,
+        'overdue',
+        null,
+        due,
+        `完成时限为${y.day(due)}，截至${y.asOfDay}仍未完成，但时限届满前未通知，此后也未督办`,
+      );
     } else if (due < y.asOf) {
       c.overdue++;
       trow.overdue++;
-      deduct(j, 'overdue', {
-        period: null,
-        dueAt: y.iso(clock ?? due),
-        at: null,
-        slip: null,
-        reason: `${label}完成时限为${y.day(due)}，截至${y.asOfDay}仍未完成${clockNote}${extNote}`,
-        evidence: [...j.originEv, ...extEv],
-      }, asked);
+      deduct(
+        j,
+        'overdue',
+        {
+          period: null,
+          dueAt: y.iso(clock ?? due),
+          at: null,
+          slip: null,
+          reason: `${label}完成时限为${y.day(due)}，截至${y.asOfDay}仍未完成${clockNote}${extNote}`,
+          evidence: [...j.originEv, ...extEv],
+        },
+        asked,
+      );
     } else {
       c.open++;
       trow.open++;

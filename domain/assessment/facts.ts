@@ -84,9 +84,7 @@ function byDelivery(x: NoticeFact, y: NoticeFact): number {
 function citedEvents(events: readonly AuditFact[], asOf: number): CitedEvents {
   const cited: CitedEvents = { ack: new Map(), completion: new Map(), created: new Map(), planImported: new Map() };
   // ids are decimal bigints as text: a shorter one is smaller (no BigInt allocation per comparison)
-  const audit = [...events].sort(
-    (x, y) => x.at - y.at || x.id.length - y.id.length || compareText(x.id, y.id),
-  );
+  const audit = [...events].sort((x, y) => x.at - y.at || x.id.length - y.id.length || compareText(x.id, y.id));
   for (const e of audit) {
     if (e.action === 'plan.imported' && e.planId) {
       if (!cited.planImported.has(e.planId)) cited.planImported.set(e.planId, e);

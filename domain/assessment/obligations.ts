@@ -76,13 +76,21 @@ function judgeReport(j: Judging, o: OwedReport, r: ReportFact | undefined): void
   const asked = j.told.find((n) => asksReport(n, o.period, o.dueAt));
   if (!asked) {
     if (!(r && r.submittedAt <= y.asOf && r.submittedAt <= o.dueAt)) {
-      uncount(j, 'report', o.period, o.dueAt, `${periodName(o.period)}应于${y.day(o.dueAt)}前报送，但未收到要求报送的通知`);
+      uncount(
+        j,
+        'report',
+        o.period,
+        o.dueAt,
+        `${periodName(o.period)}应于${y.day(o.dueAt)}前报送，但未收到要求报送的通知`,
+      );
     }
     return;
   }
   const due = asked.sentAt <= o.dueAt ? o.dueAt : y.ackDeadline(asked.sentAt);
   const dueNote =
-    due !== o.dueAt ? `（原定${y.day(o.dueAt)}前报送，${y.day(asked.sentAt)}方通知，限${y.rubric.ackWorkdays}个工作日内）` : '';
+    due !== o.dueAt
+      ? `（原定${y.day(o.dueAt)}前报送，${y.day(asked.sentAt)}方通知，限${y.rubric.ackWorkdays}个工作日内）`
+      : '';
   const submitted = r && r.submittedAt <= y.asOf ? r : undefined;
   if (due >= y.asOf && !submitted) return; // not due yet
   c.reportsDue++;
@@ -91,26 +99,36 @@ function judgeReport(j: Judging, o: OwedReport, r: ReportFact | undefined): void
     if (submitted.submittedAt > due) {
       c.reportsLate++;
       trow.reportsLate++;
-      deduct(j, 'reportLate', {
-        period: o.period,
-        dueAt: y.iso(due),
-        at: y.iso(submitted.submittedAt),
-        slip: null,
-        reason: `${label}${periodName(o.period)}应于${y.day(due)}前报送${dueNote}，实际于${y.day(submitted.submittedAt)}报送`,
-        evidence: [{ type: 'Report', id: submitted.id }],
-      }, asked);
+      deduct(
+        j,
+        'reportLate',
+        {
+          period: o.period,
+          dueAt: y.iso(due),
+          at: y.iso(submitted.submittedAt),
+          slip: null,
+          reason: `${label}${periodName(o.period)}应于${y.day(due)}前报送${dueNote}，实际于${y.day(submitted.submittedAt)}报送`,
+          evidence: [{ type: 'Report', id: submitted.id }],
+        },
+        asked,
+      );
     } else c.reportsOnTime++;
   } else {
     c.reportsMissing++;
     trow.reportsMissing++;
-    deduct(j, 'reportMissing', {
-      period: o.period,
-      dueAt: y.iso(due),
-      at: null,
-      slip: null,
-      reason: `${label}${periodName(o.period)}应于${y.day(due)}前报送${dueNote}，截至${y.asOfDay}未报送`,
-      evidence: j.originEv,
-    }, asked);
+    deduct(
+      j,
+      'reportMissing',
+      {
+        period: o.period,
+        dueAt: y.iso(due),
+        at: null,
+        slip: null,
+        reason: `${label}${periodName(o.period)}应于${y.day(due)}前报送${dueNote}，截至${y.asOfDay}未报送`,
+        evidence: j.originEv,
+      },
+      asked,
+    );
   }
 }
 
@@ -127,7 +145,8 @@ export function judgeAck(j: Judging, cited: CitedEvents): void {
   const acked = a.acknowledgedAt !== null && a.acknowledgedAt <= y.asOf ? a.acknowledgedAt : null;
   const supervisedInYear = a.supervisedFrom !== null && a.supervisedFrom >= y.start && a.supervisedFrom < y.asOf;
   if (!ackAsked) {
-    if (acked === null && supervisedInYear && closedAt === null) uncount(j, 'ack', null, null, '应签收交办任务，但交办通知未送达');
+    if (acked === null && supervisedInYear && closedAt === null)
+      uncount(j, 'ack', null, null, '应签收交办任务，但交办通知未送达');
     return;
   }
   const ackDue = y.ackDeadline(ackAsked.sentAt);
@@ -136,14 +155,19 @@ export function judgeAck(j: Judging, cited: CitedEvents): void {
   if (acked !== null && acked <= ackDue) return;
   c.acksLate++;
   const ev = cited.ack.get(a.id);
-  deduct(j, 'ackLate', {
-    period: null,
-    dueAt: y.iso(ackDue),
-    at: y.iso(acked),
-    slip: null,
-    reason: `${label}应于${y.day(ackDue)}前签收，${acked === null ? `截至${y.asOfDay}未签收` : `实际于${y.day(acked)}签收`}`,
-    evidence: ev ? [j.assignmentEv, { type: 'AuditEvent', id: ev.id }] : j.originEv,
-  }, ackAsked);
+  deduct(
+    j,
+    'ackLate',
+    {
+      period: null,
+      dueAt: y.iso(ackDue),
+      at: y.iso(acked),
+      slip: null,
+      reason: `${label}应于${y.day(ackDue)}前签收，${acked === null ? `截至${y.asOfDay}未签收` : `实际于${y.day(acked)}签收`}`,
+      evidence: ev ? [j.assignmentEv, { type: 'AuditEvent', id: ev.id }] : j.originEv,
+    },
+    ackAsked,
+  );
 }
 
 /**
@@ -195,13 +219,18 @@ export function countSlips(j: Judging, all: readonly SlipFact[] | undefined): vo
     else c.slipsOpen++;
     const why = s.closedBecause ? `（${SLIP_CLOSED_WHY[s.closedBecause]}）` : '';
     const closedText = closed ? `，已于${y.day(s.closedAt!)}关闭${why}` : '，未关闭';
-    deduct(j, SLIP_KIND[s.colour], {
-      period: null,
-      dueAt: null,
-      at: y.iso(s.issuedAt),
-      slip: s.number,
-      reason: `${j.label}收到${slip}（${y.day(s.issuedAt)}${closedText}）${s.reason ? `：${s.reason}` : ''}`,
-      evidence: [{ type: 'SupervisionSlip', id: s.id }],
-    }, carried);
+    deduct(
+      j,
+      SLIP_KIND[s.colour],
+      {
+        period: null,
+        dueAt: null,
+        at: y.iso(s.issuedAt),
+        slip: s.number,
+        reason: `${j.label}收到${slip}（${y.day(s.issuedAt)}${closedText}）${s.reason ? `：${s.reason}` : ''}`,
+        evidence: [{ type: 'SupervisionSlip', id: s.id }],
+      },
+      carried,
+    );
   }
 }

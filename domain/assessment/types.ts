@@ -364,7 +364,21 @@ export interface AssessmentResult {
   /** units that were never asked for anything by a delivered notice: not graded (「未通知，不计」) */
   unassessed: UnassessedUnit[];
   tasks: TaskAssessment[];
-  totals: Omit<UnitCounts, 'byRole'> & { units: number; unassessed: number; grades: Record<string, number>; points: number };
+  totals: Omit<UnitCounts, 'byRole'> & {
+    units: number;
+    unassessed: number;
+    grades: Record<string, number>;
+    points: number;
+  };
   /** how many stored rows the result was computed from */
-  sources: { units: number; tasks: number; assignments: number; reports: number; extensions: number; slips: number; auditEvents: number; notices: number };
+  sources: {
+    units: number;
+    tasks: number;
+    assignments: number;
+    reports: number;
+    extensions: number;
+    slips: number;
+    auditEvents: number;
+    notices: number;
+  };
 }

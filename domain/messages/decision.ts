@@ -30,7 +30,11 @@ export function decisionOf(value: unknown, dueAt?: string | null): Decision | nu
   if (value && typeof value === 'object') {
     const v = value as { action?: unknown; subject?: unknown; approved?: unknown; newDueAt?: unknown };
     if ((v.subject === 'completion' || v.subject === 'extension') && typeof v.approved === 'boolean') {
-      return { subject: v.subject, approved: v.approved, ...(typeof v.newDueAt === 'string' ? { newDueAt: v.newDueAt } : {}) };
+      return {
+        subject: v.subject,
+        approved: v.approved,
+        ...(typeof v.newDueAt === 'string' ? { newDueAt: v.newDueAt } : {}),
+      };
     }
     if (typeof v.action === 'string') return decisionOf(v.action, typeof v.newDueAt === 'string' ? v.newDueAt : dueAt);
   }

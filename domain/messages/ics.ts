@@ -57,7 +57,10 @@ export function icsFold(line: string): string {
 function stamp(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) throw new RangeError(`not an ISO instant: ${iso}`);
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function nextDay(date: string): string {

@@ -48,7 +48,8 @@ function textBody(doc: NoticeDoc): string[] {
   }
   if (doc.ask) out.push(doc.ask);
   if (doc.action) out.push(`${doc.action.label}：${doc.action.href}`);
-  if (doc.appendix) out.push('', `${'='.repeat(12)} ${doc.appendix.title} ${'='.repeat(12)}`, '', ...doc.appendix.lines.map(plainLine));
+  if (doc.appendix)
+    out.push('', `${'='.repeat(12)} ${doc.appendix.title} ${'='.repeat(12)}`, '', ...doc.appendix.lines.map(plainLine));
   while (out.length && out[out.length - 1] === '') out.pop();
   return out;
 }
@@ -65,7 +66,12 @@ function htmlAppendix(a: NonNullable<NoticeDoc['appendix']>): string {
     .filter((l) => l.trim() !== '')
     .map((l) => {
       const h = headingLevel(l);
-      const style = h === 1 ? 'margin:8px 0 12px;text-align:center;font-weight:bold;font-size:16px' : h ? 'margin:12px 0 8px;font-weight:bold' : 'margin:0 0 8px;line-height:1.8';
+      const style =
+        h === 1
+          ? 'margin:8px 0 12px;text-align:center;font-weight:bold;font-size:16px'
+          : h
+            ? 'margin:12px 0 8px;font-weight:bold'
+            : 'margin:0 0 8px;line-height:1.8';
       return `<p style="${style}">${e(plainLine(l))}</p>`;
     });
   return [
@@ -93,7 +99,9 @@ function htmlSection(doc: NoticeDoc): string {
   if (doc.fields.length) {
     parts.push('<table style="border-collapse:collapse;margin:12px 0;font-size:14px">');
     for (const [k, v] of doc.fields) {
-      parts.push(`<tr><th style="text-align:left;vertical-align:top;padding:4px 12px 4px 0;color:#555;white-space:nowrap">${e(k)}</th><td style="padding:4px 0;line-height:1.6">${e(v)}</td></tr>`);
+      parts.push(
+        `<tr><th style="text-align:left;vertical-align:top;padding:4px 12px 4px 0;color:#555;white-space:nowrap">${e(k)}</th><td style="padding:4px 0;line-height:1.6">${e(v)}</td></tr>`,
+      );
     }
     parts.push('</table>');
   }
@@ -128,7 +136,7 @@ function htmlPage(title: string, greeting: string, body: string, sender: string,
     '<!DOCTYPE html>',
     '<html lang="zh-CN"><head><meta charset="utf-8">',
     `<title>${e(title)}</title></head>`,
-    '<body style="font-family:\'PingFang SC\',\'Microsoft YaHei\',SimSun,sans-serif;color:#222;max-width:720px;margin:0 auto;padding:16px">',
+    "<body style=\"font-family:'PingFang SC','Microsoft YaHei',SimSun,sans-serif;color:#222;max-width:720px;margin:0 auto;padding:16px\">",
     `<h2 style="text-align:center;color:#b3261e;margin:0 0 16px">${e(title)}</h2>`,
     `<p style="margin:0 0 12px">${e(greeting)}</p>`,
     body,
@@ -141,7 +149,13 @@ function htmlPage(title: string, greeting: string, body: string, sender: string,
 
 function icsAttachment(doc: NoticeDoc): MessageAttachment[] {
   if (!doc.ics) return [];
-  return [{ filename: doc.ics.filename, content: buildIcs(doc.ics.event), contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }];
+  return [
+    {
+      filename: doc.ics.filename,
+      content: buildIcs(doc.ics.event),
+      contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
+    },
+  ];
 }
 
 /** Renders one notice (any kind but `digest`). Throws MessageInputError when data the kind needs is missing. */
@@ -183,7 +197,9 @@ export function renderDigest(d: DigestInput): RenderedMessage {
   const intro = `以下是${day}需要您关注的${n}条督办事项，请逐项办理。`;
   const date = formatDay(d.issuedAt, d.zone);
   const body = [`    ${intro}`, ''];
-  docs.forEach(({ doc }, k) => body.push(...(k ? [''] : []), '-'.repeat(40), `${k + 1}. ${doc.subject}`, '', ...textBody(doc)));
+  docs.forEach(({ doc }, k) =>
+    body.push(...(k ? [''] : []), '-'.repeat(40), `${k + 1}. ${doc.subject}`, '', ...textBody(doc)),
+  );
   const text = textOf(greeting, body, d.sender, date);
   const htmlBody = [
     `<p style="margin:0 0 12px;text-indent:2em">${escapeHtml(intro)}</p>`,

@@ -31,11 +31,7 @@ export type KindRecipients = { policy: true } | { roles: readonly RecipientRole[
  * - `completion-decided` / `extension-decided`: the request it asks the Office to review was decided.
  */
 export type StaleWhen =
-  | 'acknowledged'
-  | 'period-reported'
-  | 'deadline-moved'
-  | 'completion-decided'
-  | 'extension-decided';
+  'acknowledged' | 'period-reported' | 'deadline-moved' | 'completion-decided' | 'extension-decided';
 
 /**
  * Whether a later notice takes the kind's place once the moment it is about (its `dueAt`) has

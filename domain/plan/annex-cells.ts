@@ -19,7 +19,8 @@ const DEADLINE_LIKE = /^(?:[0-9０-９]{4}\s*年|长期|持续|常态|每年|立
 const looksLikeDeadline = (t: string) => t.length <= MAX_DEADLINE && DEADLINE_LIKE.test(t);
 const deadlineShaped = (t: string) => t.length <= MAX_DEADLINE && !/[、，,。；;]/.test(t);
 /** Text after the last task that may be the start of another task (a truncated file). */
-const looksTaskish = (t: string) => /^[(（]\s*[0-9０-９一二三四五六七八九十]/.test(t) || H2.test(t) || looksLikeDeadline(t);
+const looksTaskish = (t: string) =>
+  /^[(（]\s*[0-9０-９一二三四五六七八九十]/.test(t) || H2.test(t) || looksLikeDeadline(t);
 /** A heading's title: the text before its first 。 (the body writes 1.标题。正文…). */
 export const headingTitle = (s: string) => {
   const stop = s.indexOf('。');
@@ -53,7 +54,8 @@ function joinWrapped(block: Cell[]): Cell[] {
   const out: Cell[] = [];
   for (const c of block) {
     const prev = out[out.length - 1];
-    if (prev && !looksLikeDeadline(c.text) && (/[、，,]$/.test(prev.text) || /^[、，,]/.test(c.text))) out[out.length - 1] = { text: prev.text + c.text, line: prev.line };
+    if (prev && !looksLikeDeadline(c.text) && (/[、，,]$/.test(prev.text) || /^[、，,]/.test(c.text)))
+      out[out.length - 1] = { text: prev.text + c.text, line: prev.line };
     else out.push(c);
   }
   return out;
@@ -97,7 +99,9 @@ class AnnexWalk {
   /** What stands where a cell was expected, for a message: the cell, the footer, or the end of the file. */
   private describe(c: Cell | undefined): string {
     if (c) return `${quote(c.text)}（第${c.line}行）`;
-    return this.endedBy ? `附件结束（第${this.endedBy.line}行起为网页页脚）；文件可能不完整` : '文件结束；文件可能被截断';
+    return this.endedBy
+      ? `附件结束（第${this.endedBy.line}行起为网页页脚）；文件可能不完整`
+      : '文件结束；文件可能被截断';
   }
 
   private isHeaderAt(i: number): boolean {
@@ -115,7 +119,11 @@ class AnnexWalk {
   private closeSub(): void {
     const sub = this.sub;
     if (sub && sub.tasks === 0) {
-      this.issue(sub.s.line, '分类', `二级分类「${sub.s.ordinal}.${sub.s.title}」下没有任务：标题之后应为任务 (${this.lastNo + 1})`);
+      this.issue(
+        sub.s.line,
+        '分类',
+        `二级分类「${sub.s.ordinal}.${sub.s.title}」下没有任务：标题之后应为任务 (${this.lastNo + 1})`,
+      );
     }
     this.sub = null;
   }
@@ -125,7 +133,11 @@ class AnnexWalk {
     this.closeSub();
     const sec = this.sec;
     if (sec && sec.tasks === 0 && sec.subs === 0) {
-      this.issue(sec.s.line, '分类', `一级分类「(${sec.s.key})${sec.s.title}」下没有任务：标题之后应为二级分类或任务 (${this.lastNo + 1})`);
+      this.issue(
+        sec.s.line,
+        '分类',
+        `一级分类「(${sec.s.key})${sec.s.title}」下没有任务：标题之后应为二级分类或任务 (${this.lastNo + 1})`,
+      );
     }
     this.sec = null;
   }
@@ -146,7 +158,8 @@ class AnnexWalk {
     const m = H1.exec(c.text)!;
     const num = chineseNumeral(m[1]!);
     const expected = ++this.level1;
-    if (num === null) this.issue(c.line, '分类编号', `无法识别的一级分类编号 (${m[1]})：应为 (${toChineseNumeral(expected)})`);
+    if (num === null)
+      this.issue(c.line, '分类编号', `无法识别的一级分类编号 (${m[1]})：应为 (${toChineseNumeral(expected)})`);
     else if (num !== expected) {
       const was = `(${toChineseNumeral(expected - 1)}) 之后应为 (${toChineseNumeral(expected)})，实际为 (${m[1]})`;
       this.issue(c.line, '分类编号', expected === 1 ? `第一个一级分类应为 (一)，实际为 (${m[1]})` : was);
@@ -174,9 +187,20 @@ class AnnexWalk {
     }
     const expected = sec.subs + 1;
     if (num !== expected) {
-      this.issue(c.line, '分类编号', `一级分类 (${sec.s.key}) 下第${expected}个二级分类应编号为 ${expected}.，实际为 ${m[1]}.`);
+      this.issue(
+        c.line,
+        '分类编号',
+        `一级分类 (${sec.s.key}) 下第${expected}个二级分类应编号为 ${expected}.，实际为 ${m[1]}.`,
+      );
     }
-    const s: ParsedSection = { key: `${sec.s.key}.${num}`, level: 2, ordinal: expected, title, parentKey: sec.s.key, line: c.line };
+    const s: ParsedSection = {
+      key: `${sec.s.key}.${num}`,
+      level: 2,
+      ordinal: expected,
+      title,
+      parentKey: sec.s.key,
+      line: c.line,
+    };
     this.sections.push(s);
     this.outline.push({ level: 2, title: headingTitle(title), line: c.line });
     sec.subs++;
@@ -188,7 +212,11 @@ class AnnexWalk {
   private stray(i: number): number {
     if (this.isHeaderAt(i)) return i + HEADER.length;
     const c = this.cells[i]!;
-    this.issue(c.line, '任务编号', `应为任务编号（如 (${this.lastNo + 1})）或分类标题，实际为${quote(c.text)}（是否缺少任务编号？）`);
+    this.issue(
+      c.line,
+      '任务编号',
+      `应为任务编号（如 (${this.lastNo + 1})）或分类标题，实际为${quote(c.text)}（是否缺少任务编号？）`,
+    );
     return this.blockEnd(i);
   }
 
@@ -208,7 +236,11 @@ class AnnexWalk {
     if (this.missingCells(n, c, block, this.cells[j])) return j;
     const [unitsCell, deadlineCell] = [block[0]!, block[1]!];
     if (!deadlineShaped(deadlineCell.text)) {
-      this.issue(deadlineCell.line, '完成时限', `任务(${n})的完成时限应为简短的时限短语（如 2025年前、长期），实际为${quote(deadlineCell.text)}`);
+      this.issue(
+        deadlineCell.line,
+        '完成时限',
+        `任务(${n})的完成时限应为简短的时限短语（如 2025年前、长期），实际为${quote(deadlineCell.text)}`,
+      );
     }
     this.checkExtra(n, block.slice(2), j >= this.cells.length);
     this.addTask(n, c, text, unitsCell, deadlineCell);
@@ -222,7 +254,11 @@ class AnnexWalk {
     if (n !== expected) {
       const was = this.seen.get(n);
       if (was !== undefined) {
-        this.issue(c.line, '任务编号', `任务编号 (${n}) 重复（第${was}行已有 (${n})）：(${lastNo}) 之后应为 (${expected})，实际为 (${n})`);
+        this.issue(
+          c.line,
+          '任务编号',
+          `任务编号 (${n}) 重复（第${was}行已有 (${n})）：(${lastNo}) 之后应为 (${expected})，实际为 (${n})`,
+        );
       } else if (lastNo === 0) this.issue(c.line, '任务编号', `第一项任务应为 (1)，实际为 (${n})`);
       else this.issue(c.line, '任务编号', `(${lastNo}) 之后应为 (${expected})，实际为 (${n})`);
     }
@@ -233,15 +269,27 @@ class AnnexWalk {
   /** A block without the units or the deadline cell is an issue (true: the task is not read further). */
   private missingCells(n: number, c: Cell, block: Cell[], next: Cell | undefined): boolean {
     if (block.length === 0) {
-      this.issue(c.line, '责任单位', `任务(${n})缺少责任单位和完成时限：工作任务之后应为责任单位、完成时限两格，实际为${this.describe(next)}`);
+      this.issue(
+        c.line,
+        '责任单位',
+        `任务(${n})缺少责任单位和完成时限：工作任务之后应为责任单位、完成时限两格，实际为${this.describe(next)}`,
+      );
       return true;
     }
     if (block.length === 1) {
       const only = block[0]!;
       if (looksLikeDeadline(only.text)) {
-        this.issue(only.line, '责任单位', `任务(${n})缺少责任单位：工作任务之后应为责任单位，实际为完成时限${quote(only.text)}`);
+        this.issue(
+          only.line,
+          '责任单位',
+          `任务(${n})缺少责任单位：工作任务之后应为责任单位，实际为完成时限${quote(only.text)}`,
+        );
       } else {
-        this.issue(only.line, '完成时限', `任务(${n})缺少完成时限：责任单位之后应为完成时限（如 2025年前、长期），实际为${this.describe(next)}`);
+        this.issue(
+          only.line,
+          '完成时限',
+          `任务(${n})缺少完成时限：责任单位之后应为完成时限（如 2025年前、长期），实际为${this.describe(next)}`,
+        );
       }
       return true;
     }
@@ -255,12 +303,20 @@ class AnnexWalk {
   private checkExtra(n: number, extra: Cell[], last: boolean): void {
     if (!extra.length) return;
     if (!last) {
-      this.issue(extra[0]!.line, '任务编号', `任务(${n})的完成时限之后应为任务编号 (${n + 1}) 或分类标题，实际为${quote(extra[0]!.text)}（是否缺少任务编号？）`);
+      this.issue(
+        extra[0]!.line,
+        '任务编号',
+        `任务(${n})的完成时限之后应为任务编号 (${n + 1}) 或分类标题，实际为${quote(extra[0]!.text)}（是否缺少任务编号？）`,
+      );
       return;
     }
     const bad = extra.find((x) => looksTaskish(x.text));
     if (bad) {
-      this.issue(bad.line, '任务编号', `最后一项任务(${n})之后有不完整的内容${quote(bad.text)}：应为完整的任务 (${n + 1})（工作任务、责任单位、完成时限三格）；文件可能被截断`);
+      this.issue(
+        bad.line,
+        '任务编号',
+        `最后一项任务(${n})之后有不完整的内容${quote(bad.text)}：应为完整的任务 (${n + 1})（工作任务、责任单位、完成时限三格）；文件可能被截断`,
+      );
     }
   }
 

@@ -38,7 +38,12 @@ export function findAnnex(lines: readonly string[]): Annex | SourceIssue {
     if (!title) {
       const k = nextNonBlank(i + 1);
       if (k < 0) {
-        partial = { line: i + 1, field: '附件', message: '「附件」之后应为附件标题（如 深入推进质量强市建设重点工作任务分工），实际为文件结束；文件可能被截断' };
+        partial = {
+          line: i + 1,
+          field: '附件',
+          message:
+            '「附件」之后应为附件标题（如 深入推进质量强市建设重点工作任务分工），实际为文件结束；文件可能被截断',
+        };
         continue;
       }
       title = lines[k]!.trim();
@@ -60,7 +65,12 @@ export function findAnnex(lines: readonly string[]): Annex | SourceIssue {
     }
     if (acc === HEADER_TEXT) return { anchor: i, start: k };
     const got = first < 0 ? '文件结束；文件可能被截断' : `${quote(lines[first]!.trim())}`;
-    if (!inline) partial = { line: first < 0 ? after : first + 1, field: '附件', message: `附件标题之后应为表头「工作任务」「责任单位」「完成时限」，实际为${got}` };
+    if (!inline)
+      partial = {
+        line: first < 0 ? after : first + 1,
+        field: '附件',
+        message: `附件标题之后应为表头「工作任务」「责任单位」「完成时限」，实际为${got}`,
+      };
   }
   if (partial) return partial;
   return {
@@ -95,7 +105,11 @@ export function readNanchang(lines: readonly string[], annex: Annex): PlanParseR
 
   const title = findTitle(lines, bodyEnd);
   if (title === null) {
-    issues.push({ line: 1, field: '标题', message: '未找到方案标题：正文之前应有单独一行标题，如「南昌市深入推进质量强市建设实施方案」' });
+    issues.push({
+      line: 1,
+      field: '标题',
+      message: '未找到方案标题：正文之前应有单独一行标题，如「南昌市深入推进质量强市建设实施方案」',
+    });
   }
   const goals = readIndicators(lines, bodyEnd);
   issues.push(...goals.issues);
@@ -111,7 +125,11 @@ export function readNanchang(lines: readonly string[], annex: Annex): PlanParseR
     const read = readAnnex(cells, footer < 0 ? null : all[footer]!, issues);
     ({ sections, tasks, rules } = read);
     if (!tasks.length && !issues.some((x) => x.line > annex.anchor)) {
-      issues.push({ line: annex.start, field: '任务编号', message: '附件表头之后没有任务：应为分类标题和任务 (1)（工作任务、责任单位、完成时限三格）；文件可能被截断' });
+      issues.push({
+        line: annex.start,
+        field: '任务编号',
+        message: '附件表头之后没有任务：应为分类标题和任务 (1)（工作任务、责任单位、完成时限三格）；文件可能被截断',
+      });
     }
     // An annex that is a strict prefix of the body's outline stops early: the file was cut.
     const body = bodyOutline(lines, annex.anchor);
@@ -131,5 +149,16 @@ export function readNanchang(lines: readonly string[], annex: Annex): PlanParseR
     }
   }
   issues.sort((x, y) => x.line - y.line);
-  return { plan: { title: title ?? '', layout: 'annex-table', issuer: findIssuer(lines, bodyEnd), sections, tasks, rules, indicators }, issues };
+  return {
+    plan: {
+      title: title ?? '',
+      layout: 'annex-table',
+      issuer: findIssuer(lines, bodyEnd),
+      sections,
+      tasks,
+      rules,
+      indicators,
+    },
+    issues,
+  };
 }

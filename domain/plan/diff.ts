@@ -38,7 +38,14 @@ export interface PlanDiff {
 }
 
 export function isEmptyDiff(d: PlanDiff): boolean {
-  return !d.added.length && !d.removed.length && !d.changed.length && !d.assignmentsAdded.length && !d.assignmentsRemoved.length && !d.assignmentsChanged.length;
+  return (
+    !d.added.length &&
+    !d.removed.length &&
+    !d.changed.length &&
+    !d.assignmentsAdded.length &&
+    !d.assignmentsRemoved.length &&
+    !d.assignmentsChanged.length
+  );
 }
 
 const sameInstant = (a: string | null, b: string | null) =>
@@ -60,7 +67,8 @@ export function diffPlan(
     for (const f of ['text', 'section', 'subsection', 'deadlinePhrase'] as const) {
       if (a[f] !== b[f]) changes.push({ field: f, before: b[f], after: a[f] });
     }
-    if (a.units.join('\u0000') !== b.units.join('\u0000')) changes.push({ field: 'units', before: b.units, after: a.units });
+    if (a.units.join('\u0000') !== b.units.join('\u0000'))
+      changes.push({ field: 'units', before: b.units, after: a.units });
     if (!sameInstant(a.dueAt, b.dueAt)) changes.push({ field: 'dueAt', before: b.dueAt, after: a.dueAt });
     if (changes.length) changed.push({ number: n, changes });
   }

@@ -21,7 +21,10 @@ export function readTables(doc: Extract<PlanDocument, { kind: 'tables' }>, opts:
     const t = doc.tables.find((x) => x.name === opts.sheet) ?? byNumber;
     if (!t) {
       const message = `没有名为「${opts.sheet}」的${what}：文件中的${what}为 ${doc.tables.map((x, i) => `${i + 1}「${x.name}」`).join('、') || '（无）'}`;
-      return { plan: { title: '', layout, issuer: null, sections: [], tasks: [], rules: [], indicators: [] }, issues: [{ line: 1, field: what, message }] };
+      return {
+        plan: { title: '', layout, issuer: null, sections: [], tasks: [], rules: [], indicators: [] },
+        issues: [{ line: 1, field: what, message }],
+      };
     }
     tables = [t];
   }
@@ -29,12 +32,20 @@ export function readTables(doc: Extract<PlanDocument, { kind: 'tables' }>, opts:
   for (const t of tables) {
     for (let i = 0; i < t.rows.length && i < 40; i++) {
       const row = t.rows[i]!;
-      const m = opts.columns ? (row.cells.filter((c) => c.trim()).length >= 3 ? { map: opts.columns, unknown: [] } : null) : matchHeader(row.cells);
+      const m = opts.columns
+        ? row.cells.filter((c) => c.trim()).length >= 3
+          ? { map: opts.columns, unknown: [] }
+          : null
+        : matchHeader(row.cells);
       if (!m) {
         const words = row.cells.filter((c) => headerRole(c)).length;
         if (words >= 2 && !nearMiss.length) {
           const bad = row.cells.map((c, k) => [k, c.trim()] as const).filter(([, c]) => c && !headerRole(c));
-          nearMiss.push({ line: row.line, field: '表头', message: `${what}「${t.name}」第${row.line}行像表头，但${bad.map(([k, c]) => `${cellName(row, k)}${quote(c)}`).join('、')}不是可识别的表头用语：应为 ${ACCEPTED_HEADERS}；请改写表头，或用 --columns 指定各列` });
+          nearMiss.push({
+            line: row.line,
+            field: '表头',
+            message: `${what}「${t.name}」第${row.line}行像表头，但${bad.map(([k, c]) => `${cellName(row, k)}${quote(c)}`).join('、')}不是可识别的表头用语：应为 ${ACCEPTED_HEADERS}；请改写表头，或用 --columns 指定各列`,
+          });
         }
         continue;
       }
@@ -42,7 +53,16 @@ export function readTables(doc: Extract<PlanDocument, { kind: 'tables' }>, opts:
       headerProblems(m.unknown, row.line, (c) => cellName(row, c), issues);
       const items = readTableRows(t.rows.slice(i + 1), m.map, opts, issues);
       const pre = [...doc.paragraphs, ...t.rows.slice(0, i).map((r) => r.cells.find((c) => c.trim()) ?? '')];
-      return finish(pre, pre.length, layout, items, issues, opts, m.map, tables.length > 1 || doc.tables.length > 1 ? `${what}「${t.name}」` : '');
+      return finish(
+        pre,
+        pre.length,
+        layout,
+        items,
+        issues,
+        opts,
+        m.map,
+        tables.length > 1 || doc.tables.length > 1 ? `${what}「${t.name}」` : '',
+      );
     }
   }
   const issue = nearMiss[0] ?? {

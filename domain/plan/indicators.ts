@@ -15,7 +15,8 @@ const TARGET_YEAR = /到\s*([0-9０-９]{4})\s*年/;
 /** Units a target may carry; "" (none) is an index such as 制造业质量竞争力指数达到89. */
 const UNITS: Record<string, string> = { '%': '%', '％': '%', 分: '分', 件: '件', 个: '个', 项: '项', 家: '家' };
 // name, verb, number, unit, 以上. Only run on short clauses (see MAX_CLAUSE), so the lazy name is cheap.
-const TARGET = /^(.*?)(达到|达|稳定在|保持在|不低于|超过)?\s*([0-9０-９]+(?:[.．][0-9０-９]+)?)\s*(%|％|分|件|个|项|家)?\s*(以上)?$/;
+const TARGET =
+  /^(.*?)(达到|达|稳定在|保持在|不低于|超过)?\s*([0-9０-９]+(?:[.．][0-9０-９]+)?)\s*(%|％|分|件|个|项|家)?\s*(以上)?$/;
 /** A clause that reads like a target (达到 + number) but whose unit we do not know. */
 const TARGET_LIKE = /(达到|稳定在|保持在|不低于)\s*[0-9０-９]/;
 const MAX_CLAUSE = 200;
@@ -33,7 +34,10 @@ function sharedNames(name: string): string[] {
  * Finds the goals paragraph in `lines[0..end)` (the body, before the annex) and reads its
  * indicators. Returns no indicators and no issues when the plan has no goals paragraph.
  */
-export function readIndicators(lines: readonly string[], end: number): { indicators: ParsedIndicator[]; issues: SourceIssue[] } {
+export function readIndicators(
+  lines: readonly string[],
+  end: number,
+): { indicators: ParsedIndicator[]; issues: SourceIssue[] } {
   const issues: SourceIssue[] = [];
   const indicators: ParsedIndicator[] = [];
   // The goals paragraph is the first 主要目标 line followed by dash goal lines (a mention of 主要目标
@@ -68,7 +72,11 @@ export function readIndicators(lines: readonly string[], end: number): { indicat
       const rawName = m?.[1]?.trim() ?? '';
       if (!m || !rawName) {
         if (TARGET_LIKE.test(clause)) {
-          issues.push({ line: i + 1, field: '主要目标', message: `无法读取目标值「${clause}」：应为 指标名称 + 达到/稳定在 + 数值 + 单位(%、分、件、个、项、家，或指数不带单位) + 可选「以上」` });
+          issues.push({
+            line: i + 1,
+            field: '主要目标',
+            message: `无法读取目标值「${clause}」：应为 指标名称 + 达到/稳定在 + 数值 + 单位(%、分、件、个、项、家，或指数不带单位) + 可选「以上」`,
+          });
         }
         continue;
       }

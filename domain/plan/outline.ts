@@ -37,9 +37,19 @@ export function numberingOf(text: string): Numbered | null {
     const m = re.exec(text);
     if (!m) continue;
     const raw = m[1]!;
-    const n = style === 'pcn' || style === 'cn' ? chineseNumeral(raw) : style === 'circ' ? raw.charCodeAt(0) - 0x245f : Number(foldDigits(raw));
+    const n =
+      style === 'pcn' || style === 'cn'
+        ? chineseNumeral(raw)
+        : style === 'circ'
+          ? raw.charCodeAt(0) - 0x245f
+          : Number(foldDigits(raw));
     if (n === null || !Number.isFinite(n)) continue;
-    return { style, n, label: style === 'par' || style === 'ar' ? foldDigits(raw) : raw, rest: text.slice(m[0].length) };
+    return {
+      style,
+      n,
+      label: style === 'par' || style === 'ar' ? foldDigits(raw) : raw,
+      rest: text.slice(m[0].length),
+    };
   }
   return null;
 }
@@ -76,7 +86,13 @@ export interface OutlineResult {
 }
 
 /** A section for tasks that stand before any heading (plans with a flat task list). */
-export const UNSECTIONED: Omit<ParsedSection, 'line'> = { key: '0', level: 1, ordinal: 1, title: '未分类', parentKey: null };
+export const UNSECTIONED: Omit<ParsedSection, 'line'> = {
+  key: '0',
+  level: 1,
+  ordinal: 1,
+  title: '未分类',
+  parentKey: null,
+};
 
 /**
  * Builds sections and tasks from the items. Heading styles nest in the order they first appear; a
@@ -123,7 +139,14 @@ export function buildOutline(items: readonly OutlineItem[], issues: SourceIssue[
       const ordinal = (childCount.get(parent?.key ?? '') ?? 0) + 1;
       childCount.set(parent?.key ?? '', ordinal);
       const own = it.num ? it.num.label : String(ordinal);
-      const s: ParsedSection = { key: parent ? `${parent.key}.${own}` : own, level: depth + 1, ordinal, title: it.title, parentKey: parent?.key ?? null, line: it.line };
+      const s: ParsedSection = {
+        key: parent ? `${parent.key}.${own}` : own,
+        level: depth + 1,
+        ordinal,
+        title: it.title,
+        parentKey: parent?.key ?? null,
+        line: it.line,
+      };
       const entry = { s, used: false };
       all.push(entry);
       stack.push({ style: it.num?.style ?? null, s, entry });
@@ -136,7 +159,7 @@ export function buildOutline(items: readonly OutlineItem[], issues: SourceIssue[
       unsectioned ??= { s: { ...UNSECTIONED, line: it.line }, used: true };
       section = unsectioned.s;
     }
-    const scope = restart ? inner?.key ?? section.key : '';
+    const scope = restart ? (inner?.key ?? section.key) : '';
     if (scope !== scopeKey) {
       scopeKey = scope;
       lastInScope = 0;
@@ -145,13 +168,30 @@ export function buildOutline(items: readonly OutlineItem[], issues: SourceIssue[
     const n = it.num?.n ?? null;
     const where = restart && inner ? `分类「${inner.title}」中` : '';
     if (it.num && taskStyle && it.num.style !== taskStyle) {
-      issues.push({ line: it.line, field: '任务编号', message: `任务编号${quote(it.num.label)}的写法与其他任务不同：其他任务编号形如${styleExample(taskStyle)}` });
+      issues.push({
+        line: it.line,
+        field: '任务编号',
+        message: `任务编号${quote(it.num.label)}的写法与其他任务不同：其他任务编号形如${styleExample(taskStyle)}`,
+      });
     }
     if (n !== null) {
       const key = `${scope}/${n}`;
       const was = seen.get(key);
-      if (was !== undefined) issues.push({ line: it.line, field: '任务编号', message: `${where}任务编号 ${n} 重复（第${was}行已有）：${lastInScope} 之后应为 ${lastInScope + 1}` });
-      else if (n !== lastInScope + 1) issues.push({ line: it.line, field: '任务编号', message: lastInScope === 0 ? `${where}第一项任务应编号为 1，实际为 ${n}` : `${where}任务 ${lastInScope} 之后应为 ${lastInScope + 1}，实际为 ${n}` });
+      if (was !== undefined)
+        issues.push({
+          line: it.line,
+          field: '任务编号',
+          message: `${where}任务编号 ${n} 重复（第${was}行已有）：${lastInScope} 之后应为 ${lastInScope + 1}`,
+        });
+      else if (n !== lastInScope + 1)
+        issues.push({
+          line: it.line,
+          field: '任务编号',
+          message:
+            lastInScope === 0
+              ? `${where}第一项任务应编号为 1，实际为 ${n}`
+              : `${where}任务 ${lastInScope} 之后应为 ${lastInScope + 1}，实际为 ${n}`,
+        });
       if (was === undefined) seen.set(key, it.line);
       lastInScope = n;
     } else lastInScope++;

@@ -23,7 +23,8 @@ const LABEL_WORDS: [RegExp, LabelRole][] = [
   [/^(?:配合单位|协办单位|配合部门|参与单位)$/, 'co'],
   [/^(?:时限要求|完成时限|完成时间|时间节点|完成期限|时间要求)$/, 'deadline'],
 ];
-const LABEL_AT = /(牵头单位|牵头部门|牵头责任单位|责任单位|责任部门|责任主体|配合单位|协办单位|配合部门|参与单位|时限要求|完成时限|完成时间|时间节点|完成期限|时间要求)\s*[:：]/g;
+const LABEL_AT =
+  /(牵头单位|牵头部门|牵头责任单位|责任单位|责任部门|责任主体|配合单位|协办单位|配合部门|参与单位|时限要求|完成时限|完成时间|时间节点|完成期限|时间要求)\s*[:：]/g;
 
 interface Label {
   role: LabelRole;
@@ -46,7 +47,10 @@ function labelsIn(text: string, line: number): Label[] | null {
   if (!hits.length || hits[0]!.at !== 0) return null;
   return hits.map((h, k) => ({
     role: h.role,
-    value: text.slice(h.end, k + 1 < hits.length ? hits[k + 1]!.at : text.length).trim().replace(/[；;，,。.\s]+$/, ''),
+    value: text
+      .slice(h.end, k + 1 < hits.length ? hits[k + 1]!.at : text.length)
+      .trim()
+      .replace(/[；;，,。.\s]+$/, ''),
     line,
   }));
 }
@@ -86,7 +90,11 @@ export function hasParagraphLabels(lines: readonly Cell[]): boolean {
   return lines.some((c) => labelsIn(c.text, c.line) !== null || inlineLabels(c.text, c.line) !== null);
 }
 
-export function readParagraphs(lines: readonly Cell[], opts: { defaultDeadline?: string }, issues: SourceIssue[]): ParagraphRead {
+export function readParagraphs(
+  lines: readonly Cell[],
+  opts: { defaultDeadline?: string },
+  issues: SourceIssue[],
+): ParagraphRead {
   const entries: Entry[] = [];
   for (const c of lines) {
     const labels = labelsIn(c.text, c.line);
@@ -99,7 +107,14 @@ export function readParagraphs(lines: readonly Cell[], opts: { defaultDeadline?:
     const num = numberingOf(c.text);
     if (num) {
       const inl = inlineLabels(num.rest, c.line);
-      entries.push({ type: 'num', num, text: (inl ? num.rest.slice(0, inl.at) : num.rest).trim(), line: c.line, labels: inl?.labels ?? null, inline: !!inl });
+      entries.push({
+        type: 'num',
+        num,
+        text: (inl ? num.rest.slice(0, inl.at) : num.rest).trim(),
+        line: c.line,
+        labels: inl?.labels ?? null,
+        inline: !!inl,
+      });
       continue;
     }
     // an unnumbered line continues the numbered paragraph above (a wrapped task, or its bracket
@@ -117,7 +132,8 @@ export function readParagraphs(lines: readonly Cell[], opts: { defaultDeadline?:
   const votes = new Map<NumStyle, number>();
   entries.forEach((e, k) => {
     const next = entries[k + 1];
-    if (e.type === 'num' && (e.labels || next?.type === 'labels')) votes.set(e.num.style, (votes.get(e.num.style) ?? 0) + 1);
+    if (e.type === 'num' && (e.labels || next?.type === 'labels'))
+      votes.set(e.num.style, (votes.get(e.num.style) ?? 0) + 1);
   });
   const taskStyle = [...votes].sort((a, b) => b[1] - a[1])[0]?.[0];
   const inlineCount = entries.filter((e) => e.type === 'num' && e.inline).length;
@@ -129,7 +145,12 @@ export function readParagraphs(lines: readonly Cell[], opts: { defaultDeadline?:
   let unlabelled: Extract<Entry, { type: 'num' }>[] = [];
   const closeSection = () => {
     for (const e of unlabelled) {
-      if (labelledInSection) issues.push({ line: e.line, field: '责任单位', message: `任务${quote(e.num.label + '.' + e.text, 24)}没有牵头单位或责任单位：应在其后写「牵头单位：…」「责任单位：…」，或在句末写（牵头单位：…；责任单位：…）` });
+      if (labelledInSection)
+        issues.push({
+          line: e.line,
+          field: '责任单位',
+          message: `任务${quote(e.num.label + '.' + e.text, 24)}没有牵头单位或责任单位：应在其后写「牵头单位：…」「责任单位：…」，或在句末写（牵头单位：…；责任单位：…）`,
+        });
     }
     unlabelled = [];
     labelledInSection = 0;
@@ -141,7 +162,18 @@ export function readParagraphs(lines: readonly Cell[], opts: { defaultDeadline?:
   for (const e of entries) {
     if (e.type === 'labels') {
       if (!block.length) {
-        issues.push({ line: e.line, field: '责任单位', message: `「${e.labels[0]!.value ? e.labels.map((l) => l.value).join('；').slice(0, 20) : ''}」这一行单位之前没有任务：单位行应紧跟在它所属的任务之后` });
+        issues.push({
+          line: e.line,
+          field: '责任单位',
+          message: `「${
+            e.labels[0]!.value
+              ? e.labels
+                  .map((l) => l.value)
+                  .join('；')
+                  .slice(0, 20)
+              : ''
+          }」这一行单位之前没有任务：单位行应紧跟在它所属的任务之后`,
+        });
         continue;
       }
       for (const t of block) emit(t, e.labels);
@@ -153,7 +185,12 @@ export function readParagraphs(lines: readonly Cell[], opts: { defaultDeadline?:
       block = [];
       closeSection();
       const stop = e.text.indexOf('。');
-      items.push({ kind: 'heading', num: e.num, title: (stop < 0 ? e.text : e.text.slice(0, stop)).trim(), line: e.line });
+      items.push({
+        kind: 'heading',
+        num: e.num,
+        title: (stop < 0 ? e.text : e.text.slice(0, stop)).trim(),
+        line: e.line,
+      });
       continue;
     }
     if (e.labels) {
@@ -167,20 +204,33 @@ export function readParagraphs(lines: readonly Cell[], opts: { defaultDeadline?:
   closeSection();
   // Items are in document order except label-block tasks, which are emitted when their labels come:
   // the same order, since a block's tasks precede its labels and nothing else is emitted between.
-  return { items, layout: inlineCount * 2 >= votes.get(taskStyle)! ? 'inline' : 'labelled', labelled: items.filter((i) => i.kind === 'task').length };
+  return {
+    items,
+    layout: inlineCount * 2 >= votes.get(taskStyle)! ? 'inline' : 'labelled',
+    labelled: items.filter((i) => i.kind === 'task').length,
+  };
 }
 
-function taskItem(e: Extract<Entry, { type: 'num' }>, labels: Label[], opts: { defaultDeadline?: string }, issues: SourceIssue[]): OutlineItem {
+function taskItem(
+  e: Extract<Entry, { type: 'num' }>,
+  labels: Label[],
+  opts: { defaultDeadline?: string },
+  issues: SourceIssue[],
+): OutlineItem {
   const hasLead = labels.some((l) => l.role === 'lead');
   const units: string[] = [];
   const rules: Extract<OutlineItem, { kind: 'task' }>['rules'] = [];
   let leads = 0;
   let unitsLine = e.line;
-  const ordered = [...labels.filter((l) => l.role === 'lead'), ...labels.filter((l) => l.role === 'units' || l.role === 'co')];
+  const ordered = [
+    ...labels.filter((l) => l.role === 'lead'),
+    ...labels.filter((l) => l.role === 'units' || l.role === 'co'),
+  ];
   for (const l of ordered) {
     const r = parseUnitsCell(l.value);
     const what = l.role === 'lead' ? '牵头单位' : l.role === 'co' ? '配合单位' : '责任单位';
-    for (const p of r.problems) issues.push({ line: l.line, field: what, message: `任务 ${e.num.label}：${p.replace(/^责任单位/, what)}` });
+    for (const p of r.problems)
+      issues.push({ line: l.line, field: what, message: `任务 ${e.num.label}：${p.replace(/^责任单位/, what)}` });
     for (const x of r.rules) rules.push({ kind: 'IMPLICIT_UNITS', text: x.text, units: x.units, line: l.line });
     for (const u of r.units) if (!units.includes(u)) units.push(u);
     if (l.role === 'lead') leads = units.length;

@@ -58,7 +58,11 @@ export function headerProblems(
   issues: SourceIssue[],
 ) {
   for (const u of unknown) {
-    issues.push({ line, field: '表头', message: `表头${name(u.col)}${quote(u.text)}不是可识别的表头用语：应为 ${ACCEPTED_HEADERS} 之一；请改写表头，或用 --columns 指定各列（如 task=B,lead=C,co=D,deadline=E）` });
+    issues.push({
+      line,
+      field: '表头',
+      message: `表头${name(u.col)}${quote(u.text)}不是可识别的表头用语：应为 ${ACCEPTED_HEADERS} 之一；请改写表头，或用 --columns 指定各列（如 task=B,lead=C,co=D,deadline=E）`,
+    });
   }
 }
 
@@ -77,19 +81,51 @@ export function finish(
   where = '',
 ): PlanParseResult {
   const title = findTitle(pre, bodyEnd);
-  if (title === null) issues.unshift({ line: 1, field: '标题', message: '未找到方案标题：任务清单之前应有单独一行标题（如「某市2024年优化营商环境重点工作要点」），或「关于印发…的通知」' });
+  if (title === null)
+    issues.unshift({
+      line: 1,
+      field: '标题',
+      message:
+        '未找到方案标题：任务清单之前应有单独一行标题（如「某市2024年优化营商环境重点工作要点」），或「关于印发…的通知」',
+    });
   const goals = readIndicators(pre, bodyEnd);
   issues.push(...goals.issues);
   const outline = buildOutline(items, issues);
   const tasks = outline.tasks;
   const hasDeadlineColumn = map ? [...map.values()].includes('deadline') : true;
   if (tasks.length && !opts.defaultDeadline && (!hasDeadlineColumn || tasks.every((t) => !t.deadlinePhrase))) {
-    issues.push({ line: tasks[0]!.line, field: '完成时限', message: `${where}方案没有完成时限${map ? '列' : '（任务后没有「完成时限：」或「时限要求：」）'}：无法确定各项任务的期限；请补上完成时限，或用 --default-deadline 给出全部任务的时限（如 --default-deadline 2024年底前）` });
+    issues.push({
+      line: tasks[0]!.line,
+      field: '完成时限',
+      message: `${where}方案没有完成时限${map ? '列' : '（任务后没有「完成时限：」或「时限要求：」）'}：无法确定各项任务的期限；请补上完成时限，或用 --default-deadline 给出全部任务的时限（如 --default-deadline 2024年底前）`,
+    });
   } else {
-    for (const t of tasks) if (!t.deadlinePhrase && !issues.some((x) => x.line === t.line && x.field === '完成时限')) issues.push({ line: t.line, field: '完成时限', message: `任务 ${t.label || t.number} 缺少完成时限：应写明如 2025年底前、长期` });
+    for (const t of tasks)
+      if (!t.deadlinePhrase && !issues.some((x) => x.line === t.line && x.field === '完成时限'))
+        issues.push({
+          line: t.line,
+          field: '完成时限',
+          message: `任务 ${t.label || t.number} 缺少完成时限：应写明如 2025年底前、长期`,
+        });
   }
-  if (!tasks.length && !issues.some((x) => x.field !== '标题')) issues.push({ line: Math.max(1, bodyEnd), field: '任务编号', message: `${where}表头之后没有任务：应为分类标题和任务行` });
+  if (!tasks.length && !issues.some((x) => x.field !== '标题'))
+    issues.push({
+      line: Math.max(1, bodyEnd),
+      field: '任务编号',
+      message: `${where}表头之后没有任务：应为分类标题和任务行`,
+    });
   if (where) for (const x of issues) if (!x.message.startsWith(where)) x.message = `${where}${x.message}`;
   issues.sort((x, y) => x.line - y.line);
-  return { plan: { title: title ?? '', layout, issuer: findIssuer(pre, bodyEnd), sections: outline.sections, tasks, rules: outline.rules, indicators: goals.indicators }, issues };
+  return {
+    plan: {
+      title: title ?? '',
+      layout,
+      issuer: findIssuer(pre, bodyEnd),
+      sections: outline.sections,
+      tasks,
+      rules: outline.rules,
+      indicators: goals.indicators,
+    },
+    issues,
+  };
 }

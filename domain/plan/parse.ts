@@ -74,20 +74,47 @@ export function parsePlanDocument(doc: PlanDocument, opts: ParseOptions = {}): P
     if ('anchor' in annex && !opts.columns) return readNanchang(lines, annex);
     const generic = readGenericText(lines, opts);
     if (generic) return generic;
-    if (!('anchor' in annex) && annex.message.includes('附件标题之后应为表头')) return finish(lines, lines.length, 'annex-table', [], [annex]);
+    if (!('anchor' in annex) && annex.message.includes('附件标题之后应为表头'))
+      return finish(lines, lines.length, 'annex-table', [], [annex]);
     const reference = !('anchor' in annex) && annex.message.startsWith('正文提到了附件');
-    return finish(lines, lines.length, 'annex-table', [], [noLayoutIssue('anchor' in annex ? annex.anchor + 1 : annex.line, reference)]);
+    return finish(
+      lines,
+      lines.length,
+      'annex-table',
+      [],
+      [noLayoutIssue('anchor' in annex ? annex.anchor + 1 : annex.line, reference)],
+    );
   }
-  return readGenericText(lines, opts) ?? finish(lines, lines.length, opts.layout, [], [{ line: 1, field: '格式', message: `按指定的格式 ${opts.layout} 未读到任何任务：${layoutHint(opts.layout)}；示例见 ${FORMATS_DOC}` }]);
+  return (
+    readGenericText(lines, opts) ??
+    finish(
+      lines,
+      lines.length,
+      opts.layout,
+      [],
+      [
+        {
+          line: 1,
+          field: '格式',
+          message: `按指定的格式 ${opts.layout} 未读到任何任务：${layoutHint(opts.layout)}；示例见 ${FORMATS_DOC}`,
+        },
+      ],
+    )
+  );
 }
 
 /** What a forced layout expects, for the issue when it read no task. */
 function layoutHint(layout: PlanLayout): string {
   switch (layout) {
-    case 'tab-table': return '应有一行 Tab 分隔的表头（如 序号	重点任务	牵头单位	完成时限）';
-    case 'pipe-table': return '应有一行「 | 」分隔的表头（如 序号 | 重点任务 | 牵头单位 | 完成时限）';
-    case 'labelled': return '编号的任务之后应另起一行写「牵头单位：…」「责任单位：…」';
-    case 'inline': return '任务句末应有（牵头单位：…；责任单位：…）';
-    default: return '应有可识别的表头（工作任务/责任单位/完成时限 等）';
+    case 'tab-table':
+      return '应有一行 Tab 分隔的表头（如 序号	重点任务	牵头单位	完成时限）';
+    case 'pipe-table':
+      return '应有一行「 | 」分隔的表头（如 序号 | 重点任务 | 牵头单位 | 完成时限）';
+    case 'labelled':
+      return '编号的任务之后应另起一行写「牵头单位：…」「责任单位：…」';
+    case 'inline':
+      return '任务句末应有（牵头单位：…；责任单位：…）';
+    default:
+      return '应有可识别的表头（工作任务/责任单位/完成时限 等）';
   }
 }

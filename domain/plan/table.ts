@@ -16,15 +16,27 @@ export type ColumnRole = 'number' | 'task' | 'lead' | 'co' | 'units' | 'deadline
 /** Header words per column role. 责任单位 is the co-units column when there is a 牵头单位 column, else the units column (first leads). */
 const HEADER_WORDS: [ColumnRole, RegExp][] = [
   ['number', /^(?:序号|编号|序)$/],
-  ['task', /^(?:工作任务|重点任务|任务内容|具体措施|主要任务|工作内容|重点工作|任务|工作措施|主要措施|重点工作任务|具体任务|工作事项|事项|措施)$/],
+  [
+    'task',
+    /^(?:工作任务|重点任务|任务内容|具体措施|主要任务|工作内容|重点工作|任务|工作措施|主要措施|重点工作任务|具体任务|工作事项|事项|措施)$/,
+  ],
   ['lead', /^(?:牵头单位|牵头部门|牵头责任单位)$/],
   ['co', /^(?:配合单位|协办单位|配合部门|参与单位)$/],
   ['units', /^(?:责任单位|责任部门|责任主体)$/],
   ['deadline', /^(?:完成时限|完成时间|时间节点|时限要求|完成期限|时限|时间安排|进度安排)$/],
   ['notes', /^(?:备注|说明)$/],
 ];
-export const ROLE_NAMES: Record<ColumnRole, string> = { number: '序号', task: '工作任务', lead: '牵头单位', co: '配合单位', units: '责任单位', deadline: '完成时限', notes: '备注' };
-export const ACCEPTED_HEADERS = '序号；工作任务/重点任务/任务内容/具体措施；牵头单位；责任单位/配合单位/协办单位；完成时限/完成时间/时间节点/时限要求；备注';
+export const ROLE_NAMES: Record<ColumnRole, string> = {
+  number: '序号',
+  task: '工作任务',
+  lead: '牵头单位',
+  co: '配合单位',
+  units: '责任单位',
+  deadline: '完成时限',
+  notes: '备注',
+};
+export const ACCEPTED_HEADERS =
+  '序号；工作任务/重点任务/任务内容/具体措施；牵头单位；责任单位/配合单位/协办单位；完成时限/完成时间/时间节点/时限要求；备注';
 
 const norm = (s: string) => s.replace(/[\s\u3000]+/g, '').replace(/[:：]$/, '');
 
@@ -58,7 +70,12 @@ export function matchHeader(cells: readonly string[]): HeaderMatch | null {
     else unknown.push({ col: i, text: c.trim() });
   });
   const roles = [...map.values()];
-  if (map.size < 2 || !roles.includes('task') || !(roles.includes('lead') || roles.includes('units') || roles.includes('co'))) return null;
+  if (
+    map.size < 2 ||
+    !roles.includes('task') ||
+    !(roles.includes('lead') || roles.includes('units') || roles.includes('co'))
+  )
+    return null;
   if (map.size + unknown.length < 3) return null;
   if (roles.includes('lead')) for (const [k, r] of map) if (r === 'units') map.set(k, 'co');
   return { map, unknown };
@@ -67,9 +84,13 @@ export function matchHeader(cells: readonly string[]): HeaderMatch | null {
 /** `--columns 'task=B,lead=C,co=D,deadline=E'` → column map (letters A…, or 1-based numbers). */
 export function parseColumnsOption(spec: string): ColumnMap | string {
   const map: ColumnMap = new Map();
-  for (const part of spec.split(/[,，]/).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(/[,，]/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(number|task|lead|co|units|deadline|notes)\s*=\s*([A-Za-z]{1,2}|\d{1,2})$/.exec(part);
-    if (!m) return `--columns 中的「${part}」应写作 角色=列，如 task=B（角色: number、task、lead、co、units、deadline、notes；列: A、B… 或 1、2…）`;
+    if (!m)
+      return `--columns 中的「${part}」应写作 角色=列，如 task=B（角色: number、task、lead、co、units、deadline、notes；列: A、B… 或 1、2…）`;
     const col = /^\d+$/.test(m[2]!) ? Number(m[2]) - 1 : columnIndex(m[2]!);
     map.set(col, m[1] as ColumnRole);
   }
@@ -117,7 +138,11 @@ function unitsOf(cells: { role: 'lead' | 'co' | 'units'; text: string }[]) {
     if (!c.text.trim()) continue;
     const r = parseUnitsCell(c.text);
     // An empty 配合单位 after its rule bracket is fine; an empty lead is reported below.
-    problems.push(...r.problems.filter((p) => !(c.role === 'co' && /责任单位为空/.test(p) && r.rules.length)).map((p) => p.replace(/^责任单位/, ROLE_NAMES[c.role])));
+    problems.push(
+      ...r.problems
+        .filter((p) => !(c.role === 'co' && /责任单位为空/.test(p) && r.rules.length))
+        .map((p) => p.replace(/^责任单位/, ROLE_NAMES[c.role])),
+    );
     rules.push(...r.rules);
     for (const u of r.units) if (!units.includes(u)) units.push(u);
     if (c.role === 'lead') leads = units.length;
@@ -132,19 +157,32 @@ function unitsOf(cells: { role: 'lead' | 'co' | 'units'; text: string }[]) {
  * task is a task; a row with units and no task gives its units to the tasks above it that have none
  * (one unit line for a block of tasks).
  */
-export function readTableRows(rows: readonly TableRow[], map: ColumnMap, opts: TableReadOptions, issues: SourceIssue[]): OutlineItem[] {
+export function readTableRows(
+  rows: readonly TableRow[],
+  map: ColumnMap,
+  opts: TableReadOptions,
+  issues: SourceIssue[],
+): OutlineItem[] {
   const col = (role: ColumnRole) => [...map].find(([, r]) => r === role)?.[0];
   const cNumber = col('number');
   const cTask = col('task')!;
   const cDeadline = col('deadline');
-  const unitCols = [...map].filter(([, r]) => r === 'lead' || r === 'co' || r === 'units') as [number, 'lead' | 'co' | 'units'][];
+  const unitCols = [...map].filter(([, r]) => r === 'lead' || r === 'co' || r === 'units') as [
+    number,
+    'lead' | 'co' | 'units',
+  ][];
   const headerTexts = new Set<string>();
   const items: OutlineItem[] = [];
   /** tasks waiting for a units row (a block of tasks sharing one unit line) */
   let pending: Extract<OutlineItem, { kind: 'task' }>[] = [];
   const name = (r: TableRow, c: number) => (r.cellName ? r.cellName(c) : `第${c + 1}列`);
   const flushPending = () => {
-    for (const t of pending) issues.push({ line: t.line, field: '责任单位', message: `任务${t.num ? ` ${t.num.label}` : ''}${quote(t.text, 20)}没有责任单位：应在${unitCols.map(([, r]) => ROLE_NAMES[r]).join('、')}列写明单位` });
+    for (const t of pending)
+      issues.push({
+        line: t.line,
+        field: '责任单位',
+        message: `任务${t.num ? ` ${t.num.label}` : ''}${quote(t.text, 20)}没有责任单位：应在${unitCols.map(([, r]) => ROLE_NAMES[r]).join('、')}列写明单位`,
+      });
     pending = [];
   };
 
@@ -152,7 +190,15 @@ export function readTableRows(rows: readonly TableRow[], map: ColumnMap, opts: T
   // name unless the line ends in a separator (a name wrapped across lines).
   const isUnitCol = new Set(unitCols.map(([i]) => i));
   const clean = (c: string, i: number) =>
-    c.trim().replace(/[ \t\u3000]*\n[ \t\u3000]*/g, (_m: string, off: number, str: string) => (isUnitCol.has(i) && !/[、，,；;(（\[【]$/.test(str.slice(0, off)) && !/^[、，,；;)）\]】]/.test(str.slice(off + _m.length)) ? '、' : ''));
+    c
+      .trim()
+      .replace(/[ \t\u3000]*\n[ \t\u3000]*/g, (_m: string, off: number, str: string) =>
+        isUnitCol.has(i) &&
+        !/[、，,；;(（\[【]$/.test(str.slice(0, off)) &&
+        !/^[、，,；;)）\]】]/.test(str.slice(off + _m.length))
+          ? '、'
+          : '',
+      );
   for (const r of rows) {
     const cells = r.cells.map(clean);
     const filled = cells.map((c, i) => [i, c] as const).filter(([, c]) => c);
@@ -167,12 +213,16 @@ export function readTableRows(rows: readonly TableRow[], map: ColumnMap, opts: T
     const taskText = cells[cTask] ?? '';
     const unitTexts = unitCols.map(([i, role]) => ({ role, text: cells[i] ?? '' }));
     const hasUnits = unitTexts.some((u) => u.text);
-    const deadline = cDeadline !== undefined ? cells[cDeadline] ?? '' : '';
-    const numCell = cNumber !== undefined ? cells[cNumber] ?? '' : '';
+    const deadline = cDeadline !== undefined ? (cells[cDeadline] ?? '') : '';
+    const numCell = cNumber !== undefined ? (cells[cNumber] ?? '') : '';
 
     // A heading: a section row, a merged row, or a numbered title alone in its row.
     const lone = filled.length === 1 && !hasUnits && !deadline;
-    if (r.heading || (same && filled.length > 1) || (lone && (filled[0]![0] !== cTask || (numberingOf(taskText) && !pending.length && cNumber !== undefined)))) {
+    if (
+      r.heading ||
+      (same && filled.length > 1) ||
+      (lone && (filled[0]![0] !== cTask || (numberingOf(taskText) && !pending.length && cNumber !== undefined)))
+    ) {
       const text = filled[0]![1];
       const num = bareNumber(text) ? null : numberingOf(text);
       flushPending();
@@ -180,7 +230,11 @@ export function readTableRows(rows: readonly TableRow[], map: ColumnMap, opts: T
       continue;
     }
     if (extra.length) {
-      issues.push({ line: r.line, field: '表格', message: `这一行在表头的 ${map.size} 列之外还有内容：${extra.map(([i, c]) => `${name(r, i)}${quote(c, 20)}`).join('、')} 不在任何表头列下；请检查是否错行或多了分隔符` });
+      issues.push({
+        line: r.line,
+        field: '表格',
+        message: `这一行在表头的 ${map.size} 列之外还有内容：${extra.map(([i, c]) => `${name(r, i)}${quote(c, 20)}`).join('、')} 不在任何表头列下；请检查是否错行或多了分隔符`,
+      });
       continue;
     }
     if (!taskText) {
@@ -188,39 +242,77 @@ export function readTableRows(rows: readonly TableRow[], map: ColumnMap, opts: T
         const u = unitsOf(unitTexts);
         for (const p of u.problems) issues.push({ line: r.line, field: '责任单位', message: p });
         for (const t of pending) {
-          Object.assign(t, { unitsText: unitTexts.map((x) => x.text).filter(Boolean).join('；'), units: u.units, leads: u.leads, unitsLine: r.line, rules: u.rules.map((x) => ({ kind: 'IMPLICIT_UNITS' as const, text: x.text, units: x.units, line: r.line })) });
+          Object.assign(t, {
+            unitsText: unitTexts
+              .map((x) => x.text)
+              .filter(Boolean)
+              .join('；'),
+            units: u.units,
+            leads: u.leads,
+            unitsLine: r.line,
+            rules: u.rules.map((x) => ({
+              kind: 'IMPLICIT_UNITS' as const,
+              text: x.text,
+              units: x.units,
+              line: r.line,
+            })),
+          });
           if (deadline && !t.deadlinePhrase) Object.assign(t, { deadlinePhrase: deadline, deadlineLine: r.line });
         }
         pending = [];
         continue;
       }
-      issues.push({ line: r.line, field: '工作任务', message: `这一行没有工作任务（${name(r, cTask)}为空），却有${filled.map(([i, c]) => `${name(r, i)}${quote(c, 20)}`).join('、')}：请检查是否错行` });
+      issues.push({
+        line: r.line,
+        field: '工作任务',
+        message: `这一行没有工作任务（${name(r, cTask)}为空），却有${filled.map(([i, c]) => `${name(r, i)}${quote(c, 20)}`).join('、')}：请检查是否错行`,
+      });
       continue;
     }
     const fromNumber = numCell ? bareNumber(numCell) : null;
     if (numCell && !fromNumber) {
-      issues.push({ line: r.line, field: '序号', message: `序号${quote(numCell)}（${name(r, cNumber!)}）应为数字，如 1、（1）` });
+      issues.push({
+        line: r.line,
+        field: '序号',
+        message: `序号${quote(numCell)}（${name(r, cNumber!)}）应为数字，如 1、（1）`,
+      });
     }
     const inText = numberingOf(taskText);
     const num = fromNumber ?? (cNumber === undefined ? inText : null);
     const text = cNumber === undefined && inText ? inText.rest.trim() : taskText;
     if (deadline && !looksLikeDeadline(deadline) && (deadline.length > 24 || /[、，,；;]/.test(deadline))) {
-      issues.push({ line: r.line, field: '完成时限', message: `${name(r, cDeadline!)}${quote(deadline)}不像完成时限（应为 2025年底前、长期 这样的短语）：这一行的格可能错位，${filled.map(([i, c]) => `${name(r, i)}${quote(c, 12)}`).join('、')}` });
+      issues.push({
+        line: r.line,
+        field: '完成时限',
+        message: `${name(r, cDeadline!)}${quote(deadline)}不像完成时限（应为 2025年底前、长期 这样的短语）：这一行的格可能错位，${filled.map(([i, c]) => `${name(r, i)}${quote(c, 12)}`).join('、')}`,
+      });
     }
     const u = unitsOf(unitTexts);
     for (const p of u.problems) issues.push({ line: r.line, field: '责任单位', message: p });
     const phrase = deadline || opts.defaultDeadline || '';
-    if (!phrase && cDeadline !== undefined) issues.push({ line: r.line, field: '完成时限', message: `任务${num ? ` ${num.label}` : ''}的完成时限为空（${name(r, cDeadline)}）：应写明时限，如 2025年底前、长期；或用 --default-deadline 给出默认时限` });
+    if (!phrase && cDeadline !== undefined)
+      issues.push({
+        line: r.line,
+        field: '完成时限',
+        message: `任务${num ? ` ${num.label}` : ''}的完成时限为空（${name(r, cDeadline)}）：应写明时限，如 2025年底前、长期；或用 --default-deadline 给出默认时限`,
+      });
     const hasLeadCol = unitCols.some(([, role]) => role === 'lead');
     if (hasUnits && hasLeadCol && u.leads === 0) {
-      issues.push({ line: r.line, field: '牵头单位', message: `任务${num ? ` ${num.label}` : ''}的牵头单位为空，只有配合单位：应在牵头单位列写明牵头单位` });
+      issues.push({
+        line: r.line,
+        field: '牵头单位',
+        message: `任务${num ? ` ${num.label}` : ''}的牵头单位为空，只有配合单位：应在牵头单位列写明牵头单位`,
+      });
     }
     const item: Extract<OutlineItem, { kind: 'task' }> = {
       kind: 'task',
       num,
       text,
       line: r.line,
-      unitsText: unitTexts.map((x) => x.text).filter(Boolean).join('；'),
+      unitsText: unitTexts
+        .map((x) => x.text)
+        .filter(Boolean)
+        .join('；'),
       units: u.units,
       leads: u.leads,
       deadlinePhrase: phrase,
@@ -255,7 +347,8 @@ export function flattenedRows(cells: readonly Cell[], map: ColumnMap, issues: So
     return n !== null && n.rest.trim() !== '';
   };
   let i = 0;
-  const emitHeading = (c: Cell) => rows.push({ cells: roles.map((_, k) => (k === 0 ? c.text : '')), line: c.line, heading: true });
+  const emitHeading = (c: Cell) =>
+    rows.push({ cells: roles.map((_, k) => (k === 0 ? c.text : '')), line: c.line, heading: true });
   while (i < cells.length) {
     const c = cells[i]!;
     if (!isStart(i)) {
@@ -274,7 +367,13 @@ export function flattenedRows(cells: readonly Cell[], map: ColumnMap, issues: So
     if (hasNumber && j < cells.length) j++;
     while (j < cells.length && !isStart(j)) {
       // a numbered heading between rows ends the row, once the row has its deadline
-      if (hasNumber && numberingOf(cells[j]!.text) && !bareNumber(cells[j]!.text) && cells.slice(i, j).some((x) => looksLikeDeadline(x.text))) break;
+      if (
+        hasNumber &&
+        numberingOf(cells[j]!.text) &&
+        !bareNumber(cells[j]!.text) &&
+        cells.slice(i, j).some((x) => looksLikeDeadline(x.text))
+      )
+        break;
       j++;
     }
     const run = joinWrappedUnits(cells.slice(i, j));
@@ -308,14 +407,27 @@ function placeCells(run: Cell[], roles: ColumnRole[], width: number, issues: Sou
   const unitRoles = roles.filter((r) => r === 'lead' || r === 'co' || r === 'units');
   if (dl >= 0) out[idx('deadline')] = rest[dl]!.text;
   const taskCells = Math.max(1, before.length - unitRoles.length);
-  if (before.length) out[idx('task')] = before.slice(0, taskCells).map((c) => c.text).join('');
+  if (before.length)
+    out[idx('task')] = before
+      .slice(0, taskCells)
+      .map((c) => c.text)
+      .join('');
   before.slice(taskCells).forEach((c, n) => (out[roles.indexOf(unitRoles[n]!)] = c.text));
   if (after.length) {
     if (idx('notes') >= 0 && after.length === 1) out[idx('notes')] = after[0]!.text;
-    else issues.push({ line: after[0]!.line, field: '表格', message: `完成时限${quote(rest[dl]!.text)}之后还有 ${after.length} 格：${after.map((c) => `${quote(c.text, 20)}（第${c.line}行）`).join('、')}；应为下一项任务的序号或分类标题（是否缺少序号？）` });
+    else
+      issues.push({
+        line: after[0]!.line,
+        field: '表格',
+        message: `完成时限${quote(rest[dl]!.text)}之后还有 ${after.length} 格：${after.map((c) => `${quote(c.text, 20)}（第${c.line}行）`).join('、')}；应为下一项任务的序号或分类标题（是否缺少序号？）`,
+      });
   }
   if (idx('deadline') >= 0 && dl < 0 && before.length > 1) {
-    issues.push({ line, field: '完成时限', message: `这一项任务的 ${run.length} 格中没有完成时限：${run.map((c) => `${quote(c.text, 16)}（第${c.line}行）`).join('、')}；应有一格如 2025年底前、长期` });
+    issues.push({
+      line,
+      field: '完成时限',
+      message: `这一项任务的 ${run.length} 格中没有完成时限：${run.map((c) => `${quote(c.text, 16)}（第${c.line}行）`).join('、')}；应有一格如 2025年底前、长期`,
+    });
   }
   return { cells: out, line };
 }

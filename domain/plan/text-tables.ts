@@ -10,7 +10,8 @@ import { flattenedRows, headerRole, matchHeader, readTableRows, type TableRow } 
 import { cellsOf } from './text';
 
 /** Web-page footer lines; the annex ends at the first of them. */
-export const FOOTER = /^(?:咨询信箱|咨询热线|官方微信|主办单位|承办单位|版权所有|网站地图|联系我们|关闭窗口|打印本页|【打印】|【关闭】|扫一扫)|^\S{0,3}(?:公网安备|ICP备)/;
+export const FOOTER =
+  /^(?:咨询信箱|咨询热线|官方微信|主办单位|承办单位|版权所有|网站地图|联系我们|关闭窗口|打印本页|【打印】|【关闭】|扫一扫)|^\S{0,3}(?:公网安备|ICP备)/;
 
 /** The text-table header: tab- or pipe-separated on one line, or one header word per line. */
 function findTextHeader(
@@ -54,7 +55,9 @@ function tabRows(lines: readonly string[], from: number): TableRow[] {
     const line = i + 1;
     // Excel quotes a cell holding line breaks: join lines until the quotes balance.
     while ((raw.match(/"/g)?.length ?? 0) % 2 === 1 && i + 1 < lines.length) raw += '\n' + lines[++i]!;
-    const cells = raw.split('\t').map((c) => (/^".*"$/s.test(c.trim()) ? c.trim().slice(1, -1).replace(/""/g, '"').replace(/\n/g, '') : c));
+    const cells = raw
+      .split('\t')
+      .map((c) => (/^".*"$/s.test(c.trim()) ? c.trim().slice(1, -1).replace(/""/g, '"').replace(/\n/g, '') : c));
     rows.push({ cells, line, heading: !raw.includes('\t') && !!raw.trim() });
   }
   return rows;
@@ -66,7 +69,11 @@ function pipeRowsOf(lines: readonly string[], from: number): TableRow[] {
   for (let i = from; i < lines.length; i++) {
     const raw = lines[i]!;
     if (/^\s*\|?\s*:?-{3,}/.test(raw)) continue; // a Markdown rule line
-    rows.push({ cells: raw.includes('|') ? pipeCells(raw) : [raw], line: i + 1, heading: !raw.includes('|') && !!raw.trim() });
+    rows.push({
+      cells: raw.includes('|') ? pipeCells(raw) : [raw],
+      line: i + 1,
+      heading: !raw.includes('|') && !!raw.trim(),
+    });
   }
   return rows;
 }
@@ -85,7 +92,11 @@ export function readGenericText(lines: readonly string[], opts: ParseOptions): P
       const map = opts.columns ?? m.map;
       if (!opts.columns) headerProblems(m.unknown, h.index + 1, (c) => `第${c + 1}列`, issues);
       const rows =
-        h.layout === 'tab-table' ? tabRows(lines, h.end) : h.layout === 'pipe-table' ? pipeRowsOf(lines, h.end) : flattenedRows(cellsOf(lines, h.end, lines.length), map, issues);
+        h.layout === 'tab-table'
+          ? tabRows(lines, h.end)
+          : h.layout === 'pipe-table'
+            ? pipeRowsOf(lines, h.end)
+            : flattenedRows(cellsOf(lines, h.end, lines.length), map, issues);
       const items = readTableRows(trimFooter(rows), map, opts, issues);
       return finish(lines, h.index, h.layout, items, issues, opts, map);
     }
@@ -103,6 +114,8 @@ export function readGenericText(lines: readonly string[], opts: ParseOptions): P
 
 /** Web-page footer rows end the table. */
 function trimFooter(rows: TableRow[]): TableRow[] {
-  const k = rows.findIndex((r) => r.cells.filter((c) => c.trim()).length === 1 && FOOTER.test(r.cells.find((c) => c.trim())!.trim()));
+  const k = rows.findIndex(
+    (r) => r.cells.filter((c) => c.trim()).length === 1 && FOOTER.test(r.cells.find((c) => c.trim())!.trim()),
+  );
   return k < 0 ? rows : rows.slice(0, k);
 }

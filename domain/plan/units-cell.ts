@@ -24,10 +24,13 @@ export interface UnitsCell {
 }
 
 // 以下责任单位中均包括 X,不再列出 — the wording varies (均/都, 包括/包含/含, 不再单独列出, 下同).
-const RULE_BODY = /^(?:以下[\s\S]*?)?(?:均包括|包括|包含|均含|含)([\s\S]*?)[，,、；;\s]*(?:不再(?:单独|另行)?列出|下同)[。.]?$/;
-const looksLikeRule = (inner: string) => (/^以下/.test(inner) && /列出[。.]?$/.test(inner)) || /^(?:均包括|包括|包含|均含|含)[\s\S]*下同[。.]?$/.test(inner);
+const RULE_BODY =
+  /^(?:以下[\s\S]*?)?(?:均包括|包括|包含|均含|含)([\s\S]*?)[，,、；;\s]*(?:不再(?:单独|另行)?列出|下同)[。.]?$/;
+const looksLikeRule = (inner: string) =>
+  (/^以下/.test(inner) && /列出[。.]?$/.test(inner)) || /^(?:均包括|包括|包含|均含|含)[\s\S]*下同[。.]?$/.test(inner);
 /** （第一责任单位为牵头单位，下同）: says what the reader does anyway (the first unit leads); no unit. */
-const isLeadNote = (inner: string) => /牵头/.test(inner) && /第一|首位|排名第一|排第一|首个|排在首位|列第一/.test(inner) && inner.length <= 40;
+const isLeadNote = (inner: string) =>
+  /牵头/.test(inner) && /第一|首位|排名第一|排第一|首个|排在首位|列第一/.test(inner) && inner.length <= 40;
 
 /** Top-level bracket groups of `s` as [start, end] (end inclusive). Linear. */
 function topLevelGroups(s: string): [number, number][] {
@@ -58,7 +61,8 @@ function splitNames(s: string, what: string, problems: string[], rules?: UnitsCe
     const name = found.rest.trim();
     if (name) names.push(name);
     // A rule standing alone between separators leaves an empty slot behind: not a missing name.
-    else if (!found.rules.length && !('notes' in found && found.notes) && parts.length > 1) problems.push(`${what}的第${i + 1}个单位名称为空（分隔符 、，, 之间应有单位名称）：「${s}」`);
+    else if (!found.rules.length && !('notes' in found && found.notes) && parts.length > 1)
+      problems.push(`${what}的第${i + 1}个单位名称为空（分隔符 、，, 之间应有单位名称）：「${s}」`);
   });
   return names;
 }

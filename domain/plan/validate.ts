@@ -73,7 +73,8 @@ export function validatePlan(plan: ParsedPlan, opts: ValidateOptions): Validatio
   for (const t of plan.tasks) {
     // a task without a deadline phrase was reported by the parser (no 完成时限 column or cell)
     if (!t.deadlinePhrase) continue;
-    if (!phrases.has(t.deadlinePhrase)) phrases.set(t.deadlinePhrase, interpretDeadline(t.deadlinePhrase, opts.deadlinePhrases, opts.zone));
+    if (!phrases.has(t.deadlinePhrase))
+      phrases.set(t.deadlinePhrase, interpretDeadline(t.deadlinePhrase, opts.deadlinePhrases, opts.zone));
     const d = phrases.get(t.deadlinePhrase)!;
     if (!d) {
       issues.push({
@@ -83,21 +84,36 @@ export function validatePlan(plan: ParsedPlan, opts: ValidateOptions): Validatio
       });
       continue;
     }
-    tasks.push({ ...t, kind: d.kind, dueDate: d.dueDate, dueAt: d.dueAt, ...(d.cadence ? { cadence: d.cadence } : {}) });
+    tasks.push({
+      ...t,
+      kind: d.kind,
+      dueDate: d.dueDate,
+      dueAt: d.dueAt,
+      ...(d.cadence ? { cadence: d.cadence } : {}),
+    });
   }
 
   // Another issuer's plan (赣州市人民政府) read against this directory (南昌市): its 市市场监管局 is
   // not ours, and its 各县(市、区)人民政府 must never expand into our counties.
   const place = issuerPlace(plan.issuer);
   const foreign = !!place && !!opts.directoryPlace && place !== opts.directoryPlace;
-  const qualified = (name: string) => (!foreign || name.startsWith(place!) ? name : name.startsWith('市') && place!.endsWith('市') ? place + name.slice(1) : place + name);
+  const qualified = (name: string) =>
+    !foreign || name.startsWith(place!)
+      ? name
+      : name.startsWith('市') && place!.endsWith('市')
+        ? place + name.slice(1)
+        : place + name;
   const find = (name: string) => opts.units.find(qualified(name));
   const dirName = opts.directoryName ?? '单位名录';
   const created = new Map<string, NewUnit>();
   const unknown = (name: string, line: number, where: string) => {
     // 市发改委 市财政局 / 市发改委市财政局: two units without a separator; adding it as one alias would be wrong
     if (runTogether(name)) {
-      issues.push({ line, field: '责任单位', message: `${where}的责任单位「${name}」像是两个以上单位连在一起：请在单位之间用「、」分开（如 市发改委、市财政局）` });
+      issues.push({
+        line,
+        field: '责任单位',
+        message: `${where}的责任单位「${name}」像是两个以上单位连在一起：请在单位之间用「、」分开（如 市发改委、市财政局）`,
+      });
       return;
     }
     if (opts.newUnits) {
@@ -108,8 +124,14 @@ export function validatePlan(plan: ParsedPlan, opts: ValidateOptions): Validatio
       return;
     }
     const collective = isCollectiveName(name) ? `；「${name}」是统称，应在名录中建为单位组并列出成员` : '';
-    const other = foreign ? `（方案由${plan.issuer}印发，名称按${place}的单位查找${qualified(name) !== name ? `：${qualified(name)}` : ''}，不会对应到${opts.directoryPlace}的单位）` : '';
-    issues.push({ line, field: '责任单位', message: `${where}的责任单位「${name}」不在${dirName}中${other}${collective}：请先在名录中添加该单位（或把它加为已有单位的别名），或用 --new-units 列出全部待建单位` });
+    const other = foreign
+      ? `（方案由${plan.issuer}印发，名称按${place}的单位查找${qualified(name) !== name ? `：${qualified(name)}` : ''}，不会对应到${opts.directoryPlace}的单位）`
+      : '';
+    issues.push({
+      line,
+      field: '责任单位',
+      message: `${where}的责任单位「${name}」不在${dirName}中${other}${collective}：请先在名录中添加该单位（或把它加为已有单位的别名），或用 --new-units 列出全部待建单位`,
+    });
   };
 
   // Rule-bound units, resolved once per rule.

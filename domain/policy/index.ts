@@ -52,13 +52,23 @@ export function policyCalendar(policy: Pick<Policy, 'calendar'>, override?: Holi
 }
 
 /** The cycle number of a standing task at `at` (the local year, or the fixed-length index); null if the kind has no cycles. */
-export function cycleOf(policy: Policy, calendar: BusinessCalendar, at: Instant, kind: TaskKind = 'standing'): number | null {
+export function cycleOf(
+  policy: Policy,
+  calendar: BusinessCalendar,
+  at: Instant,
+  kind: TaskKind = 'standing',
+): number | null {
   const c = policy.kinds[kind].cycle;
   return c ? cycleAt(c, calendar, toMs(at)).cycle : null;
 }
 
 /** When the cycle containing `at` ends (epoch ms, exclusive); null if the kind has no cycles. */
-export function cycleEndOf(policy: Policy, calendar: BusinessCalendar, at: Instant, kind: TaskKind = 'standing'): number | null {
+export function cycleEndOf(
+  policy: Policy,
+  calendar: BusinessCalendar,
+  at: Instant,
+  kind: TaskKind = 'standing',
+): number | null {
   const c = policy.kinds[kind].cycle;
   return c ? cycleAt(c, calendar, toMs(at)).endMs : null;
 }

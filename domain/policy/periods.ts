@@ -69,7 +69,12 @@ function dueAfterPeriod(cal: BusinessCalendar, endMs: number, span: Span): numbe
  * due the end of the 10th day after the quarter ends by default. Fixed-length periods count from
  * `fromMs` (the assignment instant), labelled P1, P2 …
  */
-export function reportPeriods(kp: Pick<KindPolicy, 'reports'>, cal: BusinessCalendar, fromMs: number, toMs: number): ReportPeriod[] {
+export function reportPeriods(
+  kp: Pick<KindPolicy, 'reports'>,
+  cal: BusinessCalendar,
+  fromMs: number,
+  toMs: number,
+): ReportPeriod[] {
   const r = kp.reports;
   if (!r) return [];
   const out: ReportPeriod[] = [];
@@ -78,23 +83,38 @@ export function reportPeriods(kp: Pick<KindPolicy, 'reports'>, cal: BusinessCale
     let year = Number(f.slice(0, 4));
     let q = Math.floor((Number(f.slice(5, 7)) - 1) / 3) + 1;
     const quarterStart = (y: number, qq: number) => cal.startOfDay(`${y}-${String(qq * 3 - 2).padStart(2, '0')}-01`);
-    for (let startMs = quarterStart(year, q); startMs < toMs; ) {
+    for (let startMs = quarterStart(year, q); startMs < toMs;) {
       const [ny, nq] = q === 4 ? [year + 1, 1] : [year, q + 1];
       const endMs = quarterStart(ny, nq);
-      out.push({ period: `${year}Q${q}`, startMs, endMs, dueMs: dueAfterPeriod(cal, endMs, r.dueAfterEnd), summary: false });
+      out.push({
+        period: `${year}Q${q}`,
+        startMs,
+        endMs,
+        dueMs: dueAfterPeriod(cal, endMs, r.dueAfterEnd),
+        summary: false,
+      });
       [year, q, startMs] = [ny, nq, endMs];
     }
     return out;
   }
   const len = periodLengthMs(r.period.every);
   for (let k = 1, start = fromMs; start < toMs; k++, start += len) {
-    out.push({ period: `P${k}`, startMs: start, endMs: start + len, dueMs: dueAfterPeriod(cal, start + len, r.dueAfterEnd), summary: false });
+    out.push({
+      period: `P${k}`,
+      startMs: start,
+      endMs: start + len,
+      dueMs: dueAfterPeriod(cal, start + len, r.dueAfterEnd),
+      summary: false,
+    });
   }
   return out;
 }
 
 function periodLengthMs(span: Span): number {
-  if (!isSeconds(span)) throw new PolicyError('reports.period.every: use {"quarterly": true} for calendar periods; `every` takes seconds only');
+  if (!isSeconds(span))
+    throw new PolicyError(
+      'reports.period.every: use {"quarterly": true} for calendar periods; `every` takes seconds only',
+    );
   const len = spanMs(span);
   if (!(len > 0)) throw new PolicyError(`reports.period.every: must be longer than zero, got ${JSON.stringify(span)}`);
   return len;
@@ -118,16 +138,25 @@ export function cycleSummary(c: CyclePolicy, cal: BusinessCalendar, b: CycleBoun
   if (!c.summary) return null;
   let dueMs: number;
   if ('due' in c.summary) {
-    if (c.length !== 'year') throw new PolicyError('cycle.summary.due (MM-DD) needs yearly cycles; use beforeEnd for fixed-length cycles');
+    if (c.length !== 'year')
+      throw new PolicyError('cycle.summary.due (MM-DD) needs yearly cycles; use beforeEnd for fixed-length cycles');
     try {
       dueMs = cal.endOfDay(`${b.cycle}-${c.summary.due}`);
     } catch {
       throw new PolicyError(`cycle.summary.due: ${c.summary.due} is not a day of ${b.cycle}`);
     }
   } else {
-    dueMs = isSeconds(c.summary.beforeEnd) ? b.endMs - spanMs(c.summary.beforeEnd) : cal.addSpan(b.endMs, c.summary.beforeEnd, -1);
+    dueMs = isSeconds(c.summary.beforeEnd)
+      ? b.endMs - spanMs(c.summary.beforeEnd)
+      : cal.addSpan(b.endMs, c.summary.beforeEnd, -1);
   }
-  return { period: c.length === 'year' ? `${b.cycle}Y` : `C${b.cycle}`, startMs: b.startMs, endMs: b.endMs, dueMs, summary: true };
+  return {
+    period: c.length === 'year' ? `${b.cycle}Y` : `C${b.cycle}`,
+    startMs: b.startMs,
+    endMs: b.endMs,
+    dueMs,
+    summary: true,
+  };
 }
 
 /** Annual summaries of every cycle from the one containing `fromMs` while the cycle starts before `toMs`. */

@@ -6,7 +6,14 @@
 import { spanValue, toMs, type BusinessCalendar, type Instant, type Span } from '../calendar';
 import type { AssignmentRole, AssignmentState, SlipColour, TaskKind } from '../model';
 import { isClosed } from '../lifecycle';
-import { NOTICE_KINDS, supersededAtDue, type CatchUpItem, type NoticeKind, type PlannedNotice, type RecipientRole } from '../notices';
+import {
+  NOTICE_KINDS,
+  supersededAtDue,
+  type CatchUpItem,
+  type NoticeKind,
+  type PlannedNotice,
+  type RecipientRole,
+} from '../notices';
 import { afterDue, beforeDue, cycleSummaries, reportPeriods, timesSpan, type ReportPeriod } from './periods';
 import type { KindPolicy, Policy } from './types';
 
@@ -127,7 +134,14 @@ export function compareNotices(a: PlannedNotice, b: PlannedNotice): number {
  * and `toMs`; only elements whose send time may reach [fromMs, …) are produced, at most
  * MAX_PER_SERIES of them.
  */
-function series(cal: BusinessCalendar, firstMs: number, every: Span | null, untilMs: number, fromMs: number, toMs: number): number[] {
+function series(
+  cal: BusinessCalendar,
+  firstMs: number,
+  every: Span | null,
+  untilMs: number,
+  fromMs: number,
+  toMs: number,
+): number[] {
   const out: number[] = [];
   if (firstMs < untilMs) out.push(firstMs);
   if (!every || spanValue(every).n === 0) return out;
@@ -154,14 +168,21 @@ export function deadlineSlipAt(kp: KindPolicy, cal: BusinessCalendar, dueMs: num
   const l = d.leadership;
   if (l) {
     const lAt = cal.nextOpening(afterDue(cal, dueMs, l.after));
-    if (l.every && spanValue(l.every).n > 0 && atMs >= cal.nextOpening(cal.addSpan(lAt, l.every, 1))) return l.repeatSlip;
+    if (l.every && spanValue(l.every).n > 0 && atMs >= cal.nextOpening(cal.addSpan(lAt, l.every, 1)))
+      return l.repeatSlip;
     if (atMs >= lAt) return l.slip;
   }
   return d.overdue.slip;
 }
 
 /** Every report an assignment owes between `fromMs` and `toMs` (quarterly periods and annual summaries). */
-function owedReports(kp: KindPolicy, cal: BusinessCalendar, assignedMs: number, windowStartMs: number, toMs: number): ReportPeriod[] {
+function owedReports(
+  kp: KindPolicy,
+  cal: BusinessCalendar,
+  assignedMs: number,
+  windowStartMs: number,
+  toMs: number,
+): ReportPeriod[] {
   const out: ReportPeriod[] = [];
   if (kp.reports) {
     const periods = reportPeriods(kp, cal, assignedMs, toMs);
@@ -174,7 +195,8 @@ function owedReports(kp: KindPolicy, cal: BusinessCalendar, assignedMs: number, 
     }
   }
   if (kp.cycle) {
-    for (const s of cycleSummaries(kp.cycle, cal, assignedMs, toMs)) if (s.dueMs >= assignedMs && s.dueMs >= windowStartMs) out.push(s);
+    for (const s of cycleSummaries(kp.cycle, cal, assignedMs, toMs))
+      if (s.dueMs >= assignedMs && s.dueMs >= windowStartMs) out.push(s);
   }
   return out;
 }
@@ -209,10 +231,22 @@ export function planAssignmentNotices(input: PlanAssignmentInput): PlannedNotice
   // Assignment notice and acknowledgement chase (replaced by the catch-up notice when there was one).
   const assignmentAt = cal.nextOpening(assignedMs);
   if (catchUpMs === null) {
-    raws.push({ kind: 'assignment', nominal: assignedMs, to: kp.assignment.to, slip: null, ...(a.dueAt ? { dueMs: toMs(a.dueAt) } : {}) });
+    raws.push({
+      kind: 'assignment',
+      nominal: assignedMs,
+      to: kp.assignment.to,
+      slip: null,
+      ...(a.dueAt ? { dueMs: toMs(a.dueAt) } : {}),
+    });
     if (a.state === 'ASSIGNED' && !a.acknowledgedAt) {
       kp.acknowledgement.steps.forEach((s, i) => {
-        raws.push({ kind: i === 0 ? 'ack_reminder' : 'ack_escalation', nominal: cal.addSpan(assignmentAt, s.after, 1), to: s.to, slip: null, level: i + 1 });
+        raws.push({
+          kind: i === 0 ? 'ack_reminder' : 'ack_escalation',
+          nominal: cal.addSpan(assignmentAt, s.after, 1),
+          to: s.to,
+          slip: null,
+          level: i + 1,
+        });
       });
     }
   }
@@ -225,10 +259,19 @@ export function planAssignmentNotices(input: PlanAssignmentInput): PlannedNotice
       for (const r of kp.reports?.reminders ?? []) {
         const m = beforeDue(cal, p.dueMs, r.before);
         // a reminder that would precede the assignment itself makes no sense
-        if (m >= assignedMs) raws.push({ kind: 'report_reminder', nominal: m, to: r.to, slip: null, period: p.period, dueMs: p.dueMs });
+        if (m >= assignedMs)
+          raws.push({ kind: 'report_reminder', nominal: m, to: r.to, slip: null, period: p.period, dueMs: p.dueMs });
       }
       (kp.reports?.chase ?? []).forEach((c, i) => {
-        raws.push({ kind: 'report_chase', nominal: afterDue(cal, p.dueMs, c.after), to: c.to, slip: null, level: i + 1, period: p.period, dueMs: p.dueMs });
+        raws.push({
+          kind: 'report_chase',
+          nominal: afterDue(cal, p.dueMs, c.after),
+          to: c.to,
+          slip: null,
+          level: i + 1,
+          period: p.period,
+          dueMs: p.dueMs,
+        });
       });
     }
   }
@@ -254,14 +297,28 @@ export function planAssignmentNotices(input: PlanAssignmentInput): PlannedNotice
     // Weekly repeats count from the first 督办's send time, so they fall on the same weekday morning.
     const firstAt = cal.nextOpening(dueMs + 1);
     for (const m of series(cal, firstAt, d.overdue.every, leadMs, nowMs, toMsLimit)) {
-      raws.push({ kind: 'supervision', nominal: m === firstAt ? dueMs + 1 : m, to: d.overdue.to, slip: d.overdue.slip, level: 2, dueMs });
+      raws.push({
+        kind: 'supervision',
+        nominal: m === firstAt ? dueMs + 1 : m,
+        to: d.overdue.to,
+        slip: d.overdue.slip,
+        level: 2,
+        dueMs,
+      });
     }
     if (d.leadership) {
       const l = d.leadership;
       const lAt = cal.nextOpening(leadMs);
       for (const m of series(cal, lAt, l.every, Number.POSITIVE_INFINITY, nowMs, toMsLimit)) {
         const first = m === lAt;
-        raws.push({ kind: 'supervision', nominal: first ? leadMs : m, to: l.to, slip: first ? l.slip : l.repeatSlip, level: 3, dueMs });
+        raws.push({
+          kind: 'supervision',
+          nominal: first ? leadMs : m,
+          to: l.to,
+          slip: first ? l.slip : l.repeatSlip,
+          level: 3,
+          dueMs,
+        });
       }
     }
   }
@@ -270,16 +327,21 @@ export function planAssignmentNotices(input: PlanAssignmentInput): PlannedNotice
   if (waitingForOffice && kp.completionReview && a.completionRequestedAt) {
     const r = kp.completionReview;
     const first = cal.addSpan(toMs(a.completionRequestedAt), r.within, 1);
-    series(cal, first, r.repeat, Number.POSITIVE_INFINITY, nowMs, toMsLimit).forEach((m, i) => raws.push({ kind: 'completion_review', nominal: m, to: r.to, slip: null, level: i + 1 }));
+    series(cal, first, r.repeat, Number.POSITIVE_INFINITY, nowMs, toMsLimit).forEach((m, i) =>
+      raws.push({ kind: 'completion_review', nominal: m, to: r.to, slip: null, level: i + 1 }),
+    );
   }
   if (a.state === 'EXTENSION_REQUESTED' && kp.extensionReview && a.pendingExtension) {
     const r = kp.extensionReview;
     const first = cal.addSpan(toMs(a.pendingExtension.requestedAt), r.within, 1);
     const due = a.dueAt ? { dueMs: toMs(a.dueAt) } : {};
-    series(cal, first, r.repeat, Number.POSITIVE_INFINITY, nowMs, toMsLimit).forEach((m, i) => raws.push({ kind: 'extension_review', nominal: m, to: r.to, slip: null, level: i + 1, ...due }));
+    series(cal, first, r.repeat, Number.POSITIVE_INFINITY, nowMs, toMsLimit).forEach((m, i) =>
+      raws.push({ kind: 'extension_review', nominal: m, to: r.to, slip: null, level: i + 1, ...due }),
+    );
   }
 
-  const quietUntil = catchUpMs !== null && policy.catchUp.quietFor ? cal.addSpan(catchUpMs, policy.catchUp.quietFor, 1) : null;
+  const quietUntil =
+    catchUpMs !== null && policy.catchUp.quietFor ? cal.addSpan(catchUpMs, policy.catchUp.quietFor, 1) : null;
   // The catch-up's own slip covers every 督办 that would go out with it or before it.
   const slipCoveredThrough = catchUpMs !== null && a.catchUpSlip ? catchUpMs : null;
   const out: PlannedNotice[] = [];
@@ -316,7 +378,13 @@ function daysLate(cal: BusinessCalendar, dueMs: number, nowMs: number): number {
 }
 
 /** What one assignment has overdue at `now`: its deadline and the reports it still owes. */
-export function overdueItems(input: { task: PlanTask; assignment: PlanAssignment; policy: Policy; calendar: BusinessCalendar; now: Instant }): CatchUpItem[] {
+export function overdueItems(input: {
+  task: PlanTask;
+  assignment: PlanAssignment;
+  policy: Policy;
+  calendar: BusinessCalendar;
+  now: Instant;
+}): CatchUpItem[] {
   const { task, assignment: a, policy, calendar: cal } = input;
   const nowMs = toMs(input.now);
   if (isClosed(a.state) || a.state === 'COMPLETION_REQUESTED' || !policy.notifyRoles.includes(a.role)) return [];
@@ -324,13 +392,28 @@ export function overdueItems(input: { task: PlanTask; assignment: PlanAssignment
   const items: CatchUpItem[] = [];
   if (kp.deadline && a.dueAt && toMs(a.dueAt) < nowMs) {
     const dueMs = toMs(a.dueAt);
-    items.push({ task: task.number, unit: a.unit, what: 'deadline', dueAt: cal.toIso(dueMs), overdueDays: daysLate(cal, dueMs, nowMs), slip: deadlineSlipAt(kp, cal, dueMs, nowMs) });
+    items.push({
+      task: task.number,
+      unit: a.unit,
+      what: 'deadline',
+      dueAt: cal.toIso(dueMs),
+      overdueDays: daysLate(cal, dueMs, nowMs),
+      slip: deadlineSlipAt(kp, cal, dueMs, nowMs),
+    });
   }
   const done = reported(a);
   const assignedMs = toMs(a.assignedAt);
   for (const p of owedReports(kp, cal, assignedMs, assignedMs, nowMs)) {
     if (p.dueMs < nowMs && !done.has(p.period)) {
-      items.push({ task: task.number, unit: a.unit, what: 'report', period: p.period, dueAt: cal.toIso(p.dueMs), overdueDays: daysLate(cal, p.dueMs, nowMs), slip: null });
+      items.push({
+        task: task.number,
+        unit: a.unit,
+        what: 'report',
+        period: p.period,
+        dueAt: cal.toIso(p.dueMs),
+        overdueDays: daysLate(cal, p.dueMs, nowMs),
+        slip: null,
+      });
     }
   }
   return items;
@@ -392,9 +475,21 @@ export function planCatchUp(input: CatchUpInput): CatchUpPlan {
     slip: worstSlip(list.map((i) => i.slip)),
     items: list,
   }));
-  if (items.length) notices.push({ kind: 'catchup_summary', at, nominalAt, task: 0, unit: null, to: [...policy.catchUp.summaryTo], slip: null, items });
+  if (items.length)
+    notices.push({
+      kind: 'catchup_summary',
+      at,
+      nominalAt,
+      task: 0,
+      unit: null,
+      to: [...policy.catchUp.summaryTo],
+      slip: null,
+      items,
+    });
   const covered = [...new Set(items.map((i) => `${i.task}|${i.unit}`))];
-  const slips = [...byUnit.values()].flatMap((list) => list.flatMap((i) => (i.what === 'deadline' && i.slip ? [{ task: i.task, unit: i.unit, colour: i.slip }] : [])));
+  const slips = [...byUnit.values()].flatMap((list) =>
+    list.flatMap((i) => (i.what === 'deadline' && i.slip ? [{ task: i.task, unit: i.unit, colour: i.slip }] : [])),
+  );
   return { notices, items, at, covered, slips };
 }
 
@@ -426,7 +521,13 @@ export interface PreviewResult {
  * nothing acknowledged or reported), catch-up for what is already overdue, then every notice up to
  * `horizonDays` (default 365) later. Used by `dubang plan preview --as-of`.
  */
-export function previewPlan(input: { tasks: PreviewTask[]; policy: Policy; calendar: BusinessCalendar; asOf: Instant; horizonDays?: number }): PreviewResult {
+export function previewPlan(input: {
+  tasks: PreviewTask[];
+  policy: Policy;
+  calendar: BusinessCalendar;
+  asOf: Instant;
+  horizonDays?: number;
+}): PreviewResult {
   const { policy, calendar: cal } = input;
   const asOfMs = toMs(input.asOf);
   const horizon = asOfMs + (input.horizonDays ?? 365) * DAY_MS;
@@ -434,7 +535,14 @@ export function previewPlan(input: { tasks: PreviewTask[]; policy: Policy; calen
   const entries = input.tasks.flatMap((t) =>
     t.units.map((u) => ({
       task: { number: t.number, kind: t.kind, dueAt: t.dueAt },
-      assignment: { unit: u.name, role: u.role, state: 'ASSIGNED' as const, assignedAt, dueAt: t.dueAt, originalDueAt: t.dueAt } as PlanAssignment,
+      assignment: {
+        unit: u.name,
+        role: u.role,
+        state: 'ASSIGNED' as const,
+        assignedAt,
+        dueAt: t.dueAt,
+        originalDueAt: t.dueAt,
+      } as PlanAssignment,
     })),
   );
   const cu = planCatchUp({ entries, policy, calendar: cal, now: asOfMs });
@@ -466,7 +574,11 @@ export function previewPlan(input: { tasks: PreviewTask[]; policy: Policy; calen
  * take their place), as is a blue slip whose deadline has passed; of a series missed several times
  * (weekly 督办) only the latest goes; what remains goes at the next opening, marked `late`.
  */
-export function settleMissed(input: { missed: PlannedNotice[]; calendar: BusinessCalendar; now: Instant }): PlannedNotice[] {
+export function settleMissed(input: {
+  missed: PlannedNotice[];
+  calendar: BusinessCalendar;
+  now: Instant;
+}): PlannedNotice[] {
   const cal = input.calendar;
   const nowMs = toMs(input.now);
   const sendAt = cal.nextOpening(nowMs);

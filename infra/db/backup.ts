@@ -27,7 +27,10 @@ export class BackupError extends DubangError {
 export function pgBinDir(tool = 'pg_ctl'): string | undefined {
   const base = '/usr/lib/postgresql';
   try {
-    const versions = fs.readdirSync(base).filter((v) => /^\d+$/.test(v)).sort((x, y) => Number(y) - Number(x));
+    const versions = fs
+      .readdirSync(base)
+      .filter((v) => /^\d+$/.test(v))
+      .sort((x, y) => Number(y) - Number(x));
     for (const v of versions) if (fs.existsSync(path.join(base, v, 'bin', tool))) return path.join(base, v, 'bin');
   } catch {
     // not the Debian layout: PATH
@@ -43,9 +46,19 @@ function runTool(tool: 'pg_dump' | 'pg_restore', args: string[]): Promise<void> 
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString('utf8')).slice(-4000)));
     child.on('error', (e: NodeJS.ErrnoException) =>
-      reject(new BackupError(e.code === 'ENOENT' ? `找不到 ${tool}：请安装 PostgreSQL 客户端（Debian: apt-get install postgresql-client），或用 PG_BIN_DIR 指向其目录` : `${tool} 无法运行：${e.message}`)),
+      reject(
+        new BackupError(
+          e.code === 'ENOENT'
+            ? `找不到 ${tool}：请安装 PostgreSQL 客户端（Debian: apt-get install postgresql-client），或用 PG_BIN_DIR 指向其目录`
+            : `${tool} 无法运行：${e.message}`,
+        ),
+      ),
     );
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new BackupError(`${tool} 失败（退出码 ${code}）：${stderr.trim().split('\n').slice(-5).join(' / ')}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new BackupError(`${tool} 失败（退出码 ${code}）：${stderr.trim().split('\n').slice(-5).join(' / ')}`)),
+    );
   });
 }
 
@@ -70,7 +83,13 @@ export async function backupDatabase(url: string, file: string): Promise<BackupR
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const tmp = `${file}.partial-${process.pid}`;
   try {
-    await runTool('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--file=${tmp}`, `--dbname=${libpqUrl(url)}`]);
+    await runTool('pg_dump', [
+      '--format=custom',
+      '--no-owner',
+      '--no-privileges',
+      `--file=${tmp}`,
+      `--dbname=${libpqUrl(url)}`,
+    ]);
     fs.renameSync(tmp, file);
   } finally {
     fs.rmSync(tmp, { force: true });
@@ -103,15 +122,26 @@ export async function restoreDatabase(url: string, file: string, database = data
     await c.connect();
     let tables: number;
     try {
-      const r = await c.query<{ n: string }>("SELECT count(*)::text AS n FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')");
+      const r = await c.query<{ n: string }>(
+        "SELECT count(*)::text AS n FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')",
+      );
       tables = Number(r.rows[0]?.n ?? 0);
     } finally {
       await c.end();
     }
     if (tables > 0) {
-      throw new BackupError(`数据库 ${database} 已存在且有 ${tables} 张表，不能在其上恢复：请用 --into <新数据库名> 恢复到新库，核对后再把 DATABASE_URL 指向它（${redact(target)}）`);
+      throw new BackupError(
+        `数据库 ${database} 已存在且有 ${tables} 张表，不能在其上恢复：请用 --into <新数据库名> 恢复到新库，核对后再把 DATABASE_URL 指向它（${redact(target)}）`,
+      );
     }
   }
-  await runTool('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${libpqUrl(target)}`, file]);
+  await runTool('pg_restore', [
+    '--no-owner',
+    '--no-privileges',
+    '--exit-on-error',
+    '--single-transaction',
+    `--dbname=${libpqUrl(target)}`,
+    file,
+  ]);
   return { database, url: target, created };
 }

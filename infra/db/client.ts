@@ -17,6 +17,9 @@ export interface CreatePrismaOptions {
  */
 export function createPrisma(url: string, opts: CreatePrismaOptions = {}): PrismaClient {
   const schema = new URL(url).searchParams.get('schema') ?? undefined;
-  const adapter = new PrismaPg({ ...pgConnectionConfig(url), ...(opts.max ? { max: opts.max } : {}) }, schema ? { schema } : undefined);
+  const adapter = new PrismaPg(
+    { ...pgConnectionConfig(url), ...(opts.max ? { max: opts.max } : {}) },
+    schema ? { schema } : undefined,
+  );
   return new PrismaClient({ adapter });
 }

@@ -76,7 +76,10 @@ export function readMigrationsList(migrationsDir: string): {
   baseDir: string;
   lockfile: { path: string; content: string | null };
   shadowDbInitScript: string;
-  migrationDirectories: Array<{ path: string; migrationFile: { path: string; content: { tag: 'ok' | 'error'; value: string } } }>;
+  migrationDirectories: Array<{
+    path: string;
+    migrationFile: { path: string; content: { tag: 'ok' | 'error'; value: string } };
+  }>;
 } {
   const baseDir = path.resolve(migrationsDir);
   const dirs = fs.existsSync(baseDir)
@@ -140,7 +143,9 @@ class EngineProcess {
       if (this.stderr.length > 50) this.stderr.shift();
     });
     this.child.on('error', (e) => this.fail(e));
-    this.child.on('exit', (code, signal) => this.fail(new Error(`schema engine exited (${signal ?? code})${this.lastError()}`)));
+    this.child.on('exit', (code, signal) =>
+      this.fail(new Error(`schema engine exited (${signal ?? code})${this.lastError()}`)),
+    );
   }
 
   private lastError(): string {
@@ -199,7 +204,11 @@ class EngineProcess {
   }
 }
 
-async function withEngine<T>(url: string, opts: MigrateOptions, fn: (e: EngineProcess, p: Paths) => Promise<T>): Promise<T> {
+async function withEngine<T>(
+  url: string,
+  opts: MigrateOptions,
+  fn: (e: EngineProcess, p: Paths) => Promise<T>,
+): Promise<T> {
   const p = paths(opts);
   const engine = new EngineProcess(p.enginePath, url, p.schemaPath, p.root);
   try {
@@ -215,7 +224,10 @@ async function withEngine<T>(url: string, opts: MigrateOptions, fn: (e: EnginePr
  * A failed migration is rolled back (each script runs as one transaction) and recorded as failed;
  * the error names it.
  */
-export async function applyMigrations(url: string, opts: MigrateOptions = {}): Promise<{ applied: string[]; createdDatabase: boolean }> {
+export async function applyMigrations(
+  url: string,
+  opts: MigrateOptions = {},
+): Promise<{ applied: string[]; createdDatabase: boolean }> {
   const createdDatabase = await ensureDatabase(url);
   return withEngine(url, opts, async (engine, p) => {
     const out = await engine.request<{ appliedMigrationNames: string[] }>('applyMigrations', {
@@ -234,7 +246,12 @@ interface DiagnoseOutput {
     | null
     | { diagnostic: 'databaseIsBehind'; unappliedMigrationNames: string[] }
     | { diagnostic: 'migrationsDirectoryIsBehind'; unpersistedMigrationNames: string[] }
-    | { diagnostic: 'historiesDiverge'; lastCommonMigrationName: string | null; unpersistedMigrationNames: string[]; unappliedMigrationNames: string[] };
+    | {
+        diagnostic: 'historiesDiverge';
+        lastCommonMigrationName: string | null;
+        unpersistedMigrationNames: string[];
+        unappliedMigrationNames: string[];
+      };
 }
 
 /** Applied rows of _prisma_migrations, in order applied (empty when the table does not exist). */
@@ -298,7 +315,9 @@ export async function migrationStatus(url: string, opts: MigrateOptions = {}): P
  * engine connects to first (nothing in it is read or changed); by default the `postgres`
  * maintenance database of DATABASE_URL's server, so no application database has to exist.
  */
-export async function checkDrift(opts: MigrateOptions & { url?: string } = {}): Promise<{ drift: boolean; sql: string }> {
+export async function checkDrift(
+  opts: MigrateOptions & { url?: string } = {},
+): Promise<{ drift: boolean; sql: string }> {
   const url = opts.url ?? withDatabase(loadConfig().database.url, 'postgres');
   return withEngine(url, opts, async (engine, p) => {
     const out = await engine.request<{ exitCode: number; stdout: string | null }>('diff', {
@@ -317,7 +336,10 @@ export async function checkDrift(opts: MigrateOptions & { url?: string } = {}): 
  * would bring the database at `url` to the schema. Empty after the migrations were applied, unless
  * someone changed the database by hand.
  */
-export async function checkDatabaseDrift(url: string, opts: MigrateOptions = {}): Promise<{ drift: boolean; sql: string }> {
+export async function checkDatabaseDrift(
+  url: string,
+  opts: MigrateOptions = {},
+): Promise<{ drift: boolean; sql: string }> {
   return withEngine(url, opts, async (engine, p) => {
     const files = [{ path: p.schemaPath, content: fs.readFileSync(p.schemaPath, 'utf8') }];
     const out = await engine.request<{ exitCode: number; stdout: string | null }>('diff', {

@@ -13,11 +13,21 @@ export function createPostgresFileStore(sql: Sql): FileStore {
     async put(key: string, f: StoredFile): Promise<void> {
       await sql(
         `INSERT INTO "StoredFile" (key, filename, "contentType", content, "sizeBytes", sha256) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING`,
-        [key, f.filename, f.contentType, f.content, f.content.length, createHash('sha256').update(f.content).digest('hex')],
+        [
+          key,
+          f.filename,
+          f.contentType,
+          f.content,
+          f.content.length,
+          createHash('sha256').update(f.content).digest('hex'),
+        ],
       );
     },
     async get(key: string): Promise<StoredFile | null> {
-      const [row] = await sql<{ filename: string; contentType: string; content: Uint8Array }>(`SELECT filename, "contentType", content FROM "StoredFile" WHERE key = $1`, [key]);
+      const [row] = await sql<{ filename: string; contentType: string; content: Uint8Array }>(
+        `SELECT filename, "contentType", content FROM "StoredFile" WHERE key = $1`,
+        [key],
+      );
       return row ? { filename: row.filename, contentType: row.contentType, content: Buffer.from(row.content) } : null;
     },
   };

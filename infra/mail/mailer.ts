@@ -41,7 +41,8 @@ export function toMailSendError(err: unknown): MailSendError {
   const e = err as NodemailerError;
   const code = typeof e?.responseCode === 'number' ? e.responseCode : undefined;
   const text = e?.response ?? e?.message ?? String(err);
-  if (code !== undefined && code >= 500 && e.code !== 'EAUTH') return new MailSendError(text, true, false, code, e.code);
+  if (code !== undefined && code >= 500 && e.code !== 'EAUTH')
+    return new MailSendError(text, true, false, code, e.code);
   if (code !== undefined && code >= 400) return new MailSendError(text, false, false, code, e.code);
   // no reply code: connection refused/reset, socket timeout, TLS trouble. Only a failure to
   // connect at all proves the message was not handed over.
@@ -97,10 +98,16 @@ export function createMailer(o: MailerOptions): Mailer & { rebuilds(): number } 
       const t = transport;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new SendTimeoutError(`SMTP send did not finish within ${o.timeoutMs} ms`)), o.timeoutMs);
+        timer = setTimeout(
+          () => reject(new SendTimeoutError(`SMTP send did not finish within ${o.timeoutMs} ms`)),
+          o.timeoutMs,
+        );
       });
       try {
-        const info = await Promise.race([t.sendMail({ envelope: envelopeOf(m), raw, messageId: m.messageId }), timeout]);
+        const info = await Promise.race([
+          t.sendMail({ envelope: envelopeOf(m), raw, messageId: m.messageId }),
+          timeout,
+        ]);
         return {
           // nodemailer does not read the headers of a raw message; the id is the one we wrote
           messageId: m.messageId,

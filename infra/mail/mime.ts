@@ -104,7 +104,8 @@ const quoted = (v: string) => `"${v.replace(/(["\\])/g, '\\$1')}"`;
  */
 export function filenameParams(filename: string): string {
   if (PRINTABLE_ASCII.test(filename) && filename.length <= 60) return `; filename=${quoted(filename)}`;
-  const escape = (ch: string) => encodeURIComponent(ch).replace(/['()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  const escape = (ch: string) =>
+    encodeURIComponent(ch).replace(/['()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
   // whole characters per piece, so no piece ends inside a character's escapes
   const pieces: string[] = [''];
   for (const ch of filename) {

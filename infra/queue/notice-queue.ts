@@ -39,7 +39,12 @@ export const DEFAULT_JOB_POLICY: NoticeJobPolicy = {
 };
 
 /** Job options for one notice: id = key, delayed until its moment. */
-export function noticeJobOptions(key: string, dueAtMs: number, nowMs: number, policy: NoticeJobPolicy = DEFAULT_JOB_POLICY): JobsOptions {
+export function noticeJobOptions(
+  key: string,
+  dueAtMs: number,
+  nowMs: number,
+  policy: NoticeJobPolicy = DEFAULT_JOB_POLICY,
+): JobsOptions {
   if (key.includes(':')) throw new RangeError(`BullMQ job ids must not contain ':' (${key})`);
   return {
     jobId: key,

@@ -68,7 +68,13 @@ export async function reconcileNotices(d: ReconcilerDeps): Promise<ReconcileResu
       }
     }
     if (missing.length) {
-      await d.queue.addBulk(missing.map((r) => ({ name: r.kind, data: { noticeId: r.id }, opts: noticeJobOptions(r.key, r.dueAt.getTime(), t, policy) })));
+      await d.queue.addBulk(
+        missing.map((r) => ({
+          name: r.kind,
+          data: { noticeId: r.id },
+          opts: noticeJobOptions(r.key, r.dueAt.getTime(), t, policy),
+        })),
+      );
       added += missing.length;
     }
     if (rows.length < batch) break;
@@ -79,7 +85,10 @@ export async function reconcileNotices(d: ReconcilerDeps): Promise<ReconcileResu
 }
 
 /** Runs a pass now and then every `intervalMs`; stop() waits for a running pass. */
-export function startReconciler(d: ReconcilerDeps & { intervalMs: number }): { stop(): Promise<void>; runNow(): Promise<ReconcileResult> } {
+export function startReconciler(d: ReconcilerDeps & { intervalMs: number }): {
+  stop(): Promise<void>;
+  runNow(): Promise<ReconcileResult>;
+} {
   let running: Promise<ReconcileResult> | null = null;
   let stopped = false;
   const run = (): Promise<ReconcileResult> => {

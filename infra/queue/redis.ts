@@ -20,7 +20,7 @@ export class RedisConfigError extends DubangError {
 export type RedisRole = 'worker' | 'producer';
 
 /** Where Redis is: a URL alone, or the configured URL with TLS and Sentinel settings. */
-export type RedisTarget = string | Pick<Config['redis'], 'url'> & Partial<Pick<Config['redis'], 'tls' | 'sentinel'>>;
+export type RedisTarget = string | (Pick<Config['redis'], 'url'> & Partial<Pick<Config['redis'], 'tls' | 'sentinel'>>);
 
 /**
  * ioredis options for a target. A rediss:// URL turns TLS on (with REDIS_TLS_CA as the trusted CA
@@ -104,6 +104,10 @@ export async function checkRedis(redis: Redis, logger: Logger): Promise<RedisChe
       `Redis maxmemory-policy is "${maxmemoryPolicy}"; the notice queue needs "noeviction" (set it in redis.conf or with CONFIG SET maxmemory-policy noeviction)`,
     );
   }
-  if (!aofEnabled) logger.warn('Redis runs without AOF: a restart loses queued notices until the reconciler re-enqueues them; set appendonly yes', { version });
+  if (!aofEnabled)
+    logger.warn(
+      'Redis runs without AOF: a restart loses queued notices until the reconciler re-enqueues them; set appendonly yes',
+      { version },
+    );
   return { maxmemoryPolicy, aofEnabled, version };
 }

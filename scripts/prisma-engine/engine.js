@@ -230,7 +230,11 @@ async function openEngine(opts) {
   const factory = new OfflinePgFactory(opts.url, opts.shadowDatabaseUrl);
   const bound = bindMigrationAwareSqlAdapterFactory(factory);
   const onLog = opts.onLog ?? (() => undefined);
-  const engine = await glue.SchemaEngine.new({ datamodels: opts.datamodels ?? undefined }, (line) => onLog(String(line)), bound);
+  const engine = await glue.SchemaEngine.new(
+    { datamodels: opts.datamodels ?? undefined },
+    (line) => onLog(String(line)),
+    bound,
+  );
   let closed = null;
   return {
     engine,

@@ -24,7 +24,10 @@ afterAll(async () => {
 }, 30_000);
 
 /** Bounding boxes of the SVG texts of a chart, by their text. */
-async function texts(page: Page, chart: string): Promise<{ text: string; top: number; bottom: number; left: number; right: number }[]> {
+async function texts(
+  page: Page,
+  chart: string,
+): Promise<{ text: string; top: number; bottom: number; left: number; right: number }[]> {
   return page.$$eval(`#${chart} svg text`, (els) =>
     els.map((e) => {
       const r = e.getBoundingClientRect();
@@ -48,7 +51,9 @@ it('draws own and 属地落实 apart, the legend below the 15th bar, and 暂无�
   expect(lights).toEqual(expect.arrayContaining(['牵头/配合', '属地落实', '逾期', '正常推进']));
 
   const units = await texts(page, 'chart-units');
-  const names = (JSON.parse((await page.textContent('script[data-for="chart-units"]'))!) as { data: { name: string }[] }).data.map((u) => u.name);
+  const names = (
+    JSON.parse((await page.textContent('script[data-for="chart-units"]'))!) as { data: { name: string }[] }
+  ).data.map((u) => u.name);
   const labels = units.filter((t) => names.includes(t.text));
   expect(labels.map((t) => t.text)).toContain('县区政府（9 个单位，每个）');
   expect(labels).toHaveLength(15);
@@ -73,9 +78,19 @@ it('lays the overview KPIs out in two full rows at 1280 (lights, then what waits
   await page.waitForSelector('#kpis-lights');
   /** The distinct tops of a row's cards, and their labels. */
   const row = (id: string) =>
-    page.$$eval(`#${id} > .kpi`, (els) => ({ tops: [...new Set(els.map((e) => Math.round(e.getBoundingClientRect().top)))], labels: els.map((e) => (e.firstChild?.textContent ?? '').trim()) }));
+    page.$$eval(`#${id} > .kpi`, (els) => ({
+      tops: [...new Set(els.map((e) => Math.round(e.getBoundingClientRect().top)))],
+      labels: els.map((e) => (e.firstChild?.textContent ?? '').trim()),
+    }));
   const lights = await row('kpis-lights');
-  expect(lights.labels).toEqual(['牵头/配合分工', '逾期', '临期/报告逾期', '正常推进', '已办结', '属地落实分工（14 个单位）']);
+  expect(lights.labels).toEqual([
+    '牵头/配合分工',
+    '逾期',
+    '临期/报告逾期',
+    '正常推进',
+    '已办结',
+    '属地落实分工（14 个单位）',
+  ]);
   expect(lights.tops).toHaveLength(1);
   const work = await row('kpis-work');
   expect(work.labels).toEqual(['待审销号', '待审延期', '未关闭督办单', '已关闭督办单', '投递失败']);

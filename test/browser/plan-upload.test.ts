@@ -52,7 +52,11 @@ it('the Office previews an uploaded spreadsheet and imports it from the preview'
   await page.click('#plan-upload button[type="submit"]');
   await page.waitForSelector('table.preview');
   expect(await page.textContent('#plan-preview h2')).toBe('示范市2024年质量工作要点');
-  expect(await page.$$eval('table.preview tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 5).map((td) => td.textContent)))).toEqual([
+  expect(
+    await page.$$eval('table.preview tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 5).map((td) => td.textContent)),
+    ),
+  ).toEqual([
     ['1', '开展质量提升行动。', '市市场监管局', '市工信局', '2024年底前2024年12月31日'],
     ['2', '推进标准化建设。', '市工信局', '', '长期'],
   ]);

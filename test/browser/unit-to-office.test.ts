@@ -23,7 +23,6 @@ import { ARTIFACTS, launchChromium, type Browser } from './support/chromium';
 
 const quiet = createLogger('error', {}, () => undefined);
 
-
 let h: Harness;
 let sink: MailSink;
 let browser: Browser;
@@ -35,7 +34,14 @@ beforeAll(async () => {
   context = browser.context;
   h = await startHarness({ port: await freePort() });
   sink = await startMailSink({ port: 0, logger: quiet });
-  mailer = createMailer({ host: sink.host, port: sink.port, secure: false, poolSize: 1, timeoutMs: 5000, logger: quiet });
+  mailer = createMailer({
+    host: sink.host,
+    port: sink.port,
+    secure: false,
+    poolSize: 1,
+    timeoutMs: 5000,
+    logger: quiet,
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -57,13 +63,32 @@ it('a unit acts through the link in its email; the Office sees the report and ap
   // 1. The assignment notice: recorded like the lifecycle's activity does, sent by the real use case.
   const port = createOutboxNotificationPort(db);
   const due = (await db.assignment.findUniqueOrThrow({ where: { id: assignmentId } })).dueAt!;
-  const { noticeId } = await port.submit({ key: noticeKey(assignmentId, 'assignment', Date.now()), kind: 'assignment', assignmentId, scope: null, dueAt: new Date().toISOString(), slipId: null, payload: { to: ['liaison', 'leader'], task: 2, unit: '市市场监管局', dueAt: due.toISOString() } });
-  const deliver = createDeliverNotice({ sql: sqlFromPrisma(db), mailer, notify: port, recipients: createRecipientResolver(db), logger: quiet, zone: ZONE, from: '南昌市质量强市领导小组办公室 <duban@office.test>', linkFor: h.links.linkFor });
+  const { noticeId } = await port.submit({
+    key: noticeKey(assignmentId, 'assignment', Date.now()),
+    kind: 'assignment',
+    assignmentId,
+    scope: null,
+    dueAt: new Date().toISOString(),
+    slipId: null,
+    payload: { to: ['liaison', 'leader'], task: 2, unit: '市市场监管局', dueAt: due.toISOString() },
+  });
+  const deliver = createDeliverNotice({
+    sql: sqlFromPrisma(db),
+    mailer,
+    notify: port,
+    recipients: createRecipientResolver(db),
+    logger: quiet,
+    zone: ZONE,
+    from: '南昌市质量强市领导小组办公室 <duban@office.test>',
+    linkFor: h.links.linkFor,
+  });
   expect(await deliver({ noticeId, attempt: 1, maxAttempts: 3 })).toMatchObject({ outcome: 'sent' });
   const [mail] = await sink.waitFor(1, 10_000);
   const parsed = await simpleParser(mail!.raw);
   expect(mail!.to.sort()).toEqual(['leader@a.test', 'liaison@a.test']);
-  const found = new RegExp(`${base.replace(/[.:/]/g, '\\$&')}/f/${assignmentId}\\?t=[A-Za-z0-9._%-]+`).exec(String(parsed.html || parsed.text));
+  const found = new RegExp(`${base.replace(/[.:/]/g, '\\$&')}/f/${assignmentId}\\?t=[A-Za-z0-9._%-]+`).exec(
+    String(parsed.html || parsed.text),
+  );
   expect(found).not.toBeNull();
   const link = found![0].replace(/&amp;/g, '&');
 
@@ -126,7 +151,13 @@ it('a unit acts through the link in its email; the Office sees the report and ap
   await shot(office, '05-office-approved');
 
   expect((await db.assignment.findUniqueOrThrow({ where: { id: assignmentId } })).state).toBe('COMPLETED');
-  for (const f of ['01-unit-form', '02-unit-report-submitted', '03-unit-completion-requested', '04-office-overview', '05-office-approved']) {
+  for (const f of [
+    '01-unit-form',
+    '02-unit-report-submitted',
+    '03-unit-completion-requested',
+    '04-office-overview',
+    '05-office-approved',
+  ]) {
     expect(fs.statSync(path.join(ARTIFACTS, `${f}.png`)).size).toBeGreaterThan(5_000);
   }
 }, 120_000);

@@ -51,7 +51,9 @@ export function migrationsHash(migrationsDir = path.join(projectRoot(), 'prisma'
 let templatePromise: Promise<string> | null = null;
 
 async function databaseExists(serverUrl: string, name: string): Promise<boolean> {
-  return withAdmin(serverUrl, async (c) => Boolean((await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount));
+  return withAdmin(serverUrl, async (c) =>
+    Boolean((await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount),
+  );
 }
 
 /**

@@ -64,7 +64,9 @@ module.exports = async function globalSetup() {
   const eviction = redisEvictionProblem(cfg.redis.url, redis.policy);
   if (eviction) problems.push(eviction);
   if (problems.length) {
-    throw new Error(`集成测试需要真实的服务:\n- ${problems.join('\n- ')}\n先运行 \`npm run up\` (或 \`node bin/dubang.js dev up\`), 或设置 DATABASE_URL / REDIS_URL。`);
+    throw new Error(
+      `集成测试需要真实的服务:\n- ${problems.join('\n- ')}\n先运行 \`npm run up\` (或 \`node bin/dubang.js dev up\`), 或设置 DATABASE_URL / REDIS_URL。`,
+    );
   }
 
   if (process.env.TEMPORAL_TEST_ADDRESS) {

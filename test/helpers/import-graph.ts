@@ -11,7 +11,18 @@ import * as ts from 'typescript';
 export type ImportGraph = Map<string, string[]>;
 
 /** Top-level folders that are not source: tests, build output, generated code, runtime data. */
-export const NOT_SOURCE = new Set(['node_modules', 'dist', 'generated', 'var', 'coverage', 'test', 'prisma', 'docs', 'bin', 'scripts']);
+export const NOT_SOURCE = new Set([
+  'node_modules',
+  'dist',
+  'generated',
+  'var',
+  'coverage',
+  'test',
+  'prisma',
+  'docs',
+  'bin',
+  'scripts',
+]);
 
 function tsFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -54,23 +54,41 @@ function pgTool(tool: string, args: string[], what: string, logFile?: string): s
 }
 
 /** initdb + pg_ctl start on a free loopback port; `serverOptions` are extra `-c name=value` settings (e.g. ssl). */
-export async function startPrivatePostgres(o: { serverOptions?: Record<string, string> } = {}): Promise<PrivatePostgres> {
+export async function startPrivatePostgres(
+  o: { serverOptions?: Record<string, string> } = {},
+): Promise<PrivatePostgres> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-pg-'));
   const dataDir = path.join(dir, 'data');
   const logFile = path.join(dir, 'postgres.log');
   fs.writeFileSync(logFile, '');
   chownToPostgres(dir, logFile); // postgres refuses to run as root: then the server runs as the postgres user
   const port = await freePort();
-  pgTool('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'], `initdb ${dataDir}`);
-  const extra = Object.entries(o.serverOptions ?? {}).map(([k, v]) => ` -c ${k}=${v}`).join('');
+  pgTool(
+    'initdb',
+    ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'],
+    `initdb ${dataDir}`,
+  );
+  const extra = Object.entries(o.serverOptions ?? {})
+    .map(([k, v]) => ` -c ${k}=${v}`)
+    .join('');
   const opts = `-c listen_addresses=127.0.0.1 -p ${port} -c unix_socket_directories=${dir}${extra}`;
   let up = false;
   const start = () => {
-    pgTool('pg_ctl', ['-D', dataDir, '-l', logFile, '-o', opts, '-w', '-t', '60', 'start'], `pg_ctl start (${dataDir})`, logFile);
+    pgTool(
+      'pg_ctl',
+      ['-D', dataDir, '-l', logFile, '-o', opts, '-w', '-t', '60', 'start'],
+      `pg_ctl start (${dataDir})`,
+      logFile,
+    );
     up = true;
   };
   const stopWith = (mode: 'immediate' | 'fast') => {
-    pgTool('pg_ctl', ['-D', dataDir, '-m', mode, '-w', '-t', '60', 'stop'], `pg_ctl stop -m ${mode} (${dataDir})`, logFile);
+    pgTool(
+      'pg_ctl',
+      ['-D', dataDir, '-m', mode, '-w', '-t', '60', 'stop'],
+      `pg_ctl stop -m ${mode} (${dataDir})`,
+      logFile,
+    );
     up = false;
   };
   // a test process that dies without its afterAll must not leave a server behind

@@ -25,7 +25,10 @@ export function freePort(): Promise<number> {
 /** The dedicated Temporal server of this test run (started by global-setup.js). */
 export function temporalTestAddress(): string {
   const a = process.env.TEMPORAL_TEST_ADDRESS;
-  if (!a) throw new Error('TEMPORAL_TEST_ADDRESS is not set: run integration tests through jest --selectProjects integration (global-setup.js starts the server)');
+  if (!a)
+    throw new Error(
+      'TEMPORAL_TEST_ADDRESS is not set: run integration tests through jest --selectProjects integration (global-setup.js starts the server)',
+    );
   return a;
 }
 
@@ -39,10 +42,15 @@ export interface ThrowawayRedis {
 export async function startThrowawayRedis(extraArgs: string[] = []): Promise<ThrowawayRedis> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-redis-'));
-  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs],
+    { stdio: 'ignore' },
+  );
   const deadline = Date.now() + 5000;
   while (!(await canConnect(port))) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`throwaway redis-server on port ${port} did not start`);
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`throwaway redis-server on port ${port} did not start`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
@@ -83,8 +91,14 @@ export interface CliRun {
  * added to the current environment.
  */
 export function runCli(args: string[], env: Record<string, string>, timeoutMs = 90000): CliRun {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it) before the CLI tests');
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'dubang.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: timeoutMs });
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js')))
+    throw new Error('dist/ is missing: run `npm run build` (npm test does it) before the CLI tests');
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'dubang.js'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
   return {
     status: r.status,
     stdout: r.stdout,

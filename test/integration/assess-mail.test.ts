@@ -25,7 +25,15 @@ import { createNoticeQueue, type NoticeJobData } from '../../infra/queue/notice-
 import { createQueueNotificationPort } from '../../infra/queue/notification-port';
 import { startMailWorker, type MailWorker } from '../../worker/mail-main';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { closePipeline, eventually, LEADERSHIP_EMAIL, OFFICE_EMAIL, parse, seed, uniquePrefix } from './notify-support/fixture';
+import {
+  closePipeline,
+  eventually,
+  LEADERSHIP_EMAIL,
+  OFFICE_EMAIL,
+  parse,
+  seed,
+  uniquePrefix,
+} from './notify-support/fixture';
 import { SHEETS } from '../../app/assessment/export-xlsx';
 
 const POLICY = { attempts: 2, backoffMs: 100, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 };
@@ -48,8 +56,23 @@ beforeAll(async () => {
   queue = createNoticeQueue({ connection: redis, prefix, logger: silentLogger });
   port = createQueueNotificationPort({ prisma: db.prisma, queue, logger: silentLogger, policy: POLICY });
   await seed(db.prisma, { tasks: 2, units: 3 });
-  run = await runAssessment(db.prisma, { year: 2025, now: Date.now(), zone: config.timezone, config: loadAssessmentConfig(config), isWorkday: () => true });
-  worker = await startMailWorker({ config, logger: silentLogger, databaseUrl: db.url, prefix, smtp: { host: sink.host, port: sink.port, timeoutMs: 3000, poolSize: 1 }, jobPolicy: POLICY, concurrency: 2, ratePerSecond: 1000 });
+  run = await runAssessment(db.prisma, {
+    year: 2025,
+    now: Date.now(),
+    zone: config.timezone,
+    config: loadAssessmentConfig(config),
+    isWorkday: () => true,
+  });
+  worker = await startMailWorker({
+    config,
+    logger: silentLogger,
+    databaseUrl: db.url,
+    prefix,
+    smtp: { host: sink.host, port: sink.port, timeoutMs: 3000, poolSize: 1 },
+    jobPolicy: POLICY,
+    concurrency: 2,
+    ratePerSecond: 1000,
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -90,7 +113,11 @@ test('the email carries the XLSX and CSVs read from the database file store, the
   expect(totals).toContain('个责任单位参加考核');
   expect(mail.text).toContain(totals);
   expect(mail.html).toContain('关于2025年度质量强市建设重点工作任务落实情况的通报');
-  const d = await eventually('delivery', () => db.prisma.delivery.findUnique({ where: { noticeId: sent.noticeId } }), (x) => x?.status === 'SENT');
+  const d = await eventually(
+    'delivery',
+    () => db.prisma.delivery.findUnique({ where: { noticeId: sent.noticeId } }),
+    (x) => x?.status === 'SENT',
+  );
   expect(d!.attempts).toBe(1);
 });
 
@@ -101,7 +128,11 @@ test('a payload naming a local file (outside or inside the var dir, or through a
   const link = path.join(varDir, 'links', 'innocent.csv');
   fs.symlinkSync(secret, link);
   const submitted: { noticeId: string; created: boolean }[] = [];
-  for (const [tag, p] of [['direct', secret], ['symlink', link], ['dotdot', `${varDir}/assessments/../../${path.basename(outside)}/secret.txt`]] as const) {
+  for (const [tag, p] of [
+    ['direct', secret],
+    ['symlink', link],
+    ['dotdot', `${varDir}/assessments/../../${path.basename(outside)}/secret.txt`],
+  ] as const) {
     const scope = `assessment-test-${tag}`;
     submitted.push(
       await port.submit({
@@ -111,7 +142,11 @@ test('a payload naming a local file (outside or inside the var dir, or through a
         scope,
         dueAt: new Date().toISOString(),
         slipId: null,
-        payload: { to: ['office', 'leadership'], assessment: { year: 2025, rows: [] }, attachments: [{ filename: 'x.csv', path: p, contentType: 'text/csv' }] },
+        payload: {
+          to: ['office', 'leadership'],
+          assessment: { year: 2025, rows: [] },
+          attachments: [{ filename: 'x.csv', path: p, contentType: 'text/csv' }],
+        },
       }),
     );
   }
@@ -120,7 +155,8 @@ test('a payload naming a local file (outside or inside the var dir, or through a
     () => Promise.all(submitted.map((s) => db.prisma.notice.findUniqueOrThrow({ where: { id: s.noticeId } }))),
     (ns) => ns.every((n) => n.status === 'FAILED'),
   );
-  for (const n of failed) expect(n.statusReason).toMatch(/指向本机文件路径（.*），已拒绝：附件只从数据库中的文件存储读取/);
+  for (const n of failed)
+    expect(n.statusReason).toMatch(/指向本机文件路径（.*），已拒绝：附件只从数据库中的文件存储读取/);
   // only the three alerts to the Office arrive; nothing carries the file
   const mails = await sink.waitFor(3, 15_000);
   await new Promise((r) => setTimeout(r, 300));

@@ -15,7 +15,14 @@ import { parse } from 'csv-parse/sync';
 import { loadConfig } from '../../config';
 import { loadAssessmentConfig } from '../../config/assessment';
 import { currentDirectory, importPlan, loadPlan } from '../../app/plan-import';
-import { officialWorkdays, parseAsOf, runAssessment, submitAssessmentNotice, writeAssessmentFiles, type AssessmentRun } from '../../app/assessment/run';
+import {
+  officialWorkdays,
+  parseAsOf,
+  runAssessment,
+  submitAssessmentNotice,
+  writeAssessmentFiles,
+  type AssessmentRun,
+} from '../../app/assessment/run';
 import { readDirectoryFile } from '../../app/units-file';
 import { createOutboxNotificationPort } from '../../infra/outbox';
 import { SHEETS, SUMMARY_COLUMNS, summaryRow } from '../../app/assessment/export-xlsx';
@@ -35,7 +42,10 @@ beforeAll(async () => {
   const loaded = await loadPlan(REAL_PLAN, cfg, await currentDirectory(cfg, db.prisma));
   await importPlan(db.prisma, loaded, { slug: SLUG, actor: 'test', seedDirectory: readDirectoryFile(cfg.unitsFile) });
   // supervised from the plan's effective date; every assignment's 交办通知 delivered (SENT, with its Message-ID) at 10:05
-  await superviseAllDelivered(db.prisma, { from: new Date('2024-04-10T10:00:00+08:00'), sent: new Date('2024-04-10T10:05:00+08:00') });
+  await superviseAllDelivered(db.prisma, {
+    from: new Date('2024-04-10T10:00:00+08:00'),
+    sent: new Date('2024-04-10T10:05:00+08:00'),
+  });
 }, 60_000);
 afterAll(async () => {
   await db?.drop();
@@ -43,7 +53,14 @@ afterAll(async () => {
 });
 
 const run = (over: { asOf?: number; now?: number } = {}) =>
-  runAssessment(db.prisma, { year: 2025, now: Date.now(), zone: cfg.timezone, config: assessment, isWorkday: officialWorkdays(cfg.timezone), ...over });
+  runAssessment(db.prisma, {
+    year: 2025,
+    now: Date.now(),
+    zone: cfg.timezone,
+    config: assessment,
+    isWorkday: officialWorkdays(cfg.timezone),
+    ...over,
+  });
 
 describe('2025 on the real plan, no reports submitted', () => {
   let first: AssessmentRun;
@@ -55,7 +72,12 @@ describe('2025 on the real plan, no reports submitted', () => {
     const again = await run({ now: Date.parse('2031-03-01T00:00:00Z') });
     expect(again.digest).toBe(first.digest);
     expect(again.result).toEqual(first.result);
-    expect(first.result).toMatchObject({ year: 2025, label: '2025年度', interim: false, asOf: '2025-12-31T16:00:00.000Z' });
+    expect(first.result).toMatchObject({
+      year: 2025,
+      label: '2025年度',
+      interim: false,
+      asOf: '2025-12-31T16:00:00.000Z',
+    });
   });
 
   it('counts exactly the obligations the stored plan implies: every deadline item overdue, every report missing', async () => {
@@ -65,10 +87,20 @@ describe('2025 on the real plan, no reports submitted', () => {
     const n = { deadline: 0, standing: 0, ...Object.fromEntries(rows.map((r) => [r.kind, r.n])) };
     const t = first.result.totals;
     // the plan took effect 2024-04-10: reports 2024Q4, 2025Q1–Q3 for deadline items; the 2025 annual summary for standing ones
-    expect(t).toMatchObject({ assignments: n.deadline + n.standing, overdue: n.deadline, completedOnTime: 0, reportsDue: 4 * n.deadline + n.standing, reportsMissing: 4 * n.deadline + n.standing, reportsOnTime: 0, acksDue: 0 });
+    expect(t).toMatchObject({
+      assignments: n.deadline + n.standing,
+      overdue: n.deadline,
+      completedOnTime: 0,
+      reportsDue: 4 * n.deadline + n.standing,
+      reportsMissing: 4 * n.deadline + n.standing,
+      reportsOnTime: 0,
+      acksDue: 0,
+    });
     expect(t.slips).toEqual({ BLUE: 0, ORANGE: 0, RED: 0 });
     const u = first.result.units.find((x) => x.unit === '市市场监管局')!;
-    expect(u.score).toBe(Math.max(0, 100 - 5 * u.counts.deadlineItems - 4 * u.counts.deadlineItems - u.counts.standingItems));
+    expect(u.score).toBe(
+      Math.max(0, 100 - 5 * u.counts.deadlineItems - 4 * u.counts.deadlineItems - u.counts.standingItems),
+    );
   });
 
   it('traces every deduction to stored rows, audit events and the delivered notice that asked', async () => {
@@ -87,7 +119,10 @@ describe('2025 on the real plan, no reports submitted', () => {
     expect(assignments).toBe(ids.Assignment.size);
     const events = await db.prisma.auditEvent.findMany({ where: { id: { in: [...ids.AuditEvent].map(BigInt) } } });
     expect(events.map((e) => e.action)).toEqual(['plan.imported']);
-    const notices = await db.prisma.notice.findMany({ where: { id: { in: [...ids.Notice] } }, include: { delivery: true } });
+    const notices = await db.prisma.notice.findMany({
+      where: { id: { in: [...ids.Notice] } },
+      include: { delivery: true },
+    });
     expect(notices).toHaveLength(ids.Notice.size);
     expect(notices.every((n) => n.kind === 'assignment' && n.delivery?.status === 'SENT')).toBe(true);
     expect(first.result.unassessed).toEqual([]);
@@ -111,10 +146,15 @@ describe('2025 on the real plan, no reports submitted', () => {
     ded.eachRow((row, i) => {
       if (i > 1) pts += row.getCell(4).value as number;
     });
-    expect(pts).toBeCloseTo(r.units.reduce((s, u) => s + u.byKind.reduce((x, k) => x + k.points, 0), 0), 6);
+    expect(pts).toBeCloseTo(
+      r.units.reduce((s, u) => s + u.byKind.reduce((x, k) => x + k.points, 0), 0),
+      6,
+    );
 
     const csv = parse(fs.readFileSync(files.summaryCsv, 'utf8'), { bom: true }) as string[][];
-    expect(csv.slice(1).map((row) => [row[1], Number(row[2]), row[3]])).toEqual(r.units.map((u) => [u.unit, u.score, u.grade]));
+    expect(csv.slice(1).map((row) => [row[1], Number(row[2]), row[3]])).toEqual(
+      r.units.map((u) => [u.unit, u.score, u.grade]),
+    );
 
     const bulletin = fs.readFileSync(files.bulletin, 'utf8');
     expect(bulletin.split('\n')[0]).toBe('# 关于2025年度质量强市建设重点工作任务落实情况的通报');
@@ -158,13 +198,48 @@ describe('recorded events change exactly the figures they should', () => {
       ['2025Q2', '2025-07-10T23:59:59.999', '2025-07-01T10:00:00'],
       ['2025Q3', '2025-10-10T23:59:59.999', '2025-10-09T10:00:00'],
     ];
-    for (const [period, d, s] of periods) await db.prisma.report.create({ data: { assignmentId: a1!.id, period, dueAt: sh(d), submittedAt: sh(s), text: '进展顺利', late: sh(s) > sh(d) } });
-    await db.prisma.assignment.update({ where: { id: a1!.id }, data: { state: 'COMPLETED', completedAt: sh('2025-11-30T10:00:00') } });
-    const approval = await db.prisma.auditEvent.create({ data: { actor: 'office:test', action: 'completion.approved', entityType: 'Assignment', entityId: a1!.id, assignmentId: a1!.id, unitId: unit.id, at: sh('2025-11-30T10:00:00'), data: {} } });
+    for (const [period, d, s] of periods)
+      await db.prisma.report.create({
+        data: { assignmentId: a1!.id, period, dueAt: sh(d), submittedAt: sh(s), text: '进展顺利', late: sh(s) > sh(d) },
+      });
+    await db.prisma.assignment.update({
+      where: { id: a1!.id },
+      data: { state: 'COMPLETED', completedAt: sh('2025-11-30T10:00:00') },
+    });
+    const approval = await db.prisma.auditEvent.create({
+      data: {
+        actor: 'office:test',
+        action: 'completion.approved',
+        entityType: 'Assignment',
+        entityId: a1!.id,
+        assignmentId: a1!.id,
+        unitId: unit.id,
+        at: sh('2025-11-30T10:00:00'),
+        data: {},
+      },
+    });
     await db.prisma.supervisionSlip.createMany({
       data: [
-        { number: '督〔2025〕0001号', year: 2025, seq: 1, assignmentId: a1!.id, colour: 'BLUE', reason: '报告将到期', dedupeKey: 't1', issuedAt: sh('2025-03-30T09:00:00') },
-        { number: '督〔2025〕0002号', year: 2025, seq: 2, assignmentId: a1!.id, colour: 'RED', reason: '逾期', dedupeKey: 't2', issuedAt: sh('2025-05-01T09:00:00') },
+        {
+          number: '督〔2025〕0001号',
+          year: 2025,
+          seq: 1,
+          assignmentId: a1!.id,
+          colour: 'BLUE',
+          reason: '报告将到期',
+          dedupeKey: 't1',
+          issuedAt: sh('2025-03-30T09:00:00'),
+        },
+        {
+          number: '督〔2025〕0002号',
+          year: 2025,
+          seq: 2,
+          assignmentId: a1!.id,
+          colour: 'RED',
+          reason: '逾期',
+          dedupeKey: 't2',
+          issuedAt: sh('2025-05-01T09:00:00'),
+        },
       ],
     });
     // each slip counts once its 督办通知 was delivered
@@ -184,17 +259,59 @@ describe('recorded events change exactly the figures they should', () => {
       });
     }
     // a2: extension to 2026-03-31 approved before the deadline, still open at year end: not overdue in 2025
-    await db.prisma.extension.create({ data: { assignmentId: a2!.id, requestedAt: sh('2025-12-01T10:00:00'), requestedDueAt: sh('2026-03-31T23:59:59.999'), previousDueAt: due, reason: '需协调省级部门', status: 'APPROVED', decidedAt: sh('2025-12-05T10:00:00') } });
+    await db.prisma.extension.create({
+      data: {
+        assignmentId: a2!.id,
+        requestedAt: sh('2025-12-01T10:00:00'),
+        requestedDueAt: sh('2026-03-31T23:59:59.999'),
+        previousDueAt: due,
+        reason: '需协调省级部门',
+        status: 'APPROVED',
+        decidedAt: sh('2025-12-05T10:00:00'),
+      },
+    });
 
     const after = (await run()).result.units.find((u) => u.unitId === unit.id)!;
-    const diff = (k: 'completedOnTime' | 'overdue' | 'open' | 'reportsOnTime' | 'reportsLate' | 'reportsMissing' | 'extensionRequests') => after.counts[k] - before.counts[k];
-    expect([diff('completedOnTime'), diff('overdue'), diff('open'), diff('reportsOnTime'), diff('reportsLate'), diff('reportsMissing'), diff('extensionRequests')]).toEqual([1, -2, 1, 3, 1, -4, 1]);
+    const diff = (
+      k:
+        | 'completedOnTime'
+        | 'overdue'
+        | 'open'
+        | 'reportsOnTime'
+        | 'reportsLate'
+        | 'reportsMissing'
+        | 'extensionRequests',
+    ) => after.counts[k] - before.counts[k];
+    expect([
+      diff('completedOnTime'),
+      diff('overdue'),
+      diff('open'),
+      diff('reportsOnTime'),
+      diff('reportsLate'),
+      diff('reportsMissing'),
+      diff('extensionRequests'),
+    ]).toEqual([1, -2, 1, 3, 1, -4, 1]);
     expect(after.counts.slips).toEqual({ BLUE: 1, ORANGE: 0, RED: 1 });
     const late = after.deductions.find((d) => d.kind === 'reportLate')!;
-    expect(late).toMatchObject({ period: '2025Q1', points: 0.5, notice: { kind: '任务交办通知', sentAt: '2024年4月10日 10:05' } });
-    expect(late.reason).toMatch(new RegExp(`^任务\\(${late.task}\\)2025年第一季度进展报告应于2025-04-10前报送，实际于2025-04-12报送；依据任务交办通知（2024年4月10日 10:05发出，Message-ID <`));
-    expect(after.deductions.find((d) => d.kind === 'slipRed')!.notice).toMatchObject({ kind: '督办通知', slip: '督〔2025〕0002号' });
-    expect(after.deductions.filter((d) => d.assignmentId === a1!.id).map((d) => d.kind)).toEqual(['reportLate', 'slipBlue', 'slipRed']);
+    expect(late).toMatchObject({
+      period: '2025Q1',
+      points: 0.5,
+      notice: { kind: '任务交办通知', sentAt: '2024年4月10日 10:05' },
+    });
+    expect(late.reason).toMatch(
+      new RegExp(
+        `^任务\\(${late.task}\\)2025年第一季度进展报告应于2025-04-10前报送，实际于2025-04-12报送；依据任务交办通知（2024年4月10日 10:05发出，Message-ID <`,
+      ),
+    );
+    expect(after.deductions.find((d) => d.kind === 'slipRed')!.notice).toMatchObject({
+      kind: '督办通知',
+      slip: '督〔2025〕0002号',
+    });
+    expect(after.deductions.filter((d) => d.assignmentId === a1!.id).map((d) => d.kind)).toEqual([
+      'reportLate',
+      'slipBlue',
+      'slipRed',
+    ]);
     expect(approval.id).toBeDefined();
 
     // As of 2025-06-30 the completion (November) and the extension (December) have not happened yet

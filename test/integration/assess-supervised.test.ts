@@ -18,7 +18,13 @@ import { parse } from 'csv-parse/sync';
 import { loadConfig } from '../../config';
 import { loadAssessmentConfig } from '../../config/assessment';
 import { currentDirectory, importPlan, loadPlan } from '../../app/plan-import';
-import { officialWorkdays, parseAsOf, runAssessment, writeAssessmentFiles, type AssessmentRun } from '../../app/assessment/run';
+import {
+  officialWorkdays,
+  parseAsOf,
+  runAssessment,
+  writeAssessmentFiles,
+  type AssessmentRun,
+} from '../../app/assessment/run';
 import { readDirectoryFile } from '../../app/units-file';
 import { DEDUCTION_COLUMNS, SHEETS, UNCOUNTED } from '../../app/assessment/export-xlsx';
 import { createTestDatabase } from '../helpers/db';
@@ -35,7 +41,15 @@ let run: AssessmentRun;
 let seq = 0;
 
 /** A notice and its delivery as the mail pipeline leaves them. */
-async function deliver(n: { kind: string; assignmentId?: string | null; scope?: string; sentAt: Date; payload?: object; slipId?: string; status?: 'SENT' | 'FAILED' }) {
+async function deliver(n: {
+  kind: string;
+  assignmentId?: string | null;
+  scope?: string;
+  sentAt: Date;
+  payload?: object;
+  slipId?: string;
+  status?: 'SENT' | 'FAILED';
+}) {
   const i = ++seq;
   const status = n.status ?? 'SENT';
   return db.prisma.notice.create({
@@ -50,14 +64,28 @@ async function deliver(n: { kind: string; assignmentId?: string | null; scope?: 
       status,
       ...(n.slipId ? { slipId: n.slipId } : {}),
       delivery: {
-        create: status === 'SENT' ? { status, messageId: `<n${i}.${n.kind}@dubang.test>`, attempts: 1, sentAt: n.sentAt, smtpResponse: '250 OK' } : { status, attempts: 1, error: '550 mailbox unavailable' },
+        create:
+          status === 'SENT'
+            ? {
+                status,
+                messageId: `<n${i}.${n.kind}@dubang.test>`,
+                attempts: 1,
+                sentAt: n.sentAt,
+                smtpResponse: '250 OK',
+              }
+            : { status, attempts: 1, error: '550 mailbox unavailable' },
       },
     },
   });
 }
 
 const unitId = async (name: string) => (await db.prisma.unit.findUniqueOrThrow({ where: { name } })).id;
-const assignmentsOf = (unit: string) => db.prisma.assignment.findMany({ where: { unitId: unit }, include: { task: true }, orderBy: { task: { number: 'asc' } } });
+const assignmentsOf = (unit: string) =>
+  db.prisma.assignment.findMany({
+    where: { unitId: unit },
+    include: { task: true },
+    orderBy: { task: { number: 'asc' } },
+  });
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -68,27 +96,72 @@ beforeAll(async () => {
 
   // 市市场监管局: every 交办通知 delivered on 1 Dec; the first task signed for in time; one 督办 with its slip
   const scjg = await assignmentsOf(await unitId('市市场监管局'));
-  for (const a of scjg) await deliver({ kind: 'assignment', assignmentId: a.id, sentAt: sh('2026-12-01T10:05:00'), payload: { task: a.task.number } });
-  await db.prisma.assignment.update({ where: { id: scjg[0]!.id }, data: { acknowledgedAt: sh('2026-12-02T09:00:00') } });
+  for (const a of scjg)
+    await deliver({
+      kind: 'assignment',
+      assignmentId: a.id,
+      sentAt: sh('2026-12-01T10:05:00'),
+      payload: { task: a.task.number },
+    });
+  await db.prisma.assignment.update({
+    where: { id: scjg[0]!.id },
+    data: { acknowledgedAt: sh('2026-12-02T09:00:00') },
+  });
   const overdue = scjg.find((a) => a.task.kind === 'deadline' && a.originalDueAt! < SUPERVISED_FROM)!;
-  const slip = await db.prisma.supervisionSlip.create({ data: { number: '督〔2026〕0001号', year: 2026, seq: 1, assignmentId: overdue.id, colour: 'ORANGE', reason: '逾期未完成', dedupeKey: 'sup-1', issuedAt: sh('2026-12-03T09:00:00') } });
-  await deliver({ kind: 'supervision', assignmentId: overdue.id, sentAt: sh('2026-12-03T09:00:00'), slipId: slip.id, payload: { task: overdue.task.number, slip: { number: slip.number, colour: 'ORANGE' } } });
+  const slip = await db.prisma.supervisionSlip.create({
+    data: {
+      number: '督〔2026〕0001号',
+      year: 2026,
+      seq: 1,
+      assignmentId: overdue.id,
+      colour: 'ORANGE',
+      reason: '逾期未完成',
+      dedupeKey: 'sup-1',
+      issuedAt: sh('2026-12-03T09:00:00'),
+    },
+  });
+  await deliver({
+    kind: 'supervision',
+    assignmentId: overdue.id,
+    sentAt: sh('2026-12-03T09:00:00'),
+    slipId: slip.id,
+    payload: { task: overdue.task.number, slip: { number: slip.number, colour: 'ORANGE' } },
+  });
 
   // 市工信局: one catch-up letter listing two of its overdue tasks
   const gxId = await unitId('市工信局');
-  const gx = (await assignmentsOf(gxId)).filter((a) => a.task.kind === 'deadline' && a.originalDueAt! < SUPERVISED_FROM).slice(0, 2);
+  const gx = (await assignmentsOf(gxId))
+    .filter((a) => a.task.kind === 'deadline' && a.originalDueAt! < SUPERVISED_FROM)
+    .slice(0, 2);
   await deliver({
     kind: 'catchup_unit',
     scope: `${SLUG}-catchup-${gxId}`,
     sentAt: sh('2026-12-01T10:05:00'),
-    payload: { unit: '市工信局', items: gx.map((a) => ({ task: a.task.number, unit: '市工信局', what: 'deadline', dueAt: a.originalDueAt!.toISOString(), overdueDays: 300, slip: null })) },
+    payload: {
+      unit: '市工信局',
+      items: gx.map((a) => ({
+        task: a.task.number,
+        unit: '市工信局',
+        what: 'deadline',
+        dueAt: a.originalDueAt!.toISOString(),
+        overdueDays: 300,
+        slip: null,
+      })),
+    },
   });
 
   // 市商务局: its 交办通知 bounced (FAILED): nothing was asked
   const sw = await assignmentsOf(await unitId('市商务局'));
   await deliver({ kind: 'assignment', assignmentId: sw[0]!.id, sentAt: sh('2026-12-01T10:05:00'), status: 'FAILED' });
 
-  run = await runAssessment(db.prisma, { year: 2026, asOf: parseAsOf('2026-12-31', cfg.timezone), now: Date.now(), zone: cfg.timezone, config: assessment, isWorkday: officialWorkdays(cfg.timezone) });
+  run = await runAssessment(db.prisma, {
+    year: 2026,
+    asOf: parseAsOf('2026-12-31', cfg.timezone),
+    now: Date.now(),
+    zone: cfg.timezone,
+    config: assessment,
+    isWorkday: officialWorkdays(cfg.timezone),
+  });
 }, 120_000);
 afterAll(async () => {
   await db?.drop();
@@ -106,14 +179,19 @@ describe('2026 as of 31 Dec, supervision from 1 Dec 2026', () => {
     // and asked for by the 交办通知 of 1 Dec (it carries the reporting calendar)
     const charged = r.units.flatMap((u) => u.deductions.filter((d) => d.period !== null));
     expect(charged.length).toBeGreaterThan(0);
-    expect(new Set(charged.map((d) => [d.kind, d.period, d.dueAt].join(' ')))).toEqual(new Set(['reportMissing 2026Y 2026-12-10T15:59:59.999Z']));
+    expect(new Set(charged.map((d) => [d.kind, d.period, d.dueAt].join(' ')))).toEqual(
+      new Set(['reportMissing 2026Y 2026-12-10T15:59:59.999Z']),
+    );
     expect(r.totals.reportsDue).toBe(r.totals.reportsMissing);
   });
 
   it('grades only the units a delivered notice asked something of; the rule-bound ones are listed, not graded 0/D', async () => {
     const r = run.result;
     expect(r.units.map((u) => u.unit).sort()).toEqual(['市工信局', '市市场监管局']);
-    const implicit = await db.prisma.unit.findMany({ where: { assignments: { some: { role: 'IMPLICIT' } } }, select: { name: true } });
+    const implicit = await db.prisma.unit.findMany({
+      where: { assignments: { some: { role: 'IMPLICIT' } } },
+      select: { name: true },
+    });
     expect(implicit).toHaveLength(14);
     const unassessed = new Map(r.unassessed.map((u) => [u.unit, u]));
     for (const { name } of implicit) {
@@ -138,9 +216,15 @@ describe('2026 as of 31 Dec, supervision from 1 Dec 2026', () => {
     expect(scjg.counts.acksLate).toBe(scjg.counts.assignments - 1);
     const slipped = scjg.deductions.find((d) => d.kind === 'slipOrange')!;
     const clocked = scjg.deductions.find((d) => d.kind === 'overdue' && d.assignmentId === slipped.assignmentId)!;
-    expect(clocked).toMatchObject({ dueAt: '2026-12-03T01:00:00.000Z', notice: { kind: '督办通知', sentAt: '2026年12月3日 09:00', slip: '督〔2026〕0001号' } });
+    expect(clocked).toMatchObject({
+      dueAt: '2026-12-03T01:00:00.000Z',
+      notice: { kind: '督办通知', sentAt: '2026年12月3日 09:00', slip: '督〔2026〕0001号' },
+    });
     const gx = r.units.find((u) => u.unit === '市工信局')!;
-    expect(gx.deductions.filter((d) => d.kind === 'overdue').map((d) => d.notice?.kind)).toEqual(['逾期事项汇总通知', '逾期事项汇总通知']);
+    expect(gx.deductions.filter((d) => d.kind === 'overdue').map((d) => d.notice?.kind)).toEqual([
+      '逾期事项汇总通知',
+      '逾期事项汇总通知',
+    ]);
 
     const cited = new Set<string>();
     for (const u of r.units) {
@@ -175,7 +259,11 @@ describe('2026 as of 31 Dec, supervision from 1 Dec 2026', () => {
     expect(uncounted.length).toBe([...r.units, ...r.unassessed].reduce((s, u) => s + u.uncounted.length, 0));
     expect(uncounted.every((x) => x[3] === 0)).toBe(true);
     expect(uncounted.some((x) => x[0] === '南昌县人民政府')).toBe(true);
-    expect(rows.filter((x) => x[status] === '计入').every((x) => String(x[DEDUCTION_COLUMNS.indexOf('通知依据')]).startsWith('依据'))).toBe(true);
+    expect(
+      rows
+        .filter((x) => x[status] === '计入')
+        .every((x) => String(x[DEDUCTION_COLUMNS.indexOf('通知依据')]).startsWith('依据')),
+    ).toBe(true);
     const summary = wb.getWorksheet(SHEETS.summary)!;
     const county: unknown[] = [];
     summary.eachRow((row) => {

@@ -48,47 +48,109 @@ beforeAll(async () => {
   const p = db.prisma;
   units = [];
   for (let i = 0; i < 60; i++) units.push((await p.unit.create({ data: { name: `灯号单位${i}`, kind: 'BUREAU' } })).id);
-  sectionOf = async (planId) => (await p.section.create({ data: { planId, key: '一', level: 1, ordinal: 1, title: '灯号' } })).id;
+  sectionOf = async (planId) =>
+    (await p.section.create({ data: { planId, key: '一', level: 1, ordinal: 1, title: '灯号' } })).id;
 });
 afterAll(() => db?.drop());
 
-const STATES: AssignmentState[] = ['ASSIGNED', 'ACKNOWLEDGED', 'IN_PROGRESS', 'IN_PROGRESS', 'EXTENSION_REQUESTED', 'COMPLETION_REQUESTED', 'COMPLETED'];
+const STATES: AssignmentState[] = [
+  'ASSIGNED',
+  'ACKNOWLEDGED',
+  'IN_PROGRESS',
+  'IN_PROGRESS',
+  'EXTENSION_REQUESTED',
+  'COMPLETION_REQUESTED',
+  'COMPLETED',
+];
 
 /**
  * Seeds a plan with one deadline and one standing task, each assigned to every unit, supervised from
  * `created()` (the row itself made up to 300 days earlier); each assignment gets a random part of the reports the lifecycle asks of it (the
  * last one half the time). Returns the light the lifecycle's view implies, per assignment id.
  */
-async function scenario(slug: string, lp: LightPolicy, nowMs: number, created: (r: () => number) => number): Promise<Map<string, { expected: Light; why: string }>> {
+async function scenario(
+  slug: string,
+  lp: LightPolicy,
+  nowMs: number,
+  created: (r: () => number) => number,
+): Promise<Map<string, { expected: Light; why: string }>> {
   const p = db.prisma;
   const rand = rng(slug.length * 7919 + 17);
   const plan = await p.plan.create({ data: { slug, title: slug, sourceName: 'x', sourceSha256: 'x' } });
   const sectionId = await sectionOf(plan.id);
   const due = new Date(nowMs + 200 * DAY); // far from red or "due soon"
   const out = new Map<string, { expected: Light; why: string }>();
-  for (const [n, kind] of [[1, 'deadline'], [2, 'standing']] as const) {
-    const t = await p.task.create({ data: { planId: plan.id, number: n, text: `灯号${n}`, sectionId, unitsText: 'x', units: ['x'], deadlinePhrase: 'x', dueAt: kind === 'deadline' ? due : null, kind, sourceLine: n } });
+  for (const [n, kind] of [
+    [1, 'deadline'],
+    [2, 'standing'],
+  ] as const) {
+    const t = await p.task.create({
+      data: {
+        planId: plan.id,
+        number: n,
+        text: `灯号${n}`,
+        sectionId,
+        unitsText: 'x',
+        units: ['x'],
+        deadlinePhrase: 'x',
+        dueAt: kind === 'deadline' ? due : null,
+        kind,
+        sourceLine: n,
+      },
+    });
     for (const [i, unitId] of units.entries()) {
       const createdMs = created(rand);
       const rowMadeMs = createdMs - Math.floor(rand() * 300 * DAY);
       const state = STATES[Math.floor(rand() * STATES.length)]!;
       const a = await p.assignment.create({
-        data: { taskId: t.id, unitId, role: 'LEAD', ordinal: i, state, createdAt: new Date(rowMadeMs), supervisedFrom: new Date(createdMs), dueAt: kind === 'deadline' ? due : null, originalDueAt: kind === 'deadline' ? due : null },
+        data: {
+          taskId: t.id,
+          unitId,
+          role: 'LEAD',
+          ordinal: i,
+          state,
+          createdAt: new Date(rowMadeMs),
+          supervisedFrom: new Date(createdMs),
+          dueAt: kind === 'deadline' ? due : null,
+          originalDueAt: kind === 'deadline' ? due : null,
+        },
       });
       const asked = owed(lp, kind, createdMs, nowMs);
       const reported = asked.filter((period, j) => (j === 0 ? rand() < 0.5 : rand() < 0.7));
       for (const period of reported) {
-        await p.report.create({ data: { assignmentId: a.id, period, dueAt: new Date(nowMs - DAY), submittedAt: new Date(nowMs - DAY), text: '进展', evidenceLinks: [] } });
+        await p.report.create({
+          data: {
+            assignmentId: a.id,
+            period,
+            dueAt: new Date(nowMs - DAY),
+            submittedAt: new Date(nowMs - DAY),
+            text: '进展',
+            evidenceLinks: [],
+          },
+        });
       }
       const last = asked[0];
-      const expected: Light = state === 'COMPLETED' ? 'grey' : state !== 'COMPLETION_REQUESTED' && last && !reported.includes(last) ? 'yellow' : 'green';
-      out.set(a.id, { expected, why: `${kind} ${state} made ${lp.calendar.toIso(createdMs)} asked [${asked.slice(0, 3).join(',')}] reported [${reported.join(',')}]` });
+      const expected: Light =
+        state === 'COMPLETED'
+          ? 'grey'
+          : state !== 'COMPLETION_REQUESTED' && last && !reported.includes(last)
+            ? 'yellow'
+            : 'green';
+      out.set(a.id, {
+        expected,
+        why: `${kind} ${state} made ${lp.calendar.toIso(createdMs)} asked [${asked.slice(0, 3).join(',')}] reported [${reported.join(',')}]`,
+      });
     }
   }
   return out;
 }
 
-async function check(slug: string, lp: LightPolicy, nowMs: number, created: (r: () => number) => number): Promise<Record<Light, number>> {
+async function check(
+  slug: string,
+  lp: LightPolicy,
+  nowMs: number,
+  created: (r: () => number) => number,
+): Promise<Record<Light, number>> {
   const expected = await scenario(slug, lp, nowMs, created);
   const params = lightParams(nowMs, lp);
   const { rows, total } = await q.assignmentList(db.prisma, params, { plan: slug, limit: 500 });
@@ -96,7 +158,10 @@ async function check(slug: string, lp: LightPolicy, nowMs: number, created: (r: 
   const got = rows.map((r) => ({ light: r.light, why: expected.get(r.id)!.why }));
   expect(got).toEqual(rows.map((r) => ({ light: expected.get(r.id)!.expected, why: expected.get(r.id)!.why })));
   // an assignment's own page checks its one row with an index probe instead: the same light
-  for (const r of rows.filter((_, i) => i % 4 === 0)) expect({ light: (await q.assignmentDetail(db.prisma, params, r.id))!.light, why: expected.get(r.id)!.why }).toEqual({ light: expected.get(r.id)!.expected, why: expected.get(r.id)!.why });
+  for (const r of rows.filter((_, i) => i % 4 === 0))
+    expect({ light: (await q.assignmentDetail(db.prisma, params, r.id))!.light, why: expected.get(r.id)!.why }).toEqual(
+      { light: expected.get(r.id)!.expected, why: expected.get(r.id)!.why },
+    );
   // the aggregates use the same expression: the overview's counts agree
   const counts = { red: 0, yellow: 0, green: 0, grey: 0 };
   for (const e of expected.values()) counts[e.expected]++;
@@ -116,8 +181,16 @@ describe('the "report late" light agrees with the lifecycle', () => {
 
   it('shipped policy, 11 Jan 2027 just after 2026Q4 fell due; assignments made around the quarter end and the summary due', async () => {
     const now = at('2027-01-11T00:00:01');
-    const edges = [at('2026-12-10T23:59:59.999'), at('2026-12-11T00:00:00'), at('2026-12-31T23:59:59.999'), at('2027-01-01T00:00:00'), at('2026-09-30T23:59:59.999')];
-    const c = await check('lights-jan', shipped, now, (r) => (r() < 0.5 ? edges[Math.floor(r() * edges.length)]! : now - Math.floor(r() * 200 * DAY)));
+    const edges = [
+      at('2026-12-10T23:59:59.999'),
+      at('2026-12-11T00:00:00'),
+      at('2026-12-31T23:59:59.999'),
+      at('2027-01-01T00:00:00'),
+      at('2026-09-30T23:59:59.999'),
+    ];
+    const c = await check('lights-jan', shipped, now, (r) =>
+      r() < 0.5 ? edges[Math.floor(r() * edges.length)]! : now - Math.floor(r() * 200 * DAY),
+    );
     expect(c.yellow).toBeGreaterThan(5);
   });
 
@@ -145,18 +218,47 @@ describe('reports are owed from when supervision started, not from when the plan
     const now = at('2026-12-15T10:00:00');
     const imported = at('2026-03-02T09:00:00');
     const supervised = at('2026-10-20T09:00:00'); // after 2026Q3 fell due (10 Oct)
-    const plan = await p.plan.create({ data: { slug: 'lights-late-start', title: 'x', sourceName: 'x', sourceSha256: 'x' } });
+    const plan = await p.plan.create({
+      data: { slug: 'lights-late-start', title: 'x', sourceName: 'x', sourceSha256: 'x' },
+    });
     const sectionId = await sectionOf(plan.id);
     const due = new Date(now + 200 * DAY);
-    const t = await p.task.create({ data: { planId: plan.id, number: 1, text: '迟启督办', sectionId, unitsText: 'x', units: ['x'], deadlinePhrase: 'x', dueAt: due, kind: 'deadline', sourceLine: 1 } });
+    const t = await p.task.create({
+      data: {
+        planId: plan.id,
+        number: 1,
+        text: '迟启督办',
+        sectionId,
+        unitsText: 'x',
+        units: ['x'],
+        deadlinePhrase: 'x',
+        dueAt: due,
+        kind: 'deadline',
+        sourceLine: 1,
+      },
+    });
     const mk = (i: number, supervisedFrom: Date | null) =>
-      p.assignment.create({ data: { taskId: t.id, unitId: units[i]!, role: 'LEAD', ordinal: i, state: 'IN_PROGRESS', createdAt: new Date(imported), supervisedFrom, dueAt: due, originalDueAt: due } });
+      p.assignment.create({
+        data: {
+          taskId: t.id,
+          unitId: units[i]!,
+          role: 'LEAD',
+          ordinal: i,
+          state: 'IN_PROGRESS',
+          createdAt: new Date(imported),
+          supervisedFrom,
+          dueAt: due,
+          originalDueAt: due,
+        },
+      });
     const late = await mk(0, new Date(supervised));
     const never = await mk(1, null);
     const early = await mk(2, new Date(imported)); // supervised since import: 2026Q3 is owed and missing
     const params = lightParams(now, shipped);
     const light = async (id: string) => (await q.assignmentDetail(p, params, id))!.light;
-    const listed = new Map((await q.assignmentList(p, params, { plan: 'lights-late-start' })).rows.map((r) => [r.id, r.light]));
+    const listed = new Map(
+      (await q.assignmentList(p, params, { plan: 'lights-late-start' })).rows.map((r) => [r.id, r.light]),
+    );
 
     // the lifecycle, planning from the same instants, asks nothing past due of the late-started one
     expect(owed(shipped, 'deadline', supervised, now)).toEqual([]);
@@ -170,7 +272,14 @@ describe('reports are owed from when supervision started, not from when the plan
     expect(listed.get(never.id)).toBe('green');
 
     // the unit form offers the same: the running quarter only, for the late-started one; nothing unsupervised
-    const choices = (a: { supervisedFrom: Date | null }) => periodChoices({ lights: shipped, kind: 'deadline', assignedMs: a.supervisedFrom?.getTime() ?? null, nowMs: now, reported: [] }).map((c) => c.value);
+    const choices = (a: { supervisedFrom: Date | null }) =>
+      periodChoices({
+        lights: shipped,
+        kind: 'deadline',
+        assignedMs: a.supervisedFrom?.getTime() ?? null,
+        nowMs: now,
+        reported: [],
+      }).map((c) => c.value);
     expect(choices(late)).toEqual(['2026Q4']);
     expect(choices(early)).toEqual(['2026Q3', '2026Q2', '2026Q1', '2026Q4']);
     expect(choices(never)).toEqual([]);
@@ -180,13 +289,38 @@ describe('reports are owed from when supervision started, not from when the plan
     const p = db.prisma;
     const sp = lightPolicy(secondsPolicy());
     const now = Date.parse('2026-11-26T02:00:07.000Z');
-    const plan = await p.plan.create({ data: { slug: 'lights-late-seconds', title: 'x', sourceName: 'x', sourceSha256: 'x' } });
+    const plan = await p.plan.create({
+      data: { slug: 'lights-late-seconds', title: 'x', sourceName: 'x', sourceSha256: 'x' },
+    });
     const sectionId = await sectionOf(plan.id);
-    const t = await p.task.create({ data: { planId: plan.id, number: 1, text: '迟启督办', sectionId, unitsText: 'x', units: ['x'], deadlinePhrase: 'x', dueAt: null, kind: 'deadline', sourceLine: 1 } });
+    const t = await p.task.create({
+      data: {
+        planId: plan.id,
+        number: 1,
+        text: '迟启督办',
+        sectionId,
+        unitsText: 'x',
+        units: ['x'],
+        deadlinePhrase: 'x',
+        dueAt: null,
+        kind: 'deadline',
+        sourceLine: 1,
+      },
+    });
     const out: [number, string][] = [];
     for (const [i, ago] of [10_000, 30_000].entries()) {
       // the row made 10 minutes earlier: counted from it, many periods would be late
-      const a = await p.assignment.create({ data: { taskId: t.id, unitId: units[i]!, role: 'LEAD', ordinal: i, state: 'IN_PROGRESS', createdAt: new Date(now - 600_000), supervisedFrom: new Date(now - ago) } });
+      const a = await p.assignment.create({
+        data: {
+          taskId: t.id,
+          unitId: units[i]!,
+          role: 'LEAD',
+          ordinal: i,
+          state: 'IN_PROGRESS',
+          createdAt: new Date(now - 600_000),
+          supervisedFrom: new Date(now - ago),
+        },
+      });
       const asked = owed(sp, 'deadline', now - ago, now);
       out.push([ago, `${(await q.assignmentDetail(p, lightParams(now, sp), a.id))!.light} ${asked[0] ?? '-'}`]);
     }

@@ -36,7 +36,17 @@ let restoredUrl: string | undefined;
 const workers: MailWorker[] = [];
 
 const startWorker = (databaseUrl: string) =>
-  startMailWorker({ config, logger: silentLogger, databaseUrl, prefix, smtp: { host: sink.host, port: sink.port, timeoutMs: 3000, poolSize: 2 }, jobPolicy: POLICY, concurrency: 4, ratePerSecond: 1000, reconcileGraceMs: 0 });
+  startMailWorker({
+    config,
+    logger: silentLogger,
+    databaseUrl,
+    prefix,
+    smtp: { host: sink.host, port: sink.port, timeoutMs: 3000, poolSize: 2 },
+    jobPolicy: POLICY,
+    concurrency: 4,
+    ratePerSecond: 1000,
+    reconcileGraceMs: 0,
+  });
 
 beforeAll(async () => {
   [db, sink] = await Promise.all([createTestDatabase(), startMailSink({ port: 0 })]);
@@ -59,7 +69,11 @@ test('backup while sending, restore into a fresh database, carry on there: every
   workers.push(a);
   for (const x of early) await port.submit(submission(x.id, new Date()));
   await sink.waitFor(early.length, 20_000);
-  await eventually('early deliveries recorded', () => db.prisma.delivery.count({ where: { status: 'SENT' } }), (n) => n === early.length);
+  await eventually(
+    'early deliveries recorded',
+    () => db.prisma.delivery.count({ where: { status: 'SENT' } }),
+    (n) => n === early.length,
+  );
   // Due shortly after the switch: queued now (delayed jobs in Redis), sent from the restored database.
   const lateAt = new Date(Date.now() + 8_000);
   for (const x of late) await port.submit(submission(x.id, lateAt));
@@ -88,7 +102,11 @@ test('backup while sending, restore into a fresh database, carry on there: every
     // The reconciler on the restored database finds nothing to resend for the early notices.
     await b.reconcileNow();
     await sink.waitFor(early.length + late.length, 30_000);
-    await eventually('late deliveries recorded in the restored database', () => restored.delivery.count({ where: { status: 'SENT' } }), (n) => n === early.length + late.length);
+    await eventually(
+      'late deliveries recorded in the restored database',
+      () => restored.delivery.count({ where: { status: 'SENT' } }),
+      (n) => n === early.length + late.length,
+    );
     await b.reconcileNow();
     await new Promise((r) => setTimeout(r, 1000));
     const counts = countByNotice(sink.received());
@@ -110,7 +128,9 @@ test('restore refuses a database that already holds tables, naming it and what t
 });
 
 test('a missing backup file is a clear error', () => {
-  const r = runCli(['db', 'restore', path.join(dir, 'nope.dump'), '--into', 'dubang_never_made'], { DATABASE_URL: db.url });
+  const r = runCli(['db', 'restore', path.join(dir, 'nope.dump'), '--into', 'dubang_never_made'], {
+    DATABASE_URL: db.url,
+  });
   expect(r.status).toBe(2);
   expect(r.stderr).toContain(`备份文件不存在：${path.join(dir, 'nope.dump')}`);
 });

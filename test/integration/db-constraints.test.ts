@@ -17,7 +17,9 @@ describe('AuditEvent is append-only', () => {
     await expect(db.prisma.auditEvent.update({ where: { id: a.id }, data: { actor: 'someone-else' } })).rejects.toThrow(
       /审计日志只允许追加: 不能对 "AuditEvent" 执行 UPDATE/,
     );
-    await expect(db.prisma.auditEvent.delete({ where: { id: a.id } })).rejects.toThrow(/审计日志只允许追加: 不能对 "AuditEvent" 执行 DELETE/);
+    await expect(db.prisma.auditEvent.delete({ where: { id: a.id } })).rejects.toThrow(
+      /审计日志只允许追加: 不能对 "AuditEvent" 执行 DELETE/,
+    );
     await expect(db.prisma.auditEvent.deleteMany({})).rejects.toThrow(/执行 DELETE/);
     await expect(db.prisma.$executeRawUnsafe(`UPDATE "AuditEvent" SET "data" = '{}'`)).rejects.toThrow(/执行 UPDATE/);
 
@@ -32,7 +34,9 @@ describe('AuditEvent is append-only', () => {
 describe('unique keys', () => {
   it('a second unit with the same name fails with P2002 naming the field', async () => {
     await db.prisma.unit.create({ data: { name: '市市场监管局', kind: 'BUREAU' } });
-    const err = await db.prisma.unit.create({ data: { name: '市市场监管局', kind: 'BUREAU' } }).catch((e: unknown) => e);
+    const err = await db.prisma.unit
+      .create({ data: { name: '市市场监管局', kind: 'BUREAU' } })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'PrismaClientKnownRequestError', code: 'P2002' });
     expect(JSON.stringify((err as { meta?: unknown }).meta)).toMatch(/name/);
     expect(await db.prisma.unit.count()).toBe(1);

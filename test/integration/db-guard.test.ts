@@ -30,7 +30,11 @@ async function query<T extends Record<string, unknown>>(url: string, sql: string
 
 async function shadowDatabases(): Promise<string[]> {
   return withAdmin(testServerUrl(), async (c) =>
-    (await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'`)).rows.map((r) => r.datname),
+    (
+      await c.query<{ datname: string }>(
+        `SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'`,
+      )
+    ).rows.map((r) => r.datname),
   );
 }
 
@@ -50,7 +54,9 @@ describe('offline schema engine: versions', () => {
     const { stdout } = await run(process.execPath, [engine, '--version']);
     expect(stdout.trim()).toBe('schema-engine-cli 59be4fda12412a79eeb9c2ae727b6aa723593323');
 
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     const pinned = {
       prisma: '7.10.1',
       '@prisma/client': '7.10.0',
@@ -60,7 +66,9 @@ describe('offline schema engine: versions', () => {
     };
     for (const [name, version] of Object.entries(pinned)) {
       expect(`${name}@${pkg.dependencies[name]}`).toBe(`${name}@${version}`);
-      const installed = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string };
+      const installed = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as {
+        version: string;
+      };
       expect(`${name}@${installed.version}`).toBe(`${name}@${version}`);
     }
   });
@@ -130,8 +138,14 @@ CREATE TABLE guard_first (id int);
 
   it('rolls back a failing migration entirely and then refuses to go on until it is resolved', async () => {
     fs.mkdirSync(path.join(dir, '20200102000000_fails_halfway'));
-    fs.writeFileSync(path.join(dir, '20200102000000_fails_halfway', 'migration.sql'), 'CREATE TABLE guard_half (id int);\nSELECT 1/0;\n');
-    await expect(applyMigrations(url, { migrationsDir: dir })).rejects.toMatchObject({ name: 'MigrationError', message: expect.stringMatching(/division by zero/) });
+    fs.writeFileSync(
+      path.join(dir, '20200102000000_fails_halfway', 'migration.sql'),
+      'CREATE TABLE guard_half (id int);\nSELECT 1/0;\n',
+    );
+    await expect(applyMigrations(url, { migrationsDir: dir })).rejects.toMatchObject({
+      name: 'MigrationError',
+      message: expect.stringMatching(/division by zero/),
+    });
     // one implicit transaction: the CREATE TABLE before the failure did not survive
     expect(await query(url, `SELECT to_regclass('guard_half') AS t`)).toEqual([{ t: null }]);
     const rows = await query<{ migration_name: string; finished_at: Date | null; logs: string | null }>(
@@ -155,13 +169,27 @@ describe('the prisma CLI with PRISMA_SCHEMA_ENGINE_BINARY pointing at the offlin
   const prisma = (args: string[]) =>
     run(process.execPath, [require.resolve('prisma/build/index.js'), ...args], {
       cwd: root,
-      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: engine, DATABASE_URL: db.url, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+      env: {
+        ...process.env,
+        PRISMA_SCHEMA_ENGINE_BINARY: engine,
+        DATABASE_URL: db.url,
+        CHECKPOINT_DISABLE: '1',
+        PRISMA_HIDE_UPDATE_MESSAGE: '1',
+      },
     });
 
   it('`migrate status` and `migrate diff --exit-code` succeed on a migrated database', async () => {
     const status = await prisma(['migrate', 'status']);
     expect(status.stdout).toMatch(/Database schema is up to date!/);
-    const diff = await prisma(['migrate', 'diff', '--from-migrations', 'prisma/migrations', '--to-schema', 'prisma/schema.prisma', '--exit-code']);
+    const diff = await prisma([
+      'migrate',
+      'diff',
+      '--from-migrations',
+      'prisma/migrations',
+      '--to-schema',
+      'prisma/schema.prisma',
+      '--exit-code',
+    ]);
     expect(diff.stdout).not.toMatch(/CREATE|ALTER|DROP/);
   }, 30_000);
 });
@@ -188,10 +216,20 @@ describe('`prisma migrate dev --create-only` on a fresh, empty database', () => 
 
   it('creates the migration for the new model and leaves no shadow database behind', async () => {
     const before = await shadowDatabases();
-    const out = await run(process.execPath, [require.resolve('prisma/build/index.js'), 'migrate', 'dev', '--create-only', '--name', 'guard_scratch'], {
-      cwd: work,
-      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: engine, DATABASE_URL: url, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
-    });
+    const out = await run(
+      process.execPath,
+      [require.resolve('prisma/build/index.js'), 'migrate', 'dev', '--create-only', '--name', 'guard_scratch'],
+      {
+        cwd: work,
+        env: {
+          ...process.env,
+          PRISMA_SCHEMA_ENGINE_BINARY: engine,
+          DATABASE_URL: url,
+          CHECKPOINT_DISABLE: '1',
+          PRISMA_HIDE_UPDATE_MESSAGE: '1',
+        },
+      },
+    );
     expect(out.stdout).toMatch(/created the following migration without applying it/);
     const created = fs.readdirSync(path.join(work, 'prisma', 'migrations')).filter((d) => d.endsWith('_guard_scratch'));
     expect(created).toHaveLength(1);

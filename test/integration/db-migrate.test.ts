@@ -28,7 +28,12 @@ describe('applyMigrations on a database that does not exist yet', () => {
     const c = new Client({ connectionString: url });
     await c.connect();
     try {
-      const { rows } = await c.query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+      const { rows } = await c.query<{
+        migration_name: string;
+        checksum: string;
+        finished_at: Date | null;
+        applied_steps_count: number;
+      }>(
         'SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name',
       );
       expect(rows.map((r) => r.migration_name)).toEqual(local);
@@ -44,7 +49,14 @@ describe('applyMigrations on a database that does not exist yet', () => {
 
     expect(await applyMigrations(url)).toEqual({ applied: [], createdDatabase: false });
     const status = await migrationStatus(url);
-    expect(status).toMatchObject({ local, applied: local, pending: [], failed: [], edited: [], hasMigrationsTable: true });
+    expect(status).toMatchObject({
+      local,
+      applied: local,
+      pending: [],
+      failed: [],
+      edited: [],
+      hasMigrationsTable: true,
+    });
   });
 });
 

@@ -84,14 +84,25 @@ test('mail worker: PostgreSQL crashes mid-batch and restarts; every notice arriv
   const s = await seed(prisma, { tasks: 20, units: 5 });
   // retries with backoff must outlast the outage: 250 ms doubling, 10 attempts (the production
   // policy is 30 s doubling, 8 attempts)
-  const port = createQueueNotificationPort({ prisma, queue, logger: silentLogger, policy: { attempts: 10, backoffMs: 250, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 } });
+  const port = createQueueNotificationPort({
+    prisma,
+    queue,
+    logger: silentLogger,
+    policy: { attempts: 10, backoffMs: 250, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 },
+  });
   const now = new Date();
   const subs = s.assignments.map((a) => submission(a.id, now));
   expect(subs).toHaveLength(100);
   for (const sub of subs) await port.submit(sub);
 
   // 25 sends a second: the batch takes ~4 s, so the crash lands in the middle of it
-  const worker = startProcessor({ T_DB_URL: dbUrl, T_REDIS_URL: config.redis.url, T_PREFIX: prefix, T_SMTP_PORT: String(sink.port), T_RATE: '25' });
+  const worker = startProcessor({
+    T_DB_URL: dbUrl,
+    T_REDIS_URL: config.redis.url,
+    T_PREFIX: prefix,
+    T_SMTP_PORT: String(sink.port),
+    T_RATE: '25',
+  });
   children.push(worker);
   await worker.ready;
   await sink.waitFor(20, 20_000);
@@ -127,11 +138,16 @@ test('mail worker: PostgreSQL crashes mid-batch and restarts; every notice arriv
   expect(duplicated).toEqual([]);
   const ambiguous = new Set(logged(worker, /^ambiguous delivery/).map((e) => String(e.key)));
   // the emails that arrived during the outage were recorded by retrying the record, not the send
-  const recordRetries = new Set(logged(worker, /^sent, but the delivery record could not be written yet/).map((e) => String(e.key)));
+  const recordRetries = new Set(
+    logged(worker, /^sent, but the delivery record could not be written yet/).map((e) => String(e.key)),
+  );
   expect(recordRetries.size).toBeGreaterThanOrEqual(duringOutage > 0 ? 1 : 0);
 
   // in the database: one delivery record per notice, SENT with its Message-ID; every notice SENT
-  const deliveries = await prisma.delivery.findMany({ where: { notice: { key: { in: keys } } }, select: { status: true, messageId: true, noticeId: true } });
+  const deliveries = await prisma.delivery.findMany({
+    where: { notice: { key: { in: keys } } },
+    select: { status: true, messageId: true, noticeId: true },
+  });
   expect(deliveries).toHaveLength(subs.length);
   expect(new Set(deliveries.map((d) => d.noticeId)).size).toBe(subs.length);
   expect(deliveries.filter((d) => d.status !== 'SENT' || !d.messageId)).toEqual([]);
@@ -151,7 +167,10 @@ test('mail worker: PostgreSQL crashes mid-batch and restarts; every notice arriv
 });
 
 /** Retries `fn` with doubling backoff until it succeeds, recording each failure (as Temporal would). */
-async function retrying<T>(fn: () => Promise<T>, o: { initialMs: number; maxMs: number; deadlineMs: number }): Promise<{ value: T; failures: unknown[] }> {
+async function retrying<T>(
+  fn: () => Promise<T>,
+  o: { initialMs: number; maxMs: number; deadlineMs: number },
+): Promise<{ value: T; failures: unknown[] }> {
   const failures: unknown[] = [];
   const end = Date.now() + o.deadlineMs;
   for (let delay = o.initialMs; ; delay = Math.min(delay * 2, o.maxMs)) {
@@ -170,13 +189,32 @@ test('lifecycle activity: cut off by the crash, retried until PostgreSQL is back
   const s = await seed(prisma, { tasks: 1, units: 40 });
   const plan = await prisma.plan.findUniqueOrThrow({ where: { id: s.planId } });
   const taskRow = await prisma.task.findUniqueOrThrow({ where: { id: s.taskIds[0]! } });
-  const task: TaskRef = { planId: plan.id, planSlug: plan.slug, taskId: taskRow.id, number: taskRow.number, kind: 'deadline', text: taskRow.text, dueAt: taskRow.dueAt?.toISOString() ?? null, zone: config.timezone };
+  const task: TaskRef = {
+    planId: plan.id,
+    planSlug: plan.slug,
+    taskId: taskRow.id,
+    number: taskRow.number,
+    kind: 'deadline',
+    text: taskRow.text,
+    dueAt: taskRow.dueAt?.toISOString() ?? null,
+    zone: config.timezone,
+  };
   const at = '2026-01-05T09:00:00.000+08:00';
   const orders: NoticeOrder[] = s.assignments.map((a) => ({
     key: noticeKey(a.id, 'supervision', new Date(at).getTime()),
     assignmentId: a.id,
     scope: null,
-    notice: { kind: 'supervision', at, nominalAt: at, task: a.taskNumber, unit: a.unit, to: ['liaison', 'leader'], slip: 'ORANGE', level: 1, dueAt: '2025-12-31T23:59:59.999+08:00' },
+    notice: {
+      kind: 'supervision',
+      at,
+      nominalAt: at,
+      task: a.taskNumber,
+      unit: a.unit,
+      to: ['liaison', 'leader'],
+      slip: 'ORANGE',
+      level: 1,
+      dueAt: '2025-12-31T23:59:59.999+08:00',
+    },
   }));
   // the activity worker's own client and port, as worker/temporal-main.ts builds them
   const db = createPrisma(dbUrl);
@@ -185,19 +223,35 @@ test('lifecycle activity: cut off by the crash, retried until PostgreSQL is back
   try {
     const activities = createLifecycleActivities({
       db,
-      notifications: createQueueNotificationPort({ prisma: db, queue, logger: silentLogger, policy: { attempts: 3, backoffMs: 1000, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 } }),
+      notifications: createQueueNotificationPort({
+        prisma: db,
+        queue,
+        logger: silentLogger,
+        policy: { attempts: 3, backoffMs: 1000, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 },
+      }),
       logger: silentLogger,
       zone: config.timezone,
     });
     const slipsOfPlan = { assignment: { task: { planId: plan.id } } };
     await watcher.connect();
-    const run = retrying(() => activities.deliverNotices({ task, orders }), { initialMs: 100, maxMs: 1000, deadlineMs: 40_000 });
+    const run = retrying(() => activities.deliverNotices({ task, orders }), {
+      initialMs: 100,
+      maxMs: 1000,
+      deadlineMs: 40_000,
+    });
     run.catch(() => undefined); // awaited below; an early assertion failure must not leave it unhandled
     // crash once some, not all, of the slips are issued
     let issuedAtCrash = 0;
     const deadline = Date.now() + 20_000;
     for (;;) {
-      issuedAtCrash = Number((await watcher.query(`SELECT count(*) AS n FROM "SupervisionSlip" s JOIN "Assignment" a ON a.id = s."assignmentId" JOIN "Task" t ON t.id = a."taskId" WHERE t."planId" = $1`, [plan.id])).rows[0].n);
+      issuedAtCrash = Number(
+        (
+          await watcher.query(
+            `SELECT count(*) AS n FROM "SupervisionSlip" s JOIN "Assignment" a ON a.id = s."assignmentId" JOIN "Task" t ON t.id = a."taskId" WHERE t."planId" = $1`,
+            [plan.id],
+          )
+        ).rows[0].n,
+      );
       if (issuedAtCrash >= 3 || Date.now() > deadline) break;
       await sleep(2);
     }
@@ -220,9 +274,14 @@ test('lifecycle activity: cut off by the crash, retried until PostgreSQL is back
     const seqs = slips.map((x) => x.seq);
     expect(seqs).toEqual(Array.from({ length: orders.length }, (_, k) => seqs[0]! + k));
     expect(new Set(slips.map((x) => x.assignmentId)).size).toBe(orders.length);
-    expect(await prisma.auditEvent.count({ where: { action: 'slip.issued', entityId: { in: slips.map((x) => x.id) } } })).toBe(orders.length);
+    expect(
+      await prisma.auditEvent.count({ where: { action: 'slip.issued', entityId: { in: slips.map((x) => x.id) } } }),
+    ).toBe(orders.length);
     // one notice per order, citing its slip; one job per notice
-    const notices = await prisma.notice.findMany({ where: { key: { in: orders.map((o) => o.key) } }, include: { slip: true } });
+    const notices = await prisma.notice.findMany({
+      where: { key: { in: orders.map((o) => o.key) } },
+      include: { slip: true },
+    });
     expect(notices).toHaveLength(orders.length);
     for (const n of notices) expect(n.slip?.assignmentId).toBe(n.assignmentId);
     expect(new Set(notices.map((n) => n.slipId)).size).toBe(orders.length);
@@ -230,7 +289,10 @@ test('lifecycle activity: cut off by the crash, retried until PostgreSQL is back
     expect(Object.values(jobs).reduce((a, b) => a + b, 0)).toBe(orders.length);
     // notice.submitted exactly once per notice: it is written after the submit, outside its
     // transaction, so the crash usually falls between the two; the retry must write it then
-    const submitted = await prisma.auditEvent.findMany({ where: { action: 'notice.submitted', entityId: { in: notices.map((n) => n.id) } }, select: { entityId: true } });
+    const submitted = await prisma.auditEvent.findMany({
+      where: { action: 'notice.submitted', entityId: { in: notices.map((n) => n.id) } },
+      select: { entityId: true },
+    });
     expect(submitted).toHaveLength(orders.length);
     expect(new Set(submitted.map((e) => e.entityId)).size).toBe(orders.length);
 
@@ -240,9 +302,15 @@ test('lifecycle activity: cut off by the crash, retried until PostgreSQL is back
     expect(again.map((d) => d.slip)).toEqual(delivered.map((d) => d.slip));
     expect(await prisma.supervisionSlip.count({ where: slipsOfPlan })).toBe(orders.length);
     expect(await prisma.notice.count({ where: { key: { in: orders.map((o) => o.key) } } })).toBe(orders.length);
-    expect(await prisma.auditEvent.count({ where: { action: 'notice.submitted', entityId: { in: notices.map((n) => n.id) } } })).toBe(orders.length);
+    expect(
+      await prisma.auditEvent.count({
+        where: { action: 'notice.submitted', entityId: { in: notices.map((n) => n.id) } },
+      }),
+    ).toBe(orders.length);
 
-    const kinds = [...new Set(failures.map((f) => `${(f as Error).name}: ${(f as Error).message.split('\n')[0]!.slice(0, 80)}`))].slice(0, 3);
+    const kinds = [
+      ...new Set(failures.map((f) => `${(f as Error).name}: ${(f as Error).message.split('\n')[0]!.slice(0, 80)}`)),
+    ].slice(0, 3);
     process.stderr.write(
       `db-restart B: ${issuedAtCrash}/${orders.length} slips issued at the crash; ${failures.length} failed attempt(s) (${kinds.join(' | ')}); ` +
         `${submitted.length}/${orders.length} notice.submitted events\n`,

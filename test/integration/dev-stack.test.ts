@@ -89,9 +89,17 @@ test('up starts only what is missing, creates the database; status reports healt
 
   // The sink dev up started keeps mail on disk where `dubang mail list` finds it.
   const t = nodemailer.createTransport({ host: '127.0.0.1', port: sinkPort, ignoreTLS: true });
-  await t.sendMail({ from: 'duban@office.example', to: 'liaison@amr.example', subject: '【督办】第(80)项任务逾期', text: '请说明原因。' });
+  await t.sendMail({
+    from: 'duban@office.example',
+    to: 'liaison@amr.example',
+    subject: '【督办】第(80)项任务逾期',
+    text: '请说明原因。',
+  });
   t.close();
-  const list = runCli(['mail', 'list', '--json'], env).json<{ total: number; messages: { id: string; subject: string }[] }>();
+  const list = runCli(['mail', 'list', '--json'], env).json<{
+    total: number;
+    messages: { id: string; subject: string }[];
+  }>();
   expect(list.total).toBe(1);
   expect(list.messages[0]!.subject).toBe('【督办】第(80)项任务逾期');
   const shown = runCli(['mail', 'show', list.messages[0]!.id], env);
@@ -115,7 +123,9 @@ test('up refuses a Redis whose maxmemory-policy is not noeviction, and says how 
   try {
     const r = runCli(['dev', 'up'], { ...env, REDIS_URL: lru.url });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`拒绝使用 Redis 127.0.0.1:${lru.port}: maxmemory-policy 是 allkeys-lru, 必须是 noeviction`);
+    expect(r.stderr).toContain(
+      `拒绝使用 Redis 127.0.0.1:${lru.port}: maxmemory-policy 是 allkeys-lru, 必须是 noeviction`,
+    );
     expect(r.stderr).toContain(`redis-cli -h 127.0.0.1 -p ${lru.port} CONFIG SET maxmemory-policy noeviction`);
     const status = runCli(['dev', 'status', '--json'], { ...env, REDIS_URL: lru.url }).json<Row[]>();
     expect(status.find((x) => x.part === 'redis')).toMatchObject({ state: 'unhealthy', startedByUs: false });

@@ -30,18 +30,28 @@ const unitPost = (assignmentId: string, action: string, fields: Record<string, s
 };
 /** the options of a select on the page: value → label */
 const selectOptions = (body: string, name: string) =>
-  Object.fromEntries([...(new RegExp(`<select[^>]*name="${name}"[^>]*>([\\s\\S]*?)</select>`).exec(body)?.[1] ?? '').matchAll(/<option value="([^"]*)"[^>]*>([^<]*)<\/option>/g)].map((m) => [m[1], m[2]]));
-const table = (body: string, id: string) => pageText(new RegExp(`<table[^>]*(?:id|class)="${id}"[\\s\\S]*?</table>`).exec(body)?.[0] ?? '');
+  Object.fromEntries(
+    [
+      ...(new RegExp(`<select[^>]*name="${name}"[^>]*>([\\s\\S]*?)</select>`).exec(body)?.[1] ?? '').matchAll(
+        /<option value="([^"]*)"[^>]*>([^<]*)<\/option>/g,
+      ),
+    ].map((m) => [m[1], m[2]]),
+  );
+const table = (body: string, id: string) =>
+  pageText(new RegExp(`<table[^>]*(?:id|class)="${id}"[\\s\\S]*?</table>`).exec(body)?.[0] ?? '');
 /** the text without email addresses (a.test would read as a code) */
 const noMail = (t: string) => t.replace(/[\w.-]+@[\w.-]+/g, '');
-const RAW_CODE = /\b(assignment|catchup_unit|catchup_summary|[a-z]+\.[a-z_]+|OFFICE|LEADERSHIP|BUREAU|IMPLICIT|COMPLETED|IN_PROGRESS)\b/;
+const RAW_CODE =
+  /\b(assignment|catchup_unit|catchup_summary|[a-z]+\.[a-z_]+|OFFICE|LEADERSHIP|BUREAU|IMPLICIT|COMPLETED|IN_PROGRESS)\b/;
 
 describe('indicators', () => {
   it('with nothing reported the page says 暂无数据 instead of an empty chart', async () => {
     const body = await get('/indicators');
     expect(body).not.toContain('id="chart-indicators"');
     expect(pageText(body)).toContain('暂无数据：还没有单位报送指标数值。');
-    expect(table(body, 'indicators')).toMatch(/I01 .* 数字经济核心产业增加值占GDP比重 达到10%以上（2025年） 全部任务 暂无数据/);
+    expect(table(body, 'indicators')).toMatch(
+      /I01 .* 数字经济核心产业增加值占GDP比重 达到10%以上（2025年） 全部任务 暂无数据/,
+    );
   });
 
   it('refuses an indicator code the task does not have, in Chinese, and stores nothing', async () => {
@@ -50,7 +60,9 @@ describe('indicators', () => {
     const { post, page } = await unitPost(h.seeded.t1a, 'report', { period: '2026Q4', text: '进展', ind_I99: '5' });
     expect(post.statusCode).toBe(303);
     expect(page.statusCode).toBe(200);
-    expect(pageText(page.body)).toContain('指标代码「I99」不是本任务的指标，本次报告未保存。本任务可填报的指标为：I01 数字经济核心产业增加值占GDP比重、I02 制造业质量竞争力指数。');
+    expect(pageText(page.body)).toContain(
+      '指标代码「I99」不是本任务的指标，本次报告未保存。本任务可填报的指标为：I01 数字经济核心产业增加值占GDP比重、I02 制造业质量竞争力指数。',
+    );
     expect(await h.db.prisma.report.count()).toBe(before);
   });
 
@@ -61,7 +73,9 @@ describe('indicators', () => {
     expect(body).toContain('id="chart-indicators"');
     expect(pageText(body)).toContain('当前值按每项指标设定的口径计算：「最近一次报送」');
     expect(pageText(body)).not.toContain('config/'); // no file path for the Office to read
-    expect(table(body, 'indicators')).toMatch(/数字经济核心产业增加值占GDP比重 .* 9\.8% 市市场监管局 \d{4}年\d{1,2}月\d{1,2}日 报送（取各单位最近一次报送） 98%/);
+    expect(table(body, 'indicators')).toMatch(
+      /数字经济核心产业增加值占GDP比重 .* 9\.8% 市市场监管局 \d{4}年\d{1,2}月\d{1,2}日 报送（取各单位最近一次报送） 98%/,
+    );
     expect(table(body, 'indicators')).toMatch(/制造业质量竞争力指数 .* 暂无数据/);
   });
 });
@@ -71,10 +85,34 @@ describe('no raw codes', () => {
     const due = new Date(Date.now() - 3600_000);
     await h.db.prisma.notice.createMany({
       data: [
-        { key: `t-assignment-${Date.now()}`, kind: 'assignment', assignmentId: h.seeded.t1a, dueAt: due, recipients: ['liaison@a.test'], payload: {}, status: 'SENT' },
-        { key: `t-catchup-${Date.now()}`, kind: 'catchup_unit', scope: 'catchup-a', dueAt: due, recipients: ['liaison@a.test'], payload: { unit: '市市场监管局', items: [] }, status: 'SENT' },
+        {
+          key: `t-assignment-${Date.now()}`,
+          kind: 'assignment',
+          assignmentId: h.seeded.t1a,
+          dueAt: due,
+          recipients: ['liaison@a.test'],
+          payload: {},
+          status: 'SENT',
+        },
+        {
+          key: `t-catchup-${Date.now()}`,
+          kind: 'catchup_unit',
+          scope: 'catchup-a',
+          dueAt: due,
+          recipients: ['liaison@a.test'],
+          payload: { unit: '市市场监管局', items: [] },
+          status: 'SENT',
+        },
         // queued, not yet resolved to addresses: it holds the roles it goes to
-        { key: `t-decision-${Date.now()}`, kind: 'decision', assignmentId: h.seeded.t1a, dueAt: due, recipients: ['liaison', 'leader'], payload: {}, status: 'QUEUED' },
+        {
+          key: `t-decision-${Date.now()}`,
+          kind: 'decision',
+          assignmentId: h.seeded.t1a,
+          dueAt: due,
+          recipients: ['liaison', 'leader'],
+          payload: {},
+          status: 'QUEUED',
+        },
       ],
     });
   });
@@ -89,7 +127,12 @@ describe('no raw codes', () => {
     expect(noMail(rows)).not.toMatch(/\b(liaison|leader)\b/);
     expect(noMail(rows)).not.toMatch(RAW_CODE);
     const kinds = selectOptions(body, 'kind');
-    expect(kinds).toMatchObject({ '': '全部', assignment: '任务交办通知', catchup_unit: '逾期事项汇总通知', report_chase: '催办通知' });
+    expect(kinds).toMatchObject({
+      '': '全部',
+      assignment: '任务交办通知',
+      catchup_unit: '逾期事项汇总通知',
+      report_chase: '催办通知',
+    });
     // the codes still work underneath
     const only = table(await get('/notices?kind=catchup_unit'), 'notices');
     expect(only).toContain('逾期事项汇总通知');
@@ -100,13 +143,20 @@ describe('no raw codes', () => {
     const body = await get('/audit');
     const rows = table(body, 'audit');
     expect(rows).toMatch(/签收 任务\(1\)；市市场监管局；已交办 → 已签收/);
-    expect(rows).toMatch(/责任单位（办理链接） 报送进展 任务\(1\)；市市场监管局；.*报告期 2026年第四季度；指标 I01=9\.8/);
+    expect(rows).toMatch(
+      /责任单位（办理链接） 报送进展 任务\(1\)；市市场监管局；.*报告期 2026年第四季度；指标 I01=9\.8/,
+    );
     expect(rows).toContain('纳入督办');
     expect(noMail(rows)).not.toMatch(RAW_CODE);
     expect(rows).not.toContain('{');
     expect(body).toMatch(/<details><summary class="muted">原始记录<\/summary><pre class="muted">\{/);
     const actions = selectOptions(body, 'action');
-    expect(actions).toMatchObject({ '': '全部', 'completion.approved': '同意销号', 'assignment.acknowledged': '签收', 'report.submitted': '报送进展' });
+    expect(actions).toMatchObject({
+      '': '全部',
+      'completion.approved': '同意销号',
+      'assignment.acknowledged': '签收',
+      'report.submitted': '报送进展',
+    });
     expect(Object.values(actions).join('')).not.toMatch(/[a-z]/);
     const only = table(await get('/audit?action=report.submitted'), 'audit');
     expect(only).toContain('报送进展');
@@ -119,7 +169,10 @@ describe('no raw codes', () => {
   });
 
   it('the address a decision was posted to leads back to the assignment when opened again (reload, history), not to 页面不存在', async () => {
-    for (const url of [`/assignments/${h.seeded.t1b}/actions/approveCompletion`, `/assignments/${h.seeded.t1b}/links`]) {
+    for (const url of [
+      `/assignments/${h.seeded.t1b}/actions/approveCompletion`,
+      `/assignments/${h.seeded.t1b}/links`,
+    ]) {
       const r = await h.app.inject({ method: 'GET', url, headers: { cookie } });
       expect(r.statusCode).toBe(303);
       expect(r.headers.location).toBe(`/assignments/${h.seeded.t1b}`);

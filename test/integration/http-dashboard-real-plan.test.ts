@@ -10,7 +10,14 @@ import { loadConfig } from '../../config';
 import { readHolidayOverride } from '../../config/policy-schema';
 import { lifecycleInputs } from '../../app/supervise';
 import { planCatchUp, policyCalendar } from '../../domain/policy';
-import { chartData, pageText, REAL_SLUG, startRealPlanServer, SUPERVISED_FROM, type RealPlanServer } from './http-support/real-plan';
+import {
+  chartData,
+  pageText,
+  REAL_SLUG,
+  startRealPlanServer,
+  SUPERVISED_FROM,
+  type RealPlanServer,
+} from './http-support/real-plan';
 import { submitForm } from './http-support/harness';
 
 const cfg = loadConfig({});
@@ -31,7 +38,12 @@ const get = async (url: string) => {
 async function redCounts(unitName?: string): Promise<{ own: number; implicit: number }> {
   const rows = await s.db.prisma.assignment.groupBy({
     by: ['role'],
-    where: { state: { notIn: ['COMPLETED', 'CANCELLED'] }, dueAt: { lt: new Date() }, task: { cancelledAt: null }, ...(unitName ? { unit: { name: unitName } } : {}) },
+    where: {
+      state: { notIn: ['COMPLETED', 'CANCELLED'] },
+      dueAt: { lt: new Date() },
+      task: { cancelledAt: null },
+      ...(unitName ? { unit: { name: unitName } } : {}),
+    },
     _count: true,
   });
   const n = (roles: string[]) => rows.filter((r) => roles.includes(r.role)).reduce((t, r) => t + r._count, 0);
@@ -39,7 +51,7 @@ async function redCounts(unitName?: string): Promise<{ own: number; implicit: nu
 }
 
 describe('own and rule-bound (属地落实) assignments, counted apart', () => {
-  it('the overview KPIs count the units\' own assignments, and the 属地落实 ones separately with a note saying why', async () => {
+  it("the overview KPIs count the units' own assignments, and the 属地落实 ones separately with a note saying why", async () => {
     const red = await redCounts();
     // most of the red rows are rule-bound; the own ones are the 112 overdue items the catch-up
     // wrote to the units about (one 督办单 each, README "Quick start")
@@ -51,21 +63,30 @@ describe('own and rule-bound (属地落实) assignments, counted apart', () => {
     expect(body).toMatch(new RegExp(`id="kpi-implicit-red">${red.implicit}<`));
     expect(text).toContain('牵头/配合分工');
     expect(text).toContain('属地落实分工（14 个单位）');
-    expect(text).toMatch(/属地落实：方案规定各县（区）人民政府、开发区管委会和湾里管理局承担每项任务.*不单独发送邮件通知/);
+    expect(text).toMatch(
+      /属地落实：方案规定各县（区）人民政府、开发区管委会和湾里管理局承担每项任务.*不单独发送邮件通知/,
+    );
     // the lights chart has one bar for each class
     expect(chartData(body, 'chart-lights')).toEqual({
       type: 'units',
-      data: [expect.objectContaining({ name: '牵头/配合', red: red.own }), expect.objectContaining({ name: '属地落实', red: red.implicit })],
+      data: [
+        expect.objectContaining({ name: '牵头/配合', red: red.own }),
+        expect.objectContaining({ name: '属地落实', red: red.implicit }),
+      ],
     });
   });
 
   it('the top-15 chart ranks units by their own overdue work, not 14 identical county bars', async () => {
     const body = await get('/');
-    const spec = chartData(body, 'chart-units') as { data: { name: string; red: number; yellow: number; green: number; grey: number }[] };
+    const spec = chartData(body, 'chart-units') as {
+      data: { name: string; red: number; yellow: number; green: number; grey: number }[];
+    };
     expect(spec.data).toHaveLength(15);
     // the 9 county governments the plan names as one group (各县(区)人民政府) share one bar, per unit,
     // instead of 9 identical bars; no county shows on its own
-    const counties = (await s.db.prisma.unit.findMany({ where: { kind: 'COUNTY' }, select: { name: true } })).map((u) => u.name);
+    const counties = (await s.db.prisma.unit.findMany({ where: { kind: 'COUNTY' }, select: { name: true } })).map(
+      (u) => u.name,
+    );
     expect(counties).toHaveLength(9);
     expect(spec.data.filter((u) => counties.includes(u.name))).toEqual([]);
     expect(spec.data.map((u) => u.name)).toContain('县区政府（9 个单位，每个）');
@@ -94,7 +115,12 @@ describe('own and rule-bound (属地落实) assignments, counted apart', () => {
     // the catch-up the lifecycle plans at supervision start lists exactly the unit's own overdue items
     const inputs = await lifecycleInputs(s.db.prisma, { planSlug: REAL_SLUG, zone: cfg.timezone, policy: cfg.policy });
     const cu = planCatchUp({
-      entries: inputs.flatMap((i) => i.assignments.map((a) => ({ task: { number: i.task.number, kind: i.task.kind, dueAt: i.task.dueAt }, assignment: { ...a, assignedAt: new Date(SUPERVISED_FROM).toISOString() } }))),
+      entries: inputs.flatMap((i) =>
+        i.assignments.map((a) => ({
+          task: { number: i.task.number, kind: i.task.kind, dueAt: i.task.dueAt },
+          assignment: { ...a, assignedAt: new Date(SUPERVISED_FROM).toISOString() },
+        })),
+      ),
       policy: cfg.policy,
       calendar: policyCalendar(cfg.policy, readHolidayOverride(cfg.holidaysOverrideFile)),
       now: Date.parse(SUPERVISED_FROM),
@@ -111,7 +137,7 @@ describe('own and rule-bound (属地落实) assignments, counted apart', () => {
     expect(text).toContain('南昌县人民政府 县区政府 3 3 0 0 0 77 42');
   });
 
-  it('/tasks says how many of a task\'s overdue assignments are 属地落实', async () => {
+  it("/tasks says how many of a task's overdue assignments are 属地落实", async () => {
     const text = pageText(await get('/tasks'));
     expect(text).toContain('其中属地落实逾期');
     // task (2): 市科技局 leads; the 14 rule-bound units are overdue with it
@@ -122,7 +148,9 @@ describe('own and rule-bound (属地落实) assignments, counted apart', () => {
 describe('indicators bound to tasks', () => {
   /** the form of an assignment the unit has signed for (a report is offered only after 签收) */
   async function formOf(task: number, unit: string) {
-    const found = await s.db.prisma.assignment.findFirstOrThrow({ where: { task: { number: task }, unit: { name: unit } } });
+    const found = await s.db.prisma.assignment.findFirstOrThrow({
+      where: { task: { number: task }, unit: { name: unit } },
+    });
     const a = await s.db.prisma.assignment.update({ where: { id: found.id }, data: { state: 'ACKNOWLEDGED' } });
     const { token } = s.links.sign(a.id);
     const r = await s.app.inject({ method: 'GET', url: `/f/${a.id}?t=${encodeURIComponent(token)}` });
@@ -142,9 +170,16 @@ describe('indicators bound to tasks', () => {
   it('refuses an indicator the task does not report, in Chinese, naming the ones it does; nothing reaches the lifecycle', async () => {
     const { a, token } = await formOf(72, '市市场监管局');
     const before = await s.db.prisma.report.count();
-    const { post, page } = await submitForm(s.app, `/f/${a.id}/report`, { t: token, period: '2026Q4', text: '抽检进展', ind_I01: '9.5' }, { origin: 'http://dubang.test' });
+    const { post, page } = await submitForm(
+      s.app,
+      `/f/${a.id}/report`,
+      { t: token, period: '2026Q4', text: '抽检进展', ind_I01: '9.5' },
+      { origin: 'http://dubang.test' },
+    );
     expect(post.statusCode).toBe(303);
-    expect(pageText(page.body)).toContain('指标代码「I01」不是本任务的指标，本次报告未保存。本任务可填报的指标为：I06 食品药品评价性抽检合格率、I07 制造业产品质量合格率。');
+    expect(pageText(page.body)).toContain(
+      '指标代码「I01」不是本任务的指标，本次报告未保存。本任务可填报的指标为：I06 食品药品评价性抽检合格率、I07 制造业产品质量合格率。',
+    );
     expect(s.applied).toEqual([]);
     expect(await s.db.prisma.report.count()).toBe(before);
   });
@@ -154,6 +189,8 @@ describe('indicators bound to tasks', () => {
     expect(body).not.toContain('id="chart-indicators"');
     const text = pageText(body);
     expect(text).toContain('暂无数据：还没有单位报送指标数值。');
-    expect(text).toMatch(/I06 产品、工程、服务质量水平显著提升 食品药品评价性抽检合格率 稳定在98%以上（2025年） \(22\)\(72\) 暂无数据/);
+    expect(text).toMatch(
+      /I06 产品、工程、服务质量水平显著提升 食品药品评价性抽检合格率 稳定在98%以上（2025年） \(22\)\(72\) 暂无数据/,
+    );
   });
 });

@@ -20,9 +20,16 @@ afterAll(async () => {
 }, 30_000);
 
 const revoke = (assignmentId: string, payload: Record<string, unknown>) =>
-  h.app.inject({ method: 'POST', url: `/api/assignments/${assignmentId}/links/revoke`, headers: { cookie: office.cookie, 'x-csrf-token': office.csrf }, payload });
-const opens = async (url: string) => (await h.app.inject({ method: 'GET', url: url.slice(PUBLIC_URL.length) })).statusCode;
-const revokedAudits = (entityId: string) => h.db.prisma.auditEvent.findMany({ where: { action: 'link.revoked', entityId } });
+  h.app.inject({
+    method: 'POST',
+    url: `/api/assignments/${assignmentId}/links/revoke`,
+    headers: { cookie: office.cookie, 'x-csrf-token': office.csrf },
+    payload,
+  });
+const opens = async (url: string) =>
+  (await h.app.inject({ method: 'GET', url: url.slice(PUBLIC_URL.length) })).statusCode;
+const revokedAudits = (entityId: string) =>
+  h.db.prisma.auditEvent.findMany({ where: { action: 'link.revoked', entityId } });
 /** what a revocation leaves in the database for an assignment */
 const linkRows = async (assignmentId: string) => ({
   revocations: await h.db.prisma.linkRevocation.count({ where: { assignmentId } }),
@@ -37,7 +44,9 @@ async function breakRevokedAudits(): Promise<{ heal(): Promise<void> }> {
       IF NEW."action" = 'link.revoked' THEN RAISE EXCEPTION 'test: audit write refused'; END IF;
       RETURN NEW;
     END; $$`);
-  await db.$executeRawUnsafe(`CREATE TRIGGER "test_refuse_link_revoked" BEFORE INSERT ON "AuditEvent" FOR EACH ROW EXECUTE FUNCTION "test_refuse_link_revoked"()`);
+  await db.$executeRawUnsafe(
+    `CREATE TRIGGER "test_refuse_link_revoked" BEFORE INSERT ON "AuditEvent" FOR EACH ROW EXECUTE FUNCTION "test_refuse_link_revoked"()`,
+  );
   return {
     async heal() {
       await db.$executeRawUnsafe(`DROP TRIGGER "test_refuse_link_revoked" ON "AuditEvent"`);
@@ -55,7 +64,12 @@ describe('a revocation and its audit event', () => {
     expect(await opens(link.url)).toBe(403);
     const rows = await revokedAudits(link.claims.jti);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ actor: `office:${OFFICE.email}`, entityType: 'Link', assignmentId: a, data: { jti: link.claims.jti, all: false, reason: '发错了人' } });
+    expect(rows[0]).toMatchObject({
+      actor: `office:${OFFICE.email}`,
+      entityType: 'Link',
+      assignmentId: a,
+      data: { jti: link.claims.jti, all: false, reason: '发错了人' },
+    });
     expect(await h.db.prisma.linkRevocation.count({ where: { assignmentId: a, jti: link.claims.jti } })).toBe(1);
   });
 
@@ -66,7 +80,11 @@ describe('a revocation and its audit event', () => {
     expect(res.statusCode).toBe(200);
     const after = await linkRows(a);
     expect(after.epoch!.generation).toBe((before.epoch?.generation ?? 0) + 1);
-    expect((await revokedAudits(a)).map((r) => r.data)).toContainEqual({ all: true, generation: after.epoch!.generation, reason: null });
+    expect((await revokedAudits(a)).map((r) => r.data)).toContainEqual({
+      all: true,
+      generation: after.epoch!.generation,
+      reason: null,
+    });
   });
 
   it('a failing audit write rolls the revocation back: one link, every link, a whole unit', async () => {
@@ -81,14 +99,21 @@ describe('a revocation and its audit event', () => {
       expect((await revoke(a, { jti: link.claims.jti })).statusCode).toBe(500);
       expect((await revoke(a, { then: 'email' })).statusCode).toBe(500);
       const { unitId } = await h.db.prisma.assignment.findUniqueOrThrow({ where: { id: a }, select: { unitId: true } });
-      const deps = { db: h.db.prisma, links: h.links, notify: createOutboxNotificationPort(h.db.prisma), clock: Date.now };
+      const deps = {
+        db: h.db.prisma,
+        links: h.links,
+        notify: createOutboxNotificationPort(h.db.prisma),
+        clock: Date.now,
+      };
       await expect(revokeUnitLinks(deps, { unitId, actor: 'test' })).rejects.toThrow(/audit write refused/);
     } finally {
       await broken.heal();
     }
     // nothing of the three attempts remains: no revocation, no new epoch, no link event, no re-sent notice
     expect(await linkRows(a)).toEqual(before);
-    const linkEvents = await h.db.prisma.auditEvent.count({ where: { id: { gt: lastAudit }, action: { in: ['link.revoked', 'link.reissued', 'link.issued'] } } });
+    const linkEvents = await h.db.prisma.auditEvent.count({
+      where: { id: { gt: lastAudit }, action: { in: ['link.revoked', 'link.reissued', 'link.issued'] } },
+    });
     expect(linkEvents).toBe(0);
     expect(await h.db.prisma.notice.count({ where: { assignmentId: a } })).toBe(notices);
     expect(await opens(link.url)).toBe(200);

@@ -18,7 +18,11 @@ afterAll(async () => {
 }, 30_000);
 
 const post = (query: string, body: Buffer, who = office, csrf = who.csrf) =>
-  fetch(`${h.app.baseUrl}/plans/upload?${query}`, { method: 'POST', headers: { cookie: who.cookie, 'content-type': 'application/octet-stream', 'x-csrf-token': csrf }, body });
+  fetch(`${h.app.baseUrl}/plans/upload?${query}`, {
+    method: 'POST',
+    headers: { cookie: who.cookie, 'content-type': 'application/octet-stream', 'x-csrf-token': csrf },
+    body,
+  });
 
 const GOOD = [
   ['示范市2024年质量工作要点', null, null, null],
@@ -28,7 +32,7 @@ const GOOD = [
   ['2', '推进标准化建设。', '市工信局', null, '长期'],
 ];
 
-test('the page is the Office\'s: the form and its script; leadership gets 403', async () => {
+test("the page is the Office's: the form and its script; leadership gets 403", async () => {
   const page = await h.app.inject({ method: 'GET', url: '/plans/upload', headers: { cookie: office.cookie } });
   expect(page.statusCode).toBe(200);
   expect(page.body).toContain('<form id="plan-upload"');
@@ -36,8 +40,12 @@ test('the page is the Office\'s: the form and its script; leadership gets 403', 
   expect(page.body).toContain('<a href="/plans/upload" class="active">导入方案</a>');
   expect((await h.app.inject({ method: 'GET', url: '/plans/upload.js' })).body).toContain("fetch('/plans/upload?'");
   const leader = await signIn(h.app, LEADER);
-  expect((await h.app.inject({ method: 'GET', url: '/plans/upload', headers: { cookie: leader.cookie } })).statusCode).toBe(403);
-  expect((await post('action=preview&name=x.xlsx', await makeXlsx([{ name: 'S', rows: GOOD }]), leader)).status).toBe(403);
+  expect(
+    (await h.app.inject({ method: 'GET', url: '/plans/upload', headers: { cookie: leader.cookie } })).statusCode,
+  ).toBe(403);
+  expect((await post('action=preview&name=x.xlsx', await makeXlsx([{ name: 'S', rows: GOOD }]), leader)).status).toBe(
+    403,
+  );
 });
 
 test('a preview shows each row with its units by role, its deadline and its own problems; no import button', async () => {
@@ -48,8 +56,12 @@ test('a preview shows each row with its units by role, its deadline and its own 
   expect(body).toContain('<h2>示范市2024年质量工作要点</h2>');
   expect(body).toContain('格式：Excel 工作表');
   expect(body).toContain('共 2 处问题，改正后才能导入');
-  expect(body).toContain('<tr class=""><td>1</td><td>开展质量提升行动。</td><td>市市场监管局</td><td>市工信局</td><td>2024年底前<br><span class="muted">2024年12月31日</span></td><td></td></tr>');
-  expect(body).toMatch(/<tr class="has-problem"><td>3<\/td><td>培育质量品牌。<\/td><td>市不存在局<\/td><td><\/td><td>2024年三季度前<\/td><td><div class="msg refused problem">第6行 任务\(3\)的完成时限「2024年三季度前」不在时限对照表中.*<\/div><div class="msg refused problem">第6行 任务\(3\)的责任单位「市不存在局」不在单位名录（数据库）中/);
+  expect(body).toContain(
+    '<tr class=""><td>1</td><td>开展质量提升行动。</td><td>市市场监管局</td><td>市工信局</td><td>2024年底前<br><span class="muted">2024年12月31日</span></td><td></td></tr>',
+  );
+  expect(body).toMatch(
+    /<tr class="has-problem"><td>3<\/td><td>培育质量品牌。<\/td><td>市不存在局<\/td><td><\/td><td>2024年三季度前<\/td><td><div class="msg refused problem">第6行 任务\(3\)的完成时限「2024年三季度前」不在时限对照表中.*<\/div><div class="msg refused problem">第6行 任务\(3\)的责任单位「市不存在局」不在单位名录（数据库）中/,
+  );
   expect(body).not.toContain('plan-import');
   expect(await h.db.prisma.plan.count({ where: { slug: 'plan' } })).toBe(0);
 });
@@ -61,15 +73,24 @@ test('a clean file can be imported from the preview: the plan, its tasks and ass
   expect(preview).toContain('<button type="button" id="plan-import">导入此方案</button>');
   const res = await post('action=import&name=shifan.xlsx&plan=shifan-2024', file);
   expect(await res.text()).toContain('已导入新方案「shifan-2024」：任务 2 项。');
-  const plan = await h.db.prisma.plan.findUniqueOrThrow({ where: { slug: 'shifan-2024' }, include: { tasks: { include: { assignments: { include: { unit: true } } } } } });
+  const plan = await h.db.prisma.plan.findUniqueOrThrow({
+    where: { slug: 'shifan-2024' },
+    include: { tasks: { include: { assignments: { include: { unit: true } } } } },
+  });
   expect(plan.title).toBe('示范市2024年质量工作要点');
-  expect(plan.tasks.map((t) => [t.number, t.text, t.assignments.map((a) => `${a.unit.name}/${a.role}`).sort()]).sort()).toEqual([
+  expect(
+    plan.tasks.map((t) => [t.number, t.text, t.assignments.map((a) => `${a.unit.name}/${a.role}`).sort()]).sort(),
+  ).toEqual([
     [1, '开展质量提升行动。', ['市工信局/CO', '市市场监管局/LEAD']],
     [2, '推进标准化建设。', ['市工信局/LEAD']],
   ]);
-  expect(await h.db.prisma.auditEvent.count({ where: { action: 'plan.imported', actor: `office:${OFFICE.email}` } })).toBe(1);
+  expect(
+    await h.db.prisma.auditEvent.count({ where: { action: 'plan.imported', actor: `office:${OFFICE.email}` } }),
+  ).toBe(1);
   // the same file again changes nothing
-  expect(await (await post('action=import&name=shifan.xlsx&plan=shifan-2024', file)).text()).toContain('与已导入的版本相同，未作任何修改');
+  expect(await (await post('action=import&name=shifan.xlsx&plan=shifan-2024', file)).text()).toContain(
+    '与已导入的版本相同，未作任何修改',
+  );
 });
 
 test('without the CSRF token the upload is refused; an old .doc is refused with what to do', async () => {

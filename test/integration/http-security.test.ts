@@ -16,7 +16,19 @@ import { createLogger } from '../../infra/logger';
 import { createMailer } from '../../infra/mail/mailer';
 import { startMailSink } from '../../devtools/mail/sink';
 import { createOutboxNotificationPort } from '../../infra/outbox';
-import { startHarness, SECRET, PUBLIC_URL, ZONE, signIn, OFFICE, LEADER, tokenOf, type Harness, type Reply, type TestClient } from './http-support/harness';
+import {
+  startHarness,
+  SECRET,
+  PUBLIC_URL,
+  ZONE,
+  signIn,
+  OFFICE,
+  LEADER,
+  tokenOf,
+  type Harness,
+  type Reply,
+  type TestClient,
+} from './http-support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -29,21 +41,39 @@ afterAll(async () => {
 const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' };
 const state = async (id: string) => (await h.db.prisma.assignment.findUniqueOrThrow({ where: { id } })).state;
 /** the page's visible text, tags removed (what a person reads) */
-const text = (body: string) => body.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+const text = (body: string) =>
+  body
+    .replace(/<script[\s\S]*?<\/script>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ');
 
 async function link(app: { links: Harness['links'] }, assignmentId: string) {
   const { token, url } = await app.links.issue(assignmentId);
   return { token, url, path: url.slice(PUBLIC_URL.length) };
 }
 
-async function post(app: TestClient, url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Reply> {
-  return app.inject({ method: 'POST', url, headers: { ...formHeaders, ...headers }, payload: new URLSearchParams(fields).toString() });
+async function post(
+  app: TestClient,
+  url: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
+  return app.inject({
+    method: 'POST',
+    url,
+    headers: { ...formHeaders, ...headers },
+    payload: new URLSearchParams(fields).toString(),
+  });
 }
 
 /** follows a 303 with the cookies it set, as a browser does */
 async function follow(app: TestClient, r: Reply, cookie = ''): Promise<Reply> {
   const set = r.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-  return app.inject({ method: 'GET', url: r.headers.location!, headers: { cookie: [cookie, set].filter(Boolean).join('; ') } });
+  return app.inject({
+    method: 'GET',
+    url: r.headers.location!,
+    headers: { cookie: [cookie, set].filter(Boolean).join('; ') },
+  });
 }
 
 describe('#15.5 the unit form offers what the state allows, with dates in Chinese', () => {
@@ -51,7 +81,8 @@ describe('#15.5 the unit form offers what the state allows, with dates in Chines
     const l = await link(h, h.seeded.t2a);
     const page = await h.app.inject({ method: 'GET', url: l.path });
     expect(page.body).toContain('id="ack"');
-    for (const id of ['submit-report', 'request-completion', 'request-extension']) expect(page.body).not.toContain(`id="${id}"`);
+    for (const id of ['submit-report', 'request-completion', 'request-extension'])
+      expect(page.body).not.toContain(`id="${id}"`);
     expect(text(page.body)).toContain('市市场监管局尚未签收该任务，请先签收再报送进展');
   });
 
@@ -86,7 +117,8 @@ describe('#15.10 post/redirect/get on the unit form', () => {
     expect(page.statusCode).toBe(200);
     expect(text(page.body)).toContain('已签收该任务。');
     expect(await state(h.seeded.t1b)).toBe('ACKNOWLEDGED');
-    const acks = () => h.db.prisma.auditEvent.count({ where: { assignmentId: h.seeded.t1b, action: 'assignment.acknowledged' } });
+    const acks = () =>
+      h.db.prisma.auditEvent.count({ where: { assignmentId: h.seeded.t1b, action: 'assignment.acknowledged' } });
     expect(await acks()).toBe(1);
     // reload: a GET of the same address, without the flash the first GET cleared
     expect(page.cookies.find((c) => c.name === 'dubang_flash')?.raw).toMatch(/Expires=Thu, 01 Jan 1970|Max-Age=0/i);
@@ -102,22 +134,43 @@ describe('#15.6 revocation cannot be outrun', () => {
     const id = h.seeded.t3a;
     const before = await link(h, id);
     // the confirmation first: a bare post revokes nothing
-    const bare = await post(h.app, `/assignments/${id}/links/revoke`, { _csrf: office.csrf }, { cookie: office.cookie });
+    const bare = await post(
+      h.app,
+      `/assignments/${id}/links/revoke`,
+      { _csrf: office.csrf },
+      { cookie: office.cookie },
+    );
     expect(bare.statusCode).toBe(303);
     expect(bare.headers.location).toBe(`/assignments/${id}/links/revoke`);
     expect((await h.app.inject({ method: 'GET', url: before.path })).statusCode).toBe(200);
-    const confirm = await h.app.inject({ method: 'GET', url: `/assignments/${id}/links/revoke`, headers: { cookie: office.cookie } });
-    expect(text(confirm.body)).toContain('撤销后，此前发给市市场监管局的全部办理链接（包括已发出的通知邮件中的链接）立即失效');
+    const confirm = await h.app.inject({
+      method: 'GET',
+      url: `/assignments/${id}/links/revoke`,
+      headers: { cookie: office.cookie },
+    });
+    expect(text(confirm.body)).toContain(
+      '撤销后，此前发给市市场监管局的全部办理链接（包括已发出的通知邮件中的链接）立即失效',
+    );
     expect(text(confirm.body)).toContain('重新发送任务交办通知邮件（含新链接）给市市场监管局联络员');
 
-    const done = await post(h.app, `/assignments/${id}/links/revoke`, { _csrf: office.csrf, confirm: 'yes', then: 'email' }, { cookie: office.cookie });
+    const done = await post(
+      h.app,
+      `/assignments/${id}/links/revoke`,
+      { _csrf: office.csrf, confirm: 'yes', then: 'email' },
+      { cookie: office.cookie },
+    );
     expect(done.statusCode).toBe(200);
-    expect(text(done.body)).toContain('此前发出的全部链接已撤销，已向市市场监管局重新发送任务交办通知，邮件中的新链接可以使用。');
+    expect(text(done.body)).toContain(
+      '此前发出的全部链接已撤销，已向市市场监管局重新发送任务交办通知，邮件中的新链接可以使用。',
+    );
 
     // what a leaked key lets anyone make: a token in the old epoch, "issued" tomorrow; a v1 token likewise
     const tomorrow = Date.now() + 86_400_000;
     const forgedV2 = h.links.sign(id, { now: tomorrow }).token;
-    const forgedV1 = signLinkToken({ assignmentId: id, jti: 'forged', issuedAt: tomorrow, expiresAt: tomorrow + 86_400_000 }, hmacSha256(SECRET));
+    const forgedV1 = signLinkToken(
+      { assignmentId: id, jti: 'forged', issuedAt: tomorrow, expiresAt: tomorrow + 86_400_000 },
+      hmacSha256(SECRET),
+    );
     for (const t of [before.token, forgedV2, forgedV1]) {
       const r = await h.app.inject({ method: 'GET', url: `/f/${id}?t=${encodeURIComponent(t)}` });
       expect(r.statusCode).toBe(403);
@@ -125,20 +178,43 @@ describe('#15.6 revocation cannot be outrun', () => {
     }
 
     // the re-sent assignment notice goes through the real pipeline; the link in the email (signed at render) works
-    const notice = await h.db.prisma.notice.findFirstOrThrow({ where: { assignmentId: id, kind: 'assignment', status: 'PENDING' }, orderBy: { createdAt: 'desc' } });
+    const notice = await h.db.prisma.notice.findFirstOrThrow({
+      where: { assignmentId: id, kind: 'assignment', status: 'PENDING' },
+      orderBy: { createdAt: 'desc' },
+    });
     const quiet = createLogger('error', {}, () => undefined);
     const sink = await startMailSink({ port: 0, logger: quiet });
-    const mailer = createMailer({ host: sink.host, port: sink.port, secure: false, poolSize: 1, timeoutMs: 5000, logger: quiet });
+    const mailer = createMailer({
+      host: sink.host,
+      port: sink.port,
+      secure: false,
+      poolSize: 1,
+      timeoutMs: 5000,
+      logger: quiet,
+    });
     try {
-      const deliver = createDeliverNotice({ sql: sqlFromPrisma(h.db.prisma), mailer, notify: createOutboxNotificationPort(h.db.prisma), recipients: createRecipientResolver(h.db.prisma), logger: quiet, zone: ZONE, from: '南昌市质量强市领导小组办公室 <duban@office.test>', linkFor: h.links.linkFor });
+      const deliver = createDeliverNotice({
+        sql: sqlFromPrisma(h.db.prisma),
+        mailer,
+        notify: createOutboxNotificationPort(h.db.prisma),
+        recipients: createRecipientResolver(h.db.prisma),
+        logger: quiet,
+        zone: ZONE,
+        from: '南昌市质量强市领导小组办公室 <duban@office.test>',
+        linkFor: h.links.linkFor,
+      });
       expect(await deliver({ noticeId: notice.id, attempt: 1, maxAttempts: 3 })).toMatchObject({ outcome: 'sent' });
       const [mail] = await sink.waitFor(1, 10_000);
       expect(mail!.to).toEqual(['liaison@a.test']);
       const parsed = await simpleParser(mail!.raw);
       expect(parsed.subject).toContain('任务(3)');
       // it says why it comes again, so the unit drops the old link
-      expect(parsed.text).toContain('此前发给贵单位的本任务办理链接已停止使用，现重新发送本通知，请使用本邮件中的新链接办理。');
-      const emailed = new RegExp(`${PUBLIC_URL.replace(/[.:/]/g, '\\$&')}/f/${id}\\?t=[A-Za-z0-9._%-]+`).exec(String(parsed.text))![0];
+      expect(parsed.text).toContain(
+        '此前发给贵单位的本任务办理链接已停止使用，现重新发送本通知，请使用本邮件中的新链接办理。',
+      );
+      const emailed = new RegExp(`${PUBLIC_URL.replace(/[.:/]/g, '\\$&')}/f/${id}\\?t=[A-Za-z0-9._%-]+`).exec(
+        String(parsed.text),
+      )![0];
       expect((await h.app.inject({ method: 'GET', url: emailed.slice(PUBLIC_URL.length) })).statusCode).toBe(200);
     } finally {
       await mailer.close();
@@ -146,17 +222,29 @@ describe('#15.6 revocation cannot be outrun', () => {
     }
 
     // every link action is audited with its link id
-    const events = await h.db.prisma.auditEvent.findMany({ where: { assignmentId: id, action: { in: ['link.revoked', 'link.reissued', 'link.refused'] } }, orderBy: { id: 'asc' } });
+    const events = await h.db.prisma.auditEvent.findMany({
+      where: { assignmentId: id, action: { in: ['link.revoked', 'link.reissued', 'link.refused'] } },
+      orderBy: { id: 'asc' },
+    });
     expect(events.find((e) => e.action === 'link.reissued')?.data).toMatchObject({ jti: notice.id, generation: 1 });
     const refused = events.filter((e) => e.action === 'link.refused');
-    expect(refused.map((e) => e.actor)).toEqual([`link:${tokenOf(before.url).split('.')[3]}@127.0.0.1`, `link:${forgedV2.split('.')[3]}@127.0.0.1`, 'link:forged@127.0.0.1']);
+    expect(refused.map((e) => e.actor)).toEqual([
+      `link:${tokenOf(before.url).split('.')[3]}@127.0.0.1`,
+      `link:${forgedV2.split('.')[3]}@127.0.0.1`,
+      'link:forged@127.0.0.1',
+    ]);
   });
 
   it('"生成新链接，由我转交" shows a working link instead of sending one', async () => {
     const office = await signIn(h.app, OFFICE);
     const id = h.seeded.t2a;
     const old = await link(h, id);
-    const done = await post(h.app, `/assignments/${id}/links/revoke`, { _csrf: office.csrf, confirm: 'yes', then: 'link' }, { cookie: office.cookie });
+    const done = await post(
+      h.app,
+      `/assignments/${id}/links/revoke`,
+      { _csrf: office.csrf, confirm: 'yes', then: 'link' },
+      { cookie: office.cookie },
+    );
     expect(text(done.body)).toContain('此前发出的全部链接已撤销。请将下面的新链接转交市市场监管局。');
     const shown = /id="new-link"|value="([^"]+)" style="width:100%" id="new-link"/.exec(done.body);
     const url = /value="([^"]+)" style="width:100%" id="new-link"/.exec(done.body)![1]!.replace(/&amp;/g, '&');
@@ -177,11 +265,18 @@ describe('#15.11 throttling', () => {
     const app = await h.buildApp({ clock: () => now });
     try {
       const n0 = await h.db.prisma.auditEvent.count({ where: { action: 'link.refused' } });
-      for (let i = 0; i < 12; i++) expect((await app.inject({ method: 'GET', url: `/f/${h.seeded.t1a}?t=v2.k1.x.y.1.2.0.AAAAAAAAAAAAAAAAAAAAAA` })).statusCode).toBe(401);
+      for (let i = 0; i < 12; i++)
+        expect(
+          (await app.inject({ method: 'GET', url: `/f/${h.seeded.t1a}?t=v2.k1.x.y.1.2.0.AAAAAAAAAAAAAAAAAAAAAA` }))
+            .statusCode,
+        ).toBe(401);
       expect((await h.db.prisma.auditEvent.count({ where: { action: 'link.refused' } })) - n0).toBe(5);
       now += 61_000;
       await app.inject({ method: 'GET', url: `/f/${h.seeded.t1a}` });
-      const summary = await h.db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'link.refused_suppressed' }, orderBy: { id: 'desc' } });
+      const summary = await h.db.prisma.auditEvent.findFirstOrThrow({
+        where: { action: 'link.refused_suppressed' },
+        orderBy: { id: 'desc' },
+      });
       expect(summary.data).toMatchObject({ count: 7 });
     } finally {
       await app.close();
@@ -191,7 +286,10 @@ describe('#15.11 throttling', () => {
   it('with Redis the per-client budget is shared by every web server', async () => {
     const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: false, maxRetriesPerRequest: 2 });
     const throttleRedis = { client: redis, prefix: `h2-test-${process.pid}-${Date.now()}:` };
-    const [one, two] = [await h.buildApp({ throttleRedis, limits: { linkRequestsPerMinute: 3 } }), await h.buildApp({ throttleRedis, limits: { linkRequestsPerMinute: 3 } })];
+    const [one, two] = [
+      await h.buildApp({ throttleRedis, limits: { linkRequestsPerMinute: 3 } }),
+      await h.buildApp({ throttleRedis, limits: { linkRequestsPerMinute: 3 } }),
+    ];
     try {
       const l = await link(h, h.seeded.t1a);
       expect((await one.inject({ method: 'GET', url: l.path })).statusCode).toBe(200);
@@ -227,13 +325,24 @@ describe('#15.11 throttling', () => {
     let client = 0;
     try {
       const attempt = (email: string, password: string, cookie?: string) =>
-        app.inject({ method: 'POST', url: '/api/session', headers: { 'x-forwarded-for': `203.0.113.${++client}`, ...(cookie ? { cookie } : {}) }, payload: { email, password } });
+        app.inject({
+          method: 'POST',
+          url: '/api/session',
+          headers: { 'x-forwarded-for': `203.0.113.${++client}`, ...(cookie ? { cookie } : {}) },
+          payload: { email, password },
+        });
       // the real user signed in yesterday on this browser: it carries the device cookie
       const first = await attempt(OFFICE.email, OFFICE.password);
       expect(first.statusCode).toBe(200);
       const device = first.cookies.find((c) => c.name === 'dubang_dev')!;
       // someone else guesses, varying case and spaces: one account, one count
-      const variants = [OFFICE.email, ` ${OFFICE.email.toUpperCase()}`, `${OFFICE.email} `, 'DUBAN@office.test', ' Duban@Office.Test '];
+      const variants = [
+        OFFICE.email,
+        ` ${OFFICE.email.toUpperCase()}`,
+        `${OFFICE.email} `,
+        'DUBAN@office.test',
+        ' Duban@Office.Test ',
+      ];
       for (const v of variants) expect((await attempt(v, 'wrong-guess')).statusCode).toBe(401);
       const delayed = await attempt('  DUBAN@OFFICE.TEST', 'another-guess');
       expect(delayed.statusCode).toBe(429);
@@ -257,8 +366,21 @@ describe('#15.11 throttling', () => {
     const now = Date.now();
     const app = await h.buildApp({ clock: () => now });
     try {
-      for (let i = 0; i < 20; i++) expect((await app.inject({ method: 'POST', url: '/api/session', payload: { email: `nobody${i}@office.test`, password: 'x' } })).statusCode).toBe(401);
-      const r = await app.inject({ method: 'POST', url: '/api/session', payload: { email: LEADER.email, password: 'y' } });
+      for (let i = 0; i < 20; i++)
+        expect(
+          (
+            await app.inject({
+              method: 'POST',
+              url: '/api/session',
+              payload: { email: `nobody${i}@office.test`, password: 'x' },
+            })
+          ).statusCode,
+        ).toBe(401);
+      const r = await app.inject({
+        method: 'POST',
+        url: '/api/session',
+        payload: { email: LEADER.email, password: 'y' },
+      });
       expect(r.statusCode).toBe(429);
       expect(r.json()).toEqual({ error: '登录失败次数较多，请 1 秒后再试', code: 'THROTTLED' });
     } finally {
@@ -269,8 +391,21 @@ describe('#15.11 throttling', () => {
   it('sign-in: the delay is shared by every web server (failures counted in PostgreSQL)', async () => {
     const [one, two] = [await h.buildApp(), await h.buildApp()];
     try {
-      for (let i = 0; i < 5; i++) expect((await (i % 2 ? one : two).inject({ method: 'POST', url: '/api/session', payload: { email: LEADER.email, password: 'guess' } })).statusCode).toBe(401);
-      const r = await one.inject({ method: 'POST', url: '/api/session', payload: { email: LEADER.email, password: 'guess' } });
+      for (let i = 0; i < 5; i++)
+        expect(
+          (
+            await (i % 2 ? one : two).inject({
+              method: 'POST',
+              url: '/api/session',
+              payload: { email: LEADER.email, password: 'guess' },
+            })
+          ).statusCode,
+        ).toBe(401);
+      const r = await one.inject({
+        method: 'POST',
+        url: '/api/session',
+        payload: { email: LEADER.email, password: 'guess' },
+      });
       expect(r.statusCode).toBe(429);
       expect(r.json().error).toMatch(/^登录失败次数较多，请 \d 秒后再试$/);
     } finally {
@@ -282,8 +417,21 @@ describe('#15.11 throttling', () => {
   it('sign-in routes answer 429 past the per-client budget (@fastify/rate-limit)', async () => {
     const app = await h.buildApp({ limits: { signInPerMinute: 2 } });
     try {
-      for (let i = 0; i < 2; i++) expect((await app.inject({ method: 'POST', url: '/api/session', payload: { email: LEADER.email, password: LEADER.password } })).statusCode).toBe(200);
-      const over = await app.inject({ method: 'POST', url: '/api/session', payload: { email: LEADER.email, password: LEADER.password } });
+      for (let i = 0; i < 2; i++)
+        expect(
+          (
+            await app.inject({
+              method: 'POST',
+              url: '/api/session',
+              payload: { email: LEADER.email, password: LEADER.password },
+            })
+          ).statusCode,
+        ).toBe(200);
+      const over = await app.inject({
+        method: 'POST',
+        url: '/api/session',
+        payload: { email: LEADER.email, password: LEADER.password },
+      });
       expect(over.statusCode).toBe(429);
       expect(over.json().error).toMatch(/请求过于频繁/);
     } finally {
@@ -295,7 +443,9 @@ describe('#15.11 throttling', () => {
 describe('#12.1 and #15.10: headers, cookies, operations tools', () => {
   it('security headers come from helmet: CSP without inline script, no framing, nosniff, same-origin referrer; HSTS only on https', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/login' });
-    expect(res.headers['content-security-policy']).toBe("default-src 'self';script-src 'self';style-src 'self' 'unsafe-inline';img-src 'self' data:;connect-src 'self';font-src 'self';object-src 'none';base-uri 'none';form-action 'self';frame-ancestors 'none'");
+    expect(res.headers['content-security-policy']).toBe(
+      "default-src 'self';script-src 'self';style-src 'self' 'unsafe-inline';img-src 'self' data:;connect-src 'self';font-src 'self';object-src 'none';base-uri 'none';form-action 'self';frame-ancestors 'none'",
+    );
     expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['referrer-policy']).toBe('same-origin');
@@ -303,7 +453,9 @@ describe('#12.1 and #15.10: headers, cookies, operations tools', () => {
     expect(res.headers['strict-transport-security']).toBeUndefined();
     const https = await h.buildApp({ publicUrl: 'https://duban.nanchang.gov.cn' });
     try {
-      expect((await https.inject({ method: 'GET', url: '/login' })).headers['strict-transport-security']).toBe('max-age=15552000');
+      expect((await https.inject({ method: 'GET', url: '/login' })).headers['strict-transport-security']).toBe(
+        'max-age=15552000',
+      );
     } finally {
       await https.close();
     }
@@ -325,7 +477,8 @@ describe('#12.1 and #15.10: headers, cookies, operations tools', () => {
   });
 
   it('/static/constructor and /static/__proto__ are 404, not 500', async () => {
-    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) expect((await h.app.inject({ method: 'GET', url: `/static/${name}` })).statusCode).toBe(404);
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty'])
+      expect((await h.app.inject({ method: 'GET', url: `/static/${name}` })).statusCode).toBe(404);
     expect((await h.app.inject({ method: 'GET', url: '/static/app.css' })).statusCode).toBe(200);
   });
 
@@ -357,12 +510,40 @@ describe('#12.1 and #15.10: headers, cookies, operations tools', () => {
       expect(board.statusCode).toBe(200);
       expect(board.headers['content-security-policy']).toBeUndefined();
       expect(board.headers['x-frame-options']).toBe('DENY');
-      const ok = await app.inject({ method: 'PUT', url: '/admin/queues/api/queues/notices/pause', headers: { cookie: s.cookie, origin } });
+      const ok = await app.inject({
+        method: 'PUT',
+        url: '/admin/queues/api/queues/notices/pause',
+        headers: { cookie: s.cookie, origin },
+      });
       expect(ok.statusCode).toBe(200);
-      expect((await app.inject({ method: 'PUT', url: '/admin/queues/api/queues/notices/pause', headers: { cookie: s.cookie } })).statusCode).toBe(403);
-      expect((await app.inject({ method: 'PUT', url: '/admin/queues/api/queues/notices/pause', headers: { cookie: s.cookie, origin: 'https://evil.example' } })).statusCode).toBe(403);
+      expect(
+        (
+          await app.inject({
+            method: 'PUT',
+            url: '/admin/queues/api/queues/notices/pause',
+            headers: { cookie: s.cookie },
+          })
+        ).statusCode,
+      ).toBe(403);
+      expect(
+        (
+          await app.inject({
+            method: 'PUT',
+            url: '/admin/queues/api/queues/notices/pause',
+            headers: { cookie: s.cookie, origin: 'https://evil.example' },
+          })
+        ).statusCode,
+      ).toBe(403);
       const leader = await signIn(app, LEADER);
-      expect((await app.inject({ method: 'PUT', url: '/admin/queues/api/queues/notices/pause', headers: { cookie: leader.cookie, origin } })).statusCode).toBe(403);
+      expect(
+        (
+          await app.inject({
+            method: 'PUT',
+            url: '/admin/queues/api/queues/notices/pause',
+            headers: { cookie: leader.cookie, origin },
+          })
+        ).statusCode,
+      ).toBe(403);
       expect(calls).toEqual(['pause']);
     } finally {
       await app.close();
@@ -371,17 +552,29 @@ describe('#12.1 and #15.10: headers, cookies, operations tools', () => {
 
   it('during a key rotation links of the previous key, and old v1 links from emails already sent, still open the form', async () => {
     const NEW = 'a-new-link-key-of-at-least-32-bytes-0123456789';
-    const rotated = createLinkService({ db: h.db.prisma, secret: NEW, keyId: 'k2', previous: { secret: SECRET, keyId: 'k1' }, publicUrl: PUBLIC_URL });
+    const rotated = createLinkService({
+      db: h.db.prisma,
+      secret: NEW,
+      keyId: 'k2',
+      previous: { secret: SECRET, keyId: 'k1' },
+      publicUrl: PUBLIC_URL,
+    });
     const app = await h.buildApp({ links: rotated });
     try {
       const id = h.seeded.t1a;
       const underOld = await link(h, id);
-      const v1 = signLinkToken({ assignmentId: id, jti: 'old-email', issuedAt: Date.now() - 1000, expiresAt: Date.now() + 86_400_000 }, hmacSha256(SECRET));
+      const v1 = signLinkToken(
+        { assignmentId: id, jti: 'old-email', issuedAt: Date.now() - 1000, expiresAt: Date.now() + 86_400_000 },
+        hmacSha256(SECRET),
+      );
       const underNew = await link({ links: rotated }, id);
       expect(tokenOf(underNew.url).split('.').slice(0, 2)).toEqual(['v2', 'k2']);
-      for (const t of [tokenOf(underOld.url), v1, tokenOf(underNew.url)]) expect((await app.inject({ method: 'GET', url: `/f/${id}?t=${encodeURIComponent(t)}` })).statusCode).toBe(200);
+      for (const t of [tokenOf(underOld.url), v1, tokenOf(underNew.url)])
+        expect((await app.inject({ method: 'GET', url: `/f/${id}?t=${encodeURIComponent(t)}` })).statusCode).toBe(200);
       // after the window: the previous key is removed, its links are refused
-      const after = await h.buildApp({ links: createLinkService({ db: h.db.prisma, secret: NEW, keyId: 'k2', publicUrl: PUBLIC_URL }) });
+      const after = await h.buildApp({
+        links: createLinkService({ db: h.db.prisma, secret: NEW, keyId: 'k2', publicUrl: PUBLIC_URL }),
+      });
       try {
         expect((await after.inject({ method: 'GET', url: underOld.path })).statusCode).toBe(401);
         expect((await after.inject({ method: 'GET', url: underNew.path })).statusCode).toBe(200);

@@ -64,15 +64,22 @@ test('stores a Chinese-subject message as .eml, decodes subject, and the store l
 
 test('an .eml dropped in by hand is listed from its own headers', async () => {
   const sub = fs.mkdtempSync(path.join(dir, 'manual-'));
-  fs.writeFileSync(path.join(sub, '20240101000000000-manual.eml'), `From: a@x.example\r\nTo: b@y.example\r\nSubject: =?UTF-8?B?${Buffer.from('手工放入').toString('base64')}?=\r\n\r\nbody\r\n`);
+  fs.writeFileSync(
+    path.join(sub, '20240101000000000-manual.eml'),
+    `From: a@x.example\r\nTo: b@y.example\r\nSubject: =?UTF-8?B?${Buffer.from('手工放入').toString('base64')}?=\r\n\r\nbody\r\n`,
+  );
   const listed = listStoredMail(sub);
-  expect(listed.messages).toEqual([expect.objectContaining({ id: '20240101000000000-manual', subject: '手工放入', from: 'a@x.example' })]);
+  expect(listed.messages).toEqual([
+    expect.objectContaining({ id: '20240101000000000-manual', subject: '手工放入', from: 'a@x.example' }),
+  ]);
 });
 
 test('421 on the next message, then success: the client sees the 421 and nothing is stored for it', async () => {
   sink.failNext(1, 421, 'try again later');
   const t = transport();
-  await expect(t.sendMail({ from: 'a@x.example', to: 'b@y.example', subject: 'first', text: '1' })).rejects.toMatchObject({ responseCode: 421 });
+  await expect(
+    t.sendMail({ from: 'a@x.example', to: 'b@y.example', subject: 'first', text: '1' }),
+  ).rejects.toMatchObject({ responseCode: 421 });
   await t.sendMail({ from: 'a@x.example', to: 'b@y.example', subject: 'second', text: '2' });
   t.close();
   const got = await sink.waitFor(1, 2000);
@@ -84,8 +91,12 @@ test('failNext at RCPT and 450 at DATA are both temporary failures the client se
   sink.failNext(1, 450, 'mailbox busy', 'rcpt');
   sink.failNext(1, 451, 'local problem');
   const t = transport();
-  await expect(t.sendMail({ from: 'a@x.example', to: 'b@y.example', subject: 'r', text: 'r' })).rejects.toMatchObject({ responseCode: 450 });
-  await expect(t.sendMail({ from: 'a@x.example', to: 'b@y.example', subject: 'd', text: 'd' })).rejects.toMatchObject({ responseCode: 451 });
+  await expect(t.sendMail({ from: 'a@x.example', to: 'b@y.example', subject: 'r', text: 'r' })).rejects.toMatchObject({
+    responseCode: 450,
+  });
+  await expect(t.sendMail({ from: 'a@x.example', to: 'b@y.example', subject: 'd', text: 'd' })).rejects.toMatchObject({
+    responseCode: 451,
+  });
   await t.sendMail({ from: 'a@x.example', to: 'b@y.example', subject: 'ok', text: 'ok' });
   t.close();
   expect(sink.received().map((m) => m.subject)).toEqual(['ok']);
@@ -94,8 +105,15 @@ test('failNext at RCPT and 450 at DATA are both temporary failures the client se
 test('550 for a rejected recipient: alone it fails the send; beside a good one only the good one gets it', async () => {
   sink.rejectRecipient(/^gone@/, 550);
   const t = transport();
-  await expect(t.sendMail({ from: 'a@x.example', to: 'gone@y.example', subject: 'x', text: 'x' })).rejects.toMatchObject({ responseCode: 550 });
-  const info = await t.sendMail({ from: 'a@x.example', to: ['gone@y.example', 'here@y.example'], subject: 'y', text: 'y' });
+  await expect(
+    t.sendMail({ from: 'a@x.example', to: 'gone@y.example', subject: 'x', text: 'x' }),
+  ).rejects.toMatchObject({ responseCode: 550 });
+  const info = await t.sendMail({
+    from: 'a@x.example',
+    to: ['gone@y.example', 'here@y.example'],
+    subject: 'y',
+    text: 'y',
+  });
   t.close();
   expect(info.rejected).toEqual(['gone@y.example']);
   const [mail] = await sink.waitFor(1, 2000);
@@ -107,7 +125,9 @@ test('a stalled server makes a client with a socket timeout give up; nothing arr
   sink.hangNext(1, 3000);
   const impatient = transport({ socketTimeout: 300 });
   const started = Date.now();
-  await expect(impatient.sendMail({ from: 'a@x.example', to: 'b@y.example', subject: 'slow', text: 's' })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+  await expect(
+    impatient.sendMail({ from: 'a@x.example', to: 'b@y.example', subject: 'slow', text: 's' }),
+  ).rejects.toMatchObject({ code: 'ETIMEDOUT' });
   expect(Date.now() - started).toBeLessThan(2500);
   await impatient.sendMail({ from: 'a@x.example', to: 'b@y.example', subject: 'fast', text: 'f' });
   impatient.close();
@@ -117,7 +137,11 @@ test('a stalled server makes a client with a socket timeout give up; nothing arr
 test('many messages over a pooled transport all arrive once, with unique ids and files', async () => {
   const t = transport({ pool: true, maxConnections: 5, maxMessages: Infinity });
   const n = 500;
-  await Promise.all(Array.from({ length: n }, (_, i) => t.sendMail({ from: 'a@x.example', to: `u${i}@y.example`, subject: `第${i}号`, text: String(i) })));
+  await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      t.sendMail({ from: 'a@x.example', to: `u${i}@y.example`, subject: `第${i}号`, text: String(i) }),
+    ),
+  );
   t.close();
   const got = await sink.waitFor(n, 5000);
   expect(new Set(got.map((m) => m.id)).size).toBe(n);

@@ -48,7 +48,11 @@ let webPorts: number[] = [];
 
 /** Starts a built entry point; resolves once its log says `ready`. */
 function startProc(name: string, script: string, extra: Record<string, string>, ready: RegExp): Promise<Proc> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'worker', script)], { cwd: ROOT, env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'worker', script)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, ...extra },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const p: Proc = { name, child, lines: [] };
   procs.push(p);
   return new Promise((resolve, reject) => {
@@ -58,17 +62,22 @@ function startProc(name: string, script: string, extra: Record<string, string>, 
         if (ready.test(l)) resolve(p);
       });
     }
-    child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before it was ready:\n${p.lines.slice(-20).join('\n')}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`${name} exited (${code}) before it was ready:\n${p.lines.slice(-20).join('\n')}`)),
+    );
   });
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'worker', 'http-main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'worker', 'http-main.js')))
+    throw new Error('dist/ is missing: run `npm run build` first');
   // Office hours around the clock, so the storm goes out whenever the suite runs (the policy is
   // otherwise the real one).
   fs.cpSync(path.join(ROOT, 'config'), configDir, { recursive: true });
   const policyFile = path.join(configDir, 'policy.json');
-  const policy = JSON.parse(fs.readFileSync(policyFile, 'utf8')) as { calendar: { officeHours: { start: string; end: string }; workdaysOnly: boolean } };
+  const policy = JSON.parse(fs.readFileSync(policyFile, 'utf8')) as {
+    calendar: { officeHours: { start: string; end: string }; workdaysOnly: boolean };
+  };
   policy.calendar.officeHours = { start: '00:00', end: '23:59' };
   policy.calendar.workdaysOnly = false;
   fs.writeFileSync(policyFile, JSON.stringify(policy));
@@ -91,7 +100,10 @@ beforeAll(async () => {
     LOG_LEVEL: 'info',
     NODE_NO_WARNINGS: '1',
   };
-  for (const args of [['units', 'seed'], ['plan', 'import', REAL_PLAN, '--plan', slug]]) {
+  for (const args of [
+    ['units', 'seed'],
+    ['plan', 'import', REAL_PLAN, '--plan', slug],
+  ]) {
     const r = runCli(args, env);
     if (r.status !== 0) throw new Error(`dubang ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
   }
@@ -137,12 +149,20 @@ test('the storm through 2 Temporal workers and 2 mail workers: every notice arri
   // nothing changes for a few seconds (the workers keep creating the storm's notices for a while).
   const snapshot = async () => {
     const now = new Date();
-    const [due, sent] = await Promise.all([db.prisma.notice.count({ where: { dueAt: { lte: now } } }), db.prisma.notice.count({ where: { status: 'SENT' } })]);
+    const [due, sent] = await Promise.all([
+      db.prisma.notice.count({ where: { dueAt: { lte: now } } }),
+      db.prisma.notice.count({ where: { status: 'SENT' } }),
+    ]);
     return { due, sent, arrived: sink.received().length };
   };
   let last = { due: -1, sent: -1, arrived: -1 };
   for (;;) {
-    const x = await eventually('the catch-up storm sent', snapshot, (v) => v.due > 0 && v.sent >= v.due && v.arrived === v.sent, 300_000);
+    const x = await eventually(
+      'the catch-up storm sent',
+      snapshot,
+      (v) => v.due > 0 && v.sent >= v.due && v.arrived === v.sent,
+      300_000,
+    );
     if (x.sent === last.sent && x.arrived === last.arrived) break;
     last = x;
     await new Promise((r) => setTimeout(r, 3000));
@@ -159,15 +179,27 @@ test('the storm through 2 Temporal workers and 2 mail workers: every notice arri
   // Unit actions: signed form links (as the assignment notices carry; the catch-up letters are per
   // unit), each acknowledged on one web server and repeated on the other.
   const signer = createLinkSigner({ secret: LINK_SECRET, publicUrl: env.PUBLIC_URL! });
-  const open = await db.prisma.assignment.findMany({ where: { state: 'ASSIGNED', task: { plan: { slug } } }, select: { id: true }, orderBy: { id: 'asc' }, take: 8 });
+  const open = await db.prisma.assignment.findMany({
+    where: { state: 'ASSIGNED', task: { plan: { slug } } },
+    select: { id: true },
+    orderBy: { id: 'asc' },
+    take: 8,
+  });
   expect(open).toHaveLength(8);
   const picked = open.map((a) => [a.id, signer.sign(a.id).token] as const);
   // as a browser does: the form answers 303 back to itself with the result in a flash cookie, and the
   // page the unit then sees (on whichever server the redirect reaches) shows it
   const post = async (port: number, id: string, token: string) => {
-    const res = await fetch(`http://127.0.0.1:${port}/f/${id}/acknowledge`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ t: token }).toString() });
+    const res = await fetch(`http://127.0.0.1:${port}/f/${id}/acknowledge`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ t: token }).toString(),
+    });
     const flash = /dubang_flash=[^;]*/.exec(res.headers.get('set-cookie') ?? '')?.[0];
-    const page = await fetch(new URL(res.headers.get('location') ?? '/', `http://127.0.0.1:${port}`), { headers: flash ? { cookie: flash } : {} });
+    const page = await fetch(new URL(res.headers.get('location') ?? '/', `http://127.0.0.1:${port}`), {
+      headers: flash ? { cookie: flash } : {},
+    });
     return { status: res.status, page: await page.text() };
   };
   const results = await Promise.all(
@@ -185,10 +217,17 @@ test('the storm through 2 Temporal workers and 2 mail workers: every notice arri
     expect(r.secondBody).toMatch(/已于.*签收该任务，无需重复签收/);
   }
   const ids = picked.map(([id]) => id);
-  const states = await db.prisma.assignment.findMany({ where: { id: { in: ids } }, select: { state: true, acknowledgedAt: true } });
+  const states = await db.prisma.assignment.findMany({
+    where: { id: { in: ids } },
+    select: { state: true, acknowledgedAt: true },
+  });
   expect(states).toHaveLength(ids.length);
   for (const s of states) expect(s.acknowledgedAt).not.toBeNull();
-  const events = await db.prisma.auditEvent.groupBy({ by: ['assignmentId'], where: { assignmentId: { in: ids }, action: 'assignment.acknowledged' }, _count: true });
+  const events = await db.prisma.auditEvent.groupBy({
+    by: ['assignmentId'],
+    where: { assignmentId: { in: ids }, action: 'assignment.acknowledged' },
+    _count: true,
+  });
   expect(events.map((e) => e._count).sort()).toEqual(ids.map(() => 1));
 
   // Every process is still up, and none logged an error.

@@ -44,11 +44,22 @@ afterAll(async () => {
 
 test('killed mid-batch and restarted: every notice arrives, and only logged-ambiguous ones can repeat', async () => {
   const s = await seed(db.prisma, { tasks: 30, units: 10 });
-  const port = createQueueNotificationPort({ prisma: db.prisma, queue, logger: silentLogger, policy: { attempts: 5, backoffMs: 100, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 } });
+  const port = createQueueNotificationPort({
+    prisma: db.prisma,
+    queue,
+    logger: silentLogger,
+    policy: { attempts: 5, backoffMs: 100, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 },
+  });
   const now = new Date();
   const subs = s.assignments.map((a) => submission(a.id, now));
   for (const sub of subs) await port.submit(sub);
-  const env = { T_DB_URL: db.url, T_REDIS_URL: config.redis.url, T_PREFIX: prefix, T_SMTP_PORT: String(sink.port), T_RATE: '150' };
+  const env = {
+    T_DB_URL: db.url,
+    T_REDIS_URL: config.redis.url,
+    T_PREFIX: prefix,
+    T_SMTP_PORT: String(sink.port),
+    T_RATE: '150',
+  };
 
   const first = startProcessor(env);
   children.push(first);
@@ -61,7 +72,12 @@ test('killed mid-batch and restarted: every notice arrives, and only logged-ambi
   const second = startProcessor({ ...env, T_RATE: '1000' });
   children.push(second);
   await second.ready;
-  await eventually('all delivered', () => db.prisma.delivery.count({ where: { status: 'SENT' } }), (n) => n === subs.length, 40_000);
+  await eventually(
+    'all delivered',
+    () => db.prisma.delivery.count({ where: { status: 'SENT' } }),
+    (n) => n === subs.length,
+    40_000,
+  );
   await new Promise((r) => setTimeout(r, 500));
 
   const counts = countByNotice(sink.received());
@@ -73,7 +89,9 @@ test('killed mid-batch and restarted: every notice arrives, and only logged-ambi
   // every delivery recorded once, with its Message-ID; the notices all SENT
   expect(await db.prisma.notice.count({ where: { status: 'SENT' } })).toBe(subs.length);
   expect(await db.prisma.delivery.count({ where: { messageId: null } })).toBe(0);
-  process.stderr.write(`crash test: ${atKill} received before the kill, ${duplicated.length} duplicate(s), ${ambiguousKeys.size} ambiguous logged\n`);
+  process.stderr.write(
+    `crash test: ${atKill} received before the kill, ${duplicated.length} duplicate(s), ${ambiguousKeys.size} ambiguous logged\n`,
+  );
 
   second.proc.kill('SIGTERM');
   expect(await second.exited).toBe(0);

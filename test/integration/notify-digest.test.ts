@@ -18,7 +18,15 @@ import { startMailWorker, type MailWorker } from '../../worker/mail-main';
 import { createDigestRecipients } from '../../app/notices/digest';
 import { sqlFromPrisma } from '../../app/notices/sql';
 import type { Sql } from '../../contracts/sql';
-import { closePipeline, eventually, noticeHeader, parse, seed, submission, uniquePrefix } from './notify-support/fixture';
+import {
+  closePipeline,
+  eventually,
+  noticeHeader,
+  parse,
+  seed,
+  submission,
+  uniquePrefix,
+} from './notify-support/fixture';
 
 const config = loadConfig();
 const POLICY = { attempts: 3, backoffMs: 100, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 };
@@ -32,7 +40,11 @@ let worker: MailWorker;
 // the digest moment is the current hour's start: notices due exactly then belong to it
 const moment = DateTime.now().setZone(config.timezone).startOf('hour');
 // the worker's digest hour and debounce, through the environment keys as in production
-const digestConfig = loadConfig({ ...process.env, MAIL_DIGEST_HOUR: String(moment.hour), MAIL_DIGEST_DEBOUNCE_MS: '1500' });
+const digestConfig = loadConfig({
+  ...process.env,
+  MAIL_DIGEST_HOUR: String(moment.hour),
+  MAIL_DIGEST_DEBOUNCE_MS: '1500',
+});
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -49,7 +61,14 @@ test('a contact flagged in the directory gets one digest email, every notice rec
   const mine = s.assignments.filter((a) => a.liaison === 'liaison1@bureau.example');
   const others = s.assignments.filter((a) => a.liaison !== 'liaison1@bureau.example');
   // the Office's switch: the liaison of unit 1 opts in; unit 2's liaison does not
-  expect((await db.prisma.contact.updateMany({ where: { email: 'liaison1@bureau.example', role: 'LIAISON' }, data: { digest: true } })).count).toBe(1);
+  expect(
+    (
+      await db.prisma.contact.updateMany({
+        where: { email: 'liaison1@bureau.example', role: 'LIAISON' },
+        data: { digest: true },
+      })
+    ).count,
+  ).toBe(1);
   expect(digestConfig.smtp.digest).toEqual({ hour: moment.hour, debounceMs: 1500 });
   worker = await startMailWorker({
     config: digestConfig,
@@ -64,10 +83,16 @@ test('a contact flagged in the directory gets one digest email, every notice rec
   const port = createQueueNotificationPort({ prisma: db.prisma, queue, logger: silentLogger, policy: POLICY });
   const due = moment.toJSDate();
   // task 4 was acknowledged: its ack reminder must not appear in the digest
-  await db.prisma.assignment.update({ where: { id: mine[3]!.id }, data: { state: 'ACKNOWLEDGED', acknowledgedAt: new Date() } });
+  await db.prisma.assignment.update({
+    where: { id: mine[3]!.id },
+    data: { state: 'ACKNOWLEDGED', acknowledgedAt: new Date() },
+  });
   const subs = [
     submission(mine[0]!.id, due, { kind: 'deadline_reminder' }),
-    submission(mine[1]!.id, due, { kind: 'report_reminder', payload: { period: '2026Q1', dueAt: '2026-04-10T23:59:59.999+08:00' } }),
+    submission(mine[1]!.id, due, {
+      kind: 'report_reminder',
+      payload: { period: '2026Q1', dueAt: '2026-04-10T23:59:59.999+08:00' },
+    }),
     submission(mine[2]!.id, due, { kind: 'ack_reminder' }),
     submission(mine[3]!.id, due, { kind: 'ack_reminder' }),
   ];
@@ -97,9 +122,15 @@ test('a contact flagged in the directory gets one digest email, every notice rec
   expect(parsed.text).toContain('2. 【报告提醒】督办任务(2)');
   expect(parsed.text).toContain('3. 【签收提醒】督办任务(3)尚未签收');
   expect(parsed.text).not.toContain('督办任务(4)');
-  expect(parsed.attachments.map((a) => a.filename).sort()).toEqual(['督办任务1-完成时限.ics', '督办任务2-2026Q1报告.ics']);
+  expect(parsed.attachments.map((a) => a.filename).sort()).toEqual([
+    '督办任务1-完成时限.ics',
+    '督办任务2-2026Q1报告.ics',
+  ]);
 
-  const deliveries = await db.prisma.delivery.findMany({ where: { noticeId: { in: ids } }, orderBy: { noticeId: 'asc' } });
+  const deliveries = await db.prisma.delivery.findMany({
+    where: { noticeId: { in: ids } },
+    orderBy: { noticeId: 'asc' },
+  });
   const byNotice = new Map(deliveries.map((d) => [d.noticeId, d]));
   for (const id of ids.slice(0, 3)) {
     expect(byNotice.get(id)!.status).toBe('SENT');
@@ -111,7 +142,11 @@ test('a contact flagged in the directory gets one digest email, every notice rec
     expect(n.status).toBe('SENT');
     expect(n.delivery!.messageId).not.toBe(parsed.messageId);
   }
-  const digestNotice = await eventually('digest recorded', () => db.prisma.notice.findFirst({ where: { kind: 'digest' }, include: { delivery: true } }), (n) => n?.delivery?.status === 'SENT');
+  const digestNotice = await eventually(
+    'digest recorded',
+    () => db.prisma.notice.findFirst({ where: { kind: 'digest' }, include: { delivery: true } }),
+    (n) => n?.delivery?.status === 'SENT',
+  );
   expect(digestNotice!.delivery!.messageId).toBe(parsed.messageId);
 });
 
@@ -130,7 +165,7 @@ test('the opted-in addresses are read from the directory once per cache period, 
   });
   const inner = sqlFromPrisma(db.prisma);
   let queries = 0;
-  const sql = (<T,>(text: string, params: unknown[]) => {
+  const sql = (<T>(text: string, params: unknown[]) => {
     queries++;
     return inner<T>(text, params);
   }) as Sql;

@@ -15,7 +15,18 @@ import { startMailWorker, type MailWorker } from '../../worker/mail-main';
 import { noticeKey as noticeKeyOf } from '../../domain/notices';
 import { verifyLinkToken } from '../../domain/links';
 import { hmacSha256 } from '../../infra/links';
-import { closePipeline, countByNotice, eventually, noticeHeader, OFFICE_EMAIL, parse, seed, submission, uniquePrefix, type Seeded } from './notify-support/fixture';
+import {
+  closePipeline,
+  countByNotice,
+  eventually,
+  noticeHeader,
+  OFFICE_EMAIL,
+  parse,
+  seed,
+  submission,
+  uniquePrefix,
+  type Seeded,
+} from './notify-support/fixture';
 
 const POLICY = { attempts: 3, backoffMs: 100, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 };
 
@@ -72,12 +83,18 @@ test('a due notice arrives once, in Chinese, with HTML, text, ICS and its delive
   const link = /http:\/\/127\.0\.0\.1:8080\/f\/[^\s"<>]+/.exec(mail.text ?? '')?.[0];
   expect(link).toBeDefined();
   const token = new URL(link!).searchParams.get('t')!;
-  expect(verifyLinkToken(token, hmacSha256(config.http.linkSecret), { now: Date.now(), assignmentId: a.id })).toMatchObject({ ok: true });
+  expect(
+    verifyLinkToken(token, hmacSha256(config.http.linkSecret), { now: Date.now(), assignmentId: a.id }),
+  ).toMatchObject({ ok: true });
   expect(m!.to.sort()).toEqual([a.leader, a.liaison].sort());
   const ics = mail.attachments.find((x) => x.contentType.startsWith('text/calendar'));
   expect(ics?.filename).toBe('督办任务1-完成时限.ics');
   expect(ics!.content.toString('utf8')).toContain('DTSTART;VALUE=DATE:20251231');
-  const d = await eventually('delivery record', () => delivery(r.noticeId), (x) => x?.status === 'SENT');
+  const d = await eventually(
+    'delivery record',
+    () => delivery(r.noticeId),
+    (x) => x?.status === 'SENT',
+  );
   expect(d!.messageId).toBe(mail.messageId);
   expect(d!.smtpResponse).toMatch(/^250/);
   expect(d!.attempts).toBe(1);
@@ -91,7 +108,11 @@ test('a repeated enqueue (activity retried after success) sends nothing more', a
   const sub = submission(a.id, new Date());
   const first = await port.submit(sub);
   await sink.waitFor(1, 10_000);
-  await eventually('sent', () => notice(first.noticeId), (n) => n.status === 'SENT');
+  await eventually(
+    'sent',
+    () => notice(first.noticeId),
+    (n) => n.status === 'SENT',
+  );
   const again = await port.submit(sub);
   const third = await port.submit(sub);
   expect(again).toEqual({ noticeId: first.noticeId, created: false });
@@ -104,7 +125,10 @@ test('a repeated enqueue (activity retried after success) sends nothing more', a
 
 test('stale notices are skipped at send time: acknowledged, extension approved, cancelled', async () => {
   const [a, b, c] = [s.assignments[2]!, s.assignments[3]!, s.assignments[4]!];
-  await db.prisma.assignment.update({ where: { id: a.id }, data: { state: 'ACKNOWLEDGED', acknowledgedAt: new Date() } });
+  await db.prisma.assignment.update({
+    where: { id: a.id },
+    data: { state: 'ACKNOWLEDGED', acknowledgedAt: new Date() },
+  });
   await db.prisma.assignment.update({ where: { id: b.id }, data: { dueAt: new Date('2026-06-30T15:59:59.999Z') } });
   const ack = await port.submit(submission(a.id, new Date(), { kind: 'ack_reminder' }));
   const dl = await port.submit(submission(b.id, new Date(), { kind: 'deadline_reminder' }));
@@ -117,7 +141,11 @@ test('stale notices are skipped at send time: acknowledged, extension approved, 
     () => Promise.all([notice(ack.noticeId), notice(dl.noticeId), notice(later.noticeId)]),
     (ns) => ns.every((n) => n.status === 'SKIPPED'),
   );
-  expect(skipped.map((n) => n.statusReason)).toEqual(['任务已签收', '完成时限已调整（延期已批准）', '任务状态已变化，该通知已取消']);
+  expect(skipped.map((n) => n.statusReason)).toEqual([
+    '任务已签收',
+    '完成时限已调整（延期已批准）',
+    '任务状态已变化，该通知已取消',
+  ]);
   await new Promise((r) => setTimeout(r, 300));
   expect(sink.received()).toHaveLength(0);
   expect(await delivery(ack.noticeId)).toBeNull();
@@ -130,7 +158,11 @@ test('4xx answers are retried with backoff, then the notice is delivered once', 
   const r = await port.submit(sub);
   const [m] = await sink.waitFor(1, 10_000);
   expect(countByNotice([m!]).get(sub.key)).toBe(1);
-  const d = await eventually('delivery', () => delivery(r.noticeId), (x) => x?.status === 'SENT');
+  const d = await eventually(
+    'delivery',
+    () => delivery(r.noticeId),
+    (x) => x?.status === 'SENT',
+  );
   expect(d!.attempts).toBe(3);
   expect(sink.stats().rejected).toBe(2);
   await new Promise((r2) => setTimeout(r2, 300));
@@ -146,7 +178,11 @@ test('a 5xx answer fails the notice once, records it and alerts the Office; no r
   const mail = await parse(alert!);
   expect(mail.subject).toBe(`【投递失败】到期提醒未能送达${a.liaison}`);
   expect(mail.text).toContain('550');
-  const d = await eventually('failed record', () => delivery(r.noticeId), (x) => x?.status === 'FAILED');
+  const d = await eventually(
+    'failed record',
+    () => delivery(r.noticeId),
+    (x) => x?.status === 'FAILED',
+  );
   expect(d!.attempts).toBe(1);
   expect(d!.error).toContain('550');
   expect((await notice(r.noticeId)).status).toBe('FAILED');
@@ -162,7 +198,11 @@ test('an invalid address fails at once without contacting the server, and the Of
   const r = await port.submit(submission(a.id, new Date(), { kind: 'ack_escalation', to: ['leader'] }));
   const [alert] = await sink.waitFor(1, 10_000);
   expect(alert!.to).toEqual([OFFICE_EMAIL]);
-  const d = await eventually('failed record', () => delivery(r.noticeId), (x) => x?.status === 'FAILED');
+  const d = await eventually(
+    'failed record',
+    () => delivery(r.noticeId),
+    (x) => x?.status === 'FAILED',
+  );
   expect(d!.attempts).toBe(0);
   expect(d!.error).toContain('收件地址无效');
 });
@@ -171,7 +211,11 @@ test('4xx until the retries run out: dead letter, visible, and the Office is tol
   const a = s.assignments[8]!;
   sink.failNext(3, 421, 'Service not available');
   const r = await port.submit(submission(a.id, new Date(), { kind: 'deadline_reminder' }));
-  const d = await eventually('dead letter', () => delivery(r.noticeId), (x) => x?.status === 'DEAD');
+  const d = await eventually(
+    'dead letter',
+    () => delivery(r.noticeId),
+    (x) => x?.status === 'DEAD',
+  );
   expect(d!.attempts).toBe(3);
   expect((await notice(r.noticeId)).status).toBe('DEAD');
   expect(await queue.getJobState((await notice(r.noticeId)).key)).toBe('failed');
@@ -185,13 +229,17 @@ test('a hanging server hits the per-send timeout, the pool is rebuilt, and the n
   sink.hangNext(1, 5000);
   const r = await port.submit(submission(a.id, new Date(Date.now() + 1), { kind: 'deadline_reminder' }));
   await sink.waitFor(1, 15_000);
-  const d = await eventually('sent', () => delivery(r.noticeId), (x) => x?.status === 'SENT');
+  const d = await eventually(
+    'sent',
+    () => delivery(r.noticeId),
+    (x) => x?.status === 'SENT',
+  );
   expect(d!.attempts).toBe(2);
   await new Promise((r2) => setTimeout(r2, 300));
   expect(sink.received()).toHaveLength(1);
 });
 
-test('a catch-up notice about a unit (no single assignment) reaches that unit\'s liaison and leader', async () => {
+test("a catch-up notice about a unit (no single assignment) reaches that unit's liaison and leader", async () => {
   // the first unit: the invalid-address test above spoils another unit's leader address
   const a = s.assignments[0]!;
   const unit = { name: a.unit, liaison: a.liaison, leader: a.leader };
@@ -204,12 +252,33 @@ test('a catch-up notice about a unit (no single assignment) reaches that unit\'s
     scope: 'plan-catchup',
     dueAt: dueAt.toISOString(),
     slipId: null,
-    payload: { to: ['liaison', 'leader'], unit: unit.name, task: 0, items: [{ task: 1, unit: unit.name, text: '推进第1项质量提升工作', dueAt: '2025-12-31T23:59:59.999+08:00', overdueDays: 330 }] },
+    payload: {
+      to: ['liaison', 'leader'],
+      unit: unit.name,
+      task: 0,
+      items: [
+        {
+          task: 1,
+          unit: unit.name,
+          text: '推进第1项质量提升工作',
+          dueAt: '2025-12-31T23:59:59.999+08:00',
+          overdueDays: 330,
+        },
+      ],
+    },
   });
-  const m = await eventually('the catch-up email', async () => sink.received().find((x) => noticeHeader(x) === key), (x) => x !== undefined);
+  const m = await eventually(
+    'the catch-up email',
+    async () => sink.received().find((x) => noticeHeader(x) === key),
+    (x) => x !== undefined,
+  );
   expect(m!.to.sort()).toEqual([unit.leader, unit.liaison].sort());
   const mail = await parse(m!);
   expect(mail.text).toContain('推进第1项质量提升工作');
-  const d = await eventually('delivery record', () => delivery(r.noticeId), (x) => x?.status === 'SENT');
+  const d = await eventually(
+    'delivery record',
+    () => delivery(r.noticeId),
+    (x) => x?.status === 'SENT',
+  );
   expect(d!.attempts).toBe(1);
 });

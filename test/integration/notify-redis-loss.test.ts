@@ -63,12 +63,21 @@ test('kill -9 of Redis: the worker reconnects, the reconciler restores the lost 
     const late = s.assignments.slice(20).map((a) => submission(a.id, new Date(now + 2500)));
     for (const sub of [...early, ...late]) await port.submit(sub);
     await sink.waitFor(20, 10_000);
-    await eventually('early ones recorded', () => db.prisma.delivery.count({ where: { status: 'SENT' } }), (n) => n === 20);
+    await eventually(
+      'early ones recorded',
+      () => db.prisma.delivery.count({ where: { status: 'SENT' } }),
+      (n) => n === 20,
+    );
     expect(await queue.getDelayedCount()).toBe(40);
 
     await kill9(server);
     server = await startRedisServer(redisPort); // same port, empty: everything queued is gone
-    await eventually('worker reconnected and jobs restored', () => db.prisma.delivery.count({ where: { status: 'SENT' } }), (n) => n === 60, 20_000);
+    await eventually(
+      'worker reconnected and jobs restored',
+      () => db.prisma.delivery.count({ where: { status: 'SENT' } }),
+      (n) => n === 60,
+      20_000,
+    );
     await new Promise((r) => setTimeout(r, 800));
 
     const counts = countByNotice(sink.received());
@@ -104,9 +113,20 @@ test('queue keys deleted (flush of our prefix): the reconciler re-enqueues only 
     expect(pass.checked).toBe(10);
     for (const sub of subs) expect(await queue.getJobState(sub.key)).toBe('waiting');
     // a second pass finds every job in place
-    expect((await reconcileNotices({ prisma: db.prisma, queue, logger: silentLogger, policy: POLICY, graceMs: 0 })).added).toBe(0);
+    expect(
+      (await reconcileNotices({ prisma: db.prisma, queue, logger: silentLogger, policy: POLICY, graceMs: 0 })).added,
+    ).toBe(0);
 
-    const worker = await startMailWorker({ config, logger: silentLogger, databaseUrl: db.url, prefix, smtp: { host: sink.host, port: sink.port }, jobPolicy: POLICY, concurrency: 5, ratePerSecond: 1000 });
+    const worker = await startMailWorker({
+      config,
+      logger: silentLogger,
+      databaseUrl: db.url,
+      prefix,
+      smtp: { host: sink.host, port: sink.port },
+      jobPolicy: POLICY,
+      concurrency: 5,
+      ratePerSecond: 1000,
+    });
     try {
       await sink.waitFor(10, 10_000);
       await new Promise((r) => setTimeout(r, 500));

@@ -51,52 +51,122 @@ afterAll(async () => {
 test('validate without --new-units: refused (exit 2), no deadline column and every unknown unit in one report', () => {
   const r = runCli(['plan', 'validate', file, '--json'], env);
   expect(r.status).toBe(2);
-  const out = r.json<{ error: string; details: { file: string; issues: { line: number; field: string; message: string }[] } }>().details;
-  expect(out.issues.map((i) => [i.line, i.field])).toEqual([[4, '完成时限'], [4, '责任单位'], [4, '责任单位'], [5, '责任单位'], [5, '责任单位']]);
+  const out = r.json<{
+    error: string;
+    details: { file: string; issues: { line: number; field: string; message: string }[] };
+  }>().details;
+  expect(out.issues.map((i) => [i.line, i.field])).toEqual([
+    [4, '完成时限'],
+    [4, '责任单位'],
+    [4, '责任单位'],
+    [5, '责任单位'],
+    [5, '责任单位'],
+  ]);
   expect(out.issues[0]!.message).toMatch(/方案没有完成时限列.*--default-deadline/);
-  expect(out.issues[1]!.message).toMatch(/「市市场监管局」不在单位名录（数据库）中（方案由示范市人民政府印发，名称按示范市的单位查找：示范市市场监管局/);
+  expect(out.issues[1]!.message).toMatch(
+    /「市市场监管局」不在单位名录（数据库）中（方案由示范市人民政府印发，名称按示范市的单位查找：示范市市场监管局/,
+  );
 });
 
 test('validate --json --tasks --new-units --default-deadline: layout, issuer, newUnits, tasks with path and roles; exit 0', () => {
-  const r = runCli(['plan', 'validate', file, '--json', '--tasks', '--new-units', '--default-deadline', '2024年底前'], env);
+  const r = runCli(
+    ['plan', 'validate', file, '--json', '--tasks', '--new-units', '--default-deadline', '2024年底前'],
+    env,
+  );
   expect(r.status).toBe(0);
   const out = r.json<Record<string, unknown>>();
-  expect(out).toMatchObject({ layout: 'sheet', issuer: '示范市人民政府', title: '示范市2024年质量工作要点', taskCount: 2, encoding: 'xlsx' });
+  expect(out).toMatchObject({
+    layout: 'sheet',
+    issuer: '示范市人民政府',
+    title: '示范市2024年质量工作要点',
+    taskCount: 2,
+    encoding: 'xlsx',
+  });
   expect(out.newUnits).toEqual([
     { name: '市市场监管局', create: '示范市市场监管局', group: false, lines: [4, 5] },
     { name: '各县（市、区）人民政府', create: '示范市各县（市、区）人民政府', group: true, lines: [4] },
     { name: '市工信局', create: '示范市工信局', group: false, lines: [5] },
   ]);
   expect(out.tasks).toEqual([
-    { number: 1, path: '1', label: '1', section: '一', subsection: null, text: '开展质量提升行动。', units: [{ name: '市市场监管局', role: 'LEAD' }, { name: '各县（市、区）人民政府', role: 'CO' }], deadlinePhrase: '2024年底前', dueDate: '2024-12-31', kind: 'deadline' },
-    { number: 2, path: '2', label: '2', section: '一', subsection: null, text: '推进标准化建设。', units: [{ name: '市市场监管局', role: 'LEAD' }, { name: '市工信局', role: 'LEAD' }], deadlinePhrase: '2024年底前', dueDate: '2024-12-31', kind: 'deadline' },
+    {
+      number: 1,
+      path: '1',
+      label: '1',
+      section: '一',
+      subsection: null,
+      text: '开展质量提升行动。',
+      units: [
+        { name: '市市场监管局', role: 'LEAD' },
+        { name: '各县（市、区）人民政府', role: 'CO' },
+      ],
+      deadlinePhrase: '2024年底前',
+      dueDate: '2024-12-31',
+      kind: 'deadline',
+    },
+    {
+      number: 2,
+      path: '2',
+      label: '2',
+      section: '一',
+      subsection: null,
+      text: '推进标准化建设。',
+      units: [
+        { name: '市市场监管局', role: 'LEAD' },
+        { name: '市工信局', role: 'LEAD' },
+      ],
+      deadlinePhrase: '2024年底前',
+      dueDate: '2024-12-31',
+      kind: 'deadline',
+    },
   ]);
 });
 
-test('import --new-units creates the units without contacts (Nanchang\'s are untouched); supervise start refuses naming them', async () => {
+test("import --new-units creates the units without contacts (Nanchang's are untouched); supervise start refuses naming them", async () => {
   const countiesBefore = await db.prisma.unit.count({ where: { kind: 'COUNTY' } });
-  const r = runCli(['plan', 'import', file, '--json', '--new-units', '--default-deadline', '2024年底前', '--plan', 'shifan'], env);
+  const r = runCli(
+    ['plan', 'import', file, '--json', '--new-units', '--default-deadline', '2024年底前', '--plan', 'shifan'],
+    env,
+  );
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
-  const created = await db.prisma.unit.findMany({ where: { name: { startsWith: '示范市' } }, include: { contacts: true }, orderBy: { name: 'asc' } });
+  const created = await db.prisma.unit.findMany({
+    where: { name: { startsWith: '示范市' } },
+    include: { contacts: true },
+    orderBy: { name: 'asc' },
+  });
   expect(created.map((u) => [u.name, u.kind, u.contacts.length])).toEqual([
     ['示范市各县（市、区）人民政府', 'GROUP', 0],
     ['示范市工信局', 'OTHER', 0],
     ['示范市市场监管局', 'OTHER', 0],
   ]);
-  const assigned = await db.prisma.assignment.findMany({ where: { task: { plan: { slug: 'shifan' } } }, include: { unit: true } });
+  const assigned = await db.prisma.assignment.findMany({
+    where: { task: { plan: { slug: 'shifan' } } },
+    include: { unit: true },
+  });
   expect(assigned.map((a) => a.unit.name).sort()).toEqual(['示范市工信局', '示范市市场监管局', '示范市市场监管局']);
   expect(await db.prisma.unit.count({ where: { kind: 'COUNTY' } })).toBe(countiesBefore);
 
   // a re-import changes nothing and creates nothing again
-  const again = runCli(['plan', 'import', file, '--json', '--new-units', '--default-deadline', '2024年底前', '--plan', 'shifan'], env).json<{ changed: boolean }>();
+  const again = runCli(
+    ['plan', 'import', file, '--json', '--new-units', '--default-deadline', '2024年底前', '--plan', 'shifan'],
+    env,
+  ).json<{ changed: boolean }>();
   expect(again.changed).toBe(false);
   expect(await db.prisma.unit.count({ where: { name: { startsWith: '示范市' } } })).toBe(3);
 
   const list = runCli(['units', 'list'], env).stdout.split('\n');
-  expect(list.filter((l) => /缺(联系人|成员)/.test(l)).sort()).toEqual(['示范市各县（市、区）人民政府 [单位组]（缺成员）', '示范市工信局 [其他]（缺联系人）', '示范市市场监管局 [其他]（缺联系人）'].sort());
+  expect(list.filter((l) => /缺(联系人|成员)/.test(l)).sort()).toEqual(
+    [
+      '示范市各县（市、区）人民政府 [单位组]（缺成员）',
+      '示范市工信局 [其他]（缺联系人）',
+      '示范市市场监管局 [其他]（缺联系人）',
+    ].sort(),
+  );
 
-  const refused = await startSupervision({ db: db.prisma, client: {} as Client, taskQueue: 'unused' }, { planSlug: 'shifan', zone: 'Asia/Shanghai', policy: {} }).catch((e: Error) => e);
+  const refused = await startSupervision(
+    { db: db.prisma, client: {} as Client, taskQueue: 'unused' },
+    { planSlug: 'shifan', zone: 'Asia/Shanghai', policy: {} },
+  ).catch((e: Error) => e);
   expect((refused as Error).message).toBe(
     '无法启动督办：以下单位是导入方案时新建的，尚不完整——示范市各县（市、区）人民政府（缺成员）、示范市工信局（缺联系人）、示范市市场监管局（缺联系人）；请先在单位名录中补充（dubang units import 或看板的联系人编辑），再启动',
   );
@@ -109,15 +179,37 @@ test('a plan numbered per section: a revision that shifts the numbers is refused
     fs.writeFileSync(f, ['南昌市示范工作要点', '序号\t重点任务\t牵头单位\t完成时限', ...rows].join('\n'));
     return f;
   };
-  const base = ['一、政务服务', '1\t任务甲。\t市政数局\t长期', '2\t任务乙。\t市政数局\t长期', '二、市场环境', '1\t任务丙。\t市市场监管局\t长期'];
-  const run = async (f: string) => importPlan(db.prisma, await loadPlan(f, cfg, await currentDirectory(cfg, db.prisma)), { slug: 'per-section', actor: 'test' });
+  const base = [
+    '一、政务服务',
+    '1\t任务甲。\t市政数局\t长期',
+    '2\t任务乙。\t市政数局\t长期',
+    '二、市场环境',
+    '1\t任务丙。\t市市场监管局\t长期',
+  ];
+  const run = async (f: string) =>
+    importPlan(db.prisma, await loadPlan(f, cfg, await currentDirectory(cfg, db.prisma)), {
+      slug: 'per-section',
+      actor: 'test',
+    });
   expect((await run(write('v1.txt', base))).created).toBe(true);
   const tasks = await db.prisma.task.findMany({ where: { plan: { slug: 'per-section' } }, orderBy: { number: 'asc' } });
-  expect(tasks.map((t) => [t.number, t.text])).toEqual([[1, '任务甲。'], [2, '任务乙。'], [3, '任务丙。']]);
+  expect(tasks.map((t) => [t.number, t.text])).toEqual([
+    [1, '任务甲。'],
+    [2, '任务乙。'],
+    [3, '任务丙。'],
+  ]);
 
   const inserted = write('v2.txt', [...base.slice(0, 3), '3\t任务新。\t市政数局\t长期', ...base.slice(3)]);
   const err = await run(inserted).catch((e: PlanInputError) => e);
-  expect((err as PlanInputError).issues).toEqual([{ line: 6, field: '任务编号', message: expect.stringMatching(/^修订后第 3 项任务是「一\/3」，已导入的第 3 项是「二\/1」：这份方案按分类重新编号/) }]);
+  expect((err as PlanInputError).issues).toEqual([
+    {
+      line: 6,
+      field: '任务编号',
+      message: expect.stringMatching(
+        /^修订后第 3 项任务是「一\/3」，已导入的第 3 项是「二\/1」：这份方案按分类重新编号/,
+      ),
+    },
+  ]);
   expect(await db.prisma.task.count({ where: { plan: { slug: 'per-section' } } })).toBe(3);
 
   const appended = await run(write('v3.txt', [...base, '2\t任务丁。\t市市场监管局\t长期']));

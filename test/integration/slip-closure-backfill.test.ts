@@ -21,7 +21,10 @@ beforeAll(async () => {
   await ensureDatabase(url);
   c = new Client({ connectionString: url });
   await c.connect();
-  const before = fs.readdirSync(dir).filter((d) => d < MIGRATION && fs.existsSync(path.join(dir, d, 'migration.sql'))).sort();
+  const before = fs
+    .readdirSync(dir)
+    .filter((d) => d < MIGRATION && fs.existsSync(path.join(dir, d, 'migration.sql')))
+    .sort();
   for (const m of before) await c.query(sqlOf(m));
 });
 afterAll(async () => {
@@ -50,16 +53,30 @@ it('closes the slips of items already completed or re-timed, with their audit ev
       (gen_random_uuid(), '督〔2026〕0004号', 2026, 4, '00000000-0000-4000-8000-0000000000c1', 'RED', '逾期', 'k4', '2026-11-26T02:00:00Z');`);
   await c.query(sqlOf(MIGRATION));
 
-  const slips = await c.query<{ number: string; closedAt: Date | null; closedBecause: string | null }>(`SELECT number, "closedAt", "closedBecause"::text AS "closedBecause" FROM "SupervisionSlip" ORDER BY seq`);
+  const slips = await c.query<{ number: string; closedAt: Date | null; closedBecause: string | null }>(
+    `SELECT number, "closedAt", "closedBecause"::text AS "closedBecause" FROM "SupervisionSlip" ORDER BY seq`,
+  );
   expect(slips.rows.map((s) => [s.number, s.closedAt?.toISOString() ?? null, s.closedBecause])).toEqual([
     ['督〔2026〕0001号', '2026-11-30T02:00:00.000Z', 'COMPLETED'],
     ['督〔2026〕0002号', '2026-11-28T00:00:00.000Z', 'EXTENDED'],
     ['督〔2026〕0003号', null, null],
     ['督〔2026〕0004号', null, null],
   ]);
-  const events = await c.query<{ at: Date; action: string; assignmentId: string; data: Record<string, unknown> }>(`SELECT at, action, "assignmentId"::text AS "assignmentId", data FROM "AuditEvent" ORDER BY data->>'number'`);
+  const events = await c.query<{ at: Date; action: string; assignmentId: string; data: Record<string, unknown> }>(
+    `SELECT at, action, "assignmentId"::text AS "assignmentId", data FROM "AuditEvent" ORDER BY data->>'number'`,
+  );
   expect(events.rows.map((e) => [e.action, e.at.toISOString(), e.assignmentId, e.data])).toEqual([
-    ['slip.closed', '2026-11-30T02:00:00.000Z', '00000000-0000-4000-8000-0000000000a1', { number: '督〔2026〕0001号', because: 'COMPLETED', backfill: true }],
-    ['slip.closed', '2026-11-28T00:00:00.000Z', '00000000-0000-4000-8000-0000000000b1', { number: '督〔2026〕0002号', because: 'EXTENDED', backfill: true }],
+    [
+      'slip.closed',
+      '2026-11-30T02:00:00.000Z',
+      '00000000-0000-4000-8000-0000000000a1',
+      { number: '督〔2026〕0001号', because: 'COMPLETED', backfill: true },
+    ],
+    [
+      'slip.closed',
+      '2026-11-28T00:00:00.000Z',
+      '00000000-0000-4000-8000-0000000000b1',
+      { number: '督〔2026〕0002号', because: 'EXTENDED', backfill: true },
+    ],
   ]);
 });

@@ -33,11 +33,20 @@ afterAll(async () => {
 
 /** The shipped directory with the digest flag set on the named unit's contacts of `role`. */
 function flagged(dir: UnitsDirectory, unit: string, role: 'LIAISON' | 'LEADER', on: boolean): UnitsDirectory {
-  return { ...dir, units: dir.units.map((u) => (u.name !== unit ? u : { ...u, contacts: u.contacts.map((c) => (c.role === role ? { ...c, digest: on } : c)) })) };
+  return {
+    ...dir,
+    units: dir.units.map((u) =>
+      u.name !== unit ? u : { ...u, contacts: u.contacts.map((c) => (c.role === role ? { ...c, digest: on } : c)) },
+    ),
+  };
 }
 
 async function flags() {
-  const rows = await db.prisma.contact.findMany({ where: { digest: true }, include: { unit: true }, orderBy: [{ email: 'asc' }] });
+  const rows = await db.prisma.contact.findMany({
+    where: { digest: true },
+    include: { unit: true },
+    orderBy: [{ email: 'asc' }],
+  });
   return rows.map((c) => `${c.unit.name} ${c.role} ${c.email}`);
 }
 
@@ -48,16 +57,31 @@ test('seeding and import carry the digest flag; only a real change updates the u
   expect(await flags()).toEqual([]);
 
   // the same file again: nothing changes
-  expect(await syncDirectory(db.prisma, shipped, 'test')).toEqual({ created: [], updated: [], unchanged: shipped.units.length });
+  expect(await syncDirectory(db.prisma, shipped, 'test')).toEqual({
+    created: [],
+    updated: [],
+    unchanged: shipped.units.length,
+  });
 
   // the Office turns the digest on for one liaison: that unit alone is updated, and audited
   const on = flagged(shipped, '市工信局', 'LIAISON', true);
-  expect(await syncDirectory(db.prisma, on, 'test')).toEqual({ created: [], updated: ['市工信局'], unchanged: shipped.units.length - 1 });
+  expect(await syncDirectory(db.prisma, on, 'test')).toEqual({
+    created: [],
+    updated: ['市工信局'],
+    unchanged: shipped.units.length - 1,
+  });
   const liaison = shipped.units.find((u) => u.name === '市工信局')!.contacts.find((c) => c.role === 'LIAISON')!;
   expect(await flags()).toEqual([`市工信局 LIAISON ${liaison.email}`]);
-  const event = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'unit.updated' }, orderBy: { at: 'desc' } });
+  const event = await db.prisma.auditEvent.findFirstOrThrow({
+    where: { action: 'unit.updated' },
+    orderBy: { at: 'desc' },
+  });
   expect(JSON.stringify(event.data)).toContain('"digest":true');
-  expect((await loadDirectory(db.prisma))!.units.find((u) => u.name === '市工信局')!.contacts.find((c) => c.role === 'LIAISON')!.digest).toBe(true);
+  expect(
+    (await loadDirectory(db.prisma))!.units
+      .find((u) => u.name === '市工信局')!
+      .contacts.find((c) => c.role === 'LIAISON')!.digest,
+  ).toBe(true);
   expect(await syncDirectory(db.prisma, on, 'test')).toMatchObject({ updated: [] });
 
   // and off again
@@ -67,7 +91,8 @@ test('seeding and import carry the digest flag; only a real change updates the u
 
 test('dubang units import/list/export: the CSV digest column in and out', async () => {
   const env = { ...process.env, DATABASE_URL: db.url, NODE_NO_WARNINGS: '1' };
-  const cli = (...args: string[]) => run(process.execPath, [path.join(root, 'bin', 'dubang.js'), ...args], { cwd: root, env });
+  const cli = (...args: string[]) =>
+    run(process.execPath, [path.join(root, 'bin', 'dubang.js'), ...args], { cwd: root, env });
   const csvFile = path.join(tmp, 'units.csv');
   const readCsv = (text: string) => parse(text, { columns: true }) as Record<string, string>[];
   await cli('units', 'export', csvFile);

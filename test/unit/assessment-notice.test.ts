@@ -59,7 +59,9 @@ test('subject and title name the year; a closed year is judged as of 31 December
   expect(m.subject).toBe('【年度考核】2025年度质量强市建设重点工作任务考核结果');
   expect(m.text).toContain('市质量强市领导小组各位领导，领导小组办公室：');
   expect(m.text).toContain('基准时点：2025年12月31日');
-  expect(m.text).toContain('共对6个责任单位评分，其中A等（优秀）2个，B等（良好）2个，C等（合格）1个，D等（不合格）1个。');
+  expect(m.text).toContain(
+    '共对6个责任单位评分，其中A等（优秀）2个，B等（良好）2个，C等（合格）1个，D等（不合格）1个。',
+  );
   expect(m.text).toContain('附件：assessment-2025.xlsx、assessment-2025-summary.csv');
   expect(m.text).toContain('结果校验码：0123456789abcdef');
 });
@@ -80,7 +82,9 @@ test('the table lists the best units (top grades, best first) and the lagging on
     '4. 类别：工作滞后；排名：6；责任单位：市<商务>局；得分：40；等次：D',
     '5. 类别：工作滞后；排名：5；责任单位：东湖区人民政府；得分：62；等次：C',
   ]);
-  expect(m.html).toContain('<td style="border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top">市&lt;商务&gt;局</td>');
+  expect(m.html).toContain(
+    '<td style="border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top">市&lt;商务&gt;局</td>',
+  );
 });
 
 test('the bulletin is quoted in full after the table: words exact, heading marks dropped, escaped in HTML', () => {
@@ -96,7 +100,17 @@ test('the bulletin is quoted in full after the table: words exact, heading marks
 });
 
 test('without a bulletin or grade bands it still reads: grades from the rows, ranks from the order', () => {
-  const m = render({ bulletin: null, grades: undefined, rows: [{ unit: '市市场监管局', score: 96, grade: 'A' }, { unit: '市工信局', score: 50, grade: 'D' }], files: [], digest: null, asOf: undefined });
+  const m = render({
+    bulletin: null,
+    grades: undefined,
+    rows: [
+      { unit: '市市场监管局', score: 96, grade: 'A' },
+      { unit: '市工信局', score: 50, grade: 'D' },
+    ],
+    files: [],
+    digest: null,
+    asOf: undefined,
+  });
   expect(m.text).not.toContain('通报草稿');
   expect(m.text).toContain('共对2个责任单位评分，其中A等1个，D等1个。表现较好和工作滞后的单位见下表。');
   expect(m.text).toContain('1. 类别：表现较好；排名：1；责任单位：市市场监管局；得分：96；等次：A');

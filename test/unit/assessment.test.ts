@@ -81,10 +81,36 @@ function world(items: Item[]): AssessmentFacts {
     });
     // delivered as the pipeline records them: the 交办通知, and each slip's 督办通知 when it was issued
     const notified = i.notified === null ? null : i.notified ? at(i.notified) : created;
-    if (notified !== null) notices.push({ id: `${i.id}-n`, assignmentId: i.id, kind: 'assignment', sentAt: notified, messageId: `<${i.id}@dubang.test>`, slip: null, period: null, what: null });
-    for (const s of i.slips ?? []) notices.push({ id: `${i.id}-${s.id}-n`, assignmentId: i.id, kind: 'supervision', sentAt: s.issuedAt, messageId: `<${s.id}@dubang.test>`, slip: s.number, period: null, what: null });
+    if (notified !== null)
+      notices.push({
+        id: `${i.id}-n`,
+        assignmentId: i.id,
+        kind: 'assignment',
+        sentAt: notified,
+        messageId: `<${i.id}@dubang.test>`,
+        slip: null,
+        period: null,
+        what: null,
+      });
+    for (const s of i.slips ?? [])
+      notices.push({
+        id: `${i.id}-${s.id}-n`,
+        assignmentId: i.id,
+        kind: 'supervision',
+        sentAt: s.issuedAt,
+        messageId: `<${s.id}@dubang.test>`,
+        slip: s.number,
+        period: null,
+        what: null,
+      });
     for (const [period, day] of Object.entries(i.reports ?? {})) {
-      reports.push({ id: `${i.id}-r-${period}`, assignmentId: i.id, period, dueAt: at(REPORT_DUE[period]!), submittedAt: at(`${day}T12:00`) });
+      reports.push({
+        id: `${i.id}-r-${period}`,
+        assignmentId: i.id,
+        period,
+        dueAt: at(REPORT_DUE[period]!),
+        submittedAt: at(`${day}T12:00`),
+      });
     }
     for (const e of i.extensions ?? []) extensions.push({ ...e, assignmentId: i.id });
     for (const s of i.slips ?? []) slips.push({ ...s, assignmentId: i.id });
@@ -97,8 +123,24 @@ function world(items: Item[]): AssessmentFacts {
       { id: 'G', name: '各县(区)人民政府', kind: 'GROUP' },
     ],
     tasks: [
-      { id: 'T1', planId: 'P', planSlug: 'plan', number: 12, text: '推进质量基础设施建设', kind: 'deadline', dueAt: at('2025-06-30') },
-      { id: 'T2', planId: 'P', planSlug: 'plan', number: 6, text: '长期推进质量文化建设', kind: 'standing', dueAt: null },
+      {
+        id: 'T1',
+        planId: 'P',
+        planSlug: 'plan',
+        number: 12,
+        text: '推进质量基础设施建设',
+        kind: 'deadline',
+        dueAt: at('2025-06-30'),
+      },
+      {
+        id: 'T2',
+        planId: 'P',
+        planSlug: 'plan',
+        number: 6,
+        text: '长期推进质量文化建设',
+        kind: 'standing',
+        dueAt: null,
+      },
     ],
     assignments,
     reports,
@@ -115,7 +157,13 @@ function run(items: Item[], over: Partial<AssessmentParams> = {}) {
 const unit = (r: ReturnType<typeof run>, id = 'U1') => r.units.find((u) => u.unitId === id)!;
 
 describe('scoring crafted histories (year 2025, default rubric)', () => {
-  const ext = (id: string, requested: string, until: string, decided: string | null, status: ExtensionFact['status'] = 'APPROVED') => ({
+  const ext = (
+    id: string,
+    requested: string,
+    until: string,
+    decided: string | null,
+    status: ExtensionFact['status'] = 'APPROVED',
+  ) => ({
     id,
     requestedAt: at(`${requested}T10:00`),
     requestedDueAt: at(until),
@@ -124,33 +172,72 @@ describe('scoring crafted histories (year 2025, default rubric)', () => {
   });
 
   it.each<[string, Item, number, Record<string, number>]>([
-    ['completed on time, Q1 report on time', { id: 'a', completed: '2025-06-20', reports: { '2025Q1': '2025-04-08' } }, 100, { completedOnTime: 1, reportsDue: 1, reportsOnTime: 1 }],
-    ['completed late (−2), Q1 and Q2 on time', { id: 'a', completed: '2025-08-01', reports: { '2025Q1': '2025-04-08', '2025Q2': '2025-07-05' } }, 98, { completedLate: 1, reportsDue: 2 }],
+    [
+      'completed on time, Q1 report on time',
+      { id: 'a', completed: '2025-06-20', reports: { '2025Q1': '2025-04-08' } },
+      100,
+      { completedOnTime: 1, reportsDue: 1, reportsOnTime: 1 },
+    ],
+    [
+      'completed late (−2), Q1 and Q2 on time',
+      { id: 'a', completed: '2025-08-01', reports: { '2025Q1': '2025-04-08', '2025Q2': '2025-07-05' } },
+      98,
+      { completedLate: 1, reportsDue: 2 },
+    ],
     ['Q1 report missing (−1)', { id: 'a', completed: '2025-06-20' }, 99, { reportsMissing: 1, reportsDue: 1 }],
-    ['Q1 report late (−0.5)', { id: 'a', completed: '2025-06-20', reports: { '2025Q1': '2025-04-15' } }, 99.5, { reportsLate: 1 }],
-    ['still open after the deadline: overdue (−5), Q1–Q3 on time', { id: 'a', reports: { '2025Q1': '2025-04-08', '2025Q2': '2025-07-08', '2025Q3': '2025-10-09' } }, 95, { overdue: 1, reportsDue: 3 }],
+    [
+      'Q1 report late (−0.5)',
+      { id: 'a', completed: '2025-06-20', reports: { '2025Q1': '2025-04-15' } },
+      99.5,
+      { reportsLate: 1 },
+    ],
+    [
+      'still open after the deadline: overdue (−5), Q1–Q3 on time',
+      { id: 'a', reports: { '2025Q1': '2025-04-08', '2025Q2': '2025-07-08', '2025Q3': '2025-10-09' } },
+      95,
+      { overdue: 1, reportsDue: 3 },
+    ],
     ['overdue and no report at all (−5 −3)', { id: 'a' }, 92, { overdue: 1, reportsMissing: 3 }],
     [
       'extension approved before the deadline, completed before the new date: on time',
-      { id: 'a', completed: '2025-09-20', reports: { '2025Q1': '2025-04-08', '2025Q2': '2025-07-05' }, extensions: [ext('e1', '2025-06-01', '2025-09-30', '2025-06-10')] },
+      {
+        id: 'a',
+        completed: '2025-09-20',
+        reports: { '2025Q1': '2025-04-08', '2025Q2': '2025-07-05' },
+        extensions: [ext('e1', '2025-06-01', '2025-09-30', '2025-06-10')],
+      },
       100,
       { completedOnTime: 1, extensionRequests: 1, extensionsApproved: 1 },
     ],
     [
       'extension approved after the deadline: judged on the original date, completed late (−2)',
-      { id: 'a', completed: '2025-09-20', reports: { '2025Q1': '2025-04-08', '2025Q2': '2025-07-05' }, extensions: [ext('e1', '2025-06-25', '2025-09-30', '2025-07-05')] },
+      {
+        id: 'a',
+        completed: '2025-09-20',
+        reports: { '2025Q1': '2025-04-08', '2025Q2': '2025-07-05' },
+        extensions: [ext('e1', '2025-06-25', '2025-09-30', '2025-07-05')],
+      },
       98,
       { completedLate: 1, extensionsApproved: 1 },
     ],
     [
       'extension approved in time, but still open after the new date: overdue (−5)',
-      { id: 'a', reports: { '2025Q1': '2025-04-08', '2025Q2': '2025-07-05', '2025Q3': '2025-10-09' }, extensions: [ext('e1', '2025-06-01', '2025-09-30', '2025-06-10')] },
+      {
+        id: 'a',
+        reports: { '2025Q1': '2025-04-08', '2025Q2': '2025-07-05', '2025Q3': '2025-10-09' },
+        extensions: [ext('e1', '2025-06-01', '2025-09-30', '2025-06-10')],
+      },
       95,
       { overdue: 1 },
     ],
     [
       'extension rejected: judged on the original date (−2)',
-      { id: 'a', completed: '2025-09-20', reports: { '2025Q1': '2025-04-08', '2025Q2': '2025-07-05' }, extensions: [ext('e1', '2025-06-01', '2025-09-30', '2025-06-10', 'REJECTED')] },
+      {
+        id: 'a',
+        completed: '2025-09-20',
+        reports: { '2025Q1': '2025-04-08', '2025Q2': '2025-07-05' },
+        extensions: [ext('e1', '2025-06-01', '2025-09-30', '2025-06-10', 'REJECTED')],
+      },
       98,
       { completedLate: 1, extensionsRejected: 1 },
     ],
@@ -161,21 +248,74 @@ describe('scoring crafted histories (year 2025, default rubric)', () => {
         completed: '2025-06-20',
         reports: { '2025Q1': '2025-04-08' },
         slips: [
-          { id: 's1', number: '督〔2025〕0001号', colour: 'BLUE', issuedAt: at('2025-03-01T10:00'), reason: '报告将到期' },
-          { id: 's2', number: '督〔2025〕0002号', colour: 'ORANGE', issuedAt: at('2025-04-20T10:00'), reason: '报告逾期' },
-          { id: 's3', number: '督〔2025〕0003号', colour: 'RED', issuedAt: at('2025-05-20T10:00'), reason: '领导督办后仍未报送' },
+          {
+            id: 's1',
+            number: '督〔2025〕0001号',
+            colour: 'BLUE',
+            issuedAt: at('2025-03-01T10:00'),
+            reason: '报告将到期',
+          },
+          {
+            id: 's2',
+            number: '督〔2025〕0002号',
+            colour: 'ORANGE',
+            issuedAt: at('2025-04-20T10:00'),
+            reason: '报告逾期',
+          },
+          {
+            id: 's3',
+            number: '督〔2025〕0003号',
+            colour: 'RED',
+            issuedAt: at('2025-05-20T10:00'),
+            reason: '领导督办后仍未报送',
+          },
         ],
       },
       93,
       { completedOnTime: 1 },
     ],
-    ['acknowledged late: 3 workdays from Thu 2 Jan end Tue 7 Jan (−0.5)', { id: 'a', acked: '2025-01-08T09:00', completed: '2025-06-20', reports: { '2025Q1': '2025-04-08' } }, 99.5, { acksDue: 1, acksLate: 1 }],
-    ['acknowledged on the last day: not late', { id: 'a', acked: '2025-01-07T17:00', completed: '2025-06-20', reports: { '2025Q1': '2025-04-08' } }, 100, { acksLate: 0 }],
-    ['never acknowledged (−0.5), overdue, no reports', { id: 'a', acked: null }, 91.5, { acksLate: 1, overdue: 1, reportsMissing: 3 }],
-    ['cancelled before the deadline: not judged; the Q1 report it owed is missing', { id: 'a', cancelled: '2025-05-01' }, 99, { overdue: 0, open: 0, reportsDue: 1, reportsMissing: 1 }],
-    ['standing task, annual summary on time', { id: 'a', task: 'T2', reports: { '2025Y': '2025-12-05' } }, 100, { standingItems: 1, reportsDue: 1, overdue: 0 }],
-    ['standing task, annual summary late (−0.5)', { id: 'a', task: 'T2', reports: { '2025Y': '2025-12-15' } }, 99.5, { reportsLate: 1 }],
-    ['standing task, annual summary missing (−1); never overdue', { id: 'a', task: 'T2' }, 99, { reportsMissing: 1, overdue: 0, open: 0 }],
+    [
+      'acknowledged late: 3 workdays from Thu 2 Jan end Tue 7 Jan (−0.5)',
+      { id: 'a', acked: '2025-01-08T09:00', completed: '2025-06-20', reports: { '2025Q1': '2025-04-08' } },
+      99.5,
+      { acksDue: 1, acksLate: 1 },
+    ],
+    [
+      'acknowledged on the last day: not late',
+      { id: 'a', acked: '2025-01-07T17:00', completed: '2025-06-20', reports: { '2025Q1': '2025-04-08' } },
+      100,
+      { acksLate: 0 },
+    ],
+    [
+      'never acknowledged (−0.5), overdue, no reports',
+      { id: 'a', acked: null },
+      91.5,
+      { acksLate: 1, overdue: 1, reportsMissing: 3 },
+    ],
+    [
+      'cancelled before the deadline: not judged; the Q1 report it owed is missing',
+      { id: 'a', cancelled: '2025-05-01' },
+      99,
+      { overdue: 0, open: 0, reportsDue: 1, reportsMissing: 1 },
+    ],
+    [
+      'standing task, annual summary on time',
+      { id: 'a', task: 'T2', reports: { '2025Y': '2025-12-05' } },
+      100,
+      { standingItems: 1, reportsDue: 1, overdue: 0 },
+    ],
+    [
+      'standing task, annual summary late (−0.5)',
+      { id: 'a', task: 'T2', reports: { '2025Y': '2025-12-15' } },
+      99.5,
+      { reportsLate: 1 },
+    ],
+    [
+      'standing task, annual summary missing (−1); never overdue',
+      { id: 'a', task: 'T2' },
+      99,
+      { reportsMissing: 1, overdue: 0, open: 0 },
+    ],
   ])('%s → %s', (_name, item, score, counts) => {
     const u = unit(run([item]));
     expect(u.score).toBe(score);
@@ -186,24 +326,66 @@ describe('scoring crafted histories (year 2025, default rubric)', () => {
 
   it('explains each deduction in Chinese and cites the rows, audit events and the notice that asked', () => {
     const r = run([
-      { id: 'a', acked: null, extensions: [ext('e1', '2025-06-25', '2025-09-30', '2025-07-05')], slips: [{ id: 's9', number: '督〔2025〕0009号', colour: 'ORANGE', issuedAt: at('2025-07-02T10:00'), reason: '逾期未完成' }] },
+      {
+        id: 'a',
+        acked: null,
+        extensions: [ext('e1', '2025-06-25', '2025-09-30', '2025-07-05')],
+        slips: [
+          {
+            id: 's9',
+            number: '督〔2025〕0009号',
+            colour: 'ORANGE',
+            issuedAt: at('2025-07-02T10:00'),
+            reason: '逾期未完成',
+          },
+        ],
+      },
     ]);
     const d = unit(r).deductions;
-    expect(d.map((x) => x.kind)).toEqual(['overdue', 'reportMissing', 'reportMissing', 'reportMissing', 'ackLate', 'slipOrange']);
+    expect(d.map((x) => x.kind)).toEqual([
+      'overdue',
+      'reportMissing',
+      'reportMissing',
+      'reportMissing',
+      'ackLate',
+      'slipOrange',
+    ]);
     expect(d[0]).toMatchObject({
       task: 12,
       dueAt: '2025-06-30T15:59:59.999Z',
-      reason: '任务(12)完成时限为2025-06-30，截至2025-12-31仍未完成；延期申请于2025-07-05批准，晚于当时的完成时限，仍按原定时限考核；依据任务交办通知（2025年1月2日 10:00发出，Message-ID <a@dubang.test>）',
-      evidence: [{ type: 'Assignment', id: 'a' }, { type: 'AuditEvent', id: '1' }, { type: 'Extension', id: 'e1' }, { type: 'Notice', id: 'a-n' }],
+      reason:
+        '任务(12)完成时限为2025-06-30，截至2025-12-31仍未完成；延期申请于2025-07-05批准，晚于当时的完成时限，仍按原定时限考核；依据任务交办通知（2025年1月2日 10:00发出，Message-ID <a@dubang.test>）',
+      evidence: [
+        { type: 'Assignment', id: 'a' },
+        { type: 'AuditEvent', id: '1' },
+        { type: 'Extension', id: 'e1' },
+        { type: 'Notice', id: 'a-n' },
+      ],
     });
-    expect(d[1]).toMatchObject({ period: '2025Q1', reason: '任务(12)2025年第一季度进展报告应于2025-04-10前报送，截至2025-12-31未报送；依据任务交办通知（2025年1月2日 10:00发出，Message-ID <a@dubang.test>）' });
-    expect(d[4]!.reason).toBe('任务(12)应于2025-01-07前签收，截至2025-12-31未签收；依据任务交办通知（2025年1月2日 10:00发出，Message-ID <a@dubang.test>）');
-    expect(d[5]).toMatchObject({ slip: '督〔2025〕0009号', evidence: [{ type: 'SupervisionSlip', id: 's9' }, { type: 'Notice', id: 'a-s9-n' }], notice: { kind: '督办通知', sentAt: '2025年7月2日 10:00', slip: '督〔2025〕0009号' } });
+    expect(d[1]).toMatchObject({
+      period: '2025Q1',
+      reason:
+        '任务(12)2025年第一季度进展报告应于2025-04-10前报送，截至2025-12-31未报送；依据任务交办通知（2025年1月2日 10:00发出，Message-ID <a@dubang.test>）',
+    });
+    expect(d[4]!.reason).toBe(
+      '任务(12)应于2025-01-07前签收，截至2025-12-31未签收；依据任务交办通知（2025年1月2日 10:00发出，Message-ID <a@dubang.test>）',
+    );
+    expect(d[5]).toMatchObject({
+      slip: '督〔2025〕0009号',
+      evidence: [
+        { type: 'SupervisionSlip', id: 's9' },
+        { type: 'Notice', id: 'a-s9-n' },
+      ],
+      notice: { kind: '督办通知', sentAt: '2025年7月2日 10:00', slip: '督〔2025〕0009号' },
+    });
     for (const x of d) expect(x.evidence.length).toBeGreaterThan(0);
   });
 
   it('an item still open a year later is overdue again in the next year; its 2025 reports are not counted twice', () => {
-    const item: Item = { id: 'a', reports: { '2025Q1': '2025-04-08', '2025Q2': '2025-07-05', '2025Q3': '2025-10-09', '2025Q4': '2026-01-08' } };
+    const item: Item = {
+      id: 'a',
+      reports: { '2025Q1': '2025-04-08', '2025Q2': '2025-07-05', '2025Q3': '2025-10-09', '2025Q4': '2026-01-08' },
+    };
     const r = run([item], { year: 2026, asOf: Date.parse('2027-01-01T00:00:00+08:00') });
     // 2026: overdue (−5), 2025Q4 on time, 2026Q1–Q3 missing (−3)
     expect(unit(r).score).toBe(92);
@@ -211,7 +393,10 @@ describe('scoring crafted histories (year 2025, default rubric)', () => {
   });
 
   it('an item completed in an earlier year is not in the year at all', () => {
-    const r = run([{ id: 'a', completed: '2025-06-20', reports: { '2025Q1': '2025-04-08' } }], { year: 2026, asOf: Date.parse('2027-01-01T00:00:00+08:00') });
+    const r = run([{ id: 'a', completed: '2025-06-20', reports: { '2025Q1': '2025-04-08' } }], {
+      year: 2026,
+      asOf: Date.parse('2027-01-01T00:00:00+08:00'),
+    });
     expect(r.units).toEqual([]);
   });
 });
@@ -240,19 +425,35 @@ describe('as-of snapshots and reproducibility', () => {
 
   it('does not depend on the order rows arrive in', () => {
     const f = world(items);
-    const shuffled: AssessmentFacts = { ...f, assignments: [...f.assignments].reverse(), reports: [...f.reports].reverse(), units: [...f.units].reverse() };
+    const shuffled: AssessmentFacts = {
+      ...f,
+      assignments: [...f.assignments].reverse(),
+      reports: [...f.reports].reverse(),
+      units: [...f.units].reverse(),
+    };
     const p = { year: 2025, asOf: END_2025, zone: ZONE, rubric, isWorkday: weekdaysOnly };
     expect(JSON.stringify(assess(shuffled, p))).toBe(JSON.stringify(assess(f, p)));
   });
 
   it('refuses an as-of instant before the year starts', () => {
-    expect(() => run(items, { asOf: at('2024-12-31T12:00') })).toThrow(expect.objectContaining({ name: 'AssessmentInputError' }));
+    expect(() => run(items, { asOf: at('2024-12-31T12:00') })).toThrow(
+      expect.objectContaining({ name: 'AssessmentInputError' }),
+    );
   });
 });
 
 describe('rubric', () => {
   it('grades on the national scale: A ≥ 90, B 80–89, C 60–79, D < 60', () => {
-    expect([100, 90, 89.5, 80, 79.5, 60, 59.5, 0].map((s) => gradeOf(s, rubric).grade)).toEqual(['A', 'A', 'B', 'B', 'C', 'C', 'D', 'D']);
+    expect([100, 90, 89.5, 80, 79.5, 60, 59.5, 0].map((s) => gradeOf(s, rubric).grade)).toEqual([
+      'A',
+      'A',
+      'B',
+      'B',
+      'C',
+      'C',
+      'D',
+      'D',
+    ]);
   });
 
   it('ranks by score with shared ranks for equal scores, skips group/office units, counts implicit units by default', () => {
@@ -279,7 +480,12 @@ describe('rubric', () => {
     // 15 overdue items with no reports: 15 × (5 + 3) = 120 points off a base of 100
     const floor = run(Array.from({ length: 15 }, (_, i) => ({ id: `x${i}` })));
     expect(floor.units[0]).toMatchObject({ score: 0, grade: 'D', deducted: 100 });
-    const capped = run([{ id: 'a' }, { id: 'b' }, { id: 'c' }], { rubric: { ...rubric, deductions: { ...rubric.deductions, overdue: { points: 5, cap: 10 }, reportMissing: { points: 1, cap: 2.5 } } } });
+    const capped = run([{ id: 'a' }, { id: 'b' }, { id: 'c' }], {
+      rubric: {
+        ...rubric,
+        deductions: { ...rubric.deductions, overdue: { points: 5, cap: 10 }, reportMissing: { points: 1, cap: 2.5 } },
+      },
+    });
     // 3 overdue (15, capped at 10) + 9 missing reports (9, capped at 2.5)
     expect(unit(capped).score).toBe(87.5);
     expect(unit(capped).byKind).toEqual([
@@ -304,9 +510,15 @@ describe('rubric', () => {
 describe('calendars', () => {
   it('the 2025 window is the calendar year in Shanghai; a July–June year is named by the year it ends in', () => {
     const w = assessmentWindow(2025, 1, ZONE);
-    expect([new Date(w.start).toISOString(), new Date(w.end).toISOString()]).toEqual(['2024-12-31T16:00:00.000Z', '2025-12-31T16:00:00.000Z']);
+    expect([new Date(w.start).toISOString(), new Date(w.end).toISOString()]).toEqual([
+      '2024-12-31T16:00:00.000Z',
+      '2025-12-31T16:00:00.000Z',
+    ]);
     const n = assessmentWindow(2025, 7, ZONE);
-    expect([new Date(n.start).toISOString(), new Date(n.end).toISOString()]).toEqual(['2024-06-30T16:00:00.000Z', '2025-06-30T16:00:00.000Z']);
+    expect([new Date(n.start).toISOString(), new Date(n.end).toISOString()]).toEqual([
+      '2024-06-30T16:00:00.000Z',
+      '2025-06-30T16:00:00.000Z',
+    ]);
     expect([yearLabel(2025, 1), yearLabel(2025, 7)]).toEqual(['2025年度', '2024—2025年度']);
   });
 
@@ -319,7 +531,12 @@ describe('calendars', () => {
       ['2025Q2', '2025-07-10T15:59:59.999Z'],
       ['2025Q3', '2025-10-10T15:59:59.999Z'],
     ]);
-    expect(reportPeriodsDue('annual', w.start, w.end, ZONE, rubric.reports).map((p) => [p.period, new Date(p.dueAt).toISOString()])).toEqual([['2025Y', '2025-12-10T15:59:59.999Z']]);
+    expect(
+      reportPeriodsDue('annual', w.start, w.end, ZONE, rubric.reports).map((p) => [
+        p.period,
+        new Date(p.dueAt).toISOString(),
+      ]),
+    ).toEqual([['2025Y', '2025-12-10T15:59:59.999Z']]);
   });
 
   it('a July–June year counts the reports due in it', () => {
@@ -333,13 +550,24 @@ describe('calendars', () => {
 describe('configuration', () => {
   it('defaults to the documented rubric', () => {
     const c = parseAssessmentConfig({});
-    expect(c.deductions).toMatchObject({ overdue: { points: 5 }, completedLate: { points: 2 }, reportMissing: { points: 1 }, reportLate: { points: 0.5 }, ackLate: { points: 0.5 }, slipBlue: { points: 1 }, slipOrange: { points: 2 }, slipRed: { points: 4 } });
+    expect(c.deductions).toMatchObject({
+      overdue: { points: 5 },
+      completedLate: { points: 2 },
+      reportMissing: { points: 1 },
+      reportLate: { points: 0.5 },
+      ackLate: { points: 0.5 },
+      slipBlue: { points: 1 },
+      slipOrange: { points: 2 },
+      slipRed: { points: 4 },
+    });
     expect(c.roles).toEqual(['LEAD', 'CO', 'IMPLICIT']);
     expect(c.schedule).toEqual({ cron: '0 9 20 12 *', timezone: 'Asia/Shanghai', catchupWindow: '1 day' });
   });
 
   it('names the bad key', () => {
-    expect(() => parseAssessmentConfig({ deductions: { overdue: { points: -1 } } })).toThrow(/deductions\.overdue\.points: must be ≥ 0/);
+    expect(() => parseAssessmentConfig({ deductions: { overdue: { points: -1 } } })).toThrow(
+      /deductions\.overdue\.points: must be ≥ 0/,
+    );
     expect(() => parseAssessmentConfig({ reports: { annualDue: '12/10' } })).toThrow(/reports\.annualDue: MM-DD/);
   });
 });

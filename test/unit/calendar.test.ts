@@ -114,7 +114,11 @@ describe('office hours 09:00–17:30 Asia/Shanghai', () => {
     ['make-up Saturday evening → after the whole Spring Festival', '2026-02-14T17:45', '2026-02-24T09:00:00.000+08:00'],
     ['deadline 31 Dec 2024 → 2 Jan 2025', '2024-12-31T23:59:59.999', '2025-01-02T09:00:00.000+08:00'],
     ['deadline 31 Dec 2025 → make-up Sunday 4 Jan 2026', '2025-12-31T23:59:59.999', '2026-01-04T09:00:00.000+08:00'],
-    ['Spring Festival 2025 → make-up Saturday 8 Feb is not skipped', '2025-02-04T12:00', '2025-02-05T09:00:00.000+08:00'],
+    [
+      'Spring Festival 2025 → make-up Saturday 8 Feb is not skipped',
+      '2025-02-04T12:00',
+      '2025-02-05T09:00:00.000+08:00',
+    ],
   ])('%s', (_name, local, expected) => {
     expect(iso(cal.nextOpening(sh(local)))).toBe(expected);
   });
@@ -129,15 +133,35 @@ describe('office hours 09:00–17:30 Asia/Shanghai', () => {
 describe('N workdays after / before', () => {
   it.each([
     ['3 workdays over National Day 2026', '2026-09-29T10:00', 3, '2026-10-09T10:00:00.000+08:00'],
-    ['1 workday from the eve of Spring Festival 2026 is the make-up Saturday', '2026-02-13T10:00', 1, '2026-02-14T10:00:00.000+08:00'],
+    [
+      '1 workday from the eve of Spring Festival 2026 is the make-up Saturday',
+      '2026-02-13T10:00',
+      1,
+      '2026-02-14T10:00:00.000+08:00',
+    ],
     ['2 workdays from the eve of Spring Festival 2026', '2026-02-13T10:00', 2, '2026-02-24T10:00:00.000+08:00'],
     ['1 workday after 31 Dec 2025 is make-up Sunday 4 Jan', '2025-12-31T09:00', 1, '2026-01-04T09:00:00.000+08:00'],
     ['from a holiday, the holiday itself does not count', '2025-10-03T11:00', 1, '2025-10-09T11:00:00.000+08:00'],
     ['15 workdays after 31 Dec 2024 (1 Jan off)', '2024-12-31T09:00', 15, '2025-01-22T09:00:00.000+08:00'],
     ['1 workday before 8 Oct 2026 is 30 Sep', '2026-10-08T09:00', -1, '2026-09-30T09:00:00.000+08:00'],
-    ['1 workday before 24 Feb 2026 is the make-up Saturday 14 Feb', '2026-02-24T09:00', -1, '2026-02-14T09:00:00.000+08:00'],
-    ['5 workdays before 10 Oct 2025 cross National Day and its make-up Sunday', '2025-10-10T09:00', -5, '2025-09-26T09:00:00.000+08:00'],
-    ['4 workdays before 10 Oct 2025 land on the make-up Sunday 28 Sep', '2025-10-10T09:00', -4, '2025-09-28T09:00:00.000+08:00'],
+    [
+      '1 workday before 24 Feb 2026 is the make-up Saturday 14 Feb',
+      '2026-02-24T09:00',
+      -1,
+      '2026-02-14T09:00:00.000+08:00',
+    ],
+    [
+      '5 workdays before 10 Oct 2025 cross National Day and its make-up Sunday',
+      '2025-10-10T09:00',
+      -5,
+      '2025-09-26T09:00:00.000+08:00',
+    ],
+    [
+      '4 workdays before 10 Oct 2025 land on the make-up Sunday 28 Sep',
+      '2025-10-10T09:00',
+      -4,
+      '2025-09-28T09:00:00.000+08:00',
+    ],
     ['0 workdays is the instant itself', '2026-11-28T03:00', 0, '2026-11-28T03:00:00.000+08:00'],
   ])('%s', (_name, local, n, expected) => {
     expect(iso(cal.addWorkdays(sh(local), n))).toBe(expected);
@@ -180,7 +204,12 @@ describe('years without a published schedule', () => {
     });
     expect(c.coverage(2027)).toBe('override');
     expect(c.warnings(sh('2027-01-01T00:00'), sh('2027-12-31T00:00'))).toEqual([]);
-    expect(c.dayInfo('2027-01-01')).toMatchObject({ workday: false, reason: 'holiday', name: '元旦', coverage: 'override' });
+    expect(c.dayInfo('2027-01-01')).toMatchObject({
+      workday: false,
+      reason: 'holiday',
+      name: '元旦',
+      coverage: 'override',
+    });
     expect(c.isWorkday('2027-01-02')).toBe(true);
     expect(iso(c.nextOpening(sh('2026-12-31T18:00')))).toBe('2027-01-02T09:00:00.000+08:00');
     // a year in the override replaces the package's data for that year entirely
@@ -189,7 +218,10 @@ describe('years without a published schedule', () => {
   });
 
   it.each([
-    [{ years: { '2027': { holidays: { '2028-01-01': '元旦' }, workdays: {} } } }, /years\.2027\.holidays: 2028-01-01 is not a date .* in 2027/],
+    [
+      { years: { '2027': { holidays: { '2028-01-01': '元旦' }, workdays: {} } } },
+      /years\.2027\.holidays: 2028-01-01 is not a date .* in 2027/,
+    ],
     [{ years: { '2027': { holidays: {}, workdays: { '2027-02-30': 'x' } } } }, /years\.2027\.workdays: 2027-02-30/],
     [{ years: { next: { holidays: {}, workdays: {} } } }, /years\.next: the key must be a year/],
   ])('rejects a bad override naming the field (%#)', (override, msg) => {
@@ -224,18 +256,27 @@ describe('a real-time test calendar (no office hours, every day a workday)', () 
 });
 
 describe('zones other than Shanghai (the code must not assume a fixed offset)', () => {
-  it.each(['Europe/Berlin', 'America/St_Johns', 'America/New_York', 'UTC'])('%s: local times and offsets agree with luxon across DST changes', (zone) => {
-    const c = createCalendar({ zone, officeHours: { start: '09:00', end: '17:30' }, workdaysOnly: false });
-    for (let ms = Date.parse('2026-03-01T00:00:00Z'); ms < Date.parse('2026-11-15T00:00:00Z'); ms += 7 * 3_600_000 + 7 * 60_000) {
-      const ref = DateTime.fromMillis(ms, { zone });
-      expect(c.toIso(ms)).toBe(ref.toISO({ includeOffset: true })!.replace(/Z$/, '+00:00'));
-      expect(c.localDate(ms)).toBe(ref.toISODate());
-    }
-    // the opening on the day clocks go forward/back is 09:00 local wall-clock time
-    const day = zone === 'Europe/Berlin' ? '2026-03-29' : '2026-11-01';
-    expect(DateTime.fromMillis(c.openingOn(day), { zone }).toFormat('yyyy-MM-dd HH:mm')).toBe(`${day} 09:00`);
-    expect(DateTime.fromMillis(c.endOfDay(day), { zone }).toFormat('yyyy-MM-dd HH:mm:ss.SSS')).toBe(`${day} 23:59:59.999`);
-  });
+  it.each(['Europe/Berlin', 'America/St_Johns', 'America/New_York', 'UTC'])(
+    '%s: local times and offsets agree with luxon across DST changes',
+    (zone) => {
+      const c = createCalendar({ zone, officeHours: { start: '09:00', end: '17:30' }, workdaysOnly: false });
+      for (
+        let ms = Date.parse('2026-03-01T00:00:00Z');
+        ms < Date.parse('2026-11-15T00:00:00Z');
+        ms += 7 * 3_600_000 + 7 * 60_000
+      ) {
+        const ref = DateTime.fromMillis(ms, { zone });
+        expect(c.toIso(ms)).toBe(ref.toISO({ includeOffset: true })!.replace(/Z$/, '+00:00'));
+        expect(c.localDate(ms)).toBe(ref.toISODate());
+      }
+      // the opening on the day clocks go forward/back is 09:00 local wall-clock time
+      const day = zone === 'Europe/Berlin' ? '2026-03-29' : '2026-11-01';
+      expect(DateTime.fromMillis(c.openingOn(day), { zone }).toFormat('yyyy-MM-dd HH:mm')).toBe(`${day} 09:00`);
+      expect(DateTime.fromMillis(c.endOfDay(day), { zone }).toFormat('yyyy-MM-dd HH:mm:ss.SSS')).toBe(
+        `${day} 23:59:59.999`,
+      );
+    },
+  );
 
   it('refuses an instant without an offset instead of reading it in the server zone', () => {
     expect(() => toMs('2026-11-26T09:00:00')).toThrow(/with an offset/);
@@ -252,7 +293,9 @@ describe('config/holidays-override.json', () => {
     try {
       const f = path.join(dir, 'o.json');
       fs.writeFileSync(f, JSON.stringify({ years: { '2027': { holidays: { '2027/01/01': '元旦' }, workdays: {} } } }));
-      expect(() => readHolidayOverride(f)).toThrow(/holiday override .*years\.2027\.holidays: 2027\/01\/01 is not a date \(YYYY-MM-DD\) in 2027/);
+      expect(() => readHolidayOverride(f)).toThrow(
+        /holiday override .*years\.2027\.holidays: 2027\/01\/01 is not a date \(YYYY-MM-DD\) in 2027/,
+      );
       fs.writeFileSync(f, '{"years": ');
       expect(() => readHolidayOverride(f)).toThrow(/holiday override/);
       expect(readHolidayOverride(path.join(dir, 'missing.json'))).toEqual({ years: {} });

@@ -12,10 +12,34 @@ const view: TaskView = {
   workflowId: 'wf',
   workflowStatus: 'RUNNING',
   assignments: [
-    { unit: '市市场监管局', role: 'LEAD', state: 'ACKNOWLEDGED', overdue: true, dueAt: '2025-12-31T15:59:59.999Z', originalDueAt: '2025-12-31T15:59:59.999Z' },
-    { unit: '南昌县人民政府', role: 'IMPLICIT', state: 'ASSIGNED', overdue: false, dueAt: '2026-06-30T15:59:59.999Z', originalDueAt: '2025-12-31T15:59:59.999Z' },
+    {
+      unit: '市市场监管局',
+      role: 'LEAD',
+      state: 'ACKNOWLEDGED',
+      overdue: true,
+      dueAt: '2025-12-31T15:59:59.999Z',
+      originalDueAt: '2025-12-31T15:59:59.999Z',
+    },
+    {
+      unit: '南昌县人民政府',
+      role: 'IMPLICIT',
+      state: 'ASSIGNED',
+      overdue: false,
+      dueAt: '2026-06-30T15:59:59.999Z',
+      originalDueAt: '2025-12-31T15:59:59.999Z',
+    },
   ],
-  upcoming: [{ kind: 'supervision', at: '2026-12-22T09:00:00.000+08:00', nominalAt: '2026-12-22T09:00:00.000+08:00', task: 3, unit: '市市场监管局', to: ['office', 'leader', 'leadership'], slip: 'RED' }],
+  upcoming: [
+    {
+      kind: 'supervision',
+      at: '2026-12-22T09:00:00.000+08:00',
+      nominalAt: '2026-12-22T09:00:00.000+08:00',
+      task: 3,
+      unit: '市市场监管局',
+      to: ['office', 'leader', 'leadership'],
+      slip: 'RED',
+    },
+  ],
   nextWakeAt: null,
 };
 
@@ -33,5 +57,11 @@ it('task show: dates in Chinese in the zone, roles, states, kinds and recipients
 });
 
 it('a task verb says what happened with the deadline in Chinese', () => {
-  expect(taskInputText('acknowledge', { task: 9, unit: '市市场监管局', state: 'ACKNOWLEDGED', dueAt: '2025-12-31T15:59:59.999Z' }, 'Asia/Shanghai')).toBe('任务(9) 市市场监管局：签收完成，当前状态「已签收」，完成时限 2025年12月31日（星期三）');
+  expect(
+    taskInputText(
+      'acknowledge',
+      { task: 9, unit: '市市场监管局', state: 'ACKNOWLEDGED', dueAt: '2025-12-31T15:59:59.999Z' },
+      'Asia/Shanghai',
+    ),
+  ).toBe('任务(9) 市市场监管局：签收完成，当前状态「已签收」，完成时限 2025年12月31日（星期三）');
 });

@@ -6,14 +6,24 @@ describe('config', () => {
     expect(c.timezone).toBe('Asia/Shanghai');
     expect(c.database.url).toBe('postgresql://postgres@127.0.0.1:5432/dubang');
     expect(c.temporal.address).toBe('127.0.0.1:7233');
-    expect(c.deadlinePhrases.find((p) => p.phrase === '2025年前')).toEqual({ phrase: '2025年前', kind: 'deadline', due: '2025-12-31' });
+    expect(c.deadlinePhrases.find((p) => p.phrase === '2025年前')).toEqual({
+      phrase: '2025年前',
+      kind: 'deadline',
+      due: '2025-12-31',
+    });
     expect(Object.isFrozen(c.smtp)).toBe(true);
     expect(c.smtp.digest).toEqual({ hour: 9, debounceMs: 30_000 });
   });
 
-  it('reads the daily digest\'s hour and debounce from MAIL_DIGEST_HOUR and MAIL_DIGEST_DEBOUNCE_MS', () => {
-    expect(loadConfig({ MAIL_DIGEST_HOUR: '0', MAIL_DIGEST_DEBOUNCE_MS: '0' }).smtp.digest).toEqual({ hour: 0, debounceMs: 0 });
-    expect(loadConfig({ MAIL_DIGEST_HOUR: '23', MAIL_DIGEST_DEBOUNCE_MS: '60000' }).smtp.digest).toEqual({ hour: 23, debounceMs: 60_000 });
+  it("reads the daily digest's hour and debounce from MAIL_DIGEST_HOUR and MAIL_DIGEST_DEBOUNCE_MS", () => {
+    expect(loadConfig({ MAIL_DIGEST_HOUR: '0', MAIL_DIGEST_DEBOUNCE_MS: '0' }).smtp.digest).toEqual({
+      hour: 0,
+      debounceMs: 0,
+    });
+    expect(loadConfig({ MAIL_DIGEST_HOUR: '23', MAIL_DIGEST_DEBOUNCE_MS: '60000' }).smtp.digest).toEqual({
+      hour: 23,
+      debounceMs: 60_000,
+    });
   });
 
   it.each([
@@ -36,7 +46,10 @@ describe('config', () => {
     const path = jest.requireActual<typeof import('node:path')>('node:path');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-cfg-'));
     fs.cpSync(path.join(__dirname, '..', '..', 'config'), dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'deadline-phrases.json'), JSON.stringify({ phrases: [{ phrase: '2025年前', kind: 'deadline', due: '31/12/2025' }] }));
+    fs.writeFileSync(
+      path.join(dir, 'deadline-phrases.json'),
+      JSON.stringify({ phrases: [{ phrase: '2025年前', kind: 'deadline', due: '31/12/2025' }] }),
+    );
     expect(() => loadConfig({ DUBANG_CONFIG_DIR: dir })).toThrow(/deadline phrases .*phrases\.0\.due: YYYY-MM-DD/);
   });
 });

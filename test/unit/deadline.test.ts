@@ -56,16 +56,25 @@ describe('the deadline grammar (phrases the table does not list)', () => {
     expect(interpretDeadline(phrase, [], z)).toEqual({ phrase, kind: 'standing', dueDate: null, dueAt: null });
   });
 
-  it.each([['每年', 'year'], ['每季度', 'quarter'], ['每月', 'month']])('%s is standing, reporting every %s', (phrase, cadence) => {
+  it.each([
+    ['每年', 'year'],
+    ['每季度', 'quarter'],
+    ['每月', 'month'],
+  ])('%s is standing, reporting every %s', (phrase, cadence) => {
     expect(interpretDeadline(phrase, [], z)).toEqual({ phrase, kind: 'standing', cadence, dueDate: null, dueAt: null });
   });
 
-  it.each(['2026年2月30日前', '2026年13月底前', '2026年三季度前', '适时', '2026年'])('%s is not read (never guessed)', (phrase) => {
-    expect(interpretDeadline(phrase, [], z)).toBeNull();
-  });
+  it.each(['2026年2月30日前', '2026年13月底前', '2026年三季度前', '适时', '2026年'])(
+    '%s is not read (never guessed)',
+    (phrase) => {
+      expect(interpretDeadline(phrase, [], z)).toBeNull();
+    },
+  );
 
   it('the config table still overrides the grammar', () => {
-    expect(interpretDeadline('2027年前', [{ phrase: '2027年前', kind: 'deadline', due: '2027-06-30' }], z)?.dueDate).toBe('2027-06-30');
+    expect(
+      interpretDeadline('2027年前', [{ phrase: '2027年前', kind: 'deadline', due: '2027-06-30' }], z)?.dueDate,
+    ).toBe('2027-06-30');
     expect(interpretDeadline('适时', [{ phrase: '适时', kind: 'standing' }], z)?.kind).toBe('standing');
   });
 });

@@ -49,7 +49,8 @@ describe('the cycle finder', () => {
 describe('the repository', () => {
   it('reads every source folder', () => {
     const folders = sourceFolders(ROOT);
-    for (const d of ['app', 'config', 'domain', 'workflows', 'activities', 'infra', 'web', 'worker', 'cli', 'bench']) expect(folders).toContain(d);
+    for (const d of ['app', 'config', 'domain', 'workflows', 'activities', 'infra', 'web', 'worker', 'cli', 'bench'])
+      expect(folders).toContain(d);
     expect(folders).not.toContain('test');
   });
 

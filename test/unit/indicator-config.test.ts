@@ -33,7 +33,11 @@ describe('the shipped indicator bindings', () => {
   });
 
   it('refuses a bad file naming the key', () => {
-    expect(() => parseIndicatorRules({ plans: { p: { x: { tasks: [], aggregate: 'latest' } } } }, 'indicators')).toThrow('invalid configuration: indicators: plans.p.x.tasks: name at least one task number');
-    expect(() => parseIndicatorRules({ plans: { p: { x: { tasks: [1], aggregate: 'mean' } } } }, 'indicators')).toThrow(/plans\.p\.x\.aggregate/);
+    expect(() =>
+      parseIndicatorRules({ plans: { p: { x: { tasks: [], aggregate: 'latest' } } } }, 'indicators'),
+    ).toThrow('invalid configuration: indicators: plans.p.x.tasks: name at least one task number');
+    expect(() => parseIndicatorRules({ plans: { p: { x: { tasks: [1], aggregate: 'mean' } } } }, 'indicators')).toThrow(
+      /plans\.p\.x\.aggregate/,
+    );
   });
 });

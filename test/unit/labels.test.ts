@@ -8,7 +8,16 @@ import * as path from 'node:path';
 import { AUDIT_ACTION_LABELS, AUDIT_ACTIONS } from '../../domain/audit-actions';
 import { STATE_NAMES } from '../../domain/lifecycle';
 import { NOTICE_KINDS } from '../../domain/notices';
-import { actionName, actorName, auditSummary, NOTICE_KIND_NAMES, noticeKindName, ROLE_NAMES, UNIT_KIND_NAMES, unitKindName } from '../../web/format';
+import {
+  actionName,
+  actorName,
+  auditSummary,
+  NOTICE_KIND_NAMES,
+  noticeKindName,
+  ROLE_NAMES,
+  UNIT_KIND_NAMES,
+  unitKindName,
+} from '../../web/format';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHINESE = /^[\u4e00-\u9fff（）/、]+$/u;
@@ -42,14 +51,16 @@ describe('Chinese names for every code', () => {
     const pattern = /(?:\baction\s*:|_ACTION\s*=)\s*([^,;\n}]*)/g;
     for (const file of ['activities', 'app', 'infra', 'web', 'cli', 'worker', 'workflows', 'domain'].flatMap(sources)) {
       const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
-      for (const m of text.matchAll(pattern)) for (const lit of m[1]!.matchAll(/'([a-z]+(?:_[a-z]+)*\.[a-z]+(?:_[a-z]+)*)'/g)) written.add(lit[1]!);
+      for (const m of text.matchAll(pattern))
+        for (const lit of m[1]!.matchAll(/'([a-z]+(?:_[a-z]+)*\.[a-z]+(?:_[a-z]+)*)'/g)) written.add(lit[1]!);
     }
     expect(written.size).toBeGreaterThan(20);
     expect([...written].filter((a) => !(a in AUDIT_ACTION_LABELS))).toEqual([]);
   });
 
   it('every unit kind, role and state has its Chinese name', () => {
-    for (const k of ['BUREAU', 'COUNTY', 'DEV_ZONE', 'MANAGEMENT', 'GROUP', 'OFFICE', 'LEADERSHIP', 'OTHER'] as const) expect(UNIT_KIND_NAMES[k]).toMatch(CHINESE);
+    for (const k of ['BUREAU', 'COUNTY', 'DEV_ZONE', 'MANAGEMENT', 'GROUP', 'OFFICE', 'LEADERSHIP', 'OTHER'] as const)
+      expect(UNIT_KIND_NAMES[k]).toMatch(CHINESE);
     expect(unitKindName('OFFICE')).toBe('领导小组办公室');
     for (const r of ['LEAD', 'CO', 'IMPLICIT']) expect(ROLE_NAMES[r]).toMatch(CHINESE);
     for (const s of Object.values(STATE_NAMES)) expect(s).toMatch(CHINESE);
@@ -66,13 +77,54 @@ describe('an audit event as a person reads it', () => {
   });
 
   it('summarises the data with Chinese names, translating codes', () => {
-    expect(auditSummary({ transitionId: 'x', task: 3, unit: '市市场监管局', from: 'COMPLETION_REQUESTED', to: 'COMPLETED', overdue: false, reason: '佐证齐全，同意销号' }, ZONE)).toBe(
-      '任务(3)；市市场监管局；销号待审 → 已销号；理由：佐证齐全，同意销号',
+    expect(
+      auditSummary(
+        {
+          transitionId: 'x',
+          task: 3,
+          unit: '市市场监管局',
+          from: 'COMPLETION_REQUESTED',
+          to: 'COMPLETED',
+          overdue: false,
+          reason: '佐证齐全，同意销号',
+        },
+        ZONE,
+      ),
+    ).toBe('任务(3)；市市场监管局；销号待审 → 已销号；理由：佐证齐全，同意销号');
+    expect(
+      auditSummary(
+        {
+          task: 7,
+          unit: '市工信局',
+          from: 'IN_PROGRESS',
+          to: 'IN_PROGRESS',
+          period: '2026Q1',
+          percent: 40,
+          evidenceLinks: ['https://a'],
+        },
+        ZONE,
+      ),
+    ).toBe('任务(7)；市工信局；报告期 2026年第一季度；进度 40%；佐证链接 1 个');
+    expect(
+      auditSummary(
+        {
+          key: 'k',
+          kind: 'catchup_unit',
+          at: '2026-11-27T09:00:00+08:00',
+          to: ['liaison'],
+          unit: '南昌县人民政府',
+          items: 4,
+          slips: [],
+        },
+        ZONE,
+      ),
+    ).toBe('南昌县人民政府；逾期事项汇总通知；逾期事项 4 项');
+    expect(auditSummary({ number: '督〔2026〕0001号', colour: 'RED', reason: '逾期' }, ZONE)).toBe(
+      '红色督办单；理由：逾期',
     );
-    expect(auditSummary({ task: 7, unit: '市工信局', from: 'IN_PROGRESS', to: 'IN_PROGRESS', period: '2026Q1', percent: 40, evidenceLinks: ['https://a'] }, ZONE)).toBe('任务(7)；市工信局；报告期 2026年第一季度；进度 40%；佐证链接 1 个');
-    expect(auditSummary({ key: 'k', kind: 'catchup_unit', at: '2026-11-27T09:00:00+08:00', to: ['liaison'], unit: '南昌县人民政府', items: 4, slips: [] }, ZONE)).toBe('南昌县人民政府；逾期事项汇总通知；逾期事项 4 项');
-    expect(auditSummary({ number: '督〔2026〕0001号', colour: 'RED', reason: '逾期' }, ZONE)).toBe('红色督办单；理由：逾期');
-    expect(auditSummary({ task: 5, before: '2025-12-31T15:59:59.999Z', after: '2026-06-30T15:59:59.999Z' }, ZONE)).toBe('任务(5)；完成时限 2025年12月31日 → 2026年6月30日');
+    expect(auditSummary({ task: 5, before: '2025-12-31T15:59:59.999Z', after: '2026-06-30T15:59:59.999Z' }, ZONE)).toBe(
+      '任务(5)；完成时限 2025年12月31日 → 2026年6月30日',
+    );
     const text = auditSummary({ task: 1, unit: 'x', role: 'IMPLICIT', from: 'ASSIGNED', to: 'ACKNOWLEDGED' }, ZONE);
     expect(text).not.toMatch(/[A-Z]{3,}/);
   });

@@ -60,7 +60,10 @@ const cases = JSON.parse(process.argv[1]);
 
 describe('layer rules', () => {
   const verdicts: boolean[] = JSON.parse(
-    execFileSync(process.execPath, ['-e', SCRIPT, JSON.stringify(CASES.map(([f, s]) => [path.join(root, f), s]))], { cwd: root, encoding: 'utf8' }),
+    execFileSync(process.execPath, ['-e', SCRIPT, JSON.stringify(CASES.map(([f, s]) => [path.join(root, f), s]))], {
+      cwd: root,
+      encoding: 'utf8',
+    }),
   );
   it.each(CASES.map((c, i) => [...c, i] as const))('%s importing %s: restricted %s', (_file, _spec, expected, i) => {
     expect(verdicts[i]).toBe(expected);

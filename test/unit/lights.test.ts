@@ -25,7 +25,8 @@ function checkedReport(rule: ReportRule, createdMs: number): string | null {
   const endK = r ? createdMs + k * r.lengthMs : 0;
   let prev = Number.NEGATIVE_INFINITY;
   for (const f of rule.fixed) {
-    if (createdMs >= prev && createdMs < f.owedBefore.getTime()) return r && k >= 1 && endK >= f.rollingFrom!.getTime() ? `P${k}` : f.period;
+    if (createdMs >= prev && createdMs < f.owedBefore.getTime())
+      return r && k >= 1 && endK >= f.rollingFrom!.getTime() ? `P${k}` : f.period;
     prev = f.owedBefore.getTime();
   }
   return r && k >= 1 ? `P${k}` : null;
@@ -35,7 +36,13 @@ function checkedReport(rule: ReportRule, createdMs: number): string | null {
 function lifecycleLatest(lp: LightPolicy, kind: TaskKind, createdMs: number, nowMs: number): string | null {
   const items = overdueItems({
     task: { number: 1, kind, dueAt: null },
-    assignment: { unit: '市市场监管局', role: 'LEAD', state: 'IN_PROGRESS', assignedAt: lp.calendar.toIso(createdMs), dueAt: null },
+    assignment: {
+      unit: '市市场监管局',
+      role: 'LEAD',
+      state: 'IN_PROGRESS',
+      assignedAt: lp.calendar.toIso(createdMs),
+      dueAt: null,
+    },
     policy: lp.policy,
     calendar: lp.calendar,
     now: nowMs,
@@ -45,7 +52,8 @@ function lifecycleLatest(lp: LightPolicy, kind: TaskKind, createdMs: number, now
     const due = Date.parse(i.dueAt);
     const summary = /[YC]/.test(i.period!);
     // equal due moments: the dashboard checks the fixed report (annual summary) first
-    if (!best || due > best.due || (due === best.due && summary && !best.summary)) best = { period: i.period!, due, summary };
+    if (!best || due > best.due || (due === best.due && summary && !best.summary))
+      best = { period: i.period!, due, summary };
   }
   return best?.period ?? null;
 }
@@ -53,15 +61,23 @@ function lifecycleLatest(lp: LightPolicy, kind: TaskKind, createdMs: number, now
 describe('the shipped policy (config/policy.json): quarterly reports due by the end of the 10th day after the quarter', () => {
   it('until the end of 10 April the last report past due is the one of two quarters ago; from 11 April it is Q1', () => {
     const before = lightParams(at('2026-04-10T23:59:59.999'), shipped).reports.deadline;
-    expect(before.fixed.map((f) => [f.period, iso(f.dueAt), iso(f.owedBefore)])).toEqual([['2025Q4', '2026-01-10T23:59:59.999+08:00', '2026-01-01T00:00:00.000+08:00']]);
+    expect(before.fixed.map((f) => [f.period, iso(f.dueAt), iso(f.owedBefore)])).toEqual([
+      ['2025Q4', '2026-01-10T23:59:59.999+08:00', '2026-01-01T00:00:00.000+08:00'],
+    ]);
     expect(before.rolling).toBeNull();
     const after = lightParams(at('2026-04-11T00:00:00.000'), shipped).reports.deadline;
-    expect(after.fixed.map((f) => [f.period, iso(f.dueAt), iso(f.owedBefore)])).toEqual([['2026Q1', '2026-04-10T23:59:59.999+08:00', '2026-04-01T00:00:00.000+08:00']]);
+    expect(after.fixed.map((f) => [f.period, iso(f.dueAt), iso(f.owedBefore)])).toEqual([
+      ['2026Q1', '2026-04-10T23:59:59.999+08:00', '2026-04-01T00:00:00.000+08:00'],
+    ]);
   });
 
   it('across the year: 2025Q4 becomes the one past due on 11 January 2026', () => {
-    expect(lightParams(at('2026-01-10T12:00:00'), shipped).reports.deadline.fixed.map((f) => f.period)).toEqual(['2025Q3']);
-    expect(lightParams(at('2026-01-11T00:00:01'), shipped).reports.deadline.fixed.map((f) => f.period)).toEqual(['2025Q4']);
+    expect(lightParams(at('2026-01-10T12:00:00'), shipped).reports.deadline.fixed.map((f) => f.period)).toEqual([
+      '2025Q3',
+    ]);
+    expect(lightParams(at('2026-01-11T00:00:01'), shipped).reports.deadline.fixed.map((f) => f.period)).toEqual([
+      '2025Q4',
+    ]);
   });
 
   it('yellow "due soon" means within 7 calendar days', () => {
@@ -71,16 +87,28 @@ describe('the shipped policy (config/policy.json): quarterly reports due by the 
 
   it('standing tasks are asked for quarterly reports too, and for the annual summary due by the end of 10 December', () => {
     // 26 Nov 2026: 2026Q3 (due 10 Oct) is more recent than 2025Y (due 10 Dec 2025)
-    expect(lightParams(at('2026-11-26T10:00:00'), shipped).reports.standing.fixed.map((f) => f.period)).toEqual(['2026Q3']);
-    expect(lightParams(at('2026-12-10T23:00:00'), shipped).reports.standing.fixed.map((f) => f.period)).toEqual(['2026Q3']);
+    expect(lightParams(at('2026-11-26T10:00:00'), shipped).reports.standing.fixed.map((f) => f.period)).toEqual([
+      '2026Q3',
+    ]);
+    expect(lightParams(at('2026-12-10T23:00:00'), shipped).reports.standing.fixed.map((f) => f.period)).toEqual([
+      '2026Q3',
+    ]);
     // from 11 Dec the summary is: owed by every assignment made up to its due moment
     const dec = lightParams(at('2026-12-11T00:00:00'), shipped).reports.standing;
-    expect(dec.fixed.map((f) => [f.period, iso(f.dueAt), iso(f.owedBefore)])).toEqual([['2026Y', '2026-12-10T23:59:59.999+08:00', '2026-12-11T00:00:00.000+08:00']]);
-    expect(lightParams(at('2027-01-10T23:00:00'), shipped).reports.standing.fixed.map((f) => f.period)).toEqual(['2026Y']);
+    expect(dec.fixed.map((f) => [f.period, iso(f.dueAt), iso(f.owedBefore)])).toEqual([
+      ['2026Y', '2026-12-10T23:59:59.999+08:00', '2026-12-11T00:00:00.000+08:00'],
+    ]);
+    expect(lightParams(at('2027-01-10T23:00:00'), shipped).reports.standing.fixed.map((f) => f.period)).toEqual([
+      '2026Y',
+    ]);
     // and from 11 Jan 2027 2026Q4 is the most recent one
-    expect(lightParams(at('2027-01-11T00:00:00'), shipped).reports.standing.fixed.map((f) => f.period)).toEqual(['2026Q4']);
+    expect(lightParams(at('2027-01-11T00:00:00'), shipped).reports.standing.fixed.map((f) => f.period)).toEqual([
+      '2026Q4',
+    ]);
     // deadline tasks have no annual summary
-    expect(lightParams(at('2026-12-11T00:00:00'), shipped).reports.deadline.fixed.map((f) => f.period)).toEqual(['2026Q3']);
+    expect(lightParams(at('2026-12-11T00:00:00'), shipped).reports.deadline.fixed.map((f) => f.period)).toEqual([
+      '2026Q3',
+    ]);
   });
 });
 
@@ -88,17 +116,27 @@ describe('a policy with reports due 5 workdays after the quarter, across 国庆 
   const five = lightPolicy(withDueAfterEnd(cfg.policy, { workdays: 5 }), readHolidayOverride(cfg.holidaysOverrideFile));
 
   it('2026Q3 falls due at the end of 13 Oct (8, 9, 10, 12, 13 Oct are the workdays), not 7 Oct', () => {
-    expect(lightParams(at('2026-10-13T23:59:59.999'), five).reports.deadline.fixed.map((f) => f.period)).toEqual(['2026Q2']);
+    expect(lightParams(at('2026-10-13T23:59:59.999'), five).reports.deadline.fixed.map((f) => f.period)).toEqual([
+      '2026Q2',
+    ]);
     const p = lightParams(at('2026-10-14T00:00:00'), five).reports.deadline;
     expect(p.fixed.map((f) => [f.period, iso(f.dueAt)])).toEqual([['2026Q3', '2026-10-13T23:59:59.999+08:00']]);
     // 2026Q2 ended on Tue 30 Jun: due at the end of Tue 7 Jul
-    expect(lightParams(at('2026-07-08T00:00:00'), five).reports.deadline.fixed.map((f) => [f.period, iso(f.dueAt)])).toEqual([['2026Q2', '2026-07-07T23:59:59.999+08:00']]);
+    expect(
+      lightParams(at('2026-07-08T00:00:00'), five).reports.deadline.fixed.map((f) => [f.period, iso(f.dueAt)]),
+    ).toEqual([['2026Q2', '2026-07-07T23:59:59.999+08:00']]);
   });
 
   it('is the moment the lifecycle chases that report from', () => {
     const notices = planAssignmentNotices({
       task: { number: 1, kind: 'deadline', dueAt: '2027-12-31T23:59:59.999+08:00' },
-      assignment: { unit: '市市场监管局', role: 'LEAD', state: 'IN_PROGRESS', assignedAt: '2026-08-01T10:00:00+08:00', dueAt: '2027-12-31T23:59:59.999+08:00' },
+      assignment: {
+        unit: '市市场监管局',
+        role: 'LEAD',
+        state: 'IN_PROGRESS',
+        assignedAt: '2026-08-01T10:00:00+08:00',
+        dueAt: '2027-12-31T23:59:59.999+08:00',
+      },
       policy: five.policy,
       calendar: five.calendar,
       now: at('2026-10-01T00:00:00'),
@@ -108,10 +146,16 @@ describe('a policy with reports due 5 workdays after the quarter, across 国庆 
   });
 
   it('follows the holiday override the lifecycle is given: a year listed there replaces the packaged holidays', () => {
-    const noHolidays = lightPolicy(withDueAfterEnd(cfg.policy, { workdays: 5 }), { years: { '2026': { holidays: {}, workdays: {} } } });
+    const noHolidays = lightPolicy(withDueAfterEnd(cfg.policy, { workdays: 5 }), {
+      years: { '2026': { holidays: {}, workdays: {} } },
+    });
     // without 国庆 the five workdays are 1, 2, 5, 6, 7 Oct
-    expect(lightParams(at('2026-10-08T00:00:00'), noHolidays).reports.deadline.fixed.map((f) => [f.period, iso(f.dueAt)])).toEqual([['2026Q3', '2026-10-07T23:59:59.999+08:00']]);
-    expect(lightParams(at('2026-10-08T00:00:00'), five).reports.deadline.fixed.map((f) => f.period)).toEqual(['2026Q2']);
+    expect(
+      lightParams(at('2026-10-08T00:00:00'), noHolidays).reports.deadline.fixed.map((f) => [f.period, iso(f.dueAt)]),
+    ).toEqual([['2026Q3', '2026-10-07T23:59:59.999+08:00']]);
+    expect(lightParams(at('2026-10-08T00:00:00'), five).reports.deadline.fixed.map((f) => f.period)).toEqual([
+      '2026Q2',
+    ]);
   });
 });
 
@@ -131,7 +175,9 @@ describe('a policy with periods counted from each assignment (the compressed pol
   it('standing tasks: the cycle summary (due 10 s before each 60 s cycle ends) when it fell due after the last period', () => {
     const r = lightParams(nowMs, sp).reports.standing;
     // the cycle containing now ends at 02:01:00 (cycles count from the epoch); the last summary due was 02:00:50 of the one before
-    expect(r.fixed.map((f) => [f.period, f.dueAt.toISOString(), f.owedBefore.toISOString()])).toEqual([[`C${Math.floor(nowMs / 60_000) - 1}`, '2026-11-26T01:59:50.000Z', '2026-11-26T01:59:50.001Z']]);
+    expect(r.fixed.map((f) => [f.period, f.dueAt.toISOString(), f.owedBefore.toISOString()])).toEqual([
+      [`C${Math.floor(nowMs / 60_000) - 1}`, '2026-11-26T01:59:50.000Z', '2026-11-26T01:59:50.001Z'],
+    ]);
     const c = `C${Math.floor(nowMs / 60_000) - 1}`;
     const made = (hms: string) => checkedReport(r, Date.parse(`2026-11-26T${hms}.000Z`));
     expect(made('01:58:00')).toBe('P6'); // P6 ended 02:00:00, due 02:00:05: after the summary
@@ -145,8 +191,18 @@ describe('property: the period the dashboard checks is the last past-due report 
   const cases: [string, LightPolicy, number, number][] = [
     // name, policy, window start, window length (ms)
     ['shipped policy', shipped, at('2025-06-01T00:00:00'), 3 * 366 * 86_400_000],
-    ['5 workdays after the quarter', lightPolicy(withDueAfterEnd(cfg.policy, { workdays: 5 }), readHolidayOverride(cfg.holidaysOverrideFile)), at('2025-06-01T00:00:00'), 3 * 366 * 86_400_000],
-    ['1 month after the quarter', lightPolicy(withDueAfterEnd(cfg.policy, { months: 1 })), at('2025-06-01T00:00:00'), 3 * 366 * 86_400_000],
+    [
+      '5 workdays after the quarter',
+      lightPolicy(withDueAfterEnd(cfg.policy, { workdays: 5 }), readHolidayOverride(cfg.holidaysOverrideFile)),
+      at('2025-06-01T00:00:00'),
+      3 * 366 * 86_400_000,
+    ],
+    [
+      '1 month after the quarter',
+      lightPolicy(withDueAfterEnd(cfg.policy, { months: 1 })),
+      at('2025-06-01T00:00:00'),
+      3 * 366 * 86_400_000,
+    ],
     ['compressed (seconds) policy', lightPolicy(secondsPolicy()), Date.parse('2026-11-26T02:00:00.000Z'), 600_000],
   ];
   it.each(cases)('%s', (_name, lp, from, span) => {
@@ -159,10 +215,18 @@ describe('property: the period the dashboard checks is the last past-due report 
       for (const kind of ['deadline', 'standing'] as const) {
         // made anywhere up to two years (or 5 min) before, some exactly at quarter-like boundaries
         const back = span > day ? Math.floor(rand() * 2 * 366 * day) : Math.floor(rand() * 300_000);
-        const candidates = [nowMs - back, ...p.reports[kind].fixed.flatMap((f) => [f.owedBefore.getTime() - 1, f.owedBefore.getTime()])];
+        const candidates = [
+          nowMs - back,
+          ...p.reports[kind].fixed.flatMap((f) => [f.owedBefore.getTime() - 1, f.owedBefore.getTime()]),
+        ];
         for (const createdMs of candidates) {
           if (createdMs > nowMs) continue;
-          expect({ kind, now: new Date(nowMs).toISOString(), created: new Date(createdMs).toISOString(), period: checkedReport(p.reports[kind], createdMs) }).toEqual({
+          expect({
+            kind,
+            now: new Date(nowMs).toISOString(),
+            created: new Date(createdMs).toISOString(),
+            period: checkedReport(p.reports[kind], createdMs),
+          }).toEqual({
             kind,
             now: new Date(nowMs).toISOString(),
             created: new Date(createdMs).toISOString(),

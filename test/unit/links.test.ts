@@ -1,6 +1,16 @@
 /** Signed link tokens (domain/links.ts): format, verification order, revocation, escaping helpers. */
 import { createHmac } from 'node:crypto';
-import { claimedJti, constantTimeEqual, INITIAL_EPOCH, isAuthenticationFailure, isRevoked, signLinkToken, verifyLinkToken, type LinkKeyring, type MacFunction } from '../../domain/links';
+import {
+  claimedJti,
+  constantTimeEqual,
+  INITIAL_EPOCH,
+  isAuthenticationFailure,
+  isRevoked,
+  signLinkToken,
+  verifyLinkToken,
+  type LinkKeyring,
+  type MacFunction,
+} from '../../domain/links';
 import { createLinkSigner } from '../../infra/links';
 import { escapeHtml, html, jsonForScript, raw, safeHref } from '../../web/html';
 
@@ -20,10 +30,30 @@ describe('link tokens', () => {
 
   it.each([
     ['another key', () => verifyLinkToken(token, other, { now: claims.issuedAt, assignmentId: A }), 'BAD_SIGNATURE'],
-    ['a changed assignment id', () => verifyLinkToken(token.replace(A, B), mac, { now: claims.issuedAt, assignmentId: B }), 'BAD_SIGNATURE'],
-    ['a stretched expiry', () => verifyLinkToken(token.split('.').map((p, i) => (i === 4 ? (claims.expiresAt * 2).toString(36) : p)).join('.'), mac, { now: claims.issuedAt }), 'BAD_SIGNATURE'],
+    [
+      'a changed assignment id',
+      () => verifyLinkToken(token.replace(A, B), mac, { now: claims.issuedAt, assignmentId: B }),
+      'BAD_SIGNATURE',
+    ],
+    [
+      'a stretched expiry',
+      () =>
+        verifyLinkToken(
+          token
+            .split('.')
+            .map((p, i) => (i === 4 ? (claims.expiresAt * 2).toString(36) : p))
+            .join('.'),
+          mac,
+          { now: claims.issuedAt },
+        ),
+      'BAD_SIGNATURE',
+    ],
     ['expiry reached', () => verifyLinkToken(token, mac, { now: claims.expiresAt, assignmentId: A }), 'EXPIRED'],
-    ['another assignment', () => verifyLinkToken(token, mac, { now: claims.issuedAt, assignmentId: B }), 'WRONG_ASSIGNMENT'],
+    [
+      'another assignment',
+      () => verifyLinkToken(token, mac, { now: claims.issuedAt, assignmentId: B }),
+      'WRONG_ASSIGNMENT',
+    ],
     ['not a string', () => verifyLinkToken(42, mac, { now: 0 }), 'MALFORMED'],
     ['too many parts', () => verifyLinkToken(token + '.x', mac, { now: 0 }), 'MALFORMED'],
     ['an injected character', () => verifyLinkToken(token.replace('n1', 'n<1'), mac, { now: 0 }), 'MALFORMED'],
@@ -60,7 +90,9 @@ describe('link tokens', () => {
 describe('HTML escaping', () => {
   it('escapes every interpolation unless it is already markup', () => {
     const name = '<script>alert("x")</script>';
-    expect(html`<p title="${name}">${name}</p>`.toString()).toBe('<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</p>');
+    expect(html`<p title="${name}">${name}</p>`.toString()).toBe(
+      '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</p>',
+    );
     expect(html`<ul>${['<a>', html`<li>ok</li>`]}</ul>`.toString()).toBe('<ul>&lt;a&gt;<li>ok</li></ul>');
     expect(html`${raw('<b>')}${null}${undefined}${false}${0}`.toString()).toBe('<b>0');
     expect(escapeHtml("'`")).toBe('&#39;&#96;');
@@ -85,27 +117,43 @@ describe('v2 tokens: key ids for rotation, epochs for revocation', () => {
   it('names its key and epoch, and verifies under the key it names', () => {
     const token = signLinkToken(v2, mac);
     expect(token.split('.').slice(0, 2)).toEqual(['v2', 'k2']);
-    expect(verifyLinkToken(token, rotating, { now: claims.issuedAt, assignmentId: A })).toEqual({ ok: true, claims: v2 });
+    expect(verifyLinkToken(token, rotating, { now: claims.issuedAt, assignmentId: A })).toEqual({
+      ok: true,
+      claims: v2,
+    });
     expect(claimedJti(token)).toBe('n1');
   });
 
   it('during a rotation accepts tokens of the previous key (by its id) and old v1 tokens signed with either key', () => {
     const old = signLinkToken({ ...claims, keyId: 'k1', epoch: INITIAL_EPOCH }, other);
-    expect(verifyLinkToken(old, rotating, { now: claims.issuedAt })).toMatchObject({ ok: true, claims: { keyId: 'k1' } });
+    expect(verifyLinkToken(old, rotating, { now: claims.issuedAt })).toMatchObject({
+      ok: true,
+      claims: { keyId: 'k1' },
+    });
     // emails sent before key ids existed: v1, signed with what is now the previous key, or the current one
-    expect(verifyLinkToken(signLinkToken(claims, other), rotating, { now: claims.issuedAt })).toMatchObject({ ok: true });
+    expect(verifyLinkToken(signLinkToken(claims, other), rotating, { now: claims.issuedAt })).toMatchObject({
+      ok: true,
+    });
     expect(verifyLinkToken(signLinkToken(claims, mac), rotating, { now: claims.issuedAt })).toMatchObject({ ok: true });
     // after the rotation window (previous key removed) the old key's tokens are refused
     const after: LinkKeyring = { current: { id: 'k2', mac } };
     expect(verifyLinkToken(old, after, { now: claims.issuedAt })).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
-    expect(verifyLinkToken(signLinkToken(claims, other), after, { now: claims.issuedAt })).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
+    expect(verifyLinkToken(signLinkToken(claims, other), after, { now: claims.issuedAt })).toMatchObject({
+      ok: false,
+      code: 'BAD_SIGNATURE',
+    });
   });
 
   it('refuses a token whose key id is swapped to the other key, or unknown', () => {
     const parts = signLinkToken({ ...v2, keyId: 'k1' }, other).split('.');
     parts[1] = 'k2';
-    expect(verifyLinkToken(parts.join('.'), rotating, { now: claims.issuedAt })).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
-    expect(verifyLinkToken(signLinkToken({ ...v2, keyId: 'k9' }, mac), rotating, { now: claims.issuedAt })).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
+    expect(verifyLinkToken(parts.join('.'), rotating, { now: claims.issuedAt })).toMatchObject({
+      ok: false,
+      code: 'BAD_SIGNATURE',
+    });
+    expect(
+      verifyLinkToken(signLinkToken({ ...v2, keyId: 'k9' }, mac), rotating, { now: claims.issuedAt }),
+    ).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
   });
 
   it('after all links were revoked only the new epoch stands: an older one, a forged "newer" v1 token or a made-up epoch are revoked', () => {
@@ -115,7 +163,13 @@ describe('v2 tokens: key ids for rotation, epochs for revocation', () => {
     expect(isRevoked({ ...v2, epoch: e1 }, [], e1)).toBe(false);
     expect(isRevoked({ ...v2, epoch: 'guess' }, [], e1)).toBe(true);
     // a v1 token issued (or claiming to be issued) long after the revocation is refused all the same
-    expect(isRevoked({ ...claims, issuedAt: claims.issuedAt + 10 * 86_400_000 }, [{ jti: null, revokedBefore: claims.issuedAt }], e1)).toBe(true);
+    expect(
+      isRevoked(
+        { ...claims, issuedAt: claims.issuedAt + 10 * 86_400_000 },
+        [{ jti: null, revokedBefore: claims.issuedAt }],
+        e1,
+      ),
+    ).toBe(true);
     // a single revoked jti is refused in any epoch
     expect(isRevoked({ ...v2, epoch: e1 }, [{ jti: 'n1', revokedBefore: null }], e1)).toBe(true);
   });

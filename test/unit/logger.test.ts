@@ -7,14 +7,20 @@ function collect(level: Parameters<typeof createLogger>[0], base: Record<string,
 }
 
 describe('logger (pino)', () => {
-  it('writes one JSON object per line with level as a word, an ISO time, msg, the base fields and the call\'s fields', () => {
+  it("writes one JSON object per line with level as a word, an ISO time, msg, the base fields and the call's fields", () => {
     const { logger, lines, entries } = collect('info', { service: 'http' });
     logger.info('http server listening', { url: 'http://127.0.0.1:8080' });
     logger.warn('bad request', { status: 400 });
     expect(lines).toHaveLength(2);
     for (const l of lines) expect(l).not.toContain('\n');
     const [a, b] = entries();
-    expect(a).toEqual({ level: 'info', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), service: 'http', msg: 'http server listening', url: 'http://127.0.0.1:8080' });
+    expect(a).toEqual({
+      level: 'info',
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      service: 'http',
+      msg: 'http server listening',
+      url: 'http://127.0.0.1:8080',
+    });
     expect(b).toMatchObject({ level: 'warn', msg: 'bad request', status: 400, service: 'http' });
     // No pino extras (pid, hostname) unless a caller binds them.
     expect(a).not.toHaveProperty('pid');
@@ -40,15 +46,27 @@ describe('logger (pino)', () => {
     expect(e?.n).toBe(1);
   });
 
-  it('children add their fields to every line, after the parent\'s', () => {
+  it("children add their fields to every line, after the parent's", () => {
     const { logger, entries } = collect('debug', { service: 'temporal-worker' });
     logger.child({ component: 'activities' }).child({ task: 7 }).debug('ran');
-    expect(entries()[0]).toMatchObject({ service: 'temporal-worker', component: 'activities', task: 7, msg: 'ran', level: 'debug' });
+    expect(entries()[0]).toMatchObject({
+      service: 'temporal-worker',
+      component: 'activities',
+      task: 7,
+      msg: 'ran',
+      level: 'debug',
+    });
   });
 
   it('gives Fastify the same pino instance, so its lines have the same shape', () => {
     const { logger, entries } = collect('info', { service: 'http' });
     logger.pino.child({ reqId: 'abc' }).info({ statusCode: 200 }, 'request completed');
-    expect(entries()[0]).toMatchObject({ level: 'info', service: 'http', reqId: 'abc', statusCode: 200, msg: 'request completed' });
+    expect(entries()[0]).toMatchObject({
+      level: 'info',
+      service: 'http',
+      reqId: 'abc',
+      statusCode: 200,
+      msg: 'request completed',
+    });
   });
 });

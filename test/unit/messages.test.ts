@@ -36,18 +36,44 @@ const base: NoticeMessageInput = {
 /** Data each kind needs beyond the base. */
 const extra: Partial<Record<string, Partial<NoticeMessageInput>>> = {
   report_reminder: { period: '2026Q1', dueAt: '2026-04-10T15:59:59.999Z' },
-  report_chase: { period: '2025Q4', dueAt: '2026-01-10T15:59:59.999Z', level: 2, respondBy: '2026-01-23T09:00:00+08:00' },
+  report_chase: {
+    period: '2025Q4',
+    dueAt: '2026-01-10T15:59:59.999Z',
+    level: 2,
+    respondBy: '2026-01-23T09:00:00+08:00',
+  },
   deadline_reminder: { issuedAt: '2025-12-24T01:00:00.000Z', dueAt: '2025-12-31T15:59:59.999Z' },
   supervision: { slip: { number: '督〔2026〕0007号', colour: 'RED' }, respondBy: '2026-01-27T17:30:00+08:00' },
   extension_review: { requestedDueAt: '2026-06-30T15:59:59.999Z', reason: '项目资金尚未到位' },
-  decision: { decision: { subject: 'extension', approved: true, newDueAt: '2026-06-30T15:59:59.999Z' }, reason: '理由充分' },
-  catchup_unit: { items: [{ task: 3, text: '任务三', dueAt: '2024-12-31T15:59:59.999Z', overdueDays: 385, slip: '督〔2026〕0001号' }] },
-  catchup_summary: { items: [{ task: 3, unit: '市市场监管局', dueAt: '2024-12-31T15:59:59.999Z', overdueDays: 385 }, { task: 5, unit: '市商务局', dueAt: null }] },
-  delivery_failure: { failure: { kind: 'supervision', key: 'notice-x', subject: '【红色督办】…', recipients: ['bad@bureau.example'], error: '550 5.1.1 User unknown', attempts: 1, status: 'FAILED' } },
+  decision: {
+    decision: { subject: 'extension', approved: true, newDueAt: '2026-06-30T15:59:59.999Z' },
+    reason: '理由充分',
+  },
+  catchup_unit: {
+    items: [{ task: 3, text: '任务三', dueAt: '2024-12-31T15:59:59.999Z', overdueDays: 385, slip: '督〔2026〕0001号' }],
+  },
+  catchup_summary: {
+    items: [
+      { task: 3, unit: '市市场监管局', dueAt: '2024-12-31T15:59:59.999Z', overdueDays: 385 },
+      { task: 5, unit: '市商务局', dueAt: null },
+    ],
+  },
+  delivery_failure: {
+    failure: {
+      kind: 'supervision',
+      key: 'notice-x',
+      subject: '【红色督办】…',
+      recipients: ['bad@bureau.example'],
+      error: '550 5.1.1 User unknown',
+      attempts: 1,
+      status: 'FAILED',
+    },
+  },
   assessment: { assessment: { year: 2025, rows: [{ unit: '市市场监管局', score: 96, grade: 'A' }], bulletin: null } },
 };
 
-const render = (kind: NoticeKind, more: Partial<NoticeMessageInput> = {}) => renderNotice({ ...base, ...extra[kind], ...more, kind });
+const render = (kind: NoticeKind, more: Partial<NoticeMessageInput> = {}) =>
+  renderNotice({ ...base, ...extra[kind], ...more, kind });
 
 describe('every notice kind', () => {
   const kinds = NOTICE_KINDS.filter((k) => k !== 'digest');
@@ -56,7 +82,9 @@ describe('every notice kind', () => {
     expect(m.subject).toMatch(/^【[\u4e00-\u9fa5·]+】/);
     expect(m.text).toContain('南昌市质量强市领导小组办公室');
     // the footer says whom to ask; the notice key (in the Message-ID header) is no part of what a person reads
-    expect(m.text.trimEnd().split('\n').pop()).toBe('（本邮件由督办系统自动发送，请勿直接回复；如有疑问，请与南昌市质量强市领导小组办公室联系。）');
+    expect(m.text.trimEnd().split('\n').pop()).toBe(
+      '（本邮件由督办系统自动发送，请勿直接回复；如有疑问，请与南昌市质量强市领导小组办公室联系。）',
+    );
     expect(m.html).toContain('如有疑问，请与南昌市质量强市领导小组办公室联系。</p>');
     expect(m.text).not.toContain(base.key);
     expect(m.html).not.toContain(base.key);
@@ -78,9 +106,14 @@ describe('every notice kind', () => {
 
 describe('what each notice says', () => {
   test('assignment: role, deadline as written and as a date, what is asked, the link', () => {
-    const m = render('assignment', { link: 'https://dubang.example/a/xyz?sig=1&exp=2', respondBy: '2026-01-23T09:00:00+08:00' });
+    const m = render('assignment', {
+      link: 'https://dubang.example/a/xyz?sig=1&exp=2',
+      respondBy: '2026-01-23T09:00:00+08:00',
+    });
     expect(m.subject).toBe('【任务交办】关于落实督办任务(12)的通知');
-    expect(m.text).toContain('根据《南昌市关于深入推进质量强市建设的实施方案》重点工作任务分工，贵单位为第(12)项任务的牵头单位。');
+    expect(m.text).toContain(
+      '根据《南昌市关于深入推进质量强市建设的实施方案》重点工作任务分工，贵单位为第(12)项任务的牵头单位。',
+    );
     expect(m.text).toContain('完成时限：2025年底前（2025年12月31日）');
     expect(m.text).toContain('请于2026年1月23日（星期五） 09:00前通过下方链接签收任务。');
     expect(m.text).toContain('签收任务：https://dubang.example/a/xyz?sig=1&exp=2');
@@ -123,7 +156,9 @@ describe('what each notice says', () => {
   test('catch-up notices list one row per item', () => {
     const u = render('catchup_unit');
     expect(u.subject).toBe('【逾期汇总】市市场监管局共有1项督办事项已逾期');
-    expect(u.text).toContain('1. 任务：(3)；任务内容：任务三；完成时限：2024年12月31日（星期二）；逾期天数：385天；督办单：督〔2026〕0001号');
+    expect(u.text).toContain(
+      '1. 任务：(3)；任务内容：任务三；完成时限：2024年12月31日（星期二）；逾期天数：385天；督办单：督〔2026〕0001号',
+    );
     const s = render('catchup_summary');
     expect(s.subject).toBe('【督办汇总】逾期事项2项，涉及2个单位');
     expect(s.html.match(/<tr>/g)).toHaveLength(3);
@@ -138,7 +173,12 @@ describe('what each notice says', () => {
   });
 
   test('a missing field needed by the kind is an error naming it', () => {
-    expect(() => render('supervision', { slip: null })).toThrow(expect.objectContaining({ name: 'MessageInputError', message: 'supervision notice: slip is required to render it' }));
+    expect(() => render('supervision', { slip: null })).toThrow(
+      expect.objectContaining({
+        name: 'MessageInputError',
+        message: 'supervision notice: slip is required to render it',
+      }),
+    );
   });
 });
 
@@ -167,7 +207,9 @@ describe('ICS attachments', () => {
   });
 
   test('rejects a malformed date', () => {
-    expect(() => buildIcs({ uid: 'u', date: '2025-12-3', summary: 's', description: 'd', issuedAt: base.issuedAt })).toThrow(RangeError);
+    expect(() =>
+      buildIcs({ uid: 'u', date: '2025-12-3', summary: 's', description: 'd', issuedAt: base.issuedAt }),
+    ).toThrow(RangeError);
   });
 });
 
@@ -193,7 +235,15 @@ describe('digest', () => {
       { ...base, ...extra.report_chase, kind: 'report_chase', key: 'k2' },
       { ...base, ...extra.report_reminder, kind: 'report_reminder', key: 'k3' },
     ];
-    const m = renderDigest({ key: 'notice-digest-x', zone: ZONE, issuedAt: base.issuedAt, sender: base.sender, recipientName: '市市场监管局', windowStart: base.issuedAt, entries });
+    const m = renderDigest({
+      key: 'notice-digest-x',
+      zone: ZONE,
+      issuedAt: base.issuedAt,
+      sender: base.sender,
+      recipientName: '市市场监管局',
+      windowStart: base.issuedAt,
+      entries,
+    });
     expect(m.subject).toBe('【每日督办摘要】2026年1月20日 共3条督办事项');
     expect(m.text).toContain('1. 【到期提醒】关于督办任务(12)即将到期的提醒');
     expect(m.text).toContain('2. 【催办】');
@@ -205,13 +255,31 @@ describe('digest', () => {
 });
 
 test('a deadline reminder that goes out after the deadline says how long it is overdue', () => {
-  const m = renderNotice({ ...base, kind: 'deadline_reminder', issuedAt: '2026-01-05T02:00:00Z', dueAt: '2025-12-31T15:59:59.999Z' });
+  const m = renderNotice({
+    ...base,
+    kind: 'deadline_reminder',
+    issuedAt: '2026-01-05T02:00:00Z',
+    dueAt: '2025-12-31T15:59:59.999Z',
+  });
   expect(m.text).toContain('督办任务(12)的完成时限为2025年12月31日（星期三），已逾期5天。');
 });
 
 test('catch-up items read in Chinese: the slip colour as a word, the task text, no codes', () => {
-  const u = render('catchup_unit', { items: [{ task: 45, unit: '市民政局', text: '加强养老服务质量标准与评价体系建设，深化社区嵌入式养老服务。', dueAt: '2025-12-31T23:59:59.999+08:00', overdueDays: 330, slip: 'RED' }] });
-  expect(u.text).toContain('1. 任务：(45)；任务内容：加强养老服务质量标准与评价体系建设，深化社区嵌入式养老服务。；完成时限：2025年12月31日（星期三）；逾期天数：330天；督办单：红色');
+  const u = render('catchup_unit', {
+    items: [
+      {
+        task: 45,
+        unit: '市民政局',
+        text: '加强养老服务质量标准与评价体系建设，深化社区嵌入式养老服务。',
+        dueAt: '2025-12-31T23:59:59.999+08:00',
+        overdueDays: 330,
+        slip: 'RED',
+      },
+    ],
+  });
+  expect(u.text).toContain(
+    '1. 任务：(45)；任务内容：加强养老服务质量标准与评价体系建设，深化社区嵌入式养老服务。；完成时限：2025年12月31日（星期三）；逾期天数：330天；督办单：红色',
+  );
   expect(u.text).not.toMatch(/\bRED\b/);
   expect(u.html).toMatch(/<td[^>]*>红色<\/td>/);
 });

@@ -21,7 +21,15 @@ function rendered(): OutgoingMail {
     sender: '南昌市质量强市领导小组办公室',
     unit: '市市场监管局',
     assignmentId: 'a1',
-    task: { number: 12, text: '健全质量标准体系，推动“标准化+”行动（含：计量、认证认可）。', deadlinePhrase: '2025年前', dueAt: '2025-12-31T15:59:59.999Z', kind: 'deadline', role: 'LEAD', planTitle: '南昌市关于深入推进质量强市建设的实施方案' },
+    task: {
+      number: 12,
+      text: '健全质量标准体系，推动“标准化+”行动（含：计量、认证认可）。',
+      deadlinePhrase: '2025年前',
+      dueAt: '2025-12-31T15:59:59.999Z',
+      kind: 'deadline',
+      role: 'LEAD',
+      planTitle: '南昌市关于深入推进质量强市建设的实施方案',
+    },
     dueAt: '2025-12-31T15:59:59.999Z',
   });
   return {
@@ -61,7 +69,7 @@ describe('MIME writer', () => {
     const raw = buildMime(m, DATE).toString('latin1');
     expect(/[^\x00-\x7f]/.test(raw)).toBe(false);
     expect(raw.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
-    expect(raw.split("\r\n").filter((l) => l.length > 78)).toEqual([]);
+    expect(raw.split('\r\n').filter((l) => l.length > 78)).toEqual([]);
   });
 
   it('keeps long Chinese and emoji subjects whole across encoded words (no split character)', async () => {
@@ -81,8 +89,16 @@ describe('MIME writer', () => {
     const m = rendered();
     const bytes = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 37) % 256));
     const long = '南昌市质量强市建设2025年度考核结果（各县区、开发区及市直单位得分与扣分明细）.xlsx';
-    m.attachments = [...m.attachments, { filename: long, content: bytes, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }, { filename: 'plain "name".csv', content: 'a,b\r\n1,2\r\n', contentType: 'text/csv; charset=utf-8' }];
-    expect(filenameParams(long)).toContain("filename*1*=");
+    m.attachments = [
+      ...m.attachments,
+      {
+        filename: long,
+        content: bytes,
+        contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      },
+      { filename: 'plain "name".csv', content: 'a,b\r\n1,2\r\n', contentType: 'text/csv; charset=utf-8' },
+    ];
+    expect(filenameParams(long)).toContain('filename*1*=');
     const p = await simpleParser(buildMime(m, DATE));
     expect(p.attachments.map((a) => a.filename)).toEqual([m.attachments[0]!.filename, long, 'plain "name".csv']);
     expect(p.attachments[1]!.content.equals(bytes)).toBe(true);
@@ -92,7 +108,10 @@ describe('MIME writer', () => {
   it('encodes text in canonical form: CRLF line breaks, no bare LF', () => {
     const m = { ...rendered(), attachments: [] };
     const raw = buildMime(m, DATE).toString('latin1');
-    const part = /Content-Type: text\/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n([A-Za-z0-9+/=\r\n]+?)\r\n--/.exec(raw)![1]!;
+    const part =
+      /Content-Type: text\/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n([A-Za-z0-9+/=\r\n]+?)\r\n--/.exec(
+        raw,
+      )![1]!;
     const text = Buffer.from(part.replace(/\r\n/g, ''), 'base64').toString('utf8');
     expect(text).toBe(m.text.replace(/\n/g, '\r\n'));
     expect(/[^\r]\n/.test(text)).toBe(false);
@@ -121,11 +140,15 @@ describe('MIME writer', () => {
     const p = await simpleParser(buildMime(m, DATE));
     expect(p.from?.value).toEqual([{ name: 'Office, Nanchang', address: 'duban@office.nanchang.example' }]);
     expect(envelopeOf(m)).toEqual({ from: 'duban@office.nanchang.example', to: m.to });
-    expect(envelopeOf({ from: 'duban@office.nanchang.example', to: ['a@b.example'] }).from).toBe('duban@office.nanchang.example');
+    expect(envelopeOf({ from: 'duban@office.nanchang.example', to: ['a@b.example'] }).from).toBe(
+      'duban@office.nanchang.example',
+    );
   });
 
   it('refuses header injection and malformed Message-IDs instead of writing them', () => {
-    expect(() => buildMime({ ...rendered(), headers: { 'X-Dubang-Notice': 'a\r\nBcc: x@evil.example' } }, DATE)).toThrow(/line break/);
+    expect(() =>
+      buildMime({ ...rendered(), headers: { 'X-Dubang-Notice': 'a\r\nBcc: x@evil.example' } }, DATE),
+    ).toThrow(/line break/);
     expect(() => buildMime({ ...rendered(), headers: { 'Bad Name': 'x' } }, DATE)).toThrow(/invalid header name/);
     expect(() => buildMime({ ...rendered(), messageId: 'no-brackets@x' }, DATE)).toThrow(/Message-ID/);
     expect(() => buildMime({ ...rendered(), from: 'not an address' }, DATE)).toThrow(/not an email address/);

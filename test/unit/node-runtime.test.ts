@@ -4,11 +4,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 // semver is npm's own range grammar (installed with the toolchain; its types are not needed here).
-const semver = jest.requireActual<{ satisfies(v: string, range: string): boolean; valid(v: string): string | null; major(v: string): number }>('semver');
+const semver = jest.requireActual<{
+  satisfies(v: string, range: string): boolean;
+  valid(v: string): string | null;
+  major(v: string): number;
+}>('semver');
 const ROOT = path.resolve(__dirname, '..', '..');
 const pinned = fs.readFileSync(path.join(ROOT, '.nvmrc'), 'utf8').trim();
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
-const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { engines?: { node?: string } }> };
+const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, { engines?: { node?: string } }>;
+};
 
 /** A directory whose `node` reports the given version (enough for ensure-node.sh's check). */
 function fakeNode(version: string): string {
@@ -18,7 +24,10 @@ function fakeNode(version: string): string {
 }
 
 function ensureNode(env: Record<string, string>) {
-  return spawnSync('bash', [path.join(ROOT, 'scripts', 'ensure-node.sh')], { env: { HOME: os.homedir(), ...env }, encoding: 'utf8' });
+  return spawnSync('bash', [path.join(ROOT, 'scripts', 'ensure-node.sh')], {
+    env: { HOME: os.homedir(), ...env },
+    encoding: 'utf8',
+  });
 }
 
 describe('the pinned Node LTS', () => {
@@ -39,14 +48,17 @@ describe('the pinned Node LTS', () => {
 });
 
 describe('scripts/ensure-node.sh', () => {
-  it('uses the machine\'s node when it is already the pinned major version, installing nothing', () => {
+  it("uses the machine's node when it is already the pinned major version, installing nothing", () => {
     const dir = fakeNode(`${semver.major(pinned)}.0.1`);
-    const r = ensureNode({ PATH: `${dir}:/usr/bin:/bin`, XDG_CACHE_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-cache-')) });
+    const r = ensureNode({
+      PATH: `${dir}:/usr/bin:/bin`,
+      XDG_CACHE_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-cache-')),
+    });
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe(dir);
   });
 
-  it('uses the cached build of the pinned version when the machine\'s node is older', () => {
+  it("uses the cached build of the pinned version when the machine's node is older", () => {
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-cache-'));
     const bin = path.join(cache, 'dubang', 'node', pinned, 'bin');
     fs.mkdirSync(bin, { recursive: true });

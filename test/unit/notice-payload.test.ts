@@ -27,7 +27,14 @@ const catchUp: PlannedNotice = {
   to: ['liaison', 'leader'],
   slip: 'RED',
   items: [
-    { task: 7, unit: '市市场监管局', what: 'deadline', dueAt: '2026-02-28T23:59:59.999+08:00', overdueDays: 2, slip: 'RED' },
+    {
+      task: 7,
+      unit: '市市场监管局',
+      what: 'deadline',
+      dueAt: '2026-02-28T23:59:59.999+08:00',
+      overdueDays: 2,
+      slip: 'RED',
+    },
   ],
 };
 
@@ -63,7 +70,10 @@ describe('plannedPayload', () => {
 
   it('a decision notice carries what was decided and why', () => {
     const decision = { action: 'completion.rejected', subject: 'completion' as const, approved: false };
-    const p = plannedPayload({ ...supervision, kind: 'decision', slip: null }, { plan: 'p', decision, reason: '材料不全' });
+    const p = plannedPayload(
+      { ...supervision, kind: 'decision', slip: null },
+      { plan: 'p', decision, reason: '材料不全' },
+    );
     expect(p).toMatchObject({ decision, reason: '材料不全', slip: null });
     expect(p).not.toHaveProperty('colour');
   });
@@ -77,8 +87,21 @@ describe('parseNoticePayload', () => {
     expect(parseNoticePayload('digest', digest).recipient).toBe('a@b.test');
     const decision = { to: ['liaison'], decision: 'completion.approved' };
     expect(parseNoticePayload('decision', decision).decision).toBe('completion.approved');
-    const failure = { kind: 'supervision', key: 'k', subject: null, recipients: ['x@y.test'], error: '550', attempts: 1 };
-    const alert = { to: ['office'], unit: null, taskInfo: null, failure: { ...failure, status: 'FAILED' }, reason: '550' };
+    const failure = {
+      kind: 'supervision',
+      key: 'k',
+      subject: null,
+      recipients: ['x@y.test'],
+      error: '550',
+      attempts: 1,
+    };
+    const alert = {
+      to: ['office'],
+      unit: null,
+      taskInfo: null,
+      failure: { ...failure, status: 'FAILED' },
+      reason: '550',
+    };
     expect(parseNoticePayload('delivery_failure', alert).failure).toEqual(alert.failure);
     const assessment = { year: 2025, rows: [{ unit: '甲', score: 90, grade: 'A' }] };
     const files = [{ filename: 'x.csv', key: 'k', contentType: 'text/csv' }];

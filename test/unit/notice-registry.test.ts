@@ -82,7 +82,10 @@ describe('delivery states', () => {
   it('the schema text lists the same states', () => {
     const schema = fs.readFileSync(path.resolve(__dirname, '..', '..', 'prisma', 'schema.prisma'), 'utf8');
     const body = /enum DeliveryStatus \{([^}]*)\}/.exec(schema)?.[1] ?? '';
-    const names = body.split('\n').map((l) => l.replace(/\/\/.*$/, '').trim()).filter(Boolean);
+    const names = body
+      .split('\n')
+      .map((l) => l.replace(/\/\/.*$/, '').trim())
+      .filter(Boolean);
     expect(names).toEqual([...DELIVERY_STATUSES]);
   });
 });

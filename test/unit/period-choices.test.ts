@@ -35,19 +35,30 @@ describe('period choices under the shipped policy (quarters due on the 10th, ann
     expect(c[0]!.dueAt).toBe('2026-04-10T23:59:59.999+08:00');
   });
 
-  it('2026-04-05: a standing task also has this year\'s annual summary; last year\'s was due before it existed', () => {
+  it("2026-04-05: a standing task also has this year's annual summary; last year's was due before it existed", () => {
     expect(values('standing', '2026-01-15T10:00:00', '2026-04-05T10:00:00')).toEqual(['2026Q1', '2026Q2', '2026Y']);
   });
 
   it('2027-01-05: a standing task is offered the late 2026Y summary, with 2026Q4 (due 1月10日) first', () => {
     const c = offered('standing', '2026-02-01T10:00:00', '2027-01-05T10:00:00', ['2026Q1', '2026Q2', '2026Q3']);
     expect(c.map((x) => x.value)).toEqual(['2026Q4', '2026Y', '2027Q1', '2027Y']);
-    expect(c.find((x) => x.value === '2026Y')).toMatchObject({ status: 'overdue', label: '2026年度总结（已逾期，应于2026年12月10日前报送）' });
-    expect(c.find((x) => x.value === '2027Y')).toMatchObject({ status: 'open', label: '2027年度总结（2027年12月10日前报送）' });
+    expect(c.find((x) => x.value === '2026Y')).toMatchObject({
+      status: 'overdue',
+      label: '2026年度总结（已逾期，应于2026年12月10日前报送）',
+    });
+    expect(c.find((x) => x.value === '2027Y')).toMatchObject({
+      status: 'open',
+      label: '2027年度总结（2027年12月10日前报送）',
+    });
     // once 2026Y is reported it is no longer offered
-    expect(values('standing', '2026-02-01T10:00:00', '2027-01-05T10:00:00', ['2026Q1', '2026Q2', '2026Q3', '2026Y'])).toEqual(['2026Q4', '2027Q1', '2027Y']);
+    expect(
+      values('standing', '2026-02-01T10:00:00', '2027-01-05T10:00:00', ['2026Q1', '2026Q2', '2026Q3', '2026Y']),
+    ).toEqual(['2026Q4', '2027Q1', '2027Y']);
     // a deadline task has no annual summary
-    expect(values('deadline', '2026-02-01T10:00:00', '2027-01-05T10:00:00', ['2026Q1', '2026Q2', '2026Q3'])).toEqual(['2026Q4', '2027Q1']);
+    expect(values('deadline', '2026-02-01T10:00:00', '2027-01-05T10:00:00', ['2026Q1', '2026Q2', '2026Q3'])).toEqual([
+      '2026Q4',
+      '2027Q1',
+    ]);
   });
 
   it('unreported past-due periods stay on offer, most recent first', () => {
@@ -63,7 +74,7 @@ describe('period choices under the shipped policy (quarters due on the 10th, ann
     ]);
   });
 
-  it('an assignment made after this year\'s summary fell due owes no summary for this year', () => {
+  it("an assignment made after this year's summary fell due owes no summary for this year", () => {
     expect(values('standing', '2026-12-15T10:00:00', '2026-12-20T10:00:00')).toEqual(['2026Q4']);
     expect(values('standing', '2026-12-15T10:00:00', '2027-01-05T10:00:00')).toEqual(['2026Q4', '2027Q1', '2027Y']);
   });
@@ -75,10 +86,22 @@ describe('period choices under the shipped policy (quarters due on the 10th, ann
       ['2026Q2', 'open'],
     ]);
     expect(offered('deadline', '2026-01-15T10:00:00', '2026-04-10T23:59:59.999')[0]!.status).toBe('due');
-    expect(offered('deadline', '2026-01-15T10:00:00', '2026-04-11T00:00:00')[0]).toMatchObject({ value: '2026Q1', status: 'overdue', label: '2026年第一季度（已逾期，应于2026年4月10日前报送）' });
+    expect(offered('deadline', '2026-01-15T10:00:00', '2026-04-11T00:00:00')[0]).toMatchObject({
+      value: '2026Q1',
+      status: 'overdue',
+      label: '2026年第一季度（已逾期，应于2026年4月10日前报送）',
+    });
     // the annual summary is late from 12-11 00:00
-    expect(offered('standing', '2026-01-15T10:00:00', '2026-12-10T23:59:59.999', ['2026Q1', '2026Q2', '2026Q3']).find((x) => x.value === '2026Y')!.status).toBe('open');
-    expect(offered('standing', '2026-01-15T10:00:00', '2026-12-11T00:00:00', ['2026Q1', '2026Q2', '2026Q3']).find((x) => x.value === '2026Y')!.status).toBe('overdue');
+    expect(
+      offered('standing', '2026-01-15T10:00:00', '2026-12-10T23:59:59.999', ['2026Q1', '2026Q2', '2026Q3']).find(
+        (x) => x.value === '2026Y',
+      )!.status,
+    ).toBe('open');
+    expect(
+      offered('standing', '2026-01-15T10:00:00', '2026-12-11T00:00:00', ['2026Q1', '2026Q2', '2026Q3']).find(
+        (x) => x.value === '2026Y',
+      )!.status,
+    ).toBe('overdue');
   });
 
   it('offers at most the 12 most recent past periods', () => {
@@ -97,7 +120,13 @@ describe('period choices under the shipped policy (quarters due on the 10th, ann
     ] as const) {
       const lifecycle = overdueItems({
         task: { number: 1, kind, dueAt: null },
-        assignment: { unit: '市市场监管局', role: 'LEAD', state: 'IN_PROGRESS', assignedAt: shipped.calendar.toIso(at(created)), dueAt: null },
+        assignment: {
+          unit: '市市场监管局',
+          role: 'LEAD',
+          state: 'IN_PROGRESS',
+          assignedAt: shipped.calendar.toIso(at(created)),
+          dueAt: null,
+        },
         policy: shipped.policy,
         calendar: shipped.calendar,
         now: at(now),
@@ -125,7 +154,11 @@ describe('a fixed-length (seconds) policy: periods P1, P2 … from the assignmen
       ['P4', 'open'],
     ]);
     expect(c[0]!.label).toBe('第3期（请于2026年11月26日 10:01:05前报送）');
-    expect(periodChoices({ lights: sp, kind: 'deadline', assignedMs: t0, nowMs: t0 + 61_000, reported: ['P2', 'P4'] }).map((x) => x.value)).toEqual(['P3', 'P1']);
+    expect(
+      periodChoices({ lights: sp, kind: 'deadline', assignedMs: t0, nowMs: t0 + 61_000, reported: ['P2', 'P4'] }).map(
+        (x) => x.value,
+      ),
+    ).toEqual(['P3', 'P1']);
   });
 
   it('a standing task also gets its cycle summaries', () => {
@@ -139,7 +172,11 @@ describe('a fixed-length (seconds) policy: periods P1, P2 … from the assignmen
       ['P3', 'open'],
     ]);
     const after = periodChoices({ lights: sp, kind: 'standing', assignedMs: t0, nowMs: t0 + 55_000, reported: ['P1'] });
-    expect(after.map((x) => [x.value, x.status])).toEqual([[`C${cycle}`, 'overdue'], ['P2', 'overdue'], ['P3', 'open']]);
+    expect(after.map((x) => [x.value, x.status])).toEqual([
+      [`C${cycle}`, 'overdue'],
+      ['P2', 'overdue'],
+      ['P3', 'open'],
+    ]);
     expect(after[0]!.label).toMatch(new RegExp(`^第${cycle}周期总结（已逾期，应于`));
   });
 });
@@ -168,7 +205,10 @@ describe('whatever the form offers, the form and the lifecycle accept', () => {
         for (const kind of ['deadline', 'standing'] as const) {
           for (const c of periodChoices({ lights: lp, kind, assignedMs: created, nowMs: now, reported: [] })) {
             expect(parseReport({ period: c.value, text: '进展' }).period).toBe(c.value);
-            const view = { ...initialView({ assignmentId: 'a', unitId: 'u', unit: '市市场监管局', role: 'LEAD', dueAt: null }), state: kind === 'standing' ? ('ONGOING' as const) : ('ACKNOWLEDGED' as const) };
+            const view = {
+              ...initialView({ assignmentId: 'a', unitId: 'u', unit: '市市场监管局', role: 'LEAD', dueAt: null }),
+              state: kind === 'standing' ? ('ONGOING' as const) : ('ACKNOWLEDGED' as const),
+            };
             const d = decide(view, kind, { type: 'submitReport', period: c.value, text: '进展' }, now);
             expect([c.value, d.ok]).toEqual([c.value, true]);
             checked++;

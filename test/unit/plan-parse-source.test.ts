@@ -86,9 +86,21 @@ describe('decodePlanBuffer refuses', () => {
     ['UTF-16LE with BOM', () => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(REAL, 'utf16le')]), /UTF-16/],
     ['UTF-16BE with BOM', () => Buffer.from([0xfe, 0xff, 0x4e, 0x2d]), /UTF-16/],
     ['UTF-16LE without BOM (NUL bytes)', () => Buffer.from('plan text\n'.repeat(20), 'utf16le'), /NUL/],
-    ['Latin-1 text', () => Buffer.from('Qualité, priorité, échéance: très élevé.\n'.repeat(30), 'latin1'), /无法识别文件编码/],
-    ['Shift-JIS text', () => iconv.encode('品質強化の実施計画について、各部門はそれぞれの責任を果たすこと。\n'.repeat(10), 'shift_jis'), /无法识别文件编码/],
-    ['binary bytes', () => Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)), /无法识别文件编码|控制字符/],
+    [
+      'Latin-1 text',
+      () => Buffer.from('Qualité, priorité, échéance: très élevé.\n'.repeat(30), 'latin1'),
+      /无法识别文件编码/,
+    ],
+    [
+      'Shift-JIS text',
+      () => iconv.encode('品質強化の実施計画について、各部門はそれぞれの責任を果たすこと。\n'.repeat(10), 'shift_jis'),
+      /无法识别文件编码/,
+    ],
+    [
+      'binary bytes',
+      () => Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)),
+      /无法识别文件编码|控制字符/,
+    ],
   ])('%s', (_name, make, message) => {
     const r = refusal(make());
     expect(r.name).toBe('PlanSourceError');
@@ -105,7 +117,11 @@ describe('readPlanFile', () => {
 
   it('reads the real file with the digest of its bytes', async () => {
     const src = await readPlanFile(REAL_FILE);
-    expect(src).toEqual({ text: REAL, encoding: 'utf-8', sha256: 'e153fd76d83f1aafe93e398a77f152b7b15981a6d6da92eb5a88f4776d1b613f' });
+    expect(src).toEqual({
+      text: REAL,
+      encoding: 'utf-8',
+      sha256: 'e153fd76d83f1aafe93e398a77f152b7b15981a6d6da92eb5a88f4776d1b613f',
+    });
   });
 
   it('reads a GB18030 CRLF copy: same text, digest of the copy', async () => {
@@ -122,7 +138,10 @@ describe('readPlanFile', () => {
     const file = path.join(dir, 'huge.txt');
     fs.writeFileSync(file, '');
     fs.truncateSync(file, MAX_PLAN_BYTES + 1);
-    await expect(readPlanFile(file)).rejects.toMatchObject({ name: 'PlanSourceError', message: expect.stringMatching(/文件过大/) });
+    await expect(readPlanFile(file)).rejects.toMatchObject({
+      name: 'PlanSourceError',
+      message: expect.stringMatching(/文件过大/),
+    });
   });
 
   it('passes a missing file through as ENOENT', async () => {

@@ -26,7 +26,12 @@ function essence(p: ParsedPlan) {
     tasks: p.tasks.map((t) => [t.number, t.section, t.subsection, t.units.length, t.deadlinePhrase]),
     sections: p.sections.map((s) => [s.key, s.title]),
     rules: p.rules.map((r) => [r.fromTask, r.units.length]),
-    indicators: p.indicators.map((i) => [i.name.replace(/（/g, '(').replace(/）/g, ')'), i.targetValue, i.unit, i.comparator]),
+    indicators: p.indicators.map((i) => [
+      i.name.replace(/（/g, '(').replace(/）/g, ')'),
+      i.targetValue,
+      i.unit,
+      i.comparator,
+    ]),
   };
 }
 
@@ -71,15 +76,23 @@ describe('variants of the real file read the same plan', () => {
       .replace(/\[/g, '【')
       .replace(/\]/g, '】')
       .replace(/^(\d)\./gm, (_, d: string) => (n++ % 2 ? `${d}．` : `${d}、`))
-      .replace(/^（(\d+)）/gm, (_, d: string) => `（${d.replace(/\d/g, (x) => String.fromCharCode(x.charCodeAt(0) + 0xfee0))}）`);
+      .replace(
+        /^（(\d+)）/gm,
+        (_, d: string) => `（${d.replace(/\d/g, (x) => String.fromCharCode(x.charCodeAt(0) + 0xfee0))}）`,
+      );
     expect(wide).toContain('（１２）开展对标达标提升行动。');
     const r = parsePlanText(wide);
     expect(r.issues).toEqual([]);
     expect(essence(r.plan)).toEqual(essence(base));
     const t1 = r.plan.tasks[0]!;
     expect(t1.units).toEqual(['市科技局', '市工信局', '各县（区）人民政府', '开发区管委会', '湾里管理局']);
-    expect(r.plan.rules[0]).toMatchObject({ text: '【以下责任单位中均包括各县（区）人民政府、开发区管委会，湾里管理局，不再列出】', units: ['各县（区）人民政府', '开发区管委会', '湾里管理局'] });
-    expect(r.plan.tasks[68]!.text).toBe('加强对制造业质量竞争力指数、公共服务满意度监测等质量指标综合分析，强化结果反馈和跟踪改进');
+    expect(r.plan.rules[0]).toMatchObject({
+      text: '【以下责任单位中均包括各县（区）人民政府、开发区管委会，湾里管理局，不再列出】',
+      units: ['各县（区）人民政府', '开发区管委会', '湾里管理局'],
+    });
+    expect(r.plan.tasks[68]!.text).toBe(
+      '加强对制造业质量竞争力指数、公共服务满意度监测等质量指标综合分析，强化结果反馈和跟踪改进',
+    );
     expect(r.plan.tasks[17]!.units).toEqual(['各县区质量强县（区）领导小组']);
   });
 
@@ -124,37 +137,159 @@ type Expected = [line: number, field: string, message: RegExp];
 
 /** Refusals: each names every problem by line and field; the rest of the file still reads. */
 const refusals: [string, () => string, Expected[]][] = [
-  ['cut mid-annex after a units cell', () => firstLines(408), [
-    [408, '完成时限', /任务\(41\)缺少完成时限.*文件结束；文件可能被截断/],
-    [408, '附件', /附件在「促进生活性服务质量提品质」之后结束，但正文第81行还有「优化公共服务业质量惠民生」/],
-  ]],
+  [
+    'cut mid-annex after a units cell',
+    () => firstLines(408),
+    [
+      [408, '完成时限', /任务\(41\)缺少完成时限.*文件结束；文件可能被截断/],
+      [408, '附件', /附件在「促进生活性服务质量提品质」之后结束，但正文第81行还有「优化公共服务业质量惠民生」/],
+    ],
+  ],
   ['cut after a task text', () => firstLines(672), [[672, '责任单位', /任务\(80\)缺少责任单位和完成时限.*文件结束/]]],
-  ['cut in the middle of a task text', () => firstLines(671) + '\n(80)对质量强市建设中做出突', [[672, '责任单位', /任务\(80\)缺少责任单位和完成时限/]]],
+  [
+    'cut in the middle of a task text',
+    () => firstLines(671) + '\n(80)对质量强市建设中做出突',
+    [[672, '责任单位', /任务\(80\)缺少责任单位和完成时限/]],
+  ],
   ['cut before the last section', () => firstLines(663), [[662, '附件', /正文第113行还有「深化考核评估」/]]],
-  ['cut after the last section heading', () => firstLines(665), [[664, '分类', /一级分类「\(十一\)深化考核评估」下没有任务/]]],
-  ['cut after the annex title', () => firstLines(120), [[120, '附件', /附件标题之后应为表头「工作任务」「责任单位」「完成时限」，实际为文件结束/]]],
-  ['cut before the annex (the body mentions it)', () => firstLines(116), [[115, '附件', /正文提到了附件，但未找到附件或任何支持的任务清单格式.*示例见 docs\/plan-formats\.md$/]]],
-  ['no annex at all', () => firstLines(114), [[114, '附件', /^未找到附件或任何支持的任务清单格式：没有可识别的表头.*可接受的格式：1\. 任务表格/]]],
-  ['empty file', () => '', [[1, '标题', /未找到方案标题/], [1, '附件', /未找到附件/]]],
-  ['a missing task number', () => edit((l) => { l[143] = l[143]!.replace('(3)', ''); }), [
-    [144, '任务编号', /任务\(2\)的完成时限之后应为任务编号 \(3\) 或分类标题，实际为「实施重点产业专利导航计划/],
-    [152, '任务编号', /\(2\) 之后应为 \(3\)，实际为 \(4\)/],
-  ]],
-  ['a missing task number right after a heading', () => edit((l) => { l[213] = l[213]!.replace('(13)', ''); }), [
-    [214, '任务编号', /应为任务编号（如 \(13\)）或分类标题，实际为「构建布局优化.*（是否缺少任务编号？）/],
-    [220, '任务编号', /\(12\) 之后应为 \(13\)，实际为 \(14\)/],
-  ]],
-  ['a missing task', () => edit((l) => { l.splice(213, 6); }), [[214, '任务编号', /\(12\) 之后应为 \(13\)，实际为 \(14\)/]]],
-  ['a duplicated task', () => edit((l) => { l.splice(211, 0, ...l.slice(205, 211)); }), [[212, '任务编号', /任务编号 \(12\) 重复（第206行已有 \(12\)）/]]],
-  ['a missing deadline cell', () => edit((l) => { l.splice(175, 1); }), [[174, '完成时限', /任务\(7\)缺少完成时限.*实际为「\(8\)推进绿色建材产品认证。」（第177行）/]]],
-  ['a missing units cell', () => edit((l) => { l.splice(173, 1); }), [[175, '责任单位', /任务\(7\)缺少责任单位：工作任务之后应为责任单位，实际为完成时限「2025年前」/]]],
-  ['a wrapped deadline cell', () => edit((l) => { l[175] = '2025年前完成,并持续巩固提升相关工作的成效和水平'; }), [[176, '完成时限', /应为简短的时限短语/]]],
-  ['an empty unit name', () => edit((l) => { l[201] = '市工信局、、市市场监管局'; }), [[202, '责任单位', /任务\(11\)：责任单位的第2个单位名称为空/]]],
-  ['an unbalanced bracket in a unit', () => edit((l) => { l[247] = '各县区质量强县(区领导小组'; }), [[248, '责任单位', /任务\(18\)：责任单位的括号不配对/]]],
-  ['a partial task after the last one', () => edit((l) => { l[676] = '(8'; }), [[677, '任务编号', /最后一项任务\(80\)之后有不完整的内容「\(8」/]]],
-  ['a section number out of order', () => edit((l) => { l[655] = '(十二)强化工作力度'; }), [[656, '分类编号', /\(九\) 之后应为 \(十\)，实际为 \(十二\)/]]],
-  ['a subsection without tasks', () => edit((l) => { l.splice(195, 0, '4.空的小类', ''); }), [[196, '分类', /二级分类「4.空的小类」下没有任务/]]],
-  ['an unnumbered line right after a heading', () => edit((l) => { l.splice(129, 0, '说明文字'); }), [[130, '任务编号', /应为任务编号（如 \(1\)）或分类标题，实际为「说明文字」/]]],
+  [
+    'cut after the last section heading',
+    () => firstLines(665),
+    [[664, '分类', /一级分类「\(十一\)深化考核评估」下没有任务/]],
+  ],
+  [
+    'cut after the annex title',
+    () => firstLines(120),
+    [[120, '附件', /附件标题之后应为表头「工作任务」「责任单位」「完成时限」，实际为文件结束/]],
+  ],
+  [
+    'cut before the annex (the body mentions it)',
+    () => firstLines(116),
+    [[115, '附件', /正文提到了附件，但未找到附件或任何支持的任务清单格式.*示例见 docs\/plan-formats\.md$/]],
+  ],
+  [
+    'no annex at all',
+    () => firstLines(114),
+    [[114, '附件', /^未找到附件或任何支持的任务清单格式：没有可识别的表头.*可接受的格式：1\. 任务表格/]],
+  ],
+  [
+    'empty file',
+    () => '',
+    [
+      [1, '标题', /未找到方案标题/],
+      [1, '附件', /未找到附件/],
+    ],
+  ],
+  [
+    'a missing task number',
+    () =>
+      edit((l) => {
+        l[143] = l[143]!.replace('(3)', '');
+      }),
+    [
+      [144, '任务编号', /任务\(2\)的完成时限之后应为任务编号 \(3\) 或分类标题，实际为「实施重点产业专利导航计划/],
+      [152, '任务编号', /\(2\) 之后应为 \(3\)，实际为 \(4\)/],
+    ],
+  ],
+  [
+    'a missing task number right after a heading',
+    () =>
+      edit((l) => {
+        l[213] = l[213]!.replace('(13)', '');
+      }),
+    [
+      [214, '任务编号', /应为任务编号（如 \(13\)）或分类标题，实际为「构建布局优化.*（是否缺少任务编号？）/],
+      [220, '任务编号', /\(12\) 之后应为 \(13\)，实际为 \(14\)/],
+    ],
+  ],
+  [
+    'a missing task',
+    () =>
+      edit((l) => {
+        l.splice(213, 6);
+      }),
+    [[214, '任务编号', /\(12\) 之后应为 \(13\)，实际为 \(14\)/]],
+  ],
+  [
+    'a duplicated task',
+    () =>
+      edit((l) => {
+        l.splice(211, 0, ...l.slice(205, 211));
+      }),
+    [[212, '任务编号', /任务编号 \(12\) 重复（第206行已有 \(12\)）/]],
+  ],
+  [
+    'a missing deadline cell',
+    () =>
+      edit((l) => {
+        l.splice(175, 1);
+      }),
+    [[174, '完成时限', /任务\(7\)缺少完成时限.*实际为「\(8\)推进绿色建材产品认证。」（第177行）/]],
+  ],
+  [
+    'a missing units cell',
+    () =>
+      edit((l) => {
+        l.splice(173, 1);
+      }),
+    [[175, '责任单位', /任务\(7\)缺少责任单位：工作任务之后应为责任单位，实际为完成时限「2025年前」/]],
+  ],
+  [
+    'a wrapped deadline cell',
+    () =>
+      edit((l) => {
+        l[175] = '2025年前完成,并持续巩固提升相关工作的成效和水平';
+      }),
+    [[176, '完成时限', /应为简短的时限短语/]],
+  ],
+  [
+    'an empty unit name',
+    () =>
+      edit((l) => {
+        l[201] = '市工信局、、市市场监管局';
+      }),
+    [[202, '责任单位', /任务\(11\)：责任单位的第2个单位名称为空/]],
+  ],
+  [
+    'an unbalanced bracket in a unit',
+    () =>
+      edit((l) => {
+        l[247] = '各县区质量强县(区领导小组';
+      }),
+    [[248, '责任单位', /任务\(18\)：责任单位的括号不配对/]],
+  ],
+  [
+    'a partial task after the last one',
+    () =>
+      edit((l) => {
+        l[676] = '(8';
+      }),
+    [[677, '任务编号', /最后一项任务\(80\)之后有不完整的内容「\(8」/]],
+  ],
+  [
+    'a section number out of order',
+    () =>
+      edit((l) => {
+        l[655] = '(十二)强化工作力度';
+      }),
+    [[656, '分类编号', /\(九\) 之后应为 \(十\)，实际为 \(十二\)/]],
+  ],
+  [
+    'a subsection without tasks',
+    () =>
+      edit((l) => {
+        l.splice(195, 0, '4.空的小类', '');
+      }),
+    [[196, '分类', /二级分类「4.空的小类」下没有任务/]],
+  ],
+  [
+    'an unnumbered line right after a heading',
+    () =>
+      edit((l) => {
+        l.splice(129, 0, '说明文字');
+      }),
+    [[130, '任务编号', /应为任务编号（如 \(1\)）或分类标题，实际为「说明文字」/]],
+  ],
 ];
 
 describe('damaged files are refused with line and field', () => {
@@ -165,13 +300,26 @@ describe('damaged files are refused with line and field', () => {
   });
 
   it('an unknown deadline phrase is captured as the phrase, not refused here', () => {
-    const r = parsePlanText(edit((l) => { l[175] = '2026年三季度前'; }));
+    const r = parsePlanText(
+      edit((l) => {
+        l[175] = '2026年三季度前';
+      }),
+    );
     expect(r.issues).toEqual([]);
-    expect(r.plan.tasks[6]).toMatchObject({ number: 7, deadlinePhrase: '2026年三季度前', deadlineLine: 176, units: ['市工信局'] });
+    expect(r.plan.tasks[6]).toMatchObject({
+      number: 7,
+      deadlinePhrase: '2026年三季度前',
+      deadlineLine: 176,
+      units: ['市工信局'],
+    });
   });
 
   it('web-page boilerplate after the annex is not content', () => {
-    const r = parsePlanText(edit((l) => { l.splice(677, 0, '扫一扫在手机打开当前页', '', '打印本页'); }));
+    const r = parsePlanText(
+      edit((l) => {
+        l.splice(677, 0, '扫一扫在手机打开当前页', '', '打印本页');
+      }),
+    );
     expect(r.issues).toEqual([]);
     expect(r.plan.tasks).toHaveLength(80);
   });
@@ -180,7 +328,8 @@ describe('damaged files are refused with line and field', () => {
 describe('size', () => {
   /** A well-formed plan of about `bytes` bytes with as many tasks as fit. */
   function bigPlan(bytes: number): { text: string; tasks: number } {
-    const head = '某市推进示范建设实施方案\n附件\n某市推进示范建设重点工作任务分工\n工作任务\n责任单位\n完成时限\n(一)示范分类\n';
+    const head =
+      '某市推进示范建设实施方案\n附件\n某市推进示范建设重点工作任务分工\n工作任务\n责任单位\n完成时限\n(一)示范分类\n';
     const parts = [head];
     let size = head.length * 3;
     let n = 0;
@@ -212,7 +361,10 @@ describe('size', () => {
 
   it.each([
     ['one 10 MB line', () => '附'.repeat(3_500_000)],
-    ['a 10 MB units cell of brackets and separators', () => `示范方案\n附件\n任务分工\n工作任务\n责任单位\n完成时限\n(一)类\n(1)任务\n${'(、'.repeat(1_700_000)}\n长期`],
+    [
+      'a 10 MB units cell of brackets and separators',
+      () => `示范方案\n附件\n任务分工\n工作任务\n责任单位\n完成时限\n(一)类\n(1)任务\n${'(、'.repeat(1_700_000)}\n长期`,
+    ],
     ['a 10 MB goal line', () => `示范方案\n(二)主要目标。到2025年\n——目标。${'指标达到1'.repeat(700_000)}\n`],
   ])('survives %s', (_name, make) => {
     const text = make();

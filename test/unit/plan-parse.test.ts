@@ -37,9 +37,17 @@ describe('the real plan', () => {
     const level1 = plan.sections.filter((s) => s.level === 1);
     expect(level1.map((s) => s.key)).toEqual(['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一']);
     expect(level1.map((s) => s.title)).toEqual([
-      '探索质量效益型发展新路径', '打造产业发展质量新引擎', '培育产品质量新优势', '铸就工程质量新品质',
-      '提升服务质量新高度', '激发企业质量发展新活力', '发挥质量基础设施新效能', '建立现代化质量治理新模式',
-      '加强组织领导', '强化工作力度', '深化考核评估',
+      '探索质量效益型发展新路径',
+      '打造产业发展质量新引擎',
+      '培育产品质量新优势',
+      '铸就工程质量新品质',
+      '提升服务质量新高度',
+      '激发企业质量发展新活力',
+      '发挥质量基础设施新效能',
+      '建立现代化质量治理新模式',
+      '加强组织领导',
+      '强化工作力度',
+      '深化考核评估',
     ]);
     const level2 = plan.sections.filter((s) => s.level === 2);
     expect(level2).toHaveLength(24);
@@ -49,8 +57,22 @@ describe('the real plan', () => {
 
   it('takes sections from the annex, not from the identical headings of the plan body', () => {
     // The body has (一)探索质量效益型发展新路径 on line 43; the annex's is on line 128.
-    expect(plan.sections[0]).toEqual({ key: '一', level: 1, ordinal: 1, title: '探索质量效益型发展新路径', parentKey: null, line: 128 });
-    expect(plan.sections[1]).toEqual({ key: '一.1', level: 2, ordinal: 1, title: '强化质量发展创新驱动', parentKey: '一', line: 130 });
+    expect(plan.sections[0]).toEqual({
+      key: '一',
+      level: 1,
+      ordinal: 1,
+      title: '探索质量效益型发展新路径',
+      parentKey: null,
+      line: 128,
+    });
+    expect(plan.sections[1]).toEqual({
+      key: '一.1',
+      level: 2,
+      ordinal: 1,
+      title: '强化质量发展创新驱动',
+      parentKey: '一',
+      line: 130,
+    });
     expect(Math.min(...plan.sections.map((s) => s.line))).toBeGreaterThan(126);
   });
 
@@ -63,8 +85,18 @@ describe('the real plan', () => {
   });
 
   it.each([
-    [1, '一', '一.1'], [3, '一', '一.1'], [4, '一', '一.2'], [10, '一', '一.3'], [18, '二', '二.3'],
-    [45, '五', '五.3'], [75, '八', '八.3'], [76, '九', null], [77, '九', null], [78, '十', null], [79, '十一', null], [80, '十一', null],
+    [1, '一', '一.1'],
+    [3, '一', '一.1'],
+    [4, '一', '一.2'],
+    [10, '一', '一.3'],
+    [18, '二', '二.3'],
+    [45, '五', '五.3'],
+    [75, '八', '八.3'],
+    [76, '九', null],
+    [77, '九', null],
+    [78, '十', null],
+    [79, '十一', null],
+    [80, '十一', null],
   ])('puts task (%i) in section %s, subsection %s', (n, section, subsection) => {
     expect(task(n).section).toBe(section);
     expect(task(n).subsection).toBe(subsection);
@@ -79,7 +111,9 @@ describe('the real plan', () => {
       unitsLine: 134,
       deadlineLine: 136,
     });
-    expect(task(1).unitsText).toBe('市科技局、市工信局、各县(区)人民政府、开发区管委会,湾里管理局[以下责任单位中均包括各县(区)人民政府、开发区管委会,湾里管理局,不再列出]');
+    expect(task(1).unitsText).toBe(
+      '市科技局、市工信局、各县(区)人民政府、开发区管委会,湾里管理局[以下责任单位中均包括各县(区)人民政府、开发区管委会,湾里管理局,不再列出]',
+    );
     expect(plan.rules).toEqual([
       {
         kind: 'IMPLICIT_UNITS',
@@ -94,7 +128,20 @@ describe('the real plan', () => {
   it.each([
     [55, ['各县(区)人民政府', '开发区管委会', '湾里管理局']],
     [18, ['各县区质量强县(区)领导小组']],
-    [77, ['市市场监管局', '市发改委', '市工信局', '市财政局', '市金融办', '市科技局', '市商务局', '市生态环境局', '市人社局']],
+    [
+      77,
+      [
+        '市市场监管局',
+        '市发改委',
+        '市工信局',
+        '市财政局',
+        '市金融办',
+        '市科技局',
+        '市商务局',
+        '市生态环境局',
+        '市人社局',
+      ],
+    ],
     [41, ['市交通运输局', '市商务局', '市文广新旅局', '市市场监管局']],
     [79, ['市市场监管局', '市委组织部']],
   ])('reads the units of task (%i)', (n, units) => {
@@ -102,7 +149,9 @@ describe('the real plan', () => {
   });
 
   it('keeps task text exactly, including task (69) without its final period', () => {
-    expect(task(69).text).toBe('加强对制造业质量竞争力指数、公共服务满意度监测等质量指标综合分析,强化结果反馈和跟踪改进');
+    expect(task(69).text).toBe(
+      '加强对制造业质量竞争力指数、公共服务满意度监测等质量指标综合分析,强化结果反馈和跟踪改进',
+    );
     expect(task(50).text).toBe('鼓励企业积极开展质量控制(QC)小组评选、质量信得过班组等群众性质量管理活动。');
     expect(task(80).text).toBe('对质量强市建设中做出突出贡献的集体和个人,按照有关规定给予表扬。');
   });
@@ -135,8 +184,12 @@ describe('the real plan', () => {
 
   it('splits every units cell into names that rebuild the cell', () => {
     for (const t of plan.tasks) {
-      const withoutRule = plan.rules.filter((r) => r.fromTask === t.number).reduce((s, r) => s.replace(r.text, ''), t.unitsText);
-      expect(t.units.join('')).toBe(withoutRule.replace(/[、,，]/g, (c, i: number) => (isInsideBrackets(withoutRule, i) ? c : '')));
+      const withoutRule = plan.rules
+        .filter((r) => r.fromTask === t.number)
+        .reduce((s, r) => s.replace(r.text, ''), t.unitsText);
+      expect(t.units.join('')).toBe(
+        withoutRule.replace(/[、,，]/g, (c, i: number) => (isInsideBrackets(withoutRule, i) ? c : '')),
+      );
       expect(t.units.every((u) => u.length > 0 && u === u.trim())).toBe(true);
     }
   });
@@ -177,7 +230,13 @@ describe('the real plan', () => {
     const lines = REAL.split('\n');
     lines[30] = lines[30]!.replace('达到5件', '达到5倍');
     const r = parsePlanText(lines.join('\n'));
-    expect(r.issues).toEqual([{ line: 31, field: '主要目标', message: expect.stringMatching(/无法读取目标值「每万人口高价值发明专利拥有量达到5倍」/) }]);
+    expect(r.issues).toEqual([
+      {
+        line: 31,
+        field: '主要目标',
+        message: expect.stringMatching(/无法读取目标值「每万人口高价值发明专利拥有量达到5倍」/),
+      },
+    ]);
   });
 
   it('parses in a few milliseconds', () => {
@@ -213,7 +272,13 @@ describe('a small hand-made plan (bracketed units, full-width punctuation, tab c
 
   it('reads a full-width rule bracket 【…】 as a rule', () => {
     expect(small.rules).toEqual([
-      { kind: 'IMPLICIT_UNITS', text: '【以下责任单位中均包括各县（市、区）人民政府，开发区管委会，不再列出】', fromTask: 1, units: ['各县（市、区）人民政府', '开发区管委会'], line: 17 },
+      {
+        kind: 'IMPLICIT_UNITS',
+        text: '【以下责任单位中均包括各县（市、区）人民政府，开发区管委会，不再列出】',
+        fromTask: 1,
+        units: ['各县（市、区）人民政府', '开发区管委会'],
+        line: 17,
+      },
     ]);
   });
 
@@ -223,7 +288,11 @@ describe('a small hand-made plan (bracketed units, full-width punctuation, tab c
       [2, '第二项任务', '一.1'],
       [3, '第三项任务。', '一.2'],
     ]);
-    expect(small.sections.map((s) => [s.key, s.title, s.line])).toEqual([['一', '示范分类', 14], ['一.1', '示范小类', 15], ['一.2', '第二小类', 22]]);
+    expect(small.sections.map((s) => [s.key, s.title, s.line])).toEqual([
+      ['一', '示范分类', 14],
+      ['一.1', '示范小类', 15],
+      ['一.2', '第二小类', 22],
+    ]);
   });
 
   it('captures an unknown deadline phrase as the phrase (validation judges it later)', () => {
@@ -235,7 +304,9 @@ describe('a small hand-made plan (bracketed units, full-width punctuation, tab c
   });
 
   it('reads full-width digits and ％ in goals', () => {
-    expect(small.indicators.map((i) => [i.name, i.targetText, i.targetValue, i.unit, i.comparator, i.targetYear])).toEqual([
+    expect(
+      small.indicators.map((i) => [i.name, i.targetText, i.targetValue, i.unit, i.comparator, i.targetYear]),
+    ).toEqual([
       ['示范覆盖率', '达到９５％以上', 95, '%', 'gte', 2026],
       ['示范指数', '达到７０', 70, '', 'gte', 2026],
     ]);
@@ -260,7 +331,11 @@ describe('parseUnitsCell', () => {
   });
 
   it.each<[string, string[], string[]]>([
-    ['湾里管理局[以下责任单位中均包括各县(区)人民政府、开发区管委会,湾里管理局,不再列出]', ['湾里管理局'], ['各县(区)人民政府', '开发区管委会', '湾里管理局']],
+    [
+      '湾里管理局[以下责任单位中均包括各县(区)人民政府、开发区管委会,湾里管理局,不再列出]',
+      ['湾里管理局'],
+      ['各县(区)人民政府', '开发区管委会', '湾里管理局'],
+    ],
     ['市A、［以下责任单位均包括甲，乙，不再列出］、市B', ['市A', '市B'], ['甲', '乙']],
     ['市A【以下责任单位中均包含甲、乙，不再单独列出】', ['市A'], ['甲', '乙']],
     ['市A（以下责任单位中均包括甲，不再列出）', ['市A'], ['甲']],

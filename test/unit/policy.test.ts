@@ -31,7 +31,9 @@ const END_2025 = '2025-12-31T23:59:59.999+08:00';
 /** compact rows for table assertions: at (local, no offset), kind, detail */
 function rows(ns: PlannedNotice[]): string[] {
   return ns.map((n) => {
-    const detail = [n.period, n.slip, n.level !== undefined ? `L${n.level}` : undefined, n.to.join('+')].filter(Boolean).join(' ');
+    const detail = [n.period, n.slip, n.level !== undefined ? `L${n.level}` : undefined, n.to.join('+')]
+      .filter(Boolean)
+      .join(' ');
     return `${n.at.slice(0, 16)} ${n.kind} ${detail}`;
   });
 }
@@ -50,13 +52,25 @@ const fresh = (over: Partial<PlanAssignment> = {}): PlanAssignment => ({
 
 describe('the default policy (config/policy.json)', () => {
   it('validates, and the seconds policy validates against the same schema', () => {
-    expect(policy.calendar).toEqual({ zone: 'Asia/Shanghai', officeHours: { start: '09:00', end: '17:30' }, workdaysOnly: true });
+    expect(policy.calendar).toEqual({
+      zone: 'Asia/Shanghai',
+      officeHours: { start: '09:00', end: '17:30' },
+      workdaysOnly: true,
+    });
     expect(policySchema.parse(JSON.parse(JSON.stringify(secondsPolicy())))).toEqual(secondsPolicy());
   });
 
   it.each([
-    ['kinds.deadline.reports.dueAfterEnd', { days: 10, workdays: 1 }, /kinds\.deadline\.reports\.dueAfterEnd: a span with exactly one of/],
-    ['kinds.deadline.acknowledgement.steps.0.after', { workdays: -3 }, /kinds\.deadline\.acknowledgement\.steps\.0\.after/],
+    [
+      'kinds.deadline.reports.dueAfterEnd',
+      { days: 10, workdays: 1 },
+      /kinds\.deadline\.reports\.dueAfterEnd: a span with exactly one of/,
+    ],
+    [
+      'kinds.deadline.acknowledgement.steps.0.after',
+      { workdays: -3 },
+      /kinds\.deadline\.acknowledgement\.steps\.0\.after/,
+    ],
     ['kinds.standing.cycle.summary', { due: '12/10' }, /kinds\.standing\.cycle\.summary/],
     ['calendar.officeHours.start', '9:00', /calendar\.officeHours\.start: HH:mm/],
     ['kinds.deadline.deadline.overdue.to', ['mayor'], /kinds\.deadline\.deadline\.overdue\.to\.0/],
@@ -79,7 +93,14 @@ describe('the default policy (config/policy.json)', () => {
 });
 
 describe('one deadline assignment across National Day, the deadline and Spring Festival', () => {
-  const plan = planAssignmentNotices({ task, assignment: fresh(), policy, calendar: cal, now: sh('2025-09-25T10:00:00'), horizon: sh('2026-03-31T00:00:00') });
+  const plan = planAssignmentNotices({
+    task,
+    assignment: fresh(),
+    policy,
+    calendar: cal,
+    now: sh('2025-09-25T10:00:00'),
+    horizon: sh('2026-03-31T00:00:00'),
+  });
 
   it('plans every notice kind at the right office-hours moment', () => {
     expect(rows(plan)).toEqual([
@@ -130,7 +151,14 @@ describe('one deadline assignment across National Day, the deadline and Spring F
   });
 
   it('returns only what is still to come', () => {
-    const later = planAssignmentNotices({ task, assignment: fresh(), policy, calendar: cal, now: sh('2026-01-12T09:00:00'), horizon: sh('2026-01-20T00:00:00') });
+    const later = planAssignmentNotices({
+      task,
+      assignment: fresh(),
+      policy,
+      calendar: cal,
+      now: sh('2026-01-12T09:00:00'),
+      horizon: sh('2026-01-20T00:00:00'),
+    });
     expect(rows(later)).toEqual([
       '2026-01-12T09:00 report_chase 2025Q4 L1 liaison',
       '2026-01-12T09:00 supervision ORANGE L2 office+leader',
@@ -142,7 +170,14 @@ describe('one deadline assignment across National Day, the deadline and Spring F
 
   it('follows the state: acknowledged and reporting units get no chase and no blue slip', () => {
     const a = fresh({ state: 'IN_PROGRESS', acknowledgedAt: sh('2025-09-26T11:00:00'), reportedPeriods: ['2025Q3'] });
-    const p = planAssignmentNotices({ task, assignment: a, policy, calendar: cal, now: sh('2025-09-26T12:00:00'), horizon: sh('2025-12-31T00:00:00') });
+    const p = planAssignmentNotices({
+      task,
+      assignment: a,
+      policy,
+      calendar: cal,
+      now: sh('2025-09-26T12:00:00'),
+      horizon: sh('2025-12-31T00:00:00'),
+    });
     expect(rows(p)).toEqual([
       '2025-12-01T09:00 deadline_reminder liaison+leader',
       '2025-12-24T09:00 deadline_reminder liaison+leader',
@@ -152,16 +187,38 @@ describe('one deadline assignment across National Day, the deadline and Spring F
 
   it('gives closed assignments and (by default) implicit units nothing', () => {
     for (const a of [fresh({ state: 'COMPLETED' }), fresh({ state: 'CANCELLED' }), fresh({ role: 'IMPLICIT' })]) {
-      expect(planAssignmentNotices({ task, assignment: a, policy, calendar: cal, now: sh('2025-09-25T10:00:00') })).toEqual([]);
+      expect(
+        planAssignmentNotices({ task, assignment: a, policy, calendar: cal, now: sh('2025-09-25T10:00:00') }),
+      ).toEqual([]);
     }
-    expect(planAssignmentNotices({ task, assignment: fresh({ role: 'CO' }), policy, calendar: cal, now: sh('2025-09-25T10:00:00') }).length).toBeGreaterThan(0);
+    expect(
+      planAssignmentNotices({
+        task,
+        assignment: fresh({ role: 'CO' }),
+        policy,
+        calendar: cal,
+        now: sh('2025-09-25T10:00:00'),
+      }).length,
+    ).toBeGreaterThan(0);
   });
 });
 
 describe('re-planning after inputs', () => {
   it('an approved extension re-times every deadline notice', () => {
-    const a = fresh({ state: 'IN_PROGRESS', acknowledgedAt: sh('2025-09-26T11:00:00'), reportedPeriods: ['2025Q3', '2025Q4'], dueAt: '2026-03-31T23:59:59.999+08:00' });
-    const p = planAssignmentNotices({ task, assignment: a, policy, calendar: cal, now: sh('2025-12-20T10:00:00'), horizon: sh('2026-04-10T00:00:00') });
+    const a = fresh({
+      state: 'IN_PROGRESS',
+      acknowledgedAt: sh('2025-09-26T11:00:00'),
+      reportedPeriods: ['2025Q3', '2025Q4'],
+      dueAt: '2026-03-31T23:59:59.999+08:00',
+    });
+    const p = planAssignmentNotices({
+      task,
+      assignment: a,
+      policy,
+      calendar: cal,
+      now: sh('2025-12-20T10:00:00'),
+      horizon: sh('2026-04-10T00:00:00'),
+    });
     expect(rows(p).filter((r) => !r.includes('report_'))).toEqual([
       '2026-03-02T09:00 deadline_reminder liaison+leader', // 30 days before is Sunday 1 Mar
       '2026-03-24T09:00 deadline_reminder liaison+leader',
@@ -173,8 +230,19 @@ describe('re-planning after inputs', () => {
   });
 
   it('a completion request stops the unit’s reminders and reminds the Office after 5 workdays', () => {
-    const a = fresh({ state: 'COMPLETION_REQUESTED', acknowledgedAt: sh('2025-09-26T11:00:00'), completionRequestedAt: sh('2025-12-24T15:00:00') });
-    const p = planAssignmentNotices({ task, assignment: a, policy, calendar: cal, now: sh('2025-12-24T15:00:00'), horizon: sh('2026-01-20T00:00:00') });
+    const a = fresh({
+      state: 'COMPLETION_REQUESTED',
+      acknowledgedAt: sh('2025-09-26T11:00:00'),
+      completionRequestedAt: sh('2025-12-24T15:00:00'),
+    });
+    const p = planAssignmentNotices({
+      task,
+      assignment: a,
+      policy,
+      calendar: cal,
+      now: sh('2025-12-24T15:00:00'),
+      horizon: sh('2026-01-20T00:00:00'),
+    });
     expect(rows(p)).toEqual([
       '2025-12-31T15:00 completion_review L1 office',
       '2026-01-08T15:00 completion_review L2 office', // 5 workdays later: make-up Sunday 4 Jan counts
@@ -183,18 +251,46 @@ describe('re-planning after inputs', () => {
   });
 
   it('a pending extension request reminds the Office after 3 workdays', () => {
-    const a = fresh({ state: 'EXTENSION_REQUESTED', acknowledgedAt: sh('2025-09-26T11:00:00'), reportedPeriods: ['2025Q3'], pendingExtension: { requestedDueAt: '2026-06-30T23:59:59.999+08:00', requestedAt: sh('2025-12-10T11:00:00') } });
-    const p = planAssignmentNotices({ task, assignment: a, policy, calendar: cal, now: sh('2025-12-10T11:00:00'), horizon: sh('2025-12-20T00:00:00') });
-    expect(rows(p)).toEqual(['2025-12-15T11:00 extension_review L1 office', '2025-12-18T11:00 extension_review L2 office']);
+    const a = fresh({
+      state: 'EXTENSION_REQUESTED',
+      acknowledgedAt: sh('2025-09-26T11:00:00'),
+      reportedPeriods: ['2025Q3'],
+      pendingExtension: { requestedDueAt: '2026-06-30T23:59:59.999+08:00', requestedAt: sh('2025-12-10T11:00:00') },
+    });
+    const p = planAssignmentNotices({
+      task,
+      assignment: a,
+      policy,
+      calendar: cal,
+      now: sh('2025-12-10T11:00:00'),
+      horizon: sh('2025-12-20T00:00:00'),
+    });
+    expect(rows(p)).toEqual([
+      '2025-12-15T11:00 extension_review L1 office',
+      '2025-12-18T11:00 extension_review L2 office',
+    ]);
   });
 });
 
 describe('standing (长期) tasks', () => {
   const standing: PlanTask = { number: 79, kind: 'standing', dueAt: null };
-  const a = fresh({ state: 'ONGOING', acknowledgedAt: sh('2026-11-26T11:00:00'), assignedAt: sh('2026-11-26T10:00:00'), dueAt: null, originalDueAt: null });
+  const a = fresh({
+    state: 'ONGOING',
+    acknowledgedAt: sh('2026-11-26T11:00:00'),
+    assignedAt: sh('2026-11-26T10:00:00'),
+    dueAt: null,
+    originalDueAt: null,
+  });
 
   it('owe an annual summary due 10 Dec every year, chased like a report, and never a deadline notice', () => {
-    const p = planAssignmentNotices({ task: standing, assignment: a, policy, calendar: cal, now: sh('2026-11-26T11:00:00'), horizon: sh('2026-12-31T00:00:00') });
+    const p = planAssignmentNotices({
+      task: standing,
+      assignment: a,
+      policy,
+      calendar: cal,
+      now: sh('2026-11-26T11:00:00'),
+      horizon: sh('2026-12-31T00:00:00'),
+    });
     expect(rows(p)).toEqual([
       '2026-12-03T09:00 report_reminder 2026Y liaison',
       '2026-12-09T09:00 report_reminder 2026Y liaison',
@@ -207,12 +303,32 @@ describe('standing (长期) tasks', () => {
 
   it('start a fresh cycle each year: last year’s summary does not cover this year’s', () => {
     const b = { ...a, reportedPeriods: ['2026Y', '2026Q4'] };
-    const p = planAssignmentNotices({ task: standing, assignment: b, policy, calendar: cal, now: sh('2026-12-01T09:00:00'), horizon: sh('2027-12-31T00:00:00') });
+    const p = planAssignmentNotices({
+      task: standing,
+      assignment: b,
+      policy,
+      calendar: cal,
+      now: sh('2026-12-01T09:00:00'),
+      horizon: sh('2027-12-31T00:00:00'),
+    });
     const summaries = p.filter((n) => n.period?.endsWith('Y'));
     expect(summaries.every((n) => n.period === '2027Y')).toBe(true);
-    expect(summaries.map((n) => n.kind)).toEqual(['report_reminder', 'report_reminder', 'report_chase', 'report_chase', 'report_chase']);
+    expect(summaries.map((n) => n.kind)).toEqual([
+      'report_reminder',
+      'report_reminder',
+      'report_chase',
+      'report_chase',
+      'report_chase',
+    ]);
     expect(p.some((n) => n.kind === 'supervision' || n.kind === 'deadline_reminder')).toBe(false);
-    expect(p.filter((n) => n.kind === 'report_reminder' && !n.period?.endsWith('Y')).map((n) => n.period)).toEqual(['2027Q1', '2027Q1', '2027Q2', '2027Q2', '2027Q3', '2027Q3']);
+    expect(p.filter((n) => n.kind === 'report_reminder' && !n.period?.endsWith('Y')).map((n) => n.period)).toEqual([
+      '2027Q1',
+      '2027Q1',
+      '2027Q2',
+      '2027Q2',
+      '2027Q3',
+      '2027Q3',
+    ]);
   });
 
   it('cycle helpers give the year and its end in the policy zone', () => {
@@ -226,7 +342,12 @@ describe('standing (长期) tasks', () => {
 
 describe('report periods', () => {
   it('are calendar quarters due by the end of the 10th day after the quarter', () => {
-    const ps = reportPeriods(policy.kinds.deadline, cal, Date.parse(sh('2025-02-14T10:00:00')), Date.parse(sh('2026-01-01T00:00:00')));
+    const ps = reportPeriods(
+      policy.kinds.deadline,
+      cal,
+      Date.parse(sh('2025-02-14T10:00:00')),
+      Date.parse(sh('2026-01-01T00:00:00')),
+    );
     expect(ps.map((p) => [p.period, cal.toIso(p.dueMs)])).toEqual([
       ['2025Q1', '2025-04-10T23:59:59.999+08:00'],
       ['2025Q2', '2025-07-10T23:59:59.999+08:00'],
@@ -239,7 +360,14 @@ describe('report periods', () => {
 describe('catch-up', () => {
   const overdue = (n: number, unit: string, dueAt: string): { task: PlanTask; assignment: PlanAssignment } => ({
     task: { number: n, kind: 'deadline', dueAt },
-    assignment: { unit, role: 'LEAD', state: 'ASSIGNED', assignedAt: sh('2026-11-26T10:00:00'), dueAt, originalDueAt: dueAt },
+    assignment: {
+      unit,
+      role: 'LEAD',
+      state: 'ASSIGNED',
+      assignedAt: sh('2026-11-26T10:00:00'),
+      dueAt,
+      originalDueAt: dueAt,
+    },
   });
   const entries = [
     overdue(3, '市工信局', '2024-12-31T23:59:59.999+08:00'),
@@ -256,7 +384,14 @@ describe('catch-up', () => {
       ['catchup_summary', null, '2026-11-26T10:00:00.000+08:00', null, [3, 7, 9]],
     ]);
     expect(cu.notices[2]!.to).toEqual(['office']);
-    expect(cu.items[0]).toEqual({ task: 3, unit: '市工信局', what: 'deadline', dueAt: '2024-12-31T23:59:59.999+08:00', overdueDays: 695, slip: 'RED' });
+    expect(cu.items[0]).toEqual({
+      task: 3,
+      unit: '市工信局',
+      what: 'deadline',
+      dueAt: '2024-12-31T23:59:59.999+08:00',
+      overdueDays: 695,
+      slip: 'RED',
+    });
     expect(cu.covered).toEqual(['3|市工信局', '7|市工信局', '9|市商务局']);
   });
 
@@ -272,15 +407,40 @@ describe('catch-up', () => {
   });
 
   it('lists missing reports of assignments that started earlier', () => {
-    const e = { ...entries[3]!, assignment: { ...entries[3]!.assignment, assignedAt: sh('2026-05-06T10:00:00'), state: 'ACKNOWLEDGED' as const, reportedPeriods: ['2026Q2'] } };
+    const e = {
+      ...entries[3]!,
+      assignment: {
+        ...entries[3]!.assignment,
+        assignedAt: sh('2026-05-06T10:00:00'),
+        state: 'ACKNOWLEDGED' as const,
+        reportedPeriods: ['2026Q2'],
+      },
+    };
     const cu = planCatchUp({ entries: [e], policy, calendar: cal, now: sh('2026-11-26T10:00:00') });
-    expect(cu.items).toEqual([{ task: 40, unit: '市商务局', what: 'report', period: '2026Q3', dueAt: '2026-10-10T23:59:59.999+08:00', overdueDays: 47, slip: null }]);
+    expect(cu.items).toEqual([
+      {
+        task: 40,
+        unit: '市商务局',
+        what: 'report',
+        period: '2026Q3',
+        dueAt: '2026-10-10T23:59:59.999+08:00',
+        overdueDays: 47,
+        slip: null,
+      },
+    ]);
     expect(cu.notices.map((n) => n.kind)).toEqual(['catchup_unit', 'catchup_summary']);
   });
 
   it('after catch-up the regular calendar continues, quiet for 5 workdays', () => {
     const e = entries[1]!;
-    const p = planAssignmentNotices({ ...e, assignment: { ...e.assignment, catchUpAt: '2026-11-26T10:00:00.000+08:00' }, policy, calendar: cal, now: sh('2026-11-26T10:00:00'), horizon: sh('2027-02-01T00:00:00') });
+    const p = planAssignmentNotices({
+      ...e,
+      assignment: { ...e.assignment, catchUpAt: '2026-11-26T10:00:00.000+08:00' },
+      policy,
+      calendar: cal,
+      now: sh('2026-11-26T10:00:00'),
+      horizon: sh('2027-02-01T00:00:00'),
+    });
     // no assignment notice, no acknowledgement chase, no repeat of what the catch-up just said
     expect(rows(p).filter((r) => r.includes('supervision'))).toEqual([
       '2026-12-22T09:00 supervision RED L3 office+leader+leadership',
@@ -294,7 +454,12 @@ describe('previewPlan on the real plan as of 26 Nov 2026', () => {
   const parsed = parsePlanText(fs.readFileSync(REAL_PLAN, 'utf8')).plan;
   const tasks = parsed.tasks.map((t) => {
     const d = interpretDeadline(t.deadlinePhrase, config.deadlinePhrases, config.timezone)!;
-    return { number: t.number, kind: d.kind, dueAt: d.dueAt, units: t.units.map((name, i) => ({ name, role: i === 0 ? ('LEAD' as const) : ('CO' as const) })) };
+    return {
+      number: t.number,
+      kind: d.kind,
+      dueAt: d.dueAt,
+      units: t.units.map((name, i) => ({ name, role: i === 0 ? ('LEAD' as const) : ('CO' as const) })),
+    };
   });
   const asOf = sh('2026-11-26T10:00:00');
   const started = Date.now();
@@ -304,7 +469,11 @@ describe('previewPlan on the real plan as of 26 Nov 2026', () => {
   it('catches up 45 overdue deadline tasks in one notice per unit and one summary', () => {
     const overdueTasks = new Set(preview.catchUp.map((i) => i.task));
     expect(overdueTasks.size).toBe(45);
-    expect(preview.catchUp.every((i) => i.what === 'deadline' && (i.dueAt.startsWith('2024-12-31') || i.dueAt.startsWith('2025-12-31')))).toBe(true);
+    expect(
+      preview.catchUp.every(
+        (i) => i.what === 'deadline' && (i.dueAt.startsWith('2024-12-31') || i.dueAt.startsWith('2025-12-31')),
+      ),
+    ).toBe(true);
     const unitNotices = preview.notices.filter((n) => n.kind === 'catchup_unit');
     expect(new Set(unitNotices.map((n) => n.unit)).size).toBe(unitNotices.length);
     expect(preview.notices.filter((n) => n.kind === 'catchup_summary')).toHaveLength(1);
@@ -324,8 +493,8 @@ describe('previewPlan on the real plan as of 26 Nov 2026', () => {
 describe('property: the default policy only ever sends inside office hours on workdays', () => {
   // a small deterministic PRNG: the same cases on every run
   let seed = 20261126;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
   const START = Date.parse(sh('2024-01-01T00:00:00'));
   const SPAN = 3 * 365 * 86_400_000;
 
@@ -336,7 +505,14 @@ describe('property: the default policy only ever sends inside office hours on wo
       const kind = pick(['deadline', 'standing'] as const);
       const assignedMs = START + Math.floor(rnd() * SPAN);
       const dueMs = assignedMs + Math.floor(rnd() * 400) * 86_400_000 + Math.floor(rnd() * 86_400_000);
-      const state = pick(['ASSIGNED', 'ACKNOWLEDGED', 'IN_PROGRESS', 'COMPLETION_REQUESTED', 'EXTENSION_REQUESTED', 'ONGOING'] as const);
+      const state = pick([
+        'ASSIGNED',
+        'ACKNOWLEDGED',
+        'IN_PROGRESS',
+        'COMPLETION_REQUESTED',
+        'EXTENSION_REQUESTED',
+        'ONGOING',
+      ] as const);
       const eventAt = cal.toIso(assignedMs + Math.floor(rnd() * 30) * 86_400_000 + Math.floor(rnd() * 86_400_000));
       const a: PlanAssignment = {
         unit: `U${i}`,
@@ -346,13 +522,25 @@ describe('property: the default policy only ever sends inside office hours on wo
         acknowledgedAt: state === 'ASSIGNED' ? null : eventAt,
         dueAt: kind === 'deadline' ? cal.toIso(dueMs) : null,
         completionRequestedAt: state === 'COMPLETION_REQUESTED' ? eventAt : null,
-        pendingExtension: state === 'EXTENSION_REQUESTED' ? { requestedAt: eventAt, requestedDueAt: cal.toIso(dueMs + 90 * 86_400_000) } : null,
+        pendingExtension:
+          state === 'EXTENSION_REQUESTED'
+            ? { requestedAt: eventAt, requestedDueAt: cal.toIso(dueMs + 90 * 86_400_000) }
+            : null,
         catchUpAt: rnd() < 0.2 ? eventAt : null,
       };
       const now = assignedMs + Math.floor(rnd() * 200) * 86_400_000;
-      const ns = planAssignmentNotices({ task: { number: i, kind, dueAt: a.dueAt }, assignment: a, policy, calendar: cal, now, horizon: now + 500 * 86_400_000 });
+      const ns = planAssignmentNotices({
+        task: { number: i, kind, dueAt: a.dueAt },
+        assignment: a,
+        policy,
+        calendar: cal,
+        now,
+        horizon: now + 500 * 86_400_000,
+      });
       count += ns.length;
-      bad.push(...ns.filter((n) => !cal.isOpen(n.at) || Date.parse(n.at) < now || Date.parse(n.at) < Date.parse(n.nominalAt)));
+      bad.push(
+        ...ns.filter((n) => !cal.isOpen(n.at) || Date.parse(n.at) < now || Date.parse(n.at) < Date.parse(n.nominalAt)),
+      );
     }
     expect(count).toBeGreaterThan(3000);
     expect(bad).toEqual([]);
@@ -367,8 +555,18 @@ describe('a policy in seconds (real-time workflow tests)', () => {
 
   it('runs the same engine in seconds', () => {
     const a: PlanAssignment = { unit: 'U', role: 'LEAD', state: 'ASSIGNED', assignedAt: at(0), dueAt: at(30) };
-    const p = planAssignmentNotices({ task: { number: 1, kind: 'deadline', dueAt: at(30) }, assignment: a, policy: sp, calendar: rt, now: T0, horizon: T0 + 51_000 });
-    const rel = p.map((n) => `${(Date.parse(n.at) - T0) / 1000} ${n.kind}${n.period ? ` ${n.period}` : ''}${n.slip ? ` ${n.slip}` : ''}`);
+    const p = planAssignmentNotices({
+      task: { number: 1, kind: 'deadline', dueAt: at(30) },
+      assignment: a,
+      policy: sp,
+      calendar: rt,
+      now: T0,
+      horizon: T0 + 51_000,
+    });
+    const rel = p.map(
+      (n) =>
+        `${(Date.parse(n.at) - T0) / 1000} ${n.kind}${n.period ? ` ${n.period}` : ''}${n.slip ? ` ${n.slip}` : ''}`,
+    );
     expect(rel).toEqual([
       '0 assignment',
       '4 ack_reminder',
@@ -394,9 +592,26 @@ describe('a policy in seconds (real-time workflow tests)', () => {
   it('cycles standing tasks every N seconds', () => {
     expect(cycleOf(sp, rt, 120_000)).toBe(2);
     expect(cycleEndOf(sp, rt, 120_000)).toBe(180_000);
-    const a: PlanAssignment = { unit: 'U', role: 'LEAD', state: 'ONGOING', acknowledgedAt: rt.toIso(120_000), assignedAt: rt.toIso(120_000), dueAt: null, reportedPeriods: ['P1', 'P2', 'P3'] };
-    const p = planAssignmentNotices({ task: { number: 2, kind: 'standing', dueAt: null }, assignment: a, policy: sp, calendar: rt, now: 120_000, horizon: 240_000 });
-    expect(p.filter((n) => n.period?.startsWith('C')).map((n) => `${Date.parse(n.at) / 1000} ${n.kind} ${n.period}`)).toEqual([
+    const a: PlanAssignment = {
+      unit: 'U',
+      role: 'LEAD',
+      state: 'ONGOING',
+      acknowledgedAt: rt.toIso(120_000),
+      assignedAt: rt.toIso(120_000),
+      dueAt: null,
+      reportedPeriods: ['P1', 'P2', 'P3'],
+    };
+    const p = planAssignmentNotices({
+      task: { number: 2, kind: 'standing', dueAt: null },
+      assignment: a,
+      policy: sp,
+      calendar: rt,
+      now: 120_000,
+      horizon: 240_000,
+    });
+    expect(
+      p.filter((n) => n.period?.startsWith('C')).map((n) => `${Date.parse(n.at) / 1000} ${n.kind} ${n.period}`),
+    ).toEqual([
       '168 report_reminder C2', // cycle 2 = [120, 180) s; summary due 10 s before its end
       '171 report_chase C2',
       '173 report_chase C2',
@@ -413,7 +628,14 @@ describe('notices missed while the workers were down (docs/reliability.md row 7)
   it('sends the overdue variant once, at the next opening, and drops stale reminders', () => {
     const a = fresh();
     // workers down from 29 Dec 2025 to 20 Jan 2026, back on a workday afternoon
-    const missed = planAssignmentNotices({ task, assignment: a, policy, calendar: cal, now: sh('2025-12-29T00:00:00'), horizon: sh('2026-01-20T15:00:00') });
+    const missed = planAssignmentNotices({
+      task,
+      assignment: a,
+      policy,
+      calendar: cal,
+      now: sh('2025-12-29T00:00:00'),
+      horizon: sh('2026-01-20T15:00:00'),
+    });
     const out = settleMissed({ missed, calendar: cal, now: sh('2026-01-20T15:00:00') });
     expect(rows(out)).toEqual([
       '2026-01-20T15:00 report_chase 2025Q4 L1 liaison',

@@ -17,8 +17,12 @@ import { REAL_PLAN } from '../helpers/paths';
 async function run(args: string[]): Promise<{ out: string; err: string; code: number | undefined }> {
   const out: string[] = [];
   const err: string[] = [];
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => (out.push(String(c)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => (err.push(String(c)), true));
+  const o = jest
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((c: string | Uint8Array) => (out.push(String(c)), true));
+  const e = jest
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((c: string | Uint8Array) => (err.push(String(c)), true));
   const before = process.exitCode;
   try {
     await main(['node', 'dubang', ...args]);
@@ -44,7 +48,10 @@ describe('dubang plan preview <file> --as-of 2026-11-26 --json', () => {
   it('catches up exactly the tasks whose deadlines are past: one notice per unit, one summary', () => {
     const asOf = Date.parse('2026-11-26T00:00:00+08:00');
     const pastDue = parsePlanText(fs.readFileSync(REAL_PLAN, 'utf8'))
-      .plan.tasks.map((t) => ({ n: t.number, d: interpretDeadline(t.deadlinePhrase, cfg.deadlinePhrases, cfg.timezone)! }))
+      .plan.tasks.map((t) => ({
+        n: t.number,
+        d: interpretDeadline(t.deadlinePhrase, cfg.deadlinePhrases, cfg.timezone)!,
+      }))
       .filter((t) => t.d.dueAt !== null && Date.parse(t.d.dueAt) < asOf)
       .map((t) => t.n);
     expect(pastDue).toHaveLength(45);
@@ -53,7 +60,11 @@ describe('dubang plan preview <file> --as-of 2026-11-26 --json', () => {
     // one 督办单 per overdue deadline item (one per assignment), none for a missing report; all red on 26 Nov 2026
     const deadlineItems = preview.catchUp.filter((i) => i.what === 'deadline').map((i) => `${i.task}|${i.unit}`);
     expect(preview.catchUpSlips.map((s) => `${s.task}|${s.unit}`).sort()).toEqual([...new Set(deadlineItems)].sort());
-    expect(preview).toMatchObject({ catchUpUnits: 37, catchUpSlipCount: 112, catchUpSlipColours: { RED: 112, ORANGE: 0, BLUE: 0 } });
+    expect(preview).toMatchObject({
+      catchUpUnits: 37,
+      catchUpSlipCount: 112,
+      catchUpSlipColours: { RED: 112, ORANGE: 0, BLUE: 0 },
+    });
     const unitNotices = preview.notices.filter((n) => n.kind === 'catchup_unit');
     expect(unitNotices.map((n) => n.unit).sort()).toEqual([...new Set(preview.catchUp.map((i) => i.unit))].sort());
     expect(preview.notices.filter((n) => n.kind === 'catchup_summary')).toHaveLength(1);
@@ -85,7 +96,9 @@ describe('dubang plan preview <file> --as-of 2026-11-26 --json', () => {
     const text = previewText(preview);
     expect(text).toMatch(/^通知日历预览: 自 2026-11-26 00:00 起 365 天，共 \d+ 条通知/);
     // what catch-up issues, from its own list of slips: every lead and co-unit of the 45 past-due tasks, red by now
-    expect(text.split('\n')[1]).toBe('补发督办：37 个单位，45 项任务，督办单 112 张（红色 112）；每个单位一份逾期事项汇总通知，办公室一份汇总，不补发历史提醒');
+    expect(text.split('\n')[1]).toBe(
+      '补发督办：37 个单位，45 项任务，督办单 112 张（红色 112）；每个单位一份逾期事项汇总通知，办公室一份汇总，不补发历史提醒',
+    );
     expect(text).toMatch(/\n2026-11-26 周四 {2}\(\d+ 条\)\n {2}09:00 {2}逾期事项汇总通知 {2}市\S+ {2}任务 \(/);
   });
 });
@@ -93,7 +106,9 @@ describe('dubang plan preview <file> --as-of 2026-11-26 --json', () => {
 describe('the catch-up line', () => {
   it('counts slips by colour as of 2 Feb 2026 (the 2024 deadline red, the 2025 ones orange), and says when there is nothing to catch up', async () => {
     const feb = await run(['plan', 'preview', REAL_PLAN, '--as-of', '2026-02-02', '--no-db']);
-    expect(feb.out.split('\n')[1]).toBe('补发督办：37 个单位，45 项任务，督办单 112 张（红色 2，橙色 110）；每个单位一份逾期事项汇总通知，办公室一份汇总，不补发历史提醒');
+    expect(feb.out.split('\n')[1]).toBe(
+      '补发督办：37 个单位，45 项任务，督办单 112 张（红色 2，橙色 110）；每个单位一份逾期事项汇总通知，办公室一份汇总，不补发历史提醒',
+    );
     const early = await run(['plan', 'preview', REAL_PLAN, '--as-of', '2024-06-03', '--no-db', '--horizon-days', '1']);
     expect(early.out.split('\n')[1]).toBe('补发督办：无已逾期事项');
   });

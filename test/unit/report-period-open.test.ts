@@ -21,7 +21,13 @@ const shipped = createPlanner(cfg.policy, override);
 const at = (local: string) => Date.parse(`${local}+08:00`);
 
 /** The decision the validator takes for `period` at `now` for an assignment made at `assigned`. */
-function decideOpen(planner: ReturnType<typeof createPlanner>, kind: 'deadline' | 'standing', period: string, assigned: number, now: number) {
+function decideOpen(
+  planner: ReturnType<typeof createPlanner>,
+  kind: 'deadline' | 'standing',
+  period: string,
+  assigned: number,
+  now: number,
+) {
   return checkPeriodOpen(period, planner.periodOpening(kind, period, assigned), now);
 }
 
@@ -33,8 +39,16 @@ describe('checkPeriodOpen', () => {
   });
 
   it('refuses a period before it starts, naming it and when it opens', () => {
-    expect(checkPeriodOpen('2030Q1', { atMs: 1000, text: '2030年1月1日' }, 999)).toEqual({ ok: false, code: 'INVALID_INPUT', reason: '2030Q1 报告期尚未开始（2030年1月1日起可报送）' });
-    expect(checkPeriodOpen('P99999999999999999999', { atMs: Number.POSITIVE_INFINITY, text: null }, 0)).toEqual({ ok: false, code: 'INVALID_INPUT', reason: 'P99999999999999999999 报告期尚未开始' });
+    expect(checkPeriodOpen('2030Q1', { atMs: 1000, text: '2030年1月1日' }, 999)).toEqual({
+      ok: false,
+      code: 'INVALID_INPUT',
+      reason: '2030Q1 报告期尚未开始（2030年1月1日起可报送）',
+    });
+    expect(checkPeriodOpen('P99999999999999999999', { atMs: Number.POSITIVE_INFINITY, text: null }, 0)).toEqual({
+      ok: false,
+      code: 'INVALID_INPUT',
+      reason: 'P99999999999999999999 报告期尚未开始',
+    });
   });
 });
 
@@ -42,9 +56,18 @@ describe('periodOpening under the shipped policy (quarters, annual summaries)', 
   const assigned = at('2026-02-01T10:00:00');
 
   it('starts quarters and years at local midnight in the policy zone', () => {
-    expect(shipped.periodOpening('deadline', '2030Q1', assigned)).toEqual({ atMs: at('2030-01-01T00:00:00'), text: '2030年1月1日' });
-    expect(shipped.periodOpening('deadline', '2026Q4', assigned)).toEqual({ atMs: at('2026-10-01T00:00:00'), text: '2026年10月1日' });
-    expect(shipped.periodOpening('standing', '2027Y', assigned)).toEqual({ atMs: at('2027-01-01T00:00:00'), text: '2027年1月1日' });
+    expect(shipped.periodOpening('deadline', '2030Q1', assigned)).toEqual({
+      atMs: at('2030-01-01T00:00:00'),
+      text: '2030年1月1日',
+    });
+    expect(shipped.periodOpening('deadline', '2026Q4', assigned)).toEqual({
+      atMs: at('2026-10-01T00:00:00'),
+      text: '2026年10月1日',
+    });
+    expect(shipped.periodOpening('standing', '2027Y', assigned)).toEqual({
+      atMs: at('2027-01-01T00:00:00'),
+      text: '2027年1月1日',
+    });
   });
 
   it('cannot place fixed-length labels: it counts quarters and calendar years', () => {
@@ -54,10 +77,21 @@ describe('periodOpening under the shipped policy (quarters, annual summaries)', 
 
   it('in November 2026: the open 2026Q4 and past periods pass, 2027Q1 and 2030Q1 do not', () => {
     const now = at('2026-11-26T10:00:00');
-    for (const p of ['2026Q4', '2026Q1', '2025Q3', '2026Y', '2020Y']) expect([p, decideOpen(shipped, 'standing', p, assigned, now).ok]).toEqual([p, true]);
-    expect(decideOpen(shipped, 'deadline', '2030Q1', assigned, now)).toEqual({ ok: false, code: 'INVALID_INPUT', reason: '2030Q1 报告期尚未开始（2030年1月1日起可报送）' });
-    expect(decideOpen(shipped, 'deadline', '2027Q1', assigned, now)).toMatchObject({ ok: false, reason: '2027Q1 报告期尚未开始（2027年1月1日起可报送）' });
-    expect(decideOpen(shipped, 'standing', '2027Y', assigned, now)).toMatchObject({ ok: false, reason: '2027Y 报告期尚未开始（2027年1月1日起可报送）' });
+    for (const p of ['2026Q4', '2026Q1', '2025Q3', '2026Y', '2020Y'])
+      expect([p, decideOpen(shipped, 'standing', p, assigned, now).ok]).toEqual([p, true]);
+    expect(decideOpen(shipped, 'deadline', '2030Q1', assigned, now)).toEqual({
+      ok: false,
+      code: 'INVALID_INPUT',
+      reason: '2030Q1 报告期尚未开始（2030年1月1日起可报送）',
+    });
+    expect(decideOpen(shipped, 'deadline', '2027Q1', assigned, now)).toMatchObject({
+      ok: false,
+      reason: '2027Q1 报告期尚未开始（2027年1月1日起可报送）',
+    });
+    expect(decideOpen(shipped, 'standing', '2027Y', assigned, now)).toMatchObject({
+      ok: false,
+      reason: '2027Y 报告期尚未开始（2027年1月1日起可报送）',
+    });
   });
 
   it('the quarter opens at local midnight, not UTC midnight', () => {
@@ -69,8 +103,14 @@ describe('periodOpening under the shipped policy (quarters, annual summaries)', 
   });
 
   it('follows the policy zone', () => {
-    const urumqi = createPlanner({ ...cfg.policy, calendar: { ...cfg.policy.calendar, zone: 'Asia/Urumqi' } } as Policy, override);
-    expect(urumqi.periodOpening('deadline', '2027Q1', assigned)).toEqual({ atMs: Date.parse('2027-01-01T00:00:00+06:00'), text: '2027年1月1日' });
+    const urumqi = createPlanner(
+      { ...cfg.policy, calendar: { ...cfg.policy.calendar, zone: 'Asia/Urumqi' } } as Policy,
+      override,
+    );
+    expect(urumqi.periodOpening('deadline', '2027Q1', assigned)).toEqual({
+      atMs: Date.parse('2027-01-01T00:00:00+06:00'),
+      text: '2027年1月1日',
+    });
   });
 });
 
@@ -80,8 +120,15 @@ describe('periodOpening under a fixed-length (seconds) policy', () => {
 
   it('counts P<k> from the assignment instant, in periods of the policy length', () => {
     expect(sp.periodOpening('deadline', 'P1', t0)).toEqual({ atMs: t0, text: '2026年11月26日 10:00:00' });
-    expect(sp.periodOpening('deadline', 'P3', t0 + 500)).toEqual({ atMs: t0 + 40_500, text: '2026年11月26日 10:00:40' });
-    expect(decideOpen(sp, 'deadline', 'P3', t0, t0 + 39_999)).toEqual({ ok: false, code: 'INVALID_INPUT', reason: 'P3 报告期尚未开始（2026年11月26日 10:00:40起可报送）' });
+    expect(sp.periodOpening('deadline', 'P3', t0 + 500)).toEqual({
+      atMs: t0 + 40_500,
+      text: '2026年11月26日 10:00:40',
+    });
+    expect(decideOpen(sp, 'deadline', 'P3', t0, t0 + 39_999)).toEqual({
+      ok: false,
+      code: 'INVALID_INPUT',
+      reason: 'P3 报告期尚未开始（2026年11月26日 10:00:40起可报送）',
+    });
     expect(decideOpen(sp, 'deadline', 'P3', t0, t0 + 40_000).ok).toBe(true);
   });
 
@@ -89,26 +136,38 @@ describe('periodOpening under a fixed-length (seconds) policy', () => {
     const n = Math.floor(t0 / 60_000);
     expect(sp.periodOpening('standing', `C${n}`, t0)).toMatchObject({ atMs: n * 60_000 });
     expect(decideOpen(sp, 'standing', `C${n}`, t0, t0).ok).toBe(true);
-    expect(decideOpen(sp, 'standing', `C${n + 1}`, t0, t0 + 59_999)).toMatchObject({ ok: false, reason: `C${n + 1} 报告期尚未开始（2026年11月26日 10:01:00起可报送）` });
+    expect(decideOpen(sp, 'standing', `C${n + 1}`, t0, t0 + 59_999)).toMatchObject({
+      ok: false,
+      reason: `C${n + 1} 报告期尚未开始（2026年11月26日 10:01:00起可报送）`,
+    });
     // a deadline task has no cycles: nothing to place C<n> by
     expect(sp.periodOpening('deadline', `C${n}`, t0)).toBeNull();
   });
 
   it('a label too large for any date never opens, and says so without a date', () => {
-    expect(sp.periodOpening('deadline', 'P99999999999999999999', t0)).toEqual({ atMs: Number.POSITIVE_INFINITY, text: null });
+    expect(sp.periodOpening('deadline', 'P99999999999999999999', t0)).toEqual({
+      atMs: Number.POSITIVE_INFINITY,
+      text: null,
+    });
     expect(decideOpen(sp, 'deadline', 'P99999999999999999999', t0, t0 + 1e12).ok).toBe(false);
   });
 
   it('still reads quarters and years as the calendar has them', () => {
     expect(decideOpen(sp, 'deadline', '2026Q4', t0, t0).ok).toBe(true);
-    expect(decideOpen(sp, 'deadline', '2027Q1', t0, t0)).toMatchObject({ ok: false, reason: '2027Q1 报告期尚未开始（2027年1月1日起可报送）' });
+    expect(decideOpen(sp, 'deadline', '2027Q1', t0, t0)).toMatchObject({
+      ok: false,
+      reason: '2027Q1 报告期尚未开始（2027年1月1日起可报送）',
+    });
   });
 });
 
 describe('a run without a policy', () => {
   const none = createPlanner({}, null, 'Asia/Shanghai');
   it('places quarters and years in the task zone, and nothing else', () => {
-    expect(none.periodOpening('deadline', '2027Q2', 0)).toEqual({ atMs: at('2027-04-01T00:00:00'), text: '2027年4月1日' });
+    expect(none.periodOpening('deadline', '2027Q2', 0)).toEqual({
+      atMs: at('2027-04-01T00:00:00'),
+      text: '2027年4月1日',
+    });
     expect(none.periodOpening('deadline', 'P3', 0)).toBeNull();
     expect(none.periodOpening('standing', 'C3', 0)).toBeNull();
   });
@@ -132,7 +191,9 @@ describe('agrees with the unit form', () => {
             checked++;
           }
           // the next period: the quarter (or P<k>) after the running one is refused
-          const running = offered.filter((c) => c.status === 'open' && /^(\d{4}Q[1-4]|P\d+)$/.test(c.value)).map((c) => c.value);
+          const running = offered
+            .filter((c) => c.status === 'open' && /^(\d{4}Q[1-4]|P\d+)$/.test(c.value))
+            .map((c) => c.value);
           expect(running).toHaveLength(1);
           const next = nextPeriod(running[0]!);
           expect([next, decideOpen(planner, kind, next, created, now).ok]).toEqual([next, false]);

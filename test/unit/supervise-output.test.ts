@@ -15,8 +15,24 @@ const cfg = loadConfig({});
 const cal = policyCalendar(cfg.policy, readHolidayOverride(cfg.holidaysOverrideFile));
 const sh = (local: string) => `${local}+08:00`;
 
-function entry(task: number, unit: string, dueAt: string | null, kind: 'deadline' | 'standing' = 'deadline', extra: Partial<PlanAssignment> = {}) {
-  return { task: { number: task, kind, dueAt }, assignment: { unit, role: 'LEAD', state: 'ASSIGNED', assignedAt: sh('2026-02-02T10:00:00'), dueAt, ...extra } as PlanAssignment };
+function entry(
+  task: number,
+  unit: string,
+  dueAt: string | null,
+  kind: 'deadline' | 'standing' = 'deadline',
+  extra: Partial<PlanAssignment> = {},
+) {
+  return {
+    task: { number: task, kind, dueAt },
+    assignment: {
+      unit,
+      role: 'LEAD',
+      state: 'ASSIGNED',
+      assignedAt: sh('2026-02-02T10:00:00'),
+      dueAt,
+      ...extra,
+    } as PlanAssignment,
+  };
 }
 
 describe('catch-up counts', () => {
@@ -25,7 +41,11 @@ describe('catch-up counts', () => {
     entry(3, '市工信局', sh('2024-12-31T23:59:59.999')),
     entry(7, '市工信局', sh('2025-12-31T23:59:59.999')),
     entry(7, '市商务局', sh('2025-12-31T23:59:59.999')),
-    entry(9, '市教育局', null, 'standing', { assignedAt: sh('2025-05-06T10:00:00'), state: 'ONGOING', reportedPeriods: ['2025Q2', '2025Q3'] }),
+    entry(9, '市教育局', null, 'standing', {
+      assignedAt: sh('2025-05-06T10:00:00'),
+      state: 'ONGOING',
+      reportedPeriods: ['2025Q2', '2025Q3'],
+    }),
     entry(12, '市民政局', sh('2027-12-31T23:59:59.999')),
   ];
   const cu = planCatchUp({ entries, policy: cfg.policy, calendar: cal, now: sh('2026-02-02T10:00:00') });
@@ -47,8 +67,15 @@ describe('catch-up counts', () => {
   });
 
   it('says so when only reports are missing, and when nothing is overdue', () => {
-    const reportsOnly = planCatchUp({ entries: [entries[3]!], policy: cfg.policy, calendar: cal, now: sh('2026-02-02T10:00:00') });
-    expect(catchUpLine(catchUpOrderCounts(catchUpOrders('p', reportsOnly, new Map())))).toBe('补发督办：1 个单位，1 项任务，无督办单（仅有逾期未报的进展报告，由催办跟进）');
+    const reportsOnly = planCatchUp({
+      entries: [entries[3]!],
+      policy: cfg.policy,
+      calendar: cal,
+      now: sh('2026-02-02T10:00:00'),
+    });
+    expect(catchUpLine(catchUpOrderCounts(catchUpOrders('p', reportsOnly, new Map())))).toBe(
+      '补发督办：1 个单位，1 项任务，无督办单（仅有逾期未报的进展报告，由催办跟进）',
+    );
     expect(catchUpLine(catchUpCounts([], []))).toBe('补发督办：无已逾期事项');
   });
 });
@@ -58,7 +85,15 @@ describe('supervise start output', () => {
     plan: 'nanchang-quality-city-2024',
     started: Array.from({ length: 80 }, (_, i) => `w${i}`),
     alreadyRunning: [],
-    catchUp: { workflowId: 'dubang-nanchang-quality-city-2024-catchup', status: 'started', notices: 38, units: 37, tasks: 45, slips: 112, slipColours: { RED: 112, ORANGE: 0, BLUE: 0 } },
+    catchUp: {
+      workflowId: 'dubang-nanchang-quality-city-2024-catchup',
+      status: 'started',
+      notices: 38,
+      units: 37,
+      tasks: 45,
+      slips: 112,
+      slipColours: { RED: 112, ORANGE: 0, BLUE: 0 },
+    },
   };
 
   it('at the first start: the lifecycles, the catch-up notices, then what the catch-up issues', () => {
@@ -68,12 +103,22 @@ describe('supervise start output', () => {
   });
 
   it('at a later start: nothing repeated, and what the first start issued', () => {
-    const again = { ...base, started: [], alreadyRunning: base.started, catchUp: { ...base.catchUp, status: 'already' as const } };
-    expect(startText(again)).toBe('方案「nanchang-quality-city-2024」: 新启动督办 0 项任务，已在督办中 80 项；逾期汇总通知已在首次启动时发出，不再重复\n首次启动时补发督办：37 个单位，45 项任务，督办单 112 张（红色 112）');
+    const again = {
+      ...base,
+      started: [],
+      alreadyRunning: base.started,
+      catchUp: { ...base.catchUp, status: 'already' as const },
+    };
+    expect(startText(again)).toBe(
+      '方案「nanchang-quality-city-2024」: 新启动督办 0 项任务，已在督办中 80 项；逾期汇总通知已在首次启动时发出，不再重复\n首次启动时补发督办：37 个单位，45 项任务，督办单 112 张（红色 112）',
+    );
   });
 
   it('without a catch-up: only the lifecycles', () => {
-    const none = { ...base, catchUp: { ...base.catchUp, status: 'none' as const, notices: 0, ...catchUpCounts([], []) } };
+    const none = {
+      ...base,
+      catchUp: { ...base.catchUp, status: 'none' as const, notices: 0, ...catchUpCounts([], []) },
+    };
     expect(startText(none)).toBe('方案「nanchang-quality-city-2024」: 新启动督办 80 项任务，已在督办中 0 项');
   });
 });

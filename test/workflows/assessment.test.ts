@@ -20,7 +20,11 @@ import { loadConfig } from '../../config';
 import { loadAssessmentConfig } from '../../config/assessment';
 import { currentDirectory, importPlan, loadPlan } from '../../app/plan-import';
 import { officialWorkdays, runAssessment } from '../../app/assessment/run';
-import { describeAssessmentSchedule, ensureAssessmentSchedule, triggerAssessmentSchedule } from '../../app/assessment/schedule';
+import {
+  describeAssessmentSchedule,
+  ensureAssessmentSchedule,
+  triggerAssessmentSchedule,
+} from '../../app/assessment/schedule';
 import { createAssessmentActivities } from '../../activities/assessment';
 import type { AnnualAssessmentInput, AnnualAssessmentSummary } from '../../contracts/assessment';
 import { readDirectoryFile } from '../../app/units-file';
@@ -59,20 +63,45 @@ let worker: TestWorker;
 let client: Client;
 
 beforeAll(async () => {
-  [db, server, sink] = await Promise.all([createTestDatabase(), temporalServer(), startMailSink({ port: 0 }), workflowBundle()]);
+  [db, server, sink] = await Promise.all([
+    createTestDatabase(),
+    temporalServer(),
+    startMailSink({ port: 0 }),
+    workflowBundle(),
+  ]);
   const loaded = await loadPlan(REAL_PLAN, cfg, await currentDirectory(cfg, db.prisma));
   await importPlan(db.prisma, loaded, { slug: SLUG, actor: 'test', seedDirectory: readDirectoryFile(cfg.unitsFile) });
   // the assessment judges only what a delivered notice asked: supervised, and every 交办通知 delivered, since the plan took effect
-  await superviseAllDelivered(db.prisma, { from: new Date('2024-04-10T10:00:00+08:00'), sent: new Date('2024-04-10T10:05:00+08:00') });
+  await superviseAllDelivered(db.prisma, {
+    from: new Date('2024-04-10T10:00:00+08:00'),
+    sent: new Date('2024-04-10T10:05:00+08:00'),
+  });
   redis = createRedis(cfg.redis.url, 'producer', silentLogger);
   queue = createNoticeQueue({ connection: redis, prefix, logger: silentLogger });
   const policy = { attempts: 2, backoffMs: 100, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 };
   const port = createQueueNotificationPort({ prisma: db.prisma, queue, logger: silentLogger, policy });
-  mail = await startMailWorker({ config: cfg, logger: silentLogger, databaseUrl: db.url, prefix, smtp: { host: sink.host, port: sink.port, timeoutMs: 5000, poolSize: 1 }, jobPolicy: policy, concurrency: 2, ratePerSecond: 1000 });
+  mail = await startMailWorker({
+    config: cfg,
+    logger: silentLogger,
+    databaseUrl: db.url,
+    prefix,
+    smtp: { host: sink.host, port: sink.port, timeoutMs: 5000, poolSize: 1 },
+    jobPolicy: policy,
+    concurrency: 2,
+    ratePerSecond: 1000,
+  });
   worker = await startTestWorker({
     server,
     taskQueue,
-    activities: createAssessmentActivities({ db: db.prisma, notifications: port, logger: silentLogger, zone: ZONE, config: assessment, files: createPostgresFileStore(sqlFromPrisma(db.prisma)), isWorkday }),
+    activities: createAssessmentActivities({
+      db: db.prisma,
+      notifications: port,
+      logger: silentLogger,
+      zone: ZONE,
+      config: assessment,
+      files: createPostgresFileStore(sqlFromPrisma(db.prisma)),
+      isWorkday,
+    }),
   });
   client = worker.client;
 }, 120_000);
@@ -89,22 +118,43 @@ afterAll(async () => {
   fs.rmSync(varDir, { recursive: true, force: true });
 });
 
-const stored = async (key: string): Promise<Buffer> => Buffer.from((await db.prisma.storedFile.findUniqueOrThrow({ where: { key } })).content);
+const stored = async (key: string): Promise<Buffer> =>
+  Buffer.from((await db.prisma.storedFile.findUniqueOrThrow({ where: { key } })).content);
 
 const assess = (input: AnnualAssessmentInput, id: string): Promise<AnnualAssessmentSummary> =>
-  client.workflow.execute('annualAssessment', { taskQueue, workflowId: `${id}-${tag}`, args: [input], workflowExecutionTimeout: '2m' });
+  client.workflow.execute('annualAssessment', {
+    taskQueue,
+    workflowId: `${id}-${tag}`,
+    args: [input],
+    workflowExecutionTimeout: '2m',
+  });
 
 describe('annualAssessment for 2025 on the real plan', () => {
   let first: AnnualAssessmentSummary;
 
   test('returns what runAssessment computes directly, with its files in the database file store', async () => {
     first = await assess({ year: 2025 }, 'assess-2025-a');
-    const direct = await runAssessment(db.prisma, { year: 2025, now: Date.now(), zone: ZONE, config: assessment, isWorkday });
+    const direct = await runAssessment(db.prisma, {
+      year: 2025,
+      now: Date.now(),
+      zone: ZONE,
+      config: assessment,
+      isWorkday,
+    });
     expect(first.digest).toBe(direct.digest);
-    expect(first).toMatchObject({ year: 2025, label: '2025年度', asOf: direct.result.asOf, interim: false, units: direct.result.units.length, grades: direct.result.totals.grades });
+    expect(first).toMatchObject({
+      year: 2025,
+      label: '2025年度',
+      asOf: direct.result.asOf,
+      interim: false,
+      units: direct.result.units.length,
+      grades: direct.result.totals.grades,
+    });
     expect(first.units).toBeGreaterThan(30);
     expect(first.notice.created).toBe(true);
-    expect(first.files.xlsx).toBe(`assessments/2025/${first.digest.slice('sha256:'.length, 'sha256:'.length + 16)}/assessment-2025.xlsx`);
+    expect(first.files.xlsx).toBe(
+      `assessments/2025/${first.digest.slice('sha256:'.length, 'sha256:'.length + 16)}/assessment-2025.xlsx`,
+    );
     const json = JSON.parse((await stored(first.files.json)).toString('utf8')) as { digest: string; units: unknown[] };
     // nothing of it on the worker's disk: another machine's mail worker must be able to attach it
     expect(fs.existsSync(path.join(varDir, 'assessments'))).toBe(false);
@@ -120,7 +170,12 @@ describe('annualAssessment for 2025 on the real plan', () => {
     const [m] = await sink.waitFor(1, 20_000);
     await new Promise((r) => setTimeout(r, 500));
     expect(sink.received()).toHaveLength(1);
-    expect(m!.to.sort()).toEqual(['deputy@leaders.nanchang.example', 'duban@office.nanchang.example', 'office@office.nanchang.example', 'vice-mayor@leaders.nanchang.example']);
+    expect(m!.to.sort()).toEqual([
+      'deputy@leaders.nanchang.example',
+      'duban@office.nanchang.example',
+      'office@office.nanchang.example',
+      'vice-mayor@leaders.nanchang.example',
+    ]);
     const parsed = await parse(m!);
     expect(parsed.subject).toBe('【年度考核】2025年度质量强市建设重点工作任务考核结果');
     const xlsx = parsed.attachments.find((a) => a.filename === 'assessment-2025.xlsx')!;
@@ -131,7 +186,8 @@ describe('annualAssessment for 2025 on the real plan', () => {
     const bulletin = (await stored(first.files.bulletin)).toString('utf8');
     const lagging = bulletin.split('\n').filter((l) => /^\d+\. /.test(l));
     expect(lagging.length).toBe(3);
-    for (const line of ['关于2025年度质量强市建设重点工作任务落实情况的通报', ...lagging]) expect(parsed.text).toContain(line);
+    for (const line of ['关于2025年度质量强市建设重点工作任务落实情况的通报', ...lagging])
+      expect(parsed.text).toContain(line);
   });
 
   test('a year that has not begun fails at once, without retries', async () => {
@@ -146,14 +202,27 @@ describe('annualAssessment for 2025 on the real plan', () => {
 
 describe('the Temporal Schedule', () => {
   const scheduleId = `dubang-annual-assessment-${tag}`;
-  afterAll(() => client.schedule.getHandle(scheduleId).delete().catch(() => undefined));
+  afterAll(() =>
+    client.schedule
+      .getHandle(scheduleId)
+      .delete()
+      .catch(() => undefined),
+  );
 
   test('is created from config, updated in place, fires next on 20 Dec 09:00 Shanghai; a trigger runs this year as of its scheduled time', async () => {
     const sc = { taskQueue, schedule: assessment.schedule, scheduleId };
     expect(await ensureAssessmentSchedule(client, sc)).toEqual({ scheduleId, action: 'created' });
     expect(await ensureAssessmentSchedule(client, sc)).toEqual({ scheduleId, action: 'updated' });
     const v = (await describeAssessmentSchedule(client, scheduleId))!;
-    expect(v).toMatchObject({ cron: '0 9 20 12 *', timezone: 'Asia/Shanghai', catchupWindowMs: 24 * 3600 * 1000, overlap: 'SKIP', paused: false, workflowType: 'annualAssessment', taskQueue });
+    expect(v).toMatchObject({
+      cron: '0 9 20 12 *',
+      timezone: 'Asia/Shanghai',
+      catchupWindowMs: 24 * 3600 * 1000,
+      overlap: 'SKIP',
+      paused: false,
+      workflowType: 'annualAssessment',
+      taskQueue,
+    });
     const now = DateTime.now().setZone(ZONE);
     let next = DateTime.fromObject({ year: now.year, month: 12, day: 20, hour: 9 }, { zone: ZONE });
     if (next <= now) next = next.plus({ years: 1 });
@@ -169,6 +238,8 @@ describe('the Temporal Schedule', () => {
     // search attribute, which keeps whole seconds), not from when the worker happened to run it
     const nominal = Math.floor(Date.parse(run!.scheduledAt) / 1000) * 1000;
     expect(summary).toMatchObject({ year: scheduledAt.year, interim: true, asOf: new Date(nominal).toISOString() });
-    expect((await describeAssessmentSchedule(client, scheduleId))!.recentRuns.map((r) => r.workflowId)).toEqual([run!.workflowId]);
+    expect((await describeAssessmentSchedule(client, scheduleId))!.recentRuns.map((r) => r.workflowId)).toEqual([
+      run!.workflowId,
+    ]);
   }, 60_000);
 });

@@ -73,7 +73,12 @@ beforeAll(async () => {
   [db, server] = await Promise.all([createTestDatabase(), temporalServer(), workflowBundle()]);
   const loaded = await loadPlan(REAL_PLAN, cfg, await currentDirectory(cfg, db.prisma));
   await importPlan(db.prisma, loaded, { slug: REAL, actor: 'test', seedDirectory: readDirectoryFile(cfg.unitsFile) });
-  activities = createLifecycleActivities({ db: db.prisma, notifications: createOutboxNotificationPort(db.prisma), logger: silentLogger, zone: ZONE });
+  activities = createLifecycleActivities({
+    db: db.prisma,
+    notifications: createOutboxNotificationPort(db.prisma),
+    logger: silentLogger,
+    zone: ZONE,
+  });
   worker = await startTestWorker({
     server,
     taskQueue,
@@ -81,7 +86,8 @@ beforeAll(async () => {
       ...activities,
       async submitPlanNotices(args: CatchUpInput) {
         const out = await activities.submitPlanNotices(args);
-        if (failOnceAfterCommit.has(args.planSlug) && Context.current().info.attempt === 1) throw new Error('worker lost after the commit (injected)');
+        if (failOnceAfterCommit.has(args.planSlug) && Context.current().info.attempt === 1)
+          throw new Error('worker lost after the commit (injected)');
         return out;
       },
     },
@@ -113,8 +119,14 @@ async function catchUpSlips(planSlug: string) {
 
 type Item = { task: number; unit: string; what: string; slip: string | null; slipNumber?: string };
 async function catchUpNotices(planSlug: string) {
-  const rows = await db.prisma.notice.findMany({ where: { scope: { startsWith: `${planSlug}-catchup` } }, orderBy: { key: 'asc' } });
-  return rows.map((r) => ({ ...r, p: r.payload as { unit: string | null; items: Item[]; slips: string[]; colour?: string } }));
+  const rows = await db.prisma.notice.findMany({
+    where: { scope: { startsWith: `${planSlug}-catchup` } },
+    orderBy: { key: 'asc' },
+  });
+  return rows.map((r) => ({
+    ...r,
+    p: r.payload as { unit: string | null; items: Item[]; slips: string[]; colour?: string },
+  }));
 }
 
 describe('catch-up of the real plan as of 2 Feb 2026', () => {
@@ -124,10 +136,27 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
 
   beforeAll(async () => {
     // the year already has a slip (a blue one about a task not yet due): catch-up numbers follow it
-    const other = await db.prisma.assignment.findFirstOrThrow({ where: { task: { plan: { slug: REAL }, dueAt: null } } });
-    await db.prisma.supervisionSlip.create({ data: { number: '督〔2026〕0001号', year: 2026, seq: 1, assignmentId: other.id, colour: 'BLUE', reason: '测试', dedupeKey: 'slip-earlier', issuedAt: new Date('2026-01-15T09:00:00+08:00') } });
+    const other = await db.prisma.assignment.findFirstOrThrow({
+      where: { task: { plan: { slug: REAL }, dueAt: null } },
+    });
+    await db.prisma.supervisionSlip.create({
+      data: {
+        number: '督〔2026〕0001号',
+        year: 2026,
+        seq: 1,
+        assignmentId: other.id,
+        colour: 'BLUE',
+        reason: '测试',
+        dedupeKey: 'slip-earlier',
+        issuedAt: new Date('2026-01-15T09:00:00+08:00'),
+      },
+    });
     const rows = await db.prisma.assignment.findMany({
-      where: { task: { plan: { slug: REAL }, dueAt: { lt: new Date(REAL_START) } }, role: { in: policy.notifyRoles }, cancelledAt: null },
+      where: {
+        task: { plan: { slug: REAL }, dueAt: { lt: new Date(REAL_START) } },
+        role: { in: policy.notifyRoles },
+        cancelledAt: null,
+      },
       include: { unit: true, task: true },
     });
     expected = rows.map((a) => ({ ref: `${a.task.number}|${a.unit.name}`, due: a.task.dueAt!.toISOString() }));
@@ -135,17 +164,35 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
 
   it('issues one slip per overdue assignment, numbered consecutively, even though its activity failed once after committing', async () => {
     failOnceAfterCommit.add(REAL);
-    const r = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: REAL, zone: ZONE, policy, holidayOverride, tasks: [], ...simulated({ startAtMs: REAL_START, speed: 1 }) });
+    const r = await startSupervision(
+      { db: db.prisma, client, taskQueue },
+      {
+        planSlug: REAL,
+        zone: ZONE,
+        policy,
+        holidayOverride,
+        tasks: [],
+        ...simulated({ startAtMs: REAL_START, speed: 1 }),
+      },
+    );
     // what `supervise start` reports (as planned: the workflow issues them right after)
     const red = expected.filter((e) => e.due.startsWith('2024-12-31')).length;
-    expect(r.catchUp).toMatchObject({ status: 'started', units: new Set(expected.map((e) => e.ref.split('|')[1])).size, tasks: 45, slips: expected.length, slipColours: { RED: red, ORANGE: expected.length - red, BLUE: 0 } });
+    expect(r.catchUp).toMatchObject({
+      status: 'started',
+      units: new Set(expected.map((e) => e.ref.split('|')[1])).size,
+      tasks: 45,
+      slips: expected.length,
+      slipColours: { RED: red, ORANGE: expected.length - red, BLUE: 0 },
+    });
     expect(red).toBeGreaterThan(0);
     const h = client.workflow.getHandle(catchUpWorkflowId(REAL));
     const result = (await h.result()) as CatchUpResult;
     // the second attempt found every notice already submitted by the first
     const units = new Set(expected.map((e) => e.ref.split('|')[1])).size;
     expect(result).toEqual({ submitted: 0, alreadyThere: units + 1, slips: expected.length });
-    const attempts = (await h.fetchHistory()).events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+    const attempts = (await h.fetchHistory())
+      .events!.filter((e) => e.activityTaskStartedEventAttributes)
+      .map((e) => e.activityTaskStartedEventAttributes!.attempt);
     expect(attempts).toEqual([2]);
 
     const slips = await catchUpSlips(REAL);
@@ -158,14 +205,28 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
     expect(slips.map((s) => s.number)).toEqual(slips.map((s) => `督〔2026〕${String(s.seq).padStart(4, '0')}号`));
     // issued at the catch-up's moment, coloured as the ladder stands on that day
     expect(new Set(slips.map((s) => s.issuedAt.getTime()))).toEqual(new Set([REAL_START]));
-    for (const s of slips) expect([s.ref, s.colour]).toEqual([s.ref, s.assignment.task.dueAt!.toISOString().startsWith('2024-12-31') ? 'RED' : 'ORANGE']);
-    expect(slips.filter((s) => s.colour === 'RED').map((s) => s.assignment.task.deadlinePhrase)).toEqual(slips.filter((s) => s.colour === 'RED').map(() => '2024年前'));
-    expect(slips[0]!.reason).toMatch(/^.+承担的任务\(\d+\)已超过完成时限（202[45]年12月31日）\d+天，仍未完成（逾期事项汇总督办）$/);
+    for (const s of slips)
+      expect([s.ref, s.colour]).toEqual([
+        s.ref,
+        s.assignment.task.dueAt!.toISOString().startsWith('2024-12-31') ? 'RED' : 'ORANGE',
+      ]);
+    expect(slips.filter((s) => s.colour === 'RED').map((s) => s.assignment.task.deadlinePhrase)).toEqual(
+      slips.filter((s) => s.colour === 'RED').map(() => '2024年前'),
+    );
+    expect(slips[0]!.reason).toMatch(
+      /^.+承担的任务\(\d+\)已超过完成时限（202[45]年12月31日）\d+天，仍未完成（逾期事项汇总督办）$/,
+    );
     // every slip leaves its audit event, on the assignment's timeline
-    const issued = await db.prisma.auditEvent.findMany({ where: { action: 'slip.issued', planId: slips[0]!.assignment.task.planId } });
-    expect(issued.map((e) => [e.assignmentId, (e.data as { number: string }).number]).sort()).toEqual(slips.map((s) => [s.assignmentId, s.number]).sort());
+    const issued = await db.prisma.auditEvent.findMany({
+      where: { action: 'slip.issued', planId: slips[0]!.assignment.task.planId },
+    });
+    expect(issued.map((e) => [e.assignmentId, (e.data as { number: string }).number]).sort()).toEqual(
+      slips.map((s) => [s.assignmentId, s.number]).sort(),
+    );
     // the lifecycles learn which assignments the catch-up issued a slip for
-    const scheduled = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: SCHEDULED_ACTION, planId: slips[0]!.assignment.task.planId } });
+    const scheduled = await db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: SCHEDULED_ACTION, planId: slips[0]!.assignment.task.planId },
+    });
     const schedule = (scheduled.data as { schedule: Record<string, { catchUpSlip?: string }> }).schedule;
     expect(slips.every((s) => schedule[s.assignmentId]?.catchUpSlip === s.colour)).toBe(true);
     expect(Object.values(schedule).filter((s) => s.catchUpSlip).length).toBe(slips.length);
@@ -193,7 +254,15 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
 
     // as the recipients read them (the mail processor's own load → compose → render)
     const sql = sqlFromPrisma(db.prisma);
-    const read = async (id: string) => renderNotice(composeMessageInput((await loadNotice(sql, id))!, { zone: ZONE, sender: '南昌市质量强市领导小组办公室', now: new Date(REAL_START), link: 'https://dubang.example/f/x' }));
+    const read = async (id: string) =>
+      renderNotice(
+        composeMessageInput((await loadNotice(sql, id))!, {
+          zone: ZONE,
+          sender: '南昌市质量强市领导小组办公室',
+          now: new Date(REAL_START),
+          link: 'https://dubang.example/f/x',
+        }),
+      );
     const market = unitNotices.find((n) => n.p.unit === '市市场监管局')!;
     const m = await read(market.id);
     const k = market.p.slips.length;
@@ -201,9 +270,17 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
     expect(m.subject).toBe(`【逾期汇总】市市场监管局共有${k}项督办事项已逾期，已发出督办单${k}份`);
     expect(m.text).toMatch(new RegExp(`现对上述${k}项任务一并发出(橙色|红色)?督办单${k}份(（.+）)?，编号见下表。`));
     expect(m.text).toContain(`督办单编号：${market.p.slips[0]}至${market.p.slips[k - 1]}`);
-    market.p.items.forEach((it, i) => expect(m.text).toMatch(new RegExp(`\\n${i + 1}\\. 任务：\\(${it.task}\\)；.*；督办单：${it.slipNumber!.replace(/[〔〕]/g, '.')}（(橙色|红色)）`)));
+    market.p.items.forEach((it, i) =>
+      expect(m.text).toMatch(
+        new RegExp(
+          `\\n${i + 1}\\. 任务：\\(${it.task}\\)；.*；督办单：${it.slipNumber!.replace(/[〔〕]/g, '.')}（(橙色|红色)）`,
+        ),
+      ),
+    );
     const s = await read(summary.id);
-    expect(s.subject).toBe(`【督办汇总】逾期事项${slips.length}项，涉及${unitNotices.length}个单位，已发出督办单${slips.length}份`);
+    expect(s.subject).toBe(
+      `【督办汇总】逾期事项${slips.length}项，涉及${unitNotices.length}个单位，已发出督办单${slips.length}份`,
+    );
     const red = slips.filter((x) => x.colour === 'RED').length;
     expect(s.text).toContain(
       `已分别向各责任单位发出逾期汇总通知，并对上述${slips.length}项发出督办单${slips.length}份（红色${red}份、橙色${slips.length - red}份），编号${slips[0]!.number}至${slips[slips.length - 1]!.number}；不再逐项补发历史提醒。`,
@@ -214,19 +291,43 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
   it("the unit's letter gives every overdue item its own working form link; the Office's page of a covered assignment shows the letter", async () => {
     const notices = await catchUpNotices(REAL);
     const market = notices.find((n) => n.kind === 'catchup_unit' && n.p.unit === '市市场监管局')!;
-    const rows = await db.prisma.assignment.findMany({ where: { task: { plan: { slug: REAL } }, unit: { name: '市市场监管局' } }, include: { task: true } });
+    const rows = await db.prisma.assignment.findMany({
+      where: { task: { plan: { slug: REAL } }, unit: { name: '市市场监管局' } },
+      include: { task: true },
+    });
     const idOf = new Map(rows.map((a) => [a.task.number, a.id]));
     // every item names its assignment
-    expect(market.p.items.map((it) => (it as Item & { assignmentId?: string }).assignmentId)).toEqual(market.p.items.map((it) => idOf.get(it.task)));
+    expect(market.p.items.map((it) => (it as Item & { assignmentId?: string }).assignmentId)).toEqual(
+      market.p.items.map((it) => idOf.get(it.task)),
+    );
 
     // sent by the mail processor's own use case, with the production link signer, into an SMTP sink
     const sink = await startMailSink({ port: 0, logger: silentLogger });
-    const mailer = createMailer({ host: sink.host, port: sink.port, secure: false, poolSize: 1, timeoutMs: 5000, logger: silentLogger });
+    const mailer = createMailer({
+      host: sink.host,
+      port: sink.port,
+      secure: false,
+      poolSize: 1,
+      timeoutMs: 5000,
+      logger: silentLogger,
+    });
     try {
-      const links = createLinkService({ db: db.prisma, secret: 'catch-up-test-secret-0123456789', publicUrl: 'https://dubang.example' });
+      const links = createLinkService({
+        db: db.prisma,
+        secret: 'catch-up-test-secret-0123456789',
+        publicUrl: 'https://dubang.example',
+      });
       const deliver = createDeliverNotice({
-        sql: sqlFromPrisma(db.prisma), mailer, notify: createOutboxNotificationPort(db.prisma), recipients: createRecipientResolver(db.prisma), logger: silentLogger,
-        zone: ZONE, from: '南昌市质量强市领导小组办公室 <duban@office.example>', linkFor: links.linkFor, officeUrl: 'https://dubang.example', clock: () => new Date(REAL_START),
+        sql: sqlFromPrisma(db.prisma),
+        mailer,
+        notify: createOutboxNotificationPort(db.prisma),
+        recipients: createRecipientResolver(db.prisma),
+        logger: silentLogger,
+        zone: ZONE,
+        from: '南昌市质量强市领导小组办公室 <duban@office.example>',
+        linkFor: links.linkFor,
+        officeUrl: 'https://dubang.example',
+        clock: () => new Date(REAL_START),
       });
       expect(await deliver({ noticeId: market.id, attempt: 1, maxAttempts: 3 })).toMatchObject({ outcome: 'sent' });
       const [mail] = await sink.waitFor(1, 10_000);
@@ -238,7 +339,10 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
         const line = text.split('\n').find((l) => l.startsWith(`${k + 1}. 任务：(${it.task})；`))!;
         const url = /办理链接：(https:\/\/dubang\.example\/f\/([0-9a-f-]+)\?t=(\S+))$/.exec(line);
         expect(url?.[2]).toBe(idOf.get(it.task));
-        expect(await links.verify(decodeURIComponent(url![3]!), url![2]!)).toMatchObject({ ok: true, claims: { assignmentId: idOf.get(it.task), jti: market.id } });
+        expect(await links.verify(decodeURIComponent(url![3]!), url![2]!)).toMatchObject({
+          ok: true,
+          claims: { assignmentId: idOf.get(it.task), jti: market.id },
+        });
         expect(String(parsed.html)).toContain(`href="${url![1]!.replace(/&/g, '&amp;')}"`);
       }
       // the Office's summary links each item to its assignment page
@@ -247,7 +351,9 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
       const [, office] = await sink.waitFor(2, 10_000);
       const first = (await loadNotice(sqlFromPrisma(db.prisma), summary.id))!;
       const it0 = (first.payload as { items: (Item & { assignmentId: string })[] }).items[0]!;
-      expect(String((await simpleParser(office!.raw)).text)).toContain(`查看分工：https://dubang.example/assignments/${it0.assignmentId}`);
+      expect(String((await simpleParser(office!.raw)).text)).toContain(
+        `查看分工：https://dubang.example/assignments/${it0.assignmentId}`,
+      );
     } finally {
       await mailer.close();
       await sink.close();
@@ -255,11 +361,25 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
 
     // an assignment the letter covers and nothing else has mentioned: its page lists the letter, not 「暂无通知」
     const covered = market.p.items.map((it) => idOf.get(it.task)!);
-    const quiet = (await db.prisma.assignment.findMany({ where: { id: { in: covered }, notices: { none: {} } }, select: { id: true } }))[0];
+    const quiet = (
+      await db.prisma.assignment.findMany({
+        where: { id: { in: covered }, notices: { none: {} } },
+        select: { id: true },
+      })
+    )[0];
     expect(quiet).toBeDefined();
-    const d = (await assignmentDetail(db.prisma, lightParams(REAL_START, lightPolicy(policy, holidayOverride)), quiet!.id))!;
+    const d = (await assignmentDetail(
+      db.prisma,
+      lightParams(REAL_START, lightPolicy(policy, holidayOverride)),
+      quiet!.id,
+    ))!;
     expect(d.notices.map((n) => n.id)).toEqual([market.id]);
-    const page = String(assignmentPage(d, { zone: ZONE, session: { role: 'office', csrfToken: 'x', email: 'duban@office.example' } as never }));
+    const page = String(
+      assignmentPage(d, {
+        zone: ZONE,
+        session: { role: 'office', csrfToken: 'x', email: 'duban@office.example' } as never,
+      }),
+    );
     const section = /<h2>通知<\/h2>([\s\S]*?)<\/section>/.exec(page)![1]!;
     expect(section).not.toContain('暂无通知');
     expect(section.match(/<tr>/g)).toHaveLength(2);
@@ -270,21 +390,41 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
   it('issues nothing twice and takes no number when supervision starts again, the workflow runs again or two activities race', async () => {
     const before = await catchUpSlips(REAL);
     const noticesBefore = (await catchUpNotices(REAL)).map((n) => [n.key, n.p.slips]);
-    const again = await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: REAL, zone: ZONE, policy, holidayOverride, tasks: [], ...simulated({ startAtMs: REAL_START + 3_600_000, speed: 1 }) });
+    const again = await startSupervision(
+      { db: db.prisma, client, taskQueue },
+      {
+        planSlug: REAL,
+        zone: ZONE,
+        policy,
+        holidayOverride,
+        tasks: [],
+        ...simulated({ startAtMs: REAL_START + 3_600_000, speed: 1 }),
+      },
+    );
     expect(again.catchUp).toMatchObject({ status: 'already', slips: before.length });
     // the same catch-up (as recorded at the first start) run by a second workflow
-    const scheduled = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: SCHEDULED_ACTION, planId: before[0]!.assignment.task.planId } });
+    const scheduled = await db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: SCHEDULED_ACTION, planId: before[0]!.assignment.task.planId },
+    });
     input = (scheduled.data as unknown as { catchUp: CatchUpInput }).catchUp;
-    const rerun = (await client.workflow.execute('supervisionCatchUp', { taskQueue, workflowId: `${catchUpWorkflowId(REAL)}-again-${tag}`, args: [input] })) as CatchUpResult;
+    const rerun = (await client.workflow.execute('supervisionCatchUp', {
+      taskQueue,
+      workflowId: `${catchUpWorkflowId(REAL)}-again-${tag}`,
+      args: [input],
+    })) as CatchUpResult;
     expect(rerun).toEqual({ submitted: 0, alreadyThere: noticesBefore.length, slips: before.length });
     // two attempts at once (a retry racing a slow first attempt)
     await Promise.all([activities.submitPlanNotices(input), activities.submitPlanNotices(input)]);
 
     const after = await catchUpSlips(REAL);
     expect(after.map((s) => [s.id, s.number])).toEqual(before.map((s) => [s.id, s.number]));
-    expect((await db.prisma.supervisionSlip.aggregate({ where: { year: 2026 }, _max: { seq: true } }))._max.seq).toBe(maxSeqAfter);
+    expect((await db.prisma.supervisionSlip.aggregate({ where: { year: 2026 }, _max: { seq: true } }))._max.seq).toBe(
+      maxSeqAfter,
+    );
     expect((await catchUpNotices(REAL)).map((n) => [n.key, n.p.slips])).toEqual(noticesBefore);
-    expect(await db.prisma.auditEvent.count({ where: { action: 'slip.issued', planId: before[0]!.assignment.task.planId } })).toBe(before.length);
+    expect(
+      await db.prisma.auditEvent.count({ where: { action: 'slip.issued', planId: before[0]!.assignment.task.planId } }),
+    ).toBe(before.length);
     expect(before.every((s) => s.dedupeKey === catchUpSlipKey(s.assignmentId))).toBe(true);
   });
 
@@ -297,22 +437,49 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
     expect(new Set(excluded.map((s) => s.assignment.unit.name))).toEqual(new Set(['市质量强市领导小组办公室']));
     const slips = all.filter((s) => !excluded.includes(s));
     // the letters delivered, as the mail processor records them: a slip counts once the letter citing it was sent
-    const letters = await db.prisma.notice.findMany({ where: { kind: 'catchup_unit', scope: { startsWith: `${REAL}-catchup-` } } });
+    const letters = await db.prisma.notice.findMany({
+      where: { kind: 'catchup_unit', scope: { startsWith: `${REAL}-catchup-` } },
+    });
     expect(letters.length).toBeGreaterThan(0);
     for (const n of letters) {
       // an earlier case may have delivered a letter through the real pipeline already: keep that record
       const sent = { status: 'SENT' as const, messageId: `<${n.id}@dubang.test>`, attempts: 1, sentAt: n.dueAt };
-      await db.prisma.notice.update({ where: { id: n.id }, data: { status: 'SENT', delivery: { upsert: { create: sent, update: {} } } } });
+      await db.prisma.notice.update({
+        where: { id: n.id },
+        data: { status: 'SENT', delivery: { upsert: { create: sent, update: {} } } },
+      });
     }
-    const assessed = await runAssessment(db.prisma, { year: 2026, asOf: REAL_START + 86_400_000, now: REAL_START + 86_400_000, zone: ZONE, config, planSlug: REAL, isWorkday: officialWorkdays(ZONE) });
-    const slipDeductions = assessed.result.units.flatMap((u) => u.deductions.filter((d) => d.slip && d.slip !== '督〔2026〕0001号').map((d) => ({ unit: u.unit, ...d })));
-    expect(slipDeductions.map((d) => [d.slip, d.kind, d.unit, d.assignmentId]).sort()).toEqual(
-      slips.map((s) => [s.number, s.colour === 'RED' ? 'slipRed' : 'slipOrange', s.assignment.unit.name, s.assignmentId]).sort(),
+    const assessed = await runAssessment(db.prisma, {
+      year: 2026,
+      asOf: REAL_START + 86_400_000,
+      now: REAL_START + 86_400_000,
+      zone: ZONE,
+      config,
+      planSlug: REAL,
+      isWorkday: officialWorkdays(ZONE),
+    });
+    const slipDeductions = assessed.result.units.flatMap((u) =>
+      u.deductions.filter((d) => d.slip && d.slip !== '督〔2026〕0001号').map((d) => ({ unit: u.unit, ...d })),
     );
-    for (const d of slipDeductions) expect(d.points).toBe(d.kind === 'slipRed' ? config.deductions.slipRed.points : config.deductions.slipOrange.points);
+    expect(slipDeductions.map((d) => [d.slip, d.kind, d.unit, d.assignmentId]).sort()).toEqual(
+      slips
+        .map((s) => [s.number, s.colour === 'RED' ? 'slipRed' : 'slipOrange', s.assignment.unit.name, s.assignmentId])
+        .sort(),
+    );
+    for (const d of slipDeductions)
+      expect(d.points).toBe(
+        d.kind === 'slipRed' ? config.deductions.slipRed.points : config.deductions.slipOrange.points,
+      );
     expect(slipDeductions.every((d) => d.reason.includes(d.slip!) && d.reason.includes('逾期事项汇总督办'))).toBe(true);
     // each cites the unit's letter that carried its number (resolved from the letter's items)
-    expect(slipDeductions.every((d) => d.notice?.kind === '逾期事项汇总通知' && d.notice.slip === d.slip && letters.some((n) => n.id === d.notice!.id))).toBe(true);
+    expect(
+      slipDeductions.every(
+        (d) =>
+          d.notice?.kind === '逾期事项汇总通知' &&
+          d.notice.slip === d.slip &&
+          letters.some((n) => n.id === d.notice!.id),
+      ),
+    ).toBe(true);
     expect(assessed.result.totals.slips.RED + assessed.result.totals.slips.ORANGE).toBe(slips.length);
   });
 });
@@ -325,22 +492,55 @@ describe('the task lifecycles after the catch-up', () => {
   it('issue no second slip for the step the catch-up covered, even with no quiet time and a ladder step at the catch-up instant', async () => {
     const p = db.prisma;
     const plan = await p.plan.create({ data: { slug, title: '测试方案', sourceName: 'test.txt', sourceSha256: 'x' } });
-    const section = await p.section.create({ data: { planId: plan.id, key: '一', level: 1, ordinal: 1, title: '测试' } });
+    const section = await p.section.create({
+      data: { planId: plan.id, key: '一', level: 1, ordinal: 1, title: '测试' },
+    });
     const task = await p.task.create({
-      data: { planId: plan.id, number: 1, text: '测试任务1', sectionId: section.id, unitsText: '市市场监管局、市工信局', units: ['市市场监管局', '市工信局'], deadlinePhrase: '2025年前', dueAt: new Date(DUE), kind: 'deadline', sourceLine: 1 },
+      data: {
+        planId: plan.id,
+        number: 1,
+        text: '测试任务1',
+        sectionId: section.id,
+        unitsText: '市市场监管局、市工信局',
+        units: ['市市场监管局', '市工信局'],
+        deadlinePhrase: '2025年前',
+        dueAt: new Date(DUE),
+        kind: 'deadline',
+        sourceLine: 1,
+      },
     });
     for (const [i, name] of ['市市场监管局', '市工信局'].entries()) {
       const unit = await p.unit.findUniqueOrThrow({ where: { name } });
-      await p.assignment.create({ data: { taskId: task.id, unitId: unit.id, role: i === 0 ? 'LEAD' : 'CO', ordinal: i, dueAt: new Date(DUE), originalDueAt: new Date(DUE) } });
+      await p.assignment.create({
+        data: {
+          taskId: task.id,
+          unitId: unit.id,
+          role: i === 0 ? 'LEAD' : 'CO',
+          ordinal: i,
+          dueAt: new Date(DUE),
+          originalDueAt: new Date(DUE),
+        },
+      });
     }
     // orange every 4 s from the deadline (+1 ms, +4.001 s, +8.001 s), leadership at +10 s; no quiet time
-    const sp: Policy = { ...secondsPolicy({ overdueEvery: 4, leadershipAfter: 10, leadershipEvery: 10 }), catchUp: { ...secondsPolicy().catchUp, quietFor: null } };
+    const sp: Policy = {
+      ...secondsPolicy({ overdueEvery: 4, leadershipAfter: 10, leadershipEvery: 10 }),
+      catchUp: { ...secondsPolicy().catchUp, quietFor: null },
+    };
     // supervision starts exactly at the third orange of the ladder
     const startAtMs = DUE_MS + 8001;
-    const r = await startSupervision({ db: p, client, taskQueue }, { planSlug: slug, zone: ZONE, policy: sp, ...simulated({ startAtMs, speed: 1 }) });
+    const r = await startSupervision(
+      { db: p, client, taskQueue },
+      { planSlug: slug, zone: ZONE, policy: sp, ...simulated({ startAtMs, speed: 1 }) },
+    );
     expect(r.started).toHaveLength(1);
     await client.workflow.getHandle(catchUpWorkflowId(slug)).result();
-    const mine = () => p.supervisionSlip.findMany({ where: { assignment: { taskId: task.id } }, include: { assignment: { include: { unit: true } } }, orderBy: [{ issuedAt: 'asc' }, { seq: 'asc' }] });
+    const mine = () =>
+      p.supervisionSlip.findMany({
+        where: { assignment: { taskId: task.id } },
+        include: { assignment: { include: { unit: true } } },
+        orderBy: [{ issuedAt: 'asc' }, { seq: 'asc' }],
+      });
     const end = Date.now() + 15_000;
     while ((await mine()).filter((s) => s.issuedAt.getTime() >= DUE_MS + 10_000).length < 2) {
       if (Date.now() > end) throw new Error('the leadership step was not issued in time');
@@ -350,7 +550,11 @@ describe('the task lifecycles after the catch-up', () => {
     const slips = (await mine()).filter((s) => s.issuedAt.getTime() < DUE_MS + 20_000);
     for (const unit of ['市市场监管局', '市工信局']) {
       // the catch-up's orange at the start, then the ladder's next step (leadership, orange): no orange of the lifecycle at the start
-      expect(slips.filter((s) => s.assignment.unit.name === unit).map((s) => [s.issuedAt.getTime() - DUE_MS, s.colour, s.dedupeKey.endsWith('-catchup')])).toEqual([
+      expect(
+        slips
+          .filter((s) => s.assignment.unit.name === unit)
+          .map((s) => [s.issuedAt.getTime() - DUE_MS, s.colour, s.dedupeKey.endsWith('-catchup')]),
+      ).toEqual([
         [8001, 'ORANGE', true],
         [10_000, 'ORANGE', false],
       ]);
@@ -366,7 +570,10 @@ describe('replay', () => {
     const file = 'catch-up-notices-only.json';
     const history = History.fromObject(JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8')));
     const results = [];
-    for await (const r of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, [{ workflowId: file, history }])) results.push(r);
+    for await (const r of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, [
+      { workflowId: file, history },
+    ]))
+      results.push(r);
     expect(results.map((r) => [r.workflowId, r.error?.message ?? null])).toEqual([[file, null]]);
   });
 });

@@ -19,7 +19,10 @@ const History = temporal.api.history.v1.History;
 
 describe('replay', () => {
   it('replays every saved history with the current workflow code', async () => {
-    const files = fs.readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort();
+    const files = fs
+      .readdirSync(HISTORIES)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(files.length).toBeGreaterThanOrEqual(4);
     const histories = files.map((f) => ({
       workflowId: f,

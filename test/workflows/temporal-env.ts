@@ -39,7 +39,11 @@ export async function startDevServer(port: number, dir: string): Promise<DevServ
   const logFile = path.join(dir, 'temporal.log');
   const out = fs.openSync(logFile, 'a');
   const cli = resolveTemporalCli(ROOT, loadConfig().temporal.cli);
-  const proc = spawn(cli, temporalArgs({ cli, ip: '127.0.0.1', port, dbFile: path.join(dir, 'temporal.db'), logFile }), { stdio: ['ignore', out, out] });
+  const proc = spawn(
+    cli,
+    temporalArgs({ cli, ip: '127.0.0.1', port, dbFile: path.join(dir, 'temporal.db'), logFile }),
+    { stdio: ['ignore', out, out] },
+  );
   fs.closeSync(out);
   const address = `127.0.0.1:${port}`;
   const log = () => fs.readFileSync(logFile, 'utf8').slice(-3000);
@@ -75,7 +79,10 @@ let bundling: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** The workflows/ bundle, built once per test file (jest gives each file its own module registry). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundling ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+  bundling ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+  });
   return bundling;
 }
 
@@ -86,11 +93,20 @@ export interface TestWorker {
 }
 
 /** A worker running workflowBundle() with `activities` on `taskQueue`, and a client of the same server. */
-export async function startTestWorker(o: { server: TemporalServer; taskQueue: string; activities: object }): Promise<TestWorker> {
+export async function startTestWorker(o: {
+  server: TemporalServer;
+  taskQueue: string;
+  activities: object;
+}): Promise<TestWorker> {
   const nativeConnection = await NativeConnection.connect({ address: o.server.address });
   let worker: Worker;
   try {
-    worker = await Worker.create({ connection: nativeConnection, taskQueue: o.taskQueue, workflowBundle: await workflowBundle(), activities: o.activities });
+    worker = await Worker.create({
+      connection: nativeConnection,
+      taskQueue: o.taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: o.activities,
+    });
   } catch (err) {
     await nativeConnection.close();
     throw err;

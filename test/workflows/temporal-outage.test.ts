@@ -24,7 +24,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DateTime } from 'luxon';
-import { describeAssessmentSchedule, ensureAssessmentSchedule, type AssessmentScheduleView } from '../../app/assessment/schedule';
+import {
+  describeAssessmentSchedule,
+  ensureAssessmentSchedule,
+  type AssessmentScheduleView,
+} from '../../app/assessment/schedule';
 import { startSupervision, taskWorkflowId } from '../../app/supervise';
 import { secondsPolicy } from '../../domain/policy/testing';
 import { stateQuery } from '../../workflows/task-lifecycle';
@@ -55,7 +59,13 @@ let worker: Child | null = null;
 async function startWorker(): Promise<Child> {
   const child = forkTs(path.join(ROOT, 'worker', 'temporal-main.ts'), {
     args: ['--outbox'],
-    env: { TS_CHILD_MAIN: '1', DATABASE_URL: db.url, TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'info' },
+    env: {
+      TS_CHILD_MAIN: '1',
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      LOG_LEVEL: 'info',
+    },
     name: 'the worker',
     readyLine: (l) => l.includes('"msg":"temporal worker started"'),
   });
@@ -64,9 +74,11 @@ async function startWorker(): Promise<Child> {
 }
 
 const workerAlive = () => worker !== null && worker.proc.exitCode === null && worker.proc.signalCode === null;
-const workerState = () => `worker alive: ${workerAlive()}; its log:\n${worker ? worker.lines.slice(-30).join('\n') : '(no worker)'}`;
+const workerState = () =>
+  `worker alive: ${workerAlive()}; its log:\n${worker ? worker.lines.slice(-30).join('\n') : '(no worker)'}`;
 /** until(), 30 s by default, its failure message telling whether the worker is alive and what it logged */
-const until = <T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000) => untilMet(what, get, ok, ms, workerState);
+const until = <T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000) =>
+  untilMet(what, get, ok, ms, workerState);
 
 const outbox = () => outboxOf(db.prisma, planSlug);
 
@@ -100,7 +112,15 @@ describe('the Temporal server down across a due moment (docs/reliability.md row 
     // reminder at D−4 s; 督办 (orange slip) at D and every 30 s while overdue; acknowledgement chases,
     // the leadership step and reports far away. A notice more than 3 s past its moment counts as
     // missed (production: a minute).
-    const policy = secondsPolicy({ ack: [300, 600], deadlineReminders: [4], stalled: null, overdueEvery: 30, leadershipAfter: 600, leadershipEvery: 600, reportEvery: 900 });
+    const policy = secondsPolicy({
+      ack: [300, 600],
+      deadlineReminders: [4],
+      stalled: null,
+      overdueEvery: 30,
+      leadershipAfter: 600,
+      leadershipEvery: 600,
+      reportEvery: 900,
+    });
     const GRACE = 3000;
     const t0 = DUE_MS - 6000;
     const realOriginMs = Date.now();
@@ -113,8 +133,18 @@ describe('the Temporal server down across a due moment (docs/reliability.md row 
     const workerPid = worker!.proc.pid;
 
     // the reminder went on time; the lifecycle now sleeps towards D (a Temporal timer)
-    await until('deadline reminders sent', outbox, (rows) => UNITS.every((u) => of(rows, 'deadline_reminder', u).length === 1), 15_000);
-    await until('asleep until the deadline', async () => (await h.query(stateQuery)).nextWakeAt, (at) => at !== null && Date.parse(at) === DUE_MS + 1, 10_000);
+    await until(
+      'deadline reminders sent',
+      outbox,
+      (rows) => UNITS.every((u) => of(rows, 'deadline_reminder', u).length === 1),
+      15_000,
+    );
+    await until(
+      'asleep until the deadline',
+      async () => (await h.query(stateQuery)).nextWakeAt,
+      (at) => at !== null && Date.parse(at) === DUE_MS + 1,
+      10_000,
+    );
 
     // Two schedules made by the production code (overlap SKIP, catch-up window from config: 10 s,
     // the server's minimum), each due once while the server is down: `stale` at D−1 s (its moment is
@@ -123,7 +153,12 @@ describe('the Temporal server down across a due moment (docs/reliability.md row 
     const noWorkerQueue = `outage-no-worker-${stamp}`;
     const staleAt = Math.ceil(real(DUE_MS - 1000) / 1000) * 1000;
     const freshAt = Math.floor(real(DUE_MS + 10_000) / 1000) * 1000;
-    const sched = (id: string, at: number) => ensureAssessmentSchedule(client, { taskQueue: noWorkerQueue, scheduleId: `outage-${id}-${stamp}`, schedule: { cron: onceAt(at), timezone: ZONE, catchupWindow: '10s' } });
+    const sched = (id: string, at: number) =>
+      ensureAssessmentSchedule(client, {
+        taskQueue: noWorkerQueue,
+        scheduleId: `outage-${id}-${stamp}`,
+        schedule: { cron: onceAt(at), timezone: ZONE, catchupWindow: '10s' },
+      });
     const [stale, fresh] = [await sched('stale', staleAt), await sched('fresh', freshAt)];
     const described = async (id: string) => (await describeAssessmentSchedule(client, id))!;
     expect((await described(stale.scheduleId)).nextRuns).toEqual([new Date(staleAt).toISOString()]);
@@ -146,14 +181,29 @@ describe('the Temporal server down across a due moment (docs/reliability.md row 
     server = await startDevServer(port, dir);
 
     // back: the 督办 due at D goes out once per unit, late, without the worker being restarted
-    const late = await until('the missed 督办 went out', outbox, (rows) => UNITS.every((u) => of(rows, 'supervision', u).length >= 1));
+    const late = await until('the missed 督办 went out', outbox, (rows) =>
+      UNITS.every((u) => of(rows, 'supervision', u).length >= 1),
+    );
     const R = Math.max(...UNITS.map((u) => of(late, 'supervision', u)[0]!.atMs));
     // the schedules: the fresh one ran once, the stale one did not run (its moment is older than the window)
-    const freshView = await until('the fresh schedule ran', () => described(fresh.scheduleId), (v) => v.recentRuns.length >= 1);
-    const staleView = await until('the stale schedule counted as missed', () => described(stale.scheduleId), (v) => v.missedCatchupWindow >= 1);
+    const freshView = await until(
+      'the fresh schedule ran',
+      () => described(fresh.scheduleId),
+      (v) => v.recentRuns.length >= 1,
+    );
+    const staleView = await until(
+      'the stale schedule counted as missed',
+      () => described(stale.scheduleId),
+      (v) => v.missedCatchupWindow >= 1,
+    );
 
     // then the series carries on: the 督办 at D+30 s goes at its own moment
-    const rows = await until('the next 督办', outbox, (rs) => UNITS.every((u) => of(rs, 'supervision', u).length >= 2), 40_000);
+    const rows = await until(
+      'the next 督办',
+      outbox,
+      (rs) => UNITS.every((u) => of(rs, 'supervision', u).length >= 2),
+      40_000,
+    );
     await sleep(1000);
     const final = await outbox();
 
@@ -189,12 +239,30 @@ describe('the Temporal server down across a due moment (docs/reliability.md row 
     }
     const allSup = final.filter((r) => r.kind === 'supervision');
     expect(new Set(allSup.map((r) => r.slip)).size).toBe(4);
-    expect(await db.prisma.supervisionSlip.count({ where: { assignment: { task: { plan: { slug: planSlug } } } } })).toBe(4);
+    expect(
+      await db.prisma.supervisionSlip.count({ where: { assignment: { task: { plan: { slug: planSlug } } } } }),
+    ).toBe(4);
     // no key twice, nothing else sent (no chase, nothing to the implicit unit)
     expect(new Set(final.map((r) => r.key)).size).toBe(final.length);
-    expect(final.map((r) => r.kind).sort()).toEqual(['assignment', 'assignment', 'deadline_reminder', 'deadline_reminder', 'supervision', 'supervision', 'supervision', 'supervision']);
+    expect(final.map((r) => r.kind).sort()).toEqual([
+      'assignment',
+      'assignment',
+      'deadline_reminder',
+      'deadline_reminder',
+      'supervision',
+      'supervision',
+      'supervision',
+      'supervision',
+    ]);
     // the deadline passing while the server was down is recorded
-    for (const unit of UNITS) expect((await db.prisma.assignment.findFirstOrThrow({ where: { task: { plan: { slug: planSlug } }, unit: { name: unit } } })).overdue).toBe(true);
+    for (const unit of UNITS)
+      expect(
+        (
+          await db.prisma.assignment.findFirstOrThrow({
+            where: { task: { plan: { slug: planSlug } }, unit: { name: unit } },
+          })
+        ).overdue,
+      ).toBe(true);
     expect(R).toBeLessThan(DUE_MS + 30_001);
 
     // the schedules: within the window → one run, started after the server was back, for its own moment

@@ -13,7 +13,16 @@ import type { WebContext } from '../context';
 import { enumParam, intParam, lightParam, QueryError, strParam, UUID, uuidParam, type Query } from '../params';
 import { isDubangError } from '../../contracts/errors';
 
-const STATES = ['ASSIGNED', 'ACKNOWLEDGED', 'IN_PROGRESS', 'EXTENSION_REQUESTED', 'COMPLETION_REQUESTED', 'COMPLETED', 'ONGOING', 'CANCELLED'];
+const STATES = [
+  'ASSIGNED',
+  'ACKNOWLEDGED',
+  'IN_PROGRESS',
+  'EXTENSION_REQUESTED',
+  'COMPLETION_REQUESTED',
+  'COMPLETED',
+  'ONGOING',
+  'CANCELLED',
+];
 
 function page(query: Query) {
   return { limit: intParam(query.limit, 'limit', 500), offset: intParam(query.offset, 'offset', 10_000_000) };
@@ -32,26 +41,52 @@ export function registerApi(app: FastifyInstance, ctx: WebContext): void {
 
   app.get<{ Querystring: Query }>('/api/overview', read, async (req, reply) => {
     try {
-      return await ctx.read.overview({ plan: strParam(req.query.plan, 'plan'), light: lightParam(req.query.light), unitKind: enumParam(req.query.unitKind, 'unitKind', ['BUREAU', 'COUNTY', 'DEV_ZONE', 'MANAGEMENT', 'OTHER']) });
+      return await ctx.read.overview({
+        plan: strParam(req.query.plan, 'plan'),
+        light: lightParam(req.query.light),
+        unitKind: enumParam(req.query.unitKind, 'unitKind', ['BUREAU', 'COUNTY', 'DEV_ZONE', 'MANAGEMENT', 'OTHER']),
+      });
     } catch (err) {
       return bad(reply, err);
     }
   });
 
   app.get('/api/plans', read, async () => {
-    const plans = await ctx.db.plan.findMany({ orderBy: { importedAt: 'asc' }, include: { _count: { select: { tasks: true, indicators: true } } } });
-    return plans.map((p) => ({ slug: p.slug, title: p.title, revision: p.revision, importedAt: p.importedAt, tasks: p._count.tasks, indicators: p._count.indicators }));
+    const plans = await ctx.db.plan.findMany({
+      orderBy: { importedAt: 'asc' },
+      include: { _count: { select: { tasks: true, indicators: true } } },
+    });
+    return plans.map((p) => ({
+      slug: p.slug,
+      title: p.title,
+      revision: p.revision,
+      importedAt: p.importedAt,
+      tasks: p._count.tasks,
+      indicators: p._count.indicators,
+    }));
   });
 
   app.get<{ Params: { slug: string } }>('/api/plans/:slug', read, async (req, reply) => {
-    const p = await ctx.db.plan.findUnique({ where: { slug: req.params.slug }, include: { sections: { orderBy: [{ level: 'asc' }, { ordinal: 'asc' }] }, rules: true, indicators: { orderBy: { code: 'asc' } } } });
+    const p = await ctx.db.plan.findUnique({
+      where: { slug: req.params.slug },
+      include: {
+        sections: { orderBy: [{ level: 'asc' }, { ordinal: 'asc' }] },
+        rules: true,
+        indicators: { orderBy: { code: 'asc' } },
+      },
+    });
     if (!p) return reply.code(404).send({ error: '没有这个方案', code: 'NOT_FOUND' });
     return { ...p, indicators: p.indicators.map((i) => ({ ...i, targetValue: Number(i.targetValue) })) };
   });
 
   app.get<{ Querystring: Query }>('/api/tasks', read, async (req, reply) => {
     try {
-      return await ctx.read.taskList({ plan: strParam(req.query.plan, 'plan'), light: lightParam(req.query.light), q: req.query.q?.slice(0, 100), ...page(req.query) });
+      return await ctx.read.taskList({
+        plan: strParam(req.query.plan, 'plan'),
+        light: lightParam(req.query.light),
+        q: req.query.q?.slice(0, 100),
+        ...page(req.query),
+      });
     } catch (err) {
       return bad(reply, err);
     }
@@ -67,7 +102,11 @@ export function registerApi(app: FastifyInstance, ctx: WebContext): void {
   app.get<{ Params: { id: string }; Querystring: Query }>('/api/tasks/:id/timeline', read, async (req, reply) => {
     try {
       if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这个任务', code: 'NOT_FOUND' });
-      return await q.auditLog(ctx.db, { taskId: req.params.id, before: req.query.before, limit: intParam(req.query.limit, 'limit', 500) });
+      return await q.auditLog(ctx.db, {
+        taskId: req.params.id,
+        before: req.query.before,
+        limit: intParam(req.query.limit, 'limit', 500),
+      });
     } catch (err) {
       return bad(reply, err);
     }
@@ -95,42 +134,96 @@ export function registerApi(app: FastifyInstance, ctx: WebContext): void {
     return d;
   });
 
-  app.post<{ Params: { id: string; action: string }; Body: Record<string, unknown> }>('/api/assignments/:id/actions/:action', write, async (req, reply) => {
-    if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这项任务分工', code: 'NOT_FOUND' });
-    const r = await officeAct(ctx, req.session!, req.params.id, req.params.action, (req.body ?? {}) as Record<string, unknown>);
-    if (r.status !== 200) return reply.code(r.status).send({ error: r.message, code: r.code });
-    return { ok: true, message: r.message, result: r.result };
-  });
+  app.post<{ Params: { id: string; action: string }; Body: Record<string, unknown> }>(
+    '/api/assignments/:id/actions/:action',
+    write,
+    async (req, reply) => {
+      if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这项任务分工', code: 'NOT_FOUND' });
+      const r = await officeAct(
+        ctx,
+        req.session!,
+        req.params.id,
+        req.params.action,
+        (req.body ?? {}) as Record<string, unknown>,
+      );
+      if (r.status !== 200) return reply.code(r.status).send({ error: r.message, code: r.code });
+      return { ok: true, message: r.message, result: r.result };
+    },
+  );
 
-  app.post<{ Params: { id: string }; Body: { ttlDays?: unknown } }>('/api/assignments/:id/links', write, async (req, reply) => {
-    if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这项任务分工', code: 'NOT_FOUND' });
-    const days = typeof req.body?.ttlDays === 'number' && req.body.ttlDays >= 1 && req.body.ttlDays <= 365 ? req.body.ttlDays : undefined;
-    const r = await issueLink(ctx, { assignmentId: req.params.id, actor: `office:${req.session!.email}`, ...(days ? { ttlMs: days * 86_400_000 } : {}) });
-    if (!r.ok) return reply.code(404).send({ error: r.message, code: r.code });
-    return { url: r.url, jti: r.jti, expiresAt: r.expiresAt };
-  });
+  app.post<{ Params: { id: string }; Body: { ttlDays?: unknown } }>(
+    '/api/assignments/:id/links',
+    write,
+    async (req, reply) => {
+      if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这项任务分工', code: 'NOT_FOUND' });
+      const days =
+        typeof req.body?.ttlDays === 'number' && req.body.ttlDays >= 1 && req.body.ttlDays <= 365
+          ? req.body.ttlDays
+          : undefined;
+      const r = await issueLink(ctx, {
+        assignmentId: req.params.id,
+        actor: `office:${req.session!.email}`,
+        ...(days ? { ttlMs: days * 86_400_000 } : {}),
+      });
+      if (!r.ok) return reply.code(404).send({ error: r.message, code: r.code });
+      return { url: r.url, jti: r.jti, expiresAt: r.expiresAt };
+    },
+  );
 
-  app.post<{ Params: { id: string }; Body: { jti?: unknown; reason?: unknown; then?: unknown } }>('/api/assignments/:id/links/revoke', write, async (req, reply) => {
-    if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这项任务分工', code: 'NOT_FOUND' });
-    const jti = typeof req.body?.jti === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(req.body.jti) ? req.body.jti : undefined;
-    const reason = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 500) : undefined;
-    if (req.body?.then !== undefined && req.body.then !== 'email' && req.body.then !== 'link') return reply.code(422).send({ error: 'then 只能是 email（向单位发送含新链接的通知）或 link（返回新链接）', code: 'INVALID_INPUT' });
-    const r = await revokeLinks(ctx, { assignmentId: req.params.id, actor: `office:${req.session!.email}`, ...(jti ? { jti } : {}), ...(reason ? { reason } : {}), then: req.body?.then === 'link' ? 'link' : 'email' });
-    if (!r.ok) return reply.code(404).send({ error: r.message, code: r.code });
-    return { ok: true, revoked: jti ? 'one' : 'all', message: r.message, ...(r.url ? { url: r.url, jti: r.jti, expiresAt: r.expiresAt } : {}), ...(r.noticeId ? { noticeId: r.noticeId } : {}) };
-  });
+  app.post<{ Params: { id: string }; Body: { jti?: unknown; reason?: unknown; then?: unknown } }>(
+    '/api/assignments/:id/links/revoke',
+    write,
+    async (req, reply) => {
+      if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这项任务分工', code: 'NOT_FOUND' });
+      const jti =
+        typeof req.body?.jti === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(req.body.jti) ? req.body.jti : undefined;
+      const reason = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 500) : undefined;
+      if (req.body?.then !== undefined && req.body.then !== 'email' && req.body.then !== 'link')
+        return reply
+          .code(422)
+          .send({ error: 'then 只能是 email（向单位发送含新链接的通知）或 link（返回新链接）', code: 'INVALID_INPUT' });
+      const r = await revokeLinks(ctx, {
+        assignmentId: req.params.id,
+        actor: `office:${req.session!.email}`,
+        ...(jti ? { jti } : {}),
+        ...(reason ? { reason } : {}),
+        then: req.body?.then === 'link' ? 'link' : 'email',
+      });
+      if (!r.ok) return reply.code(404).send({ error: r.message, code: r.code });
+      return {
+        ok: true,
+        revoked: jti ? 'one' : 'all',
+        message: r.message,
+        ...(r.url ? { url: r.url, jti: r.jti, expiresAt: r.expiresAt } : {}),
+        ...(r.noticeId ? { noticeId: r.noticeId } : {}),
+      };
+    },
+  );
 
-  app.post<{ Params: { id: string }; Body: { reason?: unknown } }>('/api/units/:id/links/revoke', write, async (req, reply) => {
-    if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这个单位', code: 'NOT_FOUND' });
-    const reason = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 500) : undefined;
-    const r = await revokeUnitLinks(ctx, { unitId: req.params.id, actor: `office:${req.session!.email}`, ...(reason ? { reason } : {}) });
-    if (!r.ok) return reply.code(404).send({ error: r.message, code: r.code });
-    return { ok: true, message: r.message, assignments: r.assignments, notices: r.notices };
-  });
+  app.post<{ Params: { id: string }; Body: { reason?: unknown } }>(
+    '/api/units/:id/links/revoke',
+    write,
+    async (req, reply) => {
+      if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这个单位', code: 'NOT_FOUND' });
+      const reason = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 500) : undefined;
+      const r = await revokeUnitLinks(ctx, {
+        unitId: req.params.id,
+        actor: `office:${req.session!.email}`,
+        ...(reason ? { reason } : {}),
+      });
+      if (!r.ok) return reply.code(404).send({ error: r.message, code: r.code });
+      return { ok: true, message: r.message, assignments: r.assignments, notices: r.notices };
+    },
+  );
 
   app.get<{ Querystring: Query }>('/api/reports', read, async (req, reply) => {
     try {
-      return await ctx.read.reportList({ assignmentId: uuidParam(req.query.assignment, 'assignment'), unitId: uuidParam(req.query.unit, 'unit'), period: strParam(req.query.period, 'period', /^\d{4}(Q[1-4]|Y)$/), ...page(req.query) });
+      return await ctx.read.reportList({
+        assignmentId: uuidParam(req.query.assignment, 'assignment'),
+        unitId: uuidParam(req.query.unit, 'unit'),
+        period: strParam(req.query.period, 'period', /^\d{4}(Q[1-4]|Y)$/),
+        ...page(req.query),
+      });
     } catch (err) {
       return bad(reply, err);
     }
@@ -138,7 +231,10 @@ export function registerApi(app: FastifyInstance, ctx: WebContext): void {
 
   app.get<{ Querystring: Query }>('/api/extensions', read, async (req, reply) => {
     try {
-      return await ctx.read.extensionList({ status: enumParam(req.query.status, 'status', ['REQUESTED', 'APPROVED', 'REJECTED']), ...page(req.query) });
+      return await ctx.read.extensionList({
+        status: enumParam(req.query.status, 'status', ['REQUESTED', 'APPROVED', 'REJECTED']),
+        ...page(req.query),
+      });
     } catch (err) {
       return bad(reply, err);
     }
@@ -146,7 +242,11 @@ export function registerApi(app: FastifyInstance, ctx: WebContext): void {
 
   app.get<{ Querystring: Query }>('/api/slips', read, async (req, reply) => {
     try {
-      return await ctx.read.slipList({ colour: enumParam(req.query.colour, 'colour', ['BLUE', 'ORANGE', 'RED']), ...(req.query.open === 'true' || req.query.open === 'false' ? { open: req.query.open === 'true' } : {}), ...page(req.query) });
+      return await ctx.read.slipList({
+        colour: enumParam(req.query.colour, 'colour', ['BLUE', 'ORANGE', 'RED']),
+        ...(req.query.open === 'true' || req.query.open === 'false' ? { open: req.query.open === 'true' } : {}),
+        ...page(req.query),
+      });
     } catch (err) {
       return bad(reply, err);
     }
@@ -189,8 +289,18 @@ export function registerApi(app: FastifyInstance, ctx: WebContext): void {
   });
 
   app.get('/api/units', read, async () => {
-    const units = await ctx.db.unit.findMany({ orderBy: { name: 'asc' }, include: { aliases: true, _count: { select: { assignments: true } } } });
-    return units.map((u) => ({ id: u.id, name: u.name, fullName: u.fullName, kind: u.kind, aliases: u.aliases.map((a) => a.alias), assignments: u._count.assignments }));
+    const units = await ctx.db.unit.findMany({
+      orderBy: { name: 'asc' },
+      include: { aliases: true, _count: { select: { assignments: true } } },
+    });
+    return units.map((u) => ({
+      id: u.id,
+      name: u.name,
+      fullName: u.fullName,
+      kind: u.kind,
+      aliases: u.aliases.map((a) => a.alias),
+      assignments: u._count.assignments,
+    }));
   });
 
   app.get<{ Params: { id: string }; Querystring: Query }>('/api/units/:id', read, async (req, reply) => {
@@ -204,15 +314,33 @@ export function registerApi(app: FastifyInstance, ctx: WebContext): void {
     }
   });
 
-  app.put<{ Params: { id: string }; Body: { contacts?: unknown } }>('/api/units/:id/contacts', write, async (req, reply) => {
-    if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这个单位', code: 'NOT_FOUND' });
-    if (!Array.isArray(req.body?.contacts)) return reply.code(400).send({ error: 'contacts: 应为联系人数组', code: 'BAD_REQUEST' });
-    try {
-      const rows = await replaceContacts(ctx.db, req.params.id, req.body.contacts as Partial<ContactInput>[], `office:${req.session!.email}`);
-      return rows.map((c) => ({ id: c.id, role: c.role, name: c.name, email: c.email, phone: c.phone, digest: c.digest }));
-    } catch (err) {
-      if (isDubangError(err, ContactInputError)) return reply.code(422).send({ error: err.message, code: 'INVALID_INPUT' });
-      throw err;
-    }
-  });
+  app.put<{ Params: { id: string }; Body: { contacts?: unknown } }>(
+    '/api/units/:id/contacts',
+    write,
+    async (req, reply) => {
+      if (!UUID.test(req.params.id)) return reply.code(404).send({ error: '没有这个单位', code: 'NOT_FOUND' });
+      if (!Array.isArray(req.body?.contacts))
+        return reply.code(400).send({ error: 'contacts: 应为联系人数组', code: 'BAD_REQUEST' });
+      try {
+        const rows = await replaceContacts(
+          ctx.db,
+          req.params.id,
+          req.body.contacts as Partial<ContactInput>[],
+          `office:${req.session!.email}`,
+        );
+        return rows.map((c) => ({
+          id: c.id,
+          role: c.role,
+          name: c.name,
+          email: c.email,
+          phone: c.phone,
+          digest: c.digest,
+        }));
+      } catch (err) {
+        if (isDubangError(err, ContactInputError))
+          return reply.code(422).send({ error: err.message, code: 'INVALID_INPUT' });
+        throw err;
+      }
+    },
+  );
 }

@@ -20,7 +20,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { constantTimeEqual } from '../../domain/links';
 import { html } from '../html';
-import { authenticate, createSession, deleteSession, normalizeEmail, SESSION_COOKIE, SESSION_TTL_MS } from '../sessions';
+import {
+  authenticate,
+  createSession,
+  deleteSession,
+  normalizeEmail,
+  SESSION_COOKIE,
+  SESSION_TTL_MS,
+} from '../sessions';
 import type { WebContext } from '../context';
 import { layout, sendPage } from '../views/layout';
 
@@ -53,9 +60,17 @@ function failureDelays(db: PrismaClient, clock: () => number) {
   return {
     /** ms still to wait before any of these keys may try again (0: go ahead) */
     async wait(keys: string[]): Promise<number> {
-      const rows = await db.signInThrottle.findMany({ where: { key: { in: keys }, lastAt: { gt: new Date(clock() - FORGET_MS) } } });
+      const rows = await db.signInThrottle.findMany({
+        where: { key: { in: keys }, lastAt: { gt: new Date(clock() - FORGET_MS) } },
+      });
       let w = 0;
-      for (const r of rows) w = Math.max(w, r.lastAt.getTime() + failureDelayMs(r.failures, r.key.startsWith('ip:') ? FREE_FAILURES_PER_CLIENT : FREE_FAILURES) - clock());
+      for (const r of rows)
+        w = Math.max(
+          w,
+          r.lastAt.getTime() +
+            failureDelayMs(r.failures, r.key.startsWith('ip:') ? FREE_FAILURES_PER_CLIENT : FREE_FAILURES) -
+            clock(),
+        );
       return w;
     },
     async fail(keys: string[]): Promise<void> {
@@ -128,7 +143,10 @@ ${error ? html`<p class="msg refused" role="alert">${error}</p>` : ''}
     }
     await delays.clear([...keys, `ip:${req.ip}`]);
     const id = device ?? randomBytes(18).toString('base64url');
-    reply.setCookie(DEVICE_COOKIE, `${id}.${ctx.links.seal('device', `${id}|${email}`)}`, { ...cookieOpts, maxAge: DEVICE_TTL_S });
+    reply.setCookie(DEVICE_COOKIE, `${id}.${ctx.links.seal('device', `${id}|${email}`)}`, {
+      ...cookieOpts,
+      maxAge: DEVICE_TTL_S,
+    });
     const { secret, session } = await createSession(ctx.db, who, ctx.clock());
     ctx.logger.info('signed in', { email: who.email, role: who.role, ip: req.ip });
     return { secret, session } as const;
@@ -142,8 +160,10 @@ ${error ? html`<p class="msg refused" role="alert">${error}</p>` : ''}
   app.post<{ Body: Record<string, unknown> }>('/login', { config: rateLimit }, async (req, reply) => {
     const b = req.body ?? {};
     const next = safeNext(b.next);
-    if (typeof b._csrf !== 'string' || b._csrf !== req.cookies[LOGIN_CSRF_COOKIE]) return loginPage(reply, next, '登录表单已失效，请重新输入', 403);
-    if (typeof b.email !== 'string' || typeof b.password !== 'string' || !b.email || !b.password) return loginPage(reply, next, '请输入邮箱和密码', 400);
+    if (typeof b._csrf !== 'string' || b._csrf !== req.cookies[LOGIN_CSRF_COOKIE])
+      return loginPage(reply, next, '登录表单已失效，请重新输入', 403);
+    if (typeof b.email !== 'string' || typeof b.password !== 'string' || !b.email || !b.password)
+      return loginPage(reply, next, '请输入邮箱和密码', 400);
     const r = await signIn(req, reply, b.email, b.password);
     if ('error' in r) return loginPage(reply, next, r.error ?? '登录失败', r.status ?? 401);
     reply.clearCookie(LOGIN_CSRF_COOKIE, { path: '/' });
@@ -157,14 +177,28 @@ ${error ? html`<p class="msg refused" role="alert">${error}</p>` : ''}
     return reply.redirect('/login', 303);
   });
 
-  app.post<{ Body: { email?: unknown; password?: unknown } }>('/api/session', { config: rateLimit }, async (req, reply) => {
-    const b = req.body ?? {};
-    if (typeof b.email !== 'string' || typeof b.password !== 'string') return reply.code(400).send({ error: '需要 email 和 password', code: 'BAD_REQUEST' });
-    const r = await signIn(req, reply, b.email, b.password);
-    if ('error' in r) return reply.code(r.status ?? 401).send({ error: r.error, code: r.status === 429 ? 'THROTTLED' : 'BAD_CREDENTIALS' });
-    reply.setCookie(SESSION_COOKIE, r.secret, { ...cookieOpts, maxAge: SESSION_TTL_MS / 1000 });
-    return { email: r.session.email, name: r.session.name, role: r.session.role, csrfToken: r.session.csrfToken, expiresAt: r.session.expiresAt };
-  });
+  app.post<{ Body: { email?: unknown; password?: unknown } }>(
+    '/api/session',
+    { config: rateLimit },
+    async (req, reply) => {
+      const b = req.body ?? {};
+      if (typeof b.email !== 'string' || typeof b.password !== 'string')
+        return reply.code(400).send({ error: '需要 email 和 password', code: 'BAD_REQUEST' });
+      const r = await signIn(req, reply, b.email, b.password);
+      if ('error' in r)
+        return reply
+          .code(r.status ?? 401)
+          .send({ error: r.error, code: r.status === 429 ? 'THROTTLED' : 'BAD_CREDENTIALS' });
+      reply.setCookie(SESSION_COOKIE, r.secret, { ...cookieOpts, maxAge: SESSION_TTL_MS / 1000 });
+      return {
+        email: r.session.email,
+        name: r.session.name,
+        role: r.session.role,
+        csrfToken: r.session.csrfToken,
+        expiresAt: r.session.expiresAt,
+      };
+    },
+  );
 
   app.get('/api/session', { preHandler: ctx.requireSession }, async (req) => {
     const s = req.session!;

@@ -20,8 +20,15 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
   const read = { preHandler: ctx.requireSession };
   const write = { preHandler: ctx.requireOffice };
   const params = () => ctx.read.lightParams();
-  const page = (req: FastifyRequest, reply: FastifyReply, title: string, active: string, body: SafeHtml, status = 200, scripts: string[] = []) =>
-    sendPage(reply, layout({ title, active, session: req.session, scripts }, body), status);
+  const page = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    title: string,
+    active: string,
+    body: SafeHtml,
+    status = 200,
+    scripts: string[] = [],
+  ) => sendPage(reply, layout({ title, active, session: req.session, scripts }, body), status);
   const guard = async (reply: FastifyReply, fn: () => Promise<unknown>) => {
     try {
       return await fn();
@@ -30,22 +37,45 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
       throw err;
     }
   };
-  const paging = (query: Query) => ({ limit: intParam(query.limit, 'limit', 500) ?? 100, offset: intParam(query.offset, 'offset', 10_000_000) ?? 0 });
+  const paging = (query: Query) => ({
+    limit: intParam(query.limit, 'limit', 500) ?? 100,
+    offset: intParam(query.offset, 'offset', 10_000_000) ?? 0,
+  });
   const charts = ['/static/echarts.min.js', '/static/dashboard.js'];
   // whether rule-bound (属地落实) assignments get their own emails: the pages say so when they count them apart
   const implicitEmailed = ctx.policy.notifyRoles.includes('IMPLICIT');
 
   app.get<{ Querystring: Query }>('/', read, (req, reply) =>
     guard(reply, async () => {
-      const f = { plan: strParam(req.query.plan, 'plan'), light: lightParam(req.query.light), unitKind: strParam(req.query.unitKind, 'unitKind', /^(BUREAU|COUNTY|DEV_ZONE|MANAGEMENT|OTHER)$/) };
-      return page(req, reply, '总览', 'overview', v.overviewPage(await ctx.read.overview(f), f, implicitEmailed), 200, charts);
+      const f = {
+        plan: strParam(req.query.plan, 'plan'),
+        light: lightParam(req.query.light),
+        unitKind: strParam(req.query.unitKind, 'unitKind', /^(BUREAU|COUNTY|DEV_ZONE|MANAGEMENT|OTHER)$/),
+      };
+      return page(
+        req,
+        reply,
+        '总览',
+        'overview',
+        v.overviewPage(await ctx.read.overview(f), f, implicitEmailed),
+        200,
+        charts,
+      );
     }),
   );
 
   app.get<{ Querystring: Query }>('/tasks', read, (req, reply) =>
     guard(reply, async () => {
-      const f = { plan: strParam(req.query.plan, 'plan'), light: lightParam(req.query.light), q: req.query.q?.slice(0, 100) || undefined, ...paging(req.query) };
-      const [r, plans] = await Promise.all([ctx.read.taskList(f), ctx.db.plan.findMany({ select: { slug: true, title: true } })]);
+      const f = {
+        plan: strParam(req.query.plan, 'plan'),
+        light: lightParam(req.query.light),
+        q: req.query.q?.slice(0, 100) || undefined,
+        ...paging(req.query),
+      };
+      const [r, plans] = await Promise.all([
+        ctx.read.taskList(f),
+        ctx.db.plan.findMany({ select: { slug: true, title: true } }),
+      ]);
       return page(req, reply, '任务', 'tasks', v.tasksPage(r, f, plans));
     }),
   );
@@ -59,7 +89,9 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
     }),
   );
 
-  app.get('/units', read, async (req, reply) => page(req, reply, '单位', 'units', v.unitsPage((await q.overview(ctx.db, params())).units, implicitEmailed)));
+  app.get('/units', read, async (req, reply) =>
+    page(req, reply, '单位', 'units', v.unitsPage((await q.overview(ctx.db, params())).units, implicitEmailed)),
+  );
 
   app.get<{ Params: { id: string }; Querystring: Query }>('/units/:id', read, (req, reply) =>
     guard(reply, async () => {
@@ -67,7 +99,13 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
       const f = { light: lightParam(req.query.light), ...paging(req.query) };
       const d = id ? await ctx.read.unitDetail(id, f) : null;
       if (!d) return sendPage(reply, errorPage(404, '没有这个单位'), 404);
-      return page(req, reply, d.unit.name, 'units', v.unitPage(d, ctx.zone, req.session!.role === 'office', f, implicitEmailed));
+      return page(
+        req,
+        reply,
+        d.unit.name,
+        'units',
+        v.unitPage(d, ctx.zone, req.session!.role === 'office', f, implicitEmailed),
+      );
     }),
   );
 
@@ -92,7 +130,13 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
         const email = String(b[`email_${i}`] ?? '').trim();
         if (!name && !email) continue;
         // the form shows a checkbox on every row: absent means unticked
-        contacts.push({ role: String(b[`role_${i}`]) as ContactInput['role'], name, email, phone: String(b[`phone_${i}`] ?? '') || null, digest: b[`digest_${i}`] === '1' });
+        contacts.push({
+          role: String(b[`role_${i}`]) as ContactInput['role'],
+          name,
+          email,
+          phone: String(b[`phone_${i}`] ?? '') || null,
+          digest: b[`digest_${i}`] === '1',
+        });
       }
       let message: { kind: 'ok' | 'refused'; text: string };
       let status = 200;
@@ -112,11 +156,25 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
     }),
   );
 
-  async function assignmentView(req: FastifyRequest, reply: FastifyReply, id: string | undefined, status = 200, message: { kind: 'ok' | 'refused'; text: string } | null = null, newLink: string | null = null) {
+  async function assignmentView(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string | undefined,
+    status = 200,
+    message: { kind: 'ok' | 'refused'; text: string } | null = null,
+    newLink: string | null = null,
+  ) {
     const d = id ? await q.assignmentDetail(ctx.db, params(), id) : null;
     if (!d) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
     const units = req.session!.role === 'office' ? await q.assignableUnits(ctx.db) : [];
-    return page(req, reply, `任务(${d.assignment.task.number}) ${d.assignment.unit.name}`, 'tasks', v.assignmentPage(d, { zone: ctx.zone, session: req.session!, message, newLink, units }), status);
+    return page(
+      req,
+      reply,
+      `任务(${d.assignment.task.number}) ${d.assignment.unit.name}`,
+      'tasks',
+      v.assignmentPage(d, { zone: ctx.zone, session: req.session!, message, newLink, units }),
+      status,
+    );
   }
 
   app.get<{ Params: { id: string } }>('/assignments/:id', read, (req, reply) =>
@@ -140,16 +198,23 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
     return id ? reply.redirect(`/assignments/${id}`, 303) : sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
   });
 
-  app.post<{ Params: { id: string; action: string }; Body: Record<string, unknown> }>('/assignments/:id/actions/:action', write, (req, reply) =>
-    guard(reply, async () => {
-      const id = uuidParam(req.params.id, 'id');
-      if (!id) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
-      const r = await officeAct(ctx, req.session!, id, req.params.action, req.body ?? {});
-      // post/redirect/get (flash.ts): the Office lands on the assignment's own address, so reloading
-      // it shows the result again instead of posting the decision a second time
-      reply.setCookie(FLASH_COOKIE, encodeFlash({ message: { kind: r.status === 200 ? 'ok' : 'refused', text: r.message.slice(0, 1000) } }), { path: `/assignments/${id}`, httpOnly: true, sameSite: 'lax', secure: ctx.secureCookies, maxAge: 300 });
-      return reply.redirect(`/assignments/${id}`, 303);
-    }),
+  app.post<{ Params: { id: string; action: string }; Body: Record<string, unknown> }>(
+    '/assignments/:id/actions/:action',
+    write,
+    (req, reply) =>
+      guard(reply, async () => {
+        const id = uuidParam(req.params.id, 'id');
+        if (!id) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
+        const r = await officeAct(ctx, req.session!, id, req.params.action, req.body ?? {});
+        // post/redirect/get (flash.ts): the Office lands on the assignment's own address, so reloading
+        // it shows the result again instead of posting the decision a second time
+        reply.setCookie(
+          FLASH_COOKIE,
+          encodeFlash({ message: { kind: r.status === 200 ? 'ok' : 'refused', text: r.message.slice(0, 1000) } }),
+          { path: `/assignments/${id}`, httpOnly: true, sameSite: 'lax', secure: ctx.secureCookies, maxAge: 300 },
+        );
+        return reply.redirect(`/assignments/${id}`, 303);
+      }),
   );
 
   app.post<{ Params: { id: string } }>('/assignments/:id/links', write, (req, reply) =>
@@ -172,46 +237,86 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
     }),
   );
 
-  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/assignments/:id/links/revoke', write, (req, reply) =>
-    guard(reply, async () => {
-      const id = uuidParam(req.params.id, 'id');
-      if (!id) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
-      if (req.body?.confirm !== 'yes') return reply.redirect(`/assignments/${id}/links/revoke`, 303);
-      const r = await revokeLinks(ctx, { assignmentId: id, actor: `office:${req.session!.email}`, then: req.body?.then === 'link' ? 'link' : 'email' });
-      if (!r.ok) return sendPage(reply, errorPage(404, r.message), 404);
-      return assignmentView(req, reply, id, 200, { kind: 'ok', text: r.message }, r.url ?? null);
-    }),
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    '/assignments/:id/links/revoke',
+    write,
+    (req, reply) =>
+      guard(reply, async () => {
+        const id = uuidParam(req.params.id, 'id');
+        if (!id) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
+        if (req.body?.confirm !== 'yes') return reply.redirect(`/assignments/${id}/links/revoke`, 303);
+        const r = await revokeLinks(ctx, {
+          assignmentId: id,
+          actor: `office:${req.session!.email}`,
+          then: req.body?.then === 'link' ? 'link' : 'email',
+        });
+        if (!r.ok) return sendPage(reply, errorPage(404, r.message), 404);
+        return assignmentView(req, reply, id, 200, { kind: 'ok', text: r.message }, r.url ?? null);
+      }),
   );
 
   app.get('/reviews', read, async (req, reply) => {
-    const [completion, extension] = await Promise.all([ctx.read.assignmentList({ state: 'COMPLETION_REQUESTED', limit: 500 }), ctx.read.extensionList({ status: 'REQUESTED', limit: 500 })]);
-    const requests = await q.pendingCompletionRequests(ctx.db, completion.rows.map((r) => r.id));
+    const [completion, extension] = await Promise.all([
+      ctx.read.assignmentList({ state: 'COMPLETION_REQUESTED', limit: 500 }),
+      ctx.read.extensionList({ status: 'REQUESTED', limit: 500 }),
+    ]);
+    const requests = await q.pendingCompletionRequests(
+      ctx.db,
+      completion.rows.map((r) => r.id),
+    );
     return page(req, reply, '待审', 'reviews', v.reviewsPage(completion.rows, extension.rows, ctx.zone, requests));
   });
 
   app.get<{ Querystring: Query }>('/slips', read, (req, reply) =>
     guard(reply, async () => {
       const open = strParam(req.query.open, 'open', /^[01]$/);
-      const f = { colour: strParam(req.query.colour, 'colour', /^(BLUE|ORANGE|RED)$/), ...(open !== undefined ? { open: open === '1' } : {}), ...paging(req.query) };
+      const f = {
+        colour: strParam(req.query.colour, 'colour', /^(BLUE|ORANGE|RED)$/),
+        ...(open !== undefined ? { open: open === '1' } : {}),
+        ...paging(req.query),
+      };
       return page(req, reply, '督办单', 'slips', v.slipsPage(await ctx.read.slipList(f), ctx.zone, f));
     }),
   );
 
   app.get<{ Querystring: Query }>('/notices', read, (req, reply) =>
     guard(reply, async () => {
-      const f = { status: strParam(req.query.status, 'status', /^(PENDING|QUEUED|SENT|SKIPPED|FAILED|DEAD)$/), kind: strParam(req.query.kind, 'kind', /^[a-z_]{1,40}$/), ...paging(req.query) };
+      const f = {
+        status: strParam(req.query.status, 'status', /^(PENDING|QUEUED|SENT|SKIPPED|FAILED|DEAD)$/),
+        kind: strParam(req.query.kind, 'kind', /^[a-z_]{1,40}$/),
+        ...paging(req.query),
+      };
       return page(req, reply, '通知记录', 'notices', v.noticesPage(await ctx.read.noticeList(f), ctx.zone, f));
     }),
   );
 
   app.get<{ Querystring: Query }>('/indicators', read, (req, reply) =>
-    guard(reply, async () => page(req, reply, '指标进度', 'indicators', v.indicatorsPage(await ctx.read.indicatorProgress({ plan: strParam(req.query.plan, 'plan') }), ctx.zone), 200, charts)),
+    guard(reply, async () =>
+      page(
+        req,
+        reply,
+        '指标进度',
+        'indicators',
+        v.indicatorsPage(await ctx.read.indicatorProgress({ plan: strParam(req.query.plan, 'plan') }), ctx.zone),
+        200,
+        charts,
+      ),
+    ),
   );
 
   app.get<{ Querystring: Query }>('/audit', read, (req, reply) =>
     guard(reply, async () => {
-      const f = { action: strParam(req.query.action, 'action', /^[a-z_.]{1,60}$/), before: strParam(req.query.before, 'before', /^\d{1,19}$/) };
-      return page(req, reply, '审计日志', 'audit', v.auditPage(await q.auditLog(ctx.db, { ...f, limit: 100 }), ctx.zone, f));
+      const f = {
+        action: strParam(req.query.action, 'action', /^[a-z_.]{1,60}$/),
+        before: strParam(req.query.before, 'before', /^\d{1,19}$/),
+      };
+      return page(
+        req,
+        reply,
+        '审计日志',
+        'audit',
+        v.auditPage(await q.auditLog(ctx.db, { ...f, limit: 100 }), ctx.zone, f),
+      );
     }),
   );
 }

@@ -19,7 +19,10 @@ export function registerStatic(app: FastifyInstance): void {
   const files: Record<string, { file: () => string; type: string }> = {
     'app.css': { file: () => source('app.css'), type: 'text/css; charset=utf-8' },
     'dashboard.js': { file: () => source('dashboard.js'), type: 'text/javascript; charset=utf-8' },
-    'echarts.min.js': { file: () => require.resolve('echarts/dist/echarts.min.js'), type: 'text/javascript; charset=utf-8' },
+    'echarts.min.js': {
+      file: () => require.resolve('echarts/dist/echarts.min.js'),
+      type: 'text/javascript; charset=utf-8',
+    },
   };
   const cache = new Map<string, Buffer>();
   app.get<{ Params: { name: string } }>('/static/:name', async (req, reply) => {

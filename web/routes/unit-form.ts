@@ -31,7 +31,14 @@ import { audit } from '../../app/audit';
 import { formatPeriod } from '../../domain/messages/format';
 import { assignmentDetail } from '../../app/dashboard/queries';
 import { lightPolicy } from '../../app/dashboard/lights';
-import { parseExtension, parseCompletion, parseReport, periodChoices, UnitInputError, type ReportInput } from '../unit-input';
+import {
+  parseExtension,
+  parseCompletion,
+  parseReport,
+  periodChoices,
+  UnitInputError,
+  type ReportInput,
+} from '../unit-input';
 import type { WebContext } from '../context';
 import { errorPage, sendPage } from '../views/layout';
 import { formPath } from '../../infra/links';
@@ -112,14 +119,19 @@ function viewOf(a: Detail['assignment']): AssignmentView {
     completedAt: null,
     cancelledAt: null,
     resumeState: null,
-    pendingExtension: pending ? { requestedDueAt: pending.requestedDueAt.toISOString(), reason: pending.reason, requestedAt: pending.requestedAt.toISOString() } : null,
+    pendingExtension: pending
+      ? {
+          requestedDueAt: pending.requestedDueAt.toISOString(),
+          reason: pending.reason,
+          requestedAt: pending.requestedAt.toISOString(),
+        }
+      : null,
     reportedPeriods: a.reports.map((r) => r.period),
     lastReportAt: null,
   };
 }
 
 type Detail = NonNullable<Awaited<ReturnType<typeof assignmentDetail>>>;
-
 
 export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
   const budget = refusalAuditBudget(ctx.clock, ctx.limits.refusalAuditsPerClient, ctx.limits.refusalAuditsTotal);
@@ -133,12 +145,35 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
     app.countLinkRefusal();
     // the jti the token claims (unverified when the signature failed): which link was tried
     const jti = claimedJti(tokenOf(req));
-    const fields = { code: verdict.code, assignmentId: id, jti, ip: req.ip, method: req.method, path: req.url.replace(/([?&]t=)[^&]*/, '$1…'), userAgent: String(req.headers['user-agent'] ?? '').slice(0, 200) };
+    const fields = {
+      code: verdict.code,
+      assignmentId: id,
+      jti,
+      ip: req.ip,
+      method: req.method,
+      path: req.url.replace(/([?&]t=)[^&]*/, '$1…'),
+      userAgent: String(req.headers['user-agent'] ?? '').slice(0, 200),
+    };
     ctx.logger.warn('unit link refused', fields);
     const b = budget.take(req.ip);
     try {
-      if (b.rolled > 0) await audit(ctx.db, { actor: 'system', action: 'link.refused_suppressed', entityType: 'Link', entityId: id, data: { count: b.rolled, windowMs: REFUSAL_WINDOW_MS } });
-      if (b.write) await audit(ctx.db, { actor: `link:${jti ?? '-'}@${req.ip}`, action: 'link.refused', entityType: 'Link', entityId: jti ?? id, assignmentId: id, data: fields });
+      if (b.rolled > 0)
+        await audit(ctx.db, {
+          actor: 'system',
+          action: 'link.refused_suppressed',
+          entityType: 'Link',
+          entityId: id,
+          data: { count: b.rolled, windowMs: REFUSAL_WINDOW_MS },
+        });
+      if (b.write)
+        await audit(ctx.db, {
+          actor: `link:${jti ?? '-'}@${req.ip}`,
+          action: 'link.refused',
+          entityType: 'Link',
+          entityId: jti ?? id,
+          assignmentId: id,
+          data: fields,
+        });
     } catch (err) {
       ctx.logger.error('could not audit a refused link', { err });
     }
@@ -155,18 +190,30 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
   const lights = lightPolicy(ctx.policy, ctx.holidayOverride);
   function periods(d: NonNullable<Awaited<ReturnType<typeof load>>>) {
     const a = d.assignment;
-    return periodChoices({ lights, kind: a.task.kind, assignedMs: a.supervisedFrom?.getTime() ?? null, nowMs: ctx.clock(), reported: a.reports.map((r) => r.period) });
+    return periodChoices({
+      lights,
+      kind: a.task.kind,
+      assignedMs: a.supervisedFrom?.getTime() ?? null,
+      nowMs: ctx.clock(),
+      reported: a.reports.map((r) => r.period),
+    });
   }
 
   /** What the form offers now: each unit action the lifecycle would take, or why not. */
   function offer(d: Detail): Offer {
     const view = viewOf(d.assignment);
     const out = {} as Offer;
-    for (const type of ['acknowledge', 'submitReport', 'requestCompletion', 'requestExtension'] as UnitInputType[]) out[type] = availability(view, d.assignment.task.kind, type, ctx.clock(), ctx.zone);
+    for (const type of ['acknowledge', 'submitReport', 'requestCompletion', 'requestExtension'] as UnitInputType[])
+      out[type] = availability(view, d.assignment.task.kind, type, ctx.clock(), ctx.zone);
     return out;
   }
 
-  async function act(id: string, action: string, body: Body, claims: LinkClaims): Promise<{ status: number; message: FormMessage; code?: string; result?: unknown }> {
+  async function act(
+    id: string,
+    action: string,
+    body: Body,
+    claims: LinkClaims,
+  ): Promise<{ status: number; message: FormMessage; code?: string; result?: unknown }> {
     const type = UNIT_ACTIONS[action]!;
     const d = await load(id);
     if (!d) return { status: 404, message: { kind: 'refused', text: '没有这项任务分工' }, code: 'NOT_FOUND' };
@@ -177,15 +224,27 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
       if (type === 'submitReport') {
         report = parseReport(body, d.indicators);
         // evidence links and indicator values are stored by the lifecycle with the report (one transaction)
-        fields = { period: report.period, text: report.text, percent: report.percent, evidenceLinks: report.evidenceLinks, indicatorValues: report.indicatorValues };
+        fields = {
+          period: report.period,
+          text: report.text,
+          percent: report.percent,
+          evidenceLinks: report.evidenceLinks,
+          indicatorValues: report.indicatorValues,
+        };
       } else if (type === 'requestExtension') fields = parseExtension(body, ctx.zone);
       else if (type === 'requestCompletion') fields = parseCompletion(body);
     } catch (err) {
-      if (isDubangError(err, UnitInputError)) return { status: 422, message: { kind: 'refused', text: err.message }, code: 'INVALID_INPUT' };
+      if (isDubangError(err, UnitInputError))
+        return { status: 422, message: { kind: 'refused', text: err.message }, code: 'INVALID_INPUT' };
       throw err;
     }
     try {
-      const result = await ctx.tasks.apply({ planSlug: a.task.plan.slug, task: a.task.number, type, args: { unit: a.unitId, actor: `unit:${a.id}/link:${claims.jti}`, ...fields } });
+      const result = await ctx.tasks.apply({
+        planSlug: a.task.plan.slug,
+        task: a.task.number,
+        type,
+        args: { unit: a.unitId, actor: `unit:${a.id}/link:${claims.jti}`, ...fields },
+      });
       const text =
         type === 'acknowledge'
           ? '已签收该任务。'
@@ -197,8 +256,18 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
       return { status: 200, message: { kind: 'ok', text }, result };
     } catch (err) {
       const e = err as Error & { reason?: string; refusalCode?: string | null };
-      if (isDubangError(e, ErrorCodes.TaskInputRefused)) return { status: e.refusalCode === 'INVALID_INPUT' ? 422 : 409, message: { kind: 'refused', text: e.reason ?? e.message }, code: e.refusalCode ?? 'REFUSED' };
-      if (isDubangError(e, ErrorCodes.TaskNotSupervised)) return { status: 409, message: { kind: 'refused', text: '该任务尚未纳入督办，暂时不能办理；请联系市质量强市领导小组办公室' }, code: 'NOT_SUPERVISED' };
+      if (isDubangError(e, ErrorCodes.TaskInputRefused))
+        return {
+          status: e.refusalCode === 'INVALID_INPUT' ? 422 : 409,
+          message: { kind: 'refused', text: e.reason ?? e.message },
+          code: e.refusalCode ?? 'REFUSED',
+        };
+      if (isDubangError(e, ErrorCodes.TaskNotSupervised))
+        return {
+          status: 409,
+          message: { kind: 'refused', text: '该任务尚未纳入督办，暂时不能办理；请联系市质量强市领导小组办公室' },
+          code: 'NOT_SUPERVISED',
+        };
       throw err;
     }
   }
@@ -217,14 +286,28 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
     if (!d) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
     const flash = decodeFlash(req.cookies[FLASH_COOKIE]);
     if (flash) reply.clearCookie(FLASH_COOKIE, { path: formPath(id) });
-    return sendPage(reply, unitFormPage(d, { token: String(tokenOf(req)), zone: ctx.zone, periods: periods(d), offer: offer(d), message: flash?.message ?? null, values: flash?.values ?? {} }));
+    return sendPage(
+      reply,
+      unitFormPage(d, {
+        token: String(tokenOf(req)),
+        zone: ctx.zone,
+        periods: periods(d),
+        offer: offer(d),
+        message: flash?.message ?? null,
+        values: flash?.values ?? {},
+      }),
+    );
   });
 
-  async function post(req: FastifyRequest<{ Params: { id: string; action?: string }; Body: Body }>, reply: FastifyReply) {
+  async function post(
+    req: FastifyRequest<{ Params: { id: string; action?: string }; Body: Body }>,
+    reply: FastifyReply,
+  ) {
     const { id } = req.params;
     const body = (req.body ?? {}) as Body;
     const action = req.params.action ?? (typeof body.action === 'string' ? body.action : '');
-    if (!UUID.test(id) || !Object.hasOwn(UNIT_ACTIONS, action)) return sendPage(reply, errorPage(404, '链接地址不完整'), 404);
+    if (!UUID.test(id) || !Object.hasOwn(UNIT_ACTIONS, action))
+      return sendPage(reply, errorPage(404, '链接地址不完整'), 404);
     const claims = await gate(req, reply, id, false);
     if (!claims) return reply;
     const r = await act(id, action, body, claims);
@@ -232,12 +315,29 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
     // A refused input keeps what the unit typed, so nothing is lost to a typo.
     const flash = encodeFlash({ message: r.message, ...(r.status === 200 ? {} : { values: formValues(body) }) });
     if (flash.length <= MAX_FLASH_BYTES) {
-      reply.setCookie(FLASH_COOKIE, flash, { path: formPath(id), httpOnly: true, sameSite: 'lax', secure: ctx.secureCookies, maxAge: 300 });
+      reply.setCookie(FLASH_COOKIE, flash, {
+        path: formPath(id),
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: ctx.secureCookies,
+        maxAge: 300,
+      });
       return reply.redirect(`${formPath(id)}?t=${encodeURIComponent(String(tokenOf(req)))}`, 303);
     }
     const d = await load(id);
     if (!d) return sendPage(reply, errorPage(404, r.message.text), 404);
-    return sendPage(reply, unitFormPage(d, { token: String(tokenOf(req)), zone: ctx.zone, message: r.message, periods: periods(d), offer: offer(d), values: formValues(body) }), r.status);
+    return sendPage(
+      reply,
+      unitFormPage(d, {
+        token: String(tokenOf(req)),
+        zone: ctx.zone,
+        message: r.message,
+        periods: periods(d),
+        offer: offer(d),
+        values: formValues(body),
+      }),
+      r.status,
+    );
   }
   app.post<{ Params: { id: string }; Body: Body }>('/f/:id', { config: rateLimit }, post);
   app.post<{ Params: { id: string; action: string }; Body: Body }>('/f/:id/:action', { config: rateLimit }, post);
@@ -250,11 +350,39 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
     if (!d) return reply.code(404).send({ error: '没有这项任务分工', code: 'NOT_FOUND' });
     const a = d.assignment;
     return {
-      assignment: { id: a.id, unit: a.unit.name, role: a.role, state: a.state, overdue: a.overdue, dueAt: a.dueAt, originalDueAt: a.originalDueAt, acknowledgedAt: a.acknowledgedAt },
-      task: { plan: a.task.plan.slug, number: a.task.number, text: a.task.text, deadlinePhrase: a.task.deadlinePhrase, kind: a.task.kind },
+      assignment: {
+        id: a.id,
+        unit: a.unit.name,
+        role: a.role,
+        state: a.state,
+        overdue: a.overdue,
+        dueAt: a.dueAt,
+        originalDueAt: a.originalDueAt,
+        acknowledgedAt: a.acknowledgedAt,
+      },
+      task: {
+        plan: a.task.plan.slug,
+        number: a.task.number,
+        text: a.task.text,
+        deadlinePhrase: a.task.deadlinePhrase,
+        kind: a.task.kind,
+      },
       light: d.light,
-      reports: a.reports.map((r) => ({ period: r.period, submittedAt: r.submittedAt, text: r.text, percent: r.percent, evidenceLinks: r.evidenceLinks, indicatorValues: r.indicatorValues.map((v) => ({ code: v.indicator.code, value: Number(v.value) })) })),
-      extensions: a.extensions.map((e) => ({ requestedAt: e.requestedAt, requestedDueAt: e.requestedDueAt, reason: e.reason, status: e.status, decisionReason: e.decisionReason })),
+      reports: a.reports.map((r) => ({
+        period: r.period,
+        submittedAt: r.submittedAt,
+        text: r.text,
+        percent: r.percent,
+        evidenceLinks: r.evidenceLinks,
+        indicatorValues: r.indicatorValues.map((v) => ({ code: v.indicator.code, value: Number(v.value) })),
+      })),
+      extensions: a.extensions.map((e) => ({
+        requestedAt: e.requestedAt,
+        requestedDueAt: e.requestedDueAt,
+        reason: e.reason,
+        status: e.status,
+        decisionReason: e.decisionReason,
+      })),
       indicators: d.indicators.map((i) => ({ code: i.code, name: i.name, targetText: i.targetText, unit: i.unit })),
       // what the form offers for `period`: periods due or past due and not reported, most recent first, then the current ones
       periods: periods(d),
@@ -263,13 +391,18 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
     };
   });
 
-  app.post<{ Params: { id: string; action: string }; Body: Body }>('/api/unit/:id/:action', { config: rateLimit }, async (req, reply) => {
-    const { id, action } = req.params;
-    if (!UUID.test(id) || !Object.hasOwn(UNIT_ACTIONS, action)) return reply.code(404).send({ error: '不存在', code: 'NOT_FOUND' });
-    const claims = await gate(req, reply, id, true);
-    if (!claims) return reply;
-    const r = await act(id, action, (req.body ?? {}) as Body, claims);
-    if (r.status !== 200) return reply.code(r.status).send({ error: r.message.text, code: r.code });
-    return { ok: true, message: r.message.text, result: r.result };
-  });
+  app.post<{ Params: { id: string; action: string }; Body: Body }>(
+    '/api/unit/:id/:action',
+    { config: rateLimit },
+    async (req, reply) => {
+      const { id, action } = req.params;
+      if (!UUID.test(id) || !Object.hasOwn(UNIT_ACTIONS, action))
+        return reply.code(404).send({ error: '不存在', code: 'NOT_FOUND' });
+      const claims = await gate(req, reply, id, true);
+      if (!claims) return reply;
+      const r = await act(id, action, (req.body ?? {}) as Body, claims);
+      if (r.status !== 200) return reply.code(r.status).send({ error: r.message.text, code: r.code });
+      return { ok: true, message: r.message.text, result: r.result };
+    },
+  );
 }

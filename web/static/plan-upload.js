@@ -17,13 +17,23 @@
       headers: { 'content-type': 'application/octet-stream', 'x-csrf-token': form.dataset.csrf },
       body: file,
     })
-      .then(function (r) { return r.text(); })
+      .then(function (r) {
+        return r.text();
+      })
       .then(function (text) {
         out.innerHTML = text; // server-rendered, every value escaped
         var b = document.getElementById('plan-import');
-        if (b) b.addEventListener('click', function () { send('import'); });
+        if (b)
+          b.addEventListener('click', function () {
+            send('import');
+          });
       })
-      .catch(function () { out.textContent = '上传失败，请重试'; });
+      .catch(function () {
+        out.textContent = '上传失败，请重试';
+      });
   }
-  form.addEventListener('submit', function (e) { e.preventDefault(); send('preview'); });
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    send('preview');
+  });
 })();

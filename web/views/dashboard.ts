@@ -1,6 +1,25 @@
 /** Dashboard pages (Chinese UI). Every value is escaped by the `html` tag. */
 import { html, jsonForScript, safeHref, type SafeHtml } from '../html';
-import { ACTION_NAMES, actionName, actorName, auditSummary, fmtDate, fmtIssued, lightBadge, NOTICE_KIND_NAMES, NOTICE_STATUS_NAMES, noticeKindName, EXTENSION_STATUS_NAMES, recipientsText, ROLE_NAMES, SLIP_NAMES, slipClosedText, stateName, UNIT_KIND_NAMES, unitKindName } from '../format';
+import {
+  ACTION_NAMES,
+  actionName,
+  actorName,
+  auditSummary,
+  fmtDate,
+  fmtIssued,
+  lightBadge,
+  NOTICE_KIND_NAMES,
+  NOTICE_STATUS_NAMES,
+  noticeKindName,
+  EXTENSION_STATUS_NAMES,
+  recipientsText,
+  ROLE_NAMES,
+  SLIP_NAMES,
+  slipClosedText,
+  stateName,
+  UNIT_KIND_NAMES,
+  unitKindName,
+} from '../format';
 import { LIGHT_LABELS, LIGHTS, type Light } from '../../app/dashboard/lights';
 import type * as q from '../../app/dashboard/queries';
 import type { WebSession } from '../sessions';
@@ -24,7 +43,13 @@ function chart(id: string, spec: unknown): SafeHtml {
   return html`<div class="chart" id="${id}"></div><script type="application/json" class="chart-data" data-for="${id}">${jsonForScript(spec)}</script>`;
 }
 
-function pager(base: string, params: Record<string, string | undefined>, offset: number, limit: number, total: number): SafeHtml {
+function pager(
+  base: string,
+  params: Record<string, string | undefined>,
+  offset: number,
+  limit: number,
+  total: number,
+): SafeHtml {
   const link = (o: number) => {
     const sp = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v) sp.set(k, v);
@@ -57,10 +82,14 @@ ${units.map((u) => html`<tr><td><a href="/units/${u.id}">${u.name}</a></td><td>$
  * county bars), and the rule-bound units of one kind with identical counts (the members of a group the
  * plan names, 各县(区)人民政府) drawn as one bar, per unit, labelled with how many share it.
  */
-function chartRows(units: q.UnitLightRow[], max = 15): { name: string; red: number; yellow: number; green: number; grey: number }[] {
+function chartRows(
+  units: q.UnitLightRow[],
+  max = 15,
+): { name: string; red: number; yellow: number; green: number; grey: number }[] {
   const own = units.filter((u) => u.total > 0);
   // only units the bracket rule binds (counties, zones) are members of such a group; bureaus with equal counts by chance stay apart
-  const key = (u: q.UnitLightRow) => (u.implicit.total > 0 ? `${u.kind}|${u.red}|${u.yellow}|${u.green}|${u.grey}` : u.id);
+  const key = (u: q.UnitLightRow) =>
+    u.implicit.total > 0 ? `${u.kind}|${u.red}|${u.yellow}|${u.green}|${u.grey}` : u.id;
   const size = new Map<string, number>();
   for (const u of own) size.set(key(u), (size.get(key(u)) ?? 0) + 1);
   const out: { name: string; red: number; yellow: number; green: number; grey: number }[] = [];
@@ -70,13 +99,23 @@ function chartRows(units: q.UnitLightRow[], max = 15): { name: string; red: numb
     const n = size.get(k)!;
     if (n >= 3 && drawn.has(k)) continue;
     drawn.add(k);
-    out.push({ name: n >= 3 ? `${unitKindName(u.kind)}（${n} 个单位，每个）` : u.name, red: u.red, yellow: u.yellow, green: u.green, grey: u.grey });
+    out.push({
+      name: n >= 3 ? `${unitKindName(u.kind)}（${n} 个单位，每个）` : u.name,
+      red: u.red,
+      yellow: u.yellow,
+      green: u.green,
+      grey: u.grey,
+    });
     if (out.length === max) break;
   }
   return out;
 }
 
-export function overviewPage(o: Rows<typeof q.overview>, f: { plan?: string; light?: string; unitKind?: string }, implicitEmailed = false): SafeHtml {
+export function overviewPage(
+  o: Rows<typeof q.overview>,
+  f: { plan?: string; light?: string; unitKind?: string },
+  implicitEmailed = false,
+): SafeHtml {
   const total = sum(o.lights);
   const implicitTotal = sum(o.implicitLights);
   const top = chartRows(o.units);
@@ -95,7 +134,11 @@ ${implicitTotal ? html`<p class="muted" id="implicit-note">${implicitNote(implic
 <section class="card"><h2>各单位</h2>${unitTable(o.units)}</section>`;
 }
 
-export function tasksPage(r: Rows<typeof q.taskList>, f: { plan?: string; light?: string; q?: string; offset: number; limit: number }, plans: { slug: string; title: string }[]): SafeHtml {
+export function tasksPage(
+  r: Rows<typeof q.taskList>,
+  f: { plan?: string; light?: string; q?: string; offset: number; limit: number },
+  plans: { slug: string; title: string }[],
+): SafeHtml {
   return html`<h1>任务</h1>
 <form class="filters" method="get" action="/tasks"><label>方案 <select name="plan"><option value="">全部方案</option>${plans.map((p) => html`<option value="${p.slug}" ${f.plan === p.slug ? 'selected' : ''}>${p.title}</option>`)}</select></label>
 <label>灯号 <select name="light">${lightOptions(f.light)}</select></label><label>任务号或关键词 <input type="text" name="q" value="${f.q ?? ''}" maxlength="100"></label><button type="submit">筛选</button></form>
@@ -107,7 +150,9 @@ ${pager('/tasks', { plan: f.plan, light: f.light, q: f.q }, f.offset, f.limit, r
 function assignmentTable(rows: q.AssignmentRow[], zone: string, showTask: boolean): SafeHtml {
   return html`<table class="assignments"><tr><th>灯号</th>${showTask ? html`<th>任务</th>` : html`<th>单位</th>`}<th>分工</th><th>状态</th><th>完成时限</th><th>最近报告</th><th></th></tr>
 ${rows.map(
-  (a) => html`<tr><td>${lightBadge(a.light)}</td>${showTask ? html`<td><a href="/tasks/${a.taskId}">(${a.taskNumber})</a> ${a.taskText.length > 40 ? a.taskText.slice(0, 40) + '…' : a.taskText}</td>` : html`<td><a href="/units/${a.unitId}">${a.unit}</a></td>`}
+  (
+    a,
+  ) => html`<tr><td>${lightBadge(a.light)}</td>${showTask ? html`<td><a href="/tasks/${a.taskId}">(${a.taskNumber})</a> ${a.taskText.length > 40 ? a.taskText.slice(0, 40) + '…' : a.taskText}</td>` : html`<td><a href="/units/${a.unitId}">${a.unit}</a></td>`}
 <td>${ROLE_NAMES[a.role] ?? a.role}</td><td>${stateName(a.state)}${a.overdue ? html` <b class="n-red">逾期</b>` : ''}</td><td>${fmtDate(a.dueAt, zone, false)}</td><td>${fmtDate(a.lastReportAt, zone)}</td><td><a href="/assignments/${a.id}">详情</a></td></tr>`,
 )}</table>`;
 }
@@ -129,7 +174,13 @@ export function taskPage(d: NonNullable<Rows<typeof q.taskDetail>>, zone: string
 <section class="card"><h2>时间线</h2>${timeline(d.timeline, zone)}</section>`;
 }
 
-export function unitPage(d: NonNullable<Rows<typeof q.unitDetail>>, zone: string, office: boolean, f: { light?: string; offset: number; limit: number }, implicitEmailed = false): SafeHtml {
+export function unitPage(
+  d: NonNullable<Rows<typeof q.unitDetail>>,
+  zone: string,
+  office: boolean,
+  f: { light?: string; offset: number; limit: number },
+  implicitEmailed = false,
+): SafeHtml {
   const u = d.unit;
   return html`<h1>${u.name}</h1><section class="card"><p>${u.fullName ?? ''} <span class="muted">${unitKindName(u.kind)}${u.aliases.length ? html`；别名：${u.aliases.join('、')}` : ''}</span></p>
 <div class="kpis">${LIGHTS.map((l) => html`<div class="kpi">${lightBadge(l)}<b id="unit-${l}">${d.lights[l]}</b>${d.implicitLights[l] ? html`<span class="muted" id="unit-implicit-${l}">其中属地落实 ${d.implicitLights[l]} 项</span>` : ''}</div>`)}</div>
@@ -148,13 +199,24 @@ export function unitsPage(units: q.UnitLightRow[], implicitEmailed = false): Saf
   return html`<h1>单位</h1>${units.some((u) => u.implicit.total > 0) ? html`<p class="muted">${implicitNote(implicitEmailed)}</p>` : ''}${unitTable(units)}`;
 }
 
-export function contactsForm(d: NonNullable<Rows<typeof q.unitDetail>>, csrf: string, message: { kind: 'ok' | 'refused'; text: string } | null): SafeHtml {
-  const rows = [...d.contacts, { role: 'LIAISON', name: '', email: '', phone: '', digest: false }, { role: 'LEADER', name: '', email: '', phone: '', digest: false }];
+export function contactsForm(
+  d: NonNullable<Rows<typeof q.unitDetail>>,
+  csrf: string,
+  message: { kind: 'ok' | 'refused'; text: string } | null,
+): SafeHtml {
+  const rows = [
+    ...d.contacts,
+    { role: 'LIAISON', name: '', email: '', phone: '', digest: false },
+    { role: 'LEADER', name: '', email: '', phone: '', digest: false },
+  ];
   return html`<h1>修改联系人 · ${d.unit.name}</h1>${message ? html`<div class="msg ${message.kind}" role="alert">${message.text}</div>` : ''}
 <form method="post" action="/units/${d.unit.id}/contacts" class="card"><input type="hidden" name="_csrf" value="${csrf}">
 <p class="muted">清空姓名和邮箱即删除该联系人。勾选“每日摘要”的邮箱每天只收到一封汇总邮件，代替逐条通知（提醒、催办等；发给多人的通知和告警仍即时发送）；同一邮箱在任一单位勾选即对该邮箱全部生效。</p><table><tr><th>角色</th><th>姓名</th><th>邮箱</th><th>电话</th><th>每日摘要</th></tr>
 ${rows.map(
-  (c, i) => html`<tr><td><select name="role_${i}">${['LIAISON', 'LEADER', 'RECIPIENT'].map((r) => html`<option value="${r}" ${c.role === r ? 'selected' : ''}>${r === 'LIAISON' ? '联络员' : r === 'LEADER' ? '分管负责人' : '收件人'}</option>`)}</select></td>
+  (
+    c,
+    i,
+  ) => html`<tr><td><select name="role_${i}">${['LIAISON', 'LEADER', 'RECIPIENT'].map((r) => html`<option value="${r}" ${c.role === r ? 'selected' : ''}>${r === 'LIAISON' ? '联络员' : r === 'LEADER' ? '分管负责人' : '收件人'}</option>`)}</select></td>
 <td><input type="text" name="name_${i}" value="${c.name}" maxlength="100"></td><td><input type="email" name="email_${i}" value="${c.email}" maxlength="200"></td><td><input type="text" name="phone_${i}" value="${c.phone ?? ''}" maxlength="30"></td>
 <td><label><input type="checkbox" name="digest_${i}" value="1" id="digest_${i}" ${c.digest ? 'checked' : ''}> 每日摘要（每天一封汇总邮件，代替逐条通知）</label></td></tr>`,
 )}</table><input type="hidden" name="rows" value="${rows.length}"><p><button type="submit">保存</button> <a href="/units/${d.unit.id}">返回</a></p></form>`;
@@ -164,11 +226,21 @@ ${rows.map(
 function reassignChoice(units: { name: string; kind: string }[], current: string): SafeHtml {
   const kinds = [...new Set(units.map((u) => u.kind))];
   return html`<label for="toUnit">新的责任单位</label><select id="toUnit" name="toUnit" required><option value="">请选择单位</option>${kinds.map(
-    (k) => html`<optgroup label="${unitKindName(k)}">${units.filter((u) => u.kind === k && u.name !== current).map((u) => html`<option value="${u.name}">${u.name}</option>`)}</optgroup>`,
+    (k) =>
+      html`<optgroup label="${unitKindName(k)}">${units.filter((u) => u.kind === k && u.name !== current).map((u) => html`<option value="${u.name}">${u.name}</option>`)}</optgroup>`,
   )}</select>`;
 }
 
-export function assignmentPage(d: Detail, o: { zone: string; session: WebSession; message?: { kind: 'ok' | 'refused'; text: string } | null; newLink?: string | null; units?: { name: string; kind: string }[] }): SafeHtml {
+export function assignmentPage(
+  d: Detail,
+  o: {
+    zone: string;
+    session: WebSession;
+    message?: { kind: 'ok' | 'refused'; text: string } | null;
+    newLink?: string | null;
+    units?: { name: string; kind: string }[];
+  },
+): SafeHtml {
   const a = d.assignment;
   const office = o.session.role === 'office';
   const csrf = html`<input type="hidden" name="_csrf" value="${o.session.csrfToken}">`;
@@ -200,12 +272,23 @@ ${o.newLink ? html`<p>新链接：<input type="text" readonly value="${o.newLink
 ${a.extensions.length ? html`<section class="card"><h2>延期申请</h2><table><tr><th>申请时间</th><th>申请延至</th><th>理由</th><th>结果</th></tr>${a.extensions.map((e) => html`<tr><td>${fmtDate(e.requestedAt, o.zone)}</td><td>${fmtDate(e.requestedDueAt, o.zone, false)}</td><td class="pre">${e.reason}</td><td>${EXTENSION_STATUS_NAMES[e.status] ?? e.status}${e.decisionReason ? html`：${e.decisionReason}` : ''}</td></tr>`)}</table></section>` : ''}
 ${a.completionRequests.length ? html`<section class="card"><h2>销号申请</h2><table id="completion-requests"><tr><th>申请时间</th><th>完成情况说明</th><th>佐证材料</th><th>结果</th></tr>${a.completionRequests.map((c) => html`<tr><td>${fmtDate(c.requestedAt, o.zone)}</td><td class="pre">${c.note || '（未填写）'}</td><td>${evidenceList(c.evidenceLinks)}</td><td>${REVIEW_NAMES[c.status] ?? c.status}${c.decisionReason ? html`：${c.decisionReason}` : ''}</td></tr>`)}</table></section>` : ''}
 ${a.slips.length ? html`<section class="card"><h2>督办单</h2><table><tr><th>编号</th><th>颜色</th><th>事由</th><th>签发</th><th>关闭</th></tr>${a.slips.map((s) => html`<tr><td>${s.number}</td><td class="slip-${s.colour}">${SLIP_NAMES[s.colour]}</td><td>${s.reason}</td><td>${fmtIssued(s.issuedAt, o.zone)}</td><td class="slip-closed">${slipClosedText(s, o.zone)}</td></tr>`)}</table></section>` : ''}
-<section class="card"><h2>通知</h2>${noticeTable(d.notices.map((n) => ({ ...n, assignment: null, slip: null, ...(n.assignmentId ? {} : { object: `${a.unit.name}全部逾期事项（含本任务）` }) })), o.zone)}</section>
+<section class="card"><h2>通知</h2>${noticeTable(
+    d.notices.map((n) => ({
+      ...n,
+      assignment: null,
+      slip: null,
+      ...(n.assignmentId ? {} : { object: `${a.unit.name}全部逾期事项（含本任务）` }),
+    })),
+    o.zone,
+  )}</section>
 <section class="card"><h2>时间线</h2>${timeline(d.timeline, o.zone)}</section>`;
 }
 
 /** a notice as listed; `object` overrides what the 对象 cell says (an assignment's page names the catch-up letter that covered it) */
-type NoticeRow = (Rows<typeof q.noticeList>['rows'][number] | (Omit<Rows<typeof q.noticeList>['rows'][number], 'assignment' | 'slip'> & { assignment: null; slip: null })) & { object?: string };
+type NoticeRow = (
+  | Rows<typeof q.noticeList>['rows'][number]
+  | (Omit<Rows<typeof q.noticeList>['rows'][number], 'assignment' | 'slip'> & { assignment: null; slip: null })
+) & { object?: string };
 
 /** What a notice not tied to one assignment is about, from its payload (the unit of a catch-up letter), never its internal scope key. */
 function noticeObject(payload: unknown): string {
@@ -219,19 +302,29 @@ function noticeTable(rows: NoticeRow[], zone: string): SafeHtml {
   if (!rows.length) return html`<p class="muted">暂无通知。</p>`;
   return html`<table class="notices"><tr><th>时间</th><th>类别</th><th>对象</th><th>收件人</th><th>状态</th><th>尝试</th><th>Message-ID</th><th>说明</th></tr>
 ${rows.map(
-  (n) => html`<tr><td>${fmtDate(n.dueAt, zone)}</td><td>${noticeKindName(n.kind)}${n.slip ? html` <span class="slip-${n.slip.colour}">${n.slip.number}</span>` : ''}</td>
+  (
+    n,
+  ) => html`<tr><td>${fmtDate(n.dueAt, zone)}</td><td>${noticeKindName(n.kind)}${n.slip ? html` <span class="slip-${n.slip.colour}">${n.slip.number}</span>` : ''}</td>
 <td>${n.object ?? (n.assignment ? html`(${n.assignment.task.number}) ${n.assignment.unit.name}` : noticeObject(n.payload))}</td><td>${recipientsText(n.recipients)}</td>
 <td>${NOTICE_STATUS_NAMES[n.status] ?? n.status}</td><td class="num">${n.delivery?.attempts ?? 0}</td><td class="muted">${n.delivery?.messageId ?? ''}</td><td>${n.statusReason ?? n.delivery?.error ?? ''}</td></tr>`,
 )}</table>`;
 }
 
-export function noticesPage(r: Rows<typeof q.noticeList>, zone: string, f: { status?: string; kind?: string; offset: number; limit: number }): SafeHtml {
+export function noticesPage(
+  r: Rows<typeof q.noticeList>,
+  zone: string,
+  f: { status?: string; kind?: string; offset: number; limit: number },
+): SafeHtml {
   return html`<h1>通知与投递记录</h1><form class="filters" method="get"><label>状态 <select name="status"><option value="">全部</option>${Object.entries(NOTICE_STATUS_NAMES).map(([k, v]) => html`<option value="${k}" ${f.status === k ? 'selected' : ''}>${v}</option>`)}</select></label>
 <label>类别 <select name="kind"><option value="">全部</option>${Object.entries(NOTICE_KIND_NAMES).map(([k, v]) => html`<option value="${k}" ${f.kind === k ? 'selected' : ''}>${v}</option>`)}</select></label><button type="submit">筛选</button></form>
 ${noticeTable(r.rows, zone)}${pager('/notices', { status: f.status, kind: f.kind }, f.offset, f.limit, r.total)}`;
 }
 
-export function slipsPage(r: Rows<typeof q.slipList>, zone: string, f: { colour?: string; open?: boolean; offset: number; limit: number }): SafeHtml {
+export function slipsPage(
+  r: Rows<typeof q.slipList>,
+  zone: string,
+  f: { colour?: string; open?: boolean; offset: number; limit: number },
+): SafeHtml {
   return html`<h1>督办单</h1><form class="filters" method="get"><label>颜色 <select name="colour"><option value="">全部</option>${Object.entries(SLIP_NAMES).map(([k, v]) => html`<option value="${k}" ${f.colour === k ? 'selected' : ''}>${v}</option>`)}</select></label>
 <label>状态 <select name="open"><option value="">全部</option><option value="1" ${f.open === true ? 'selected' : ''}>未关闭</option><option value="0" ${f.open === false ? 'selected' : ''}>已关闭</option></select></label><button type="submit">筛选</button></form>
 <table id="slips"><tr><th>编号</th><th>颜色</th><th>任务</th><th>单位</th><th>事由</th><th>签发</th><th>关闭</th></tr>
@@ -242,7 +335,8 @@ ${pager('/slips', { colour: f.colour, open: f.open === undefined ? undefined : f
 /** Whose value it is: the unit and date of the report it comes from, or the units summed (config/indicators.json `aggregate`). */
 function indicatorSource(r: q.IndicatorProgress, zone: string): SafeHtml {
   if (r.latest === null) return html``;
-  if (r.aggregate === 'sum') return html`<div class="muted source">${r.contributors.length} 个单位最近一次报送之和：${r.contributors.map((c) => `${c.unit} ${c.value}${r.unit}（${fmtDate(c.at, zone, false)}）`).join('、')}</div>`;
+  if (r.aggregate === 'sum')
+    return html`<div class="muted source">${r.contributors.length} 个单位最近一次报送之和：${r.contributors.map((c) => `${c.unit} ${c.value}${r.unit}（${fmtDate(c.at, zone, false)}）`).join('、')}</div>`;
   return html`<div class="muted source">${r.latestUnit} ${fmtDate(r.latestAt, zone, false)} 报送（取各单位最近一次报送）</div>`;
 }
 
@@ -250,7 +344,10 @@ export function indicatorsPage(rows: q.IndicatorProgress[], zone: string): SafeH
   const withData = rows.filter((r) => r.progress !== null);
   return html`<h1>指标进度</h1><section class="card">${
     withData.length
-      ? chart('chart-indicators', { type: 'indicators', data: withData.map((r) => ({ code: r.code, name: r.name, progress: r.progress })) })
+      ? chart('chart-indicators', {
+          type: 'indicators',
+          data: withData.map((r) => ({ code: r.code, name: r.name, progress: r.progress })),
+        })
       : html`<p class="empty" id="indicators-empty">暂无数据：还没有单位报送指标数值。</p>`
   }</section>
 <p class="muted">当前值按每项指标设定的口径计算：「最近一次报送」取报送任务中任一单位最近报送的数值，并注明单位和日期；「各单位之和」把每个单位最近一次报送的数值相加。</p>
@@ -267,7 +364,9 @@ export function auditPage(r: Rows<typeof q.auditLog>, zone: string, f: { action?
   return html`<h1>审计日志</h1><form class="filters" method="get"><label>动作 <select name="action"><option value="">全部</option>${Object.entries(ACTION_NAMES).map(([k, v]) => html`<option value="${k}" ${f.action === k ? 'selected' : ''}>${v}</option>`)}</select></label><button type="submit">筛选</button></form>
 <table id="audit"><tr><th>#</th><th>时间</th><th>操作人</th><th>动作</th><th>内容</th></tr>
 ${r.rows.map(
-  (e) => html`<tr><td class="num">${e.id}</td><td>${fmtDate(e.at, zone)}</td><td>${actorName(e.actor)}</td><td>${actionName(e.action)}</td>
+  (
+    e,
+  ) => html`<tr><td class="num">${e.id}</td><td>${fmtDate(e.at, zone)}</td><td>${actorName(e.actor)}</td><td>${actionName(e.action)}</td>
 <td>${auditSummary(e.data, zone) || html`<span class="muted">—</span>`}${e.assignmentId ? html` <a href="/assignments/${e.assignmentId}">查看分工</a>` : ''}<details><summary class="muted">原始记录</summary><pre class="muted">${JSON.stringify(e.data, null, 1).slice(0, 2000)}</pre></details></td></tr>`,
 )}</table>
 ${r.next ? html`<div class="pager"><a href="${`/audit?before=${r.next}${f.action ? `&action=${encodeURIComponent(f.action)}` : ''}`}">更早</a></div>` : ''}`;
@@ -276,7 +375,9 @@ ${r.next ? html`<div class="pager"><a href="${`/audit?before=${r.next}${f.action
 const REVIEW_NAMES: Record<string, string> = { REQUESTED: '待审', APPROVED: '已同意', REJECTED: '已退回' };
 
 function evidenceList(links: string[]): SafeHtml | string {
-  return links.length ? html`${links.map((l) => html`<div><a href="${safeHref(l)}" rel="noopener noreferrer nofollow" target="_blank">${l}</a></div>`)}` : '';
+  return links.length
+    ? html`${links.map((l) => html`<div><a href="${safeHref(l)}" rel="noopener noreferrer nofollow" target="_blank">${l}</a></div>`)}`
+    : '';
 }
 
 /** What a unit sent with its completion request: when, the 完成情况说明, the evidence links. */
@@ -295,7 +396,12 @@ ${rows.map((a) => {
 })}</table>`;
 }
 
-export function reviewsPage(completion: q.AssignmentRow[], extension: Rows<typeof q.extensionList>['rows'], zone: string, requests: PendingCompletion = new Map()): SafeHtml {
+export function reviewsPage(
+  completion: q.AssignmentRow[],
+  extension: Rows<typeof q.extensionList>['rows'],
+  zone: string,
+  requests: PendingCompletion = new Map(),
+): SafeHtml {
   return html`<h1>待审事项</h1><section class="card"><h2>销号申请</h2>${completion.length ? completionReviews(completion, requests, zone) : html`<p class="muted">暂无。</p>`}</section>
 <section class="card"><h2>延期申请</h2>${
     extension.length

@@ -58,7 +58,10 @@ export function unitLayout(title: string, body: SafeHtml): SafeHtml {
 }
 
 export function errorPage(status: number, message: string): SafeHtml {
-  return unitLayout(`错误 ${status}`, html`<section class="card error"><h1>${status === 401 ? '无法识别身份' : status === 403 ? '无权访问' : status === 404 ? '未找到' : '出错了'}</h1><p class="reason">${message}</p></section>`);
+  return unitLayout(
+    `错误 ${status}`,
+    html`<section class="card error"><h1>${status === 401 ? '无法识别身份' : status === 403 ? '无权访问' : status === 404 ? '未找到' : '出错了'}</h1><p class="reason">${message}</p></section>`,
+  );
 }
 
 /** Sends a page as text/html. */

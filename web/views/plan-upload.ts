@@ -66,7 +66,18 @@ ${newUnits.length ? html`<p>将新建单位 ${newUnits.length} 个（导入后�
 ${ok ? html`<p><button type="button" id="plan-import">导入此方案</button></p>` : ''}`;
 }
 
-export function importedFragment(r: { slug: string; created: boolean; changed: boolean; revision: number; tasks: number; newUnits: number }): SafeHtml {
-  const what = r.created ? `已导入新方案「${r.slug}」` : !r.changed ? `方案「${r.slug}」与已导入的版本相同，未作任何修改` : `已修订方案「${r.slug}」（第 ${r.revision} 版）`;
+export function importedFragment(r: {
+  slug: string;
+  created: boolean;
+  changed: boolean;
+  revision: number;
+  tasks: number;
+  newUnits: number;
+}): SafeHtml {
+  const what = r.created
+    ? `已导入新方案「${r.slug}」`
+    : !r.changed
+      ? `方案「${r.slug}」与已导入的版本相同，未作任何修改`
+      : `已修订方案「${r.slug}」（第 ${r.revision} 版）`;
   return html`<p class="msg ok">${what}：任务 ${r.tasks} 项${r.newUnits ? `，新建单位 ${r.newUnits} 个（请到「单位」补充联系人）` : ''}。<a href="/tasks?plan=${r.slug}">查看任务</a></p>`;
 }

@@ -27,11 +27,22 @@ function cn(d: Date | string | null | undefined, zone: string): string {
   return formatDate(typeof d === 'string' ? d : d.toISOString(), zone);
 }
 
-export function unitFormPage(d: Detail, o: { token: string; zone: string; message?: FormMessage | null; periods: { value: string; label: string }[]; values?: Record<string, string>; offer: Offer }): SafeHtml {
+export function unitFormPage(
+  d: Detail,
+  o: {
+    token: string;
+    zone: string;
+    message?: FormMessage | null;
+    periods: { value: string; label: string }[];
+    values?: Record<string, string>;
+    offer: Offer;
+  },
+): SafeHtml {
   const a = d.assignment;
   const t = a.task;
   const fmtDate = (x: Date | string | null | undefined) => cn(x, o.zone);
-  const formStart = (name: string) => html`<form method="post" action="/f/${a.id}"><input type="hidden" name="action" value="${name}"><input type="hidden" name="t" value="${o.token}">`;
+  const formStart = (name: string) =>
+    html`<form method="post" action="/f/${a.id}"><input type="hidden" name="action" value="${name}"><input type="hidden" name="t" value="${o.token}">`;
   const unavailable = (type: UnitInputType) => {
     const r = o.offer[type];
     return r.ok ? null : html`<p class="muted unavailable" id="unavailable-${type}">${r.reason}</p>`;
@@ -51,51 +62,53 @@ ${
     ? html`<section class="card"><p>该任务分工已${a.state === 'COMPLETED' ? '销号' : '撤销'}，无需再办理。</p></section>`
     : html`
 <section class="card"><h2>签收</h2>${
-      a.acknowledgedAt
-        ? html`<p class="muted">已于${fmtDate(a.acknowledgedAt)}签收。</p>`
-        : unavailable('acknowledge')
-          ? unavailable('acknowledge')
-        : html`<p>请确认已收到该项任务。</p>
+        a.acknowledgedAt
+          ? html`<p class="muted">已于${fmtDate(a.acknowledgedAt)}签收。</p>`
+          : unavailable('acknowledge')
+            ? unavailable('acknowledge')
+            : html`<p>请确认已收到该项任务。</p>
 ${formStart('acknowledge')}<button type="submit" id="ack">签收任务</button></form>`
-    }</section>
+      }</section>
 <section class="card"><h2>报送进展</h2>${
-      unavailable('submitReport') ??
-      (o.periods.length === 0
-        ? html`<p class="muted" id="no-periods">目前没有需要报送的报告期。</p>`
-        : html`${formStart('report')}
+        unavailable('submitReport') ??
+        (o.periods.length === 0
+          ? html`<p class="muted" id="no-periods">目前没有需要报送的报告期。</p>`
+          : html`${formStart('report')}
 <label for="period">报告期</label><select id="period" name="period">${o.periods.map((p) => html`<option value="${p.value}" ${v.period === p.value ? 'selected' : ''}>${p.label}</option>`)}</select>
 <label for="text">进展情况</label><textarea id="text" name="text" maxlength="10000" required>${v.text ?? ''}</textarea>
 <label for="percent">完成进度（%）</label><input id="percent" name="percent" type="number" min="0" max="100" step="1" value="${v.percent ?? ''}">
 ${
   d.indicators.length
     ? html`<label>指标数值（与本任务相关的填写）</label><table>${d.indicators.map(
-        (i) => html`<tr><td>${i.name}</td><td class="muted">目标：${i.targetText}</td><td><input name="ind_${i.code}" aria-label="${i.name}" type="text" inputmode="decimal" size="8" value="${v['ind_' + i.code] ?? ''}"> ${i.unit}</td></tr>`,
+        (i) =>
+          html`<tr><td>${i.name}</td><td class="muted">目标：${i.targetText}</td><td><input name="ind_${i.code}" aria-label="${i.name}" type="text" inputmode="decimal" size="8" value="${v['ind_' + i.code] ?? ''}"> ${i.unit}</td></tr>`,
       )}</table>`
     : ''
 }
 <label for="evidence">佐证材料链接（每行一个，http:// 或 https://）</label><textarea id="evidence" name="evidenceLinks" rows="3">${v.evidenceLinks ?? ''}</textarea>
 <p><button type="submit" id="submit-report">提交进展报告</button></p></form>`)
-    }</section>
+      }</section>
 <section class="card"><h2>申请销号</h2>${
-      unavailable('requestCompletion') ??
-      html`<p class="muted">任务已完成时申请，由办公室审核。</p>${formStart('completion')}
+        unavailable('requestCompletion') ??
+        html`<p class="muted">任务已完成时申请，由办公室审核。</p>${formStart('completion')}
 <label for="note">完成情况说明</label><textarea id="note" name="note" maxlength="2000">${v.note ?? ''}</textarea>
 <label for="completion-evidence">佐证材料链接（每行一个，http:// 或 https://）</label><textarea id="completion-evidence" name="completionEvidenceLinks" rows="3">${v.completionEvidenceLinks ?? ''}</textarea>
 <p><button type="submit" id="request-completion">申请销号</button></p></form>`
-    }</section>
+      }</section>
 <section class="card"><h2>申请延期</h2>${
-      unavailable('requestExtension') ??
-      html`<p class="muted">只能在完成时限${a.dueAt ? fmtDate(a.dueAt) : ''}之前申请，由办公室审核。</p>${formStart('extension')}
+        unavailable('requestExtension') ??
+        html`<p class="muted">只能在完成时限${a.dueAt ? fmtDate(a.dueAt) : ''}之前申请，由办公室审核。</p>${formStart('extension')}
 <label for="newDueAt">新的完成时限</label><input id="newDueAt" name="newDueAt" type="date" required value="${v.newDueAt ?? ''}">
 <label for="reason">延期理由</label><textarea id="reason" name="reason" maxlength="2000" required>${v.reason ?? ''}</textarea>
 <p><button type="submit" id="request-extension">申请延期</button></p></form>`
-    }</section>`
+      }</section>`
 }
 <section class="card"><h2>已报送的进展</h2>${reportsTable(d, o.zone)}</section>
 ${
   a.extensions.length
     ? html`<section class="card"><h2>延期申请</h2><table><tr><th>申请时间</th><th>申请延至</th><th>理由</th><th>结果</th></tr>${a.extensions.map(
-        (e) => html`<tr><td>${fmtDate(e.requestedAt)}</td><td>${fmtDate(e.requestedDueAt)}</td><td class="pre">${e.reason}</td><td>${e.status === 'REQUESTED' ? '待审' : e.status === 'APPROVED' ? '已同意' : '已驳回'}${e.decisionReason ? html`：${e.decisionReason}` : ''}</td></tr>`,
+        (e) =>
+          html`<tr><td>${fmtDate(e.requestedAt)}</td><td>${fmtDate(e.requestedDueAt)}</td><td class="pre">${e.reason}</td><td>${e.status === 'REQUESTED' ? '待审' : e.status === 'APPROVED' ? '已同意' : '已驳回'}${e.decisionReason ? html`：${e.decisionReason}` : ''}</td></tr>`,
       )}</table></section>`
     : ''
 }`,
@@ -106,7 +119,9 @@ export function reportsTable(d: Detail, zone: string): SafeHtml {
   const reports = d.assignment.reports;
   if (!reports.length) return html`<p class="muted">尚无报告。</p>`;
   return html`<table class="reports"><tr><th>报告期</th><th>报送时间</th><th>进度</th><th>进展情况</th><th>指标</th><th>佐证材料</th></tr>${reports.map(
-    (r) => html`<tr><td>${formatPeriod(r.period)}${r.late ? html` <span class="n-red">迟报</span>` : ''}</td><td>${cn(r.submittedAt, zone)}</td><td class="num">${r.percent ?? '—'}${r.percent !== null ? '%' : ''}</td>
+    (
+      r,
+    ) => html`<tr><td>${formatPeriod(r.period)}${r.late ? html` <span class="n-red">迟报</span>` : ''}</td><td>${cn(r.submittedAt, zone)}</td><td class="num">${r.percent ?? '—'}${r.percent !== null ? '%' : ''}</td>
 <td class="pre report-text">${r.text}</td><td>${r.indicatorValues.map((iv) => html`<div>${iv.indicator.name}：${Number(iv.value)}${iv.indicator.unit}</div>`)}</td>
 <td>${r.evidenceLinks.map((l) => html`<div><a href="${safeHref(l)}" rel="noopener noreferrer nofollow" target="_blank">${l}</a></div>`)}</td></tr>`,
   )}</table>`;

@@ -3,7 +3,8 @@ import { formatDay } from '../format';
 import type { AssessmentMessage, NoticeDoc, NoticeMessageInput } from '../input';
 import { need, type Template } from './parts';
 
-const scoreText = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/0+$/, '').replace(/\.$/, ''));
+const scoreText = (n: number): string =>
+  Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/0+$/, '').replace(/\.$/, '');
 
 /**
  * The annual assessment's email: the distribution of grades, a table of the best units (top grades,
@@ -15,11 +16,16 @@ function assessmentDoc(i: NoticeMessageInput, a: AssessmentMessage): NoticeDoc {
   // a closed year is judged at the first instant of the next year: the reader's "as of" is the day before
   const asOfDay = a.asOf ? formatDay(new Date(Date.parse(a.asOf) - 1).toISOString(), i.zone) : null;
   const ranked = a.rows.map((r, k) => ({ ...r, rank: r.rank ?? k + 1 }));
-  const bands = a.grades?.length ? a.grades : [...new Set(ranked.map((r) => r.grade))].sort().map((grade) => ({ grade, label: '' }));
+  const bands = a.grades?.length
+    ? a.grades
+    : [...new Set(ranked.map((r) => r.grade))].sort().map((grade) => ({ grade, label: '' }));
   // as the bulletin: the two highest bands are "good", the others "lagging" (A/B on the national scale when not given)
   const good = new Set(a.grades?.length ? a.grades.slice(0, 2).map((b) => b.grade) : ['A', 'B']);
   const best = ranked.filter((r) => good.has(r.grade)).slice(0, a.top ?? 3);
-  const lagging = ranked.filter((r) => !good.has(r.grade)).reverse().slice(0, a.lagging ?? 3);
+  const lagging = ranked
+    .filter((r) => !good.has(r.grade))
+    .reverse()
+    .slice(0, a.lagging ?? 3);
   const count = (g: string) => ranked.filter((r) => r.grade === g).length;
   const distribution = bands.map((b) => `${b.grade}等${b.label ? `（${b.label}）` : ''}${count(b.grade)}个`).join('，');
   const interim = a.interim && asOfDay ? `（截至${asOfDay}）` : '';
@@ -41,7 +47,12 @@ function assessmentDoc(i: NoticeMessageInput, a: AssessmentMessage): NoticeDoc {
     ],
     fields,
     ...(best.length || lagging.length
-      ? { items: { columns: ['类别', '排名', '责任单位', '得分', '等次'], rows: [...best.map((r) => row('表现较好', r)), ...lagging.map((r) => row('工作滞后', r))] } }
+      ? {
+          items: {
+            columns: ['类别', '排名', '责任单位', '得分', '等次'],
+            rows: [...best.map((r) => row('表现较好', r)), ...lagging.map((r) => row('工作滞后', r))],
+          },
+        }
       : {}),
     ask: bulletin.length ? '通报草稿请审阅修改后按程序印发。' : '请审阅考核结果。',
     ...(i.link ? { action: { label: '打开督办看板', href: i.link } } : {}),

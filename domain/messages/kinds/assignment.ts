@@ -17,15 +17,28 @@ export const ASSIGNMENT_TEMPLATES: Record<'assignment' | 'ack_reminder' | 'ack_e
       paragraphs: [
         `${basis}，贵单位为第(${t.number})项任务的${role}。现将任务交办如下，请认真组织落实。`,
         // re-sent after the Office revoked the links: say so, so the unit uses this link and not an old one
-        ...(i.reissued ? ['此前发给贵单位的本任务办理链接已停止使用，现重新发送本通知，请使用本邮件中的新链接办理。'] : []),
+        ...(i.reissued
+          ? ['此前发给贵单位的本任务办理链接已停止使用，现重新发送本通知，请使用本邮件中的新链接办理。']
+          : []),
       ],
       fields: [
         ...taskFields(i, t),
-        ['进展报送', t.kind === 'standing' ? '每季度结束后10日内报送进展，每年12月10日前报送年度总结' : '每季度结束后10日内报送进展情况'],
+        [
+          '进展报送',
+          t.kind === 'standing'
+            ? '每季度结束后10日内报送进展，每年12月10日前报送年度总结'
+            : '每季度结束后10日内报送进展情况',
+        ],
       ],
       ...(i.acknowledgedAt
-        ? { ask: `贵单位已于${formatDate(i.acknowledgedAt, i.zone)}签收本任务，无需再次签收；请通过下方链接报送进展或办理其他事项。`, action: { label: '办理任务', href: linkOf(i) } }
-        : { ask: by ? `请于${by}前通过下方链接签收任务。` : '请在收到本通知后通过下方链接签收任务。', action: { label: '签收任务', href: linkOf(i) } }),
+        ? {
+            ask: `贵单位已于${formatDate(i.acknowledgedAt, i.zone)}签收本任务，无需再次签收；请通过下方链接报送进展或办理其他事项。`,
+            action: { label: '办理任务', href: linkOf(i) },
+          }
+        : {
+            ask: by ? `请于${by}前通过下方链接签收任务。` : '请在收到本通知后通过下方链接签收任务。',
+            action: { label: '签收任务', href: linkOf(i) },
+          }),
       ...(t.dueAt ? { ics: deadlineIcs(i, t, t.dueAt) } : {}),
     };
   },

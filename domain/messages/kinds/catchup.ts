@@ -10,15 +10,16 @@ const SLIP_WORDS: Record<string, string> = { BLUE: '蓝色', ORANGE: '橙色', R
 
 /** An item's 督办单 cell: 督〔2026〕0001号（红色）, or the colour alone when no slip was issued for it. */
 function itemSlip(it: MessageItem): string {
-  const colour = it.slip ? SLIP_WORDS[it.slip] ?? null : null;
+  const colour = it.slip ? (SLIP_WORDS[it.slip] ?? null) : null;
   if (it.slipNumber) return colour ? `${it.slipNumber}（${colour}）` : it.slipNumber;
-  return it.slip ? colour ?? it.slip : '';
+  return it.slip ? (colour ?? it.slip) : '';
 }
 
 function itemRows(i: NoticeMessageInput, withUnit: boolean, linkLabel?: string): NonNullable<NoticeDoc['items']> {
   const items = i.items ?? [];
   const columns = ['任务', ...(withUnit ? ['责任单位'] : []), '任务内容', '完成时限', '逾期天数', '督办单'];
-  const links = linkLabel && items.some((it) => it.link) ? { links: items.map((it) => it.link ?? null), linkLabel } : {};
+  const links =
+    linkLabel && items.some((it) => it.link) ? { links: items.map((it) => it.link ?? null), linkLabel } : {};
   return { columns, rows: itemCells(i, items, withUnit), ...links };
 }
 
@@ -62,10 +63,13 @@ function citedSlips(items: MessageItem[]): { numbers: string[]; phrase: string }
  */
 export function slipNumbersText(numbers: string[], max = 10): string | null {
   if (numbers.length <= 1) return numbers[0] ?? null;
-  const parsed = numbers.map((n) => /^督〔(\d{4})〕(\d+)号$/.exec(n)).map((m) => (m ? { year: Number(m[1]), seq: Number(m[2]) } : null));
+  const parsed = numbers
+    .map((n) => /^督〔(\d{4})〕(\d+)号$/.exec(n))
+    .map((m) => (m ? { year: Number(m[1]), seq: Number(m[2]) } : null));
   if (parsed.every((p) => p !== null)) {
     const ps = parsed.map((p, k) => ({ ...p!, text: numbers[k]! })).sort((a, b) => a.year - b.year || a.seq - b.seq);
-    if (ps.every((p, k) => k === 0 || (p.year === ps[0]!.year && p.seq === ps[k - 1]!.seq + 1))) return `${ps[0]!.text}至${ps[ps.length - 1]!.text}`;
+    if (ps.every((p, k) => k === 0 || (p.year === ps[0]!.year && p.seq === ps[k - 1]!.seq + 1)))
+      return `${ps[0]!.text}至${ps[ps.length - 1]!.text}`;
   }
   return numbers.length <= max ? numbers.join('、') : null;
 }
@@ -80,7 +84,7 @@ export const CATCHUP_TEMPLATES: Record<'catchup_unit' | 'catchup_summary', Templ
     const k = numbers.length;
     const cited = slipNumbersText(numbers);
     const one = k === 1 ? items.find((it) => it.slipNumber === numbers[0]) : undefined;
-    const oneColour = one?.slip ? SLIP_WORDS[one.slip] ?? '' : '';
+    const oneColour = one?.slip ? (SLIP_WORDS[one.slip] ?? '') : '';
     // every item overdue with a slip: "上述"; some missing reports among them: "其中…"
     const slipText =
       k === 0
@@ -99,7 +103,11 @@ export const CATCHUP_TEMPLATES: Record<'catchup_unit' | 'catchup_summary', Templ
       greeting: unitGreeting(i),
       paragraphs: [
         `截至${formatDay(i.issuedAt, i.zone)}，贵单位负责的以下${n}项督办事项已超过完成时限或有进展报告未报送。${slipText}`,
-        ...(red ? ['红色督办单所列事项逾期已久，请主要负责同志高度重视，书面说明情况；逾期仍未整改的，将按规定进行约谈，并在年度考核中扣分。'] : []),
+        ...(red
+          ? [
+              '红色督办单所列事项逾期已久，请主要负责同志高度重视，书面说明情况；逾期仍未整改的，将按规定进行约谈，并在年度考核中扣分。',
+            ]
+          : []),
         perItem
           ? '请逐项核实，通过每项任务后的办理链接办理：已完成的请申请销号，未完成的请报送进展情况和预计完成时间。'
           : '请逐项核实：已完成的请申请销号，未完成的请报送进展情况和预计完成时间。',
@@ -117,7 +125,9 @@ export const CATCHUP_TEMPLATES: Record<'catchup_unit' | 'catchup_summary', Templ
     const { numbers, phrase } = citedSlips(items);
     const k = numbers.length;
     const cited = slipNumbersText(numbers);
-    const slipText = k ? `，并对${k === items.length ? `上述${k}项` : `其中已超过完成时限的${k}项`}发出${phrase}${cited ? `，编号${cited}` : ''}；` : '，';
+    const slipText = k
+      ? `，并对${k === items.length ? `上述${k}项` : `其中已超过完成时限的${k}项`}发出${phrase}${cited ? `，编号${cited}` : ''}；`
+      : '，';
     return {
       subject: `【督办汇总】逾期事项${items.length}项，涉及${units}个单位${k ? `，已发出督办单${k}份` : ''}`,
       title: '逾期督办事项汇总',

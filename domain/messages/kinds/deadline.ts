@@ -40,12 +40,18 @@ export const DEADLINE_TEMPLATES: Record<'deadline_reminder' | 'supervision', Tem
       slip.colour === 'BLUE'
         ? [`${taskName(t)}将于${dueText}到期，目前尚无进展。现发出蓝色督办单（${slip.number}），请${unit}抓紧推进。`]
         : slip.colour === 'ORANGE'
-          ? [`${taskName(t)}的完成时限为${dueText}，现已逾期${days}天，仍未完成。现发出橙色督办单（${slip.number}），请${unit}报送整改措施和预计完成时间。`]
+          ? [
+              `${taskName(t)}的完成时限为${dueText}，现已逾期${days}天，仍未完成。现发出橙色督办单（${slip.number}），请${unit}报送整改措施和预计完成时间。`,
+            ]
           : [
               `${taskName(t)}已逾期${days}天，经督办仍未完成，已报市质量强市领导小组。现发出红色督办单（${slip.number}），请${unit}主要负责同志高度重视，书面说明情况。`,
               '逾期仍未整改的，将按规定进行约谈，并在年度考核中扣分。',
             ];
-    const fields: [string, string][] = [['督办单编号', slip.number], ['督办等级', `${colour}督办`], ...taskFields(i, t)];
+    const fields: [string, string][] = [
+      ['督办单编号', slip.number],
+      ['督办等级', `${colour}督办`],
+      ...taskFields(i, t),
+    ];
     if (slip.colour !== 'BLUE') fields.push(['逾期天数', `${days}天`]);
     return {
       subject: `【${colour}督办】${slip.number} 关于${taskName(t)}的督办通知`,

@@ -14,7 +14,9 @@ export const REPORT_TEMPLATES: Record<'report_reminder' | 'report_chase', Templa
       subject: `【报告提醒】${taskName(t)}${p}进展报告将于${formatDay(due, i.zone)}到期`,
       title: `关于报送${taskName(t)}${p}进展报告的提醒`,
       greeting: unitGreeting(i),
-      paragraphs: [`${taskName(t)}${p}进展报告应于${formatDate(due, i.zone)}前报送，目前尚未收到。请按时填报工作进展、完成比例及相关佐证材料。`],
+      paragraphs: [
+        `${taskName(t)}${p}进展报告应于${formatDate(due, i.zone)}前报送，目前尚未收到。请按时填报工作进展、完成比例及相关佐证材料。`,
+      ],
       fields: [...taskFields(i, t), ['报告期', p], ['报送截止', formatDate(due, i.zone)]],
       ask: `请于${formatDate(due, i.zone)}前通过下方链接填报。`,
       action: { label: '填报进展报告', href: linkOf(i) },
@@ -36,9 +38,17 @@ export const REPORT_TEMPLATES: Record<'report_reminder' | 'report_chase', Templa
     const base = `${taskName(t)}${p}进展报告应于${formatDate(due, i.zone)}前报送，${late}，仍未收到。`;
     const byLevel =
       level >= 3
-        ? { greeting: OFFICE_GREETING, text: `${unit}${base}已两次催办，请办公室跟进督促。`, ask: '请跟进督促该单位补报。' }
+        ? {
+            greeting: OFFICE_GREETING,
+            text: `${unit}${base}已两次催办，请办公室跟进督促。`,
+            ask: '请跟进督促该单位补报。',
+          }
         : level === 2
-          ? { greeting: `${unit}分管负责同志：`, text: `${base}经催办仍未报送，请您督促本单位尽快补报。`, ask: by ? `请于${by}前补报。` : '请尽快补报。' }
+          ? {
+              greeting: `${unit}分管负责同志：`,
+              text: `${base}经催办仍未报送，请您督促本单位尽快补报。`,
+              ask: by ? `请于${by}前补报。` : '请尽快补报。',
+            }
           : { greeting: unitGreeting(i), text: base, ask: by ? `请于${by}前补报。` : '请尽快补报。' };
     return {
       subject: `【催办】${taskName(t)}${p}进展报告逾期未报${nth}`,

@@ -13,8 +13,14 @@ export const REVIEW_TEMPLATES: Record<'completion_review' | 'extension_review' |
       subject: `【销号审核】${unit}申请${taskName(t)}销号`,
       title: `关于${unit}申请${taskName(t)}销号的审核提醒`,
       greeting: OFFICE_GREETING,
-      paragraphs: [`${unit}已申请${taskName(t)}销号，等待办公室审核。`, ...(i.reason ? [`完成情况说明：${i.reason}`] : [])],
-      fields: [...taskFields(i, t), ...(i.evidenceLinks?.length ? ([['佐证材料', i.evidenceLinks.join('\n')]] as [string, string][]) : [])],
+      paragraphs: [
+        `${unit}已申请${taskName(t)}销号，等待办公室审核。`,
+        ...(i.reason ? [`完成情况说明：${i.reason}`] : []),
+      ],
+      fields: [
+        ...taskFields(i, t),
+        ...(i.evidenceLinks?.length ? ([['佐证材料', i.evidenceLinks.join('\n')]] as [string, string][]) : []),
+      ],
       ask: by ? `请于${by}前完成审核。` : '请及时审核。',
       action: { label: '审核销号申请', href: linkOf(i) },
     };
@@ -30,7 +36,10 @@ export const REVIEW_TEMPLATES: Record<'completion_review' | 'extension_review' |
       subject: `【延期审核】${unit}申请${taskName(t)}延期至${formatDay(requested, i.zone)}`,
       title: `关于${unit}申请${taskName(t)}延期的审核提醒`,
       greeting: OFFICE_GREETING,
-      paragraphs: [`${unit}申请将${taskName(t)}的完成时限由${from}延期至${formatDate(requested, i.zone)}。`, ...(i.reason ? [`申请理由：${i.reason}`] : [])],
+      paragraphs: [
+        `${unit}申请将${taskName(t)}的完成时限由${from}延期至${formatDate(requested, i.zone)}。`,
+        ...(i.reason ? [`申请理由：${i.reason}`] : []),
+      ],
       fields: [...taskFields(i, t), ['申请延期至', formatDate(requested, i.zone)]],
       ask: by ? `请于${by}前完成审核。` : '请在原完成时限前完成审核。',
       action: { label: '审核延期申请', href: linkOf(i) },
@@ -45,7 +54,9 @@ export const REVIEW_TEMPLATES: Record<'completion_review' | 'extension_review' |
     let para: string;
     if (d.subject === 'completion') {
       result = d.approved ? '已通过' : '未通过';
-      para = d.approved ? `贵单位${taskName(t)}的销号申请已经办公室审核通过，该任务已销号。` : `贵单位${taskName(t)}的销号申请未通过审核，请按审核意见继续办理后重新申请。`;
+      para = d.approved
+        ? `贵单位${taskName(t)}的销号申请已经办公室审核通过，该任务已销号。`
+        : `贵单位${taskName(t)}的销号申请未通过审核，请按审核意见继续办理后重新申请。`;
     } else if (d.approved) {
       const nd = need(d.newDueAt, 'decision.newDueAt', i.kind);
       result = `已批准，完成时限调整为${formatDay(nd, i.zone)}`;

@@ -80,8 +80,18 @@ export interface TestClient {
  * answers every post with 303 back to itself, an Office decision with 303 to the assignment page): `post` is the answer to the POST, `page` the form the
  * person then sees (the post itself when it was not redirected).
  */
-export async function submitForm(app: Pick<TestClient, 'inject'>, url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<{ post: Reply; page: Reply }> {
-  const post = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, payload: new URLSearchParams(fields).toString() });
+export async function submitForm(
+  app: Pick<TestClient, 'inject'>,
+  url: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<{ post: Reply; page: Reply }> {
+  const post = await app.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    payload: new URLSearchParams(fields).toString(),
+  });
   if (post.statusCode !== 303) return { post, page: post };
   const flash = post.cookies.find((c) => c.name === 'dubang_flash');
   // the browser sends its other cookies (an Office session) along with the flash
@@ -115,7 +125,13 @@ export async function listen(app: FastifyInstance, port = 0): Promise<TestClient
         const i = pair!.indexOf('=');
         return { name: pair!.slice(0, i), value: pair!.slice(i + 1), raw };
       });
-      return { statusCode: res.status, body: text, headers: Object.fromEntries(res.headers.entries()), cookies, json: () => JSON.parse(text) };
+      return {
+        statusCode: res.status,
+        body: text,
+        headers: Object.fromEntries(res.headers.entries()),
+        cookies,
+        json: () => JSON.parse(text),
+      };
     },
   };
 }
@@ -134,23 +150,73 @@ export interface Harness {
 
 async function seed(db: TestDatabase, slug: string): Promise<Seeded> {
   const p = db.prisma;
-  const plan = await p.plan.create({ data: { slug, title: '测试质量强市方案', sourceName: 'test.txt', sourceSha256: 'x' } });
-  const section = await p.section.create({ data: { planId: plan.id, key: '一', level: 1, ordinal: 1, title: '测试章节' } });
+  const plan = await p.plan.create({
+    data: { slug, title: '测试质量强市方案', sourceName: 'test.txt', sourceSha256: 'x' },
+  });
+  const section = await p.section.create({
+    data: { planId: plan.id, key: '一', level: 1, ordinal: 1, title: '测试章节' },
+  });
   const mk = (name: string, kind: 'BUREAU' | 'OFFICE' | 'LEADERSHIP') => p.unit.create({ data: { name, kind } });
-  const [a, b, c, office, leadership] = await Promise.all([mk('市市场监管局', 'BUREAU'), mk('市工信局', 'BUREAU'), mk('市商务局', 'BUREAU'), mk('市质量强市领导小组办公室', 'OFFICE'), mk('市质量强市领导小组', 'LEADERSHIP')]);
+  const [a, b, c, office, leadership] = await Promise.all([
+    mk('市市场监管局', 'BUREAU'),
+    mk('市工信局', 'BUREAU'),
+    mk('市商务局', 'BUREAU'),
+    mk('市质量强市领导小组办公室', 'OFFICE'),
+    mk('市质量强市领导小组', 'LEADERSHIP'),
+  ]);
   await p.contact.createMany({
     data: [
-      { unitId: a.id, role: 'LIAISON', name: '监管局联络员', email: 'liaison@a.test', passwordHash: await hashPassword('unit-password-1') },
+      {
+        unitId: a.id,
+        role: 'LIAISON',
+        name: '监管局联络员',
+        email: 'liaison@a.test',
+        passwordHash: await hashPassword('unit-password-1'),
+      },
       { unitId: a.id, role: 'LEADER', name: '监管局分管负责人', email: 'leader@a.test' },
       { unitId: b.id, role: 'LIAISON', name: '工信局联络员', email: 'liaison@b.test' },
-      { unitId: office.id, role: 'LIAISON', name: '督办员', email: OFFICE.email, passwordHash: await hashPassword(OFFICE.password) },
-      { unitId: leadership.id, role: 'RECIPIENT', name: '分管副市长', email: LEADER.email, passwordHash: await hashPassword(LEADER.password) },
+      {
+        unitId: office.id,
+        role: 'LIAISON',
+        name: '督办员',
+        email: OFFICE.email,
+        passwordHash: await hashPassword(OFFICE.password),
+      },
+      {
+        unitId: leadership.id,
+        role: 'RECIPIENT',
+        name: '分管副市长',
+        email: LEADER.email,
+        passwordHash: await hashPassword(LEADER.password),
+      },
     ],
   });
   await p.indicator.createMany({
     data: [
-      { planId: plan.id, code: 'I01', goal: '经济发展质量效益持续增强', name: '数字经济核心产业增加值占GDP比重', targetText: '达到10%以上', targetValue: 10, unit: '%', comparator: 'gte', targetYear: 2025, sourceLine: 10 },
-      { planId: plan.id, code: 'I02', goal: '产品质量水平稳步提升', name: '制造业质量竞争力指数', targetText: '达到89', targetValue: 89, unit: '', comparator: 'gte', targetYear: 2025, sourceLine: 11 },
+      {
+        planId: plan.id,
+        code: 'I01',
+        goal: '经济发展质量效益持续增强',
+        name: '数字经济核心产业增加值占GDP比重',
+        targetText: '达到10%以上',
+        targetValue: 10,
+        unit: '%',
+        comparator: 'gte',
+        targetYear: 2025,
+        sourceLine: 10,
+      },
+      {
+        planId: plan.id,
+        code: 'I02',
+        goal: '产品质量水平稳步提升',
+        name: '制造业质量竞争力指数',
+        targetText: '达到89',
+        targetValue: 89,
+        unit: '',
+        comparator: 'gte',
+        targetYear: 2025,
+        sourceLine: 11,
+      },
     ],
   });
   // Deadlines in the future (the real clock drives these workflows), one standing task.
@@ -163,15 +229,43 @@ async function seed(db: TestDatabase, slug: string): Promise<Seeded> {
     { number: 3, kind: 'standing' as const, units: [a] },
   ]) {
     const row = await p.task.create({
-      data: { planId: plan.id, number: t.number, text: `测试任务${t.number}：推进质量基础设施建设`, sectionId: section.id, unitsText: t.units.map((u) => u.name).join('、'), units: t.units.map((u) => u.name), deadlinePhrase: t.kind === 'standing' ? '长期' : '2027年前', dueAt: t.kind === 'standing' ? null : due, kind: t.kind, sourceLine: t.number },
+      data: {
+        planId: plan.id,
+        number: t.number,
+        text: `测试任务${t.number}：推进质量基础设施建设`,
+        sectionId: section.id,
+        unitsText: t.units.map((u) => u.name).join('、'),
+        units: t.units.map((u) => u.name),
+        deadlinePhrase: t.kind === 'standing' ? '长期' : '2027年前',
+        dueAt: t.kind === 'standing' ? null : due,
+        kind: t.kind,
+        sourceLine: t.number,
+      },
     });
     tasks[t.number] = row.id;
     for (const [i, u] of t.units.entries()) {
-      const asg = await p.assignment.create({ data: { taskId: row.id, unitId: u.id, role: i === 0 ? 'LEAD' : 'CO', ordinal: i, dueAt: row.dueAt, originalDueAt: row.dueAt } });
+      const asg = await p.assignment.create({
+        data: {
+          taskId: row.id,
+          unitId: u.id,
+          role: i === 0 ? 'LEAD' : 'CO',
+          ordinal: i,
+          dueAt: row.dueAt,
+          originalDueAt: row.dueAt,
+        },
+      });
       ids[`${t.number}${u === a ? 'a' : 'b'}`] = asg.id;
     }
   }
-  return { planSlug: slug, units: { a: a.id, b: b.id, c: c.id, office: office.id, leadership: leadership.id }, tasks, t1a: ids['1a']!, t1b: ids['1b']!, t2a: ids['2a']!, t3a: ids['3a']! };
+  return {
+    planSlug: slug,
+    units: { a: a.id, b: b.id, c: c.id, office: office.id, leadership: leadership.id },
+    tasks,
+    t1a: ids['1a']!,
+    t1b: ids['1b']!,
+    t2a: ids['2a']!,
+    t3a: ids['3a']!,
+  };
 }
 
 /** `port`: listen there and use http://127.0.0.1:<port> as the public URL (browser tests follow real links). */
@@ -183,7 +277,10 @@ export async function startHarness(opts: { port?: number; web?: Partial<WebDeps>
   const [db, server, bundle] = await Promise.all([
     createTestDatabase(),
     temporalServer(),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../../workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } }),
+    bundleWorkflowCode({
+      workflowsPath: require.resolve('../../../workflows'),
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+    }),
   ]);
   const logLines: string[] = [];
   const logger: Logger = createLogger('debug', {}, (l) => logLines.push(l));
@@ -193,7 +290,12 @@ export async function startHarness(opts: { port?: number; web?: Partial<WebDeps>
     connection: nativeConnection,
     taskQueue,
     workflowBundle: bundle,
-    activities: createLifecycleActivities({ db: db.prisma, notifications: createOutboxNotificationPort(db.prisma), logger: createLogger('error', {}, () => undefined), zone: ZONE }),
+    activities: createLifecycleActivities({
+      db: db.prisma,
+      notifications: createOutboxNotificationPort(db.prisma),
+      logger: createLogger('error', {}, () => undefined),
+      zone: ZONE,
+    }),
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: server.address });
@@ -201,7 +303,16 @@ export async function startHarness(opts: { port?: number; web?: Partial<WebDeps>
   await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug: slug, zone: ZONE, policy: {} });
   const links = createLinkService({ db: db.prisma, secret: SECRET, publicUrl });
   const buildApp = async (over: Partial<WebDeps> = {}) => {
-    const app = await buildServer({ db: db.prisma, links, tasks: temporalTaskActions(client), logger, zone: ZONE, ...lightsConfig(), publicUrl, ...over });
+    const app = await buildServer({
+      db: db.prisma,
+      links,
+      tasks: temporalTaskActions(client),
+      logger,
+      zone: ZONE,
+      ...lightsConfig(),
+      publicUrl,
+      ...over,
+    });
     return listen(app, opts.port ?? 0);
   };
   const app = await buildApp(opts.web ?? {});
@@ -226,7 +337,10 @@ export async function startHarness(opts: { port?: number; web?: Partial<WebDeps>
 }
 
 /** Signs in through the JSON API; returns the cookie header and the CSRF token. */
-export async function signIn(app: TestClient, who: { email: string; password: string }): Promise<{ cookie: string; csrf: string; res: Reply }> {
+export async function signIn(
+  app: TestClient,
+  who: { email: string; password: string },
+): Promise<{ cookie: string; csrf: string; res: Reply }> {
   const res = await app.inject({ method: 'POST', url: '/api/session', payload: who });
   if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
   const c = res.cookies.find((x) => x.name === 'dubang_sid')!;

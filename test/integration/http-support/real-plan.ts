@@ -39,10 +39,20 @@ export async function startRealPlanServer(opts: { port?: number; publicUrl?: str
   const cfg = loadConfig({});
   const db = await createTestDatabase();
   const loaded = await loadPlan(REAL_PLAN, cfg, await currentDirectory(cfg, db.prisma));
-  await importPlan(db.prisma, loaded, { slug: REAL_SLUG, actor: 'test', seedDirectory: readDirectoryFile(cfg.unitsFile) });
+  await importPlan(db.prisma, loaded, {
+    slug: REAL_SLUG,
+    actor: 'test',
+    seedDirectory: readDirectoryFile(cfg.unitsFile),
+  });
   await db.prisma.assignment.updateMany({ data: { supervisedFrom: new Date(SUPERVISED_FROM) } });
-  const office = await db.prisma.contact.findFirstOrThrow({ where: { unit: { kind: 'OFFICE' } }, orderBy: { email: 'asc' } });
-  await db.prisma.contact.update({ where: { id: office.id }, data: { passwordHash: await hashPassword(OFFICE_PASSWORD) } });
+  const office = await db.prisma.contact.findFirstOrThrow({
+    where: { unit: { kind: 'OFFICE' } },
+    orderBy: { email: 'asc' },
+  });
+  await db.prisma.contact.update({
+    where: { id: office.id },
+    data: { passwordHash: await hashPassword(OFFICE_PASSWORD) },
+  });
   const who = { email: office.email, password: OFFICE_PASSWORD };
   const publicUrl = opts.publicUrl ?? (opts.port ? `http://127.0.0.1:${opts.port}` : 'http://dubang.test');
   const links = createLinkService({ db: db.prisma, secret: SECRET, publicUrl });
@@ -53,7 +63,15 @@ export async function startRealPlanServer(opts: { port?: number; publicUrl?: str
       throw new Error('the lifecycle is not running in this test');
     },
   } as unknown as TaskActions;
-  const server = await buildServer({ db: db.prisma, links, tasks, logger: createLogger('error', {}, () => undefined), zone: ZONE, ...lightsConfig(), publicUrl });
+  const server = await buildServer({
+    db: db.prisma,
+    links,
+    tasks,
+    logger: createLogger('error', {}, () => undefined),
+    zone: ZONE,
+    ...lightsConfig(),
+    publicUrl,
+  });
   const app = await listen(server, opts.port ?? 0);
   const { cookie, csrf } = await signIn(app, who);
   return {
@@ -76,13 +94,19 @@ export function pageText(body: string): string {
     .replace(/<script[\s\S]*?<\/script>/g, ' ')
     .replace(/<details[\s\S]*?<\/details>/g, ' ')
     .replace(/<[^>]+>/g, ' ')
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ');
 }
 
 /** The JSON data block of a chart on a page. */
 export function chartData(body: string, id: string): unknown {
-  const m = new RegExp(`<script type="application/json" class="chart-data" data-for="${id}">([\\s\\S]*?)</script>`).exec(body);
+  const m = new RegExp(
+    `<script type="application/json" class="chart-data" data-for="${id}">([\\s\\S]*?)</script>`,
+  ).exec(body);
   if (!m) throw new Error(`no chart ${id} on the page`);
   return JSON.parse(m[1]!);
 }

@@ -46,7 +46,9 @@ export function forkTs(entry: string, o: ForkOptions = {}): Child {
   const ready = new Promise<void>((resolve, reject) => {
     markReady = resolve;
     if (!o.readyLine) proc.on('message', (m) => m === 'ready' && resolve());
-    void exited.then((code) => reject(new Error(`${o.name ?? path.basename(entry)} exited (${code}) before it was ready:\n${lines.join('\n')}`)));
+    void exited.then((code) =>
+      reject(new Error(`${o.name ?? path.basename(entry)} exited (${code}) before it was ready:\n${lines.join('\n')}`)),
+    );
   });
   return { proc, lines, ready, exited };
 }
@@ -70,7 +72,22 @@ export function logged(c: Child, msg: RegExp): Record<string, unknown>[] {
 
 /** A redis-server of our own, without persistence: kill -9 loses everything, as a crashed Redis without AOF would. */
 export async function startRedisServer(port: number): Promise<ChildProcess> {
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+  const proc = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
+    { stdio: 'ignore' },
+  );
   const end = Date.now() + 5000;
   while (!(await canConnect(port))) {
     if (Date.now() > end || proc.exitCode !== null) throw new Error(`redis-server on port ${port} did not start`);

@@ -27,17 +27,43 @@ export interface Seeded {
  * One plan with `tasks` tasks, `units` bureaus (each a liaison and a leader), the Office and
  * leadership; every task assigned to every bureau.
  */
-export async function seed(prisma: PrismaClient, o: { tasks: number; units: number; dueAt?: Date } = { tasks: 1, units: 1 }): Promise<Seeded> {
+export async function seed(
+  prisma: PrismaClient,
+  o: { tasks: number; units: number; dueAt?: Date } = { tasks: 1, units: 1 },
+): Promise<Seeded> {
   const dueAt = o.dueAt ?? new Date('2025-12-31T15:59:59.999Z');
-  const plan = await prisma.plan.create({ data: { slug: `p-${crypto.randomBytes(3).toString('hex')}`, title: '南昌市关于深入推进质量强市建设的实施方案', sourceName: 'plan.txt', sourceSha256: 'x' } });
-  const section = await prisma.section.create({ data: { planId: plan.id, key: '一', level: 1, ordinal: 1, title: '探索质量效益型发展新路径' } });
+  const plan = await prisma.plan.create({
+    data: {
+      slug: `p-${crypto.randomBytes(3).toString('hex')}`,
+      title: '南昌市关于深入推进质量强市建设的实施方案',
+      sourceName: 'plan.txt',
+      sourceSha256: 'x',
+    },
+  });
+  const section = await prisma.section.create({
+    data: { planId: plan.id, key: '一', level: 1, ordinal: 1, title: '探索质量效益型发展新路径' },
+  });
   // the Office and leadership exist once per database; seeding again reuses them
   if (!(await prisma.unit.findUnique({ where: { name: '市质量强市领导小组办公室' } }))) {
-    await prisma.unit.create({ data: { name: '市质量强市领导小组办公室', kind: 'OFFICE', contacts: { create: [{ role: 'RECIPIENT', name: '督办科', email: OFFICE_EMAIL }] } } });
-    await prisma.unit.create({ data: { name: '市质量强市领导小组', kind: 'LEADERSHIP', contacts: { create: [{ role: 'RECIPIENT', name: '领导小组', email: LEADERSHIP_EMAIL }] } } });
+    await prisma.unit.create({
+      data: {
+        name: '市质量强市领导小组办公室',
+        kind: 'OFFICE',
+        contacts: { create: [{ role: 'RECIPIENT', name: '督办科', email: OFFICE_EMAIL }] },
+      },
+    });
+    await prisma.unit.create({
+      data: {
+        name: '市质量强市领导小组',
+        kind: 'LEADERSHIP',
+        contacts: { create: [{ role: 'RECIPIENT', name: '领导小组', email: LEADERSHIP_EMAIL }] },
+      },
+    });
   }
   const tag = crypto.randomBytes(2).toString('hex');
-  const firstName = (await prisma.unit.findUnique({ where: { name: '市市场监管局' } })) ? `市测试局${tag}-1` : '市市场监管局';
+  const firstName = (await prisma.unit.findUnique({ where: { name: '市市场监管局' } }))
+    ? `市测试局${tag}-1`
+    : '市市场监管局';
   const taskRows = [];
   for (let t = 1; t <= o.tasks; t++) {
     taskRows.push({
@@ -72,21 +98,43 @@ export async function seed(prisma: PrismaClient, o: { tasks: number; units: numb
     });
     units.push({ id: unit.id, name, liaison: `liaison${u}@bureau.example`, leader: `leader${u}@bureau.example` });
   }
-  const data = tasks.flatMap((t) => units.map((u, k) => ({ taskId: t.id, unitId: u.id, role: k === 0 ? ('LEAD' as const) : ('CO' as const), ordinal: k, dueAt, originalDueAt: dueAt })));
+  const data = tasks.flatMap((t) =>
+    units.map((u, k) => ({
+      taskId: t.id,
+      unitId: u.id,
+      role: k === 0 ? ('LEAD' as const) : ('CO' as const),
+      ordinal: k,
+      dueAt,
+      originalDueAt: dueAt,
+    })),
+  );
   await prisma.assignment.createMany({ data });
-  const rows = await prisma.assignment.findMany({ where: { task: { planId: plan.id } }, include: { task: true, unit: true } });
+  const rows = await prisma.assignment.findMany({
+    where: { task: { planId: plan.id } },
+    include: { task: true, unit: true },
+  });
   const byUnit = new Map(units.map((u) => [u.id, u]));
   return {
     planId: plan.id,
     taskIds: tasks.map((t) => t.id),
     assignments: rows
       .sort((a, b) => a.task.number - b.task.number || a.ordinal - b.ordinal)
-      .map((r) => ({ id: r.id, unit: r.unit.name, liaison: byUnit.get(r.unitId)!.liaison, leader: byUnit.get(r.unitId)!.leader, taskNumber: r.task.number })),
+      .map((r) => ({
+        id: r.id,
+        unit: r.unit.name,
+        liaison: byUnit.get(r.unitId)!.liaison,
+        leader: byUnit.get(r.unitId)!.leader,
+        taskNumber: r.task.number,
+      })),
   };
 }
 
 /** A submission for an assignment: deadline reminder to the liaison by default. */
-export function submission(assignmentId: string, dueAt: Date, o: { kind?: NoticeKind; to?: RecipientRole[]; payload?: Record<string, unknown> } = {}): NoticeSubmission {
+export function submission(
+  assignmentId: string,
+  dueAt: Date,
+  o: { kind?: NoticeKind; to?: RecipientRole[]; payload?: Record<string, unknown> } = {},
+): NoticeSubmission {
   const kind = o.kind ?? 'deadline_reminder';
   return {
     key: noticeKey(assignmentId, kind, dueAt.getTime()),
@@ -120,7 +168,12 @@ export function parse(m: StoredMail): Promise<ParsedMail> {
 }
 
 /** Polls until `pred` holds or `ms` pass (then throws with `what`). */
-export async function eventually<T>(what: string, fn: () => Promise<T>, pred: (v: T) => boolean, ms = 20_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  fn: () => Promise<T>,
+  pred: (v: T) => boolean,
+  ms = 20_000,
+): Promise<T> {
   const end = Date.now() + ms;
   let v = await fn();
   while (!pred(v)) {

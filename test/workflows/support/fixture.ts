@@ -12,23 +12,47 @@ export const DUE_MS = Date.parse(DUE);
  * deadline), each assigned to 市市场监管局 (lead), 市工信局 (co) and 东湖区人民政府 (implicit);
  * 市商务局 exists too, unassigned (a unit to reassign to). Units are created when missing.
  */
-export async function seedPlan(p: PrismaClient, planSlug: string, tasks: { number: number; kind: 'deadline' | 'standing' }[]): Promise<void> {
-  const plan = await p.plan.create({ data: { slug: planSlug, title: '测试方案', sourceName: 'test.txt', sourceSha256: 'x' } });
+export async function seedPlan(
+  p: PrismaClient,
+  planSlug: string,
+  tasks: { number: number; kind: 'deadline' | 'standing' }[],
+): Promise<void> {
+  const plan = await p.plan.create({
+    data: { slug: planSlug, title: '测试方案', sourceName: 'test.txt', sourceSha256: 'x' },
+  });
   const section = await p.section.create({ data: { planId: plan.id, key: '一', level: 1, ordinal: 1, title: '测试' } });
   const units = await Promise.all(
-    ['市市场监管局', '市工信局', '市商务局', '东湖区人民政府'].map(async (name) => (await p.unit.findUnique({ where: { name } })) ?? p.unit.create({ data: { name, kind: name.endsWith('政府') ? 'COUNTY' : 'BUREAU' } })),
+    ['市市场监管局', '市工信局', '市商务局', '东湖区人民政府'].map(
+      async (name) =>
+        (await p.unit.findUnique({ where: { name } })) ??
+        p.unit.create({ data: { name, kind: name.endsWith('政府') ? 'COUNTY' : 'BUREAU' } }),
+    ),
   );
   for (const t of tasks) {
     const dueAt = t.kind === 'standing' ? null : new Date(DUE);
     const row = await p.task.create({
-      data: { planId: plan.id, number: t.number, text: `测试任务${t.number}`, sectionId: section.id, unitsText: '市市场监管局、市工信局', units: ['市市场监管局', '市工信局'], deadlinePhrase: t.kind === 'standing' ? '长期' : '2025年前', dueAt, kind: t.kind, sourceLine: t.number },
+      data: {
+        planId: plan.id,
+        number: t.number,
+        text: `测试任务${t.number}`,
+        sectionId: section.id,
+        unitsText: '市市场监管局、市工信局',
+        units: ['市市场监管局', '市工信局'],
+        deadlinePhrase: t.kind === 'standing' ? '长期' : '2025年前',
+        dueAt,
+        kind: t.kind,
+        sourceLine: t.number,
+      },
     });
     const bound = [
       { unit: units[0]!, role: 'LEAD' as const },
       { unit: units[1]!, role: 'CO' as const },
       { unit: units[3]!, role: 'IMPLICIT' as const },
     ];
-    for (const [i, b] of bound.entries()) await p.assignment.create({ data: { taskId: row.id, unitId: b.unit.id, role: b.role, ordinal: i, dueAt, originalDueAt: dueAt } });
+    for (const [i, b] of bound.entries())
+      await p.assignment.create({
+        data: { taskId: row.id, unitId: b.unit.id, role: b.role, ordinal: i, dueAt, originalDueAt: dueAt },
+      });
   }
 }
 
@@ -49,17 +73,34 @@ export interface OutboxRow {
 
 /** The outbox rows of a plan's lifecycles, by moment, then unit, then kind. */
 export async function outboxOf(p: PrismaClient, planSlug: string): Promise<OutboxRow[]> {
-  const rows = await p.notice.findMany({ where: { assignment: { task: { plan: { slug: planSlug } } } }, include: { assignment: { include: { unit: true } }, slip: true } });
+  const rows = await p.notice.findMany({
+    where: { assignment: { task: { plan: { slug: planSlug } } } },
+    include: { assignment: { include: { unit: true } }, slip: true },
+  });
   return rows
     .map((r) => {
       const pl = r.payload as { level?: number; nominalAt: string; late?: boolean };
-      return { key: r.key, kind: r.kind, unit: r.assignment?.unit.name ?? null, level: pl.level ?? null, nominalMs: Date.parse(pl.nominalAt), atMs: r.dueAt.getTime(), late: pl.late === true, slip: r.slip?.number ?? null, createdMs: r.createdAt.getTime() };
+      return {
+        key: r.key,
+        kind: r.kind,
+        unit: r.assignment?.unit.name ?? null,
+        level: pl.level ?? null,
+        nominalMs: Date.parse(pl.nominalAt),
+        atMs: r.dueAt.getTime(),
+        late: pl.late === true,
+        slip: r.slip?.number ?? null,
+        createdMs: r.createdAt.getTime(),
+      };
     })
-    .sort((a, b) => a.nominalMs - b.nominalMs || String(a.unit).localeCompare(String(b.unit)) || a.kind.localeCompare(b.kind));
+    .sort(
+      (a, b) =>
+        a.nominalMs - b.nominalMs || String(a.unit).localeCompare(String(b.unit)) || a.kind.localeCompare(b.kind),
+    );
 }
 
 /** What a unit received of one kind. */
-export const of = (rows: OutboxRow[], kind: string, unit: string) => rows.filter((r) => r.kind === kind && r.unit === unit);
+export const of = (rows: OutboxRow[], kind: string, unit: string) =>
+  rows.filter((r) => r.kind === kind && r.unit === unit);
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -67,12 +108,21 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Polls `get` until `ok` holds and returns that value; after `ms` fails with `what`, the last value
  * and `context()` (say, a child process's log).
  */
-export async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000, context?: () => string): Promise<T> {
+export async function until<T>(
+  what: string,
+  get: () => Promise<T>,
+  ok: (v: T) => boolean,
+  ms = 20_000,
+  context?: () => string,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await get();
     if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`${what}: not met in ${ms} ms (last: ${JSON.stringify(v)?.slice(0, 2000)})${context ? `\n${context()}` : ''}`);
+    if (Date.now() > end)
+      throw new Error(
+        `${what}: not met in ${ms} ms (last: ${JSON.stringify(v)?.slice(0, 2000)})${context ? `\n${context()}` : ''}`,
+      );
     await sleep(100);
   }
 }

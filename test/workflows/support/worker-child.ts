@@ -20,7 +20,12 @@ async function run(): Promise<void> {
     connection,
     taskQueue: env.T_TASK_QUEUE!,
     workflowBundle: { codePath: env.T_BUNDLE! },
-    activities: createLifecycleActivities({ db, notifications: createOutboxNotificationPort(db), logger: silentLogger, zone: env.T_ZONE ?? 'Asia/Shanghai' }),
+    activities: createLifecycleActivities({
+      db,
+      notifications: createOutboxNotificationPort(db),
+      logger: silentLogger,
+      zone: env.T_ZONE ?? 'Asia/Shanghai',
+    }),
     // A workflow task parked on a dead worker's sticky queue moves to the shared queue after this
     // (default 10 s): the next worker gets it sooner, which only keeps the test short.
     stickyQueueScheduleToStartTimeout: '1s',
