@@ -37,10 +37,10 @@ import {
   type LifecycleInput,
   type LifecycleInputType,
 } from '../domain/lifecycle';
-import { noticeKey, type PlannedNotice } from '../domain/notices';
+import { noticeIdentity, noticeKey, type PlannedNotice } from '../domain/notices';
 import { businessTime, type BusinessTime } from './business-time';
 import { ErrorType } from '../contracts/errors';
-import { createPlanner, noticeIdentity, type Planner, type TaskNotice } from './planner';
+import { createPlanner, type Planner, type TaskNotice } from './planner';
 
 /**
  * A notice whose moment passed more than this much workflow time ago was missed (the workers or the

@@ -7,7 +7,7 @@
 import { DateTime } from 'luxon';
 import type { HolidayOverride } from '../domain/calendar';
 import type { AssignmentView } from '../domain/lifecycle';
-import type { PlannedNotice } from '../domain/notices';
+import { BEFORE_DUE_KINDS, noticeIdentity, type PlannedNotice } from '../domain/notices';
 import {
   compareNotices,
   cycleAt,
@@ -98,14 +98,6 @@ export interface Planner {
  */
 function countsSpansInSeconds(policy: Policy): boolean {
   return JSON.stringify(policy).includes('"seconds"');
-}
-
-/** Reminders about a moment still ahead: once that moment has passed, the chase/supervision variant covers it. */
-const BEFORE_KINDS = new Set(['deadline_reminder', 'report_reminder']);
-
-/** Identity of a notice within a task: (kind, unit, nominal moment), the parts of its key. */
-export function noticeIdentity(n: PlannedNotice): string {
-  return `${n.kind}|${n.unit}|${n.nominalAt}`;
 }
 
 /** The first day of a calendar period label (2026Q3, 2026Y), as a local date and as the unit reads it; null for other labels. */
@@ -210,7 +202,7 @@ export function createPlanner(
       const missed = due.filter(({ n }) => Date.parse(n.at) < now - graceMs);
       // A reminder whose subject moment has passed is stale even when its own moment just came.
       const fresh = onTime.filter(
-        ({ n }) => !(BEFORE_KINDS.has(n.kind) && n.dueAt !== undefined && Date.parse(n.dueAt) < now),
+        ({ n }) => !(BEFORE_DUE_KINDS.has(n.kind) && n.dueAt !== undefined && Date.parse(n.dueAt) < now),
       );
       if (!missed.length) return fresh;
       const byId = new Map(missed.map((x) => [noticeIdentity(x.n), x.a]));

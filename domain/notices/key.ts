@@ -11,7 +11,6 @@ export function noticeKey(scope: string, kind: NoticeKind, dueAtMs: number): str
 
 /**
  * Identity of a planned notice within a task: (kind, unit, nominal moment), the parts of its key.
- * (workflows/planner.ts still has its own copy of this function, to be replaced by this one.)
  */
 export function noticeIdentity(n: { kind: NoticeKind; unit: string | null; nominalAt: string }): string {
   return `${n.kind}|${n.unit}|${n.nominalAt}`;

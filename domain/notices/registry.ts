@@ -220,8 +220,8 @@ export function sentWhenClosed(kind: NoticeKind): boolean {
 
 /**
  * Reminders about a moment still ahead: once that moment has passed, the chase/supervision variant
- * covers it. (workflows/planner.ts still lists the same two kinds as its own BEFORE_KINDS; the
- * registry test pins this set, so it can read this one without changing a replayed decision.)
+ * covers it. The workflows' planner reads this set (the registry test pins it to the two kinds it
+ * always held, so replayed decisions stay the same).
  */
 export const BEFORE_DUE_KINDS: ReadonlySet<NoticeKind> = new Set(kindsWhere((s) => s.supersededAtDue === 'always'));
 
