@@ -4,7 +4,7 @@
  * by dedupe key), handing the notice to the pipeline (once, by key) and auditing the submit.
  */
 import { isUniqueViolation } from '../contracts/errors';
-import type { AssignmentState } from '../generated/prisma/client';
+import type { AssignmentState, PrismaClient } from '../generated/prisma/client';
 import { isClosed } from '../domain/lifecycle';
 import type { SlipColour } from '../domain/model';
 import { sentWhenClosed, type PlannedNotice } from '../domain/notices';
@@ -13,7 +13,17 @@ import { auditOnce } from '../app/audit';
 import type { DeliveredNotice, DeliverNoticesArgs, TaskRef } from '../contracts/workflows';
 import { submitPlanned } from '../app/notices/submit';
 import { createSlip, lockSlipYear, slipYear } from '../app/slips';
-import type { LifecycleDeps } from './lifecycle';
+import type { Logger } from '../contracts/logger';
+import type { NotificationPort } from '../contracts/notification';
+
+/** What delivering needs (activities/lifecycle.ts LifecycleDeps has it; own type, so no import cycle). */
+export interface DeliverDeps {
+  db: PrismaClient;
+  notifications: NotificationPort;
+  logger: Logger;
+  /** IANA zone slip years and dates are computed in */
+  zone: string;
+}
 
 type Order = DeliverNoticesArgs['orders'][number];
 type IssuedSlip = { id: string; number: string };
@@ -38,7 +48,7 @@ function slipReason(n: PlannedNotice): string {
 
 /** Issues the 督办单 for a notice once (by dedupe key); returns its id and number. */
 async function issueSlip(
-  { db, zone }: Pick<LifecycleDeps, 'db' | 'zone'>,
+  { db, zone }: Pick<DeliverDeps, 'db' | 'zone'>,
   task: TaskRef,
   assignmentId: string,
   colour: SlipColour,
@@ -79,7 +89,7 @@ async function issueSlip(
 
 /** The states of the assignments the orders are about, read once for the send-time guard. */
 async function loadAssignmentStates(
-  db: LifecycleDeps['db'],
+  db: DeliverDeps['db'],
   orders: Order[],
 ): Promise<Map<string, { id: string; state: AssignmentState }>> {
   const ids = [...new Set(orders.map((o) => o.assignmentId).filter((x): x is string => x !== null))];
@@ -103,7 +113,7 @@ function skipReason(o: Order, rows: Map<string, { id: string; state: AssignmentS
 }
 
 /** Issues the order's 督办单 (if it carries one), submits the notice and audits the submit (once). */
-async function deliverOne(deps: LifecycleDeps, task: TaskRef, o: Order): Promise<DeliveredNotice> {
+async function deliverOne(deps: DeliverDeps, task: TaskRef, o: Order): Promise<DeliveredNotice> {
   const { db, notifications } = deps;
   const n = o.notice;
   const slip =
@@ -146,7 +156,7 @@ async function deliverOne(deps: LifecycleDeps, task: TaskRef, o: Order): Promise
  * the notice to the pipeline (once, by key). The send-time guard re-reads the assignment and
  * skips notices about an assignment that has closed meanwhile.
  */
-export async function deliverNotices(deps: LifecycleDeps, args: DeliverNoticesArgs): Promise<DeliveredNotice[]> {
+export async function deliverNotices(deps: DeliverDeps, args: DeliverNoticesArgs): Promise<DeliveredNotice[]> {
   const out: DeliveredNotice[] = [];
   const rows = await loadAssignmentStates(deps.db, args.orders);
   for (const o of args.orders) {
