@@ -1,5 +1,5 @@
 /**
- * The "report late" traffic light in SQL (app/dashboard/queries.ts lightSql) on a real database,
+ * The "report late" traffic light in SQL (app/dashboard/queries/sql.ts lightSql) on a real database,
  * against what the lifecycle asks (domain/policy overdueItems): for many assignments — deadline and
  * standing, made at different moments, with and without the reports in question, waiting for the
  * Office's completion decision or closed — the light the dashboard computes is yellow exactly when

@@ -62,7 +62,7 @@ function pager(
 const sum = (c: Record<Light, number>) => c.red + c.yellow + c.green + c.grey;
 
 /**
- * Why rule-bound assignments are counted apart (app/dashboard/queries.ts UnitLightRow). `emailed`:
+ * Why rule-bound assignments are counted apart (app/dashboard/queries/overview.ts UnitLightRow). `emailed`:
  * the policy's notifyRoles includes IMPLICIT, so they do get their own notices.
  */
 const implicitNote = (emailed: boolean) =>
