@@ -2,7 +2,7 @@
  * Benchmark: N copies of the real plan supervised by ONE Temporal worker (issue 12, "Scale, measured").
  *
  *   npm run build && npm run bench -- scale --plans 1,10 [--json] [--lead S] [--start-concurrency 4]
- *     [--rate 20] [--runs 30] [--no-storm]
+ *     [--rate 20] [--runs 30] [--no-storm] [--worker-node-options "--max-old-space-size=256"]
  *
  * For each N (a fresh environment each time): a throwaway database (a copy of the migrated
  * template), a Temporal dev server of its own, the SMTP sink in a child process, and two more child
@@ -97,8 +97,9 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
   const runs = Number(arg('--runs') ?? 30);
   const width = Number(arg('--start-concurrency') ?? 4);
   const storm = !process.argv.includes('--no-storm');
-  // starting takes ~0.5 s a plan here; the workflows must all sleep before the moment
-  const lead = Number(arg('--lead') ?? 40 + n * 2);
+  // starting took 5 s for one plan and 100 s for ten on a loaded 2-CPU machine (the worker runs
+  // the first tasks meanwhile); every workflow must be asleep before the moment
+  const lead = Number(arg('--lead') ?? 45 + n * 15);
   const policy = cfg.policy;
   const override = readHolidayOverride(cfg.holidaysOverrideFile);
   const moment = q4ReminderMoment(policy, policyCalendar(policy, override));
@@ -128,7 +129,9 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
 
     // ---- the worker and the mail processor, each in a process of its own
     const env = { ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: taskQueue, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn' };
-    const worker = forkModule('worker/temporal-main', ['--outbox'], { env });
+    // --worker-node-options "--max-old-space-size=…": Node flags for the worker process (sizing trials)
+    const execArgv = (arg('--worker-node-options') ?? '').split(' ').filter(Boolean);
+    const worker = forkModule('worker/temporal-main', ['--outbox'], { env, execArgv });
     children.push(worker);
     const rss = sampleRss(worker.pid!);
     const smtp = { SMTP_HOST: sink.host, SMTP_PORT: String(sink.port), SMTP_RATE_PER_SECOND: String(rate) };
@@ -251,7 +254,10 @@ async function main(): Promise<void> {
   if (plans.some((x) => !Number.isInteger(x) || x < 1)) throw new Error('--plans takes counts separated by commas, e.g. --plans 1,10');
   const say = (s: string) => process.stderr.write(`${s}\n`);
   const rows: ScaleRow[] = [];
-  for (const n of plans) rows.push(await runOnce(n, say));
+  for (const n of plans) {
+    rows.push(await runOnce(n, say));
+    say(`row ${JSON.stringify(rows.at(-1))}`);
+  }
   if (json) {
     console.log(JSON.stringify(rows, null, 2));
     return;

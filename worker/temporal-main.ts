@@ -84,6 +84,8 @@ export async function startTemporalWorker(cfg: Config, logger: Logger, opts: { n
       },
       // Many sleeping workflows, few busy ones: keep the sticky cache bounded.
       maxCachedWorkflows: 500,
+      // luxon evaluated once for every workflow, not once per workflow (docs/deploy.md, Worker sizing)
+      bundlerOptions: { preloadModules: ['luxon'] },
     });
     logger.info('temporal worker started', { taskQueue: cfg.temporal.taskQueue, address: cfg.temporal.address, notifications: notifications.kind });
     const conn = connection;

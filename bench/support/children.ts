@@ -11,7 +11,8 @@ const root = path.join(__dirname, '..', '..');
 
 /** Forks `module` (a path from the project root, no extension) with the given argv, env and execArgv. */
 export function forkModule(module: string, args: string[] = [], opts: Pick<ForkOptions, 'env' | 'execArgv'> = {}): ChildProcess {
-  const stdio: ForkOptions['stdio'] = ['ignore', 'inherit', 'inherit', 'ipc'];
+  // the child's stdout goes to stderr: a benchmark's stdout is its table or JSON
+  const stdio: ForkOptions['stdio'] = ['ignore', 2, 2, 'ipc'];
   if (compiled) return fork(path.join(root, `${module}.js`), args, { ...opts, stdio });
   const env = { ...(opts.env ?? process.env), TS_CHILD_MAIN: '1' };
   const loader = path.join(root, 'test', 'integration', 'notify-support', 'ts-child.js');
