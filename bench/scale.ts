@@ -147,17 +147,10 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
     const clock = { startAtMs: moment.ms - lead * 1000, speed: 1, realOriginMs: originMs };
     const momentReal = originMs + lead * 1000;
     const businessNow = () => clock.startAtMs + (Date.now() - originMs);
-    let workflows = 0;
-    const ts = performance.now();
-    await pool(slugs, width, async (planSlug) => {
-      const r = await startSupervision({ db: p, client, taskQueue }, { planSlug, zone: cfg.timezone, policy, holidayOverride: override, clock, assignedAt: ASSIGNED_AT });
-      workflows += r.started.length + (r.catchUp.status === 'started' ? 1 : 0);
-    });
-    const superviseStartS = (performance.now() - ts) / 1000;
-    say(`N=${n}: started ${workflows} workflows in ${superviseStartS.toFixed(1)} s (load ${load()})`);
-    if (Date.now() > momentReal - 5000) throw new Error(`starting took longer than --lead ${lead} s less 5 s; raise it`);
 
-    // ---- the queue's producer for the worker's outbox rows, against the business clock
+    // ---- the queue's producer for the worker's outbox rows, against the business clock (from the
+    // start: the catch-up's rows are written then, and the mail processor's reconciler would queue
+    // a row left PENDING for 10 s against the real clock)
     let feeding = true;
     const feeder = (async () => {
       while (feeding) {
@@ -170,7 +163,17 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
         await queue.addBulk(rows.map((r) => ({ name: r.kind, data: { noticeId: r.id }, opts: noticeJobOptions(r.key, r.dueAt.getTime(), t, DEFAULT_JOB_POLICY) })));
         await p.notice.updateMany({ where: { id: { in: rows.map((r) => r.id) }, status: 'PENDING' }, data: { status: 'QUEUED' } });
       }
-    })();
+    })().catch((err: unknown) => say(`N=${n}: queueing the outbox failed: ${(err as Error).message}`));
+
+    let workflows = 0;
+    const ts = performance.now();
+    await pool(slugs, width, async (planSlug) => {
+      const r = await startSupervision({ db: p, client, taskQueue }, { planSlug, zone: cfg.timezone, policy, holidayOverride: override, clock, assignedAt: ASSIGNED_AT });
+      workflows += r.started.length + (r.catchUp.status === 'started' ? 1 : 0);
+    });
+    const superviseStartS = (performance.now() - ts) / 1000;
+    say(`N=${n}: started ${workflows} workflows in ${superviseStartS.toFixed(1)} s (load ${load()})`);
+    if (Date.now() > momentReal - 5000) throw new Error(`starting took longer than --lead ${lead} s less 5 s; raise it`);
 
     // ---- idle: every workflow asleep until the moment
     await sleep(Math.max(0, momentReal - 1500 - Date.now()));
@@ -179,7 +182,9 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
 
     // ---- the storm: every notice due by the moment, through the limiter to the sink
     let stormDrainS: number | null = null;
-    const due = { dueAt: { lte: new Date(moment.ms) } };
+    // A reminder the worker reaches more than its grace after the moment is sent as late, stamped
+    // when it is (RELIABILITY row 7): the storm is every notice due by now, however stamped.
+    const dueByNow = () => ({ dueAt: { lte: new Date(businessNow()) } });
     const open = ['PENDING', 'QUEUED'] as const;
     const expected = await p.assignment.count({ where: { role: { in: policy.notifyRoles }, state: { notIn: ['COMPLETED', 'CANCELLED'] } } });
     if (storm) {
@@ -187,23 +192,27 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
       let last = -1;
       while (Date.now() < deadline) {
         await sleep(1000);
-        const [reminders, unsettled] = await Promise.all([
-          p.notice.count({ where: { kind: 'report_reminder', dueAt: new Date(moment.ms) } }),
-          p.notice.count({ where: { ...due, status: { in: [...open] } } }),
+        const [reminders, late, unsettled] = await Promise.all([
+          p.notice.count({ where: { kind: 'report_reminder' } }),
+          p.notice.count({ where: { kind: 'report_reminder', dueAt: { gt: new Date(moment.ms) } } }),
+          p.notice.count({ where: { ...dueByNow(), status: { in: [...open] } } }),
         ]);
         if (reminders >= expected && unsettled === 0) break;
         if (Math.floor((Date.now() - momentReal) / 30_000) !== last) {
           last = Math.floor((Date.now() - momentReal) / 30_000);
-          say(`N=${n}: storm +${((Date.now() - momentReal) / 1000).toFixed(0)} s: ${reminders}/${expected} reminders recorded, ${unsettled} due and unsent, RSS ${mb(rss.now())} MB (load ${load()})`);
+          const at = ((Date.now() - momentReal) / 1000).toFixed(0);
+          say(`N=${n}: storm +${at} s: ${reminders}/${expected} reminders recorded (${late} late), ${unsettled} due and unsent, RSS ${mb(rss.now())} MB (load ${load()})`);
         }
       }
       await sleep(500);
-      const keys = new Set((await p.notice.findMany({ where: due, select: { key: true } })).map((r) => r.key));
+      const rows = await p.notice.findMany({ where: dueByNow(), select: { key: true, status: true, dueAt: true } });
+      const keys = new Set(rows.map((r) => r.key));
       const arrivals = (await sink.arrivals()).filter(([k]) => keys.has(k));
       const lastArrival = Math.max(...arrivals.map(([, at]) => at));
-      const sent = await p.notice.count({ where: { ...due, status: 'SENT' } });
+      const sent = rows.filter((r) => r.status === 'SENT').length;
+      const late = rows.filter((r) => r.dueAt.getTime() > moment.ms).length;
       stormDrainS = (lastArrival - momentReal) / 1000;
-      say(`N=${n}: storm of ${keys.size} notices (${expected} reminders expected; ${sent} sent, ${arrivals.length} messages at the sink) drained in ${stormDrainS.toFixed(1)} s (load ${load()})`);
+      say(`N=${n}: storm of ${keys.size} notices (${expected} reminders expected, ${late} of them late; ${sent} sent, ${arrivals.length} messages at the sink) drained in ${stormDrainS.toFixed(1)} s (load ${load()})`);
     }
     const rssPeak = rss.peak;
     rss.stop();
