@@ -192,6 +192,7 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
       let last = -1;
       while (Date.now() < deadline) {
         await sleep(1000);
+        if (worker.exitCode !== null || worker.signalCode !== null) throw new Error(`the worker exited (${worker.exitCode ?? worker.signalCode})`);
         const [reminders, late, unsettled] = await Promise.all([
           p.notice.count({ where: { kind: 'report_reminder' } }),
           p.notice.count({ where: { kind: 'report_reminder', dueAt: { gt: new Date(moment.ms) } } }),
