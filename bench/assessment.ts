@@ -12,8 +12,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../config';
-import { parseAssessmentConfig } from '../config/assessment';
-import { officialWorkdays, runAssessment, writeAssessmentFiles } from '../app/assessment/run';
+import { runAssessment, writeAssessmentFiles } from '../app/assessment/run';
+import { assessmentOptions } from './support/assessment';
 import { createTestDatabase } from '../test/helpers/db';
 
 const UNITS = 40;
@@ -123,16 +123,7 @@ async function main(): Promise<void> {
       `${c.assignments} assignments, ${c.reports} reports, ${c.extensions} extensions, ${c.slips} slips, ${c.audit} audit events, ${c.deliveries} delivered notices`,
     ]);
 
-    const config = parseAssessmentConfig(
-      JSON.parse(fs.readFileSync(path.join(cfg.configDir, 'assessment.json'), 'utf8')),
-    );
-    const opts = {
-      year: 2025,
-      now: Date.parse('2026-06-01T00:00:00Z'),
-      zone: cfg.timezone,
-      config,
-      isWorkday: officialWorkdays(cfg.timezone),
-    };
+    const opts = assessmentOptions(cfg, 2025, Date.parse('2026-06-01T00:00:00Z'));
     const first = await time(
       'assess (cold): load + score',
       () => runAssessment(p, opts),

@@ -12,10 +12,7 @@
  * serves it from memory afterwards, refreshing in the background every 15 s).
  */
 import { createTestDatabase } from '../test/helpers/db';
-import { buildServer } from '../web/server';
-import { createLinkService } from '../infra/links';
-import { hashPassword } from '../web/passwords';
-import { silentLogger } from '../infra/logger';
+import { dashboardPages, serveDashboard, timePages } from './support/pages';
 import { lightParams, lightPolicy } from '../app/dashboard/lights';
 import { loadConfig } from '../config';
 import { readHolidayOverride } from '../config/policy-schema';
@@ -44,15 +41,6 @@ async function main(): Promise<void> {
       data: { planId: plan.id, key: '一', level: 1, ordinal: 1, title: '基准' },
     });
     const office = await p.unit.create({ data: { name: '市质量强市领导小组办公室', kind: 'OFFICE' } });
-    await p.contact.create({
-      data: {
-        unitId: office.id,
-        role: 'LIAISON',
-        name: '督办员',
-        email: 'bench@office.test',
-        passwordHash: await hashPassword('bench-password'),
-      },
-    });
     const cfg = loadConfig();
     const holidayOverride = readHolidayOverride(cfg.holidaysOverrideFile);
     // half the assignments have the deadline tasks' last past-due report (config/policy.json)
@@ -120,65 +108,14 @@ async function main(): Promise<void> {
       where: { overdue: true },
       select: { id: true, taskId: true, unitId: true },
     });
-    const links = createLinkService({ db: p, secret: 'bench-secret-0123456789abcdef', publicUrl: 'http://127.0.0.1' });
-    const app = await buildServer({
-      db: p,
-      links,
-      tasks: { apply: async () => Promise.reject(new Error('read-only bench')) },
-      logger: silentLogger,
+    const served = await serveDashboard(p, {
+      officeUnitId: office.id,
       zone: ZONE,
       policy: cfg.policy,
       holidayOverride,
-      publicUrl: 'http://127.0.0.1',
     });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    const login = await fetch(`${base}/api/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'bench@office.test', password: 'bench-password' }),
-    });
-    const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
-    const { token } = links.sign(sample.id);
-
-    const pages: [string, string][] = [
-      ['总览 /', '/'],
-      ['总览 红灯筛选', '/?light=red'],
-      ['任务列表', '/tasks'],
-      ['任务列表 黄灯', '/tasks?light=yellow'],
-      ['任务详情+时间线', `/tasks/${sample.taskId}`],
-      ['单位页', `/units/${sample.unitId}`],
-      ['分工详情', `/assignments/${sample.id}`],
-      ['待审', '/reviews'],
-      ['督办单', '/slips'],
-      ['通知记录', '/notices'],
-      ['指标进度', '/indicators'],
-      ['审计日志', '/audit'],
-      ['单位表单 (签名链接)', `/f/${sample.id}?t=${encodeURIComponent(token)}`],
-      ['API overview', '/api/overview'],
-      ['API tasks', '/api/tasks'],
-      ['API assignments?unit', `/api/assignments?unit=${sample.unitId}`],
-      ['API audit', '/api/audit'],
-    ];
-    const rows: { page: string; cold: number; p50: number; p95: number; max: number; bytes: number }[] = [];
-    for (const [name, url] of pages) {
-      const times: number[] = [];
-      let bytes = 0;
-      let cold = 0;
-      for (let i = 0; i < runs + 5; i++) {
-        const s = performance.now();
-        const res = await fetch(base + url, { headers: { cookie } });
-        const body = await res.arrayBuffer();
-        if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}`);
-        if (i === 0) cold = performance.now() - s;
-        if (i >= 5) times.push(performance.now() - s);
-        bytes = body.byteLength;
-      }
-      times.sort((a, b) => a - b);
-      const q = (f: number) => times[Math.min(times.length - 1, Math.ceil(f * times.length) - 1)]!;
-      rows.push({ page: name, cold, p50: q(0.5), p95: q(0.95), max: times[times.length - 1]!, bytes });
-    }
-    await app.close();
+    const rows = await timePages(served, dashboardPages(sample, served.formToken(sample.id)), runs);
+    await served.close();
 
     const counts = await p.$queryRawUnsafe<{ a: bigint; e: bigint; r: bigint; n: bigint }[]>(
       `SELECT (SELECT count(*) FROM "Assignment") a, (SELECT count(*) FROM "AuditEvent") e, (SELECT count(*) FROM "Report") r, (SELECT count(*) FROM "Notice") n`,

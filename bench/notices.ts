@@ -14,9 +14,8 @@
  * Uses a throwaway database (copy of the migrated template) and a unique Redis prefix; both are
  * removed at the end. Lateness is arrival at the sink minus the notices' due instant.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { loadConfig } from '../config';
 import { createTestDatabase } from '../test/helpers/db';
 import { createLogger } from '../infra/logger';
@@ -30,6 +29,8 @@ import { renderNotice } from '../domain/messages';
 import { noticeKey } from '../domain/notices';
 import type { OutgoingMail } from '../contracts/mail';
 import { senderName } from '../app/notices/deliver-notice';
+import { forkModule, stopChild } from './support/children';
+import { startSinkProcess } from './support/sink';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -48,51 +49,6 @@ async function pool<T>(items: T[], width: number, fn: (t: T) => Promise<void>): 
   );
 }
 
-/** The sink as a child process (bench/support/sink-process); `request` sends a command and waits for its answer. */
-async function startSinkProcess(): Promise<{
-  host: string;
-  port: number;
-  request<T>(cmd: string, answer: string): Promise<T>;
-  close(): Promise<void>;
-}> {
-  const compiled = !__filename.endsWith('.ts');
-  const entry = path.join(__dirname, 'support', compiled ? 'sink-process.js' : 'sink-process.ts');
-  // from sources (development), run through the test suite's TypeScript loader
-  const child: ChildProcess = compiled
-    ? fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-    : fork(path.join(__dirname, '..', 'test', 'integration', 'notify-support', 'ts-child.js'), [entry], {
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      });
-  const next = (want: string) =>
-    new Promise<Record<string, unknown>>((resolve, reject) => {
-      const onExit = (code: number | null) => reject(new Error(`sink process exited (${code})`));
-      const on = (m: Record<string, unknown>) => {
-        if (m.cmd === want) {
-          child.off('message', on);
-          child.off('exit', onExit);
-          resolve(m);
-        }
-      };
-      child.on('message', on);
-      child.once('exit', onExit);
-    });
-  const ready = (await next('ready')) as { host: string; port: number };
-  return {
-    host: ready.host,
-    port: ready.port,
-    async request<T>(cmd: string, answer: string) {
-      const p = next(answer);
-      child.send({ cmd });
-      return (await p) as T;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.send({ cmd: 'close' });
-      }),
-  };
-}
-
 async function main(): Promise<void> {
   const n = Number(arg('--n') ?? 10_000);
   const json = process.argv.includes('--json');
@@ -108,7 +64,7 @@ async function main(): Promise<void> {
 
   const db = await createTestDatabase();
   const sink = await startSinkProcess();
-  const arrivals = async () => (await sink.request<{ items: [string, number][] }>('summary', 'summary')).items;
+  const arrivals = () => sink.arrivals();
   const prefix = `bench-${process.pid}-${Date.now()}`;
   const redis = createRedis(cfg.redis, 'producer', logger);
   const queue = createNoticeQueue({ connection: redis, prefix, logger });
@@ -190,8 +146,6 @@ async function main(): Promise<void> {
     const profDir = arg('--cpu-prof');
     const execArgv = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
     if (workersK > 0) {
-      const compiled = !__filename.endsWith('.ts');
-      const main = path.join(__dirname, '..', 'worker', compiled ? 'mail-main.js' : 'mail-main.ts');
       for (let k = 0; k < workersK; k++) {
         const env = {
           ...process.env,
@@ -202,17 +156,8 @@ async function main(): Promise<void> {
           SMTP_POOL_SIZE: String(Math.max(1, Math.floor(poolSize / workersK) + (k < poolSize % workersK ? 1 : 0))),
           SMTP_RATE_PER_SECOND: String(LIMIT),
           LOG_LEVEL: 'warn',
-          TS_CHILD_MAIN: '1',
         };
-        procs.push(
-          compiled
-            ? fork(main, [], { env, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-            : fork(path.join(__dirname, '..', 'test', 'integration', 'notify-support', 'ts-child.js'), [main], {
-                env,
-                execArgv,
-                stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-              }),
-        );
+        procs.push(forkModule('worker/mail-main', [], { env, execArgv }));
       }
     } else
       worker = await startMailWorker({
@@ -255,7 +200,7 @@ async function main(): Promise<void> {
     let received = 0;
     while (Date.now() < deadline) {
       // a cheap count while waiting: the full list is fetched once at the end
-      received = (await sink.request<{ n: number }>('count', 'count')).n;
+      received = await sink.count();
       const settled = await p.notice.count({ where: { status: { in: ['SENT', 'FAILED', 'DEAD', 'SKIPPED'] } } });
       if (received >= n && settled >= n) break;
       await new Promise((r) => setTimeout(r, 250));
@@ -278,11 +223,7 @@ async function main(): Promise<void> {
     const elapsedMs = Math.max(1, last - dueAt.getTime());
     const rate = sent / (elapsedMs / 1000);
     lateness.sort((a, b) => a - b);
-    for (const c of procs) {
-      const exited = new Promise((r) => c.once('exit', r));
-      c.kill('SIGTERM');
-      await exited;
-    }
+    for (const c of procs) await stopChild(c);
     if (process.argv.includes('--debug')) {
       const jobs = await queue.getJobs(['completed'], 0, n);
       const proc = jobs.map((j) => (j.finishedOn ?? 0) - (j.processedOn ?? 0)).sort((a, b) => a - b);

@@ -20,26 +20,20 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { loadConfig, projectRoot } from '../config';
+import { loadConfig } from '../config';
 import { readHolidayOverride } from '../config/policy-schema';
+import { simulated } from '../test/helpers/simulated-time';
 import { createLifecycleActivities } from '../activities/lifecycle';
 import { importPlan, loadPlan } from '../app/plan-import';
 import { startSupervision, stopSupervision } from '../app/supervise';
-import { planAssignmentNotices, policyCalendar, type Policy } from '../domain/policy';
-import { resolveTemporalCli, startTemporalDevServer } from '../devtools/temporal';
-import { stopProcess } from '../devtools/process';
+import { policyCalendar, type Policy } from '../domain/policy';
 import { silentLogger } from '../infra/logger';
 import { createOutboxNotificationPort } from '../infra/outbox';
 import { readDirectoryFile } from '../app/units-file';
 import { workflowsPath } from '../worker/temporal-main';
 import { createTestDatabase } from '../test/helpers/db';
 import type { LifecycleState } from '../contracts/workflows';
-import { freePort } from '../test/helpers/services';
-import { simulated } from '../test/helpers/simulated-time';
-
-const SLUG = 'nanchang-quality-city-2024';
-const PLAN_FILE = path.resolve(projectRoot(), '..', 'shared', 'plans', 'nanchang-quality-city-2024.txt');
-const ASSIGNED_AT = '2026-12-01T10:00:00+08:00';
+import { ASSIGNED_AT, PLAN_FILE, PLAN_SLUG as SLUG, q4ReminderMoment, startBenchTemporal } from './support/real-plan';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -62,35 +56,14 @@ async function main(): Promise<void> {
   const calendar = policyCalendar(policy, override);
 
   // The moment: the first 2026Q4 report reminder of an assignment made on 1 Dec 2026.
-  const probe = planAssignmentNotices({
-    task: { number: 1, kind: 'deadline', dueAt: '2027-12-31T23:59:59.999+08:00' },
-    assignment: {
-      unit: 'x',
-      role: 'LEAD',
-      state: 'ACKNOWLEDGED',
-      assignedAt: ASSIGNED_AT,
-      dueAt: '2027-12-31T23:59:59.999+08:00',
-    },
-    policy,
-    calendar,
-    now: ASSIGNED_AT,
-  });
-  const reminder = probe.find((n) => n.kind === 'report_reminder' && n.period === '2026Q4');
-  if (!reminder) throw new Error('the policy plans no 2026Q4 report reminder');
-  const momentMs = Date.parse(reminder.at);
+  const reminder = q4ReminderMoment(policy, calendar);
+  const momentMs = reminder.ms;
 
   const rows: [string, string][] = [];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-bench-supervise-'));
-  const port = await freePort();
   const t0 = performance.now();
-  const server = await startTemporalDevServer({
-    cli: resolveTemporalCli(projectRoot(), cfg.temporal.cli),
-    ip: '127.0.0.1',
-    port,
-    logFile: path.join(tmp, 'temporal.log'),
-    timeoutMs: 60_000,
-  });
-  const address = `127.0.0.1:${port}`;
+  const server = await startBenchTemporal(cfg, path.join(tmp, 'temporal.log'));
+  const address = server.address;
   const db = await createTestDatabase();
   rows.push(['dev server + database', `${((performance.now() - t0) / 1000).toFixed(1)} s`]);
   let worker: Worker | null = null;
@@ -240,7 +213,7 @@ async function main(): Promise<void> {
     if (keep) process.stderr.write(`kept database ${db.name} and dev server ${address} (pid ${server.pid})\n`);
     else {
       await db.drop();
-      await stopProcess(server.pid, 'start-dev', 5000);
+      await server.stop();
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   }

@@ -65,6 +65,9 @@ export async function chooseNotificationPort(
   };
 }
 
+/** PostgreSQL connections of the worker, and so the activities it runs at once. */
+const DB_POOL = 10;
+
 export interface RunningWorker {
   worker: Worker;
   /** resolves when the worker has stopped and everything is closed */
@@ -78,7 +81,7 @@ export async function startTemporalWorker(
   logger: Logger,
   opts: { notifications?: 'queue' | 'outbox' } = {},
 ): Promise<RunningWorker> {
-  const db = createPrisma(cfg.database.url);
+  const db = createPrisma(cfg.database.url, { max: DB_POOL });
   const notifications = await chooseNotificationPort(cfg, db, logger, opts.notifications);
   let connection: NativeConnection | null = null;
   try {
@@ -108,6 +111,11 @@ export async function startTemporalWorker(
       },
       // Many sleeping workflows, few busy ones: keep the sticky cache bounded.
       maxCachedWorkflows: 500,
+      // an activity runs one transaction at a time: more of them than connections only queue inside
+      // Prisma, where a wait past 2 s fails the attempt (docs/deploy.md, Worker sizing)
+      maxConcurrentActivityTaskExecutions: DB_POOL,
+      // luxon evaluated once for every workflow, not once per workflow (docs/deploy.md, Worker sizing)
+      bundlerOptions: { preloadModules: ['luxon'] },
     });
     logger.info('temporal worker started', {
       taskQueue: cfg.temporal.taskQueue,
