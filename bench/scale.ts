@@ -41,7 +41,8 @@ import { startSupervision } from '../app/supervise';
 import { policyCalendar } from '../domain/policy';
 import { createLogger } from '../infra/logger';
 import { createRedis } from '../infra/queue/redis';
-import { createNoticeQueue, DEFAULT_JOB_POLICY, noticeJobOptions } from '../infra/queue/notice-queue';
+import { createNoticeQueue } from '../infra/queue/notice-queue';
+import { createQueueNotificationPort } from '../infra/queue/notification-port';
 import { readDirectoryFile } from '../app/units-file';
 import { createTestDatabase } from '../test/helpers/db';
 import { assessmentOptions, timeAssessment } from './support/assessment';
@@ -177,6 +178,7 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
     // ---- the queue's producer for the worker's outbox rows, against the business clock (from the
     // start: the catch-up's rows are written then, and the mail processor's reconciler would queue
     // a row left PENDING for 10 s against the real clock)
+    const producer = createQueueNotificationPort({ prisma: p, queue, logger, clock: businessNow });
     let feeding = true;
     const feeder = (async () => {
       while (feeding) {
@@ -190,18 +192,9 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
           await sleep(250);
           continue;
         }
-        const t = businessNow();
-        await queue.addBulk(
-          rows.map((r) => ({
-            name: r.kind,
-            data: { noticeId: r.id },
-            opts: noticeJobOptions(r.key, r.dueAt.getTime(), t, DEFAULT_JOB_POLICY),
-          })),
-        );
-        await p.notice.updateMany({
-          where: { id: { in: rows.map((r) => r.id) }, status: 'PENDING' },
-          data: { status: 'QUEUED' },
-        });
+        // the production port's enqueue: the job delayed to the row's moment on the business
+        // clock, then PENDING → QUEUED
+        await Promise.all(rows.map((r) => producer.enqueue(r)));
       }
     })().catch((err: unknown) => say(`N=${n}: queueing the outbox failed: ${(err as Error).message}`));
 

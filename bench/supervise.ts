@@ -111,30 +111,19 @@ async function main(): Promise<void> {
     const originMs = Date.now();
     const clock = { startAtMs: momentMs - lead * 1000, speed: 1, realOriginMs: originMs };
     const momentReal = originMs + lead * 1000;
+    const options = {
+      planSlug: SLUG,
+      zone: cfg.timezone,
+      policy,
+      holidayOverride: override,
+      ...simulated(clock),
+      assignedAt: ASSIGNED_AT,
+    };
     const ts = performance.now();
-    const started = await startSupervision(
-      { db: db.prisma, client, taskQueue },
-      {
-        planSlug: SLUG,
-        zone: cfg.timezone,
-        policy,
-        holidayOverride: override,
-        ...simulated(clock),
-        assignedAt: ASSIGNED_AT,
-      },
-    );
+    const started = await startSupervision({ db: db.prisma, client, taskQueue }, options);
     const startSecs = (performance.now() - ts) / 1000;
-    const again = await startSupervision(
-      { db: db.prisma, client, taskQueue },
-      {
-        planSlug: SLUG,
-        zone: cfg.timezone,
-        policy,
-        holidayOverride: override,
-        ...simulated(clock),
-        assignedAt: ASSIGNED_AT,
-      },
-    );
+    // the same start again: nothing new may start
+    const again = await startSupervision({ db: db.prisma, client, taskQueue }, options);
     rows.push([
       'supervise start',
       `${started.started.length} lifecycles + catch-up (${started.catchUp.status}, ${started.catchUp.notices} notices) in ${startSecs.toFixed(1)} s`,

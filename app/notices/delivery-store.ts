@@ -49,15 +49,11 @@ export interface LoadedNotice {
   } | null;
 }
 
-interface Row {
-  id: string;
-  key: string;
-  kind: string;
-  assignmentId: string | null;
-  scope: string | null;
-  dueAt: Date;
-  status: string;
-  payload: unknown;
+/** A row of the query below: the notice's own columns, then its joins flattened. */
+interface Row extends Pick<
+  LoadedNotice,
+  'id' | 'key' | 'kind' | 'assignmentId' | 'scope' | 'dueAt' | 'status' | 'payload'
+> {
   d_status: string | null;
   d_attempts: number | null;
   slip_number: string | null;
