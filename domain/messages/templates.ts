@@ -34,7 +34,7 @@ export { calendarDaysBetween } from './kinds/parts';
 export { slipNumbersText } from './kinds/catchup';
 
 // the index signature admits kinds added to NOTICE_KINDS by other work (assessment) before they are required
-const templates: Record<Exclude<NoticeKind, 'digest'>, Template> & Record<string, Template | undefined> = {
+const templates: Record<Exclude<NoticeKind, 'digest' | 'unit_letter'>, Template> & Record<string, Template | undefined> = {
   ...ASSIGNMENT_TEMPLATES,
   ...REPORT_TEMPLATES,
   ...DEADLINE_TEMPLATES,
@@ -47,6 +47,7 @@ const templates: Record<Exclude<NoticeKind, 'digest'>, Template> & Record<string
 /** The document for one notice (every kind but `digest`, which groups other notices: see renderDigest). */
 export function noticeDoc(i: NoticeMessageInput): NoticeDoc {
   if (i.kind === 'digest') throw new MessageInputError('digest notices are rendered with renderDigest(entries)');
+  if (i.kind === 'unit_letter') throw new MessageInputError('unit letters are rendered with renderUnitLetter(items)');
   const t = templates[i.kind];
   if (!t) throw new MessageInputError(`no template for notice kind ${i.kind}`);
   return t(i);

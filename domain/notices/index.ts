@@ -16,3 +16,4 @@ export * from './payload';
 export * from './stale';
 export * from './delivery';
 export * from './catch-up-slips';
+export * from './letters';

@@ -14,6 +14,7 @@ export const NOTICE_KINDS = [
   'catchup_unit', // one consolidated overdue notice per unit at catch-up
   'catchup_summary', // one summary to the Office at catch-up
   'digest', // per-recipient daily digest
+  'unit_letter', // 单位督办函: one email to one recipient of a unit carrying every item of one moment
   'delivery_failure', // alert to the Office: an email could not be delivered
   'assessment', // 年度考核结果 to the Office and leadership: bulletin draft, summary, XLSX/CSV attached
 ] as const;

@@ -75,6 +75,7 @@ export type AnyStoredPayload = Partial<
   StoredNoticePayload<'assignment'> &
     StoredNoticePayload<'decision'> &
     StoredNoticePayload<'digest'> &
+    StoredNoticePayload<'unit_letter'> &
     StoredNoticePayload<'delivery_failure'> &
     StoredNoticePayload<'assessment'>
 >;

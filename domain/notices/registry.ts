@@ -19,9 +19,9 @@ export type OnClose = 'cancelled' | 'sent' | 'never-cancelled';
 
 /**
  * Who receives the kind: the roles the policy names for each step (config/policy.json), fixed
- * roles, or the one address whose daily digest it is (the payload's `recipient`).
+ * roles, or the one address the payload names (`recipient`: whose daily digest or unit letter it is).
  */
-export type KindRecipients = { policy: true } | { roles: readonly RecipientRole[] } | { digestAddress: true };
+export type KindRecipients = { policy: true } | { roles: readonly RecipientRole[] } | { payloadAddress: true };
 
 /**
  * What makes a notice of the kind void once the assignment moved on (the send-time guard, ./stale):
@@ -57,6 +57,11 @@ export interface NoticeKindSpec {
   };
   /** may be parked for the recipient's daily digest instead of going alone */
   digestible: boolean;
+  /**
+   * goes to a unit's contacts inside that unit's letter (单位督办函, app/notices/letters.ts) rather
+   * than alone: one email per (unit, plan, recipient, moment) carries every such item
+   */
+  inUnitLetter: boolean;
 }
 
 const policy = { policy: true } as const;
@@ -70,6 +75,7 @@ export const NOTICE_KIND_SPECS: { readonly [K in NoticeKind]: NoticeKindSpec } =
     supersededAtDue: 'never',
     stale: follows(null),
     digestible: true,
+    inUnitLetter: true,
   },
   ack_reminder: {
     label: '签收提醒',
@@ -78,6 +84,7 @@ export const NOTICE_KIND_SPECS: { readonly [K in NoticeKind]: NoticeKindSpec } =
     supersededAtDue: 'never',
     stale: follows('acknowledged'),
     digestible: true,
+    inUnitLetter: true,
   },
   ack_escalation: {
     label: '签收催告',
@@ -86,6 +93,7 @@ export const NOTICE_KIND_SPECS: { readonly [K in NoticeKind]: NoticeKindSpec } =
     supersededAtDue: 'never',
     stale: follows('acknowledged'),
     digestible: true,
+    inUnitLetter: true,
   },
   report_reminder: {
     label: '报告提醒',
@@ -94,6 +102,7 @@ export const NOTICE_KIND_SPECS: { readonly [K in NoticeKind]: NoticeKindSpec } =
     supersededAtDue: 'always',
     stale: follows('period-reported'),
     digestible: true,
+    inUnitLetter: true,
   },
   report_chase: {
     label: '催办通知',
@@ -102,6 +111,7 @@ export const NOTICE_KIND_SPECS: { readonly [K in NoticeKind]: NoticeKindSpec } =
     supersededAtDue: 'never',
     stale: follows('period-reported'),
     digestible: true,
+    inUnitLetter: true,
   },
   deadline_reminder: {
     label: '到期提醒',
@@ -110,6 +120,7 @@ export const NOTICE_KIND_SPECS: { readonly [K in NoticeKind]: NoticeKindSpec } =
     supersededAtDue: 'always',
     stale: follows('deadline-moved'),
     digestible: true,
+    inUnitLetter: true,
   },
   supervision: {
     label: '督办通知',
@@ -118,6 +129,7 @@ export const NOTICE_KIND_SPECS: { readonly [K in NoticeKind]: NoticeKindSpec } =
     supersededAtDue: 'blue-slip',
     stale: follows('deadline-moved'),
     digestible: true,
+    inUnitLetter: true,
   },
   completion_review: {
     label: '销号审核提醒',
@@ -126,6 +138,7 @@ export const NOTICE_KIND_SPECS: { readonly [K in NoticeKind]: NoticeKindSpec } =
     supersededAtDue: 'never',
     stale: follows('completion-decided'),
     digestible: true,
+    inUnitLetter: false,
   },
   extension_review: {
     label: '延期审核提醒',
@@ -134,6 +147,7 @@ export const NOTICE_KIND_SPECS: { readonly [K in NoticeKind]: NoticeKindSpec } =
     supersededAtDue: 'never',
     stale: follows('extension-decided'),
     digestible: true,
+    inUnitLetter: false,
   },
   // it reports the decision that may close the assignment: a completion does not void it
   decision: {
@@ -143,6 +157,7 @@ export const NOTICE_KIND_SPECS: { readonly [K in NoticeKind]: NoticeKindSpec } =
     supersededAtDue: 'never',
     stale: follows(null, false),
     digestible: true,
+    inUnitLetter: true,
   },
   catchup_unit: {
     label: '逾期事项汇总通知',
@@ -151,6 +166,7 @@ export const NOTICE_KIND_SPECS: { readonly [K in NoticeKind]: NoticeKindSpec } =
     supersededAtDue: 'never',
     stale: follows(null),
     digestible: true,
+    inUnitLetter: true,
   },
   catchup_summary: {
     label: '逾期事项汇总',
@@ -159,14 +175,26 @@ export const NOTICE_KIND_SPECS: { readonly [K in NoticeKind]: NoticeKindSpec } =
     supersededAtDue: 'never',
     stale: follows(null),
     digestible: true,
+    inUnitLetter: false,
   },
   digest: {
     label: '每日督办摘要',
-    recipients: { digestAddress: true },
+    recipients: { payloadAddress: true },
     onClose: 'sent',
     supersededAtDue: 'never',
     stale: follows(null),
     digestible: false,
+    inUnitLetter: false,
+  },
+  unit_letter: {
+    label: '单位督办函',
+    recipients: { payloadAddress: true },
+    onClose: 'never-cancelled',
+    supersededAtDue: 'never',
+    // its items are each re-checked when it goes (app/notices/letters.ts), not the letter itself
+    stale: { followsAssignment: false, whenCompleted: false, when: null },
+    digestible: false,
+    inUnitLetter: false,
   },
   // about failed mail, not about the assignment: nothing about the assignment voids it
   delivery_failure: {
@@ -176,6 +204,7 @@ export const NOTICE_KIND_SPECS: { readonly [K in NoticeKind]: NoticeKindSpec } =
     supersededAtDue: 'never',
     stale: { followsAssignment: false, whenCompleted: false, when: null },
     digestible: false,
+    inUnitLetter: false,
   },
   assessment: {
     label: '年度考核结果',
@@ -184,6 +213,7 @@ export const NOTICE_KIND_SPECS: { readonly [K in NoticeKind]: NoticeKindSpec } =
     supersededAtDue: 'never',
     stale: follows(null),
     digestible: true,
+    inUnitLetter: false,
   },
 };
 
@@ -234,6 +264,14 @@ export function supersededAtDue(n: { kind: NoticeKind; slip: SlipColour | null }
 /** Whether a notice of this kind may be parked for a daily digest (a kind the registry does not know may). */
 export function digestible(kind: string): boolean {
   return kindSpec(kind)?.digestible ?? true;
+}
+
+/**
+ * Whether a notice of this kind goes to a unit's contacts inside the unit's letter (a kind the
+ * registry does not know goes alone).
+ */
+export function inUnitLetter(kind: string): boolean {
+  return kindSpec(kind)?.inUnitLetter ?? false;
 }
 
 /** The fixed roles a kind goes to, or null when the policy or the payload names them. */

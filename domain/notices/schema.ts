@@ -96,6 +96,19 @@ const digest = z.object({
   windowEnd: z.string(),
 });
 
+/**
+ * A unit letter (单位督办函): the one address it goes to and the Letter row whose items it carries
+ * (app/notices/letters.ts). `resendOf` names the letter an Office resend repeats.
+ */
+const unitLetter = z.object({
+  to: z.array(role),
+  recipient: z.string(),
+  letterId: z.string(),
+  unitId: z.string(),
+  plan: z.string(),
+  resendOf: z.string().nullable().optional(),
+});
+
 const task = z.object({
   number: z.number(),
   text: z.string(),
@@ -164,6 +177,7 @@ export const NOTICE_PAYLOAD_SCHEMAS = {
   catchup_unit: planned,
   catchup_summary: planned,
   digest,
+  unit_letter: unitLetter,
   delivery_failure: deliveryFailure,
   assessment,
 } as const satisfies { [K in NoticeKind]: z.ZodType };

@@ -1,0 +1,91 @@
+/**
+ * Unit letters (单位督办函), the rule: what a unit's contact receives is one email per (unit, plan,
+ * address, moment), carrying every notice item that falls due while the letter is open. A letter
+ * opens with its first item and goes `debounceMs` after that item's moment (or after it opened, if
+ * that is later); an item that falls due later goes into the next letter, never lost. The mail
+ * pipeline keeps letters in PostgreSQL (app/notices/letters.ts); `plan preview` groups planned
+ * notices with groupIntoLetters below, the same rule on a known timeline. Pure.
+ */
+import { inUnitLetter } from './registry';
+
+/** Letter settings: on by default; `debounceMs` is how long a letter waits for the rest of its moment. */
+export interface LetterSettings {
+  enabled: boolean;
+  debounceMs: number;
+}
+
+export const DEFAULT_LETTER_SETTINGS: LetterSettings = { enabled: true, debounceMs: 60_000 };
+
+/** When a letter opened by an item due at `itemDueAt`, opened at `openedAt`, goes. */
+export function letterSendAt(itemDueAt: Date, openedAt: Date, debounceMs: number): Date {
+  return new Date(Math.max(itemDueAt.getTime(), openedAt.getTime()) + debounceMs);
+}
+
+/** The key that holds a letter open: one open letter per unit, plan and address (lower case). */
+export function letterOpenKey(unitId: string, planId: string, email: string): string {
+  return `${unitId}:${planId}:${email.trim().toLowerCase()}`;
+}
+
+/** The scope of a letter's notice (its key is noticeKey(scope, 'unit_letter', sendAt)). */
+export function letterScope(letterId: string): string {
+  return `letter-${letterId}`;
+}
+
+/**
+ * Whether a notice goes into its unit's letters: its kind is one the registry sends in letters and
+ * every address it goes to is a contact of the unit (a notice that also goes to the Office or the
+ * leadership goes alone, as it always did).
+ */
+export function goesInUnitLetter(kind: string, roles: readonly string[]): boolean {
+  return inUnitLetter(kind) && roles.length > 0 && roles.every((r) => r === 'liaison' || r === 'leader');
+}
+
+/** One item on a timeline to group: when it falls due and to which unit address. */
+export interface LetterCandidate<T> {
+  at: Date;
+  unit: string;
+  plan: string;
+  email: string;
+  item: T;
+}
+
+/** A letter: when it goes, to whom, and its items in the order they fell due. */
+export interface GroupedLetter<T> {
+  at: Date;
+  unit: string;
+  plan: string;
+  email: string;
+  items: T[];
+}
+
+/**
+ * Groups items into letters by the rule above, as if each item were processed at its moment.
+ * Letters are returned by time, then unit, then address.
+ */
+export function groupIntoLetters<T>(candidates: readonly LetterCandidate<T>[], debounceMs: number): GroupedLetter<T>[] {
+  const byAddress = new Map<string, LetterCandidate<T>[]>();
+  for (const c of candidates) {
+    const k = letterOpenKey(c.unit, c.plan, c.email);
+    const list = byAddress.get(k) ?? [];
+    list.push(c);
+    byAddress.set(k, list);
+  }
+  const letters: GroupedLetter<T>[] = [];
+  for (const list of byAddress.values()) {
+    const sorted = [...list].sort((a, b) => a.at.getTime() - b.at.getTime());
+    let open: GroupedLetter<T> | null = null;
+    for (const c of sorted) {
+      if (!open || c.at.getTime() > open.at.getTime()) {
+        open = { at: letterSendAt(c.at, c.at, debounceMs), unit: c.unit, plan: c.plan, email: c.email, items: [] };
+        letters.push(open);
+      }
+      open.items.push(c.item);
+    }
+  }
+  return letters.sort(
+    (a, b) =>
+      a.at.getTime() - b.at.getTime() ||
+      a.unit.localeCompare(b.unit, 'zh-Hans-CN') ||
+      a.email.localeCompare(b.email),
+  );
+}
