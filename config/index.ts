@@ -108,6 +108,13 @@ const envSchema = z.object({
     .min(0, 'milliseconds 0–3600000')
     .max(3_600_000, 'milliseconds 0–3600000')
     .default(30_000),
+  MAIL_LETTERS: z.enum(['on', 'off'], { message: 'on or off' }).default('on'),
+  MAIL_LETTER_DEBOUNCE_MS: z.coerce
+    .number()
+    .int('milliseconds 0–3600000')
+    .min(0, 'milliseconds 0–3600000')
+    .max(3_600_000, 'milliseconds 0–3600000')
+    .default(60_000),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: port.default(8080),
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:8080'),
@@ -200,6 +207,11 @@ export interface Config {
       /** wait after the digest moment so every notice due then is parked first */
       debounceMs: number;
     };
+    /**
+     * unit letters (app/notices/letters.ts): a unit's contacts get one email per moment carrying
+     * every item of it; `debounceMs` is how long a letter waits for the rest of its moment
+     */
+    letters: { enabled: boolean; debounceMs: number };
   };
   http: {
     host: string;
@@ -291,6 +303,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       from: e.MAIL_FROM,
       sinkPort: e.MAIL_SINK_PORT,
       digest: { hour: e.MAIL_DIGEST_HOUR, debounceMs: e.MAIL_DIGEST_DEBOUNCE_MS },
+      letters: { enabled: e.MAIL_LETTERS === 'on', debounceMs: e.MAIL_LETTER_DEBOUNCE_MS },
     },
     http: {
       host: e.HTTP_HOST,

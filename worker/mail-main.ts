@@ -23,6 +23,8 @@ import { createDeliverNotice } from '../app/notices/deliver-notice';
 import { createRecipientResolver } from '../app/notices/recipients';
 import { sqlFromPg } from '../app/notices/sql';
 import { createDigestPark, createDigestRecipients } from '../app/notices/digest';
+import { createLetterPark } from '../app/notices/letters';
+import type { LetterSettings } from '../domain/notices';
 import type { Mailer } from '../contracts/mail';
 import { createMailProcessor } from './mail-processor';
 import { createLinkService, linkKeysFromConfig } from '../infra/links';
@@ -38,6 +40,8 @@ export interface MailWorkerOptions {
   smtp?: { host: string; port: number; timeoutMs?: number; poolSize?: number };
   jobPolicy?: NoticeJobPolicy;
   concurrency?: number;
+  /** unit letters (default config smtp.letters) */
+  letters?: LetterSettings;
   /** sends per second for this relay (default config smtp.ratePerSecond) */
   ratePerSecond?: number;
   reconcileEveryMs?: number;
@@ -107,9 +111,13 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
     hour: cfg.smtp.digest.hour,
     debounceMs: cfg.smtp.digest.debounceMs,
   });
+  // unit letters (config smtp.letters): a unit's contacts get one email per moment
+  const letters = createLetterPark({ sql, notify: port, settings: o.letters ?? cfg.smtp.letters, logger });
+  const links = createLinkService({ db: prisma, ...linkKeys });
   const deliver = createDeliverNotice({
     sql,
     digest,
+    letters,
     mailer,
     notify: port,
     recipients: createRecipientResolver(prisma),
@@ -120,7 +128,7 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
     files: createPostgresFileStore(sql),
     // every notice about an assignment carries its unit's signed, expiring form link (web/),
     // in the assignment's current link epoch (read at render time: after a revocation the next email works)
-    linkFor: createLinkService({ db: prisma, ...linkKeys }).linkFor,
+    linkFor: links.linkFor,
     // the Office's catch-up summary links each item to its assignment page
     officeUrl: cfg.http.publicUrl,
   });

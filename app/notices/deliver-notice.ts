@@ -23,16 +23,25 @@ import type { Sql } from '../../contracts/sql';
 import type { NotificationPort } from '../../contracts/notification';
 import { MailSendError, type FileStore, type Mailer } from '../../contracts/mail';
 import type { OutgoingAttachment, SendResult } from '../../contracts/mail';
-import { renderNotice, renderDigest, MessageInputError, KIND_LABELS } from '../../domain/messages';
+import {
+  renderNotice,
+  renderDigest,
+  renderUnitLetter,
+  letterRows,
+  MessageInputError,
+  KIND_LABELS,
+} from '../../domain/messages';
 import type { RenderedMessage } from '../../domain/messages';
 import { FINAL_DELIVERY_STATUSES, staleReason, type AnyStoredPayload } from '../../domain/notices';
 import { NoticePayloadError, parseNoticePayload } from '../../domain/notices/schema';
 import type { Logger } from '../../contracts/logger';
 import { createAlertOffice, type AlertOffice, type DeliveryFailure } from './alert';
-import { fileAttachmentRefs, readFileAttachments, AttachmentError, type FileAttachmentRef } from './attachments';
+import { fileAttachmentRefs, readFileAttachments, AttachmentError } from './attachments';
 import { composeMessageInput, guardAssignment, guardNotice, type ComposeOptions } from './compose';
 import { createDeliveryStore, type DeliveryStore, type LoadedNotice } from './delivery-store';
 import { collectDigest } from './digest';
+import { collectLetter, settleLetterMembers, type LetterPark } from './letters';
+import { letterWorkbook } from './letter-file';
 import { isValidAddress, type Recipient, type RecipientResolver } from './recipients';
 import { ErrorCodes, DubangError, isDubangError } from '../../contracts/errors';
 
@@ -51,7 +60,8 @@ export type DeliveryOutcome =
   | { outcome: 'already'; status: string }
   | { outcome: 'skipped'; reason: string }
   | { outcome: 'missing' }
-  | { outcome: 'digest'; window: string };
+  | { outcome: 'digest'; window: string }
+  | { outcome: 'letter'; letters: string[] };
 
 export interface DeliverDeps {
   /** the send path's SQL (a pg pool in production; see sql.ts) */
@@ -82,6 +92,19 @@ export interface DeliverDeps {
    * recipient's digest instead of being sent alone (see digest.ts).
    */
   digest?: (n: LoadedNotice, to: Recipient[], now: Date) => Promise<string | null>;
+  /**
+   * Unit letters: when it returns letter ids, the notice was parked in its unit's letters (one per
+   * address) instead of being sent alone (see letters.ts). Without it every notice goes alone.
+   */
+  letters?: LetterPark;
+  /**
+   * the signed link to a unit's workspace (本单位督办事项) that a letter carries, the letter's id as
+   * the token id (its first opening is the letter's read receipt); without it each row of a
+   * letter links its own assignment's form
+   */
+  unitLinkFor?: (l: { unitId: string; planId: string; letterId: string }) => Promise<string | null>;
+  /** beyond this many rows a letter's body leaves the task texts to its attached list (default 40) */
+  letterCompactAbove?: number;
   /**
    * Where files named in a payload's `attachments` are read from at send time (PostgreSQL:
    * infra/export/file-store.ts); without it such notices fail permanently (see attachments.ts).
@@ -153,8 +176,14 @@ export function createDeliverNotice(d: DeliverDeps) {
     const n = await ctx.store.load(input.noticeId);
     if (!n) return { outcome: 'missing' };
     const done = alreadyDone(n);
-    if (done) return done;
+    if (done) {
+      // a letter that went before its carried notices were recorded (the process died in between)
+      if (n.kind === 'unit_letter' && done.outcome === 'already' && done.status === 'SENT')
+        await settleLetterOf(ctx, n);
+      return done;
+    }
     if (n.kind === 'digest') return deliverDigest(ctx, n, input);
+    if (n.kind === 'unit_letter') return deliverLetter(ctx, n, input);
     const skipped = await skipIfStale(ctx, n);
     if (skipped) return skipped;
 
@@ -163,6 +192,8 @@ export function createDeliverNotice(d: DeliverDeps) {
     const { to, good, bad } = await resolveRecipients(ctx, n, p, now);
     const window = await parkForDigest(ctx, n, to, now);
     if (window) return { outcome: 'digest', window };
+    const letters = await parkInLetters(ctx, n, p, to, now);
+    if (letters) return { outcome: 'letter', letters };
     const message = await renderMessage(ctx, n, good, now);
     return sendAndRecord(ctx, n, message, good, bad, input, []);
   };
@@ -218,21 +249,36 @@ async function resolveRecipients(ctx: Ctx, n: LoadedNotice, p: AnyStoredPayload,
   return { to, good: addresses.filter(isValidAddress), bad };
 }
 
-/** Step 3b: the digest hand-off; a notice with files goes alone so its files go with it. */
-async function parkForDigest(ctx: Ctx, n: LoadedNotice, to: Recipient[], now: Date): Promise<string | null> {
-  if (!ctx.d.digest) return null;
-  let files: FileAttachmentRef[] = [];
+/** Whether the payload names files to attach (such a notice goes alone, so its files go with it). */
+function hasFiles(n: LoadedNotice): boolean {
   try {
-    files = fileAttachmentRefs(n.payload);
+    return fileAttachmentRefs(n.payload).length > 0;
   } catch (err) {
     if (!isDubangError(err, AttachmentError)) throw err;
+    return false;
   }
-  if (files.length) return null;
+}
+
+/** Step 3b: the digest hand-off; a notice with files goes alone so its files go with it. */
+async function parkForDigest(ctx: Ctx, n: LoadedNotice, to: Recipient[], now: Date): Promise<string | null> {
+  if (!ctx.d.digest || hasFiles(n)) return null;
   return ctx.d.digest(
     n,
     to.filter((r) => isValidAddress(r.email)),
     now,
   );
+}
+
+/** Step 3b': the unit-letter hand-off (letters.ts); a notice with files goes alone. */
+async function parkInLetters(
+  ctx: Ctx,
+  n: LoadedNotice,
+  p: AnyStoredPayload,
+  to: Recipient[],
+  now: Date,
+): Promise<string[] | null> {
+  if (!ctx.d.letters || hasFiles(n)) return null;
+  return ctx.d.letters(n, p, to, now);
 }
 
 /** Step 3c: render, and attach the payload's files (read at send time, attachments.ts); failures are permanent. */
@@ -282,7 +328,14 @@ async function itemLink(ctx: Ctx, n: LoadedNotice): Promise<((assignmentId: stri
   return (id) => links.get(id) ?? null;
 }
 
-async function composeOptions(ctx: Ctx, n: LoadedNotice, now: Date): Promise<ComposeOptions> {
+/** The options a notice is composed with; inside a unit letter with a workspace link, that link is every link. */
+async function composeOptions(
+  ctx: Ctx,
+  n: LoadedNotice,
+  now: Date,
+  workspace: string | null = null,
+): Promise<ComposeOptions> {
+  if (workspace) return { zone: ctx.d.zone, sender: ctx.sender, now, link: workspace, itemLink: () => workspace };
   const link = (await ctx.d.linkFor?.(n)) ?? null;
   return { zone: ctx.d.zone, sender: ctx.sender, now, link, itemLink: await itemLink(ctx, n) };
 }
@@ -324,6 +377,66 @@ async function deliverDigest(ctx: Ctx, n: LoadedNotice, input: DeliverInput): Pr
     const error = err.message;
     await ctx.store.record(outcome(ctx, n.id, 'FAILED', { error, recipients: [p.recipient], reason: error }));
     throw new PermanentDeliveryError(err.message);
+  }
+  return sendAndRecord(ctx, n, message, [p.recipient], [], input, members);
+}
+
+/** The letter of a unit_letter notice (letters.ts), from its payload. */
+function letterPayload(n: LoadedNotice) {
+  try {
+    return parseNoticePayload('unit_letter', n.payload);
+  } catch (err) {
+    if (!isDubangError(err, NoticePayloadError)) throw err;
+    throw new PermanentDeliveryError(`unit letter ${n.key}: payload lacks its letter or recipient`);
+  }
+}
+
+async function settleLetterOf(ctx: Ctx, n: LoadedNotice): Promise<void> {
+  const settled = await settleLetterMembers(ctx.d.sql, letterPayload(n).letterId);
+  if (settled) ctx.d.logger.warn('letter rerun recorded its carried notices', { key: n.key, settled });
+}
+
+/**
+ * A unit letter: closes it, gathers its items still due (letters.ts collectLetter) and sends them
+ * as one email with one link to the unit's workspace, the calendar of their due dates and, when
+ * it gives tasks or is long, the XLSX list. Every carried notice shares the letter's record.
+ */
+async function deliverLetter(ctx: Ctx, n: LoadedNotice, input: DeliverInput): Promise<DeliveryOutcome> {
+  const p = letterPayload(n);
+  const now = ctx.clock();
+  const unitLink = ctx.d.unitLinkFor;
+  let link: string | null = null;
+  const store = { sql: ctx.d.sql, store: ctx.store, logger: ctx.d.logger };
+  const closed = await collectLetter(store, p.letterId, async (m, l) => {
+    // the workspace link first: every row and calendar entry of the letter carries it
+    if (unitLink && link === null) link = await unitLink({ unitId: l.unitId, planId: l.planId, letterId: l.id });
+    return composeMessageInput(m, await composeOptions(ctx, m, now, link));
+  });
+  if (!closed || !closed.entries.length) {
+    const reason = closed ? '函件中的事项均已无需办理' : '函件已不存在（所属方案已删除）';
+    await ctx.store.skipNotice(n.id, reason);
+    return { outcome: 'skipped', reason };
+  }
+  const { letter, entries, members } = closed;
+  let message: Outgoing;
+  try {
+    const rows = letterRows(entries);
+    const compactAbove = ctx.d.letterCompactAbove ?? 40;
+    const withList = rows.some((r) => r.kind === 'assignment') || rows.length > compactAbove;
+    const base = { unit: letter.unitName, issuedAt: now.toISOString(), zone: ctx.d.zone, sender: ctx.sender };
+    const list = withList ? await letterWorkbook(base, rows) : null;
+    const rendered = renderUnitLetter({
+      ...base,
+      key: n.key,
+      link,
+      entries,
+      listFile: list?.filename ?? null,
+      compactAbove,
+    });
+    message = { ...rendered, attachments: [...rendered.attachments, ...(list ? [list] : [])] };
+  } catch (err) {
+    if (!isDubangError(err, MessageInputError)) throw err;
+    return failPermanently(ctx, n, `无法生成${kindLabel(n.kind)}：${err.message}`, [p.recipient]);
   }
   return sendAndRecord(ctx, n, message, [p.recipient], [], input, members);
 }

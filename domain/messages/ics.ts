@@ -71,14 +71,14 @@ function nextDay(date: string): string {
 
 /** A VCALENDAR with one all-day VEVENT, CRLF line endings, folded lines. */
 export function buildIcs(e: IcsEvent): string {
+  return buildIcsCalendar([e]);
+}
+
+/** The VEVENT lines of one all-day event with its reminder the day before. */
+function eventLines(e: IcsEvent): string[] {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(e.date)) throw new RangeError(`ICS date must be YYYY-MM-DD: ${e.date}`);
   const day = e.date.replace(/-/g, '');
-  const lines = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//dubang//supervision//ZH',
-    'CALSCALE:GREGORIAN',
-    'METHOD:PUBLISH',
+  return [
     'BEGIN:VEVENT',
     `UID:${e.uid}`,
     `SEQUENCE:${Math.floor(new Date(e.issuedAt).getTime() / 1000)}`,
@@ -96,6 +96,23 @@ export function buildIcs(e: IcsEvent): string {
     'TRIGGER:-P1D',
     'END:VALARM',
     'END:VEVENT',
+  ];
+}
+
+/**
+ * A VCALENDAR with several all-day events (a unit letter's due dates), CRLF line endings, folded
+ * lines. Events with the same UID appear once (the first), so one calendar entry per due date.
+ */
+export function buildIcsCalendar(events: readonly IcsEvent[]): string {
+  const seen = new Set<string>();
+  const unique = events.filter((e) => !seen.has(e.uid) && seen.add(e.uid));
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//dubang//supervision//ZH',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    ...unique.flatMap(eventLines),
     'END:VCALENDAR',
   ];
   return lines.map(icsFold).join('\r\n') + '\r\n';

@@ -3,7 +3,15 @@
  * bodies, and ICS attachments. The signed link is a parameter (`link`); without one the
  * LINK_PLACEHOLDER is rendered for the web layer to replace.
  */
-export { renderNotice, renderDigest, type RenderedMessage, type MessageAttachment, type DigestInput } from './render';
+export {
+  renderNotice,
+  renderDigest,
+  renderUnitLetter,
+  type RenderedMessage,
+  type MessageAttachment,
+  type DigestInput,
+} from './render';
+export { letterRows, letterSummary, LETTER_ROLE_TEXT, type LetterRow, type UnitLetterInput } from './letter';
 export {
   KIND_LABELS,
   LINK_PLACEHOLDER,
@@ -19,5 +27,5 @@ export {
   type AssessmentMessage,
   type Decision,
 } from './templates';
-export { buildIcs, icsEscape, icsFold, type IcsEvent } from './ics';
+export { buildIcs, buildIcsCalendar, icsEscape, icsFold, type IcsEvent } from './ics';
 export { escapeHtml, formatDate, formatDay, formatPeriod, colourName } from './format';

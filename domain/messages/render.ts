@@ -3,7 +3,8 @@
  * envelope (From, To, Message-ID) and hands the result to the mailer.
  */
 import { escapeHtml, colourHex, colourName, formatDay } from './format';
-import { buildIcs } from './ics';
+import { buildIcs, buildIcsCalendar } from './ics';
+import { letterEvents, unitLetterDoc, type UnitLetterInput } from './letter';
 import { KIND_LABELS, noticeDoc, type NoticeDoc, type NoticeMessageInput } from './templates';
 
 /** An attachment as nodemailer takes it. */
@@ -210,6 +211,31 @@ export function renderDigest(d: DigestInput): RenderedMessage {
   ].join('\n');
   const attachments = docs.flatMap(({ doc }) => icsAttachment(doc));
   return { subject, text, html: htmlPage(title, greeting, htmlBody, d.sender, date), attachments };
+}
+
+/**
+ * One email for all of a unit address's items of one moment (the 单位督办函, letter.ts): one table,
+ * one link to the unit's workspace, and one calendar file with every due date the items carry.
+ */
+export function renderUnitLetter(l: UnitLetterInput): RenderedMessage {
+  const doc = unitLetterDoc(l);
+  const date = formatDay(l.issuedAt, l.zone);
+  const events = letterEvents(l.entries);
+  const attachments: MessageAttachment[] = events.length
+    ? [
+        {
+          filename: `${l.unit}督办日程.ics`,
+          content: buildIcsCalendar(events),
+          contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
+        },
+      ]
+    : [];
+  return {
+    subject: doc.subject,
+    text: textOf(doc.greeting, textBody(doc), l.sender, date),
+    html: htmlPage(doc.title, doc.greeting, htmlSection(doc), l.sender, date),
+    attachments,
+  };
 }
 
 export { KIND_LABELS };

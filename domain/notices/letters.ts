@@ -84,8 +84,6 @@ export function groupIntoLetters<T>(candidates: readonly LetterCandidate<T>[], d
   }
   return letters.sort(
     (a, b) =>
-      a.at.getTime() - b.at.getTime() ||
-      a.unit.localeCompare(b.unit, 'zh-Hans-CN') ||
-      a.email.localeCompare(b.email),
+      a.at.getTime() - b.at.getTime() || a.unit.localeCompare(b.unit, 'zh-Hans-CN') || a.email.localeCompare(b.email),
   );
 }

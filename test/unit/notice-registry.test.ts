@@ -32,9 +32,15 @@ describe('notice registry', () => {
   });
 
   it('closing: what still goes out, what is cancelled, what a bare cancel leaves alone', () => {
-    expect([...SENT_WHEN_CLOSED].sort()).toEqual(['catchup_summary', 'decision', 'delivery_failure', 'digest']);
+    expect([...SENT_WHEN_CLOSED].sort()).toEqual([
+      'catchup_summary',
+      'decision',
+      'delivery_failure',
+      'digest',
+      'unit_letter',
+    ]);
     expect(CANCELLED_ON_CLOSE).toEqual(NOTICE_KINDS.filter((k) => !SENT_WHEN_CLOSED.has(k)));
-    expect(NEVER_CANCELLED_IMPLICITLY).toEqual(['delivery_failure']);
+    expect(NEVER_CANCELLED_IMPLICITLY).toEqual(['unit_letter', 'delivery_failure']);
   });
 
   it('supersession: reminders of a moment ahead, and the blue slip, once the moment passed', () => {
@@ -46,7 +52,7 @@ describe('notice registry', () => {
   });
 
   it('digests: alerts and digests always go alone', () => {
-    expect(NOTICE_KINDS.filter((k) => !digestible(k))).toEqual(['digest', 'delivery_failure']);
+    expect(NOTICE_KINDS.filter((k) => !digestible(k))).toEqual(['digest', 'unit_letter', 'delivery_failure']);
     expect(digestible('some_future_kind')).toBe(true);
   });
 

@@ -18,6 +18,8 @@ export function uniquePrefix(tag: string): string {
 
 export interface Seeded {
   planId: string;
+  /** the plan's slug: what planned payloads name (`plan`), and what unit letters group by */
+  planSlug: string;
   taskIds: string[];
   /** assignment ids, unit by unit */
   assignments: { id: string; unit: string; liaison: string; leader: string; taskNumber: number }[];
@@ -116,6 +118,7 @@ export async function seed(
   const byUnit = new Map(units.map((u) => [u.id, u]));
   return {
     planId: plan.id,
+    planSlug: plan.slug,
     taskIds: tasks.map((t) => t.id),
     assignments: rows
       .sort((a, b) => a.task.number - b.task.number || a.ordinal - b.ordinal)

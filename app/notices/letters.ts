@@ -1,0 +1,146 @@
+/**
+ * Use case: unit letters (单位督办函). The rule is domain/notices/letters.ts; the statements are
+ * letter-store.ts.
+ *
+ * Notices stay planned, keyed and recorded one per (assignment, kind, moment), exactly once, as
+ * before. What changes is what is sent: a notice to a unit's contacts whose kind goes in letters
+ * is not sent alone. For each of its addresses it joins that address's open letter for the unit
+ * and plan (one is opened, to go `debounceMs` after the notice's moment, if none is open), and it
+ * waits PARKED. When the letter's own notice (kind unit_letter, keyed by the letter) falls due, the
+ * letter is closed to new items, its items still due are composed into one email with one link to
+ * the unit's workspace, and the one send records every carried notice as SENT with the letter's
+ * Message-ID. An item that arrives after its letter closed opens the next letter: late, never lost.
+ *
+ * Exactly-once for letters is the pipeline's own: each letter is one notice with one Delivery row
+ * (claimed before the send), and each member is recorded by the letter that carried it. A member
+ * job that reruns finds the letter it already joined.
+ */
+import type { NotificationPort, NoticeSubmission } from '../../contracts/notification';
+import type { Sql } from '../../contracts/sql';
+import type { Logger } from '../../contracts/logger';
+import {
+  goesInUnitLetter,
+  letterOpenKey,
+  letterScope,
+  letterSendAt,
+  noticeKey,
+  staleReason,
+  type AnyStoredPayload,
+  type LetterSettings,
+} from '../../domain/notices';
+import type { NoticeMessageInput } from '../../domain/messages';
+import { guardAssignment, guardNotice } from './compose';
+import type { DeliveryStore, LoadedNotice } from './delivery-store';
+import { letterStore, type ClosedLetter } from './letter-store';
+import { isValidAddress, type Recipient } from './recipients';
+
+export interface LetterParkOptions {
+  sql: Sql;
+  notify: NotificationPort;
+  settings: LetterSettings;
+  logger: Logger;
+}
+
+/** Parks a notice in its unit's letters; returns the letters' ids, or null when it goes alone. */
+export type LetterPark = (n: LoadedNotice, p: AnyStoredPayload, to: Recipient[], now: Date) => Promise<string[] | null>;
+
+/** Ids that never change, read once per process. */
+function cachedLookup(read: (key: string) => Promise<string | null>) {
+  const known = new Map<string, string>();
+  return async (key: string): Promise<string | null> => {
+    const hit = known.get(key);
+    if (hit) return hit;
+    const id = await read(key);
+    if (id) known.set(key, id);
+    return id;
+  };
+}
+
+export function createLetterPark(o: LetterParkOptions): LetterPark {
+  const unitId = cachedLookup((name) => letterStore.unitId(o.sql, name));
+  const planId = cachedLookup((slug) => letterStore.planId(o.sql, slug));
+
+  return async function park(n, p, to, now) {
+    if (!o.settings.enabled || !goesInUnitLetter(n.kind, p.to ?? [])) return null;
+    // a bad address goes the single-notice way, which records and reports it
+    if (!to.length || to.some((r) => !isValidAddress(r.email))) return null;
+    const unit = n.assignment?.unit.id ?? (p.unit ? await unitId(p.unit) : null);
+    const plan = p.plan ? await planId(p.plan) : null;
+    if (!unit || !plan || !p.plan) return null;
+    const emails = [...new Set(to.map((r) => r.email.trim().toLowerCase()))];
+    const sendAt = letterSendAt(n.dueAt, now, o.settings.debounceMs);
+    const joined = [];
+    for (const email of emails) {
+      const openKey = letterOpenKey(unit, plan, email);
+      joined.push({
+        email,
+        ...(await letterStore.join(o.sql, { unitId: unit, planId: plan, email, openKey, sendAt, noticeId: n.id })),
+      });
+    }
+    await letterStore.park(o.sql, n.id);
+    // the letter's own notice: submitted by every item that joins (idempotent by key), so a process
+    // that died after opening the letter leaves it to the next item or to this one's rerun
+    for (const l of joined) {
+      const scope = letterScope(l.id);
+      const submission: NoticeSubmission<'unit_letter'> = {
+        key: noticeKey(scope, 'unit_letter', l.sendAt.getTime()),
+        kind: 'unit_letter',
+        assignmentId: null,
+        scope,
+        dueAt: l.sendAt.toISOString(),
+        slipId: null,
+        payload: { to: [], recipient: l.email, letterId: l.id, unitId: unit, plan: p.plan },
+      };
+      const r = await o.notify.submit(submission);
+      if (!l.noticeId) await letterStore.setNotice(o.sql, l.id, r.noticeId);
+    }
+    o.logger.debug('notice parked in unit letters', { key: n.key, letters: joined.map((l) => l.id) });
+    return joined.map((l) => l.id);
+  };
+}
+
+/** What a letter carries when it goes: the entries still due, and their notices. */
+export interface LetterContents {
+  letter: ClosedLetter;
+  entries: NoticeMessageInput[];
+  members: string[];
+}
+
+/**
+ * Closes the letter and gathers its items that are still due: each is re-checked by the send-time
+ * guard (a stale one is dropped from the letter, and its notice SKIPPED unless another letter sent
+ * it) and composed; one that cannot be composed is left out and logged. Null: the letter is gone.
+ */
+export async function collectLetter(
+  d: { sql: Sql; store: DeliveryStore; logger: Logger },
+  letterId: string,
+  compose: (m: LoadedNotice, letter: ClosedLetter) => Promise<NoticeMessageInput>,
+): Promise<LetterContents | null> {
+  const letter = await letterStore.close(d.sql, letterId);
+  if (!letter) return null;
+  const entries: NoticeMessageInput[] = [];
+  const members: string[] = [];
+  for (const id of await letterStore.items(d.sql, letterId)) {
+    const m = await d.store.loadOne(id);
+    if (!m) continue;
+    const reason = staleReason(guardNotice(m), guardAssignment(m));
+    if (reason) {
+      await letterStore.skipItem(d.sql, letterId, m.id, reason);
+      await d.store.skipParked(m.id, reason);
+      await d.store.skipNotice(m.id, reason);
+      continue;
+    }
+    try {
+      entries.push(await compose(m, letter));
+      members.push(m.id);
+    } catch (err) {
+      d.logger.error('letter item could not be composed; left out', { key: m.key, err });
+    }
+  }
+  return { letter, entries, members };
+}
+
+/** A rerun of a letter that already went: its carried notices recorded from the letter's record. */
+export function settleLetterMembers(sql: Sql, letterId: string): Promise<number> {
+  return letterStore.settleMembers(sql, letterId);
+}

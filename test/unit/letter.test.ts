@@ -1,0 +1,117 @@
+/** The unit letter (单位督办函): one email for every item of a unit's moment, as its reader reads it. */
+import { letterRows, letterSummary, renderUnitLetter, type NoticeMessageInput } from '../../domain/messages';
+
+const ZONE = 'Asia/Shanghai';
+const PLAN = '南昌市关于深入推进质量强市建设的实施方案';
+const given = (n: number, role: 'LEAD' | 'CO' | 'IMPLICIT', phrase = '2025年前'): NoticeMessageInput => ({
+  kind: 'assignment',
+  key: `k-${n}`,
+  zone: ZONE,
+  issuedAt: '2026-11-26T02:00:00.000Z',
+  noticeDueAt: '2026-11-26T02:00:00.000Z',
+  sender: '南昌市质量强市领导小组办公室',
+  unit: '新建区政府',
+  assignmentId: `a${n}`,
+  link: `https://duban.example/f/a${n}?t=x`,
+  task: {
+    number: n,
+    text: `第${n}项任务的内容。`,
+    deadlinePhrase: phrase,
+    dueAt: phrase === '长期' ? null : '2025-12-31T15:59:59.999Z',
+    kind: phrase === '长期' ? 'standing' : 'deadline',
+    role,
+    planTitle: PLAN,
+  },
+});
+const base = {
+  key: 'letter-1',
+  zone: ZONE,
+  issuedAt: '2026-11-26T02:01:00.000Z',
+  sender: '南昌市质量强市领导小组办公室',
+};
+
+describe('unit letter', () => {
+  it('a 交办 letter lists every task with its role and time limit, links the workspace once, and counts by role', () => {
+    const entries = [given(3, 'IMPLICIT', '长期'), given(1, 'LEAD'), given(2, 'CO')];
+    const m = renderUnitLetter({ ...base, unit: '新建区政府', link: 'https://duban.example/w/u?t=y', entries });
+    expect(m.subject).toBe('【督办函】新建区政府：任务交办3项');
+    expect(m.text).toContain(
+      `根据《${PLAN}》重点工作任务分工，现将涉及贵单位的3项任务交办如下（牵头1项、配合1项、属地落实1项）`,
+    );
+    // rows in task order, each with its role and time limit
+    const lines = m.text.split('\n');
+    const at = (s: string) => lines.findIndex((l) => l.includes(s));
+    expect(at('第1项任务')).toBeLessThan(at('第2项任务'));
+    expect(at('第2项任务')).toBeLessThan(at('第3项任务'));
+    expect(lines[at('第3项任务')]).toContain('属地落实');
+    expect(lines[at('第3项任务')]).toContain('长期');
+    expect(m.text).toContain('进入本单位督办事项');
+    expect(m.text).toContain('https://duban.example/w/u?t=y');
+    expect(m.text).not.toContain('/f/a1');
+    expect(m.text).toContain('勾选后一次签收全部任务');
+    // one calendar: the two dated tasks (a 长期 task has no due date)
+    const ics = m.attachments.find((a) => a.filename === '新建区政府督办日程.ics');
+    expect(ics).toBeDefined();
+    expect(String(ics?.content).match(/BEGIN:VEVENT/g)).toHaveLength(2);
+  });
+
+  it('without a workspace link each row keeps its own form link, and the ask says so', () => {
+    const m = renderUnitLetter({
+      ...base,
+      unit: '新建区政府',
+      link: null,
+      entries: [given(1, 'LEAD'), given(2, 'CO')],
+    });
+    expect(m.text).toContain('https://duban.example/f/a1?t=x');
+    expect(m.text).toContain('https://duban.example/f/a2?t=x');
+    expect(m.text).toContain('逐项签收');
+    expect(m.text).not.toContain('进入本单位督办事项');
+  });
+
+  it('a long letter keeps a summary in the body and sends readers to the attached list', () => {
+    const entries = Array.from({ length: 80 }, (_, i) => given(i + 1, 'IMPLICIT'));
+    const m = renderUnitLetter({
+      ...base,
+      unit: '新建区政府',
+      link: 'https://duban.example/w/u?t=y',
+      entries,
+      listFile: '新建区政府任务分工表.xlsx',
+    });
+    expect(m.subject).toBe('【督办函】新建区政府：任务交办80项');
+    expect(m.text).toContain(
+      '事项较多，下表列出清单概要；各项任务内容、时限和报送要求详见附件《新建区政府任务分工表.xlsx》。',
+    );
+    // the summary table leaves the task texts out, every task number is listed
+    expect(m.text).not.toContain('第80项任务的内容');
+    expect(m.text).toContain('(80)');
+    expect(letterRows(entries)).toHaveLength(80);
+  });
+
+  it('counts what is asked across kinds', () => {
+    expect(
+      letterSummary([
+        { kind: 'assignment', what: '任务交办', task: 1, text: '', role: '', due: '', slip: '', link: null },
+        {
+          kind: 'report_reminder',
+          what: '报告提醒（2026年第四季度进展报告）',
+          task: 1,
+          text: '',
+          role: '',
+          due: '',
+          slip: '',
+          link: null,
+        },
+        {
+          kind: 'report_reminder',
+          what: '报告提醒（2026年第四季度进展报告）',
+          task: 2,
+          text: '',
+          role: '',
+          due: '',
+          slip: '',
+          link: null,
+        },
+      ]),
+    ).toBe('任务交办1项、报告提醒2项');
+  });
+});
