@@ -131,13 +131,15 @@ export async function revokeUnitLinks(
   const { actor } = o;
   const generations = await d.db.$transaction(async (tx) => {
     const g = await d.links.revokeAll(ids, { actor, ...(o.reason ? { reason: o.reason } : {}) }, tx);
+    // the workspace links (本单位督办事项, in every letter) go with them: the unit's epoch is replaced
+    const workspaceGeneration = await d.links.revokeWorkspace(unit.id, { actor }, tx);
     await audit(tx, {
       actor,
       action: 'link.revoked',
       entityType: 'Unit',
       entityId: unit.id,
       unitId: unit.id,
-      data: { all: true, unit: unit.name, assignments: ids.length, reason: o.reason ?? null },
+      data: { all: true, unit: unit.name, assignments: ids.length, workspaceGeneration, reason: o.reason ?? null },
     });
     return g;
   });
@@ -150,7 +152,7 @@ export async function revokeUnitLinks(
   }
   return {
     ok: true,
-    message: `已撤销${unit.name}全部 ${ids.length} 项分工的链接，并重新发送 ${notices} 份任务交办通知（含新链接）。`,
+    message: `已撤销${unit.name}全部 ${ids.length} 项分工的链接和本单位督办事项链接，并重新发送 ${notices} 份任务交办通知（含新链接）。`,
     assignments: ids.length,
     notices,
   };
@@ -211,3 +213,58 @@ export async function revokeLinks(
     jti: noticeId,
   };
 }
+
+export type WorkspaceLinkResult =
+  | { ok: true; url: string; jti: string; expiresAt: string; unit: string; plan: string }
+  | { ok: false; code: 'NOT_FOUND' | 'PLAN_REQUIRED'; message: string };
+
+/**
+ * A new link to a unit's workspace (本单位督办事项) for one plan, for the Office to pass on by other
+ * means (`dubang units link`, the unit's dashboard page); audited as `link.issued`. Without a plan,
+ * the unit's only plan with assignments; with several, the caller must name one.
+ */
+export async function issueWorkspaceLink(
+  d: LinkDeps,
+  o: { unit: string; plan?: string; actor: string; ttlMs?: number },
+): Promise<WorkspaceLinkResult> {
+  const unit = await d.db.unit.findFirst({
+    where: {
+      OR: [{ name: o.unit }, { aliases: { some: { alias: o.unit } } }, ...(isUuid(o.unit) ? [{ id: o.unit }] : [])],
+    },
+    select: { id: true, name: true },
+  });
+  if (!unit)
+    return { ok: false, code: 'NOT_FOUND', message: `没有名为「${o.unit}」的单位（可用 dubang units list 查看）` };
+  const plans = await d.db.plan.findMany({
+    where: { tasks: { some: { assignments: { some: { unitId: unit.id } } } }, ...(o.plan ? { slug: o.plan } : {}) },
+    select: { id: true, slug: true },
+    orderBy: { slug: 'asc' },
+  });
+  if (!plans.length)
+    return {
+      ok: false,
+      code: 'NOT_FOUND',
+      message: o.plan ? `方案「${o.plan}」中没有${unit.name}的任务分工` : `${unit.name}没有任何方案的任务分工`,
+    };
+  if (plans.length > 1)
+    return {
+      ok: false,
+      code: 'PLAN_REQUIRED',
+      message: `${unit.name}在 ${plans.length} 个方案中有任务分工（${plans.map((p) => p.slug).join('、')}），请用 --plan 指定其一`,
+    };
+  const plan = plans[0]!;
+  const { claims, url } = await d.links.issueWorkspace(unit.id, plan.id, o.ttlMs ? { ttlMs: o.ttlMs } : {});
+  const expiresAt = new Date(claims.expiresAt).toISOString();
+  await audit(d.db, {
+    actor: o.actor,
+    action: 'link.issued',
+    entityType: 'Workspace',
+    entityId: claims.jti,
+    unitId: unit.id,
+    planId: plan.id,
+    data: { jti: claims.jti, workspace: true, plan: plan.slug, epoch: claims.epoch, expiresAt },
+  });
+  return { ok: true, url, jti: claims.jti, expiresAt, unit: unit.name, plan: plan.slug };
+}
+
+const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

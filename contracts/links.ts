@@ -4,13 +4,13 @@
  * app/links.ts (issue and revoke with their audit events) and the web routes use it.
  */
 import type { Prisma } from '../generated/prisma/client';
-import type { LinkClaims, LinkVerdict } from '../domain/links';
+import type { LinkClaims, LinkVerdict, WorkspaceClaims, WorkspaceVerdict } from '../domain/links';
 
 /**
  * The tables a revocation writes: the service's own client, or the caller's transaction (app/links.ts
  * revokes and audits in one transaction).
  */
-export type LinkTables = Pick<Prisma.TransactionClient, 'linkEpoch' | 'linkRevocation'>;
+export type LinkTables = Pick<Prisma.TransactionClient, 'linkEpoch' | 'linkRevocation' | 'unitLinkEpoch'>;
 
 /** Signing only (no database): tokens for a given epoch. */
 export interface LinkSigner {
@@ -49,6 +49,21 @@ export interface LinkService extends LinkSigner {
     opts: { actor: string; reason?: string },
     tx?: LinkTables,
   ): Promise<Map<string, number>>;
+  /**
+   * A link to a unit's workspace (本单位督办事项) for one plan, in the unit's current link epoch; `jti`
+   * is the letter's id for the link a letter carries (its first opening is the read receipt).
+   */
+  issueWorkspace(
+    unitId: string,
+    planId: string,
+    opts?: { jti?: string; ttlMs?: number },
+  ): Promise<{ token: string; claims: WorkspaceClaims; url: string }>;
+  /** signature, expiry, unit and plan, and the unit's epoch, in that order */
+  verifyWorkspace(token: unknown, unitId: string, planId: string): Promise<WorkspaceVerdict>;
+  /** For the mail pipeline: the workspace link a unit letter carries (jti = letter id). */
+  workspaceFor(l: { unitId: string; planId: string; letterId: string }): Promise<string>;
+  /** Revokes every workspace link of the unit (all plans): its epoch is replaced; returns the new generation. */
+  revokeWorkspace(unitId: string, opts: { actor: string }, tx?: LinkTables): Promise<number>;
   /** HMAC (current key) of a message for another purpose than links; `purpose` keeps the uses apart */
   seal(purpose: string, message: string): string;
 }

@@ -31,6 +31,8 @@ export const AUDIT_ACTION_LABELS = {
   'link.refused': '拒绝无效链接',
   'link.refused_suppressed': '无效链接过多（已合并记录）',
   'link.reissued': '补发办理链接',
+  'letter.read': '已读督办函',
+  'letter.resent': '重发督办函',
   'unit.created': '新增单位',
   'unit.updated': '修改单位',
   'unit.contacts_updated': '修改联系人',

@@ -47,7 +47,7 @@ export interface LinkKeyring {
 }
 
 /** Why a token was refused. The HTTP layer maps these to 401 (who are you?) or 403 (not for this). */
-export type LinkRefusalCode = 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' | 'WRONG_ASSIGNMENT' | 'REVOKED';
+export type LinkRefusalCode = 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' | 'WRONG_ASSIGNMENT' | 'WRONG_UNIT' | 'REVOKED';
 
 export type LinkVerdict = { ok: true; claims: LinkClaims } | { ok: false; code: LinkRefusalCode; reason: string };
 
@@ -66,6 +66,7 @@ export const LINK_REFUSAL_REASONS: Record<LinkRefusalCode, string> = {
   BAD_SIGNATURE: '链接校验失败（签名无效），请使用通知邮件中的原始链接',
   EXPIRED: '链接已过期，请联系市质量强市领导小组办公室重新发送',
   WRONG_ASSIGNMENT: '该链接不属于这项任务分工',
+  WRONG_UNIT: '该链接不属于这个单位的督办事项',
   REVOKED: '该链接已被撤销，请使用最新通知邮件中的链接',
 };
 
@@ -182,7 +183,13 @@ export function claimedJti(token: unknown): string | null {
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return null;
   const parts = token.split('.');
   const jti =
-    parts[0] === 'v1' && parts.length === 6 ? parts[2] : parts[0] === 'v2' && parts.length === 8 ? parts[3] : undefined;
+    parts[0] === 'v1' && parts.length === 6
+      ? parts[2]
+      : parts[0] === 'v2' && parts.length === 8
+        ? parts[3]
+        : parts[0] === 'u1' && parts.length === 9
+          ? parts[4]
+          : undefined;
   return jti !== undefined && ID.test(jti) ? jti : null;
 }
 
@@ -211,4 +218,106 @@ export function isRevoked(
     currentEpoch !== INITIAL_EPOCH ||
     revocations.some((r) => r.revokedBefore !== null && claims.issuedAt <= r.revokedBefore)
   );
+}
+
+/**
+ * What a verified workspace token says: the link to a unit's workspace (本单位督办事项) for one
+ * plan, carried by every unit letter. The token id is the letter's id (its first opening is the
+ * letter's read receipt) or, for a link the Office hands over, a fresh one. `epoch` is the unit's
+ * link epoch: revoking every link of a unit replaces it (infra/links.ts).
+ *
+ *   u1.<keyId>.<unitId>.<planId>.<jti>.<issuedAt base36 ms>.<expiresAt base36 ms>.<epoch>.<mac>
+ *
+ * The MAC covers the `u1` prefix, so no assignment token verifies as a workspace token or back.
+ */
+export interface WorkspaceClaims {
+  unitId: string;
+  planId: string;
+  jti: string;
+  issuedAt: number;
+  expiresAt: number;
+  keyId: string;
+  epoch: string;
+}
+
+export type WorkspaceVerdict =
+  { ok: true; claims: WorkspaceClaims } | { ok: false; code: LinkRefusalCode; reason: string };
+
+/** Builds a signed workspace token. Throws LinkClaimsError when an id or instant cannot be encoded. */
+export function signWorkspaceToken(claims: WorkspaceClaims, mac: MacFunction): string {
+  for (const k of ['unitId', 'planId', 'jti'] as const)
+    if (!ID.test(claims[k]))
+      throw new LinkClaimsError(`${k}: expected letters, digits, - or _ (got ${JSON.stringify(claims[k])})`);
+  for (const k of ['keyId', 'epoch'] as const)
+    if (!SHORT_ID.test(claims[k]))
+      throw new LinkClaimsError(`${k}: expected 1–32 letters, digits, - or _ (got ${JSON.stringify(claims[k])})`);
+  for (const k of ['issuedAt', 'expiresAt'] as const)
+    if (!Number.isSafeInteger(claims[k]) || claims[k] < 0)
+      throw new LinkClaimsError(`${k}: expected epoch milliseconds (got ${claims[k]})`);
+  if (claims.expiresAt <= claims.issuedAt) throw new LinkClaimsError('expiresAt: must be later than issuedAt');
+  const body = [
+    'u1',
+    claims.keyId,
+    claims.unitId,
+    claims.planId,
+    claims.jti,
+    claims.issuedAt.toString(36),
+    claims.expiresAt.toString(36),
+    claims.epoch,
+  ].join('.');
+  return `${body}.${mac(body)}`;
+}
+
+/**
+ * Verifies a workspace token at `now`, in the order of verifyLinkToken: well-formed, signed by the
+ * key it names, not expired, and for the unit (and plan) asked for. Revocation (the unit's epoch)
+ * is the caller's, as for assignment links.
+ */
+export function verifyWorkspaceToken(
+  token: unknown,
+  ring: LinkKeyring,
+  opts: { now: number; unitId?: string; planId?: string },
+): WorkspaceVerdict {
+  const no = (code: LinkRefusalCode): WorkspaceVerdict => ({ ok: false, code, reason: LINK_REFUSAL_REASONS[code] });
+  if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return no('MALFORMED');
+  const parts = token.split('.');
+  if (parts[0] !== 'u1' || parts.length !== 9) return no('MALFORMED');
+  const [, keyId, unitId, planId, jti, iat, exp, epoch, sig] = parts as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  if (
+    !SHORT_ID.test(keyId) ||
+    !ID.test(unitId) ||
+    !ID.test(planId) ||
+    !ID.test(jti) ||
+    !B36.test(iat) ||
+    !B36.test(exp) ||
+    !SHORT_ID.test(epoch) ||
+    !MAC.test(sig)
+  )
+    return no('MALFORMED');
+  const key = [ring.current, ring.previous].find((k) => k?.id === keyId);
+  if (!key) return no('BAD_SIGNATURE');
+  if (!constantTimeEqual(key.mac(parts.slice(0, -1).join('.')), sig)) return no('BAD_SIGNATURE');
+  const claims: WorkspaceClaims = {
+    unitId,
+    planId,
+    jti,
+    issuedAt: parseInt(iat, 36),
+    expiresAt: parseInt(exp, 36),
+    keyId,
+    epoch,
+  };
+  if (opts.now >= claims.expiresAt) return no('EXPIRED');
+  if ((opts.unitId !== undefined && opts.unitId !== unitId) || (opts.planId !== undefined && opts.planId !== planId))
+    return no('WRONG_UNIT');
+  return { ok: true, claims };
 }

@@ -12,7 +12,9 @@ import {
   isRevoked,
   LINK_REFUSAL_REASONS,
   signLinkToken,
+  signWorkspaceToken,
   verifyLinkToken,
+  verifyWorkspaceToken,
   type LinkClaims,
   type LinkKeyring,
   type MacFunction,
@@ -50,6 +52,11 @@ export interface LinkServiceOptions extends LinkSignerOptions {
 /** Path of an assignment's form; the token travels in the query string of the emailed link only. */
 export function formPath(assignmentId: string): string {
   return `/f/${encodeURIComponent(assignmentId)}`;
+}
+
+/** Path of a unit's workspace for one plan (本单位督办事项); the token travels in the query string. */
+export function workspacePath(unitId: string, planId: string): string {
+  return `/u/${encodeURIComponent(unitId)}/${encodeURIComponent(planId)}`;
 }
 
 function isLoopback(publicUrl: string): boolean {
@@ -161,6 +168,42 @@ export function createLinkService(o: LinkServiceOptions): LinkService {
       await (tx ?? o.db).linkRevocation.create({
         data: { assignmentId, jti: opts.jti, revokedBefore: null, actor: opts.actor, reason: opts.reason ?? null },
       });
+    },
+    async issueWorkspace(unitId, planId, opts = {}) {
+      const now = clock();
+      const row = await o.db.unitLinkEpoch.findUnique({ where: { unitId }, select: { epoch: true } });
+      const claims = {
+        unitId,
+        planId,
+        jti: opts.jti ?? randomUUID(),
+        issuedAt: now,
+        expiresAt: now + (opts.ttlMs ?? o.ttlMs ?? DEFAULT_LINK_TTL_MS),
+        keyId: ring.current.id,
+        epoch: row?.epoch ?? INITIAL_EPOCH,
+      };
+      const token = signWorkspaceToken(claims, ring.current.mac);
+      return { token, claims, url: `${base}${workspacePath(unitId, planId)}?t=${encodeURIComponent(token)}` };
+    },
+    async verifyWorkspace(token, unitId, planId) {
+      const v = verifyWorkspaceToken(token, ring, { now: clock(), unitId, planId });
+      if (!v.ok) return v;
+      const row = await o.db.unitLinkEpoch.findUnique({ where: { unitId }, select: { epoch: true } });
+      if (v.claims.epoch !== (row?.epoch ?? INITIAL_EPOCH))
+        return { ok: false, code: 'REVOKED', reason: LINK_REFUSAL_REASONS.REVOKED };
+      return v;
+    },
+    async workspaceFor(l) {
+      return (await service.issueWorkspace(l.unitId, l.planId, { jti: l.letterId })).url;
+    },
+    async revokeWorkspace(unitId, opts, tx) {
+      const epoch = randomBytes(12).toString('base64url');
+      const row = await (tx ?? o.db).unitLinkEpoch.upsert({
+        where: { unitId },
+        create: { unitId, epoch, generation: 1, actor: opts.actor },
+        update: { epoch, generation: { increment: 1 }, renewedAt: new Date(), actor: opts.actor },
+        select: { generation: true },
+      });
+      return row.generation;
     },
     seal(purpose, message) {
       return ring.current.mac(`${purpose}\n${message}`);

@@ -19,6 +19,8 @@ import rateLimit from '@fastify/rate-limit';
 import { createContext, wantsHtml, type WebDeps } from './context';
 import { loadSession, SESSION_COOKIE } from './sessions';
 import { registerUnitForm } from './routes/unit-form';
+import { registerUnitWorkspace } from './routes/unit-workspace';
+import { createLinkRefusals } from './link-refusals';
 import { registerAuth } from './routes/auth';
 import { registerApi } from './routes/api';
 import { registerDashboard } from './routes/dashboard';
@@ -188,7 +190,10 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   registerStatic(app);
   registerOps(app, ctx);
   registerAuth(app, ctx);
-  registerUnitForm(app, ctx);
+  // one refused-link audit budget for both kinds of unit link
+  const refusals = createLinkRefusals(app, ctx);
+  registerUnitForm(app, ctx, refusals);
+  registerUnitWorkspace(app, ctx, refusals);
   registerApi(app, ctx);
   registerDashboard(app, ctx);
   registerPlanUpload(app, ctx);

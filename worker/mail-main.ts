@@ -129,6 +129,8 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
     // every notice about an assignment carries its unit's signed, expiring form link (web/),
     // in the assignment's current link epoch (read at render time: after a revocation the next email works)
     linkFor: links.linkFor,
+    // a unit letter carries one link: the unit's workspace for the plan (本单位督办事项), jti = the letter
+    unitLinkFor: links.workspaceFor,
     // the Office's catch-up summary links each item to its assignment page
     officeUrl: cfg.http.publicUrl,
   });

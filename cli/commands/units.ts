@@ -1,5 +1,6 @@
 /**
  * `dubang units list|import|export|seed`: the units directory (单位名录) in the database.
+ * `dubang units link <unit> [--plan <slug>]`: a signed link to the unit's workspace (本单位督办事项).
  * Files: .json (config/units.json format) or .csv (see app/units-file.ts for the columns).
  */
 import * as fs from 'node:fs';
@@ -15,6 +16,10 @@ import {
   UnitsFileError,
 } from '../../app/units-file';
 import { UNIT_KIND_NAMES, type UnitsDirectory } from '../../domain/units';
+import { issueWorkspaceLink } from '../../app/links';
+import { createLinkService, linkKeysFromConfig } from '../../infra/links';
+import { createOutboxNotificationPort } from '../../infra/outbox';
+import { formatDate } from '../../domain/messages/format';
 import { isDubangError } from '../../contracts/errors';
 
 function readAny(file: string): UnitsDirectory {
@@ -101,6 +106,35 @@ export function register(program: Command): void {
             : directoryToCsv(dir);
         if (file) fs.writeFileSync(file, body);
         else process.stdout.write(body);
+      }),
+    );
+
+  units
+    .command('link <unit>')
+    .description(
+      "print a new signed link to the unit's workspace (本单位督办事项) for one plan, to pass on by other means (audited)",
+    )
+    .option('--plan <slug>', 'the plan (needed when the unit has tasks in several)')
+    .action(
+      action(async (unit: string, opts: { plan?: string }, cmd: Command) => {
+        const cfg = config();
+        const r = await withDb(cfg, (db) =>
+          issueWorkspaceLink(
+            {
+              db,
+              links: createLinkService({ db, ...linkKeysFromConfig(cfg.http) }),
+              notify: createOutboxNotificationPort(db),
+              clock: Date.now,
+            },
+            { unit, ...(opts.plan ? { plan: opts.plan } : {}), actor: 'cli' },
+          ),
+        );
+        if (!r.ok) throw new UserError(r.message);
+        print(cmd, {
+          data: r,
+          human: (x) =>
+            `${x.unit}（方案 ${x.plan}）本单位督办事项链接，${formatDate(x.expiresAt, cfg.policy.calendar.zone)}前有效：\n${x.url}`,
+        });
       }),
     );
 }

@@ -25,9 +25,9 @@
  * (@fastify/rate-limit, `limits.linkRequestsPerMinute`).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { claimedJti, isAuthenticationFailure, type LinkClaims } from '../../domain/links';
+import type { LinkClaims } from '../../domain/links';
+import { tokenOf, type LinkRefusals } from '../link-refusals';
 import { availability, type AssignmentView, type LifecycleInputType, type UnitInputType } from '../../domain/lifecycle';
-import { audit } from '../../app/audit';
 import { formatPeriod } from '../../domain/messages/format';
 import { assignmentDetail } from '../../app/dashboard/queries';
 import { lightPolicy } from '../../app/dashboard/lights';
@@ -46,10 +46,9 @@ import { unitFormPage, type FormMessage, type Offer } from '../views/unit';
 import { decodeFlash, encodeFlash, FLASH_COOKIE, MAX_FLASH_BYTES } from '../flash';
 import { ErrorCodes, isDubangError } from '../../contracts/errors';
 
-const REFUSAL_WINDOW_MS = 60_000;
 /** a flash must fit one cookie (browsers keep ~4 KB per cookie, name and attributes included) */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const UNIT_ACTIONS: Record<string, LifecycleInputType> = {
   acknowledge: 'acknowledge',
@@ -60,45 +59,22 @@ export const UNIT_ACTIONS: Record<string, LifecycleInputType> = {
 
 type Body = Record<string, unknown>;
 
-function tokenOf(req: FastifyRequest): unknown {
-  const auth = req.headers.authorization;
-  if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7).trim();
-  const body = req.body as Body | undefined;
-  if (body && typeof body === 'object' && 't' in body) return body.t;
-  return (req.query as { t?: unknown }).t;
-}
-
-/**
- * Fixed one-minute windows of refused-link audit writes, per client and in all. Memory is bounded:
- * the per-client map is dropped at each window and holds at most `totalMax` entries (a client is
- * only added while the total has room).
- */
-function refusalAuditBudget(clock: () => number, perClient: number, totalMax: number) {
-  let windowStart = clock();
-  let total = 0;
-  let suppressed = 0;
-  let perIp = new Map<string, number>();
-  return {
-    /** whether this refusal may be written; `rolled` carries how many were suppressed in the window just ended */
-    take(ip: string): { write: boolean; rolled: number } {
-      let rolled = 0;
-      if (clock() - windowStart >= REFUSAL_WINDOW_MS) {
-        rolled = suppressed;
-        windowStart = clock();
-        total = 0;
-        suppressed = 0;
-        perIp = new Map();
-      }
-      const n = perIp.get(ip) ?? 0;
-      if (total >= totalMax || n >= perClient) {
-        suppressed++;
-        return { write: false, rolled };
-      }
-      total++;
-      perIp.set(ip, n + 1);
-      return { write: true, rolled };
-    },
-  };
+/** The lifecycle's refusal of a unit's input, as the unit reads it; null for any other error. */
+export function lifecycleRefusal(err: unknown): { status: number; text: string; code: string } | null {
+  const e = err as Error & { reason?: string; refusalCode?: string | null };
+  if (isDubangError(e, ErrorCodes.TaskInputRefused))
+    return {
+      status: e.refusalCode === 'INVALID_INPUT' ? 422 : 409,
+      text: e.reason ?? e.message,
+      code: e.refusalCode ?? 'REFUSED',
+    };
+  if (isDubangError(e, ErrorCodes.TaskNotSupervised))
+    return {
+      status: 409,
+      text: '该任务尚未纳入督办，暂时不能办理；请联系市质量强市领导小组办公室',
+      code: 'NOT_SUPERVISED',
+    };
+  return null;
 }
 
 /** What `decide` looks at, from the assignment's row (kept in step with the workflow by its activities). */
@@ -133,52 +109,14 @@ function viewOf(a: Detail['assignment']): AssignmentView {
 
 type Detail = NonNullable<Awaited<ReturnType<typeof assignmentDetail>>>;
 
-export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
-  const budget = refusalAuditBudget(ctx.clock, ctx.limits.refusalAuditsPerClient, ctx.limits.refusalAuditsTotal);
+export function registerUnitForm(app: FastifyInstance, ctx: WebContext, refusals: LinkRefusals): void {
   const rateLimit = { rateLimit: { max: ctx.limits.linkRequestsPerMinute, timeWindow: 60_000 } };
 
-  /** Verifies the link; on refusal answers (401/403), logs and audits, and returns null. */
+  /** Verifies the link; on refusal answers (401/403), logs and audits (link-refusals.ts), and returns null. */
   async function gate(req: FastifyRequest, reply: FastifyReply, id: string, json: boolean): Promise<LinkClaims | null> {
     const verdict = await ctx.links.verify(tokenOf(req), id);
     if (verdict.ok) return verdict.claims;
-    const status = isAuthenticationFailure(verdict.code) ? 401 : 403;
-    app.countLinkRefusal();
-    // the jti the token claims (unverified when the signature failed): which link was tried
-    const jti = claimedJti(tokenOf(req));
-    const fields = {
-      code: verdict.code,
-      assignmentId: id,
-      jti,
-      ip: req.ip,
-      method: req.method,
-      path: req.url.replace(/([?&]t=)[^&]*/, '$1…'),
-      userAgent: String(req.headers['user-agent'] ?? '').slice(0, 200),
-    };
-    ctx.logger.warn('unit link refused', fields);
-    const b = budget.take(req.ip);
-    try {
-      if (b.rolled > 0)
-        await audit(ctx.db, {
-          actor: 'system',
-          action: 'link.refused_suppressed',
-          entityType: 'Link',
-          entityId: id,
-          data: { count: b.rolled, windowMs: REFUSAL_WINDOW_MS },
-        });
-      if (b.write)
-        await audit(ctx.db, {
-          actor: `link:${jti ?? '-'}@${req.ip}`,
-          action: 'link.refused',
-          entityType: 'Link',
-          entityId: jti ?? id,
-          assignmentId: id,
-          data: fields,
-        });
-    } catch (err) {
-      ctx.logger.error('could not audit a refused link', { err });
-    }
-    if (json) reply.code(status).send({ error: verdict.reason, code: verdict.code });
-    else sendPage(reply, errorPage(status, verdict.reason), status);
+    await refusals.refuse(req, reply, verdict, { entityId: id, assignmentId: id }, json);
     return null;
   }
 
@@ -255,20 +193,9 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext): void {
               : '已提交延期申请，等待办公室审核。';
       return { status: 200, message: { kind: 'ok', text }, result };
     } catch (err) {
-      const e = err as Error & { reason?: string; refusalCode?: string | null };
-      if (isDubangError(e, ErrorCodes.TaskInputRefused))
-        return {
-          status: e.refusalCode === 'INVALID_INPUT' ? 422 : 409,
-          message: { kind: 'refused', text: e.reason ?? e.message },
-          code: e.refusalCode ?? 'REFUSED',
-        };
-      if (isDubangError(e, ErrorCodes.TaskNotSupervised))
-        return {
-          status: 409,
-          message: { kind: 'refused', text: '该任务尚未纳入督办，暂时不能办理；请联系市质量强市领导小组办公室' },
-          code: 'NOT_SUPERVISED',
-        };
-      throw err;
+      const r = lifecycleRefusal(err);
+      if (!r) throw err;
+      return { status: r.status, message: { kind: 'refused', text: r.text }, code: r.code };
     }
   }
 

@@ -1,0 +1,204 @@
+/**
+ * Use case: a unit's workspace (本单位督办事项) for one plan, reached by the signed link every unit
+ * letter carries (web/routes/unit-workspace.ts). What it shows (every assignment of the unit in the
+ * plan with its light, deadline, reports, slips and pending requests; the letters the unit received;
+ * its report drafts), the read receipt of a letter (the first opening of its link), and the report
+ * drafts of the 季度进展报送 form. The unit's actions themselves go to each task's lifecycle as the
+ * per-assignment form sends them (TaskActions), one update per assignment.
+ */
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import type { Light, LightParams } from './dashboard/lights';
+import { lightSql } from './dashboard/queries/sql';
+import { audit } from './audit';
+import { boundToTask } from '../config/indicators';
+import { defaultIndicatorRules } from './dashboard/queries/indicators';
+
+export interface WorkspaceAssignment {
+  id: string;
+  taskNumber: number;
+  taskText: string;
+  taskKind: 'deadline' | 'standing';
+  deadlinePhrase: string;
+  role: 'LEAD' | 'CO' | 'IMPLICIT';
+  state: string;
+  overdue: boolean;
+  dueAt: Date | null;
+  acknowledgedAt: Date | null;
+  supervisedFrom: Date | null;
+  light: Light;
+  reported: string[];
+  lastReportAt: Date | null;
+  slips: { number: string; colour: string; issuedAt: Date; closedAt: Date | null }[];
+  pendingExtension: boolean;
+  pendingCompletion: boolean;
+  /** the indicators the task may report (config/indicators.json), as its own form lists them */
+  indicators: { code: string; name: string; targetText: string; unit: string }[];
+}
+
+export interface WorkspaceLetter {
+  id: string;
+  email: string;
+  sentAt: Date | null;
+  readAt: Date | null;
+  /** the items it carried (those left out as no longer due are not counted) */
+  items: number;
+}
+
+export interface WorkspaceDraft {
+  assignmentId: string;
+  period: string;
+  fields: Record<string, string>;
+  refusal: string | null;
+  updatedAt: Date;
+}
+
+export interface Workspace {
+  unit: { id: string; name: string };
+  plan: { id: string; slug: string; title: string };
+  assignments: WorkspaceAssignment[];
+  letters: WorkspaceLetter[];
+  drafts: WorkspaceDraft[];
+}
+
+/** The unit's workspace for one plan, or null when the unit or plan is gone or the unit has no task in it. */
+export async function loadWorkspace(
+  db: PrismaClient,
+  p: LightParams,
+  o: { unitId: string; planId: string },
+): Promise<Workspace | null> {
+  const [unit, plan] = await Promise.all([
+    db.unit.findUnique({ where: { id: o.unitId }, select: { id: true, name: true } }),
+    db.plan.findUnique({ where: { id: o.planId }, select: { id: true, slug: true, title: true } }),
+  ]);
+  if (!unit || !plan) return null;
+  const rows = await db.assignment.findMany({
+    where: { unitId: unit.id, task: { planId: plan.id } },
+    include: {
+      task: { select: { number: true, text: true, kind: true, deadlinePhrase: true } },
+      reports: { select: { period: true, submittedAt: true } },
+      slips: { select: { number: true, colour: true, issuedAt: true, closedAt: true }, orderBy: { issuedAt: 'desc' } },
+      extensions: { where: { status: 'REQUESTED' }, select: { id: true } },
+      completionRequests: { where: { status: 'REQUESTED' }, select: { id: true } },
+    },
+  });
+  if (!rows.length) return null;
+  const lights = await db.$queryRaw<{ id: string; light: Light }[]>`
+    SELECT a.id, ${lightSql(p)} AS light FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId"
+    WHERE a."unitId" = ${unit.id}::uuid AND t."planId" = ${plan.id}::uuid`;
+  const lightOf = new Map(lights.map((l) => [l.id, l.light]));
+  const indicators = await db.indicator.findMany({
+    where: { planId: plan.id },
+    select: { code: true, name: true, targetText: true, unit: true },
+    orderBy: { code: 'asc' },
+  });
+  const rules = defaultIndicatorRules();
+  const assignments: WorkspaceAssignment[] = rows
+    .map((a) => ({
+      id: a.id,
+      taskNumber: a.task.number,
+      taskText: a.task.text,
+      taskKind: a.task.kind as 'deadline' | 'standing',
+      deadlinePhrase: a.task.deadlinePhrase,
+      role: a.role,
+      state: a.state,
+      overdue: a.overdue,
+      dueAt: a.dueAt,
+      acknowledgedAt: a.acknowledgedAt,
+      supervisedFrom: a.supervisedFrom,
+      light: lightOf.get(a.id) ?? 'green',
+      reported: a.reports.map((r) => r.period),
+      lastReportAt: a.reports.reduce<Date | null>((m, r) => (!m || r.submittedAt > m ? r.submittedAt : m), null),
+      slips: a.slips,
+      pendingExtension: a.extensions.length > 0,
+      pendingCompletion: a.completionRequests.length > 0,
+      indicators: indicators.filter((i) => boundToTask(rules, plan.title, i.name, a.task.number)),
+    }))
+    .sort((x, y) => x.taskNumber - y.taskNumber);
+  const [letters, drafts] = await Promise.all([unitLetters(db, unit.id, plan.id), reportDrafts(db, unit.id, plan.id)]);
+  return { unit, plan, assignments, letters, drafts };
+}
+
+/** The letters a unit received in a plan, newest first, with their read state (the workspace and the unit's dashboard page). */
+export async function unitLetters(db: PrismaClient, unitId: string, planId?: string): Promise<WorkspaceLetter[]> {
+  const rows = await db.$queryRaw<
+    { id: string; email: string; sentAt: Date | null; readAt: Date | null; items: bigint }[]
+  >`
+    SELECT l.id, l.email, d."sentAt", l."readAt",
+      (SELECT count(*) FROM "LetterItem" i WHERE i."letterId" = l.id AND i.skipped IS NULL) AS items
+    FROM "Letter" l LEFT JOIN "Delivery" d ON d."noticeId" = l."noticeId"
+    WHERE l."unitId" = ${unitId}::uuid ${planId ? Prisma.sql`AND l."planId" = ${planId}::uuid` : Prisma.empty}
+      AND l."closedAt" IS NOT NULL
+    ORDER BY l."createdAt" DESC LIMIT 200`;
+  return rows.map((r) => ({ ...r, items: Number(r.items) }));
+}
+
+async function reportDrafts(db: PrismaClient, unitId: string, planId: string): Promise<WorkspaceDraft[]> {
+  const rows = await db.reportDraft.findMany({ where: { unitId, planId } });
+  return rows.map((r) => ({
+    assignmentId: r.assignmentId,
+    period: r.period,
+    fields: (r.fields ?? {}) as Record<string, string>,
+    refusal: r.refusal,
+    updatedAt: r.updatedAt,
+  }));
+}
+
+/**
+ * The read receipt (已读): the first opening of a letter's workspace link (its token id is the
+ * letter's id) records when, once; later openings change nothing. Returns whether this was the first.
+ */
+export async function recordLetterRead(
+  db: PrismaClient,
+  o: { letterId: string; unitId: string; planId: string; at: Date; ip?: string },
+): Promise<boolean> {
+  const rows = await db.$queryRaw<{ email: string }[]>`
+    UPDATE "Letter" SET "readAt" = ${o.at}
+    WHERE id::text = ${o.letterId} AND "unitId" = ${o.unitId}::uuid AND "planId" = ${o.planId}::uuid AND "readAt" IS NULL
+    RETURNING email`;
+  const first = rows[0];
+  if (!first) return false;
+  await audit(db, {
+    actor: `unit:${o.unitId}/link:${o.letterId}`,
+    action: 'letter.read',
+    entityType: 'Letter',
+    entityId: o.letterId,
+    unitId: o.unitId,
+    planId: o.planId,
+    data: { email: first.email, at: o.at.toISOString(), ...(o.ip ? { ip: o.ip } : {}) },
+  });
+  return true;
+}
+
+/** Saves (or replaces) the drafts of a period's reports; an empty draft is removed. */
+export async function saveReportDrafts(
+  db: PrismaClient,
+  o: {
+    unitId: string;
+    planId: string;
+    period: string;
+    actor: string;
+    drafts: { assignmentId: string; fields: Record<string, string>; refusal: string | null }[];
+  },
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    for (const d of o.drafts) {
+      const empty = Object.values(d.fields).every((v) => !v.trim());
+      const where = { assignmentId_period: { assignmentId: d.assignmentId, period: o.period } };
+      if (empty && !d.refusal) {
+        await tx.reportDraft.deleteMany({ where: { assignmentId: d.assignmentId, period: o.period } });
+        continue;
+      }
+      const data = { fields: d.fields, refusal: d.refusal, updatedAt: new Date(), actor: o.actor };
+      await tx.reportDraft.upsert({
+        where,
+        create: { assignmentId: d.assignmentId, period: o.period, unitId: o.unitId, planId: o.planId, ...data },
+        update: data,
+      });
+    }
+  });
+}
+
+/** Drops the drafts of reports that were submitted. */
+export async function dropReportDrafts(db: PrismaClient, period: string, assignmentIds: string[]): Promise<void> {
+  if (assignmentIds.length) await db.reportDraft.deleteMany({ where: { period, assignmentId: { in: assignmentIds } } });
+}
