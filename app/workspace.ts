@@ -37,9 +37,17 @@ export interface WorkspaceAssignment {
 
 export interface WorkspaceLetter {
   id: string;
+  /** the plan's slug */
+  plan: string;
   email: string;
   sentAt: Date | null;
+  /** its delivery (SENT, RETRY, FAILED …), null while it waits */
+  status: string | null;
   readAt: Date | null;
+  /** the letter an Office resend repeated */
+  resendOf: string | null;
+  /** tasks given in it not yet signed for */
+  unsigned: number;
   /** the items it carried (those left out as no longer due are not counted) */
   items: number;
 }
@@ -118,18 +126,31 @@ export async function loadWorkspace(
   return { unit, plan, assignments, letters, drafts };
 }
 
-/** The letters a unit received in a plan, newest first, with their read state (the workspace and the unit's dashboard page). */
+/** The letters a unit received (in one plan, or all), newest first, with their read and sign state (the workspace and the unit's dashboard page). */
 export async function unitLetters(db: PrismaClient, unitId: string, planId?: string): Promise<WorkspaceLetter[]> {
   const rows = await db.$queryRaw<
-    { id: string; email: string; sentAt: Date | null; readAt: Date | null; items: bigint }[]
+    {
+      id: string;
+      plan: string;
+      email: string;
+      sentAt: Date | null;
+      status: string | null;
+      readAt: Date | null;
+      resendOf: string | null;
+      items: bigint;
+      unsigned: bigint;
+    }[]
   >`
-    SELECT l.id, l.email, d."sentAt", l."readAt",
-      (SELECT count(*) FROM "LetterItem" i WHERE i."letterId" = l.id AND i.skipped IS NULL) AS items
-    FROM "Letter" l LEFT JOIN "Delivery" d ON d."noticeId" = l."noticeId"
+    SELECT l.id, p.slug AS plan, l.email, d."sentAt", d.status::text AS status, l."readAt", l."resendOf"::text AS "resendOf",
+      (SELECT count(*) FROM "LetterItem" i WHERE i."letterId" = l.id AND i.skipped IS NULL) AS items,
+      (SELECT count(DISTINCT n."assignmentId") FROM "LetterItem" i JOIN "Notice" n ON n.id = i."noticeId"
+         JOIN "Assignment" a ON a.id = n."assignmentId"
+       WHERE i."letterId" = l.id AND i.skipped IS NULL AND a."acknowledgedAt" IS NULL AND a.state = 'ASSIGNED') AS unsigned
+    FROM "Letter" l JOIN "Plan" p ON p.id = l."planId" LEFT JOIN "Delivery" d ON d."noticeId" = l."noticeId"
     WHERE l."unitId" = ${unitId}::uuid ${planId ? Prisma.sql`AND l."planId" = ${planId}::uuid` : Prisma.empty}
       AND l."closedAt" IS NOT NULL
     ORDER BY l."createdAt" DESC LIMIT 200`;
-  return rows.map((r) => ({ ...r, items: Number(r.items) }));
+  return rows.map((r) => ({ ...r, items: Number(r.items), unsigned: Number(r.unsigned) }));
 }
 
 async function reportDrafts(db: PrismaClient, unitId: string, planId: string): Promise<WorkspaceDraft[]> {

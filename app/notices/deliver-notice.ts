@@ -432,6 +432,7 @@ async function deliverLetter(ctx: Ctx, n: LoadedNotice, input: DeliverInput): Pr
       entries,
       listFile: list?.filename ?? null,
       compactAbove,
+      resent: letter.resendOf !== null,
     });
     message = { ...rendered, attachments: [...rendered.attachments, ...(list ? [list] : [])] };
   } catch (err) {
@@ -468,12 +469,12 @@ function outcome(ctx: Ctx, noticeId: string, status: 'SENT' | 'FAILED' | 'DEAD',
 /** Records a final outcome, and the same outcome on each notice a digest carried. */
 async function finish(
   ctx: Ctx,
-  noticeId: string,
+  n: LoadedNotice,
   status: 'SENT' | 'FAILED' | 'DEAD',
   f: OutcomeFields,
   members: string[],
 ): Promise<void> {
-  const o = outcome(ctx, noticeId, status, f);
+  const o = outcome(ctx, n.id, status, f);
   await ctx.store.record(o);
   if (!members.length) return;
   await ctx.store.recordMembers(members, {
@@ -482,7 +483,7 @@ async function finish(
     response: o.response,
     error: o.error,
     sentAt: o.sentAt ? new Date(o.sentAt) : null,
-    reason: status === 'SENT' ? '已随每日督办摘要发送' : o.reason,
+    reason: status === 'SENT' ? (n.kind === 'unit_letter' ? '已随单位督办函送达' : '已随每日督办摘要发送') : o.reason,
   });
 }
 
@@ -533,7 +534,7 @@ async function sendAndRecord(
     error: partial,
     recipients: info.accepted.length ? info.accepted : good,
   };
-  await untilRecorded(ctx, n.key, () => finish(ctx, n.id, 'SENT', sent, members));
+  await untilRecorded(ctx, n.key, () => finish(ctx, n, 'SENT', sent, members));
   // the alert's key is deterministic: retrying its submission cannot alert twice
   if (partial) {
     const failure: DeliveryFailure = {
@@ -570,13 +571,13 @@ async function sendFailed(
   const alert = (status: 'FAILED' | 'DEAD') =>
     ctx.alert(n, { status, error, recipients: good, attempts, subject: message.subject });
   if (e.permanent) {
-    await finish(ctx, n.id, 'FAILED', { error, recipients: good, reason: `邮件被拒收：${error}` }, members);
+    await finish(ctx, n, 'FAILED', { error, recipients: good, reason: `邮件被拒收：${error}` }, members);
     await alert('FAILED');
     ctx.d.logger.error('notice failed permanently', { key: n.key, error, attempts });
     throw new PermanentDeliveryError(error);
   }
   if (input.attempt >= input.maxAttempts) {
-    await finish(ctx, n.id, 'DEAD', { error, recipients: good, reason: `多次重试后仍未送达：${error}` }, members);
+    await finish(ctx, n, 'DEAD', { error, recipients: good, reason: `多次重试后仍未送达：${error}` }, members);
     await alert('DEAD');
     ctx.d.logger.error('notice dead-lettered after its last attempt', { key: n.key, error, attempts });
     throw new PermanentDeliveryError(`dead letter after ${attempts} attempts: ${error}`);

@@ -140,6 +140,27 @@ export const letterStore = {
     return rows[0]?.n ?? 0;
   },
 
+  /**
+   * A copy of a letter that went, for an Office resend: a new letter (not open to new items, to go
+   * now) carrying the same items; null when the letter does not exist or has not gone yet.
+   */
+  async copyForResend(sql: Sql, letterId: string): Promise<{ id: string; sendAt: Date; email: string } | null> {
+    const rows = await sql<{ id: string; sendAt: Date; email: string }>(
+      `WITH l AS (
+         INSERT INTO "Letter" (id, "unitId", "planId", email, "openKey", "sendAt", "resendOf")
+         SELECT gen_random_uuid(), "unitId", "planId", email, NULL, now(), id FROM "Letter"
+         WHERE id = $1::uuid AND "closedAt" IS NOT NULL
+         RETURNING id, "sendAt", email
+       ), i AS (
+         INSERT INTO "LetterItem" ("letterId", "noticeId")
+         SELECT l.id, li."noticeId" FROM l, "LetterItem" li WHERE li."letterId" = $1::uuid AND li.skipped IS NULL
+       )
+       SELECT id::text AS id, "sendAt", email FROM l`,
+      [letterId],
+    );
+    return rows[0] ?? null;
+  },
+
   /** Unit ids by name and plan ids by slug (both never change): for notices that name them in the payload. */
   async unitId(sql: Sql, name: string): Promise<string | null> {
     const rows = await sql<{ id: string }>(`SELECT id::text AS id FROM "Unit" WHERE name = $1`, [name]);

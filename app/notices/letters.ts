@@ -144,3 +144,35 @@ export async function collectLetter(
 export function settleLetterMembers(sql: Sql, letterId: string): Promise<number> {
   return letterStore.settleMembers(sql, letterId);
 }
+
+/**
+ * The Office resends a letter that went (the unit lost it, or a new liaison took over): a new letter
+ * with the same items, sent now as its own notice (kind unit_letter, `resendOf` naming the first),
+ * through the same pipeline, so it is recorded and sent exactly once. Items no longer due (the task
+ * was closed since) are left out when it goes, as for any letter. Null: no such letter, or it has
+ * not gone yet (it will go on its own).
+ */
+export async function resendLetter(
+  d: { sql: Sql; notify: NotificationPort },
+  letterId: string,
+): Promise<{ letterId: string; noticeId: string; email: string } | null> {
+  const copy = await letterStore.copyForResend(d.sql, letterId);
+  if (!copy) return null;
+  const closed = await d.sql<{ unitId: string; plan: string }>(
+    `SELECT l."unitId"::text AS "unitId", p.slug AS plan FROM "Letter" l JOIN "Plan" p ON p.id = l."planId" WHERE l.id = $1::uuid`,
+    [copy.id],
+  );
+  const { unitId, plan } = closed[0]!;
+  const scope = letterScope(copy.id);
+  const r = await d.notify.submit({
+    key: noticeKey(scope, 'unit_letter', copy.sendAt.getTime()),
+    kind: 'unit_letter',
+    assignmentId: null,
+    scope,
+    dueAt: copy.sendAt.toISOString(),
+    slipId: null,
+    payload: { to: [], recipient: copy.email, letterId: copy.id, unitId, plan, resendOf: letterId },
+  });
+  await letterStore.setNotice(d.sql, copy.id, r.noticeId);
+  return { letterId: copy.id, noticeId: r.noticeId, email: copy.email };
+}

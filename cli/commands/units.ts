@@ -19,7 +19,7 @@ import { UNIT_KIND_NAMES, type UnitsDirectory } from '../../domain/units';
 import { issueWorkspaceLink } from '../../app/links';
 import { createLinkService, linkKeysFromConfig } from '../../infra/links';
 import { createOutboxNotificationPort } from '../../infra/outbox';
-import { formatDate } from '../../domain/messages/format';
+import { formatDay } from '../../domain/messages/format';
 import { isDubangError } from '../../contracts/errors';
 
 function readAny(file: string): UnitsDirectory {
@@ -133,7 +133,7 @@ export function register(program: Command): void {
         print(cmd, {
           data: r,
           human: (x) =>
-            `${x.unit}（方案 ${x.plan}）本单位督办事项链接，${formatDate(x.expiresAt, cfg.policy.calendar.zone)}前有效：\n${x.url}`,
+            `${x.unit}（方案 ${x.plan}）本单位督办事项链接，${formatDay(x.expiresAt, cfg.policy.calendar.zone)}前有效：\n${x.url}`,
         });
       }),
     );

@@ -147,6 +147,8 @@ export interface UnitLetterInput {
   listFile?: string | null;
   /** beyond this many rows the body lists the rows without the task texts (default 40) */
   compactAbove?: number;
+  /** an Office resend of a letter that went before */
+  resent?: boolean;
 }
 
 /** 任务交办41项、报告提醒3项: the letter's rows counted by what is asked, in the rows' order. */
@@ -167,6 +169,7 @@ export function unitLetterDoc(l: UnitLetterInput): NoticeDoc {
   const other = rows.length - given.length;
   const plan = l.entries.find((e) => e.task?.planTitle)?.task?.planTitle;
   const paragraphs: string[] = [];
+  if (l.resent) paragraphs.push('应贵单位或办公室要求，重发此前的督办函如下；所列事项为当前仍需办理的事项。');
   if (given.length) {
     const roles = (['牵头', '配合', '属地落实'] as const)
       .map((r) => [r, given.filter((x) => x.role === r).length] as const)
@@ -194,7 +197,7 @@ export function unitLetterDoc(l: UnitLetterInput): NoticeDoc {
   const rowLinks = !l.link && rows.some((r) => r.link) ? { links: rows.map((r) => r.link), linkLabel: '办理' } : {};
   const unsigned = l.entries.some((e) => e.kind === 'assignment' && !e.acknowledgedAt);
   return {
-    subject: `【督办函】${l.unit}：${letterSummary(rows)}`,
+    subject: `【督办函${l.resent ? '·重发' : ''}】${l.unit}：${letterSummary(rows)}`,
     title: `关于${l.unit}督办事项的通知`,
     greeting: `${l.unit}：`,
     paragraphs,

@@ -185,3 +185,45 @@ test('a 交办 letter lists every task with its role and carries the XLSX 分工
   expect(ws.getRow(3).getCell(4).value).toBe(`推进第${tasks[0]!.taskNumber}项质量提升工作，健全<质量>标准体系。`);
   expect(ws.getRow(3).getCell(5).value).toBe('配合');
 });
+
+test("a letter links the unit's workspace once, with the letter as the token id; an Office resend goes once more, marked 重发", async () => {
+  const tasks = unitAssignments(3);
+  const subs = tasks.map((a) =>
+    submission(a.id, new Date(), { kind: 'report_reminder', payload: { plan: s.planSlug, period: '2026Q4' } }),
+  );
+  for (const sub of subs) await port.submit(sub);
+  const [m] = await sink.waitFor(1, 20_000);
+  const mail = await parse(m!);
+  const letter = await db.prisma.letter.findFirstOrThrow({
+    where: { items: { some: { notice: { key: subs[0]!.key } } } },
+  });
+  // one link: the unit's workspace for the plan, its token naming this letter
+  const links = [...new Set(mail.text!.match(/https?:\/\/\S+\/u\/\S+/g) ?? [])];
+  expect(links).toHaveLength(1);
+  expect(links[0]).toContain(`/u/${letter.unitId}/${letter.planId}?t=u1.`);
+  expect(decodeURIComponent(links[0]!)).toContain(`.${letter.id}.`);
+  expect(mail.text).not.toMatch(/\/f\/[0-9a-f-]{36}/);
+  expect(mail.text).toContain('进入本单位督办事项');
+  // recorded once the SMTP server accepted the letter (just after the sink has it)
+  await eventually(
+    'carried notice recorded',
+    async () => (await db.prisma.notice.findUniqueOrThrow({ where: { key: subs[0]!.key } })).statusReason,
+    (r) => r === '已随单位督办函送达',
+  );
+
+  sink.clear();
+  const { resendLetter } = await import('../../app/notices/letters');
+  const { sqlFromPrisma } = await import('../../app/notices/sql');
+  const r = await resendLetter({ sql: sqlFromPrisma(db.prisma), notify: port }, letter.id);
+  expect(r).not.toBeNull();
+  const [again] = await sink.waitFor(1, 20_000);
+  const resent = await parse(again!);
+  expect(resent.subject).toBe(mail.subject!.replace('【督办函】', '【督办函·重发】'));
+  expect(resent.text).toContain('重发此前的督办函');
+  for (const a of tasks) expect(resent.text).toContain(`(${a.taskNumber})`);
+  await new Promise((res) => setTimeout(res, DEBOUNCE_MS + 500));
+  expect(sink.received()).toHaveLength(1);
+  expect((await db.prisma.letter.findUniqueOrThrow({ where: { id: r!.letterId } })).resendOf).toBe(letter.id);
+  // the carried notices keep their first record
+  expect((await db.prisma.notice.findUniqueOrThrow({ where: { key: subs[0]!.key } })).status).toBe('SENT');
+});

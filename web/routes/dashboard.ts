@@ -8,7 +8,12 @@ import * as q from '../../app/dashboard/queries';
 import { replaceContacts, type ContactInput } from '../../app/dashboard/contacts';
 import type { WebContext } from '../context';
 import { officeAct } from '../office-actions';
-import { issueLink, revokeLinks } from '../../app/links';
+import { issueLink, issueWorkspaceLink, revokeLinks } from '../../app/links';
+import { unitLetters } from '../../app/workspace';
+import { resendLetter } from '../../app/notices/letters';
+import { sqlFromPrisma } from '../../app/notices/sql';
+import { audit } from '../../app/audit';
+import { formatDay as fmtDay } from '../../domain/messages/format';
 import { decodeFlash, encodeFlash, FLASH_COOKIE } from '../flash';
 import { intParam, lightParam, strParam, uuidParam, type Query } from '../params';
 import { errorPage, layout, sendPage } from '../views/layout';
@@ -99,13 +104,88 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
       const f = { light: lightParam(req.query.light), ...paging(req.query) };
       const d = id ? await ctx.read.unitDetail(id, f) : null;
       if (!d) return sendPage(reply, errorPage(404, '没有这个单位'), 404);
+      const flash = decodeFlash(req.cookies[FLASH_COOKIE]);
+      if (flash) reply.clearCookie(FLASH_COOKIE, { path: `/units/${d.unit.id}` });
       return page(
         req,
         reply,
         d.unit.name,
         'units',
-        v.unitPage(d, ctx.zone, req.session!.role === 'office', f, implicitEmailed),
+        v.unitPage(d, ctx.zone, req.session!.role === 'office', f, implicitEmailed, {
+          // read fresh (not from the cached read model): a read receipt or a resend shows at once
+          ...(await unitLetterState(d.unit.id)),
+          csrf: req.session!.csrfToken,
+          message: flash?.message ?? null,
+        }),
       );
+    }),
+  );
+
+  /** The letters a unit received, and the plans it has tasks in (for its workspace link). */
+  async function unitLetterState(unitId: string) {
+    const [letters, plans] = await Promise.all([
+      unitLetters(ctx.db, unitId),
+      ctx.db.plan.findMany({
+        where: { tasks: { some: { assignments: { some: { unitId } } } } },
+        select: { slug: true, title: true },
+        orderBy: { slug: 'asc' },
+      }),
+    ]);
+    return { letters, plans };
+  }
+
+  /** Answers an Office action on a unit's page with a redirect back to it, the outcome in a flash. */
+  function backToUnit(reply: FastifyReply, unitId: string, message: { kind: 'ok' | 'refused'; text: string }) {
+    reply.setCookie(FLASH_COOKIE, encodeFlash({ message: { ...message, text: message.text.slice(0, 1500) } }), {
+      path: `/units/${unitId}`,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: ctx.secureCookies,
+      maxAge: 300,
+    });
+    return reply.redirect(`/units/${unitId}`, 303);
+  }
+
+  // 本单位督办事项链接: a new signed link for the Office to pass on by other means (audited)
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    '/units/:id/workspace-link',
+    write,
+    (req, reply) =>
+      guard(reply, async () => {
+        const id = uuidParam(req.params.id, 'id');
+        if (!id) return sendPage(reply, errorPage(404, '没有这个单位'), 404);
+        const plan = typeof req.body?.plan === 'string' && req.body.plan ? req.body.plan : undefined;
+        const r = await issueWorkspaceLink(ctx, {
+          unit: id,
+          ...(plan ? { plan } : {}),
+          actor: `office:${req.session!.email}`,
+        });
+        if (!r.ok) return backToUnit(reply, id, { kind: 'refused', text: r.message });
+        return backToUnit(reply, id, {
+          kind: 'ok',
+          text: `已生成${r.unit}本单位督办事项链接（方案 ${r.plan}，${fmtDay(r.expiresAt, ctx.zone)}前有效），请转交该单位：${r.url}`,
+        });
+      }),
+  );
+
+  // 重发督办函: a new letter with the same items, sent now as its own notice (audited)
+  app.post<{ Params: { id: string; letterId: string } }>('/units/:id/letters/:letterId/resend', write, (req, reply) =>
+    guard(reply, async () => {
+      const id = uuidParam(req.params.id, 'id');
+      const letterId = uuidParam(req.params.letterId, 'letterId');
+      if (!id || !letterId) return sendPage(reply, errorPage(404, '没有这封督办函'), 404);
+      const owned = await ctx.db.letter.findFirst({ where: { id: letterId, unitId: id }, select: { id: true } });
+      const r = owned ? await resendLetter({ sql: sqlFromPrisma(ctx.db), notify: ctx.notify }, letterId) : null;
+      if (!r) return backToUnit(reply, id, { kind: 'refused', text: '这封督办函尚未发出或不存在，无需重发。' });
+      await audit(ctx.db, {
+        actor: `office:${req.session!.email}`,
+        action: 'letter.resent',
+        entityType: 'Letter',
+        entityId: r.letterId,
+        unitId: id,
+        data: { resendOf: letterId, noticeId: r.noticeId, email: r.email },
+      });
+      return backToUnit(reply, id, { kind: 'ok', text: `已重发督办函至 ${r.email}（新的通知已登记，稍后发出）。` });
     }),
   );
 

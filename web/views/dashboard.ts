@@ -24,6 +24,7 @@ import { LIGHT_LABELS, LIGHTS, type Light } from '../../app/dashboard/lights';
 import type * as q from '../../app/dashboard/queries';
 import type { WebSession } from '../sessions';
 import { reportsTable, type Detail } from './unit';
+import type { WorkspaceLetter } from '../../app/workspace';
 
 type Rows<T extends (...a: never[]) => unknown> = Awaited<ReturnType<T>>;
 
@@ -180,9 +181,10 @@ export function unitPage(
   office: boolean,
   f: { light?: string; offset: number; limit: number },
   implicitEmailed = false,
+  w: UnitLettersView | null = null,
 ): SafeHtml {
   const u = d.unit;
-  return html`<h1>${u.name}</h1><section class="card"><p>${u.fullName ?? ''} <span class="muted">${unitKindName(u.kind)}${u.aliases.length ? html`；别名：${u.aliases.join('、')}` : ''}</span></p>
+  return html`<h1>${u.name}</h1>${w?.message ? html`<div class="msg ${w.message.kind}" role="${w.message.kind === 'ok' ? 'status' : 'alert'}" id="result">${w.message.text}</div>` : ''}<section class="card"><p>${u.fullName ?? ''} <span class="muted">${unitKindName(u.kind)}${u.aliases.length ? html`；别名：${u.aliases.join('、')}` : ''}</span></p>
 <div class="kpis">${LIGHTS.map((l) => html`<div class="kpi">${lightBadge(l)}<b id="unit-${l}">${d.lights[l]}</b>${d.implicitLights[l] ? html`<span class="muted" id="unit-implicit-${l}">其中属地落实 ${d.implicitLights[l]} 项</span>` : ''}</div>`)}</div>
 ${
   sum(d.implicitLights)
@@ -192,7 +194,54 @@ ${
 <section class="card"><h2>联系人 ${office ? html`<a href="/units/${u.id}/contacts" class="muted">修改</a>` : ''}</h2><table id="contacts"><tr><th>角色</th><th>姓名</th><th>邮箱</th><th>电话</th><th>通知方式</th></tr>
 ${d.contacts.map((c) => html`<tr><td>${c.role === 'LIAISON' ? '联络员' : c.role === 'LEADER' ? '分管负责人' : '收件人'}</td><td>${c.name}</td><td>${c.email}</td><td>${c.phone ?? ''}</td><td class="digest">${c.digest ? '每日摘要' : '逐条通知'}</td></tr>`)}</table></section>
 <section class="card"><h2>任务分工</h2><form class="filters" method="get"><label>灯号 <select name="light">${lightOptions(f.light)}</select></label><button type="submit">筛选</button></form>
-${assignmentTable(d.assignments, zone, true)}${pager(`/units/${u.id}`, { light: f.light }, f.offset, f.limit, d.total)}</section>`;
+${assignmentTable(d.assignments, zone, true)}${pager(`/units/${u.id}`, { light: f.light }, f.offset, f.limit, d.total)}</section>
+${w ? unitLettersSection(u.id, w, zone, office) : ''}`;
+}
+
+/** What the unit page shows of the unit's letters (app/workspace.ts unitLetters) and its workspace link. */
+export interface UnitLettersView {
+  letters: WorkspaceLetter[];
+  plans: { slug: string; title: string }[];
+  csrf: string;
+  message: { kind: 'ok' | 'refused'; text: string } | null;
+}
+
+const LETTER_STATUS: Record<string, string> = {
+  SENT: '已发送',
+  RETRY: '重试中',
+  SENDING: '发送中',
+  FAILED: '被拒收',
+  DEAD: '未送达',
+};
+
+function unitLettersSection(unitId: string, w: UnitLettersView, zone: string, office: boolean): SafeHtml {
+  const csrf = html`<input type="hidden" name="_csrf" value="${w.csrf}">`;
+  const unread = w.letters.filter((l) => l.status === 'SENT' && !l.readAt).length;
+  return html`<section class="card" id="unit-letters"><h2>督办函</h2>
+${
+  office && w.plans.length
+    ? html`<form method="post" action="/units/${unitId}/workspace-link" class="filters">${csrf}${
+        w.plans.length > 1
+          ? html`<label>方案 <select name="plan">${w.plans.map((p) => html`<option value="${p.slug}">${p.title}</option>`)}</select></label>`
+          : html`<input type="hidden" name="plan" value="${w.plans[0]!.slug}">`
+      }<button type="submit" id="workspace-link">生成本单位督办事项链接</button> <span class="muted">用于通过其他方式转交该单位；撤销本单位全部链接时一并失效。</span></form>`
+    : ''
+}
+${
+  w.letters.length
+    ? html`<p class="muted" id="letters-summary">共${w.letters.length}封，未读${unread}封。</p><table id="letters"><tr><th>发送时间</th><th>方案</th><th>收件人</th><th>事项</th><th>未签收</th><th>阅读</th><th>状态</th>${office ? html`<th></th>` : ''}</tr>
+${w.letters.map(
+  (
+    l,
+  ) => html`<tr data-letter="${l.id}"><td>${l.sentAt ? fmtDate(l.sentAt, zone) : '—'}${l.resendOf ? html` <span class="muted">（重发）</span>` : ''}</td><td>${l.plan}</td><td>${l.email}</td><td class="num">${l.items}</td><td class="num">${l.unsigned ? html`<b class="n-red">${l.unsigned}</b>` : '0'}</td>
+<td class="letter-read">${l.readAt ? `已读（${fmtDate(l.readAt, zone)}）` : '未读'}</td><td>${l.status ? (LETTER_STATUS[l.status] ?? l.status) : '待发送'}</td>${
+    office
+      ? html`<td>${l.status === 'SENT' ? html`<form method="post" action="/units/${unitId}/letters/${l.id}/resend">${csrf}<button type="submit" class="secondary">重发</button></form>` : ''}</td>`
+      : ''
+  }</tr>`,
+)}</table>`
+    : html`<p class="muted">尚未向该单位发出督办函。</p>`
+}</section>`;
 }
 
 export function unitsPage(units: q.UnitLightRow[], implicitEmailed = false): SafeHtml {
