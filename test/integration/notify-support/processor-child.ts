@@ -23,6 +23,8 @@ async function run() {
     lockDurationMs: 1500,
     stalledIntervalMs: 500,
     checkRedis: false,
+    // T_LETTERS=<debounce ms>: unit letters on (the letter fault tests); otherwise as the environment says
+    ...(env.T_LETTERS ? { letters: { enabled: true, debounceMs: Number(env.T_LETTERS) } } : {}),
   });
   process.send?.('ready');
   const stop = () => void w.close().then(() => process.exit(0));
