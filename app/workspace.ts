@@ -223,3 +223,20 @@ export async function saveReportDrafts(
 export async function dropReportDrafts(db: PrismaClient, period: string, assignmentIds: string[]): Promise<void> {
   if (assignmentIds.length) await db.reportDraft.deleteMany({ where: { period, assignmentId: { in: assignmentIds } } });
 }
+
+/** The letters that carried notices about one assignment, newest first, with their read state (its dashboard page). */
+export async function assignmentLetters(
+  db: PrismaClient,
+  assignmentId: string,
+): Promise<{ id: string; email: string; sentAt: Date | null; readAt: Date | null; what: string[] }[]> {
+  const rows = await db.$queryRaw<
+    { id: string; email: string; sentAt: Date | null; readAt: Date | null; kinds: string[] }[]
+  >`
+    SELECT l.id, l.email, d."sentAt", l."readAt", array_agg(DISTINCT n.kind::text) AS kinds
+    FROM "LetterItem" li JOIN "Notice" n ON n.id = li."noticeId" JOIN "Letter" l ON l.id = li."letterId"
+    LEFT JOIN "Delivery" d ON d."noticeId" = l."noticeId"
+    WHERE n."assignmentId" = ${assignmentId}::uuid AND li.skipped IS NULL AND l."closedAt" IS NOT NULL
+    GROUP BY l.id, l.email, d."sentAt", l."readAt", l."createdAt"
+    ORDER BY l."createdAt" DESC LIMIT 50`;
+  return rows.map(({ kinds, ...r }) => ({ ...r, what: kinds }));
+}

@@ -235,6 +235,28 @@ describe('unit workspace', () => {
     expect(row).toContain('liaison@a.test');
     expect(row).toContain('未读');
     expect(row).toContain('已发送');
+    // per task: the assignment's page lists the letters that carried its notices, read or not
+    const item = await h.db.prisma.notice.create({
+      data: {
+        key: `item-${l.id}`,
+        kind: 'report_reminder',
+        assignmentId: h.seeded.t1a,
+        dueAt: new Date(),
+        payload: {},
+        status: 'SENT',
+      },
+    });
+    await h.db.prisma.letterItem.create({ data: { letterId: l.id, noticeId: item.id } });
+    const own = await h.app.inject({
+      method: 'GET',
+      url: `/assignments/${h.seeded.t1a}`,
+      headers: { cookie: office.cookie },
+    });
+    const section = pageText(/<section class="card" id="assignment-letters">[\s\S]*?<\/section>/.exec(own.body)![0]);
+    expect(section).toContain('该分工的通知随市市场监管局的督办函发出；已签收。');
+    expect(section).toContain('liaison@a.test');
+    expect(section).toContain('报告提醒');
+    expect(section).toContain('未读');
 
     const made = await submitForm(
       h.app,

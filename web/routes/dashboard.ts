@@ -9,7 +9,7 @@ import { replaceContacts, type ContactInput } from '../../app/dashboard/contacts
 import type { WebContext } from '../context';
 import { officeAct } from '../office-actions';
 import { issueLink, issueWorkspaceLink, revokeLinks } from '../../app/links';
-import { unitLetters } from '../../app/workspace';
+import { assignmentLetters, unitLetters } from '../../app/workspace';
 import { resendLetter } from '../../app/notices/letters';
 import { sqlFromPrisma } from '../../app/notices/sql';
 import { audit } from '../../app/audit';
@@ -247,12 +247,13 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
     const d = id ? await q.assignmentDetail(ctx.db, params(), id) : null;
     if (!d) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
     const units = req.session!.role === 'office' ? await q.assignableUnits(ctx.db) : [];
+    const letters = await assignmentLetters(ctx.db, d.assignment.id);
     return page(
       req,
       reply,
       `任务(${d.assignment.task.number}) ${d.assignment.unit.name}`,
       'tasks',
-      v.assignmentPage(d, { zone: ctx.zone, session: req.session!, message, newLink, units }),
+      v.assignmentPage(d, { zone: ctx.zone, session: req.session!, message, newLink, units, letters }),
       status,
     );
   }

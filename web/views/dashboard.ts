@@ -288,6 +288,8 @@ export function assignmentPage(
     message?: { kind: 'ok' | 'refused'; text: string } | null;
     newLink?: string | null;
     units?: { name: string; kind: string }[];
+    /** the unit letters that carried this assignment's notices (app/workspace.ts assignmentLetters) */
+    letters?: { id: string; email: string; sentAt: Date | null; readAt: Date | null; what: string[] }[];
   },
 ): SafeHtml {
   const a = d.assignment;
@@ -305,6 +307,14 @@ ${o.message ? html`<div class="msg ${o.message.kind}" role="${o.message.kind ===
 <tr><th>完成时限</th><td>${a.task.deadlinePhrase}${a.dueAt ? html`（${fmtDate(a.dueAt, o.zone)}）` : ''}${a.originalDueAt && a.dueAt && a.originalDueAt.getTime() !== a.dueAt.getTime() ? html` 原定 ${fmtDate(a.originalDueAt, o.zone)}` : ''}</td></tr>
 <tr><th>签收</th><td>${fmtDate(a.acknowledgedAt, o.zone)}</td></tr><tr><th>销号</th><td>${fmtDate(a.completedAt, o.zone)}</td></tr></table>
 <p><a href="/tasks/${a.taskId}">任务全部分工</a> · <a href="/units/${a.unit.id}">${a.unit.name}</a></p></section>
+${
+  o.letters?.length
+    ? html`<section class="card" id="assignment-letters"><h2>督办函</h2><p class="muted">该分工的通知随${a.unit.name}的督办函发出；${a.acknowledgedAt ? '已签收' : html`<b class="n-red">尚未签收</b>`}。</p><table><tr><th>发送时间</th><th>收件人</th><th>本项事项</th><th>阅读</th></tr>${o.letters.map(
+        (l) =>
+          html`<tr><td>${fmtDate(l.sentAt, o.zone)}</td><td>${l.email}</td><td>${l.what.map(noticeKindName).join('、')}</td><td class="letter-read">${l.readAt ? `已读（${fmtDate(l.readAt, o.zone)}）` : '未读'}</td></tr>`,
+      )}</table></section>`
+    : ''
+}
 ${
   office && a.state !== 'COMPLETED' && a.state !== 'CANCELLED'
     ? html`<h2>办理</h2><div class="grid">
