@@ -9,6 +9,7 @@ import { replaceContacts, type ContactInput } from '../../app/dashboard/contacts
 import type { WebContext } from '../context';
 import { officeAct } from '../office-actions';
 import { issueLink, revokeLinks } from '../../app/links';
+import { implicitNotified } from '../../app/notify-roles';
 import { decodeFlash, encodeFlash, FLASH_COOKIE } from '../flash';
 import { intParam, lightParam, strParam, uuidParam, type Query } from '../params';
 import { errorPage, layout, sendPage } from '../views/layout';
@@ -42,8 +43,9 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
     offset: intParam(query.offset, 'offset', 10_000_000) ?? 0,
   });
   const charts = ['/static/echarts.min.js', '/static/dashboard.js'];
-  // whether rule-bound (属地落实) assignments get their own emails: the pages say so when they count them apart
-  const implicitEmailed = ctx.policy.notifyRoles.includes('IMPLICIT');
+  // whether rule-bound (属地落实) assignments get their own emails (the plans' notifyRoles, app/notify-roles.ts):
+  // the pages say so when they count them apart
+  const implicitEmailed = (plan?: string) => implicitNotified(ctx.db, ctx.policy, plan);
 
   app.get<{ Querystring: Query }>('/', read, (req, reply) =>
     guard(reply, async () => {
@@ -57,7 +59,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
         reply,
         '总览',
         'overview',
-        v.overviewPage(await ctx.read.overview(f), f, implicitEmailed),
+        v.overviewPage(await ctx.read.overview(f), f, await implicitEmailed(f.plan)),
         200,
         charts,
       );
@@ -90,7 +92,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
   );
 
   app.get('/units', read, async (req, reply) =>
-    page(req, reply, '单位', 'units', v.unitsPage((await q.overview(ctx.db, params())).units, implicitEmailed)),
+    page(req, reply, '单位', 'units', v.unitsPage((await q.overview(ctx.db, params())).units, await implicitEmailed())),
   );
 
   app.get<{ Params: { id: string }; Querystring: Query }>('/units/:id', read, (req, reply) =>
@@ -104,7 +106,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
         reply,
         d.unit.name,
         'units',
-        v.unitPage(d, ctx.zone, req.session!.role === 'office', f, implicitEmailed),
+        v.unitPage(d, ctx.zone, req.session!.role === 'office', f, await implicitEmailed()),
       );
     }),
   );
