@@ -19,6 +19,7 @@ import {
   type Policy,
 } from '../domain/policy';
 import { audit } from './audit';
+import { canonicalRoles, effectiveNotifyRoles, sameRoles } from './notify-roles';
 import { incompleteUnits } from './plan-import';
 import {
   LIFECYCLE_QUERY,
@@ -126,6 +127,12 @@ export interface SupervisionOptions {
    * start supervision inside a plan's life (reports already owed) without replaying its past.
    */
   assignedAt?: string;
+  /**
+   * `supervise start --notify-roles`: the roles this plan's lifecycles notify instead of the
+   * policy's notifyRoles, stored on the plan so every later start keeps them (app/notify-roles.ts).
+   * Without it, the roles stored earlier for the plan, else the policy's.
+   */
+  notifyRoles?: AssignmentRole[];
 }
 
 /** Loads the workflow inputs of every live task of a plan (or of the given task numbers). */
@@ -381,6 +388,10 @@ export function catchUpOrderCounts(orders: readonly NoticeOrder[]): CatchUpCount
 
 export interface StartResult {
   plan: string;
+  /** the roles this start's lifecycles notify (the plan's choice, else the policy's); empty with no policy */
+  notifyRoles: AssignmentRole[];
+  /** where they come from: chosen now (`--notify-roles`), chosen at an earlier start, or the policy file */
+  notifyRolesFrom: 'option' | 'plan' | 'policy' | 'none';
   started: string[];
   alreadyRunning: string[];
   /**
@@ -405,6 +416,8 @@ export async function startSupervision(
       `无法启动督办：以下单位是导入方案时新建的，尚不完整——${incomplete.map((u) => `${u.name}（缺${u.missing}）`).join('、')}；请先在单位名录中补充（dubang units import 或看板的联系人编辑），再启动`,
     );
   }
+  const roles = await planNotifyRoles(deps, opts);
+  opts = { ...opts, policy: roles.policy };
   // The schedule (and catch-up) covers the whole plan even when only some tasks start now.
   const all = await lifecycleInputs(deps.db, { ...opts, tasks: undefined });
   const cuInput = await scheduleInputs(deps.db, all, opts);
@@ -431,7 +444,61 @@ export async function startSupervision(
     }
     opts.onProgress?.(++done, inputs.length);
   }
-  return { plan: opts.planSlug, started, alreadyRunning, catchUp };
+  return {
+    plan: opts.planSlug,
+    notifyRoles: roles.policy && isPolicy(roles.policy) ? roles.policy.notifyRoles : [],
+    notifyRolesFrom: roles.from,
+    started,
+    alreadyRunning,
+    catchUp,
+  };
+}
+
+/**
+ * The policy this start freezes into the plan's workflows: the given one with the plan's
+ * notifyRoles (app/notify-roles.ts). A choice made now is stored on the plan first (audited); it is
+ * refused while any lifecycle of the plan runs with other roles, since a running lifecycle keeps
+ * the policy it started with (stop the plan, then start it with the new roles).
+ */
+async function planNotifyRoles(
+  deps: { db: PrismaClient; client: Client },
+  opts: SupervisionOptions,
+): Promise<{ policy: SupervisionOptions['policy']; from: StartResult['notifyRolesFrom'] }> {
+  if (!isPolicy(opts.policy)) return { policy: opts.policy, from: 'none' };
+  const plan = await deps.db.plan.findUnique({
+    where: { slug: opts.planSlug },
+    select: { id: true, notifyRoles: true, tasks: { where: { cancelledAt: null }, select: { number: true } } },
+  });
+  if (!plan) throw new SuperviseError(`没有名为「${opts.planSlug}」的已导入方案；请先运行 dubang plan import <文件>`);
+  const before = effectiveNotifyRoles(plan.notifyRoles, opts.policy);
+  if (!opts.notifyRoles) {
+    const from = plan.notifyRoles.length ? 'plan' : 'policy';
+    return { policy: { ...opts.policy, notifyRoles: before }, from };
+  }
+  const chosen = canonicalRoles(opts.notifyRoles);
+  if (!chosen.length) throw new SuperviseError('通知角色不能为空：应为 LEAD、CO、IMPLICIT 中的一个或几个');
+  if (!sameRoles(chosen, before)) {
+    for (const t of plan.tasks) {
+      if (await isRunning(deps.client, taskWorkflowId(opts.planSlug, t.number)))
+        throw new SuperviseError(
+          `方案「${opts.planSlug}」已在督办中，通知角色为 ${before.join(',')}；运行中的任务按启动时的角色通知，不能改为 ${chosen.join(',')}。请先 dubang supervise stop ${opts.planSlug}，再用 --notify-roles ${chosen.join(',')} 启动`,
+        );
+    }
+  }
+  if (!sameRoles(chosen, plan.notifyRoles)) {
+    await deps.db.$transaction(async (tx) => {
+      await tx.plan.update({ where: { id: plan.id }, data: { notifyRoles: chosen } });
+      await audit(tx, {
+        actor: 'system',
+        action: 'plan.notify_roles',
+        entityType: 'Plan',
+        entityId: plan.id,
+        planId: plan.id,
+        data: { before, after: chosen },
+      });
+    });
+  }
+  return { policy: { ...opts.policy, notifyRoles: chosen }, from: 'option' };
 }
 
 /** Starts the plan's catch-up once: its id is fixed and never reused, so a second start finds it and does nothing. */

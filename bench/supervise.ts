@@ -49,9 +49,10 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const keep = process.argv.includes('--keep');
   const cfg = loadConfig();
+  // the shipped policy notifies the rule-bound units too; --no-implicit measures lead and co-units only
   const policy: Policy = process.argv.includes('--no-implicit')
-    ? cfg.policy
-    : { ...cfg.policy, notifyRoles: ['LEAD', 'CO', 'IMPLICIT'] };
+    ? { ...cfg.policy, notifyRoles: ['LEAD', 'CO'] }
+    : cfg.policy;
   const override = readHolidayOverride(cfg.holidaysOverrideFile);
   const calendar = policyCalendar(policy, override);
 

@@ -8,6 +8,7 @@ export const AUDIT_ACTION_LABELS = {
   'plan.imported': '导入方案',
   'plan.revised': '导入修订方案',
   'supervision.scheduled': '纳入督办',
+  'plan.notify_roles': '设定通知角色',
   'assignment.created': '交办',
   'assignment.acknowledged': '签收',
   'assignment.retimed': '调整完成时限',

@@ -10,6 +10,9 @@ export type TaskKind = 'deadline' | 'standing';
 /** 牵头 (first unit listed), 配合 (the others), or bound by a plan rule without being listed. */
 export type AssignmentRole = 'LEAD' | 'CO' | 'IMPLICIT';
 
+/** Every assignment role, in the order they are listed (the Prisma enum AssignmentRole). */
+export const ASSIGNMENT_ROLES: readonly AssignmentRole[] = ['LEAD', 'CO', 'IMPLICIT'];
+
 export type AssignmentState =
   | 'ASSIGNED'
   | 'ACKNOWLEDGED'

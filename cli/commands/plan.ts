@@ -32,6 +32,7 @@ import type { PlanSummary } from '../../domain/plan/validate';
 import type { PlanDiff } from '../../domain/plan/diff';
 import { readDirectoryFile } from '../../app/units-file';
 import { catchUpCounts, type CatchUpCounts } from '../../app/supervise';
+import { emailLines, previewEmails, type PreviewEmails } from './preview-letters';
 import { ErrorCodes, isDubangError } from '../../contracts/errors';
 
 function summaryLines(s: PlanSummary): string[] {
@@ -215,8 +216,8 @@ export function parseAsOf(text: string, zone: string): number {
   return d.toMillis();
 }
 
-/** What `plan preview --json` prints. */
-export interface PreviewOutput extends PreviewResult {
+/** What `plan preview --json` prints: the notices, the catch-up, and the emails they make (letters). */
+export interface PreviewOutput extends PreviewResult, PreviewEmails {
   asOf: string;
   horizonDays: number;
   /** number of tasks and units the catch-up covers */
@@ -227,12 +228,16 @@ export interface PreviewOutput extends PreviewResult {
   catchUpSlipColours: CatchUpCounts['slipColours'];
 }
 
-/** The preview of `tasks` under the configured policy and holiday override. */
+/**
+ * The preview of `tasks` under the configured policy and holiday override, and the emails its
+ * notices make under the configured unit letters (MAIL_LETTERS); `plan` names the plan they group by.
+ */
 export function previewNotices(
-  cfg: Pick<Config, 'policy' | 'holidaysOverrideFile'>,
+  cfg: Pick<Config, 'policy' | 'holidaysOverrideFile'> & { smtp: Pick<Config['smtp'], 'letters'> },
   tasks: PreviewTask[],
   asOfMs: number,
   horizonDays: number,
+  plan = 'preview',
 ): PreviewOutput {
   const calendar = policyCalendar(cfg.policy, readHolidayOverride(cfg.holidaysOverrideFile));
   const r = previewPlan({ tasks, policy: cfg.policy, calendar, asOf: asOfMs, horizonDays });
@@ -246,6 +251,12 @@ export function previewNotices(
     catchUpSlipCount: c.slips,
     catchUpSlipColours: c.slipColours,
     ...r,
+    ...previewEmails(r.notices, {
+      plan,
+      settings: cfg.smtp.letters,
+      taskDue: new Map(tasks.map((t) => [t.number, t.dueAt ? calendar.toIso(Date.parse(t.dueAt)) : null])),
+      toIso: (ms) => calendar.toIso(ms),
+    }),
   };
 }
 
@@ -303,6 +314,11 @@ export function previewText(p: PreviewOutput): string {
       slipColours: p.catchUpSlipColours,
     }) + (p.catchUpTasks ? '；每个单位一份逾期事项汇总通知，办公室一份汇总，不补发历史提醒' : ''),
     ...p.warnings.map((w) => `注意: ${w}`),
+    ...emailLines(p),
+    '',
+    p.letterSettings.enabled
+      ? '通知日历 (每条通知一行；发给单位联系人的，同一时刻的合为上面的督办函发出):'
+      : '通知日历 (每条通知一行，各自发出):',
   ];
   let day = '';
   for (const n of p.notices) {
@@ -395,7 +411,13 @@ export function register(program: Command): void {
         const tasks = fs.existsSync(source)
           ? previewTasksOfPlan((await load(source, opts.units, opts.db, loadOptions(opts))).validated)
           : await withDb(cfg, (db) => previewTasksOfDb(db, source));
-        const data = previewNotices(cfg, tasks, asOfMs, horizonDays);
+        const data = previewNotices(
+          cfg,
+          tasks,
+          asOfMs,
+          horizonDays,
+          fs.existsSync(source) ? defaultSlug(source) : source,
+        );
         print(cmd, { data, human: previewText });
       },
     ),

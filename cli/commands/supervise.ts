@@ -12,6 +12,7 @@ import type { Config } from '../../config';
 import { readHolidayOverride } from '../../config/policy-schema';
 import type { Client } from '@temporalio/client';
 import { ErrorCodes, isDubangError } from '../../contracts/errors';
+import { ASSIGNMENT_ROLES, type AssignmentRole } from '../../domain/model';
 
 /** Runs `fn` with a Temporal client, turning an unreachable server into a message that says what to do. */
 export async function withTemporal<T>(cfg: Config, fn: (client: Client) => Promise<T>): Promise<T> {
@@ -30,6 +31,30 @@ export async function withTemporal<T>(cfg: Config, fn: (client: Client) => Promi
   }
 }
 
+const ROLE_CODES: readonly AssignmentRole[] = ASSIGNMENT_ROLES;
+const ROLE_TEXT: Record<AssignmentRole, string> = { LEAD: '牵头', CO: '配合', IMPLICIT: '属地落实' };
+
+/** `--notify-roles LEAD,CO`: one or more of LEAD, CO, IMPLICIT, comma separated (case and spaces ignored). */
+export function parseNotifyRoles(text: string): AssignmentRole[] {
+  const parts = text
+    .split(/[,，]/)
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
+  const bad = parts.filter((p) => !(ROLE_CODES as readonly string[]).includes(p));
+  if (!parts.length || bad.length)
+    throw new UserError(
+      `--notify-roles「${text}」${bad.length ? `中的 ${bad.join('、')} 不是分工角色` : '为空'}；应为 LEAD（牵头）、CO（配合）、IMPLICIT（属地落实）中的一个或几个，用逗号分隔，如 --notify-roles LEAD,CO`,
+    );
+  return ROLE_CODES.filter((r) => parts.includes(r));
+}
+
+const FROM_TEXT: Record<StartResult['notifyRolesFrom'], string> = {
+  option: '本次 --notify-roles 设定，已记在方案上，以后启动沿用',
+  plan: '此前 --notify-roles 为本方案设定',
+  policy: 'config/policy.json notifyRoles',
+  none: '',
+};
+
 function rethrow(e: unknown): never {
   if (isDubangError(e, ErrorCodes.SuperviseError)) throw new UserError(e.message);
   throw e;
@@ -40,12 +65,16 @@ function rethrow(e: unknown): never {
  * the 督办单 it issues (as planned: the catch-up workflow issues them on the worker right after).
  */
 export function startText(r: StartResult): string {
+  const roles = r.notifyRoles.length
+    ? `\n通知角色: ${r.notifyRoles.map((x) => ROLE_TEXT[x]).join('、')} (${FROM_TEXT[r.notifyRolesFrom]})`
+    : '';
   const head = `方案「${r.plan}」: 新启动督办 ${r.started.length} 项任务，已在督办中 ${r.alreadyRunning.length} 项`;
   const cu = r.catchUp;
   if (cu.status === 'started')
-    return `${head}；补发逾期汇总通知 ${cu.notices} 份 (每个单位一份，办公室一份)\n${catchUpLine(cu)}`;
-  if (cu.status === 'already') return `${head}；逾期汇总通知已在首次启动时发出，不再重复\n首次启动时${catchUpLine(cu)}`;
-  return head;
+    return `${head}；补发逾期汇总通知 ${cu.notices} 份 (每个单位一份，办公室一份)\n${catchUpLine(cu)}${roles}`;
+  if (cu.status === 'already')
+    return `${head}；逾期汇总通知已在首次启动时发出，不再重复\n首次启动时${catchUpLine(cu)}${roles}`;
+  return `${head}${roles}`;
 }
 
 export function register(program: Command): void {
@@ -56,8 +85,13 @@ export function register(program: Command): void {
   sup
     .command('start <plan>')
     .description('start one lifecycle per task of an imported plan (idempotent)')
+    .option(
+      '--notify-roles <roles>',
+      "which assignment roles get emails for this plan, comma separated from LEAD, CO, IMPLICIT (default: the plan's earlier choice, else config/policy.json notifyRoles); kept on the plan for every later start",
+    )
     .action(
-      action(async (plan: string, _opts: unknown, cmd: Command) => {
+      action(async (plan: string, opts: { notifyRoles?: string }, cmd: Command) => {
+        const notifyRoles = opts.notifyRoles !== undefined ? parseNotifyRoles(opts.notifyRoles) : undefined;
         const cfg = config();
         const r = await withDb(cfg, (db) =>
           withTemporal(cfg, (client) =>
@@ -68,6 +102,7 @@ export function register(program: Command): void {
                 zone: cfg.timezone,
                 policy: cfg.policy,
                 holidayOverride: readHolidayOverride(cfg.holidaysOverrideFile),
+                ...(notifyRoles ? { notifyRoles } : {}),
                 onProgress: (d, n) =>
                   d % 10 === 0 || d === n ? process.stderr.write(`\r启动中 ${d}/${n}${d === n ? '\n' : ''}`) : true,
               },

@@ -87,3 +87,43 @@ export function groupIntoLetters<T>(candidates: readonly LetterCandidate<T>[], d
       a.at.getTime() - b.at.getTime() || a.unit.localeCompare(b.unit, 'zh-Hans-CN') || a.email.localeCompare(b.email),
   );
 }
+
+/** What plannedEmails needs of a notice: its kind, moment, unit and recipient roles (a PlannedNotice has them). */
+export interface EmailCandidate {
+  kind: string;
+  /** ISO instant the notice goes out */
+  at: string;
+  unit: string | null;
+  to: readonly string[];
+}
+
+/** A timeline's emails: the unit letters (one per unit contact and moment) and the notices that go alone. */
+export interface PlannedEmails<N> {
+  /** `email` is the contact's role (liaison, leader): each stands for that contact's own address */
+  letters: GroupedLetter<N>[];
+  /** one message each, to all its recipients: kinds not sent in letters, and notices to the Office or leadership */
+  alone: N[];
+}
+
+/**
+ * The emails a known timeline of notices makes, by the rule the mail pipeline applies
+ * (app/notices/letters.ts): with letters on, a notice that goesInUnitLetter joins, for each of its
+ * roles, that unit contact's letter of its moment (groupIntoLetters); everything else goes alone.
+ * Contacts are told apart by role, as the directory gives each role its own address; two roles
+ * sharing one address would get one letter where this counts two. Digests are not modelled.
+ */
+export function plannedEmails<N extends EmailCandidate>(
+  notices: readonly N[],
+  plan: string,
+  settings: LetterSettings,
+): PlannedEmails<N> {
+  const candidates: LetterCandidate<N>[] = [];
+  const alone: N[] = [];
+  for (const n of notices) {
+    if (settings.enabled && n.unit && goesInUnitLetter(n.kind, n.to)) {
+      for (const role of new Set(n.to))
+        candidates.push({ at: new Date(n.at), unit: n.unit, plan, email: role, item: n });
+    } else alone.push(n);
+  }
+  return { letters: groupIntoLetters(candidates, settings.debounceMs), alone };
+}

@@ -63,6 +63,8 @@ export function secondsPolicy(o: SecondsPolicyOptions = {}, zone = 'Asia/Shangha
   return {
     version: 1,
     calendar: { zone, officeHours: null, workdaysOnly: false },
+    // Not the shipped default (config/policy.json adds IMPLICIT): the workflow tests pin that an
+    // implicit unit is supervised but not emailed (test/workflows/task-lifecycle, restarts).
     notifyRoles: ['LEAD', 'CO'],
     catchUp: { unitTo: ['liaison', 'leader'], summaryTo: ['office'], quietFor: s(o.quiet ?? 5) },
     kinds: {

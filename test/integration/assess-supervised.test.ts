@@ -4,8 +4,9 @@
  * its Delivery with status SENT, sentAt and the Message-ID; a FAILED one for a unit whose mail
  * bounced). The assessment judges only what a delivered notice asked:
  *  - nobody is charged for a report period due before supervision began (2026Q1–Q3);
- *  - the 14 rule-bound units (county/district governments, development zones, 湾里管理局), sent no
- *    notice under the default notifyRoles, are not graded 0/D: they are listed without grade or
+ *  - the 14 rule-bound units (county/district governments, development zones, 湾里管理局), to which
+ *    this test records no notice (as for a plan supervised with --notify-roles LEAD,CO; the shipped
+ *    policy notifies them), are not graded 0/D: they are listed without grade or
  *    rank, every obligation 「未通知，不计」, because nothing was ever asked of them;
  *  - every acknowledgement, report, overdue and slip deduction cites a delivered notice;
  *  - the XLSX read back with exceljs (and the CSV) shows the 「未通知，不计」 rows at 0 points.

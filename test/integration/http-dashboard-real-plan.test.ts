@@ -2,8 +2,10 @@
  * The dashboard on the real plan (80 tasks; the 属地落实 rule binds the 9 county/district
  * governments, 4 development zones and 湾里管理局 to every task), read as the Office reads it:
  * rule-bound assignments are counted and charted apart from the units' own (牵头/配合), so the
- * top-15 chart ranks what units were actually told about; a county's page says how many of its
- * overdue items are 属地落实 and its own count equals what its catch-up email lists; the unit form
+ * top-15 chart ranks what units lead or co-operate on; a county's page says how many of its overdue
+ * items are 属地落实, and what its catch-up email lists: all of them under the shipped policy
+ * (notifyRoles LEAD, CO, IMPLICIT), only its own when the plan was started with
+ * `--notify-roles LEAD,CO` (Plan.notifyRoles), and the pages say which; the unit form
  * offers only the indicators bound to the task (config/indicators.json) and refuses another code.
  */
 import { loadConfig } from '../../config';
@@ -53,8 +55,8 @@ async function redCounts(unitName?: string): Promise<{ own: number; implicit: nu
 describe('own and rule-bound (属地落实) assignments, counted apart', () => {
   it("the overview KPIs count the units' own assignments, and the 属地落实 ones separately with a note saying why", async () => {
     const red = await redCounts();
-    // most of the red rows are rule-bound; the own ones are the 112 overdue items the catch-up
-    // wrote to the units about (one 督办单 each, README "Quick start")
+    // most of the red rows are rule-bound; the own ones are the 112 overdue items of the lead and
+    // co-units (the catch-up's 705 督办单 are these and the 593 rule-bound ones, README "Quick start")
     expect(red.own).toBe(112);
     expect(red.implicit).toBe(593);
     const body = await get('/');
@@ -63,9 +65,11 @@ describe('own and rule-bound (属地落实) assignments, counted apart', () => {
     expect(body).toMatch(new RegExp(`id="kpi-implicit-red">${red.implicit}<`));
     expect(text).toContain('牵头/配合分工');
     expect(text).toContain('属地落实分工（14 个单位）');
+    // the shipped policy notifies the rule-bound units: the note does not say they get no emails
     expect(text).toMatch(
-      /属地落实：方案规定各县（区）人民政府、开发区管委会和湾里管理局承担每项任务.*不单独发送邮件通知/,
+      /属地落实：方案规定各县（区）人民政府、开发区管委会和湾里管理局承担每项任务，这些分工单独统计/,
     );
+    expect(text).not.toContain('不单独发送邮件通知');
     // the lights chart has one bar for each class
     expect(chartData(body, 'chart-lights')).toEqual({
       type: 'units',
@@ -100,34 +104,54 @@ describe('own and rule-bound (属地落实) assignments, counted apart', () => {
     expect(pageText(body)).toContain('各单位牵头/配合分工灯号（前 15）');
   });
 
-  it('南昌县: the page says how many overdue items are 属地落实, and its own overdue count is what its catch-up email lists', async () => {
+  it('南昌县: the page says how many overdue items are 属地落实, and its catch-up email lists them with its own (shipped policy) or only its own (--notify-roles LEAD,CO)', async () => {
     const unit = await s.db.prisma.unit.findUniqueOrThrow({ where: { name: '南昌县人民政府' } });
     const red = await redCounts('南昌县人民政府');
     expect(red.own + red.implicit).toBe(45);
-    const body = await get(`/units/${unit.id}`);
-    const text = pageText(body);
-    expect(body).toMatch(/id="unit-red">45</);
-    expect(text).toContain(`其中属地落实 ${red.implicit} 项`);
-    expect(text).toContain(`本单位牵头、配合的分工：逾期 ${red.own} 项，通知邮件列出的逾期事项即这些分工`);
-    expect(text).toContain('不单独发送邮件通知');
-    expect(text).toContain('县区政府');
-
-    // the catch-up the lifecycle plans at supervision start lists exactly the unit's own overdue items
-    const inputs = await lifecycleInputs(s.db.prisma, { planSlug: REAL_SLUG, zone: cfg.timezone, policy: cfg.policy });
-    const cu = planCatchUp({
-      entries: inputs.flatMap((i) =>
-        i.assignments.map((a) => ({
-          task: { number: i.task.number, kind: i.task.kind, dueAt: i.task.dueAt },
-          assignment: { ...a, assignedAt: new Date(SUPERVISED_FROM).toISOString() },
-        })),
-      ),
-      policy: cfg.policy,
-      calendar: policyCalendar(cfg.policy, readHolidayOverride(cfg.holidaysOverrideFile)),
-      now: Date.parse(SUPERVISED_FROM),
-    });
-    const letter = cu.notices.find((n) => n.kind === 'catchup_unit' && n.unit === '南昌县人民政府')!;
-    expect(letter.items!.filter((i) => i.what === 'deadline')).toHaveLength(red.own);
     expect(red.own).toBe(3);
+
+    /** the catch-up supervision would plan for the unit under these notifyRoles */
+    const catchUpOf = async (notifyRoles: ('LEAD' | 'CO' | 'IMPLICIT')[]) => {
+      const policy = { ...cfg.policy, notifyRoles };
+      const inputs = await lifecycleInputs(s.db.prisma, { planSlug: REAL_SLUG, zone: cfg.timezone, policy });
+      const cu = planCatchUp({
+        entries: inputs.flatMap((i) =>
+          i.assignments.map((a) => ({
+            task: { number: i.task.number, kind: i.task.kind, dueAt: i.task.dueAt },
+            assignment: { ...a, assignedAt: new Date(SUPERVISED_FROM).toISOString() },
+          })),
+        ),
+        policy,
+        calendar: policyCalendar(policy, readHolidayOverride(cfg.holidaysOverrideFile)),
+        now: Date.parse(SUPERVISED_FROM),
+      });
+      return cu.notices.find((n) => n.kind === 'catchup_unit' && n.unit === '南昌县人民政府')!;
+    };
+
+    // the shipped policy: rule-bound units are notified, the catch-up lists all 45 overdue items
+    expect(cfg.policy.notifyRoles).toEqual(['LEAD', 'CO', 'IMPLICIT']);
+    let text = pageText(await get(`/units/${unit.id}`));
+    expect(text).toContain(`其中属地落实 ${red.implicit} 项`);
+    expect(text).toContain(`本单位牵头、配合的分工：逾期 ${red.own} 项；其余 77 项是属地落实分工`);
+    expect(text).toContain('，单独统计。');
+    expect(text).not.toContain('不单独发送邮件通知');
+    expect(text).toContain('县区政府');
+    expect((await catchUpOf(cfg.policy.notifyRoles)).items!.filter((i) => i.what === 'deadline')).toHaveLength(45);
+
+    // a plan supervised with --notify-roles LEAD,CO (stored on the plan): the page says the rule-bound
+    // ones get no emails, and the catch-up lists exactly the unit's own overdue items
+    await s.db.prisma.plan.update({ where: { slug: REAL_SLUG }, data: { notifyRoles: ['LEAD', 'CO'] } });
+    try {
+      const body = await get(`/units/${unit.id}`);
+      expect(body).toMatch(/id="unit-red">45</);
+      text = pageText(body);
+      expect(text).toContain(`本单位牵头、配合的分工：逾期 ${red.own} 项，通知邮件列出的逾期事项即这些分工`);
+      expect(text).toContain('不单独发送邮件通知');
+      expect(pageText(await get('/'))).toMatch(/属地落实：.*不单独发送邮件通知/);
+      expect((await catchUpOf(['LEAD', 'CO'])).items!.filter((i) => i.what === 'deadline')).toHaveLength(red.own);
+    } finally {
+      await s.db.prisma.plan.update({ where: { slug: REAL_SLUG }, data: { notifyRoles: [] } });
+    }
   });
 
   it('/units lists the 属地落实 counts in their own columns', async () => {

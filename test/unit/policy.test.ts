@@ -185,21 +185,20 @@ describe('one deadline assignment across National Day, the deadline and Spring F
     ]);
   });
 
-  it('gives closed assignments and (by default) implicit units nothing', () => {
-    for (const a of [fresh({ state: 'COMPLETED' }), fresh({ state: 'CANCELLED' }), fresh({ role: 'IMPLICIT' })]) {
-      expect(
-        planAssignmentNotices({ task, assignment: a, policy, calendar: cal, now: sh('2025-09-25T10:00:00') }),
-      ).toEqual([]);
+  it('gives closed assignments nothing, and implicit units nothing when notifyRoles leaves IMPLICIT out', () => {
+    const leadCo: Policy = { ...policy, notifyRoles: ['LEAD', 'CO'] };
+    const now = sh('2025-09-25T10:00:00');
+    for (const a of [fresh({ state: 'COMPLETED' }), fresh({ state: 'CANCELLED' })]) {
+      expect(planAssignmentNotices({ task, assignment: a, policy, calendar: cal, now })).toEqual([]);
     }
-    expect(
-      planAssignmentNotices({
-        task,
-        assignment: fresh({ role: 'CO' }),
-        policy,
-        calendar: cal,
-        now: sh('2025-09-25T10:00:00'),
-      }).length,
-    ).toBeGreaterThan(0);
+    const implicit = fresh({ role: 'IMPLICIT' });
+    expect(planAssignmentNotices({ task, assignment: implicit, policy: leadCo, calendar: cal, now })).toEqual([]);
+    // the shipped policy notifies the rule-bound units like the others (config/policy.json notifyRoles)
+    expect(policy.notifyRoles).toEqual(['LEAD', 'CO', 'IMPLICIT']);
+    const asImplicit = planAssignmentNotices({ task, assignment: implicit, policy, calendar: cal, now });
+    const asCo = planAssignmentNotices({ task, assignment: fresh({ role: 'CO' }), policy, calendar: cal, now });
+    expect(asCo.length).toBeGreaterThan(0);
+    expect(asImplicit.map((n) => [n.kind, n.at])).toEqual(asCo.map((n) => [n.kind, n.at]));
   });
 });
 

@@ -1,8 +1,10 @@
 /**
- * `dubang plan preview` of the real plan as of 26 Nov 2026: the catch-up covers exactly the tasks
- * whose deadlines are already past, no notice falls outside office hours or on a non-workday, and
- * the JSON carries what scripts read (at, kind, task, unit, to, slip). Runs the command itself, on
- * the plan file, without a database (--no-db).
+ * `dubang plan preview` of the real plan as of 26 Nov 2026 under the shipped policy (notifyRoles
+ * LEAD, CO and IMPLICIT: the 14 rule-bound units are notified too): the catch-up covers exactly the
+ * tasks whose deadlines are already past, no notice falls outside office hours or on a non-workday,
+ * the JSON carries what scripts read (at, kind, task, unit, to, slip), and the notices become the
+ * emails the mail pipeline sends: one unit letter per unit contact and moment (MAIL_LETTERS on),
+ * the Office's own notices alone. Runs the command itself, on the plan file, without a database (--no-db).
  */
 import { main } from '../../cli/main';
 import { loadConfig } from '../../config';
@@ -60,10 +62,12 @@ describe('dubang plan preview <file> --as-of 2026-11-26 --json', () => {
     // one 督办单 per overdue deadline item (one per assignment), none for a missing report; all red on 26 Nov 2026
     const deadlineItems = preview.catchUp.filter((i) => i.what === 'deadline').map((i) => `${i.task}|${i.unit}`);
     expect(preview.catchUpSlips.map((s) => `${s.task}|${s.unit}`).sort()).toEqual([...new Set(deadlineItems)].sort());
+    // 37 units: the 14 rule-bound ones already lead or co-operate on some task; 705 slips: the 112 of
+    // the lead and co-units' overdue assignments, and 45 for each of the 14 rule-bound units (45 × 14 = 630, 37 of them shared)
     expect(preview).toMatchObject({
       catchUpUnits: 37,
-      catchUpSlipCount: 112,
-      catchUpSlipColours: { RED: 112, ORANGE: 0, BLUE: 0 },
+      catchUpSlipCount: 705,
+      catchUpSlipColours: { RED: 705, ORANGE: 0, BLUE: 0 },
     });
     const unitNotices = preview.notices.filter((n) => n.kind === 'catchup_unit');
     expect(unitNotices.map((n) => n.unit).sort()).toEqual([...new Set(preview.catchUp.map((i) => i.unit))].sort());
@@ -95,9 +99,9 @@ describe('dubang plan preview <file> --as-of 2026-11-26 --json', () => {
   it('prints a readable calendar grouped by date', () => {
     const text = previewText(preview);
     expect(text).toMatch(/^通知日历预览: 自 2026-11-26 00:00 起 365 天，共 \d+ 条通知/);
-    // what catch-up issues, from its own list of slips: every lead and co-unit of the 45 past-due tasks, red by now
+    // what catch-up issues, from its own list of slips: every assignment of the 45 past-due tasks (rule-bound ones included), red by now
     expect(text.split('\n')[1]).toBe(
-      '补发督办：37 个单位，45 项任务，督办单 112 张（红色 112）；每个单位一份逾期事项汇总通知，办公室一份汇总，不补发历史提醒',
+      '补发督办：37 个单位，45 项任务，督办单 705 张（红色 705）；每个单位一份逾期事项汇总通知，办公室一份汇总，不补发历史提醒',
     );
     expect(text).toMatch(/\n2026-11-26 周四 {2}\(\d+ 条\)\n {2}09:00 {2}逾期事项汇总通知 {2}市\S+ {2}任务 \(/);
   });
@@ -107,7 +111,7 @@ describe('the catch-up line', () => {
   it('counts slips by colour as of 2 Feb 2026 (the 2024 deadline red, the 2025 ones orange), and says when there is nothing to catch up', async () => {
     const feb = await run(['plan', 'preview', REAL_PLAN, '--as-of', '2026-02-02', '--no-db']);
     expect(feb.out.split('\n')[1]).toBe(
-      '补发督办：37 个单位，45 项任务，督办单 112 张（红色 2，橙色 110）；每个单位一份逾期事项汇总通知，办公室一份汇总，不补发历史提醒',
+      '补发督办：37 个单位，45 项任务，督办单 705 张（红色 16，橙色 689）；每个单位一份逾期事项汇总通知，办公室一份汇总，不补发历史提醒',
     );
     const early = await run(['plan', 'preview', REAL_PLAN, '--as-of', '2024-06-03', '--no-db', '--horizon-days', '1']);
     expect(early.out.split('\n')[1]).toBe('补发督办：无已逾期事项');

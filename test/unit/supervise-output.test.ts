@@ -8,7 +8,8 @@ import { loadConfig } from '../../config';
 import { readHolidayOverride } from '../../config/policy-schema';
 import { catchUpCounts, catchUpOrderCounts, catchUpOrders, type StartResult } from '../../app/supervise';
 import { catchUpLine } from '../../cli/commands/plan';
-import { startText } from '../../cli/commands/supervise';
+import { parseNotifyRoles, startText } from '../../cli/commands/supervise';
+import type { AssignmentRole } from '../../domain/model';
 import { planCatchUp, policyCalendar, type PlanAssignment } from '../../domain/policy';
 
 const cfg = loadConfig({});
@@ -81,8 +82,11 @@ describe('catch-up counts', () => {
 });
 
 describe('supervise start output', () => {
+  // the real plan started on 26 Nov 2026 under the shipped policy (notifyRoles LEAD, CO, IMPLICIT)
   const base: StartResult = {
     plan: 'nanchang-quality-city-2024',
+    notifyRoles: ['LEAD', 'CO', 'IMPLICIT'],
+    notifyRolesFrom: 'policy',
     started: Array.from({ length: 80 }, (_, i) => `w${i}`),
     alreadyRunning: [],
     catchUp: {
@@ -91,14 +95,16 @@ describe('supervise start output', () => {
       notices: 38,
       units: 37,
       tasks: 45,
-      slips: 112,
-      slipColours: { RED: 112, ORANGE: 0, BLUE: 0 },
+      slips: 705,
+      slipColours: { RED: 705, ORANGE: 0, BLUE: 0 },
     },
   };
+  const shipped = '\n通知角色: 牵头、配合、属地落实 (config/policy.json notifyRoles)';
 
   it('at the first start: the lifecycles, the catch-up notices, then what the catch-up issues', () => {
     expect(startText(base)).toBe(
-      '方案「nanchang-quality-city-2024」: 新启动督办 80 项任务，已在督办中 0 项；补发逾期汇总通知 38 份 (每个单位一份，办公室一份)\n补发督办：37 个单位，45 项任务，督办单 112 张（红色 112）',
+      '方案「nanchang-quality-city-2024」: 新启动督办 80 项任务，已在督办中 0 项；补发逾期汇总通知 38 份 (每个单位一份，办公室一份)\n补发督办：37 个单位，45 项任务，督办单 705 张（红色 705）' +
+        shipped,
     );
   });
 
@@ -110,7 +116,8 @@ describe('supervise start output', () => {
       catchUp: { ...base.catchUp, status: 'already' as const },
     };
     expect(startText(again)).toBe(
-      '方案「nanchang-quality-city-2024」: 新启动督办 0 项任务，已在督办中 80 项；逾期汇总通知已在首次启动时发出，不再重复\n首次启动时补发督办：37 个单位，45 项任务，督办单 112 张（红色 112）',
+      '方案「nanchang-quality-city-2024」: 新启动督办 0 项任务，已在督办中 80 项；逾期汇总通知已在首次启动时发出，不再重复\n首次启动时补发督办：37 个单位，45 项任务，督办单 705 张（红色 705）' +
+        shipped,
     );
   });
 
@@ -119,6 +126,37 @@ describe('supervise start output', () => {
       ...base,
       catchUp: { ...base.catchUp, status: 'none' as const, notices: 0, ...catchUpCounts([], []) },
     };
-    expect(startText(none)).toBe('方案「nanchang-quality-city-2024」: 新启动督办 80 项任务，已在督办中 0 项');
+    expect(startText(none)).toBe('方案「nanchang-quality-city-2024」: 新启动督办 80 项任务，已在督办中 0 项' + shipped);
+  });
+
+  it('says where the roles come from when the plan chose them', () => {
+    const chosen = {
+      ...base,
+      notifyRoles: ['LEAD', 'CO'] as AssignmentRole[],
+      catchUp: { ...base.catchUp, status: 'none' as const },
+    };
+    expect(startText({ ...chosen, notifyRolesFrom: 'option' }).split('\n')[1]).toBe(
+      '通知角色: 牵头、配合 (本次 --notify-roles 设定，已记在方案上，以后启动沿用)',
+    );
+    expect(startText({ ...chosen, notifyRolesFrom: 'plan' }).split('\n')[1]).toBe(
+      '通知角色: 牵头、配合 (此前 --notify-roles 为本方案设定)',
+    );
+  });
+});
+
+describe('supervise start --notify-roles', () => {
+  it('reads one or more of LEAD, CO, IMPLICIT, comma separated, in their canonical order', () => {
+    expect(parseNotifyRoles('LEAD,CO')).toEqual(['LEAD', 'CO']);
+    expect(parseNotifyRoles(' implicit , lead ')).toEqual(['LEAD', 'IMPLICIT']);
+    expect(parseNotifyRoles('CO，CO')).toEqual(['CO']);
+  });
+
+  it('refuses anything else with a message naming the flag and the expected values', () => {
+    expect(() => parseNotifyRoles('LEAD,COUNTY')).toThrow(
+      '--notify-roles「LEAD,COUNTY」中的 COUNTY 不是分工角色；应为 LEAD（牵头）、CO（配合）、IMPLICIT（属地落实）中的一个或几个，用逗号分隔，如 --notify-roles LEAD,CO',
+    );
+    expect(() => parseNotifyRoles(' , ')).toThrow(
+      /^--notify-roles「 , 」为空；应为 LEAD（牵头）、CO（配合）、IMPLICIT（属地落实）/,
+    );
   });
 });

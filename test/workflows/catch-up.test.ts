@@ -196,7 +196,7 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
     expect(attempts).toEqual([2]);
 
     const slips = await catchUpSlips(REAL);
-    expect(expected.length).toBeGreaterThan(100); // lead and co-units of 45 tasks
+    expect(expected.length).toBeGreaterThan(100); // every notified assignment of 45 tasks (policy.notifyRoles)
     expect(new Set(expected.map((e) => Number(e.ref.split('|')[0]))).size).toBe(45);
     expect(slips.map((s) => s.ref).sort()).toEqual(expected.map((e) => e.ref).sort());
     expect(new Set(slips.map((s) => s.assignmentId)).size).toBe(slips.length);

@@ -9,6 +9,7 @@ import { replaceContacts, type ContactInput } from '../../app/dashboard/contacts
 import type { WebContext } from '../context';
 import { officeAct } from '../office-actions';
 import { issueLink, issueWorkspaceLink, revokeLinks } from '../../app/links';
+import { implicitNotified } from '../../app/notify-roles';
 import { assignmentLetters, unitLetters } from '../../app/workspace';
 import { resendLetter } from '../../app/notices/letters';
 import { sqlFromPrisma } from '../../app/notices/sql';
@@ -47,8 +48,9 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
     offset: intParam(query.offset, 'offset', 10_000_000) ?? 0,
   });
   const charts = ['/static/echarts.min.js', '/static/dashboard.js'];
-  // whether rule-bound (属地落实) assignments get their own emails: the pages say so when they count them apart
-  const implicitEmailed = ctx.policy.notifyRoles.includes('IMPLICIT');
+  // whether rule-bound (属地落实) assignments get their own emails (the plans' notifyRoles, app/notify-roles.ts):
+  // the pages say so when they count them apart
+  const implicitEmailed = (plan?: string) => implicitNotified(ctx.db, ctx.policy, plan);
 
   app.get<{ Querystring: Query }>('/', read, (req, reply) =>
     guard(reply, async () => {
@@ -62,7 +64,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
         reply,
         '总览',
         'overview',
-        v.overviewPage(await ctx.read.overview(f), f, implicitEmailed),
+        v.overviewPage(await ctx.read.overview(f), f, await implicitEmailed(f.plan)),
         200,
         charts,
       );
@@ -95,7 +97,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
   );
 
   app.get('/units', read, async (req, reply) =>
-    page(req, reply, '单位', 'units', v.unitsPage((await q.overview(ctx.db, params())).units, implicitEmailed)),
+    page(req, reply, '单位', 'units', v.unitsPage((await q.overview(ctx.db, params())).units, await implicitEmailed())),
   );
 
   app.get<{ Params: { id: string }; Querystring: Query }>('/units/:id', read, (req, reply) =>
@@ -111,7 +113,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
         reply,
         d.unit.name,
         'units',
-        v.unitPage(d, ctx.zone, req.session!.role === 'office', f, implicitEmailed, {
+        v.unitPage(d, ctx.zone, req.session!.role === 'office', f, await implicitEmailed(), {
           // read fresh (not from the cached read model): a read receipt or a resend shows at once
           ...(await unitLetterState(d.unit.id)),
           csrf: req.session!.csrfToken,

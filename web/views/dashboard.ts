@@ -64,7 +64,8 @@ const sum = (c: Record<Light, number>) => c.red + c.yellow + c.green + c.grey;
 
 /**
  * Why rule-bound assignments are counted apart (app/dashboard/queries/overview.ts UnitLightRow). `emailed`:
- * the policy's notifyRoles includes IMPLICIT, so they do get their own notices.
+ * the plans shown notify IMPLICIT units (their notifyRoles, app/notify-roles.ts: the shipped policy
+ * does, a plan started with `--notify-roles LEAD,CO` does not), so they get their own notices.
  */
 const implicitNote = (emailed: boolean) =>
   emailed

@@ -9,9 +9,9 @@ const { sql, empty } = Prisma;
  * A unit's lights. The counts are its own assignments, the ones the plan lists it for (牵头 LEAD,
  * 配合 CO); `implicit` counts those bound to it only by the plan's bracket rule (属地落实, role
  * IMPLICIT: every county, zone and 湾里管理局 on every task). The two are kept apart because the rule
- * rows are most of the total (593 of 705 red on the real plan), identical for every bound unit, and
- * get no emails under the shipped policy (notifyRoles), so a count mixing them matches nothing a
- * unit was told (docs/web.md "Own and rule-bound assignments").
+ * rows are most of the total (593 of 705 red on the real plan) and identical for every bound unit,
+ * so a count mixing them would bury what each unit leads or co-operates on; and a plan started with
+ * `--notify-roles LEAD,CO` sends them no emails at all (docs/web.md "Own and rule-bound assignments").
  */
 export interface UnitLightRow extends LightCounts {
   id: string;
