@@ -28,6 +28,7 @@ import {
   renderDigest,
   renderUnitLetter,
   letterRows,
+  letterRowsOf,
   MessageInputError,
   KIND_LABELS,
 } from '../../domain/messages';
@@ -193,9 +194,13 @@ export function createDeliverNotice(d: DeliverDeps) {
     const window = await parkForDigest(ctx, n, to, now);
     if (window) return { outcome: 'digest', window };
     const letters = await parkInLetters(ctx, n, p, to, now);
-    if (letters) return { outcome: 'letter', letters };
-    const message = await renderMessage(ctx, n, good, now);
-    return sendAndRecord(ctx, n, message, good, bad, input, []);
+    if (letters && !letters.alone.length) return { outcome: 'letter', letters: letters.letters };
+    // the unit's contacts have it in their letters; the Office and the leadership get it as before
+    const rest = letters ? letters.alone.map((r) => r.email) : null;
+    const sendTo = rest ? good.filter((x) => rest.includes(x)) : good;
+    if (!sendTo.length) return failPermanently(ctx, n, `收件地址无效：${(rest ?? []).join('、')}`, rest ?? []);
+    const message = await renderMessage(ctx, n, sendTo, now);
+    return sendAndRecord(ctx, n, message, sendTo, rest ? bad.filter((x) => rest.includes(x)) : bad, input, []);
   };
 }
 
@@ -276,7 +281,7 @@ async function parkInLetters(
   p: AnyStoredPayload,
   to: Recipient[],
   now: Date,
-): Promise<string[] | null> {
+): Promise<{ letters: string[]; alone: Recipient[] } | null> {
   if (!ctx.d.letters || hasFiles(n)) return null;
   return ctx.d.letters(n, p, to, now);
 }
@@ -410,7 +415,9 @@ async function deliverLetter(ctx: Ctx, n: LoadedNotice, input: DeliverInput): Pr
   const closed = await collectLetter(store, p.letterId, async (m, l) => {
     // the workspace link first: every row and calendar entry of the letter carries it
     if (unitLink && link === null) link = await unitLink({ unitId: l.unitId, planId: l.planId, letterId: l.id });
-    return composeMessageInput(m, await composeOptions(ctx, m, now, link));
+    const entry = composeMessageInput(m, await composeOptions(ctx, m, now, link));
+    letterRowsOf(entry); // renders its rows now: an item that cannot be written is left out (collectLetter)
+    return entry;
   });
   if (!closed || !closed.entries.length) {
     const reason = closed ? '函件中的事项均已无需办理' : '函件已不存在（所属方案已删除）';

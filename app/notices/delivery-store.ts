@@ -292,6 +292,16 @@ export function createDeliveryStore(sql: Sql, o: { lingerMs?: number } = {}) {
         [noticeId, reason],
       );
     },
+    /** a parked notice its letter could not carry (it cannot be rendered): failed, with the reason */
+    async failParked(noticeId: string, error: string): Promise<void> {
+      await sql(
+        `WITH d AS (
+           UPDATE "Delivery" SET status = 'FAILED', error = $2 WHERE "noticeId" = $1::uuid AND status = 'PARKED'
+           RETURNING "noticeId")
+         UPDATE "Notice" SET status = 'FAILED', "statusReason" = $2, "updatedAt" = now() WHERE id IN (SELECT "noticeId" FROM d)`,
+        [noticeId, error],
+      );
+    },
     /** a parked notice no longer due when its digest went out */
     async skipParked(noticeId: string, reason: string): Promise<void> {
       await sql(

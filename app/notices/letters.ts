@@ -19,7 +19,7 @@ import type { NotificationPort, NoticeSubmission } from '../../contracts/notific
 import type { Sql } from '../../contracts/sql';
 import type { Logger } from '../../contracts/logger';
 import {
-  goesInUnitLetter,
+  splitForLetters,
   letterOpenKey,
   letterScope,
   letterSendAt,
@@ -41,8 +41,18 @@ export interface LetterParkOptions {
   logger: Logger;
 }
 
-/** Parks a notice in its unit's letters; returns the letters' ids, or null when it goes alone. */
-export type LetterPark = (n: LoadedNotice, p: AnyStoredPayload, to: Recipient[], now: Date) => Promise<string[] | null>;
+/**
+ * Puts a notice in its unit's letters: null when it goes alone to everyone. Otherwise the letters'
+ * ids and the recipients who still get it alone (the Office and the leadership of a 督办 that also
+ * names them): when there are none the notice is PARKED until its letters record it; when there are,
+ * the caller sends it to them and that send is the notice's record (the letters carry it as an item).
+ */
+export type LetterPark = (
+  n: LoadedNotice,
+  p: AnyStoredPayload,
+  to: Recipient[],
+  now: Date,
+) => Promise<{ letters: string[]; alone: Recipient[] } | null>;
 
 /** Ids that never change, read once per process. */
 function cachedLookup(read: (key: string) => Promise<string | null>) {
@@ -61,13 +71,17 @@ export function createLetterPark(o: LetterParkOptions): LetterPark {
   const planId = cachedLookup((slug) => letterStore.planId(o.sql, slug));
 
   return async function park(n, p, to, now) {
-    if (!o.settings.enabled || !goesInUnitLetter(n.kind, p.to ?? [])) return null;
-    // a bad address goes the single-notice way, which records and reports it
-    if (!to.length || to.some((r) => !isValidAddress(r.email))) return null;
+    if (!o.settings.enabled) return null;
+    const split = splitForLetters(n.kind, p.to ?? []);
+    if (!split.inLetters.length) return null;
+    const inLetters = to.filter((r) => split.inLetters.includes(r.role));
+    const alone = to.filter((r) => !split.inLetters.includes(r.role));
+    // a bad unit address goes the single-notice way, which records and reports it
+    if (!inLetters.length || inLetters.some((r) => !isValidAddress(r.email))) return null;
     const unit = n.assignment?.unit.id ?? (p.unit ? await unitId(p.unit) : null);
     const plan = p.plan ? await planId(p.plan) : null;
     if (!unit || !plan || !p.plan) return null;
-    const emails = [...new Set(to.map((r) => r.email.trim().toLowerCase()))];
+    const emails = [...new Set(inLetters.map((r) => r.email.trim().toLowerCase()))];
     const sendAt = letterSendAt(n.dueAt, now, o.settings.debounceMs);
     const joined = [];
     for (const email of emails) {
@@ -77,7 +91,8 @@ export function createLetterPark(o: LetterParkOptions): LetterPark {
         ...(await letterStore.join(o.sql, { unitId: unit, planId: plan, email, openKey, sendAt, noticeId: n.id })),
       });
     }
-    await letterStore.park(o.sql, n.id);
+    // parked only when the letters are its whole delivery; otherwise its own send to the others records it
+    if (!alone.length) await letterStore.park(o.sql, n.id);
     // the letter's own notice: submitted by every item that joins (idempotent by key), so a process
     // that died after opening the letter leaves it to the next item or to this one's rerun
     for (const l of joined) {
@@ -95,7 +110,7 @@ export function createLetterPark(o: LetterParkOptions): LetterPark {
       if (!l.noticeId) await letterStore.setNotice(o.sql, l.id, r.noticeId);
     }
     o.logger.debug('notice parked in unit letters', { key: n.key, letters: joined.map((l) => l.id) });
-    return joined.map((l) => l.id);
+    return { letters: joined.map((l) => l.id), alone };
   };
 }
 
@@ -134,7 +149,12 @@ export async function collectLetter(
       entries.push(await compose(m, letter));
       members.push(m.id);
     } catch (err) {
+      // one item that cannot be written never holds back the rest of the letter: it is left out,
+      // and its notice recorded FAILED with the reason (the dashboard's notice log shows it)
+      const reason = `无法写入单位督办函：${(err as Error).message}`.slice(0, 500);
       d.logger.error('letter item could not be composed; left out', { key: m.key, err });
+      await letterStore.skipItem(d.sql, letterId, m.id, reason);
+      await d.store.failParked(m.id, reason);
     }
   }
   return { letter, entries, members };

@@ -11,7 +11,14 @@ export {
   type MessageAttachment,
   type DigestInput,
 } from './render';
-export { letterRows, letterSummary, LETTER_ROLE_TEXT, type LetterRow, type UnitLetterInput } from './letter';
+export {
+  letterRows,
+  letterRowsOf,
+  letterSummary,
+  LETTER_ROLE_TEXT,
+  type LetterRow,
+  type UnitLetterInput,
+} from './letter';
 export {
   KIND_LABELS,
   LINK_PLACEHOLDER,

@@ -31,13 +31,23 @@ export function letterScope(letterId: string): string {
   return `letter-${letterId}`;
 }
 
+/** The recipient roles that are the unit's own contacts (the others are the Office and the leadership). */
+const UNIT_ROLES: ReadonlySet<string> = new Set(['liaison', 'leader']);
+
 /**
- * Whether a notice goes into its unit's letters: its kind is one the registry sends in letters and
- * every address it goes to is a contact of the unit (a notice that also goes to the Office or the
- * leadership goes alone, as it always did).
+ * How a notice's recipients split between its unit's letters and a message of its own: when its
+ * kind is one the registry sends in letters, its unit contacts (liaison, leader) get it in their
+ * letters; the Office and the leadership, when also named (the 督办 after the leadership step),
+ * get it alone as before. Any other kind goes alone to everyone.
  */
+export function splitForLetters(kind: string, roles: readonly string[]): { inLetters: string[]; alone: string[] } {
+  if (!inUnitLetter(kind)) return { inLetters: [], alone: [...roles] };
+  return { inLetters: roles.filter((r) => UNIT_ROLES.has(r)), alone: roles.filter((r) => !UNIT_ROLES.has(r)) };
+}
+
+/** Whether any of a notice's recipients get it in their unit's letters (splitForLetters). */
 export function goesInUnitLetter(kind: string, roles: readonly string[]): boolean {
-  return inUnitLetter(kind) && roles.length > 0 && roles.every((r) => r === 'liaison' || r === 'leader');
+  return splitForLetters(kind, roles).inLetters.length > 0;
 }
 
 /** One item on a timeline to group: when it falls due and to which unit address. */
@@ -101,14 +111,15 @@ export interface EmailCandidate {
 export interface PlannedEmails<N> {
   /** `email` is the contact's role (liaison, leader): each stands for that contact's own address */
   letters: GroupedLetter<N>[];
-  /** one message each, to all its recipients: kinds not sent in letters, and notices to the Office or leadership */
+  /** one message each: kinds not sent in letters, and (with `to` narrowed to them) the Office's and leadership's share of the others */
   alone: N[];
 }
 
 /**
  * The emails a known timeline of notices makes, by the rule the mail pipeline applies
- * (app/notices/letters.ts): with letters on, a notice that goesInUnitLetter joins, for each of its
- * roles, that unit contact's letter of its moment (groupIntoLetters); everything else goes alone.
+ * (app/notices/letters.ts): with letters on, a notice joins, for each of its unit contacts
+ * (splitForLetters), that contact's letter of its moment (groupIntoLetters); its other recipients
+ * (the Office, the leadership) and every other kind go alone.
  * Contacts are told apart by role, as the directory gives each role its own address; two roles
  * sharing one address would get one letter where this counts two. Digests are not modelled.
  */
@@ -120,9 +131,12 @@ export function plannedEmails<N extends EmailCandidate>(
   const candidates: LetterCandidate<N>[] = [];
   const alone: N[] = [];
   for (const n of notices) {
-    if (settings.enabled && n.unit && goesInUnitLetter(n.kind, n.to)) {
-      for (const role of new Set(n.to))
+    const split = splitForLetters(n.kind, n.to);
+    if (settings.enabled && n.unit && split.inLetters.length) {
+      for (const role of new Set(split.inLetters))
         candidates.push({ at: new Date(n.at), unit: n.unit, plan, email: role, item: n });
+      // the Office and the leadership, when also named, get it alone
+      if (split.alone.length) alone.push({ ...n, to: split.alone });
     } else alone.push(n);
   }
   return { letters: groupIntoLetters(candidates, settings.debounceMs), alone };

@@ -19,6 +19,7 @@ import {
   closePipeline,
   eventually,
   noticeHeader,
+  OFFICE_EMAIL,
   parse,
   seed,
   submission,
@@ -226,4 +227,56 @@ test("a letter links the unit's workspace once, with the letter as the token id;
   expect((await db.prisma.letter.findUniqueOrThrow({ where: { id: r!.letterId } })).resendOf).toBe(letter.id);
   // the carried notices keep their first record
   expect((await db.prisma.notice.findUniqueOrThrow({ where: { key: subs[0]!.key } })).status).toBe('SENT');
+});
+
+test('a notice to the unit and the Office: the unit reads it in its letter, the Office gets it alone, one record', async () => {
+  const [a, b] = unitAssignments(2).slice(-2);
+  // (as the 督办 after the leadership step goes to the Office, the unit's leader and leadership)
+  const mixed = submission(a!.id, new Date(), {
+    kind: 'report_chase',
+    to: ['office', 'liaison'],
+    payload: { plan: s.planSlug, period: '2026Q3', dueAt: '2026-10-10T23:59:59.999+08:00', level: 1 },
+  });
+  const other = submission(b!.id, new Date(), { payload: { plan: s.planSlug } });
+  await port.submit(mixed);
+  await port.submit(other);
+  const mails = await sink.waitFor(2, 20_000);
+  await new Promise((r) => setTimeout(r, DEBOUNCE_MS + 500));
+  expect(sink.received()).toHaveLength(2);
+  const got = byRecipient(mails);
+  const office = await parse(got.get(OFFICE_EMAIL)!);
+  expect(office.subject).toMatch(/^【催办】督办任务\(\d+\)2026年第三季度进展报告逾期未报/);
+  const letter = await parse(got.get(a!.liaison)!);
+  expect(letter.subject).toMatch(new RegExp(`^【督办函】${a!.unit}：`));
+  expect(letter.text).toContain(`(${a!.taskNumber})`);
+  expect(letter.text).toContain(`(${b!.taskNumber})`);
+  // the notice's record is the Office's email; the letter lists it without a second record
+  const n = await db.prisma.notice.findUniqueOrThrow({ where: { key: mixed.key }, include: { delivery: true } });
+  expect(n.status).toBe('SENT');
+  expect(n.delivery?.messageId).toContain(noticeHeader(mails.find((m) => m.to.includes(OFFICE_EMAIL))!)!);
+  expect(await db.prisma.letterItem.count({ where: { noticeId: n.id, skipped: null } })).toBe(1);
+});
+
+test('an item that cannot be written is left out of its letter and recorded FAILED with the reason; the rest still goes', async () => {
+  const [a, b] = unitAssignments(3).slice(-2);
+  // a 督办 without its slip cannot be rendered
+  const bad = submission(a!.id, new Date(), { kind: 'supervision', payload: { plan: s.planSlug } });
+  const good = submission(b!.id, new Date(), { payload: { plan: s.planSlug } });
+  await port.submit(bad);
+  await port.submit(good);
+  const [m] = await sink.waitFor(1, 20_000);
+  const mail = await parse(m!);
+  expect(mail.subject).toBe(`【督办函】${b!.unit}：到期提醒1项`);
+  expect(mail.text).toContain(`(${b!.taskNumber})`);
+  await eventually(
+    'the bad item failed',
+    async () => (await db.prisma.notice.findUniqueOrThrow({ where: { key: bad.key } })).status,
+    (st) => st === 'FAILED',
+  );
+  const n = await db.prisma.notice.findUniqueOrThrow({ where: { key: bad.key }, include: { delivery: true } });
+  expect(n.statusReason).toContain('无法写入单位督办函');
+  expect(n.delivery?.status).toBe('FAILED');
+  expect((await db.prisma.letterItem.findFirstOrThrow({ where: { noticeId: n.id } })).skipped).toContain(
+    '无法写入单位督办函',
+  );
 });

@@ -1,7 +1,7 @@
 /**
  * `dubang plan preview` lists the emails its notices make: the unit letters (单位督办函), one per
  * unit contact and moment, by the mail pipeline's own rule (domain/notices/letters.ts plannedEmails
- * over goesInUnitLetter and groupIntoLetters), and the notices that go alone. The real plan as of
+ * over splitForLetters and groupIntoLetters), and the notices that go alone. The real plan as of
  * 26 Nov 2026 under the shipped policy (notifyRoles LEAD, CO and IMPLICIT) and MAIL_LETTERS on,
  * read from the printed JSON and text as a user would; then MAIL_LETTERS=off.
  */
@@ -88,19 +88,19 @@ describe('dubang plan preview <real plan> --as-of 2026-11-26: the emails (letter
     expect([...seen].filter(([, n]) => n > 1)).toEqual([]);
   });
 
-  it('names every moment a unit contact gets more than one email: only the 督办 that also goes to the Office and leadership goes alone', () => {
-    // Known gap, pinned so it shows: the monthly 督办 after the leadership step goes to the Office,
-    // the unit's leader and leadership at once, so by the mailer's rule (goesInUnitLetter) it is
-    // not in the leader's letter; on each such day a rule-bound unit's leader gets 45 of them.
-    expect(new Set(p.crowded.flatMap((c) => c.aloneKinds))).toEqual(new Set(['supervision']));
-    expect(new Set(p.crowded.map((c) => c.to))).toEqual(new Set(['leader']));
-    expect(p.crowded.every((c) => c.at >= '2026-12-22')).toBe(true);
-    expect(Math.max(...p.crowded.map((c) => c.emails))).toBe(45);
-    // before the first leadership-step 督办 (22 Dec) every unit contact gets at most one email a moment
-    expect(p.crowded.filter((c) => c.at < '2026-12-22')).toEqual([]);
-    expect(text).toContain(
-      '注意: 有 12 个时刻，单位联系人同一时刻收到不止一封邮件 (最多 45 封)：督办通知同时发给办公室或市领导，不入督办函，逐条单独发送',
+  it('never gives a unit contact two emails at one moment: the 督办 that also goes to the Office and leadership is in the leader’s letter, and goes alone only to them', () => {
+    expect(p.crowded).toEqual([]);
+    expect(text).not.toContain('单位联系人同一时刻收到不止一封邮件');
+    // the monthly 督办 after the leadership step (from 22 Dec): the leader has it in the letter, the
+    // Office and the leadership get it alone, narrowed to them
+    const leader = p.letters.filter(
+      (l) => l.to === 'leader' && l.at >= '2026-12-22' && l.items.some((i) => i.kind === 'supervision'),
     );
+    expect(leader.length).toBeGreaterThan(0);
+    const mixed = p.notices.filter(
+      (x) => x.kind === 'supervision' && x.to.includes('office') && x.to.includes('leader'),
+    );
+    expect(mixed.length).toBeGreaterThan(0);
   });
 
   it('gives each of the 14 rule-bound units one 交办 letter per contact on the first day listing all its tasks', () => {
@@ -120,8 +120,9 @@ describe('dubang plan preview <real plan> --as-of 2026-11-26: the emails (letter
         expect(overdue.every((i) => /^逾期督办（已逾期\d+天）$/.test(i.what) && i.slip === 'RED')).toBe(true);
       }
     }
-    // the human table: 24 letters in the year (12 moments × 2 contacts), 1 650 items, 540 alone (the monthly 督办)
-    for (const unit of RULE_BOUND) expect(text).toMatch(new RegExp(`\\n  ${unit} +24 +1650 +540\\n`));
+    // the human table: 36 letters in the year (12 moments × 2 contacts, and the leader's 12 monthly
+    // 督办 letters), 2 190 items, none alone
+    for (const unit of RULE_BOUND) expect(text).toMatch(new RegExp(`\\n  ${unit} +36 +2190 +0\\n`));
   });
 
   it('sends on the first day one email per unit contact, and the Office its one summary', () => {
@@ -201,9 +202,15 @@ describe('plannedEmails (the pure rule)', () => {
     expect(e.letters.map((l) => [l.at.toISOString(), l.email, l.items.map((i) => i.task)])).toEqual([
       ['2026-11-26T01:01:00.000Z', 'leader', [1, 2, 0]],
       ['2026-11-26T01:01:00.000Z', 'liaison', [1, 2, 0]],
+      ['2026-12-01T01:01:00.000Z', 'leader', [3]],
       ['2026-12-01T01:01:00.000Z', 'liaison', [1]],
     ]);
-    expect(e.alone.map((x) => x.kind)).toEqual(['supervision', 'catchup_summary', 'completion_review']);
+    // the 督办 to the Office and the leader: the leader's in the letter, the Office's alone
+    expect(e.alone.map((x) => [x.kind, x.to])).toEqual([
+      ['supervision', ['office']],
+      ['catchup_summary', ['office']],
+      ['completion_review', ['office']],
+    ]);
     const off = plannedEmails([n('assignment', at, 'A', ['liaison'])], 'p', { ...on, enabled: false });
     expect(off).toEqual({ letters: [], alone: [n('assignment', at, 'A', ['liaison'])] });
   });
