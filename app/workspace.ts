@@ -37,7 +37,7 @@ export interface WorkspaceAssignment {
 
 export interface WorkspaceLetter {
   id: string;
-  /** the plan's slug */
+  /** the plan's title */
   plan: string;
   email: string;
   sentAt: Date | null;
@@ -141,11 +141,16 @@ export async function unitLetters(db: PrismaClient, unitId: string, planId?: str
       unsigned: bigint;
     }[]
   >`
-    SELECT l.id, p.slug AS plan, l.email, d."sentAt", d.status::text AS status, l."readAt", l."resendOf"::text AS "resendOf",
-      (SELECT count(*) FROM "LetterItem" i WHERE i."letterId" = l.id AND i.skipped IS NULL) AS items,
-      (SELECT count(DISTINCT n."assignmentId") FROM "LetterItem" i JOIN "Notice" n ON n.id = i."noticeId"
-         JOIN "Assignment" a ON a.id = n."assignmentId"
-       WHERE i."letterId" = l.id AND i.skipped IS NULL AND a."acknowledgedAt" IS NULL AND a.state = 'ASSIGNED') AS unsigned
+    SELECT l.id, p.title AS plan, l.email, d."sentAt", d.status::text AS status, l."readAt", l."resendOf"::text AS "resendOf",
+      -- a catch-up item lists several tasks (its payload's items): each is a row of the letter
+      (SELECT coalesce(sum(CASE WHEN n.kind = 'catchup_unit' THEN coalesce(jsonb_array_length(n.payload->'items'), 0) ELSE 1 END), 0)
+         FROM "LetterItem" i JOIN "Notice" n ON n.id = i."noticeId" WHERE i."letterId" = l.id AND i.skipped IS NULL) AS items,
+      (SELECT count(DISTINCT a.id) FROM "LetterItem" i JOIN "Notice" n ON n.id = i."noticeId"
+         JOIN "Assignment" a ON a."unitId" = l."unitId" AND a."acknowledgedAt" IS NULL AND a.state = 'ASSIGNED'
+         JOIN "Task" t ON t.id = a."taskId" AND t."planId" = l."planId"
+       WHERE i."letterId" = l.id AND i.skipped IS NULL
+         AND (a.id = n."assignmentId" OR (n.kind = 'catchup_unit' AND EXISTS (
+               SELECT 1 FROM jsonb_array_elements(n.payload->'items') it WHERE (it->>'task')::int = t.number)))) AS unsigned
     FROM "Letter" l JOIN "Plan" p ON p.id = l."planId" LEFT JOIN "Delivery" d ON d."noticeId" = l."noticeId"
     WHERE l."unitId" = ${unitId}::uuid ${planId ? Prisma.sql`AND l."planId" = ${planId}::uuid` : Prisma.empty}
       AND l."closedAt" IS NOT NULL

@@ -170,19 +170,26 @@ export function unitLetterDoc(l: UnitLetterInput): NoticeDoc {
   const plan = l.entries.find((e) => e.task?.planTitle)?.task?.planTitle;
   const paragraphs: string[] = [];
   if (l.resent) paragraphs.push('应贵单位或办公室要求，重发此前的督办函如下；所列事项为当前仍需办理的事项。');
+  const overdueRows = rows.filter((r) => r.kind === 'catchup_unit');
+  // a first letter (交办) that also lists the tasks already past their time limit as 逾期督办 (the
+  // catch-up): one count of every task the unit is given, then what is late among them
+  const firstLetter = given.length > 0 && overdueRows.length > 0;
   if (given.length) {
     const roles = (['牵头', '配合', '属地落实'] as const)
       .map((r) => [r, given.filter((x) => x.role === r).length] as const)
       .filter(([, n]) => n > 0)
       .map(([r, n]) => `${r}${n}项`);
+    const basis = plan ? `根据《${plan}》重点工作任务分工，` : '';
+    const roleText = roles.length ? `（${roles.join('、')}）` : '';
     paragraphs.push(
-      `${plan ? `根据《${plan}》重点工作任务分工，` : ''}现将涉及贵单位的${given.length}项任务交办如下${
-        roles.length ? `（${roles.join('、')}）` : ''
-      }，请认真组织落实。`,
+      firstLetter
+        ? `${basis}涉及贵单位的任务共${new Set(rows.map((r) => r.task)).size}项：其中${given.length}项交办如下${roleText}，请认真组织落实；${overdueRows.length}项已超过完成时限，列为逾期督办，请抓紧办理并报送进展。`
+        : `${basis}现将涉及贵单位的${given.length}项任务交办如下${roleText}，请认真组织落实。`,
     );
   }
-  if (other)
-    paragraphs.push(`${given.length ? '同时，' : '现将'}贵单位当前需要办理的${other}项督办事项函告如下，请逐项办理。`);
+  const rest = firstLetter ? other - overdueRows.length : other;
+  if (rest > 0)
+    paragraphs.push(`${given.length ? '同时，' : '现将'}贵单位当前需要办理的${rest}项督办事项函告如下，请逐项办理。`);
   if (compact && l.listFile) {
     paragraphs.push(`事项较多，下表列出清单概要；各项任务内容、时限和报送要求详见附件《${l.listFile}》。`);
   } else if (l.listFile) {

@@ -78,7 +78,8 @@ describe('unit workspace', () => {
     // all the rest at once
     const all = await submitForm(h.app, action, { t, action: 'acknowledge', all: '1' });
     expect(pageText(all.page.body)).toContain('已签收2项任务（(1)(3)）。');
-    expect(pageText(all.page.body)).not.toContain('全部签收');
+    expect(pageText(all.page.body)).not.toContain('全部签收（');
+    expect(pageText(all.page.body)).toContain('已全部签收');
     expect(await ack(h.seeded.t1a)).toBe(true);
     expect(await ack(h.seeded.t3a)).toBe(true);
     // every acknowledgement is the lifecycle's, audited with the letter's link

@@ -87,6 +87,45 @@ describe('unit letter', () => {
     expect(letterRows(entries)).toHaveLength(80);
   });
 
+  it('a first letter that also lists the tasks already past their time limit counts every task, then the late ones', () => {
+    const catchUp: NoticeMessageInput = {
+      ...given(9, 'LEAD'),
+      kind: 'catchup_unit',
+      key: 'k-catchup',
+      task: undefined,
+      items: [
+        {
+          task: 7,
+          text: '第7项任务的内容。',
+          dueAt: '2025-12-31T15:59:59.999Z',
+          overdueDays: 337,
+          slip: 'RED',
+          slipNumber: '督〔2026〕0001号',
+        },
+        {
+          task: 8,
+          text: '第8项任务的内容。',
+          dueAt: '2025-12-31T15:59:59.999Z',
+          overdueDays: 337,
+          slip: 'RED',
+          slipNumber: '督〔2026〕0002号',
+        },
+      ],
+    } as NoticeMessageInput;
+    const m = renderUnitLetter({
+      ...base,
+      unit: '市市场监管局',
+      link: 'https://duban.example/w/u?t=y',
+      entries: [given(1, 'LEAD', '长期'), catchUp],
+    });
+    expect(m.subject).toBe('【督办函】市市场监管局：任务交办1项、逾期督办2项');
+    expect(m.text).toContain(
+      `根据《${PLAN}》重点工作任务分工，涉及贵单位的任务共3项：其中1项交办如下（牵头1项），请认真组织落实；2项已超过完成时限，列为逾期督办，请抓紧办理并报送进展。`,
+    );
+    expect(m.text).not.toContain('督办事项函告如下');
+    expect(m.text).toContain('督〔2026〕0002号（红色）');
+  });
+
   it('counts what is asked across kinds', () => {
     expect(
       letterSummary([

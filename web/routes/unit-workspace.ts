@@ -106,10 +106,11 @@ export function registerUnitWorkspace(app: FastifyInstance, ctx: WebContext, ref
     if (!validParams(p)) return sendPage(reply, errorPage(404, '链接地址不完整'), 404);
     const claims = await gate(req, reply, p);
     if (!claims) return reply;
+    // the read receipt: the first opening of a letter's link (its jti is the letter's id), before
+    // the page is read, so the letter being opened already shows 已读
+    await recordLetterRead(ctx.db, { letterId: claims.jti, ...p, at: new Date(ctx.clock()), ip: req.ip });
     const ws = await load(p);
     if (!ws) return sendPage(reply, errorPage(404, '该单位在这个方案中没有任务分工'), 404);
-    // the read receipt: the first opening of a letter's link (its jti is the letter's id)
-    await recordLetterRead(ctx.db, { letterId: claims.jti, ...p, at: new Date(ctx.clock()), ip: req.ip });
     const flash = decodeFlash(req.cookies[FLASH_COOKIE]);
     if (flash) reply.clearCookie(FLASH_COOKIE, { path: workspacePath(p.unitId, p.planId) });
     const token = String(tokenOf(req));

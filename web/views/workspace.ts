@@ -96,7 +96,7 @@ export function workspacePage(o: WorkspacePageInput): SafeHtml {
     `本单位督办事项 · ${ws.unit.name}`,
     html`<section class="card ws-head"><h1>本单位督办事项</h1>
 <p><b id="ws-unit">${ws.unit.name}</b> · 《${ws.plan.title}》</p>
-<p id="ws-summary">共${ws.assignments.length}项任务（${roles.join('、')}）；红灯${count('red')}项、黄灯${count('yellow')}项、绿灯${count('green')}项；待签收${unsigned.length}项${groups.length ? html`；需报送进展的报告期${groups.length}个` : ''}。</p></section>
+<p id="ws-summary">共${ws.assignments.length}项任务（${roles.join('、')}）；红灯${count('red')}项、黄灯${count('yellow')}项、绿灯${count('green')}项；${unsigned.length ? `待签收${unsigned.length}项` : '已全部签收'}${groups.length ? html`；需报送进展的报告期${groups.length}个` : ''}。</p></section>
 ${o.message ? html`<div class="msg ${o.message.kind}" role="${o.message.kind === 'ok' ? 'status' : 'alert'}" id="result">${o.message.text}</div>` : ''}
 ${
   unsigned.length
@@ -118,7 +118,7 @@ ${ws.assignments.map(
 <td data-label="角色">${ROLE_NAMES[a.role] ?? a.role}</td><td data-label="状态" class="ws-state">${stateName(a.state)} ${lightBadge(a.light)}</td>
 <td data-label="完成时限">${dueCell(a, zone)}</td><td data-label="当前需办理" class="ws-owed">${owedText(a, o.periods.get(a.id) ?? [], zone).map((t) => html`<div>${t}</div>`)}</td>
 <td data-label="督办单">${a.slips.length ? a.slips.map((s) => html`<div>${s.number}（${SLIP_NAMES[s.colour] ?? s.colour}）${s.closedAt ? html` <span class="muted">已关闭</span>` : ''}</div>`) : '—'}</td>
-<td><a href="${o.formLinks.get(a.id) ?? '#'}">办理与记录</a></td></tr>`,
+<td class="ws-link"><a href="${o.formLinks.get(a.id) ?? '#'}">办理与记录</a></td></tr>`,
 )}</tbody></table>
 <p class="muted">每项任务的延期申请、销号申请和往来记录，请点击该行的「办理与记录」。</p></section>
 <section class="card"><h2>收到的督办函</h2>${
