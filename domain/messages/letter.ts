@@ -117,9 +117,10 @@ export function letterRowsOf(e: NoticeMessageInput): LetterRow[] {
 }
 
 /** Every row of a letter, by task number and then by what is asked. */
+const kindOrder = (k: string): number => KIND_ORDER.indexOf(k) + 1 || KIND_ORDER.length + 1;
+
 export function letterRows(entries: readonly NoticeMessageInput[]): LetterRow[] {
-  const order = (k: string) => (KIND_ORDER.indexOf(k) + 1 || KIND_ORDER.length + 1) as number;
-  return entries.flatMap(letterRowsOf).sort((a, b) => a.task - b.task || order(a.kind) - order(b.kind));
+  return entries.flatMap(letterRowsOf).sort((a, b) => a.task - b.task || kindOrder(a.kind) - kindOrder(b.kind));
 }
 
 /** The calendar events of a letter: every due date its notices carry, once each. */
@@ -153,12 +154,17 @@ export interface UnitLetterInput {
 
 /** 任务交办41项、报告提醒3项: the letter's rows counted by what is asked, in the rows' order. */
 export function letterSummary(rows: readonly LetterRow[]): string {
-  const count = new Map<string, number>();
+  const count = new Map<string, { n: number; order: number }>();
   for (const r of rows) {
     const tag = r.what.replace(/[（：].*$/, '');
-    count.set(tag, (count.get(tag) ?? 0) + 1);
+    const c = count.get(tag) ?? { n: 0, order: kindOrder(r.kind) };
+    count.set(tag, { n: c.n + 1, order: Math.min(c.order, kindOrder(r.kind)) });
   }
-  return [...count].map(([tag, n]) => `${tag}${n}项`).join('、');
+  // what is given first (任务交办), then what is asked, as the table reads
+  return [...count]
+    .sort((a, b) => a[1].order - b[1].order)
+    .map(([tag, c]) => `${tag}${c.n}项`)
+    .join('、');
 }
 
 /** The letter as a document the renderer turns into text and HTML (render.ts renderUnitLetter). */
