@@ -706,7 +706,9 @@ describe('links of a whole unit', () => {
     });
     expect(r.statusCode).toBe(200);
     expect(r.json().message).toMatch(
-      new RegExp(`^已撤销市市场监管局全部 \\d+ 项分工的链接，并重新发送 ${open.length} 份任务交办通知（含新链接）。$`),
+      new RegExp(
+        `^已撤销市市场监管局全部 \\d+ 项分工的链接和本单位督办事项链接，并重新发送 ${open.length} 份任务交办通知（含新链接）。$`,
+      ),
     );
     for (const l of old)
       expect((await call({ method: 'GET', url: l.url.slice(PUBLIC_URL.length) })).statusCode).toBe(403);
@@ -845,7 +847,8 @@ describe('health and metrics', () => {
 describe('coverage', () => {
   it('every registered route was exercised by this file or the unit-form file', () => {
     // /f/* and /api/unit/* are exercised in http-unit-form.test.ts, /plans/upload* in http-plan-upload.test.ts, the GET twins of
-    // the Office's decision and link addresses (a reload after a post) in http-dashboard-labels.test.ts; GET /login's twin is above.
+    // the Office's decision and link addresses (a reload after a post) in http-dashboard-labels.test.ts; GET /login's twin is above;
+    // the unit workspace (/u/*) and the Office's letter actions in http-workspace.test.ts.
     const elsewhere = new Set([
       'GET /f/:id',
       'POST /f/:id',
@@ -855,6 +858,11 @@ describe('coverage', () => {
       'POST /plans/upload',
       'GET /assignments/:id/actions/:action',
       'GET /assignments/:id/links',
+      'GET /u/:unitId/:planId',
+      'GET /u/:unitId/:planId/f/:assignmentId',
+      'POST /u/:unitId/:planId',
+      'POST /units/:id/workspace-link',
+      'POST /units/:id/letters/:letterId/resend',
     ]);
     const missing = h.app.routeList.map((r) => `${r.method} ${r.url}`).filter((k) => !hit.has(k) && !elsewhere.has(k));
     expect(missing).toEqual([]);

@@ -1,10 +1,11 @@
 /**
- * docs/reliability.md rows 1 and 1b on unit letters: the mail process is killed (SIGKILL, a real
+ * docs/reliability.md rows 1 and 4 on unit letters. The mail process is killed (SIGKILL, a real
  * process) while letters wait out their debounce, with items of one moment from many task
  * workflows (one notice per assignment, 30 assignments of 10 units) parked in them, and started
  * again. Every letter arrives once per address; every carried notice is recorded SENT by the letter
  * that carried it; nothing goes alone and nothing twice (a repeat only where the resending process
- * logged the attempt as ambiguous).
+ * logged the attempt as ambiguous). And Redis is killed (-9, no persistence) while the letters'
+ * own notices wait as delayed jobs: the reconciler restores them from the outbox, each goes once.
  */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -16,7 +17,8 @@ import { createRedis } from '../../infra/queue/redis';
 import { createNoticeQueue, type NoticeJobData } from '../../infra/queue/notice-queue';
 import { createQueueNotificationPort } from '../../infra/queue/notification-port';
 import { countByNotice, eventually, seed, submission, uniquePrefix } from './notify-support/fixture';
-import { kill9, logged, startProcessor, type Child } from './notify-support/children';
+import { freePort, kill9, logged, startProcessor, startRedisServer, type Child } from './notify-support/children';
+import { startMailWorker } from '../../worker/mail-main';
 
 jest.setTimeout(90_000);
 
@@ -120,4 +122,67 @@ test('killed while letters wait out their debounce and restarted: one letter per
 
   second.proc.kill('SIGTERM');
   expect(await second.exited).toBe(0);
+});
+
+test('kill -9 of Redis while letters wait: the reconciler restores the letters, each goes once with all its items', async () => {
+  const s = await seed(db.prisma, { tasks: 8, units: 4 });
+  const redisPort = await freePort();
+  const redisUrl = `redis://127.0.0.1:${redisPort}/0`;
+  let server = await startRedisServer(redisPort);
+  const loss = uniquePrefix('letters-loss');
+  const producer = createRedis(redisUrl, 'producer', silentLogger);
+  const q = createNoticeQueue({ connection: producer, prefix: loss, logger: silentLogger });
+  const policy = { attempts: 5, backoffMs: 100, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 };
+  const port = createQueueNotificationPort({ prisma: db.prisma, queue: q, logger: silentLogger, policy });
+  const worker = await startMailWorker({
+    config,
+    logger: silentLogger,
+    databaseUrl: db.url,
+    redisUrl,
+    prefix: loss,
+    smtp: { host: sink.host, port: sink.port, timeoutMs: 3000, poolSize: 3 },
+    jobPolicy: policy,
+    concurrency: 10,
+    ratePerSecond: 1000,
+    reconcileEveryMs: 500,
+    reconcileGraceMs: 0,
+    letters: { enabled: true, debounceMs: DEBOUNCE_MS },
+  });
+  sink.clear();
+  try {
+    const subs = s.assignments.map((a) => submission(a.id, new Date(), { payload: { plan: s.planSlug } }));
+    for (const sub of subs) await port.submit(sub);
+    const keys = subs.map((x) => x.key);
+    await eventually(
+      'all parked',
+      () => db.prisma.delivery.count({ where: { status: 'PARKED', notice: { key: { in: keys } } } }),
+      (n) => n === subs.length,
+      20_000,
+    );
+    const ids = (
+      await db.prisma.letter.findMany({
+        where: { items: { some: { notice: { key: { in: keys } } } } },
+        select: { noticeId: true },
+      })
+    ).map((l) => l.noticeId!);
+    const letterNotices = await db.prisma.notice.findMany({ where: { id: { in: ids } }, select: { key: true } });
+    expect(letterNotices.length).toBeGreaterThan(0);
+    await kill9(server);
+    server = await startRedisServer(redisPort); // same port, empty: the letters' delayed jobs are gone
+    await eventually(
+      'all carried notices sent',
+      () => db.prisma.notice.count({ where: { key: { in: keys }, status: 'SENT' } }),
+      (n) => n === subs.length,
+      40_000,
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    const counts = countByNotice(sink.received());
+    expect([...counts.keys()].sort()).toEqual(letterNotices.map((n) => n.key).sort());
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  } finally {
+    await worker.close();
+    await q.close();
+    producer.disconnect();
+    await kill9(server);
+  }
 });

@@ -22,7 +22,8 @@ import { simulated } from '../helpers/simulated-time';
 import { startTestWorker, temporalServer, workflowBundle, type TemporalServer, type TestWorker } from './temporal-env';
 
 const ZONE = 'Asia/Shanghai';
-const REAL = 'nanchang-quality-city-2024';
+// a slug of its own: workflow ids (and the catch-up's) are per slug, and other suites supervise the real plan on the same server
+const REAL = `roles-${Date.now().toString(36)}`;
 const taskQueue = `notify-roles-${process.pid}-${Date.now().toString(36)}`;
 const cfg = loadConfig();
 const holidayOverride = readHolidayOverride(cfg.holidaysOverrideFile);
