@@ -225,16 +225,19 @@ export type WorkspaceLinkResult =
  */
 export async function issueWorkspaceLink(
   d: LinkDeps,
-  o: { unit: string; plan?: string; actor: string; ttlMs?: number },
+  o: ({ unit: string } | { unitId: string }) & { plan?: string; actor: string; ttlMs?: number },
 ): Promise<WorkspaceLinkResult> {
+  // by name or alias (the CLI), or by id (the unit's dashboard page)
   const unit = await d.db.unit.findFirst({
-    where: {
-      OR: [{ name: o.unit }, { aliases: { some: { alias: o.unit } } }, ...(isUuid(o.unit) ? [{ id: o.unit }] : [])],
-    },
+    where: 'unitId' in o ? { id: o.unitId } : { OR: [{ name: o.unit }, { aliases: { some: { alias: o.unit } } }] },
     select: { id: true, name: true },
   });
   if (!unit)
-    return { ok: false, code: 'NOT_FOUND', message: `没有名为「${o.unit}」的单位（可用 dubang units list 查看）` };
+    return {
+      ok: false,
+      code: 'NOT_FOUND',
+      message: 'unit' in o ? `没有名为「${o.unit}」的单位（可用 dubang units list 查看）` : '没有这个单位',
+    };
   const plans = await d.db.plan.findMany({
     where: { tasks: { some: { assignments: { some: { unitId: unit.id } } } }, ...(o.plan ? { slug: o.plan } : {}) },
     select: { id: true, slug: true },
@@ -266,5 +269,3 @@ export async function issueWorkspaceLink(
   });
   return { ok: true, url, jti: claims.jti, expiresAt, unit: unit.name, plan: plan.slug };
 }
-
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

@@ -144,18 +144,22 @@ export const letterStore = {
    * A copy of a letter that went, for an Office resend: a new letter (not open to new items, to go
    * now) carrying the same items; null when the letter does not exist or has not gone yet.
    */
-  async copyForResend(sql: Sql, letterId: string): Promise<{ id: string; sendAt: Date; email: string } | null> {
-    const rows = await sql<{ id: string; sendAt: Date; email: string }>(
+  async copyForResend(
+    sql: Sql,
+    letterId: string,
+  ): Promise<{ id: string; sendAt: Date; email: string; unitId: string; plan: string } | null> {
+    const rows = await sql<{ id: string; sendAt: Date; email: string; unitId: string; plan: string }>(
       `WITH l AS (
          INSERT INTO "Letter" (id, "unitId", "planId", email, "openKey", "sendAt", "resendOf")
          SELECT gen_random_uuid(), "unitId", "planId", email, NULL, now(), id FROM "Letter"
          WHERE id = $1::uuid AND "closedAt" IS NOT NULL
-         RETURNING id, "sendAt", email
+         RETURNING id, "sendAt", email, "unitId", "planId"
        ), i AS (
          INSERT INTO "LetterItem" ("letterId", "noticeId")
          SELECT l.id, li."noticeId" FROM l, "LetterItem" li WHERE li."letterId" = $1::uuid AND li.skipped IS NULL
        )
-       SELECT id::text AS id, "sendAt", email FROM l`,
+       SELECT l.id::text AS id, l."sendAt", l.email, l."unitId"::text AS "unitId", p.slug AS plan
+       FROM l JOIN "Plan" p ON p.id = l."planId"`,
       [letterId],
     );
     return rows[0] ?? null;

@@ -178,11 +178,7 @@ export async function resendLetter(
 ): Promise<{ letterId: string; noticeId: string; email: string } | null> {
   const copy = await letterStore.copyForResend(d.sql, letterId);
   if (!copy) return null;
-  const closed = await d.sql<{ unitId: string; plan: string }>(
-    `SELECT l."unitId"::text AS "unitId", p.slug AS plan FROM "Letter" l JOIN "Plan" p ON p.id = l."planId" WHERE l.id = $1::uuid`,
-    [copy.id],
-  );
-  const { unitId, plan } = closed[0]!;
+  const { unitId, plan } = copy;
   const scope = letterScope(copy.id);
   const r = await d.notify.submit({
     key: noticeKey(scope, 'unit_letter', copy.sendAt.getTime()),

@@ -158,7 +158,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
         if (!id) return sendPage(reply, errorPage(404, '没有这个单位'), 404);
         const plan = typeof req.body?.plan === 'string' && req.body.plan ? req.body.plan : undefined;
         const r = await issueWorkspaceLink(ctx, {
-          unit: id,
+          unitId: id,
           ...(plan ? { plan } : {}),
           actor: `office:${req.session!.email}`,
         });

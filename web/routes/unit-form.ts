@@ -40,6 +40,7 @@ import {
   type ReportInput,
 } from '../unit-input';
 import type { WebContext } from '../context';
+import { UUID } from '../params';
 import { errorPage, sendPage } from '../views/layout';
 import { formPath } from '../../infra/links';
 import { unitFormPage, type FormMessage, type Offer } from '../views/unit';
@@ -47,8 +48,6 @@ import { decodeFlash, encodeFlash, FLASH_COOKIE, MAX_FLASH_BYTES } from '../flas
 import { ErrorCodes, isDubangError } from '../../contracts/errors';
 
 /** a flash must fit one cookie (browsers keep ~4 KB per cookie, name and attributes included) */
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const UNIT_ACTIONS: Record<string, LifecycleInputType> = {
   acknowledge: 'acknowledge',
