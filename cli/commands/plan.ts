@@ -27,7 +27,7 @@ import {
   type LoadOptions,
 } from '../../app/plan-import';
 import { PLAN_LAYOUTS, type PlanLayout } from '../../domain/model';
-import { parseColumnsOption } from '../../domain/plan/table';
+import { parseColumnsOption } from '../../domain/plan/table-header';
 import type { PlanSummary } from '../../domain/plan/validate';
 import type { PlanDiff } from '../../domain/plan/diff';
 import { readDirectoryFile } from '../../app/units-file';
