@@ -8,7 +8,7 @@
 import { main } from '../../cli/main';
 import { loadConfig } from '../../config';
 import { plannedEmails, type PlannedNotice } from '../../domain/notices';
-import type { PreviewOutput } from '../../cli/commands/plan';
+import type { PreviewOutput } from '../../cli/commands/plan-preview';
 import { REAL_PLAN } from '../helpers/paths';
 
 async function run(args: string[]): Promise<{ out: string; err: string; code: number | undefined }> {

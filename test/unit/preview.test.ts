@@ -12,7 +12,7 @@ import { readHolidayOverride } from '../../config/policy-schema';
 import { interpretDeadline } from '../../domain/deadline';
 import { parsePlanText } from '../../domain/plan/parse';
 import { policyCalendar } from '../../domain/policy';
-import { parseAsOf, previewText, type PreviewOutput } from '../../cli/commands/plan';
+import { parseAsOf, previewText, type PreviewOutput } from '../../cli/commands/plan-preview';
 import * as fs from 'node:fs';
 import { REAL_PLAN } from '../helpers/paths';
 
