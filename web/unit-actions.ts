@@ -26,8 +26,14 @@ export const UNIT_ACTIONS: Record<string, LifecycleInputType> = {
 
 export type Body = Record<string, unknown>;
 
-/** The lifecycle's refusal of a unit's input, as the unit reads it; null for any other error. */
-export function lifecycleRefusal(err: unknown): { status: number; text: string; code: string } | null {
+/**
+ * The lifecycle's refusal of an input, as the one who sent it reads it; null for any other error.
+ * A task not under supervision is explained to a unit; the Office reads the error's own message.
+ */
+export function lifecycleRefusal(
+  err: unknown,
+  audience: 'unit' | 'office' = 'unit',
+): { status: number; text: string; code: string } | null {
   const e = err as Error & { reason?: string; refusalCode?: string | null };
   if (isDubangError(e, ErrorCodes.TaskInputRefused))
     return {
@@ -38,7 +44,7 @@ export function lifecycleRefusal(err: unknown): { status: number; text: string; 
   if (isDubangError(e, ErrorCodes.TaskNotSupervised))
     return {
       status: 409,
-      text: '该任务尚未纳入督办，暂时不能办理；请联系市质量强市领导小组办公室',
+      text: audience === 'office' ? e.message : '该任务尚未纳入督办，暂时不能办理；请联系市质量强市领导小组办公室',
       code: 'NOT_SUPERVISED',
     };
   return null;

@@ -31,7 +31,7 @@ import type { WebContext } from '../context';
 import { UUID } from '../params';
 import { errorPage, sendPage } from '../views/layout';
 import { formPath } from '../../infra/links';
-import { unitFormPage } from '../views/unit';
+import { unitFormPage, type FormMessage } from '../views/unit';
 import { decodeFlash, encodeFlash, FLASH_COOKIE, MAX_FLASH_BYTES } from '../flash';
 
 /** The form's fields to show again after a refusal (never the token; nothing over 20 000 characters). */
@@ -52,6 +52,17 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext, refusals
 
 /** The HTML form: GET shows it, a POST answers 303 back to it with the outcome in a flash. */
 function registerFormPages(app: FastifyInstance, ctx: WebContext, unit: UnitActions, rateLimit: RateLimit): void {
+  /** The form as offered now, with an outcome to show and what the unit typed. */
+  const formPage = (d: Detail, req: FastifyRequest, message: FormMessage | null, values: Record<string, string>) =>
+    unitFormPage(d, {
+      token: String(tokenOf(req)),
+      zone: ctx.zone,
+      periods: unit.periods(d),
+      offer: unit.offer(d),
+      message,
+      values,
+    });
+
   app.get<{ Params: { id: string } }>('/f/:id', { config: rateLimit }, async (req, reply) => {
     const { id } = req.params;
     if (!UUID.test(id)) return sendPage(reply, errorPage(404, '链接地址不完整'), 404);
@@ -60,17 +71,7 @@ function registerFormPages(app: FastifyInstance, ctx: WebContext, unit: UnitActi
     if (!d) return sendPage(reply, errorPage(404, '没有这项任务分工'), 404);
     const flash = decodeFlash(req.cookies[FLASH_COOKIE]);
     if (flash) reply.clearCookie(FLASH_COOKIE, { path: formPath(id) });
-    return sendPage(
-      reply,
-      unitFormPage(d, {
-        token: String(tokenOf(req)),
-        zone: ctx.zone,
-        periods: unit.periods(d),
-        offer: unit.offer(d),
-        message: flash?.message ?? null,
-        values: flash?.values ?? {},
-      }),
-    );
+    return sendPage(reply, formPage(d, req, flash?.message ?? null, flash?.values ?? {}));
   });
 
   async function post(
@@ -100,18 +101,7 @@ function registerFormPages(app: FastifyInstance, ctx: WebContext, unit: UnitActi
     }
     const d = await unit.load(id);
     if (!d) return sendPage(reply, errorPage(404, r.message.text), 404);
-    return sendPage(
-      reply,
-      unitFormPage(d, {
-        token: String(tokenOf(req)),
-        zone: ctx.zone,
-        message: r.message,
-        periods: unit.periods(d),
-        offer: unit.offer(d),
-        values: formValues(body),
-      }),
-      r.status,
-    );
+    return sendPage(reply, formPage(d, req, r.message, formValues(body)), r.status);
   }
   app.post<{ Params: { id: string }; Body: Body }>('/f/:id', { config: rateLimit }, post);
   app.post<{ Params: { id: string; action: string }; Body: Body }>('/f/:id/:action', { config: rateLimit }, post);
