@@ -57,6 +57,17 @@ function unitsOf(cells: { role: 'lead' | 'co' | 'units'; text: string }[]) {
   return { units, leads, rules, problems };
 }
 
+/** A task's units cells as written, joined (what the task's 责任单位 text shows). */
+const unitsTextOf = (cells: { text: string }[]) =>
+  cells
+    .map((x) => x.text)
+    .filter(Boolean)
+    .join('；');
+
+/** The rule brackets of a units cell (属地落实…) as the outline's implicit-units rules, at `line`. */
+const implicitRules = (rules: { text: string; units: string[] }[], line: number) =>
+  rules.map((x) => ({ kind: 'IMPLICIT_UNITS' as const, text: x.text, units: x.units, line }));
+
 /**
  * Reads the rows after the header into outline items. A row whose non-empty cells all hold the same
  * text (a merged section row) or whose only text is a numbered heading is a heading; a row with a
@@ -149,19 +160,11 @@ export function readTableRows(
         for (const p of u.problems) issues.push({ line: r.line, field: '责任单位', message: p });
         for (const t of pending) {
           Object.assign(t, {
-            unitsText: unitTexts
-              .map((x) => x.text)
-              .filter(Boolean)
-              .join('；'),
+            unitsText: unitsTextOf(unitTexts),
             units: u.units,
             leads: u.leads,
             unitsLine: r.line,
-            rules: u.rules.map((x) => ({
-              kind: 'IMPLICIT_UNITS' as const,
-              text: x.text,
-              units: x.units,
-              line: r.line,
-            })),
+            rules: implicitRules(u.rules, r.line),
           });
           if (deadline && !t.deadlinePhrase) Object.assign(t, { deadlinePhrase: deadline, deadlineLine: r.line });
         }
@@ -215,16 +218,13 @@ export function readTableRows(
       num,
       text,
       line: r.line,
-      unitsText: unitTexts
-        .map((x) => x.text)
-        .filter(Boolean)
-        .join('；'),
+      unitsText: unitsTextOf(unitTexts),
       units: u.units,
       leads: u.leads,
       deadlinePhrase: phrase,
       unitsLine: r.line,
       deadlineLine: r.line,
-      rules: u.rules.map((x) => ({ kind: 'IMPLICIT_UNITS' as const, text: x.text, units: x.units, line: r.line })),
+      rules: implicitRules(u.rules, r.line),
     };
     items.push(item);
     if (!hasUnits) pending.push(item);

@@ -9,6 +9,9 @@ import type * as q from '../../app/dashboard/queries';
 import { assignmentTable, implicitNote, lightOptions, pager, sum, unitTable, type Rows } from './dashboard-parts';
 import type { WorkspaceLetter } from '../../app/workspace';
 
+/** A contact's role as the pages name it (the directory's LIAISON / LEADER / RECIPIENT). */
+const contactRoleName = (role: string) => (role === 'LIAISON' ? '联络员' : role === 'LEADER' ? '分管负责人' : '收件人');
+
 export function unitPage(
   d: NonNullable<Rows<typeof q.unitDetail>>,
   zone: string,
@@ -26,7 +29,7 @@ ${
     : ''
 }</section>
 <section class="card"><h2>联系人 ${office ? html`<a href="/units/${u.id}/contacts" class="muted">修改</a>` : ''}</h2><table id="contacts"><tr><th>角色</th><th>姓名</th><th>邮箱</th><th>电话</th><th>通知方式</th></tr>
-${d.contacts.map((c) => html`<tr><td>${c.role === 'LIAISON' ? '联络员' : c.role === 'LEADER' ? '分管负责人' : '收件人'}</td><td>${c.name}</td><td>${c.email}</td><td>${c.phone ?? ''}</td><td class="digest">${c.digest ? '每日摘要' : '逐条通知'}</td></tr>`)}</table></section>
+${d.contacts.map((c) => html`<tr><td>${contactRoleName(c.role)}</td><td>${c.name}</td><td>${c.email}</td><td>${c.phone ?? ''}</td><td class="digest">${c.digest ? '每日摘要' : '逐条通知'}</td></tr>`)}</table></section>
 <section class="card"><h2>任务分工</h2><form class="filters" method="get"><label>灯号 <select name="light">${lightOptions(f.light)}</select></label><button type="submit">筛选</button></form>
 ${assignmentTable(d.assignments, zone, true)}${pager(`/units/${u.id}`, { light: f.light }, f.offset, f.limit, d.total)}</section>
 ${w ? unitLettersSection(u.id, w, zone, office) : ''}`;
@@ -99,7 +102,7 @@ ${rows.map(
   (
     c,
     i,
-  ) => html`<tr><td><select name="role_${i}">${['LIAISON', 'LEADER', 'RECIPIENT'].map((r) => html`<option value="${r}" ${c.role === r ? 'selected' : ''}>${r === 'LIAISON' ? '联络员' : r === 'LEADER' ? '分管负责人' : '收件人'}</option>`)}</select></td>
+  ) => html`<tr><td><select name="role_${i}">${['LIAISON', 'LEADER', 'RECIPIENT'].map((r) => html`<option value="${r}" ${c.role === r ? 'selected' : ''}>${contactRoleName(r)}</option>`)}</select></td>
 <td><input type="text" name="name_${i}" value="${c.name}" maxlength="100"></td><td><input type="email" name="email_${i}" value="${c.email}" maxlength="200"></td><td><input type="text" name="phone_${i}" value="${c.phone ?? ''}" maxlength="30"></td>
 <td><label><input type="checkbox" name="digest_${i}" value="1" id="digest_${i}" ${c.digest ? 'checked' : ''}> 每日摘要（每天一封汇总邮件，代替逐条通知）</label></td></tr>`,
 )}</table><input type="hidden" name="rows" value="${rows.length}"><p><button type="submit">保存</button> <a href="/units/${d.unit.id}">返回</a></p></form>`;
