@@ -23,7 +23,13 @@ import { registerPreview } from './plan-preview';
 
 export function register(program: Command): void {
   const plan = program.command('plan').description('方案: 校验、导入、预览 (validate, import, preview plans)');
+  registerValidate(plan);
+  registerPreview(plan);
+  registerImport(plan);
+}
 
+/** `dubang plan validate <file>`: what the file holds, or every problem with its line; changes nothing. */
+function registerValidate(plan: Command): void {
   withReadOptions(
     plan
       .command('validate <file>')
@@ -73,9 +79,10 @@ export function register(program: Command): void {
       });
     }),
   );
+}
 
-  registerPreview(plan);
-
+/** `dubang plan import <file>`: one transaction; the same plan again changes nothing, a revision prints its diff. */
+function registerImport(plan: Command): void {
   withReadOptions(
     plan
       .command('import <file>')
