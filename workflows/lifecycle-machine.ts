@@ -12,9 +12,8 @@
  * from workflow time), the activities are the workflow's proxies, and each method issues its
  * activities in a fixed order, so recorded histories replay (test/workflows/replay.test.ts).
  *
- * About 400 lines on purpose: one class holding one run's state, about a third of it comments;
- * splitting its transitions across files would scatter the state they share. Its pure helpers (no
- * state, no activities) are in lifecycle-helpers.ts.
+ * 400 lines on purpose: one class holding one run's state, a third of it comments; splitting its
+ * transitions would scatter the state they share. Its pure helpers are in lifecycle-helpers.ts.
  */
 import { condition, patched, workflowInfo } from '@temporalio/workflow';
 import type {
