@@ -75,7 +75,7 @@ async function runOnce(letters: boolean, debounceMs: number, say: (s: string) =>
       jobPolicy: policy,
       concurrency: 20,
       ratePerSecond: 1000,
-      letters: { enabled: letters, debounceMs },
+      letters: { enabled: letters, debounceMs, central: true },
     });
     const port = createQueueNotificationPort({ prisma: p, queue, logger, policy });
     // the moment: 30 s ahead, so every notice is queued (a delayed job) before it, as the lifecycles

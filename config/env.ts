@@ -95,6 +95,7 @@ export const envSchema = z.object({
     .max(3_600_000, 'milliseconds 0–3600000')
     .default(30_000),
   MAIL_LETTERS: z.enum(['on', 'off'], { message: 'on or off' }).default('on'),
+  MAIL_OFFICE_LETTERS: z.enum(['on', 'off'], { message: 'on or off' }).default('on'),
   MAIL_LETTER_DEBOUNCE_MS: z.coerce
     .number()
     .int('milliseconds 0–3600000')

@@ -79,9 +79,10 @@ export interface Config {
     };
     /**
      * unit letters (app/notices/letters.ts): a unit's contacts get one email per moment carrying
-     * every item of it; `debounceMs` is how long a letter waits for the rest of its moment
+     * every item of it; `debounceMs` is how long a letter waits for the rest of its moment;
+     * `central`: the Office and the leadership get their share as one summary letter per moment
      */
-    letters: { enabled: boolean; debounceMs: number };
+    letters: { enabled: boolean; debounceMs: number; central: boolean };
   };
   http: {
     host: string;
@@ -169,7 +170,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       from: e.MAIL_FROM,
       sinkPort: e.MAIL_SINK_PORT,
       digest: { hour: e.MAIL_DIGEST_HOUR, debounceMs: e.MAIL_DIGEST_DEBOUNCE_MS },
-      letters: { enabled: e.MAIL_LETTERS === 'on', debounceMs: e.MAIL_LETTER_DEBOUNCE_MS },
+      letters: {
+        enabled: e.MAIL_LETTERS === 'on',
+        debounceMs: e.MAIL_LETTER_DEBOUNCE_MS,
+        central: e.MAIL_OFFICE_LETTERS === 'on',
+      },
     },
     http: {
       host: e.HTTP_HOST,

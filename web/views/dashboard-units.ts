@@ -53,7 +53,7 @@ const LETTER_STATUS: Record<string, string> = {
 
 function unitLettersSection(unitId: string, w: UnitLettersView, zone: string, office: boolean): SafeHtml {
   const csrf = html`<input type="hidden" name="_csrf" value="${w.csrf}">`;
-  const unread = w.letters.filter((l) => l.status === 'SENT' && !l.readAt).length;
+  const unread = w.letters.filter((l) => l.status === 'SENT' && !l.readAt && !l.central).length;
   return html`<section class="card" id="unit-letters"><h2>督办函</h2>
 ${
   office && w.plans.length
@@ -70,8 +70,8 @@ ${
 ${w.letters.map(
   (
     l,
-  ) => html`<tr data-letter="${l.id}"><td>${l.sentAt ? fmtDate(l.sentAt, zone) : '—'}${l.resendOf ? html` <span class="muted">（重发）</span>` : ''}</td><td>${l.plan}</td><td>${l.email}</td><td class="num">${l.items}</td><td class="num">${l.unsigned ? html`<b class="n-red">${l.unsigned}</b>` : '0'}</td>
-<td class="letter-read">${l.readAt ? `已读（${fmtDate(l.readAt, zone)}）` : '未读'}</td><td>${l.status ? (LETTER_STATUS[l.status] ?? l.status) : '待发送'}</td>${
+  ) => html`<tr data-letter="${l.id}"><td>${l.sentAt ? fmtDate(l.sentAt, zone) : '—'}${l.resendOf ? html` <span class="muted">（重发）</span>` : ''}</td><td>${l.plan}</td><td>${l.email}</td><td class="num">${l.items}</td><td class="num">${l.central ? '—' : l.unsigned ? html`<b class="n-red">${l.unsigned}</b>` : '0'}</td>
+<td class="letter-read">${l.central ? '督办汇总（不含链接）' : l.readAt ? `已读（${fmtDate(l.readAt, zone)}）` : '未读'}</td><td>${l.status ? (LETTER_STATUS[l.status] ?? l.status) : '待发送'}</td>${
     office
       ? html`<td>${l.status === 'SENT' ? html`<form method="post" action="/units/${unitId}/letters/${l.id}/resend">${csrf}<button type="submit" class="secondary">重发</button></form>` : ''}</td>`
       : ''
