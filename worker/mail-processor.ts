@@ -2,9 +2,11 @@
  * The mail processor: a BullMQ worker on the notice queue. Thin on purpose: it maps a job to the
  * deliver-notice use case and the use case's errors to BullMQ's retry semantics.
  *  - PermanentDeliveryError → UnrecoverableError: no retry (5xx, bad address, dead letter);
- *  - anything else is thrown as is: BullMQ retries with the job's exponential backoff.
+ *  - anything else is thrown as is: BullMQ retries with the job's exponential backoff;
+ *  - a `deferred` outcome (a letter waiting for items of its moment) moves the job back to the
+ *    delayed set until then, which is not an attempt (BullMQ's DelayedError).
  */
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../contracts/logger';
 import { NOTICE_QUEUE, type NoticeJobData } from '../infra/queue/notice-queue';
@@ -34,9 +36,10 @@ export interface MailProcessorOptions {
 }
 
 export function createMailProcessor(o: MailProcessorOptions): Worker<NoticeJobData, DeliveryOutcome> {
-  const processor = async (job: Job<NoticeJobData>): Promise<DeliveryOutcome> => {
+  const processor = async (job: Job<NoticeJobData>, token?: string): Promise<DeliveryOutcome> => {
+    let outcome: DeliveryOutcome;
     try {
-      return await o.deliver({
+      outcome = await o.deliver({
         noticeId: job.data.noticeId,
         attempt: job.attemptsMade + 1,
         maxAttempts: job.opts.attempts ?? 1,
@@ -45,6 +48,11 @@ export function createMailProcessor(o: MailProcessorOptions): Worker<NoticeJobDa
       if (isDubangError(err, ErrorCodes.PermanentDeliveryError)) throw new UnrecoverableError(err.message);
       throw err;
     }
+    if (outcome.outcome === 'deferred') {
+      await job.moveToDelayed(outcome.untilMs, token);
+      throw new DelayedError();
+    }
+    return outcome;
   };
   const worker = new Worker<NoticeJobData, DeliveryOutcome>(o.queueName ?? NOTICE_QUEUE, processor, {
     connection: o.connection,

@@ -16,7 +16,7 @@ import { NoticePayloadError, parseNoticePayload } from '../../domain/notices/sch
 import { isDubangError } from '../../contracts/errors';
 import { composeMessageInput } from './compose';
 import type { LoadedNotice } from './delivery-store';
-import { collectLetter, settleLetterMembers } from './letters';
+import { collectLetter, letterWait, settleLetterMembers } from './letters';
 import { letterWorkbook } from './letter-file';
 import {
   PermanentDeliveryError,
@@ -55,6 +55,9 @@ export async function settleLetterOf(ctx: Ctx, n: LoadedNotice): Promise<void> {
 export async function deliverLetter(ctx: Ctx, n: LoadedNotice, input: DeliverInput): Promise<DeliveryOutcome> {
   const p = letterPayload(n);
   const now = ctx.clock();
+  // items of its moment the mail worker has not reached yet join this letter, not the next
+  const again = await letterWait(ctx.d.sql, p.letterId, now);
+  if (again !== null) return { outcome: 'deferred', untilMs: again };
   const unitLink = ctx.d.unitLinkFor;
   let link: string | null = null;
   const store = { sql: ctx.d.sql, store: ctx.store, logger: ctx.d.logger };

@@ -35,7 +35,9 @@ export type DeliveryOutcome =
   | { outcome: 'skipped'; reason: string }
   | { outcome: 'missing' }
   | { outcome: 'digest'; window: string }
-  | { outcome: 'letter'; letters: string[] };
+  | { outcome: 'letter'; letters: string[] }
+  /** a letter waiting for items of its moment still on their way: run the job again at `untilMs` */
+  | { outcome: 'deferred'; untilMs: number };
 
 export interface DeliverDeps {
   /** the send path's SQL (a pg pool in production; see sql.ts) */

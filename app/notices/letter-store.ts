@@ -34,6 +34,16 @@ export interface ClosedLetter {
   unitKind: string;
 }
 
+/** What the wait for a letter's late items needs to know of it. */
+export interface OpenLetter {
+  id: string;
+  unitId: string;
+  unitName: string;
+  planSlug: string;
+  central: boolean;
+  sendAt: Date;
+}
+
 export const letterStore = {
   /**
    * Puts a notice into the letter of (unit, plan, address): the letter that already holds it
@@ -177,6 +187,37 @@ export const letterStore = {
       [letterId],
     );
     return rows[0] ?? null;
+  },
+
+  /**
+   * How many notices that would join the letter are still on their way: due by the time it goes,
+   * of a kind letters carry, for its plan (and, for a unit's letter, its unit), and not yet handled
+   * by the mail worker (no delivery record: neither parked nor sent). Only notices due within the
+   * day before it count, so an old stuck notice never holds a letter.
+   */
+  async pendingFor(sql: Sql, l: OpenLetter, kinds: readonly string[]): Promise<number> {
+    const rows = await sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "Notice" n LEFT JOIN "Assignment" a ON a.id = n."assignmentId"
+       WHERE n.status IN ('PENDING', 'QUEUED') AND n."dueAt" <= $1::timestamptz
+         AND n."dueAt" > $1::timestamptz - interval '1 day' AND n.kind = ANY($2::text[])
+         AND n.payload->>'plan' = $3
+         AND ($4::boolean OR a."unitId" = $5::uuid OR (n."assignmentId" IS NULL AND n.payload->>'unit' = $6))
+         AND NOT EXISTS (SELECT 1 FROM "Delivery" d WHERE d."noticeId" = n.id)`,
+      [l.sendAt, kinds, l.planSlug, l.central, l.unitId, l.unitName],
+    );
+    return rows[0]?.n ?? 0;
+  },
+
+  /** A letter still open to new items, as it will go; null when it is gone or already closed. */
+  async open(sql: Sql, letterId: string): Promise<OpenLetter | null> {
+    const rows = await sql<OpenLetter>(
+      `SELECT l.id::text AS id, l."unitId"::text AS "unitId", u.name AS "unitName", p.slug AS "planSlug", l.central, l."sendAt"
+       FROM "Letter" l JOIN "Unit" u ON u.id = l."unitId" JOIN "Plan" p ON p.id = l."planId"
+       WHERE l.id = $1::uuid AND l."openKey" IS NOT NULL`,
+      [letterId],
+    );
+    const r = rows[0];
+    return r ? { ...r, sendAt: new Date(r.sendAt) } : null;
   },
 
   /** Unit ids by name and plan ids by slug (both never change): for notices that name them in the payload. */

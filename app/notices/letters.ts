@@ -27,6 +27,8 @@ import {
   staleReason,
   type AnyStoredPayload,
   type LetterSettings,
+  LETTER_ITEM_KINDS,
+  LETTER_MAX_WAIT_MS,
 } from '../../domain/notices';
 import type { NoticeMessageInput } from '../../domain/messages';
 import { guardAssignment, guardNotice } from './compose';
@@ -125,6 +127,19 @@ export function createLetterPark(o: LetterParkOptions): LetterPark {
     o.logger.debug('notice parked in letters', { key: n.key, letters: joined.map((l) => l.id) });
     return { letters: joined.map((l) => l.id), alone };
   };
+}
+
+/**
+ * Whether a letter that is due should wait a little for items of its moment still on their way
+ * (letter-store pendingFor: a backlog, a slow start of many plans): the moment to look again, or
+ * null to go now. It never waits past LETTER_MAX_WAIT_MS after its send time, so a stuck notice
+ * delays a letter by at most that, and the late item then goes in the next letter as before.
+ */
+export async function letterWait(sql: Sql, letterId: string, now: Date, stepMs = 5_000): Promise<number | null> {
+  const l = await letterStore.open(sql, letterId);
+  if (!l || now.getTime() > l.sendAt.getTime() + LETTER_MAX_WAIT_MS) return null;
+  const pending = await letterStore.pendingFor(sql, l, LETTER_ITEM_KINDS);
+  return pending > 0 ? now.getTime() + stepMs : null;
 }
 
 /** What a letter carries when it goes: the entries still due, and their notices. */

@@ -6,7 +6,17 @@
  * pipeline keeps letters in PostgreSQL (app/notices/letters.ts); `plan preview` groups planned
  * notices with groupIntoLetters below, the same rule on a known timeline. Pure.
  */
+import { NOTICE_KINDS } from './kinds';
 import { inUnitLetter } from './registry';
+
+/** The kinds a letter carries (the registry's inUnitLetter). */
+export const LETTER_ITEM_KINDS: readonly string[] = NOTICE_KINDS.filter((k) => inUnitLetter(k));
+
+/**
+ * How long, at most, a letter that is due waits for notices of its moment still on their way (a
+ * backlog: the mail worker has not reached them yet), so they join it instead of the next letter.
+ */
+export const LETTER_MAX_WAIT_MS = 10 * 60_000;
 
 /**
  * Letter settings: on by default; `debounceMs` is how long a letter waits for the rest of its

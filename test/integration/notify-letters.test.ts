@@ -15,6 +15,7 @@ import { createRedis } from '../../infra/queue/redis';
 import { createNoticeQueue, type NoticeJobData } from '../../infra/queue/notice-queue';
 import { createQueueNotificationPort } from '../../infra/queue/notification-port';
 import { startMailWorker, type MailWorker } from '../../worker/mail-main';
+import { createOutboxNotificationPort } from '../../infra/outbox';
 import {
   closePipeline,
   eventually,
@@ -134,6 +135,28 @@ test('an item that falls due after its letter went goes into the next letter, no
   expect(text).not.toContain(`推进第${a!.taskNumber}项`);
   await new Promise((r) => setTimeout(r, DEBOUNCE_MS + 500));
   expect(sink.received()).toHaveLength(1);
+});
+
+test('a letter that is due waits for items of its moment the mail worker has not reached yet (a backlog), and carries them', async () => {
+  const [a, b] = unitAssignments(1).slice(-2);
+  const now = new Date();
+  const first = submission(a!.id, now, { payload: { plan: s.planSlug } });
+  const held = submission(b!.id, now, { payload: { plan: s.planSlug } });
+  // the backlog: `held` is recorded but its job is not queued yet (as when the worker is behind)
+  await createOutboxNotificationPort(db.prisma).submit(held);
+  await port.submit(first);
+  await new Promise((r) => setTimeout(r, DEBOUNCE_MS + 3000));
+  expect(sink.received()).toHaveLength(0); // the letter waits: an item of its moment is on its way
+  await port.submit(held); // the worker reaches it
+  const [mail] = await sink.waitFor(1, 20_000);
+  await new Promise((r) => setTimeout(r, DEBOUNCE_MS + 500));
+  expect(sink.received()).toHaveLength(1);
+  const letter = await parse(mail!);
+  expect(letter.subject).toBe(`【督办函】${a!.unit}：到期提醒2项`);
+  expect(letter.text).toContain(`(${a!.taskNumber})`);
+  expect(letter.text).toContain(`(${b!.taskNumber})`);
+  for (const sub of [first, held])
+    expect((await db.prisma.notice.findUniqueOrThrow({ where: { key: sub.key } })).status).toBe('SENT');
 });
 
 test('an item no longer due when the letter goes is left out, and its notice is skipped with the reason', async () => {
