@@ -341,6 +341,8 @@ export async function importPlan(
           deadlinePhrase: t.deadlinePhrase,
           dueAt: t.dueAt ? new Date(t.dueAt) : null,
           kind: t.kind,
+          cadence: t.cadence ?? null,
+          path: t.path,
           sourceLine: t.line,
           cancelledAt: null,
         };
@@ -516,35 +518,5 @@ export async function importPlan(
       return { ...base, planId: plan.id, changed: true, revision: plan.revision };
     },
     { timeout: 120_000, maxWait: 30_000 },
-  );
-}
-
-/**
- * Units a plan import created (`--new-units`) that still cannot be supervised: a unit without a
- * liaison or leader contact, a group without members. `supervise start` refuses while any remain.
- */
-export async function incompleteUnits(
-  db: PrismaClient,
-  slug: string,
-): Promise<{ name: string; missing: '联系人' | '成员' }[]> {
-  const events = await db.auditEvent.findMany({
-    where: { action: 'unit.created', data: { path: ['plan'], equals: slug } },
-    select: { unitId: true },
-  });
-  const ids = events.map((e) => e.unitId).filter((x): x is string => !!x);
-  if (!ids.length) return [];
-  const units = await db.unit.findMany({
-    where: { id: { in: ids } },
-    include: { contacts: { select: { role: true } }, members: { select: { memberId: true } } },
-    orderBy: { name: 'asc' },
-  });
-  return units.flatMap((u): { name: string; missing: '联系人' | '成员' }[] =>
-    u.kind === 'GROUP'
-      ? u.members.length
-        ? []
-        : [{ name: u.name, missing: '成员' }]
-      : u.contacts.some((c) => c.role === 'LIAISON' || c.role === 'LEADER')
-        ? []
-        : [{ name: u.name, missing: '联系人' }],
   );
 }

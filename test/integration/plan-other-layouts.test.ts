@@ -167,9 +167,51 @@ test("import --new-units creates the units without contacts (Nanchang's are unto
     { db: db.prisma, client: {} as Client, taskQueue: 'unused' },
     { planSlug: 'shifan', zone: 'Asia/Shanghai', policy: {} },
   ).catch((e: Error) => e);
-  expect((refused as Error).message).toBe(
-    '无法启动督办：以下单位是导入方案时新建的，尚不完整——示范市各县（市、区）人民政府（缺成员）、示范市工信局（缺联系人）、示范市市场监管局（缺联系人）；请先在单位名录中补充（dubang units import 或看板的联系人编辑），再启动',
+  const ids = Object.fromEntries(
+    (await db.prisma.unit.findMany({ where: { name: { startsWith: '示范市' } } })).map((u) => [u.name, u.id]),
   );
+  expect((refused as Error).message).toBe(
+    '无法启动督办：以下单位无法接收通知——示范市各县（市、区）人民政府（缺成员）、示范市工信局（缺联系人）、示范市市场监管局（缺联系人）。' +
+      `请先补充：联系人在看板单位页的「联系人 修改」填写（/units/${ids['示范市工信局']}/contacts，/units/${ids['示范市市场监管局']}/contacts），` +
+      '或用 dubang units import <名录文件> 导入；单位组的成员用 dubang units import 补充。补充后再启动',
+  );
+});
+
+test('supervise start refuses while any notified unit of the plan has no contact, not only the new ones; nothing starts', async () => {
+  const cfg = loadConfig({});
+  const f = path.join(tmp, 'contacts.txt');
+  fs.writeFileSync(
+    f,
+    [
+      '南昌市联系人检查方案',
+      '序号\t重点任务\t牵头单位\t责任单位\t完成时限',
+      '1\t任务甲。\t市政数局\t市工信局\t长期',
+    ].join('\n'),
+  );
+  await importPlan(db.prisma, await loadPlan(f, cfg, await currentDirectory(cfg, db.prisma)), {
+    slug: 'contacts',
+    actor: 'test',
+  });
+  const unit = await db.prisma.unit.findUniqueOrThrow({ where: { name: '市工信局' }, include: { contacts: true } });
+  await db.prisma.contact.deleteMany({ where: { unitId: unit.id } });
+  const start = (notifyRoles?: ('LEAD' | 'CO')[]) =>
+    startSupervision(
+      { db: db.prisma, client: {} as Client, taskQueue: 'unused' },
+      { planSlug: 'contacts', zone: 'Asia/Shanghai', policy: cfg.policy, ...(notifyRoles ? { notifyRoles } : {}) },
+    ).catch((e: Error) => e);
+  try {
+    const refused = await start();
+    expect((refused as Error).message).toBe(
+      `无法启动督办：以下单位无法接收通知——市工信局（缺联系人）。请先补充：联系人在看板单位页的「联系人 修改」填写（/units/${unit.id}/contacts），` +
+        '或用 dubang units import <名录文件> 导入；单位组的成员用 dubang units import 补充。补充后再启动',
+    );
+    const plan = await db.prisma.plan.findUniqueOrThrow({ where: { slug: 'contacts' } });
+    expect(await db.prisma.auditEvent.count({ where: { planId: plan.id, action: 'supervision.scheduled' } })).toBe(0);
+    // a unit whose role is not notified needs no contact: the refusal moves on past the check (to Temporal, absent here)
+    expect((await start(['LEAD'])) as Error).not.toHaveProperty('message', expect.stringContaining('无法接收通知'));
+  } finally {
+    await db.prisma.contact.createMany({ data: unit.contacts.map(({ id: _id, ...c }) => c) });
+  }
 });
 
 test('a plan numbered per section: a revision that shifts the numbers is refused, one that appends is applied', async () => {
