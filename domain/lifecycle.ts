@@ -129,10 +129,10 @@ const refuse = (code: RefusalCode, reason: string): Decision => ({ ok: false, co
 
 /**
  * Reporting period labels the policy engine plans (domain/policy/periods.ts): 2026Q3 (quarter),
- * 2026Y (a standing task's annual summary), and for fixed-length policies (real-time tests,
+ * 2026M03 (a month, for recurring 每月 tasks), 2026Y (a standing task's annual summary), and for fixed-length policies (real-time tests,
  * simulations) P3 (the 3rd period from the assignment) and C12 (a cycle's summary).
  */
-export const REPORT_PERIOD = /^(\d{4}(Q[1-4]|Y)|P[1-9]\d*|C\d+)$/;
+export const REPORT_PERIOD = /^(\d{4}(Q[1-4]|M(0[1-9]|1[0-2])|Y)|P[1-9]\d*|C\d+)$/;
 
 function ms(iso: string): number {
   return Date.parse(iso);

@@ -7,7 +7,7 @@ import { DomainErrorCodes, DubangError } from '../errors';
 
 /** One reporting period (or a standing task's annual summary) and when its report is due. */
 export interface ReportPeriod {
-  /** 2026Q3, 2026Y (annual summary), P3 (fixed-length periods), C12 (fixed-length cycle summary) */
+  /** 2026Q3, 2026M03 (monthly), 2026Y (annual summary), P3 (fixed-length periods), C12 (fixed-length cycle summary) */
   period: string;
   /** period start and end (end exclusive), epoch ms */
   startMs: number;
@@ -63,10 +63,16 @@ function dueAfterPeriod(cal: BusinessCalendar, endMs: number, span: Span): numbe
   return cal.endOfDay(cal.localDate(cal.addSpan(lastDay, span, 1)));
 }
 
+/** A calendar month's period label: 2026M03. */
+export function monthLabel(year: number, month: number): string {
+  return `${year}M${String(month).padStart(2, '0')}`;
+}
+
 /**
  * The reporting periods of an assignment from the one containing `fromMs` while their start is
  * before `toMs`, with their due instants. Quarterly: calendar quarters in the calendar's zone,
- * due the end of the 10th day after the quarter ends by default. Fixed-length periods count from
+ * due the end of the 10th day after the quarter ends by default. Monthly (recurring 每月 tasks):
+ * calendar months, labelled 2026M03, due `dueAfterEnd` after the month ends. Fixed-length periods count from
  * `fromMs` (the assignment instant), labelled P1, P2 …
  */
 export function reportPeriods(
@@ -76,8 +82,26 @@ export function reportPeriods(
   toMs: number,
 ): ReportPeriod[] {
   const r = kp.reports;
-  if (!r) return [];
+  if (!r || r.summaryOnly) return [];
   const out: ReportPeriod[] = [];
+  if ('monthly' in r.period) {
+    const f = cal.localDate(fromMs);
+    let [year, month] = [Number(f.slice(0, 4)), Number(f.slice(5, 7))];
+    const monthStart = (y: number, m: number) => cal.startOfDay(`${y}-${String(m).padStart(2, '0')}-01`);
+    for (let startMs = monthStart(year, month); startMs < toMs;) {
+      const [ny, nm] = month === 12 ? [year + 1, 1] : [year, month + 1];
+      const endMs = monthStart(ny, nm);
+      out.push({
+        period: monthLabel(year, month),
+        startMs,
+        endMs,
+        dueMs: dueAfterPeriod(cal, endMs, r.dueAfterEnd),
+        summary: false,
+      });
+      [year, month, startMs] = [ny, nm, endMs];
+    }
+    return out;
+  }
   if ('quarterly' in r.period) {
     const f = cal.localDate(fromMs);
     let year = Number(f.slice(0, 4));
@@ -113,7 +137,7 @@ export function reportPeriods(
 function periodLengthMs(span: Span): number {
   if (!isSeconds(span))
     throw new PolicyError(
-      'reports.period.every: use {"quarterly": true} for calendar periods; `every` takes seconds only',
+      'reports.period.every: use {"quarterly": true} or {"monthly": true} for calendar periods; `every` takes seconds only',
     );
   const len = spanMs(span);
   if (!(len > 0)) throw new PolicyError(`reports.period.every: must be longer than zero, got ${JSON.stringify(span)}`);

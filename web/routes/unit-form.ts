@@ -130,6 +130,7 @@ export function registerUnitForm(app: FastifyInstance, ctx: WebContext, refusals
     return periodChoices({
       lights,
       kind: a.task.kind,
+      cadence: a.task.cadence,
       assignedMs: a.supervisedFrom?.getTime() ?? null,
       nowMs: ctx.clock(),
       reported: a.reports.map((r) => r.period),
