@@ -93,3 +93,25 @@ export function unreachableMessage(units: readonly UnreachableUnit[]): string {
     `或用 dubang units import <名录文件> 导入；单位组的成员用 dubang units import 补充。补充后再启动`
   );
 }
+
+/**
+ * What the dashboard marks in its units list: every unit of the directory that would hold
+ * assignments and has no liaison or leader contact (缺联系人), and every group without members
+ * (待补充成员). The Office and leadership mailboxes are not units' contacts and are not listed.
+ */
+export async function directoryGaps(db: PrismaClient): Promise<UnreachableUnit[]> {
+  const rows = await db.unit.findMany({
+    where: {
+      OR: [
+        { kind: 'GROUP', members: { none: {} } },
+        {
+          kind: { notIn: ['GROUP', 'OFFICE', 'LEADERSHIP'] },
+          contacts: { none: { role: { in: [...NOTIFIED_CONTACT] } } },
+        },
+      ],
+    },
+    select: { id: true, name: true, kind: true },
+    orderBy: { name: 'asc' },
+  });
+  return rows.map((u) => ({ id: u.id, name: u.name, missing: u.kind === 'GROUP' ? '成员' : '联系人' }));
+}

@@ -3,6 +3,7 @@
  * the session's CSRF token, checked in server.ts). Actions answer with the page itself, showing
  * what was done or the lifecycle's refusal reason.
  */
+import { directoryGaps } from '../../app/contacts-check';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as q from '../../app/dashboard/queries';
 import { replaceContacts, type ContactInput } from '../../app/dashboard/contacts';
@@ -64,7 +65,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
         reply,
         '总览',
         'overview',
-        v.overviewPage(await ctx.read.overview(f), f, await implicitEmailed(f.plan)),
+        v.overviewPage(await ctx.read.overview(f), f, await implicitEmailed(f.plan), await directoryGaps(ctx.db)),
         200,
         charts,
       );
@@ -97,7 +98,13 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
   );
 
   app.get('/units', read, async (req, reply) =>
-    page(req, reply, '单位', 'units', v.unitsPage((await q.overview(ctx.db, params())).units, await implicitEmailed())),
+    page(
+      req,
+      reply,
+      '单位',
+      'units',
+      v.unitsPage((await q.overview(ctx.db, params())).units, await implicitEmailed(), await directoryGaps(ctx.db)),
+    ),
   );
 
   app.get<{ Params: { id: string }; Querystring: Query }>('/units/:id', read, (req, reply) =>

@@ -72,11 +72,29 @@ const implicitNote = (emailed: boolean) =>
     ? '属地落实：方案规定各县（区）人民政府、开发区管委会和湾里管理局承担每项任务，这些分工单独统计；其余灯号只计各单位牵头、配合的分工。'
     : '属地落实：方案规定各县（区）人民政府、开发区管委会和湾里管理局承担每项任务，这些分工按规则记录和督办，不单独发送邮件通知，单独统计；其余灯号只计各单位牵头、配合的分工，与各单位收到的通知一致。';
 
-/** The per-unit table of the overview and /units: own assignments, then the rule-bound ones apart. */
-function unitTable(units: q.UnitLightRow[]): SafeHtml {
+/** A unit that cannot be notified (app/contacts-check.ts directoryGaps): 缺联系人, or a group 待补充成员. */
+export interface UnitGap {
+  id: string;
+  name: string;
+  missing: '联系人' | '成员';
+}
+
+const gapMark = (g: UnitGap | undefined) =>
+  g ? html` <span class="n-red unit-gap">${g.missing === '成员' ? '待补充成员' : '缺联系人'}</span>` : '';
+
+/** How many units cannot be notified, with the groups waiting for members named (they hold no assignment, so no row). */
+function gapNote(gaps: readonly UnitGap[]): SafeHtml {
+  if (!gaps.length) return html``;
+  const groups = gaps.filter((g) => g.missing === '成员');
+  return html`<p class="msg refused" id="unit-gaps"><a href="/units">${gaps.length} 个单位无法接收通知</a>：缺联系人 ${gaps.length - groups.length} 个${groups.length ? html`，待补充成员的单位组 ${groups.length} 个（${groups.map((g) => g.name).join('、')}）` : ''}；在单位页「联系人 修改」填写，或用 dubang units import 补充名录。</p>`;
+}
+
+/** The per-unit table of the overview and /units: own assignments, then the rule-bound ones apart; units that cannot be notified marked. */
+function unitTable(units: q.UnitLightRow[], gaps: readonly UnitGap[] = []): SafeHtml {
   const implicit = units.some((u) => u.implicit.total > 0);
+  const gapOf = new Map(gaps.map((g) => [g.id, g]));
   return html`<table id="units"><tr><th>单位</th><th>类别</th><th class="num">牵头/配合分工</th>${countHeads}${implicit ? html`<th class="num">属地落实分工</th><th class="num">其中逾期</th>` : ''}</tr>
-${units.map((u) => html`<tr><td><a href="/units/${u.id}">${u.name}</a></td><td>${unitKindName(u.kind)}</td><td class="num">${u.total}</td>${counts(u)}${implicit ? html`<td class="num muted">${u.implicit.total}</td><td class="num muted">${u.implicit.red}</td>` : ''}</tr>`)}</table>`;
+${units.map((u) => html`<tr><td><a href="/units/${u.id}">${u.name}</a>${gapMark(gapOf.get(u.id))}</td><td>${unitKindName(u.kind)}</td><td class="num">${u.total}</td>${counts(u)}${implicit ? html`<td class="num muted">${u.implicit.total}</td><td class="num muted">${u.implicit.red}</td>` : ''}</tr>`)}</table>`;
 }
 
 /**
@@ -117,6 +135,7 @@ export function overviewPage(
   o: Rows<typeof q.overview>,
   f: { plan?: string; light?: string; unitKind?: string },
   implicitEmailed = false,
+  gaps: readonly UnitGap[] = [],
 ): SafeHtml {
   const total = sum(o.lights);
   const implicitTotal = sum(o.implicitLights);
@@ -133,7 +152,7 @@ ${implicitTotal ? html`<div class="kpi">属地落实分工（${o.implicitUnits} 
 ${implicitTotal ? html`<p class="muted" id="implicit-note">${implicitNote(implicitEmailed)}</p>` : ''}
 <div class="grid"><section class="card"><h2>灯号分布</h2>${chart('chart-lights', { type: 'units', data: [{ name: '牵头/配合', ...o.lights }, ...(implicitTotal ? [{ name: '属地落实', ...o.implicitLights }] : [])] })}</section>
 <section class="card"><h2>各单位牵头/配合分工灯号（前 15）</h2>${chart('chart-units', { type: 'units', data: top.map((u) => ({ name: u.name, red: u.red, yellow: u.yellow, green: u.green, grey: u.grey })) })}</section></div>
-<section class="card"><h2>各单位</h2>${unitTable(o.units)}</section>`;
+<section class="card"><h2>各单位</h2>${gapNote(gaps)}${unitTable(o.units, gaps)}</section>`;
 }
 
 export function tasksPage(
@@ -245,8 +264,8 @@ ${w.letters.map(
 }</section>`;
 }
 
-export function unitsPage(units: q.UnitLightRow[], implicitEmailed = false): SafeHtml {
-  return html`<h1>单位</h1>${units.some((u) => u.implicit.total > 0) ? html`<p class="muted">${implicitNote(implicitEmailed)}</p>` : ''}${unitTable(units)}`;
+export function unitsPage(units: q.UnitLightRow[], implicitEmailed = false, gaps: readonly UnitGap[] = []): SafeHtml {
+  return html`<h1>单位</h1>${gapNote(gaps)}${units.some((u) => u.implicit.total > 0) ? html`<p class="muted">${implicitNote(implicitEmailed)}</p>` : ''}${unitTable(units, gaps)}`;
 }
 
 export function contactsForm(
