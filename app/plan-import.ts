@@ -8,13 +8,14 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../config';
 import { parsePlanDocument, type ParseOptions, type PlanDocument } from '../domain/plan/parse';
 import { summarisePlan, validatePlan, type PlanSummary, type ValidatedPlan } from '../domain/plan/validate';
-import { diffPlan, isEmptyDiff, type AssignmentSnapshot, type PlanDiff, type TaskSnapshot } from '../domain/plan/diff';
+import { diffPlan, isEmptyDiff, type PlanDiff } from '../domain/plan/diff';
 import type { SourceIssue } from '../domain/model';
 import { createResolver, directoryPlace, type UnitsDirectory } from '../domain/units';
 import { planSourceOfBuffer, readPlanSource, type PlanFile } from './plan-source';
 import { readDirectoryFile } from './units-file';
 import { audit } from './audit';
 import { closeSlips } from './slips';
+import { followStoredPaths, snapshotOf, storedSnapshot } from './plan-revision';
 import { loadDirectory, syncDirectoryTx } from './units';
 import { ErrorCodes, DubangError } from '../contracts/errors';
 
@@ -144,77 +145,6 @@ export interface ImportResult {
   newUnits: { name: string; group: boolean }[];
 }
 
-function snapshotOf(v: ValidatedPlan): { tasks: TaskSnapshot[]; assignments: AssignmentSnapshot[] } {
-  return {
-    tasks: v.tasks.map((t) => ({
-      number: t.number,
-      text: t.text,
-      section: t.section,
-      subsection: t.subsection,
-      units: t.units,
-      deadlinePhrase: t.deadlinePhrase,
-      dueAt: t.dueAt,
-    })),
-    assignments: v.assignments.map((a) => ({ task: a.task, unit: a.unit, role: a.role })),
-  };
-}
-
-async function storedSnapshot(tx: Prisma.TransactionClient, planId: string) {
-  const tasks = await tx.task.findMany({
-    where: { planId, cancelledAt: null },
-    include: {
-      section: true,
-      subsection: true,
-      assignments: { where: { cancelledAt: null }, include: { unit: true } },
-    },
-    orderBy: { number: 'asc' },
-  });
-  return {
-    tasks: tasks.map((t) => ({
-      number: t.number,
-      text: t.text,
-      section: t.section.key,
-      subsection: t.subsection?.key ?? null,
-      units: t.units,
-      deadlinePhrase: t.deadlinePhrase,
-      dueAt: t.dueAt ? t.dueAt.toISOString() : null,
-    })),
-    assignments: tasks.flatMap((t) => t.assignments.map((a) => ({ task: t.number, unit: a.unit.name, role: a.role }))),
-  };
-}
-
-/** A plan numbered per section: its task paths by number, kept with the import for the next revision. */
-function pathsOf(v: ValidatedPlan): { paths?: Record<number, string> } {
-  return v.tasks.some((t) => t.path !== String(t.number))
-    ? { paths: Object.fromEntries(v.tasks.map((t) => [t.number, t.path])) }
-    : {};
-}
-
-/**
- * Tasks are stored by number; in a plan that restarts numbering per section the number is the
- * position, so a revision that inserts or moves a task would pair different tasks by number. The
- * paths recorded with the last import tell: a number whose path changed is refused, naming both.
- */
-async function refuseRenumbered(tx: Prisma.TransactionClient, planId: string, loaded: LoadedPlan): Promise<void> {
-  const last = await tx.auditEvent.findFirst({
-    where: { planId, action: { in: ['plan.imported', 'plan.revised'] } },
-    orderBy: { at: 'desc' },
-    select: { data: true },
-  });
-  const stored = (last?.data as { paths?: Record<string, string> } | null)?.paths;
-  if (!stored) return;
-  const moved = loaded.validated.tasks.filter((t) => stored[t.number] !== undefined && stored[t.number] !== t.path);
-  if (!moved.length) return;
-  throw new PlanInputError(
-    loaded.file,
-    moved.map((t) => ({
-      line: t.line,
-      field: '任务编号',
-      message: `修订后第 ${t.number} 项任务是「${t.path}」，已导入的第 ${t.number} 项是「${stored[t.number]}」：这份方案按分类重新编号，插入或移动任务会让后面的任务对不上，不能按修订导入；请把新任务加在最后，或以新的方案标识 (--plan) 导入`,
-    })),
-  );
-}
-
 /**
  * Applies a loaded plan in one transaction (serialised per plan with an advisory lock). With
  * `dryRun`, computes the diff and changes nothing.
@@ -224,7 +154,6 @@ export async function importPlan(
   loaded: LoadedPlan,
   opts: { slug: string; actor: string; dryRun?: boolean; seedDirectory?: UnitsDirectory },
 ): Promise<ImportResult> {
-  const v = loaded.validated;
   return db.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'plan:' + opts.slug}))`;
@@ -232,7 +161,10 @@ export async function importPlan(
         await syncDirectoryTx(tx, opts.seedDirectory, opts.actor);
       const existing = await tx.plan.findUnique({ where: { slug: opts.slug } });
       const before = existing ? await storedSnapshot(tx, existing.id) : { tasks: [], assignments: [] };
-      if (existing) await refuseRenumbered(tx, existing.id, loaded);
+      // a revision follows each task by its path (a plan numbered per section); refused when ambiguous
+      const paired = existing ? await followStoredPaths(tx, existing.id, loaded.validated) : null;
+      if (paired && !paired.ok) throw new PlanInputError(loaded.file, paired.issues);
+      const v = paired?.plan ?? loaded.validated;
       const diff = diffPlan(before, snapshotOf(v));
       const newUnits = v.newUnits.map((u) => ({ name: u.create, group: u.group }));
       const base = { slug: opts.slug, created: !existing, diff, summary: loaded.summary, newUnits };
@@ -512,7 +444,6 @@ export async function importPlan(
           revision: plan.revision,
           summary: loaded.summary,
           diff: existing ? diff : { added: diff.added.length },
-          ...pathsOf(v),
         },
       });
       return { ...base, planId: plan.id, changed: true, revision: plan.revision };

@@ -214,7 +214,7 @@ test('supervise start refuses while any notified unit of the plan has no contact
   }
 });
 
-test('a plan numbered per section: a revision that shifts the numbers is refused, one that appends is applied', async () => {
+test('a plan numbered per section: a revision follows each task by its path; only an ambiguous move is refused', async () => {
   const cfg = loadConfig({});
   const write = (name: string, rows: string[]) => {
     const f = path.join(tmp, name);
@@ -226,34 +226,64 @@ test('a plan numbered per section: a revision that shifts the numbers is refused
     '1\t任务甲。\t市政数局\t长期',
     '2\t任务乙。\t市政数局\t长期',
     '二、市场环境',
-    '1\t任务丙。\t市市场监管局\t长期',
+    '1\t任务丙。\t市市场监管局\t每月',
   ];
   const run = async (f: string) =>
     importPlan(db.prisma, await loadPlan(f, cfg, await currentDirectory(cfg, db.prisma)), {
       slug: 'per-section',
       actor: 'test',
     });
+  const stored = async () =>
+    (await db.prisma.task.findMany({ where: { plan: { slug: 'per-section' } }, orderBy: { number: 'asc' } })).map(
+      (t) => [t.number, t.path, t.text, t.cadence],
+    );
   expect((await run(write('v1.txt', base))).created).toBe(true);
-  const tasks = await db.prisma.task.findMany({ where: { plan: { slug: 'per-section' } }, orderBy: { number: 'asc' } });
-  expect(tasks.map((t) => [t.number, t.text])).toEqual([
-    [1, '任务甲。'],
-    [2, '任务乙。'],
-    [3, '任务丙。'],
+  expect(await stored()).toEqual([
+    [1, '一/1', '任务甲。', null],
+    [2, '一/2', '任务乙。', null],
+    [3, '二/1', '任务丙。', 'month'],
   ]);
+  const ids = (await db.prisma.task.findMany({ where: { plan: { slug: 'per-section' } } })).map((t) => t.id);
 
-  const inserted = write('v2.txt', [...base.slice(0, 3), '3\t任务新。\t市政数局\t长期', ...base.slice(3)]);
-  const err = await run(inserted).catch((e: PlanInputError) => e);
+  // a task added at the end of section 一: 任务丙 keeps number 3 (its path 二/1 is unchanged), the new one takes 4
+  const added = await run(write('v2.txt', [...base.slice(0, 3), '3\t任务新。\t市政数局\t长期', ...base.slice(3)]));
+  expect(added.diff.added).toEqual([4]);
+  expect(added.diff.changed).toEqual([]);
+  expect(added.diff.removed).toEqual([]);
+  expect(await stored()).toEqual([
+    [1, '一/1', '任务甲。', null],
+    [2, '一/2', '任务乙。', null],
+    [3, '二/1', '任务丙。', 'month'],
+    [4, '一/3', '任务新。', null],
+  ]);
+  const after = (await db.prisma.task.findMany({ where: { plan: { slug: 'per-section' } } })).map((t) => t.id);
+  expect(ids.every((id) => after.includes(id))).toBe(true);
+
+  // a task inserted in the middle of section 一: 任务乙 would be 一/3 and 一/2 another task: refused, naming both
+  const v3 = write('v3.txt', [
+    '一、政务服务',
+    '1\t任务甲。\t市政数局\t长期',
+    '2\t任务插。\t市政数局\t长期',
+    '3\t任务乙。\t市政数局\t长期',
+    '4\t任务新。\t市政数局\t长期',
+    '二、市场环境',
+    '1\t任务丙。\t市市场监管局\t每月',
+  ]);
+  const err = await run(v3).catch((e: PlanInputError) => e);
   expect((err as PlanInputError).issues).toEqual([
     {
       line: 6,
       field: '任务编号',
+      message:
+        '已导入的第 2 项任务「任务乙。」原在「一/2」，修订后在「一/3」，「一/2」现为「任务插。」：这份方案按分类重新编号，在分类中间插入或移动任务后无法确定哪项是哪项，不能按修订导入；请把新任务加在所在分类的最后，或以新的方案标识 (--plan) 导入',
+    },
+    {
+      line: 7,
+      field: '任务编号',
       message: expect.stringMatching(
-        /^修订后第 3 项任务是「一\/3」，已导入的第 3 项是「二\/1」：这份方案按分类重新编号/,
+        /^已导入的第 4 项任务「任务新。」原在「一\/3」，修订后在「一\/4」，「一\/3」现为「任务乙。」/,
       ),
     },
   ]);
-  expect(await db.prisma.task.count({ where: { plan: { slug: 'per-section' } } })).toBe(3);
-
-  const appended = await run(write('v3.txt', [...base, '2\t任务丁。\t市市场监管局\t长期']));
-  expect(appended.diff.added).toEqual([4]);
+  expect((await stored()).length).toBe(4);
 });
