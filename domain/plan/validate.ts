@@ -3,7 +3,7 @@
  * the directory, and the assignments (task × unit × role) they imply. Pure. Every problem names the
  * source line and the field, and nothing is imported while any remains.
  */
-import { DEADLINE_FORMS, interpretDeadline, type Cadence, type DeadlinePhraseRule } from '../deadline';
+import { DEADLINE_FORMS, interpretDeadline, recurringHint, type Cadence, type DeadlinePhraseRule } from '../deadline';
 import type { AssignmentRole, ParsedPlan, ParsedTask, SourceIssue, TaskKind } from '../model';
 import { isCollectiveName, type Resolver } from '../units';
 import { issuerPlace } from './title';
@@ -80,7 +80,7 @@ export function validatePlan(plan: ParsedPlan, opts: ValidateOptions): Validatio
       issues.push({
         line: t.deadlineLine,
         field: '完成时限',
-        message: `任务(${t.label || t.number})的完成时限「${t.deadlinePhrase}」不在时限对照表中，也不是可识别的写法（${DEADLINE_FORMS}）：请改为其中一种写法，或在 config/deadline-phrases.json 中添加这一短语`,
+        message: `任务(${t.label || t.number})的完成时限「${t.deadlinePhrase}」不在时限对照表中，也不是可识别的写法（${DEADLINE_FORMS}）：${recurringHint(t.deadlinePhrase) ?? '请改为其中一种写法'}，或在 config/deadline-phrases.json 中添加这一短语`,
       });
       continue;
     }
