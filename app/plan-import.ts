@@ -16,6 +16,7 @@ import { readDirectoryFile } from './units-file';
 import { audit } from './audit';
 import { closeSlips } from './slips';
 import { followStoredPaths, snapshotOf, storedSnapshot } from './plan-revision';
+import { cancelRemovedTasks, writeOutline } from './plan-outline';
 import { loadDirectory, syncDirectoryTx } from './units';
 import { ErrorCodes, DubangError } from '../contracts/errors';
 
@@ -215,48 +216,7 @@ export async function importPlan(
             },
           });
 
-      // Sections: level 1 first so level 2 can point at its parent.
-      const sectionIds = new Map<string, string>();
-      for (const s of [...v.plan.sections].sort((a, b) => a.level - b.level)) {
-        const parentId = s.parentKey ? (sectionIds.get(s.parentKey) ?? null) : null;
-        const row = await tx.section.upsert({
-          where: { planId_key: { planId: plan.id, key: s.key } },
-          create: { planId: plan.id, key: s.key, level: s.level, ordinal: s.ordinal, title: s.title, parentId },
-          update: { level: s.level, ordinal: s.ordinal, title: s.title, parentId },
-        });
-        sectionIds.set(s.key, row.id);
-      }
-      for (const r of v.plan.rules) {
-        await tx.planRule.upsert({
-          where: { planId_kind_fromTask: { planId: plan.id, kind: r.kind, fromTask: r.fromTask } },
-          create: {
-            planId: plan.id,
-            kind: r.kind,
-            text: r.text,
-            fromTask: r.fromTask,
-            unitNames: r.units,
-            sourceLine: r.line,
-          },
-          update: { text: r.text, unitNames: r.units, sourceLine: r.line },
-        });
-      }
-      for (const ind of v.plan.indicators) {
-        const data = {
-          goal: ind.goal,
-          name: ind.name,
-          targetText: ind.targetText,
-          targetValue: ind.targetValue,
-          unit: ind.unit,
-          comparator: ind.comparator,
-          targetYear: ind.targetYear,
-          sourceLine: ind.line,
-        };
-        await tx.indicator.upsert({
-          where: { planId_code: { planId: plan.id, code: ind.code } },
-          create: { planId: plan.id, code: ind.code, ...data },
-          update: data,
-        });
-      }
+      const sectionIds = await writeOutline(tx, plan.id, v.plan);
 
       const touched = new Set([...diff.added, ...diff.changed.map((c) => c.number)]);
       const units = new Map((await tx.unit.findMany({ select: { id: true, name: true } })).map((u) => [u.name, u.id]));
@@ -395,42 +355,8 @@ export async function importPlan(
           detail: { by: 'plan.revised', reason: '修订后的方案不再列出该单位' },
         });
       }
-      if (existing) {
-        for (const n of diff.removed) {
-          const t = await tx.task.update({
-            where: { planId_number: { planId: plan.id, number: n } },
-            data: { cancelledAt: now },
-          });
-          const live = await tx.assignment.findMany({
-            where: { taskId: t.id, cancelledAt: null },
-            select: { id: true, unitId: true },
-          });
-          await tx.assignment.updateMany({
-            where: { taskId: t.id, cancelledAt: null },
-            data: { cancelledAt: now, state: 'CANCELLED' },
-          });
-          for (const a of live)
-            await closeSlips(tx, {
-              assignmentId: a.id,
-              because: 'CANCELLED',
-              at: now,
-              actor: opts.actor,
-              planId: plan.id,
-              taskId: t.id,
-              unitId: a.unitId,
-              detail: { by: 'plan.revised', reason: '修订后的方案删除了该任务' },
-            });
-          await audit(tx, {
-            actor: opts.actor,
-            action: 'task.cancelled',
-            entityType: 'Task',
-            entityId: t.id,
-            planId: plan.id,
-            taskId: t.id,
-            data: { number: n, reason: '修订后的方案删除了该任务' },
-          });
-        }
-      }
+      if (existing)
+        await cancelRemovedTasks(tx, { planId: plan.id, numbers: diff.removed, at: now, actor: opts.actor });
       await audit(tx, {
         actor: opts.actor,
         action: existing ? 'plan.revised' : 'plan.imported',
