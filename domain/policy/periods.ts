@@ -84,43 +84,9 @@ export function reportPeriods(
   const r = kp.reports;
   if (!r || r.summaryOnly) return [];
   const out: ReportPeriod[] = [];
-  if ('monthly' in r.period) {
-    const f = cal.localDate(fromMs);
-    let [year, month] = [Number(f.slice(0, 4)), Number(f.slice(5, 7))];
-    const monthStart = (y: number, m: number) => cal.startOfDay(`${y}-${String(m).padStart(2, '0')}-01`);
-    for (let startMs = monthStart(year, month); startMs < toMs;) {
-      const [ny, nm] = month === 12 ? [year + 1, 1] : [year, month + 1];
-      const endMs = monthStart(ny, nm);
-      out.push({
-        period: monthLabel(year, month),
-        startMs,
-        endMs,
-        dueMs: dueAfterPeriod(cal, endMs, r.dueAfterEnd),
-        summary: false,
-      });
-      [year, month, startMs] = [ny, nm, endMs];
-    }
-    return out;
-  }
-  if ('quarterly' in r.period) {
-    const f = cal.localDate(fromMs);
-    let year = Number(f.slice(0, 4));
-    let q = Math.floor((Number(f.slice(5, 7)) - 1) / 3) + 1;
-    const quarterStart = (y: number, qq: number) => cal.startOfDay(`${y}-${String(qq * 3 - 2).padStart(2, '0')}-01`);
-    for (let startMs = quarterStart(year, q); startMs < toMs;) {
-      const [ny, nq] = q === 4 ? [year + 1, 1] : [year, q + 1];
-      const endMs = quarterStart(ny, nq);
-      out.push({
-        period: `${year}Q${q}`,
-        startMs,
-        endMs,
-        dueMs: dueAfterPeriod(cal, endMs, r.dueAfterEnd),
-        summary: false,
-      });
-      [year, q, startMs] = [ny, nq, endMs];
-    }
-    return out;
-  }
+  if ('monthly' in r.period) return calendarPeriods(cal, r.dueAfterEnd, fromMs, toMs, 1, monthLabel);
+  if ('quarterly' in r.period)
+    return calendarPeriods(cal, r.dueAfterEnd, fromMs, toMs, 3, (y, m) => `${y}Q${(m + 2) / 3}`);
   const len = periodLengthMs(r.period.every);
   for (let k = 1, start = fromMs; start < toMs; k++, start += len) {
     out.push({
@@ -130,6 +96,38 @@ export function reportPeriods(
       dueMs: dueAfterPeriod(cal, start + len, r.dueAfterEnd),
       summary: false,
     });
+  }
+  return out;
+}
+
+/**
+ * Calendar periods of `months` months (3: quarters, 1: months) in the calendar's zone, from the one
+ * containing `fromMs` while they start before `toMs`; `label` names one by its year and first month.
+ */
+function calendarPeriods(
+  cal: BusinessCalendar,
+  dueAfterEnd: Span,
+  fromMs: number,
+  toMs: number,
+  months: number,
+  label: (year: number, firstMonth: number) => string,
+): ReportPeriod[] {
+  const out: ReportPeriod[] = [];
+  const f = cal.localDate(fromMs);
+  let year = Number(f.slice(0, 4));
+  let month = Math.floor((Number(f.slice(5, 7)) - 1) / months) * months + 1;
+  const startOf = (y: number, m: number) => cal.startOfDay(`${y}-${String(m).padStart(2, '0')}-01`);
+  for (let startMs = startOf(year, month); startMs < toMs;) {
+    const [ny, nm] = month + months > 12 ? [year + 1, 1] : [year, month + months];
+    const endMs = startOf(ny, nm);
+    out.push({
+      period: label(year, month),
+      startMs,
+      endMs,
+      dueMs: dueAfterPeriod(cal, endMs, dueAfterEnd),
+      summary: false,
+    });
+    [year, month, startMs] = [ny, nm, endMs];
   }
   return out;
 }
