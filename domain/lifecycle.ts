@@ -181,7 +181,10 @@ export function decide(
     case 'submitReport': {
       if (a.state === 'ASSIGNED') return refuse('NOT_ACKNOWLEDGED', `${a.unit}尚未签收该任务，请先签收再报送进展`);
       if (!REPORT_PERIOD.test(input.period))
-        return refuse('INVALID_INPUT', `报告期「${input.period}」格式不对，应为 2026Q3 (季度) 或 2026Y (年度)`);
+        return refuse(
+          'INVALID_INPUT',
+          `报告期「${input.period}」格式不对，应为 2026Q3 (季度)、2026M03 (月度) 或 2026Y (年度)`,
+        );
       if (reasonMissing(input.text)) return refuse('INVALID_INPUT', '进展报告内容不能为空');
       if (input.percent != null && (!Number.isInteger(input.percent) || input.percent < 0 || input.percent > 100)) {
         return refuse('INVALID_INPUT', `完成进度应为 0 到 100 之间的整数，收到 ${input.percent}`);

@@ -131,7 +131,10 @@ export function parseReport(body: Record<string, unknown>, indicators?: readonly
   const period = typeof body.period === 'string' ? body.period.trim() : '';
   // the lifecycle's own pattern: what the form offers under any policy passes here and there
   if (!REPORT_PERIOD.test(period))
-    throw new UnitInputError('period', `报告期「${period.slice(0, 20)}」格式不对，应为 2026Q3 (季度) 或 2026Y (年度)`);
+    throw new UnitInputError(
+      'period',
+      `报告期「${period.slice(0, 20)}」格式不对，应为 2026Q3 (季度)、2026M03 (月度) 或 2026Y (年度)`,
+    );
   let percent: number | null = null;
   const p = body.percent;
   if (p !== undefined && p !== null && p !== '') {

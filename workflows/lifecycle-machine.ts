@@ -115,8 +115,8 @@ export class LifecycleMachine {
     this.input = input;
     this.proxies = proxies;
     // A recurring task (每月 / 每季度 / 每年) plans its reports at its cadence (domain/policy
-    // kindPolicy). Runs recorded before cadences had none in their input; the marker keeps any run
-    // that had one planning as it did when it was recorded.
+    // kindPolicy), behind patched('task-cadence'), called only when the input has a cadence: a
+    // history recorded without the marker replays planning it as a plain standing task.
     this.task = input.task.cadence && !patched('task-cadence') ? withoutCadence(input.task) : input.task;
     // Business time: workflow time, or a simulation of it (tests, bench). Replay-safe.
     this.time = businessTime(input);
