@@ -8,6 +8,7 @@ import { loadConfig } from '../../config';
 import { readHolidayOverride } from '../../config/policy-schema';
 import { lightPolicy } from '../../app/dashboard/lights';
 import { formatPeriod } from '../../domain/messages/format';
+import { renderNotice } from '../../domain/messages';
 import { REPORT_PERIOD } from '../../domain/lifecycle';
 import type { Cadence } from '../../domain/deadline';
 import type { PlannedNotice } from '../../domain/notices';
@@ -84,6 +85,34 @@ describe('a 每月 task reports monthly', () => {
     expect(REPORT_PERIOD.test('2026M02')).toBe(true);
     expect(REPORT_PERIOD.test('2026M13')).toBe(false);
     expect(formatPeriod('2026M02')).toBe('2026年2月');
+  });
+
+  it('the reminder email names the month', () => {
+    const [reminder] = plan('month', '2026-01-05T10:00:00', '2026-02-28T00:00:00').filter(
+      (n) => n.kind === 'report_reminder',
+    );
+    const m = renderNotice({
+      kind: 'report_reminder',
+      key: 'k',
+      zone: 'Asia/Shanghai',
+      issuedAt: reminder!.at,
+      noticeDueAt: reminder!.at,
+      sender: '南昌市质量强市领导小组办公室',
+      unit: '市统计局',
+      assignmentId: 'a1',
+      period: reminder!.period!,
+      dueAt: reminder!.dueAt!,
+      task: {
+        number: 7,
+        text: '每月报送质量监测数据。',
+        deadlinePhrase: '每月',
+        dueAt: null,
+        kind: 'standing',
+        role: 'LEAD',
+        planTitle: '南昌市质量监测工作方案',
+      },
+    });
+    expect(m.subject).toBe('【报告提醒】督办任务(7)2026年1月进展报告将于2026年2月6日到期');
   });
 
   it('the catch-up lists each month overdue, not quarters', () => {
