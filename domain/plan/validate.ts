@@ -146,6 +146,14 @@ export function validatePlan(plan: ParsedPlan, opts: ValidateOptions): Validatio
 
   const assignments: PlannedAssignment[] = [];
   for (const t of plan.tasks) {
+    // a task without any unit would be supervised by nobody (an empty units cell, a block with no
+    // unit line); a lead cell empty beside co-units is the parser's refusal
+    if (!t.units.length)
+      issues.push({
+        line: t.unitsLine || t.line,
+        field: '责任单位',
+        message: `任务(${t.label || t.number})没有责任单位：请在牵头单位（或责任单位，第一个单位牵头）中写明至少一个单位`,
+      });
     const seen = new Set<string>();
     let ordinal = 0;
     const add = (unit: string, role: AssignmentRole, viaGroup: string | null) => {
