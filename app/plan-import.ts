@@ -8,13 +8,15 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../config';
 import { parsePlanDocument, type ParseOptions, type PlanDocument } from '../domain/plan/parse';
 import { summarisePlan, validatePlan, type PlanSummary, type ValidatedPlan } from '../domain/plan/validate';
-import { diffPlan, isEmptyDiff, type AssignmentSnapshot, type PlanDiff, type TaskSnapshot } from '../domain/plan/diff';
+import { diffPlan, isEmptyDiff, type PlanDiff } from '../domain/plan/diff';
 import type { SourceIssue } from '../domain/model';
 import { createResolver, directoryPlace, type UnitsDirectory } from '../domain/units';
 import { planSourceOfBuffer, readPlanSource, type PlanFile } from './plan-source';
 import { readDirectoryFile } from './units-file';
 import { audit } from './audit';
 import { closeSlips } from './slips';
+import { followStoredPaths, snapshotOf, storedSnapshot } from './plan-revision';
+import { cancelRemovedTasks, writeOutline } from './plan-outline';
 import { loadDirectory, syncDirectoryTx } from './units';
 import { ErrorCodes, DubangError } from '../contracts/errors';
 
@@ -144,77 +146,6 @@ export interface ImportResult {
   newUnits: { name: string; group: boolean }[];
 }
 
-function snapshotOf(v: ValidatedPlan): { tasks: TaskSnapshot[]; assignments: AssignmentSnapshot[] } {
-  return {
-    tasks: v.tasks.map((t) => ({
-      number: t.number,
-      text: t.text,
-      section: t.section,
-      subsection: t.subsection,
-      units: t.units,
-      deadlinePhrase: t.deadlinePhrase,
-      dueAt: t.dueAt,
-    })),
-    assignments: v.assignments.map((a) => ({ task: a.task, unit: a.unit, role: a.role })),
-  };
-}
-
-async function storedSnapshot(tx: Prisma.TransactionClient, planId: string) {
-  const tasks = await tx.task.findMany({
-    where: { planId, cancelledAt: null },
-    include: {
-      section: true,
-      subsection: true,
-      assignments: { where: { cancelledAt: null }, include: { unit: true } },
-    },
-    orderBy: { number: 'asc' },
-  });
-  return {
-    tasks: tasks.map((t) => ({
-      number: t.number,
-      text: t.text,
-      section: t.section.key,
-      subsection: t.subsection?.key ?? null,
-      units: t.units,
-      deadlinePhrase: t.deadlinePhrase,
-      dueAt: t.dueAt ? t.dueAt.toISOString() : null,
-    })),
-    assignments: tasks.flatMap((t) => t.assignments.map((a) => ({ task: t.number, unit: a.unit.name, role: a.role }))),
-  };
-}
-
-/** A plan numbered per section: its task paths by number, kept with the import for the next revision. */
-function pathsOf(v: ValidatedPlan): { paths?: Record<number, string> } {
-  return v.tasks.some((t) => t.path !== String(t.number))
-    ? { paths: Object.fromEntries(v.tasks.map((t) => [t.number, t.path])) }
-    : {};
-}
-
-/**
- * Tasks are stored by number; in a plan that restarts numbering per section the number is the
- * position, so a revision that inserts or moves a task would pair different tasks by number. The
- * paths recorded with the last import tell: a number whose path changed is refused, naming both.
- */
-async function refuseRenumbered(tx: Prisma.TransactionClient, planId: string, loaded: LoadedPlan): Promise<void> {
-  const last = await tx.auditEvent.findFirst({
-    where: { planId, action: { in: ['plan.imported', 'plan.revised'] } },
-    orderBy: { at: 'desc' },
-    select: { data: true },
-  });
-  const stored = (last?.data as { paths?: Record<string, string> } | null)?.paths;
-  if (!stored) return;
-  const moved = loaded.validated.tasks.filter((t) => stored[t.number] !== undefined && stored[t.number] !== t.path);
-  if (!moved.length) return;
-  throw new PlanInputError(
-    loaded.file,
-    moved.map((t) => ({
-      line: t.line,
-      field: '任务编号',
-      message: `修订后第 ${t.number} 项任务是「${t.path}」，已导入的第 ${t.number} 项是「${stored[t.number]}」：这份方案按分类重新编号，插入或移动任务会让后面的任务对不上，不能按修订导入；请把新任务加在最后，或以新的方案标识 (--plan) 导入`,
-    })),
-  );
-}
-
 /**
  * Applies a loaded plan in one transaction (serialised per plan with an advisory lock). With
  * `dryRun`, computes the diff and changes nothing.
@@ -224,7 +155,6 @@ export async function importPlan(
   loaded: LoadedPlan,
   opts: { slug: string; actor: string; dryRun?: boolean; seedDirectory?: UnitsDirectory },
 ): Promise<ImportResult> {
-  const v = loaded.validated;
   return db.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'plan:' + opts.slug}))`;
@@ -232,7 +162,10 @@ export async function importPlan(
         await syncDirectoryTx(tx, opts.seedDirectory, opts.actor);
       const existing = await tx.plan.findUnique({ where: { slug: opts.slug } });
       const before = existing ? await storedSnapshot(tx, existing.id) : { tasks: [], assignments: [] };
-      if (existing) await refuseRenumbered(tx, existing.id, loaded);
+      // a revision follows each task by its path (a plan numbered per section); refused when ambiguous
+      const paired = existing ? await followStoredPaths(tx, existing.id, loaded.validated) : null;
+      if (paired && !paired.ok) throw new PlanInputError(loaded.file, paired.issues);
+      const v = paired?.plan ?? loaded.validated;
       const diff = diffPlan(before, snapshotOf(v));
       const newUnits = v.newUnits.map((u) => ({ name: u.create, group: u.group }));
       const base = { slug: opts.slug, created: !existing, diff, summary: loaded.summary, newUnits };
@@ -283,48 +216,7 @@ export async function importPlan(
             },
           });
 
-      // Sections: level 1 first so level 2 can point at its parent.
-      const sectionIds = new Map<string, string>();
-      for (const s of [...v.plan.sections].sort((a, b) => a.level - b.level)) {
-        const parentId = s.parentKey ? (sectionIds.get(s.parentKey) ?? null) : null;
-        const row = await tx.section.upsert({
-          where: { planId_key: { planId: plan.id, key: s.key } },
-          create: { planId: plan.id, key: s.key, level: s.level, ordinal: s.ordinal, title: s.title, parentId },
-          update: { level: s.level, ordinal: s.ordinal, title: s.title, parentId },
-        });
-        sectionIds.set(s.key, row.id);
-      }
-      for (const r of v.plan.rules) {
-        await tx.planRule.upsert({
-          where: { planId_kind_fromTask: { planId: plan.id, kind: r.kind, fromTask: r.fromTask } },
-          create: {
-            planId: plan.id,
-            kind: r.kind,
-            text: r.text,
-            fromTask: r.fromTask,
-            unitNames: r.units,
-            sourceLine: r.line,
-          },
-          update: { text: r.text, unitNames: r.units, sourceLine: r.line },
-        });
-      }
-      for (const ind of v.plan.indicators) {
-        const data = {
-          goal: ind.goal,
-          name: ind.name,
-          targetText: ind.targetText,
-          targetValue: ind.targetValue,
-          unit: ind.unit,
-          comparator: ind.comparator,
-          targetYear: ind.targetYear,
-          sourceLine: ind.line,
-        };
-        await tx.indicator.upsert({
-          where: { planId_code: { planId: plan.id, code: ind.code } },
-          create: { planId: plan.id, code: ind.code, ...data },
-          update: data,
-        });
-      }
+      const sectionIds = await writeOutline(tx, plan.id, v.plan);
 
       const touched = new Set([...diff.added, ...diff.changed.map((c) => c.number)]);
       const units = new Map((await tx.unit.findMany({ select: { id: true, name: true } })).map((u) => [u.name, u.id]));
@@ -341,6 +233,8 @@ export async function importPlan(
           deadlinePhrase: t.deadlinePhrase,
           dueAt: t.dueAt ? new Date(t.dueAt) : null,
           kind: t.kind,
+          cadence: t.cadence ?? null,
+          path: t.path,
           sourceLine: t.line,
           cancelledAt: null,
         };
@@ -461,42 +355,8 @@ export async function importPlan(
           detail: { by: 'plan.revised', reason: '修订后的方案不再列出该单位' },
         });
       }
-      if (existing) {
-        for (const n of diff.removed) {
-          const t = await tx.task.update({
-            where: { planId_number: { planId: plan.id, number: n } },
-            data: { cancelledAt: now },
-          });
-          const live = await tx.assignment.findMany({
-            where: { taskId: t.id, cancelledAt: null },
-            select: { id: true, unitId: true },
-          });
-          await tx.assignment.updateMany({
-            where: { taskId: t.id, cancelledAt: null },
-            data: { cancelledAt: now, state: 'CANCELLED' },
-          });
-          for (const a of live)
-            await closeSlips(tx, {
-              assignmentId: a.id,
-              because: 'CANCELLED',
-              at: now,
-              actor: opts.actor,
-              planId: plan.id,
-              taskId: t.id,
-              unitId: a.unitId,
-              detail: { by: 'plan.revised', reason: '修订后的方案删除了该任务' },
-            });
-          await audit(tx, {
-            actor: opts.actor,
-            action: 'task.cancelled',
-            entityType: 'Task',
-            entityId: t.id,
-            planId: plan.id,
-            taskId: t.id,
-            data: { number: n, reason: '修订后的方案删除了该任务' },
-          });
-        }
-      }
+      if (existing)
+        await cancelRemovedTasks(tx, { planId: plan.id, numbers: diff.removed, at: now, actor: opts.actor });
       await audit(tx, {
         actor: opts.actor,
         action: existing ? 'plan.revised' : 'plan.imported',
@@ -510,41 +370,10 @@ export async function importPlan(
           revision: plan.revision,
           summary: loaded.summary,
           diff: existing ? diff : { added: diff.added.length },
-          ...pathsOf(v),
         },
       });
       return { ...base, planId: plan.id, changed: true, revision: plan.revision };
     },
     { timeout: 120_000, maxWait: 30_000 },
-  );
-}
-
-/**
- * Units a plan import created (`--new-units`) that still cannot be supervised: a unit without a
- * liaison or leader contact, a group without members. `supervise start` refuses while any remain.
- */
-export async function incompleteUnits(
-  db: PrismaClient,
-  slug: string,
-): Promise<{ name: string; missing: '联系人' | '成员' }[]> {
-  const events = await db.auditEvent.findMany({
-    where: { action: 'unit.created', data: { path: ['plan'], equals: slug } },
-    select: { unitId: true },
-  });
-  const ids = events.map((e) => e.unitId).filter((x): x is string => !!x);
-  if (!ids.length) return [];
-  const units = await db.unit.findMany({
-    where: { id: { in: ids } },
-    include: { contacts: { select: { role: true } }, members: { select: { memberId: true } } },
-    orderBy: { name: 'asc' },
-  });
-  return units.flatMap((u): { name: string; missing: '联系人' | '成员' }[] =>
-    u.kind === 'GROUP'
-      ? u.members.length
-        ? []
-        : [{ name: u.name, missing: '成员' }]
-      : u.contacts.some((c) => c.role === 'LIAISON' || c.role === 'LEADER')
-        ? []
-        : [{ name: u.name, missing: '联系人' }],
   );
 }

@@ -20,7 +20,7 @@ import {
 } from '../domain/policy';
 import { audit } from './audit';
 import { canonicalRoles, effectiveNotifyRoles, sameRoles } from './notify-roles';
-import { incompleteUnits } from './plan-import';
+import { unreachableMessage, unreachableUnits } from './contacts-check';
 import {
   LIFECYCLE_QUERY,
   SUPERVISION_CATCH_UP_WORKFLOW,
@@ -166,6 +166,7 @@ export async function lifecycleInputs(
       text: t.text,
       dueAt: t.dueAt?.toISOString() ?? null,
       zone: opts.zone,
+      ...(t.cadence ? { cadence: t.cadence } : {}),
     };
     const input: TaskLifecycleInput = {
       task,
@@ -268,7 +269,7 @@ async function scheduleInputs(
     const calendar = policyCalendar(opts.policy, opts.holidayOverride ?? null);
     const entries = inputs.flatMap((i) =>
       i.assignments.map((a) => ({
-        task: { number: i.task.number, kind: i.task.kind, dueAt: i.task.dueAt },
+        task: { number: i.task.number, kind: i.task.kind, dueAt: i.task.dueAt, cadence: i.task.cadence ?? null },
         assignment: {
           ...a,
           assignedAt,
@@ -410,12 +411,8 @@ export async function startSupervision(
   deps: { db: PrismaClient; client: Client; taskQueue: string },
   opts: SupervisionOptions & { onProgress?: (done: number, total: number) => void },
 ): Promise<StartResult> {
-  const incomplete = await incompleteUnits(deps.db, opts.planSlug);
-  if (incomplete.length) {
-    throw new SuperviseError(
-      `无法启动督办：以下单位是导入方案时新建的，尚不完整——${incomplete.map((u) => `${u.name}（缺${u.missing}）`).join('、')}；请先在单位名录中补充（dubang units import 或看板的联系人编辑），再启动`,
-    );
-  }
+  const unreachable = await unreachableUnits(deps.db, opts);
+  if (unreachable.length) throw new SuperviseError(unreachableMessage(unreachable));
   const roles = await planNotifyRoles(deps, opts);
   opts = { ...opts, policy: roles.policy };
   // The schedule (and catch-up) covers the whole plan even when only some tasks start now.

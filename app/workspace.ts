@@ -12,12 +12,15 @@ import { lightSql } from './dashboard/queries/sql';
 import { audit } from './audit';
 import { boundToTask } from '../config/indicators';
 import { defaultIndicatorRules } from './dashboard/queries/indicators';
+import type { Cadence } from '../domain/deadline';
 
 export interface WorkspaceAssignment {
   id: string;
   taskNumber: number;
   taskText: string;
   taskKind: 'deadline' | 'standing';
+  /** a recurring task's cadence (每月 …): the periods it owes (domain/policy kindPolicy) */
+  taskCadence: Cadence | null;
   deadlinePhrase: string;
   role: 'LEAD' | 'CO' | 'IMPLICIT';
   state: string;
@@ -84,7 +87,7 @@ export async function loadWorkspace(
   const rows = await db.assignment.findMany({
     where: { unitId: unit.id, task: { planId: plan.id } },
     include: {
-      task: { select: { number: true, text: true, kind: true, deadlinePhrase: true } },
+      task: { select: { number: true, text: true, kind: true, cadence: true, deadlinePhrase: true } },
       reports: { select: { period: true, submittedAt: true } },
       slips: { select: { number: true, colour: true, issuedAt: true, closedAt: true }, orderBy: { issuedAt: 'desc' } },
       extensions: { where: { status: 'REQUESTED' }, select: { id: true } },
@@ -108,6 +111,7 @@ export async function loadWorkspace(
       taskNumber: a.task.number,
       taskText: a.task.text,
       taskKind: a.task.kind as 'deadline' | 'standing',
+      taskCadence: a.task.cadence,
       deadlinePhrase: a.task.deadlinePhrase,
       role: a.role,
       state: a.state,

@@ -61,6 +61,8 @@ export const assessmentSchema = z
           .string()
           .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'MM-DD')
           .default('12-10'),
+        /** 每月 tasks: monthly reports due by the end of this workday after the month (as config/policy.json's cadences.month) */
+        monthlyDueWorkdays: z.number().int().min(1).max(30).default(5),
         deadline: cadence.default(['quarterly']),
         standing: cadence.default(['annual']),
       })

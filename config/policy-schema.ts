@@ -30,17 +30,27 @@ const step = z.strictObject({ after: spanSchema, to: recipients });
 const reminder = z.strictObject({ before: spanSchema, to: recipients });
 const review = z.strictObject({ within: spanSchema, repeat: spanSchema.nullable(), to: recipients });
 
+const period = z.union([
+  z.strictObject({ quarterly: z.literal(true) }),
+  z.strictObject({ monthly: z.literal(true) }),
+  z.strictObject({ every: spanSchema }),
+]);
+const cadence = z.strictObject({ period, dueAfterEnd: spanSchema }).nullable();
+
 const kindSchema = z.strictObject({
   assignment: z.strictObject({ to: recipients }),
   acknowledgement: z.strictObject({ steps: z.array(step) }),
   reports: z
     .strictObject({
-      period: z.union([z.strictObject({ quarterly: z.literal(true) }), z.strictObject({ every: spanSchema })]),
+      period,
       dueAfterEnd: spanSchema,
       reminders: z.array(reminder),
       chase: z.array(step),
     })
     .nullable(),
+  cadences: z
+    .strictObject({ year: cadence.optional(), quarter: cadence.optional(), month: cadence.optional() })
+    .optional(),
   deadline: z
     .strictObject({
       reminders: z.array(reminder),

@@ -9,6 +9,7 @@ import type { HolidayOverride } from '../domain/calendar';
 import type { AssignmentView, LifecycleInput } from '../domain/lifecycle';
 import type { AuditAction } from '../domain/audit-actions';
 import type { SlipColour, TaskKind } from '../domain/model';
+import type { Cadence } from '../domain/deadline';
 import type { NoticeKind, PlannedNotice } from '../domain/notices';
 
 /** Workflow type names, for clients that start a workflow by name (the functions in workflows/ bear them). */
@@ -31,6 +32,8 @@ export interface TaskRef {
   dueAt: string | null;
   /** IANA zone of the plan (cycles are calendar years there) */
   zone: string;
+  /** a recurring standing task (每年 / 每季度 / 每月) reports at this cadence; absent otherwise (and in runs started before cadences) */
+  cadence?: Cadence | null;
 }
 
 /** When an assignment was made and whether catch-up covered it: what the policy plans from (AssignmentView has neither). */

@@ -57,11 +57,22 @@ export const DEADLINE_FORMS =
   'YYYY年前、YYYY年底前、YYYY年M月底前、YYYY年M月D日前、YYYY年上半年/下半年、YYYY年第N季度、长期、持续推进、常态化、每年/每季度/每月';
 
 const STANDING = /^(?:长期|长期坚持|长期推进|持续推进|持续开展|持续|常态化|常态化推进|常态化开展)$/;
+// The whole phrase names the cadence (with at most a reporting word after it); a recurring phrase
+// that also names a day (每月10日前, 每季度末, 每年12月底前) is not read: the report due day is the
+// policy's (config/policy.json kinds.standing.cadences), and guessing it from the phrase would be silent.
+const REPORTING_WORD = '(?:报送|报告|调度|开展|推进)?(?:一次)?';
 const RECURRING: [RegExp, Cadence][] = [
-  [/^每年/, 'year'],
-  [/^每(?:个)?季度/, 'quarter'],
-  [/^每(?:个)?月/, 'month'],
+  [new RegExp(`^每年(?:度)?${REPORTING_WORD}$`), 'year'],
+  [new RegExp(`^每个?季度${REPORTING_WORD}$`), 'quarter'],
+  [new RegExp(`^每个?月${REPORTING_WORD}$`), 'month'],
 ];
+
+/** For a recurring phrase the grammar does not read (每月10日前): what to write instead; null for other phrases. */
+export function recurringHint(phrase: string): string | null {
+  const k = phraseKey(phrase).replace(/\s+/g, '');
+  if (!/^每(?:半?年|个?季度|个?月|周|旬)/.test(k)) return null;
+  return '周期性时限只写 每年、每季度 或 每月：各期报告的报送日由督办规则确定（config/policy.json 的 kinds.standing.cadences，每月为次月第5个工作日），不从短语中读取';
+}
 const QUARTER: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, '1': 1, '2': 2, '3': 3, '4': 4 };
 
 /** The due date a dated phrase names (YYYY-MM-DD), or null. */

@@ -129,10 +129,10 @@ const refuse = (code: RefusalCode, reason: string): Decision => ({ ok: false, co
 
 /**
  * Reporting period labels the policy engine plans (domain/policy/periods.ts): 2026Q3 (quarter),
- * 2026Y (a standing task's annual summary), and for fixed-length policies (real-time tests,
+ * 2026M03 (a month, for recurring 每月 tasks), 2026Y (a standing task's annual summary), and for fixed-length policies (real-time tests,
  * simulations) P3 (the 3rd period from the assignment) and C12 (a cycle's summary).
  */
-export const REPORT_PERIOD = /^(\d{4}(Q[1-4]|Y)|P[1-9]\d*|C\d+)$/;
+export const REPORT_PERIOD = /^(\d{4}(Q[1-4]|M(0[1-9]|1[0-2])|Y)|P[1-9]\d*|C\d+)$/;
 
 function ms(iso: string): number {
   return Date.parse(iso);
@@ -181,7 +181,10 @@ export function decide(
     case 'submitReport': {
       if (a.state === 'ASSIGNED') return refuse('NOT_ACKNOWLEDGED', `${a.unit}尚未签收该任务，请先签收再报送进展`);
       if (!REPORT_PERIOD.test(input.period))
-        return refuse('INVALID_INPUT', `报告期「${input.period}」格式不对，应为 2026Q3 (季度) 或 2026Y (年度)`);
+        return refuse(
+          'INVALID_INPUT',
+          `报告期「${input.period}」格式不对，应为 2026Q3 (季度)、2026M03 (月度) 或 2026Y (年度)`,
+        );
       if (reasonMissing(input.text)) return refuse('INVALID_INPUT', '进展报告内容不能为空');
       if (input.percent != null && (!Number.isInteger(input.percent) || input.percent < 0 || input.percent > 100)) {
         return refuse('INVALID_INPUT', `完成进度应为 0 到 100 之间的整数，收到 ${input.percent}`);

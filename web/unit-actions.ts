@@ -139,6 +139,7 @@ export function createUnitActions(ctx: WebContext, refusals: LinkRefusals) {
       return periodChoices({
         lights,
         kind: a.task.kind,
+        cadence: a.task.cadence,
         assignedMs: a.supervisedFrom?.getTime() ?? null,
         nowMs: ctx.clock(),
         reported: a.reports.map((r) => r.period),

@@ -10,7 +10,8 @@ import type { BusinessCalendar } from '../domain/calendar';
 import { REPORT_PERIOD } from '../domain/lifecycle';
 import { formatPeriod } from '../domain/messages/format';
 import type { TaskKind } from '../domain/model';
-import { cycleSummaries, reportPeriods, type ReportPeriod } from '../domain/policy';
+import { cycleSummaries, kindPolicy, reportPeriods, type ReportPeriod } from '../domain/policy';
+import type { Cadence } from '../domain/deadline';
 import { ErrorCodes, DubangError } from '../contracts/errors';
 
 export class UnitInputError extends DubangError {
@@ -130,7 +131,10 @@ export function parseReport(body: Record<string, unknown>, indicators?: readonly
   const period = typeof body.period === 'string' ? body.period.trim() : '';
   // the lifecycle's own pattern: what the form offers under any policy passes here and there
   if (!REPORT_PERIOD.test(period))
-    throw new UnitInputError('period', `报告期「${period.slice(0, 20)}」格式不对，应为 2026Q3 (季度) 或 2026Y (年度)`);
+    throw new UnitInputError(
+      'period',
+      `报告期「${period.slice(0, 20)}」格式不对，应为 2026Q3 (季度)、2026M03 (月度) 或 2026Y (年度)`,
+    );
   let percent: number | null = null;
   const p = body.percent;
   if (p !== undefined && p !== null && p !== '') {
@@ -186,7 +190,7 @@ export const MAX_PAST_CHOICES = 12;
 function periodName(period: string): string {
   let m: RegExpExecArray | null;
   // quarters read as everywhere else (2026年第四季度): one formatter for pages and emails
-  if (/^\d{4}Q[1-4]$/.test(period)) return formatPeriod(period);
+  if (/^\d{4}(Q[1-4]|M\d\d)$/.test(period)) return formatPeriod(period);
   if ((m = /^(\d{4})Y$/.exec(period))) return `${m[1]}年度总结`;
   if ((m = /^P(\d+)$/.exec(period))) return `第${m[1]}期`;
   if ((m = /^C(\d+)$/.exec(period))) return `第${m[1]}周期总结`;
@@ -225,6 +229,8 @@ function dueText(cal: BusinessCalendar, dueMs: number): string {
 export function periodChoices(o: {
   lights: LightPolicy;
   kind: TaskKind;
+  /** a recurring task's cadence (每月 …): it owes that cadence's periods (domain/policy kindPolicy) */
+  cadence?: Cadence | null;
   assignedMs: number | null;
   nowMs: number;
   reported: Iterable<string>;
@@ -232,7 +238,7 @@ export function periodChoices(o: {
   if (o.assignedMs === null) return [];
   const from = o.assignedMs;
   const { calendar: cal, policy } = o.lights;
-  const kp = policy.kinds[o.kind];
+  const kp = kindPolicy(policy, o.kind, o.cadence);
   const done = new Set(o.reported);
   const asked: ReportPeriod[] = [];
   const until = o.nowMs + 1; // periods starting at or before now
@@ -251,7 +257,7 @@ export function periodChoices(o: {
     else
       open.unshift({
         value: p.period,
-        label: `${name}（${p.summary ? '' : /Q/.test(p.period) ? '本季度，' : '本期，'}${due}前报送）`,
+        label: `${name}（${p.summary ? '' : /Q/.test(p.period) ? '本季度，' : /^\d{4}M/.test(p.period) ? '本月，' : '本期，'}${due}前报送）`,
         dueAt,
         status: 'open',
       });

@@ -100,7 +100,10 @@ export class LifecycleMachine {
   constructor(input: TaskLifecycleInput, proxies: LifecycleProxies) {
     this.input = input;
     this.proxies = proxies;
-    this.task = input.task;
+    // A recurring task (每月 / 每季度 / 每年) plans its reports at its cadence (domain/policy
+    // kindPolicy), behind patched('task-cadence'), called only when the input has a cadence: a
+    // history recorded without the marker replays planning it as a plain standing task.
+    this.task = input.task.cadence && !patched('task-cadence') ? withoutCadence(input.task) : input.task;
     // Business time: workflow time, or a simulation of it (tests, bench). Replay-safe.
     this.time = businessTime(input);
     this.run = input.run ?? 0;
@@ -397,4 +400,10 @@ export class LifecycleMachine {
       this.busy = false;
     }
   }
+}
+
+/** The task without its cadence: it reports as its kind does. */
+function withoutCadence(task: TaskRef): TaskRef {
+  const { cadence: _cadence, ...rest } = task;
+  return rest;
 }

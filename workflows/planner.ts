@@ -81,7 +81,7 @@ export interface Planner {
   /**
    * When the report period `period` (a well-formed label, domain/lifecycle REPORT_PERIOD) opens for
    * an assignment made at `assignedAtMs`, counted as the policy counts it: 2026Q3 and 2026Y are the
-   * calendar quarter and year in the policy's zone (domain/policy reportPeriods, cycleAt); P<k> is
+   * calendar quarter, month and year in the policy's zone (domain/policy reportPeriods, cycleAt); P<k> is
    * the k-th fixed-length period from the assignment instant and C<n> the n-th fixed-length cycle
    * from the epoch. null when the policy does not count such periods (P<k> under quarterly reports,
    * C<n> without fixed-length cycles): nothing tells when it opens.
@@ -100,11 +100,11 @@ function countsSpansInSeconds(policy: Policy): boolean {
   return JSON.stringify(policy).includes('"seconds"');
 }
 
-/** The first day of a calendar period label (2026Q3, 2026Y), as a local date and as the unit reads it; null for other labels. */
+/** The first day of a calendar period label (2026Q3, 2026M03, 2026Y), as a local date and as the unit reads it; null for other labels. */
 function calendarPeriodStart(period: string): { date: string; text: string } | null {
-  const m = /^(\d{4})(?:Q([1-4])|Y)$/.exec(period);
+  const m = /^(\d{4})(?:Q([1-4])|M(0[1-9]|1[0-2])|Y)$/.exec(period);
   if (!m) return null;
-  const month = m[2] ? (Number(m[2]) - 1) * 3 + 1 : 1;
+  const month = m[2] ? (Number(m[2]) - 1) * 3 + 1 : m[3] ? Number(m[3]) : 1;
   return { date: `${m[1]}-${String(month).padStart(2, '0')}-01`, text: `${Number(m[1])}年${month}月1日` };
 }
 
@@ -177,7 +177,13 @@ export function createPlanner(
           catchUpSlip: s?.catchUpSlip ?? null,
         };
         const notices = planAssignmentNotices({
-          task: { number: task.number, kind: task.kind, dueAt: task.dueAt, text: task.text },
+          task: {
+            number: task.number,
+            kind: task.kind,
+            dueAt: task.dueAt,
+            text: task.text,
+            ...(task.cadence ? { cadence: task.cadence } : {}),
+          },
           assignment: pa,
           policy,
           calendar,

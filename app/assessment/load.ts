@@ -72,7 +72,7 @@ export async function loadAssessmentFacts(
   const [units, tasks, assignments, reports, extensions, slips, audit, notices] = await Promise.all([
     db.$queryRaw<UnitFact[]>`SELECT id::text AS id, name, kind::text AS kind FROM "Unit"`,
     db.$queryRaw<TaskFact[]>`
-      SELECT t.id::text AS id, t."planId"::text AS "planId", p.slug AS "planSlug", t.number, t.text, t.kind::text AS kind, ${ms('t."dueAt"')} AS "dueAt"
+      SELECT t.id::text AS id, t."planId"::text AS "planId", p.slug AS "planSlug", t.number, t.text, t.kind::text AS kind, t.cadence::text AS cadence, ${ms('t."dueAt"')} AS "dueAt"
       FROM "Task" t JOIN "Plan" p ON p.id = t."planId" WHERE TRUE ${planFilter}`,
     db.$queryRaw<AssignmentFact[]>`
       SELECT a.id::text AS id, a."taskId"::text AS "taskId", a."unitId"::text AS "unitId", a.role::text AS role, a.state::text AS state,

@@ -21,14 +21,20 @@
  * supervised late does not start yellow). An assignment not yet supervised owes nothing: no
  * reminder or 催办 was ever sent for it. Nothing is asked while the Office decides a completion request.
  *
+ * A recurring task (Task.cadence: 每月, 每年) owes its cadence's reports instead (domain/policy
+ * kindPolicy): months (2026M03) and the annual summary, or the annual summary only; `cadenceReports`
+ * holds the rule of each cadence whose reports differ from the standing ones'.
+ *
  * A difference from the lifecycle that remains: the lifecycle keeps the policy frozen at its start,
  * the dashboard reads the current config.
  */
 import type { BusinessCalendar, HolidayOverride } from '../../domain/calendar';
 import type { TaskKind } from '../../domain/model';
+import type { Cadence } from '../../domain/deadline';
 import {
   cycleAt,
   cycleSummary,
+  kindPolicy,
   policyCalendar,
   reportPeriods,
   type KindPolicy,
@@ -105,7 +111,11 @@ export interface LightParams {
   soon: Date;
   /** per task kind: which report, if missing, makes an open assignment yellow */
   reports: Record<TaskKind, ReportRule>;
+  /** recurring standing tasks whose cadence's reports differ from the standing ones' (每月, 每年) */
+  cadenceReports?: Partial<Record<Cadence, ReportRule>>;
 }
+
+const CADENCES: readonly Cadence[] = ['month', 'quarter', 'year'];
 
 const DAY_MS = 86_400_000;
 const YEAR_MS = 366 * DAY_MS;
@@ -113,20 +123,28 @@ const YEAR_MS = 366 * DAY_MS;
 /** The light parameters at `nowMs` under the configured policy. */
 export function lightParams(nowMs: number, lp: LightPolicy): LightParams {
   const cal = lp.calendar;
+  const standing = reportRule(lp.policy.kinds.standing, cal, nowMs);
+  const cadenceReports: Partial<Record<Cadence, ReportRule>> = {};
+  for (const c of CADENCES) {
+    const kp = kindPolicy(lp.policy, 'standing', c);
+    if (kp === lp.policy.kinds.standing) continue;
+    const rule = reportRule(kp, cal, nowMs);
+    if (JSON.stringify(rule) !== JSON.stringify(standing)) cadenceReports[c] = rule;
+  }
   return {
     now: new Date(nowMs),
     soon: new Date(cal.addSpan(nowMs, { days: YELLOW_WITHIN_DAYS }, 1)),
-    reports: {
-      deadline: reportRule(lp.policy.kinds.deadline, cal, nowMs),
-      standing: reportRule(lp.policy.kinds.standing, cal, nowMs),
-    },
+    reports: { deadline: reportRule(lp.policy.kinds.deadline, cal, nowMs), standing },
+    cadenceReports,
   };
 }
 
 /** The report rule of one kind at `nowMs`. */
 export function reportRule(kp: KindPolicy, cal: BusinessCalendar, nowMs: number): ReportRule {
   const candidates: ReportPeriod[] = [];
-  const quarterly = kp.reports && 'quarterly' in kp.reports.period;
+  // calendar periods (quarters, months) are the same for every assignment; fixed-length ones roll
+  const periodic = kp.reports && !kp.reports.summaryOnly ? kp.reports : null;
+  const quarterly = periodic && !('every' in periodic.period);
   if (quarterly) {
     const q = lastPastDueQuarter(kp, cal, nowMs);
     if (q) candidates.push(q);
@@ -135,7 +153,7 @@ export function reportRule(kp: KindPolicy, cal: BusinessCalendar, nowMs: number)
     const s = lastPastDueSummary(kp, cal, nowMs);
     if (s) candidates.push(s);
   }
-  const rolling = kp.reports && !quarterly ? rollingPeriods(kp, cal) : null;
+  const rolling = periodic && !quarterly ? rollingPeriods(kp, cal) : null;
   candidates.sort((a, b) => b.dueMs - a.dueMs);
   const fixed: FixedReport[] = [];
   let reach = Number.NEGATIVE_INFINITY;
@@ -160,7 +178,7 @@ export function reportRule(kp: KindPolicy, cal: BusinessCalendar, nowMs: number)
   };
 }
 
-/** The quarter whose report fell due last before `nowMs` (reportPeriods, the lifecycle's own periods). */
+/** The quarter (or month) whose report fell due last before `nowMs` (reportPeriods, the lifecycle's own periods). */
 function lastPastDueQuarter(kp: KindPolicy, cal: BusinessCalendar, nowMs: number): ReportPeriod | null {
   // due instants grow with the quarter, so the last past-due one is the last of the list; look
   // further back only for a policy whose reports fall due years after the quarter

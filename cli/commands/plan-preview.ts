@@ -27,6 +27,7 @@ export function previewTasksOfPlan(v: ValidatedPlan): PreviewTask[] {
     number: t.number,
     kind: t.kind,
     dueAt: t.dueAt,
+    cadence: t.cadence ?? null,
     units: v.assignments
       .filter((a) => a.task === t.number)
       .sort((a, b) => a.ordinal - b.ordinal)
@@ -54,6 +55,7 @@ export async function previewTasksOfDb(db: PrismaClient, slug: string): Promise<
     number: t.number,
     kind: t.kind,
     dueAt: t.dueAt ? DateTime.fromJSDate(t.dueAt, { zone: 'utc' }).toISO() : null,
+    cadence: t.cadence,
     units: t.assignments.map((a) => ({ name: a.unit.name, role: a.role })),
   }));
 }

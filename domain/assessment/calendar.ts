@@ -56,7 +56,9 @@ export interface ReportPeriod {
 /**
  * Every period of `cadence` whose due instant falls in [from, to). Quarterly: due at the end of the
  * `quarterlyDueDay`-th day after the quarter ends (2025Q1 → 2025-04-10 23:59:59.999). Annual: the
- * summary of calendar year y is due at the end of `annualDue` (MM-DD) of y.
+ * summary of calendar year y is due at the end of `annualDue` (MM-DD) of y. Monthly (每月 tasks):
+ * due at the end of the `monthlyDueWorkdays`-th workday after the month ends, by `isWorkday`
+ * (2025M03 → 2025-04-08 with 5 and the 清明 holiday), as the lifecycle's policy asks for them.
  */
 export function reportPeriodsDue(
   cadence: ReportCadence,
@@ -64,12 +66,27 @@ export function reportPeriodsDue(
   to: number,
   zone: string,
   cal: AssessmentRubric['reports'],
+  isWorkday: (date: string) => boolean = weekdaysOnly,
 ): ReportPeriod[] {
   const out: ReportPeriod[] = [];
   const y0 = DateTime.fromMillis(from, { zone }).year - 1;
   const y1 = DateTime.fromMillis(to, { zone }).year;
+  const monthlyDue = cadence === 'monthly' ? workdayDeadline(cal.monthlyDueWorkdays, zone, isWorkday) : null;
   for (let y = y0; y <= y1; y++) {
-    if (cadence === 'quarterly') {
+    if (monthlyDue) {
+      for (let m = 1; m <= 12; m++) {
+        const start = DateTime.fromObject({ year: y, month: m, day: 1 }, { zone });
+        const end = start.plus({ months: 1 });
+        const period = `${y}M${String(m).padStart(2, '0')}`;
+        out.push({
+          period,
+          cadence,
+          start: start.toMillis(),
+          end: end.toMillis(),
+          dueAt: monthlyDue(end.toMillis() - 1),
+        });
+      }
+    } else if (cadence === 'quarterly') {
       for (let q = 1; q <= 4; q++) {
         const start = DateTime.fromObject({ year: y, month: 3 * q - 2, day: 1 }, { zone });
         const end = start.plus({ months: 3 });

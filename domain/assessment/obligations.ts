@@ -3,7 +3,8 @@
  * its extension requests and the supervision slips (督办单) it received. Pure.
  */
 import type { SlipColour } from '../model';
-import type { DeductionKind, ReportFact, SlipFact } from './types';
+import type { Cadence } from '../deadline';
+import type { AssessmentRubric, DeductionKind, ReportCadence, ReportFact, SlipFact, TaskFact } from './types';
 import { ASKS_ACK, asksReport } from './asked';
 import type { CitedEvents } from './facts';
 import { deduct, uncount, type Judging } from './judging';
@@ -17,10 +18,12 @@ const SLIP_CLOSED_WHY: Record<NonNullable<SlipFact['closedBecause']>, string> = 
 };
 const QUARTER_NAME = ['', '第一季度', '第二季度', '第三季度', '第四季度'];
 
-/** 2025Q1 → 2025年第一季度进展报告; 2025Y → 2025年度总结报告. */
+/** 2025Q1 → 2025年第一季度进展报告; 2025M03 → 2025年3月进展报告; 2025Y → 2025年度总结报告. */
 export function periodName(period: string): string {
   const q = /^(\d{4})Q([1-4])$/.exec(period);
   if (q) return `${q[1]}年${QUARTER_NAME[Number(q[2])]}进展报告`;
+  const m = /^(\d{4})M(0[1-9]|1[0-2])$/.exec(period);
+  if (m) return `${m[1]}年${Number(m[2])}月进展报告`;
   const y = /^(\d{4})Y$/.exec(period);
   if (y) return `${y[1]}年度总结报告`;
   return `${period}报告`;
@@ -32,16 +35,27 @@ interface OwedReport {
   dueAt: number;
 }
 
+/** A recurring task's cadence as the assessment counts it: the reports of that cadence, no others. */
+const CADENCE_REPORTS: Record<Cadence, ReportCadence> = { month: 'monthly', quarter: 'quarterly', year: 'annual' };
+
 /**
- * The reports an assignment owes in the year, earliest due first: every period of its task kind's
- * cadences whose due day falls in the window, ending after supervision started and not after the
- * assignment closed; plus any stored report due in the window.
+ * The cadences of reports an assignment's task owes: a recurring task's own (每月: monthly reports),
+ * otherwise its kind's in the rubric.
+ */
+export function reportCadences(rubric: AssessmentRubric, task: Pick<TaskFact, 'kind' | 'cadence'>): ReportCadence[] {
+  return task.cadence ? [CADENCE_REPORTS[task.cadence]] : rubric.reports[task.kind];
+}
+
+/**
+ * The reports an assignment owes in the year, earliest due first: every period of its task's
+ * cadences (reportCadences) whose due day falls in the window, ending after supervision started and
+ * not after the assignment closed; plus any stored report due in the window.
  */
 function reportsOwed(j: Judging, stored: readonly ReportFact[] | undefined): OwedReport[] {
   const { a, y, closedAt } = j;
   const owed: OwedReport[] = [];
   const seen = new Set<string>();
-  for (const cadence of y.rubric.reports[j.task.kind]) {
+  for (const cadence of reportCadences(y.rubric, j.task)) {
     for (const per of y.periods[cadence]) {
       if (a.supervisedFrom !== null && a.supervisedFrom < per.end && (closedAt === null || closedAt >= per.end)) {
         owed.push({ period: per.period, dueAt: per.dueAt });

@@ -3,6 +3,7 @@
  * it returns. Pure data. Instants inside the scoring are epoch milliseconds (arithmetic on hundreds
  * of thousands of rows); the result carries them as ISO strings.
  */
+import type { Cadence } from '../deadline';
 import type { AssignmentRole, AssignmentState, SlipColour, TaskKind } from '../model';
 
 /** The kinds of deduction a unit can receive. Each maps to one rubric entry. */
@@ -63,8 +64,8 @@ export interface GradeBand {
   label: string;
 }
 
-/** Which reports an assignment owes, by task kind. */
-export type ReportCadence = 'quarterly' | 'annual';
+/** Which reports an assignment owes, by task kind (monthly: recurring 每月 tasks only). */
+export type ReportCadence = 'quarterly' | 'annual' | 'monthly';
 
 /**
  * The scoring rubric (config/assessment.json). Defaults: 100 points, floor 0, overdue −5,
@@ -90,6 +91,8 @@ export interface AssessmentRubric {
     quarterlyDueDay: number;
     /** annual summary due date, MM-DD (12-10) */
     annualDue: string;
+    /** monthly reports (每月 tasks) are due by the end of this workday after the month ends (5, as config/policy.json) */
+    monthlyDueWorkdays: number;
     /** cadences owed by deadline tasks and by standing (长期) tasks */
     deadline: ReportCadence[];
     standing: ReportCadence[];
@@ -110,6 +113,8 @@ export interface TaskFact {
   number: number;
   text: string;
   kind: TaskKind;
+  /** a recurring standing task (每年 / 每季度 / 每月): it owes the reports of that cadence only */
+  cadence?: Cadence | null;
   /** epoch ms or null (standing) */
   dueAt: number | null;
 }

@@ -67,6 +67,7 @@ export function openYear(p: AssessmentParams): Year {
     periods: {
       quarterly: reportPeriodsDue('quarterly', start, asOf, zone, rubric.reports),
       annual: reportPeriodsDue('annual', start, asOf, zone, rubric.reports),
+      monthly: reportPeriodsDue('monthly', start, asOf, zone, rubric.reports, p.isWorkday ?? weekdaysOnly),
     },
     ackDeadline: workdayDeadline(rubric.ackWorkdays, zone, p.isWorkday ?? weekdaysOnly),
     day,

@@ -65,10 +65,12 @@ export function localDate(iso: string, zone: string): string {
 
 const QUARTERS = ['一', '二', '三', '四'];
 
-/** 2025Q3 → 2025年第三季度; 2025Y → 2025年度; anything else is shown as written. */
+/** 2025Q3 → 2025年第三季度; 2025M03 → 2025年3月; 2025Y → 2025年度; anything else is shown as written. */
 export function formatPeriod(period: string): string {
   const q = /^(\d{4})Q([1-4])$/.exec(period);
   if (q) return `${q[1]}年第${QUARTERS[Number(q[2]) - 1]}季度`;
+  const m = /^(\d{4})M(0[1-9]|1[0-2])$/.exec(period);
+  if (m) return `${m[1]}年${Number(m[2])}月`;
   const y = /^(\d{4})Y$/.exec(period);
   if (y) return `${y[1]}年度`;
   return period;

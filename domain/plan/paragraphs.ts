@@ -237,6 +237,13 @@ function taskItem(
     else if (l.role === 'units' && !hasLead && leads === 0 && units.length) leads = 1;
     unitsLine = Math.min(unitsLine === e.line ? l.line : unitsLine, l.line);
   }
+  // 配合单位 alone: nobody leads (as table.ts refuses an empty 牵头单位 cell beside co-units)
+  if (units.length && leads === 0)
+    issues.push({
+      line: unitsLine,
+      field: '牵头单位',
+      message: `任务 ${e.num.label}只有配合单位（${units.join('、')}），没有牵头单位：应写明 牵头单位：…（或 责任单位：…，第一个单位牵头）`,
+    });
   const dl = labels.find((l) => l.role === 'deadline');
   const phrase = dl?.value || opts.defaultDeadline || '';
   return {

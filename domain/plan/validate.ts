@@ -3,7 +3,7 @@
  * the directory, and the assignments (task × unit × role) they imply. Pure. Every problem names the
  * source line and the field, and nothing is imported while any remains.
  */
-import { DEADLINE_FORMS, interpretDeadline, type Cadence, type DeadlinePhraseRule } from '../deadline';
+import { DEADLINE_FORMS, interpretDeadline, recurringHint, type Cadence, type DeadlinePhraseRule } from '../deadline';
 import type { AssignmentRole, ParsedPlan, ParsedTask, SourceIssue, TaskKind } from '../model';
 import { isCollectiveName, type Resolver } from '../units';
 import { issuerPlace } from './title';
@@ -80,7 +80,7 @@ export function validatePlan(plan: ParsedPlan, opts: ValidateOptions): Validatio
       issues.push({
         line: t.deadlineLine,
         field: '完成时限',
-        message: `任务(${t.label || t.number})的完成时限「${t.deadlinePhrase}」不在时限对照表中，也不是可识别的写法（${DEADLINE_FORMS}）：请改为其中一种写法，或在 config/deadline-phrases.json 中添加这一短语`,
+        message: `任务(${t.label || t.number})的完成时限「${t.deadlinePhrase}」不在时限对照表中，也不是可识别的写法（${DEADLINE_FORMS}）：${recurringHint(t.deadlinePhrase) ?? '请改为其中一种写法'}，或在 config/deadline-phrases.json 中添加这一短语`,
       });
       continue;
     }
@@ -146,6 +146,14 @@ export function validatePlan(plan: ParsedPlan, opts: ValidateOptions): Validatio
 
   const assignments: PlannedAssignment[] = [];
   for (const t of plan.tasks) {
+    // a task without any unit would be supervised by nobody (an empty units cell, a block with no
+    // unit line); a lead cell empty beside co-units is the parser's refusal
+    if (!t.units.length)
+      issues.push({
+        line: t.unitsLine || t.line,
+        field: '责任单位',
+        message: `任务(${t.label || t.number})没有责任单位：请在牵头单位（或责任单位，第一个单位牵头）中写明至少一个单位`,
+      });
     const seen = new Set<string>();
     let ordinal = 0;
     const add = (unit: string, role: AssignmentRole, viaGroup: string | null) => {

@@ -39,6 +39,7 @@ import type { Policy } from './types';
 export * from './types';
 export * from './periods';
 export * from './plan';
+export * from './kind';
 
 /** Whether `p` looks like a policy (config/policy.json validated it; this only tells a policy from `{}`). */
 export function isPolicy(p: unknown): p is Policy {

@@ -7,7 +7,7 @@ import { DomainErrorCodes, DubangError } from '../errors';
 
 /** One reporting period (or a standing task's annual summary) and when its report is due. */
 export interface ReportPeriod {
-  /** 2026Q3, 2026Y (annual summary), P3 (fixed-length periods), C12 (fixed-length cycle summary) */
+  /** 2026Q3, 2026M03 (monthly), 2026Y (annual summary), P3 (fixed-length periods), C12 (fixed-length cycle summary) */
   period: string;
   /** period start and end (end exclusive), epoch ms */
   startMs: number;
@@ -63,10 +63,16 @@ function dueAfterPeriod(cal: BusinessCalendar, endMs: number, span: Span): numbe
   return cal.endOfDay(cal.localDate(cal.addSpan(lastDay, span, 1)));
 }
 
+/** A calendar month's period label: 2026M03. */
+export function monthLabel(year: number, month: number): string {
+  return `${year}M${String(month).padStart(2, '0')}`;
+}
+
 /**
  * The reporting periods of an assignment from the one containing `fromMs` while their start is
  * before `toMs`, with their due instants. Quarterly: calendar quarters in the calendar's zone,
- * due the end of the 10th day after the quarter ends by default. Fixed-length periods count from
+ * due the end of the 10th day after the quarter ends by default. Monthly (recurring 每月 tasks):
+ * calendar months, labelled 2026M03, due `dueAfterEnd` after the month ends. Fixed-length periods count from
  * `fromMs` (the assignment instant), labelled P1, P2 …
  */
 export function reportPeriods(
@@ -76,27 +82,11 @@ export function reportPeriods(
   toMs: number,
 ): ReportPeriod[] {
   const r = kp.reports;
-  if (!r) return [];
+  if (!r || r.summaryOnly) return [];
   const out: ReportPeriod[] = [];
-  if ('quarterly' in r.period) {
-    const f = cal.localDate(fromMs);
-    let year = Number(f.slice(0, 4));
-    let q = Math.floor((Number(f.slice(5, 7)) - 1) / 3) + 1;
-    const quarterStart = (y: number, qq: number) => cal.startOfDay(`${y}-${String(qq * 3 - 2).padStart(2, '0')}-01`);
-    for (let startMs = quarterStart(year, q); startMs < toMs;) {
-      const [ny, nq] = q === 4 ? [year + 1, 1] : [year, q + 1];
-      const endMs = quarterStart(ny, nq);
-      out.push({
-        period: `${year}Q${q}`,
-        startMs,
-        endMs,
-        dueMs: dueAfterPeriod(cal, endMs, r.dueAfterEnd),
-        summary: false,
-      });
-      [year, q, startMs] = [ny, nq, endMs];
-    }
-    return out;
-  }
+  if ('monthly' in r.period) return calendarPeriods(cal, r.dueAfterEnd, fromMs, toMs, 1, monthLabel);
+  if ('quarterly' in r.period)
+    return calendarPeriods(cal, r.dueAfterEnd, fromMs, toMs, 3, (y, m) => `${y}Q${(m + 2) / 3}`);
   const len = periodLengthMs(r.period.every);
   for (let k = 1, start = fromMs; start < toMs; k++, start += len) {
     out.push({
@@ -110,10 +100,42 @@ export function reportPeriods(
   return out;
 }
 
+/**
+ * Calendar periods of `months` months (3: quarters, 1: months) in the calendar's zone, from the one
+ * containing `fromMs` while they start before `toMs`; `label` names one by its year and first month.
+ */
+function calendarPeriods(
+  cal: BusinessCalendar,
+  dueAfterEnd: Span,
+  fromMs: number,
+  toMs: number,
+  months: number,
+  label: (year: number, firstMonth: number) => string,
+): ReportPeriod[] {
+  const out: ReportPeriod[] = [];
+  const f = cal.localDate(fromMs);
+  let year = Number(f.slice(0, 4));
+  let month = Math.floor((Number(f.slice(5, 7)) - 1) / months) * months + 1;
+  const startOf = (y: number, m: number) => cal.startOfDay(`${y}-${String(m).padStart(2, '0')}-01`);
+  for (let startMs = startOf(year, month); startMs < toMs;) {
+    const [ny, nm] = month + months > 12 ? [year + 1, 1] : [year, month + months];
+    const endMs = startOf(ny, nm);
+    out.push({
+      period: label(year, month),
+      startMs,
+      endMs,
+      dueMs: dueAfterPeriod(cal, endMs, dueAfterEnd),
+      summary: false,
+    });
+    [year, month, startMs] = [ny, nm, endMs];
+  }
+  return out;
+}
+
 function periodLengthMs(span: Span): number {
   if (!isSeconds(span))
     throw new PolicyError(
-      'reports.period.every: use {"quarterly": true} for calendar periods; `every` takes seconds only',
+      'reports.period.every: use {"quarterly": true} or {"monthly": true} for calendar periods; `every` takes seconds only',
     );
   const len = spanMs(span);
   if (!(len > 0)) throw new PolicyError(`reports.period.every: must be longer than zero, got ${JSON.stringify(span)}`);

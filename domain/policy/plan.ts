@@ -16,6 +16,8 @@ import {
 } from '../notices';
 import { afterDue, beforeDue, cycleSummaries, reportPeriods, timesSpan, type ReportPeriod } from './periods';
 import type { KindPolicy, Policy } from './types';
+import { kindPolicy } from './kind';
+import type { Cadence } from '../deadline';
 
 /** What the engine needs about a task. */
 export interface PlanTask {
@@ -24,6 +26,8 @@ export interface PlanTask {
   /** the plan's due instant, ISO; null for standing tasks */
   dueAt: string | null;
   text?: string;
+  /** a recurring standing task (每年 / 每季度 / 每月) reports at this cadence (kindPolicy) */
+  cadence?: Cadence | null;
 }
 
 /**
@@ -76,11 +80,6 @@ export const MAX_PER_SERIES = 200;
 const DAY_MS = 86_400_000;
 const DEFAULT_HORIZON_DAYS = 400;
 const KIND_ORDER = new Map<NoticeKind, number>(NOTICE_KINDS.map((k, i) => [k, i]));
-
-/** The kind policy for a task kind. */
-export function kindPolicy(policy: Policy, kind: TaskKind): KindPolicy {
-  return policy.kinds[kind];
-}
 
 /** Nothing has moved: not acknowledged, or no report and no completion request. Drives the blue slip. */
 export function isStalled(a: PlanAssignment): boolean {
@@ -221,7 +220,7 @@ export function planAssignmentNotices(input: PlanAssignmentInput): PlannedNotice
   const nowMs = toMs(input.now);
   const toMsLimit = input.horizon !== undefined ? toMs(input.horizon) : nowMs + DEFAULT_HORIZON_DAYS * DAY_MS;
   if (isClosed(a.state) || !policy.notifyRoles.includes(a.role)) return [];
-  const kp = kindPolicy(policy, task.kind);
+  const kp = kindPolicy(policy, task.kind, task.cadence);
   const assignedMs = toMs(a.assignedAt);
   const catchUpMs = a.catchUpAt ? toMs(a.catchUpAt) : null;
   const raws: Raw[] = [];
@@ -388,7 +387,7 @@ export function overdueItems(input: {
   const { task, assignment: a, policy, calendar: cal } = input;
   const nowMs = toMs(input.now);
   if (isClosed(a.state) || a.state === 'COMPLETION_REQUESTED' || !policy.notifyRoles.includes(a.role)) return [];
-  const kp = kindPolicy(policy, task.kind);
+  const kp = kindPolicy(policy, task.kind, task.cadence);
   const items: CatchUpItem[] = [];
   if (kp.deadline && a.dueAt && toMs(a.dueAt) < nowMs) {
     const dueMs = toMs(a.dueAt);
@@ -503,6 +502,7 @@ export interface PreviewTask {
   number: number;
   kind: TaskKind;
   dueAt: string | null;
+  cadence?: Cadence | null;
   units: { name: string; role: AssignmentRole }[];
 }
 
@@ -534,7 +534,7 @@ export function previewPlan(input: {
   const assignedAt = cal.toIso(asOfMs);
   const entries = input.tasks.flatMap((t) =>
     t.units.map((u) => ({
-      task: { number: t.number, kind: t.kind, dueAt: t.dueAt },
+      task: { number: t.number, kind: t.kind, dueAt: t.dueAt, ...(t.cadence ? { cadence: t.cadence } : {}) },
       assignment: {
         unit: u.name,
         role: u.role,

@@ -32,6 +32,13 @@ export interface SecondsPolicyOptions {
   review?: number;
   /** quiet time after a catch-up (default 5) */
   quiet?: number;
+  /**
+   * Recurring tasks (kinds.standing.cadences): a 每月 task's period length and how long after its
+   * end its report is due (default 2); 每年 reports the cycle summary only. Absent: no cadences, as
+   * the policies frozen before them.
+   */
+  monthEvery?: number;
+  monthDueAfter?: number;
 }
 
 /**
@@ -92,6 +99,14 @@ export function secondsPolicy(o: SecondsPolicyOptions = {}, zone = 'Asia/Shangha
         assignment: { to: ['liaison', 'leader'] },
         acknowledgement,
         reports,
+        ...(o.monthEvery
+          ? {
+              cadences: {
+                month: { period: { every: s(o.monthEvery) }, dueAfterEnd: s(o.monthDueAfter ?? 2) },
+                year: null,
+              },
+            }
+          : {}),
         deadline: null,
         cycle: { length: s(o.cycle ?? 60), summary: { beforeEnd: s(o.summaryBeforeEnd ?? 10) } },
         completionReview: null,

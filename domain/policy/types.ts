@@ -13,6 +13,7 @@
  * - Every planned moment is then moved to the next office opening on a workday.
  */
 import type { CalendarSpec, Span } from '../calendar';
+import type { Cadence } from '../deadline';
 import type { AssignmentRole, SlipColour } from '../model';
 import type { RecipientRole } from '../notices';
 
@@ -32,6 +33,8 @@ export interface PolicyReminder {
 export type ReportPeriodRule =
   /** calendar quarters in the policy zone, labelled 2026Q3 */
   | { quarterly: true }
+  /** calendar months in the policy zone, labelled 2026M03 (recurring 每月 tasks) */
+  | { monthly: true }
   /** fixed-length periods from the assignment instant, labelled P1, P2 … (real-time tests) */
   | { every: Span };
 
@@ -46,6 +49,21 @@ export interface ReportPolicy {
   reminders: PolicyReminder[];
   /** 催办 after a report is missing, each counted from the due instant; level = position + 1 */
   chase: PolicyStep[];
+  /**
+   * No period reports: the reminders and 催办 are the annual summary's only (a recurring 每年 task,
+   * set by kindPolicy from `cadences.year: null`; not written in config/policy.json).
+   */
+  summaryOnly?: true;
+}
+
+/**
+ * How a recurring standing task (每年 / 每季度 / 每月, domain/deadline.ts `Cadence`) reports instead
+ * of the kind's own `reports.period`: its periods and when each falls due; reminders and 催办 are
+ * the kind's `reports` ones. null: no period reports, the cycle's annual summary only (每年).
+ */
+export interface CadencePolicy {
+  period: ReportPeriodRule;
+  dueAfterEnd: Span;
 }
 
 /** The yearly cycle of a standing (长期) task. */
@@ -86,6 +104,11 @@ export interface KindPolicy {
   /** while not acknowledged: steps counted from the assignment notice; the first is ack_reminder, later ones ack_escalation */
   acknowledgement: { steps: PolicyStep[] };
   reports: ReportPolicy | null;
+  /**
+   * Recurring tasks (standing only): the reports of each cadence. A cadence missing here (and every
+   * policy frozen before cadences existed) reports as the kind's `reports` say.
+   */
+  cadences?: Partial<Record<Cadence, CadencePolicy | null>>;
   deadline: DeadlinePolicy | null;
   cycle: CyclePolicy | null;
   completionReview: ReviewPolicy | null;

@@ -169,6 +169,30 @@ describe('own and rule-bound (属地落实) assignments, counted apart', () => {
   });
 });
 
+describe('units that cannot be notified (app/contacts-check.ts directoryGaps)', () => {
+  it('/units marks a unit without contacts 缺联系人 and names a group without members 待补充成员; the overview counts them', async () => {
+    const p = s.db.prisma;
+    expect(pageText(await get('/'))).not.toContain('无法接收通知');
+    const unit = await p.unit.findUniqueOrThrow({ where: { name: '市工信局' }, include: { contacts: true } });
+    await p.contact.deleteMany({ where: { unitId: unit.id } });
+    const group = await p.unit.create({ data: { name: '各街道', kind: 'GROUP' } });
+    try {
+      const note =
+        '2 个单位无法接收通知 ：缺联系人 1 个，待补充成员的单位组 1 个（各街道）；在单位页「联系人 修改」填写，或用 dubang units import 补充名录。';
+      const overview = pageText(await get('/'));
+      expect(overview).toContain(note);
+      const units = pageText(await get('/units'));
+      expect(units).toContain(note);
+      expect(units).toMatch(/ 市工信局 缺联系人 市直部门 19 /);
+      expect(units.match(/缺联系人/g)).toHaveLength(2); // the note and the one row
+    } finally {
+      await p.unit.delete({ where: { id: group.id } });
+      await p.contact.createMany({ data: unit.contacts.map(({ id: _id, ...c }) => c) });
+    }
+    expect(pageText(await get('/units'))).not.toContain('缺联系人');
+  });
+});
+
 describe('indicators bound to tasks', () => {
   /** the form of an assignment the unit has signed for (a report is offered only after 签收) */
   async function formOf(task: number, unit: string) {

@@ -167,12 +167,54 @@ test("import --new-units creates the units without contacts (Nanchang's are unto
     { db: db.prisma, client: {} as Client, taskQueue: 'unused' },
     { planSlug: 'shifan', zone: 'Asia/Shanghai', policy: {} },
   ).catch((e: Error) => e);
+  const ids = Object.fromEntries(
+    (await db.prisma.unit.findMany({ where: { name: { startsWith: '示范市' } } })).map((u) => [u.name, u.id]),
+  );
   expect((refused as Error).message).toBe(
-    '无法启动督办：以下单位是导入方案时新建的，尚不完整——示范市各县（市、区）人民政府（缺成员）、示范市工信局（缺联系人）、示范市市场监管局（缺联系人）；请先在单位名录中补充（dubang units import 或看板的联系人编辑），再启动',
+    '无法启动督办：以下单位无法接收通知——示范市各县（市、区）人民政府（缺成员）、示范市工信局（缺联系人）、示范市市场监管局（缺联系人）。' +
+      `请先补充：联系人在看板单位页的「联系人 修改」填写（/units/${ids['示范市工信局']}/contacts，/units/${ids['示范市市场监管局']}/contacts），` +
+      '或用 dubang units import <名录文件> 导入；单位组的成员用 dubang units import 补充。补充后再启动',
   );
 });
 
-test('a plan numbered per section: a revision that shifts the numbers is refused, one that appends is applied', async () => {
+test('supervise start refuses while any notified unit of the plan has no contact, not only the new ones; nothing starts', async () => {
+  const cfg = loadConfig({});
+  const f = path.join(tmp, 'contacts.txt');
+  fs.writeFileSync(
+    f,
+    [
+      '南昌市联系人检查方案',
+      '序号\t重点任务\t牵头单位\t责任单位\t完成时限',
+      '1\t任务甲。\t市政数局\t市工信局\t长期',
+    ].join('\n'),
+  );
+  await importPlan(db.prisma, await loadPlan(f, cfg, await currentDirectory(cfg, db.prisma)), {
+    slug: 'contacts',
+    actor: 'test',
+  });
+  const unit = await db.prisma.unit.findUniqueOrThrow({ where: { name: '市工信局' }, include: { contacts: true } });
+  await db.prisma.contact.deleteMany({ where: { unitId: unit.id } });
+  const start = (notifyRoles?: ('LEAD' | 'CO')[]) =>
+    startSupervision(
+      { db: db.prisma, client: {} as Client, taskQueue: 'unused' },
+      { planSlug: 'contacts', zone: 'Asia/Shanghai', policy: cfg.policy, ...(notifyRoles ? { notifyRoles } : {}) },
+    ).catch((e: Error) => e);
+  try {
+    const refused = await start();
+    expect((refused as Error).message).toBe(
+      `无法启动督办：以下单位无法接收通知——市工信局（缺联系人）。请先补充：联系人在看板单位页的「联系人 修改」填写（/units/${unit.id}/contacts），` +
+        '或用 dubang units import <名录文件> 导入；单位组的成员用 dubang units import 补充。补充后再启动',
+    );
+    const plan = await db.prisma.plan.findUniqueOrThrow({ where: { slug: 'contacts' } });
+    expect(await db.prisma.auditEvent.count({ where: { planId: plan.id, action: 'supervision.scheduled' } })).toBe(0);
+    // a unit whose role is not notified needs no contact: the refusal moves on past the check (to Temporal, absent here)
+    expect((await start(['LEAD'])) as Error).not.toHaveProperty('message', expect.stringContaining('无法接收通知'));
+  } finally {
+    await db.prisma.contact.createMany({ data: unit.contacts.map(({ id: _id, ...c }) => c) });
+  }
+});
+
+test('a plan numbered per section: a revision follows each task by its path; only an ambiguous move is refused', async () => {
   const cfg = loadConfig({});
   const write = (name: string, rows: string[]) => {
     const f = path.join(tmp, name);
@@ -184,34 +226,64 @@ test('a plan numbered per section: a revision that shifts the numbers is refused
     '1\t任务甲。\t市政数局\t长期',
     '2\t任务乙。\t市政数局\t长期',
     '二、市场环境',
-    '1\t任务丙。\t市市场监管局\t长期',
+    '1\t任务丙。\t市市场监管局\t每月',
   ];
   const run = async (f: string) =>
     importPlan(db.prisma, await loadPlan(f, cfg, await currentDirectory(cfg, db.prisma)), {
       slug: 'per-section',
       actor: 'test',
     });
+  const stored = async () =>
+    (await db.prisma.task.findMany({ where: { plan: { slug: 'per-section' } }, orderBy: { number: 'asc' } })).map(
+      (t) => [t.number, t.path, t.text, t.cadence],
+    );
   expect((await run(write('v1.txt', base))).created).toBe(true);
-  const tasks = await db.prisma.task.findMany({ where: { plan: { slug: 'per-section' } }, orderBy: { number: 'asc' } });
-  expect(tasks.map((t) => [t.number, t.text])).toEqual([
-    [1, '任务甲。'],
-    [2, '任务乙。'],
-    [3, '任务丙。'],
+  expect(await stored()).toEqual([
+    [1, '一/1', '任务甲。', null],
+    [2, '一/2', '任务乙。', null],
+    [3, '二/1', '任务丙。', 'month'],
   ]);
+  const ids = (await db.prisma.task.findMany({ where: { plan: { slug: 'per-section' } } })).map((t) => t.id);
 
-  const inserted = write('v2.txt', [...base.slice(0, 3), '3\t任务新。\t市政数局\t长期', ...base.slice(3)]);
-  const err = await run(inserted).catch((e: PlanInputError) => e);
+  // a task added at the end of section 一: 任务丙 keeps number 3 (its path 二/1 is unchanged), the new one takes 4
+  const added = await run(write('v2.txt', [...base.slice(0, 3), '3\t任务新。\t市政数局\t长期', ...base.slice(3)]));
+  expect(added.diff.added).toEqual([4]);
+  expect(added.diff.changed).toEqual([]);
+  expect(added.diff.removed).toEqual([]);
+  expect(await stored()).toEqual([
+    [1, '一/1', '任务甲。', null],
+    [2, '一/2', '任务乙。', null],
+    [3, '二/1', '任务丙。', 'month'],
+    [4, '一/3', '任务新。', null],
+  ]);
+  const after = (await db.prisma.task.findMany({ where: { plan: { slug: 'per-section' } } })).map((t) => t.id);
+  expect(ids.every((id) => after.includes(id))).toBe(true);
+
+  // a task inserted in the middle of section 一: 任务乙 would be 一/3 and 一/2 another task: refused, naming both
+  const v3 = write('v3.txt', [
+    '一、政务服务',
+    '1\t任务甲。\t市政数局\t长期',
+    '2\t任务插。\t市政数局\t长期',
+    '3\t任务乙。\t市政数局\t长期',
+    '4\t任务新。\t市政数局\t长期',
+    '二、市场环境',
+    '1\t任务丙。\t市市场监管局\t每月',
+  ]);
+  const err = await run(v3).catch((e: PlanInputError) => e);
   expect((err as PlanInputError).issues).toEqual([
     {
       line: 6,
       field: '任务编号',
+      message:
+        '已导入的第 2 项任务「任务乙。」原在「一/2」，修订后在「一/3」，「一/2」现为「任务插。」：这份方案按分类重新编号，在分类中间插入或移动任务后无法确定哪项是哪项，不能按修订导入；请把新任务加在所在分类的最后，或以新的方案标识 (--plan) 导入',
+    },
+    {
+      line: 7,
+      field: '任务编号',
       message: expect.stringMatching(
-        /^修订后第 3 项任务是「一\/3」，已导入的第 3 项是「二\/1」：这份方案按分类重新编号/,
+        /^已导入的第 4 项任务「任务新。」原在「一\/3」，修订后在「一\/4」，「一\/3」现为「任务乙。」/,
       ),
     },
   ]);
-  expect(await db.prisma.task.count({ where: { plan: { slug: 'per-section' } } })).toBe(3);
-
-  const appended = await run(write('v3.txt', [...base, '2\t任务丁。\t市市场监管局\t长期']));
-  expect(appended.diff.added).toEqual([4]);
+  expect((await stored()).length).toBe(4);
 });

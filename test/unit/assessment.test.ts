@@ -52,6 +52,10 @@ const REPORT_DUE: Record<string, string> = {
   '2025Q4': '2026-01-10',
   '2025Y': '2025-12-10',
   '2026Q1': '2026-04-10',
+  // monthly (每月 tasks): the 5th workday after the month, Monday–Friday here
+  '2025M01': '2025-02-07',
+  '2025M02': '2025-03-07',
+  '2025M03': '2025-04-07',
 };
 
 /** A small world: units U1–U3 (bureaus) and G (a group), a deadline task T1 due 30 Jun 2025 and a standing task T2. */
@@ -70,7 +74,7 @@ function world(items: Item[]): AssessmentFacts {
       taskId: task,
       unitId: i.unit ?? 'U1',
       role: i.role ?? 'LEAD',
-      state: i.completed ? 'COMPLETED' : i.cancelled ? 'CANCELLED' : task === 'T2' ? 'ONGOING' : 'IN_PROGRESS',
+      state: i.completed ? 'COMPLETED' : i.cancelled ? 'CANCELLED' : task !== 'T1' ? 'ONGOING' : 'IN_PROGRESS',
       dueAt: due,
       originalDueAt: due,
       acknowledgedAt: i.acked === null ? null : at(i.acked ?? '2025-01-03T09:00'),
@@ -139,6 +143,16 @@ function world(items: Item[]): AssessmentFacts {
         number: 6,
         text: '长期推进质量文化建设',
         kind: 'standing',
+        dueAt: null,
+      },
+      {
+        id: 'T3',
+        planId: 'P',
+        planSlug: 'plan',
+        number: 7,
+        text: '每月报送质量监测数据',
+        kind: 'standing',
+        cadence: 'month',
         dueAt: null,
       },
     ],
@@ -322,6 +336,26 @@ describe('scoring crafted histories (year 2025, default rubric)', () => {
     expect(u.counts).toMatchObject(counts);
     expect(u.deducted).toBe(100 - score);
     expect(u.deductions.reduce((s, d) => s + d.points, 0)).toBeCloseTo(100 - score, 10);
+  });
+
+  it('a 每月 task owes the monthly reports due in the year (2025M01 … 2025M11) and nothing else: no quarter, no annual summary', () => {
+    const u = unit(run([{ id: 'a', task: 'T3', reports: { '2025M01': '2025-02-05', '2025M02': '2025-03-10' } }]));
+    expect(u.counts).toMatchObject({
+      standingItems: 1,
+      reportsDue: 11,
+      reportsOnTime: 1,
+      reportsLate: 1,
+      reportsMissing: 9,
+    });
+    expect(u.score).toBe(100 - 0.5 - 9);
+    const reasons = u.deductions.map((d) => d.reason);
+    expect(reasons).toContain(
+      '任务(7)2025年2月进展报告应于2025-03-07前报送，实际于2025-03-10报送；依据任务交办通知（2025年1月2日 10:00发出，Message-ID <a@dubang.test>）',
+    );
+    expect(
+      reasons.some((r) => r.startsWith('任务(7)2025年11月进展报告应于2025-12-05前报送，截至2025-12-31未报送')),
+    ).toBe(true);
+    expect(reasons.some((r) => /季度|年度总结/.test(r))).toBe(false);
   });
 
   it('explains each deduction in Chinese and cites the rows, audit events and the notice that asked', () => {

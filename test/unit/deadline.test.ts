@@ -1,4 +1,4 @@
-import { interpretDeadline, phraseKey } from '../../domain/deadline';
+import { interpretDeadline, phraseKey, recurringHint } from '../../domain/deadline';
 import { loadConfig } from '../../config';
 
 const table = loadConfig({}).deadlinePhrases;
@@ -58,11 +58,22 @@ describe('the deadline grammar (phrases the table does not list)', () => {
 
   it.each([
     ['每年', 'year'],
+    ['每年度', 'year'],
     ['每季度', 'quarter'],
+    ['每个季度报送一次', 'quarter'],
     ['每月', 'month'],
+    ['每月调度', 'month'],
   ])('%s is standing, reporting every %s', (phrase, cadence) => {
     expect(interpretDeadline(phrase, [], z)).toEqual({ phrase, kind: 'standing', cadence, dueDate: null, dueAt: null });
   });
+
+  it.each(['每月10日前', '每季度末', '每年12月底前', '每半年'])(
+    '%s names a day or another cadence: not read, and the refusal says what to write',
+    (phrase) => {
+      expect(interpretDeadline(phrase, [], z)).toBeNull();
+      expect(recurringHint(phrase) ?? '').toContain('周期性时限只写 每年、每季度 或 每月');
+    },
+  );
 
   it.each(['2026年2月30日前', '2026年13月底前', '2026年三季度前', '适时', '2026年'])(
     '%s is not read (never guessed)',

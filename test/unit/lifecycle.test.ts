@@ -335,7 +335,7 @@ describe('report periods the policy plans are accepted', () => {
     expect(decide(view('ACKNOWLEDGED'), 'deadline', { type: 'submitReport', period, text: '进展' }, BEFORE)).toEqual({
       ok: false,
       code: 'INVALID_INPUT',
-      reason: `报告期「${period}」格式不对，应为 2026Q3 (季度) 或 2026Y (年度)`,
+      reason: `报告期「${period}」格式不对，应为 2026Q3 (季度)、2026M03 (月度) 或 2026Y (年度)`,
     });
   });
 });

@@ -135,3 +135,29 @@ describe('collective names', () => {
     expect(isCollectiveName(n)).toBe(false);
   });
 });
+
+describe('a task nobody leads is refused, never read as a task without units', () => {
+  it('an empty 牵头单位 cell, with or without co-units, names the task and the line', () => {
+    const r = read(
+      '南昌市示范工作要点\n序号\t重点任务\t牵头单位\t配合单位\t完成时限\n一、政务服务\n' +
+        '1\t任务甲。\t\t\t长期\n2\t任务乙。\t\t市发改委\t长期\n3\t任务丙。\t市政数局\t\t2025年底前\n',
+    );
+    expect(r.validated).toBeNull();
+    expect(r.issues.map((i) => `${i.line} ${i.field} ${i.message}`)).toEqual([
+      '4 责任单位 任务(1)没有责任单位：请在牵头单位（或责任单位，第一个单位牵头）中写明至少一个单位',
+      '5 牵头单位 任务 2的牵头单位为空，只有配合单位：应在牵头单位列写明牵头单位',
+    ]);
+  });
+
+  it('labelled paragraphs: a task with 配合单位 only, or with no unit line at all, is refused', () => {
+    const r = read(
+      '南昌市示范工作方案\n一、总体\n1. 开展公平竞争审查。\n配合单位：市市场监管局\n完成时限：2025年底前\n' +
+        '2. 清理规定。\n完成时限：2025年底前\n',
+    );
+    expect(r.validated).toBeNull();
+    expect(r.issues.map((i) => `${i.line} ${i.field} ${i.message}`)).toEqual([
+      '4 牵头单位 任务 1只有配合单位（市市场监管局），没有牵头单位：应写明 牵头单位：…（或 责任单位：…，第一个单位牵头）',
+      '6 责任单位 任务(2)没有责任单位：请在牵头单位（或责任单位，第一个单位牵头）中写明至少一个单位',
+    ]);
+  });
+});

@@ -2,6 +2,7 @@
  * The dashboard's unit routes: the units list, a unit's page (its letters and workspace link read
  * fresh), the Office's 本单位督办事项链接 and 重发督办函, and the contacts form.
  */
+import { directoryGaps } from '../../app/contacts-check';
 import type { FastifyInstance } from 'fastify';
 import * as q from '../../app/dashboard/queries';
 import { replaceContacts, type ContactInput } from '../../app/dashboard/contacts';
@@ -26,7 +27,7 @@ export function registerUnits(app: FastifyInstance, k: DashboardKit): void {
       reply,
       '单位',
       'units',
-      unitsPage((await q.overview(ctx.db, k.params())).units, await k.implicitEmailed()),
+      unitsPage((await q.overview(ctx.db, k.params())).units, await k.implicitEmailed(), await directoryGaps(ctx.db)),
     ),
   );
 

@@ -7,6 +7,7 @@
  * log here; units and contacts in dashboard-units.ts, assignments in dashboard-assignments.ts; what
  * they share in dashboard-kit.ts.
  */
+import { directoryGaps } from '../../app/contacts-check';
 import type { FastifyInstance } from 'fastify';
 import * as q from '../../app/dashboard/queries';
 import type { WebContext } from '../context';
@@ -41,7 +42,7 @@ function registerOverview(app: FastifyInstance, k: DashboardKit): void {
         reply,
         '总览',
         'overview',
-        v.overviewPage(await k.ctx.read.overview(f), f, await k.implicitEmailed(f.plan)),
+        v.overviewPage(await k.ctx.read.overview(f), f, await k.implicitEmailed(f.plan), await directoryGaps(k.ctx.db)),
         200,
         k.charts,
       );

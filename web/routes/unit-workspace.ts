@@ -91,6 +91,7 @@ export function registerUnitWorkspace(app: FastifyInstance, ctx: WebContext, ref
           : periodChoices({
               lights,
               kind: a.taskKind,
+              cadence: a.taskCadence,
               assignedMs: a.supervisedFrom?.getTime() ?? null,
               nowMs: now,
               reported: a.reported,

@@ -62,11 +62,29 @@ export const implicitNote = (emailed: boolean) =>
     ? '属地落实：方案规定各县（区）人民政府、开发区管委会和湾里管理局承担每项任务，这些分工单独统计；其余灯号只计各单位牵头、配合的分工。'
     : '属地落实：方案规定各县（区）人民政府、开发区管委会和湾里管理局承担每项任务，这些分工按规则记录和督办，不单独发送邮件通知，单独统计；其余灯号只计各单位牵头、配合的分工，与各单位收到的通知一致。';
 
-/** The per-unit table of the overview and /units: own assignments, then the rule-bound ones apart. */
-export function unitTable(units: q.UnitLightRow[]): SafeHtml {
+/** A unit that cannot be notified (app/contacts-check.ts directoryGaps): 缺联系人, or a group 待补充成员. */
+export interface UnitGap {
+  id: string;
+  name: string;
+  missing: '联系人' | '成员';
+}
+
+const gapMark = (g: UnitGap | undefined) =>
+  g ? html` <span class="n-red unit-gap">${g.missing === '成员' ? '待补充成员' : '缺联系人'}</span>` : '';
+
+/** How many units cannot be notified, with the groups waiting for members named (they hold no assignment, so no row). */
+export function gapNote(gaps: readonly UnitGap[]): SafeHtml {
+  if (!gaps.length) return html``;
+  const groups = gaps.filter((g) => g.missing === '成员');
+  return html`<p class="msg refused" id="unit-gaps"><a href="/units">${gaps.length} 个单位无法接收通知</a>：缺联系人 ${gaps.length - groups.length} 个${groups.length ? html`，待补充成员的单位组 ${groups.length} 个（${groups.map((g) => g.name).join('、')}）` : ''}；在单位页「联系人 修改」填写，或用 dubang units import 补充名录。</p>`;
+}
+
+/** The per-unit table of the overview and /units: own assignments, then the rule-bound ones apart; units that cannot be notified marked. */
+export function unitTable(units: q.UnitLightRow[], gaps: readonly UnitGap[] = []): SafeHtml {
   const implicit = units.some((u) => u.implicit.total > 0);
+  const gapOf = new Map(gaps.map((g) => [g.id, g]));
   return html`<table id="units"><tr><th>单位</th><th>类别</th><th class="num">牵头/配合分工</th>${countHeads}${implicit ? html`<th class="num">属地落实分工</th><th class="num">其中逾期</th>` : ''}</tr>
-${units.map((u) => html`<tr><td><a href="/units/${u.id}">${u.name}</a></td><td>${unitKindName(u.kind)}</td><td class="num">${u.total}</td>${counts(u)}${implicit ? html`<td class="num muted">${u.implicit.total}</td><td class="num muted">${u.implicit.red}</td>` : ''}</tr>`)}</table>`;
+${units.map((u) => html`<tr><td><a href="/units/${u.id}">${u.name}</a>${gapMark(gapOf.get(u.id))}</td><td>${unitKindName(u.kind)}</td><td class="num">${u.total}</td>${counts(u)}${implicit ? html`<td class="num muted">${u.implicit.total}</td><td class="num muted">${u.implicit.red}</td>` : ''}</tr>`)}</table>`;
 }
 
 export function assignmentTable(rows: q.AssignmentRow[], zone: string, showTask: boolean): SafeHtml {

@@ -6,7 +6,17 @@ import { html, type SafeHtml } from '../html';
 import { fmtDate, lightBadge, unitKindName } from '../format';
 import { LIGHTS } from '../../app/dashboard/lights';
 import type * as q from '../../app/dashboard/queries';
-import { assignmentTable, implicitNote, lightOptions, pager, sum, unitTable, type Rows } from './dashboard-parts';
+import {
+  assignmentTable,
+  gapNote,
+  implicitNote,
+  lightOptions,
+  pager,
+  sum,
+  unitTable,
+  type Rows,
+  type UnitGap,
+} from './dashboard-parts';
 import type { WorkspaceLetter } from '../../app/workspace';
 
 /** A contact's role as the pages name it (the directory's LIAISON / LEADER / RECIPIENT). */
@@ -81,8 +91,8 @@ ${w.letters.map(
 }</section>`;
 }
 
-export function unitsPage(units: q.UnitLightRow[], implicitEmailed = false): SafeHtml {
-  return html`<h1>单位</h1>${units.some((u) => u.implicit.total > 0) ? html`<p class="muted">${implicitNote(implicitEmailed)}</p>` : ''}${unitTable(units)}`;
+export function unitsPage(units: q.UnitLightRow[], implicitEmailed = false, gaps: readonly UnitGap[] = []): SafeHtml {
+  return html`<h1>单位</h1>${gapNote(gaps)}${units.some((u) => u.implicit.total > 0) ? html`<p class="muted">${implicitNote(implicitEmailed)}</p>` : ''}${unitTable(units, gaps)}`;
 }
 
 export function contactsForm(

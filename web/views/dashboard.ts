@@ -33,8 +33,10 @@ import {
   pager,
   sum,
   timeline,
+  gapNote,
   unitTable,
   type Rows,
+  type UnitGap,
 } from './dashboard-parts';
 
 /** the unit kinds that hold assignments (the overview's filter) */
@@ -78,6 +80,7 @@ export function overviewPage(
   o: Rows<typeof q.overview>,
   f: { plan?: string; light?: string; unitKind?: string },
   implicitEmailed = false,
+  gaps: readonly UnitGap[] = [],
 ): SafeHtml {
   const total = sum(o.lights);
   const implicitTotal = sum(o.implicitLights);
@@ -94,7 +97,7 @@ ${implicitTotal ? html`<div class="kpi">属地落实分工（${o.implicitUnits} 
 ${implicitTotal ? html`<p class="muted" id="implicit-note">${implicitNote(implicitEmailed)}</p>` : ''}
 <div class="grid"><section class="card"><h2>灯号分布</h2>${chart('chart-lights', { type: 'units', data: [{ name: '牵头/配合', ...o.lights }, ...(implicitTotal ? [{ name: '属地落实', ...o.implicitLights }] : [])] })}</section>
 <section class="card"><h2>各单位牵头/配合分工灯号（前 15）</h2>${chart('chart-units', { type: 'units', data: top.map((u) => ({ name: u.name, red: u.red, yellow: u.yellow, green: u.green, grey: u.grey })) })}</section></div>
-<section class="card"><h2>各单位</h2>${unitTable(o.units)}</section>`;
+<section class="card"><h2>各单位</h2>${gapNote(gaps)}${unitTable(o.units, gaps)}</section>`;
 }
 
 export function tasksPage(

@@ -53,12 +53,24 @@ function reportLateSql(p: LightParams, rows: 'many' | 'one'): Prisma.Sql {
   // kinds under the same rule (both report quarterly for most of the year) share one check, so
   // the reports of a period are hashed once; the kinds are constants, written as literals
   const groups = new Map<string, { kinds: string[]; c: Prisma.Sql }>();
-  for (const k of TASK_KINDS) {
-    const key = JSON.stringify(p.reports[k]);
+  // recurring tasks (Task.cadence) whose reports differ are classes of their own (lights.ts cadenceReports)
+  const cadences = Object.entries(p.cadenceReports ?? {});
+  const others = cadences.length
+    ? ` AND (t.cadence IS NULL OR t.cadence::text NOT IN (${cadences.map(([c]) => `'${c}'`).join(', ')}))`
+    : '';
+  const classes: [string, ReportRule][] = [
+    ...TASK_KINDS.map((k): [string, ReportRule] => [
+      k === 'standing' && others ? `'${k}'${others}` : `'${k}'`,
+      p.reports[k],
+    ]),
+    ...cadences.map(([c, rule]): [string, ReportRule] => [`'standing' AND t.cadence::text = '${c}'`, rule!]),
+  ];
+  for (const [k, rule] of classes) {
+    const key = JSON.stringify(rule);
     const g = groups.get(key);
     if (g) g.kinds.push(k);
     else {
-      const c = kindReportLateSql(p.reports[k], rows);
+      const c = kindReportLateSql(rule, rows);
       if (c) groups.set(key, { kinds: [k], c });
     }
   }
@@ -67,10 +79,10 @@ function reportLateSql(p: LightParams, rows: 'many' | 'one'): Prisma.Sql {
   // (no reminder, no 催办 ever sent) owes none. The windows below would be NULL for it anyway; this
   // says so plainly.
   const all = [...groups.values()];
-  if (all.length === 1 && all[0]!.kinds.length === TASK_KINDS.length)
+  if (all.length === 1 && all[0]!.kinds.length === classes.length)
     return sql`(a."supervisedFrom" IS NOT NULL AND (${all[0]!.c}))`;
   return sql`(a."supervisedFrom" IS NOT NULL AND (${join(
-    all.map(({ kinds, c }) => sql`(t.kind IN (${raw(kinds.map((k) => `'${k}'`).join(', '))}) AND (${c}))`),
+    all.map(({ kinds, c }) => sql`((${raw(kinds.map((k) => `(t.kind = ${k})`).join(' OR '))}) AND (${c}))`),
     ' OR ',
   )}))`;
 }

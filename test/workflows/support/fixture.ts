@@ -10,7 +10,7 @@ export const DUE_MS = Date.parse(DUE);
 /**
  * A plan with one section and the given tasks (deadline tasks due at DUE, standing ones without a
  * deadline), each assigned to 市市场监管局 (lead), 市工信局 (co) and 东湖区人民政府 (implicit);
- * 市商务局 exists too, unassigned (a unit to reassign to). Units are created when missing.
+ * 市商务局 exists too, unassigned (a unit to reassign to). Units are created when missing, each with a liaison.
  */
 export async function seedPlan(
   p: PrismaClient,
@@ -21,11 +21,18 @@ export async function seedPlan(
     data: { slug: planSlug, title: '测试方案', sourceName: 'test.txt', sourceSha256: 'x' },
   });
   const section = await p.section.create({ data: { planId: plan.id, key: '一', level: 1, ordinal: 1, title: '测试' } });
+  // each with a liaison: supervise start refuses units it cannot notify (app/contacts-check.ts)
   const units = await Promise.all(
     ['市市场监管局', '市工信局', '市商务局', '东湖区人民政府'].map(
-      async (name) =>
+      async (name, i) =>
         (await p.unit.findUnique({ where: { name } })) ??
-        p.unit.create({ data: { name, kind: name.endsWith('政府') ? 'COUNTY' : 'BUREAU' } }),
+        p.unit.create({
+          data: {
+            name,
+            kind: name.endsWith('政府') ? 'COUNTY' : 'BUREAU',
+            contacts: { create: [{ role: 'LIAISON', name: `联络员${i + 1}`, email: `liaison${i + 1}@units.example` }] },
+          },
+        }),
     ),
   );
   for (const t of tasks) {
