@@ -24,6 +24,9 @@ import { createRecipientResolver } from '../app/notices/recipients';
 import { sqlFromPg } from '../app/notices/sql';
 import { createDigestPark, createDigestRecipients } from '../app/notices/digest';
 import { createLetterPark } from '../app/notices/letters';
+import { reportingOf } from '../app/notices/compose';
+import { policyCalendar } from '../domain/policy';
+import { readHolidayOverride } from '../config/policy-schema';
 import type { LetterSettings } from '../domain/notices';
 import type { Mailer } from '../contracts/mail';
 import { createMailProcessor } from './mail-processor';
@@ -133,6 +136,8 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
     unitLinkFor: links.workspaceFor,
     // the Office's catch-up summary links each item to its assignment page
     officeUrl: cfg.http.publicUrl,
+    // the 交办 tells each task's reporting calendar under the configured policy (as the dashboard reads it)
+    reporting: reportingOf(cfg.policy, policyCalendar(cfg.policy, readHolidayOverride(cfg.holidaysOverrideFile))),
   });
   const worker = createMailProcessor({
     connection: workerRedis,

@@ -7,7 +7,11 @@
 import type { AnyStoredPayload, GuardAssignment, GuardNotice, NoticeKind } from '../../domain/notices';
 import { NoticePayloadError, parseNoticePayload } from '../../domain/notices/schema';
 import { isDubangError } from '../../contracts/errors';
-import { decisionOf, type NoticeMessageInput } from '../../domain/messages';
+import { decisionOf, type MessageTask, type NoticeMessageInput } from '../../domain/messages';
+import { kindPolicy, reportingCalendar, type Policy } from '../../domain/policy';
+import type { BusinessCalendar } from '../../domain/calendar';
+import type { Cadence } from '../../domain/deadline';
+import type { TaskKind } from '../../domain/model';
 import type { LoadedNotice } from './delivery-store';
 
 export interface ComposeOptions {
@@ -19,6 +23,22 @@ export interface ComposeOptions {
   link: string | null;
   /** the link of one listed item's assignment (catch-up letters list many), or null for none */
   itemLink?: (assignmentId: string) => string | null;
+  /** a task's reporting calendar from a moment on, told with its assignment notice (reportingOf) */
+  reporting?: ReportingOf;
+}
+
+/** A task's reporting calendar given at `fromMs`, under the configured policy. */
+export type ReportingOf = (
+  task: { kind: TaskKind; cadence: Cadence | null },
+  fromMs: number,
+) => NonNullable<MessageTask['reporting']>;
+
+/** The reporting calendar under `policy` and its business calendar (domain/policy reportingCalendar), ISO dates. */
+export function reportingOf(policy: Policy, calendar: BusinessCalendar): ReportingOf {
+  return (task, fromMs) => {
+    const r = reportingCalendar(kindPolicy(policy, task.kind, task.cadence), calendar, fromMs);
+    return { text: r.text, next: r.next.map((p) => ({ period: p.period, dueAt: new Date(p.dueMs).toISOString() })) };
+  };
 }
 
 export function composeMessageInput(n: LoadedNotice, o: ComposeOptions): NoticeMessageInput {
@@ -34,6 +54,9 @@ export function composeMessageInput(n: LoadedNotice, o: ComposeOptions): NoticeM
         kind: a.task.kind,
         role: a.role,
         planTitle: a.task.plan.title,
+        ...(n.kind === 'assignment' && o.reporting
+          ? { reporting: o.reporting({ kind: a.task.kind, cadence: a.task.cadence ?? null }, n.dueAt.getTime()) }
+          : {}),
       }
     : (p.taskInfo ?? null);
   const input: NoticeMessageInput = {

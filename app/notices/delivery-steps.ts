@@ -13,7 +13,7 @@ import { KIND_LABELS, type RenderedMessage } from '../../domain/messages';
 import { parseNoticePayload } from '../../domain/notices/schema';
 import type { Logger } from '../../contracts/logger';
 import type { AlertOffice, DeliveryFailure } from './alert';
-import type { ComposeOptions } from './compose';
+import type { ComposeOptions, ReportingOf } from './compose';
 import type { DeliveryStore, LoadedNotice } from './delivery-store';
 import type { LetterPark } from './letters';
 import type { Recipient, RecipientResolver } from './recipients';
@@ -79,6 +79,11 @@ export interface DeliverDeps {
    * letter links its own assignment's form
    */
   unitLinkFor?: (l: { unitId: string; planId: string; letterId: string }) => Promise<string | null>;
+  /**
+   * a task's reporting calendar under the configured policy, told with its assignment notice
+   * (compose.ts reportingOf); without it the notice names the default quarterly rule
+   */
+  reporting?: ReportingOf;
   /** beyond this many rows a letter's body leaves the task texts to its attached list (default 40) */
   letterCompactAbove?: number;
   /**
@@ -162,9 +167,11 @@ export async function composeOptions(
   now: Date,
   workspace: string | null = null,
 ): Promise<ComposeOptions> {
-  if (workspace) return { zone: ctx.d.zone, sender: ctx.sender, now, link: workspace, itemLink: () => workspace };
+  const reporting = ctx.d.reporting ? { reporting: ctx.d.reporting } : {};
+  if (workspace)
+    return { zone: ctx.d.zone, sender: ctx.sender, now, link: workspace, itemLink: () => workspace, ...reporting };
   const link = (await ctx.d.linkFor?.(n)) ?? null;
-  return { zone: ctx.d.zone, sender: ctx.sender, now, link, itemLink: await itemLink(ctx, n) };
+  return { zone: ctx.d.zone, sender: ctx.sender, now, link, itemLink: await itemLink(ctx, n), ...reporting };
 }
 
 /** What a final outcome records besides its status. */

@@ -39,6 +39,8 @@ export interface LoadedNotice {
       deadlinePhrase: string;
       dueAt: Date | null;
       kind: 'deadline' | 'standing';
+      /** a recurring standing task's reporting cadence (每年 / 每季度 / 每月), else null */
+      cadence?: 'year' | 'quarter' | 'month' | null;
       cancelledAt: Date | null;
       plan: { title: string };
     };
@@ -68,6 +70,7 @@ interface Row extends Pick<
   t_phrase: string | null;
   t_due: Date | null;
   t_kind: 'deadline' | 'standing' | null;
+  t_cadence: 'year' | 'quarter' | 'month' | null;
   t_cancelled: Date | null;
   plan_title: string | null;
   u_id: string | null;
@@ -82,7 +85,7 @@ const SELECT = `
            d.status::text AS d_status, d.attempts AS d_attempts,
            s.number AS slip_number, s.colour::text AS slip_colour,
            a.state::text AS a_state, a.role::text AS a_role, a."dueAt" AS a_due, a."cancelledAt" AS a_cancelled, a."acknowledgedAt" AS a_ack,
-           t.number AS t_number, t.text AS t_text, t."deadlinePhrase" AS t_phrase, t."dueAt" AS t_due, t.kind::text AS t_kind, t."cancelledAt" AS t_cancelled,
+           t.number AS t_number, t.text AS t_text, t."deadlinePhrase" AS t_phrase, t."dueAt" AS t_due, t.kind::text AS t_kind, t.cadence::text AS t_cadence, t."cancelledAt" AS t_cancelled,
            p.title AS plan_title, u.id::text AS u_id, u.name AS u_name,
            (SELECT json_agg(json_build_object('role', c.role, 'name', c.name, 'email', c.email) ORDER BY c.role, c.email) FROM "Contact" c WHERE c."unitId" = u.id) AS contacts,
            (SELECT array_agg(r.period) FROM "Report" r WHERE r."assignmentId" = a.id) AS periods,
@@ -137,6 +140,7 @@ function toLoaded(r: Row): LoadedNotice {
             deadlinePhrase: r.t_phrase!,
             dueAt: r.t_due,
             kind: r.t_kind!,
+            cadence: r.t_cadence,
             cancelledAt: r.t_cancelled,
             plan: { title: r.plan_title! },
           },

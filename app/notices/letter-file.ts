@@ -16,6 +16,7 @@ const BASE_COLUMNS: Column[] = [
   { header: '任务内容', key: 'text', width: 70 },
   { header: '本单位角色', key: 'role', width: 12 },
   { header: '时限', key: 'due', width: 30 },
+  { header: '进展报送', key: 'reports', width: 36 },
   { header: '督办单', key: 'slip', width: 24 },
 ];
 

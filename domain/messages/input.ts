@@ -26,6 +26,11 @@ export interface MessageTask {
   role?: 'LEAD' | 'CO' | 'IMPLICIT' | null;
   /** the plan's title, for the assignment notice (《关于…的实施方案》) */
   planTitle?: string | null;
+  /**
+   * its reporting calendar, for the assignment notice and the unit letter (domain/policy
+   * reportingCalendar, under the configured policy): the rule in words and the next reports due
+   */
+  reporting?: { text: string; next: { period: string; dueAt: string }[] } | null;
 }
 
 /** One line of a catch-up or summary notice. */

@@ -7,11 +7,11 @@
  * date it mentions. The XLSX 分工表 is written by the caller (app/notices/letter-file.ts) from the
  * same rows. Pure.
  */
-import { colourName, formatDate, formatPeriod } from './format';
+import { colourName, formatDate, formatPeriod, localDate } from './format';
 import type { NoticeDoc, NoticeMessageInput } from './input';
 import type { IcsEvent } from './ics';
 import { noticeDoc } from './templates';
-import { deadlineText, taskName } from './kinds/task-parts';
+import { deadlineText, reportingText, taskName } from './kinds/task-parts';
 
 /** How a letter names the unit's role in a task. */
 export const LETTER_ROLE_TEXT = { LEAD: '牵头', CO: '配合', IMPLICIT: '属地落实' } as const;
@@ -30,6 +30,8 @@ export interface LetterRow {
   due: string;
   /** 督〔2026〕0001号（蓝色）, or '' */
   slip: string;
+  /** how the task reports (每季度结束后10日内报送进展…), on the rows that give it (任务交办); '' otherwise */
+  reports: string;
   /** the row's own link (the per-assignment form), used when the letter has no workspace link */
   link: string | null;
 }
@@ -97,6 +99,7 @@ export function letterRowsOf(e: NoticeMessageInput): LetterRow[] {
       slip: it.slipNumber
         ? `${it.slipNumber}${it.slip && /^(BLUE|ORANGE|RED)$/.test(it.slip) ? `（${colourName(it.slip as 'RED')}）` : ''}`
         : '',
+      reports: '',
       link: it.link ?? null,
     }));
   }
@@ -111,6 +114,7 @@ export function letterRowsOf(e: NoticeMessageInput): LetterRow[] {
       role: t?.role ? LETTER_ROLE_TEXT[t.role] : '',
       due: dueOf(e),
       slip: slipText(e.slip),
+      reports: e.kind === 'assignment' && t ? reportingText(t) : '',
       link: e.link ?? null,
     },
   ];
@@ -123,13 +127,39 @@ export function letterRows(entries: readonly NoticeMessageInput[]): LetterRow[] 
   return entries.flatMap(letterRowsOf).sort((a, b) => a.task - b.task || kindOrder(a.kind) - kindOrder(b.kind));
 }
 
-/** The calendar events of a letter: every due date its notices carry, once each. */
-export function letterEvents(entries: readonly NoticeMessageInput[]): IcsEvent[] {
-  return entries.flatMap((e) => {
+/**
+ * The calendar events of a letter: every due date its notices carry, once each, and for the tasks it
+ * gives (任务交办) the next reports due, one event per report (its period and due day) naming how many
+ * of the unit's tasks report then.
+ */
+export function letterEvents(entries: readonly NoticeMessageInput[], unit = ''): IcsEvent[] {
+  const own = entries.flatMap((e) => {
     if (e.kind === 'catchup_unit') return [];
     const ics = noticeDoc(e).ics;
     return ics ? [ics.event] : [];
   });
+  const reports = new Map<string, { period: string; dueAt: string; tasks: number[]; e: NoticeMessageInput }>();
+  for (const e of entries) {
+    if (e.kind !== 'assignment' || !e.task?.reporting) continue;
+    for (const r of e.task.reporting.next) {
+      const k = `${r.period}|${r.dueAt}`;
+      const g = reports.get(k) ?? { ...r, tasks: [], e };
+      g.tasks.push(e.task.number);
+      reports.set(k, g);
+    }
+  }
+  const due = [...reports.values()].map((g) => ({
+    uid: `report-${g.period}-${encodeURIComponent(unit || (g.e.unit ?? ''))}@dubang`,
+    date: localDate(g.dueAt, g.e.zone),
+    summary: `报送${formatPeriod(g.period)}${/Y$/.test(g.period) ? '工作总结' : '进展报告'}（${g.tasks.length}项任务）`,
+    description: `${unit || g.e.unit || ''}应报送的任务：${g.tasks
+      .sort((a, b) => a - b)
+      .map((n) => `(${n})`)
+      .join('、')}\n报送截止：${formatDate(g.dueAt, g.e.zone)}`,
+    issuedAt: g.e.issuedAt,
+    url: g.e.link ?? null,
+  }));
+  return [...own, ...due];
 }
 
 /** What a letter is made from. */
@@ -201,11 +231,15 @@ export function unitLetterDoc(l: UnitLetterInput): NoticeDoc {
   } else if (l.listFile) {
     paragraphs.push(`任务分工表见附件《${l.listFile}》。`);
   }
+  // the reporting calendar of the tasks it gives (任务交办): its own column while the body lists them in full
+  const withReports = !compact && given.length > 0;
   const columns = compact
     ? ['任务', '事项', '时限', '督办单']
-    : ['任务', '事项', '任务内容', '本单位角色', '时限', '督办单'];
+    : ['任务', '事项', '任务内容', '本单位角色', '时限', ...(withReports ? ['进展报送'] : []), '督办单'];
   const cells = rows.map((r) =>
-    compact ? [`(${r.task})`, r.what, r.due, r.slip] : [`(${r.task})`, r.what, r.text, r.role, r.due, r.slip],
+    compact
+      ? [`(${r.task})`, r.what, r.due, r.slip]
+      : [`(${r.task})`, r.what, r.text, r.role, r.due, ...(withReports ? [r.reports] : []), r.slip],
   );
   const rowLinks = !l.link && rows.some((r) => r.link) ? { links: rows.map((r) => r.link), linkLabel: '办理' } : {};
   const unsigned = l.entries.some((e) => e.kind === 'assignment' && !e.acknowledgedAt);

@@ -221,7 +221,7 @@ export function renderDigest(d: DigestInput): RenderedMessage {
 export function renderUnitLetter(l: UnitLetterInput): RenderedMessage {
   const doc = unitLetterDoc(l);
   const date = formatDay(l.issuedAt, l.zone);
-  const events = letterEvents(l.entries);
+  const events = letterEvents(l.entries, l.unit);
   const attachments: MessageAttachment[] = events.length
     ? [
         {

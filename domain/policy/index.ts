@@ -40,6 +40,7 @@ export * from './types';
 export * from './periods';
 export * from './plan';
 export * from './kind';
+export * from './reporting';
 
 /** Whether `p` looks like a policy (config/policy.json validated it; this only tells a policy from `{}`). */
 export function isPolicy(p: unknown): p is Policy {

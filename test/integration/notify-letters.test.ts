@@ -203,11 +203,27 @@ test('a 交办 letter lists every task with its role and carries the XLSX 分工
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(xlsx!.content as unknown as ArrayBuffer);
   const ws = wb.getWorksheet('任务分工表')!;
-  expect(ws.getRow(2).values).toEqual([undefined, '序号', '任务', '事项', '任务内容', '本单位角色', '时限', '督办单']);
+  expect(ws.getRow(2).values).toEqual([
+    undefined,
+    '序号',
+    '任务',
+    '事项',
+    '任务内容',
+    '本单位角色',
+    '时限',
+    '进展报送',
+    '督办单',
+  ]);
   expect(ws.rowCount).toBe(2 + tasks.length);
   expect(ws.getRow(3).getCell(3).value).toBe('任务交办');
   expect(ws.getRow(3).getCell(4).value).toBe(`推进第${tasks[0]!.taskNumber}项质量提升工作，健全<质量>标准体系。`);
   expect(ws.getRow(3).getCell(5).value).toBe('配合');
+  // how each task reports, under the configured policy, in the table and the file
+  expect(ws.getRow(3).getCell(7).value).toBe('每季度结束后10日内报送进展');
+  expect(mail.text).toContain('进展报送：每季度结束后10日内报送进展');
+  // the calendar: the tasks' deadline, and the next quarterly report all of them owe
+  const ics = mail.attachments.find((x) => x.filename?.endsWith('.ics'))!.content.toString('utf8');
+  expect(ics.replace(/\r\n /g, '')).toMatch(new RegExp(`SUMMARY:报送\\d{4}年第.季度进展报告（${tasks.length}项任务）`));
 });
 
 test("a letter links the unit's workspace once, with the letter as the token id; an Office resend goes once more, marked 重发", async () => {

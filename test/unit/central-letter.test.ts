@@ -127,7 +127,17 @@ describe('the summary letter’s attached list', () => {
     const ws = wb.worksheets[0]!;
     const values = (r: number) => (ws.getRow(r).values as unknown[]).slice(1).map((v) => (v ?? '') as string | number);
     expect(values(1)[0]).toBe(`市质量强市领导小组办公室督办事项汇总清单（2026年12月17日，${SENDER}）`);
-    expect(values(2)).toEqual(['序号', '责任单位', '任务', '事项', '任务内容', '单位角色', '时限', '督办单']);
+    expect(values(2)).toEqual([
+      '序号',
+      '责任单位',
+      '任务',
+      '事项',
+      '任务内容',
+      '单位角色',
+      '时限',
+      '进展报送',
+      '督办单',
+    ]);
     expect(values(3)).toEqual([
       1,
       '南昌县人民政府',
@@ -136,6 +146,7 @@ describe('the summary letter’s attached list', () => {
       '第7项任务的内容。',
       '牵头',
       '2025年前（2025年12月31日）',
+      '',
       '督〔2026〕0007号（红色）',
     ]);
     expect(values(4).slice(0, 4)).toEqual([2, '市市场监管局', 5, '催办（2026年第四季度进展报告）']);

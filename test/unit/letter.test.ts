@@ -55,6 +55,32 @@ describe('unit letter', () => {
     expect(String(ics?.content).match(/BEGIN:VEVENT/g)).toHaveLength(2);
   });
 
+  it('a 交办 letter says how each task reports and puts the next reports due in its calendar', () => {
+    const q4 = { period: '2026Q4', dueAt: '2027-01-10T15:59:59.999Z' };
+    const summary = { period: '2026Y', dueAt: '2026-12-10T15:59:59.999Z' };
+    const withCalendar = (e: NoticeMessageInput, text: string, next: { period: string; dueAt: string }[]) => ({
+      ...e,
+      task: { ...e.task!, reporting: { text, next } },
+    });
+    const entries = [
+      withCalendar(given(1, 'LEAD'), '每季度结束后10日内报送进展', [q4]),
+      withCalendar(given(2, 'CO', '长期'), '每季度结束后10日内报送进展，每年12月10日前报送年度总结', [summary, q4]),
+      withCalendar(given(3, 'LEAD', '长期'), '每月结束后5个工作日内报送进展，每年12月10日前报送年度总结', [summary]),
+    ];
+    const m = renderUnitLetter({ ...base, unit: '新建区政府', link: 'https://duban.example/w/u?t=y', entries });
+    const lines = m.text.split('\n');
+    const row = (n: number) => lines.find((l) => l.includes(`第${n}项任务的内容`))!;
+    expect(row(1)).toContain('进展报送：每季度结束后10日内报送进展');
+    expect(row(3)).toContain('进展报送：每月结束后5个工作日内报送进展，每年12月10日前报送年度总结');
+    const ics = String(m.attachments.find((a) => a.filename === '新建区政府督办日程.ics')?.content);
+    // the dated task's deadline, and one event per report due (with how many tasks report then)
+    expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(3);
+    expect(ics).toContain('DTSTART;VALUE=DATE:20270110');
+    expect(ics).toContain('DTSTART;VALUE=DATE:20261210');
+    expect(ics.replace(/\r\n /g, '')).toContain('SUMMARY:报送2026年第四季度进展报告（2项任务）');
+    expect(ics.replace(/\r\n /g, '')).toContain('SUMMARY:报送2026年度工作总结（2项任务）');
+  });
+
   it('without a workspace link each row keeps its own form link, and the ask says so', () => {
     const m = renderUnitLetter({
       ...base,
@@ -129,7 +155,17 @@ describe('unit letter', () => {
   it('counts what is asked across kinds', () => {
     expect(
       letterSummary([
-        { kind: 'assignment', what: '任务交办', task: 1, text: '', role: '', due: '', slip: '', link: null },
+        {
+          kind: 'assignment',
+          what: '任务交办',
+          task: 1,
+          text: '',
+          role: '',
+          due: '',
+          slip: '',
+          reports: '',
+          link: null,
+        },
         {
           kind: 'report_reminder',
           what: '报告提醒（2026年第四季度进展报告）',
@@ -138,6 +174,7 @@ describe('unit letter', () => {
           role: '',
           due: '',
           slip: '',
+          reports: '',
           link: null,
         },
         {
@@ -148,6 +185,7 @@ describe('unit letter', () => {
           role: '',
           due: '',
           slip: '',
+          reports: '',
           link: null,
         },
       ]),

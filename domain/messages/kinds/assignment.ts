@@ -1,7 +1,7 @@
 /** The assignment notice (交办通知) and the reminders to acknowledge it. Pure. */
 import { formatDate } from '../format';
 import { linkOf, need, respondBy, unitGreeting, type Template } from './parts';
-import { deadlineIcs, ROLE_TEXT, taskFields, taskName } from './task-parts';
+import { deadlineIcs, reportingText, ROLE_TEXT, taskFields, taskName } from './task-parts';
 
 /** The templates of assignment, ack_reminder, ack_escalation. */
 export const ASSIGNMENT_TEMPLATES: Record<'assignment' | 'ack_reminder' | 'ack_escalation', Template> = {
@@ -21,15 +21,7 @@ export const ASSIGNMENT_TEMPLATES: Record<'assignment' | 'ack_reminder' | 'ack_e
           ? ['此前发给贵单位的本任务办理链接已停止使用，现重新发送本通知，请使用本邮件中的新链接办理。']
           : []),
       ],
-      fields: [
-        ...taskFields(i, t),
-        [
-          '进展报送',
-          t.kind === 'standing'
-            ? '每季度结束后10日内报送进展，每年12月10日前报送年度总结'
-            : '每季度结束后10日内报送进展情况',
-        ],
-      ],
+      fields: [...taskFields(i, t), ['进展报送', reportingText(t)]],
       ...(i.acknowledgedAt
         ? {
             ask: `贵单位已于${formatDate(i.acknowledgedAt, i.zone)}签收本任务，无需再次签收；请通过下方链接报送进展或办理其他事项。`,

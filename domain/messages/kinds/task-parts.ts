@@ -17,6 +17,17 @@ export function deadlineText(t: MessageTask, zone: string): string {
   return `${t.deadlinePhrase}（${formatDay(t.dueAt, zone)}）`;
 }
 
+/**
+ * How the task reports, as the unit is told when given it: the configured calendar when the notice
+ * carries it (MessageTask.reporting), else the default policy's words.
+ */
+export function reportingText(t: MessageTask): string {
+  if (t.reporting) return t.reporting.text;
+  return t.kind === 'standing'
+    ? '每季度结束后10日内报送进展，每年12月10日前报送年度总结'
+    : '每季度结束后10日内报送进展';
+}
+
 /** The task's fields: its text, the unit and its role, the deadline. */
 export function taskFields(i: NoticeMessageInput, t: MessageTask): [string, string][] {
   const f: [string, string][] = [['任务内容', t.text]];
