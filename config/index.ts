@@ -96,6 +96,10 @@ const envSchema = z.object({
   SMTP_RATE_PER_SECOND: z.coerce.number().int().min(1).default(200),
   MAIL_FROM: z.string().min(3).default('南昌市质量强市领导小组办公室 <duban@office.nanchang.example>'),
   MAIL_SINK_PORT: port.default(2525),
+  // group robots (docs/channels.md): the local robot sink's port, the daily slip summary's hour, the request timeout
+  IM_SINK_PORT: port.default(2626),
+  IM_SUMMARY_HOUR: z.coerce.number().int().min(0).max(23).default(9),
+  IM_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
   MAIL_DIGEST_HOUR: z.coerce
     .number()
     .int('a whole hour 0–23')
@@ -213,6 +217,8 @@ export interface Config {
      */
     letters: { enabled: boolean; debounceMs: number };
   };
+  /** group robots (DingTalk, WeCom; docs/channels.md); the robots themselves are in the units directory */
+  channels: { sinkPort: number; summaryHour: number; timeoutMs: number };
   http: {
     host: string;
     port: number;
@@ -305,6 +311,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       digest: { hour: e.MAIL_DIGEST_HOUR, debounceMs: e.MAIL_DIGEST_DEBOUNCE_MS },
       letters: { enabled: e.MAIL_LETTERS === 'on', debounceMs: e.MAIL_LETTER_DEBOUNCE_MS },
     },
+    channels: { sinkPort: e.IM_SINK_PORT, summaryHour: e.IM_SUMMARY_HOUR, timeoutMs: e.IM_TIMEOUT_MS },
     http: {
       host: e.HTTP_HOST,
       port: e.HTTP_PORT,

@@ -2,9 +2,10 @@
  * The mail processor: a BullMQ worker on the notice queue. Thin on purpose: it maps a job to the
  * deliver-notice use case and the use case's errors to BullMQ's retry semantics.
  *  - PermanentDeliveryError → UnrecoverableError: no retry (5xx, bad address, dead letter);
+ *  - ChannelRateLimited → the job is delayed until the robot has a slot (DelayedError: not an attempt);
  *  - anything else is thrown as is: BullMQ retries with the job's exponential backoff.
  */
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../contracts/logger';
 import { NOTICE_QUEUE, type NoticeJobData } from '../infra/queue/notice-queue';
@@ -34,7 +35,7 @@ export interface MailProcessorOptions {
 }
 
 export function createMailProcessor(o: MailProcessorOptions): Worker<NoticeJobData, DeliveryOutcome> {
-  const processor = async (job: Job<NoticeJobData>): Promise<DeliveryOutcome> => {
+  const processor = async (job: Job<NoticeJobData>, token?: string): Promise<DeliveryOutcome> => {
     try {
       return await o.deliver({
         noticeId: job.data.noticeId,
@@ -43,6 +44,11 @@ export function createMailProcessor(o: MailProcessorOptions): Worker<NoticeJobDa
       });
     } catch (err) {
       if (isDubangError(err, ErrorCodes.PermanentDeliveryError)) throw new UnrecoverableError(err.message);
+      // a group robot past its rate (app/notices/channels.ts): run again when a slot opens, not an attempt
+      if (isDubangError(err, ErrorCodes.ChannelRateLimited)) {
+        await job.moveToDelayed((err as unknown as { retryAtMs: number }).retryAtMs, token);
+        throw new DelayedError();
+      }
       throw err;
     }
   };

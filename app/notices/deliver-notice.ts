@@ -104,6 +104,14 @@ export interface DeliverDeps {
    * letter links its own assignment's form
    */
   unitLinkFor?: (l: { unitId: string; planId: string; letterId: string }) => Promise<string | null>;
+  /**
+   * IM channels (channels.ts): sends im_message notices to their group robot, and is told when a
+   * unit letter's email was sent (its robots then get their message); without it, email only
+   */
+  channels?: {
+    deliver(n: LoadedNotice, input: DeliverInput): Promise<DeliveryOutcome>;
+    afterLetter(letterId: string, subject: string | null): Promise<number>;
+  };
   /** beyond this many rows a letter's body leaves the task texts to its attached list (default 40) */
   letterCompactAbove?: number;
   /**
@@ -185,6 +193,7 @@ export function createDeliverNotice(d: DeliverDeps) {
     }
     if (n.kind === 'digest') return deliverDigest(ctx, n, input);
     if (n.kind === 'unit_letter') return deliverLetter(ctx, n, input);
+    if (n.kind === 'im_message' && ctx.d.channels) return ctx.d.channels.deliver(n, input);
     const skipped = await skipIfStale(ctx, n);
     if (skipped) return skipped;
 
@@ -399,6 +408,8 @@ function letterPayload(n: LoadedNotice) {
 async function settleLetterOf(ctx: Ctx, n: LoadedNotice): Promise<void> {
   const settled = await settleLetterMembers(ctx.d.sql, letterPayload(n).letterId);
   if (settled) ctx.d.logger.warn('letter rerun recorded its carried notices', { key: n.key, settled });
+  // the IM messages are keyed by the letter's items: submitting them again is a no-op
+  await ctx.d.channels?.afterLetter(letterPayload(n).letterId, null);
 }
 
 /**
@@ -446,7 +457,10 @@ async function deliverLetter(ctx: Ctx, n: LoadedNotice, input: DeliverInput): Pr
     if (!isDubangError(err, MessageInputError)) throw err;
     return failPermanently(ctx, n, `无法生成${kindLabel(n.kind)}：${err.message}`, [p.recipient]);
   }
-  return sendAndRecord(ctx, n, message, [p.recipient], [], input, members);
+  const sent = await sendAndRecord(ctx, n, message, [p.recipient], [], input, members);
+  // the email is the record; the unit's group robots are then told it went (channels.ts)
+  if (sent.outcome === 'sent') await ctx.d.channels?.afterLetter(letter.id, message.subject);
+  return sent;
 }
 
 /** What a final outcome records besides its status. */
