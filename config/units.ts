@@ -32,7 +32,7 @@ export const robotSchema = z
   })
   .superRefine((r, ctx) => {
     const param = r.channel === 'dingtalk' ? 'access_token' : 'key';
-    if (!new URL(r.webhook).searchParams.get(param))
+    if (URL.canParse(r.webhook) && !new URL(r.webhook).searchParams.get(param))
       ctx.addIssue({ code: 'custom', path: ['webhook'], message: `a ${r.channel} webhook carries ?${param}=…` });
     if (r.channel === 'wecom' && r.secret)
       ctx.addIssue({ code: 'custom', path: ['secret'], message: 'WeCom robots are not signed: leave secret out' });

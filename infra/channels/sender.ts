@@ -47,17 +47,18 @@ export function createRobotSender(o: RobotSenderOptions = {}): RobotSender {
           ? signedDingtalkUrl(robot.webhook, robot.secret, clock())
           : robot.webhook;
       let res: Response;
+      const signal = AbortSignal.timeout(timeoutMs);
       try {
         res = await fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json; charset=utf-8' },
           body: JSON.stringify(robotBody(robot, message)),
-          signal: AbortSignal.timeout(timeoutMs),
+          signal,
         });
       } catch (err) {
         const e = err as Error & { cause?: { code?: string } };
-        const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
-        const cause = e.cause?.code ?? e.name;
+        const timedOut = signal.aborted;
+        const cause = e.cause?.code ?? e.message;
         throw new RobotSendError(
           `群机器人 ${robot.id} 无应答（${timedOut ? `${timeoutMs} 毫秒超时` : cause}）`,
           'temporary',
