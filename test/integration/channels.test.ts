@@ -4,6 +4,9 @@
  * and alerted; a burst past the 20-a-window limit merged with nothing lost; an outage retried and
  * delivered once. What is checked is what the group sees (the sink's messages) and the records.
  */
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { loadConfig } from '../../config';
@@ -15,6 +18,7 @@ import { createRedis } from '../../infra/queue/redis';
 import { createNoticeQueue, type NoticeJobData } from '../../infra/queue/notice-queue';
 import { createQueueNotificationPort } from '../../infra/queue/notification-port';
 import { startMailWorker, type MailWorker } from '../../worker/mail-main';
+import { ROOT } from '../helpers/services';
 import { noticeKey } from '../../domain/notices';
 import {
   closePipeline,
@@ -207,4 +211,42 @@ test('an outage of the robot service: retried, delivered once', async () => {
   expect(n!.delivery!.attempts).toBeGreaterThanOrEqual(2);
   await new Promise((r) => setTimeout(r, 1000));
   expect(robots.accepted().map((m) => m.text.split('\n')[0])).toEqual(['**【督办函】消息outage**']);
+});
+
+test('dubang channels test <unit> --json: one test message per robot of the unit, with channel, delivered and reply', async () => {
+  await new Promise((r) => setTimeout(r, WINDOW_MS)); // the burst's window is over
+  const unit = units()[0]!;
+  // not runCli: it blocks this process, and the robot sink answers from here
+  const run = (args: string[]) =>
+    promisify(execFile)(process.execPath, [path.join(ROOT, 'bin', 'dubang.js'), ...args], {
+      env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'error' },
+      encoding: 'utf8',
+    });
+  const { stdout } = await run(['channels', 'test', unit, '--json']);
+  const rows = JSON.parse(stdout) as { robot: string; channel: string; delivered: boolean; reply: string }[];
+  expect(rows).toEqual([
+    {
+      robot: `钉钉群机器人（${unit}，第1个）`,
+      channel: 'dingtalk',
+      delivered: true,
+      reply: '{"errcode":0,"errmsg":"ok"}',
+    },
+    {
+      robot: `企业微信群机器人（${unit}，第2个）`,
+      channel: 'wecom',
+      delivered: true,
+      reply: '{"errcode":0,"errmsg":"ok"}',
+    },
+  ]);
+  expect(robots.accepted().map((m) => m.text.split('\n')[0])).toEqual([
+    '#### 【测试消息】督办系统群机器人连通测试',
+    '**【测试消息】督办系统群机器人连通测试**',
+  ]);
+  // the human form, and a unit without robots
+  expect((await run(['channels', 'test', unit])).stdout).toContain(
+    `钉钉群机器人（${unit}，第1个）  钉钉  已送达  {"errcode":0,"errmsg":"ok"}`,
+  );
+  const none = await run(['channels', 'test', '市不存在局']).catch((e: { code: number; stderr: string }) => e);
+  expect(none).toMatchObject({ code: 1 });
+  expect((none as { stderr: string }).stderr).toContain('「市不存在局」没有配置群机器人');
 });
