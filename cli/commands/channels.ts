@@ -4,7 +4,6 @@
  * Exit code 1 when a robot did not take it. docs/channels.md.
  */
 import type { Command } from 'commander';
-import { testUnitRobots } from '../../app/notices/channels';
 import { sqlFromPrisma } from '../../app/notices/sql';
 import { createRobotSender } from '../../infra/channels/sender';
 import { ROBOT_CHANNEL_NAMES, type RobotChannel } from '../../domain/channels';
@@ -20,6 +19,8 @@ export function register(program: Command): void {
     .action(
       action(async (unit: string, _opts: unknown, cmd: Command) => {
         const cfg = config();
+        // loaded here: the notice use cases (and exceljs behind them) stay out of every other command's start-up
+        const { testUnitRobots } = await import('../../app/notices/channels');
         const results = await withDb(cfg, (db) =>
           testUnitRobots(
             { sql: sqlFromPrisma(db), sender: createRobotSender({ timeoutMs: cfg.channels.timeoutMs }) },
