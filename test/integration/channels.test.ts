@@ -250,3 +250,50 @@ test('dubang channels test <unit> --json: one test message per robot of the unit
   expect(none).toMatchObject({ code: 1 });
   expect((none as { stderr: string }).stderr).toContain('「市不存在局」没有配置群机器人');
 });
+
+test('the daily slip summary: once per robot and office day, the open red and orange 督办单 listed', async () => {
+  const office = await db.prisma.unit.findFirstOrThrow({ where: { kind: 'OFFICE' } });
+  const robot = await db.prisma.unitRobot.create({
+    data: {
+      unitId: office.id,
+      ordinal: 1,
+      channel: 'wecom',
+      webhook: robots.url('wecom', 'key-outage'),
+      kinds: ['slips'],
+      mentions: [],
+    },
+  });
+  const [a, b] = s.assignments;
+  const slip = (n: number, colour: 'RED' | 'ORANGE' | 'BLUE', assignmentId: string, closedAt: Date | null = null) =>
+    db.prisma.supervisionSlip.create({
+      data: {
+        number: `督〔2026〕${String(n).padStart(4, '0')}号`,
+        year: 2026,
+        seq: n,
+        assignmentId,
+        colour,
+        reason: '逾期未完成',
+        dedupeKey: `t-${n}`,
+        issuedAt: new Date(),
+        closedAt,
+      },
+    });
+  await slip(1, 'ORANGE', a!.id);
+  await slip(2, 'RED', b!.id);
+  await slip(3, 'BLUE', a!.id);
+  await slip(4, 'RED', a!.id, new Date());
+  const day = { date: '2026-12-03', atMs: Date.now() };
+  await worker.channels.planDailySlips(day);
+  await worker.channels.planDailySlips(day); // every worker's timer: the key makes it once
+  const [m] = await robots.waitFor(1, 20_000);
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(robots.accepted().filter((x) => x.text.includes('督办单日报'))).toHaveLength(1);
+  const lines = m!.text.split('\n\n');
+  expect(lines[0]).toMatch(/^\*\*【督办单日报】\d{4}年\d+月\d+日：未销号红色督办单1张、橙色督办单1张\*\*$/);
+  expect(lines.slice(1, 3)).toEqual([
+    `【红】督〔2026〕0002号 ${b!.unit} 第${b!.taskNumber}项：${(await db.prisma.task.findFirstOrThrow({ where: { number: b!.taskNumber, planId: s.planId } })).text.slice(0, 40)}`,
+    expect.stringMatching(new RegExp(`^【橙】督〔2026〕0001号 ${a!.unit} 第${a!.taskNumber}项：`)),
+  ]);
+  expect(m!.text).toContain('/slips)');
+  expect(await db.prisma.notice.count({ where: { scope: `im-${robot.id}`, status: 'SENT' } })).toBe(1);
+});
