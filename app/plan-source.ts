@@ -16,7 +16,8 @@ import JSZip from 'jszip';
 import { DateTime } from 'luxon';
 import mammoth from 'mammoth';
 import type { PlanDocument } from '../domain/plan/parse';
-import { columnLetter, type TableRow } from '../domain/plan/table';
+import type { TableRow } from '../domain/plan/table';
+import { columnLetter } from '../domain/plan/table-header';
 import { ErrorCodes, DubangError } from '../contracts/errors';
 
 export type PlanEncoding = 'utf-8' | 'gb18030';

@@ -50,6 +50,8 @@ export interface WorkspaceLetter {
   unsigned: number;
   /** the items it carried (those left out as no longer due are not counted) */
   items: number;
+  /** a summary letter (督办汇总) to the Office or the leadership: no link, so no read receipt, nothing to sign */
+  central: boolean;
 }
 
 export interface WorkspaceDraft {
@@ -139,16 +141,18 @@ export async function unitLetters(db: PrismaClient, unitId: string, planId?: str
       resendOf: string | null;
       items: bigint;
       unsigned: bigint;
+      central: boolean;
     }[]
   >`
     SELECT l.id, p.title AS plan, l.email, d."sentAt", d.status::text AS status, l."readAt", l."resendOf"::text AS "resendOf",
+      l.central,
       -- a catch-up item lists several tasks (its payload's items): each is a row of the letter
       (SELECT coalesce(sum(CASE WHEN n.kind = 'catchup_unit' THEN coalesce(jsonb_array_length(n.payload->'items'), 0) ELSE 1 END), 0)
          FROM "LetterItem" i JOIN "Notice" n ON n.id = i."noticeId" WHERE i."letterId" = l.id AND i.skipped IS NULL) AS items,
       (SELECT count(DISTINCT a.id) FROM "LetterItem" i JOIN "Notice" n ON n.id = i."noticeId"
          JOIN "Assignment" a ON a."unitId" = l."unitId" AND a."acknowledgedAt" IS NULL AND a.state = 'ASSIGNED'
          JOIN "Task" t ON t.id = a."taskId" AND t."planId" = l."planId"
-       WHERE i."letterId" = l.id AND i.skipped IS NULL
+       WHERE i."letterId" = l.id AND i.skipped IS NULL AND NOT l.central
          AND (a.id = n."assignmentId" OR (n.kind = 'catchup_unit' AND EXISTS (
                SELECT 1 FROM jsonb_array_elements(n.payload->'items') it WHERE (it->>'task')::int = t.number)))) AS unsigned
     FROM "Letter" l JOIN "Plan" p ON p.id = l."planId" LEFT JOIN "Delivery" d ON d."noticeId" = l."noticeId"
@@ -240,7 +244,11 @@ export async function assignmentLetters(
     SELECT l.id, l.email, d."sentAt", l."readAt", array_agg(DISTINCT n.kind::text) AS kinds
     FROM "LetterItem" li JOIN "Notice" n ON n.id = li."noticeId" JOIN "Letter" l ON l.id = li."letterId"
     LEFT JOIN "Delivery" d ON d."noticeId" = l."noticeId"
-    WHERE n."assignmentId" = ${assignmentId}::uuid AND li.skipped IS NULL AND l."closedAt" IS NOT NULL
+    WHERE li.skipped IS NULL AND l."closedAt" IS NOT NULL AND NOT l.central
+      -- its own notices, and the unit's catch-up letter that lists it among its items
+      AND (n."assignmentId" = ${assignmentId}::uuid
+        OR (n."assignmentId" IS NULL AND n.kind = 'catchup_unit'
+            AND n.payload->'items' @> jsonb_build_array(jsonb_build_object('assignmentId', ${assignmentId}::text))))
     GROUP BY l.id, l.email, d."sentAt", l."readAt", l."createdAt"
     ORDER BY l."createdAt" DESC LIMIT 50`;
   return rows.map(({ kinds, ...r }) => ({ ...r, what: kinds }));

@@ -4,11 +4,15 @@
  * through the whole pipeline (outbox row → BullMQ → mail processor → unit letters → SMTP sink), once
  * with unit letters (the default) and once with `MAIL_LETTERS=off` for comparison.
  *
- *   npm run build && npm run bench -- letters [--debounce MS (default MAIL_LETTER_DEBOUNCE_MS)] [--json] [--no-off]
+ *   npm run build && npm run bench -- letters [--debounce MS (default MAIL_LETTER_DEBOUNCE_MS)] [--json] [--no-off] [--office]
+ *
+ * `--office`: the storm is the 催办 round copied to the Office instead (a 2026Q4 report_chase to the
+ * unit's liaison and the Office for every assignment), so the Office's summary letter (督办汇总) is
+ * measured too.
  *
  * Prints, per mode: notices, emails received, letters, letters per unit (max and median), the most
- * emails one address got, and the drain time (the moment → the last email at the sink; with letters
- * it includes the debounce). Uses a throwaway database and a unique Redis prefix, removed at the end.
+ * emails one address got, the emails the Office got, and the drain time (the moment → the last email
+ * at the sink; with letters it includes the debounce). Uses a throwaway database and a unique Redis prefix, removed at the end.
  */
 import * as os from 'node:os';
 import { loadConfig } from '../config';
@@ -44,11 +48,12 @@ interface Row {
   lettersPerUnitMedian: number;
   itemsPerLetterMax: number;
   maxEmailsToOneAddress: number;
+  officeEmails: number;
   drainS: number;
   lost: number;
 }
 
-async function runOnce(letters: boolean, debounceMs: number, say: (s: string) => void): Promise<Row> {
+async function runOnce(letters: boolean, debounceMs: number, office: boolean, say: (s: string) => void): Promise<Row> {
   const cfg = loadConfig();
   const logger = createLogger('warn', { bench: 'letters' });
   const db = await createTestDatabase();
@@ -75,23 +80,25 @@ async function runOnce(letters: boolean, debounceMs: number, say: (s: string) =>
       jobPolicy: policy,
       concurrency: 20,
       ratePerSecond: 1000,
-      letters: { enabled: letters, debounceMs },
+      letters: { enabled: letters, debounceMs, central: true },
     });
     const port = createQueueNotificationPort({ prisma: p, queue, logger, policy });
     // the moment: 30 s ahead, so every notice is queued (a delayed job) before it, as the lifecycles
     // queue theirs ahead of a quarter end; the Q4 report falls due on 10 Jan 2027
     const moment = Date.now() + 30_000;
     const due = '2027-01-10T23:59:59.999+08:00';
+    const kind = office ? 'report_chase' : 'report_reminder';
     for (const a of assignments) {
       await port.submit({
-        key: noticeKey(a.id, 'report_reminder', moment),
-        kind: 'report_reminder',
+        key: noticeKey(a.id, kind, moment),
+        kind,
         assignmentId: a.id,
         scope: null,
         dueAt: new Date(moment).toISOString(),
         slipId: null,
         payload: {
-          to: ['liaison'],
+          to: office ? ['liaison', 'office'] : ['liaison'],
+          ...(office ? { level: 3 } : {}),
           task: a.task.number,
           unit: a.unit.name,
           plan: PLAN_SLUG,
@@ -135,7 +142,18 @@ async function runOnce(letters: boolean, debounceMs: number, say: (s: string) =>
           SELECT coalesce(max(c), 0) AS n FROM (
             SELECT count(*) AS c FROM "Notice" n JOIN "Assignment" a ON a.id = n."assignmentId"
             WHERE n.status = 'SENT' GROUP BY a."unitId") x`;
-    const sent = await p.notice.count({ where: { kind: 'report_reminder', status: 'SENT' } });
+    const sent = await p.notice.count({ where: { kind, status: 'SENT' } });
+    const officeAddresses = (
+      await p.contact.findMany({ where: { unit: { kind: 'OFFICE' } }, select: { email: true } })
+    ).map((c) => c.email.trim());
+    // the emails that went to the Office: each arrival is one notice's send, whose record names its recipients
+    const officeEmails = Number(
+      (
+        await p.$queryRaw<{ n: bigint }[]>`
+          SELECT count(*) AS n FROM "Notice" n JOIN "Delivery" d ON d."noticeId" = n.id
+          WHERE n.key = ANY(${arrivals.map(([k]) => k)}::text[]) AND n.recipients && ${officeAddresses}::text[]`
+      )[0]?.n ?? 0,
+    );
     return {
       mode: letters ? 'letters' : 'single',
       notices: assignments.length,
@@ -146,6 +164,7 @@ async function runOnce(letters: boolean, debounceMs: number, say: (s: string) =>
       lettersPerUnitMedian: median([...perUnit.values()]),
       itemsPerLetterMax: Number(itemsMax),
       maxEmailsToOneAddress: Number(perAddress[0]?.n ?? 0),
+      officeEmails,
       drainS: Number(drainS.toFixed(1)),
       lost: assignments.length - sent,
     };
@@ -163,22 +182,23 @@ async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const debounce = Number(arg('--debounce') ?? loadConfig().smtp.letters.debounceMs);
   const say = (s: string) => process.stderr.write(`${s}\n`);
-  const rows = [await runOnce(true, debounce, say)];
-  if (!process.argv.includes('--no-off')) rows.push(await runOnce(false, debounce, say));
+  const office = process.argv.includes('--office');
+  const rows = [await runOnce(true, debounce, office, say)];
+  if (!process.argv.includes('--no-off')) rows.push(await runOnce(false, debounce, office, say));
   if (json) {
     console.log(JSON.stringify(rows, null, 2));
     return;
   }
   console.log(
-    `\nquarter-end storm of the real plan (${os.cpus().length} CPUs, Node ${process.version}, debounce ${debounce} ms)\n`,
+    `\nquarter-end storm of the real plan${office ? ', the 催办 round copied to the Office' : ''} (${os.cpus().length} CPUs, Node ${process.version}, debounce ${debounce} ms)\n`,
   );
   console.log(
-    '| mode | notices | emails | letters | units | letters/unit max | median | items/letter max | max emails to one address | drain s | lost |',
+    '| mode | notices | emails | letters | units | letters/unit max | median | items/letter max | max emails to one address | emails to the Office | drain s | lost |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows)
     console.log(
-      `| ${r.mode} | ${r.notices} | ${r.emails} | ${r.letters} | ${r.units} | ${r.lettersPerUnitMax} | ${r.lettersPerUnitMedian} | ${r.itemsPerLetterMax} | ${r.maxEmailsToOneAddress} | ${r.drainS} | ${r.lost} |`,
+      `| ${r.mode} | ${r.notices} | ${r.emails} | ${r.letters} | ${r.units} | ${r.lettersPerUnitMax} | ${r.lettersPerUnitMedian} | ${r.itemsPerLetterMax} | ${r.maxEmailsToOneAddress} | ${r.officeEmails} | ${r.drainS} | ${r.lost} |`,
     );
 }
 

@@ -7,7 +7,8 @@ import type { LifecycleInputType } from '../domain/lifecycle';
 import type { WebContext } from './context';
 import type { WebSession } from './sessions';
 import { parseNote, UnitInputError } from './unit-input';
-import { ErrorCodes, isDubangError } from '../contracts/errors';
+import { isDubangError } from '../contracts/errors';
+import { lifecycleRefusal } from './unit-actions';
 
 export const OFFICE_ACTIONS: readonly LifecycleInputType[] = [
   'approveCompletion',
@@ -68,15 +69,8 @@ export async function officeAct(
     });
     return { status: 200, message: DONE[type] ?? '已办理。', result };
   } catch (err) {
-    const e = err as Error & { reason?: string; refusalCode?: string | null };
-    if (isDubangError(e, ErrorCodes.TaskInputRefused))
-      return {
-        status: e.refusalCode === 'INVALID_INPUT' ? 422 : 409,
-        message: e.reason ?? e.message,
-        code: e.refusalCode ?? 'REFUSED',
-      };
-    if (isDubangError(e, ErrorCodes.TaskNotSupervised))
-      return { status: 409, message: e.message, code: 'NOT_SUPERVISED' };
-    throw err;
+    const r = lifecycleRefusal(err, 'office');
+    if (!r) throw err;
+    return { status: r.status, message: r.text, code: r.code };
   }
 }

@@ -12,10 +12,10 @@
  * from workflow time), the activities are the workflow's proxies, and each method issues its
  * activities in a fixed order, so recorded histories replay (test/workflows/replay.test.ts).
  *
- * Over 400 lines on purpose: one class holding one run's state, about a third of it comments;
- * splitting its transitions across files would scatter the state they share.
+ * 400 lines on purpose: one class holding one run's state, a third of it comments; splitting its
+ * transitions would scatter the state they share. Its pure helpers are in lifecycle-helpers.ts.
  */
-import { ApplicationFailure, condition, patched, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, workflowInfo } from '@temporalio/workflow';
 import type {
   AssignmentSchedule,
   DeliveredNotice,
@@ -23,7 +23,6 @@ import type {
   InputResult,
   LifecycleActivities,
   LifecycleState,
-  NoticeOrder,
   TaskLifecycleInput,
   TaskRef,
 } from '../contracts/workflows';
@@ -37,9 +36,17 @@ import {
   type LifecycleInput,
   type LifecycleInputType,
 } from '../domain/lifecycle';
-import { noticeIdentity, noticeKey, type PlannedNotice } from '../domain/notices';
+import { noticeIdentity, type PlannedNotice } from '../domain/notices';
 import { businessTime, type BusinessTime } from './business-time';
-import { ErrorType } from '../contracts/errors';
+import {
+  carriedAssignments,
+  decisionOrder,
+  dueCrossings,
+  findAssignment,
+  noticeOrder,
+  refusal,
+  type Decided,
+} from './lifecycle-helpers';
 import { createPlanner, type Planner, type TaskNotice } from './planner';
 
 /**
@@ -50,10 +57,6 @@ import { createPlanner, type Planner, type TaskNotice } from './planner';
 const MISSED_AFTER_MS = 60_000;
 /** Notices per delivery activity: keeps each activity's payload and duration bounded in a storm. */
 const DELIVERY_CHUNK = 100;
-/** A cancelled assignment is carried into the next run for this long after its cancellation. */
-const CARRY_CANCELLED_MS = 400 * 86_400_000;
-/** Reported periods carried into the next run, per assignment (the latest ones). */
-const CARRY_REPORTED_PERIODS = 8;
 /** Office decisions the unit is told of (a decision notice at the next office-hours opening). */
 const DECISIONS: readonly AuditAction[] = [
   'completion.approved',
@@ -68,23 +71,6 @@ export interface LifecycleProxies {
   writes: Pick<LifecycleActivities, 'recordTransition' | 'cancelPendingNotices'>;
   /** notice delivery: more time per attempt */
   delivery: Pick<LifecycleActivities, 'deliverNotices'>;
-}
-
-/** An input decided against the current state: the assignment, the input, its next state and audit action. */
-interface Decided {
-  a: AssignmentView;
-  input: LifecycleInput;
-  next: AssignmentView;
-  action: AuditAction;
-}
-
-function refusal(reason: string, code: string): ApplicationFailure {
-  return ApplicationFailure.create({
-    message: reason,
-    type: ErrorType.InputRefused,
-    nonRetryable: true,
-    details: [{ code }],
-  });
 }
 
 export class LifecycleMachine {
@@ -247,14 +233,9 @@ export class LifecycleMachine {
    * assignedAt, the cycle at `now` and the business time; the rest as this run got it.
    */
   nextRunInput(now: number): TaskLifecycleInput {
-    const kept = (a: AssignmentView) =>
-      a.state !== 'CANCELLED' || a.cancelledAt === null || Date.parse(a.cancelledAt) > now - CARRY_CANCELLED_MS;
-    const carried: AssignmentView[] = this.assignments
-      .filter(kept)
-      .map((a) => ({ ...a, reportedPeriods: a.reportedPeriods.slice(-CARRY_REPORTED_PERIODS) }));
     return {
       ...this.input,
-      assignments: carried,
+      assignments: carriedAssignments(this.assignments, now),
       handledThroughMs: this.handledThroughMs,
       handledKeys: [...this.handledKeys],
       schedule: this.schedule,
@@ -284,9 +265,7 @@ export class LifecycleMachine {
    */
   armWake(now: number): number | null {
     const upcoming = this.plan().find(({ n }) => !this.isHandled(n) && Date.parse(n.at) > now);
-    const dueCrossing = this.assignments
-      .filter((a) => !isClosed(a.state) && !a.overdue && a.dueAt !== null && Date.parse(a.dueAt) > now)
-      .map((a) => Date.parse(a.dueAt!) + 1);
+    const dueCrossing = dueCrossings(this.assignments, now);
     const cycleEnd = this.planner.cycleEndOf(this.task.kind, now);
     const candidates = [
       upcoming ? Date.parse(upcoming.n.at) : now + this.planner.horizonMs,
@@ -316,25 +295,13 @@ export class LifecycleMachine {
     return at < this.handledThroughMs || (at === this.handledThroughMs && this.handledKeys.has(noticeIdentity(n)));
   }
 
-  /** The delivery order of a notice: about an assignment, or (null) about the whole task. */
-  private orderFor(a: AssignmentView | null, n: PlannedNotice): NoticeOrder {
-    const scope = a ? null : `${this.task.planSlug}-task-${this.task.number}`;
-    return {
-      key: noticeKey(a?.assignmentId ?? scope!, n.kind, Date.parse(n.nominalAt)),
-      assignmentId: a?.assignmentId ?? null,
-      scope,
-      notice: n,
-    };
-  }
-
   private nextTransitionId(): string {
     return `${workflowInfo().runId}/${this.seq++}`;
   }
 
   /** The assignment of `unit` (name or id): the one not cancelled, else the first (cancelled) one. */
   private find(unit: string): AssignmentView | undefined {
-    const named = (a: AssignmentView) => a.unit === unit || a.unitId === unit;
-    return this.assignments.find((a) => named(a) && a.state !== 'CANCELLED') ?? this.assignments.find(named);
+    return findAssignment(this.assignments, unit);
   }
 
   /** Decides an input against the current state (domain/lifecycle decide); throws its refusal. */
@@ -375,18 +342,7 @@ export class LifecycleMachine {
 
   /** Tells the unit what the Office decided, at the next office-hours opening. */
   private async tellDecision(c: Decided, at: string): Promise<void> {
-    const n: PlannedNotice = {
-      kind: 'decision',
-      at: this.planner.nextOpening(this.now()),
-      nominalAt: at,
-      task: this.task.number,
-      unit: c.a.unit,
-      to: ['liaison', 'leader'],
-      slip: null,
-      ...(c.next.dueAt ? { dueAt: c.next.dueAt } : {}),
-    };
-    const reason = 'reason' in c.input ? (c.input.reason ?? null) : null;
-    const order: NoticeOrder = { ...this.orderFor(c.a, n), extra: { decision: c.action, reason } };
+    const order = decisionOrder(this.task, c, at, this.planner.nextOpening(this.now()));
     await this.proxies.delivery.deliverNotices({ task: this.task, orders: [order] });
   }
 
@@ -418,7 +374,7 @@ export class LifecycleMachine {
     const fresh = this.planner.dueNow(due, now, this.missedAfterMs);
     const out: DeliveredNotice[] = [];
     for (let i = 0; i < fresh.length; i += DELIVERY_CHUNK) {
-      const orders = fresh.slice(i, i + DELIVERY_CHUNK).map(({ a, n }) => this.orderFor(a, n));
+      const orders = fresh.slice(i, i + DELIVERY_CHUNK).map(({ a, n }) => noticeOrder(this.task, a, n));
       out.push(...(await this.proxies.delivery.deliverNotices({ task: this.task, orders })));
     }
     const keys = new Set<string>();

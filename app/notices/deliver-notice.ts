@@ -14,131 +14,41 @@
  * connection) → RETRY and a TransientDeliveryError for the queue's backoff, and on the last attempt
  * DEAD plus an alert.
  *
- * Each step is a function of its own below; createDeliverNotice only wires them. The statements
- * are the delivery store's (delivery-store.ts), the alert is alert.ts, a digest's contents digest.ts.
- * The file is longer than 400 lines on purpose: it is one use case's steps, each short, read top
- * to bottom, next to the two error classes they throw.
+ * Each step is a function of its own; createDeliverNotice only wires them. Steps 1–3 of one notice
+ * are below; steps 4–6 and what every kind shares are in delivery-steps.ts; a digest's and a
+ * letter's own delivery in deliver-digest.ts and deliver-letter.ts. The statements are the delivery
+ * store's (delivery-store.ts), the alert is alert.ts.
  */
-import type { Sql } from '../../contracts/sql';
-import type { NotificationPort } from '../../contracts/notification';
-import { MailSendError, type FileStore, type Mailer } from '../../contracts/mail';
-import type { OutgoingAttachment, SendResult } from '../../contracts/mail';
-import {
-  renderNotice,
-  renderDigest,
-  renderUnitLetter,
-  letterRows,
-  letterRowsOf,
-  MessageInputError,
-  KIND_LABELS,
-} from '../../domain/messages';
-import type { RenderedMessage } from '../../domain/messages';
-import { FINAL_DELIVERY_STATUSES, staleReason, type AnyStoredPayload } from '../../domain/notices';
+import { renderNotice, MessageInputError } from '../../domain/messages';
+import { staleReason, FINAL_DELIVERY_STATUSES, type AnyStoredPayload } from '../../domain/notices';
 import { NoticePayloadError, parseNoticePayload } from '../../domain/notices/schema';
-import type { Logger } from '../../contracts/logger';
-import { createAlertOffice, type AlertOffice, type DeliveryFailure } from './alert';
+import { isDubangError } from '../../contracts/errors';
+import { createAlertOffice } from './alert';
 import { fileAttachmentRefs, readFileAttachments, AttachmentError } from './attachments';
-import { composeMessageInput, guardAssignment, guardNotice, type ComposeOptions } from './compose';
-import { createDeliveryStore, type DeliveryStore, type LoadedNotice } from './delivery-store';
-import { collectDigest } from './digest';
-import { collectLetter, settleLetterMembers, type LetterPark } from './letters';
-import { letterWorkbook } from './letter-file';
-import { isValidAddress, type Recipient, type RecipientResolver } from './recipients';
-import { ErrorCodes, DubangError, isDubangError } from '../../contracts/errors';
+import { composeMessageInput, guardAssignment, guardNotice } from './compose';
+import { createDeliveryStore, type LoadedNotice } from './delivery-store';
+import { deliverDigest } from './deliver-digest';
+import { deliverLetter, settleLetterOf } from './deliver-letter';
+import { isValidAddress, type Recipient } from './recipients';
+import {
+  composeOptions,
+  failPermanently,
+  kindLabel,
+  sendAndRecord,
+  type Ctx,
+  type DeliverDeps,
+  type DeliverInput,
+  type DeliveryOutcome,
+  type Outgoing,
+} from './delivery-steps';
 
-/** A temporary failure: the queue should retry with backoff. */
-export class TransientDeliveryError extends DubangError {
-  static override readonly code = ErrorCodes.TransientDeliveryError;
-}
-
-/** A permanent failure, recorded and alerted: the queue must not retry. */
-export class PermanentDeliveryError extends DubangError {
-  static override readonly code = ErrorCodes.PermanentDeliveryError;
-}
-
-export type DeliveryOutcome =
-  | { outcome: 'sent'; messageId: string; attempts: number; ambiguous: boolean }
-  | { outcome: 'already'; status: string }
-  | { outcome: 'skipped'; reason: string }
-  | { outcome: 'missing' }
-  | { outcome: 'digest'; window: string }
-  | { outcome: 'letter'; letters: string[] };
-
-export interface DeliverDeps {
-  /** the send path's SQL (a pg pool in production; see sql.ts) */
-  sql: Sql;
-  mailer: Mailer;
-  /** for alerts to the Office */
-  notify: NotificationPort;
-  recipients: RecipientResolver;
-  logger: Logger;
-  zone: string;
-  /** From header, e.g. 南昌市质量强市领导小组办公室 <duban@office.nanchang.example> */
-  from: string;
-  clock?: () => Date;
-  /** the signed link for a notice; null leaves the placeholder (the web layer signs links) */
-  linkFor?: (n: {
-    id: string;
-    key: string;
-    kind: string;
-    assignmentId: string | null;
-  }) => string | null | Promise<string | null>;
-  /**
-   * the dashboard's base URL (PUBLIC_URL): the Office's catch-up summary links each item to its
-   * assignment page; without it the summary lists the items without links
-   */
-  officeUrl?: string;
-  /**
-   * Digest hand-off: when it returns a window for a notice, the notice is parked for the
-   * recipient's digest instead of being sent alone (see digest.ts).
-   */
-  digest?: (n: LoadedNotice, to: Recipient[], now: Date) => Promise<string | null>;
-  /**
-   * Unit letters: when it returns letter ids, the notice was parked in its unit's letters (one per
-   * address) instead of being sent alone (see letters.ts). Without it every notice goes alone.
-   */
-  letters?: LetterPark;
-  /**
-   * the signed link to a unit's workspace (本单位督办事项) that a letter carries, the letter's id as
-   * the token id (its first opening is the letter's read receipt); without it each row of a
-   * letter links its own assignment's form
-   */
-  unitLinkFor?: (l: { unitId: string; planId: string; letterId: string }) => Promise<string | null>;
-  /**
-   * IM channels (channels.ts): sends im_message notices to their group robot, and is told when a
-   * unit letter's email was sent (its robots then get their message); without it, email only
-   */
-  channels?: {
-    deliver(n: LoadedNotice, input: DeliverInput): Promise<DeliveryOutcome>;
-    afterLetter(letterId: string, subject: string | null): Promise<number>;
-  };
-  /** beyond this many rows a letter's body leaves the task texts to its attached list (default 40) */
-  letterCompactAbove?: number;
-  /**
-   * Where files named in a payload's `attachments` are read from at send time (PostgreSQL:
-   * infra/export/file-store.ts); without it such notices fail permanently (see attachments.ts).
-   */
-  files?: FileStore;
-  /** ceiling of one email's file attachments, bytes (default DEFAULT_MAX_ATTACHMENT_BYTES) */
-  maxAttachmentBytes?: number;
-  /**
-   * how long a load, claim or record waits for concurrent jobs' to share its statement (default
-   * 5 ms; see batch.ts). Each job waits in the SMTP pool's queue far longer than this.
-   */
-  coalesceMs?: number;
-  /**
-   * how long a job keeps retrying the record of a message the server already accepted (default
-   * 10 min) before giving up; a database outage shorter than this causes no duplicate email
-   */
-  recordRetryMs?: number;
-}
-
-export interface DeliverInput {
-  noticeId: string;
-  /** 1-based attempt of the queue job */
-  attempt: number;
-  maxAttempts: number;
-}
+export {
+  TransientDeliveryError,
+  PermanentDeliveryError,
+  type DeliverDeps,
+  type DeliverInput,
+  type DeliveryOutcome,
+} from './delivery-steps';
 
 /** The sender's display name (南昌市质量强市领导小组办公室), for signatures. */
 export function senderName(from: string): string {
@@ -149,23 +59,6 @@ export function senderName(from: string): string {
 function domainOf(from: string): string {
   const m = /@([^>\s]+)>?\s*$/.exec(from);
   return m?.[1] ?? 'dubang.local';
-}
-
-/** A rendered message plus the files attached at send time. */
-type Outgoing = Omit<RenderedMessage, 'attachments'> & {
-  attachments: (RenderedMessage['attachments'][number] | OutgoingAttachment)[];
-};
-
-/** What every step reads: the dependencies, and what is derived from them once. */
-interface Ctx {
-  d: DeliverDeps;
-  clock: () => Date;
-  store: DeliveryStore;
-  alert: AlertOffice;
-  sender: string;
-  msgDomain: string;
-  /** the Office's dashboard base URL without trailing slashes */
-  office: string | undefined;
 }
 
 export function createDeliverNotice(d: DeliverDeps) {
@@ -308,326 +201,5 @@ async function renderMessage(ctx: Ctx, n: LoadedNotice, good: string[], now: Dat
       isDubangError(err, NoticePayloadError);
     if (!permanent) throw err;
     return failPermanently(ctx, n, `无法生成${kindLabel(n.kind)}：${err.message}`, good);
-  }
-}
-
-/** Records FAILED without sending, alerts the Office, and stops the job for good. */
-async function failPermanently(ctx: Ctx, n: LoadedNotice, error: string, to: string[]): Promise<never> {
-  await ctx.store.failWithoutSending(n.id, error);
-  await ctx.store.record(outcome(ctx, n.id, 'FAILED', { error, recipients: to, reason: error }));
-  await ctx.alert(n, { status: 'FAILED', error, recipients: to, attempts: 0, subject: null });
-  throw new PermanentDeliveryError(error);
-}
-
-const kindLabel = (kind: string): string => KIND_LABELS[kind] ?? kind;
-
-/**
- * A catch-up letter lists many assignments: the unit's letter links each item to its own signed
- * form (the notice id as the token id, as for the notice's own link), the Office's summary links
- * each item to its assignment page.
- */
-async function itemLink(ctx: Ctx, n: LoadedNotice): Promise<((assignmentId: string) => string | null) | undefined> {
-  const office = ctx.office;
-  if (n.kind === 'catchup_summary') {
-    return office ? (id) => `${office}/assignments/${encodeURIComponent(id)}` : undefined;
-  }
-  const linkFor = ctx.d.linkFor;
-  if (n.kind !== 'catchup_unit' || !linkFor) return undefined;
-  // links are signed (in each assignment's current link epoch) before composing, which is synchronous
-  const p = parseNoticePayload('catchup_unit', n.payload);
-  const ids = [...new Set((p.items ?? []).flatMap((it) => (it.assignmentId ? [it.assignmentId] : [])))];
-  const signed = async (id: string) =>
-    [id, (await linkFor({ id: n.id, key: n.key, kind: n.kind, assignmentId: id })) ?? null] as const;
-  const links = new Map(await Promise.all(ids.map(signed)));
-  return (id) => links.get(id) ?? null;
-}
-
-/** The options a notice is composed with; inside a unit letter with a workspace link, that link is every link. */
-async function composeOptions(
-  ctx: Ctx,
-  n: LoadedNotice,
-  now: Date,
-  workspace: string | null = null,
-): Promise<ComposeOptions> {
-  if (workspace) return { zone: ctx.d.zone, sender: ctx.sender, now, link: workspace, itemLink: () => workspace };
-  const link = (await ctx.d.linkFor?.(n)) ?? null;
-  return { zone: ctx.d.zone, sender: ctx.sender, now, link, itemLink: await itemLink(ctx, n) };
-}
-
-/** A digest notice: gathers the parked notices of its window that are still due and sends them as one email. */
-async function deliverDigest(ctx: Ctx, n: LoadedNotice, input: DeliverInput): Promise<DeliveryOutcome> {
-  let p;
-  try {
-    p = parseNoticePayload('digest', n.payload);
-  } catch (err) {
-    if (!isDubangError(err, NoticePayloadError)) throw err;
-    throw new PermanentDeliveryError(`digest ${n.key}: payload lacks recipient or window`);
-  }
-  const now = ctx.clock();
-  const compose = async (m: LoadedNotice) => composeMessageInput(m, await composeOptions(ctx, m, now));
-  const store = { sql: ctx.d.sql, store: ctx.store, logger: ctx.d.logger };
-  const { entries, members, recipientName } = await collectDigest(store, p, compose);
-  if (!entries.length) {
-    const reason = '摘要中没有仍需发送的事项';
-    await ctx.store.skipNotice(n.id, reason);
-    return { outcome: 'skipped', reason };
-  }
-  let message: RenderedMessage;
-  try {
-    const issuedAt = now.toISOString();
-    const zone = ctx.d.zone;
-    message = renderDigest({
-      key: n.key,
-      zone,
-      issuedAt,
-      sender: ctx.sender,
-      recipientName,
-      windowStart: p.windowEnd,
-      entries,
-    });
-  } catch (err) {
-    if (!isDubangError(err, MessageInputError)) throw err;
-    await ctx.store.failWithoutSending(n.id, err.message);
-    const error = err.message;
-    await ctx.store.record(outcome(ctx, n.id, 'FAILED', { error, recipients: [p.recipient], reason: error }));
-    throw new PermanentDeliveryError(err.message);
-  }
-  return sendAndRecord(ctx, n, message, [p.recipient], [], input, members);
-}
-
-/** The letter of a unit_letter notice (letters.ts), from its payload. */
-function letterPayload(n: LoadedNotice) {
-  try {
-    return parseNoticePayload('unit_letter', n.payload);
-  } catch (err) {
-    if (!isDubangError(err, NoticePayloadError)) throw err;
-    throw new PermanentDeliveryError(`unit letter ${n.key}: payload lacks its letter or recipient`);
-  }
-}
-
-async function settleLetterOf(ctx: Ctx, n: LoadedNotice): Promise<void> {
-  const settled = await settleLetterMembers(ctx.d.sql, letterPayload(n).letterId);
-  if (settled) ctx.d.logger.warn('letter rerun recorded its carried notices', { key: n.key, settled });
-  // the IM messages are keyed by the letter's items: submitting them again is a no-op
-  await ctx.d.channels?.afterLetter(letterPayload(n).letterId, null);
-}
-
-/**
- * A unit letter: closes it, gathers its items still due (letters.ts collectLetter) and sends them
- * as one email with one link to the unit's workspace, the calendar of their due dates and, when
- * it gives tasks or is long, the XLSX list. Every carried notice shares the letter's record.
- */
-async function deliverLetter(ctx: Ctx, n: LoadedNotice, input: DeliverInput): Promise<DeliveryOutcome> {
-  const p = letterPayload(n);
-  const now = ctx.clock();
-  const unitLink = ctx.d.unitLinkFor;
-  let link: string | null = null;
-  const store = { sql: ctx.d.sql, store: ctx.store, logger: ctx.d.logger };
-  const closed = await collectLetter(store, p.letterId, async (m, l) => {
-    // the workspace link first: every row and calendar entry of the letter carries it
-    if (unitLink && link === null) link = await unitLink({ unitId: l.unitId, planId: l.planId, letterId: l.id });
-    const entry = composeMessageInput(m, await composeOptions(ctx, m, now, link));
-    letterRowsOf(entry); // renders its rows now: an item that cannot be written is left out (collectLetter)
-    return entry;
-  });
-  if (!closed || !closed.entries.length) {
-    const reason = closed ? '函件中的事项均已无需办理' : '函件已不存在（所属方案已删除）';
-    await ctx.store.skipNotice(n.id, reason);
-    return { outcome: 'skipped', reason };
-  }
-  const { letter, entries, members } = closed;
-  let message: Outgoing;
-  try {
-    const rows = letterRows(entries);
-    const compactAbove = ctx.d.letterCompactAbove ?? 40;
-    const withList = rows.some((r) => r.kind === 'assignment') || rows.length > compactAbove;
-    const base = { unit: letter.unitName, issuedAt: now.toISOString(), zone: ctx.d.zone, sender: ctx.sender };
-    const list = withList ? await letterWorkbook(base, rows) : null;
-    const rendered = renderUnitLetter({
-      ...base,
-      key: n.key,
-      link,
-      entries,
-      listFile: list?.filename ?? null,
-      compactAbove,
-      resent: letter.resendOf !== null,
-    });
-    message = { ...rendered, attachments: [...rendered.attachments, ...(list ? [list] : [])] };
-  } catch (err) {
-    if (!isDubangError(err, MessageInputError)) throw err;
-    return failPermanently(ctx, n, `无法生成${kindLabel(n.kind)}：${err.message}`, [p.recipient]);
-  }
-  const sent = await sendAndRecord(ctx, n, message, [p.recipient], [], input, members);
-  // the email is the record; the unit's group robots are then told it went (channels.ts)
-  if (sent.outcome === 'sent') await ctx.d.channels?.afterLetter(letter.id, message.subject);
-  return sent;
-}
-
-/** What a final outcome records besides its status. */
-interface OutcomeFields {
-  messageId?: string | null;
-  response?: string | null;
-  error?: string | null;
-  recipients?: string[];
-  reason?: string | null;
-}
-
-/** The fields of a final outcome; SENT stamps the send time. */
-function outcome(ctx: Ctx, noticeId: string, status: 'SENT' | 'FAILED' | 'DEAD', f: OutcomeFields) {
-  return {
-    id: noticeId,
-    status,
-    noticeStatus: status,
-    messageId: f.messageId ?? null,
-    response: f.response ?? null,
-    error: f.error ?? null,
-    sentAt: status === 'SENT' ? ctx.clock().toISOString() : null,
-    reason: f.reason ?? null,
-    recipients: f.recipients ?? null,
-  };
-}
-
-/** Records a final outcome, and the same outcome on each notice a digest carried. */
-async function finish(
-  ctx: Ctx,
-  n: LoadedNotice,
-  status: 'SENT' | 'FAILED' | 'DEAD',
-  f: OutcomeFields,
-  members: string[],
-): Promise<void> {
-  const o = outcome(ctx, n.id, status, f);
-  await ctx.store.record(o);
-  if (!members.length) return;
-  await ctx.store.recordMembers(members, {
-    status,
-    messageId: o.messageId,
-    response: o.response,
-    error: o.error,
-    sentAt: o.sentAt ? new Date(o.sentAt) : null,
-    reason: status === 'SENT' ? (n.kind === 'unit_letter' ? '已随单位督办函送达' : '已随每日督办摘要发送') : o.reason,
-  });
-}
-
-/** Steps 4–6: claim the delivery, send, record the outcome. */
-async function sendAndRecord(
-  ctx: Ctx,
-  n: LoadedNotice,
-  message: Outgoing,
-  good: string[],
-  bad: string[],
-  input: DeliverInput,
-  members: string[],
-): Promise<DeliveryOutcome> {
-  const claimed = await ctx.store.claim(n.id);
-  if (!claimed) return { outcome: 'already', status: 'final' };
-  const ambiguous = claimed.prev === 'SENDING';
-  if (ambiguous) {
-    ctx.d.logger.warn(
-      'ambiguous delivery: an earlier attempt stopped after handing the message to SMTP and before ' +
-        'recording the result; sending again may duplicate it',
-      { key: n.key, noticeId: n.id, attempts: claimed.attempts },
-    );
-  }
-  let info: SendResult;
-  try {
-    info = await ctx.d.mailer.send({
-      from: ctx.d.from,
-      to: good,
-      subject: message.subject,
-      text: message.text,
-      html: message.html,
-      attachments: message.attachments,
-      messageId: `<${n.key}@${ctx.msgDomain}>`,
-      headers: { 'X-Dubang-Notice': n.key, 'X-Dubang-Kind': n.kind },
-    });
-  } catch (err) {
-    return sendFailed(ctx, n, message, good, input, members, claimed.attempts, err);
-  }
-  // The server accepted the message: from here on a failure must not lead to sending it again.
-  // A database outage between the 250 and the record would otherwise leave the claim SENDING
-  // and the retry would send a duplicate, so the record is retried here, in this job, for as
-  // long as recordRetryMs allows (the job keeps its queue lock meanwhile).
-  const rejected = [...bad, ...info.rejected];
-  const partial = rejected.length ? `部分收件人被拒收：${rejected.join('、')}` : null;
-  const sent = {
-    messageId: info.messageId,
-    response: info.response,
-    error: partial,
-    recipients: info.accepted.length ? info.accepted : good,
-  };
-  await untilRecorded(ctx, n.key, () => finish(ctx, n, 'SENT', sent, members));
-  // the alert's key is deterministic: retrying its submission cannot alert twice
-  if (partial) {
-    const failure: DeliveryFailure = {
-      status: 'FAILED',
-      error: partial,
-      recipients: rejected,
-      attempts: claimed.attempts,
-      subject: message.subject,
-    };
-    await untilRecorded(ctx, n.key, () => ctx.alert(n, failure));
-  }
-  return { outcome: 'sent', messageId: info.messageId, attempts: claimed.attempts, ambiguous };
-}
-
-/**
- * Step 5, when the send failed: permanent → FAILED and an alert; temporary on the last attempt →
- * DEAD and an alert; otherwise RETRY (a 4xx proved nothing was accepted) or SENDING (a timeout or
- * a dropped connection proves nothing, so the next attempt logs the ambiguity), and the queue retries.
- */
-async function sendFailed(
-  ctx: Ctx,
-  n: LoadedNotice,
-  message: Outgoing,
-  good: string[],
-  input: DeliverInput,
-  members: string[],
-  attempts: number,
-  err: unknown,
-): Promise<never> {
-  const e = isDubangError(err, MailSendError)
-    ? err
-    : new MailSendError(String((err as Error)?.message ?? err), false, true);
-  const error = e.responseCode ? `${e.message}` : `${e.transportCode ?? 'ERROR'}: ${e.message}`;
-  const alert = (status: 'FAILED' | 'DEAD') =>
-    ctx.alert(n, { status, error, recipients: good, attempts, subject: message.subject });
-  if (e.permanent) {
-    await finish(ctx, n, 'FAILED', { error, recipients: good, reason: `邮件被拒收：${error}` }, members);
-    await alert('FAILED');
-    ctx.d.logger.error('notice failed permanently', { key: n.key, error, attempts });
-    throw new PermanentDeliveryError(error);
-  }
-  if (input.attempt >= input.maxAttempts) {
-    await finish(ctx, n, 'DEAD', { error, recipients: good, reason: `多次重试后仍未送达：${error}` }, members);
-    await alert('DEAD');
-    ctx.d.logger.error('notice dead-lettered after its last attempt', { key: n.key, error, attempts });
-    throw new PermanentDeliveryError(`dead letter after ${attempts} attempts: ${error}`);
-  }
-  await ctx.store.markUnfinished(n.id, e.ambiguous ? 'SENDING' : 'RETRY', error);
-  const retry = { key: n.key, error, attempt: input.attempt, maxAttempts: input.maxAttempts };
-  ctx.d.logger.warn('temporary delivery failure; will retry', retry);
-  throw new TransientDeliveryError(error);
-}
-
-/**
- * Runs `record` until it succeeds, backing off from 100 ms to 5 s, for at most recordRetryMs
- * (default 10 min); then gives up with the last error (the next attempt sees the claim SENDING
- * and logs the resend as ambiguous).
- */
-async function untilRecorded(ctx: Ctx, key: string, record: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + (ctx.d.recordRetryMs ?? 600_000);
-  for (let wait = 100; ; wait = Math.min(wait * 2, 5_000)) {
-    try {
-      await record();
-      return;
-    } catch (err) {
-      if (Date.now() + wait > deadline) throw err;
-      ctx.d.logger.warn('sent, but the delivery record could not be written yet; retrying the record, not the send', {
-        key,
-        err: (err as Error)?.message,
-        retryInMs: wait,
-      });
-      await new Promise((r) => setTimeout(r, wait));
-    }
   }
 }

@@ -5,9 +5,11 @@
  */
 import ExcelJS from 'exceljs';
 import type { OutgoingAttachment } from '../../contracts/mail';
-import { formatDay, type LetterRow } from '../../domain/messages';
+import { formatDay, type CentralLetterRow, type LetterRow } from '../../domain/messages';
 
-const COLUMNS: { header: string; key: keyof LetterRow | 'n'; width: number }[] = [
+type Column = { header: string; key: keyof CentralLetterRow | 'n'; width: number };
+
+const BASE_COLUMNS: Column[] = [
   { header: '序号', key: 'n', width: 6 },
   { header: '任务', key: 'task', width: 8 },
   { header: '事项', key: 'what', width: 28 },
@@ -17,19 +19,33 @@ const COLUMNS: { header: string; key: keyof LetterRow | 'n'; width: number }[] =
   { header: '督办单', key: 'slip', width: 24 },
 ];
 
-/** The list's file name: 任务分工表 when the letter gives tasks, else 督办事项清单. */
-export function letterFileName(unit: string, rows: readonly LetterRow[]): string {
+/** A summary letter's list: the unit each row concerns first, and its role in the task. */
+const CENTRAL_COLUMNS: Column[] = [
+  BASE_COLUMNS[0]!,
+  { header: '责任单位', key: 'unit', width: 22 },
+  ...BASE_COLUMNS.slice(1).map((c) => (c.key === 'role' ? { ...c, header: '单位角色' } : c)),
+];
+
+/** The list's file name: 任务分工表 when the letter gives tasks, else 督办事项清单 (督办事项汇总清单 for a summary). */
+export function letterFileName(unit: string, rows: readonly LetterRow[], central = false): string {
+  if (central) return `${unit}督办事项汇总清单.xlsx`;
   return rows.some((r) => r.kind === 'assignment') ? `${unit}任务分工表.xlsx` : `${unit}督办事项清单.xlsx`;
 }
 
 /** The workbook: one sheet, a title line, the header, one row per letter row; text kept exactly. */
 export async function letterWorkbook(
   l: { unit: string; issuedAt: string; zone: string; sender: string },
-  rows: readonly LetterRow[],
+  rows: readonly LetterRow[] | readonly CentralLetterRow[],
+  central = false,
 ): Promise<OutgoingAttachment> {
   const wb = new ExcelJS.Workbook();
   wb.creator = l.sender;
-  const title = rows.some((r) => r.kind === 'assignment') ? '任务分工表' : '督办事项清单';
+  const COLUMNS = central ? CENTRAL_COLUMNS : BASE_COLUMNS;
+  const title = central
+    ? '督办事项汇总清单'
+    : rows.some((r) => r.kind === 'assignment')
+      ? '任务分工表'
+      : '督办事项清单';
   const ws = wb.addWorksheet(title, { views: [{ state: 'frozen', ySplit: 2 }] });
   ws.columns = COLUMNS.map((c) => ({ key: c.key, width: c.width }));
   const head = ws.addRow([`${l.unit}${title}（${formatDay(l.issuedAt, l.zone)}，${l.sender}）`]);
@@ -43,7 +59,7 @@ export async function letterWorkbook(
   });
   const content = Buffer.from(await wb.xlsx.writeBuffer());
   return {
-    filename: letterFileName(l.unit, rows),
+    filename: letterFileName(l.unit, rows, central),
     content,
     contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   };

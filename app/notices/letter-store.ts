@@ -28,6 +28,10 @@ export interface ClosedLetter {
   planSlug: string;
   email: string;
   resendOf: string | null;
+  /** a summary letter to the Office or the leadership (its unit) about many units' items */
+  central: boolean;
+  /** the unit's kind (OFFICE or LEADERSHIP for a summary letter) */
+  unitKind: string;
 }
 
 export const letterStore = {
@@ -37,16 +41,25 @@ export const letterStore = {
    */
   async join(
     sql: Sql,
-    j: { unitId: string; planId: string; email: string; openKey: string; sendAt: Date; noticeId: string },
+    j: {
+      unitId: string;
+      planId: string;
+      email: string;
+      openKey: string;
+      sendAt: Date;
+      noticeId: string;
+      central: boolean;
+    },
   ): Promise<JoinedLetter> {
     const rows = await sql<JoinedLetter>(
       `WITH existing AS (
          SELECT l.id, l."sendAt", l."noticeId" FROM "LetterItem" li JOIN "Letter" l ON l.id = li."letterId"
          WHERE li."noticeId" = $6::uuid AND l."unitId" = $1::uuid AND l."planId" = $2::uuid AND l.email = $3
+           AND l.central = $7
          LIMIT 1
        ), opened AS (
-         INSERT INTO "Letter" (id, "unitId", "planId", email, "openKey", "sendAt")
-         SELECT gen_random_uuid(), $1::uuid, $2::uuid, $3, $4, $5::timestamptz WHERE NOT EXISTS (SELECT 1 FROM existing)
+         INSERT INTO "Letter" (id, "unitId", "planId", email, "openKey", "sendAt", central)
+         SELECT gen_random_uuid(), $1::uuid, $2::uuid, $3, $4, $5::timestamptz, $7 WHERE NOT EXISTS (SELECT 1 FROM existing)
          ON CONFLICT ("openKey") DO UPDATE SET "openKey" = EXCLUDED."openKey"
          RETURNING id, "sendAt", "noticeId"
        ), item AS (
@@ -54,7 +67,7 @@ export const letterStore = {
        )
        SELECT id::text AS id, "sendAt", "noticeId"::text AS "noticeId" FROM existing
        UNION ALL SELECT id::text, "sendAt", "noticeId"::text FROM opened`,
-      [j.unitId, j.planId, j.email, j.openKey, j.sendAt, j.noticeId],
+      [j.unitId, j.planId, j.email, j.openKey, j.sendAt, j.noticeId, j.central],
     );
     const r = rows[0];
     if (!r) throw new Error(`letter join returned no row for notice ${j.noticeId}`);
@@ -86,10 +99,11 @@ export const letterStore = {
     const rows = await sql<ClosedLetter>(
       `WITH c AS (
          UPDATE "Letter" SET "openKey" = NULL, "closedAt" = COALESCE("closedAt", now()) WHERE id = $1::uuid
-         RETURNING id, "unitId", "planId", email, "resendOf"
+         RETURNING id, "unitId", "planId", email, "resendOf", central
        )
        SELECT c.id::text AS id, c."unitId"::text AS "unitId", u.name AS "unitName", c."planId"::text AS "planId",
-              p.slug AS "planSlug", c.email, c."resendOf"::text AS "resendOf"
+              p.slug AS "planSlug", c.email, c."resendOf"::text AS "resendOf", c.central,
+              u.kind::text AS "unitKind"
        FROM c JOIN "Unit" u ON u.id = c."unitId" JOIN "Plan" p ON p.id = c."planId"`,
       [letterId],
     );
@@ -150,8 +164,8 @@ export const letterStore = {
   ): Promise<{ id: string; sendAt: Date; email: string; unitId: string; plan: string } | null> {
     const rows = await sql<{ id: string; sendAt: Date; email: string; unitId: string; plan: string }>(
       `WITH l AS (
-         INSERT INTO "Letter" (id, "unitId", "planId", email, "openKey", "sendAt", "resendOf")
-         SELECT gen_random_uuid(), "unitId", "planId", email, NULL, now(), id FROM "Letter"
+         INSERT INTO "Letter" (id, "unitId", "planId", email, "openKey", "sendAt", "resendOf", central)
+         SELECT gen_random_uuid(), "unitId", "planId", email, NULL, now(), id, central FROM "Letter"
          WHERE id = $1::uuid AND "closedAt" IS NOT NULL
          RETURNING id, "sendAt", email, "unitId", "planId"
        ), i AS (
@@ -168,6 +182,14 @@ export const letterStore = {
   /** Unit ids by name and plan ids by slug (both never change): for notices that name them in the payload. */
   async unitId(sql: Sql, name: string): Promise<string | null> {
     const rows = await sql<{ id: string }>(`SELECT id::text AS id FROM "Unit" WHERE name = $1`, [name]);
+    return rows[0]?.id ?? null;
+  },
+  /** The Office's or the leadership's unit (the directory has one of each), for their summary letters. */
+  async centralUnitId(sql: Sql, kind: 'OFFICE' | 'LEADERSHIP'): Promise<string | null> {
+    const rows = await sql<{ id: string }>(
+      `SELECT id::text AS id FROM "Unit" WHERE kind = $1::"UnitKind" ORDER BY name LIMIT 1`,
+      [kind],
+    );
     return rows[0]?.id ?? null;
   },
   async planId(sql: Sql, slug: string): Promise<string | null> {

@@ -69,27 +69,40 @@ function cachedLookup(read: (key: string) => Promise<string | null>) {
 export function createLetterPark(o: LetterParkOptions): LetterPark {
   const unitId = cachedLookup((name) => letterStore.unitId(o.sql, name));
   const planId = cachedLookup((slug) => letterStore.planId(o.sql, slug));
+  const centralId = cachedLookup((role) =>
+    letterStore.centralUnitId(o.sql, role === 'office' ? 'OFFICE' : 'LEADERSHIP'),
+  );
 
   return async function park(n, p, to, now) {
     if (!o.settings.enabled) return null;
-    const split = splitForLetters(n.kind, p.to ?? []);
-    if (!split.inLetters.length) return null;
-    const inLetters = to.filter((r) => split.inLetters.includes(r.role));
-    const alone = to.filter((r) => !split.inLetters.includes(r.role));
-    // a bad unit address goes the single-notice way, which records and reports it
+    const split = splitForLetters(n.kind, p.to ?? [], o.settings.central);
+    const lettered = [...split.inLetters, ...split.inCentral];
+    if (!lettered.length) return null;
+    const inLetters = to.filter((r) => lettered.includes(r.role));
+    const alone = to.filter((r) => !lettered.includes(r.role));
+    // a bad address goes the single-notice way, which records and reports it
     if (!inLetters.length || inLetters.some((r) => !isValidAddress(r.email))) return null;
     const unit = n.assignment?.unit.id ?? (p.unit ? await unitId(p.unit) : null);
     const plan = p.plan ? await planId(p.plan) : null;
     if (!unit || !plan || !p.plan) return null;
-    const emails = [...new Set(inLetters.map((r) => r.email.trim().toLowerCase()))];
+    // each address once: the unit's contacts in the unit's letters, the Office's and the
+    // leadership's in their summary letters (a unit address that is also central stays the unit's)
+    const targets = new Map<string, { email: string; unitId: string; central: boolean }>();
+    for (const r of inLetters) {
+      const email = r.email.trim().toLowerCase();
+      const central = split.inCentral.includes(r.role);
+      const key = `${central ? 'c' : 'u'}:${email}`;
+      if (targets.has(key) || (central && targets.has(`u:${email}`))) continue;
+      const letterUnit = central ? await centralId(r.role) : unit;
+      if (!letterUnit) return null; // no Office or leadership unit in the directory: alone, as before
+      targets.set(key, { email, unitId: letterUnit, central });
+    }
     const sendAt = letterSendAt(n.dueAt, now, o.settings.debounceMs);
     const joined = [];
-    for (const email of emails) {
-      const openKey = letterOpenKey(unit, plan, email);
-      joined.push({
-        email,
-        ...(await letterStore.join(o.sql, { unitId: unit, planId: plan, email, openKey, sendAt, noticeId: n.id })),
-      });
+    for (const t of targets.values()) {
+      const openKey = letterOpenKey(t.unitId, plan, t.email, t.central);
+      const j = { ...t, planId: plan, openKey, sendAt, noticeId: n.id };
+      joined.push({ email: t.email, unitId: t.unitId, ...(await letterStore.join(o.sql, j)) });
     }
     // parked only when the letters are its whole delivery; otherwise its own send to the others records it
     if (!alone.length) await letterStore.park(o.sql, n.id);
@@ -104,12 +117,12 @@ export function createLetterPark(o: LetterParkOptions): LetterPark {
         scope,
         dueAt: l.sendAt.toISOString(),
         slipId: null,
-        payload: { to: [], recipient: l.email, letterId: l.id, unitId: unit, plan: p.plan },
+        payload: { to: [], recipient: l.email, letterId: l.id, unitId: l.unitId, plan: p.plan },
       };
       const r = await o.notify.submit(submission);
       if (!l.noticeId) await letterStore.setNotice(o.sql, l.id, r.noticeId);
     }
-    o.logger.debug('notice parked in unit letters', { key: n.key, letters: joined.map((l) => l.id) });
+    o.logger.debug('notice parked in letters', { key: n.key, letters: joined.map((l) => l.id) });
     return { letters: joined.map((l) => l.id), alone };
   };
 }

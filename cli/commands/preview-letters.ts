@@ -22,14 +22,17 @@ export interface PreviewLetterItem {
   slip: SlipColour | null;
 }
 
-/** One email to one unit contact: the letter of one moment. */
+/** One email to one unit contact, or to the Office or leadership (a summary letter): the letter of one moment. */
 export interface PreviewLetter {
   /** when it goes: the moment of its items plus MAIL_LETTER_DEBOUNCE_MS */
   at: string;
   kind: 'unit_letter';
+  /** the unit, or 办公室 / 领导小组 for a summary letter */
   unit: string;
-  /** the unit contact it goes to (each has its own address in the directory) */
+  /** the contact it goes to (each has its own address in the directory): liaison, leader, office, leadership */
   to: RecipientRole;
+  /** a summary letter (督办汇总) to the Office or the leadership, about many units' items */
+  central: boolean;
   items: PreviewLetterItem[];
 }
 
@@ -38,7 +41,7 @@ export interface PreviewEmailDay {
   date: string;
   emails: number;
   letters: number;
-  /** notices sent alone (the Office's and leadership's, and kinds not in letters) */
+  /** notices sent alone (kinds not in letters, and the Office's and leadership's share with MAIL_OFFICE_LETTERS=off) */
   alone: number;
 }
 
@@ -61,7 +64,7 @@ export interface PreviewEmails {
   /** every email: the letters, plus one per notice that goes alone */
   emails: number;
   emailsByDay: PreviewEmailDay[];
-  /** per unit: its letters, their items, and the notices its contacts get alone (to the Office or leadership as well) */
+  /** per unit: its letters, their items, and the notices its contacts get alone; the summary letters are not in it */
   emailsByUnit: { unit: string; letters: number; items: number; alone: number }[];
   /** every moment a unit contact gets more than one email, by time */
   crowded: PreviewCrowded[];
@@ -126,6 +129,7 @@ export function previewEmails(
     kind: 'unit_letter',
     unit: l.unit,
     to: l.email as RecipientRole,
+    central: l.central,
     items: l.items.flatMap((n) => itemsOf(n, o.taskDue)).sort((a, b) => a.task - b.task),
   }));
   const days = new Map<string, PreviewEmailDay>();
@@ -154,6 +158,7 @@ export function previewEmails(
     if (kind && !m.aloneKinds.includes(kind)) m.aloneKinds.push(kind);
   };
   e.letters.forEach((l, i) => {
+    if (l.central) return; // the Office's and leadership's summaries are counted apart (centralLines)
     const r = unitRow(l.unit);
     r.letters += 1;
     r.items += letters[i]!.items.length;
@@ -200,6 +205,10 @@ const padStart = (s: string, n: number) => ' '.repeat(Math.max(0, n - width(s)))
  */
 export function emailLines(p: PreviewEmails, days = 10): string[] {
   const alone = p.emails - p.letters.length;
+  const central = p.letters.filter((l) => l.central).length;
+  const centralText = p.letterSettings.central
+    ? `，督办汇总 ${central} 封 (办公室、领导小组同一时刻的抄送合为一封)`
+    : '';
   if (!p.letterSettings.enabled)
     return [`邮件: 共 ${p.emails} 封，每条通知单独发送 (MAIL_LETTERS=off，不合并为单位督办函)`, ...dayLines(p, days)];
   const w = Math.max(8, ...p.emailsByUnit.map((u) => width(u.unit)));
@@ -214,17 +223,30 @@ export function emailLines(p: PreviewEmails, days = 10): string[] {
       ]
     : [];
   return [
-    `邮件: 共 ${p.emails} 封；单位督办函 ${p.letters.length} 封 (同一单位的同一收件人同一时刻的通知合为一封)，单独发送 ${alone} 封 (发给办公室、市领导的通知及不入督办函的通知)`,
+    `邮件: 共 ${p.emails} 封；单位督办函 ${p.letters.length - central} 封 (同一单位的同一收件人同一时刻的通知合为一封)${centralText}，单独发送 ${alone} 封 (${p.letterSettings.central ? '' : '发给办公室、市领导的通知及'}不入督办函的通知)`,
     '',
-    `各单位的邮件 (${p.emailsByUnit.length} 个单位；督办函按联络员、分管负责人各计一封；单独：同时发给办公室或市领导、抄送本单位的通知):`,
+    `各单位的邮件 (${p.emailsByUnit.length} 个单位；督办函按联络员、分管负责人各计一封；单独：不入督办函、单独发给本单位联系人的通知):`,
     `  ${padEnd('单位', w)}  ${padStart('督办函', 6)}  ${padStart('事项', 6)}  ${padStart('单独', 6)}`,
     ...p.emailsByUnit.map(
       (u) =>
         `  ${padEnd(u.unit, w)}  ${padStart(String(u.letters), 6)}  ${padStart(String(u.items), 6)}  ${padStart(String(u.alone), 6)}`,
     ),
+    ...centralLines(p),
     ...crowded,
     ...dayLines(p, days),
   ];
+}
+
+/** The summary letters (督办汇总) to the Office and the leadership: how many, and how many items they carry. */
+function centralLines(p: PreviewEmails): string[] {
+  const central = p.letters.filter((l) => l.central);
+  if (!central.length) return [];
+  const byTo = ['office', 'leadership'].flatMap((to) => {
+    const mine = central.filter((l) => l.to === to);
+    const items = mine.reduce((s, l) => s + l.items.length, 0);
+    return mine.length ? [`${mine[0]!.unit} ${mine.length} 封 (事项 ${items})`] : [];
+  });
+  return ['', `督办汇总 (抄送办公室、报领导小组的通知，同一时刻合为一封): ${byTo.join('；')}`];
 }
 
 function dayLines(p: PreviewEmails, days: number): string[] {

@@ -7,7 +7,7 @@ import { action, print, UserError } from '../output';
 import { config, withDb } from '../context';
 import { createTemporalClient } from '../../infra/temporal';
 import { startSupervision, stopSupervision, supervisionStatus, type StartResult } from '../../app/supervise';
-import { catchUpLine } from './plan';
+import { catchUpLine } from './plan-preview';
 import type { Config } from '../../config';
 import { readHolidayOverride } from '../../config/policy-schema';
 import type { Client } from '@temporalio/client';

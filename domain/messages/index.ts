@@ -7,6 +7,7 @@ export {
   renderNotice,
   renderDigest,
   renderUnitLetter,
+  renderCentralLetter,
   type RenderedMessage,
   type MessageAttachment,
   type DigestInput,
@@ -19,6 +20,7 @@ export {
   type LetterRow,
   type UnitLetterInput,
 } from './letter';
+export { centralLetterRows, type CentralLetterRow, type CentralLetterInput } from './central-letter';
 export {
   KIND_LABELS,
   LINK_PLACEHOLDER,

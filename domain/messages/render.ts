@@ -5,6 +5,7 @@
 import { escapeHtml, colourHex, colourName, formatDay } from './format';
 import { buildIcs, buildIcsCalendar } from './ics';
 import { letterEvents, unitLetterDoc, type UnitLetterInput } from './letter';
+import { centralLetterDoc, type CentralLetterInput } from './central-letter';
 import { KIND_LABELS, noticeDoc, type NoticeDoc, type NoticeMessageInput } from './templates';
 
 /** An attachment as nodemailer takes it. */
@@ -235,6 +236,18 @@ export function renderUnitLetter(l: UnitLetterInput): RenderedMessage {
     text: textOf(doc.greeting, textBody(doc), l.sender, date),
     html: htmlPage(doc.title, doc.greeting, htmlSection(doc), l.sender, date),
     attachments,
+  };
+}
+
+/** The summary letter (督办汇总函) to the Office or the leadership: no calendar, its rows link the dashboard. */
+export function renderCentralLetter(l: CentralLetterInput): RenderedMessage {
+  const doc = centralLetterDoc(l);
+  const date = formatDay(l.issuedAt, l.zone);
+  return {
+    subject: doc.subject,
+    text: textOf(doc.greeting, textBody(doc), l.sender, date),
+    html: htmlPage(doc.title, doc.greeting, htmlSection(doc), l.sender, date),
+    attachments: [],
   };
 }
 

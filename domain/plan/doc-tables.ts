@@ -8,7 +8,8 @@ import {
   type PlanDocument,
   type PlanParseResult,
 } from './parse-result';
-import { ACCEPTED_HEADERS, columnLetter, headerRole, matchHeader, readTableRows, type TableRow } from './table';
+import { readTableRows, type TableRow } from './table';
+import { ACCEPTED_HEADERS, columnLetter, headerRole, matchHeader } from './table-header';
 import { quote } from './text';
 
 /** Spreadsheet or Word tables: the first table with a recognisable header, or the one --sheet names. */

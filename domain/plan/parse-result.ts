@@ -6,7 +6,8 @@
 import type { PlanLayout, ParsedPlan, SourceIssue } from '../model';
 import { readIndicators } from './indicators';
 import { buildOutline, type OutlineItem } from './outline';
-import { ACCEPTED_HEADERS, type ColumnMap, type TableRow } from './table';
+import { ACCEPTED_HEADERS, type ColumnMap } from './table-header';
+import type { TableRow } from './table';
 import { quote } from './text';
 import { findIssuer, findTitle } from './title';
 

@@ -5,109 +5,15 @@
  *
  * Every row is read into an outline item (a heading or a task); the outline module checks numbering
  * and builds sections. Problems name the row's line and, where it helps, its cells.
+ *
+ * The header (column roles, --columns) is in table-header.ts, tables flattened one cell per line
+ * in table-flattened.ts.
  */
 import type { SourceIssue } from '../model';
 import { bareNumber, numberingOf, type OutlineItem } from './outline';
-import { quote, type Cell } from './text';
+import { quote } from './text';
 import { parseUnitsCell } from './units-cell';
-
-export type ColumnRole = 'number' | 'task' | 'lead' | 'co' | 'units' | 'deadline' | 'notes';
-
-/** Header words per column role. 责任单位 is the co-units column when there is a 牵头单位 column, else the units column (first leads). */
-const HEADER_WORDS: [ColumnRole, RegExp][] = [
-  ['number', /^(?:序号|编号|序)$/],
-  [
-    'task',
-    /^(?:工作任务|重点任务|任务内容|具体措施|主要任务|工作内容|重点工作|任务|工作措施|主要措施|重点工作任务|具体任务|工作事项|事项|措施)$/,
-  ],
-  ['lead', /^(?:牵头单位|牵头部门|牵头责任单位)$/],
-  ['co', /^(?:配合单位|协办单位|配合部门|参与单位)$/],
-  ['units', /^(?:责任单位|责任部门|责任主体)$/],
-  ['deadline', /^(?:完成时限|完成时间|时间节点|时限要求|完成期限|时限|时间安排|进度安排)$/],
-  ['notes', /^(?:备注|说明)$/],
-];
-export const ROLE_NAMES: Record<ColumnRole, string> = {
-  number: '序号',
-  task: '工作任务',
-  lead: '牵头单位',
-  co: '配合单位',
-  units: '责任单位',
-  deadline: '完成时限',
-  notes: '备注',
-};
-export const ACCEPTED_HEADERS =
-  '序号；工作任务/重点任务/任务内容/具体措施；牵头单位；责任单位/配合单位/协办单位；完成时限/完成时间/时间节点/时限要求；备注';
-
-const norm = (s: string) => s.replace(/[\s\u3000]+/g, '').replace(/[:：]$/, '');
-
-/** The role of one header cell, or null. */
-export function headerRole(cell: string): ColumnRole | null {
-  const t = norm(cell);
-  for (const [role, re] of HEADER_WORDS) if (re.test(t)) return role;
-  return null;
-}
-
-/** Column index → role. */
-export type ColumnMap = Map<number, ColumnRole>;
-
-export interface HeaderMatch {
-  map: ColumnMap;
-  /** a cell of an otherwise recognisable header that is not a header word: quoted in the refusal */
-  unknown: { col: number; text: string }[];
-}
-
-/**
- * Reads a header row. Recognisable when it has a task column, a units column (牵头/责任/配合) and at
- * least three header words. With both 牵头单位 and 责任单位, 责任单位 holds the co-units.
- */
-export function matchHeader(cells: readonly string[]): HeaderMatch | null {
-  const map: ColumnMap = new Map();
-  const unknown: { col: number; text: string }[] = [];
-  cells.forEach((c, i) => {
-    if (!norm(c)) return;
-    const r = headerRole(c);
-    if (r && ![...map.values()].includes(r)) map.set(i, r);
-    else unknown.push({ col: i, text: c.trim() });
-  });
-  const roles = [...map.values()];
-  if (
-    map.size < 2 ||
-    !roles.includes('task') ||
-    !(roles.includes('lead') || roles.includes('units') || roles.includes('co'))
-  )
-    return null;
-  if (map.size + unknown.length < 3) return null;
-  if (roles.includes('lead')) for (const [k, r] of map) if (r === 'units') map.set(k, 'co');
-  return { map, unknown };
-}
-
-/** `--columns 'task=B,lead=C,co=D,deadline=E'` → column map (letters A…, or 1-based numbers). */
-export function parseColumnsOption(spec: string): ColumnMap | string {
-  const map: ColumnMap = new Map();
-  for (const part of spec
-    .split(/[,，]/)
-    .map((p) => p.trim())
-    .filter(Boolean)) {
-    const m = /^(number|task|lead|co|units|deadline|notes)\s*=\s*([A-Za-z]{1,2}|\d{1,2})$/.exec(part);
-    if (!m)
-      return `--columns 中的「${part}」应写作 角色=列，如 task=B（角色: number、task、lead、co、units、deadline、notes；列: A、B… 或 1、2…）`;
-    const col = /^\d+$/.test(m[2]!) ? Number(m[2]) - 1 : columnIndex(m[2]!);
-    map.set(col, m[1] as ColumnRole);
-  }
-  if (![...map.values()].includes('task')) return '--columns 必须给出 task（工作任务所在的列）';
-  return map;
-}
-
-export function columnIndex(letters: string): number {
-  let n = 0;
-  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n - 1;
-}
-export function columnLetter(i: number): string {
-  let s = '';
-  for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
+import { matchHeader, norm, ROLE_NAMES, type ColumnMap, type ColumnRole } from './table-header';
 
 /** One table row: cells by column (empty string for an empty cell) and where it is. */
 export interface TableRow {
@@ -150,6 +56,17 @@ function unitsOf(cells: { role: 'lead' | 'co' | 'units'; text: string }[]) {
   }
   return { units, leads, rules, problems };
 }
+
+/** A task's units cells as written, joined (what the task's 责任单位 text shows). */
+const unitsTextOf = (cells: { text: string }[]) =>
+  cells
+    .map((x) => x.text)
+    .filter(Boolean)
+    .join('；');
+
+/** The rule brackets of a units cell (属地落实…) as the outline's implicit-units rules, at `line`. */
+const implicitRules = (rules: { text: string; units: string[] }[], line: number) =>
+  rules.map((x) => ({ kind: 'IMPLICIT_UNITS' as const, text: x.text, units: x.units, line }));
 
 /**
  * Reads the rows after the header into outline items. A row whose non-empty cells all hold the same
@@ -243,19 +160,11 @@ export function readTableRows(
         for (const p of u.problems) issues.push({ line: r.line, field: '责任单位', message: p });
         for (const t of pending) {
           Object.assign(t, {
-            unitsText: unitTexts
-              .map((x) => x.text)
-              .filter(Boolean)
-              .join('；'),
+            unitsText: unitsTextOf(unitTexts),
             units: u.units,
             leads: u.leads,
             unitsLine: r.line,
-            rules: u.rules.map((x) => ({
-              kind: 'IMPLICIT_UNITS' as const,
-              text: x.text,
-              units: x.units,
-              line: r.line,
-            })),
+            rules: implicitRules(u.rules, r.line),
           });
           if (deadline && !t.deadlinePhrase) Object.assign(t, { deadlinePhrase: deadline, deadlineLine: r.line });
         }
@@ -309,16 +218,13 @@ export function readTableRows(
       num,
       text,
       line: r.line,
-      unitsText: unitTexts
-        .map((x) => x.text)
-        .filter(Boolean)
-        .join('；'),
+      unitsText: unitsTextOf(unitTexts),
       units: u.units,
       leads: u.leads,
       deadlinePhrase: phrase,
       unitsLine: r.line,
       deadlineLine: r.line,
-      rules: u.rules.map((x) => ({ kind: 'IMPLICIT_UNITS' as const, text: x.text, units: x.units, line: r.line })),
+      rules: implicitRules(u.rules, r.line),
     };
     items.push(item);
     if (!hasUnits) pending.push(item);
@@ -326,108 +232,4 @@ export function readTableRows(
   }
   flushPending();
   return items;
-}
-
-/**
- * Rows of a table flattened one cell per line: a row starts at a 序号 cell (when the table has a
- * number column) or at a numbered task cell; a numbered cell followed directly by another numbered
- * cell is a heading. The cells of a row are placed by what they are: the deadline cell is the one
- * that reads as a deadline, the cells before it are the task and its units, the cell after it the note.
- * A units cell wrapped over lines (ending in 、 or ，) is joined again.
- */
-export function flattenedRows(cells: readonly Cell[], map: ColumnMap, issues: SourceIssue[]): TableRow[] {
-  const roles = [...map].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
-  const hasNumber = roles.includes('number');
-  const width = roles.length;
-  const rows: TableRow[] = [];
-  const isStart = (i: number) => {
-    const t = cells[i]!.text;
-    if (hasNumber) return bareNumber(t) !== null && /^[(（]?[0-9０-９]+[)）.．、]?$/.test(t);
-    const n = numberingOf(t);
-    return n !== null && n.rest.trim() !== '';
-  };
-  let i = 0;
-  const emitHeading = (c: Cell) =>
-    rows.push({ cells: roles.map((_, k) => (k === 0 ? c.text : '')), line: c.line, heading: true });
-  while (i < cells.length) {
-    const c = cells[i]!;
-    if (!isStart(i)) {
-      // Before any row, or between rows: a heading (numbered or not).
-      emitHeading(c);
-      i++;
-      continue;
-    }
-    if (!hasNumber && i + 1 < cells.length && isStart(i + 1)) {
-      emitHeading(c);
-      i++;
-      continue;
-    }
-    let j = i + 1;
-    // the task text directly after a 序号 cell may itself be numbered; the next start is after it
-    if (hasNumber && j < cells.length) j++;
-    while (j < cells.length && !isStart(j)) {
-      // a numbered heading between rows ends the row, once the row has its deadline
-      if (
-        hasNumber &&
-        numberingOf(cells[j]!.text) &&
-        !bareNumber(cells[j]!.text) &&
-        cells.slice(i, j).some((x) => looksLikeDeadline(x.text))
-      )
-        break;
-      j++;
-    }
-    const run = joinWrappedUnits(cells.slice(i, j));
-    i = j;
-    rows.push(placeCells(run, roles, width, issues));
-  }
-  return rows;
-}
-
-function joinWrappedUnits(run: Cell[]): Cell[] {
-  const out: Cell[] = [];
-  for (const c of run) {
-    const prev = out[out.length - 1];
-    if (prev && (/[、，,]$/.test(prev.text) || /^[、，,]/.test(c.text))) prev.text += c.text;
-    else out.push({ ...c });
-  }
-  return out;
-}
-
-/** Places a flattened row's cells under the header's columns (see flattenedRows). */
-function placeCells(run: Cell[], roles: ColumnRole[], width: number, issues: SourceIssue[]): TableRow {
-  const out = new Array<string>(width).fill('');
-  const line = run[0]!.line;
-  const idx = (r: ColumnRole) => roles.indexOf(r);
-  let k = 0;
-  if (idx('number') >= 0) out[idx('number')] = run[k++]!.text;
-  const rest = run.slice(k);
-  const dl = idx('deadline') >= 0 ? rest.findIndex((c, n) => n > 0 && looksLikeDeadline(c.text)) : -1;
-  const before = dl >= 0 ? rest.slice(0, dl) : rest;
-  const after = dl >= 0 ? rest.slice(dl + 1) : [];
-  const unitRoles = roles.filter((r) => r === 'lead' || r === 'co' || r === 'units');
-  if (dl >= 0) out[idx('deadline')] = rest[dl]!.text;
-  const taskCells = Math.max(1, before.length - unitRoles.length);
-  if (before.length)
-    out[idx('task')] = before
-      .slice(0, taskCells)
-      .map((c) => c.text)
-      .join('');
-  before.slice(taskCells).forEach((c, n) => (out[roles.indexOf(unitRoles[n]!)] = c.text));
-  if (after.length) {
-    if (idx('notes') >= 0 && after.length === 1) out[idx('notes')] = after[0]!.text;
-    else
-      issues.push({
-        line: after[0]!.line,
-        field: '表格',
-        message: `完成时限${quote(rest[dl]!.text)}之后还有 ${after.length} 格：${after.map((c) => `${quote(c.text, 20)}（第${c.line}行）`).join('、')}；应为下一项任务的序号或分类标题（是否缺少序号？）`,
-      });
-  }
-  if (idx('deadline') >= 0 && dl < 0 && before.length > 1) {
-    issues.push({
-      line,
-      field: '完成时限',
-      message: `这一项任务的 ${run.length} 格中没有完成时限：${run.map((c) => `${quote(c.text, 16)}（第${c.line}行）`).join('、')}；应有一格如 2025年底前、长期`,
-    });
-  }
-  return { cells: out, line };
 }

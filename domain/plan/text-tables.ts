@@ -6,7 +6,9 @@
 import type { PlanLayout, SourceIssue } from '../model';
 import { hasParagraphLabels, readParagraphs } from './paragraphs';
 import { finish, headerProblems, type ParseOptions, type PlanParseResult } from './parse-result';
-import { flattenedRows, headerRole, matchHeader, readTableRows, type TableRow } from './table';
+import { readTableRows, type TableRow } from './table';
+import { headerRole, matchHeader } from './table-header';
+import { flattenedRows } from './table-flattened';
 import { cellsOf } from './text';
 
 /** Web-page footer lines; the annex ends at the first of them. */

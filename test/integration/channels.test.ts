@@ -106,7 +106,7 @@ beforeAll(async () => {
     jobPolicy: POLICY,
     concurrency: 10,
     ratePerSecond: 1000,
-    letters: { enabled: true, debounceMs: 500 },
+    letters: { enabled: true, debounceMs: 500, central: true },
     channels: { perWindow: 20, windowMs: WINDOW_MS, timeoutMs: 2000, summaryEveryMs: 0 },
   });
 });

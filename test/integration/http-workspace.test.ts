@@ -258,6 +258,55 @@ describe('unit workspace', () => {
     expect(section).toContain('liaison@a.test');
     expect(section).toContain('报告提醒');
     expect(section).toContain('未读');
+    // the unit's catch-up letter that lists the task among its overdue items is one of them; the
+    // Office's summary letter (督办汇总) that also carried the notice is not (it has no link to read)
+    const pid = await planId();
+    const catchUp = await h.db.prisma.letter.create({
+      data: { unitId, planId: pid, email: 'leader@a.test', sendAt: new Date(), closedAt: new Date() },
+    });
+    const overdue = await h.db.prisma.notice.create({
+      data: {
+        key: `catchup-${catchUp.id}`,
+        kind: 'catchup_unit',
+        dueAt: new Date(),
+        payload: { unit: '市市场监管局', items: [{ task: 1, assignmentId: h.seeded.t1a, slipNumber: null }] },
+        status: 'SENT',
+      },
+    });
+    await h.db.prisma.letterItem.create({ data: { letterId: catchUp.id, noticeId: overdue.id } });
+    const summary = await h.db.prisma.letter.create({
+      data: {
+        unitId: h.seeded.units.office,
+        planId: pid,
+        email: 'office@office.test',
+        sendAt: new Date(),
+        closedAt: new Date(),
+        central: true,
+      },
+    });
+    await h.db.prisma.letterItem.create({ data: { letterId: summary.id, noticeId: item.id } });
+    const both = await h.app.inject({
+      method: 'GET',
+      url: `/assignments/${h.seeded.t1a}`,
+      headers: { cookie: office.cookie },
+    });
+    const listed = pageText(/<section class="card" id="assignment-letters">[\s\S]*?<\/section>/.exec(both.body)![0]);
+    expect(listed).toContain('leader@a.test');
+    expect(listed).toContain('逾期事项汇总通知');
+    expect(listed).not.toContain('office@office.test');
+    // the Office's own page lists its summary letter, with no read receipt or signature to wait for
+    const officePage = await h.app.inject({
+      method: 'GET',
+      url: `/units/${h.seeded.units.office}`,
+      headers: { cookie: office.cookie },
+    });
+    const summaryRow = pageText(
+      /<tr data-letter="[^"]+">[\s\S]*?<\/tr>/.exec(
+        officePage.body.slice(officePage.body.indexOf(`data-letter="${summary.id}"`) - 20),
+      )![0],
+    );
+    expect(summaryRow).toContain('督办汇总（不含链接）');
+    expect(summaryRow).not.toContain('未读');
 
     const made = await submitForm(
       h.app,

@@ -146,7 +146,7 @@ test('kill -9 of Redis while letters wait: the reconciler restores the letters, 
     ratePerSecond: 1000,
     reconcileEveryMs: 500,
     reconcileGraceMs: 0,
-    letters: { enabled: true, debounceMs: DEBOUNCE_MS },
+    letters: { enabled: true, debounceMs: DEBOUNCE_MS, central: true },
   });
   sink.clear();
   try {

@@ -56,7 +56,7 @@ beforeAll(async () => {
     jobPolicy: POLICY,
     concurrency: 10,
     ratePerSecond: 1000,
-    letters: { enabled: true, debounceMs: DEBOUNCE_MS },
+    letters: { enabled: true, debounceMs: DEBOUNCE_MS, central: true },
   });
 });
 
@@ -229,32 +229,55 @@ test("a letter links the unit's workspace once, with the letter as the token id;
   expect((await db.prisma.notice.findUniqueOrThrow({ where: { key: subs[0]!.key } })).status).toBe('SENT');
 });
 
-test('a notice to the unit and the Office: the unit reads it in its letter, the Office gets it alone, one record', async () => {
+test('notices to units and the Office: each unit reads its own in its letter, the Office one summary letter of the moment', async () => {
   const [a, b] = unitAssignments(2).slice(-2);
-  // (as the 督办 after the leadership step goes to the Office, the unit's leader and leadership)
-  const mixed = submission(a!.id, new Date(), {
-    kind: 'report_chase',
-    to: ['office', 'liaison'],
-    payload: { plan: s.planSlug, period: '2026Q3', dueAt: '2026-10-10T23:59:59.999+08:00', level: 1 },
-  });
+  const [c] = unitAssignments(3).slice(-1);
+  // the 催办 copied to the Office (as the 督办 after the leadership step goes to the Office, the
+  // unit's leader and leadership), for two units at one moment
+  const chase = (id: string) =>
+    submission(id, new Date(), {
+      kind: 'report_chase',
+      to: ['office', 'liaison'],
+      payload: { plan: s.planSlug, period: '2026Q3', dueAt: '2026-10-10T23:59:59.999+08:00', level: 1 },
+    });
+  const mixed = [chase(a!.id), chase(c!.id)];
   const other = submission(b!.id, new Date(), { payload: { plan: s.planSlug } });
-  await port.submit(mixed);
-  await port.submit(other);
-  const mails = await sink.waitFor(2, 20_000);
+  for (const sub of [...mixed, other]) await port.submit(sub);
+  const mails = await sink.waitFor(3, 20_000);
   await new Promise((r) => setTimeout(r, DEBOUNCE_MS + 500));
-  expect(sink.received()).toHaveLength(2);
+  expect(sink.received()).toHaveLength(3); // two unit letters and the Office's one
   const got = byRecipient(mails);
   const office = await parse(got.get(OFFICE_EMAIL)!);
-  expect(office.subject).toMatch(/^【催办】督办任务\(\d+\)2026年第三季度进展报告逾期未报/);
+  expect(office.subject).toBe('【督办汇总】催办2项，涉及2个单位');
+  expect(office.text).toContain('市质量强市领导小组办公室：');
+  expect(office.text).toMatch(
+    /督办事项共2项，涉及2个单位，已分别以单位督办函送达各单位；按督办程序抄送办公室，汇总如下。/,
+  );
+  for (const x of [a!, c!]) {
+    expect(office.text).toContain(x.unit);
+    expect(office.text).toContain(`(${x.taskNumber})`);
+    // each row opens the task's page on the dashboard, never the unit's own signed form
+    expect(office.html).toContain(`/assignments/${x.id}`);
+  }
+  expect(office.text).toContain('催办（2026年第三季度进展报告）');
+  expect(office.html).not.toContain('?t=');
+  expect(office.text).not.toContain('到期提醒'); // b's reminder went to the unit only
   const letter = await parse(got.get(a!.liaison)!);
   expect(letter.subject).toMatch(new RegExp(`^【督办函】${a!.unit}：`));
   expect(letter.text).toContain(`(${a!.taskNumber})`);
   expect(letter.text).toContain(`(${b!.taskNumber})`);
-  // the notice's record is the Office's email; the letter lists it without a second record
-  const n = await db.prisma.notice.findUniqueOrThrow({ where: { key: mixed.key }, include: { delivery: true } });
-  expect(n.status).toBe('SENT');
-  expect(n.delivery?.messageId).toContain(noticeHeader(mails.find((m) => m.to.includes(OFFICE_EMAIL))!)!);
-  expect(await db.prisma.letterItem.count({ where: { noticeId: n.id, skipped: null } })).toBe(1);
+  expect((await parse(got.get(c!.liaison)!)).text).toContain(`(${c!.taskNumber})`);
+  // each notice: one record, with the Message-ID of a letter that carried it; it is an item of its
+  // unit's letter and of the Office's
+  const keys = mails.map(noticeHeader);
+  for (const sub of mixed) {
+    const n = await db.prisma.notice.findUniqueOrThrow({ where: { key: sub.key }, include: { delivery: true } });
+    expect(n.status).toBe('SENT');
+    expect(keys.some((k) => n.delivery?.messageId?.includes(k!))).toBe(true);
+    expect(await db.prisma.letterItem.count({ where: { noticeId: n.id, skipped: null } })).toBe(2);
+  }
+  const central = await db.prisma.letter.findMany({ where: { planId: s.planId, central: true } });
+  expect(central.map((l) => l.email)).toEqual([OFFICE_EMAIL.toLowerCase()]);
 });
 
 test('an item that cannot be written is left out of its letter and recorded FAILED with the reason; the rest still goes', async () => {

@@ -4,7 +4,7 @@
  * header detection, --sheet, --columns, old binary formats refused.
  */
 import { parsePlanDocument } from '../../domain/plan/parse';
-import { parseColumnsOption } from '../../domain/plan/table';
+import { parseColumnsOption } from '../../domain/plan/table-header';
 import { planSourceOfBuffer } from '../../app/plan-source';
 import { makeDocx, makeXlsx } from '../helpers/plan-files';
 

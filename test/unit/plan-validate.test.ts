@@ -7,7 +7,7 @@ import { loadConfig } from '../../config';
 import { readLoadedPlan } from '../../app/plan-import';
 import { readDirectoryFile } from '../../app/units-file';
 import { directoryPlace, isCollectiveName } from '../../domain/units';
-import { taskList } from '../../cli/commands/plan';
+import { taskList } from '../../cli/commands/plan-read';
 
 const cfg = loadConfig({});
 const dir = { dir: readDirectoryFile(cfg.unitsFile), source: 'config' as const };

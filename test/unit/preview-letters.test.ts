@@ -8,7 +8,7 @@
 import { main } from '../../cli/main';
 import { loadConfig } from '../../config';
 import { plannedEmails, type PlannedNotice } from '../../domain/notices';
-import type { PreviewOutput } from '../../cli/commands/plan';
+import type { PreviewOutput } from '../../cli/commands/plan-preview';
 import { REAL_PLAN } from '../helpers/paths';
 
 async function run(args: string[]): Promise<{ out: string; err: string; code: number | undefined }> {
@@ -61,16 +61,16 @@ describe('dubang plan preview <real plan> --as-of 2026-11-26: the emails (letter
     expect(json.err).toBe('');
     p = JSON.parse(json.out) as PreviewOutput;
     text = human.out;
-  });
+  }, 60_000);
 
   it('keeps the notice calendar and adds letters, the email count and the letter settings', () => {
     expect(p.notices.length).toBeGreaterThan(1000);
-    expect(p.letterSettings).toEqual({ enabled: true, debounceMs: 60_000 });
+    expect(p.letterSettings).toEqual({ enabled: true, debounceMs: 60_000, central: true });
     expect(p.letters.length).toBeGreaterThan(0);
     for (const l of p.letters) {
-      expect(Object.keys(l)).toEqual(['at', 'kind', 'unit', 'to', 'items']);
+      expect(Object.keys(l)).toEqual(['at', 'kind', 'unit', 'to', 'central', 'items']);
       expect(l.kind).toBe('unit_letter');
-      expect(['liaison', 'leader']).toContain(l.to);
+      expect(l.central ? ['office', 'leadership'] : ['liaison', 'leader']).toContain(l.to);
       expect(l.at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+08:00$/);
       for (const i of l.items) expect(Object.keys(i)).toEqual(['task', 'kind', 'what', 'dueAt', 'slip']);
     }
@@ -88,11 +88,10 @@ describe('dubang plan preview <real plan> --as-of 2026-11-26: the emails (letter
     expect([...seen].filter(([, n]) => n > 1)).toEqual([]);
   });
 
-  it('never gives a unit contact two emails at one moment: the 督办 that also goes to the Office and leadership is in the leader’s letter, and goes alone only to them', () => {
+  it('never gives a unit contact two emails at one moment: the 督办 that also goes to the Office and leadership is in the leader’s letter and in their summary letters', () => {
     expect(p.crowded).toEqual([]);
     expect(text).not.toContain('单位联系人同一时刻收到不止一封邮件');
-    // the monthly 督办 after the leadership step (from 22 Dec): the leader has it in the letter, the
-    // Office and the leadership get it alone, narrowed to them
+    // the monthly 督办 after the leadership step (from 22 Dec): the leader has it in the letter
     const leader = p.letters.filter(
       (l) => l.to === 'leader' && l.at >= '2026-12-22' && l.items.some((i) => i.kind === 'supervision'),
     );
@@ -101,6 +100,30 @@ describe('dubang plan preview <real plan> --as-of 2026-11-26: the emails (letter
       (x) => x.kind === 'supervision' && x.to.includes('office') && x.to.includes('leader'),
     );
     expect(mixed.length).toBeGreaterThan(0);
+    // nothing goes alone but the Office's own catch-up summary
+    expect(p.emailsByDay.reduce((s, d) => s + d.alone, 0)).toBe(1);
+  });
+
+  it('gives the Office one summary letter per moment instead of one email per 催办 or 督办 copy', () => {
+    const central = p.letters.filter((l) => l.central);
+    const moments = new Map<string, number>();
+    for (const l of central) moments.set(`${l.to}|${l.at}`, (moments.get(`${l.to}|${l.at}`) ?? 0) + 1);
+    expect([...moments.values()].every((n) => n === 1)).toBe(true);
+    const on = (day: string, to: string) => central.filter((l) => l.to === to && l.at.startsWith(day));
+    // 17 Dec 2026: the 催办 copies of 2026Q4 (541 notices), one letter to the Office
+    expect(on('2026-12-17', 'office').map((l) => [l.unit, l.items.length])).toEqual([['办公室', 541]]);
+    expect(p.emailsByDay.find((d) => d.date === '2026-12-17')).toEqual({
+      date: '2026-12-17',
+      emails: 1,
+      letters: 1,
+      alone: 0,
+    });
+    // 22 Dec 2026: the monthly 督办 after the leadership step (705), one letter each to the Office and the leadership
+    expect(on('2026-12-22', 'office').map((l) => l.items.length)).toEqual([705]);
+    expect(on('2026-12-22', 'leadership').map((l) => [l.unit, l.items.length])).toEqual([['领导小组', 705]]);
+    expect(text).toMatch(
+      /\n督办汇总 \(抄送办公室、报领导小组的通知，同一时刻合为一封\): 办公室 \d+ 封 \(事项 \d+\)；领导小组 \d+ 封/,
+    );
   });
 
   it('gives each of the 14 rule-bound units one 交办 letter per contact on the first day listing all its tasks', () => {
@@ -146,7 +169,7 @@ describe('dubang plan preview <real plan> --as-of 2026-11-26: the emails (letter
 
   it('prints the emails per unit and per day before the calendar', () => {
     expect(text).toMatch(
-      /\n邮件: 共 \d+ 封；单位督办函 \d+ 封 \(同一单位的同一收件人同一时刻的通知合为一封\)，单独发送 \d+ 封/,
+      /\n邮件: 共 \d+ 封；单位督办函 \d+ 封 \(同一单位的同一收件人同一时刻的通知合为一封\)，督办汇总 \d+ 封 \(办公室、领导小组同一时刻的抄送合为一封\)，单独发送 1 封 \(不入督办函的通知\)/,
     );
     expect(text).toContain('\n各单位的邮件 (42 个单位；');
     expect(text).toMatch(/\n {2}单位 +督办函 +事项 +单独\n/);
@@ -181,9 +204,9 @@ describe('MAIL_LETTERS=off: every notice is its own email', () => {
 describe('plannedEmails (the pure rule)', () => {
   const n = (kind: PlannedNotice['kind'], at: string, unit: string | null, to: PlannedNotice['to'], task = 1) =>
     ({ kind, at, nominalAt: at, task, unit, to, slip: null }) as PlannedNotice;
-  const on = { enabled: true, debounceMs: 60_000 };
+  const on = { enabled: true, debounceMs: 60_000, central: true };
 
-  it('puts a unit contact’s notices of one moment in one letter per contact, later ones in the next, the Office’s alone', () => {
+  it('puts a unit contact’s notices of one moment in one letter per contact, later ones in the next, the Office’s share in its summary letter', () => {
     const at = '2026-11-26T09:00:00.000+08:00';
     const later = '2026-12-01T09:00:00.000+08:00';
     const e = plannedEmails(
@@ -199,18 +222,26 @@ describe('plannedEmails (the pure rule)', () => {
       'p',
       on,
     );
-    expect(e.letters.map((l) => [l.at.toISOString(), l.email, l.items.map((i) => i.task)])).toEqual([
-      ['2026-11-26T01:01:00.000Z', 'leader', [1, 2, 0]],
-      ['2026-11-26T01:01:00.000Z', 'liaison', [1, 2, 0]],
-      ['2026-12-01T01:01:00.000Z', 'leader', [3]],
-      ['2026-12-01T01:01:00.000Z', 'liaison', [1]],
+    expect(e.letters.map((l) => [l.at.toISOString(), l.unit, l.email, l.items.map((i) => i.task)])).toEqual([
+      ['2026-11-26T01:01:00.000Z', 'A', 'leader', [1, 2, 0]],
+      ['2026-11-26T01:01:00.000Z', 'A', 'liaison', [1, 2, 0]],
+      ['2026-12-01T01:01:00.000Z', '办公室', 'office', [3]],
+      ['2026-12-01T01:01:00.000Z', 'A', 'leader', [3]],
+      ['2026-12-01T01:01:00.000Z', 'A', 'liaison', [1]],
     ]);
-    // the 督办 to the Office and the leader: the leader's in the letter, the Office's alone
+    expect(e.letters.map((l) => l.central)).toEqual([false, false, true, false, false]);
+    // kinds not in letters go alone (the catch-up summary, a review reminder)
     expect(e.alone.map((x) => [x.kind, x.to])).toEqual([
-      ['supervision', ['office']],
       ['catchup_summary', ['office']],
       ['completion_review', ['office']],
     ]);
+    // MAIL_OFFICE_LETTERS=off: the 督办's Office share goes alone, narrowed to the Office
+    const apart = plannedEmails([n('supervision', later, 'A', ['office', 'leader'], 3)], 'p', {
+      ...on,
+      central: false,
+    });
+    expect(apart.letters.map((l) => [l.email, l.central])).toEqual([['leader', false]]);
+    expect(apart.alone.map((x) => [x.kind, x.to])).toEqual([['supervision', ['office']]]);
     const off = plannedEmails([n('assignment', at, 'A', ['liaison'])], 'p', { ...on, enabled: false });
     expect(off).toEqual({ letters: [], alone: [n('assignment', at, 'A', ['liaison'])] });
   });

@@ -12,7 +12,7 @@ import { readHolidayOverride } from '../../config/policy-schema';
 import { interpretDeadline } from '../../domain/deadline';
 import { parsePlanText } from '../../domain/plan/parse';
 import { policyCalendar } from '../../domain/policy';
-import { parseAsOf, previewText, type PreviewOutput } from '../../cli/commands/plan';
+import { parseAsOf, previewText, type PreviewOutput } from '../../cli/commands/plan-preview';
 import * as fs from 'node:fs';
 import { REAL_PLAN } from '../helpers/paths';
 
@@ -115,7 +115,7 @@ describe('the catch-up line', () => {
     );
     const early = await run(['plan', 'preview', REAL_PLAN, '--as-of', '2024-06-03', '--no-db', '--horizon-days', '1']);
     expect(early.out.split('\n')[1]).toBe('补发督办：无已逾期事项');
-  });
+  }, 60_000); // two year-long previews of the real plan: seconds each, more on a loaded machine
 });
 
 describe('preview arguments', () => {

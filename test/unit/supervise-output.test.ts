@@ -7,7 +7,7 @@
 import { loadConfig } from '../../config';
 import { readHolidayOverride } from '../../config/policy-schema';
 import { catchUpCounts, catchUpOrderCounts, catchUpOrders, type StartResult } from '../../app/supervise';
-import { catchUpLine } from '../../cli/commands/plan';
+import { catchUpLine } from '../../cli/commands/plan-preview';
 import { parseNotifyRoles, startText } from '../../cli/commands/supervise';
 import type { AssignmentRole } from '../../domain/model';
 import { planCatchUp, policyCalendar, type PlanAssignment } from '../../domain/policy';

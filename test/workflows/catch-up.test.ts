@@ -38,7 +38,7 @@ import { createRecipientResolver } from '../../app/notices/recipients';
 import { createLinkService } from '../../infra/links';
 import { createMailer } from '../../infra/mail/mailer';
 import { startMailSink } from '../../devtools/mail/sink';
-import { assignmentPage } from '../../web/views/dashboard';
+import { assignmentPage } from '../../web/views/dashboard-assignment';
 import type { Policy } from '../../domain/policy';
 import { secondsPolicy } from '../../domain/policy/testing';
 import { readDirectoryFile } from '../../app/units-file';

@@ -38,7 +38,7 @@ import { parseReport, periodChoices, UnitInputError, type PeriodChoice } from '.
 import { errorPage, sendPage } from '../views/layout';
 import type { FormMessage } from '../views/unit';
 import { periodGroups, workspacePage } from '../views/workspace';
-import { lifecycleRefusal } from './unit-form';
+import { lifecycleRefusal } from '../unit-actions';
 import { UUID } from '../params';
 
 type Body = Record<string, unknown>;

@@ -24,7 +24,7 @@ async function run() {
     stalledIntervalMs: 500,
     checkRedis: false,
     // T_LETTERS=<debounce ms>: unit letters on (the letter fault tests); otherwise as the environment says
-    ...(env.T_LETTERS ? { letters: { enabled: true, debounceMs: Number(env.T_LETTERS) } } : {}),
+    ...(env.T_LETTERS ? { letters: { enabled: true, debounceMs: Number(env.T_LETTERS), central: true } } : {}),
   });
   process.send?.('ready');
   const stop = () => void w.close().then(() => process.exit(0));

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Letter" ADD COLUMN     "central" BOOLEAN NOT NULL DEFAULT false;
