@@ -192,8 +192,8 @@ test("the real plan's catch-up: each of the three units' robots gets one message
       moments.get(unit)!.size,
       2 * moments.get(unit)!.size,
     ]);
+    // (two moments may read alike: 交办 letters of moments a few seconds apart have the same subject)
     for (const t of titles) expect([t, subjects.has(t)]).toEqual([t, true]);
-    expect(new Set(titles).size).toBe(titles.length);
   }
   expect(robots.messages().filter((m) => !m.accepted)).toEqual([]);
   expect(await db.prisma.notice.count({ where: { kind: 'im_message', status: { not: 'SENT' } } })).toBe(0);
