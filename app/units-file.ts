@@ -2,12 +2,17 @@
  * Reading and writing the units directory: JSON (config/units.json) and CSV for the Office's
  * spreadsheets. CSV columns (UTF-8, header row required):
  *   name, fullName, kind, aliases, members, liaisonName, liaisonEmail, liaisonPhone,
- *   leaderName, leaderEmail, leaderPhone, recipients, digest, note
+ *   leaderName, leaderEmail, leaderPhone, recipients, digest, note, robots
  * `aliases` and `members` are separated by `|`; `recipients` is `名称 <email>|…` (Office/leadership).
  * `digest` lists which of the row's contacts get the daily digest instead of single notices, `|`
  * separated: `liaison`, `leader`, or a contact's email, which is how recipients are named (e.g.
  * `liaison|leader`, `duban@office.example`); any case; empty = nobody. A CSV without the column flags
  * nobody. An entry that names no contact of the row is refused with its line and column.
+ * `robots` lists the unit's group robots, `|` separated, each `<channel> <webhook> [key=value …]`
+ * with the options `secret=SEC…` (DingTalk 加签), `kinds=letter,slips`, `at=<mobile>,…` (DingTalk)
+ * and `mentions=<userid>,…` (WeCom), e.g.
+ * `dingtalk https://oapi.dingtalk.com/robot/send?access_token=… secret=SEC… kinds=slips`; a CSV
+ * without the column configures no robots (docs/channels.md).
  */
 import * as fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
@@ -15,6 +20,7 @@ import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { unitsDirectorySchema } from '../config/units';
 import { createResolver, type DirectoryContact, type DirectoryUnit, type UnitsDirectory } from '../domain/units';
+import type { DirectoryRobot } from '../domain/channels';
 import { ErrorCodes, DubangError } from '../contracts/errors';
 
 export class UnitsFileError extends DubangError {
@@ -76,6 +82,7 @@ export const CSV_COLUMNS = [
   'recipients',
   'digest',
   'note',
+  'robots',
 ] as const;
 
 const split = (s: string | undefined) =>
@@ -111,9 +118,49 @@ export function directoryToCsv(dir: UnitsDirectory): string {
         ...u.contacts.filter((x) => x.role === 'RECIPIENT' && x.digest).map((x) => x.email),
       ].join('|'),
       note: u.note ?? '',
+      robots: (u.robots ?? []).map(robotToCsv).join('|'),
     };
   });
   return stringify(rows, { header: true, columns: [...CSV_COLUMNS] });
+}
+
+function robotToCsv(r: DirectoryRobot): string {
+  const mentions = r.channel === 'dingtalk' ? r.atMobiles : r.mentions;
+  return [
+    r.channel,
+    r.webhook,
+    ...(r.secret ? [`secret=${r.secret}`] : []),
+    ...(r.kinds ? [`kinds=${r.kinds.join(',')}`] : []),
+    ...(mentions?.length ? [`${r.channel === 'dingtalk' ? 'at' : 'mentions'}=${mentions.join(',')}`] : []),
+  ].join(' ');
+}
+
+const ROBOT_OPTIONS = ['secret', 'kinds', 'at', 'mentions'];
+
+/**
+ * One entry of the `robots` column: `<channel> <webhook> [key=value …]`. The fields' values are
+ * checked by the directory's schema afterwards (which names the robot and field); this only splits.
+ */
+function robotFromCsv(entry: string): { robot?: Record<string, unknown>; problem?: string } {
+  const [channel, webhook, ...rest] = entry.split(/\s+/);
+  if (!channel || !webhook)
+    return {
+      problem: `「${entry}」应写作「dingtalk 或 wecom、空格、webhook 地址」，选项如 secret=… kinds=letter,slips`,
+    };
+  const robot: Record<string, unknown> = { channel, webhook };
+  for (const opt of rest) {
+    const m = /^([a-z]+)=(.*)$/.exec(opt);
+    if (!m || !ROBOT_OPTIONS.includes(m[1]!))
+      return { problem: `「${opt}」不是可用的选项（secret=、kinds=、at=、mentions=）` };
+    const list = m[2]!
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    if (m[1] === 'secret') robot.secret = m[2];
+    else if (m[1] === 'at') robot.atMobiles = list;
+    else robot[m[1]!] = list;
+  }
+  return { robot };
 }
 
 /**
@@ -184,7 +231,13 @@ export function directoryFromCsv(text: string, source = 'CSV'): UnitsDirectory {
     for (const problem of markDigest(contacts, split(r.digest)))
       problems.push({ line, field: 'digest', message: problem });
     const members = split(r.members);
+    const robots = split(r.robots).map((entry) => {
+      const x = robotFromCsv(entry);
+      if (x.problem) problems.push({ line, field: 'robots', message: x.problem });
+      return x.robot ?? {};
+    });
     return {
+      ...(robots.length ? { robots: robots as unknown as DirectoryRobot[] } : {}),
       name: r.name ?? '',
       fullName: r.fullName || null,
       kind: (r.kind ?? '') as DirectoryUnit['kind'],

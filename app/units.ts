@@ -4,6 +4,7 @@
  */
 import type { PrismaClient, Prisma } from '../generated/prisma/client';
 import type { DirectoryUnit, UnitsDirectory } from '../domain/units';
+import { defaultRobotKinds, type DirectoryRobot, type RobotKind } from '../domain/channels';
 import { audit } from './audit';
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -21,6 +22,7 @@ export async function loadDirectory(db: Db): Promise<UnitsDirectory | null> {
       aliases: true,
       contacts: { orderBy: [{ role: 'asc' }, { email: 'asc' }] },
       members: { include: { member: true }, orderBy: { ordinal: 'asc' } },
+      robots: { orderBy: { ordinal: 'asc' } },
     },
     orderBy: { createdAt: 'asc' },
   });
@@ -43,7 +45,29 @@ export async function loadDirectory(db: Db): Promise<UnitsDirectory | null> {
         digest: c.digest,
       })),
       ...(u.kind === 'GROUP' ? { members: u.members.map((m) => m.member.name) } : {}),
+      ...(u.robots.length
+        ? {
+            robots: u.robots.map((r): DirectoryRobot => ({
+              channel: r.channel,
+              webhook: r.webhook,
+              ...(r.secret ? { secret: r.secret } : {}),
+              kinds: r.kinds as RobotKind[],
+              ...(r.channel === 'dingtalk' ? { atMobiles: r.mentions } : { mentions: r.mentions }),
+            })),
+          }
+        : {}),
     })),
+  };
+}
+
+/** A robot as stored: the unit kind's default kinds filled in, one mentions column for both channels. */
+function storedRobot(unitKind: DirectoryUnit['kind'], r: DirectoryRobot) {
+  return {
+    channel: r.channel,
+    webhook: r.webhook,
+    secret: r.secret ?? null,
+    kinds: [...(r.kinds ?? defaultRobotKinds(unitKind))],
+    mentions: [...((r.channel === 'dingtalk' ? r.atMobiles : r.mentions) ?? [])],
   };
 }
 
@@ -54,6 +78,7 @@ function fingerprint(u: DirectoryUnit): string {
     [...u.aliases].sort(),
     u.contacts.map((c) => [c.role, c.name, c.email, c.phone ?? null, c.digest ?? false]).sort(),
     u.members ?? [],
+    (u.robots ?? []).map((r) => storedRobot(u.kind, r)),
   ]);
 }
 
@@ -109,6 +134,11 @@ export async function syncDirectoryTx(
         update: { name: c.name, phone: c.phone ?? null, digest: c.digest ?? false },
       });
     }
+    await tx.unitRobot.deleteMany({ where: { unitId: row.id } });
+    if (u.robots?.length)
+      await tx.unitRobot.createMany({
+        data: u.robots.map((r, i) => ({ unitId: row.id, ordinal: i + 1, ...storedRobot(u.kind, r) })),
+      });
     (prev ? result.updated : result.created).push(u.name);
     await audit(tx, {
       actor,
@@ -116,7 +146,8 @@ export async function syncDirectoryTx(
       entityType: 'Unit',
       entityId: row.id,
       unitId: row.id,
-      data: { name: u.name, before: prev ?? null, after: u },
+      // robots' webhooks and secrets are credentials: the audit log records that they changed, not them
+      data: { name: u.name, before: prev ? withoutSecrets(prev) : null, after: withoutSecrets(u) },
     });
   }
   // Group memberships once every member exists.
@@ -133,4 +164,24 @@ export async function syncDirectoryTx(
     }
   }
   return result;
+}
+
+/** A unit for the audit log: each robot as its channel and kinds, without webhook or secret. */
+function withoutSecrets(u: DirectoryUnit): DirectoryUnit | Omit<DirectoryUnit, 'robots'> {
+  if (!u.robots?.length) return u;
+  return {
+    ...u,
+    robots: u.robots.map((r) => ({ ...r, webhook: maskWebhook(r.webhook), secret: r.secret ? '***' : null })),
+  };
+}
+
+/** A webhook as a page or the audit log may show it: the host and path, the token's last 4 characters. */
+export function maskWebhook(webhook: string): string {
+  try {
+    const url = new URL(webhook);
+    const token = url.searchParams.get('access_token') ?? url.searchParams.get('key') ?? '';
+    return `${url.origin}${url.pathname}?…${token.slice(-4)}`;
+  } catch {
+    return '…';
+  }
 }

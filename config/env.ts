@@ -82,6 +82,10 @@ export const envSchema = z.object({
   SMTP_RATE_PER_SECOND: z.coerce.number().int().min(1).default(200),
   MAIL_FROM: z.string().min(3).default('南昌市质量强市领导小组办公室 <duban@office.nanchang.example>'),
   MAIL_SINK_PORT: port.default(2525),
+  // group robots (docs/channels.md): the local robot sink's port, the daily slip summary's hour, the request timeout
+  IM_SINK_PORT: port.default(2626),
+  IM_SUMMARY_HOUR: z.coerce.number().int().min(0).max(23).default(9),
+  IM_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
   MAIL_DIGEST_HOUR: z.coerce
     .number()
     .int('a whole hour 0–23')

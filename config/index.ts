@@ -84,6 +84,8 @@ export interface Config {
      */
     letters: { enabled: boolean; debounceMs: number; central: boolean };
   };
+  /** group robots (DingTalk, WeCom; docs/channels.md); the robots themselves are in the units directory */
+  channels: { sinkPort: number; summaryHour: number; timeoutMs: number };
   http: {
     host: string;
     port: number;
@@ -176,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         central: e.MAIL_OFFICE_LETTERS === 'on',
       },
     },
+    channels: { sinkPort: e.IM_SINK_PORT, summaryHour: e.IM_SUMMARY_HOUR, timeoutMs: e.IM_TIMEOUT_MS },
     http: {
       host: e.HTTP_HOST,
       port: e.HTTP_PORT,

@@ -24,6 +24,7 @@ export const ErrorCodes = {
   // app/
   AssessmentScheduleError: 'ASSESSMENT_SCHEDULE',
   AttachmentError: 'ATTACHMENT',
+  ChannelRateLimited: 'CHANNEL_RATE_LIMITED',
   ContactInputError: 'CONTACT_INPUT',
   MailSendError: 'MAIL_SEND',
   PermanentDeliveryError: 'DELIVERY_PERMANENT',
@@ -43,6 +44,8 @@ export const ErrorCodes = {
   PlanSourceError: 'PLAN_SOURCE',
   QueryError: 'QUERY',
   RedisConfigError: 'REDIS_CONFIG',
+  RobotSendError: 'ROBOT_SEND',
+  RobotSinkError: 'ROBOT_SINK',
   SendTimeoutError: 'SEND_TIMEOUT',
   UnitInputError: 'UNIT_INPUT',
   UnitsFileError: 'UNITS_FILE',

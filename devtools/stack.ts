@@ -1,13 +1,12 @@
 /**
  * The local stack behind `dubang dev up|down|status`: PostgreSQL, Redis, the Temporal dev server
- * (and its Web UI) and the mail sink. `up` uses what the configuration points at when it answers,
+ * (and its Web UI), the mail sink and the robot sink. `up` uses what the configuration points at when it answers,
  * and starts local servers only for what is missing; `down` stops only what `up` started (var/run
  * pid files); `status` probes every part.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import type { Config } from '../config';
 import type { Logger } from '../contracts/logger';
 import { silentLogger } from '../infra/logger';
@@ -17,16 +16,13 @@ import {
   processAlive,
   readPidRecord,
   removePidRecord,
-  run,
   spawnDetached,
   stopProcess,
-  tail,
   writePidRecord,
   type PidRecord,
 } from './process';
 import {
   databaseName,
-  ensureDatabase,
   hostPort,
   isLocalHost,
   probeHttp,
@@ -38,13 +34,17 @@ import {
   type Probe,
 } from './probes';
 import { resolveTemporalCli, startTemporalDevServer } from './temporal';
-import { pgBinDir } from '../infra/db/backup';
 import { ErrorCodes, isDubangError } from '../contracts/errors';
+import { devPaths, sleep, waitFor, type DevPaths } from './stack-common';
+import { stopPostgresRecord, upPostgres } from './stack-postgres';
+import { robotSinkStatus, upRobotSink } from './robot-sink/stack-part';
 
 export { DevError } from './process';
+export { devPaths, type DevPaths } from './stack-common';
+export { asPgUser, chownToPostgres, pgBinDir } from './stack-postgres';
 
-export type PartName = 'postgres' | 'redis' | 'temporal' | 'temporal-ui' | 'mail-sink';
-export const PARTS: readonly PartName[] = ['postgres', 'redis', 'temporal', 'temporal-ui', 'mail-sink'];
+export type PartName = 'postgres' | 'redis' | 'temporal' | 'temporal-ui' | 'mail-sink' | 'robot-sink';
+export const PARTS: readonly PartName[] = ['postgres', 'redis', 'temporal', 'temporal-ui', 'mail-sink', 'robot-sink'];
 
 /** One row of `dubang dev status`. */
 export interface PartStatus {
@@ -56,30 +56,6 @@ export interface PartStatus {
   startedByUs: boolean;
   pid?: number;
   detail: string;
-}
-
-/** Folders under the var directory (DUBANG_VAR_DIR). */
-export interface DevPaths {
-  varDir: string;
-  runDir: string;
-  logDir: string;
-  temporalDb: string;
-  mailDir: string;
-  redisDir: string;
-  pgDir: string;
-}
-
-export function devPaths(cfg: Pick<Config, 'varDir'>): DevPaths {
-  const v = cfg.varDir;
-  return {
-    varDir: v,
-    runDir: path.join(v, 'run'),
-    logDir: path.join(v, 'log'),
-    temporalDb: path.join(v, 'temporal', 'dubang.db'),
-    mailDir: path.join(v, 'mail'),
-    redisDir: path.join(v, 'redis'),
-    pgDir: path.join(v, 'pg'),
-  };
 }
 
 /** Where each part is (or would be) listening. */
@@ -124,6 +100,7 @@ export async function devStatus(cfg: Config): Promise<PartStatus[]> {
     redis: `${a.redis.host}:${a.redis.port}`,
     temporal: cfg.temporal.address,
     'mail-sink': `${a.sink.host}:${a.sink.port}`,
+    'robot-sink': `127.0.0.1:${cfg.channels.sinkPort}`,
   };
   const row = (
     part: PartName,
@@ -144,12 +121,13 @@ export async function devStatus(cfg: Config): Promise<PartStatus[]> {
       detail: probe.detail,
     };
   };
-  const [pg, redis, temporal, ui, sink] = await Promise.all([
+  const [pg, redis, temporal, ui, sink, robots] = await Promise.all([
     probePostgres(cfg.database.url),
     probeRedis(cfg.redis.url),
     probeTemporal(cfg.temporal.address, cfg.temporal.namespace),
     probeHttp(`http://${a.ui.host}:${a.ui.port}/`),
     probeSmtp(a.sink.host, a.sink.port),
+    robotSinkStatus(cfg, p),
   ]);
   const mails = countMail(p.mailDir);
   const relay =
@@ -165,161 +143,8 @@ export async function devStatus(cfg: Config): Promise<PartStatus[]> {
       ok: sink.ok,
       detail: `${sink.detail}; ${mails} 封邮件在 ${p.mailDir}${relay}`,
     }),
+    row('robot-sink', robots.address, robots.probe),
   ];
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(
-  what: string,
-  probe: () => Promise<Probe>,
-  timeoutMs: number,
-  logFile?: string,
-  alive?: () => boolean,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: Probe = { ok: false, detail: 'not probed' };
-  while (Date.now() < deadline) {
-    last = await probe();
-    if (last.ok) return;
-    if (alive && !alive()) break;
-    await sleep(150);
-  }
-  throw new DevError(
-    `${what} 没有在 ${Math.round(timeoutMs / 1000)} 秒内就绪 (${last.detail})${logFile ? `。日志 ${logFile} 末尾:\n${tail(logFile)}` : ''}`,
-  );
-}
-
-/** PostgreSQL binaries: the newest /usr/lib/postgresql/<v>/bin (infra/db/backup.ts), else whatever is on PATH. */
-export { pgBinDir } from '../infra/db/backup';
-
-/** Clusters of this machine (Debian postgresql-common), from `pg_lsclusters`. */
-function machineClusters(): { version: string; name: string; port: number; dataDir: string }[] {
-  const r = spawnSync('pg_lsclusters', ['-h'], { encoding: 'utf8' });
-  if (r.status !== 0 || !r.stdout) return [];
-  return r.stdout
-    .trim()
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter((f) => f.length >= 6)
-    .map((f) => ({ version: f[0]!, name: f[1]!, port: Number(f[2]), dataDir: f[5]! }));
-}
-
-function postmasterPid(dataDir: string): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** `postgres` refuses to run as root: as root, run its tools as the postgres user. */
-export function asPgUser(cmd: string, args: string[]): [string, string[]] {
-  if (process.getuid?.() === 0) return ['runuser', ['-u', 'postgres', '--', cmd, ...args]];
-  return [cmd, args];
-}
-
-export function chownToPostgres(...paths: string[]): void {
-  if (process.getuid?.() !== 0) return;
-  const uid = Number(run('id', ['-u', 'postgres'], 'looking up the postgres user').trim());
-  const gid = Number(run('id', ['-g', 'postgres'], 'looking up the postgres group').trim());
-  for (const p of paths) fs.chownSync(p, uid, gid);
-}
-
-async function startPostgres(cfg: Config, p: DevPaths, host: string, port: number, log: Logger): Promise<PidRecord> {
-  const address = `${host}:${port}`;
-  const cluster = machineClusters().find((c) => c.port === port);
-  let rec: PidRecord;
-  if (cluster) {
-    // This machine's own cluster on that port: start it the way its init scripts do.
-    const cmd = ['pg_ctlcluster', '--skip-systemctl-redirect', cluster.version, cluster.name, 'start'];
-    log.info('starting the PostgreSQL cluster of this machine', { cmd: cmd.join(' ') });
-    run(cmd[0]!, cmd.slice(1), `启动 PostgreSQL 集群 ${cluster.version}/${cluster.name}`);
-    const pid = postmasterPid(cluster.dataDir);
-    if (!pid)
-      throw new DevError(
-        `PostgreSQL ${cluster.version}/${cluster.name} 已启动, 但读不到 ${cluster.dataDir}/postmaster.pid`,
-      );
-    rec = {
-      part: 'postgres',
-      pid,
-      kind: 'pg_ctlcluster',
-      startedAt: new Date().toISOString(),
-      command: cmd,
-      address,
-      match: 'postgres',
-      pg: { version: cluster.version, cluster: cluster.name, dataDir: cluster.dataDir },
-    };
-  } else {
-    // No cluster here: a private one under var/pg, trust auth on loopback only.
-    const bin = pgBinDir();
-    const tool = (t: string) => (bin ? path.join(bin, t) : t);
-    const user = decodeURIComponent(new URL(cfg.database.url).username) || 'postgres';
-    const logFile = path.join(p.logDir, 'postgres.log');
-    fs.mkdirSync(p.pgDir, { recursive: true });
-    fs.mkdirSync(p.logDir, { recursive: true });
-    if (!fs.existsSync(logFile)) fs.writeFileSync(logFile, '');
-    chownToPostgres(p.pgDir, logFile);
-    if (!fs.existsSync(path.join(p.pgDir, 'PG_VERSION'))) {
-      log.info('initialising a PostgreSQL data directory', { dir: p.pgDir });
-      const [c, a] = asPgUser(tool('initdb'), [
-        '-D',
-        p.pgDir,
-        '-U',
-        user,
-        '--auth=trust',
-        '-E',
-        'UTF8',
-        '--locale=C.UTF-8',
-      ]);
-      run(c, a, `initdb ${p.pgDir}`);
-    }
-    const opts = `-c listen_addresses=${host} -p ${port} -c unix_socket_directories=''`;
-    const [c, a] = asPgUser(tool('pg_ctl'), ['-D', p.pgDir, '-l', logFile, '-o', opts, '-w', '-t', '60', 'start']);
-    run(c, a, `pg_ctl start (${p.pgDir}); 日志 ${logFile}:\n${tail(logFile)}`);
-    const pid = postmasterPid(p.pgDir);
-    if (!pid) throw new DevError(`PostgreSQL 已启动, 但读不到 ${p.pgDir}/postmaster.pid`);
-    rec = {
-      part: 'postgres',
-      pid,
-      kind: 'pg_ctl',
-      startedAt: new Date().toISOString(),
-      command: [c, ...a],
-      address,
-      match: 'postgres',
-      logFile,
-      pg: { dataDir: p.pgDir, ...(bin ? { binDir: bin } : {}) },
-    };
-  }
-  writePidRecord(p.runDir, rec);
-  await waitFor(
-    `PostgreSQL ${address}`,
-    async () => {
-      const s = await probePostgres(cfg.database.url);
-      return { ok: s.server, detail: s.detail };
-    },
-    30000,
-    rec.logFile,
-  );
-  return rec;
-}
-
-async function upPostgres(cfg: Config, p: DevPaths, log: Logger): Promise<string | undefined> {
-  const { host, port } = hostPort(cfg.database.url, 5432);
-  const probe = await probePostgres(cfg.database.url);
-  let started: string | undefined;
-  if (!probe.server) {
-    if (!isLocalHost(host))
-      throw new DevError(
-        `PostgreSQL ${host}:${port} (DATABASE_URL) 连接不上, 而且不在本机, 无法替你启动: ${probe.detail}`,
-      );
-    await startPostgres(cfg, p, host, port, log);
-    started = 'postgres';
-  }
-  if (await ensureDatabase(cfg.database.url))
-    log.info('created the application database', { database: databaseName(cfg.database.url) });
-  return started;
 }
 
 async function upRedis(cfg: Config, p: DevPaths, log: Logger): Promise<string | undefined> {
@@ -492,7 +317,7 @@ export async function devUp(cfg: Config, opts: { logger?: Logger } = {}): Promis
   const p = devPaths(cfg);
   for (const d of [p.runDir, p.logDir, p.mailDir]) fs.mkdirSync(d, { recursive: true });
   return withLock(p, async () => {
-    const steps = [upPostgres, upRedis, upTemporal, upSink];
+    const steps = [upPostgres, upRedis, upTemporal, upSink, upRobotSink];
     const results = await Promise.allSettled(steps.map((s) => s(cfg, p, log)));
     const started: string[] = [];
     const errors: string[] = [];
@@ -509,20 +334,7 @@ export async function devUp(cfg: Config, opts: { logger?: Logger } = {}): Promis
 }
 
 async function stopRecord(rec: PidRecord): Promise<boolean> {
-  if (rec.kind === 'pg_ctlcluster' && rec.pg?.version && rec.pg.cluster) {
-    run(
-      'pg_ctlcluster',
-      ['--skip-systemctl-redirect', rec.pg.version, rec.pg.cluster, 'stop', '-m', 'fast'],
-      '停止 PostgreSQL',
-    );
-    return !processAlive(rec.pid, rec.match);
-  }
-  if (rec.kind === 'pg_ctl' && rec.pg?.dataDir) {
-    const pgCtl = rec.pg.binDir ? path.join(rec.pg.binDir, 'pg_ctl') : 'pg_ctl';
-    const [c, a] = asPgUser(pgCtl, ['-D', rec.pg.dataDir, '-m', 'fast', '-w', 'stop']);
-    run(c, a, '停止 PostgreSQL');
-    return !processAlive(rec.pid, rec.match);
-  }
+  if (stopPostgresRecord(rec)) return !processAlive(rec.pid, rec.match);
   // Redis writes its AOF on SIGTERM; Temporal and the sink shut down cleanly on it too.
   return stopProcess(rec.pid, rec.match, 15000);
 }
@@ -533,7 +345,7 @@ export async function devDown(cfg: Config): Promise<{ stopped: string[]; failed:
   return withLock(p, async () => {
     const stopped: string[] = [];
     const failed: string[] = [];
-    for (const part of ['mail-sink', 'temporal', 'redis', 'postgres']) {
+    for (const part of ['robot-sink', 'mail-sink', 'temporal', 'redis', 'postgres']) {
       const rec = ours(p.runDir, part);
       if (!rec) continue;
       try {

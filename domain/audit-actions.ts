@@ -37,6 +37,7 @@ export const AUDIT_ACTION_LABELS = {
   'unit.created': '新增单位',
   'unit.updated': '修改单位',
   'unit.contacts_updated': '修改联系人',
+  'unit.robots_updated': '修改群机器人',
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;

@@ -3,6 +3,7 @@
  * (full- and half-width brackets are the same name), and group expansion.
  */
 import { DomainErrorCodes, DubangError } from './errors';
+import type { DirectoryRobot } from './channels';
 
 export type UnitKind = 'BUREAU' | 'COUNTY' | 'DEV_ZONE' | 'MANAGEMENT' | 'GROUP' | 'OFFICE' | 'LEADERSHIP' | 'OTHER';
 /** What a person reads for each kind (dashboard, CLI): one place. */
@@ -37,6 +38,8 @@ export interface DirectoryUnit {
   /** for GROUP units: canonical names of the members, in order */
   members?: string[];
   note?: string | null;
+  /** group robots (钉钉, 企业微信) and what each receives (domain/channels.ts, docs/channels.md) */
+  robots?: DirectoryRobot[];
 }
 
 export interface UnitsDirectory {

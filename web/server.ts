@@ -25,6 +25,7 @@ import { registerAuth } from './routes/auth';
 import { registerApi } from './routes/api';
 import { registerDashboard } from './routes/dashboard';
 import { registerPlanUpload } from './routes/plan-upload';
+import { registerUnitChannels } from './routes/unit-channels';
 import { registerOps } from './routes/ops';
 import { registerStatic } from './routes/static';
 import { errorPage, sendPage } from './views/layout';
@@ -197,6 +198,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   registerApi(app, ctx);
   registerDashboard(app, ctx);
   registerPlanUpload(app, ctx);
+  registerUnitChannels(app, ctx);
   if (deps.mountQueueBoard) {
     const mount = deps.mountQueueBoard;
     await app.register(async (scope) => {

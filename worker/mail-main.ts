@@ -30,6 +30,11 @@ import { readHolidayOverride } from '../config/policy-schema';
 import type { LetterSettings } from '../domain/notices';
 import type { Mailer } from '../contracts/mail';
 import { createMailProcessor } from './mail-processor';
+import { createChannels, type Channels } from '../app/notices/channels';
+import { createRobotSender } from '../infra/channels/sender';
+import { createRedisRobotLimiter } from '../infra/channels/limiter';
+import { officialWorkdays } from '../app/assessment/run';
+import { DateTime } from 'luxon';
 import { createLinkService, linkKeysFromConfig } from '../infra/links';
 
 export interface MailWorkerOptions {
@@ -55,6 +60,12 @@ export interface MailWorkerOptions {
   stalledIntervalMs?: number;
   /** fail start-up unless Redis is noeviction (default true) */
   checkRedis?: boolean;
+  /**
+   * group robots (docs/channels.md): the per-robot window (default 20 per 60 s, the services'
+   * limit; tests shorten it), the request timeout (config channels.timeoutMs), and how often the
+   * daily slip summary is checked for (default every minute; 0: never)
+   */
+  channels?: { perWindow?: number; windowMs?: number; timeoutMs?: number; summaryEveryMs?: number };
 }
 
 /** A running mail worker. */
@@ -62,6 +73,7 @@ export interface MailWorker {
   worker: Worker;
   prisma: PrismaClient;
   mailer: Mailer;
+  channels: Channels;
   reconcileNow(): Promise<{ checked: number; added: number }>;
   close(): Promise<void>;
 }
@@ -117,6 +129,18 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
   // unit letters (config smtp.letters): a unit's contacts get one email per moment
   const letters = createLetterPark({ sql, notify: port, settings: o.letters ?? cfg.smtp.letters, logger });
   const links = createLinkService({ db: prisma, ...linkKeys });
+  const windowMs = o.channels?.windowMs ?? 60_000;
+  const channels = createChannels({
+    sql,
+    notify: port,
+    sender: createRobotSender({ timeoutMs: o.channels?.timeoutMs ?? cfg.channels.timeoutMs }),
+    limiter: createRedisRobotLimiter({ redis: producerRedis, prefix, max: o.channels?.perWindow ?? 20, windowMs }),
+    logger,
+    zone: cfg.timezone,
+    unitLinkFor: links.workspaceFor,
+    officeUrl: cfg.http.publicUrl,
+    windowMs,
+  });
   const deliver = createDeliverNotice({
     sql,
     digest,
@@ -138,6 +162,8 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
     officeUrl: cfg.http.publicUrl,
     // the 交办 tells each task's reporting calendar under the configured policy (as the dashboard reads it)
     reporting: reportingOf(cfg.policy, policyCalendar(cfg.policy, readHolidayOverride(cfg.holidaysOverrideFile))),
+    // group robots: im_message notices, and a message per robot once a unit letter went
+    channels,
   });
   const worker = createMailProcessor({
     connection: workerRedis,
@@ -158,6 +184,7 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
     intervalMs: o.reconcileEveryMs ?? 60_000,
     ...(o.reconcileGraceMs !== undefined ? { graceMs: o.reconcileGraceMs } : {}),
   });
+  const summaries = startSlipSummaries(cfg, channels, logger, o.channels?.summaryEveryMs ?? 60_000);
   logger.info('mail worker started', {
     queue: queueName,
     prefix,
@@ -170,10 +197,12 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
     worker,
     prisma,
     mailer,
+    channels,
     reconcileNow: () => reconciler.runNow(),
     close() {
       if (!closing) {
         closing = (async () => {
+          summaries.stop();
           await reconciler.stop();
           // Worker.close() waits for jobs in flight to finish: no send is cut off half way
           await worker.close();
@@ -189,6 +218,29 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
       return closing;
     },
   };
+}
+
+/**
+ * The daily slip summary's timer: on an office day, once its local hour (config
+ * channels.summaryHour) has come, the summary of that day is submitted for every robot that
+ * receives it. Every worker runs it; the notice key per (robot, day) makes it once a day.
+ */
+function startSlipSummaries(cfg: Readonly<Config>, channels: Channels, logger: Logger, everyMs: number) {
+  if (!everyMs) return { stop: () => undefined };
+  const workday = officialWorkdays(cfg.timezone, cfg.holidaysOverrideFile);
+  const tick = () => {
+    const now = DateTime.now().setZone(cfg.timezone);
+    const date = now.toISODate()!;
+    if (now.hour < cfg.channels.summaryHour || !workday(date)) return;
+    const atMs = now.startOf('day').plus({ hours: cfg.channels.summaryHour }).toMillis();
+    channels
+      .planDailySlips({ date, atMs })
+      .catch((err: unknown) => logger.warn('daily slip summary not planned yet; next minute', { err }));
+  };
+  tick();
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
 
 /** Process entry: config from the environment, graceful shutdown on SIGINT/SIGTERM. */

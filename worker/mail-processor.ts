@@ -2,9 +2,10 @@
  * The mail processor: a BullMQ worker on the notice queue. Thin on purpose: it maps a job to the
  * deliver-notice use case and the use case's errors to BullMQ's retry semantics.
  *  - PermanentDeliveryError → UnrecoverableError: no retry (5xx, bad address, dead letter);
- *  - anything else is thrown as is: BullMQ retries with the job's exponential backoff;
+ *  - ChannelRateLimited → the job is delayed until the robot has a slot (DelayedError: not an attempt);
  *  - a `deferred` outcome (a letter waiting for items of its moment) moves the job back to the
- *    delayed set until then, which is not an attempt (BullMQ's DelayedError).
+ *    delayed set until then, which is not an attempt either;
+ *  - anything else is thrown as is: BullMQ retries with the job's exponential backoff.
  */
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -46,6 +47,11 @@ export function createMailProcessor(o: MailProcessorOptions): Worker<NoticeJobDa
       });
     } catch (err) {
       if (isDubangError(err, ErrorCodes.PermanentDeliveryError)) throw new UnrecoverableError(err.message);
+      // a group robot past its rate (app/notices/channels.ts): run again when a slot opens, not an attempt
+      if (isDubangError(err, ErrorCodes.ChannelRateLimited)) {
+        await job.moveToDelayed((err as unknown as { retryAtMs: number }).retryAtMs, token);
+        throw new DelayedError();
+      }
       throw err;
     }
     if (outcome.outcome === 'deferred') {

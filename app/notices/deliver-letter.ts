@@ -43,6 +43,8 @@ function letterPayload(n: LoadedNotice) {
 export async function settleLetterOf(ctx: Ctx, n: LoadedNotice): Promise<void> {
   const settled = await settleLetterMembers(ctx.d.sql, letterPayload(n).letterId);
   if (settled) ctx.d.logger.warn('letter rerun recorded its carried notices', { key: n.key, settled });
+  // the IM messages are keyed by the letter's items: submitting them again is a no-op (channels.ts)
+  await ctx.d.channels?.afterLetter(letterPayload(n).letterId, null);
 }
 
 /**
@@ -116,7 +118,10 @@ export async function deliverLetter(ctx: Ctx, n: LoadedNotice, input: DeliverInp
     if (!isDubangError(err, MessageInputError)) throw err;
     return failPermanently(ctx, n, `无法生成${kindLabel(n.kind)}：${err.message}`, [p.recipient]);
   }
-  return sendAndRecord(ctx, n, message, [p.recipient], [], input, members);
+  const sent = await sendAndRecord(ctx, n, message, [p.recipient], [], input, members);
+  // the email is the record; the unit's group robots are then told it went (channels.ts)
+  if (sent.outcome === 'sent') await ctx.d.channels?.afterLetter(letter.id, message.subject);
+  return sent;
 }
 
 /** The dashboard page of a notice's task (the Office's view of it), or its unit's page for a notice about a unit. */

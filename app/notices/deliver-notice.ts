@@ -86,6 +86,7 @@ export function createDeliverNotice(d: DeliverDeps) {
     }
     if (n.kind === 'digest') return deliverDigest(ctx, n, input);
     if (n.kind === 'unit_letter') return deliverLetter(ctx, n, input);
+    if (n.kind === 'im_message' && ctx.d.channels) return ctx.d.channels.deliver(n, input);
     const skipped = await skipIfStale(ctx, n);
     if (skipped) return skipped;
 

@@ -84,6 +84,14 @@ export interface DeliverDeps {
    * (compose.ts reportingOf); without it the notice names the default quarterly rule
    */
   reporting?: ReportingOf;
+  /**
+   * IM channels (channels.ts): sends im_message notices to their group robot, and is told when a
+   * unit letter's email was sent (its robots then get their message); without it, email only
+   */
+  channels?: {
+    deliver(n: LoadedNotice, input: DeliverInput): Promise<DeliveryOutcome>;
+    afterLetter(letterId: string, subject: string | null): Promise<number>;
+  };
   /** beyond this many rows a letter's body leaves the task texts to its attached list (default 40) */
   letterCompactAbove?: number;
   /**

@@ -43,7 +43,7 @@ export function renderStatus(rows: (PartStatus | AppStatus)[]): string {
 export function register(program: Command): void {
   const dev = program
     .command('dev')
-    .description('本地基础设施: 启动、停止、查看 (PostgreSQL, Redis, Temporal, 邮件接收器)');
+    .description('本地基础设施: 启动、停止、查看 (PostgreSQL, Redis, Temporal, 邮件接收器, 群机器人接收器)');
 
   dev
     .command('up')

@@ -34,7 +34,8 @@ export { calendarDaysBetween } from './kinds/parts';
 export { slipNumbersText } from './kinds/catchup';
 
 // the index signature admits kinds added to NOTICE_KINDS by other work (assessment) before they are required
-const templates: Record<Exclude<NoticeKind, 'digest' | 'unit_letter'>, Template> &
+// im_message is not an email: domain/channels.ts writes it (renderChannelMarkdown)
+const templates: Record<Exclude<NoticeKind, 'digest' | 'unit_letter' | 'im_message'>, Template> &
   Record<string, Template | undefined> = {
   ...ASSIGNMENT_TEMPLATES,
   ...REPORT_TEMPLATES,

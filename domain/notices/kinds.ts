@@ -17,6 +17,7 @@ export const NOTICE_KINDS = [
   'unit_letter', // 单位督办函: one email to one recipient of a unit carrying every item of one moment
   'delivery_failure', // alert to the Office: an email could not be delivered
   'assessment', // 年度考核结果 to the Office and leadership: bulletin draft, summary, XLSX/CSV attached
+  'im_message', // 群机器人消息: a short DingTalk/WeCom message to one group robot (app/notices/channels.ts)
 ] as const;
 
 export type NoticeKind = (typeof NOTICE_KINDS)[number];

@@ -77,5 +77,6 @@ export type AnyStoredPayload = Partial<
     StoredNoticePayload<'digest'> &
     StoredNoticePayload<'unit_letter'> &
     StoredNoticePayload<'delivery_failure'> &
-    StoredNoticePayload<'assessment'>
+    StoredNoticePayload<'assessment'> &
+    StoredNoticePayload<'im_message'>
 >;

@@ -215,6 +215,17 @@ export const NOTICE_KIND_SPECS: { readonly [K in NoticeKind]: NoticeKindSpec } =
     digestible: true,
     inUnitLetter: false,
   },
+  // a group robot's message points to a letter already sent, or is the Office's daily slip summary:
+  // nothing about one assignment voids it (app/notices/channels.ts)
+  im_message: {
+    label: '群机器人消息',
+    recipients: { payloadAddress: true },
+    onClose: 'never-cancelled',
+    supersededAtDue: 'never',
+    stale: { followsAssignment: false, whenCompleted: false, when: null },
+    digestible: false,
+    inUnitLetter: false,
+  },
 };
 
 export function isNoticeKind(k: string): k is NoticeKind {

@@ -162,6 +162,28 @@ const assessment = z.object({
   attachments: z.unknown().optional(),
 });
 
+/**
+ * A message to one group robot (app/notices/channels.ts): the robot (UnitRobot id; its webhook and
+ * secret stay in the directory, never in a payload) and what the message is about: a unit letter
+ * that was sent (its subject, the email's time and the letter for the workspace link), the daily
+ * red/orange slip summary of one office day.
+ */
+const imMessage = z.object({
+  to: z.array(role),
+  robotId: z.string(),
+  about: z.enum(['letter', 'slips']),
+  /** the unit whose robot it is (its name) */
+  robotUnit: z.string(),
+  letterId: z.string().optional(),
+  unitId: z.string().optional(),
+  planId: z.string().optional(),
+  title: z.string().optional(),
+  /** when the letter's email went (ISO) */
+  emailedAt: z.string().optional(),
+  /** the office day of a slip summary (yyyy-MM-dd, local) */
+  day: z.string().optional(),
+});
+
 /** The payload schema of each kind. */
 export const NOTICE_PAYLOAD_SCHEMAS = {
   assignment,
@@ -180,6 +202,7 @@ export const NOTICE_PAYLOAD_SCHEMAS = {
   unit_letter: unitLetter,
   delivery_failure: deliveryFailure,
   assessment,
+  im_message: imMessage,
 } as const satisfies { [K in NoticeKind]: z.ZodType };
 
 export type NoticePayloadSchemas = typeof NOTICE_PAYLOAD_SCHEMAS;

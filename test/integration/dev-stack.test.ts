@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import nodemailer from 'nodemailer';
 import { Client } from 'pg';
-import { canConnect, freePort, runCli, startThrowawayRedis, temporalTestAddress } from '../helpers/services';
+import { canConnect, freePort, ROOT, runCli, startThrowawayRedis, temporalTestAddress } from '../helpers/services';
 import { probeTemporal } from '../../devtools/probes';
 
 interface Row {
@@ -29,6 +29,8 @@ let varDir: string;
 let env: Record<string, string>;
 let redisPort: number;
 let sinkPort: number;
+let robotPort: number;
+let configDir: string;
 
 async function dropDb() {
   const c = new Client({ connectionString: PG_ADMIN });
@@ -41,6 +43,15 @@ beforeAll(async () => {
   varDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-devtest-'));
   redisPort = await freePort();
   sinkPort = await freePort();
+  robotPort = await freePort();
+  // the shipped directory, its demo robots pointed at this test's robot sink
+  configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dubang-devtest-cfg-'));
+  fs.cpSync(path.join(ROOT, 'config'), configDir, { recursive: true });
+  const unitsFile = path.join(configDir, 'units.json');
+  fs.writeFileSync(
+    unitsFile,
+    fs.readFileSync(unitsFile, 'utf8').replaceAll('127.0.0.1:2626', `127.0.0.1:${robotPort}`),
+  );
   env = {
     DUBANG_VAR_DIR: varDir,
     DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/${dbName}`,
@@ -49,6 +60,8 @@ beforeAll(async () => {
     TEMPORAL_UI_PORT: String(await freePort()),
     MAIL_SINK_PORT: String(sinkPort),
     SMTP_PORT: String(sinkPort),
+    IM_SINK_PORT: String(robotPort),
+    DUBANG_CONFIG_DIR: configDir,
     LOG_LEVEL: 'warn',
   };
   await dropDb();
@@ -58,6 +71,7 @@ afterAll(async () => {
   runCli(['dev', 'down'], env);
   await dropDb();
   fs.rmSync(varDir, { recursive: true, force: true });
+  fs.rmSync(configDir, { recursive: true, force: true });
 });
 
 test('up starts only what is missing, creates the database; status reports health; down stops only what up started', async () => {
@@ -65,7 +79,7 @@ test('up starts only what is missing, creates the database; status reports healt
   expect(up.stderr).not.toMatch(/Error/);
   const upResult = up.json<{ started: string[]; errors: string[] }>();
   expect(upResult.errors).toEqual([]);
-  expect(upResult.started.sort()).toEqual(['mail-sink', 'redis']);
+  expect(upResult.started.sort()).toEqual(['mail-sink', 'redis', 'robot-sink']);
 
   const status = runCli(['dev', 'status', '--json'], env);
   const rows = status.json<Row[]>();
@@ -77,6 +91,8 @@ test('up starts only what is missing, creates the database; status reports healt
   expect(by.temporal).toMatchObject({ state: 'up', startedByUs: false });
   expect(by.temporal!.detail).toContain('namespace default');
   expect(by['mail-sink']).toMatchObject({ state: 'up', startedByUs: true, address: `smtp://127.0.0.1:${sinkPort}` });
+  expect(by['robot-sink']).toMatchObject({ state: 'up', startedByUs: true, address: `http://127.0.0.1:${robotPort}` });
+  expect(by['robot-sink']!.detail).toContain(`0 条群机器人消息在 ${path.join(varDir, 'robots')}`);
   // The test Temporal server is headless: its UI is reported down, which makes status exit 3.
   expect(by['temporal-ui']).toMatchObject({ state: 'down', startedByUs: false });
   expect(status.status).toBe(3);
@@ -106,8 +122,35 @@ test('up starts only what is missing, creates the database; status reports healt
   expect(shown.stdout).toContain('主题:   【督办】第(80)项任务逾期');
   expect(shown.stdout).toContain('请说明原因。');
 
+  // The robot sink knows the directory's demo robots (the Office's is signed) and keeps what it got for `dubang im`.
+  const post = (url: string, body: unknown) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
+      (r) => r.json() as Promise<{ errcode: number; errmsg: string }>,
+    );
+  const wecom = `http://127.0.0.1:${robotPort}/cgi-bin/webhook/send?key=demo-scjgj`;
+  expect(
+    await post(wecom, { msgtype: 'markdown', markdown: { content: '**【督办函】市市场监管局：逾期督办2项**' } }),
+  ).toEqual({
+    errcode: 0,
+    errmsg: 'ok',
+  });
+  const unsigned = `http://127.0.0.1:${robotPort}/robot/send?access_token=demo-office`;
+  expect((await post(unsigned, { msgtype: 'markdown', markdown: { title: 't', text: 't' } })).errcode).toBe(310000);
+  const im = runCli(['im', 'list', '--json'], env).json<{
+    total: number;
+    messages: { id: string; accepted: boolean }[];
+  }>();
+  expect([im.total, im.messages.map((m) => m.accepted)]).toEqual([2, [true, false]]);
+  const imShown = runCli(['im', 'show', im.messages[0]!.id], env).stdout;
+  expect(imShown).toContain('渠道:   企业微信 (机器人 …-scjgj)');
+  expect(imShown).toContain('**【督办函】市市场监管局：逾期督办2项**');
+  expect(runCli(['im', 'list'], env).stdout).toMatch(
+    /企业微信 …-scjgj {2}已接收 {2}【督办函】市市场监管局：逾期督办2项\n.*钉钉 …office {2}拒收 310000/,
+  );
+
   const down = runCli(['dev', 'down', '--json'], env).json<{ stopped: string[] }>();
-  expect(down.stopped.sort()).toEqual(['mail-sink', 'redis']);
+  expect(down.stopped.sort()).toEqual(['mail-sink', 'redis', 'robot-sink']);
+  expect(await canConnect(robotPort)).toBe(false);
   expect(await canConnect(redisPort)).toBe(false);
   expect(await canConnect(sinkPort)).toBe(false);
   // What up did not start is still there.

@@ -81,6 +81,11 @@ beforeAll(async () => {
   policy.calendar.officeHours = { start: '00:00', end: '23:59' };
   policy.calendar.workdaysOnly = false;
   fs.writeFileSync(policyFile, JSON.stringify(policy));
+  // no group robots here (test/integration/channels-real-plan.test.ts has them): only email is counted
+  const unitsFile = path.join(configDir, 'units.json');
+  const directory = JSON.parse(fs.readFileSync(unitsFile, 'utf8')) as { units: { robots?: unknown }[] };
+  for (const u of directory.units) delete u.robots;
+  fs.writeFileSync(unitsFile, JSON.stringify(directory));
 
   [db, sink] = await Promise.all([createTestDatabase(), startMailSink({ port: 0 })]);
   const config = loadConfig();

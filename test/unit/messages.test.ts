@@ -77,7 +77,8 @@ const render = (kind: NoticeKind, more: Partial<NoticeMessageInput> = {}) =>
 
 describe('every notice kind', () => {
   // digests and unit letters carry other notices; they have their own renderers (below, letter.test.ts)
-  const kinds = NOTICE_KINDS.filter((k) => k !== 'digest' && k !== 'unit_letter');
+  // im_message is not an email (domain/channels.ts writes it; test/unit/channels.test.ts)
+  const kinds = NOTICE_KINDS.filter((k) => k !== 'digest' && k !== 'unit_letter' && k !== 'im_message');
   test.each(kinds)('%s: Chinese subject, text and HTML that agree, task and signature present', (kind) => {
     const m = render(kind);
     expect(m.subject).toMatch(/^【[\u4e00-\u9fa5·]+】/);

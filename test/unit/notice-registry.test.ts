@@ -37,10 +37,11 @@ describe('notice registry', () => {
       'decision',
       'delivery_failure',
       'digest',
+      'im_message',
       'unit_letter',
     ]);
     expect(CANCELLED_ON_CLOSE).toEqual(NOTICE_KINDS.filter((k) => !SENT_WHEN_CLOSED.has(k)));
-    expect(NEVER_CANCELLED_IMPLICITLY).toEqual(['unit_letter', 'delivery_failure']);
+    expect(NEVER_CANCELLED_IMPLICITLY).toEqual(['unit_letter', 'delivery_failure', 'im_message']);
   });
 
   it('supersession: reminders of a moment ahead, and the blue slip, once the moment passed', () => {
@@ -52,7 +53,12 @@ describe('notice registry', () => {
   });
 
   it('digests: alerts and digests always go alone', () => {
-    expect(NOTICE_KINDS.filter((k) => !digestible(k))).toEqual(['digest', 'unit_letter', 'delivery_failure']);
+    expect(NOTICE_KINDS.filter((k) => !digestible(k))).toEqual([
+      'digest',
+      'unit_letter',
+      'delivery_failure',
+      'im_message',
+    ]);
     expect(digestible('some_future_kind')).toBe(true);
   });
 

@@ -196,8 +196,8 @@ describe('the daily digest flag', () => {
     const out = directoryToCsv(dir);
     const lines = out.trim().split('\n');
     expect(lines[0]).toContain(',recipients,digest,note');
-    expect(lines.find((l) => l.startsWith('市甲局,'))).toMatch(/,liaison\|leader,$/);
-    expect(lines.find((l) => l.startsWith('市质量强市领导小组办公室,'))).toMatch(/,chief@office\.example,$/);
+    expect(lines.find((l) => l.startsWith('市甲局,'))).toMatch(/,liaison\|leader,,$/);
+    expect(lines.find((l) => l.startsWith('市质量强市领导小组办公室,'))).toMatch(/,chief@office\.example,,$/);
     expect(directoryFromCsv(out)).toEqual(dir);
   });
 

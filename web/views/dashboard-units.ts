@@ -38,7 +38,7 @@ ${
     ? html`<p class="muted" id="implicit-note">本单位牵头、配合的分工：逾期 <b id="unit-own-red">${d.lights.red - d.implicitLights.red}</b> 项${implicitEmailed ? '' : '，通知邮件列出的逾期事项即这些分工'}；其余 ${sum(d.implicitLights)} 项是属地落实分工（方案规定各县（区）、开发区和湾里管理局承担每项任务）${implicitEmailed ? '，单独统计' : '，按规则记录和督办，不单独发送邮件通知'}。</p>`
     : ''
 }</section>
-<section class="card"><h2>联系人 ${office ? html`<a href="/units/${u.id}/contacts" class="muted">修改</a>` : ''}</h2><table id="contacts"><tr><th>角色</th><th>姓名</th><th>邮箱</th><th>电话</th><th>通知方式</th></tr>
+<section class="card"><h2>联系人 ${office ? html`<a href="/units/${u.id}/contacts" class="muted">修改</a> <a href="/units/${u.id}/channels" class="muted" id="robots-link">群机器人</a>` : ''}</h2><table id="contacts"><tr><th>角色</th><th>姓名</th><th>邮箱</th><th>电话</th><th>通知方式</th></tr>
 ${d.contacts.map((c) => html`<tr><td>${contactRoleName(c.role)}</td><td>${c.name}</td><td>${c.email}</td><td>${c.phone ?? ''}</td><td class="digest">${c.digest ? '每日摘要' : '逐条通知'}</td></tr>`)}</table></section>
 <section class="card"><h2>任务分工</h2><form class="filters" method="get"><label>灯号 <select name="light">${lightOptions(f.light)}</select></label><button type="submit">筛选</button></form>
 ${assignmentTable(d.assignments, zone, true)}${pager(`/units/${u.id}`, { light: f.light }, f.offset, f.limit, d.total)}</section>
