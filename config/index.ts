@@ -86,6 +86,8 @@ const envSchema = z.object({
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   TEMPORAL_CLI: z.string().min(1).optional(),
+  // workflows the Temporal worker keeps in memory between tasks (docs/deploy.md, Worker sizing)
+  TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).default(1000),
   SMTP_HOST: z.string().min(1).default('127.0.0.1'),
   SMTP_PORT: port.default(2525),
   SMTP_SECURE: bool.default(false),
@@ -188,6 +190,8 @@ export interface Config {
     /** Temporal Cloud API key (sent as a bearer token; needs TLS) */
     apiKey?: string;
     cli?: string;
+    /** the worker's sticky cache: workflows kept in memory between tasks (TEMPORAL_MAX_CACHED_WORKFLOWS) */
+    maxCachedWorkflows: number;
   };
   smtp: {
     host: string;
@@ -288,6 +292,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       uiPort: e.TEMPORAL_UI_PORT,
+      maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS,
       ...conn.temporal,
       ...(e.TEMPORAL_CLI ? { cli: e.TEMPORAL_CLI } : {}),
     },
