@@ -2,7 +2,8 @@
  * Benchmark: N copies of the real plan supervised by ONE Temporal worker (issue 12, "Scale, measured").
  *
  *   npm run build && npm run bench -- scale --plans 1,10 [--json] [--lead S] [--start-concurrency 4]
- *     [--rate 20] [--runs 30] [--no-storm] [--worker-node-options "--max-old-space-size=256"]
+ *     [--rate 20] [--runs 30] [--no-storm] [--storm-timeout S] [--cache N]
+ *     [--worker-node-options "--max-old-space-size=256"]
  *
  * For each N (a fresh environment each time): a throwaway database (a copy of the migrated
  * template), a Temporal dev server of its own, the SMTP sink in a child process, and two more child
@@ -24,7 +25,7 @@
  * The worker runs with `--outbox` (Notice rows only): its activities stamp notices in business
  * time, which the queue would delay by real time. The benchmark hands each new row to the real
  * queue within 250 ms, delayed against the business clock (what the activity's enqueue does in
- * production), and the mail processor sends it through the limiter to the sink.
+ * production), and the mail processor sends it to the sink at the relay's rate.
  */
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -35,9 +36,9 @@ import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { loadConfig } from '../config';
 import { readHolidayOverride } from '../config/policy-schema';
-import { simulated } from '../test/helpers/simulated-time';
 import { importPlan, loadPlan } from '../app/plan-import';
-import { startSupervision } from '../app/supervise';
+import { inParallel } from '../app/supervise';
+import { startSimulatedSupervision } from '../app/supervise/testing';
 import { policyCalendar } from '../domain/policy';
 import { createLogger } from '../infra/logger';
 import { createRedis } from '../infra/queue/redis';
@@ -77,16 +78,6 @@ const load = () =>
     .map((x) => x.toFixed(2))
     .join(' ');
 
-/** Runs `fn` over `items`, `width` at a time. */
-async function pool<T>(items: T[], width: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]!);
-    }),
-  );
-}
-
 /** Waits until a worker polls the task queue. */
 async function waitForPoller(
   client: Client,
@@ -115,9 +106,9 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
   const runs = Number(arg('--runs') ?? 30);
   const width = Number(arg('--start-concurrency') ?? 4);
   const storm = !process.argv.includes('--no-storm');
-  // starting took 5 s for one plan and 100 s for ten on a loaded 2-CPU machine (the worker runs
-  // the first tasks meanwhile); every workflow must be asleep before the moment
-  const lead = Number(arg('--lead') ?? 45 + n * 15);
+  // supervise start and the worker's first task of every workflow must be over before the moment:
+  // ≈ 10 s for one plan, ≈ 150 s for ten on a loaded 2-CPU machine
+  const lead = Number(arg('--lead') ?? 60 + n * 10);
   const policy = cfg.policy;
   const override = readHolidayOverride(cfg.holidaysOverrideFile);
   const moment = q4ReminderMoment(policy, policyCalendar(policy, override));
@@ -155,6 +146,8 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
       TEMPORAL_TASK_QUEUE: taskQueue,
       QUEUE_PREFIX: prefix,
       LOG_LEVEL: 'warn',
+      // --cache N: the worker's sticky cache (sizing trials; default the config's)
+      ...(arg('--cache') ? { TEMPORAL_MAX_CACHED_WORKFLOWS: arg('--cache') } : {}),
     };
     // --worker-node-options "--max-old-space-size=…": Node flags for the worker process (sizing trials)
     const execArgv = (arg('--worker-node-options') ?? '').split(' ').filter(Boolean);
@@ -179,9 +172,26 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
     // start: the catch-up's rows are written then, and the mail processor's reconciler would queue
     // a row left PENDING for 10 s against the real clock)
     const producer = createQueueNotificationPort({ prisma: p, queue, logger, clock: businessNow });
+    // The mail processor queues each unit letter's own notice (app/notices/letters.ts) through its
+    // production port, against the real clock, which is weeks behind the business one here: the
+    // feeder promotes a letter's delayed job when its business moment has come.
+    const promoted = new Set<string>();
+    const promoteLetters = async () => {
+      const due = await p.notice.findMany({
+        where: { kind: 'unit_letter', status: 'QUEUED', dueAt: { lte: new Date(businessNow()) } },
+        select: { key: true },
+      });
+      for (const { key } of due.filter((r) => !promoted.has(r.key))) {
+        const job = await queue.getJob(key);
+        // a job that left the delayed state meanwhile (the mail processor took it) needs nothing
+        if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+        promoted.add(key);
+      }
+    };
     let feeding = true;
     const feeder = (async () => {
       while (feeding) {
+        await promoteLetters();
         const rows = await p.notice.findMany({
           where: { status: 'PENDING' },
           select: { id: true, key: true, kind: true, dueAt: true },
@@ -200,15 +210,15 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
 
     let workflows = 0;
     const ts = performance.now();
-    await pool(slugs, width, async (planSlug) => {
-      const r = await startSupervision(
+    await inParallel(slugs, width, async (planSlug) => {
+      const r = await startSimulatedSupervision(
         { db: p, client, taskQueue },
         {
           planSlug,
           zone: cfg.timezone,
           policy,
           holidayOverride: override,
-          ...simulated(clock),
+          clock,
           assignedAt: ASSIGNED_AT,
         },
       );
@@ -226,7 +236,7 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
       `N=${n}: worker RSS after start-up ${mb(rssStarted)} MB, idle ${mb(rssIdle)} MB, peak so far ${mb(rss.peak)} MB (load ${load()})`,
     );
 
-    // ---- the storm: every notice due by the moment, through the limiter to the sink
+    // ---- the storm: every notice due by the moment, to the sink at the relay's rate
     let stormDrainS: number | null = null;
     // A reminder the worker reaches more than its grace after the moment is sent as late, stamped
     // when it is (RELIABILITY row 7): the storm is every notice due by now, however stamped.
@@ -235,9 +245,17 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
     const expected = await p.assignment.count({
       where: { role: { in: policy.notifyRoles }, state: { notIn: ['COMPLETED', 'CANCELLED'] } },
     });
+    // the target: the storm drains within the office day of its moment (or `--storm-timeout` s)
+    const end = policy.calendar.officeHours?.end ?? '24:00';
+    const officeEnd = DateTime.fromISO(moment.at, { zone: cfg.timezone })
+      .startOf('day')
+      .plus({ hours: Number(end.slice(0, 2)), minutes: Number(end.slice(3)) });
+    const officeLeftS = (officeEnd.toMillis() - moment.ms) / 1000;
+    say(`N=${n}: the moment is ${moment.at}; the office day has ${officeLeftS.toFixed(0)} s left after it`);
     if (storm) {
-      const deadline = momentReal + 120_000 + (expected / rate) * 3000;
+      const deadline = momentReal + Number(arg('--storm-timeout') ?? officeLeftS) * 1000;
       let last = -1;
+      let drained = false;
       while (Date.now() < deadline) {
         await sleep(1000);
         if (worker.exitCode !== null || worker.signalCode !== null)
@@ -247,7 +265,10 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
           p.notice.count({ where: { kind: 'report_reminder', dueAt: { gt: new Date(moment.ms) } } }),
           p.notice.count({ where: { ...dueByNow(), status: { in: [...open] } } }),
         ]);
-        if (reminders >= expected && unsettled === 0) break;
+        if (reminders >= expected && unsettled === 0) {
+          drained = true;
+          break;
+        }
         if (Math.floor((Date.now() - momentReal) / 30_000) !== last) {
           last = Math.floor((Date.now() - momentReal) / 30_000);
           const at = ((Date.now() - momentReal) / 1000).toFixed(0);
@@ -263,10 +284,16 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
       const lastArrival = Math.max(...arrivals.map(([, at]) => at));
       const sent = rows.filter((r) => r.status === 'SENT').length;
       const late = rows.filter((r) => r.dueAt.getTime() > moment.ms).length;
-      stormDrainS = (lastArrival - momentReal) / 1000;
-      say(
-        `N=${n}: storm of ${keys.size} notices (${expected} reminders expected, ${late} of them late; ${sent} sent, ${arrivals.length} messages at the sink) drained in ${stormDrainS.toFixed(1)} s (load ${load()})`,
-      );
+      const seen = `${keys.size} notices (${expected} reminders expected, ${late} of them late; ${sent} sent, ${arrivals.length} messages at the sink)`;
+      if (drained) {
+        stormDrainS = (lastArrival - momentReal) / 1000;
+        say(`N=${n}: storm of ${seen} drained in ${stormDrainS.toFixed(1)} s (load ${load()})`);
+      } else {
+        const reminders = await p.notice.count({ where: { kind: 'report_reminder' } });
+        say(
+          `N=${n}: storm NOT drained within ${((deadline - momentReal) / 1000).toFixed(0)} s: ${reminders}/${expected} reminders recorded; ${seen} (load ${load()})`,
+        );
+      }
     }
     const rssPeak = rss.peak;
     rss.stop();
@@ -296,14 +323,6 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
     say(
       `N=${n}: assessment ${assessed.assessS.toFixed(2)} s + exports ${assessed.exportS.toFixed(2)} s, ${assessed.rows} rows (load ${load()})`,
     );
-    const end = policy.calendar.officeHours?.end ?? '24:00';
-    const officeEnd = DateTime.fromISO(moment.at, { zone: cfg.timezone })
-      .startOf('day')
-      .plus({ hours: Number(end.slice(0, 2)), minutes: Number(end.slice(3)) });
-    say(
-      `N=${n}: the moment is ${moment.at}; the office day has ${((officeEnd.toMillis() - moment.ms) / 1000).toFixed(0)} s left after it`,
-    );
-
     return {
       plans: n,
       workflows,

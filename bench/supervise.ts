@@ -22,10 +22,10 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { readHolidayOverride } from '../config/policy-schema';
-import { simulated } from '../test/helpers/simulated-time';
 import { createLifecycleActivities } from '../activities/lifecycle';
 import { importPlan, loadPlan } from '../app/plan-import';
-import { startSupervision, stopSupervision } from '../app/supervise';
+import { stopSupervision } from '../app/supervise';
+import { startSimulatedSupervision } from '../app/supervise/testing';
 import { policyCalendar, type Policy } from '../domain/policy';
 import { silentLogger } from '../infra/logger';
 import { createOutboxNotificationPort } from '../infra/outbox';
@@ -117,14 +117,14 @@ async function main(): Promise<void> {
       zone: cfg.timezone,
       policy,
       holidayOverride: override,
-      ...simulated(clock),
+      clock,
       assignedAt: ASSIGNED_AT,
     };
     const ts = performance.now();
-    const started = await startSupervision({ db: db.prisma, client, taskQueue }, options);
+    const started = await startSimulatedSupervision({ db: db.prisma, client, taskQueue }, options);
     const startSecs = (performance.now() - ts) / 1000;
     // the same start again: nothing new may start
-    const again = await startSupervision({ db: db.prisma, client, taskQueue }, options);
+    const again = await startSimulatedSupervision({ db: db.prisma, client, taskQueue }, options);
     rows.push([
       'supervise start',
       `${started.started.length} lifecycles + catch-up (${started.catchUp.status}, ${started.catchUp.notices} notices) in ${startSecs.toFixed(1)} s`,

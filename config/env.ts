@@ -64,6 +64,8 @@ export const envSchema = z.object({
     .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('dubang-lifecycle'),
+  // workflows the Temporal worker keeps in memory between tasks (docs/deploy.md, Worker sizing)
+  TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).default(1000),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_TLS: bool.default(false),
   TEMPORAL_TLS_CERT: z.string().min(1).optional(),

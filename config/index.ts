@@ -58,6 +58,8 @@ export interface Config {
     taskQueue: string;
     uiPort: number;
     cli?: string;
+    /** the worker's sticky cache: workflows kept in memory between tasks (TEMPORAL_MAX_CACHED_WORKFLOWS) */
+    maxCachedWorkflows: number;
   };
   smtp: {
     host: string;
@@ -157,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       uiPort: e.TEMPORAL_UI_PORT,
+      maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS,
       ...conn.temporal,
       ...(e.TEMPORAL_CLI ? { cli: e.TEMPORAL_CLI } : {}),
     },

@@ -113,6 +113,8 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
     ...(cfg.smtp.user ? { user: cfg.smtp.user, pass: cfg.smtp.pass ?? '' } : {}),
     poolSize: o.smtp?.poolSize ?? cfg.smtp.poolSize,
     timeoutMs: o.smtp?.timeoutMs ?? cfg.smtp.timeoutMs,
+    // the relay's limit, on messages sent (a job that parks a notice in a letter sends none)
+    ratePerSecond: o.ratePerSecond ?? cfg.smtp.ratePerSecond,
     logger,
   });
   const sql = sqlFromPg(pg);
@@ -171,7 +173,6 @@ export async function startMailWorker(o: MailWorkerOptions): Promise<MailWorker>
     queueName,
     deliver,
     concurrency,
-    rate: { max: o.ratePerSecond ?? cfg.smtp.ratePerSecond, durationMs: 1000 },
     logger,
     ...(o.lockDurationMs ? { lockDurationMs: o.lockDurationMs } : {}),
     ...(o.stalledIntervalMs ? { stalledIntervalMs: o.stalledIntervalMs } : {}),

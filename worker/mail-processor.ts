@@ -22,8 +22,6 @@ export interface MailProcessorOptions {
   deliver: DeliverNotice;
   /** jobs in flight at once; keep above the SMTP pool size so database work overlaps sending */
   concurrency: number;
-  /** at most `max` sends per `durationMs` for this queue, i.e. this relay, across all workers */
-  rate?: { max: number; durationMs: number };
   logger: Logger;
   /** start processing immediately (default true) */
   autorun?: boolean;
@@ -65,7 +63,8 @@ export function createMailProcessor(o: MailProcessorOptions): Worker<NoticeJobDa
     prefix: o.prefix,
     concurrency: o.concurrency,
     autorun: o.autorun ?? true,
-    ...(o.rate ? { limiter: { max: o.rate.max, duration: o.rate.durationMs } } : {}),
+    // no BullMQ limiter: it counts jobs, and most jobs of a storm only park a notice in its unit
+    // letter; the relay's limit is on messages, so the mailer applies it (worker/mail-main.ts)
     // a crashed worker's jobs come back after the lock expires; allow several crashes before
     // BullMQ gives up on a job (the reconciler would put it back anyway)
     maxStalledCount: 5,

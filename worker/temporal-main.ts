@@ -6,8 +6,6 @@
  * Notices go through the BullMQ adapter (infra/queue/: Notice row + delayed job); callers that run
  * without Redis (tests, simulations) pass `notifications: 'outbox'` to write Notice rows only.
  */
-import * as path from 'node:path';
-import * as fs from 'node:fs';
 import {
   DefaultLogger,
   NativeConnection,
@@ -24,9 +22,9 @@ import { createOutboxNotificationPort } from '../infra/outbox';
 import { createWorkerConnection } from '../infra/temporal';
 import { tcpOpen } from '../infra/probes';
 import { createLifecycleActivities } from '../activities/lifecycle';
-import { createAssessmentActivities } from '../activities/assessment';
+import type { AssessmentDeps } from '../activities/assessment';
+import type { AssessmentActivities } from '../contracts/assessment';
 import { loadAssessmentConfig } from '../config/assessment';
-import { officialWorkdays } from '../app/assessment/run';
 import type { NotificationPort } from '../contracts/notification';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createRedis } from '../infra/queue/redis';
@@ -34,12 +32,9 @@ import { createNoticeQueue } from '../infra/queue/notice-queue';
 import { createQueueNotificationPort } from '../infra/queue/notification-port';
 import { createPostgresFileStore } from '../infra/export/file-store';
 import { sqlFromPrisma } from '../app/notices/sql';
+import { workflowCode } from './workflow-bundle';
 
-/** Where the workflow code is: the TypeScript sources under jest/ts-node, the compiled file otherwise. */
-export function workflowsPath(): string {
-  const ts = path.join(__dirname, '..', 'workflows', 'index.ts');
-  return fs.existsSync(ts) && !__filename.endsWith('.js') ? ts : path.join(__dirname, '..', 'workflows', 'index.js');
-}
+export { workflowsPath } from './workflow-bundle';
 
 /**
  * The notification port: BullMQ's (infra/queue: Notice row + delayed job) by default, or the bare
@@ -67,6 +62,25 @@ export async function chooseNotificationPort(
 
 /** PostgreSQL connections of the worker, and so the activities it runs at once. */
 const DB_POOL = 10;
+/** Workflow tasks the worker holds at once (its one workflow thread runs them in turn). */
+const WORKFLOW_TASK_SLOTS = 10;
+
+/**
+ * The annual assessment's activity, its module loaded at its first run (once a year) instead of at
+ * start-up: with it come exceljs and the XLSX/CSV writers, ≈ 400 modules and ≈ 30 MB of RSS that
+ * the lifecycles never use (docs/deploy.md, Worker sizing). Its config is read and checked at
+ * start-up all the same (the caller's loadAssessmentConfig).
+ */
+function assessmentActivities(
+  deps: Omit<AssessmentDeps, 'isWorkday'> & { holidaysOverrideFile?: string },
+): AssessmentActivities {
+  let loaded: Promise<AssessmentActivities> | null = null;
+  const load = () =>
+    (loaded ??= Promise.all([import('../activities/assessment'), import('../app/assessment/run')]).then(([a, r]) =>
+      a.createAssessmentActivities({ ...deps, isWorkday: r.officialWorkdays(deps.zone, deps.holidaysOverrideFile) }),
+    ));
+  return { runAnnualAssessment: async (input) => (await load()).runAnnualAssessment(input) };
+}
 
 export interface RunningWorker {
   worker: Worker;
@@ -86,11 +100,13 @@ export async function startTemporalWorker(
   let connection: NativeConnection | null = null;
   try {
     connection = await createWorkerConnection(cfg.temporal);
+    const code = workflowCode();
+    if (!code.prebuilt) logger.info('bundling the workflow code at start-up', { reason: code.reason });
     const worker = await Worker.create({
       connection,
       namespace: cfg.temporal.namespace,
       taskQueue: cfg.temporal.taskQueue,
-      workflowsPath: workflowsPath(),
+      ...code.options,
       activities: {
         ...createLifecycleActivities({
           db,
@@ -99,23 +115,27 @@ export async function startTemporalWorker(
           zone: cfg.timezone,
         }),
         // the annual assessment (workflows/assessment.ts), started by its Temporal Schedule or on demand
-        ...createAssessmentActivities({
+        ...assessmentActivities({
           db,
           notifications: notifications.port,
           logger: logger.child({ component: 'assessment' }),
           zone: cfg.timezone,
           config: loadAssessmentConfig(cfg),
           files: createPostgresFileStore(sqlFromPrisma(db)),
-          isWorkday: officialWorkdays(cfg.timezone, cfg.holidaysOverrideFile),
+          holidaysOverrideFile: cfg.holidaysOverrideFile,
         }),
       },
-      // Many sleeping workflows, few busy ones: keep the sticky cache bounded.
-      maxCachedWorkflows: 500,
+      // the settings and their reasons: docs/deploy.md, Worker sizing
+      maxCachedWorkflows: cfg.temporal.maxCachedWorkflows,
+      // one workflow thread: more tasks in hand than it runs in a few seconds only wait in it, and
+      // one that waits past its 10 s timeout is handed out again with its whole history (a replay)
+      maxConcurrentWorkflowTaskExecutions: WORKFLOW_TASK_SLOTS,
+      // a busy worker still holds its cached workflows: leave their tasks on its sticky queue for
+      // a minute (default 10 s) rather than hand them to the normal queue, which means a replay
+      stickyQueueScheduleToStartTimeout: '1m',
       // an activity runs one transaction at a time: more of them than connections only queue inside
-      // Prisma, where a wait past 2 s fails the attempt (docs/deploy.md, Worker sizing)
+      // Prisma, where a wait past 2 s fails the attempt
       maxConcurrentActivityTaskExecutions: DB_POOL,
-      // luxon evaluated once for every workflow, not once per workflow (docs/deploy.md, Worker sizing)
-      bundlerOptions: { preloadModules: ['luxon'] },
     });
     logger.info('temporal worker started', {
       taskQueue: cfg.temporal.taskQueue,

@@ -25,6 +25,11 @@ export interface MailerOptions {
   poolSize: number;
   /** hard limit for one send, connection set-up included */
   timeoutMs: number;
+  /**
+   * at most this many messages a second over the whole pool (nodemailer's rateLimit): the relay's
+   * limit, counted in messages sent, so notices that only join a unit letter do not use it up
+   */
+  ratePerSecond?: number;
   logger: Logger;
 }
 
@@ -66,6 +71,7 @@ export function createMailer(o: MailerOptions): Mailer & { rebuilds(): number } 
       ...(o.user ? { auth: { user: o.user, pass: o.pass ?? '' } } : {}),
       maxConnections: o.poolSize,
       maxMessages: Infinity,
+      ...(o.ratePerSecond ? { rateDelta: 1000, rateLimit: o.ratePerSecond } : {}),
       connectionTimeout: o.timeoutMs,
       greetingTimeout: o.timeoutMs,
       socketTimeout: o.timeoutMs,

@@ -14,11 +14,11 @@ import { Worker } from '@temporalio/worker';
 import { createLifecycleActivities } from '../../activities/lifecycle';
 import { silentLogger } from '../../infra/logger';
 import { createOutboxNotificationPort } from '../../infra/outbox';
-import { startSupervision, stopSupervision, taskWorkflowId } from '../../app/supervise';
+import { stopSupervision, taskWorkflowId } from '../../app/supervise';
 import { stateQuery, upcomingQuery } from '../../workflows/task-lifecycle';
 import { secondsPolicy } from '../../domain/policy/testing';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { simulated } from '../helpers/simulated-time';
+import { startSimulatedSupervision } from '../../app/supervise/testing';
 import { outboxOf, seedPlan, until } from './support/fixture';
 import { startTestWorker, temporalServer, workflowBundle, type TemporalServer, type TestWorker } from './temporal-env';
 
@@ -72,9 +72,9 @@ afterAll(async () => {
 
 it('a 每月 task reports every month, a 每年 task only its summary, a plain standing task as before', async () => {
   const t0 = Date.parse('2026-03-02T10:00:00+08:00');
-  await startSupervision(
+  await startSimulatedSupervision(
     { db: db.prisma, client, taskQueue },
-    { planSlug: slug, zone: ZONE, policy, ...simulated({ startAtMs: t0, speed: 1 }) },
+    { planSlug: slug, zone: ZONE, policy, clock: { startAtMs: t0, speed: 1 } },
   );
   const handle = (n: number) => client.workflow.getHandle(taskWorkflowId(slug, n));
   expect((await handle(1).query(stateQuery)).task.cadence).toBe('month');

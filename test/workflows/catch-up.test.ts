@@ -25,7 +25,8 @@ import { createLifecycleActivities } from '../../activities/lifecycle';
 import { catchUpSlipKey } from '../../activities/catch-up';
 import { currentDirectory, importPlan, loadPlan } from '../../app/plan-import';
 import { officialWorkdays, runAssessment } from '../../app/assessment/run';
-import { catchUpWorkflowId, SCHEDULED_ACTION, startSupervision, stopSupervision } from '../../app/supervise';
+import { catchUpWorkflowId, SCHEDULED_ACTION, stopSupervision } from '../../app/supervise';
+import { startSimulatedSupervision } from '../../app/supervise/testing';
 import { composeMessageInput } from '../../app/notices/compose';
 import { loadNotice } from '../../app/notices/delivery-store';
 import { sqlFromPrisma } from '../../app/notices/sql';
@@ -48,7 +49,6 @@ import type { CatchUpInput, CatchUpResult } from '../../contracts/workflows';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { REAL_PLAN } from '../helpers/paths';
 import { startTestWorker, temporalServer, workflowBundle, type TemporalServer, type TestWorker } from './temporal-env';
-import { simulated } from '../helpers/simulated-time';
 
 const ZONE = 'Asia/Shanghai';
 const REAL = 'nanchang-quality-city-2024';
@@ -164,7 +164,7 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
 
   it('issues one slip per overdue assignment, numbered consecutively, even though its activity failed once after committing', async () => {
     failOnceAfterCommit.add(REAL);
-    const r = await startSupervision(
+    const r = await startSimulatedSupervision(
       { db: db.prisma, client, taskQueue },
       {
         planSlug: REAL,
@@ -172,7 +172,7 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
         policy,
         holidayOverride,
         tasks: [],
-        ...simulated({ startAtMs: REAL_START, speed: 1 }),
+        clock: { startAtMs: REAL_START, speed: 1 },
       },
     );
     // what `supervise start` reports (as planned: the workflow issues them right after)
@@ -390,7 +390,7 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
   it('issues nothing twice and takes no number when supervision starts again, the workflow runs again or two activities race', async () => {
     const before = await catchUpSlips(REAL);
     const noticesBefore = (await catchUpNotices(REAL)).map((n) => [n.key, n.p.slips]);
-    const again = await startSupervision(
+    const again = await startSimulatedSupervision(
       { db: db.prisma, client, taskQueue },
       {
         planSlug: REAL,
@@ -398,7 +398,7 @@ describe('catch-up of the real plan as of 2 Feb 2026', () => {
         policy,
         holidayOverride,
         tasks: [],
-        ...simulated({ startAtMs: REAL_START + 3_600_000, speed: 1 }),
+        clock: { startAtMs: REAL_START + 3_600_000, speed: 1 },
       },
     );
     expect(again.catchUp).toMatchObject({ status: 'already', slips: before.length });
@@ -529,9 +529,9 @@ describe('the task lifecycles after the catch-up', () => {
     };
     // supervision starts exactly at the third orange of the ladder
     const startAtMs = DUE_MS + 8001;
-    const r = await startSupervision(
+    const r = await startSimulatedSupervision(
       { db: p, client, taskQueue },
-      { planSlug: slug, zone: ZONE, policy: sp, ...simulated({ startAtMs, speed: 1 }) },
+      { planSlug: slug, zone: ZONE, policy: sp, clock: { startAtMs, speed: 1 } },
     );
     expect(r.started).toHaveLength(1);
     await client.workflow.getHandle(catchUpWorkflowId(slug)).result();

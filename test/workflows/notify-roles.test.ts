@@ -11,14 +11,14 @@ import { loadConfig } from '../../config';
 import { readHolidayOverride } from '../../config/policy-schema';
 import { createLifecycleActivities } from '../../activities/lifecycle';
 import { currentDirectory, importPlan, loadPlan } from '../../app/plan-import';
-import { startSupervision, stopSupervision, taskWorkflowId } from '../../app/supervise';
+import { stopSupervision, taskWorkflowId } from '../../app/supervise';
+import { startSimulatedSupervision } from '../../app/supervise/testing';
 import type { TaskLifecycleInput } from '../../contracts/workflows';
 import { readDirectoryFile } from '../../app/units-file';
 import { silentLogger } from '../../infra/logger';
 import { createOutboxNotificationPort } from '../../infra/outbox';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { REAL_PLAN } from '../helpers/paths';
-import { simulated } from '../helpers/simulated-time';
 import { startTestWorker, temporalServer, workflowBundle, type TemporalServer, type TestWorker } from './temporal-env';
 
 const ZONE = 'Asia/Shanghai';
@@ -58,7 +58,7 @@ afterAll(async () => {
 }, 30_000);
 
 const start = (tasks: number[], notifyRoles?: ('LEAD' | 'CO' | 'IMPLICIT')[]) =>
-  startSupervision(
+  startSimulatedSupervision(
     { db: db.prisma, client, taskQueue },
     {
       planSlug: REAL,
@@ -67,7 +67,7 @@ const start = (tasks: number[], notifyRoles?: ('LEAD' | 'CO' | 'IMPLICIT')[]) =>
       holidayOverride,
       tasks,
       ...(notifyRoles ? { notifyRoles } : {}),
-      ...simulated({ startAtMs: START, speed: 1 }),
+      clock: { startAtMs: START, speed: 1 },
     },
   );
 

@@ -20,7 +20,8 @@ import * as path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { createLifecycleActivities } from '../../activities/lifecycle';
-import { lifecycleInputs, startSupervision, stopSupervision, taskWorkflowId } from '../../app/supervise';
+import { lifecycleInputs, stopSupervision, taskWorkflowId } from '../../app/supervise';
+import { startSimulatedSupervision } from '../../app/supervise/testing';
 import { decide, type LifecycleInputType } from '../../domain/lifecycle';
 import { silentLogger } from '../../infra/logger';
 import { createOutboxNotificationPort } from '../../infra/outbox';
@@ -32,7 +33,6 @@ import { forkTs, kill9, type Child } from '../integration/notify-support/childre
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { DUE_MS, of, outboxOf, seedPlan, sleep, until } from './support/fixture';
 import { temporalServer, workflowBundle, type TemporalServer } from './temporal-env';
-import { simulated } from '../helpers/simulated-time';
 
 const ZONE = 'Asia/Shanghai';
 const taskQueue = `restart-test-${process.pid}-${Date.now()}`;
@@ -111,10 +111,7 @@ describe('a reassign followed by restarts', () => {
   /** Starts supervision of a one-task plan, reassigns 市工信局 → 市商务局 once the first notices are out. */
   async function reassigned(planSlug: string, kind: 'deadline' | 'standing', clock: BusinessClock, pol = policy) {
     await seed(planSlug, [{ number: 1, kind }]);
-    await startSupervision(
-      { db: db.prisma, client, taskQueue },
-      { planSlug, zone: ZONE, policy: pol, ...simulated(clock) },
-    );
+    await startSimulatedSupervision({ db: db.prisma, client, taskQueue }, { planSlug, zone: ZONE, policy: pol, clock });
     const h = client.workflow.getHandle(taskWorkflowId(planSlug, 1));
     await until(
       'assignment notices',
@@ -150,9 +147,9 @@ describe('a reassign followed by restarts', () => {
 
       if (whileRunning) {
         // `supervise start` again while the lifecycle runs: nothing starts
-        const again = await startSupervision(
+        const again = await startSimulatedSupervision(
           { db: db.prisma, client, taskQueue },
-          { planSlug, zone: ZONE, policy, ...simulated(time.later()) },
+          { planSlug, zone: ZONE, policy, clock: time.later() },
         );
         expect(again.started).toEqual([]);
       }
@@ -164,9 +161,9 @@ describe('a reassign followed by restarts', () => {
         (s) => s === 'CANCELLED',
       );
       const restartAt = time.now();
-      const restarted = await startSupervision(
+      const restarted = await startSimulatedSupervision(
         { db: db.prisma, client, taskQueue },
-        { planSlug, zone: ZONE, policy, ...simulated(time.later()) },
+        { planSlug, zone: ZONE, policy, clock: time.later() },
       );
       expect(restarted.started).toEqual([taskWorkflowId(planSlug, 1)]);
       const next = client.workflow.getHandle(taskWorkflowId(planSlug, 1));
@@ -277,9 +274,9 @@ describe('workers down while notices fall due (docs/reliability.md row 7)', () =
     const GRACE = 5000;
     const t0 = DUE_MS - 8000;
     const time = simulatedTime(t0, { missedAfterMs: GRACE });
-    await startSupervision(
+    await startSimulatedSupervision(
       { db: db.prisma, client, taskQueue },
-      { planSlug, zone: ZONE, policy, ...simulated(time.first) },
+      { planSlug, zone: ZONE, policy, clock: time.first },
     );
     const h = client.workflow.getHandle(taskWorkflowId(planSlug, 1));
     // the co-unit acknowledges at once (no chase for it); the lead does not

@@ -16,13 +16,8 @@ import { Worker } from '@temporalio/worker';
 import { createLifecycleActivities } from '../../activities/lifecycle';
 import { silentLogger } from '../../infra/logger';
 import { createOutboxNotificationPort } from '../../infra/outbox';
-import {
-  catchUpWorkflowId,
-  lifecycleInputs,
-  startSupervision,
-  stopSupervision,
-  taskWorkflowId,
-} from '../../app/supervise';
+import { catchUpWorkflowId, stopSupervision, taskWorkflowId } from '../../app/supervise';
+import { simulatedLifecycleInputs, startSimulatedSupervision } from '../../app/supervise/testing';
 import { applyTaskInput } from '../../app/tasks';
 import { inputUpdates, stateQuery, upcomingQuery } from '../../workflows/task-lifecycle';
 import type { BusinessClock } from '../../contracts/testing';
@@ -33,7 +28,6 @@ import { secondsPolicy } from '../../domain/policy/testing';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { DUE, DUE_MS, seedPlan, sleep } from './support/fixture';
 import { startTestWorker, temporalServer, workflowBundle, type TemporalServer, type TestWorker } from './temporal-env';
-import { simulated } from '../helpers/simulated-time';
 
 const HISTORIES = path.join(__dirname, '..', 'fixtures', 'histories');
 const ZONE = 'Asia/Shanghai';
@@ -49,12 +43,12 @@ const seed = (planSlug: string, tasks: { number: number; kind: 'deadline' | 'sta
   seedPlan(db.prisma, planSlug, tasks);
 
 async function start(task: number, clock: BusinessClock, policy: Policy = secondsPolicy()): Promise<WorkflowHandle> {
-  const [input] = await lifecycleInputs(db.prisma, {
+  const [input] = await simulatedLifecycleInputs(db.prisma, {
     planSlug: slug,
     zone: ZONE,
     policy,
     tasks: [task],
-    ...simulated(clock),
+    clock,
   });
   return client.workflow.start('taskLifecycle', {
     taskQueue,
@@ -530,11 +524,11 @@ describe('report periods', () => {
     // periods of 6 s from the assignment (P2 opens at +6 s); business time in November 2025 (2025Q4 running)
     const policy = secondsPolicy({ reportEvery: 6 });
     const t0 = Date.parse('2025-11-03T10:00:00+08:00');
-    const [input] = await lifecycleInputs(db.prisma, {
+    const [input] = await simulatedLifecycleInputs(db.prisma, {
       planSlug: early,
       zone: ZONE,
       policy,
-      ...simulated({ startAtMs: t0, speed: 1 }),
+      clock: { startAtMs: t0, speed: 1 },
     });
     const startedReal = Date.now();
     const h = await client.workflow.start('taskLifecycle', {
@@ -616,9 +610,9 @@ describe('catch-up at supervise start', () => {
     ]);
     // supervision starts a month after the 2025 deadlines
     const clock = { startAtMs: Date.parse('2026-02-02T10:00:00+08:00'), speed: 1 };
-    const r = await startSupervision(
+    const r = await startSimulatedSupervision(
       { db: db.prisma, client, taskQueue },
-      { planSlug: late, zone: ZONE, policy: secondsPolicy(), ...simulated(clock) },
+      { planSlug: late, zone: ZONE, policy: secondsPolicy(), clock },
     );
     expect(r.started).toHaveLength(3);
     // every assignment is now supervised from the instant its workflow plans from (the lights and the
@@ -683,13 +677,13 @@ describe('catch-up at supervise start', () => {
     ]);
 
     // starting again starts nothing and repeats no catch-up
-    const again = await startSupervision(
+    const again = await startSimulatedSupervision(
       { db: db.prisma, client, taskQueue },
       {
         planSlug: late,
         zone: ZONE,
         policy: secondsPolicy(),
-        ...simulated({ ...clock, startAtMs: clock.startAtMs + 60_000 }),
+        clock: { ...clock, startAtMs: clock.startAtMs + 60_000 },
       },
     );
     expect(again.started).toEqual([]);

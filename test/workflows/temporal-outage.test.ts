@@ -29,7 +29,8 @@ import {
   ensureAssessmentSchedule,
   type AssessmentScheduleView,
 } from '../../app/assessment/schedule';
-import { startSupervision, taskWorkflowId } from '../../app/supervise';
+import { taskWorkflowId } from '../../app/supervise';
+import { startSimulatedSupervision } from '../../app/supervise/testing';
 import { secondsPolicy } from '../../domain/policy/testing';
 import { stateQuery } from '../../workflows/task-lifecycle';
 import type { BusinessClock } from '../../contracts/testing';
@@ -38,7 +39,6 @@ import { freePort, ROOT } from '../helpers/services';
 import { forkTs, kill9, type Child } from '../integration/notify-support/children';
 import { DUE_MS, of, outboxOf, seedPlan, sleep, until as untilMet } from './support/fixture';
 import { startDevServer, type DevServer } from './temporal-env';
-import { simulated } from '../helpers/simulated-time';
 
 const ZONE = 'Asia/Shanghai';
 const stamp = `${process.pid}-${Date.now().toString(36)}`;
@@ -128,7 +128,7 @@ describe('the Temporal server down across a due moment (docs/reliability.md row 
     /** the real instant of business instant `b` */
     const real = (b: number) => realOriginMs + (b - t0);
     const clock: BusinessClock = { startAtMs: t0, speed: 1, realOriginMs, missedAfterMs: GRACE };
-    await startSupervision({ db: db.prisma, client, taskQueue }, { planSlug, zone: ZONE, policy, ...simulated(clock) });
+    await startSimulatedSupervision({ db: db.prisma, client, taskQueue }, { planSlug, zone: ZONE, policy, clock });
     const h = client.workflow.getHandle(taskWorkflowId(planSlug, 1));
     const workerPid = worker!.proc.pid;
 

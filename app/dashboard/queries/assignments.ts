@@ -3,7 +3,7 @@ import { Prisma, type PrismaClient } from '../../../generated/prisma/client';
 import type { Light, LightParams } from '../lights';
 import { lightSql } from './sql';
 
-const { sql, join } = Prisma;
+const { sql, join, raw } = Prisma;
 
 export interface AssignmentRow {
   id: string;
@@ -28,15 +28,27 @@ export async function assignmentRows(
   limit: number,
   offset = 0,
 ): Promise<{ rows: AssignmentRow[]; total: number }> {
+  // The light (and the count) of every matching row is needed to sort and page; the rest of a
+  // row (the task's text, the last report: a subquery each) only for the page's rows. A unit of
+  // 100 plans has 4 000+ assignments: computing those for all of them before LIMIT was most of
+  // its page's time.
+  const order = (x: string) =>
+    raw(
+      `CASE ${x}.light WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 ELSE 3 END, ${x}.plan, ${x}."taskNumber", ${x}.ordinal`,
+    );
   const rows = await db.$queryRaw<(AssignmentRow & { total: bigint })[]>`
-    SELECT y.*, count(*) OVER () AS total FROM (
-      SELECT a.id, a."taskId", pl.slug AS plan, t.number AS "taskNumber", t.text AS "taskText", a."unitId", u.name AS unit,
-        a.role::text AS role, a.state::text AS state, a.overdue, a."dueAt", a."originalDueAt", ${lightSql(p)} AS light,
-        (SELECT max(r."submittedAt") FROM "Report" r WHERE r."assignmentId" = a.id) AS "lastReportAt", t."planId", a.ordinal
-      FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId" JOIN "Unit" u ON u.id = a."unitId" JOIN "Plan" pl ON pl.id = t."planId"
-      WHERE ${where}) y
-    ORDER BY CASE y.light WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 ELSE 3 END, y.plan, y."taskNumber", y.ordinal
-    LIMIT ${limit} OFFSET ${offset}`;
+    SELECT a.id, a."taskId", y.plan, y."taskNumber", t.text AS "taskText", a."unitId", u.name AS unit,
+      a.role::text AS role, a.state::text AS state, a.overdue, a."dueAt", a."originalDueAt", y.light,
+      (SELECT max(r."submittedAt") FROM "Report" r WHERE r."assignmentId" = a.id) AS "lastReportAt", y.total
+    FROM (
+      SELECT z.*, count(*) OVER () AS total FROM (
+        SELECT a.id, pl.slug AS plan, t.number AS "taskNumber", a.ordinal, ${lightSql(p)} AS light
+        FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId" JOIN "Unit" u ON u.id = a."unitId" JOIN "Plan" pl ON pl.id = t."planId"
+        WHERE ${where}) z
+      ORDER BY ${order('z')}
+      LIMIT ${limit} OFFSET ${offset}) y
+    JOIN "Assignment" a ON a.id = y.id JOIN "Task" t ON t.id = a."taskId" JOIN "Unit" u ON u.id = a."unitId"
+    ORDER BY ${order('y')}`;
   return {
     total: Number(rows[0]?.total ?? 0),
     rows: rows.map(({ total: _t, ...r }) => ({ ...r, taskNumber: Number(r.taskNumber) }) as AssignmentRow),
