@@ -39,6 +39,8 @@ import type { Policy } from './types';
 export * from './types';
 export * from './periods';
 export * from './plan';
+export * from './catch-up';
+export * from './preview';
 export * from './kind';
 export * from './reporting';
 

@@ -6,14 +6,7 @@
 import { spanValue, toMs, type BusinessCalendar, type Instant, type Span } from '../calendar';
 import type { AssignmentRole, AssignmentState, SlipColour, TaskKind } from '../model';
 import { isClosed } from '../lifecycle';
-import {
-  NOTICE_KINDS,
-  supersededAtDue,
-  type CatchUpItem,
-  type NoticeKind,
-  type PlannedNotice,
-  type RecipientRole,
-} from '../notices';
+import { NOTICE_KINDS, supersededAtDue, type NoticeKind, type PlannedNotice, type RecipientRole } from '../notices';
 import { afterDue, beforeDue, cycleSummaries, reportPeriods, timesSpan, type ReportPeriod } from './periods';
 import type { KindPolicy, Policy } from './types';
 import { kindPolicy } from './kind';
@@ -87,7 +80,7 @@ export function isStalled(a: PlanAssignment): boolean {
   return a.state === 'ASSIGNED' || reported(a).size === 0;
 }
 
-function reported(a: PlanAssignment): Set<string> {
+export function reported(a: PlanAssignment): Set<string> {
   return new Set([...(a.reportedPeriods ?? []), ...(a.reports ?? []).map((r) => r.period)]);
 }
 
@@ -175,7 +168,7 @@ export function deadlineSlipAt(kp: KindPolicy, cal: BusinessCalendar, dueMs: num
 }
 
 /** Every report an assignment owes between `fromMs` and `toMs` (quarterly periods and annual summaries). */
-function owedReports(
+export function owedReports(
   kp: KindPolicy,
   cal: BusinessCalendar,
   assignedMs: number,
@@ -366,205 +359,6 @@ function toNotice(cal: BusinessCalendar, task: number, unit: string | null, r: R
     ...(r.level !== undefined ? { level: r.level } : {}),
     ...(r.period !== undefined ? { period: r.period } : {}),
     ...(r.dueMs !== undefined ? { dueAt: cal.toIso(r.dueMs) } : {}),
-  };
-}
-
-/** Whole calendar days from the due date to the date of `nowMs`, in the calendar's zone. */
-function daysLate(cal: BusinessCalendar, dueMs: number, nowMs: number): number {
-  const a = Date.parse(`${cal.localDate(dueMs)}T00:00:00Z`);
-  const b = Date.parse(`${cal.localDate(nowMs)}T00:00:00Z`);
-  return Math.max(0, Math.round((b - a) / DAY_MS));
-}
-
-/** What one assignment has overdue at `now`: its deadline and the reports it still owes. */
-export function overdueItems(input: {
-  task: PlanTask;
-  assignment: PlanAssignment;
-  policy: Policy;
-  calendar: BusinessCalendar;
-  now: Instant;
-}): CatchUpItem[] {
-  const { task, assignment: a, policy, calendar: cal } = input;
-  const nowMs = toMs(input.now);
-  if (isClosed(a.state) || a.state === 'COMPLETION_REQUESTED' || !policy.notifyRoles.includes(a.role)) return [];
-  const kp = kindPolicy(policy, task.kind, task.cadence);
-  const items: CatchUpItem[] = [];
-  if (kp.deadline && a.dueAt && toMs(a.dueAt) < nowMs) {
-    const dueMs = toMs(a.dueAt);
-    items.push({
-      task: task.number,
-      unit: a.unit,
-      what: 'deadline',
-      dueAt: cal.toIso(dueMs),
-      overdueDays: daysLate(cal, dueMs, nowMs),
-      slip: deadlineSlipAt(kp, cal, dueMs, nowMs),
-    });
-  }
-  const done = reported(a);
-  const assignedMs = toMs(a.assignedAt);
-  for (const p of owedReports(kp, cal, assignedMs, assignedMs, nowMs)) {
-    if (p.dueMs < nowMs && !done.has(p.period)) {
-      items.push({
-        task: task.number,
-        unit: a.unit,
-        what: 'report',
-        period: p.period,
-        dueAt: cal.toIso(p.dueMs),
-        overdueDays: daysLate(cal, p.dueMs, nowMs),
-        slip: null,
-      });
-    }
-  }
-  return items;
-}
-
-const RANK: Record<SlipColour, number> = { BLUE: 1, ORANGE: 2, RED: 3 };
-
-/** The most severe colour, or null. */
-export function worstSlip(colours: (SlipColour | null)[]): SlipColour | null {
-  return colours.reduce<SlipColour | null>((w, c) => (c && (!w || RANK[c] > RANK[w]) ? c : w), null);
-}
-
-export interface CatchUpInput {
-  entries: { task: PlanTask; assignment: PlanAssignment }[];
-  policy: Policy;
-  calendar: BusinessCalendar;
-  now: Instant;
-}
-
-export interface CatchUpPlan {
-  /** one catchup_unit per unit with something overdue, then one catchup_summary; all at the next opening */
-  notices: PlannedNotice[];
-  items: CatchUpItem[];
-  /** the send instant of the catch-up notices (pass it as `catchUpAt` to the assignments they cover), ISO */
-  at: string;
-  /** "task|unit" of every assignment the catch-up covers */
-  covered: string[];
-  /**
-   * The 督办单 the catch-up issues: one per covered assignment whose deadline is past (a missing
-   * report gets none, as in the lifecycle), in the colour its ladder has reached; in numbering
-   * order, unit by unit as the notices go, so each unit's slips carry consecutive numbers.
-   */
-  slips: { task: number; unit: string; colour: SlipColour }[];
-}
-
-/**
- * Catch-up at start: moments already past are not sent one by one. Each unit with overdue items
- * gets one consolidated notice listing them (slip = the worst colour reached), and the Office one
- * summary of everything; both at the next office opening. Units are in first-seen order. Every
- * item whose deadline is past gets its own 督办单 (`slips`), issued when the notices go out and
- * cited by both of them.
- */
-export function planCatchUp(input: CatchUpInput): CatchUpPlan {
-  const { policy, calendar: cal } = input;
-  const nowMs = toMs(input.now);
-  const atMs = cal.nextOpening(nowMs);
-  const at = cal.toIso(atMs);
-  const items = input.entries.flatMap((e) => overdueItems({ ...e, policy, calendar: cal, now: nowMs }));
-  const byUnit = new Map<string, CatchUpItem[]>();
-  for (const it of items) byUnit.set(it.unit, [...(byUnit.get(it.unit) ?? []), it]);
-  const nominalAt = cal.toIso(nowMs);
-  const notices: PlannedNotice[] = [...byUnit].map(([unit, list]) => ({
-    kind: 'catchup_unit' as const,
-    at,
-    nominalAt,
-    task: 0,
-    unit,
-    to: [...policy.catchUp.unitTo],
-    slip: worstSlip(list.map((i) => i.slip)),
-    items: list,
-  }));
-  if (items.length)
-    notices.push({
-      kind: 'catchup_summary',
-      at,
-      nominalAt,
-      task: 0,
-      unit: null,
-      to: [...policy.catchUp.summaryTo],
-      slip: null,
-      items,
-    });
-  const covered = [...new Set(items.map((i) => `${i.task}|${i.unit}`))];
-  const slips = [...byUnit.values()].flatMap((list) =>
-    list.flatMap((i) => (i.what === 'deadline' && i.slip ? [{ task: i.task, unit: i.unit, colour: i.slip }] : [])),
-  );
-  return { notices, items, at, covered, slips };
-}
-
-/** The colour of the catch-up slip of each covered assignment, by "task|unit" (pass it as `catchUpSlip`). */
-export function catchUpSlipColours(cu: Pick<CatchUpPlan, 'slips'>): Map<string, SlipColour> {
-  return new Map(cu.slips.map((s) => [`${s.task}|${s.unit}`, s.colour]));
-}
-
-/** What previewPlan needs about each task. */
-export interface PreviewTask {
-  number: number;
-  kind: TaskKind;
-  dueAt: string | null;
-  cadence?: Cadence | null;
-  units: { name: string; role: AssignmentRole }[];
-}
-
-export interface PreviewResult {
-  /** catch-up notices first (they go at the first opening), then every planned notice in order */
-  notices: PlannedNotice[];
-  catchUp: CatchUpItem[];
-  /** the 督办单 the catch-up issues (planCatchUp `slips`) */
-  catchUpSlips: CatchUpPlan['slips'];
-  /** years in the window whose holiday schedule is unknown */
-  warnings: string[];
-}
-
-/**
- * The whole plan as if supervision started at `asOf`: every assignment fresh (assigned at `asOf`,
- * nothing acknowledged or reported), catch-up for what is already overdue, then every notice up to
- * `horizonDays` (default 365) later. Used by `dubang plan preview --as-of`.
- */
-export function previewPlan(input: {
-  tasks: PreviewTask[];
-  policy: Policy;
-  calendar: BusinessCalendar;
-  asOf: Instant;
-  horizonDays?: number;
-}): PreviewResult {
-  const { policy, calendar: cal } = input;
-  const asOfMs = toMs(input.asOf);
-  const horizon = asOfMs + (input.horizonDays ?? 365) * DAY_MS;
-  const assignedAt = cal.toIso(asOfMs);
-  const entries = input.tasks.flatMap((t) =>
-    t.units.map((u) => ({
-      task: { number: t.number, kind: t.kind, dueAt: t.dueAt, ...(t.cadence ? { cadence: t.cadence } : {}) },
-      assignment: {
-        unit: u.name,
-        role: u.role,
-        state: 'ASSIGNED' as const,
-        assignedAt,
-        dueAt: t.dueAt,
-        originalDueAt: t.dueAt,
-      } as PlanAssignment,
-    })),
-  );
-  const cu = planCatchUp({ entries, policy, calendar: cal, now: asOfMs });
-  const covered = new Set(cu.covered);
-  const slips = catchUpSlipColours(cu);
-  const planned = entries.flatMap((e) =>
-    planAssignmentNotices({
-      ...e,
-      assignment: covered.has(`${e.task.number}|${e.assignment.unit}`)
-        ? { ...e.assignment, catchUpAt: cu.at, catchUpSlip: slips.get(`${e.task.number}|${e.assignment.unit}`) ?? null }
-        : e.assignment,
-      policy,
-      calendar: cal,
-      now: asOfMs,
-      horizon,
-    }),
-  );
-  return {
-    notices: [...cu.notices, ...planned.sort(compareNotices)],
-    catchUp: cu.items,
-    catchUpSlips: cu.slips,
-    warnings: cal.warnings(asOfMs, horizon).map((w) => w.message),
   };
 }
 
