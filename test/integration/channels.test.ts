@@ -4,6 +4,7 @@
  * and alerted; a burst past the 20-a-window limit merged with nothing lost; an outage retried and
  * delivered once. What is checked is what the group sees (the sink's messages) and the records.
  */
+import { simpleParser } from 'mailparser';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -163,6 +164,12 @@ test('a wrong secret: the sink refuses the signature, the message is FAILED and 
   const [alert] = await mail.waitFor(1, 20_000);
   expect(alert!.to).toEqual([OFFICE_EMAIL]);
   expect(alert!.subject).toBe(`【投递失败】群机器人消息未能送达钉钉群机器人（${unit}，第1个）`);
+  // the body says it was a robot message, refused by the robot service, and what to check
+  const body = (await simpleParser(alert!.raw)).text ?? '';
+  expect(body).toContain('一条群机器人消息');
+  expect(body).toContain('被群机器人服务拒收');
+  expect(body).toContain('请核实该群机器人的地址和加签密钥');
+  expect(body).not.toContain('邮件服务器');
   // no retry of a permanent refusal
   await new Promise((r) => setTimeout(r, 1500));
   expect(robots.messages()).toHaveLength(1);

@@ -863,6 +863,9 @@ describe('coverage', () => {
       'POST /u/:unitId/:planId',
       'POST /units/:id/workspace-link',
       'POST /units/:id/letters/:letterId/resend',
+      // the unit's group robots, in http-unit-channels.test.ts
+      'GET /units/:id/channels',
+      'POST /units/:id/channels',
     ]);
     const missing = h.app.routeList.map((r) => `${r.method} ${r.url}`).filter((k) => !hit.has(k) && !elsewhere.has(k));
     expect(missing).toEqual([]);
