@@ -160,16 +160,25 @@ function icsAttachment(doc: NoticeDoc): MessageAttachment[] {
   ];
 }
 
+/** A document as the message it is: subject, text and HTML bodies signed by `sender` on the day issued, and its files. */
+function messageOf(
+  doc: NoticeDoc,
+  m: { sender: string; issuedAt: string; zone: string },
+  attachments: MessageAttachment[],
+): RenderedMessage {
+  const date = formatDay(m.issuedAt, m.zone);
+  return {
+    subject: doc.subject,
+    text: textOf(doc.greeting, textBody(doc), m.sender, date),
+    html: htmlPage(doc.title, doc.greeting, htmlSection(doc), m.sender, date),
+    attachments,
+  };
+}
+
 /** Renders one notice (any kind but `digest`). Throws MessageInputError when data the kind needs is missing. */
 export function renderNotice(i: NoticeMessageInput): RenderedMessage {
   const doc = noticeDoc(i);
-  const date = formatDay(i.issuedAt, i.zone);
-  return {
-    subject: doc.subject,
-    text: textOf(doc.greeting, textBody(doc), i.sender, date),
-    html: htmlPage(doc.title, doc.greeting, htmlSection(doc), i.sender, date),
-    attachments: icsAttachment(doc),
-  };
+  return messageOf(doc, i, icsAttachment(doc));
 }
 
 /** Input of a digest: the recipient's notices of one window, each rendered as a section. */
@@ -219,8 +228,6 @@ export function renderDigest(d: DigestInput): RenderedMessage {
  * one link to the unit's workspace, and one calendar file with every due date the items carry.
  */
 export function renderUnitLetter(l: UnitLetterInput): RenderedMessage {
-  const doc = unitLetterDoc(l);
-  const date = formatDay(l.issuedAt, l.zone);
   const events = letterEvents(l.entries, l.unit);
   const attachments: MessageAttachment[] = events.length
     ? [
@@ -231,24 +238,12 @@ export function renderUnitLetter(l: UnitLetterInput): RenderedMessage {
         },
       ]
     : [];
-  return {
-    subject: doc.subject,
-    text: textOf(doc.greeting, textBody(doc), l.sender, date),
-    html: htmlPage(doc.title, doc.greeting, htmlSection(doc), l.sender, date),
-    attachments,
-  };
+  return messageOf(unitLetterDoc(l), l, attachments);
 }
 
 /** The summary letter (督办汇总函) to the Office or the leadership: no calendar, its rows link the dashboard. */
 export function renderCentralLetter(l: CentralLetterInput): RenderedMessage {
-  const doc = centralLetterDoc(l);
-  const date = formatDay(l.issuedAt, l.zone);
-  return {
-    subject: doc.subject,
-    text: textOf(doc.greeting, textBody(doc), l.sender, date),
-    html: htmlPage(doc.title, doc.greeting, htmlSection(doc), l.sender, date),
-    attachments: [],
-  };
+  return messageOf(centralLetterDoc(l), l, []);
 }
 
 export { KIND_LABELS };
