@@ -45,8 +45,10 @@ export function formatDate(iso: string, zone: string): string {
 function formatDateNow(iso: string, zone: string): string {
   const d = parse(iso, zone);
   const day = `${d.year}年${d.month}月${d.day}日（星期${WEEKDAYS[d.weekday - 1]}）`;
-  const endOfDay = d.hour === 23 && d.minute === 59;
-  const startOfDay = d.hour === 0 && d.minute === 0;
+  // a day's bounds exactly (a deadline 23:59:59.999, a date 00:00:00.000) read as the day; a real
+  // event that happens in the first or last minute of a day keeps its time
+  const endOfDay = d.hour === 23 && d.minute === 59 && d.second === 59 && d.millisecond === 999;
+  const startOfDay = d.hour === 0 && d.minute === 0 && d.second === 0 && d.millisecond === 0;
   return endOfDay || startOfDay ? day : `${day} ${d.toFormat('HH:mm')}`;
 }
 
