@@ -87,17 +87,15 @@ export function createLetterPark(o: LetterParkOptions): LetterPark {
     const unit = n.assignment?.unit.id ?? (p.unit ? await unitId(p.unit) : null);
     const plan = p.plan ? await planId(p.plan) : null;
     if (!unit || !plan || !p.plan) return null;
-    // each address once: the unit's contacts in the unit's letters, the Office's and the
-    // leadership's in their summary letters (a unit address that is also central stays the unit's)
+    // each address once (the resolver gives an address its first role): the unit's contacts in the
+    // unit's letters, the Office's and the leadership's in their summary letters
     const targets = new Map<string, { email: string; unitId: string; central: boolean }>();
     for (const r of inLetters) {
       const email = r.email.trim().toLowerCase();
       const central = split.inCentral.includes(r.role);
-      const key = `${central ? 'c' : 'u'}:${email}`;
-      if (targets.has(key) || (central && targets.has(`u:${email}`))) continue;
       const letterUnit = central ? await centralId(r.role) : unit;
       if (!letterUnit) return null; // no Office or leadership unit in the directory: alone, as before
-      targets.set(key, { email, unitId: letterUnit, central });
+      if (!targets.has(email)) targets.set(email, { email, unitId: letterUnit, central });
     }
     const sendAt = letterSendAt(n.dueAt, now, o.settings.debounceMs);
     const joined = [];
