@@ -23,10 +23,11 @@ import { createNoticeQueue } from '../infra/queue/notice-queue';
 import { createQueueNotificationPort } from '../infra/queue/notification-port';
 import { startMailWorker } from '../worker/mail-main';
 import { importPlan, loadPlan } from '../app/plan-import';
-import { readDirectoryFile } from '../app/units-file';
 import { noticeKey } from '../domain/notices';
 import { PLAN_FILE, PLAN_SLUG } from './support/real-plan';
 import { startSinkProcess } from './support/sink';
+import { benchDirectory } from './support/robots';
+import type { RobotSink } from '../devtools/robot-sink/sink';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -63,9 +64,12 @@ async function runOnce(letters: boolean, debounceMs: number, office: boolean, sa
   const queue = createNoticeQueue({ connection: redis, prefix, logger });
   const policy = { attempts: 5, backoffMs: 500, keepCompletedSeconds: 3600, keepFailedSeconds: 3600 };
   let worker: Awaited<ReturnType<typeof startMailWorker>> | null = null;
+  let robotSink: RobotSink | null = null;
   try {
     const p = db.prisma;
-    const dir = readDirectoryFile(cfg.unitsFile);
+    const bench = await benchDirectory(cfg.unitsFile);
+    robotSink = bench.robots;
+    const dir = bench.dir;
     const loaded = await loadPlan(PLAN_FILE, cfg, { dir, source: 'config' });
     await importPlan(p, loaded, { slug: PLAN_SLUG, actor: 'bench', seedDirectory: dir });
     const assignments = await p.assignment.findMany({
@@ -169,6 +173,7 @@ async function runOnce(letters: boolean, debounceMs: number, office: boolean, sa
       lost: assignments.length - sent,
     };
   } finally {
+    await robotSink?.close();
     await worker?.close();
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();

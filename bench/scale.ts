@@ -44,13 +44,14 @@ import { createLogger } from '../infra/logger';
 import { createRedis } from '../infra/queue/redis';
 import { createNoticeQueue } from '../infra/queue/notice-queue';
 import { createQueueNotificationPort } from '../infra/queue/notification-port';
-import { readDirectoryFile } from '../app/units-file';
 import { createTestDatabase } from '../test/helpers/db';
 import { assessmentOptions, timeAssessment } from './support/assessment';
 import { forkModule, sampleRss, stopChild } from './support/children';
 import { dashboardPages, serveDashboard, timePages } from './support/pages';
 import { ASSIGNED_AT, PLAN_FILE, PLAN_SLUG, q4ReminderMoment, startBenchTemporal } from './support/real-plan';
 import { startSinkProcess } from './support/sink';
+import { benchDirectory } from './support/robots';
+import type { RobotSink } from '../devtools/robot-sink/sink';
 
 export interface ScaleRow {
   plans: number;
@@ -107,8 +108,8 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
   const width = Number(arg('--start-concurrency') ?? 4);
   const storm = !process.argv.includes('--no-storm');
   // supervise start and the worker's first task of every workflow must be over before the moment:
-  // ≈ 10 s for one plan, ≈ 150 s for ten on a loaded 2-CPU machine
-  const lead = Number(arg('--lead') ?? 60 + n * 10);
+  // 4 s for one plan, 8 s for ten and 220 s for a hundred on a 2-CPU machine (loaded for the last)
+  const lead = Number(arg('--lead') ?? 60 + n * 4);
   const policy = cfg.policy;
   const override = readHolidayOverride(cfg.holidaysOverrideFile);
   const moment = q4ReminderMoment(policy, policyCalendar(policy, override));
@@ -124,11 +125,14 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
   const taskQueue = `bench-scale-${process.pid}-${n}`;
   const children: ChildProcess[] = [];
   let connection: Connection | null = null;
+  let robotSink: RobotSink | null = null;
   try {
     const p = db.prisma;
     // ---- N copies of the real plan
     const t0 = performance.now();
-    const dir = readDirectoryFile(cfg.unitsFile);
+    const bench = await benchDirectory(cfg.unitsFile);
+    robotSink = bench.robots;
+    const dir = bench.dir;
     const loaded = await loadPlan(PLAN_FILE, cfg, { dir, source: 'config' });
     const slugs = Array.from({ length: n }, (_, k) => `${PLAN_SLUG}-${String(k + 1).padStart(3, '0')}`);
     for (const slug of slugs) await importPlan(p, loaded, { slug, actor: 'bench', seedDirectory: dir });
@@ -335,6 +339,7 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
       assessmentS: round(assessed.assessS + assessed.exportS, 2),
     };
   } finally {
+    await robotSink?.close();
     for (const c of children) await stopChild(c);
     await connection?.close();
     await queue.obliterate({ force: true }).catch(() => undefined);

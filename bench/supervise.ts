@@ -29,11 +29,12 @@ import { startSimulatedSupervision } from '../app/supervise/testing';
 import { policyCalendar, type Policy } from '../domain/policy';
 import { silentLogger } from '../infra/logger';
 import { createOutboxNotificationPort } from '../infra/outbox';
-import { readDirectoryFile } from '../app/units-file';
 import { workflowsPath } from '../worker/temporal-main';
 import { createTestDatabase } from '../test/helpers/db';
 import type { LifecycleState } from '../contracts/workflows';
 import { ASSIGNED_AT, PLAN_FILE, PLAN_SLUG as SLUG, q4ReminderMoment, startBenchTemporal } from './support/real-plan';
+import { benchDirectory } from './support/robots';
+import type { RobotSink } from '../devtools/robot-sink/sink';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -71,8 +72,11 @@ async function main(): Promise<void> {
   let running: Promise<void> | null = null;
   let nativeConnection: NativeConnection | null = null;
   let connection: Connection | null = null;
+  let robotSink: RobotSink | null = null;
   try {
-    const dir = readDirectoryFile(cfg.unitsFile);
+    const bench = await benchDirectory(cfg.unitsFile);
+    robotSink = bench.robots;
+    const dir = bench.dir;
     const loaded = await loadPlan(PLAN_FILE, cfg, { dir, source: 'config' });
     const imported = await importPlan(db.prisma, loaded, { slug: SLUG, actor: 'bench', seedDirectory: dir });
     const assignments = await db.prisma.assignment.count({ where: { task: { planId: imported.planId } } });
@@ -196,6 +200,7 @@ async function main(): Promise<void> {
     if (reminders.length < expected) process.exitCode = 1;
     await stopSupervision({ db: db.prisma, client }, { planSlug: SLUG });
   } finally {
+    await robotSink?.close();
     if (worker?.getState() === 'RUNNING') worker.shutdown();
     await running?.catch(() => undefined);
     await connection?.close();
