@@ -70,3 +70,54 @@ describe('logger (pino)', () => {
     });
   });
 });
+
+describe('logger: secrets never reach a line', () => {
+  const token = 'v2.k1.eyJqdGkiOiJhYmMifQ.c2lnbmF0dXJl';
+
+  it("censors a signed link's token in any URL: the field, the message and an error's message and stack", () => {
+    const { logger, lines, entries } = collect('info', { service: 'http' });
+    logger.warn('bad request', { url: `/u/u1/p1/f/a1?t=${encodeURIComponent(token)}&x=1`, status: 400 });
+    logger.error('request failed', {
+      err: new Error(`cannot open https://dubang.example.gov.cn/f/a1?t=${token}`),
+      req: { method: 'GET', url: `/f/a1?t=${token}` },
+    });
+    logger.info(`opened /api/unit/a1?t=${token}`);
+    expect(lines.join('\n')).not.toContain('c2lnbmF0dXJl');
+    const [bad, failed, opened] = entries();
+    expect(bad?.url).toBe('/u/u1/p1/f/a1?t=[redacted]&x=1');
+    expect((failed?.err as { message: string }).message).toBe(
+      'cannot open https://dubang.example.gov.cn/f/a1?t=[redacted]',
+    );
+    expect((failed?.req as { url: string }).url).toBe('/f/a1?t=[redacted]');
+    expect(opened?.msg).toBe('opened /api/unit/a1?t=[redacted]');
+  });
+
+  it("censors robots' credentials in webhook URLs and fields named like a secret, keeping the rest", () => {
+    const { logger, lines, entries } = collect('info');
+    logger.warn('robot', {
+      robot: 'r1',
+      target: 'https://oapi.dingtalk.com/robot/send?access_token=abc123def&timestamp=1',
+      wecom: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k-9f8e7d',
+      secret: 'SEC-shh',
+      channel: { webhook: 'https://open.feishu.cn/open-apis/bot/v2/hook/feishu-tok', secret: 'SEC-2', kind: 'feishu' },
+      headers: { authorization: 'Bearer zzz', cookie: 'sid=qqq' },
+    });
+    const text = lines.join('\n');
+    for (const s of ['abc123def', 'k-9f8e7d', 'SEC-shh', 'feishu-tok', 'SEC-2', 'zzz', 'qqq'])
+      expect(text).not.toContain(s);
+    expect(entries()[0]).toMatchObject({
+      robot: 'r1',
+      target: 'https://oapi.dingtalk.com/robot/send?access_token=[redacted]&timestamp=1',
+      wecom: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=[redacted]',
+      secret: '[redacted]',
+      channel: { webhook: '[redacted]', secret: '[redacted]', kind: 'feishu' },
+      headers: { authorization: '[redacted]', cookie: '[redacted]' },
+    });
+  });
+
+  it('leaves ordinary text with = signs alone', () => {
+    const { logger, entries } = collect('info');
+    logger.info('sent', { key: 'nanchang-2024-task-7|report_due|1767225600000', note: 'a=b, ratio=3' });
+    expect(entries()[0]).toMatchObject({ key: 'nanchang-2024-task-7|report_due|1767225600000', note: 'a=b, ratio=3' });
+  });
+});
