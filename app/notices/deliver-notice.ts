@@ -108,9 +108,16 @@ export function createDeliverNotice(d: DeliverDeps) {
 
 export type DeliverNotice = ReturnType<typeof createDeliverNotice>;
 
-/** Step 1: a final delivery record or notice status means this is a rerun. */
+/**
+ * Step 1: a final delivery record or notice status means this is a rerun. PARKED is final for a
+ * notice waiting in a letter or a digest (they send it), not for an IM message: there it means
+ * another job, holding the robot's lock, took it into a merge that may still be released (it need
+ * not merge after all), so the message's own job goes on to the lock and finds out
+ * (app/notices/channels.ts); taken for done, the released message was left QUEUED with no job.
+ */
 function alreadyDone(n: LoadedNotice): DeliveryOutcome | null {
-  if (n.delivery && (FINAL_DELIVERY_STATUSES as ReadonlySet<string>).has(n.delivery.status)) {
+  const parkedIm = n.kind === 'im_message' && n.delivery?.status === 'PARKED';
+  if (n.delivery && !parkedIm && (FINAL_DELIVERY_STATUSES as ReadonlySet<string>).has(n.delivery.status)) {
     return { outcome: 'already', status: n.delivery.status };
   }
   if (n.status === 'SENT' || n.status === 'FAILED' || n.status === 'DEAD') {

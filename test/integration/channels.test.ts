@@ -304,3 +304,23 @@ test('the daily slip summary: once per robot and office day, the open red and or
   expect(m!.text).toContain('/slips)');
   expect(await db.prisma.notice.count({ where: { scope: `im-${robot.id}`, status: 'SENT' } })).toBe(1);
 });
+
+test("a message parked by another job's merge that did not go is still sent, by its own job (it was left QUEUED)", async () => {
+  // The race the 10-plan storm hit: job A, holding the robot's lock, parks B into a merge
+  // (Delivery PARKED), B's job runs meanwhile, then A releases B because it need not merge. B's job
+  // must not take PARKED for done (as a letter or digest member would be): under the lock it finds
+  // the merge gone and sends B itself.
+  const robot = await addRobot(units()[0]!, { channel: 'wecom', token: 'key-burst' });
+  const sub = { ...imSubmission(robot.id, 'parked'), dueAt: new Date(Date.now() + 1500).toISOString() };
+  await port.submit(sub);
+  const row = await db.prisma.notice.findUniqueOrThrow({ where: { key: sub.key } });
+  await db.prisma.delivery.create({ data: { noticeId: row.id, attempts: 0, status: 'PARKED' } });
+  const [n] = await eventually(
+    'sent by its own job',
+    () => imNotices(robot.id).then((x) => x.filter((m) => m.key === sub.key)),
+    (x) => x[0]?.status === 'SENT',
+    20_000,
+  );
+  expect(n!.delivery!.status).toBe('SENT');
+  expect(robots.accepted().map((m) => m.text.split('\n')[0])).toEqual(['**【督办函】消息parked**']);
+});
