@@ -4,7 +4,16 @@
  */
 import type { PrismaClient, Prisma } from '../generated/prisma/client';
 import type { DirectoryUnit, UnitsDirectory } from '../domain/units';
-import { defaultRobotKinds, type DirectoryRobot, type RobotKind } from '../domain/channels';
+import {
+  defaultRobotKinds,
+  isMaskedWebhook,
+  maskWebhook,
+  maskRobot,
+  MASKED_SECRET,
+  type DirectoryRobot,
+  type RobotKind,
+} from '../domain/channels';
+import { DirectoryError } from '../domain/units';
 import { audit } from './audit';
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -99,8 +108,9 @@ export async function syncDirectoryTx(
   const before = new Map((current?.units ?? []).map((u) => [u.name, u]));
   const result: SyncResult = { created: [], updated: [], unchanged: 0 };
   const ids = new Map<string, string>();
-  for (const u of dir.units) {
-    const prev = before.get(u.name);
+  for (const given of dir.units) {
+    const prev = before.get(given.name);
+    const u = restoreMaskedRobots(given, prev);
     if (prev && fingerprint(prev) === fingerprint(u)) {
       result.unchanged++;
       continue;
@@ -166,22 +176,48 @@ export async function syncDirectoryTx(
   return result;
 }
 
-/** A unit for the audit log: each robot as its channel and kinds, without webhook or secret. */
-function withoutSecrets(u: DirectoryUnit): DirectoryUnit | Omit<DirectoryUnit, 'robots'> {
-  if (!u.robots?.length) return u;
-  return {
-    ...u,
-    robots: u.robots.map((r) => ({ ...r, webhook: maskWebhook(r.webhook), secret: r.secret ? '***' : null })),
-  };
+/** A unit without credentials (the audit log, an export): each robot's webhook and secret masked. */
+function withoutSecrets(u: DirectoryUnit): DirectoryUnit {
+  return u.robots?.length ? { ...u, robots: u.robots.map(maskRobot) } : u;
 }
 
-/** A webhook as a page or the audit log may show it: the host and path, the token's last 4 characters. */
-export function maskWebhook(webhook: string): string {
-  try {
-    const url = new URL(webhook);
-    const token = url.searchParams.get('access_token') ?? url.searchParams.get('key') ?? '';
-    return `${url.origin}${url.pathname}?…${token.slice(-4)}`;
-  } catch {
-    return '…';
-  }
+/**
+ * The directory as `dubang units export` writes it by default: robots' webhooks and secrets masked
+ * (maskWebhook, MASKED_SECRET), so a file left on an office PC or mailed for review opens no group.
+ * Imported again, the masked robots keep their stored credentials (restoreMaskedRobots).
+ */
+export function directoryWithoutCredentials(dir: UnitsDirectory): UnitsDirectory {
+  return { ...dir, units: dir.units.map(withoutSecrets) };
+}
+
+/**
+ * A unit of an imported directory with every masked webhook and secret (an export without
+ * credentials, edited and imported again) replaced by the stored robot's: the unit's stored robot of
+ * the same channel whose webhook masks the same way. A masked value with no such robot is refused,
+ * naming the unit and robot, since the real address is nowhere to be found.
+ */
+function restoreMaskedRobots(u: DirectoryUnit, stored: DirectoryUnit | undefined): DirectoryUnit {
+  if (!u.robots?.some((r) => isMaskedWebhook(r.webhook) || r.secret === MASKED_SECRET)) return u;
+  const robots = u.robots.map((r, i) => {
+    const where = `单位「${u.name}」的第 ${i + 1} 个群机器人`;
+    const again = '请填写完整的地址和密钥，或用 dubang units export --with-secrets 导出后再修改';
+    const masked = isMaskedWebhook(r.webhook);
+    const match = (stored?.robots ?? []).find(
+      (s) => s.channel === r.channel && (masked ? maskWebhook(s.webhook) === r.webhook : s.webhook === r.webhook),
+    );
+    if (masked && !match)
+      throw new DirectoryError(
+        `${where}的 webhook「${r.webhook}」是导出时隐藏的形式，名录里没有与之对应的机器人：${again}`,
+      );
+    if (r.secret === MASKED_SECRET && !match?.secret)
+      throw new DirectoryError(
+        `${where}的加签密钥是导出时隐藏的「${MASKED_SECRET}」，名录里没有与之对应的密钥：${again}`,
+      );
+    return {
+      ...r,
+      webhook: masked ? match!.webhook : r.webhook,
+      ...(r.secret === MASKED_SECRET ? { secret: match!.secret! } : {}),
+    };
+  });
+  return { ...u, robots };
 }

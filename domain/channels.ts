@@ -61,6 +61,34 @@ export interface ImMessage {
   footer?: string[];
 }
 
+/**
+ * A webhook as a page, the audit log or an export without credentials shows it: the host and path,
+ * the token's last 4 characters. Recognisable (isMaskedWebhook), so a directory exported this way
+ * and imported again keeps the stored robot (app/units.ts restoreMaskedRobots).
+ */
+export function maskWebhook(webhook: string): string {
+  try {
+    const url = new URL(webhook);
+    const token = url.searchParams.get('access_token') ?? url.searchParams.get('key') ?? '';
+    return `${url.origin}${url.pathname}?…${token.slice(-4)}`;
+  } catch {
+    return '…';
+  }
+}
+
+/** Whether a webhook is maskWebhook's form (a stand-in for the stored one), not a usable address. */
+export function isMaskedWebhook(webhook: string): boolean {
+  return /^https?:\/\/[^?#\s]+\?…[^&=?#\s]{0,4}$/.test(webhook);
+}
+
+/** A secret as an export without credentials writes it: set, but not shown. */
+export const MASKED_SECRET = '***';
+
+/** A robot with its webhook and secret masked (a directory exported without credentials). */
+export function maskRobot(r: DirectoryRobot): DirectoryRobot {
+  return { ...r, webhook: maskWebhook(r.webhook), ...(r.secret ? { secret: MASKED_SECRET } : {}) };
+}
+
 /** The message as the service takes it: DingTalk's title and text, WeCom's content. */
 export interface ChannelMarkdown {
   title: string;

@@ -5,7 +5,7 @@
  * logger (`service`, `component`, …) and the call's fields; an Error in any field becomes
  * `{ name, message, stack }`.
  *
- * Secrets never reach a line (docs/deploy.md, Logs): fields named like a secret (`secret`, `password`,
+ * Secrets never reach a line (docs/deploy.md#logs): fields named like a secret (`secret`, `password`,
  * `token`, `webhook`, `authorization`, `cookie`, at the top or one level down, and the request
  * headers Fastify logs) are censored by pino's `redact`, and a URL in any string field loses the
  * values of its credential parameters (a signed link's `t`, a robot's `access_token` / `key` /

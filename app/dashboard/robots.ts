@@ -8,7 +8,7 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import { robotSchema } from '../../config/units';
 import { defaultRobotKinds, type RobotChannel, type RobotKind } from '../../domain/channels';
 import { audit } from '../audit';
-import { maskWebhook } from '../units';
+import { maskWebhook } from '../../domain/channels';
 import { ContactInputError } from './contacts';
 
 /** A robot as a page shows it: never its webhook or secret in full. */

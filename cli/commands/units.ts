@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { action, print, UserError } from '../output';
 import { config, withDb } from '../context';
-import { loadDirectory, syncDirectory } from '../../app/units';
+import { directoryWithoutCredentials, loadDirectory, syncDirectory } from '../../app/units';
 import {
   checkDirectory,
   directoryFromCsv,
@@ -15,7 +15,7 @@ import {
   readDirectoryFile,
   UnitsFileError,
 } from '../../app/units-file';
-import { UNIT_KIND_NAMES, type UnitsDirectory } from '../../domain/units';
+import { DirectoryError, UNIT_KIND_NAMES, type UnitsDirectory } from '../../domain/units';
 import { issueWorkspaceLink } from '../../app/links';
 import { createLinkService, linkKeysFromConfig } from '../../infra/links';
 import { createOutboxNotificationPort } from '../../infra/outbox';
@@ -67,7 +67,13 @@ export function register(program: Command): void {
       action(async (file: string, _opts: unknown, cmd: Command) => {
         const dir = readAny(file);
         const cfg = config();
-        const r = await withDb(cfg, (db) => syncDirectory(db, dir, 'cli'));
+        const r = await withDb(cfg, (db) =>
+          syncDirectory(db, dir, 'cli').catch((e: unknown) => {
+            // a masked robot with nothing stored to stand for: the file's fault, said as such
+            if (isDubangError(e, DirectoryError)) throw new UserError(`${file}: ${e.message}`, null, 2);
+            throw e;
+          }),
+        );
         print(cmd, {
           data: r,
           human: () =>
@@ -94,17 +100,28 @@ export function register(program: Command): void {
 
   units
     .command('export [file]')
-    .description('write the directory as CSV (or JSON when the file ends in .json); stdout when no file')
+    .description(
+      "write the directory as CSV (or JSON when the file ends in .json); stdout when no file. Robots' webhooks and secrets are masked (imported again, they keep the stored ones) unless --with-secrets",
+    )
+    .option(
+      '--with-secrets',
+      "write the robots' full webhooks and secrets (the file is then readable by its owner only)",
+    )
     .action(
-      action(async (file: string | undefined, _opts: unknown, _cmd: Command) => {
+      action(async (file: string | undefined, opts: { withSecrets?: boolean }, _cmd: Command) => {
         const cfg = config();
-        const dir = await withDb(cfg, loadDirectory);
-        if (!dir) throw new UserError('名录为空');
+        const stored = await withDb(cfg, loadDirectory);
+        if (!stored) throw new UserError('名录为空');
+        const dir = opts.withSecrets ? stored : directoryWithoutCredentials(stored);
         const body =
           file && /\.json$/i.test(file)
             ? JSON.stringify(checkDirectory(dir, 'database'), null, 2) + '\n'
             : directoryToCsv(dir);
-        if (file) fs.writeFileSync(file, body);
+        // credentials in a file: owner-only, like a key file (an existing file's mode is set too)
+        if (file && opts.withSecrets) {
+          fs.writeFileSync(file, body, { mode: 0o600 });
+          fs.chmodSync(file, 0o600);
+        } else if (file) fs.writeFileSync(file, body);
         else process.stdout.write(body);
       }),
     );

@@ -124,3 +124,75 @@ test('dubang units import/list/export: the CSV digest column in and out', async 
   expect(bad?.stderr).toContain(`第${line}行 digest: 「boss」应为 liaison、leader 或本行联系人的邮箱`);
   expect(await flags()).toEqual([expect.stringMatching(/^市商务局 LEADER /)]);
 });
+
+test("dubang units export masks robots' credentials; imported again they stay; --with-secrets writes them owner-only", async () => {
+  const env = { ...process.env, DATABASE_URL: db.url, NODE_NO_WARNINGS: '1' };
+  const cli = (...args: string[]) =>
+    run(process.execPath, [path.join(root, 'bin', 'dubang.js'), ...args], { cwd: root, env });
+  const storedRobots = async (unit: string) =>
+    (await db.prisma.unitRobot.findMany({ where: { unit: { name: unit } }, orderBy: { ordinal: 'asc' } })).map((r) => [
+      r.channel,
+      r.webhook,
+      r.secret,
+      r.kinds,
+    ]);
+  const office = await storedRobots('市质量强市领导小组办公室');
+  expect(office).toEqual([
+    ['dingtalk', 'http://127.0.0.1:2626/robot/send?access_token=demo-office', expect.stringMatching(/^SEC/), ['slips']],
+  ]);
+
+  // the default export: no webhook token and no secret anywhere in the file, in CSV or JSON
+  const csvFile = path.join(tmp, 'masked.csv');
+  const jsonFile = path.join(tmp, 'masked.json');
+  await cli('units', 'export', csvFile);
+  await cli('units', 'export', jsonFile);
+  for (const f of [csvFile, jsonFile]) {
+    const text = fs.readFileSync(f, 'utf8');
+    expect(text).not.toContain('access_token=demo-office');
+    expect(text).not.toContain('key=demo-scjgj');
+    expect(text).not.toMatch(/SECdemo/);
+  }
+  const rows = parse(fs.readFileSync(csvFile, 'utf8'), { columns: true }) as Record<string, string>[];
+  expect(rows.find((r) => r.name === '市质量强市领导小组办公室')!.robots).toBe(
+    'dingtalk http://127.0.0.1:2626/robot/send?…fice secret=*** kinds=slips',
+  );
+  expect(rows.find((r) => r.name === '市市场监管局')!.robots).toBe(
+    'wecom http://127.0.0.1:2626/cgi-bin/webhook/send?…cjgj kinds=letter',
+  );
+
+  // edited and imported again: the masked robots keep their stored credentials, the edit lands
+  rows.find((r) => r.name === '市质量强市领导小组办公室')!.robots =
+    'dingtalk http://127.0.0.1:2626/robot/send?…fice secret=*** kinds=slips,letter';
+  fs.writeFileSync(csvFile, stringify(rows, { header: true }));
+  expect((await cli('units', 'import', csvFile)).stdout).toContain('修改: 市质量强市领导小组办公室');
+  expect(await storedRobots('市质量强市领导小组办公室')).toEqual([
+    [office[0]![0], office[0]![1], office[0]![2], ['slips', 'letter']],
+  ]);
+  expect((await cli('units', 'import', jsonFile)).stdout).toContain('修改: 市质量强市领导小组办公室'); // kinds back to slips
+  expect(await storedRobots('市质量强市领导小组办公室')).toEqual(office);
+  expect(await storedRobots('市市场监管局')).toEqual([
+    ['wecom', 'http://127.0.0.1:2626/cgi-bin/webhook/send?key=demo-scjgj', null, ['letter']],
+  ]);
+
+  // a masked webhook that stands for no stored robot: refused, naming the unit and robot; nothing changes
+  rows.find((r) => r.name === '市市场监管局')!.robots = 'wecom http://127.0.0.1:2626/cgi-bin/webhook/send?…zzzz';
+  fs.writeFileSync(csvFile, stringify(rows, { header: true }));
+  const bad = await cli('units', 'import', csvFile).then(
+    () => null,
+    (e: { code: number; stderr: string }) => e,
+  );
+  expect(bad?.code).toBe(2);
+  expect(bad?.stderr).toContain(
+    '单位「市市场监管局」的第 1 个群机器人的 webhook「http://127.0.0.1:2626/cgi-bin/webhook/send?…zzzz」是导出时隐藏的形式，名录里没有与之对应的机器人：请填写完整的地址和密钥，或用 dubang units export --with-secrets 导出后再修改',
+  );
+  expect(await storedRobots('市市场监管局')).toEqual([
+    ['wecom', 'http://127.0.0.1:2626/cgi-bin/webhook/send?key=demo-scjgj', null, ['letter']],
+  ]);
+  expect(await storedRobots('市质量强市领导小组办公室')).toEqual(office);
+
+  // --with-secrets: the full credentials, in a file only its owner can read
+  const full = path.join(tmp, 'full.csv');
+  await cli('units', 'export', '--with-secrets', full);
+  expect(fs.readFileSync(full, 'utf8')).toContain(`access_token=demo-office secret=${office[0]![2]}`);
+  expect(fs.statSync(full).mode & 0o777).toBe(0o600);
+});

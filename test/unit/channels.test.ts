@@ -3,10 +3,15 @@
  * service's byte limit (never a cut character), the 「…及另外N项」 line, the merge of waiting
  * messages, DingTalk's signature, and the CSV `robots` column with its errors.
  */
-import { mergeImMessages, renderChannelMarkdown, cutToBytes } from '../../domain/channels';
+import {
+  cutToBytes,
+  isMaskedWebhook,
+  maskWebhook,
+  mergeImMessages,
+  renderChannelMarkdown,
+} from '../../domain/channels';
 import { dingtalkSign, signedDingtalkUrl } from '../../infra/channels/sign';
 import { directoryFromCsv, directoryToCsv, checkDirectory, UnitsFileError } from '../../app/units-file';
-import { maskWebhook } from '../../app/units';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
@@ -166,6 +171,16 @@ describe('robots in the units directory', () => {
         'units.json',
       ),
     ).toThrow(/units\.0\.robots\.0\.webhook: the robot's webhook URL/);
+  });
+
+  it('a masked webhook is recognised as one, and a real one is not', () => {
+    const masked = maskWebhook(
+      'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa',
+    );
+    expect(masked).toBe('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?…5aaa');
+    expect(isMaskedWebhook(masked)).toBe(true);
+    expect(isMaskedWebhook('https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef')).toBe(false);
+    expect(isMaskedWebhook('https://oapi.dingtalk.com/robot/send?…cdef&access_token=1')).toBe(false);
   });
 
   it('a webhook is shown masked: host, path and the last 4 characters of its token', () => {
