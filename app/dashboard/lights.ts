@@ -51,7 +51,7 @@ export const LIGHT_LABELS: Record<Light, string> = {
   red: '逾期',
   yellow: '临期/报告逾期',
   green: '正常推进',
-  grey: '已办结',
+  grey: '已关闭',
 };
 
 /** Days before the deadline when a task turns yellow. */

@@ -58,7 +58,7 @@ it('draws own and 属地落实 apart, the legend below the 15th bar, and 暂无�
   expect(labels.map((t) => t.text)).toContain('县区政府（9 个单位，每个）');
   expect(labels).toHaveLength(15);
   const lastLabel = labels.reduce((a, b) => (b.bottom > a.bottom ? b : a));
-  const legend = units.filter((t) => ['逾期', '临期/报告逾期', '正常推进', '已办结'].includes(t.text));
+  const legend = units.filter((t) => ['逾期', '临期/报告逾期', '正常推进', '已关闭'].includes(t.text));
   expect(legend).toHaveLength(4);
   // every legend entry is below the lowest bar label: it covers no bar
   for (const l of legend) expect(l.top).toBeGreaterThanOrEqual(lastLabel.bottom);
@@ -88,7 +88,7 @@ it('lays the overview KPIs out in two full rows at 1280 (lights, then what waits
     '逾期',
     '临期/报告逾期',
     '正常推进',
-    '已办结',
+    '已关闭',
     '属地落实分工（14 个单位）',
   ]);
   expect(lights.tops).toHaveLength(1);

@@ -432,6 +432,10 @@ describe('Office decisions go through the lifecycle', () => {
     expect(reassign.post.statusCode).toBe(303);
     expect(reassign.page.body).toContain('已改派。');
     expect((await h.db.prisma.assignment.findUniqueOrThrow({ where: { id: h.seeded.t1b } })).state).toBe('CANCELLED');
+    // the moved-away assignment reads closed (已撤销, grey 已关闭), never 已办结 (done)
+    const state = /<td id="state">([\s\S]*?)<\/td>/.exec(reassign.page.body)?.[1]?.replace(/<[^>]+>/g, '');
+    expect(state).toBe('已撤销 已关闭');
+    expect(reassign.page.body).not.toContain('已办结');
     expect(await h.db.prisma.assignment.count({ where: { taskId: h.seeded.tasks[1], unitId: h.seeded.units.c } })).toBe(
       1,
     );

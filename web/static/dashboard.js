@@ -3,7 +3,7 @@
 (function () {
   'use strict';
   var colours = { red: '#d93025', yellow: '#f2a600', green: '#188038', grey: '#9aa0a6' };
-  var labels = { red: '逾期', yellow: '临期/报告逾期', green: '正常推进', grey: '已办结' };
+  var labels = { red: '逾期', yellow: '临期/报告逾期', green: '正常推进', grey: '已关闭' };
   // one bar row is this tall; the legend sits below the bars, in a band of its own, so it never covers one
   var ROW = 28,
     LEGEND = 36,

@@ -28,7 +28,7 @@ export function lightOptions(selected?: string): SafeHtml {
 export function counts(c: Record<Light, number>): SafeHtml {
   return html`<td class="num n-red">${c.red}</td><td class="num n-yellow">${c.yellow}</td><td class="num n-green">${c.green}</td><td class="num muted">${c.grey}</td>`;
 }
-export const countHeads = html`<th class="num">逾期</th><th class="num">临期/报告逾期</th><th class="num">正常</th><th class="num">已办结</th>`;
+export const countHeads = html`<th class="num">逾期</th><th class="num">临期/报告逾期</th><th class="num">正常</th><th class="num">已关闭</th>`;
 
 export function chart(id: string, spec: unknown): SafeHtml {
   return html`<div class="chart" id="${id}"></div><script type="application/json" class="chart-data" data-for="${id}">${jsonForScript(spec)}</script>`;
