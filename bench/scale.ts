@@ -51,6 +51,7 @@ import { dashboardPages, serveDashboard, timePages } from './support/pages';
 import { ASSIGNED_AT, PLAN_FILE, PLAN_SLUG, q4ReminderMoment, startBenchTemporal } from './support/real-plan';
 import { startSinkProcess } from './support/sink';
 import { benchDirectory } from './support/robots';
+import { WORKER_ENV } from '../devtools/apps';
 import type { RobotSink } from '../devtools/robot-sink/sink';
 
 export interface ScaleRow {
@@ -144,6 +145,8 @@ async function runOnce(n: number, say: (s: string) => void): Promise<ScaleRow> {
 
     // ---- the worker and the mail processor, each in a process of its own
     const env = {
+      // the worker's production allocator setting (devtools/apps.ts WORKER_ENV), unless overridden
+      ...WORKER_ENV,
       ...process.env,
       DATABASE_URL: db.url,
       TEMPORAL_ADDRESS: server.address,
