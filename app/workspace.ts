@@ -13,6 +13,7 @@ import { audit } from './audit';
 import { boundToTask } from '../config/indicators';
 import { defaultIndicatorRules } from './dashboard/queries/indicators';
 import type { Cadence } from '../domain/deadline';
+import { catchUpUnitScope } from '../domain/notices';
 
 export interface WorkspaceAssignment {
   id: string;
@@ -240,19 +241,24 @@ export async function dropReportDrafts(db: PrismaClient, period: string, assignm
 /** The letters that carried notices about one assignment, newest first, with their read state (its dashboard page). */
 export async function assignmentLetters(
   db: PrismaClient,
-  assignmentId: string,
+  a: { id: string; unitId: string; planSlug: string },
 ): Promise<{ id: string; email: string; sentAt: Date | null; readAt: Date | null; what: string[] }[]> {
+  // Two index lookups (the assignment's notices, the unit's catch-up notices by scope), not one OR
+  // over every letter item: that scanned the items of all plans (97 ms at 10 plans, bench scale).
   const rows = await db.$queryRaw<
     { id: string; email: string; sentAt: Date | null; readAt: Date | null; kinds: string[] }[]
   >`
-    SELECT l.id, l.email, d."sentAt", l."readAt", array_agg(DISTINCT n.kind::text) AS kinds
-    FROM "LetterItem" li JOIN "Notice" n ON n.id = li."noticeId" JOIN "Letter" l ON l.id = li."letterId"
+    WITH mine AS (
+      SELECT n.id, n.kind FROM "Notice" n WHERE n."assignmentId" = ${a.id}::uuid
+      UNION ALL
+      -- the unit's catch-up letter lists it among its items
+      SELECT n.id, n.kind FROM "Notice" n
+      WHERE n.scope = ${catchUpUnitScope(a.planSlug, a.unitId)} AND n.kind = 'catchup_unit'
+        AND n.payload->'items' @> jsonb_build_array(jsonb_build_object('assignmentId', ${a.id}::text)))
+    SELECT l.id, l.email, d."sentAt", l."readAt", array_agg(DISTINCT m.kind::text) AS kinds
+    FROM mine m JOIN "LetterItem" li ON li."noticeId" = m.id JOIN "Letter" l ON l.id = li."letterId"
     LEFT JOIN "Delivery" d ON d."noticeId" = l."noticeId"
     WHERE li.skipped IS NULL AND l."closedAt" IS NOT NULL AND NOT l.central
-      -- its own notices, and the unit's catch-up letter that lists it among its items
-      AND (n."assignmentId" = ${assignmentId}::uuid
-        OR (n."assignmentId" IS NULL AND n.kind = 'catchup_unit'
-            AND n.payload->'items' @> jsonb_build_array(jsonb_build_object('assignmentId', ${assignmentId}::text))))
     GROUP BY l.id, l.email, d."sentAt", l."readAt", l."createdAt"
     ORDER BY l."createdAt" DESC LIMIT 50`;
   return rows.map(({ kinds, ...r }) => ({ ...r, what: kinds }));

@@ -5,7 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { SlipColour } from '../../domain/model';
-import { noticeKey, slipRequests } from '../../domain/notices';
+import { catchUpUnitScope, noticeKey, slipRequests } from '../../domain/notices';
 import type { CatchUpPlan } from '../../domain/policy';
 import { SUPERVISION_CATCH_UP_WORKFLOW, type CatchUpInput, type NoticeOrder } from '../../contracts/workflows';
 import { catchUpWorkflowId, type CatchUpCounts, type StartResult } from './options';
@@ -19,7 +19,9 @@ export function catchUpOrders(
 ): NoticeOrder[] {
   return cu.notices.map((n) => {
     const scope =
-      n.kind === 'catchup_unit' ? `${planSlug}-catchup-${unitIds.get(n.unit ?? '') ?? 'unit'}` : `${planSlug}-catchup`;
+      n.kind === 'catchup_unit'
+        ? catchUpUnitScope(planSlug, unitIds.get(n.unit ?? '') ?? 'unit')
+        : `${planSlug}-catchup`;
     // Each item names its task's text, so the unit sees what is overdue without looking it up.
     const items = n.items?.map((it) => (taskTexts.has(it.task) ? { ...it, text: taskTexts.get(it.task)! } : it));
     return {

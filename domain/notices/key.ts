@@ -9,6 +9,11 @@ export function noticeKey(scope: string, kind: NoticeKind, dueAtMs: number): str
   return `notice-${scope}-${kind}-${dueAtMs}`;
 }
 
+/** The scope of a unit's catch-up notice in a plan (its overdue items are listed in its payload). */
+export function catchUpUnitScope(planSlug: string, unitId: string): string {
+  return `${planSlug}-catchup-${unitId}`;
+}
+
 /**
  * Identity of a planned notice within a task: (kind, unit, nominal moment), the parts of its key.
  */

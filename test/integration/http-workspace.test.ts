@@ -5,6 +5,7 @@
  * for another unit, forged, or after the unit's links were revoked. `dubang units link` prints a
  * link that opens the page.
  */
+import { catchUpUnitScope } from '../../domain/notices';
 import { issueWorkspaceLink, revokeUnitLinks } from '../../app/links';
 import { createOutboxNotificationPort } from '../../infra/outbox';
 import { pageText } from './http-support/real-plan';
@@ -268,6 +269,7 @@ describe('unit workspace', () => {
       data: {
         key: `catchup-${catchUp.id}`,
         kind: 'catchup_unit',
+        scope: catchUpUnitScope(h.seeded.planSlug, unitId),
         dueAt: new Date(),
         payload: { unit: '市市场监管局', items: [{ task: 1, assignmentId: h.seeded.t1a, slipNumber: null }] },
         status: 'SENT',

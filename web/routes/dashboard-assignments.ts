@@ -27,7 +27,11 @@ async function assignmentView(
   const d = id ? await q.assignmentDetail(ctx.db, k.params(), id) : null;
   if (!d) return k.notFound(reply, NO_ASSIGNMENT);
   const units = req.session!.role === 'office' ? await q.assignableUnits(ctx.db) : [];
-  const letters = await assignmentLetters(ctx.db, d.assignment.id);
+  const letters = await assignmentLetters(ctx.db, {
+    id: d.assignment.id,
+    unitId: d.assignment.unitId,
+    planSlug: d.assignment.task.plan.slug,
+  });
   return k.page(
     req,
     reply,

@@ -5,6 +5,7 @@ import { boundToTask, type IndicatorRules } from '../../../config/indicators';
 import { lightSql } from './sql';
 import { timelineRows } from './audit';
 import { defaultIndicatorRules } from './indicators';
+import { catchUpUnitScope } from '../../../domain/notices';
 
 export async function assignmentDetail(
   db: PrismaClient,
@@ -40,7 +41,7 @@ export async function assignmentDetail(
     // the unit's catch-up letter lists this assignment among its overdue items (it has no assignment
     // of its own: its scope names the plan and the unit, app/supervise.ts catchUpOrders)
     db.notice.findMany({
-      where: { scope: `${a.task.plan.slug}-catchup-${a.unitId}`, kind: 'catchup_unit' },
+      where: { scope: catchUpUnitScope(a.task.plan.slug, a.unitId), kind: 'catchup_unit' },
       orderBy: { dueAt: 'desc' },
       take: 10,
       include: { delivery: true },
